@@ -1,0 +1,30 @@
+// Bundles the extension client, the language server, the CLI and the webview script.
+// `--watch` rebuilds on change; `--dev` keeps bundles unminified with source maps.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const dev = process.argv.includes('--dev');
+const watch = process.argv.includes('--watch');
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: !dev,
+  sourcemap: dev,
+  logLevel: 'warning',
+};
+
+const builds = [
+  { ...node, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+if (existsSync('server/src/server.ts')) builds.push({ ...node, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' });
+if (existsSync('client/src/extension.ts')) builds.push({ ...node, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] });
+if (existsSync('media/src/main.ts')) builds.push({ bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: !dev, sourcemap: dev, logLevel: 'warning', entryPoints: ['media/src/main.ts'], outfile: 'media/dist/main.js' });
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

@@ -1,0 +1,98 @@
+// Plain data shared by the core, the language server, the CLI and the tests.
+// Nothing here imports vscode or the language server; every value is JSON-serialisable.
+
+export type Builder = 'buildkit' | 'classic';
+
+/** What the next build will do with one instruction. */
+export type StepStatus = 'cached' | 'rebuilds' | 'maybe' | 'skipped' | 'none';
+
+/** Whether an instruction adds a filesystem layer, only edits image metadata, or neither. */
+export type LayerKind = 'filesystem' | 'metadata' | 'none';
+
+export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
+
+/**
+ * One path of a build context as a builder sees it. Paths are POSIX, relative to the context root,
+ * never start with './' or '/', and the root itself is not an entry.
+ */
+export interface ContextEntry {
+  path: string;
+  type: EntryType;
+  /** Permission bits (st_mode & 0o7777). Ownership and mtime never matter to the cache (R9). */
+  mode: number;
+  size: number;
+  /** Symlink target text, for symlinks. */
+  linkTarget?: string;
+  /** Set when the entry exists but could not be read (permissions, I/O error); the text says what to do. */
+  error?: string;
+}
+
+/** A problem found while reading a context: it is reported, never thrown. */
+export interface ContextProblem {
+  path: string;
+  message: string;
+}
+
+/**
+ * A build context as the core reads it. The I/O behind it (walking a folder, reading git objects,
+ * a simulated edit) lives outside the core; the core only calls these members.
+ */
+export interface ContextSnapshot {
+  /** Every path under the context root, before .dockerignore is applied. */
+  readonly entries: ReadonlyMap<string, ContextEntry>;
+  /**
+   * sha256 (hex) of a regular file's bytes. Implementations memoise and reuse digests of files whose
+   * metadata did not change. Throws Error with a readable message when the file cannot be read.
+   */
+  contentDigest(path: string): string;
+  /** Problems met while reading the context (unreadable folders, symlink loops, ...). */
+  readonly problems: readonly ContextProblem[];
+}
+
+/** The files one COPY/ADD source list (or bind mount) selects from the context, after .dockerignore. */
+export interface SourceSelection {
+  /** Digest over everything selected, following R9 for the given builder. */
+  digest: string;
+  /** Context paths selected (files, dirs, symlinks), sorted: used for reasons and simulation. */
+  paths: string[];
+  /** Human-readable problems: a source that matches nothing, a path escaping the context, unreadable files. */
+  problems: string[];
+}
+
+/** One instruction's prediction. This is the CLI's `--json` step shape. */
+export interface StepPrediction {
+  /** 1-based first line of the instruction. */
+  line: number;
+  /** 1-based last line (continuations and heredocs included). */
+  endLine: number;
+  keyword: string;
+  /** Stage name, or its index as text; '(global)' for ARGs before the first FROM. */
+  stage: string;
+  layer: LayerKind;
+  status: StepStatus;
+  reason: string;
+  /** Cache key of this step (absent for non-steps and skipped stages). */
+  key?: string;
+  /** Context paths this step reads (COPY/ADD sources, bind mounts), when any. */
+  reads?: string[];
+}
+
+export interface PlanOptions {
+  builder: Builder;
+  target?: string;
+  buildArgs: Record<string, string>;
+  /** Path of the Dockerfile relative to the context root (for `<Dockerfile>.dockerignore`, R21), POSIX. */
+  dockerfilePath: string;
+}
+
+export interface Diagnostic {
+  line: number;
+  message: string;
+  severity: 'error' | 'warning' | 'info';
+}
+
+export interface Plan {
+  steps: StepPrediction[];
+  /** Problems with the Dockerfile or context that limit what can be known. */
+  diagnostics: Diagnostic[];
+}
