@@ -1,0 +1,21 @@
+// Activation wires the pieces together; each piece lives in its own file.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerCommands } from './commands';
+import { createLanguageClient } from './languageClient';
+import { registerStatusItem } from './statusItem';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Layer Lens', { log: true });
+  context.subscriptions.push(output);
+  client = createLanguageClient(context, output);
+  registerCommands(context, output);
+  registerStatusItem(context, client);
+  await client.start();
+}
+
+export function deactivate(): Promise<void> | undefined {
+  return client?.stop();
+}

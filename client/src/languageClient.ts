@@ -1,0 +1,52 @@
+// Starts the bundled language server (dist/server.js) over Node IPC and keeps it running.
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  TransportKind,
+  type ErrorHandler,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+
+/** A server that dies is restarted, but one that keeps dying within this window is left stopped. */
+const maxRestarts = 5;
+const restartWindowMs = 3 * 60_000;
+
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'dockerfile' }],
+    outputChannel: output,
+    errorHandler: restartingErrorHandler(output),
+  };
+  return new LanguageClient('layerLens', 'Layer Lens', serverOptions, clientOptions);
+}
+
+/**
+ * Like the library's default handler, but it says in the output channel what it does, and it does not pop up
+ * a notification for a restart the user needs to do nothing about.
+ */
+function restartingErrorHandler(output: vscode.LogOutputChannel): ErrorHandler {
+  const restarts: number[] = [];
+  return {
+    error: (_error, _message, count) => ({ action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
+    closed: () => {
+      const now = Date.now();
+      while (restarts.length > 0 && now - restarts[0] > restartWindowMs) restarts.shift();
+      if (restarts.length >= maxRestarts) {
+        const message = `Layer Lens server stopped ${maxRestarts + 1} times in 3 minutes and will not be restarted. Reload the window to start it again.`;
+        output.error(message);
+        return { action: CloseAction.DoNotRestart, message };
+      }
+      restarts.push(now);
+      output.warn(`Layer Lens server stopped; restarting it (${restarts.length} of ${maxRestarts} restarts allowed in 3 minutes).`);
+      return { action: CloseAction.Restart, handled: true };
+    },
+  };
+}
