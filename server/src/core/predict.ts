@@ -1,0 +1,204 @@
+// Predicts what the next build does with every instruction (cache-rules Part A):
+// a step is cached when its key is in the store of keys recorded builds produced; otherwise it
+// rebuilds, and so does every later step of its stage (the chain rule, R3), except across
+// content-addressed edges (COPY --from, RUN --mount=from=) where the outcome depends on what the
+// source stage produces: 'maybe'.
+import { cloneState, defineStep, digest, initialState, stepKey, type ContextAccess, type StageState, type StepDefinition } from './cacheKeys';
+import { parseDockerfile, type Instruction } from './parse';
+import { buildStageGraph, GLOBAL_STAGE, selectStages, type Stage } from './stages';
+import { explainChange, shortenParts } from './reasons';
+import type { Builder, Diagnostic, Plan, PlanOptions, StepPrediction, StepStatus } from './types';
+
+/** A recorded step: enough to say later which part of it changed. */
+export interface RecordedStep {
+  keyword: string;
+  key: string;
+  /** Part name → short digest (or the short text itself for readable parts). */
+  parts: Record<string, string>;
+}
+
+/** The last recorded build of one Dockerfile with one builder. */
+export interface RecordedBuild {
+  steps: Record<string, RecordedStep>;
+  /** Context path → fingerprint (type, mode, content) at that build. */
+  files: Record<string, string>;
+}
+
+/** What the prediction knows about earlier builds (see core/store.ts). */
+export interface KnownBuilds {
+  has(key: string): boolean;
+  readonly empty: boolean;
+  readonly last?: RecordedBuild;
+}
+
+export interface PlanContext extends ContextAccess {
+  /** Fingerprint of a context path now (after .dockerignore), undefined when absent. */
+  fingerprint(path: string): string | undefined;
+}
+
+export interface PlanInput {
+  text: string;
+  options: PlanOptions;
+  context: PlanContext;
+  known: KnownBuilds;
+  /** Lines pretended to be edited (simulation). */
+  edited?: ReadonlySet<number>;
+}
+
+export interface PlanResult extends Plan {
+  /** What `record` stores: every step key and the per-slot parts of this state. */
+  recorded: RecordedBuild;
+  keys: string[];
+}
+
+interface Outcome {
+  key: string;
+  status: 'cached' | 'rebuilds' | 'maybe';
+  /** The first step that missed in this chain, for "parent step rebuilds" reasons. */
+  cause?: StepPrediction;
+}
+
+export function planBuild(input: PlanInput): PlanResult {
+  const { options, context, known } = input;
+  const parsed = parseDockerfile(input.text);
+  const graph = buildStageGraph(parsed, options.buildArgs);
+  const selection = selectStages(graph, options.builder, options.target);
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics, ...graph.diagnostics, ...selection.diagnostics];
+  const steps: StepPrediction[] = [];
+  const recorded: RecordedBuild = { steps: {}, files: {} };
+  const keys: string[] = [];
+  const stageEnd = new Map<number, { outcome: Outcome; state: StageState }>();
+  const edited = input.edited ?? new Set<number>();
+  const inputs = { builder: options.builder, buildArgs: options.buildArgs, globalVars: graph.globalVars, escape: parsed.escape, context, stages: graph.stages, edited };
+
+  for (const ins of graph.globalArgs) {
+    steps.push(step(ins, GLOBAL_STAGE, 'none', 'none', 'global ARG: usable only in FROM lines unless a stage declares it again'));
+  }
+  for (const stage of graph.stages) {
+    if (!selection.needed.has(stage.index)) {
+      const why = stage.index > selection.target
+        ? `stage ${stage.label} comes after the target stage; it is not built`
+        : `stage not needed by target ${graph.stages[selection.target]?.label ?? ''}`.trim();
+      for (const ins of [stage.from, ...stage.instructions]) {
+        steps.push(step(ins, stage.label, layerOf(ins, options.builder), 'skipped', why));
+      }
+      continue;
+    }
+    walkStage(stage);
+  }
+  for (const s of steps) for (const p of s.reads ?? []) {
+    const f = context.fingerprint(p);
+    if (f !== undefined) recorded.files[p] = f;
+  }
+  steps.sort((a, b) => a.line - b.line);
+  return { steps, diagnostics, recorded, keys };
+
+  function walkStage(stage: Stage): void {
+    const parentEnd = stage.parent !== undefined ? stageEnd.get(stage.parent) : undefined;
+    const state = parentEnd ? cloneState(parentEnd.state, options.builder) : initialState();
+    let chain: Outcome;
+    const fromSlot = `${stage.label}#0`;
+    if (parentEnd) {
+      chain = { ...parentEnd.outcome };
+      const classic = options.builder === 'classic';
+      steps.push(step(stage.from, stage.label, 'none', 'none', `continues stage ${graph.stages[stage.parent as number].label}${classic ? '' : ''}`));
+    } else if (stage.image?.toLowerCase() === 'scratch') {
+      chain = { key: digest('scratch' + (stage.platform ?? '')), status: 'cached' };
+      steps.push(step(stage.from, stage.label, 'none', 'none', 'empty base image: nothing to build'));
+    } else {
+      const parts: Record<string, string> = { image: stage.image ?? '', platform: stage.platform ?? '' };
+      if (edited.has(stage.from.line)) parts.edited = 'edited';
+      const key = stepKey('FROM', parts);
+      keys.push(key);
+      recorded.steps[fromSlot] = record('FROM', key, parts);
+      const cached = known.has(key);
+      const reason = cached ? 'base image unchanged' : known.empty ? 'not built yet: no recorded build' : fromReason(fromSlot, parts);
+      const s = step(stage.from, stage.label, 'filesystem', cached ? 'cached' : 'rebuilds', reason, key);
+      steps.push(s);
+      chain = cached ? { key, status: 'cached' } : { key, status: 'rebuilds', cause: s };
+    }
+    stage.instructions.forEach((ins, i) => {
+      const slot = `${stage.label}#${i + 1}`;
+      const def = defineStep(ins, state, stage, inputs);
+      if (def.kind !== 'op') {
+        const reason = def.kind === 'meta' ? metaReason(ins) : 'not a build step';
+        steps.push(step(ins, stage.label, def.layer, 'none', reason));
+        for (const p of def.problems) diagnostics.push({ line: ins.line, severity: 'warning', message: p });
+        return;
+      }
+      for (const d of def.fromStages) {
+        const end = stageEnd.get(d);
+        def.parts[`from:${d}`] = end ? end.outcome.key : 'unknown';
+      }
+      const key = stepKey(chain.key, def.parts);
+      keys.push(key);
+      recorded.steps[slot] = record(ins.keyword, key, def.parts);
+      const s = verdict(ins, stage, slot, key, def, chain);
+      steps.push(s);
+      for (const p of def.problems) diagnostics.push({ line: ins.line, severity: 'warning', message: p });
+      if (s.status === 'cached') chain = { key, status: 'cached' };
+      else chain = { key, status: s.status as Outcome['status'], cause: chain.status === 'cached' ? s : chain.cause };
+    });
+    stageEnd.set(stage.index, { outcome: chain, state });
+  }
+
+  function verdict(ins: Instruction, stage: Stage, slot: string, key: string, def: StepDefinition, chain: Outcome): StepPrediction {
+    const reads = def.reads?.length ? def.reads : undefined;
+    const make = (status: StepStatus, reason: string) => ({ ...step(ins, stage.label, def.layer, status, reason, key), ...(reads ? { reads } : {}) });
+    if (def.external && chain.status !== 'rebuilds') return make('maybe', def.external);
+    if (known.has(key)) return make('cached', chain.status === 'cached' ? 'unchanged since a recorded build' : 'same content as a recorded build');
+    if (chain.status !== 'cached' && chain.cause) {
+      const verb = chain.status === 'rebuilds' ? 'rebuilds' : 'may rebuild';
+      return make(chain.status, `parent step ${verb}: line ${chain.cause.line} ${chain.cause.keyword} (${chain.cause.reason})`);
+    }
+    const unsettled = def.fromStages.map((d) => ({ d, end: stageEnd.get(d) })).find((x) => !x.end || x.end.outcome.status !== 'cached');
+    if (unsettled) {
+      const src = graph.stages[unsettled.d];
+      const cause = unsettled.end?.outcome.cause;
+      return make('maybe', `depends on stage ${src.label}'s output${cause ? ` (line ${cause.line} ${cause.keyword} rebuilds)` : ''}: cached only if the copied files come out identical`);
+    }
+    if (known.empty) return make('rebuilds', 'not built yet: no recorded build');
+    return make('rebuilds', explainChange({ keyword: ins.keyword, parts: def.parts, reads: def.reads ?? [], previous: known.last?.steps[slot], lastFiles: known.last?.files, fingerprint: context.fingerprint }));
+  }
+
+  function fromReason(slot: string, parts: Record<string, string>): string {
+    const prev = known.last?.steps[slot];
+    if (prev?.keyword === 'FROM' && prev.parts.image !== parts.image) return `base image changed: ${parts.image} (was ${prev.parts.image})`;
+    if (prev?.keyword === 'FROM' && prev.parts.platform !== parts.platform) return `platform changed: ${parts.platform || 'default'}`;
+    if (parts.edited) return 'line edited (simulated): base image changed';
+    return `base image ${parts.image} not in a recorded build`;
+  }
+
+  function record(keyword: string, key: string, parts: Record<string, string>): RecordedStep {
+    return { keyword, key, parts: shortenParts(parts) };
+  }
+}
+
+function step(ins: Instruction, stage: string, layer: StepPrediction['layer'], status: StepStatus, reason: string, key?: string): StepPrediction {
+  return { line: ins.line, endLine: ins.endLine, keyword: ins.keyword, stage, layer, status, reason, ...(key ? { key } : {}) };
+}
+
+function layerOf(ins: Instruction, builder: Builder): StepPrediction['layer'] {
+  if (['RUN', 'COPY', 'ADD'].includes(ins.keyword)) return 'filesystem';
+  if (ins.keyword === 'WORKDIR') return builder === 'classic' || ins.args.trim() !== '/' ? 'filesystem' : 'metadata';
+  if (ins.keyword === 'FROM') return ins.args.trim().toLowerCase().startsWith('scratch') ? 'none' : 'filesystem';
+  return 'metadata';
+}
+
+function metaReason(ins: Instruction): string {
+  switch (ins.keyword) {
+    case 'ENV':
+    case 'ARG':
+      return 'metadata only: no rebuild by itself; its value is part of every later RUN key';
+    case 'USER':
+      return 'metadata only: no rebuild by itself; later RUN and WORKDIR keys include the user';
+    case 'SHELL':
+      return 'metadata only: no rebuild by itself; later shell-form RUN keys include the shell';
+    case 'WORKDIR':
+      return 'WORKDIR /: nothing to create, no build step';
+    default:
+      return 'metadata only: no rebuild';
+  }
+}
+
+export { type ContextAccess };

@@ -1,0 +1,105 @@
+// One-line reasons for a step whose own inputs changed (its parent is cached): which files,
+// which part of the instruction, which variable. Compares with the last recorded build.
+import { digest } from './cacheKeys';
+import type { RecordedStep } from './predict';
+
+export interface ChangeInput {
+  keyword: string;
+  parts: Record<string, string>;
+  reads: string[];
+  previous?: RecordedStep;
+  lastFiles?: Record<string, string>;
+  fingerprint(path: string): string | undefined;
+}
+
+const PART_TEXT: Record<string, string> = {
+  cmd: 'command changed',
+  shell: 'SHELL changed',
+  envOrder: 'ENV order changed',
+  cwd: 'WORKDIR changed',
+  user: 'USER changed',
+  network: '--network changed',
+  security: '--security changed',
+  mounts: '--mount changed',
+  dest: 'destination changed',
+  chown: '--chown changed',
+  chmod: '--chmod changed',
+  link: '--link changed',
+  parents: '--parents changed',
+  exclude: '--exclude changed',
+  checksum: '--checksum changed',
+  unpack: '--unpack changed',
+  'keep-git-dir': '--keep-git-dir changed',
+  heredoc: 'heredoc text changed',
+  sources: 'source paths changed',
+  urls: 'URL changed',
+  from: '--from changed',
+  path: 'path changed',
+  epoch: 'SOURCE_DATE_EPOCH changed',
+  text: 'instruction changed',
+  argPrefix: 'build args changed',
+  keyword: 'instruction changed',
+  edited: 'line edited (simulated)',
+};
+
+export function explainChange(input: ChangeInput): string {
+  const prev = input.previous;
+  if (!prev || prev.keyword !== input.keyword) return 'new instruction: not in the last recorded build';
+  const now = shortenParts(input.parts);
+  const changed = Object.keys({ ...now, ...prev.parts }).filter((k) => now[k] !== prev.parts[k]);
+  // Order: what the user most likely did first: edited the line, then files, then variables.
+  const order = (k: string) => (k === 'edited' ? 0 : k === 'files' ? 1 : k.startsWith('arg:') || k.startsWith('env:') ? 3 : k.startsWith('from:') ? 4 : 2);
+  changed.sort((a, b) => order(a) - order(b));
+  const first = changed[0];
+  if (first === undefined) return 'not built on top of this parent before';
+  if (first === 'files') return filesReason(input);
+  if (first.startsWith('env:')) return `ENV ${first.slice(4)} ${prev.parts[first] === undefined ? 'added' : now[first] === undefined ? 'removed' : 'changed'}`;
+  if (first.startsWith('arg:')) return `build arg ${first.slice(4)} ${prev.parts[first] === undefined ? 'now has a value' : now[first] === undefined ? 'no longer has a value' : 'changed'}`;
+  if (first.startsWith('from:')) return 'source stage output changed';
+  return PART_TEXT[first] ?? `${first} changed`;
+}
+
+const READABLE_PARTS = new Set(['image', 'platform', 'path', 'dest', 'user', 'network', 'cwd', 'chown', 'chmod', 'from']);
+
+/** What a recorded step keeps of its parts: short readable values as they are, the rest as digests. */
+export function shortenParts(parts: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parts)) out[k] = READABLE_PARTS.has(k) && v.length <= 200 ? v : digest(v).slice(0, 16);
+  return out;
+}
+
+function filesReason(input: ChangeInput): string {
+  const last = input.lastFiles;
+  if (!last) return 'source files changed';
+  const changed: string[] = [];
+  const added: string[] = [];
+  const readSet = new Set(input.reads);
+  for (const p of input.reads) {
+    const before = last[p];
+    const now = input.fingerprint(p);
+    if (before === undefined) added.push(p);
+    else if (before !== now) changed.push(p);
+  }
+  const dirs = input.reads.filter((p) => input.fingerprint(p)?.startsWith('d'));
+  const removed = Object.keys(last).filter((p) => !readSet.has(p) && input.fingerprint(p) === undefined && (dirs.includes(parentOf(p)) || (input.reads.length > 0 && dirs.length > 0 && parentOf(p) === '')));
+  // Directories change when their contents do; name files first.
+  const files = (list: string[]) => list.filter((p) => !input.fingerprint(p)?.startsWith('d') || list.length === 1);
+  const parts: string[] = [];
+  const c = files(changed);
+  const a = files(added);
+  if (c.length) parts.push(list(c, 'changed'));
+  if (a.length) parts.push(list(a, 'added'));
+  if (removed.length) parts.push(list(removed, 'removed'));
+  return parts.length ? parts.join('; ') : 'source files changed';
+}
+
+function list(paths: string[], verb: string): string {
+  const sorted = [...paths].sort();
+  const shown = sorted.slice(0, 3).join(', ');
+  return sorted.length > 3 ? `${shown} and ${sorted.length - 3} more ${verb}` : `${shown} ${verb}`;
+}
+
+function parentOf(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? '' : p.slice(0, i);
+}

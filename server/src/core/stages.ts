@@ -1,0 +1,197 @@
+// Build stages, their dependencies, and which of them a build needs (cache-rules R23):
+// BuildKit builds the target and the stages it reaches through FROM <stage>, COPY --from and
+// RUN --mount=from=; the classic builder builds every stage up to the target in file order.
+import { flagValue, type Instruction, type ParsedDockerfile } from './parse';
+import { processWord, type Vars } from './words';
+import type { Builder, Diagnostic } from './types';
+
+export interface Stage {
+  index: number;
+  /** Lower-case stage name (Docker compares them case-insensitively). */
+  name?: string;
+  /** Name or index as text: what the CLI prints as the stage. */
+  label: string;
+  from: Instruction;
+  /** Base image reference after global-ARG expansion; undefined for `FROM <stage>`. */
+  image?: string;
+  /** Stage this one continues (`FROM <stage>`). */
+  parent?: number;
+  platform?: string;
+  instructions: Instruction[];
+  /** Stages whose output this stage reads (parent, COPY --from, RUN --mount=from=). */
+  deps: number[];
+}
+
+export interface StageGraph {
+  globalArgs: Instruction[];
+  stages: Stage[];
+  /** Values global ARGs have for this build (defaults, then --build-arg). */
+  globalVars: Map<string, string>;
+  diagnostics: Diagnostic[];
+}
+
+export const GLOBAL_STAGE = '(global)';
+
+export function buildStageGraph(parsed: ParsedDockerfile, buildArgs: Record<string, string>): StageGraph {
+  const diagnostics: Diagnostic[] = [];
+  const globalArgs: Instruction[] = [];
+  const globalVars = new Map<string, string>();
+  const stages: Stage[] = [];
+  for (const ins of parsed.instructions) {
+    if (ins.keyword === 'FROM') {
+      stages.push(makeStage(ins, stages, globalVars, parsed.escape, diagnostics));
+    } else if (stages.length === 0) {
+      if (ins.keyword === 'ARG') {
+        globalArgs.push(ins);
+        for (const [name, value] of argDeclarations(ins, globalVars, parsed.escape)) {
+          const v = name in buildArgs ? buildArgs[name] : value;
+          if (v !== undefined) globalVars.set(name, v);
+        }
+      }
+    } else {
+      stages[stages.length - 1].instructions.push(ins);
+    }
+  }
+  for (const stage of stages) stage.deps = stageDeps(stage, stages);
+  return { globalArgs, stages, globalVars, diagnostics };
+}
+
+function makeStage(from: Instruction, earlier: Stage[], globalVars: Vars, escape: string, diagnostics: Diagnostic[]): Stage {
+  const index = earlier.length;
+  const words = from.args.split(/\s+/).filter(Boolean);
+  let name: string | undefined;
+  if (words.length >= 3 && words[words.length - 2].toUpperCase() === 'AS') {
+    name = words[words.length - 1].toLowerCase();
+    if (!/^[a-z][a-z0-9-_.]*$/.test(name)) {
+      diagnostics.push({ line: from.line, severity: 'error', message: `Invalid stage name "${name}": use letters, digits, "-", "_" or "." and start with a letter.` });
+    }
+  }
+  const imageWord = words[0] ?? '';
+  if (!imageWord) diagnostics.push({ line: from.line, severity: 'error', message: 'FROM needs an image, e.g. "FROM node:20".' });
+  const image = processWord(imageWord, globalVars, escape).value;
+  const platformFlag = flagValue(from, 'platform');
+  const platform = platformFlag === undefined ? undefined : processWord(platformFlag, globalVars, escape).value;
+  const parent = earlier.find((s) => s.name !== undefined && s.name === image.toLowerCase());
+  return {
+    index,
+    ...(name ? { name } : {}),
+    label: name ?? String(index),
+    from,
+    ...(parent ? { parent: parent.index } : { image }),
+    ...(platform !== undefined ? { platform } : {}),
+    instructions: [],
+    deps: [],
+  };
+}
+
+/** `ARG a=1 b` → [['a','1'],['b',undefined]] with defaults expanded. */
+export function argDeclarations(ins: Instruction, vars: Vars, escape: string): Array<[string, string | undefined]> {
+  const out: Array<[string, string | undefined]> = [];
+  for (const word of splitKeepingQuotes(ins.args)) {
+    const eq = word.indexOf('=');
+    if (eq < 0) out.push([word, undefined]);
+    else out.push([word.slice(0, eq), processWord(word.slice(eq + 1), vars, escape).value]);
+  }
+  return out;
+}
+
+/** Splits on unquoted whitespace, keeping quotes and escapes for later processing. */
+export function splitKeepingQuotes(text: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      cur += c;
+      if (c === quote) quote = '';
+      else if (c === '\\' && quote === '"' && i + 1 < text.length) cur += text[++i];
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      cur += c;
+    } else if (c === '\\' && i + 1 < text.length) {
+      cur += c + text[++i];
+    } else if (/\s/.test(c)) {
+      if (cur) out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+/** Resolves a `--from` / `from=` value to an earlier stage by name or index. */
+export function resolveStageRef(ref: string, stages: Stage[], before: number): Stage | undefined {
+  const lower = ref.toLowerCase();
+  const byName = stages.find((s) => s.index < before && s.name === lower);
+  if (byName) return byName;
+  if (/^\d+$/.test(ref)) {
+    const i = Number(ref);
+    if (i < before) return stages[i];
+  }
+  return undefined;
+}
+
+export function mountOptions(value: string): Map<string, string> {
+  const opts = new Map<string, string>();
+  for (const part of value.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) opts.set(part.trim().toLowerCase(), 'true');
+    else opts.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
+  }
+  return opts;
+}
+
+function stageDeps(stage: Stage, stages: Stage[]): number[] {
+  const deps = new Set<number>();
+  if (stage.parent !== undefined) deps.add(stage.parent);
+  for (const ins of stage.instructions) {
+    const refs: string[] = [];
+    if ((ins.keyword === 'COPY' || ins.keyword === 'ADD') && flagValue(ins, 'from') !== undefined) refs.push(flagValue(ins, 'from') as string);
+    if (ins.keyword === 'RUN') {
+      for (const f of ins.flags) if (f.name === 'mount' && f.value) {
+        const from = mountOptions(f.value).get('from');
+        if (from) refs.push(from);
+      }
+    }
+    for (const ref of refs) {
+      const dep = resolveStageRef(ref, stages, stage.index);
+      if (dep) deps.add(dep.index);
+    }
+  }
+  return [...deps];
+}
+
+export interface StageSelection {
+  /** Index of the target stage, or -1 when there is none. */
+  target: number;
+  needed: Set<number>;
+  diagnostics: Diagnostic[];
+}
+
+export function selectStages(graph: StageGraph, builder: Builder, target: string | undefined): StageSelection {
+  const diagnostics: Diagnostic[] = [];
+  const { stages } = graph;
+  let targetIndex = stages.length - 1;
+  if (target !== undefined) {
+    const found = stages.find((s) => s.name === target.toLowerCase());
+    if (found) targetIndex = found.index;
+    else {
+      const names = stages.filter((s) => s.name).map((s) => s.name).join(', ') || 'none are named';
+      diagnostics.push({ line: 1, severity: 'error', message: `Target stage "${target}" is not in this Dockerfile (stage names: ${names}). Name a stage with "FROM image AS ${target}" or pick another --target.` });
+    }
+  }
+  const needed = new Set<number>();
+  if (targetIndex < 0) return { target: -1, needed, diagnostics };
+  if (builder === 'classic') {
+    for (let i = 0; i <= targetIndex; i++) needed.add(i);
+  } else {
+    const visit = (i: number) => {
+      if (needed.has(i)) return;
+      needed.add(i);
+      for (const d of stages[i].deps) visit(d);
+    };
+    visit(targetIndex);
+  }
+  return { target: targetIndex, needed, diagnostics };
+}

@@ -1,0 +1,102 @@
+// The cache store: like Docker's own cache, a set of keys per builder that recorded builds
+// produced (so reverting to an older state is cached again, R4), plus the last recorded build of
+// each Dockerfile to explain what changed since. Pure data in, data out; the file I/O is in
+// server/src/storeFile.ts.
+import type { KnownBuilds, RecordedBuild } from './predict';
+import type { Builder } from './types';
+
+export const STORE_FORMAT = 'layer-lens-cache-store';
+export const STORE_VERSION = 1;
+
+/** Bounds that keep the file small: oldest keys and builds are dropped first. */
+export const LIMITS = { keysPerBuilder: 50_000, builds: 40, filesPerBuild: 120_000, filesTotal: 300_000 };
+
+export interface StoreData {
+  format: typeof STORE_FORMAT;
+  version: typeof STORE_VERSION;
+  /** Increases with every record: the age of keys and builds. */
+  seq: number;
+  keys: Record<Builder, Record<string, number>>;
+  builds: Record<string, RecordedBuild & { seq: number }>;
+}
+
+export function emptyStore(): StoreData {
+  return { format: STORE_FORMAT, version: STORE_VERSION, seq: 0, keys: { buildkit: {}, classic: {} }, builds: {} };
+}
+
+export type StoreRead =
+  | { ok: true; store: StoreData }
+  | { ok: false; kind: 'corrupt' | 'foreign' | 'newer'; message: string };
+
+/** Parses store file text. Never throws: a bad file is described so the caller can start fresh. */
+export function readStore(text: string): StoreRead {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, kind: 'corrupt', message: `it is not valid JSON (${(e as Error).message})` };
+  }
+  if (!isObject(value) || value.format !== STORE_FORMAT) {
+    return { ok: false, kind: 'foreign', message: 'it is not a Layer Lens cache store (no "format": "layer-lens-cache-store")' };
+  }
+  if (typeof value.version !== 'number' || value.version > STORE_VERSION) {
+    return { ok: false, kind: 'newer', message: `it was written by a newer Layer Lens (store version ${String(value.version)}, this one reads ${STORE_VERSION})` };
+  }
+  const store = emptyStore();
+  store.seq = typeof value.seq === 'number' ? value.seq : 0;
+  const keys = isObject(value.keys) ? value.keys : {};
+  for (const b of ['buildkit', 'classic'] as const) {
+    const k = keys[b];
+    if (isObject(k)) for (const [key, seq] of Object.entries(k)) if (typeof seq === 'number') store.keys[b][key] = seq;
+  }
+  if (isObject(value.builds)) {
+    for (const [id, b] of Object.entries(value.builds)) {
+      if (isObject(b) && isObject(b.steps) && isObject(b.files)) store.builds[id] = b as unknown as StoreData['builds'][string];
+    }
+  }
+  return { ok: true, store };
+}
+
+export function buildId(builder: Builder, dockerfile: string, target: string | undefined): string {
+  return `${builder}:${dockerfile}${target ? `#${target}` : ''}`;
+}
+
+/** What planBuild needs from the store for one Dockerfile and builder. */
+export function knownBuilds(store: StoreData, builder: Builder, id: string): KnownBuilds {
+  const keys = store.keys[builder];
+  const last = store.builds[id];
+  return { has: (k) => Object.prototype.hasOwnProperty.call(keys, k), empty: Object.keys(keys).length === 0, ...(last ? { last } : {}) };
+}
+
+/** A copy of the store with a build's keys added and its record kept as the last build. */
+export function recordBuild(store: StoreData, builder: Builder, id: string, keys: string[], build: RecordedBuild): StoreData {
+  const next: StoreData = structuredClone(store);
+  next.seq += 1;
+  for (const k of keys) next.keys[builder][k] = next.seq;
+  const files = Object.keys(build.files).length > LIMITS.filesPerBuild ? {} : build.files;
+  next.builds[id] = { steps: build.steps, files, seq: next.seq };
+  return prune(next);
+}
+
+function prune(store: StoreData): StoreData {
+  for (const b of ['buildkit', 'classic'] as const) {
+    const entries = Object.entries(store.keys[b]);
+    if (entries.length > LIMITS.keysPerBuilder) {
+      entries.sort((x, y) => y[1] - x[1]);
+      store.keys[b] = Object.fromEntries(entries.slice(0, LIMITS.keysPerBuilder));
+    }
+  }
+  const builds = Object.entries(store.builds).sort((x, y) => y[1].seq - x[1].seq);
+  let files = 0;
+  store.builds = {};
+  for (const [id, b] of builds.slice(0, LIMITS.builds)) {
+    const n = Object.keys(b.files).length;
+    files += n;
+    store.builds[id] = files > LIMITS.filesTotal ? { ...b, files: {} } : b;
+  }
+  return store;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
