@@ -1,0 +1,78 @@
+// The .vsix ships by allowlist (.vscodeignore): the bundles, media assets, README, LICENSE, CHANGELOG and
+// package.json, nothing else. These tests build the bundles, ask `vsce ls` what would ship, and package a real
+// .vsix to check its entries and size.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../..');
+const vsce = join(root, 'node_modules/@vscode/vsce/vsce');
+const maxVsixBytes = 1024 * 1024;
+
+const allowed = [/^dist\/[^/]+\.js$/, /^media\/(?!src\/)/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^package\.json$/];
+
+function run(args: string[]): string {
+  return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+let shipped: string[] = [];
+
+before(() => {
+  run(['esbuild.mjs']);
+  shipped = run([vsce, 'ls', '--no-dependencies']).split('\n').map((line) => line.trim()).filter(Boolean);
+});
+
+void test('vsce ls ships only the bundles, media, README, LICENSE, CHANGELOG and package.json', () => {
+  const unexpected = shipped.filter((file) => !allowed.some((pattern) => pattern.test(file)));
+  assert.deepEqual(unexpected, [], `files outside the allowlist would ship: ${unexpected.join(', ')}`);
+});
+
+void test('vsce ls ships the client and server bundles and the documents', () => {
+  const required = ['package.json', 'dist/client.js', 'dist/server.js', 'LICENSE', 'CHANGELOG.md'];
+  if (existsSync(join(root, 'README.md'))) required.push('README.md');
+  for (const file of required) assert.ok(shipped.includes(file), `${file} is missing from: ${shipped.join(', ')}`);
+});
+
+void test('package.json main points at a shipped bundle', () => {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string };
+  assert.ok(shipped.includes(manifest.main.replace(/^\.\//, '')), `main ${manifest.main} is not shipped`);
+});
+
+void test('the packaged .vsix holds exactly the listed files and stays small', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'layer-lens-vsix-'));
+  try {
+    const vsix = join(dir, 'layer-lens.vsix');
+    run([vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix]);
+    const size = statSync(vsix).size;
+    assert.ok(size < maxVsixBytes, `.vsix is ${size} bytes, over ${maxVsixBytes}`);
+    const entries = zipEntryNames(readFileSync(vsix))
+      .filter((name) => name.startsWith('extension/'))
+      .map((name) => name.slice('extension/'.length))
+      // vsce renames LICENSE to LICENSE.txt and CHANGELOG.md to changelog.md inside the package.
+      .map((name) => (name === 'LICENSE.txt' ? 'LICENSE' : name === 'changelog.md' ? 'CHANGELOG.md' : name === 'readme.md' ? 'README.md' : name));
+    assert.deepEqual([...entries].sort(), [...shipped].sort());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Names in a zip file's central directory (enough of the format for a .vsix). */
+function zipEntryNames(zip: Buffer): string[] {
+  const endOfDirectory = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  assert.ok(endOfDirectory >= 0, 'not a zip file');
+  const count = zip.readUInt16LE(endOfDirectory + 10);
+  let offset = zip.readUInt32LE(endOfDirectory + 16);
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    assert.equal(zip.readUInt32LE(offset), 0x02014b50, 'bad central directory entry');
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const extraLength = zip.readUInt16LE(offset + 30);
+    const commentLength = zip.readUInt16LE(offset + 32);
+    names.push(zip.toString('utf8', offset + 46, offset + 46 + nameLength));
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return names;
+}
