@@ -1,0 +1,115 @@
+// Runs code-server (VS Code for the web) with a fresh user-data-dir and extensions-dir, the extension under
+// test installed from its .vsix. Everything it starts lives in one process group, ended on stop or exit.
+import { spawn, execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { waitFor } from './poll';
+import { killGroup } from './processes';
+
+export interface CodeServerOptions {
+  /** The folder holding out/node/entry.js (printed by scripts/vscode/setup.sh). */
+  codeServerDir: string;
+  vsix: string;
+  workspace: string;
+  /** A fresh folder for this run's user data, extensions, config and logs. */
+  runDir: string;
+}
+
+export interface CodeServer {
+  /** Opens the workspace folder in the workbench. */
+  url: string;
+  extensionsDir: string;
+  userDataDir: string;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+/** Settings a first-time user would dismiss by hand; they only keep popups out of the tests' way. */
+const userSettings = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'security.workspace.trust.enabled': false,
+  'chat.commandCenter.enabled': false,
+  'files.autoSave': 'off',
+  'layerLens.trace.server': 'off',
+};
+
+export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
+  const entry = join(options.codeServerDir, 'out/node/entry.js');
+  const userDataDir = join(options.runDir, 'user-data');
+  const extensionsDir = join(options.runDir, 'extensions');
+  const configFile = join(options.runDir, 'config.yaml');
+  const logFile = join(options.runDir, 'code-server.log');
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify(userSettings, null, 2));
+  // An explicit config keeps code-server from writing one into the user's home.
+  writeFileSync(configFile, 'auth: none\ncert: false\n');
+  const common = ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+
+  const installed = await promisify(execFile)(process.execPath, [entry, ...common, '--install-extension', options.vsix], { timeout: 120_000 });
+  if (!/successfully installed/i.test(installed.stdout + installed.stderr)) {
+    throw new Error(`code-server did not install ${options.vsix}:\n${installed.stdout}${installed.stderr}`);
+  }
+
+  const port = await freePort();
+  const log = createWriteStream(logFile);
+  const child = spawn(
+    process.execPath,
+    [entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+      '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', options.workspace],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('code-server did not start');
+  // Whatever happens to this process, code-server, its extension host and the language server go with it.
+  const onExit = (): void => killGroup(pid, 'SIGKILL');
+  process.on('exit', onExit);
+
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor('code-server to answer /healthz', async () => {
+    if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}; see ${logFile}`);
+    const response = await fetch(`${base}/healthz`);
+    return response.ok;
+  }, { timeoutMs: 60_000 });
+
+  return {
+    url: `${base}/?folder=${encodeURIComponent(options.workspace)}`,
+    extensionsDir,
+    userDataDir,
+    logFile,
+    async stop() {
+      killGroup(pid, 'SIGTERM');
+      try {
+        await waitFor('code-server to stop', () => child.exitCode !== null || child.signalCode !== null, { timeoutMs: 10_000 });
+      } catch {
+        killGroup(pid, 'SIGKILL');
+      }
+      killGroup(pid, 'SIGKILL'); // Children that ignored SIGTERM.
+      process.off('exit', onExit);
+      log.end();
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,72 @@
+// One code-server and one browser page for the whole e2e run, shared by every *.e2e.ts file.
+// scripts/vscode/run-e2e.mjs installs code-server, packages the .vsix, and passes both in the environment.
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { openBrowser, type Browser } from './browser';
+import { startCodeServer, type CodeServer } from './codeServer';
+import { waitForWorkbench } from './workbench';
+
+export const repoRoot = resolve(__dirname, '../../..');
+export const artifactsDir = join(repoRoot, '.artifacts/e2e');
+export const workspaceName = 'e2e-workspace';
+
+export interface E2ESession {
+  page: Page;
+  codeServer: CodeServer;
+  /** The copy of test/fixtures/e2e-workspace that VS Code has open (tests may edit it). */
+  workspace: string;
+}
+
+let current: E2ESession | undefined;
+let browser: Browser | undefined;
+let runDir: string | undefined;
+
+export function session(): E2ESession {
+  if (!current) throw new Error('The e2e session is not running (start the suite with `npm run test:e2e`).');
+  return current;
+}
+
+export async function startSession(): Promise<void> {
+  const codeServerDir = requiredEnv('LAYERLENS_E2E_CODE_SERVER');
+  const vsix = requiredEnv('LAYERLENS_E2E_VSIX');
+  runDir = mkdtempSync(join(tmpdir(), 'layer-lens-e2e-'));
+  const workspace = join(runDir, workspaceName);
+  cpSync(join(repoRoot, 'test/fixtures', workspaceName), workspace, { recursive: true });
+  const codeServer = await startCodeServer({ codeServerDir, vsix, workspace, runDir });
+  browser = await openBrowser(join(runDir, 'chromium-profile'), codeServer.url);
+  current = { page: browser.page, codeServer, workspace };
+  await waitForWorkbench(browser.page, workspaceName);
+}
+
+export async function stopSession(): Promise<void> {
+  const started = current;
+  current = undefined;
+  await browser?.close().catch(() => undefined);
+  browser = undefined;
+  if (started) await started.codeServer.stop();
+  if (runDir) {
+    // Keep the logs of code-server, the extension host and the language client next to the screenshots.
+    const logs = join(artifactsDir, 'logs');
+    mkdirSync(logs, { recursive: true });
+    cpSync(join(runDir, 'code-server.log'), join(logs, 'code-server.log'), { force: true });
+    cpSync(join(runDir, 'user-data/logs'), join(logs, 'vscode'), { recursive: true, force: true });
+    rmSync(runDir, { recursive: true, force: true });
+    runDir = undefined;
+  }
+}
+
+export async function screenshot(name: string): Promise<string | undefined> {
+  if (!current) return undefined;
+  mkdirSync(artifactsDir, { recursive: true });
+  const file = join(artifactsDir, `${name}.png`);
+  await current.page.screenshot({ path: file });
+  return file;
+}
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the suite with \`npm run test:e2e\`.`);
+  return value;
+}
