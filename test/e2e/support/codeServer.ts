@@ -3,6 +3,7 @@
 import { spawn, execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { waitFor } from './poll';
@@ -74,7 +75,14 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   if (pid === undefined) throw new Error('code-server did not start');
   // Whatever happens to this process, code-server, its extension host and the language server go with it.
   const onExit = (): void => killGroup(pid, 'SIGKILL');
+  // A signal ends Node without 'exit' handlers unless someone listens for it.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    killGroup(pid, 'SIGKILL');
+    process.exit(128 + (constants.signals[signal] ?? 1));
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   process.on('exit', onExit);
+  for (const signal of signals) process.on(signal, onSignal);
 
   const base = `http://127.0.0.1:${port}`;
   await waitFor('code-server to answer /healthz', async () => {
@@ -97,6 +105,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       }
       killGroup(pid, 'SIGKILL'); // Children that ignored SIGTERM.
       process.off('exit', onExit);
+      for (const signal of signals) process.off(signal, onSignal);
       log.end();
     },
   };
