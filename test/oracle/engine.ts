@@ -1,0 +1,365 @@
+// Runs real Docker builds on the private engines started by scripts/engines/start.sh and maps every step the
+// engine reports back to the 1-based Dockerfile line of its instruction.
+//
+//   classic : Debian's Engine 20.10, `DOCKER_BUILDKIT=0 docker build` on unix:///tmp/ll-classic.sock.
+//             Prints `Step N/M : INSTRUCTION`; N counts every instruction in file order (global ARGs included) up to
+//             the end of the target stage; a cache hit prints ` ---> Using cache` before the next step.
+//   buildkit: Engine 26.1 + buildx 0.13, `docker buildx build --progress=plain --load` on unix:///tmp/ll-buildkit.sock.
+//             Prints `#V [stage k/n] INSTRUCTION` then `#V CACHED` or `#V DONE`. `stage` is the stage name, or
+//             `stage-<index>` for an unnamed stage, and is left out for some single-stage files; k is the ordinal of
+//             the op among the stage's op-instructions (FROM <image>, RUN, COPY, ADD, WORKDIR other than `/`); n also
+//             counts `WORKDIR /` (which creates no op) but not `FROM scratch` / `FROM <stage>`.
+//
+// The mapping is checked against our own reading of the Dockerfile (stage count, op totals, instruction keyword)
+// and throws when they disagree, so a wrong mapping can never silently produce a wrong verdict.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export type Engine = 'classic' | 'buildkit';
+export const ENGINES: readonly Engine[] = ['classic', 'buildkit'];
+
+export interface BuildOptions {
+  contextDir: string;
+  /** Dockerfile path, relative to contextDir or absolute. Default `Dockerfile`. */
+  dockerfile?: string;
+  buildArgs?: Record<string, string>;
+  target?: string;
+  /** Image tag to give the result. Default `ll-oracle:latest`. */
+  tag?: string;
+  /** Milliseconds before the build is killed. Default 180 s. */
+  timeoutMs?: number;
+}
+
+export interface EngineStep {
+  /** 1-based line of the instruction (its first line). */
+  line: number;
+  /** true: the engine reused its cache for this step; false: it ran the step. */
+  cached: boolean;
+  /** Upper-case instruction keyword, e.g. RUN. */
+  keyword: string;
+  /** 0-based stage index (-1 for global ARGs). */
+  stage: number;
+  /** What the engine printed for the step. */
+  text: string;
+}
+
+export interface EngineResult {
+  /** Steps that were looked up in the engine's cache, in the order the engine reported them. */
+  steps: EngineStep[];
+  /**
+   * Lines the engine printed as steps without any cache lookup (classic only: `FROM`, which prints the base
+   * image ID, and global ARGs before the first FROM). Their verdict means nothing.
+   */
+  unprobed: number[];
+  /** Full build output (stdout + stderr). */
+  output: string;
+  /** Build wall time in ms. */
+  ms: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Where the engines live (keep in sync with scripts/engines/common.sh)
+
+export function toolsDir(): string {
+  return join(process.env.LAYERLENS_TOOLS || join(homedir(), '.cache', 'layer-lens'), 'engines');
+}
+export function engineSocket(engine: Engine): string {
+  return `/tmp/ll-${engine}.sock`;
+}
+export function engineDockerCli(engine: Engine): string {
+  return engine === 'classic' ? '/usr/bin/docker' : join(toolsDir(), 'trixie', 'usr', 'bin', 'docker');
+}
+
+function engineEnv(engine: Engine, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // Proxy variables must not leak into builds (buildx turns configured proxies into build args).
+  for (const k of Object.keys(env)) if (/^(http|https|ftp|no|all)_proxy$/i.test(k)) delete env[k];
+  delete env.DOCKER_CONTEXT;
+  delete env.BUILDKIT_PROGRESS;
+  delete env.BUILDX_BUILDER;
+  env.DOCKER_HOST = `unix://${engineSocket(engine)}`;
+  env.DOCKER_CONFIG = join(toolsDir(), 'docker-config');
+  env.DOCKER_CLI_HINTS = 'false';
+  if (engine === 'buildkit') {
+    env.PATH = `${join(toolsDir(), 'trixie', 'usr', 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`;
+  }
+  return { ...env, ...extra };
+}
+
+export interface RunResult { code: number; stdout: string; stderr: string; output: string; ms: number }
+
+/** Runs the engine's docker CLI. Never throws for a non-zero exit; check `code`. */
+export function docker(engine: Engine, args: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> {
+  const started = Date.now();
+  return new Promise((resolvePromise) => {
+    const child = spawn(engineDockerCli(engine), args, { cwd: opts.cwd, env: engineEnv(engine, opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => { const s = d.toString(); stdout += s; output += s; });
+    child.stderr.on('data', (d: Buffer) => { const s = d.toString(); stderr += s; output += s; });
+    const timer = setTimeout(() => { output += `\n[killed after ${opts.timeoutMs} ms]\n`; child.kill('SIGKILL'); }, opts.timeoutMs ?? 180_000);
+    child.on('error', (err) => { clearTimeout(timer); resolvePromise({ code: 127, stdout, stderr: stderr + String(err), output: output + String(err), ms: Date.now() - started }); });
+    child.on('close', (code) => { clearTimeout(timer); resolvePromise({ code: code ?? 1, stdout, stderr, output, ms: Date.now() - started }); });
+  });
+}
+
+/** Why the engine cannot be used, or undefined when it is ready (daemon answers, base images present). */
+export async function engineProblem(engine: Engine): Promise<string | undefined> {
+  if (!existsSync(engineDockerCli(engine))) return `${engineDockerCli(engine)} is missing`;
+  if (!existsSync(engineSocket(engine))) return `no daemon socket at ${engineSocket(engine)}`;
+  const info = await docker(engine, ['version', '--format', '{{.Server.Version}}'], { timeoutMs: 15_000 });
+  if (info.code !== 0) return `daemon at ${engineSocket(engine)} does not answer: ${info.stderr.trim().split('\n')[0]}`;
+  const imgs = await docker(engine, ['image', 'inspect', '--format', '{{.Id}}', 'localbase:1', 'localbase:2'], { timeoutMs: 15_000 });
+  if (imgs.code !== 0) return 'base images localbase:1/localbase:2 are missing';
+  if (engine === 'buildkit') {
+    const bx = await docker(engine, ['buildx', 'version'], { timeoutMs: 15_000 });
+    if (bx.code !== 0) return 'docker buildx plugin not found';
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// A small, independent Dockerfile reader: just enough to know each instruction's line, keyword and stage.
+
+export interface DfInstruction {
+  line: number;
+  keyword: string;
+  /** Arguments, continuation lines joined (comment lines inside dropped), heredoc bodies not included. */
+  args: string;
+  /** -1 for global ARGs before the first FROM. */
+  stage: number;
+}
+export interface DfStage {
+  index: number;
+  /** Lower-cased `AS` name, or ''. */
+  name: string;
+  /** What FROM names (first word after flags), lower-cased. */
+  base: string;
+  instructions: DfInstruction[];
+}
+export interface DfFile { instructions: DfInstruction[]; stages: DfStage[] }
+
+export function readDockerfile(text: string): DfFile {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  let escape = '\\';
+  // Parser directives: leading `# key=value` lines before anything else.
+  for (const l of lines) {
+    const m = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.*?)\s*$/.exec(l);
+    if (!m) break;
+    if (m[1].toLowerCase() === 'escape' && (m[2] === '`' || m[2] === '\\')) escape = m[2];
+  }
+  const instructions: DfInstruction[] = [];
+  const stages: DfStage[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const raw = lines[i];
+    const trimmed = raw.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) { i++; continue; }
+    const startLine = i + 1;
+    let joined = '';
+    let cur = raw;
+    // continuation: line ends with the escape char (trailing whitespace allowed)
+    for (;;) {
+      const t = cur.replace(/\s+$/, '');
+      if (t.endsWith(escape)) {
+        joined += t.slice(0, -1);
+        i++;
+        // skip comment and empty lines inside a continuation
+        while (i < lines.length && (lines[i].trim() === '' || lines[i].trim().startsWith('#'))) i++;
+        if (i >= lines.length) break;
+        cur = lines[i];
+      } else {
+        joined += cur;
+        i++;
+        break;
+      }
+    }
+    const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(joined)!;
+    const keyword = m[1].toUpperCase();
+    const args = m[2];
+    // heredocs (RUN/COPY/ADD): skip their bodies
+    if (['RUN', 'COPY', 'ADD'].includes(keyword)) {
+      const re = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
+      let h: RegExpExecArray | null;
+      while ((h = re.exec(args)) !== null) {
+        const strip = h[1] === '-';
+        const word = h[3];
+        while (i < lines.length) {
+          const body = strip ? lines[i].replace(/^\t+/, '') : lines[i];
+          i++;
+          if (body === word) break;
+        }
+      }
+    }
+    if (keyword === 'FROM') {
+      const words = args.trim().split(/\s+/).filter((w) => !w.startsWith('--'));
+      const asIx = words.findIndex((w) => w.toLowerCase() === 'as');
+      stages.push({ index: stages.length, name: asIx >= 0 ? (words[asIx + 1] ?? '').toLowerCase() : '', base: (words[0] ?? '').toLowerCase(), instructions: [] });
+    }
+    const ins: DfInstruction = { line: startLine, keyword, args, stage: stages.length - 1 };
+    instructions.push(ins);
+    if (stages.length) stages[stages.length - 1].instructions.push(ins);
+  }
+  return { instructions, stages };
+}
+
+/** Stage index a name or index string refers to, or -1. */
+function stageRef(df: DfFile, ref: string): number {
+  const r = ref.toLowerCase();
+  const named = df.stages.findIndex((s) => s.name === r);
+  if (named >= 0) return named;
+  return /^\d+$/.test(r) && Number(r) < df.stages.length ? Number(r) : -1;
+}
+
+/** BuildKit: instructions of a stage that count in `[k/n]`: {ops (vertices, in order), total n}. */
+export function buildkitOps(df: DfFile, stageIx: number): { ops: DfInstruction[]; total: number } {
+  const st = df.stages[stageIx];
+  const ops: DfInstruction[] = [];
+  let total = 0;
+  for (const ins of st.instructions) {
+    switch (ins.keyword) {
+      case 'FROM': {
+        const fromStage = stageRef(df, st.base);
+        if (st.base !== 'scratch' && !(fromStage >= 0 && fromStage < stageIx)) { ops.push(ins); total++; }
+        break;
+      }
+      case 'RUN': case 'COPY': case 'ADD':
+        ops.push(ins); total++;
+        break;
+      case 'WORKDIR':
+        total++;
+        if (ins.args.trim() !== '/') ops.push(ins);
+        break;
+      default:
+        break;
+    }
+  }
+  return { ops, total };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Output parsers
+
+export function parseBuildkitOutput(output: string, df: DfFile): EngineStep[] {
+  const names = new Map<string, string>();
+  const status = new Map<string, 'CACHED' | 'DONE' | 'ERROR' | 'CANCELED'>();
+  const order: string[] = [];
+  for (const line of output.split('\n')) {
+    let m = /^#(\d+) (\[.*)$/.exec(line);
+    if (m && !names.has(m[1])) { names.set(m[1], m[2]); order.push(m[1]); continue; }
+    m = /^#(\d+) (CACHED|DONE|ERROR|CANCELED)\b/.exec(line);
+    if (m) status.set(m[1], m[2] as 'CACHED');
+  }
+  const steps: EngineStep[] = [];
+  const seen = new Set<number>();
+  for (const v of order) {
+    const name = names.get(v)!;
+    const m = /^\[(?:(\S+) )?(\d+)\/(\d+)\] (\S+)/.exec(name);
+    if (!m) continue; // [internal] ..., [auth] ...
+    const [, stageName, kStr, nStr, word] = m;
+    let stageIx: number;
+    if (stageName === undefined) {
+      if (df.stages.length !== 1) throw new Error(`buildkit: vertex without stage name in a ${df.stages.length}-stage Dockerfile: ${name}`);
+      stageIx = 0;
+    } else {
+      const sm = /^stage-(\d+)$/.exec(stageName);
+      stageIx = df.stages.findIndex((s) => s.name === stageName.toLowerCase());
+      if (stageIx < 0 && sm) stageIx = Number(sm[1]);
+      if (stageIx < 0 || stageIx >= df.stages.length) throw new Error(`buildkit: unknown stage "${stageName}" in: ${name}`);
+    }
+    const { ops, total } = buildkitOps(df, stageIx);
+    const k = Number(kStr);
+    if (Number(nStr) !== total) throw new Error(`buildkit: stage ${stageIx} has ${total} counted instructions by our reading, engine says ${nStr}: ${name}`);
+    const ins = ops[k - 1];
+    if (!ins) throw new Error(`buildkit: no op #${k} in stage ${stageIx}: ${name}`);
+    if (ins.keyword !== word.toUpperCase()) throw new Error(`buildkit: op #${k} of stage ${stageIx} is ${ins.keyword} (line ${ins.line}) but engine printed: ${name}`);
+    const st = status.get(v);
+    if (st === 'ERROR' || st === 'CANCELED' || st === undefined) throw new Error(`buildkit: step at line ${ins.line} ended ${st ?? 'without status'}: ${name}`);
+    if (seen.has(ins.line)) continue;
+    seen.add(ins.line);
+    steps.push({ line: ins.line, cached: st === 'CACHED', keyword: ins.keyword, stage: stageIx, text: name.replace(/^\[[^\]]*\] /, '') });
+  }
+  return steps;
+}
+
+export function parseClassicOutput(output: string, df: DfFile): { steps: EngineStep[]; unprobed: number[] } {
+  const steps: EngineStep[] = [];
+  const unprobed: number[] = [];
+  const lines = output.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^Step (\d+)\/(\d+) : (\S+)(.*)$/.exec(lines[i]);
+    if (!m) continue;
+    const n = Number(m[1]);
+    const ins = df.instructions[n - 1];
+    if (!ins) throw new Error(`classic: step ${n} beyond the ${df.instructions.length} instructions we read: ${lines[i]}`);
+    if (ins.keyword !== m[3].toUpperCase()) throw new Error(`classic: instruction ${n} is ${ins.keyword} (line ${ins.line}) but engine printed: ${lines[i]}`);
+    if (ins.keyword === 'FROM' || ins.stage < 0) { unprobed.push(ins.line); continue; }
+    let cached = false;
+    for (let j = i + 1; j < lines.length && !/^Step \d+\/\d+ : /.test(lines[j]); j++) {
+      if (/^ ---> Using cache\s*$/.test(lines[j])) { cached = true; break; }
+    }
+    steps.push({ line: ins.line, cached, keyword: ins.keyword, stage: ins.stage, text: `${m[3]}${m[4]}` });
+  }
+  return { steps, unprobed };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Builds
+
+export class BuildError extends Error {
+  constructor(message: string, readonly output: string) { super(message); }
+}
+
+export async function buildWithEngine(engine: Engine, opts: BuildOptions): Promise<EngineResult> {
+  const contextDir = resolve(opts.contextDir);
+  const dockerfile = resolve(contextDir, opts.dockerfile ?? 'Dockerfile');
+  const df = readDockerfile(readFileSync(dockerfile, 'utf8'));
+  const args: string[] = [];
+  for (const [k, v] of Object.entries(opts.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
+  if (opts.target) args.push('--target', opts.target);
+  const tag = opts.tag ?? 'll-oracle:latest';
+  let res: RunResult;
+  if (engine === 'classic') {
+    res = await docker(engine, ['build', '--force-rm', '-t', tag, '-f', dockerfile, ...args, contextDir], { env: { DOCKER_BUILDKIT: '0' }, timeoutMs: opts.timeoutMs });
+  } else {
+    res = await docker(engine, ['buildx', 'build', '--progress=plain', '--load', '-t', tag, '-f', dockerfile, ...args, contextDir], { timeoutMs: opts.timeoutMs });
+  }
+  if (res.code !== 0) throw new BuildError(`${engine} build failed (exit ${res.code}) for ${dockerfile}:\n${res.output.split('\n').slice(-25).join('\n')}`, res.output);
+  if (engine === 'classic') {
+    const { steps, unprobed } = parseClassicOutput(res.output, df);
+    if (steps.length + unprobed.length === 0) throw new BuildError('classic: no `Step N/M` lines in the output', res.output);
+    return { steps, unprobed, output: res.output, ms: res.ms };
+  }
+  const steps = parseBuildkitOutput(res.output, df);
+  return { steps, unprobed: [], output: res.output, ms: res.ms };
+}
+
+/**
+ * Empties the engine's build cache so scenarios are independent.
+ * BuildKit: `docker builder prune -af` and removal of images we built. Classic: its cache IS the local images, so
+ * every image except localbase:1/2 is removed.
+ */
+export async function resetEngineCache(engine: Engine): Promise<void> {
+  const keep = new Set<string>();
+  const base = await docker(engine, ['image', 'inspect', '--format', '{{.Id}}', 'localbase:1', 'localbase:2']);
+  for (const id of base.stdout.split('\n').map((s) => s.trim()).filter(Boolean)) keep.add(id);
+  if (keep.size < 2) throw new Error(`${engine}: base images localbase:1/2 missing; run scripts/engines/start.sh`);
+  if (engine === 'buildkit') {
+    const pr = await docker(engine, ['builder', 'prune', '-af']);
+    if (pr.code !== 0) throw new Error(`buildkit: builder prune failed: ${pr.output}`);
+  } else {
+    await docker(engine, ['container', 'prune', '-f']);
+  }
+  // Remove all other images; repeat because children must go before parents.
+  for (let pass = 0; pass < 5; pass++) {
+    const ls = await docker(engine, ['images', '-a', '--no-trunc', '--format', '{{.ID}}']);
+    const ids = [...new Set(ls.stdout.split('\n').map((s) => s.trim()).filter((s) => s && !keep.has(s)))];
+    if (ids.length === 0) return;
+    await docker(engine, ['rmi', '-f', ...ids]);
+  }
+  const left = await docker(engine, ['images', '-a', '--no-trunc', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}']);
+  throw new Error(`${engine}: could not remove built images:\n${left.stdout}`);
+}

@@ -1,0 +1,267 @@
+// Runs oracle scenarios (scenarios.ts) on a real engine: writes the context, applies each round's changes,
+// builds, and checks the engine's report against the scenario's expectation. Hooks let the oracle test run our
+// CLI between builds (plan before, record after).
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { buildWithEngine, readDockerfile, resetEngineCache, type DfFile, type Engine, type EngineResult } from './engine';
+import type { FileSpec, Op, Scenario } from './scenarios';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Files
+
+/** A deterministic ustar archive (regular files only; dirs implied by paths). */
+export function makeTar(entries: Record<string, string>, mtime: number): Buffer {
+  const blocks: Buffer[] = [];
+  const dirs = new Set<string>();
+  for (const p of Object.keys(entries)) {
+    const parts = p.split('/');
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/') + '/');
+  }
+  const header = (name: string, size: number, type: '0' | '5', mode: number): Buffer => {
+    const h = Buffer.alloc(512, 0);
+    const put = (s: string, off: number, len: number) => h.write(s.slice(0, len), off, 'utf8');
+    const oct = (n: number, len: number) => n.toString(8).padStart(len - 1, '0') + '\0';
+    put(name, 0, 100);
+    put(oct(mode, 8), 100, 8);
+    put(oct(0, 8), 108, 8);
+    put(oct(0, 8), 116, 8);
+    put(oct(size, 12), 124, 12);
+    put(oct(mtime, 12), 136, 12);
+    put('        ', 148, 8);
+    put(type, 156, 1);
+    put('ustar\0', 257, 6);
+    put('00', 263, 2);
+    put('root', 265, 32);
+    put('root', 297, 32);
+    let sum = 0;
+    for (const b of h) sum += b;
+    put(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8);
+    return h;
+  };
+  for (const d of [...dirs].sort()) blocks.push(header(d, 0, '5', 0o755));
+  for (const p of Object.keys(entries).sort()) {
+    const body = Buffer.from(entries[p], 'utf8');
+    blocks.push(header(p, body.length, '0', 0o644));
+    blocks.push(body);
+    const pad = (512 - (body.length % 512)) % 512;
+    if (pad) blocks.push(Buffer.alloc(pad, 0));
+  }
+  blocks.push(Buffer.alloc(1024, 0));
+  return Buffer.concat(blocks);
+}
+
+function ensureParent(path: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+}
+
+function removePath(path: string): void {
+  rmSync(path, { recursive: true, force: true });
+}
+
+export function writeFiles(root: string, files: Record<string, FileSpec>): void {
+  for (const [rel, spec] of Object.entries(files)) {
+    const p = join(root, rel);
+    ensureParent(p);
+    if (typeof spec === 'string') {
+      writeFileSync(p, spec);
+      chmodSync(p, 0o644);
+    } else if ('content' in spec) {
+      writeFileSync(p, spec.content);
+      chmodSync(p, spec.mode ?? 0o644);
+    } else if ('symlink' in spec) {
+      removePath(p);
+      symlinkSync(spec.symlink, p);
+    } else if ('dir' in spec) {
+      mkdirSync(p, { recursive: true });
+      chmodSync(p, spec.mode ?? 0o755);
+    } else {
+      writeFileSync(p, makeTar(spec.tar, spec.mtime));
+      chmodSync(p, 0o644);
+    }
+  }
+}
+
+export function applyOps(root: string, ops: Op[]): void {
+  for (const op of ops) {
+    const p = join(root, op.path);
+    switch (op.op) {
+      case 'write':
+        ensureParent(p);
+        writeFileSync(p, op.content);
+        chmodSync(p, op.mode ?? 0o644);
+        break;
+      case 'edit': {
+        const text = readFileSync(p, 'utf8');
+        if (!text.includes(op.from)) throw new Error(`scenario edit: "${op.from}" not found in ${op.path}`);
+        writeFileSync(p, text.replace(op.from, op.to));
+        break;
+      }
+      case 'rm':
+        if (!existsSync(p) && !isSymlink(p)) throw new Error(`scenario rm: ${op.path} does not exist`);
+        removePath(p);
+        break;
+      case 'chmod':
+        chmodSync(p, op.mode);
+        break;
+      case 'chown':
+        chownSync(p, op.uid, op.gid);
+        break;
+      case 'touch': {
+        // mtime only: move it well past the previous value so no engine can miss it
+        const st = lstatSync(p);
+        const t = new Date(Math.max(Date.now(), st.mtimeMs) + 5000);
+        utimesSync(p, t, t);
+        break;
+      }
+      case 'symlink':
+        ensureParent(p);
+        removePath(p);
+        symlinkSync(op.target, p);
+        break;
+      case 'mkdir':
+        mkdirSync(p, { recursive: true });
+        break;
+      case 'tar':
+        ensureParent(p);
+        writeFileSync(p, makeTar(op.entries, op.mtime));
+        break;
+    }
+  }
+}
+
+function isSymlink(p: string): boolean {
+  try { return lstatSync(p).isSymbolicLink(); } catch { return false; }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Expectations
+
+export interface ExpectMismatch {
+  line: number;
+  instruction: string;
+  expected: string;
+  engineSays: string;
+}
+
+/** One expectation character per instruction (spaces ignored). */
+export function expectationByLine(expect: string, dfile: DfFile): Map<number, string> {
+  const chars = expect.replace(/\s+/g, '');
+  if (chars.length !== dfile.instructions.length) {
+    throw new Error(`expectation "${expect}" has ${chars.length} characters but the Dockerfile has ${dfile.instructions.length} instructions`);
+  }
+  const m = new Map<number, string>();
+  dfile.instructions.forEach((ins, i) => {
+    if (!'=R.-?'.includes(chars[i])) throw new Error(`bad expectation character "${chars[i]}" in "${expect}"`);
+    m.set(ins.line, chars[i]);
+  });
+  return m;
+}
+
+export function checkExpectation(expect: string, dfile: DfFile, result: EngineResult): ExpectMismatch[] {
+  const want = expectationByLine(expect, dfile);
+  const got = new Map<number, string>();
+  for (const s of result.steps) got.set(s.line, s.cached ? '=' : 'R');
+  for (const l of result.unprobed) got.set(l, '-');
+  const out: ExpectMismatch[] = [];
+  for (const ins of dfile.instructions) {
+    const w = want.get(ins.line)!;
+    if (w === '-' || ins.keyword === 'FROM') continue;
+    const g = got.get(ins.line) ?? '.';
+    if (w === '?' ? g === '.' : g !== w) {
+      out.push({ line: ins.line, instruction: `${ins.keyword} ${ins.args}`.slice(0, 70), expected: w, engineSays: g });
+    }
+  }
+  return out;
+}
+
+/** Compact `=R.` string of what the engine reported, one char per instruction. */
+export function engineString(dfile: DfFile, result: EngineResult): string {
+  const got = new Map<number, string>();
+  for (const s of result.steps) got.set(s.line, s.cached ? '=' : 'R');
+  for (const l of result.unprobed) got.set(l, '-');
+  let out = '';
+  for (const ins of dfile.instructions) {
+    if (ins.keyword === 'FROM' && out) out += ' ';
+    out += ins.keyword === 'FROM' ? '-' : got.get(ins.line) ?? '.';
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Running a scenario
+
+export interface RoundContext {
+  scenario: Scenario;
+  engine: Engine;
+  /** 0 = the initial build. */
+  round: number;
+  does: string;
+  contextDir: string;
+  dockerfile: string;
+  dockerfileText: string;
+  dfile: DfFile;
+  buildArgs: Record<string, string>;
+  target?: string;
+  /** Scratch dir that lives as long as the scenario (for store files etc.). */
+  workDir: string;
+}
+
+export interface RoundReport extends RoundContext {
+  result: EngineResult;
+  engineString: string;
+  expected?: string;
+  mismatches: ExpectMismatch[];
+}
+
+export interface ScenarioHooks {
+  /** After the round's changes, before the engine builds (round >= 1). */
+  beforeBuild?: (ctx: RoundContext) => Promise<void> | void;
+  /** After the engine built (every round, including 0). */
+  afterBuild?: (report: RoundReport) => Promise<void> | void;
+}
+
+export interface ScenarioOptions {
+  /** Parent dir for temp dirs. Default os.tmpdir(). */
+  tmpRoot?: string;
+  /** Keep the temp dirs (default: removed). */
+  keep?: boolean;
+}
+
+export async function runScenario(scenario: Scenario, engine: Engine, hooks: ScenarioHooks = {}, opts: ScenarioOptions = {}): Promise<RoundReport[]> {
+  const workDir = mkdtempSync(join(opts.tmpRoot ?? tmpdir(), `ll-oracle-${engine}-`));
+  // Unique basename: BuildKit shares incremental context state between contexts with the same basename (R9).
+  const contextDir = join(workDir, `${scenario.name}-${engine}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(contextDir);
+  const reports: RoundReport[] = [];
+  try {
+    writeFiles(contextDir, scenario.files);
+    await resetEngineCache(engine);
+    let buildArgs = { ...(scenario.buildArgs ?? {}) };
+    let target = scenario.target;
+    const dockerfile = scenario.dockerfile ?? 'Dockerfile';
+    const rounds = [{ does: 'initial build', expect: scenario.initial ?? {} }, ...scenario.rounds];
+    for (let r = 0; r < rounds.length; r++) {
+      const round = rounds[r];
+      if (r > 0) {
+        const rr = scenario.rounds[r - 1];
+        applyOps(contextDir, rr.ops ?? []);
+        if (rr.buildArgs) buildArgs = { ...rr.buildArgs };
+        if (rr.target !== undefined) target = rr.target;
+      }
+      const dockerfileText = readFileSync(join(contextDir, dockerfile), 'utf8');
+      const ctx: RoundContext = { scenario, engine, round: r, does: round.does, contextDir, dockerfile, dockerfileText, dfile: readDockerfile(dockerfileText), buildArgs, target, workDir };
+      if (r > 0) await hooks.beforeBuild?.(ctx);
+      const result = await buildWithEngine(engine, { contextDir, dockerfile, buildArgs, target });
+      const expected = round.expect[engine];
+      const mismatches = expected ? checkExpectation(expected, ctx.dfile, result) : [];
+      const report: RoundReport = { ...ctx, result, engineString: engineString(ctx.dfile, result), expected, mismatches };
+      reports.push(report);
+      await hooks.afterBuild?.(report);
+    }
+  } finally {
+    if (!opts.keep) rmSync(workDir, { recursive: true, force: true });
+  }
+  return reports;
+}
