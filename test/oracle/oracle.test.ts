@@ -1,0 +1,215 @@
+// The oracle: Layer Lens's predictions checked against real Docker builds.
+//
+//   npm run test:oracle      (builds dist/cli.js, then runs this file)
+//   node --import tsx --test test/oracle/oracle.test.ts
+//
+// Needs the private engines: scripts/engines/setup.sh && scripts/engines/start.sh
+// Environment:
+//   LAYERLENS_SKIP_ORACLE=1           skip (instead of failing) when an engine is not running
+//   LAYERLENS_ORACLE_ENGINES="classic buildkit"   which engines to use (default both)
+//   LAYERLENS_ORACLE_FILTER=regexp    only scenarios whose name matches
+//   LAYERLENS_ORACLE_IGNORE_EXPECT=1  report, but do not fail on, engines disagreeing with a scenario's expectation
+//
+// For each scenario and engine: fresh context dir and store file, engine cache reset, initial build, `record`;
+// then per round: apply the change, `plan --json`, build, compare every step, `record`.
+// Engine CACHED <=> our `cached`; engine ran <=> our `rebuilds`; our `maybe` is accepted but counted; a step the
+// engine never reports must be `none` or `skipped` for us. FROM lines are not compared (BuildKit's FROM
+// CACHED/DONE is unreliable, cache-rules R5; classic's FROM is never a cache lookup, R1).
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { ENGINES, engineProblem, type Engine } from './engine';
+import { runScenario, type RoundContext, type RoundReport } from './runner';
+import { scenariosFor, type Scenario } from './scenarios';
+
+const ROOT = resolve(__dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const SKIP = process.env.LAYERLENS_SKIP_ORACLE === '1';
+const IGNORE_EXPECT = process.env.LAYERLENS_ORACLE_IGNORE_EXPECT === '1';
+const FILTER = process.env.LAYERLENS_ORACLE_FILTER ? new RegExp(process.env.LAYERLENS_ORACLE_FILTER) : undefined;
+const WANTED: Engine[] = (process.env.LAYERLENS_ORACLE_ENGINES ?? ENGINES.join(' '))
+  .split(/[\s,]+/)
+  .filter(Boolean)
+  .map((e) => {
+    if (!(ENGINES as readonly string[]).includes(e)) throw new Error(`LAYERLENS_ORACLE_ENGINES: unknown engine "${e}"`);
+    return e as Engine;
+  });
+
+type OurStatus = 'cached' | 'rebuilds' | 'maybe' | 'skipped' | 'none';
+interface PlanStep { line: number; keyword: string; stage: string; layer: string; status: OurStatus; reason: string }
+
+interface Disagreement {
+  scenario: string;
+  engine: Engine;
+  round: number;
+  line: number;
+  instruction: string;
+  engineSays: string;
+  weSay: string;
+  reason: string;
+}
+
+const tally = { compared: 0, wrong: 0, maybe: 0, rounds: 0 };
+const disagreements: Disagreement[] = [];
+const maybes: Disagreement[] = [];
+const expectationMisses: string[] = [];
+const scenarioErrors: string[] = [];
+const timings: Partial<Record<Engine, number>> = {};
+
+function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (e) => res({ code: 127, stdout, stderr: stderr + String(e) }));
+    child.on('close', (code) => res({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+function cliArgs(cmd: 'plan' | 'record', ctx: RoundContext, store: string): string[] {
+  const a = [cmd, join(ctx.contextDir, ctx.dockerfile), '--context', ctx.contextDir, '--store', store, '--builder', ctx.engine];
+  for (const [k, v] of Object.entries(ctx.buildArgs)) a.push('--build-arg', `${k}=${v}`);
+  if (ctx.target) a.push('--target', ctx.target);
+  if (cmd === 'plan') a.push('--json');
+  return a;
+}
+
+async function plan(ctx: RoundContext, store: string): Promise<PlanStep[]> {
+  const r = await runCli(cliArgs('plan', ctx, store));
+  if (r.code !== 0) throw new Error(`layerlens plan exited ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
+  let parsed: { steps?: PlanStep[] };
+  try {
+    parsed = JSON.parse(r.stdout) as { steps?: PlanStep[] };
+  } catch {
+    throw new Error(`layerlens plan --json printed something that is not JSON: ${r.stdout.slice(0, 300)}`);
+  }
+  if (!Array.isArray(parsed.steps)) throw new Error('layerlens plan --json: no "steps" array');
+  return parsed.steps;
+}
+
+async function record(ctx: RoundContext, store: string): Promise<void> {
+  const r = await runCli(cliArgs('record', ctx, store));
+  if (r.code !== 0) throw new Error(`layerlens record exited ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
+}
+
+/** Compares one round; returns the number of wrong verdicts. */
+function compare(report: RoundReport, steps: PlanStep[]): number {
+  const ours = new Map<number, PlanStep>();
+  for (const s of steps) ours.set(s.line, s);
+  const engineByLine = new Map(report.result.steps.map((s) => [s.line, s]));
+  const unprobed = new Set(report.result.unprobed);
+  let wrong = 0;
+  for (const ins of report.dfile.instructions) {
+    if (ins.keyword === 'FROM' || unprobed.has(ins.line)) continue;
+    const eng = engineByLine.get(ins.line);
+    const our = ours.get(ins.line);
+    const row: Disagreement = {
+      scenario: report.scenario.name,
+      engine: report.engine,
+      round: report.round,
+      line: ins.line,
+      instruction: `${ins.keyword} ${ins.args}`.replace(/\s+/g, ' ').slice(0, 60),
+      engineSays: eng ? (eng.cached ? 'cached' : 'ran') : 'not a step',
+      weSay: our?.status ?? '(no entry)',
+      reason: our?.reason ?? '',
+    };
+    tally.compared++;
+    let ok: boolean;
+    if (eng) ok = our?.status === (eng.cached ? 'cached' : 'rebuilds') || our?.status === 'maybe';
+    else ok = our?.status === 'none' || our?.status === 'skipped';
+    if (ok && our?.status === 'maybe') {
+      tally.maybe++;
+      maybes.push(row);
+    }
+    if (!ok) {
+      wrong++;
+      tally.wrong++;
+      disagreements.push(row);
+    }
+  }
+  return wrong;
+}
+
+async function oracleScenario(s: Scenario, engine: Engine): Promise<string[]> {
+  const problems: string[] = [];
+  let ourPlan: PlanStep[] = [];
+  // the store lives next to (not inside) the build context, in the scenario's scratch dir
+  const storeOf = (ctx: RoundContext) => join(ctx.workDir, 'layerlens-store.json');
+  await runScenario(s, engine, {
+    beforeBuild: async (ctx) => {
+      ourPlan = await plan(ctx, storeOf(ctx));
+    },
+    afterBuild: async (report) => {
+      const store = storeOf(report);
+      if (report.round > 0) {
+        tally.rounds++;
+        const wrong = compare(report, ourPlan);
+        if (wrong) problems.push(`round ${report.round} (${report.does}): ${wrong} wrong verdict(s)`);
+      }
+      if (report.mismatches.length) {
+        const msg = `${engine} ${s.name} round ${report.round} (${report.does}): engine reported ${report.engineString}, scenario expects ${report.expected}`;
+        expectationMisses.push(msg);
+        if (!IGNORE_EXPECT) problems.push(`engine disagrees with the scenario expectation: ${msg}`);
+      }
+      await record(report, store);
+    },
+  });
+  return problems;
+}
+
+function table(rows: Disagreement[]): string {
+  const head = ['scenario', 'engine', 'round', 'line', 'instruction', 'engine says', 'we say', 'our reason'];
+  const data = rows.map((r) => [r.scenario, r.engine, String(r.round), String(r.line), r.instruction, r.engineSays, r.weSay, r.reason]);
+  const widths = head.map((h, i) => Math.min(i === 7 ? 80 : 60, Math.max(h.length, ...data.map((d) => d[i].length))));
+  const fmt = (cells: string[]) => cells.map((c, i) => c.slice(0, widths[i]).padEnd(widths[i])).join(' | ').trimEnd();
+  return [fmt(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...data.map(fmt)].join('\n');
+}
+
+void describe('oracle: predictions vs real Docker builds', { concurrency: true }, () => {
+  after(() => {
+    const out: string[] = [];
+    if (disagreements.length) out.push(`\nDisagreements (${disagreements.length}):\n${table(disagreements)}`);
+    if (maybes.length) out.push(`\n"maybe" verdicts (${maybes.length}, accepted):\n${table(maybes)}`);
+    if (expectationMisses.length) out.push(`\nEngines disagreeing with scenario expectations (${expectationMisses.length}):\n  ${expectationMisses.join('\n  ')}`);
+    if (scenarioErrors.length) out.push(`\nScenario errors (${scenarioErrors.length}):\n  ${scenarioErrors.join('\n  ')}`);
+    const times = Object.entries(timings).map(([e, ms]) => `${e} ${(ms! / 1000).toFixed(0)} s`).join(', ');
+    out.push(`oracle: ${tally.compared} steps compared, ${tally.wrong} wrong, ${tally.maybe} maybe (${tally.rounds} rounds${times ? `; ${times}` : ''})`);
+    console.log(out.join('\n'));
+  });
+
+  for (const engine of WANTED) {
+    void test(engine, async (t) => {
+      const problem = await engineProblem(engine);
+      if (problem) {
+        const msg = `${engine} engine not running (${problem}). Run scripts/engines/setup.sh and then scripts/engines/start.sh` +
+          ' (or set LAYERLENS_SKIP_ORACLE=1 to skip the oracle).';
+        if (SKIP) {
+          t.skip(`LAYERLENS_SKIP_ORACLE=1: skipping the ${engine} oracle: ${problem}`);
+          return;
+        }
+        throw new Error(msg);
+      }
+      if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm run test:oracle does).`);
+      const started = Date.now();
+      try {
+        for (const s of scenariosFor(engine, FILTER)) {
+          await t.test(s.name, async () => {
+            let problems: string[];
+            try {
+              problems = await oracleScenario(s, engine);
+            } catch (err) {
+              scenarioErrors.push(`${engine} ${s.name}: ${(err as Error).message.split('\n')[0]}`);
+              throw err;
+            }
+            if (problems.length) throw new Error(`${engine} ${s.name}:\n  ${problems.join('\n  ')}`);
+          });
+        }
+      } finally {
+        timings[engine] = Date.now() - started;
+      }
+    });
+  }
+});
