@@ -9,7 +9,7 @@ import type { Builder, LayerKind, SourceSelection } from './types';
 
 /** How the key computation reads the build context (implemented over core/context.ts). */
 export interface ContextAccess {
-  select(sources: string[], opts: { builder: Builder; excludes?: string[]; parents?: boolean }): SourceSelection;
+  select(sources: string[], opts: { builder: Builder; excludes?: string[]; parents?: boolean; mount?: boolean }): SourceSelection;
   whole(): SourceSelection;
 }
 
@@ -187,8 +187,11 @@ function runParts(ins: Instruction, state: StageState, stage: Stage, inputs: Key
         if (dep) base.fromStages.push(dep.index);
         content = dep ? `stage:${dep.index}` : `image:${from}`;
       } else if (type === 'bind') {
+        // The mount's source path is not in the key, only the content it selects (exec.go CacheMap).
         const source = opts.get('source') ?? opts.get('src');
-        const sel = source === undefined ? inputs.context.whole() : inputs.context.select([source], { builder: inputs.builder });
+        opts.delete('source');
+        opts.delete('src');
+        const sel = source === undefined ? inputs.context.whole() : inputs.context.select([source], { builder: inputs.builder, mount: true });
         content = sel.digest;
         reads.push(...sel.paths);
         base.problems.push(...sel.problems);

@@ -147,6 +147,7 @@ export function planBuild(input: PlanInput): PlanResult {
     const make = (status: StepStatus, reason: string) => ({ ...step(ins, stage.label, def.layer, status, reason, key), ...(reads ? { reads } : {}) });
     if (def.external && chain.status !== 'rebuilds') return make('maybe', def.external);
     if (known.has(key)) return make('cached', chain.status === 'cached' ? 'unchanged since a recorded build' : 'same content as a recorded build');
+    if (known.empty) return make('rebuilds', 'not built yet: no recorded build');
     if (chain.status !== 'cached' && chain.cause) {
       const verb = chain.status === 'rebuilds' ? 'rebuilds' : 'may rebuild';
       return make(chain.status, `parent step ${verb}: line ${chain.cause.line} ${chain.cause.keyword} (${chain.cause.reason})`);
@@ -157,7 +158,7 @@ export function planBuild(input: PlanInput): PlanResult {
       const cause = unsettled.end?.outcome.cause;
       return make('maybe', `depends on stage ${src.label}'s output${cause ? ` (line ${cause.line} ${cause.keyword} rebuilds)` : ''}: cached only if the copied files come out identical`);
     }
-    if (known.empty) return make('rebuilds', 'not built yet: no recorded build');
+    if (!known.last) return make('rebuilds', 'no recorded build of this Dockerfile has this step');
     return make('rebuilds', explainChange({ keyword: ins.keyword, parts: def.parts, reads: def.reads ?? [], previous: known.last?.steps[slot], lastFiles: known.last?.files, fingerprint: context.fingerprint }));
   }
 

@@ -1,0 +1,112 @@
+// Glue between files on disk and the pure core, shared by the CLI and the language server:
+// read the Dockerfile (or take unsaved text), read the context and its ignore file, and hand
+// the core plain data.
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { planBuild, type KnownBuilds, type PlanContext, type PlanResult } from './core/predict';
+import { simulateBuild, withChangedFiles } from './core/simulate';
+import { entryFingerprint, selectSources, viewContext, wholeContext } from './core/context';
+import { readIgnoreFile, scanContext, type DigestCache } from './contextFs';
+import type { Builder, ContextSnapshot, PlanOptions } from './core/types';
+
+/** Input that cannot be read; the message says what to do. */
+export class InputError extends Error {}
+
+export const MAX_DOCKERFILE_BYTES = 10 * 1024 * 1024;
+
+export interface ProjectOptions {
+  dockerfile: string;
+  context?: string;
+  builder: Builder;
+  buildArgs: Record<string, string>;
+  target?: string;
+  /** Unsaved editor text; read from disk when absent. */
+  text?: string;
+  /** Digests of unchanged files from earlier runs, so they are not read again. */
+  digestCache?: DigestCache;
+}
+
+export interface Project {
+  dockerfileAbs: string;
+  contextDir: string;
+  text: string;
+  options: PlanOptions;
+  snapshot: ContextSnapshot;
+  ignoreText?: string;
+  /** Problems worth telling the user that do not stop the plan. */
+  problems: string[];
+}
+
+export function readDockerfile(path: string): string {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw new InputError(`${path} is a folder. Pass the Dockerfile inside it, e.g. ${path}${sep}Dockerfile.`);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`Cannot find a Dockerfile at ${path}. Pass its path: layerlens plan path/to/Dockerfile.`);
+  }
+  if (size > MAX_DOCKERFILE_BYTES) {
+    throw new InputError(`${path} is ${(size / 1048576).toFixed(1)} MB, too large for a Dockerfile (limit ${MAX_DOCKERFILE_BYTES / 1048576} MB). Check that this is the right file.`);
+  }
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    throw new InputError(`Cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Check its permissions.`);
+  }
+  if (buf.includes(0)) throw new InputError(`${path} contains NUL bytes: it looks like a binary file, not a Dockerfile. Pass the Dockerfile itself.`);
+  return buf.toString('utf8');
+}
+
+export function openProject(opts: ProjectOptions): Project {
+  const dockerfileAbs = resolve(opts.dockerfile);
+  const text = opts.text ?? readDockerfile(dockerfileAbs);
+  const contextDir = resolve(opts.context ?? dirname(dockerfileAbs));
+  try {
+    if (!statSync(contextDir).isDirectory()) throw new Error('not a folder');
+  } catch {
+    throw new InputError(`The build context ${contextDir} is not a folder. Pass --context with the folder docker build would get.`);
+  }
+  const dockerfilePath = relative(contextDir, dockerfileAbs).split(sep).join('/');
+  const snapshot = scanContext(contextDir, opts.digestCache ? { digestCache: opts.digestCache } : {});
+  const ignoreText = readIgnoreFile(contextDir, dockerfilePath, opts.builder)?.text;
+  const problems = snapshot.problems.map((p) => `${p.path}: ${p.message}`);
+  return {
+    dockerfileAbs,
+    contextDir,
+    text,
+    options: { builder: opts.builder, buildArgs: opts.buildArgs, dockerfilePath, ...(opts.target ? { target: opts.target } : {}) },
+    snapshot,
+    ...(ignoreText !== undefined ? { ignoreText } : {}),
+    problems,
+  };
+}
+
+export function planContext(snapshot: ContextSnapshot, ignoreText: string | undefined, builder: Builder): PlanContext {
+  const view = viewContext(snapshot, ignoreText);
+  return {
+    select: (sources, opts) => selectSources(view, sources, opts),
+    whole: () => wholeContext(view, builder),
+    fingerprint: (path) => entryFingerprint(view, path),
+  };
+}
+
+export function planProject(project: Project, known: KnownBuilds): PlanResult & { source: string[] } {
+  const context = planContext(project.snapshot, project.ignoreText, project.options.builder);
+  return { ...planBuild({ text: project.text, options: project.options, context, known }), source: project.text.split('\n') };
+}
+
+export function simulateProject(project: Project, changedFiles: string[], editedLines: number[]): PlanResult & { source: string[] } {
+  const { snapshot, ignoreText, options } = project;
+  const result = simulateBuild({
+    text: project.text,
+    options,
+    context: planContext(snapshot, ignoreText, options.builder),
+    changedContext: (paths) => planContext(withChangedFiles(snapshot, paths), ignoreText, options.builder),
+    changedFiles: changedFiles.map((p) => relative(project.contextDir, resolve(project.contextDir, p)).split(sep).join('/')),
+    editedLines,
+  });
+  return { ...result, source: project.text.split('\n') };
+}

@@ -1,0 +1,163 @@
+// `layerlens`: the cache engine from a shell. A thin adapter: parse arguments, call the core
+// through analysis.ts, print. Exit 0 on success, 2 on a usage error, 1 on input it cannot read.
+import { parseArgs } from 'node:util';
+import pc from 'picocolors';
+import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './analysis';
+import { buildId, knownBuilds, recordBuild } from './core/store';
+import { defaultStorePath, loadStore, saveStore, StoreError } from './storeFile';
+import type { Builder, Plan, StepPrediction } from './core/types';
+
+const USAGE = `Usage:
+  layerlens plan     [DOCKERFILE] [options]   predict what the next build reuses or rebuilds
+  layerlens record   [DOCKERFILE] [options]   count the current state as built (adds its keys to the store)
+  layerlens simulate [DOCKERFILE] [--change PATH]... [--edit-line N]... [options]
+                                              what if these files change or these lines are edited?
+
+Options:
+  --context DIR          build context (default: the Dockerfile's folder)
+  --store FILE           cache store (default: ${defaultStorePath()})
+  --builder NAME         buildkit (default) or classic
+  --build-arg K=V        a build argument, as for docker build (repeatable)
+  --target NAME          build up to this stage
+  --json                 machine-readable output
+  -h, --help             this text
+
+DOCKERFILE defaults to ./Dockerfile.`;
+
+class UsageError extends Error {}
+
+export function main(argv: string[]): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        context: { type: 'string' },
+        store: { type: 'string' },
+        builder: { type: 'string' },
+        'build-arg': { type: 'string', multiple: true },
+        target: { type: 'string' },
+        json: { type: 'boolean' },
+        change: { type: 'string', multiple: true },
+        'edit-line': { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  const [command, dockerfileArg, ...extra] = positionals;
+  if (!command) return usage('Name a command: plan, record or simulate.');
+  if (!['plan', 'record', 'simulate'].includes(command)) return usage(`Unknown command "${command}". Use plan, record or simulate.`);
+  if (extra.length) return usage(`Unexpected argument "${extra[0]}": give at most one Dockerfile.`);
+  if (command !== 'simulate' && (values.change || values['edit-line'])) return usage('--change and --edit-line belong to "layerlens simulate".');
+
+  try {
+    const options = projectOptions(values, dockerfileArg);
+    const storePath = values.store ?? defaultStorePath();
+    const loaded = loadStore(storePath);
+    if (loaded.warning) process.stderr.write(`layerlens: ${loaded.warning}\n`);
+    const project = openProject(options);
+    for (const p of project.problems) process.stderr.write(`layerlens: ${p}\n`);
+    const id = buildId(options.builder, project.dockerfileAbs, options.target);
+    if (command === 'simulate') {
+      const lines = (values['edit-line'] ?? []).map((v) => {
+        if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--edit-line takes a line number (1 or more), not "${v}".`);
+        return Number(v);
+      });
+      if (!values.change?.length && !lines.length) throw new UsageError('Tell simulate what changes: --change PATH (a context file) or --edit-line N (a Dockerfile line).');
+      const result = simulateProject(project, values.change ?? [], lines);
+      print(result, Boolean(values.json), `Simulated: ${[...(values.change ?? []), ...lines.map((l) => `line ${l} edited`)].join(', ')} (against the current state, assumed built)`);
+      return 0;
+    }
+    const result = planProject(project, knownBuilds(loaded.store, options.builder, id));
+    if (command === 'plan') {
+      print(result, Boolean(values.json));
+      return 0;
+    }
+    const note = saveStore(storePath, loaded, recordBuild(loaded.store, options.builder, id, result.keys, result.recorded));
+    if (note) process.stderr.write(`layerlens: ${note}\n`);
+    const summary = { recorded: result.keys.length, store: storePath, builder: options.builder };
+    if (values.json) process.stdout.write(JSON.stringify(summary) + '\n');
+    else process.stdout.write(`Recorded ${result.keys.length} step keys (${options.builder}) in ${storePath}.\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) return usage(e.message);
+    if (e instanceof InputError || e instanceof StoreError) {
+      process.stderr.write(`layerlens: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+function projectOptions(values: { context?: string; builder?: string; 'build-arg'?: string[]; target?: string }, dockerfile: string | undefined): ProjectOptions {
+  const builder = (values.builder ?? 'buildkit') as Builder;
+  if (builder !== 'buildkit' && builder !== 'classic') throw new UsageError(`--builder must be buildkit or classic, not "${values.builder}".`);
+  const buildArgs: Record<string, string> = {};
+  for (const kv of values['build-arg'] ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq === 0) throw new UsageError(`--build-arg needs a name: "${kv}".`);
+    // Like docker build: "--build-arg NAME" takes NAME from the environment, if set there.
+    if (eq < 0) {
+      if (process.env[kv] !== undefined) buildArgs[kv] = process.env[kv] as string;
+    } else buildArgs[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return { dockerfile: dockerfile ?? 'Dockerfile', ...(values.context ? { context: values.context } : {}), builder, buildArgs, ...(values.target ? { target: values.target } : {}) };
+}
+
+function print(result: Plan & { text?: string }, json: boolean, title?: string): void {
+  if (json) {
+    const steps = result.steps.map(({ line, keyword, stage, layer, status, reason }) => ({ line, keyword, stage, layer, status, reason }));
+    process.stdout.write(JSON.stringify({ steps, diagnostics: result.diagnostics }) + '\n');
+    return;
+  }
+  const color = pc.createColors(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
+  const paint: Record<StepPrediction['status'], (s: string) => string> = {
+    cached: color.green, rebuilds: color.red, maybe: color.yellow, skipped: color.dim, none: color.dim,
+  };
+  const lines = (result as { source?: string[] }).source ?? [];
+  const out: string[] = [];
+  if (title) out.push(color.bold(title), '');
+  const rows = result.steps.map((s) => [String(s.line), s.stage, instructionText(lines, s), s.status, s.reason]);
+  const widths = [4, 5, 11, 8].map((min, i) => Math.max(min, ...rows.map((r) => r[i].length)));
+  out.push(color.bold(['LINE', 'STAGE', 'INSTRUCTION', 'STATUS'].map((h, i) => h.padEnd(widths[i])).join('  ') + '  REASON'));
+  for (const [i, r] of rows.entries()) {
+    const status = result.steps[i].status;
+    out.push([r[0].padStart(widths[0]), r[1].padEnd(widths[1]), r[2].padEnd(widths[2]), paint[status](r[3].padEnd(widths[3]))].join('  ') + '  ' + color.dim(r[4]));
+  }
+  out.push('', summary(result));
+  for (const d of result.diagnostics) out.push(`${d.severity === 'error' ? color.red('error') : d.severity === 'warning' ? color.yellow('warning') : 'info'}: line ${d.line}: ${d.message}`);
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+function instructionText(lines: string[], s: StepPrediction): string {
+  const text = (lines[s.line - 1] ?? s.keyword).trim().replace(/\s*\\$/, s.endLine > s.line ? ' …' : '');
+  return text.length > 44 ? text.slice(0, 43) + '…' : text;
+}
+
+export function summary(plan: Plan): string {
+  const steps = plan.steps.filter((s) => s.status === 'cached' || s.status === 'rebuilds' || s.status === 'maybe');
+  const rebuild = steps.filter((s) => s.status === 'rebuilds');
+  const maybe = steps.filter((s) => s.status === 'maybe');
+  const first = steps.find((s) => s.status !== 'cached');
+  let text = `${rebuild.length} of ${steps.length} build steps rebuild`;
+  if (maybe.length) text += `, ${maybe.length} may`;
+  if (first) text += `; first miss: line ${first.line} ${first.keyword} (${first.reason})`;
+  return text + '.';
+}
+
+function usage(message: string): number {
+  process.stderr.write(`layerlens: ${message}\n\n${USAGE}\n`);
+  return 2;
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}
