@@ -5,8 +5,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { planBuild, type KnownBuilds, type PlanContext, type PlanResult } from './core/predict';
 import { simulateBuild, withChangedFiles } from './core/simulate';
-import { entryFingerprint, selectSources, viewContext, wholeContext } from './core/context';
-import { readIgnoreFile, scanContext, type DigestCache } from './contextFs';
+import { entryFingerprint, selectSources, updateView, viewContext, wholeContext, type ContextView } from './core/context';
+import { ignoreFileCandidates } from './core/dockerignore';
+import { readIgnoreFile, scanContext, updateSnapshot, type DigestCache, type FsContextSnapshot } from './contextFs';
 import type { Builder, ContextSnapshot, PlanOptions } from './core/types';
 
 /** Input that cannot be read; the message says what to do. */
@@ -31,7 +32,9 @@ export interface Project {
   contextDir: string;
   text: string;
   options: PlanOptions;
-  snapshot: ContextSnapshot;
+  snapshot: FsContextSnapshot;
+  /** The context after .dockerignore, with digests memoised per folder. */
+  view: ContextView;
   ignoreText?: string;
   /** Problems worth telling the user that do not stop the plan. */
   problems: string[];
@@ -79,13 +82,34 @@ export function openProject(opts: ProjectOptions): Project {
     text,
     options: { builder: opts.builder, buildArgs: opts.buildArgs, dockerfilePath, ...(opts.target ? { target: opts.target } : {}) },
     snapshot,
+    view: viewContext(snapshot, ignoreText),
     ...(ignoreText !== undefined ? { ignoreText } : {}),
     problems,
   };
 }
 
-export function planContext(snapshot: ContextSnapshot, ignoreText: string | undefined, builder: Builder): PlanContext {
-  const view = viewContext(snapshot, ignoreText);
+/**
+ * The project after context files changed (paths absolute or relative to the context): only those
+ * paths are examined again and only digests along them recomputed. `text` replaces the Dockerfile text.
+ */
+export function refreshProject(project: Project, changedPaths: Iterable<string>, text?: string): Project {
+  const { snapshot, changed } = updateSnapshot(project.snapshot, changedPaths);
+  const ignoreFiles = new Set(ignoreFileCandidates(project.options.dockerfilePath, project.options.builder));
+  let { view, ignoreText } = project;
+  if (changed.some((p) => ignoreFiles.has(p))) {
+    ignoreText = readIgnoreFile(project.contextDir, project.options.dockerfilePath, project.options.builder)?.text;
+    view = viewContext(snapshot, ignoreText);
+  } else if (changed.length) {
+    view = updateView(view, snapshot, changed);
+  }
+  const next: Project = { ...project, snapshot, view, text: text ?? project.text, problems: snapshot.problems.map((p) => `${p.path}: ${p.message}`) };
+  if (ignoreText === undefined) delete next.ignoreText;
+  else next.ignoreText = ignoreText;
+  return next;
+}
+
+export function planContext(snapshot: ContextSnapshot, ignoreText: string | undefined, builder: Builder, existing?: ContextView): PlanContext {
+  const view = existing ?? viewContext(snapshot, ignoreText);
   return {
     select: (sources, opts) => selectSources(view, sources, opts),
     whole: () => wholeContext(view, builder),
@@ -94,7 +118,7 @@ export function planContext(snapshot: ContextSnapshot, ignoreText: string | unde
 }
 
 export function planProject(project: Project, known: KnownBuilds): PlanResult & { source: string[] } {
-  const context = planContext(project.snapshot, project.ignoreText, project.options.builder);
+  const context = planContext(project.snapshot, project.ignoreText, project.options.builder, project.view);
   return { ...planBuild({ text: project.text, options: project.options, context, known }), source: project.text.split('\n') };
 }
 
@@ -103,7 +127,7 @@ export function simulateProject(project: Project, changedFiles: string[], edited
   const result = simulateBuild({
     text: project.text,
     options,
-    context: planContext(snapshot, ignoreText, options.builder),
+    context: planContext(snapshot, ignoreText, options.builder, project.view),
     changedContext: (paths) => planContext(withChangedFiles(snapshot, paths), ignoreText, options.builder),
     changedFiles: changedFiles.map((p) => relative(project.contextDir, resolve(project.contextDir, p)).split(sep).join('/')),
     editedLines,

@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './analysis';
 import { buildId, knownBuilds, recordBuild } from './core/store';
-import { defaultStorePath, loadStore, saveStore, StoreError } from './storeFile';
+import { defaultDigestCachePath, defaultStorePath, loadStore, saveStore, StoreError } from './storeFile';
+import { loadDigestCache, saveDigestCache } from './contextFs';
 import type { Builder, Plan, StepPrediction } from './core/types';
 
 const USAGE = `Usage:
@@ -63,7 +64,11 @@ export function main(argv: string[]): number {
     const storePath = values.store ?? defaultStorePath();
     const loaded = loadStore(storePath);
     if (loaded.warning) process.stderr.write(`layerlens: ${loaded.warning}\n`);
-    const project = openProject(options);
+    // File digests from earlier runs: unchanged files (same inode, size, times, mode) are not read again.
+    const digestCachePath = defaultDigestCachePath();
+    const digestCache = loadDigestCache(digestCachePath);
+    const project = openProject({ ...options, digestCache });
+    process.on('exit', () => saveDigestCache(digestCachePath, digestCache));
     for (const p of project.problems) process.stderr.write(`layerlens: ${p}\n`);
     const id = buildId(options.builder, project.dockerfileAbs, options.target);
     if (command === 'simulate') {

@@ -14,6 +14,11 @@ export function defaultStorePath(): string {
   return join(base, 'layer-lens', 'cache-store.json');
 }
 
+/** Where the CLI keeps file digests between runs (beside the default store, outside any context). */
+export function defaultDigestCachePath(): string {
+  return process.env.LAYERLENS_DIGEST_CACHE || join(dirname(defaultStorePath()), 'digest-cache.json');
+}
+
 export interface LoadedStore {
   store: StoreData;
   /** Set when the file existed but could not be used; the store is then empty. */
