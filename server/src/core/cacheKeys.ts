@@ -54,8 +54,9 @@ export function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** Parts named `~...` only help explain a change (e.g. which SHELL); they are not in the key. */
 export function stepKey(parentKey: string, parts: Record<string, string>): string {
-  const sorted = Object.keys(parts).sort().map((k) => [k, parts[k]]);
+  const sorted = Object.keys(parts).filter((k) => !k.startsWith('~')).sort().map((k) => [k, parts[k]]);
   return digest(parentKey + '\n' + JSON.stringify(sorted));
 }
 
@@ -115,7 +116,7 @@ function defineClassic(ins: Instruction, state: StageState, stage: Stage, inputs
       const argList = [...state.args].filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`).sort();
       const proxyPassed = Object.keys(inputs.buildArgs).some((k) => PROXY_ARGS.has(k.toLowerCase()));
       const prefix = argList.length || proxyPassed ? `|${argList.length} ${argList.join(' ')}` : '';
-      const parts: Record<string, string> = { cmd: r.parts.cmd, shell: r.parts.shell ?? '' };
+      const parts: Record<string, string> = { cmd: r.parts.cmd, '~shell': r.parts['~shell'] ?? '' };
       for (const k of Object.keys(r.parts)) if (k.startsWith('arg:')) parts[k] = r.parts[k];
       parts.argPrefix = prefix ? digest(prefix) : '';
       return { kind: 'op', layer: 'filesystem', parts, fromStages: [], problems: r.problems };
@@ -158,7 +159,7 @@ function runParts(ins: Instruction, state: StageState, stage: Stage, inputs: Key
   const parts: Record<string, string> = {};
   const argv = ins.json ?? [...state.shell, ins.args];
   parts.cmd = digest(JSON.stringify(argv) + ins.heredocs.map((h) => `\n${h.name}${h.chomp ? '-' : ''}${h.expand ? '' : "'"}\n${h.content}`).join(''));
-  if (!ins.json) parts.shell = digest(JSON.stringify(state.shell));
+  if (!ins.json) parts['~shell'] = digest(JSON.stringify(state.shell));
   // The full environment is in the key (R7, R10, R11): ENV values, then ARG values not shadowed by ENV.
   const envNames = new Set(state.env.map(([k]) => k));
   for (const [k, v] of state.env) parts[`env:${k}`] = digest(v);

@@ -15,7 +15,12 @@ export interface RecordedStep {
   key: string;
   /** Part name → short digest (or the short text itself for readable parts). */
   parts: Record<string, string>;
+  /** Context paths the step read, when few enough to keep (see MAX_RECORDED_READS). */
+  reads?: string[];
 }
+
+/** Beyond this many paths a step's reads are not kept; removals are then found by folder. */
+export const MAX_RECORDED_READS = 2000;
 
 /** The last recorded build of one Dockerfile with one builder. */
 export interface RecordedBuild {
@@ -132,7 +137,7 @@ export function planBuild(input: PlanInput): PlanResult {
       }
       const key = stepKey(chain.key, def.parts);
       keys.push(key);
-      recorded.steps[slot] = record(ins.keyword, key, def.parts);
+      recorded.steps[slot] = record(ins.keyword, key, def.parts, def.reads);
       const s = verdict(ins, stage, slot, key, def, chain);
       steps.push(s);
       for (const p of def.problems) diagnostics.push({ line: ins.line, severity: 'warning', message: p });
@@ -170,8 +175,9 @@ export function planBuild(input: PlanInput): PlanResult {
     return `base image ${parts.image} not in a recorded build`;
   }
 
-  function record(keyword: string, key: string, parts: Record<string, string>): RecordedStep {
-    return { keyword, key, parts: shortenParts(parts) };
+  function record(keyword: string, key: string, parts: Record<string, string>, reads?: string[]): RecordedStep {
+    const keep = reads && reads.length > 0 && reads.length <= MAX_RECORDED_READS;
+    return { keyword, key, parts: shortenParts(parts), ...(keep ? { reads } : {}) };
   }
 }
 

@@ -14,7 +14,7 @@ export interface ChangeInput {
 
 const PART_TEXT: Record<string, string> = {
   cmd: 'command changed',
-  shell: 'SHELL changed',
+  '~shell': 'SHELL changed',
   envOrder: 'ENV order changed',
   cwd: 'WORKDIR changed',
   user: 'USER changed',
@@ -48,7 +48,8 @@ export function explainChange(input: ChangeInput): string {
   const now = shortenParts(input.parts);
   const changed = Object.keys({ ...now, ...prev.parts }).filter((k) => now[k] !== prev.parts[k]);
   // Order: what the user most likely did first: edited the line, then files, then variables.
-  const order = (k: string) => (k === 'edited' ? 0 : k === 'files' ? 1 : k.startsWith('arg:') || k.startsWith('env:') ? 3 : k.startsWith('from:') ? 4 : 2);
+  // A changed SHELL also changes the command; name the SHELL.
+  const order = (k: string) => (k === 'edited' ? 0 : k === 'files' ? 1 : k === '~shell' ? 2 : k.startsWith('arg:') || k.startsWith('env:') ? 4 : k.startsWith('from:') ? 5 : 3);
   changed.sort((a, b) => order(a) - order(b));
   const first = changed[0];
   if (first === undefined) return 'not built on top of this parent before';
@@ -71,26 +72,27 @@ export function shortenParts(parts: Record<string, string>): Record<string, stri
 function filesReason(input: ChangeInput): string {
   const last = input.lastFiles;
   if (!last) return 'source files changed';
-  const changed: string[] = [];
-  const added: string[] = [];
-  const readSet = new Set(input.reads);
-  for (const p of input.reads) {
-    const before = last[p];
-    const now = input.fingerprint(p);
-    if (before === undefined) added.push(p);
-    else if (before !== now) changed.push(p);
-  }
-  const dirs = input.reads.filter((p) => input.fingerprint(p)?.startsWith('d'));
-  const removed = Object.keys(last).filter((p) => !readSet.has(p) && input.fingerprint(p) === undefined && (dirs.includes(parentOf(p)) || (input.reads.length > 0 && dirs.length > 0 && parentOf(p) === '')));
-  // Directories change when their contents do; name files first.
-  const files = (list: string[]) => list.filter((p) => !input.fingerprint(p)?.startsWith('d') || list.length === 1);
+  const now = new Set(input.reads);
+  const before = input.previous?.reads;
+  const changed = input.reads.filter((p) => last[p] !== undefined && last[p] !== input.fingerprint(p));
+  const added = input.reads.filter((p) => (before ? !before.includes(p) : last[p] === undefined));
+  // Without the step's earlier reads (a very large selection), a recorded path that is gone from
+  // the context and sat in a folder this step reads was removed from it.
+  const removed = before
+    ? before.filter((p) => !now.has(p))
+    : Object.keys(last).filter((p) => input.fingerprint(p) === undefined && now.has(parentOf(p)));
   const parts: string[] = [];
-  const c = files(changed);
-  const a = files(added);
+  const c = withoutAncestors(changed.filter((p) => !added.includes(p)));
+  const a = withoutAncestors(added);
   if (c.length) parts.push(list(c, 'changed'));
   if (a.length) parts.push(list(a, 'added'));
-  if (removed.length) parts.push(list(removed, 'removed'));
+  if (removed.length) parts.push(list(withoutAncestors(removed), 'removed'));
   return parts.length ? parts.join('; ') : 'source files changed';
+}
+
+/** A folder changes when something in it does: name what is inside, not the folder. */
+function withoutAncestors(paths: string[]): string[] {
+  return paths.filter((p) => !paths.some((q) => q !== p && q.startsWith(p + '/')));
 }
 
 function list(paths: string[], verb: string): string {

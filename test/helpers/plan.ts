@@ -1,0 +1,46 @@
+// Plans over in-memory contexts with an in-memory store: record one state, plan another.
+import { planBuild, type PlanResult } from '../../server/src/core/predict';
+import { planContext } from '../../server/src/analysis';
+import { buildId, emptyStore, knownBuilds, recordBuild, type StoreData } from '../../server/src/core/store';
+import { snap, type Spec } from './memoryContext';
+import type { Builder, StepStatus } from '../../server/src/core/types';
+
+export interface State {
+  dockerfile: string;
+  files?: Record<string, Spec>;
+  buildArgs?: Record<string, string>;
+  target?: string;
+  ignore?: string;
+}
+
+export function planState(state: State, builder: Builder, store: StoreData = emptyStore()): PlanResult {
+  const files = { Dockerfile: state.dockerfile, ...(state.ignore !== undefined ? { '.dockerignore': state.ignore } : {}), ...(state.files ?? {}) };
+  const context = planContext(snap(files), state.ignore, builder);
+  const options = { builder, buildArgs: state.buildArgs ?? {}, dockerfilePath: 'Dockerfile', ...(state.target ? { target: state.target } : {}) };
+  return planBuild({ text: state.dockerfile, options, context, known: knownBuilds(store, builder, buildId(builder, 'Dockerfile', state.target)) });
+}
+
+export function record(state: State, builder: Builder, store: StoreData = emptyStore()): StoreData {
+  const r = planState(state, builder, store);
+  return recordBuild(store, builder, buildId(builder, 'Dockerfile', state.target), r.keys, r.recorded);
+}
+
+/** Records each earlier state in turn, then plans the last: the usual build, edit, predict loop. */
+export function afterBuilds(builder: Builder, ...states: State[]): PlanResult {
+  let store = emptyStore();
+  for (const s of states.slice(0, -1)) store = record(s, builder, store);
+  return planState(states[states.length - 1], builder, store);
+}
+
+/** "line:STATUS" for every step, e.g. ['1:cached', '2:rebuilds']: compact to assert on. */
+export function statuses(r: PlanResult): string[] {
+  return r.steps.map((s) => `${s.line}:${s.status}`);
+}
+
+export function statusAt(r: PlanResult, line: number): StepStatus | undefined {
+  return r.steps.find((s) => s.line === line)?.status;
+}
+
+export function reasonAt(r: PlanResult, line: number): string | undefined {
+  return r.steps.find((s) => s.line === line)?.reason;
+}
