@@ -15,11 +15,12 @@
 // Engine CACHED <=> our `cached`; engine ran <=> our `rebuilds`; our `maybe` is accepted but counted; a step the
 // engine never reports must be `none` or `skipped` for us. FROM lines are not compared (BuildKit's FROM
 // CACHED/DONE is unreliable, cache-rules R5; classic's FROM is never a cache lookup, R1).
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { ENGINES, engineProblem, type Engine } from './engine';
+import { ENGINES, engineProblem, parseBuildkitOutput, parseClassicOutput, readDockerfile, type Engine, type EngineStep } from './engine';
 import { runScenario, type RoundContext, type RoundReport } from './runner';
 import { scenariosFor, type Scenario } from './scenarios';
 
@@ -167,6 +168,31 @@ function table(rows: Disagreement[]): string {
   const fmt = (cells: string[]) => cells.map((c, i) => c.slice(0, widths[i]).padEnd(widths[i])).join(' | ').trimEnd();
   return [fmt(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...data.map(fmt)].join('\n');
 }
+
+// Needs no engine: the step-to-line mapping on outputs captured from the real engines (test/oracle/fixtures).
+void test('engine output mapping: captured classic and BuildKit outputs map to the right Dockerfile lines', () => {
+  const fx = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
+  const brief = (steps: EngineStep[]) => steps.map((st) => `${st.line}${st.cached ? '=' : 'R'}`).join(' ');
+  const multi = readDockerfile(fx('multistage.Dockerfile'));
+  assert.equal(multi.instructions.map((i) => `${i.line}:${i.keyword}:${i.stage}`).join(' '),
+    '2:ARG:-1 3:FROM:0 4:RUN:0 5:WORKDIR:0 6:RUN:0 9:FROM:1 10:RUN:1 11:COPY:1 12:WORKDIR:1 13:RUN:1 15:FROM:2 16:RUN:2 17:COPY:2 19:FROM:3 20:COPY:3 21:COPY:3');
+  // named + `stage-N` prefixes, `WORKDIR /` counted in n but not a vertex, FROM <stage> / FROM scratch not counted,
+  // the second `FROM localbase:1` deduplicated into the first stage's vertex
+  assert.equal(brief(parseBuildkitOutput(fx('multistage.buildkit-rebuild.txt'), multi)), '4= 6= 3= 10R 16R 11R 17R 12R 20R 13R 21R');
+  assert.equal(brief(parseBuildkitOutput(fx('multistage.buildkit-target-child.txt'), multi)), '3R 4R 6R 16R 17R');
+  const classic = parseClassicOutput(fx('multistage.classic-rebuild.txt'), multi);
+  assert.equal(brief(classic.steps), '4= 5= 6= 10= 11= 12= 13= 16R 17R 20= 21=');
+  assert.deepEqual(classic.unprobed, [2, 3, 9, 15, 19]);
+  // heredocs, RUN --mount, lower-case keyword, a comment inside a continuation, single stage shown as `stage-0`
+  const syntax = readDockerfile(fx('syntax.Dockerfile'));
+  assert.equal(syntax.instructions.map((i) => `${i.line}:${i.keyword}`).join(' '), '1:FROM 2:RUN 6:COPY 9:RUN 10:WORKDIR 11:RUN');
+  assert.equal(brief(parseBuildkitOutput(fx('syntax.buildkit.txt'), syntax)), '1= 2R 6R 9R 11R');
+  // escape directive
+  const bt = readDockerfile('# escape=`\nFROM localbase:1\nRUN echo a `\n  b\nRUN echo c\\\n');
+  assert.deepEqual(bt.instructions.map((i) => i.line), [2, 3, 5]);
+  // a mapping that does not fit the Dockerfile is an error, never a silent guess
+  assert.throws(() => parseBuildkitOutput('#5 [stage-1 2/9] RUN echo ff\n#5 DONE 0.1s\n', multi), /counted instructions/);
+});
 
 void describe('oracle: predictions vs real Docker builds', { concurrency: true }, () => {
   after(() => {

@@ -70,6 +70,7 @@ export function writeFiles(root: string, files: Record<string, FileSpec>): void 
     } else if ('content' in spec) {
       writeFileSync(p, spec.content);
       chmodSync(p, spec.mode ?? 0o644);
+      if (spec.mtime !== undefined) utimesSync(p, spec.mtime, spec.mtime);
     } else if ('symlink' in spec) {
       removePath(p);
       symlinkSync(spec.symlink, p);
@@ -91,6 +92,7 @@ export function applyOps(root: string, ops: Op[]): void {
         ensureParent(p);
         writeFileSync(p, op.content);
         chmodSync(p, op.mode ?? 0o644);
+        if (op.mtime !== undefined) utimesSync(p, op.mtime, op.mtime);
         break;
       case 'edit': {
         const text = readFileSync(p, 'utf8');

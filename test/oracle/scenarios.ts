@@ -14,13 +14,13 @@ import type { Engine } from './engine';
 /** A file in the build context: text content (mode 0644), or a richer description. */
 export type FileSpec =
   | string
-  | { content: string; mode?: number }
+  | { content: string; mode?: number; /** seconds since the epoch */ mtime?: number }
   | { symlink: string }
   | { dir: true; mode?: number }
   | { tar: Record<string, string>; mtime: number };
 
 export type Op =
-  | { op: 'write'; path: string; content: string; mode?: number }
+  | { op: 'write'; path: string; content: string; mode?: number; /** set this mtime (s) after writing */ mtime?: number }
   | { op: 'edit'; path: string; from: string; to: string }
   | { op: 'rm'; path: string }
   | { op: 'chmod'; path: string; mode: number }
@@ -59,6 +59,7 @@ export interface Scenario {
 
 // ---- helpers to keep the data short ------------------------------------------------------------------------
 const write = (path: string, content: string, mode?: number): Op => ({ op: 'write', path, content, mode });
+const writeWithMtime = (path: string, content: string, mtime: number): Op => ({ op: 'write', path, content, mtime });
 const edit = (path: string, from: string, to: string): Op => ({ op: 'edit', path, from, to });
 const df = (from: string, to: string): Op => edit('Dockerfile', from, to);
 const rm = (path: string): Op => ({ op: 'rm', path });
@@ -682,6 +683,69 @@ export const SCENARIOS: Scenario[] = [
       'a.txt': 'a\n',
     },
     rounds: [{ does: 'edit the RUN before COPY --link', ops: [df('echo top', 'echo top2')], expect: { buildkit: '-RRR' } }],
+  },
+
+  // ------------------------------------------------------------------ observed engine quirks and smaller rules
+  {
+    name: 'same-size-same-mtime',
+    rules: ['C9', 'R9'],
+    files: {
+      Dockerfile: lines('FROM localbase:1', 'COPY f.txt /f.txt', 'RUN cat /f.txt > /o'),
+      'f.txt': { content: 'AAAA\n', mtime: 1_577_836_800 },
+    },
+    rounds: [
+      // BuildKit's incremental context sync trusts size + mtime: it keeps the old bytes (stale cache hit).
+      { does: 'new content, same size, same mtime', ops: [writeWithMtime('f.txt', 'BBBB\n', 1_577_836_800)], expect: { buildkit: '-==', classic: '-RR' } },
+      { does: 'same new content, fresh mtime', ops: [write('f.txt', 'BBBB\n')], expect: { buildkit: '-RR', classic: '-==' } },
+    ],
+  },
+  {
+    name: 'secret-mount-after-noop-run',
+    rules: ['C24', 'R3'],
+    only: 'buildkit',
+    files: {
+      Dockerfile: lines('FROM localbase:1', 'RUN echo A-1', 'RUN --mount=type=secret,id=tok true', 'RUN echo n3'),
+    },
+    rounds: [{ does: 'edit the RUN before the secret step (it changes no files)', ops: [df('A-1', 'A-2')], expect: { buildkit: '-R==' } }],
+  },
+  {
+    name: 'workdir-trailing-slash',
+    rules: ['R12'],
+    files: {
+      Dockerfile: lines('FROM localbase:1', 'WORKDIR /dir/', 'RUN pwd > /pwd'),
+      'a.txt': 'a\n',
+    },
+    // cache-rules R12 reports a classic miss on `WORKDIR /dir/`; it is a hit on Engine 20.10.24 (and 26.1.5).
+    rounds: [{ does: 'rebuild with an unrelated file changed', ops: [write('a.txt', 'a2\n')], expect: both('-==') }],
+  },
+  {
+    name: 'env-reordered',
+    rules: ['R10'],
+    files: {
+      Dockerfile: lines('FROM localbase:1', 'ENV A=1 B=2', 'RUN echo x > /x'),
+    },
+    rounds: [{ does: 'ENV B=2 A=1 (same values, other order)', ops: [df('ENV A=1 B=2', 'ENV B=2 A=1')], expect: { buildkit: '-.R', classic: '-RR' } }],
+  },
+  {
+    name: 'maintainer-onbuild',
+    rules: ['R14'],
+    files: {
+      Dockerfile: lines('FROM localbase:1', 'MAINTAINER me', 'ONBUILD RUN echo hi', 'RUN echo x > /x'),
+    },
+    rounds: [
+      { does: 'edit MAINTAINER', ops: [df('MAINTAINER me', 'MAINTAINER you')], expect: { buildkit: '-..=', classic: '-RRR' } },
+      { does: 'edit ONBUILD', ops: [df('echo hi', 'echo ho')], expect: { buildkit: '-..=', classic: '-=RR' } },
+    ],
+  },
+  {
+    name: 'symlink-as-source',
+    rules: ['R9'],
+    files: {
+      Dockerfile: lines('FROM localbase:1', 'COPY link.txt /l.txt', 'RUN cat /l.txt > /o'),
+      'real.txt': 'r\n',
+      'link.txt': { symlink: 'real.txt' },
+    },
+    rounds: [{ does: 'edit the file the copied symlink points to', ops: [write('real.txt', 'r2\n')], expect: both('-RR') }],
   },
 
   // ------------------------------------------------------------------ history and typical projects
