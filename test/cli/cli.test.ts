@@ -1,0 +1,168 @@
+// The `layerlens` contract, through the real bundle: output shapes, exit codes, messages, bad input.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+const cliPath = join(root, 'dist', 'cli.js');
+let work: string;
+
+before(() => {
+  const built = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stderr);
+  work = mkdtempSync(join(tmpdir(), 'layerlens-cli-'));
+});
+
+function cli(args: string[], opts: { cwd?: string } = {}) {
+  const r = spawnSync(process.execPath, [cliPath, ...args], {
+    cwd: opts.cwd ?? work,
+    encoding: 'utf8',
+    env: { ...process.env, LAYERLENS_DIGEST_CACHE: join(work, 'digests.json'), NO_COLOR: '1' },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function project(name: string, files: Record<string, string>): string {
+  const dir = join(work, name);
+  for (const [p, content] of Object.entries(files)) {
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    writeFileSync(join(dir, p), content);
+  }
+  return dir;
+}
+
+const nodeApp = { Dockerfile: 'FROM node:20\nWORKDIR /app\nCOPY . /app\nRUN npm install\nEXPOSE 3000\nCMD ["node", "src/app.js"]\n', 'package.json': '{}', 'src/app.js': 'v1' };
+
+test('plan --json: one entry per instruction in file order, exactly the documented fields', () => {
+  const dir = project('json', { ...nodeApp, Dockerfile: 'ARG V=1\n' + nodeApp.Dockerfile });
+  const r = cli(['plan', '--json', '--store', join(dir, '..', 'json-store.json')], { cwd: dir });
+  assert.equal(r.code, 0, r.err);
+  const { steps } = JSON.parse(r.out);
+  assert.deepEqual(steps.map((s: { line: number }) => s.line), [1, 2, 3, 4, 5, 6, 7]);
+  for (const s of steps) assert.deepEqual(Object.keys(s), ['line', 'keyword', 'stage', 'layer', 'status', 'reason']);
+  assert.deepEqual(steps[0], { line: 1, keyword: 'ARG', stage: '(global)', layer: 'none', status: 'none', reason: steps[0].reason });
+  assert.equal(steps[1].stage, '0');
+});
+
+test('record then plan: cached; simulate a source edit: COPY and the install rebuild; the store stays outside the context', () => {
+  const dir = project('cycle', nodeApp);
+  const store = join(work, 'cycle-store.json');
+  assert.equal(cli(['record', join(dir, 'Dockerfile'), '--store', store]).code, 0);
+  const planned = JSON.parse(cli(['plan', join(dir, 'Dockerfile'), '--store', store, '--json']).out);
+  assert.deepEqual(planned.steps.map((s: { status: string }) => s.status), ['cached', 'cached', 'cached', 'cached', 'none', 'none']);
+  const sim = cli(['simulate', join(dir, 'Dockerfile'), '--store', store, '--change', 'src/app.js']);
+  assert.equal(sim.code, 0, sim.err);
+  assert.match(sim.out, /COPY \. \/app\s+rebuilds\s+src\/app\.js changed/);
+  assert.match(sim.out, /RUN npm install\s+rebuilds\s+parent step rebuilds: line 3 COPY \(src\/app\.js changed\)/);
+  assert.match(sim.out, /2 of 4 build steps rebuild; first miss: line 3 COPY \(src\/app\.js changed\)\./);
+  assert.deepEqual(readdirSync(dir).sort(), ['Dockerfile', 'package.json', 'src']);
+});
+
+test('a real edit after record is explained; reverting is cached again', () => {
+  const dir = project('revert', nodeApp);
+  const store = join(work, 'revert-store.json');
+  const plan = () => JSON.parse(cli(['plan', join(dir, 'Dockerfile'), '--store', store, '--json']).out).steps[2];
+  cli(['record', join(dir, 'Dockerfile'), '--store', store]);
+  writeFileSync(join(dir, 'src/app.js'), 'v2');
+  assert.deepEqual([plan().status, plan().reason], ['rebuilds', 'src/app.js changed']);
+  cli(['record', join(dir, 'Dockerfile'), '--store', store]);
+  writeFileSync(join(dir, 'src/app.js'), 'v1');
+  assert.equal(plan().status, 'cached');
+});
+
+test('simulate --edit-line marks that instruction edited (and the Dockerfile itself changed)', () => {
+  const dir = project('editline', nodeApp);
+  const r = JSON.parse(cli(['simulate', join(dir, 'Dockerfile'), '--edit-line', '4', '--json', '--store', join(work, 'el.json')]).out);
+  assert.deepEqual(r.steps.map((s: { status: string }) => s.status), ['cached', 'cached', 'rebuilds', 'rebuilds', 'none', 'none']);
+  assert.equal(r.steps[2].reason, 'Dockerfile changed');
+});
+
+test('usage errors exit 2 with a message that says what to do', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [[], /Name a command: plan, record or simulate/],
+    [['build'], /Unknown command "build"/],
+    [['plan', '--builder', 'kaniko'], /--builder must be buildkit or classic/],
+    [['plan', '--nope'], /Unknown option '--nope'/],
+    [['simulate', 'Dockerfile'], /Tell simulate what changes/],
+    [['plan', '--change', 'x'], /--change and --edit-line belong to "layerlens simulate"/],
+    [['plan', 'a', 'b'], /Unexpected argument "b"/],
+  ];
+  const dir = project('usage', nodeApp);
+  for (const [args, message] of cases) {
+    const r = cli(args, { cwd: dir });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+    assert.match(r.err, message);
+    assert.match(r.err, /Usage:/);
+  }
+  assert.equal(cli(['--help']).code, 0);
+});
+
+test('input it cannot read exits 1 with a clear message, never a stack trace', () => {
+  const dir = project('bad', { 'bin/Dockerfile': '', 'ok/Dockerfile': 'FROM x\n' });
+  writeFileSync(join(dir, 'bin/Dockerfile'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2]));
+  writeFileSync(join(dir, 'huge.Dockerfile'), Buffer.alloc(11 * 1024 * 1024, 'a'));
+  const cases: Array<[string[], RegExp]> = [
+    [['plan', join(dir, 'missing')], /Cannot find a Dockerfile at .*missing\. Pass its path/],
+    [['plan', dir], /is a folder\. Pass the Dockerfile inside it/],
+    [['plan', join(dir, 'bin/Dockerfile')], /looks like a binary file/],
+    [['plan', join(dir, 'huge.Dockerfile')], /11\.0 MB, too large for a Dockerfile/],
+    [['plan', join(dir, 'ok/Dockerfile'), '--context', join(dir, 'nope')], /is not a folder\. Pass --context/],
+  ];
+  for (const [args, message] of cases) {
+    const r = cli([...args, '--store', join(work, 'bad.json')]);
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.err}`);
+    assert.match(r.err, message);
+    assert.doesNotMatch(r.err, /at .*\.js:\d+/);
+  }
+});
+
+test('broken Dockerfiles and hostile contexts still get verdicts for what can be known', () => {
+  const dir = project('hostile', { Dockerfile: 'FROM x\nBOGUS y\nCOPY ../outside /o\nCOPY . /app\nRUN <<EOF\necho\n', 'a.txt': 'a' });
+  symlinkSync('loop', join(dir, 'loop'));
+  symlinkSync('.', join(dir, 'self'));
+  mkdirSync(join(dir, 'locked'));
+  writeFileSync(join(dir, 'locked', 'f'), 'x');
+  chmodSync(join(dir, 'locked'), 0o000);
+  const r = cli(['plan', join(dir, 'Dockerfile'), '--json', '--store', join(work, 'hostile.json')]);
+  assert.equal(r.code, 0, r.err);
+  const out = JSON.parse(r.out);
+  assert.deepEqual(out.steps.map((s: { keyword: string }) => s.keyword), ['FROM', 'BOGUS', 'COPY', 'COPY', 'RUN']);
+  assert.match(out.diagnostics.map((d: { message: string }) => d.message).join('\n'), /Unknown instruction "BOGUS"[\s\S]*Unterminated heredoc/);
+  chmodSync(join(dir, 'locked'), 0o755);
+});
+
+test('the store: corrupt files are moved aside, foreign files are never overwritten', () => {
+  const dir = project('store', nodeApp);
+  const corrupt = join(work, 'corrupt.json');
+  writeFileSync(corrupt, '{"format":"layer-lens-cache-store", trunc');
+  const r1 = cli(['record', join(dir, 'Dockerfile'), '--store', corrupt]);
+  assert.equal(r1.code, 0, r1.err);
+  assert.match(r1.err, /cannot be used: it is not valid JSON.*empty store/);
+  assert.match(r1.err, /kept as .*corrupt\.json\.corrupt-\d+/);
+  assert.equal(JSON.parse(readFileSync(corrupt, 'utf8')).format, 'layer-lens-cache-store');
+  const foreign = join(work, 'package.json');
+  writeFileSync(foreign, '{"name":"mine"}');
+  const r2 = cli(['record', join(dir, 'Dockerfile'), '--store', foreign]);
+  assert.equal(r2.code, 1);
+  assert.match(r2.err, /not a Layer Lens store .* left untouched\. Pass --store with another path/);
+  assert.equal(readFileSync(foreign, 'utf8'), '{"name":"mine"}');
+  const planned = cli(['plan', join(dir, 'Dockerfile'), '--store', foreign]);
+  assert.equal(planned.code, 0);
+  assert.match(planned.err, /not a Layer Lens cache store/);
+  const newer = join(work, 'newer.json');
+  writeFileSync(newer, '{"format":"layer-lens-cache-store","version":99}');
+  assert.match(cli(['record', join(dir, 'Dockerfile'), '--store', newer]).err, /newer Layer Lens/);
+  assert.ok(!existsSync(join(dir, 'cache-store.json')));
+});
+
+test('the table is plain when piped and lists every instruction', () => {
+  const dir = project('table', nodeApp);
+  const r = cli(['plan', join(dir, 'Dockerfile'), '--store', join(work, 'table.json')]);
+  assert.equal(r.code, 0);
+  assert.ok(!r.out.includes("\u001b["), "no colour codes when piped");
+  assert.match(r.out, /^LINE\s+STAGE\s+INSTRUCTION\s+STATUS\s+REASON$/m);
+  assert.equal(r.out.split('\n').filter((l) => /^\s+\d+\s/.test(l)).length, 6);
+});
