@@ -18,6 +18,7 @@ log() { echo "setup: $*"; }
 APT_OPTS=(-o DPkg::Lock::Timeout=600 -o Acquire::Retries=3)
 
 if [ "$(id -u)" != 0 ]; then echo "setup: must run as root (apt-get, dockerd)" >&2; exit 1; fi
+mkdir -p "$LL_ENGINES"
 
 # ---------------------------------------------------------------- classic engine (system packages)
 need_pkgs=()
@@ -30,10 +31,10 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   # Never let the package start a system docker/containerd service (no systemd here anyway).
   created_policy=
   if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; created_policy=1; fi
-  if ! apt-get install -y -qq "${APT_OPTS[@]}" "${need_pkgs[@]}" >/tmp/ll-setup-apt.log 2>&1; then
-    apt-get update -qq "${APT_OPTS[@]}" >>/tmp/ll-setup-apt.log 2>&1
-    apt-get install -y -qq "${APT_OPTS[@]}" "${need_pkgs[@]}" >>/tmp/ll-setup-apt.log 2>&1 \
-      || { tail -20 /tmp/ll-setup-apt.log >&2; [ -n "$created_policy" ] && rm -f /usr/sbin/policy-rc.d; exit 1; }
+  if ! apt-get install -y -qq "${APT_OPTS[@]}" "${need_pkgs[@]}" >"$LL_ENGINES/setup-apt.log" 2>&1; then
+    apt-get update -qq "${APT_OPTS[@]}" >>"$LL_ENGINES/setup-apt.log" 2>&1
+    apt-get install -y -qq "${APT_OPTS[@]}" "${need_pkgs[@]}" >>"$LL_ENGINES/setup-apt.log" 2>&1 \
+      || { tail -20 "$LL_ENGINES/setup-apt.log" >&2; [ -n "$created_policy" ] && rm -f /usr/sbin/policy-rc.d; exit 1; }
   fi
   [ -n "$created_policy" ] && rm -f /usr/sbin/policy-rc.d
 fi
@@ -59,9 +60,9 @@ if [ ! -f "$LL_TRIXIE/.complete" ]; then
     srcopt=(-o "Dir::Etc::sourcelist=$aptdir/trixie.list" -o "Dir::Etc::sourceparts=-")
   fi
   A=("${srcopt[@]}" -o "Dir::State::Lists=$aptdir/lists" -o "Dir::Cache=$aptdir/cache" -o APT::Sandbox::User=root "${APT_OPTS[@]}")
-  apt-get "${A[@]}" update -qq >/tmp/ll-setup-trixie.log 2>&1 || { tail -20 /tmp/ll-setup-trixie.log >&2; exit 1; }
-  (cd "$aptdir/debs" && apt-get "${A[@]}" download "${TRIXIE_PKGS[@]}" >>/tmp/ll-setup-trixie.log 2>&1) \
-    || { tail -20 /tmp/ll-setup-trixie.log >&2; exit 1; }
+  apt-get "${A[@]}" update -qq >"$LL_ENGINES/setup-trixie.log" 2>&1 || { tail -20 "$LL_ENGINES/setup-trixie.log" >&2; exit 1; }
+  (cd "$aptdir/debs" && apt-get "${A[@]}" download "${TRIXIE_PKGS[@]}" >>"$LL_ENGINES/setup-trixie.log" 2>&1) \
+    || { tail -20 "$LL_ENGINES/setup-trixie.log" >&2; exit 1; }
   tmp="$LL_TRIXIE.tmp"; rm -rf "$tmp"; mkdir -p "$tmp"
   for d in "$aptdir"/debs/*.deb; do dpkg-deb -x "$d" "$tmp"; done
   # trixie's runc is deliberately not downloaded: the system runc (/usr/sbin/runc) is used.
