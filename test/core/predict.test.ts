@@ -119,6 +119,16 @@ test('C11/R15: COPY --from after the source stage rebuilds is maybe, and so is w
   assert.deepEqual(statuses(afterBuilds('buildkit', a, a)).slice(5), ['6:cached', '7:cached']);
 });
 
+test('a COPY --from naming a later stage works (BuildKit orders stages by dependency)', () => {
+  const df = 'FROM base AS final\nCOPY --from=gen /out /out\nFROM base AS gen\nRUN echo v1 > /out\n';
+  const a = { dockerfile: df, files, target: 'final' };
+  assert.deepEqual(statuses(afterBuilds('buildkit', a, a)), ['1:cached', '2:cached', '3:cached', '4:cached']);
+  const r = afterBuilds('buildkit', a, { ...a, dockerfile: df.replace('v1', 'v2') });
+  assert.deepEqual(statuses(r), ['1:cached', '2:maybe', '3:cached', '4:rebuilds']);
+  const cyc = planState({ dockerfile: 'FROM base AS a\nCOPY --from=b /x /x\nFROM base AS b\nCOPY --from=a /y /y\n', files }, 'buildkit');
+  assert.match(cyc.diagnostics.map((d) => d.message).join('\n'), /circular/);
+});
+
 test('C12/R23: an unneeded stage is skipped by BuildKit and built by classic', () => {
   const df = 'FROM base AS unused\nRUN echo u1\nFROM base AS final\nRUN echo f\n';
   const a = { dockerfile: df, files };

@@ -5,7 +5,7 @@
 // source stage produces: 'maybe'.
 import { cloneState, defineStep, digest, initialState, stepKey, type ContextAccess, type StageState, type StepDefinition } from './cacheKeys';
 import { parseDockerfile, type Instruction } from './parse';
-import { buildStageGraph, GLOBAL_STAGE, selectStages, type Stage } from './stages';
+import { buildOrder, buildStageGraph, GLOBAL_STAGE, selectStages, type Stage } from './stages';
 import { explainChange, shortenParts } from './reasons';
 import type { Builder, Diagnostic, Plan, PlanOptions, StepPrediction, StepStatus } from './types';
 
@@ -79,6 +79,8 @@ export function planBuild(input: PlanInput): PlanResult {
   for (const ins of graph.globalArgs) {
     steps.push(step(ins, GLOBAL_STAGE, 'none', 'none', 'global ARG: usable only in FROM lines unless a stage declares it again'));
   }
+  const { order, diagnostics: cycles } = buildOrder(graph, selection.needed);
+  diagnostics.push(...cycles);
   for (const stage of graph.stages) {
     if (!selection.needed.has(stage.index)) {
       const why = stage.index > selection.target
@@ -87,10 +89,9 @@ export function planBuild(input: PlanInput): PlanResult {
       for (const ins of [stage.from, ...stage.instructions]) {
         steps.push(step(ins, stage.label, layerOf(ins, options.builder), 'skipped', why));
       }
-      continue;
     }
-    walkStage(stage);
   }
+  for (const i of order) walkStage(graph.stages[i]);
   for (const s of steps) for (const p of s.reads ?? []) {
     const f = context.fingerprint(p);
     if (f !== undefined) recorded.files[p] = f;

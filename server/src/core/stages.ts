@@ -120,10 +120,13 @@ export function splitKeepingQuotes(text: string): string[] {
   return out;
 }
 
-/** Resolves a `--from` / `from=` value to an earlier stage by name or index. */
+/**
+ * Resolves a `--from` / `from=` value to a stage by name (any other stage: BuildKit allows later
+ * ones and rejects cycles) or by the index of an earlier stage.
+ */
 export function resolveStageRef(ref: string, stages: Stage[], before: number): Stage | undefined {
   const lower = ref.toLowerCase();
-  const byName = stages.find((s) => s.index < before && s.name === lower);
+  const byName = stages.find((s) => s.index !== before && s.name === lower);
   if (byName) return byName;
   if (/^\d+$/.test(ref)) {
     const i = Number(ref);
@@ -160,6 +163,26 @@ function stageDeps(stage: Stage, stages: Stage[]): number[] {
     }
   }
   return [...deps];
+}
+
+/** Stage indexes with every dependency before its dependents; a cycle is reported, not followed. */
+export function buildOrder(graph: StageGraph, needed: Set<number>): { order: number[]; diagnostics: Diagnostic[] } {
+  const order: number[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const state = new Map<number, 'visiting' | 'done'>();
+  const visit = (i: number) => {
+    if (state.get(i) === 'done') return;
+    if (state.get(i) === 'visiting') {
+      diagnostics.push({ line: graph.stages[i].from.line, severity: 'error', message: `Stage ${graph.stages[i].label} depends on itself through --from: Docker refuses circular stage dependencies.` });
+      return;
+    }
+    state.set(i, 'visiting');
+    for (const d of graph.stages[i].deps) if (needed.has(d)) visit(d);
+    state.set(i, 'done');
+    order.push(i);
+  };
+  for (const s of graph.stages) if (needed.has(s.index)) visit(s.index);
+  return { order, diagnostics };
 }
 
 export interface StageSelection {
