@@ -128,7 +128,10 @@ export function simulateProject(project: Project, changedFiles: string[], edited
     text: project.text,
     options,
     context: planContext(snapshot, ignoreText, options.builder, project.view),
-    changedContext: (paths) => planContext(withChangedFiles(snapshot, paths), ignoreText, options.builder),
+    changedContext: (paths) => {
+      const changed = withChangedFiles(snapshot, paths);
+      return planContext(changed, ignoreText, options.builder, updateView(project.view, changed, paths));
+    },
     changedFiles: changedFiles.map((p) => relative(project.contextDir, resolve(project.contextDir, p)).split(sep).join('/')),
     editedLines,
   });
