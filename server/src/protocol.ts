@@ -1,6 +1,7 @@
 // Every custom message between the Layer Lens client and server, declared once and imported by both sides.
 // Declarations are plain method names with their parameter and result shapes, so this file pulls in neither
 // vscode-languageclient nor vscode-languageserver (they ship different vscode-jsonrpc versions).
+import type { Diagnostic, StepPrediction } from './core/types';
 
 /** A request method with its parameter and result types attached for the adapters on either side. */
 export interface RequestDeclaration<Params, Result> {
@@ -27,10 +28,133 @@ export interface StatusResult {
   pid: number;
   /** Instructions in the document, or null when the server does not have that document open. */
   instructionCount: number | null;
+  /** What counts as built for that document, or null when the server does not have it open. */
+  baseline: BaselineInfo | null;
+  /** The simulation the lenses show (in whichever document it is), or null. */
+  simulation: SimulationInfo | null;
 }
 
 /**
- * Client → server: who is answering, and how many instructions the server sees in a document.
- * The client shows the answer in the status bar, which also proves to a user that the server is alive.
+ * Client → server: who is answering, how many instructions the server sees in a document and which baseline
+ * its verdicts use. The client shows the answer in the status bar, which also proves to a user that the server is alive.
  */
 export const statusRequest = request<StatusParams, StatusResult>('layerLens/status');
+
+function notification<Params>(method: string): NotificationDeclaration<Params> {
+  return { method };
+}
+
+/** A notification method with its parameter type attached. */
+export interface NotificationDeclaration<Params> {
+  readonly method: string;
+  /** Never set: carries the type only. */
+  readonly types?: { params: Params };
+}
+
+/** What the client passes in `initializationOptions`. */
+export interface InitializationOptions {
+  /**
+   * The cache store file of this workspace, in the extension's storage (never inside a build context, where
+   * writing it would itself change what `COPY . .` copies). Absent: recorded builds are kept in memory only.
+   */
+  storePath?: string;
+}
+
+/** Which state counts as built when the verdicts are computed. */
+export type BaselineKind = 'recorded' | 'gitHead' | 'none';
+
+export interface BaselineInfo {
+  kind: BaselineKind;
+  /** Short words for the status bar: "recorded build", "git HEAD", "nothing built yet". */
+  label: string;
+  /** One sentence on where it comes from or why the wanted baseline is not available. */
+  detail: string;
+}
+
+/** The simulation shown instead of the plain verdicts, if any. */
+export interface SimulationInfo {
+  uri: string;
+  changedFiles: string[];
+  editedLines: number[];
+  /** "src/app.js changed", "line 3 edited". */
+  label: string;
+}
+
+export interface DocumentParams {
+  uri: string;
+}
+
+export interface PlanResult {
+  /** One step per instruction in file order (the CLI's JSON step shape); `reads` lists context files only, no folders. */
+  steps: StepPrediction[];
+  diagnostics: Diagnostic[];
+  baseline: BaselineInfo;
+  /** Set when these verdicts are a simulation of this document. */
+  simulation: SimulationInfo | null;
+  /** Why there is no plan (no build context, not a file on disk); steps are then empty. */
+  problem: string | null;
+}
+
+/**
+ * Client → server: the verdicts the lenses show for a document (simulated, if a simulation is on), with the
+ * files each step reads. The client asks when a lens is clicked, to offer the files of a COPY/ADD to simulate.
+ */
+export const planRequest = request<DocumentParams, PlanResult | null>('layerLens/plan');
+
+export interface SimulateParams {
+  uri: string;
+  /** Context paths (relative to the build context) to pretend changed. */
+  changedFiles: string[];
+  /** 1-based Dockerfile lines to pretend edited. */
+  editedLines: number[];
+}
+
+/**
+ * Client → server: pretend these files changed or these lines were edited, against the current state assumed
+ * built. Replaces any earlier simulation; every lens of the document shows it until it is cleared.
+ */
+export const simulateRequest = request<SimulateParams, SimulationInfo | null>('layerLens/simulate');
+
+/** Client → server: stop simulating (the user clicked the "Simulating: ..." item or pressed Escape). */
+export const clearSimulationRequest = request<Record<string, never>, null>('layerLens/clearSimulation');
+
+export interface RecordResult {
+  /** Step keys added to the store. */
+  keys: number;
+  /** Where the store was written, or null when it is kept in memory only. */
+  storePath: string | null;
+  /** A problem worth showing (the store file could not be written, a corrupt store was set aside). */
+  warning: string | null;
+}
+
+/**
+ * Client → server: "Layer Lens: Mark Current State as Built": add the current state's keys of this Dockerfile
+ * (its unsaved text and the context on disk) to the workspace's cache store.
+ */
+export const recordRequest = request<DocumentParams, RecordResult | null>('layerLens/record');
+
+export interface DidUpdateParams {
+  /** Documents whose verdicts or baseline changed. */
+  uris: string[];
+}
+
+/**
+ * Server → client: verdicts changed without an edit in the editor (a context file, a recorded build, settings,
+ * a simulation, git HEAD). Lenses are refreshed through workspace/codeLens/refresh; this tells the client to
+ * refresh what it shows next to them (the status bar).
+ */
+export const didUpdateNotification = notification<DidUpdateParams>('layerLens/didUpdate');
+
+/**
+ * The client command every lens runs when clicked (server → client, inside the CodeLens). The client offers
+ * the files a COPY/ADD reads (from layerLens/plan) or pretends the line was edited, then sends layerLens/simulate.
+ */
+export const simulateStepCommand = 'layerLens.simulateStep';
+
+/** The single argument of simulateStepCommand. */
+export interface SimulateStepArgs {
+  uri: string;
+  /** 1-based line of the instruction. */
+  line: number;
+  keyword: string;
+}

@@ -1,22 +1,143 @@
 // The extension's settings: one typed shape, one defaults object, and a normaliser that turns whatever the
-// client sends (partial, stale, hand-edited JSON) into a complete, valid shape.
+// client sends (partial, stale, hand-edited JSON) into a complete, valid shape. `dockerfileSettings` then
+// resolves what applies to one Dockerfile.
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Builder } from './core/types';
+
+/** Which state counts as built: see README "What counts as built". */
+export type BaselineSetting = 'auto' | 'recorded' | 'gitHead';
+
+/** Settings for the Dockerfiles whose workspace-relative path matches a key of `layerLens.dockerfiles`. */
+export interface DockerfileOverrides {
+  /** Build context folder, relative to the workspace folder (or absolute). */
+  context?: string;
+  /** Stage to build up to (`docker build --target`). */
+  target?: string;
+  /** Merged over `layerLens.buildArgs`. */
+  buildArgs?: Record<string, string>;
+  builder?: Builder;
+}
 
 export interface LayerLensSettings {
   /** Which builder's cache rules to predict with. */
   builder: Builder;
+  baseline: BaselineSetting;
+  /** `--build-arg` values for every Dockerfile. */
+  buildArgs: Record<string, string>;
+  /** Glob or workspace-relative path → settings for those Dockerfiles. */
+  dockerfiles: Record<string, DockerfileOverrides>;
 }
 
 export const defaultSettings: Readonly<LayerLensSettings> = Object.freeze({
   builder: 'buildkit',
+  baseline: 'auto',
+  buildArgs: {},
+  dockerfiles: {},
 });
 
 /** The settings section the client reads and the server requests (`layerLens.*`). */
 export const settingsSection = 'layerLens';
 
 export function normaliseSettings(raw: unknown): LayerLensSettings {
-  const value = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const value = asObject(raw);
+  const dockerfiles: Record<string, DockerfileOverrides> = {};
+  for (const [pattern, entry] of Object.entries(asObject(value.dockerfiles))) {
+    if (pattern.trim()) dockerfiles[pattern.trim()] = normaliseOverrides(entry);
+  }
   return {
-    builder: value.builder === 'classic' || value.builder === 'buildkit' ? value.builder : defaultSettings.builder,
+    builder: asBuilder(value.builder) ?? defaultSettings.builder,
+    baseline: value.baseline === 'recorded' || value.baseline === 'gitHead' || value.baseline === 'auto' ? value.baseline : defaultSettings.baseline,
+    buildArgs: asArgs(value.buildArgs),
+    dockerfiles,
   };
+}
+
+function normaliseOverrides(raw: unknown): DockerfileOverrides {
+  const value = asObject(raw);
+  const out: DockerfileOverrides = {};
+  if (typeof value.context === 'string' && value.context.trim()) out.context = value.context.trim();
+  if (typeof value.target === 'string' && value.target.trim()) out.target = value.target.trim();
+  if (value.buildArgs !== undefined) out.buildArgs = asArgs(value.buildArgs);
+  const builder = asBuilder(value.builder);
+  if (builder) out.builder = builder;
+  return out;
+}
+
+/** What applies to one Dockerfile: everything the analysis needs, with the context as an absolute path. */
+export interface DockerfileSettings {
+  builder: Builder;
+  baseline: BaselineSetting;
+  buildArgs: Record<string, string>;
+  target?: string;
+  /** Absent: the Dockerfile's folder, as docker build does. */
+  context?: string;
+}
+
+/**
+ * Merges the `layerLens.dockerfiles` entries whose key matches the Dockerfile's path relative to its
+ * workspace folder (keys without a slash also match the file name anywhere); exact paths apply after globs.
+ */
+export function dockerfileSettings(settings: LayerLensSettings, dockerfileAbs: string, workspaceFolder: string | undefined): DockerfileSettings {
+  const base = workspaceFolder ?? resolve(dockerfileAbs, '..');
+  const rel = relative(base, dockerfileAbs).split(sep).join('/');
+  const name = rel.slice(rel.lastIndexOf('/') + 1);
+  const matches = Object.entries(settings.dockerfiles)
+    .map(([pattern, overrides]) => ({ pattern: pattern.replace(/^\.\//, ''), overrides }))
+    .filter(({ pattern }) => globMatches(pattern, rel) || (!pattern.includes('/') && globMatches(pattern, name)))
+    .sort((a, b) => Number(a.pattern === rel) - Number(b.pattern === rel));
+  const out: DockerfileSettings = { builder: settings.builder, baseline: settings.baseline, buildArgs: { ...settings.buildArgs } };
+  for (const { overrides } of matches) {
+    if (overrides.builder) out.builder = overrides.builder;
+    if (overrides.buildArgs) Object.assign(out.buildArgs, overrides.buildArgs);
+    if (overrides.target) out.target = overrides.target;
+    if (overrides.context) out.context = isAbsolute(overrides.context) ? overrides.context : resolve(base, overrides.context);
+  }
+  return out;
+}
+
+/** `*` and `?` stay within a path segment, `**` spans segments, `{a,b}` picks one. */
+export function globMatches(pattern: string, path: string): boolean {
+  let re = '';
+  let braces = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*' && pattern[i + 1] === '*') {
+      const slash = pattern[i + 2] === '/';
+      re += slash ? '(?:.*/)?' : '.*';
+      i += slash ? 2 : 1;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '{') {
+      braces++;
+      re += '(?:';
+    } else if (c === '}' && braces > 0) {
+      braces--;
+      re += ')';
+    } else if (c === ',' && braces > 0) re += '|';
+    else re += c.replace(/[.+^$()|[\]\\{}]/g, '\\$&');
+  }
+  try {
+    return new RegExp(`^${re}$`).test(path);
+  } catch {
+    return pattern === path;
+  }
+}
+
+function asObject(raw: unknown): Record<string, unknown> {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+}
+
+function asBuilder(raw: unknown): Builder | undefined {
+  return raw === 'classic' || raw === 'buildkit' ? raw : undefined;
+}
+
+/** Build args as docker takes them: strings; numbers and booleans written in JSON are turned into text. */
+function asArgs(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(asObject(raw))) {
+    if (!key) continue;
+    if (typeof value === 'string') out[key] = value;
+    else if (typeof value === 'number' || typeof value === 'boolean') out[key] = String(value);
+  }
+  return out;
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultSettings, normaliseSettings, settingsSection } from '../../server/src/settings';
+import { defaultSettings, dockerfileSettings, globMatches, normaliseSettings, settingsSection } from '../../server/src/settings';
 
 interface ConfigurationProperty {
   default: unknown;
@@ -28,8 +28,50 @@ void test('every contributed setting has the same default as the settings module
 });
 
 void test('normaliseSettings keeps valid values and replaces missing or invalid ones with defaults', () => {
-  assert.deepEqual(normaliseSettings({ builder: 'classic' }), { builder: 'classic' });
-  assert.deepEqual(normaliseSettings({ builder: 'kaniko' }), defaultSettings);
+  assert.deepEqual(normaliseSettings({ builder: 'classic' }), { ...defaultSettings, builder: 'classic' });
+  assert.deepEqual(normaliseSettings({ builder: 'kaniko', baseline: 'yesterday', buildArgs: ['x'], dockerfiles: 'all' }), defaultSettings);
   assert.deepEqual(normaliseSettings(undefined), defaultSettings);
   assert.deepEqual(normaliseSettings('nonsense'), defaultSettings);
+  assert.deepEqual(normaliseSettings({ baseline: 'gitHead' }).baseline, 'gitHead');
+  assert.deepEqual(normaliseSettings({ buildArgs: { A: 'a', N: 3, B: true, O: {}, '': 'x' } }).buildArgs, { A: 'a', N: '3', B: 'true' }, 'docker takes text; objects and empty names are dropped');
+  assert.deepEqual(
+    normaliseSettings({ dockerfiles: { ' api/Dockerfile ': { context: ' . ', target: '', builder: 'podman', buildArgs: { X: '1' }, extra: 1 }, bad: 'x' } }).dockerfiles,
+    { 'api/Dockerfile': { context: '.', buildArgs: { X: '1' } }, bad: {} },
+  );
+});
+
+void test('dockerfileSettings: globs and exact paths relative to the workspace folder; exact paths win; args merge', () => {
+  const settings = normaliseSettings({
+    builder: 'buildkit',
+    buildArgs: { NODE_ENV: 'production', A: 'global' },
+    dockerfiles: {
+      'services/*/Dockerfile': { context: 'services', target: 'runtime', buildArgs: { A: 'glob' } },
+      'services/api/Dockerfile': { builder: 'classic', buildArgs: { A: 'exact' } },
+      '*.Dockerfile': { context: '/abs/ctx' },
+      '**/{dev,test}.Dockerfile': { target: 'dev' },
+    },
+  });
+  const ws = '/ws';
+  assert.deepEqual(dockerfileSettings(settings, '/ws/services/api/Dockerfile', ws), {
+    builder: 'classic', baseline: 'auto', buildArgs: { NODE_ENV: 'production', A: 'exact' }, target: 'runtime', context: '/ws/services',
+  });
+  assert.deepEqual(dockerfileSettings(settings, '/ws/services/web/Dockerfile', ws).buildArgs, { NODE_ENV: 'production', A: 'glob' });
+  assert.deepEqual(dockerfileSettings(settings, '/ws/Dockerfile', ws), { builder: 'buildkit', baseline: 'auto', buildArgs: { NODE_ENV: 'production', A: 'global' } });
+  assert.equal(dockerfileSettings(settings, '/ws/deep/down/worker.Dockerfile', ws).context, '/abs/ctx', 'a key without a slash matches the file name anywhere');
+  assert.equal(dockerfileSettings(settings, '/ws/a/b/dev.Dockerfile', ws).target, 'dev');
+  assert.equal(dockerfileSettings(settings, '/ws/a/b/prod.Dockerfile', ws).target, undefined);
+  assert.equal(dockerfileSettings(settings, '/elsewhere/services/api/Dockerfile', undefined).context, undefined, 'outside any workspace folder: paths are relative to the Dockerfile\'s folder');
+});
+
+void test('globMatches: * and ? stay in a segment, ** spans segments, braces pick, regex characters are literal', () => {
+  assert.equal(globMatches('*.Dockerfile', 'api.Dockerfile'), true);
+  assert.equal(globMatches('*.Dockerfile', 'a/api.Dockerfile'), false);
+  assert.equal(globMatches('**/Dockerfile', 'Dockerfile'), true);
+  assert.equal(globMatches('**/Dockerfile', 'a/b/Dockerfile'), true);
+  assert.equal(globMatches('a/**', 'a/b/c'), true);
+  assert.equal(globMatches('Dockerfile.?', 'Dockerfile.x'), true);
+  assert.equal(globMatches('{api,web}/Dockerfile', 'web/Dockerfile'), true);
+  assert.equal(globMatches('{api,web}/Dockerfile', 'db/Dockerfile'), false);
+  assert.equal(globMatches('a+b(1).Dockerfile', 'a+b(1).Dockerfile'), true);
+  assert.equal(globMatches('a,b', 'a,b'), true);
 });

@@ -62,9 +62,10 @@ after(async () => {
   client.dispose();
 });
 
-void test('initialize names the server and its version, and asks for incremental document sync', () => {
+void test('initialize names the server and its version, and asks for incremental document sync and code lenses', () => {
   assert.deepEqual(initializeResult.serverInfo, { name: 'Layer Lens', version });
   assert.equal(initializeResult.capabilities.textDocumentSync, TextDocumentSyncKind.Incremental);
+  assert.deepEqual(initializeResult.capabilities.codeLensProvider, { resolveProvider: false });
 });
 
 void test('the server logs that it started, with its version and pid', async () => {
@@ -73,7 +74,9 @@ void test('the server logs that it started, with its version and pid', async () 
 });
 
 void test('layerLens/status counts the instructions of an open document', async () => {
-  assert.deepEqual(await status({ uri }), { serverVersion: version, pid: process.pid, instructionCount: 7 });
+  const result = await status({ uri });
+  assert.deepEqual({ ...result, baseline: undefined }, { serverVersion: version, pid: process.pid, instructionCount: 7, baseline: undefined, simulation: null });
+  assert.equal(result.baseline?.kind, 'none', 'no build context at /project: nothing can have been built');
 });
 
 void test('layerLens/status follows edits to the document', async () => {

@@ -1,0 +1,272 @@
+// The state every feature reads for an open Dockerfile: its settings, its Project (unsaved editor text plus
+// the context on disk, refreshed incrementally on edits and watched-file events), the baseline that counts
+// as built, the simulation if one is on, and the plan, computed once per change and shared by every feature.
+import { sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { openProject, planProject, refreshProject, simulateProject, type Project } from './analysis';
+import { DigestCache } from './contextFs';
+import type { PlanResult } from './core/predict';
+import { headCommit, readGitHead, type BlobDigests, type GitHeadResult } from './gitBaseline';
+import { chooseBaseline, type Baseline } from './features/baseline';
+import { recordProject, type WorkspaceStore } from './features/record';
+import { simulationLabel } from './features/simulate';
+import type { BaselineInfo, RecordResult, SimulationInfo } from './protocol';
+import { dockerfileSettings, normaliseSettings, type DockerfileSettings, type LayerLensSettings } from './settings';
+
+export interface DocumentsHost {
+  /** The open documents (the editor's text, saved or not). */
+  text(uri: string): TextDocument | undefined;
+  /** `layerLens.*` for a document, pulled from the client and cached until the configuration changes. */
+  settingsFor(uri: string): Promise<LayerLensSettings>;
+  /** The configuration changed: pull settings afresh. */
+  forgetSettings(): void;
+  workspaceFolders(): readonly string[];
+  store: WorkspaceStore;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** Verdicts of these documents changed without an edit in the editor. */
+  didUpdate(uris: string[]): void;
+}
+
+/** One document as the features see it. */
+export interface Analysis {
+  uri: string;
+  settings: DockerfileSettings;
+  /** Absent when there is nothing to analyse (see `problem`). */
+  project?: Project;
+  problem?: string;
+  baseline: BaselineInfo;
+  /** Set when `plan` is a simulation. */
+  simulation?: SimulationInfo;
+  plan?: PlanResult & { source: string[] };
+}
+
+interface Entry {
+  uri: string;
+  path: string | undefined;
+  /** Bumped by every reload; a load that finishes late for an older generation is dropped. */
+  generation: number;
+  ready: Promise<void>;
+  settings?: DockerfileSettings;
+  project?: Project;
+  problem?: string;
+  baseline?: Baseline;
+  git?: { commit: string; result: GitHeadResult };
+  plan?: Analysis['plan'];
+}
+
+/** Watched-file events arrive in bursts (a save writes a temp file, renames it, touches the folder). */
+export const FILE_EVENT_DEBOUNCE_MS = 20;
+
+const NOT_A_FILE = 'Layer Lens analyses Dockerfiles saved on disk: save this file so it has a build context.';
+const GIT_REF = /(^|[\\/])\.git[\\/](HEAD|packed-refs|refs[\\/])/;
+
+export class DockerfileDocuments {
+  private readonly entries = new Map<string, Entry>();
+  private readonly digestCache = new DigestCache();
+  private readonly blobDigests: BlobDigests = new Map();
+  private readonly pendingFiles = new Set<string>();
+  private fileTimer: ReturnType<typeof setTimeout> | undefined;
+  private simulationState: SimulationInfo | undefined;
+
+  constructor(private readonly host: DocumentsHost) {}
+
+  opened(uri: string): void {
+    const entry: Entry = { uri, path: filePath(uri), generation: 0, ready: Promise.resolve() };
+    this.entries.set(uri, entry);
+    this.load(entry);
+  }
+
+  /** The editor text changed: the project takes it up when next analysed. */
+  changed(uri: string): void {
+    const entry = this.entries.get(uri);
+    if (entry) entry.plan = undefined;
+  }
+
+  closed(uri: string): void {
+    this.entries.delete(uri);
+    if (this.simulationState?.uri === uri) this.clearSimulation();
+  }
+
+  /** Files changed on disk (absolute paths): re-examined after a short debounce, only those paths. */
+  filesChanged(paths: Iterable<string>): void {
+    for (const p of paths) this.pendingFiles.add(p);
+    if (this.fileTimer) clearTimeout(this.fileTimer);
+    this.fileTimer = setTimeout(() => this.flushFiles(), FILE_EVENT_DEBOUNCE_MS);
+  }
+
+  /** Settings changed: every document reloads its settings, reopening its project only if they differ. */
+  settingsChanged(): void {
+    this.host.forgetSettings();
+    for (const entry of this.entries.values()) this.load(entry);
+    void Promise.all([...this.entries.values()].map((e) => e.ready)).then(() => this.host.didUpdate([...this.entries.keys()]));
+  }
+
+  uris(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  get simulation(): SimulationInfo | undefined {
+    return this.simulationState;
+  }
+
+  /** Replaces any simulation; undefined when the document is not open. */
+  async simulate(uri: string, changedFiles: string[], editedLines: number[]): Promise<SimulationInfo | undefined> {
+    const entry = this.entries.get(uri);
+    if (!entry) return undefined;
+    await entry.ready;
+    const previous = this.simulationState?.uri;
+    this.simulationState = { uri, changedFiles, editedLines, label: simulationLabel(changedFiles, editedLines) };
+    for (const e of [entry, ...(previous ? [this.entries.get(previous)] : [])]) if (e) e.plan = undefined;
+    this.host.didUpdate([...new Set([uri, ...(previous ? [previous] : [])])]);
+    return this.simulationState;
+  }
+
+  clearSimulation(): void {
+    const uri = this.simulationState?.uri;
+    this.simulationState = undefined;
+    if (uri === undefined) return;
+    const entry = this.entries.get(uri);
+    if (entry) entry.plan = undefined;
+    this.host.didUpdate([uri]);
+  }
+
+  /** "Mark Current State as Built"; every document's baseline is chosen again afterwards. */
+  async record(uri: string): Promise<RecordResult | undefined> {
+    const analysis = await this.analysis(uri);
+    if (!analysis?.project) return undefined;
+    const result = recordProject(this.host.store, analysis.project);
+    if (result.warning) this.host.log('warn', result.warning);
+    for (const e of this.entries.values()) {
+      e.baseline = undefined;
+      e.plan = undefined;
+    }
+    this.host.didUpdate(this.uris());
+    return result;
+  }
+
+  /** The document's current analysis: its latest text, settings, baseline and plan. */
+  async analysis(uri: string): Promise<Analysis | undefined> {
+    let entry = this.entries.get(uri);
+    while (entry) {
+      const generation = entry.generation;
+      await entry.ready;
+      if (this.entries.get(uri) !== entry) entry = this.entries.get(uri);
+      else if (entry.generation === generation) break;
+    }
+    const document = this.host.text(uri);
+    if (!entry || !document || !entry.settings) return undefined;
+    const text = document.getText();
+    if (entry.project && entry.project.text !== text) entry.project = refreshProject(entry.project, [], text);
+    const simulation = this.simulationState?.uri === uri ? this.simulationState : undefined;
+    const base = { uri, settings: entry.settings, ...(simulation ? { simulation } : {}) };
+    if (!entry.project) return { ...base, problem: entry.problem ?? NOT_A_FILE, baseline: { kind: 'none', label: 'nothing built yet', detail: entry.problem ?? NOT_A_FILE } };
+    try {
+      entry.baseline ??= this.chooseBaseline(entry, entry.project, entry.settings);
+      entry.plan ??= simulation
+        ? simulateProject(entry.project, simulation.changedFiles, simulation.editedLines)
+        : planProject(entry.project, entry.baseline.known);
+    } catch (e) {
+      this.host.log('error', `Cannot analyse ${entry.path ?? uri}: ${(e as Error).stack ?? String(e)}`);
+      return { ...base, project: entry.project, problem: `Layer Lens could not analyse this file: ${(e as Error).message}`, baseline: entry.baseline?.info ?? { kind: 'none', label: 'nothing built yet', detail: '' } };
+    }
+    return { ...base, project: entry.project, baseline: entry.baseline.info, plan: entry.plan };
+  }
+
+  private load(entry: Entry): void {
+    const generation = ++entry.generation;
+    const previous = entry.ready;
+    entry.ready = (async () => {
+      await previous.catch(() => undefined);
+      const raw = await this.host.settingsFor(entry.uri).catch((e: unknown) => {
+        this.host.log('warn', `Cannot read the settings for ${entry.uri}: ${String(e)}; using the defaults.`);
+        return undefined;
+      });
+      if (generation !== entry.generation || this.entries.get(entry.uri) !== entry) return;
+      const settings = entry.path
+        ? dockerfileSettings(raw ?? normaliseSettings(undefined), entry.path, this.folderOf(entry.path))
+        : { ...dockerfileSettings(raw ?? normaliseSettings(undefined), '/Dockerfile', undefined), context: undefined };
+      if (entry.settings && JSON.stringify(entry.settings) === JSON.stringify(settings) && (entry.project || entry.problem)) return;
+      entry.settings = settings;
+      this.open(entry, settings);
+    })();
+  }
+
+  private open(entry: Entry, settings: DockerfileSettings): void {
+    entry.project = undefined;
+    entry.problem = undefined;
+    entry.baseline = undefined;
+    entry.git = undefined;
+    entry.plan = undefined;
+    if (!entry.path) return;
+    const started = Date.now();
+    try {
+      entry.project = openProject({
+        dockerfile: entry.path,
+        builder: settings.builder,
+        buildArgs: settings.buildArgs,
+        ...(settings.context ? { context: settings.context } : {}),
+        ...(settings.target ? { target: settings.target } : {}),
+        text: this.host.text(entry.uri)?.getText() ?? '',
+        digestCache: this.digestCache,
+      });
+      this.host.log('info', `Read the build context ${entry.project.contextDir} for ${entry.path}: ${entry.project.snapshot.entries.size} entries in ${Date.now() - started} ms.`);
+      for (const p of entry.project.problems) this.host.log('warn', p);
+    } catch (e) {
+      entry.problem = (e as Error).message;
+      this.host.log('warn', entry.problem);
+    }
+  }
+
+  private chooseBaseline(entry: Entry, project: Project, settings: DockerfileSettings): Baseline {
+    return chooseBaseline(settings.baseline, this.host.store.data, project, () => {
+      const head = headCommit(project.contextDir);
+      if ('reason' in head) return { ok: false, reason: head.reason };
+      if (entry.git?.commit === head.commit) return entry.git.result;
+      const result = readGitHead({
+        contextDir: project.contextDir,
+        dockerfileAbs: project.dockerfileAbs,
+        dockerfilePath: project.options.dockerfilePath,
+        builder: project.options.builder,
+        worktree: project.snapshot,
+        blobDigests: this.blobDigests,
+      });
+      entry.git = { commit: head.commit, result };
+      return result;
+    });
+  }
+
+  private flushFiles(): void {
+    this.fileTimer = undefined;
+    const paths = [...this.pendingFiles];
+    this.pendingFiles.clear();
+    const gitMoved = paths.some((p) => GIT_REF.test(p));
+    const updated: string[] = [];
+    for (const entry of this.entries.values()) {
+      if (!entry.project) continue;
+      const dir = entry.project.contextDir;
+      const inside = paths.filter((p) => p === dir || p.startsWith(dir + sep));
+      if (inside.length === 0 && !gitMoved) continue;
+      if (inside.length) entry.project = refreshProject(entry.project, inside);
+      if (gitMoved) entry.baseline = undefined;
+      entry.plan = undefined;
+      updated.push(entry.uri);
+    }
+    if (updated.length) this.host.didUpdate(updated);
+  }
+
+  private folderOf(path: string): string | undefined {
+    return this.host
+      .workspaceFolders()
+      .filter((f) => path === f || path.startsWith(f.endsWith(sep) ? f : f + sep))
+      .sort((a, b) => b.length - a.length)[0];
+  }
+}
+
+function filePath(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,19 @@
+// layerLens/status: who is answering, how many instructions a document has, and what counts as built.
+import { DockerfileParser } from 'dockerfile-ast';
+import type { DockerfileDocuments } from '../documents';
+import type { StatusParams, StatusResult } from '../protocol';
+import { version } from '../../../package.json';
+
+export const serverVersion: string = version;
+
+export async function status(documents: DockerfileDocuments, text: (uri: string) => string | undefined, params: StatusParams): Promise<StatusResult> {
+  const source = params.uri === undefined ? undefined : text(params.uri);
+  const analysis = params.uri === undefined || source === undefined ? undefined : await documents.analysis(params.uri);
+  return {
+    serverVersion,
+    pid: process.pid,
+    instructionCount: source === undefined ? null : DockerfileParser.parse(source).getInstructions().length,
+    baseline: analysis?.baseline ?? null,
+    simulation: documents.simulation ?? null,
+  };
+}

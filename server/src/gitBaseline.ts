@@ -1,0 +1,166 @@
+// The build context as it was at git HEAD, read from git objects only (`git ls-tree` and `git cat-file
+// --batch`): the work tree and the index are never written, so a user's checkout is never disturbed. Planning
+// this state gives the keys a build at HEAD would have left in the cache: the "git HEAD" baseline.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { relative, sep } from 'node:path';
+import { ignoreFileCandidates } from './core/dockerignore';
+import type { Builder, ContextEntry, ContextSnapshot } from './core/types';
+
+/** sha256 of blob contents by object id. Blobs never change, so this outlives HEAD moving. */
+export type BlobDigests = Map<string, string>;
+
+export interface GitHeadOptions {
+  contextDir: string;
+  dockerfileAbs: string;
+  /** The Dockerfile relative to the context (for `<Dockerfile>.dockerignore`). */
+  dockerfilePath: string;
+  builder: Builder;
+  /** The context on disk: its permission bits are used where git's executable bit agrees (git keeps no others). */
+  worktree?: ContextSnapshot;
+  blobDigests: BlobDigests;
+}
+
+export interface GitHead {
+  commit: string;
+  repoRoot: string;
+  snapshot: ContextSnapshot;
+  /** The Dockerfile at HEAD; undefined when it was not committed. */
+  dockerfileText?: string;
+  ignoreText?: string;
+}
+
+export type GitHeadResult = { ok: true; head: GitHead } | { ok: false; reason: string };
+
+/** Blobs are read in batches of this many, to bound the memory one `git cat-file` answer takes. */
+const BATCH = 2000;
+const GIT_ENV = { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+
+function git(cwd: string, args: string[], input?: string): Buffer {
+  return execFileSync('git', ['-C', cwd, ...args], { env: GIT_ENV, input, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** The repository holding `dir` and its HEAD commit, or why there is none. */
+export function headCommit(dir: string): { repoRoot: string; commit: string } | { reason: string } {
+  let repoRoot: string;
+  try {
+    repoRoot = git(dir, ['rev-parse', '--show-toplevel']).toString('utf8').trim();
+  } catch {
+    return { reason: `${dir} is not in a git repository` };
+  }
+  try {
+    return { repoRoot, commit: git(repoRoot, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']).toString('utf8').trim() };
+  } catch {
+    return { reason: 'the git repository has no commit yet' };
+  }
+}
+
+export function readGitHead(options: GitHeadOptions): GitHeadResult {
+  const found = headCommit(options.contextDir);
+  if ('reason' in found) return { ok: false, reason: found.reason };
+  const { repoRoot, commit } = found;
+  const prefix = relative(realpathSync(repoRoot), realpathSync(options.contextDir)).split(sep).join('/');
+  if (prefix.startsWith('..')) return { ok: false, reason: `the build context ${options.contextDir} is not inside the git repository ${repoRoot}` };
+
+  const listing = git(repoRoot, ['ls-tree', '-r', '-l', '-z', '--full-tree', commit, ...(prefix ? ['--', `:(literal)${prefix}`] : [])]);
+  const entries = new Map<string, ContextEntry>();
+  const blobs = new Map<string, string>();
+  const links: string[] = [];
+  for (const record of listing.toString('utf8').split('\0')) {
+    const tab = record.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
+    const full = record.slice(tab + 1);
+    const path = prefix ? full.slice(prefix.length + 1) : full;
+    if (!path || (prefix && !full.startsWith(`${prefix}/`))) continue;
+    addParents(entries, path, options.worktree);
+    if (type === 'commit') {
+      // A submodule: its files are not in this repository's objects; the folder is all we know.
+      entries.set(path, { path, type: 'dir', mode: worktreeMode(options.worktree, path, 'dir', 0o755), size: 0 });
+    } else if (mode === '120000') {
+      entries.set(path, { path, type: 'symlink', mode: 0o777, size: Number(size) || 0 });
+      blobs.set(path, oid);
+      links.push(path);
+    } else if (type === 'blob') {
+      entries.set(path, { path, type: 'file', mode: worktreeMode(options.worktree, path, 'file', mode === '100755' ? 0o755 : 0o644), size: Number(size) || 0 });
+      blobs.set(path, oid);
+    }
+  }
+
+  const ignorePath = ignoreFileCandidates(options.dockerfilePath, options.builder).find((p) => entries.get(p)?.type === 'file');
+  const dockerfileFromRoot = relative(realpathSync(repoRoot), realpathSync(options.dockerfileAbs)).split(sep).join('/');
+  const named = catFile(repoRoot, [
+    ...links.map((p) => blobs.get(p) as string),
+    ...(ignorePath ? [blobs.get(ignorePath) as string] : []),
+    dockerfileFromRoot.startsWith('..') || /[\n\r]/.test(dockerfileFromRoot) ? '' : `${commit}:${dockerfileFromRoot}`,
+  ]);
+  links.forEach((p, i) => {
+    const target = named[i];
+    (entries.get(p) as ContextEntry).linkTarget = target ? target.toString('utf8') : '';
+  });
+  const ignoreText = ignorePath ? named[links.length]?.toString('utf8') : undefined;
+  const dockerfileText = named[named.length - 1]?.toString('utf8');
+
+  const digests = options.blobDigests;
+  const snapshot: ContextSnapshot = {
+    entries,
+    problems: [],
+    contentDigest(path) {
+      const oid = blobs.get(path);
+      if (!oid || entries.get(path)?.type !== 'file') throw new Error(`${path} is not a file at git HEAD.`);
+      if (!digests.has(oid)) fillDigests(repoRoot, [...new Set([...blobs].filter(([p, o]) => entries.get(p)?.type === 'file' && !digests.has(o)).map(([, o]) => o))], digests);
+      const digest = digests.get(oid);
+      if (!digest) throw new Error(`Cannot read ${path} from git object ${oid}.`);
+      return digest;
+    },
+  };
+  return { ok: true, head: { commit, repoRoot, snapshot, ...(dockerfileText !== undefined ? { dockerfileText } : {}), ...(ignoreText !== undefined ? { ignoreText } : {}) } };
+}
+
+/** Hashes the given blobs (all at once, in batches: one process per batch, not per file). */
+function fillDigests(repoRoot: string, oids: string[], digests: BlobDigests): void {
+  for (let i = 0; i < oids.length; i += BATCH) {
+    const batch = oids.slice(i, i + BATCH);
+    catFile(repoRoot, batch).forEach((content, j) => {
+      if (content) digests.set(batch[j], createHash('sha256').update(content).digest('hex'));
+    });
+  }
+}
+
+/** Contents of objects named by id or `<commit>:<path>`; undefined for missing ones (and for empty names). */
+function catFile(repoRoot: string, names: string[]): Array<Buffer | undefined> {
+  const asked = names.filter(Boolean);
+  const out: Array<Buffer | undefined> = [];
+  if (asked.length === 0) return names.map(() => undefined);
+  const data = git(repoRoot, ['cat-file', '--batch'], asked.join('\n') + '\n');
+  let pos = 0;
+  const answers = asked.map(() => {
+    const nl = data.indexOf(10, pos);
+    const header = data.toString('utf8', pos, nl);
+    pos = nl + 1;
+    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) return undefined;
+    const size = Number(header.slice(header.lastIndexOf(' ') + 1));
+    const content = data.subarray(pos, pos + size);
+    pos += size + 1;
+    return content;
+  });
+  let k = 0;
+  for (const name of names) out.push(name ? answers[k++] : undefined);
+  return out;
+}
+
+function addParents(entries: Map<string, ContextEntry>, path: string, worktree: ContextSnapshot | undefined): void {
+  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
+    const dir = path.slice(0, i);
+    if (!entries.has(dir)) entries.set(dir, { path: dir, type: 'dir', mode: worktreeMode(worktree, dir, 'dir', 0o755), size: 0 });
+  }
+}
+
+/** The work tree's permission bits when the same path has the same type (and executable bit) on disk. */
+function worktreeMode(worktree: ContextSnapshot | undefined, path: string, type: 'file' | 'dir', fromGit: number): number {
+  const entry = worktree?.entries.get(path);
+  if (!entry || entry.type !== type) return fromGit;
+  if (type === 'file' && (entry.mode & 0o100) !== (fromGit & 0o100)) return fromGit;
+  return entry.mode;
+}
