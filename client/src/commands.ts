@@ -1,8 +1,69 @@
-// Commands contributed in package.json, registered in one place.
+// Commands contributed in package.json, registered in one place; each asks the server and lets the status bar
+// and the lenses show the outcome (the server refreshes them).
 import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import {
+  clearSimulationRequest,
+  planRequest,
+  recordRequest,
+  simulateRequest,
+  simulateStepCommand,
+  type ParamsOf,
+  type ResultOf,
+  type SimulateStepArgs,
+} from '../../server/src/protocol';
 
 export const showOutputCommand = 'layerLens.showOutput';
+export const markAsBuiltCommand = 'layerLens.markAsBuilt';
+export const clearSimulationCommand = 'layerLens.clearSimulation';
 
-export function registerCommands(context: vscode.ExtensionContext, output: vscode.OutputChannel): void {
-  context.subscriptions.push(vscode.commands.registerCommand(showOutputCommand, () => output.show(true)));
+export function registerCommands(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, client: LanguageClient): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(showOutputCommand, () => output.show(true)),
+    vscode.commands.registerCommand(markAsBuiltCommand, () => markAsBuilt(client, output)),
+    vscode.commands.registerCommand(simulateStepCommand, (args: SimulateStepArgs) => simulateStep(client, args)),
+    vscode.commands.registerCommand(clearSimulationCommand, () => client.sendRequest(clearSimulationRequest.method, {})),
+  );
+}
+
+async function markAsBuilt(client: LanguageClient, output: vscode.LogOutputChannel): Promise<void> {
+  const document = vscode.window.activeTextEditor?.document;
+  if (!document || document.languageId !== 'dockerfile') {
+    void vscode.window.showInformationMessage('Layer Lens: open a Dockerfile to mark its current state as built.');
+    return;
+  }
+  const params: ParamsOf<typeof recordRequest> = { uri: document.uri.toString() };
+  const result = await client.sendRequest<ResultOf<typeof recordRequest>>(recordRequest.method, params);
+  if (!result) {
+    void vscode.window.showWarningMessage('Layer Lens: this Dockerfile has no build context to record (is it saved on disk?).');
+    return;
+  }
+  output.info(`Recorded ${result.keys} step keys of ${document.uri.fsPath}${result.storePath ? ` in ${result.storePath}` : ' in memory'}.`);
+  if (result.warning) void vscode.window.showWarningMessage(`Layer Lens: ${result.warning}`);
+  vscode.window.setStatusBarMessage(`$(check) Layer Lens: current state of ${vscode.workspace.asRelativePath(document.uri)} marked as built`, 5000);
+}
+
+interface FilePick extends vscode.QuickPickItem {
+  changedFiles: string[];
+  editedLines: number[];
+}
+
+/** A lens was clicked: COPY/ADD offers the files it reads; every instruction can pretend its line was edited. */
+async function simulateStep(client: LanguageClient, args: SimulateStepArgs): Promise<void> {
+  const lineEdit: FilePick = { label: `$(edit) Line ${args.line} edited`, description: `pretend this ${args.keyword} line changed`, changedFiles: [], editedLines: [args.line] };
+  let pick: FilePick | undefined = lineEdit;
+  if (args.keyword === 'COPY' || args.keyword === 'ADD') {
+    const plan = await client.sendRequest<ResultOf<typeof planRequest>>(planRequest.method, { uri: args.uri });
+    const reads = plan?.steps.find((step) => step.line === args.line)?.reads ?? [];
+    if (reads.length) {
+      const files = reads.map((path): FilePick => ({ label: path, changedFiles: [path], editedLines: [] }));
+      pick = await vscode.window.showQuickPick([...files, { label: '', kind: vscode.QuickPickItemKind.Separator, changedFiles: [], editedLines: [] }, lineEdit], {
+        title: `Simulate: which file that line ${args.line} ${args.keyword} copies changed?`,
+        placeHolder: 'Pick a file to pretend it changed (the lenses then show what rebuilds)',
+      });
+    }
+  }
+  if (!pick) return;
+  const params: ParamsOf<typeof simulateRequest> = { uri: args.uri, changedFiles: pick.changedFiles, editedLines: pick.editedLines };
+  await client.sendRequest(simulateRequest.method, params);
 }

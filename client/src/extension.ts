@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
 import { createLanguageClient } from './languageClient';
-import { registerStatusItem } from './statusItem';
+import { registerStatusItems } from './statusItem';
 
 let client: LanguageClient | undefined;
 
@@ -11,8 +11,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel('Layer Lens', { log: true });
   context.subscriptions.push(output);
   client = createLanguageClient(context, output);
-  registerCommands(context, output);
-  registerStatusItem(context, client);
+  registerCommands(context, output, client);
+  registerStatusItems(context, client);
   await client.start();
 }
 

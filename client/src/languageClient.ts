@@ -1,5 +1,6 @@
 // Starts the bundled language server (dist/server.js) over Node IPC and keeps it running.
 import * as vscode from 'vscode';
+import type { InitializationOptions } from '../../server/src/protocol';
 import {
   CloseAction,
   ErrorAction,
@@ -20,12 +21,26 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
+  // Context files anywhere in the workspace change verdicts; the server re-examines only the reported paths.
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+  context.subscriptions.push(watcher);
+  const initializationOptions: InitializationOptions = { storePath: storePath(context) };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'dockerfile' }],
     outputChannel: output,
     errorHandler: restartingErrorHandler(output),
+    initializationOptions,
+    synchronize: { fileEvents: watcher, configurationSection: 'layerLens' },
   };
   return new LanguageClient('layerLens', 'Layer Lens', serverOptions, clientOptions);
+}
+
+/**
+ * The workspace's cache store lives in the extension's storage, never in the workspace: writing it into a build
+ * context would itself change what `COPY . .` copies.
+ */
+function storePath(context: vscode.ExtensionContext): string {
+  return vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'cache-store.json').fsPath;
 }
 
 /**

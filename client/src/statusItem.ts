@@ -1,38 +1,47 @@
-// A status-bar item for Dockerfiles: shows that the server is up and what it sees in the active document.
+// The status bar: which baseline the active Dockerfile's verdicts use ("Layer Lens: baseline git HEAD"), and,
+// while a simulation is on, "Simulating: src/app.js changed", which stops it when clicked (or on Escape).
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { statusRequest, type ParamsOf, type ResultOf } from '../../server/src/protocol';
-import { showOutputCommand } from './commands';
+import { didUpdateNotification, statusRequest, type ParamsOf, type ResultOf } from '../../server/src/protocol';
+import { clearSimulationCommand, showOutputCommand } from './commands';
 
 type StatusResult = ResultOf<typeof statusRequest>;
 
 /** Typing fires many change events; ask the server once the burst settles. */
 const refreshDelayMs = 150;
+/** Context key for the Escape keybinding and the command palette. */
+const simulatingKey = 'layerLens.simulating';
 
-export function registerStatusItem(context: vscode.ExtensionContext, client: LanguageClient): void {
+export function registerStatusItems(context: vscode.ExtensionContext, client: LanguageClient): void {
   const item = vscode.window.createStatusBarItem('layerLens.status', vscode.StatusBarAlignment.Right, 100);
   item.name = 'Layer Lens';
   item.command = showOutputCommand;
-  context.subscriptions.push(item);
+  const simulation = vscode.window.createStatusBarItem('layerLens.simulation', vscode.StatusBarAlignment.Right, 101);
+  simulation.name = 'Layer Lens Simulation';
+  simulation.command = clearSimulationCommand;
+  simulation.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+  simulation.tooltip = 'Layer Lens is showing a simulated change. Click (or press Escape in the editor) to stop simulating.';
+  context.subscriptions.push(item, simulation);
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let generation = 0;
   const refresh = async (): Promise<void> => {
     const current = ++generation;
     const document = vscode.window.activeTextEditor?.document;
-    if (!document || document.languageId !== 'dockerfile') {
-      item.hide();
-      return;
-    }
-    item.show();
+    const isDockerfile = document?.languageId === 'dockerfile';
+    if (isDockerfile) item.show();
+    else item.hide();
     if (client.state !== State.Running) {
       show(item, '$(sync~spin) Layer Lens', 'Layer Lens server is starting');
+      showSimulation(simulation, null);
       return;
     }
     try {
-      const params: ParamsOf<typeof statusRequest> = { uri: document.uri.toString() };
+      const params: ParamsOf<typeof statusRequest> = isDockerfile ? { uri: document.uri.toString() } : {};
       const result = await client.sendRequest<StatusResult>(statusRequest.method, params);
-      if (current === generation) showResult(item, result);
+      if (current !== generation) return;
+      showResult(item, result);
+      showSimulation(simulation, result.simulation);
     } catch (error) {
       if (current === generation) show(item, '$(warning) Layer Lens', `Layer Lens server did not answer: ${String(error)}`);
     }
@@ -48,6 +57,7 @@ export function registerStatusItem(context: vscode.ExtensionContext, client: Lan
       if (event.document === vscode.window.activeTextEditor?.document) schedule();
     }),
     client.onDidChangeState(schedule),
+    client.onNotification(didUpdateNotification.method, schedule),
     { dispose: () => timer && clearTimeout(timer) },
   );
   schedule();
@@ -55,8 +65,26 @@ export function registerStatusItem(context: vscode.ExtensionContext, client: Lan
 
 function showResult(item: vscode.StatusBarItem, result: StatusResult): void {
   const count = result.instructionCount;
-  const text = count === null ? 'Layer Lens' : `Layer Lens: ${count} ${count === 1 ? 'instruction' : 'instructions'}`;
-  show(item, `$(layers) ${text}`, `Layer Lens server ${result.serverVersion} (pid ${result.pid}) is running. Click for its output.`);
+  const baseline = result.baseline;
+  const text = baseline === null ? 'Layer Lens' : baseline.kind === 'none' ? 'Layer Lens: nothing built yet' : `Layer Lens: baseline ${baseline.label}`;
+  const instructions = count === null ? '' : `, ${count} ${count === 1 ? 'instruction' : 'instructions'}`;
+  const tooltip = [
+    baseline ? `What counts as built: ${baseline.label}. ${baseline.detail}` : '',
+    `Layer Lens server ${result.serverVersion} (pid ${result.pid}) is running${instructions ? ` and sees ${count} instructions` : ''}. Click for its output.`,
+  ].filter(Boolean).join('\n\n');
+  show(item, `$(layers) ${text}`, tooltip);
+  item.accessibilityInformation = { label: `${text}${instructions}` };
+}
+
+function showSimulation(item: vscode.StatusBarItem, simulation: StatusResult['simulation']): void {
+  void vscode.commands.executeCommand('setContext', simulatingKey, simulation !== null);
+  if (!simulation) {
+    item.hide();
+    return;
+  }
+  item.text = `$(beaker) Simulating: ${simulation.label}`;
+  item.accessibilityInformation = { label: `Simulating: ${simulation.label}. Activate to stop simulating.` };
+  item.show();
 }
 
 function show(item: vscode.StatusBarItem, text: string, tooltip: string): void {
