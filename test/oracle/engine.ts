@@ -13,7 +13,7 @@
 // The mapping is checked against our own reading of the Dockerfile (stage count, op totals, instruction keyword)
 // and throws when they disagree, so a wrong mapping can never silently produce a wrong verdict.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -243,6 +243,26 @@ export function buildkitOps(df: DfFile, stageIx: number): { ops: DfInstruction[]
 // ---------------------------------------------------------------------------------------------------------------
 // Output parsers
 
+/**
+ * A BuildKit build that did not build our Dockerfile. Seen on Engine 26.1 / buildx 0.13 (docker driver): while
+ * another client builds on the same daemon at the same time, a build can be handed the OTHER build's Dockerfile
+ * (reproduced with a loop of unrelated builds, different context dir and Dockerfile name). The mapping checks
+ * (stage op totals, keyword and text of every vertex) detect it; buildWithEngine then builds again.
+ */
+export class ForeignBuildError extends Error {}
+
+const squash = (t: string) => t.replace(/\s+/g, ' ').trim();
+
+/** Does the text BuildKit printed for a vertex belong to this instruction? (Skipped where BuildKit expands.) */
+function sameInstructionText(ins: DfInstruction, printed: string): boolean {
+  if (ins.keyword === 'FROM') return true; // printed as the resolved image name
+  const ours = squash(ins.args);
+  if (ours.includes('$')) return true; // COPY/ADD/WORKDIR are printed with variables expanded
+  const theirs = squash(printed).replace(/^\S+\s*/, '');
+  if (ours.includes('<<')) return theirs.startsWith(ours.slice(0, ours.indexOf('<<')).trim()); // heredoc: `RUN <<EOF (first line...)`
+  return theirs === ours;
+}
+
 export function parseBuildkitOutput(output: string, df: DfFile): EngineStep[] {
   const names = new Map<string, string>();
   const status = new Map<string, 'CACHED' | 'DONE' | 'ERROR' | 'CANCELED'>();
@@ -272,10 +292,13 @@ export function parseBuildkitOutput(output: string, df: DfFile): EngineStep[] {
     }
     const { ops, total } = buildkitOps(df, stageIx);
     const k = Number(kStr);
-    if (Number(nStr) !== total) throw new Error(`buildkit: stage ${stageIx} has ${total} counted instructions by our reading, engine says ${nStr}: ${name}`);
+    if (Number(nStr) !== total) throw new ForeignBuildError(`buildkit: stage ${stageIx} has ${total} counted instructions by our reading, engine says ${nStr}: ${name}`);
     const ins = ops[k - 1];
     if (!ins) throw new Error(`buildkit: no op #${k} in stage ${stageIx}: ${name}`);
-    if (ins.keyword !== word.toUpperCase()) throw new Error(`buildkit: op #${k} of stage ${stageIx} is ${ins.keyword} (line ${ins.line}) but engine printed: ${name}`);
+    if (ins.keyword !== word.toUpperCase()) throw new ForeignBuildError(`buildkit: op #${k} of stage ${stageIx} is ${ins.keyword} (line ${ins.line}) but engine printed: ${name}`);
+    if (!sameInstructionText(ins, name.replace(/^\[[^\]]*\] /, ''))) {
+      throw new ForeignBuildError(`buildkit: op #${k} of stage ${stageIx} is "${ins.keyword} ${ins.args}" (line ${ins.line}) but engine printed: ${name}`);
+    }
     const st = status.get(v);
     if (st === 'ERROR' || st === 'CANCELED' || st === undefined) throw new Error(`buildkit: step at line ${ins.line} ended ${st ?? 'without status'}: ${name}`);
     if (seen.has(ins.line)) continue;
@@ -324,17 +347,63 @@ export async function buildWithEngine(engine: Engine, opts: BuildOptions): Promi
   let res: RunResult;
   if (engine === 'classic') {
     res = await docker(engine, ['build', '--force-rm', '-t', tag, '-f', dockerfile, ...args, contextDir], { env: { DOCKER_BUILDKIT: '0' }, timeoutMs: opts.timeoutMs });
-  } else {
-    res = await docker(engine, ['buildx', 'build', '--progress=plain', '--load', '-t', tag, '-f', dockerfile, ...args, contextDir], { timeoutMs: opts.timeoutMs });
-  }
-  if (res.code !== 0) throw new BuildError(`${engine} build failed (exit ${res.code}) for ${dockerfile}:\n${res.output.split('\n').slice(-25).join('\n')}`, res.output);
-  if (engine === 'classic') {
+    if (res.code !== 0) throw new BuildError(`${engine} build failed (exit ${res.code}) for ${dockerfile}:\n${res.output.split('\n').slice(-25).join('\n')}`, res.output);
     const { steps, unprobed } = parseClassicOutput(res.output, df);
     if (steps.length + unprobed.length === 0) throw new BuildError('classic: no `Step N/M` lines in the output', res.output);
     return { steps, unprobed, output: res.output, ms: res.ms };
   }
-  const steps = parseBuildkitOutput(res.output, df);
-  return { steps, unprobed: [], output: res.output, ms: res.ms };
+  for (let attempt = 1; ; attempt++) {
+    res = await docker(engine, ['buildx', 'build', '--progress=plain', '--load', '-t', tag, '-f', dockerfile, ...args, contextDir], { timeoutMs: opts.timeoutMs });
+    try {
+      if (res.code !== 0) {
+        // a foreign Dockerfile can also make the build fail (e.g. a COPY source that is not in our context)
+        try { parseBuildkitOutput(res.output, df); } catch (e) { if (e instanceof ForeignBuildError) throw e; }
+        throw new BuildError(`${engine} build failed (exit ${res.code}) for ${dockerfile}:\n${res.output.split('\n').slice(-25).join('\n')}`, res.output);
+      }
+      const steps = parseBuildkitOutput(res.output, df);
+      return { steps, unprobed: [], output: res.output, ms: res.ms };
+    } catch (err) {
+      if (!(err instanceof ForeignBuildError) || attempt >= 4) throw err;
+      process.stderr.write(`oracle: ${engine} built another client's Dockerfile (concurrent build on the same daemon?); building again: ${err.message}\n`);
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Exclusive use of an engine across processes (two oracle runs on one daemon would prune each other's cache).
+// Protocol, usable from any language: mkdir /tmp/ll-<engine>.lock (atomic), write your pid into `owner` inside,
+// remove the dir when done. A lock whose owner pid is gone is stale and is taken over.
+
+export function engineLockDir(engine: Engine): string {
+  return `/tmp/ll-${engine}.lock`;
+}
+
+export async function withEngineLock<T>(engine: Engine, fn: () => Promise<T>, timeoutMs = 20 * 60_000): Promise<T> {
+  const dir = engineLockDir(engine);
+  const started = Date.now();
+  let told = false;
+  for (;;) {
+    try {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'owner'), String(process.pid));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      let owner = NaN;
+      try { owner = Number(readFileSync(join(dir, 'owner'), 'utf8')); } catch { /* being written or removed */ }
+      const alive = Number.isInteger(owner) && owner > 0 && (() => { try { process.kill(owner, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; } })();
+      if (!alive && Number.isInteger(owner) && owner > 0) { rmSync(dir, { recursive: true, force: true }); continue; }
+      if (Date.now() - started > timeoutMs) throw new Error(`${engine}: ${dir} held by pid ${owner} for over ${timeoutMs / 1000} s`);
+      if (!told) { process.stderr.write(`oracle: waiting for ${dir} (pid ${owner} is using the ${engine} engine)\n`); told = true; }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { buildWithEngine, readDockerfile, resetEngineCache, type DfFile, type Engine, type EngineResult } from './engine';
+import { buildWithEngine, readDockerfile, resetEngineCache, withEngineLock, type DfFile, type Engine, type EngineResult } from './engine';
 import type { FileSpec, Op, Scenario } from './scenarios';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -231,7 +231,14 @@ export interface ScenarioOptions {
   keep?: boolean;
 }
 
-export async function runScenario(scenario: Scenario, engine: Engine, hooks: ScenarioHooks = {}, opts: ScenarioOptions = {}): Promise<RoundReport[]> {
+/**
+ * Runs one scenario with exclusive use of the engine (other oracle runs wait: a cache reset would spoil theirs).
+ */
+export function runScenario(scenario: Scenario, engine: Engine, hooks: ScenarioHooks = {}, opts: ScenarioOptions = {}): Promise<RoundReport[]> {
+  return withEngineLock(engine, () => runScenarioUnlocked(scenario, engine, hooks, opts));
+}
+
+async function runScenarioUnlocked(scenario: Scenario, engine: Engine, hooks: ScenarioHooks, opts: ScenarioOptions): Promise<RoundReport[]> {
   const workDir = mkdtempSync(join(opts.tmpRoot ?? tmpdir(), `ll-oracle-${engine}-`));
   // Unique basename: BuildKit shares incremental context state between contexts with the same basename (R9).
   const contextDir = join(workDir, `${scenario.name}-${engine}-${randomBytes(4).toString('hex')}`);
