@@ -1,7 +1,7 @@
 // Verdicts rule family by rule family (cache-rules Parts A, B, D; scenarios of Part F).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { afterBuilds, planState, reasonAt, statuses } from '../helpers/plan';
+import { afterBuilds, planState, reasonAt, statusAt, statuses } from '../helpers/plan';
 
 const files = { 'app/a.txt': 'a', 'app/b.txt': 'b', 'package.json': '{}', 'src/app.js': 'v1' };
 
@@ -187,6 +187,19 @@ test('C30/R12: WORKDIR / is no step; inserting a WORKDIR rebuilds what follows',
   assert.deepEqual(statuses(planState(a, 'buildkit')).slice(1, 2), ['2:none']);
   const r = afterBuilds('buildkit', a, { ...a, dockerfile: 'FROM base\nWORKDIR /srv\nCOPY app /app\n' });
   assert.deepEqual(statuses(r), ['1:cached', '2:rebuilds', '3:rebuilds']);
+});
+
+test('C24: an unchanged secret-mount RUN after a re-run RUN is maybe (BuildKit only), and so is what follows', () => {
+  const df = 'FROM base\nRUN echo A-1\nRUN --mount=type=secret,id=tok true\nRUN echo n3\n';
+  const a = { dockerfile: df, files };
+  const b = { ...a, dockerfile: df.replace('A-1', 'A-2') };
+  const r = afterBuilds('buildkit', a, b);
+  assert.deepEqual(statuses(r), ['1:cached', '2:rebuilds', '3:maybe', '4:maybe']);
+  assert.match(reasonAt(r, 3) ?? '', /cached only if line 2 RUN changes no files/);
+  const plain = { dockerfile: 'FROM base\nRUN echo A-1\nRUN true\nRUN echo n3\n', files };
+  assert.deepEqual(statuses(afterBuilds('buildkit', plain, { ...plain, dockerfile: plain.dockerfile.replace('A-1', 'A-2') })), ['1:cached', '2:rebuilds', '3:rebuilds', '4:rebuilds']);
+  const edited = { ...b, dockerfile: b.dockerfile.replace('id=tok', 'id=other') };
+  assert.equal(statusAt(afterBuilds('buildkit', a, edited), 3), 'rebuilds');
 });
 
 test('R4: the cache is a set of keys: going back to an older state is cached again', () => {

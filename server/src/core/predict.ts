@@ -5,7 +5,7 @@
 // source stage produces: 'maybe'.
 import { cloneState, defineStep, digest, initialState, stepKey, type ContextAccess, type StageState, type StepDefinition } from './cacheKeys';
 import { parseDockerfile, type Instruction } from './parse';
-import { buildOrder, buildStageGraph, GLOBAL_STAGE, selectStages, type Stage } from './stages';
+import { buildOrder, buildStageGraph, GLOBAL_STAGE, mountOptions, selectStages, type Stage } from './stages';
 import { explainChange, shortenParts } from './reasons';
 import type { Builder, Diagnostic, Plan, PlanOptions, StepPrediction, StepStatus } from './types';
 
@@ -61,6 +61,8 @@ interface Outcome {
   status: 'cached' | 'rebuilds' | 'maybe';
   /** The first step that missed in this chain, for "parent step rebuilds" reasons. */
   cause?: StepPrediction;
+  /** The build step just before (the parent), when there is one. */
+  previous?: StepPrediction;
 }
 
 export function planBuild(input: PlanInput): PlanResult {
@@ -142,8 +144,8 @@ export function planBuild(input: PlanInput): PlanResult {
       const s = verdict(ins, stage, slot, key, def, chain);
       steps.push(s);
       for (const p of def.problems) diagnostics.push({ line: ins.line, severity: 'warning', message: p });
-      if (s.status === 'cached') chain = { key, status: 'cached' };
-      else chain = { key, status: s.status as Outcome['status'], cause: chain.status === 'cached' ? s : chain.cause };
+      if (s.status === 'cached') chain = { key, status: 'cached', previous: s };
+      else chain = { key, status: s.status as Outcome['status'], cause: chain.status === 'cached' ? s : chain.cause, previous: s };
     });
     stageEnd.set(stage.index, { outcome: chain, state });
   }
@@ -154,6 +156,9 @@ export function planBuild(input: PlanInput): PlanResult {
     if (def.external && chain.status !== 'rebuilds') return make('maybe', def.external);
     if (known.has(key)) return make('cached', chain.status === 'cached' ? 'unchanged since a recorded build' : 'same content as a recorded build');
     if (known.empty) return make('rebuilds', 'not built yet: no recorded build');
+    if (options.builder === 'buildkit' && secretQuirk(ins, slot, def, chain)) {
+      return make('maybe', `cached only if line ${chain.previous?.line} RUN changes no files: BuildKit reuses a secret-mount step after a re-run step that left the filesystem as it was (cache-rules C24)`);
+    }
     if (chain.status !== 'cached' && chain.cause) {
       const verb = chain.status === 'rebuilds' ? 'rebuilds' : 'may rebuild';
       return make(chain.status, `parent step ${verb}: line ${chain.cause.line} ${chain.cause.keyword} (${chain.cause.reason})`);
@@ -166,6 +171,16 @@ export function planBuild(input: PlanInput): PlanResult {
     }
     if (!known.last) return make('rebuilds', 'no recorded build of this Dockerfile has this step');
     return make('rebuilds', explainChange({ keyword: ins.keyword, parts: def.parts, reads: def.reads ?? [], previous: known.last?.steps[slot], lastFiles: known.last?.files, fingerprint: context.fingerprint }));
+  }
+
+  /** C24: an unchanged RUN with a secret mount right after a RUN that re-runs. */
+  function secretQuirk(ins: Instruction, slot: string, def: StepDefinition, chain: Outcome): boolean {
+    if (ins.keyword !== 'RUN' || chain.status !== 'rebuilds' || chain.previous?.keyword !== 'RUN' || chain.previous.status !== 'rebuilds') return false;
+    if (!ins.flags.some((f) => f.name === 'mount' && f.value !== undefined && mountOptions(f.value).get('type') === 'secret')) return false;
+    const prev = known.last?.steps[slot];
+    if (!prev || prev.keyword !== 'RUN') return false;
+    const now = shortenParts(def.parts);
+    return Object.keys({ ...now, ...prev.parts }).every((k) => now[k] === prev.parts[k]);
   }
 
   function fromReason(slot: string, parts: Record<string, string>): string {
