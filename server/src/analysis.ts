@@ -9,6 +9,7 @@ import { entryFingerprint, selectSources, updateView, viewContext, wholeContext,
 import { lookup, type ViewNode } from './core/contextView';
 import { ignoreFileCandidates } from './core/dockerignore';
 import { readIgnoreFile, scanContext, updateSnapshot, type DigestCache, type FsContextSnapshot } from './contextFs';
+import { staleDiagnostics, syncedEntry, withSyncedContent, type SyncedFiles, type SyncedSnapshot } from './core/syncState';
 import type { Builder, ContextSnapshot, PlanOptions } from './core/types';
 
 /** Input that cannot be read; the message says what to do. */
@@ -26,6 +27,8 @@ export interface ProjectOptions {
   text?: string;
   /** Digests of unchanged files from earlier runs, so they are not read again. */
   digestCache?: DigestCache;
+  /** BuildKit: what its context sync held at the last recorded build (C9), from the store. */
+  synced?: SyncedFiles;
 }
 
 export interface Project {
@@ -36,6 +39,8 @@ export interface Project {
   snapshot: FsContextSnapshot;
   /** The context after .dockerignore, with digests memoised per folder. */
   view: ContextView;
+  /** BuildKit: the context as its incremental sync will see it (C9), when a recorded build says. */
+  synced?: { files: SyncedFiles; snapshot: SyncedSnapshot };
   ignoreText?: string;
   /** Problems worth telling the user that do not stop the plan. */
   problems: string[];
@@ -76,6 +81,7 @@ export function openProject(opts: ProjectOptions): Project {
   const dockerfilePath = relative(contextDir, dockerfileAbs).split(sep).join('/');
   const snapshot = scanContext(contextDir, opts.digestCache ? { digestCache: opts.digestCache } : {});
   const ignoreText = readIgnoreFile(contextDir, dockerfilePath, opts.builder)?.text;
+  const synced = opts.builder === 'buildkit' && opts.synced ? withSyncedContent(snapshot, opts.synced) : undefined;
   const problems = snapshot.problems.map((p) => `${p.path}: ${p.message}`);
   return {
     dockerfileAbs,
@@ -83,7 +89,8 @@ export function openProject(opts: ProjectOptions): Project {
     text,
     options: { builder: opts.builder, buildArgs: opts.buildArgs, dockerfilePath, ...(opts.target ? { target: opts.target } : {}) },
     snapshot,
-    view: viewContext(snapshot, ignoreText),
+    ...(synced ? { synced: { files: opts.synced as SyncedFiles, snapshot: synced } } : {}),
+    view: viewContext(synced ?? snapshot, ignoreText),
     ...(ignoreText !== undefined ? { ignoreText } : {}),
     problems,
   };
@@ -95,15 +102,17 @@ export function openProject(opts: ProjectOptions): Project {
  */
 export function refreshProject(project: Project, changedPaths: Iterable<string>, text?: string): Project {
   const { snapshot, changed } = updateSnapshot(project.snapshot, changedPaths);
+  const synced = project.synced ? { files: project.synced.files, snapshot: withSyncedContent(snapshot, project.synced.files) } : undefined;
+  const seen = synced?.snapshot ?? snapshot;
   const ignoreFiles = new Set(ignoreFileCandidates(project.options.dockerfilePath, project.options.builder));
   let { view, ignoreText } = project;
   if (changed.some((p) => ignoreFiles.has(p))) {
     ignoreText = readIgnoreFile(project.contextDir, project.options.dockerfilePath, project.options.builder)?.text;
-    view = viewContext(snapshot, ignoreText);
+    view = viewContext(seen, ignoreText);
   } else if (changed.length) {
-    view = updateView(view, snapshot, changed);
+    view = updateView(view, seen, changed);
   }
-  const next: Project = { ...project, snapshot, view, text: text ?? project.text, problems: snapshot.problems.map((p) => `${p.path}: ${p.message}`) };
+  const next: Project = { ...project, snapshot, ...(synced ? { synced } : {}), view, text: text ?? project.text, problems: snapshot.problems.map((p) => `${p.path}: ${p.message}`) };
   if (ignoreText === undefined) delete next.ignoreText;
   else next.ignoreText = ignoreText;
   return next;
@@ -134,8 +143,20 @@ export function planContext(snapshot: ContextSnapshot, ignoreText: string | unde
 }
 
 export function planProject(project: Project, known: KnownBuilds): PlanResult & { source: string[] } {
-  const context = planContext(project.snapshot, project.ignoreText, project.options.builder, project.view);
-  return { ...planBuild({ text: project.text, options: project.options, context, known }), source: project.text.split('\n') };
+  const seen = project.synced?.snapshot ?? project.snapshot;
+  const context = planContext(seen, project.ignoreText, project.options.builder, project.view);
+  const result = planBuild({ text: project.text, options: project.options, context, known });
+  if (project.options.builder === 'buildkit') {
+    // What BuildKit's sync will hold after this build, for the next prediction (C9).
+    const synced: SyncedFiles = {};
+    for (const path of Object.keys(result.recorded.files)) {
+      const entry = syncedEntry(seen, path);
+      if (entry) synced[path] = entry;
+    }
+    result.recorded.synced = synced;
+  }
+  if (project.synced) result.diagnostics.push(...staleDiagnostics(project.synced.snapshot.stale));
+  return { ...result, source: project.text.split('\n') };
 }
 
 export function simulateProject(project: Project, changedFiles: string[], editedLines: number[]): PlanResult & { source: string[] } {

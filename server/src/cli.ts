@@ -1,5 +1,6 @@
 // `layerlens`: the cache engine from a shell. A thin adapter: parse arguments, call the core
 // through analysis.ts, print. Exit 0 on success, 2 on a usage error, 1 on input it cannot read.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './analysis';
@@ -67,7 +68,8 @@ export function main(argv: string[]): number {
     // File digests from earlier runs: unchanged files (same inode, size, times, mode) are not read again.
     const digestCachePath = defaultDigestCachePath();
     const digestCache = loadDigestCache(digestCachePath);
-    const project = openProject({ ...options, digestCache });
+    const synced = loaded.store.builds[buildId(options.builder, resolve(options.dockerfile), options.target)]?.synced;
+    const project = openProject({ ...options, digestCache, ...(synced ? { synced } : {}) });
     process.on('exit', () => saveDigestCache(digestCachePath, digestCache));
     for (const p of project.problems) process.stderr.write(`layerlens: ${p}\n`);
     const id = buildId(options.builder, project.dockerfileAbs, options.target);

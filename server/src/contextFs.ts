@@ -177,6 +177,7 @@ function readEntry(s: State, rel: string): { entry: ContextEntry; key: string } 
   }
   const type = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'other';
   const entry: ContextEntry = { path: rel, type, mode: st.mode & 0o7777, size: type === 'dir' ? 0 : st.size };
+  if (type === 'file') entry.mtimeMs = st.mtimeMs;
   s.problems.delete(rel);
   if (type === 'symlink') {
     try {

@@ -27,6 +27,8 @@ export interface RecordedBuild {
   steps: Record<string, RecordedStep>;
   /** Context path → fingerprint (type, mode, content) at that build. */
   files: Record<string, string>;
+  /** BuildKit only: what its context sync holds per file read (see core/syncState.ts). */
+  synced?: Record<string, string>;
 }
 
 /** What the prediction knows about earlier builds (see core/store.ts). */

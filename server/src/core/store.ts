@@ -73,8 +73,8 @@ export function recordBuild(store: StoreData, builder: Builder, id: string, keys
   const next: StoreData = structuredClone(store);
   next.seq += 1;
   for (const k of keys) next.keys[builder][k] = next.seq;
-  const files = Object.keys(build.files).length > LIMITS.filesPerBuild ? {} : build.files;
-  next.builds[id] = { steps: build.steps, files, seq: next.seq };
+  const big = Object.keys(build.files).length > LIMITS.filesPerBuild;
+  next.builds[id] = { steps: build.steps, files: big ? {} : build.files, ...(build.synced && !big ? { synced: build.synced } : {}), seq: next.seq };
   return prune(next);
 }
 
@@ -92,7 +92,7 @@ function prune(store: StoreData): StoreData {
   for (const [id, b] of builds.slice(0, LIMITS.builds)) {
     const n = Object.keys(b.files).length;
     files += n;
-    store.builds[id] = files > LIMITS.filesTotal ? { ...b, files: {} } : b;
+    store.builds[id] = files > LIMITS.filesTotal ? { steps: b.steps, files: {}, seq: b.seq } : b;
   }
   return store;
 }

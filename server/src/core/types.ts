@@ -23,6 +23,11 @@ export interface ContextEntry {
   size: number;
   /** Symlink target text, for symlinks. */
   linkTarget?: string;
+  /**
+   * Modification time of a file, when known. Never part of a cache key; used only to predict
+   * BuildKit's context sync, which skips files whose size, mtime and mode did not change (C9).
+   */
+  mtimeMs?: number;
   /** Set when the entry exists but could not be read (permissions, I/O error); the text says what to do. */
   error?: string;
 }

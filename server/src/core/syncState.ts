@@ -1,0 +1,54 @@
+// BuildKit's context sync decides from file metadata whether a file changed: a file whose size,
+// modification time and mode are what BuildKit last received is not sent again, so BuildKit keeps
+// (and copies) the OLD bytes (cache-rules R9, C9; moby/buildkit#4950). To predict what the engine
+// does, a recorded BuildKit build remembers, per file it read, that metadata and the digest of the
+// content BuildKit then held; planning substitutes that digest where the metadata still matches.
+import type { ContextSnapshot, Diagnostic } from './types';
+
+/** "size:mtimeMs:mode:digest" for each file path read by the recorded build. */
+export type SyncedFiles = Record<string, string>;
+
+export function syncedEntry(snapshot: ContextSnapshot, path: string): string | undefined {
+  const e = snapshot.entries.get(path);
+  if (!e || e.type !== 'file' || e.mtimeMs === undefined || e.error) return undefined;
+  try {
+    return `${e.size}:${e.mtimeMs}:${e.mode}:${snapshot.contentDigest(path)}`;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface SyncedSnapshot extends ContextSnapshot {
+  /** Files whose new content BuildKit will not see, found so far. */
+  readonly stale: ReadonlySet<string>;
+}
+
+/** The context as BuildKit will see it after its incremental sync. */
+export function withSyncedContent(snapshot: ContextSnapshot, synced: SyncedFiles): SyncedSnapshot {
+  const stale = new Set<string>();
+  return {
+    entries: snapshot.entries,
+    problems: snapshot.problems,
+    stale,
+    contentDigest(path) {
+      const actual = snapshot.contentDigest(path);
+      const before = synced[path];
+      const e = snapshot.entries.get(path);
+      if (before === undefined || !e || e.mtimeMs === undefined) return actual;
+      const [size, mtime, mode, digest] = before.split(':');
+      if (Number(size) === e.size && Number(mtime) === e.mtimeMs && Number(mode) === e.mode && digest !== actual) {
+        stale.add(path);
+        return digest;
+      }
+      return actual;
+    },
+  };
+}
+
+export function staleDiagnostics(stale: ReadonlySet<string>): Diagnostic[] {
+  return [...stale].sort().map((path) => ({
+    line: 1,
+    severity: 'warning' as const,
+    message: `BuildKit will not see the change to ${path}: it has the same size, modification time and mode as when it was last built, so BuildKit's context sync keeps the old content (moby/buildkit#4950). Run "touch ${path}" before building.`,
+  }));
+}
