@@ -59,7 +59,8 @@ interface Entry {
 export const FILE_EVENT_DEBOUNCE_MS = 20;
 
 const NOT_A_FILE = 'Layer Lens analyses Dockerfiles saved on disk: save this file so it has a build context.';
-const GIT_REF = /(^|[\\/])\.git[\\/](HEAD|packed-refs|refs[\\/])/;
+/** Any change inside .git may move HEAD (a commit writes the ref through a lock file and a rename). */
+const GIT_DIR = /(^|[\\/])\.git([\\/]|$)/;
 
 export class DockerfileDocuments {
   private readonly entries = new Map<string, Entry>();
@@ -156,6 +157,11 @@ export class DockerfileDocuments {
     }
     const document = this.host.text(uri);
     if (!entry || !document || !entry.settings) return undefined;
+    // Asked before the debounce ran out (a record right after a save): take the pending file events now.
+    if (this.pendingFiles.size) {
+      clearTimeout(this.fileTimer);
+      this.flushFiles();
+    }
     const text = document.getText();
     if (entry.project && entry.project.text !== text) entry.project = refreshProject(entry.project, [], text);
     const simulation = this.simulationState?.uri === uri ? this.simulationState : undefined;
@@ -240,19 +246,30 @@ export class DockerfileDocuments {
     this.fileTimer = undefined;
     const paths = [...this.pendingFiles];
     this.pendingFiles.clear();
-    const gitMoved = paths.some((p) => GIT_REF.test(p));
+    const gitTouched = paths.some((p) => GIT_DIR.test(p));
     const updated: string[] = [];
     for (const entry of this.entries.values()) {
       if (!entry.project) continue;
       const dir = entry.project.contextDir;
       const inside = paths.filter((p) => p === dir || p.startsWith(dir + sep));
-      if (inside.length === 0 && !gitMoved) continue;
+      const headMoved = gitTouched && this.headMoved(entry, entry.project);
+      if (inside.length === 0 && !headMoved) continue;
       if (inside.length) entry.project = refreshProject(entry.project, inside);
-      if (gitMoved) entry.baseline = undefined;
+      if (headMoved) {
+        this.host.log('info', `git HEAD of ${entry.project.contextDir} moved: choosing the baseline of ${entry.path} again.`);
+        entry.baseline = undefined;
+      }
       entry.plan = undefined;
       updated.push(entry.uri);
     }
     if (updated.length) this.host.didUpdate(updated);
+  }
+
+  /** Whether HEAD is not the commit this entry's baseline was read at (only asked after events inside .git). */
+  private headMoved(entry: Entry, project: Project): boolean {
+    if (!entry.baseline || entry.baseline.info.kind === 'recorded') return false;
+    const head = headCommit(project.contextDir);
+    return 'reason' in head ? entry.git !== undefined : entry.git?.commit !== head.commit;
   }
 
   private folderOf(path: string): string | undefined {

@@ -136,6 +136,15 @@ void test('server: with nothing recorded, git HEAD is the baseline; it follows e
   await s.filesChanged([join(root, '.git/refs/heads/main'), join(root, '.git/index')]);
   await s.refreshAfter(refreshes);
   assert.equal((await s.titles(u))[5], 'cached');
+  // Whatever the watcher reports from inside .git is enough (here not the ref itself).
+  fs.writeFileSync(join(root, 'src/app.js'), 'console.log(2.5)\n');
+  await s.filesChanged([join(root, 'src/app.js')]);
+  await waitFor(async () => (await s.titles(u))[5] === 'rebuilds: src/app.js changed');
+  git(root, 'commit', '-q', '-am', 'third');
+  refreshes = s.refreshes;
+  await s.filesChanged([join(root, '.git/logs/HEAD')]);
+  await s.refreshAfter(refreshes);
+  assert.equal((await s.titles(u))[5], 'cached');
 
   // A recorded build takes over in `auto`; `gitHead` forces HEAD; `recorded` with a record uses it.
   fs.writeFileSync(join(root, 'src/app.js'), 'console.log(3)\n');
