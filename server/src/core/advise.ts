@@ -1,0 +1,66 @@
+// Diagnostics with quick fixes: `advise` runs every rule over the Dockerfile text (and the context,
+// when given) and returns plain data with LSP-shaped ranges. Each rule lives in its own file.
+import { parseDockerfile } from './parse';
+import { buildStageGraph } from './stages';
+import { textModel } from './adviseText';
+import { contextIndex, type ContextIndex } from './adviseManifests';
+import { englishT } from './explainTranslate';
+import { copyBeforeInstall } from './adviseCopyInstall';
+import { argDeclaredEarly } from './adviseArg';
+import { aptUpdateAlone } from './adviseApt';
+import { runStartsApp } from './adviseStartApp';
+import { cmdOverridden } from './adviseCmd';
+import { missingDockerignore } from './adviseIgnore';
+import { consecutiveRuns } from './adviseRuns';
+import type { Rule, RuleContext } from './adviseRule';
+import type { Advice, AdviceCode, AdviseInput } from './adviseTypes';
+
+export const RULES: Record<AdviceCode, Rule> = {
+  'copy-before-install': copyBeforeInstall,
+  'arg-declared-early': argDeclaredEarly,
+  'apt-update-alone': aptUpdateAlone,
+  'run-starts-app': runStartsApp,
+  'cmd-overridden': cmdOverridden,
+  'missing-dockerignore': missingDockerignore,
+  'consecutive-runs': consecutiveRuns,
+};
+
+export function advise(input: AdviseInput): Advice[] {
+  let parsed = input.parsed;
+  try {
+    parsed ??= parseDockerfile(input.text);
+  } catch {
+    // Text the parser cannot read (e.g. lone CR line breaks) gets no advice rather than an exception.
+    return [];
+  }
+  // Build arguments do not change what the rules look at; the stage structure is the same for all.
+  const graph = buildStageGraph(parsed, {});
+  let index: ContextIndex | undefined;
+  const ctx: RuleContext = {
+    model: textModel(input.text),
+    parsed,
+    graph,
+    builder: input.builder ?? 'buildkit',
+    t: input.t ?? englishT,
+    index: () => (input.context ? (index ??= contextIndex(input.context)) : undefined),
+    ...(input.context?.ignoreFile !== undefined ? { ignoreFile: input.context.ignoreFile } : {}),
+  };
+  const codes = input.rules ?? (Object.keys(RULES) as AdviceCode[]);
+  const out: Advice[] = [];
+  for (const code of codes) {
+    try {
+      out.push(...RULES[code](ctx));
+    } catch (e) {
+      // A rule must never take the others (or the language server) down with it.
+      out.push({
+        code, severity: 'hint', line: 1, endLine: 1, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        message: ctx.t('Layer Lens could not check this rule ({0}): {1}', code, (e as Error).message), fixes: [],
+      });
+    }
+  }
+  return out.sort((a, b) => a.line - b.line || codes.indexOf(a.code) - codes.indexOf(b.code));
+}
+
+export type { Advice, AdviceCode, AdviseInput, AdviseContext, Fix, TextEdit, Range, Position, CreateFile, AdviceSeverity } from './adviseTypes';
+export { ADVICE_CODES } from './adviseTypes';
+export { applyEdits } from './adviseText';

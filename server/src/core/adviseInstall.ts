@@ -1,0 +1,86 @@
+// Reading RUN and COPY for the copy-before-install rule: which commands of a RUN install or fetch
+// dependencies (per ecosystem), which COPYs bring in a whole folder, and which manifests already
+// reach the install some other way.
+import { classifyCommand, isSourceFree, type Ecosystem } from './adviseEcosystems';
+import { splitCommands } from './adviseShell';
+import { copyOperands, runCommand, type RuleContext } from './adviseRule';
+import { flagValue, type Instruction } from './parse';
+import { mountOptions, type Stage } from './stages';
+
+export type PartKind = 'install' | 'build' | 'free' | 'cd' | 'other';
+
+export interface RunPart {
+  text: string;
+  kind: PartKind;
+  ecosystems: Ecosystem[];
+  prefetch?: string;
+}
+
+export interface RunAnalysis {
+  parts: RunPart[];
+  separators: string[];
+  /** Only `&&`/`;` between plain commands: the RUN can be split. */
+  simple: boolean;
+  ecosystems: Ecosystem[];
+}
+
+export function analyseRun(ins: Instruction): RunAnalysis {
+  const list = ins.json ? { commands: [runCommand(ins)], separators: [], simple: false } : splitCommands(ins.args);
+  const parts = list.commands.map((text): RunPart => {
+    const found = classifyCommand(text);
+    if (found.length) {
+      const build = found.find((f) => f.classification.kind === 'build');
+      if (build && build.classification.kind === 'build') return { text, kind: 'build', ecosystems: found.map((f) => f.ecosystem), prefetch: build.classification.prefetch };
+      return { text, kind: 'install', ecosystems: found.map((f) => f.ecosystem) };
+    }
+    if (/^cd\s+\S+$/.test(text)) return { text, kind: 'cd', ecosystems: [] };
+    return { text, kind: isSourceFree(text) ? 'free' : 'other', ecosystems: [] };
+  });
+  const ecosystems = [...new Set(parts.flatMap((p) => p.ecosystems))];
+  return { parts, separators: list.separators, simple: list.simple, ecosystems };
+}
+
+function normalSource(s: string): string {
+  return s.replace(/^\.\/+/, '').replace(/\/+$/, '').replace(/^\.$/, '');
+}
+
+/** A COPY of a whole folder of the context (not single files), without --from. */
+export function isBroadCopy(ctx: RuleContext, ins: Instruction): boolean {
+  if (ins.keyword !== 'COPY' && ins.keyword !== 'ADD') return false;
+  if (flagValue(ins, 'from') !== undefined) return false;
+  const ops = copyOperands(ins);
+  if (!ops) return false;
+  const index = ctx.index();
+  return ops.sources.some((raw) => {
+    const s = normalSource(raw);
+    if (s === '') return true;
+    if (/[*?[]/.test(s) || /^[a-z]+:\/\//i.test(s)) return false;
+    if (index) return index.isDir(s);
+    return !s.slice(s.lastIndexOf('/') + 1).includes('.');
+  });
+}
+
+/** Base-name test: does a COPY source (maybe a glob) name one of the ecosystem's manifests? */
+function namesManifest(source: string, eco: Ecosystem): boolean {
+  const base = source.replace(/\/+$/, '').slice(source.replace(/\/+$/, '').lastIndexOf('/') + 1);
+  const glob = new RegExp('^' + base.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+  return eco.files.some((f) => glob.test(f)) || eco.required.test(base) || Boolean(eco.top?.test(base)) || Boolean(eco.nested?.test(base));
+}
+
+/** Ecosystems whose manifests reach the install before the broad COPY: earlier COPYs or bind mounts of the RUN. */
+export function manifestsProvided(stage: Stage, copyIndex: number, run: Instruction, ecosystems: Ecosystem[]): Set<Ecosystem> {
+  const provided = new Set<Ecosystem>();
+  for (const ins of stage.instructions.slice(0, copyIndex)) {
+    if ((ins.keyword !== 'COPY' && ins.keyword !== 'ADD') || flagValue(ins, 'from') !== undefined) continue;
+    const ops = copyOperands(ins);
+    for (const eco of ecosystems) if (ops?.sources.some((s) => namesManifest(s, eco))) provided.add(eco);
+  }
+  for (const f of run.flags) {
+    if (f.name !== 'mount' || !f.value) continue;
+    const opts = mountOptions(f.value);
+    const source = opts.get('source') ?? opts.get('src');
+    if ((opts.get('type') ?? 'bind') === 'bind' && source) for (const eco of ecosystems) if (namesManifest(source, eco)) provided.add(eco);
+  }
+  return provided;
+}
+
