@@ -20,7 +20,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { ENGINES, engineProblem, parseBuildkitOutput, parseClassicOutput, readDockerfile, type Engine, type EngineStep } from './engine';
+import { ENGINES, engineProblem, ForeignBuildError, parseBuildkitOutput, parseClassicOutput, readDockerfile, type Engine, type EngineStep } from './engine';
 import { runScenario, type RoundContext, type RoundReport } from './runner';
 import { scenariosFor, type Scenario } from './scenarios';
 
@@ -178,9 +178,13 @@ void test('engine output mapping: captured classic and BuildKit outputs map to t
     '2:ARG:-1 3:FROM:0 4:RUN:0 5:WORKDIR:0 6:RUN:0 9:FROM:1 10:RUN:1 11:COPY:1 12:WORKDIR:1 13:RUN:1 15:FROM:2 16:RUN:2 17:COPY:2 19:FROM:3 20:COPY:3 21:COPY:3');
   // named + `stage-N` prefixes, `WORKDIR /` counted in n but not a vertex, FROM <stage> / FROM scratch not counted,
   // the second `FROM localbase:1` deduplicated into the first stage's vertex
-  assert.equal(brief(parseBuildkitOutput(fx('multistage.buildkit-rebuild.txt'), multi)), '4= 6= 3= 10R 16R 11R 17R 12R 20R 13R 21R');
+  // (the rebuild outputs were captured after editing `echo child` to `echo child2`)
+  const multi2 = readDockerfile(fx('multistage.Dockerfile').replace('echo child', 'echo child2'));
+  assert.equal(brief(parseBuildkitOutput(fx('multistage.buildkit-rebuild.txt'), multi2)), '4= 6= 3= 10R 16R 11R 17R 12R 20R 13R 21R');
+  // the same output against the unedited file: an instruction text differs, so it is not our build
+  assert.throws(() => parseBuildkitOutput(fx('multistage.buildkit-rebuild.txt'), multi), ForeignBuildError);
   assert.equal(brief(parseBuildkitOutput(fx('multistage.buildkit-target-child.txt'), multi)), '3R 4R 6R 16R 17R');
-  const classic = parseClassicOutput(fx('multistage.classic-rebuild.txt'), multi);
+  const classic = parseClassicOutput(fx('multistage.classic-rebuild.txt'), multi2);
   assert.equal(brief(classic.steps), '4= 5= 6= 10= 11= 12= 13= 16R 17R 20= 21=');
   assert.deepEqual(classic.unprobed, [2, 3, 9, 15, 19]);
   // heredocs, RUN --mount, lower-case keyword, a comment inside a continuation, single stage shown as `stage-0`
