@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
+import { runCheck, runFix } from './cliCheck';
 import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './analysis';
 import { buildId, knownBuilds, recordBuild } from './core/store';
 import { defaultDigestCachePath, defaultStorePath, loadStore, saveStore, StoreError } from './storeFile';
@@ -14,6 +15,9 @@ const USAGE = `Usage:
   layerlens record   [DOCKERFILE] [options]   count the current state as built (adds its keys to the store)
   layerlens simulate [DOCKERFILE] [--change PATH]... [--edit-line N]... [options]
                                               what if these files change or these lines are edited?
+  layerlens check    [DOCKERFILE] [--format text|json|sarif] [--rule CODE]... [--fail-on LEVEL]
+                                              cache problems and fixes (exit 1 on findings)
+  layerlens fix      [DOCKERFILE] [--rule CODE]... [--dry-run]   apply the fixes
 
 Options:
   --context DIR          build context (default: the Dockerfile's folder)
@@ -29,6 +33,12 @@ DOCKERFILE defaults to ./Dockerfile.`;
 class UsageError extends Error {}
 
 export function main(argv: string[]): number {
+  // check and fix have options of their own (server/src/cliCheck.ts).
+  const first = argv.findIndex((a) => !a.startsWith('-'));
+  if (first >= 0 && (argv[first] === 'check' || argv[first] === 'fix')) {
+    const rest = [...argv.slice(0, first), ...argv.slice(first + 1)];
+    return argv[first] === 'check' ? runCheck(rest) : runFix(rest);
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -55,8 +65,8 @@ export function main(argv: string[]): number {
     return 0;
   }
   const [command, dockerfileArg, ...extra] = positionals;
-  if (!command) return usage('Name a command: plan, record or simulate.');
-  if (!['plan', 'record', 'simulate'].includes(command)) return usage(`Unknown command "${command}". Use plan, record or simulate.`);
+  if (!command) return usage('Name a command: plan, record, simulate, check or fix.');
+  if (!['plan', 'record', 'simulate'].includes(command)) return usage(`Unknown command "${command}". Use plan, record, simulate, check or fix.`);
   if (extra.length) return usage(`Unexpected argument "${extra[0]}": give at most one Dockerfile.`);
   if (command !== 'simulate' && (values.change || values['edit-line'])) return usage('--change and --edit-line belong to "layerlens simulate".');
 

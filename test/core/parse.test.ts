@@ -55,3 +55,12 @@ test('bad input gives diagnostics, never a throw', () => {
   assert.deepEqual(parseDockerfile('').instructions, []);
   for (const junk of ['\\', 'FROM', 'RUN <<', '<<EOF', '"[', 'FROM x AS', 'COPY --', '\n\n\\\n']) assert.doesNotThrow(() => parseDockerfile(junk));
 });
+
+test('line breaks are LF or CRLF as for Docker; a lone CR stays inside its line and never throws', () => {
+  for (const text of ['FROM a\r\nRUN b\r\n', 'FROM a\nRUN b\\\r\n  c\r\n']) {
+    assert.deepEqual(parseDockerfile(text).instructions.map((i) => i.keyword), ['FROM', 'RUN']);
+  }
+  assert.equal(parseDockerfile('FROM a\r\nRUN b\r\n').instructions[1].args, 'b');
+  assert.deepEqual(parseDockerfile('FROM a\rRUN b').instructions.map((i) => i.keyword), ['FROM']);
+  assert.doesNotThrow(() => parseDockerfile('FROM a\r\rRUN b\\\r  c\r'));
+});

@@ -56,8 +56,10 @@ export function parseDockerfile(text: string): ParsedDockerfile {
       diagnostics: [{ line: 1, severity: 'error', message: 'This file contains NUL bytes: it looks binary, not like a Dockerfile. Open the Dockerfile itself.' }],
     };
   }
-  const ast = DockerfileParser.parse(source);
+  const ast = DockerfileParser.parse(source.replace(/\r(?!\n)/g, ' '));
   const escape = ast.getEscapeCharacter() || '\\';
+  // Docker breaks lines at \n only; dockerfile-ast also at a lone \r. It gets a copy where a lone
+  // CR is a space (same offsets), so its ranges index exactly Docker's lines.
   const lines = source.split('\n');
   const instructions: Instruction[] = [];
   for (const node of ast.getInstructions()) {
