@@ -40,7 +40,8 @@ async function markAsBuilt(client: LanguageClient, output: vscode.LogOutputChann
   }
   output.info(`Recorded ${result.keys} step keys of ${document.uri.fsPath}${result.storePath ? ` in ${result.storePath}` : ' in memory'}.`);
   if (result.warning) void vscode.window.showWarningMessage(`Layer Lens: ${result.warning}`);
-  vscode.window.setStatusBarMessage(`$(check) Layer Lens: current state of ${vscode.workspace.asRelativePath(document.uri)} marked as built`, 5000);
+  // Short: a long message pushes right-hand items (the Simulating item among them) off a narrow status bar.
+  vscode.window.setStatusBarMessage('$(check) Marked as built', 5000);
 }
 
 interface FilePick extends vscode.QuickPickItem {

@@ -42,6 +42,8 @@ export function registerStatusItems(context: vscode.ExtensionContext, client: La
       if (current !== generation) return;
       showResult(item, result);
       showSimulation(simulation, result.simulation);
+      // A simulation compares with the current state assumed built: no baseline is in use for its document.
+      if (isDockerfile && result.simulation?.uri === document.uri.toString()) item.hide();
     } catch (error) {
       if (current === generation) show(item, '$(warning) Layer Lens', `Layer Lens server did not answer: ${String(error)}`);
     }
