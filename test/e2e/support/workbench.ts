@@ -9,18 +9,34 @@ export async function waitForWorkbench(page: Page, folderName: string): Promise<
   await waitFor(`the window title to name ${folderName}`, async () => (await page.title()).includes(folderName), { timeoutMs: 30_000 });
 }
 
-/** Ctrl+P, type a file name, pick the match: the editor opens it. */
+/**
+ * Ctrl+P, type a file name, pick the match: the editor opens it. The list re-renders while it filters, so a
+ * click can land on a row that is going away: the whole sequence is retried until the file's tab is active.
+ */
 export async function quickOpen(page: Page, fileName: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
-  await waitFor('the quick open box', async () => {
+  const tab = activeTab(page, fileName);
+  await waitFor(`${fileName} to open from quick open`, async () => {
+    if (await tab.isVisible()) return true;
     if (!(await input.isVisible())) await page.keyboard.press('Control+P');
-    return input.isVisible();
-  }, { timeoutMs: 20_000, intervalMs: 500 });
-  await input.fill(fileName);
-  const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${escape(fileName)}$`) }) }).first();
-  await row.waitFor({ timeout: 20_000 });
-  await row.click();
-  await activeTab(page, fileName).waitFor({ timeout: 20_000 });
+    await input.waitFor({ timeout: 5_000 });
+    await input.fill(fileName);
+    const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${escape(fileName)}$`) }) }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await row.click({ timeout: 5_000 });
+    await tab.waitFor({ timeout: 5_000 });
+    return true;
+  }, { timeoutMs: 45_000, intervalMs: 500 });
+}
+
+/** Opens a file of the workspace root by clicking it in the Explorer (the file list is short and on screen). */
+export async function openFromExplorer(page: Page, fileName: string): Promise<void> {
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${escape(fileName)}$`) }) }).first();
+  const tab = activeTab(page, fileName);
+  await waitFor(`${fileName} to open from the Explorer`, async () => {
+    if (!(await tab.isVisible())) await row.click({ timeout: 5_000 });
+    return tab.isVisible();
+  }, { timeoutMs: 30_000, intervalMs: 500 });
 }
 
 /** Runs a command from the command palette by its title. */
@@ -40,6 +56,49 @@ export function activeTab(page: Page, fileName: string): Locator {
 
 export function statusBarItem(page: Page, text: RegExp): Locator {
   return page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: text });
+}
+
+/** A status-bar item by (part of) its accessible label, which can say more than its text. */
+export function statusBarItemLabelled(page: Page, fragment: string): Locator {
+  return page.locator(`#workbench\\.parts\\.statusbar .statusbar-item[aria-label*="${fragment.replace(/["\\]/g, '\\$&')}"]`);
+}
+
+const activeEditor = '.editor-group-container.active .monaco-editor';
+
+/** Lenses of the active editor inside its visible area, top to bottom, read in one go (they re-render often). */
+async function visibleLenses(page: Page): Promise<Array<{ index: number; text: string }>> {
+  const area = await page.locator(`${activeEditor} .editor-scrollable`).first().boundingBox();
+  if (!area) return [];
+  const lenses = await page.locator(`${activeEditor} .codelens-decoration`).evaluateAll((elements) =>
+    elements.map((e, index) => ({ index, y: e.getBoundingClientRect().top, height: e.getBoundingClientRect().height, text: (e as { innerText?: string }).innerText ?? '' })),
+  );
+  return lenses
+    .filter((l) => l.height > 0 && l.y >= area.y - 1 && l.y + l.height <= area.y + area.height + 1)
+    .sort((a, b) => a.y - b.y)
+    .map(({ index, text }) => ({ index, text: text.replace(/\u00a0/g, ' ').trim() }));
+}
+
+/** The CodeLens titles of the active editor, top to bottom (the lenses on screen). */
+export async function lensTitles(page: Page): Promise<string[]> {
+  return (await visibleLenses(page)).map((l) => l.text);
+}
+
+/** Clicks the n-th lens (0-based, top to bottom, among those on screen) of the active editor. */
+export async function clickLens(page: Page, index: number): Promise<void> {
+  const target = (await visibleLenses(page))[index];
+  if (!target) throw new Error(`there is no lens number ${index + 1} on screen`);
+  await page.locator(`${activeEditor} .codelens-decoration`).nth(target.index).locator('a').first().click();
+}
+
+/** Scrolls the active editor to its first line (Ctrl+Home in the text). */
+export async function scrollEditorToTop(page: Page): Promise<void> {
+  await page.locator(`${activeEditor} .view-lines`).first().click();
+  await page.keyboard.press('Control+Home');
+}
+
+/** The clickable lens with exactly this title in the active editor. */
+export function lens(page: Page, title: string): Locator {
+  return page.locator(`${activeEditor} .codelens-decoration a`, { hasText: new RegExp(`^${escape(title)}$`) });
 }
 
 /** The text of the active editor, as the editor renders it (only the lines on screen). */
