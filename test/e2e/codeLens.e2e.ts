@@ -64,6 +64,7 @@ describe('CodeLens verdicts in a real VS Code', () => {
     await input.waitFor({ timeout: 20_000 });
     const rows = page.locator('.quick-input-list .monaco-list-row');
     await rows.filter({ hasText: /^server\.js/ }).first().waitFor({ timeout: 20_000 });
+    await saveSimulationScreenshot('quick-pick-of-copy-files');
     await input.fill('package.json');
     await rows.filter({ has: page.locator('.label-name', { hasText: /^package\.json$/ }) }).first().click();
 
