@@ -5,11 +5,12 @@
 // Extra arguments go to mocha, e.g. `npm run test:e2e -- --grep restart`.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const artifacts = join(root, '.artifacts/e2e');
+// LAYERLENS_E2E_ARTIFACTS: another folder for screenshots, logs and the .vsix (for runs side by side).
+const artifacts = process.env.LAYERLENS_E2E_ARTIFACTS ? resolve(process.env.LAYERLENS_E2E_ARTIFACTS) : join(root, '.artifacts/e2e');
 const vsix = join(artifacts, 'layer-lens.vsix');
 const node = process.execPath;
 const counts = { passed: 0, failed: 0 };
@@ -62,7 +63,7 @@ const mocha = spawn(node, ['--import', 'tsx', join(root, 'node_modules/mocha/bin
   '--reporter', 'spec', 'test/e2e/hooks.ts', ...e2eFiles, ...process.argv.slice(2)], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, LAYERLENS_E2E_CODE_SERVER: codeServerDir, LAYERLENS_E2E_VSIX: vsix },
+  env: { ...process.env, LAYERLENS_E2E_ARTIFACTS: artifacts, LAYERLENS_E2E_CODE_SERVER: codeServerDir, LAYERLENS_E2E_VSIX: vsix },
 });
 // Mocha's own exit handler ends code-server and Chromium; pass interruptions on so it gets to run.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => mocha.kill(signal));

@@ -9,7 +9,8 @@ import { startCodeServer, type CodeServer } from './codeServer';
 import { waitForWorkbench } from './workbench';
 
 export const repoRoot = resolve(__dirname, '../../..');
-export const artifactsDir = join(repoRoot, '.artifacts/e2e');
+/** Screenshots and logs; LAYERLENS_E2E_ARTIFACTS moves them (two runs at once must not share one folder). */
+export const artifactsDir = process.env.LAYERLENS_E2E_ARTIFACTS ? resolve(process.env.LAYERLENS_E2E_ARTIFACTS) : join(repoRoot, '.artifacts/e2e');
 export const workspaceName = 'e2e-workspace';
 
 export interface E2ESession {
