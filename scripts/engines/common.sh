@@ -5,6 +5,8 @@ LL_ENGINES="$LL_TOOLS_ROOT/engines"
 LL_TRIXIE="$LL_ENGINES/trixie"            # Docker Engine 26 + buildx + containerd 1.7, extracted (not installed)
 LL_BASE="$LL_ENGINES/base"                # localbase:1 / localbase:2 tarballs
 LL_DOCKER_CONFIG="$LL_ENGINES/docker-config"  # DOCKER_CONFIG with the buildx plugin linked in
+LL_BRIDGE="llbk0"                         # the buildkit daemon's bridge (not docker0: see start.sh)
+LL_BRIDGE_CIDR="172.29.231.1/24"
 
 # Engine names used everywhere: classic (Debian bookworm docker.io 20.10) and buildkit (trixie 26.1).
 # Keep in sync with test/oracle/engine.ts.

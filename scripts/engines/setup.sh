@@ -3,7 +3,7 @@
 # Idempotent and fast when everything is already there. Needs root and Debian 12 (bookworm) apt sources.
 #
 #   classic  : Debian bookworm's docker.io (Engine 20.10), installed system-wide with apt (dockerd, docker, containerd)
-#              plus busybox-static and runc. The daemon is never started as a service (start.sh runs a private one).
+#              plus busybox-static, runc and iproute2 (the buildkit bridge). The daemon is never started as a service (start.sh runs a private one).
 #   buildkit : Docker Engine 26.1 + buildx 0.13 + containerd 1.7 from Debian trixie, downloaded with
 #              `apt-get download` into $LAYERLENS_TOOLS/engines/trixie and unpacked with dpkg-deb -x.
 #              Nothing from trixie is installed system-wide; trixie's runc is NOT used (needs a newer glibc),
@@ -22,7 +22,7 @@ mkdir -p "$LL_ENGINES"
 
 # ---------------------------------------------------------------- classic engine (system packages)
 need_pkgs=()
-for p in docker.io busybox-static runc; do
+for p in docker.io busybox-static runc iproute2; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need_pkgs+=("$p")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then

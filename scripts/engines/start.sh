@@ -11,7 +11,8 @@
 # So we start one containerd per engine ourselves (the engine's own version: 1.6 for classic, 1.7 for buildkit),
 # with private root/state dirs and gRPC/ttrpc sockets, and pass --containerd to dockerd. Shim sockets are keyed
 # by a hash of the containerd address, and runc state lives under each dockerd's exec root, so nothing collides.
-# Only the buildkit daemon gets the default bridge network (BuildKit's RUN needs it); classic uses --bridge=none.
+# Only the buildkit daemon gets a bridge network (BuildKit's RUN needs it), our own $LL_BRIDGE rather than docker0
+# (see start_engine); classic uses --bridge=none.
 # --iptables=false on both: no host firewall changes.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -67,7 +68,19 @@ TOML
     if ! alive "$st/dockerd.pid"; then
       echo '{}' > "$st/daemon.json"
       local extra=()
-      [ "$e" = classic ] && extra+=(--bridge=none)
+      if [ "$e" = classic ]; then
+        extra+=(--bridge=none)
+      else
+        # BuildKit's RUN needs a bridge network. Not docker0: a dockerd started with --bridge=none (the classic
+        # engine) deletes the link named docker0 at start-up, which breaks every later RUN here with "adding
+        # interface vethX to bridge docker0 failed: Device does not exist". Our own bridge is never touched.
+        if ! ip link show "$LL_BRIDGE" >/dev/null 2>&1; then
+          ip link add "$LL_BRIDGE" type bridge && ip addr add "$LL_BRIDGE_CIDR" dev "$LL_BRIDGE" \
+            || { echo "$e: NOT ready: could not create bridge $LL_BRIDGE (needs root and iproute2)"; return 1; }
+        fi
+        ip link set "$LL_BRIDGE" up
+        extra+=(--bridge="$LL_BRIDGE")
+      fi
       PATH="$(ll_path "$e")" setsid "$dockerd" --config-file "$st/daemon.json" \
         --data-root "$st/data" --exec-root "$st/exec" --pidfile "$st/dockerd.pid" \
         -H "unix://$sock" --containerd "$st/containerd.sock" --iptables=false --ip6tables=false "${extra[@]}" \
