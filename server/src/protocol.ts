@@ -1,7 +1,8 @@
 // Every custom message between the Layer Lens client and server, declared once and imported by both sides.
 // Declarations are plain method names with their parameter and result shapes, so this file pulls in neither
 // vscode-languageclient nor vscode-languageserver (they ship different vscode-jsonrpc versions).
-import type { Diagnostic, StepPrediction } from './core/types';
+import type { LayerStackModel } from './core/layerStack';
+import type { Builder, Diagnostic, StepPrediction } from './core/types';
 
 /** A request method with its parameter and result types attached for the adapters on either side. */
 export interface RequestDeclaration<Params, Result> {
@@ -100,6 +101,22 @@ export interface PlanResult {
  * files each step reads. The client asks when a lens is clicked, to offer the files of a COPY/ADD to simulate.
  */
 export const planRequest = request<DocumentParams, PlanResult | null>('layerLens/plan');
+
+export interface LayerStackResult {
+  /** What the layer stack panel draws, or null when there is no plan (see `problem`). */
+  model: LayerStackModel | null;
+  baseline: BaselineInfo;
+  simulation: SimulationInfo | null;
+  problem: string | null;
+  builder: Builder;
+  target: string | null;
+}
+
+/**
+ * Client → server: the layer stack of a document (issue 5): stages, layer blocks with estimated sizes, edges
+ * between stages and the summary line, for the verdicts the lenses show (simulated, if a simulation is on).
+ */
+export const layerStackRequest = request<DocumentParams, LayerStackResult | null>('layerLens/layerStack');
 
 export interface SimulateParams {
   uri: string;

@@ -13,6 +13,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DockerfileDocuments } from './documents';
 import { codeLenses } from './features/codeLens';
+import { layerStack } from './features/layerStack';
 import { pulledSettings } from './features/configuration';
 import { openWorkspaceStore } from './features/record';
 import { planResult } from './features/simulate';
@@ -20,6 +21,7 @@ import { serverVersion, status } from './features/status';
 import {
   clearSimulationRequest,
   didUpdateNotification,
+  layerStackRequest,
   planRequest,
   recordRequest,
   simulateRequest,
@@ -53,6 +55,7 @@ export function startServer(connection: Connection): void {
   connection.onCodeLens(async (p) => codeLenses(await documents.analysis(p.textDocument.uri)));
   connection.onRequest(statusRequest.method, (p: StatusParams) => status(documents, text, p));
   connection.onRequest(planRequest.method, async (p: DocumentParams) => mapDefined(await documents.analysis(p.uri), planResult));
+  connection.onRequest(layerStackRequest.method, async (p: DocumentParams) => mapDefined(await documents.analysis(p.uri), (a) => layerStack(a)));
   connection.onRequest(simulateRequest.method, async (p: SimulateParams) => (await documents.simulate(p.uri, p.changedFiles ?? [], p.editedLines ?? [])) ?? null);
   connection.onRequest(clearSimulationRequest.method, () => (documents.clearSimulation(), null));
   connection.onRequest(recordRequest.method, async (p: DocumentParams) => (await documents.record(p.uri)) ?? null);

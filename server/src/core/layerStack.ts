@@ -1,0 +1,269 @@
+// The layer stack view model (issue 5): a plan turned into what the webview draws. Per stage, in build
+// order: the base image at the bottom, one block per filesystem layer (its size estimated from the context
+// files a COPY/ADD selects, or recorded from a real build), metadata instructions as thin bands, and the
+// writable container layer on top of the target stage; edges for FROM <stage>, COPY --from and
+// RUN --mount=from=; stages the target does not need dimmed; one summary line. Pure: plain data in, JSON out.
+import { flagValue, parseDockerfile, type Instruction } from './parse';
+import { buildOrder, buildStageGraph, mountOptions, resolveStageRef, selectStages, type Stage } from './stages';
+import type { Builder, StepPrediction, StepStatus } from './types';
+
+/** What a real build measured for one step, by its cache key (filled in by real builds when recorded). */
+export interface RecordedLayer {
+  /** Bytes the layer added to the image. */
+  bytes?: number;
+  /** How long the step took to run. */
+  durationMs?: number;
+}
+
+export interface LayerStackInput {
+  /** The Dockerfile text the steps were predicted for. */
+  text: string;
+  builder: Builder;
+  buildArgs: Record<string, string>;
+  target?: string;
+  /** The plan's steps, one per instruction (as the plan request answers). */
+  steps: readonly StepPrediction[];
+  /** Size in bytes of a context path a step reads; undefined for folders and unknown paths. */
+  sizeOf?: (path: string) => number | undefined;
+  /** Real sizes and timings by step key, from recorded real builds. */
+  recorded?: Readonly<Record<string, RecordedLayer>>;
+}
+
+export type BlockKind = 'base' | 'layer' | 'metadata';
+export type SizeSource = 'estimate' | 'recorded' | 'unknown';
+export type EdgeKind = 'from' | 'copy' | 'mount';
+
+export interface DrawnBlock {
+  /** 1-based first and last line of the instruction. */
+  line: number;
+  endLine: number;
+  keyword: string;
+  /** The instruction as written (flags included), on one line, shortened past MAX_TEXT characters. */
+  text: string;
+  kind: BlockKind;
+  status: StepStatus;
+  /** Codicon name and a word: the verdict never rests on colour alone. */
+  icon: string;
+  verdict: string;
+  reason: string;
+  bytes: number | null;
+  size: SizeSource;
+  /** "≈ 1.2 kB from 3 files", "12.4 MB (recorded)", "size unknown". */
+  sizeText: string;
+  /** 0..1 on a log scale against the largest known block of the drawing; null when the size is unknown. */
+  weight: number | null;
+  /** Context files the step reads (folders left out), for "pick changed files". */
+  files: string[];
+  /** Recorded run time, when a real build measured it. */
+  durationMs?: number;
+  /** The stage this block reads from (FROM <stage>, COPY --from, RUN --mount=from=). */
+  fromStage?: number;
+}
+
+export interface DrawnStage {
+  index: number;
+  /** "deps", or the index as text for an unnamed stage. */
+  label: string;
+  /** Not built for this target: drawn dimmed. */
+  needed: boolean;
+  target: boolean;
+  /** Bottom of the stack: the FROM line (an image, `scratch`, or the stage it continues). */
+  base: DrawnBlock;
+  /** Above the base, bottom to top (file order). */
+  blocks: DrawnBlock[];
+  /** The dashed writable container layer on top (the target stage only). */
+  container: boolean;
+}
+
+export interface DrawnEdge {
+  /** Stage read from → stage (and line) that reads it. */
+  from: number;
+  to: number;
+  line: number;
+  kind: EdgeKind;
+  /** "FROM deps", "COPY --from=deps", "RUN --mount=from=deps". */
+  text: string;
+}
+
+export interface LayerSummary {
+  text: string;
+  layers: number;
+  rebuild: number;
+  maybe: number;
+  firstMiss: { line: number; text: string; reason: string } | null;
+  /** Sum of recorded run times of the layers that rebuild, and how many of them have one. */
+  costMs: number;
+  timed: number;
+}
+
+export interface LayerStackModel {
+  /** Built stages in build order, then the stages the target does not need (file order). */
+  stages: DrawnStage[];
+  edges: DrawnEdge[];
+  summary: LayerSummary;
+}
+
+export const MAX_TEXT = 90;
+/** Files listed per block for the simulation picker (a `COPY . .` can read the whole context). */
+export const MAX_FILES = 500;
+
+const VERDICT: Record<StepStatus, { icon: string; verdict: string }> = {
+  cached: { icon: 'pass', verdict: 'cached' },
+  rebuilds: { icon: 'sync', verdict: 'rebuilds' },
+  maybe: { icon: 'question', verdict: 'maybe' },
+  skipped: { icon: 'circle-slash', verdict: 'skipped' },
+  none: { icon: 'dash', verdict: 'no build step' },
+};
+
+export function layerStackModel(input: LayerStackInput): LayerStackModel {
+  const parsed = parseDockerfile(input.text);
+  const graph = buildStageGraph(parsed, input.buildArgs);
+  const selection = selectStages(graph, input.builder, input.target);
+  const byLine = new Map(input.steps.map((s) => [s.line, s]));
+  const { order } = buildOrder(graph, selection.needed);
+  const unneeded = graph.stages.filter((s) => !selection.needed.has(s.index)).map((s) => s.index);
+  const edges: DrawnEdge[] = [];
+  const stages = [...order, ...unneeded].map((i) => drawStage(graph.stages[i]));
+  scaleWeights(stages);
+  return { stages, edges, summary: summarise(stages) };
+
+  function drawStage(stage: Stage): DrawnStage {
+    const base = drawBlock(stage.from, stage, 'base');
+    if (stage.parent !== undefined) {
+      base.fromStage = stage.parent;
+      edges.push({ from: stage.parent, to: stage.index, line: stage.from.line, kind: 'from', text: `FROM ${graph.stages[stage.parent].label}` });
+    }
+    const blocks = stage.instructions.map((ins) => {
+      const step = byLine.get(ins.line);
+      const block = drawBlock(ins, stage, step?.layer === 'filesystem' ? 'layer' : 'metadata');
+      for (const { ref, kind } of stageRefs(ins)) {
+        const source = resolveStageRef(ref, graph.stages, stage.index);
+        if (!source) continue;
+        block.fromStage ??= source.index;
+        edges.push({ from: source.index, to: stage.index, line: ins.line, kind, text: kind === 'copy' ? `${ins.keyword} --from=${ref}` : `RUN --mount=from=${ref}` });
+      }
+      return block;
+    });
+    const needed = selection.needed.has(stage.index);
+    const target = stage.index === selection.target;
+    return { index: stage.index, label: stage.label, needed, target, base, blocks, container: target && needed };
+  }
+
+  function drawBlock(ins: Instruction, stage: Stage, kind: BlockKind): DrawnBlock {
+    const step = byLine.get(ins.line);
+    const status: StepStatus = step?.status ?? 'skipped';
+    const files = (step?.reads ?? []).filter((p) => input.sizeOf?.(p) !== undefined);
+    const real = step?.key ? input.recorded?.[step.key] : undefined;
+    const size = measure(ins, stage, kind, files, real);
+    return {
+      line: ins.line,
+      endLine: ins.endLine,
+      keyword: ins.keyword,
+      text: instructionText(ins),
+      kind,
+      status,
+      ...VERDICT[status],
+      reason: step?.reason ?? 'not predicted',
+      ...size,
+      weight: null,
+      files: files.slice(0, MAX_FILES),
+      ...(real?.durationMs !== undefined ? { durationMs: real.durationMs } : {}),
+    };
+  }
+
+  function measure(ins: Instruction, stage: Stage, kind: BlockKind, files: string[], real: RecordedLayer | undefined): Pick<DrawnBlock, 'bytes' | 'size' | 'sizeText'> {
+    if (real?.bytes !== undefined) return { bytes: real.bytes, size: 'recorded', sizeText: `${formatBytes(real.bytes)} (recorded)` };
+    if (kind === 'metadata') return { bytes: 0, size: 'estimate', sizeText: 'metadata only' };
+    if (kind === 'base') {
+      if (stage.parent !== undefined) return { bytes: null, size: 'unknown', sizeText: `the layers of stage ${graph.stages[stage.parent].label}` };
+      if (stage.image?.toLowerCase() === 'scratch') return { bytes: 0, size: 'estimate', sizeText: 'empty image' };
+      return { bytes: null, size: 'unknown', sizeText: 'image size unknown until built' };
+    }
+    const fromContext = (ins.keyword === 'COPY' || ins.keyword === 'ADD') && flagValue(ins, 'from') === undefined && files.length > 0;
+    if (fromContext) {
+      const bytes = files.reduce((sum, p) => sum + (input.sizeOf?.(p) ?? 0), 0);
+      return { bytes, size: 'estimate', sizeText: `≈ ${formatBytes(bytes)} from ${files.length} ${files.length === 1 ? 'file' : 'files'}` };
+    }
+    if (ins.keyword === 'WORKDIR') return { bytes: 0, size: 'estimate', sizeText: '≈ 0 B (a folder)' };
+    return { bytes: null, size: 'unknown', sizeText: 'size unknown until built' };
+  }
+}
+
+/** `COPY --from=x` and every `RUN --mount=...,from=x`. */
+function stageRefs(ins: Instruction): Array<{ ref: string; kind: EdgeKind }> {
+  const refs: Array<{ ref: string; kind: EdgeKind }> = [];
+  const from = ins.keyword === 'COPY' || ins.keyword === 'ADD' ? flagValue(ins, 'from') : undefined;
+  if (from) refs.push({ ref: from, kind: 'copy' });
+  if (ins.keyword === 'RUN') {
+    for (const f of ins.flags) {
+      const ref = f.name === 'mount' && f.value ? mountOptions(f.value).get('from') : undefined;
+      if (ref) refs.push({ ref, kind: 'mount' });
+    }
+  }
+  return refs;
+}
+
+/** The instruction on one line as written: keyword, flags, arguments; long ones end in "…". */
+export function instructionText(ins: Instruction): string {
+  const flags = ins.flags.map((f) => (f.value === undefined ? `--${f.name}` : `--${f.name}=${f.value}`));
+  const text = [ins.keyword, ...flags, ins.args].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
+}
+
+/** Docker's units (powers of 1000): "0 B", "512 B", "1.2 kB", "34 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = -1;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
+/** "42 s", "1 min 5 s", "850 ms". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
+}
+
+/** Heights on a log scale, so a 200 MB install does not flatten a 2 kB COPY to nothing. */
+function scaleWeights(stages: DrawnStage[]): void {
+  const blocks = stages.flatMap((s) => [s.base, ...s.blocks]).filter((b) => b.kind !== 'metadata');
+  const max = Math.max(0, ...blocks.map((b) => b.bytes ?? 0));
+  for (const b of blocks) if (b.bytes !== null) b.weight = max > 0 ? Math.log1p(b.bytes) / Math.log1p(max) : 0;
+}
+
+/** "3 of 7 layers rebuild; first miss: COPY . /app (src/app.js changed)". */
+function summarise(stages: DrawnStage[]): LayerSummary {
+  const layers = stages
+    .filter((s) => s.needed)
+    .flatMap((s) => [s.base, ...s.blocks])
+    .filter((b) => b.kind !== 'metadata' && b.status !== 'none' && b.status !== 'skipped');
+  const rebuild = layers.filter((b) => b.status === 'rebuilds');
+  const maybe = layers.filter((b) => b.status === 'maybe');
+  const miss = rebuild[0] ?? maybe[0];
+  const firstMiss = miss ? { line: miss.line, text: miss.text, reason: shortReason(miss.reason) } : null;
+  const timed = rebuild.filter((b) => b.durationMs !== undefined);
+  const costMs = timed.reduce((sum, b) => sum + (b.durationMs ?? 0), 0);
+  const n = layers.length;
+  let text: string;
+  if (n === 0) text = 'No layers to build';
+  else if (!miss) text = n === 1 ? 'The only layer is cached' : `All ${n} layers cached`;
+  else {
+    text = `${rebuild.length} of ${n} ${n === 1 ? 'layer rebuilds' : rebuild.length === 1 ? 'layers rebuilds' : 'layers rebuild'}`;
+    if (maybe.length) text += `, ${maybe.length} maybe`;
+    text += `; first miss: ${miss.text} (${firstMiss?.reason})`;
+    if (timed.length && timed.length === rebuild.length) text += `; rebuild ≈ ${formatDuration(costMs)}`;
+    else if (timed.length) text += `; rebuild ≥ ${formatDuration(costMs)} (${timed.length} of ${rebuild.length} timed)`;
+  }
+  return { text, layers: n, rebuild: rebuild.length, maybe: maybe.length, firstMiss, costMs, timed: timed.length };
+}
+
+/** The reason without its tail: "src/app.js changed", "depends on stage deps's output". */
+function shortReason(reason: string): string {
+  return reason.replace(/: cached only if .*$/, '').replace(/ \(line \d+ [^)]*\)$/, '');
+}
