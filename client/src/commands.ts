@@ -12,6 +12,7 @@ import {
   type ResultOf,
   type SimulateStepArgs,
 } from '../../server/src/protocol';
+import { focusLayerStackLine, showLayerStackCommand } from './layerStack/panel';
 
 export const showOutputCommand = 'layerLens.showOutput';
 export const markAsBuiltCommand = 'layerLens.markAsBuilt';
@@ -47,6 +48,8 @@ async function markAsBuilt(client: LanguageClient, output: vscode.LogOutputChann
 interface FilePick extends vscode.QuickPickItem {
   changedFiles: string[];
   editedLines: number[];
+  /** "Show in the layer stack" instead of a simulation. */
+  showStack?: boolean;
 }
 
 /** A lens was clicked: COPY/ADD offers the files it reads; every instruction can pretend its line was edited. */
@@ -58,13 +61,20 @@ async function simulateStep(client: LanguageClient, args: SimulateStepArgs): Pro
     const reads = plan?.steps.find((step) => step.line === args.line)?.reads ?? [];
     if (reads.length) {
       const files = reads.map((path): FilePick => ({ label: path, changedFiles: [path], editedLines: [] }));
-      pick = await vscode.window.showQuickPick([...files, { label: '', kind: vscode.QuickPickItemKind.Separator, changedFiles: [], editedLines: [] }, lineEdit], {
+      const stack: FilePick = { label: '$(layers) Show in the layer stack', description: 'open the Layer Stack panel at this step', changedFiles: [], editedLines: [], showStack: true };
+      pick = await vscode.window.showQuickPick([...files, { label: '', kind: vscode.QuickPickItemKind.Separator, changedFiles: [], editedLines: [] }, lineEdit, stack], {
         title: `Simulate: which file that line ${args.line} ${args.keyword} copies changed?`,
         placeHolder: 'Pick a file to pretend it changed (the lenses then show what rebuilds)',
       });
     }
   }
   if (!pick) return;
+  if (pick.showStack) {
+    await vscode.commands.executeCommand(showLayerStackCommand, { uri: args.uri, line: args.line });
+    return;
+  }
   const params: ParamsOf<typeof simulateRequest> = { uri: args.uri, changedFiles: pick.changedFiles, editedLines: pick.editedLines };
   await client.sendRequest(simulateRequest.method, params);
+  // An open layer stack shows the clicked step (it redraws with the simulation itself).
+  focusLayerStackLine(args.uri, args.line);
 }

@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
+import { didUpdateEvent } from './didUpdate';
+import { registerLayerStack } from './layerStack/panel';
 import { createLanguageClient } from './languageClient';
 import { registerStatusItems } from './statusItem';
 
@@ -12,7 +14,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(output);
   client = createLanguageClient(context, output);
   registerCommands(context, output, client);
-  registerStatusItems(context, client);
+  const didUpdate = didUpdateEvent(context, client);
+  registerStatusItems(context, client, didUpdate);
+  registerLayerStack(context, client, didUpdate);
   await client.start();
 }
 

@@ -24,7 +24,11 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
   // Context files anywhere in the workspace change verdicts; the server re-examines only the reported paths.
   const watcher = vscode.workspace.createFileSystemWatcher('**/*');
   context.subscriptions.push(watcher);
-  const initializationOptions: InitializationOptions = { storePath: storePath(context) };
+  // The server's strings follow the display language: VS Code picked this extension's bundle for it (l10n/).
+  const initializationOptions: InitializationOptions = {
+    storePath: storePath(context),
+    l10n: { locale: vscode.env.language, ...(vscode.l10n.bundle ? { bundle: vscode.l10n.bundle } : {}) },
+  };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'dockerfile' }],
     outputChannel: output,

@@ -2,7 +2,7 @@
 // while a simulation is on, "Simulating: src/app.js changed", which stops it when clicked (or on Escape).
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { didUpdateNotification, statusRequest, type ParamsOf, type ResultOf } from '../../server/src/protocol';
+import { statusRequest, type ParamsOf, type ResultOf } from '../../server/src/protocol';
 import { clearSimulationCommand, showOutputCommand } from './commands';
 
 type StatusResult = ResultOf<typeof statusRequest>;
@@ -12,7 +12,7 @@ const refreshDelayMs = 150;
 /** Context key for the Escape keybinding and the command palette. */
 const simulatingKey = 'layerLens.simulating';
 
-export function registerStatusItems(context: vscode.ExtensionContext, client: LanguageClient): void {
+export function registerStatusItems(context: vscode.ExtensionContext, client: LanguageClient, didUpdate: vscode.Event<string[]>): void {
   const item = vscode.window.createStatusBarItem('layerLens.status', vscode.StatusBarAlignment.Right, 100);
   item.name = 'Layer Lens';
   item.command = showOutputCommand;
@@ -59,7 +59,7 @@ export function registerStatusItems(context: vscode.ExtensionContext, client: La
       if (event.document === vscode.window.activeTextEditor?.document) schedule();
     }),
     client.onDidChangeState(schedule),
-    client.onNotification(didUpdateNotification.method, schedule),
+    didUpdate(schedule),
     { dispose: () => timer && clearTimeout(timer) },
   );
   schedule();

@@ -12,13 +12,12 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { InputError, openProject, type Project } from './analysis';
-import { readIgnoreFile } from './contextFs';
-import { includedPaths } from './core/context';
+import { adviseContextOf } from './adviseContext';
 import { advise } from './core/advise';
 import { fixAll } from './core/adviseApply';
 import { unifiedDiff } from './core/adviseDiff';
 import { toSarif } from './core/adviseSarif';
-import { ADVICE_CODES, type Advice, type AdviceCode, type AdviceSeverity, type AdviseContext } from './core/adviseTypes';
+import { ADVICE_CODES, type Advice, type AdviceCode, type AdviceSeverity } from './core/adviseTypes';
 import type { Builder } from './core/types';
 import { version as toolVersion } from '../../package.json';
 
@@ -69,25 +68,6 @@ function common(values: { context?: string; builder?: string; rule?: string[] },
     ...(values.context ? { context: values.context } : {}),
     builder,
     ...(values.rule?.length ? { rules: values.rule as AdviceCode[] } : {}),
-  };
-}
-
-/** What advice needs from the disk: the included paths, the ignore file, and small file texts. */
-export function adviseContextOf(project: Project): AdviseContext {
-  const ignore = readIgnoreFile(project.contextDir, project.options.dockerfilePath, project.options.builder);
-  return {
-    paths: includedPaths(project.view),
-    ...(ignore ? { ignoreFile: ignore.path } : {}),
-    readText: (path) => {
-      if (isAbsolute(path) || path.split('/').includes('..')) return undefined;
-      const abs = join(project.contextDir, path);
-      try {
-        const st = statSync(abs);
-        return st.isFile() && st.size <= 1024 * 1024 ? readFileSync(abs, 'utf8') : undefined;
-      } catch {
-        return undefined;
-      }
-    },
   };
 }
 

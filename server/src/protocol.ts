@@ -59,6 +59,11 @@ export interface InitializationOptions {
    * writing it would itself change what `COPY . .` copies). Absent: recorded builds are kept in memory only.
    */
   storePath?: string;
+  /**
+   * The editor's display language and this extension's l10n bundle for it (vscode.env.language and
+   * vscode.l10n.bundle): hovers, diagnostics, quick fixes and lens words are shown in that language. Absent: English.
+   */
+  l10n?: { locale?: string; bundle?: Record<string, string> };
 }
 
 /** Which state counts as built when the verdicts are computed. */

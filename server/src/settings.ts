@@ -26,6 +26,8 @@ export interface LayerLensSettings {
   buildArgs: Record<string, string>;
   /** Glob or workspace-relative path → settings for those Dockerfiles. */
   dockerfiles: Record<string, DockerfileOverrides>;
+  /** `layerLens.hover.cacheOnly`: hovers keep only the layer and cache part. */
+  hover: { cacheOnly: boolean };
 }
 
 export const defaultSettings: Readonly<LayerLensSettings> = Object.freeze({
@@ -33,6 +35,7 @@ export const defaultSettings: Readonly<LayerLensSettings> = Object.freeze({
   baseline: 'auto',
   buildArgs: {},
   dockerfiles: {},
+  hover: Object.freeze({ cacheOnly: false }),
 });
 
 /** The settings section the client reads and the server requests (`layerLens.*`). */
@@ -49,6 +52,7 @@ export function normaliseSettings(raw: unknown): LayerLensSettings {
     baseline: value.baseline === 'recorded' || value.baseline === 'gitHead' || value.baseline === 'auto' ? value.baseline : defaultSettings.baseline,
     buildArgs: asArgs(value.buildArgs),
     dockerfiles,
+    hover: { cacheOnly: asObject(value.hover).cacheOnly === true },
   };
 }
 

@@ -3,6 +3,7 @@
 // real server over in-memory streams.
 import { fileURLToPath } from 'node:url';
 import {
+  CodeActionKind,
   CodeLensRefreshRequest,
   TextDocuments,
   TextDocumentSyncKind,
@@ -12,9 +13,15 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DockerfileDocuments } from './documents';
+import type { Translate } from './core/explainTranslate';
+import { codeActions, type EditSupport } from './features/codeActions';
 import { codeLenses } from './features/codeLens';
 import { layerStack } from './features/layerStack';
-import { pulledSettings } from './features/configuration';
+import { pulledSettings, type SettingsSource } from './features/configuration';
+import { DiagnosticsPublisher, type DiagnosticsHost as DiagnosticsPublisherHost } from './features/diagnostics';
+import { guarded } from './features/guard';
+import { hover } from './features/hover';
+import { serverTranslate } from './features/l10n';
 import { openWorkspaceStore } from './features/record';
 import { planResult } from './features/simulate';
 import { serverVersion, status } from './features/status';
@@ -34,25 +41,44 @@ import {
 
 export { serverVersion };
 
+/** What the editor features share besides the documents: settings, the display language, what edits the client applies. */
+interface EditorState {
+  settings: SettingsSource;
+  t: Translate;
+  diagnostics: DiagnosticsPublisher;
+  edits: EditSupport;
+}
+
 export function startServer(connection: Connection): void {
   const texts = new TextDocuments(TextDocument);
   let documents!: DockerfileDocuments;
+  let editor!: EditorState;
   const text = (uri: string) => texts.get(uri)?.getText();
+  const versioned = (uri: string) => mapDefined(texts.get(uri), (d) => ({ text: d.getText(), version: d.version })) ?? undefined;
+  const logError = (message: string) => connection.console.error(message);
 
   connection.onInitialize((params): InitializeResult => {
-    documents = createDocuments(connection, texts, params);
+    editor = editorState(connection, params, (uri) => documents.analysis(uri), versioned);
+    documents = createDocuments(connection, texts, params, editor);
     return {
-      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, codeLensProvider: { resolveProvider: false } },
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        codeLensProvider: { resolveProvider: false },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      },
       serverInfo: { name: 'Layer Lens', version: serverVersion },
     };
   });
   connection.onInitialized(() => connection.console.info(`Layer Lens server ${serverVersion} started (pid ${process.pid})`));
   texts.onDidOpen((e) => documents.opened(e.document.uri));
-  texts.onDidChangeContent((e) => documents.changed(e.document.uri));
-  texts.onDidClose((e) => documents.closed(e.document.uri));
+  texts.onDidChangeContent((e) => (documents.changed(e.document.uri), editor.diagnostics.update([e.document.uri])));
+  texts.onDidClose((e) => (documents.closed(e.document.uri), editor.diagnostics.clear(e.document.uri)));
   connection.onDidChangeWatchedFiles((p) => documents.filesChanged(p.changes.flatMap((c) => (c.uri.startsWith('file:') ? [fileURLToPath(c.uri)] : []))));
   connection.onDidChangeConfiguration(() => documents.settingsChanged());
-  connection.onCodeLens(async (p) => codeLenses(await documents.analysis(p.textDocument.uri)));
+  connection.onCodeLens(guarded(logError, 'CodeLens', [], async (p) => codeLenses(await documents.analysis(p.textDocument.uri), editor.t)));
+  connection.onHover(guarded(logError, 'hover', null, async (p) => hover(await documents.analysis(p.textDocument.uri), text(p.textDocument.uri), p.position, await editor.settings.get(p.textDocument.uri), editor.t)));
+  connection.onCodeAction(guarded(logError, 'code actions', [], async (p) => codeActions(await documents.analysis(p.textDocument.uri), versioned(p.textDocument.uri), p, editor.edits, editor.t)));
   connection.onRequest(statusRequest.method, (p: StatusParams) => status(documents, text, p));
   connection.onRequest(planRequest.method, async (p: DocumentParams) => mapDefined(await documents.analysis(p.uri), planResult));
   connection.onRequest(layerStackRequest.method, async (p: DocumentParams) => mapDefined(await documents.analysis(p.uri), (a) => layerStack(a)));
@@ -64,9 +90,27 @@ export function startServer(connection: Connection): void {
   connection.listen();
 }
 
-function createDocuments(connection: Connection, texts: TextDocuments<TextDocument>, params: InitializeParams): DockerfileDocuments {
+function editorState(
+  connection: Connection,
+  params: InitializeParams,
+  analysis: DiagnosticsPublisherHost['analysis'],
+  document: DiagnosticsPublisherHost['document'],
+): EditorState {
   const options = (params.initializationOptions ?? {}) as InitializationOptions;
-  const settings = pulledSettings(connection, params.capabilities.workspace?.configuration === true);
+  const t = serverTranslate(options.l10n, (message) => connection.console.info(message));
+  const log = (message: string) => connection.console.error(message);
+  const workspaceEdit = params.capabilities.workspace?.workspaceEdit;
+  return {
+    settings: pulledSettings(connection, params.capabilities.workspace?.configuration === true),
+    t,
+    diagnostics: new DiagnosticsPublisher(connection, { analysis, document, t, log }),
+    edits: { documentChanges: workspaceEdit?.documentChanges === true, createFiles: workspaceEdit?.resourceOperations?.includes('create') === true },
+  };
+}
+
+function createDocuments(connection: Connection, texts: TextDocuments<TextDocument>, params: InitializeParams, editor: EditorState): DockerfileDocuments {
+  const options = (params.initializationOptions ?? {}) as InitializationOptions;
+  const { settings } = editor;
   const canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   const folders = (params.workspaceFolders ?? []).flatMap((f) => (f.uri.startsWith('file:') ? [fileURLToPath(f.uri)] : []));
   const store = openWorkspaceStore(typeof options.storePath === 'string' ? options.storePath : undefined);
@@ -81,6 +125,7 @@ function createDocuments(connection: Connection, texts: TextDocuments<TextDocume
     didUpdate: (uris) => {
       if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
       void connection.sendNotification(didUpdateNotification.method, { uris });
+      editor.diagnostics.update(uris);
     },
   });
 }

@@ -17,7 +17,12 @@ import { generate } from './adviseGenerator.test';
 const root = join(__dirname, '../..');
 const bundle = JSON.parse(readFileSync(join(root, 'l10n/bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
 const coreDir = join(root, 'server/src/core');
-const sources = readdirSync(coreDir).filter((f) => /^(explain|advise).*\.ts$/.test(f));
+const featuresDir = join(root, 'server/src/features');
+// The language server's own words (lens verdicts, hover notes) too; l10n.ts only hands messages on to @vscode/l10n.
+const sources = [
+  ...readdirSync(coreDir).filter((f) => /^(explain|advise).*\.ts$/.test(f)).map((f) => join(coreDir, f)),
+  ...readdirSync(featuresDir).filter((f) => f.endsWith('.ts') && f !== 'l10n.ts').map((f) => join(featuresDir, f)),
+];
 
 function unquote(literal: string): string {
   return literal.slice(1, -1).replace(/\\(.)/g, '$1');
@@ -26,7 +31,7 @@ function unquote(literal: string): string {
 function scan(): Set<string> {
   const found = new Set<string>();
   for (const file of sources) {
-    const src = readFileSync(join(coreDir, file), 'utf8');
+    const src = readFileSync(file, 'utf8');
     const calls = src.match(/\bt\(/g)?.length ?? 0;
     const literals = [...src.matchAll(/\bt\(\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/g)].map((m) => unquote(m[1]));
     assert.equal(literals.length, calls, `${file}: every t(...) call must pass a string literal, so the bundle can be checked`);

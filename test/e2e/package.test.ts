@@ -12,7 +12,8 @@ const root = resolve(__dirname, '../..');
 const vsce = join(root, 'node_modules/@vscode/vsce/vsce');
 const maxVsixBytes = 1024 * 1024;
 
-const allowed = [/^dist\/[^/]+\.js$/, /^media\/(?!src\/)/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^package\.json$/];
+// media: the webview script bundle, its stylesheet, and the codicon font with its stylesheet and licence (no sources).
+const allowed = [/^dist\/[^/]+\.js$/, /^media\/dist\/[^/]+\.js$/, /^media\/[^/]+\.css$/, /^media\/codicons\/(codicon\.css|codicon\.ttf|LICENSE)$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^package\.json$/];
 
 function run(args: string[]): string {
   return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -30,8 +31,8 @@ void test('vsce ls ships only the bundles, media, README, LICENSE, CHANGELOG and
   assert.deepEqual(unexpected, [], `files outside the allowlist would ship: ${unexpected.join(', ')}`);
 });
 
-void test('vsce ls ships the client and server bundles and the documents', () => {
-  const required = ['package.json', 'dist/client.js', 'dist/server.js', 'LICENSE', 'CHANGELOG.md'];
+void test('vsce ls ships the client and server bundles, the layer stack webview and the documents', () => {
+  const required = ['package.json', 'dist/client.js', 'dist/server.js', 'LICENSE', 'CHANGELOG.md', 'media/dist/main.js', 'media/layerStack.css', 'media/codicons/codicon.css', 'media/codicons/codicon.ttf', 'media/codicons/LICENSE'];
   if (existsSync(join(root, 'README.md'))) required.push('README.md');
   for (const file of required) assert.ok(shipped.includes(file), `${file} is missing from: ${shipped.join(', ')}`);
 });

@@ -3,6 +3,7 @@
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import {
+  CodeActionRequest,
   CodeLensRefreshRequest,
   CodeLensRequest,
   ConfigurationRequest,
@@ -14,16 +15,22 @@ import {
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   FileChangeType,
+  HoverRequest,
   InitializedNotification,
   InitializeRequest,
   LogMessageNotification,
+  PublishDiagnosticsNotification,
   ShutdownRequest,
+  type CodeAction,
   type CodeLens,
+  type Diagnostic,
+  type Hover,
   type InitializeResult,
   type LogMessageParams,
   type ProtocolConnection,
+  type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
-import { didUpdateNotification, type RequestDeclaration } from '../../../server/src/protocol';
+import { didUpdateNotification, type InitializationOptions, type RequestDeclaration } from '../../../server/src/protocol';
 import { startServer } from '../../../server/src/startServer';
 
 export interface TestServerOptions {
@@ -31,6 +38,8 @@ export interface TestServerOptions {
   workspaceFolders?: string[];
   /** What workspace/configuration answers for `layerLens` (any document). */
   settings?: Record<string, unknown>;
+  /** The display language and its bundle, as the extension passes vscode.l10n.bundle. */
+  l10n?: InitializationOptions['l10n'];
 }
 
 export interface Lens {
@@ -43,6 +52,8 @@ export class TestServer {
   readonly logged: LogMessageParams[] = [];
   refreshes = 0;
   updates = 0;
+  /** The last textDocument/publishDiagnostics per document. */
+  readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   settings: Record<string, unknown>;
   initializeResult!: InitializeResult;
   private readonly versions = new Map<string, number>();
@@ -69,13 +80,24 @@ export class TestServer {
       server.updates++;
       server.wake();
     });
+    connection.onNotification(PublishDiagnosticsNotification.method, (params: PublishDiagnosticsParams) => {
+      server.diagnostics.set(params.uri, params);
+      server.wake();
+    });
     connection.listen();
     server.initializeResult = await connection.sendRequest(InitializeRequest.type, {
       processId: null,
       rootUri: null,
-      capabilities: { workspace: { configuration: true, codeLens: { refreshSupport: true }, didChangeWatchedFiles: { dynamicRegistration: false } } },
+      capabilities: {
+        workspace: {
+          configuration: true,
+          codeLens: { refreshSupport: true },
+          didChangeWatchedFiles: { dynamicRegistration: false },
+          workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] },
+        },
+      },
       workspaceFolders: (options.workspaceFolders ?? []).map((f) => ({ uri: uri(f), name: f })),
-      initializationOptions: options.storePath ? { storePath: options.storePath } : {},
+      initializationOptions: { ...(options.storePath ? { storePath: options.storePath } : {}), ...(options.l10n ? { l10n: options.l10n } : {}) },
     });
     await connection.sendNotification(InitializedNotification.type, {});
     return server;
@@ -122,19 +144,58 @@ export class TestServer {
     return Object.fromEntries((await this.lenses(u)).map((l) => [l.line, l.title]));
   }
 
+  /** Hover at a 0-based position; its Markdown text, or null. */
+  async hover(u: string, line: number, character: number): Promise<string | null> {
+    const result: Hover | null = await this.connection.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line, character } });
+    if (!result) return null;
+    const contents = result.contents;
+    return typeof contents === 'object' && 'kind' in contents ? contents.value : JSON.stringify(contents);
+  }
+
+  /** The code actions for a range (0-based lines, whole lines), with the diagnostics the client has for it. */
+  async codeActions(u: string, startLine: number, endLine = startLine, diagnostics: Diagnostic[] = []): Promise<CodeAction[]> {
+    const range = { start: { line: startLine, character: 0 }, end: { line: endLine, character: 0 } };
+    const result = await this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: u }, range, context: { diagnostics } });
+    return (result ?? []).filter((a): a is CodeAction => 'title' in a && !('command' in a && typeof a.command === 'string'));
+  }
+
+  /** Resolves with the diagnostics published for a document version (at least `version`), polling the pushes. */
+  async diagnosticsFor(u: string, version = this.versions.get(u) ?? 1, timeoutMs = 10_000): Promise<Diagnostic[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const published = this.diagnostics.get(u);
+      if (published && (published.version ?? 0) >= version) return published.diagnostics;
+      if (Date.now() > deadline) throw new Error(`no diagnostics for ${u} version ${version} within ${timeoutMs} ms`);
+      await this.wakeOrDeadline(deadline);
+    }
+  }
+
+  /** Resolves once `done()` holds, checked after each push from the server (diagnostics, refresh, update). */
+  async until(done: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+      await this.wakeOrDeadline(deadline);
+    }
+  }
+
   /** Resolves once the server has asked for a lens refresh more than `seen` times (or times out). */
   async refreshAfter(seen: number, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.refreshes <= seen) {
       if (Date.now() > deadline) throw new Error(`no workspace/codeLens/refresh within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await this.wakeOrDeadline(deadline);
     }
+  }
+
+  private wakeOrDeadline(deadline: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,67 @@
+// Quick fixes: the fixes core/advise* offers for the diagnostics under the cursor, as WorkspaceEdits on the
+// exact document version they were computed from (the editor refuses them once the text moved on), so a fix
+// never lands on text it was not made for. A fix that creates a file (.dockerignore) does it as a file-create
+// operation that fails rather than overwrite a file that appeared meanwhile.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type TextDocumentEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
+import type { Fix, Range } from '../core/advise';
+import type { Translate } from '../core/explainTranslate';
+import type { Analysis } from '../documents';
+import { adviceDiagnostic, adviceFor } from './diagnostics';
+
+/** What the client said it can apply (InitializeParams.capabilities.workspace.workspaceEdit). */
+export interface EditSupport {
+  documentChanges: boolean;
+  createFiles: boolean;
+}
+
+export function codeActions(
+  analysis: Analysis | undefined,
+  document: { text: string; version: number } | undefined,
+  params: CodeActionParams,
+  support: EditSupport,
+  t: Translate,
+): CodeAction[] {
+  if (!analysis || !document) return [];
+  const only = params.context.only;
+  if (only && !only.some((kind) => CodeActionKind.QuickFix === kind || CodeActionKind.QuickFix.startsWith(`${kind}.`))) return [];
+  const uri = params.textDocument.uri;
+  const contextDir = analysis.project?.text === document.text ? analysis.project.contextDir : undefined;
+  const out: CodeAction[] = [];
+  for (const advice of adviceFor(analysis, document.text, t)) {
+    if (!overlaps(advice.range, params.range)) continue;
+    const diagnostic = adviceDiagnostic(uri, advice);
+    for (const fix of advice.fixes) {
+      const edit = workspaceEdit(uri, document.version, fix, contextDir, support);
+      if (!edit) continue;
+      out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.isPreferred === true, edit });
+    }
+  }
+  return out;
+}
+
+function workspaceEdit(uri: string, version: number, fix: Fix, contextDir: string | undefined, support: EditSupport): WorkspaceEdit | undefined {
+  const files = fix.createFiles ?? [];
+  if (files.length && (!support.createFiles || !support.documentChanges || contextDir === undefined)) return undefined;
+  if (!support.documentChanges) return { changes: { [uri]: fix.edits } };
+  const changes: NonNullable<WorkspaceEdit['documentChanges']> = [];
+  if (fix.edits.length) changes.push({ textDocument: { uri, version }, edits: fix.edits } satisfies TextDocumentEdit);
+  for (const file of files) {
+    const fileUri = pathToFileURL(join(contextDir as string, ...file.path.split('/'))).href;
+    changes.push({ kind: 'create', uri: fileUri, options: { overwrite: false, ignoreIfExists: false } });
+    changes.push({ textDocument: { uri: fileUri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.text }] });
+  }
+  return changes.length ? { documentChanges: changes } : undefined;
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  const before = (p: Range['start'], q: Range['start']) => p.line < q.line || (p.line === q.line && p.character < q.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}

@@ -1,0 +1,24 @@
+// Hovers: what the instruction (or flag) under the cursor does, when it runs, whether it adds a layer, what its
+// cache key includes (core/explain*), and this step's verdict from the analysis the lenses show, simulation
+// included. `layerLens.hover.cacheOnly` keeps only the layer and cache part.
+import type { Hover, Position } from 'vscode-languageserver';
+import { hoverAt } from '../core/explainLocate';
+import type { Translate } from '../core/explainTranslate';
+import type { StepPrediction } from '../core/types';
+import type { Analysis } from '../documents';
+import type { LayerLensSettings } from '../settings';
+
+export function hover(analysis: Analysis | undefined, text: string | undefined, position: Position, settings: LayerLensSettings, t: Translate): Hover | null {
+  if (!analysis || text === undefined) return null;
+  // The plan is of the text the analysis took up; a newer edit (not analysed yet) gets no verdicts rather than wrong ones.
+  const current = analysis.project?.text === text;
+  const steps = current ? analysis.plan?.steps.map((s) => withSimulation(s, analysis, t)) : undefined;
+  const found = hoverAt(text, position, { builder: analysis.settings.builder, cacheOnly: settings.hover.cacheOnly, t, ...(steps ? { steps } : {}) });
+  if (!found) return null;
+  const problem = !steps && analysis.problem ? `\n\n---\n${t('Layer Lens: {0}', analysis.problem)}` : '';
+  return { contents: { kind: 'markdown', value: found.contents + problem }, range: found.range };
+}
+
+function withSimulation(step: StepPrediction, analysis: Analysis, t: Translate): StepPrediction {
+  return analysis.simulation ? { ...step, reason: `${step.reason} (${t('simulated: {0}', analysis.simulation.label)})` } : step;
+}

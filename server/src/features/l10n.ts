@@ -1,0 +1,17 @@
+// Server strings in the editor's display language. The client passes VS Code's l10n bundle for this
+// extension (vscode.l10n.bundle: l10n/bundle.l10n.<locale>.json, or nothing for English) at initialize;
+// @vscode/l10n looks every English source string up in it. The core takes the result as its `Translate`.
+import * as l10n from '@vscode/l10n';
+import type { Translate } from '../core/explainTranslate';
+import type { InitializationOptions } from '../protocol';
+
+/** Configures @vscode/l10n for this server (it holds one bundle per process) and returns its `t`. */
+export function serverTranslate(options: InitializationOptions['l10n'], log: (message: string) => void): Translate {
+  const bundle = options?.bundle;
+  const usable = typeof bundle === 'object' && bundle !== null && !Array.isArray(bundle);
+  if (bundle !== undefined && !usable) log(`Ignoring the l10n bundle for ${options?.locale ?? 'an unknown locale'}: it is not a JSON object.`);
+  // Always configure, so a server started after another one in the same process (tests) never keeps its bundle.
+  l10n.config({ contents: usable ? bundle : {} });
+  if (usable) log(`Server strings in ${options?.locale ?? 'the display language'} (${Object.keys(bundle).length} messages).`);
+  return (message, ...args) => l10n.t(message, ...args);
+}
