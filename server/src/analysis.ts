@@ -11,6 +11,7 @@ import { ignoreFileCandidates } from './core/dockerignore';
 import { readIgnoreFile, scanContext, updateSnapshot, type DigestCache, type FsContextSnapshot } from './contextFs';
 import { staleDiagnostics, syncedEntry, withSyncedContent, type SyncedFiles, type SyncedSnapshot } from './core/syncState';
 import type { Builder, ContextSnapshot, PlanOptions } from './core/types';
+import { planCosts, type CostedPrediction, type RebuildEstimate } from './core/cost';
 
 /** Input that cannot be read; the message says what to do. */
 export class InputError extends Error {}
@@ -142,7 +143,10 @@ export function planContext(snapshot: ContextSnapshot, ignoreText: string | unde
   };
 }
 
-export function planProject(project: Project, known: KnownBuilds): PlanResult & { source: string[] } {
+/** A plan with the costs recorded by real builds: durations on rebuild verdicts, sizes, the rebuild estimate. */
+export type ProjectPlan = PlanResult & { source: string[]; steps: CostedPrediction[]; estimate?: RebuildEstimate };
+
+export function planProject(project: Project, known: KnownBuilds): ProjectPlan {
   const seen = project.synced?.snapshot ?? project.snapshot;
   const context = planContext(seen, project.ignoreText, project.options.builder, project.view);
   const result = planBuild({ text: project.text, options: project.options, context, known });
@@ -156,7 +160,8 @@ export function planProject(project: Project, known: KnownBuilds): PlanResult & 
     result.recorded.synced = synced;
   }
   if (project.synced) result.diagnostics.push(...staleDiagnostics(project.synced.snapshot.stale));
-  return { ...result, source: project.text.split('\n') };
+  const { steps, estimate } = planCosts(result.steps, result.recorded, known.last);
+  return { ...result, steps, estimate, source: project.text.split('\n') };
 }
 
 export function simulateProject(project: Project, changedFiles: string[], editedLines: number[]): PlanResult & { source: string[] } {

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { runCheck, runFix } from './cliCheck';
+import { buildCommand } from './cliBuild';
 import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './analysis';
 import { buildId, knownBuilds, recordBuild } from './core/store';
 import { defaultDigestCachePath, defaultStorePath, loadStore, saveStore, StoreError } from './storeFile';
@@ -15,6 +16,8 @@ const USAGE = `Usage:
   layerlens record   [DOCKERFILE] [options]   count the current state as built (adds its keys to the store)
   layerlens simulate [DOCKERFILE] [--change PATH]... [--edit-line N]... [options]
                                               what if these files change or these lines are edited?
+  layerlens build    [DOCKERFILE] [options]   build with docker, record it with timings and sizes,
+                                              and compare what was predicted with what Docker did
   layerlens check    [DOCKERFILE] [--format text|json|sarif] [--rule CODE]... [--fail-on LEVEL]
                                               cache problems and fixes (exit 1 on findings)
   layerlens fix      [DOCKERFILE] [--rule CODE]... [--dry-run]   apply the fixes
@@ -32,7 +35,7 @@ DOCKERFILE defaults to ./Dockerfile.`;
 
 class UsageError extends Error {}
 
-export function main(argv: string[]): number {
+export function main(argv: string[]): number | Promise<number> {
   // check and fix have options of their own (server/src/cliCheck.ts).
   const first = argv.findIndex((a) => !a.startsWith('-'));
   if (first >= 0 && (argv[first] === 'check' || argv[first] === 'fix')) {
@@ -66,7 +69,7 @@ export function main(argv: string[]): number {
   }
   const [command, dockerfileArg, ...extra] = positionals;
   if (!command) return usage('Name a command: plan, record, simulate, check or fix.');
-  if (!['plan', 'record', 'simulate'].includes(command)) return usage(`Unknown command "${command}". Use plan, record, simulate, check or fix.`);
+  if (!['plan', 'record', 'simulate', 'build'].includes(command)) return usage(`Unknown command "${command}". Use plan, record, simulate, build, check or fix.`);
   if (extra.length) return usage(`Unexpected argument "${extra[0]}": give at most one Dockerfile.`);
   if (command !== 'simulate' && (values.change || values['edit-line'])) return usage('--change and --edit-line belong to "layerlens simulate".');
 
@@ -93,6 +96,7 @@ export function main(argv: string[]): number {
       print(result, Boolean(values.json), `Simulated: ${[...(values.change ?? []), ...lines.map((l) => `line ${l} edited`)].join(', ')} (against the current state, assumed built)`);
       return 0;
     }
+    if (command === 'build') return buildCommand(project, loaded, storePath, Boolean(values.json));
     const result = planProject(project, knownBuilds(loaded.store, options.builder, id));
     if (command === 'plan') {
       print(result, Boolean(values.json));
@@ -176,5 +180,7 @@ function usage(message: string): number {
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
+    process.exitCode = code;
+  });
 }

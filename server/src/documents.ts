@@ -7,6 +7,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { openProject, planProject, refreshProject, simulateProject, type Project } from './analysis';
 import { DigestCache } from './contextFs';
 import type { PlanResult } from './core/predict';
+import type { CostedPrediction, RebuildEstimate } from './core/cost';
 import { headCommit, readGitHead, type BlobDigests, type GitHeadResult } from './gitBaseline';
 import { chooseBaseline, type Baseline } from './features/baseline';
 import { recordProject, type WorkspaceStore } from './features/record';
@@ -38,7 +39,7 @@ export interface Analysis {
   baseline: BaselineInfo;
   /** Set when `plan` is a simulation. */
   simulation?: SimulationInfo;
-  plan?: PlanResult & { source: string[] };
+  plan?: PlanResult & { source: string[]; steps: CostedPrediction[]; estimate?: RebuildEstimate };
 }
 
 interface Entry {

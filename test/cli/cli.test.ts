@@ -83,7 +83,7 @@ test('simulate --edit-line marks that instruction edited (and the Dockerfile its
 test('usage errors exit 2 with a message that says what to do', () => {
   const cases: Array<[string[], RegExp]> = [
     [[], /Name a command: plan, record, simulate, check or fix/],
-    [['build'], /Unknown command "build"/],
+    [['deploy'], /Unknown command "deploy"/],
     [['plan', '--builder', 'kaniko'], /--builder must be buildkit or classic/],
     [['plan', '--nope'], /Unknown option '--nope'/],
     [['simulate', 'Dockerfile'], /Tell simulate what changes/],

@@ -1,0 +1,63 @@
+// A real build of a project (CLI `layerlens build`, editor "Layer Lens: Build Image"): predict right before it,
+// build, record the state as built with the measured timings and sizes, and compare prediction and build.
+import { planProject, type Project } from '../analysis';
+import { planCosts, withMeasurements, type MeasuredStep } from '../core/cost';
+import type { KnownBuilds, RecordedBuild } from '../core/predict';
+import { runBuild, type BuildOutcome, type BuildRunOptions } from './runBuild';
+import { compareWithBuild, type Disagreement, type StepComparison } from './selfCheck';
+
+export interface BuildReport {
+  ok: boolean;
+  canceled: boolean;
+  builder: BuildOutcome['builder'];
+  progress: BuildOutcome['progress'];
+  dockerfile: string;
+  command: string[];
+  ms: number;
+  imageId: string | null;
+  /** One row per instruction: predicted verdict, what Docker did, duration and layer size. */
+  rows: StepComparison[];
+  disagreements: Disagreement[];
+  /** Set when the build did not succeed. */
+  failure: { message: string; line: number | null; tail: string[] } | null;
+  /** Step keys added to the store (0 when the build failed: nothing is recorded). */
+  recordedKeys: number;
+}
+
+/** Adds the built state's keys and record to the store; returns the number of keys. */
+export type RecordFn = (keys: string[], build: RecordedBuild) => void;
+
+export async function buildProject(project: Project, known: KnownBuilds, record: RecordFn, opts: BuildRunOptions = {}): Promise<BuildReport> {
+  const plan = planProject(project, known);
+  const predicted = planCosts(plan.steps, plan.recorded, known.last).steps;
+  const outcome = await runBuild({
+    builder: project.options.builder,
+    dockerfile: project.dockerfileAbs,
+    contextDir: project.contextDir,
+    buildArgs: project.options.buildArgs,
+    ...(project.options.target ? { target: project.options.target } : {}),
+  }, opts);
+  const { rows, disagreements } = compareWithBuild(predicted, outcome.steps, outcome.layers, plan.source);
+  let recordedKeys = 0;
+  if (outcome.ok) {
+    const measured = new Map<number, MeasuredStep>();
+    for (const s of outcome.steps) if (s.outcome === 'ran' || s.outcome === 'cached') measured.set(s.line, { ran: s.outcome === 'ran', ...(s.durationMs !== undefined ? { durationMs: s.durationMs } : {}) });
+    for (const l of outcome.layers) measured.set(l.line, { ...(measured.get(l.line) ?? { ran: false }), sizeBytes: l.sizeBytes });
+    record(plan.keys, withMeasurements(plan.recorded, plan.steps, measured, known.last));
+    recordedKeys = plan.keys.length;
+  }
+  return {
+    ok: outcome.ok,
+    canceled: outcome.canceled,
+    builder: outcome.builder,
+    progress: outcome.progress,
+    dockerfile: project.dockerfileAbs,
+    command: outcome.command,
+    ms: outcome.ms,
+    imageId: outcome.imageId ?? null,
+    rows,
+    disagreements,
+    failure: outcome.failure ? { message: outcome.failure.message, line: outcome.failure.step?.line ?? null, tail: outcome.failure.tail } : null,
+    recordedKeys,
+  };
+}

@@ -1,0 +1,30 @@
+// The build report as text: the CLI prints it and the editor's "Copy Report" puts it on the clipboard.
+import { formatDuration, formatSize } from '../core/cost';
+import type { BuildReport } from './buildProject';
+
+const ACTUAL: Record<string, string> = { cached: 'cached', ran: 'rebuilt', error: 'FAILED', canceled: 'cancelled', incomplete: 'unfinished', 'not reported': '' };
+
+export function formatBuildReport(report: BuildReport): string {
+  const out: string[] = [];
+  out.push(`Layer Lens build report: ${report.dockerfile} (${report.builder}${report.progress === 'classic' ? '' : `, ${report.progress} progress`})`);
+  out.push(`$ ${report.command.map(quote).join(' ')}`);
+  out.push('');
+  const rows = report.rows.filter((r) => r.actual !== 'not reported' || r.predicted === 'cached' || r.predicted === 'rebuilds');
+  const table = rows.map((r) => [String(r.line), r.text, r.predicted, ACTUAL[r.actual] ?? r.actual, r.durationMs !== undefined ? `${(r.durationMs / 1000).toFixed(1)} s` : '', r.sizeBytes !== undefined ? formatSize(r.sizeBytes) : '', r.agrees ? '' : '≠']);
+  const head = ['LINE', 'INSTRUCTION', 'PREDICTED', 'DOCKER', 'TIME', 'SIZE', ''];
+  const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
+  out.push(head.map((h, i) => h.padEnd(widths[i])).join('  ').trimEnd());
+  for (const t of table) out.push(t.map((c, i) => (i === 0 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd());
+  out.push('');
+  if (report.failure) out.push(report.failure.message);
+  else out.push(`Built in ${formatDuration(report.ms).replace(/^about /, '')}${report.imageId ? ` (image ${report.imageId.replace(/^sha256:/, '').slice(0, 12)})` : ''}; recorded ${report.recordedKeys} step keys.`);
+  if (report.disagreements.length) {
+    out.push(`${report.disagreements.length} ${report.disagreements.length === 1 ? 'step' : 'steps'} where the prediction and Docker disagreed:`);
+    for (const d of report.disagreements) out.push(`  ${d.message}`);
+  } else if (!report.canceled) out.push('The prediction matched Docker on every step it reported.');
+  return out.join('\n');
+}
+
+function quote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}

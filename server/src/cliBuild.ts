@@ -1,0 +1,42 @@
+// `layerlens build`: a real build of the Dockerfile with the same options as plan, through the docker CLI on PATH
+// (DOCKER_HOST / docker context as usual). Predicts first, builds, records the built state with its timings and
+// sizes into the store, prints predicted vs actual. Exit 0 when the build succeeded, 1 when it failed or docker
+// could not be used (the message says what to do), 130 when interrupted.
+import type { Project } from './analysis';
+import { buildProject } from './build/buildProject';
+import { DockerProblem } from './build/docker';
+import { formatBuildReport } from './build/report';
+import { buildId, knownBuilds, recordBuild } from './core/store';
+import { loadStore, saveStore, StoreError, type LoadedStore } from './storeFile';
+
+export async function buildCommand(project: Project, loaded: LoadedStore, storePath: string, json: boolean): Promise<number> {
+  const { builder, target } = project.options;
+  const id = buildId(builder, project.dockerfileAbs, target);
+  const abort = new AbortController();
+  const interrupt = (): void => abort.abort();
+  process.once('SIGINT', interrupt);
+  try {
+    const report = await buildProject(project, knownBuilds(loaded.store, builder, id), (keys, build) => {
+      // Read the store again: another process may have recorded while this build ran.
+      const fresh = loadStore(storePath);
+      const note = saveStore(storePath, fresh, recordBuild(fresh.store, builder, id, keys, build));
+      if (note) process.stderr.write(`layerlens: ${note}\n`);
+    }, { signal: abort.signal, onLog: (line) => process.stderr.write(`${line}\n`) });
+    if (json) process.stdout.write(JSON.stringify(report) + '\n');
+    else process.stdout.write(`\n${formatBuildReport(report)}\n`);
+    if (report.canceled) return 130;
+    if (!report.ok) {
+      process.stderr.write(`layerlens: ${report.failure?.message ?? 'The build failed.'} Nothing was recorded; run layerlens build again after fixing it.\n`);
+      return 1;
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof DockerProblem || e instanceof StoreError) {
+      process.stderr.write(`layerlens: ${e.message}\n`);
+      return e instanceof DockerProblem && e.kind === 'canceled' ? 130 : 1;
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', interrupt);
+  }
+}

@@ -1,0 +1,128 @@
+// The progress parsers on output captured from the real engines (test/fixtures/build-output, written by
+// test/build/captureFixtures.ts): Docker 20.10 classic builder, BuildKit 26.1 with buildx 0.13 in rawjson and plain
+// progress. The captured builds are: a two-stage Dockerfile built from an empty cache (`first`), built again after
+// b.txt changed (`edited`), and a Dockerfile whose RUN exits 3 (`failing`).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readInstructions } from '../../../server/src/build/dockerfileReader';
+import { dockerProblemIn } from '../../../server/src/build/docker';
+import { historyKeyword, layerSizes } from '../../../server/src/build/history';
+import { buildkitSteps, classicSteps, ForeignBuildError, JsonObjectStream, plainVertices, rawjsonVertices, type ActualStep, type TimedLine } from '../../../server/src/build/progress';
+
+interface Fixture { engine: string; progress: 'classic' | 'rawjson' | 'plain'; dockerfile: string; code: number; ms: number; lines: TimedLine[]; stderr?: string; history?: string }
+
+function fixture(name: string): Fixture {
+  return JSON.parse(readFileSync(join(__dirname, '../../fixtures/build-output', `${name}.json`), 'utf8')) as Fixture;
+}
+
+function steps(f: Fixture, dockerfile = f.dockerfile): ActualStep[] {
+  const df = readInstructions(dockerfile);
+  if (f.progress === 'classic') return classicSteps(f.lines, df, { endMs: f.ms, failed: f.code !== 0 }).steps;
+  return buildkitSteps(f.progress === 'rawjson' ? rawjsonVertices(f.stderr ?? '') : plainVertices(f.lines.map((l) => l.text).join('\n')), df);
+}
+
+/** line → outcome, FROM left out (no cache lookup). */
+function outcomes(list: ActualStep[]): Record<number, string> {
+  return Object.fromEntries(list.filter((s) => s.keyword !== 'FROM').sort((a, b) => a.line - b.line).map((s) => [s.line, s.outcome]));
+}
+
+const RUNS = ['classic-classic', 'buildkit-rawjson', 'buildkit-plain'];
+// Lines of the two-stage Dockerfile: 2 WORKDIR, 3 COPY a.txt, 4 RUN (sleep 1) | 7 ARG, 8 ENV, 9 COPY b.txt, 10 RUN (sleep 1), 11 RUN.
+// The classic builder makes every instruction a step; BuildKit only FROM/RUN/COPY/ADD/WORKDIR.
+const stepLines = (engine: string) => (engine === 'classic' ? [2, 3, 4, 7, 8, 9, 10, 11] : [2, 3, 4, 9, 10, 11]);
+
+for (const run of RUNS) {
+  const engine = run.split('-')[0];
+  test(`${run}: a build from an empty cache runs every step, and each sleep-1 RUN takes about a second`, () => {
+    const f = fixture(`${run}-first`);
+    const got = steps(f);
+    assert.deepEqual(outcomes(got), Object.fromEntries(stepLines(engine).map((l) => [l, 'ran'])));
+    for (const line of [4, 10]) {
+      const d = got.find((s) => s.line === line)?.durationMs;
+      assert.ok(d !== undefined && d >= 900 && d < 10_000, `line ${line} took ${d} ms`);
+    }
+    const echo = got.find((s) => s.line === 11)?.durationMs;
+    assert.ok(echo !== undefined && echo < 900, `line 11 (no sleep) took ${echo} ms`);
+  });
+
+  test(`${run}: after b.txt changed, the first stage is cached and the steps from COPY b.txt on run`, () => {
+    const got = steps(fixture(`${run}-edited`));
+    const want: Record<number, string> = {};
+    for (const l of stepLines(engine)) want[l] = l < 9 ? 'cached' : 'ran';
+    assert.deepEqual(outcomes(got), want);
+    for (const s of got) if (s.outcome === 'cached') assert.equal(s.durationMs, undefined, `cached line ${s.line} has no duration`);
+  });
+
+  test(`${run}: a failing RUN is the step that failed, the COPY before it ran`, () => {
+    const f = fixture(`${run}-failing`);
+    assert.notEqual(f.code, 0);
+    assert.deepEqual(outcomes(steps(f)), { 2: 'ran', 3: 'error' });
+  });
+
+  test(`${run}: layer sizes from the image history map to the instructions that made them`, () => {
+    for (const [name, bSize] of [['first', 2], ['edited', 10]] as const) {
+      const f = fixture(`${run}-${name}`);
+      const df = readInstructions(f.dockerfile);
+      const sizes = Object.fromEntries(layerSizes(f.history ?? '', df, 1).map((l) => [l.line, l.sizeBytes]));
+      // a.txt "a\n", b.txt "b\n" then "b changed\n", /app/greeting "hello\n"; WORKDIR /app and the ENV/ARG add no bytes.
+      assert.equal(sizes[3], 2, `${name}: COPY a.txt`);
+      assert.equal(sizes[9], bSize, `${name}: COPY b.txt`);
+      assert.equal(sizes[10], 6, `${name}: RUN writing the greeting`);
+      assert.equal(sizes[8], 0, `${name}: ENV`);
+      assert.equal(sizes[1], undefined, `${name}: the base image's own layer is not ours`);
+    }
+  });
+}
+
+test('rawjson and plain progress of the same builds agree on every step', () => {
+  for (const name of ['first', 'edited', 'failing']) {
+    assert.deepEqual(outcomes(steps(fixture(`buildkit-rawjson-${name}`))), outcomes(steps(fixture(`buildkit-plain-${name}`))), name);
+  }
+});
+
+test('rawjson: objects split across chunks anywhere parse the same as the whole output; text between objects is kept', () => {
+  const f = fixture('buildkit-rawjson-failing');
+  const whole = rawjsonVertices(f.stderr ?? '');
+  for (const size of [1, 7, 64, 4096]) {
+    const objects: unknown[] = [];
+    const text: string[] = [];
+    const stream = new JsonObjectStream((v) => objects.push(v), (t) => text.push(t));
+    for (let i = 0; i < (f.stderr ?? '').length; i += size) stream.push((f.stderr ?? '').slice(i, i + size));
+    stream.end();
+    assert.ok(objects.length > 10, `chunk ${size}: ${objects.length} objects`);
+    assert.ok(text.some((t) => /^ERROR: failed to solve: process .*exit code: 3/.test(t)), `chunk ${size}: buildx's own error line is passed on as text`);
+  }
+  assert.equal(whole.find((v) => v.outcome === 'error')?.name, '[3/3] RUN echo about to fail && exit 3');
+});
+
+test('output of a different Dockerfile is refused, not mapped to the wrong lines', () => {
+  const f = fixture('buildkit-plain-first');
+  assert.throws(() => steps(f, 'FROM localbase:1\nRUN true\n'), (e: Error) => e instanceof ForeignBuildError || /stage|op/.test(e.message));
+  const c = fixture('classic-classic-first');
+  assert.throws(() => steps(c, 'FROM localbase:1\nRUN true\nRUN true\n'), /classic: /);
+});
+
+test('history CreatedBy texts of both engines give the instruction keyword', () => {
+  assert.equal(historyKeyword('/bin/sh -c #(nop)  ENV X=1'), 'ENV');
+  assert.equal(historyKeyword('/bin/sh -c #(nop) COPY file:7a37 in /app/ '), 'COPY');
+  assert.equal(historyKeyword('|1 GREETING=hello /bin/sh -c echo two'), 'RUN');
+  assert.equal(historyKeyword('/bin/sh -c echo hi && sleep 1'), 'RUN');
+  assert.equal(historyKeyword('RUN /bin/sh -c echo two # buildkit'), 'RUN');
+  assert.equal(historyKeyword('COPY a.txt /app/ # buildkit'), 'COPY');
+  assert.equal(historyKeyword('WORKDIR /app'), 'WORKDIR');
+});
+
+test('docker problems are told apart from build failures, with what to do', () => {
+  // Printed by the engines' CLIs here with the daemon stopped.
+  const down = dockerProblemIn('ERROR: Cannot connect to the Docker daemon at unix:///tmp/ll-buildkit.sock. Is the docker daemon running?', { DOCKER_HOST: 'unix:///tmp/ll-buildkit.sock' });
+  assert.equal(down?.kind, 'daemon');
+  assert.match(down?.message ?? '', /DOCKER_HOST=unix:\/\/\/tmp\/ll-buildkit.sock/);
+  assert.match(down?.message ?? '', /Start Docker/);
+  const denied = dockerProblemIn('permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get "http://%2Fvar%2Frun%2Fdocker.sock/_ping": dial unix /var/run/docker.sock: connect: permission denied', {});
+  assert.equal(denied?.kind, 'permission');
+  assert.match(denied?.message ?? '', /docker" group/);
+  assert.equal(dockerProblemIn(fixture('buildkit-plain-failing').lines.map((l) => l.text).join('\n'), {}), undefined);
+  assert.equal(dockerProblemIn(fixture('classic-classic-failing').lines.map((l) => l.text).join('\n'), {}), undefined);
+});
