@@ -7,6 +7,7 @@ import { advise, type Advice, type AdviceSeverity } from '../core/advise';
 import type { Translate } from '../core/explainTranslate';
 import type { Diagnostic as PlanDiagnostic } from '../core/types';
 import type { Analysis } from '../documents';
+import { parsedText } from './parsed';
 
 export const DIAGNOSTIC_SOURCE = 'Layer Lens';
 
@@ -17,10 +18,27 @@ const SEVERITY: Record<AdviceSeverity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** Advice on the analysed text; its context (manifests, .dockerignore) when the Dockerfile has one on disk. */
+/** The last advice per document, for the code actions that follow the diagnostics of the same text. */
+const lastAdvice = new Map<string, { text: string; builder: string; view: unknown; t: Translate; advice: Advice[] }>();
+
+/**
+ * Advice on the analysed text; its context (manifests, .dockerignore) when the Dockerfile has one on disk.
+ * The same text over the same context view gives the same advice, so it is computed once.
+ */
 export function adviceFor(analysis: Analysis, text: string, t: Translate): Advice[] {
   const project = analysis.project?.text === text ? analysis.project : undefined;
-  return advise({ text, builder: analysis.settings.builder, t, ...(project ? { context: adviseContextOf(project) } : {}) });
+  const builder = analysis.settings.builder;
+  const last = lastAdvice.get(analysis.uri);
+  if (last && last.text === text && last.builder === builder && last.view === project?.view && last.t === t) return last.advice;
+  const parsed = parsedText(text);
+  const advice = advise({ text, builder, t, ...(parsed ? { parsed } : {}), ...(project ? { context: adviseContextOf(project) } : {}) });
+  lastAdvice.set(analysis.uri, { text, builder, view: project?.view, t, advice });
+  return advice;
+}
+
+/** The document closed: forget its advice. */
+export function forgetAdvice(uri: string): void {
+  lastAdvice.delete(uri);
 }
 
 export function adviceDiagnostic(uri: string, advice: Advice): Diagnostic {
@@ -76,6 +94,7 @@ export class DiagnosticsPublisher {
 
   clear(uri: string): void {
     this.again.delete(uri);
+    forgetAdvice(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
   }
 
