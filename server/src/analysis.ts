@@ -5,12 +5,13 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { planBuild, type KnownBuilds, type PlanContext, type PlanResult } from './core/predict';
 import { simulateBuild, withChangedFiles } from './core/simulate';
-import { entryFingerprint, selectSources, updateView, viewContext, wholeContext, type ContextView } from './core/context';
-import { lookup, type ViewNode } from './core/contextView';
+import { nodeFingerprint, selectSources, updateView, viewContext, wholeContext, type ContextView } from './core/context';
+import { lookup } from './core/contextView';
+import { lazyProperty } from './core/lazy';
 import { ignoreFileCandidates } from './core/dockerignore';
 import { readIgnoreFile, scanContext, updateSnapshot, type DigestCache, type FsContextSnapshot } from './contextFs';
-import { staleDiagnostics, syncedEntry, withSyncedContent, type SyncedFiles, type SyncedSnapshot } from './core/syncState';
-import type { Builder, ContextSnapshot, PlanOptions } from './core/types';
+import { staleDiagnostics, staleFiles, syncedEntry, withSyncedContent, type SyncedFiles, type SyncedSnapshot } from './core/syncState';
+import type { Builder, ContextSnapshot, PlanOptions, SourceSelection } from './core/types';
 import { planCosts, type CostedPrediction, type RebuildEstimate } from './core/cost';
 
 /** Input that cannot be read; the message says what to do. */
@@ -40,8 +41,11 @@ export interface Project {
   snapshot: FsContextSnapshot;
   /** The context after .dockerignore, with digests memoised per folder. */
   view: ContextView;
-  /** BuildKit: the context as its incremental sync will see it (C9), when a recorded build says. */
-  synced?: { files: SyncedFiles; snapshot: SyncedSnapshot };
+  /**
+   * BuildKit: the context as its incremental sync will see it (C9), when a recorded build says, and the
+   * files whose change it will not see (kept up to date by refreshProject along the changed paths).
+   */
+  synced?: { files: SyncedFiles; snapshot: SyncedSnapshot; stale: ReadonlySet<string> };
   ignoreText?: string;
   /** Problems worth telling the user that do not stop the plan. */
   problems: string[];
@@ -90,7 +94,7 @@ export function openProject(opts: ProjectOptions): Project {
     text,
     options: { builder: opts.builder, buildArgs: opts.buildArgs, dockerfilePath, ...(opts.target ? { target: opts.target } : {}) },
     snapshot,
-    ...(synced ? { synced: { files: opts.synced as SyncedFiles, snapshot: synced } } : {}),
+    ...(synced ? { synced: { files: opts.synced as SyncedFiles, snapshot: synced, stale: staleFiles(snapshot, opts.synced as SyncedFiles, Object.keys(opts.synced as SyncedFiles)) } } : {}),
     view: viewContext(synced ?? snapshot, ignoreText),
     ...(ignoreText !== undefined ? { ignoreText } : {}),
     problems,
@@ -103,7 +107,8 @@ export function openProject(opts: ProjectOptions): Project {
  */
 export function refreshProject(project: Project, changedPaths: Iterable<string>, text?: string): Project {
   const { snapshot, changed } = updateSnapshot(project.snapshot, changedPaths);
-  const synced = project.synced ? { files: project.synced.files, snapshot: withSyncedContent(snapshot, project.synced.files) } : undefined;
+  const was = project.synced;
+  const synced = was ? { files: was.files, snapshot: withSyncedContent(snapshot, was.files), stale: staleFiles(snapshot, was.files, [...was.stale, ...changed]) } : undefined;
   const seen = synced?.snapshot ?? snapshot;
   const ignoreFiles = new Set(ignoreFileCandidates(project.options.dockerfilePath, project.options.builder));
   let { view, ignoreText } = project;
@@ -120,25 +125,23 @@ export function refreshProject(project: Project, changedPaths: Iterable<string>,
 }
 
 /**
- * Fingerprints by view node. updateView shares the nodes of unchanged paths between versions, so a plan after
- * an edit recomputes only the edited paths' fingerprints, not one per file of `COPY . .` (10k files: ~100 ms).
+ * The core's access to a context view. Fingerprints are memoised on the view nodes, which updateView shares
+ * between versions, so a plan after an edit recomputes only the edited paths' fingerprints.
  */
-const fingerprints = new WeakMap<ViewNode, string>();
-
-export function planContext(snapshot: ContextSnapshot, ignoreText: string | undefined, builder: Builder, existing?: ContextView): PlanContext {
+export function planContext(snapshot: ContextSnapshot, ignoreText: string | undefined, builder: Builder, existing?: ContextView): PlanContext & { selections: SourceSelection[] } {
   const view = existing ?? viewContext(snapshot, ignoreText);
+  const selections: SourceSelection[] = [];
+  const made = <T extends SourceSelection>(sel: T): T => {
+    selections.push(sel);
+    return sel;
+  };
   return {
-    select: (sources, opts) => selectSources(view, sources, opts),
-    whole: () => wholeContext(view, builder),
+    selections,
+    select: (sources, opts) => made(selectSources(view, sources, opts)),
+    whole: () => made(wholeContext(view, builder)),
     fingerprint: (path) => {
       const node = path === '' ? undefined : lookup(view.root, path);
-      if (!node) return undefined;
-      let fingerprint = fingerprints.get(node);
-      if (fingerprint === undefined) {
-        fingerprint = entryFingerprint(view, path);
-        if (fingerprint !== undefined && !fingerprint.startsWith('unreadable:')) fingerprints.set(node, fingerprint);
-      }
-      return fingerprint;
+      return node && nodeFingerprint(view, node);
     },
   };
 }
@@ -151,15 +154,23 @@ export function planProject(project: Project, known: KnownBuilds): ProjectPlan {
   const context = planContext(seen, project.ignoreText, project.options.builder, project.view);
   const result = planBuild({ text: project.text, options: project.options, context, known });
   if (project.options.builder === 'buildkit') {
-    // What BuildKit's sync will hold after this build, for the next prediction (C9).
-    const synced: SyncedFiles = {};
-    for (const path of Object.keys(result.recorded.files)) {
-      const entry = syncedEntry(seen, path);
-      if (entry) synced[path] = entry;
-    }
-    result.recorded.synced = synced;
+    // What BuildKit's sync will hold after this build, for the next prediction (C9): only needed when
+    // the plan is recorded, and it covers every file read.
+    const recorded = result.recorded;
+    lazyProperty(recorded, 'synced', () => {
+      const synced: SyncedFiles = {};
+      for (const path of Object.keys(recorded.files)) {
+        const entry = syncedEntry(seen, path);
+        if (entry) synced[path] = entry;
+      }
+      return synced;
+    });
   }
-  if (project.synced) result.diagnostics.push(...staleDiagnostics(project.synced.snapshot.stale));
+  if (project.synced) {
+    // The stale files the plan reads (withSyncedContent's `stale`, without hashing every file read).
+    const read = (path: string) => context.selections.some((sel) => sel.includes?.(path) ?? sel.paths.includes(path));
+    result.diagnostics.push(...staleDiagnostics(new Set([...project.synced.stale].filter(read))));
+  }
   const { steps, estimate } = planCosts(result.steps, result.recorded, known.last);
   return { ...result, steps, estimate, source: project.text.split('\n') };
 }

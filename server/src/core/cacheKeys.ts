@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { flagValue, flagValues, type Instruction } from './parse';
 import { argDeclarations, mountOptions, resolveStageRef, splitKeepingQuotes, type Stage } from './stages';
+import { lazyProperty } from './lazy';
 import { processWord, processWords } from './words';
 import type { Builder, LayerKind, SourceSelection } from './types';
 
@@ -27,7 +28,14 @@ export interface StepDefinition {
   kind: 'op' | 'meta' | 'none';
   layer: LayerKind;
   parts: Record<string, string>;
+  /** Context paths the step reads: listed on first read (a `COPY . .` reads the whole context). */
   reads?: string[];
+  /** The selections behind `reads` (COPY/ADD local sources, bind mounts). */
+  selections?: SourceSelection[];
+  /** `reads.length`, without listing it. */
+  readCount?: number;
+  /** The read paths that differ from a recorded build's files (SourceSelection.changesSince), when one selection has it. */
+  changesSince?: SourceSelection['changesSince'];
   /** Stages whose output this step reads by content (COPY --from, RUN --mount=from=). */
   fromStages: number[];
   /** Set when the outcome depends on something outside the Dockerfile and context (a URL). */
@@ -82,6 +90,12 @@ export function defineStep(ins: Instruction, state: StageState, stage: Stage, in
   const def = inputs.builder === 'classic' ? defineClassic(ins, state, stage, inputs) : defineBuildkit(ins, state, stage, inputs);
   if (inputs.edited.has(ins.line) && def.kind === 'op') def.parts.edited = SIM;
   applyState(ins, state, inputs);
+  const sels = def.selections;
+  if (sels) {
+    lazyProperty(def, 'reads', () => sels.flatMap((s) => s.paths));
+    def.readCount = sels.reduce((n, s) => n + (s.count ?? s.paths.length), 0);
+    if (sels.length === 1 && sels[0].changesSince) def.changesSince = sels[0].changesSince;
+  }
   return def;
 }
 
@@ -171,7 +185,7 @@ function runParts(ins: Instruction, state: StageState, stage: Stage, inputs: Key
   if (network !== undefined) parts.network = network;
   const security = flagValue(ins, 'security');
   if (security !== undefined) parts.security = security;
-  const reads: string[] = [];
+  const selections: SourceSelection[] = [];
   const mounts: string[] = [];
   for (const value of flagValues(ins, 'mount')) {
     const opts = mountOptions(value);
@@ -194,21 +208,21 @@ function runParts(ins: Instruction, state: StageState, stage: Stage, inputs: Key
         opts.delete('src');
         const sel = source === undefined ? inputs.context.whole() : inputs.context.select([source], { builder: inputs.builder, mount: true });
         content = sel.digest;
-        reads.push(...sel.paths);
+        selections.push(sel);
         base.problems.push(...sel.problems);
       }
     }
     mounts.push(JSON.stringify([type, [...opts].sort(), content]));
   }
   if (mounts.length) parts.mounts = digest(mounts.join('\n'));
-  return { parts, reads, fromStages: base.fromStages, problems: base.problems };
+  return { parts, selections, fromStages: base.fromStages, problems: base.problems };
 }
 
 function copyParts(ins: Instruction, state: StageState, stage: Stage, inputs: KeyInputs, base: { fromStages: number[]; problems: string[] }) {
   const vars = expansionVars(state);
   const words = ins.json ?? processWords(ins.args, vars, inputs.escape).words;
   const parts: Record<string, string> = {};
-  const reads: string[] = [];
+  const selections: SourceSelection[] = [];
   let external: string | undefined;
   if (words.length < 2) {
     base.problems.push(`${ins.keyword} needs at least one source and a destination, e.g. "${ins.keyword} package.json /app/".`);
@@ -247,11 +261,11 @@ function copyParts(ins: Instruction, state: StageState, stage: Stage, inputs: Ke
     if (local.length) {
       const sel = inputs.context.select(local, { builder: inputs.builder, excludes, parents: flagValue(ins, 'parents') !== undefined && flagValue(ins, 'parents') !== 'false' });
       parts.files = sel.digest;
-      reads.push(...sel.paths);
+      selections.push(sel);
       base.problems.push(...sel.problems);
     }
   }
-  return { parts, reads, fromStages: base.fromStages, problems: base.problems, ...(external ? { external } : {}) };
+  return { parts, selections, fromStages: base.fromStages, problems: base.problems, ...(external ? { external } : {}) };
 }
 
 /** State changes: ENV, ARG, WORKDIR, USER, SHELL (both builders). */

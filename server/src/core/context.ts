@@ -11,12 +11,14 @@
 import { basePath, classSpansSlash, cleanPath, compareNames, containsWildcards } from './contextGlob';
 import { bkTree, classicPath, hash, resolveInScope } from './contextDigest';
 import { bruteForce, bySegment, EMPTY_DIGEST, flatChecksum, type FlatSelector, type Picked } from './contextFlat';
+import { changesSince } from './contextChanges';
 import { lookup, sortedNames, type ContextView, type ViewNode } from './contextView';
+import { lazyProperty } from './lazy';
 import { PatternMatcher } from './dockerignore';
 import type { Builder, SourceSelection } from './types';
 
 export { viewContext, updateView, viewEntry, includedPaths, type ContextView } from './contextView';
-export { entryFingerprint } from './contextDigest';
+export { entryFingerprint, nodeFingerprint } from './contextDigest';
 
 export interface SelectOptions {
   builder: Builder;
@@ -112,7 +114,7 @@ function selectBuildkit(view: ContextView, sources: string[], opts: SelectOption
   const digest = mount
     ? hash('bk-mount', ...digests)
     : hash('bk-copy', bases.join('\n'), (opts.excludes ?? []).join('\n'), ...(digests.length ? digests : [EMPTY_DIGEST]));
-  return finish({ digest, problems: unique(problems), warnings }, picked);
+  return finish(view, { digest, problems: unique(problems), warnings }, picked);
 }
 
 /** BuildKit's dedupeSelectors / exec dedupePaths: plain paths inside another plain path go; sorted. */
@@ -174,25 +176,64 @@ function selectClassic(view: ContextView, sources: string[], opts: SelectOptions
     problems.push(`No source files were specified: ${sources.join(' ')} matches nothing in the context; the classic builder fails (BuildKit allows an empty wildcard).`);
   }
   const digest = infos.length === 1 ? hash('classic', infos[0]) : hash('multi', ...infos);
-  return finish({ digest, problems: unique(problems), warnings }, picked);
+  return finish(view, { digest, problems: unique(problems), warnings }, picked);
 }
 
 function unique(list: string[]): string[] {
   return [...new Set(list)];
 }
 
-/** Attach `paths` as a lazily computed, enumerable property (JSON.stringify still sees it). */
-function finish(sel: { digest: string; problems: string[]; warnings: string[] }, picked: Picked[]): ContextSelection {
-  let cache: string[] | undefined;
-  Object.defineProperty(sel, 'paths', {
-    enumerable: true,
-    configurable: true,
-    get: () => (cache ??= collect(picked)),
-    set: (v: string[]) => {
-      cache = v;
-    },
-  });
+/**
+ * Attach `paths` as a lazily computed, enumerable property (JSON.stringify still sees it), and, not
+ * enumerable, `hasPaths` and `changesSince`, which answer without listing the paths.
+ */
+function finish(view: ContextView, sel: { digest: string; problems: string[]; warnings: string[] }, picked: Picked[]): ContextSelection {
+  lazyProperty(sel, 'paths', () => collect(picked));
+  Object.defineProperty(sel, 'count', { value: countPaths(picked) });
+  Object.defineProperty(sel, 'changesSince', { value: (last: Record<string, string>) => changesSince(view, picked, last) });
+  Object.defineProperty(sel, 'includes', { value: (path: string) => picked.some((p) => covers(p, path)) });
   return sel as ContextSelection;
+}
+
+/** collect(picked).length without listing: distinct pick paths not inside a picked subtree, plus the subtrees' sizes. */
+function countPaths(picked: Picked[]): number {
+  const subtrees = new Set<string>();
+  const byPath = new Map<string, number>();
+  for (const p of picked) {
+    const below = p.subtree && p.node.kids ? subtreeSize(p.node) : 0;
+    if (p.subtree && p.node.kids) subtrees.add(p.path);
+    byPath.set(p.path, Math.max(byPath.get(p.path) ?? 0, below));
+  }
+  let n = 0;
+  for (const [path, below] of byPath) {
+    if (path !== '' && (subtrees.has('') || ancestors(path).some((a) => subtrees.has(a)))) continue;
+    n += (path === '' ? 0 : 1) + below;
+  }
+  return n;
+}
+
+/** 'a/b/c' → ['a', 'a/b']. */
+function ancestors(path: string): string[] {
+  const out: string[] = [];
+  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) out.push(path.slice(0, i));
+  return out;
+}
+
+/** How many entries are below a folder node, memoised on it. */
+function subtreeSize(node: ViewNode): number {
+  if (node.memo.n !== undefined) return node.memo.n;
+  let n = 0;
+  for (const kid of node.kids?.values() ?? []) n += 1 + (kid.kids ? subtreeSize(kid) : 0);
+  return (node.memo.n = n);
+}
+
+/** Whether collect([p]) would list `path`. */
+function covers(p: Picked, path: string): boolean {
+  if (path === '') return false;
+  if (p.path === path) return true;
+  if (!p.subtree || !p.node.kids) return false;
+  if (p.path !== '' && !path.startsWith(p.path + '/')) return false;
+  return lookup(p.node, p.path === '' ? path : path.slice(p.path.length + 1)) !== undefined;
 }
 
 function collect(picked: Picked[]): string[] {

@@ -170,7 +170,13 @@ export function classicPath(view: ContextView, node: ViewNode, path: string): Di
 /** Short fingerprint of one included entry (type, mode, content or link target), for reasons. */
 export function entryFingerprint(view: ContextView, path: string): string | undefined {
   const node = path === '' ? undefined : lookup(view.root, path);
-  if (!node) return undefined;
+  return node && nodeFingerprint(view, node);
+}
+
+/** entryFingerprint of a node, memoised on it (an unreadable entry is asked again next time). */
+export function nodeFingerprint(view: ContextView, node: ViewNode): string {
+  if (node.memo.fp !== undefined) return node.memo.fp;
   const r = bkRecord(view, node);
-  return (r.errs.length ? 'unreadable:' : '') + hash(r.digest).slice(0, 16);
+  if (r.errs.length) return 'unreadable:' + hash(r.digest).slice(0, 16);
+  return (node.memo.fp = hash(r.digest).slice(0, 16));
 }

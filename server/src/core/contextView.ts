@@ -12,6 +12,10 @@ export interface NodeMemo {
   cl?: string;
   /** Problems (unreadable entries) anywhere in this subtree. */
   errs?: readonly string[];
+  /** Short fingerprint of the entry itself (contextDigest.nodeFingerprint), for reasons. */
+  fp?: string;
+  /** Number of entries below this folder (context.ts counts a selection without listing it). */
+  n?: number;
 }
 
 export interface ViewNode {

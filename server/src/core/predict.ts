@@ -6,7 +6,8 @@
 import { cloneState, defineStep, digest, initialState, stepKey, type ContextAccess, type StageState, type StepDefinition } from './cacheKeys';
 import { parseDockerfile, type Instruction } from './parse';
 import { buildOrder, buildStageGraph, GLOBAL_STAGE, mountOptions, selectStages, type Stage } from './stages';
-import { explainChange, shortenParts } from './reasons';
+import { lazyProperty } from './lazy';
+import { explainChange, shortenParts, type ChangeInput } from './reasons';
 import type { Builder, Diagnostic, Plan, PlanOptions, StepPrediction, StepStatus } from './types';
 
 /** A recorded step: enough to say later which part of it changed. */
@@ -96,10 +97,16 @@ export function planBuild(input: PlanInput): PlanResult {
     }
   }
   for (const i of order) walkStage(graph.stages[i]);
-  for (const s of steps) for (const p of s.reads ?? []) {
-    const f = context.fingerprint(p);
-    if (f !== undefined) recorded.files[p] = f;
-  }
+  // Listed when recorded (or compared with, in a simulation), not on every plan: a `COPY . .` reads every file.
+  const stepsRead = steps.slice();
+  lazyProperty(recorded, 'files', () => {
+    const files: Record<string, string> = {};
+    for (const s of stepsRead) for (const p of s.reads ?? []) {
+      const f = context.fingerprint(p);
+      if (f !== undefined) files[p] = f;
+    }
+    return files;
+  });
   steps.sort((a, b) => a.line - b.line);
   return { steps, diagnostics, recorded, keys };
 
@@ -120,7 +127,7 @@ export function planBuild(input: PlanInput): PlanResult {
       if (edited.has(stage.from.line)) parts.edited = 'edited';
       const key = stepKey('FROM', parts);
       keys.push(key);
-      recorded.steps[fromSlot] = record('FROM', key, parts);
+      recorded.steps[fromSlot] = record('FROM', key, { parts });
       const cached = known.has(key);
       const reason = cached ? 'base image unchanged' : known.empty ? 'not built yet: no recorded build' : fromReason(fromSlot, parts);
       const s = step(stage.from, stage.label, 'filesystem', cached ? 'cached' : 'rebuilds', reason, key);
@@ -142,7 +149,7 @@ export function planBuild(input: PlanInput): PlanResult {
       }
       const key = stepKey(chain.key, def.parts);
       keys.push(key);
-      recorded.steps[slot] = record(ins.keyword, key, def.parts, def.reads);
+      recorded.steps[slot] = record(ins.keyword, key, def);
       const s = verdict(ins, stage, slot, key, def, chain);
       steps.push(s);
       for (const p of def.problems) diagnostics.push({ line: ins.line, severity: 'warning', message: p });
@@ -153,8 +160,10 @@ export function planBuild(input: PlanInput): PlanResult {
   }
 
   function verdict(ins: Instruction, stage: Stage, slot: string, key: string, def: StepDefinition, chain: Outcome): StepPrediction {
-    const reads = def.reads?.length ? def.reads : undefined;
-    const make = (status: StepStatus, reason: string) => ({ ...step(ins, stage.label, def.layer, status, reason, key), ...(reads ? { reads } : {}) });
+    const make = (status: StepStatus, reason: string): StepPrediction => {
+      const s = step(ins, stage.label, def.layer, status, reason, key);
+      return def.readCount ? lazyProperty(s, 'reads', () => def.reads) : s;
+    };
     if (def.external && chain.status !== 'rebuilds') return make('maybe', def.external);
     if (known.has(key)) return make('cached', chain.status === 'cached' ? 'unchanged since a recorded build' : 'same content as a recorded build');
     if (known.empty) return make('rebuilds', 'not built yet: no recorded build');
@@ -172,7 +181,8 @@ export function planBuild(input: PlanInput): PlanResult {
       return make('maybe', `depends on stage ${src.label}'s output${cause ? ` (line ${cause.line} ${cause.keyword} rebuilds)` : ''}: cached only if the copied files come out identical`);
     }
     if (!known.last) return make('rebuilds', 'no recorded build of this Dockerfile has this step');
-    return make('rebuilds', explainChange({ keyword: ins.keyword, parts: def.parts, reads: def.reads ?? [], previous: known.last?.steps[slot], lastFiles: known.last?.files, fingerprint: context.fingerprint }));
+    const change = { keyword: ins.keyword, parts: def.parts, previous: known.last?.steps[slot], lastFiles: known.last?.files, fingerprint: context.fingerprint, ...(def.changesSince ? { changesSince: def.changesSince } : {}) };
+    return make('rebuilds', explainChange(lazyProperty(change, 'reads', () => def.reads ?? []) as ChangeInput));
   }
 
   /** C24: an unchanged RUN with a secret mount right after a RUN that re-runs. */
@@ -193,9 +203,11 @@ export function planBuild(input: PlanInput): PlanResult {
     return `base image ${parts.image} not in a recorded build`;
   }
 
-  function record(keyword: string, key: string, parts: Record<string, string>, reads?: string[]): RecordedStep {
-    const keep = reads && reads.length > 0 && reads.length <= MAX_RECORDED_READS;
-    return { keyword, key, parts: shortenParts(parts), ...(keep ? { reads } : {}) };
+  function record(keyword: string, key: string, def: Pick<StepDefinition, 'parts' | 'reads' | 'readCount'>): RecordedStep {
+    const out: RecordedStep = { keyword, key, parts: shortenParts(def.parts) };
+    // Listed when the record is stored or compared with, not on every plan.
+    const n = def.readCount ?? 0;
+    return n > 0 && n <= MAX_RECORDED_READS ? lazyProperty(out, 'reads', () => def.reads) : out;
   }
 }
 

@@ -10,6 +10,8 @@ export interface ChangeInput {
   previous?: RecordedStep;
   lastFiles?: Record<string, string>;
   fingerprint(path: string): string | undefined;
+  /** The same comparison as of `reads` with `lastFiles`, without listing `reads` (see core/contextChanges.ts). */
+  changesSince?(last: Record<string, string>): { changed: string[]; added: string[]; removed: string[] };
 }
 
 const PART_TEXT: Record<string, string> = {
@@ -72,17 +74,25 @@ export function shortenParts(parts: Record<string, string>): Record<string, stri
 function filesReason(input: ChangeInput): string {
   const last = input.lastFiles;
   if (!last) return 'source files changed';
-  const now = new Set(input.reads);
   const before = input.previous?.reads;
-  const changed = input.reads.filter((p) => last[p] !== undefined && last[p] !== input.fingerprint(p));
-  const added = input.reads.filter((p) => (before ? !before.includes(p) : last[p] === undefined));
-  // Without the step's earlier reads (a very large selection), a recorded path that is gone from
-  // the context and sat in a folder this step reads was removed from it.
-  const removed = before
-    ? before.filter((p) => !now.has(p))
-    : Object.keys(last).filter((p) => input.fingerprint(p) === undefined && now.has(parentOf(p)));
+  let changed: string[];
+  let added: string[];
+  let removed: string[];
+  if (!before && input.changesSince) {
+    ({ changed, added, removed } = input.changesSince(last));
+  } else {
+    const reads = input.reads;
+    const now = new Set(reads);
+    const had = before && new Set(before);
+    changed = reads.filter((p) => last[p] !== undefined && last[p] !== input.fingerprint(p));
+    added = reads.filter((p) => (had ? !had.has(p) : last[p] === undefined));
+    // Without the step's earlier reads (a very large selection), a recorded path that is gone from
+    // the context and sat in a folder this step reads was removed from it.
+    removed = before ? before.filter((p) => !now.has(p)) : Object.keys(last).filter((p) => input.fingerprint(p) === undefined && now.has(parentOf(p)));
+  }
   const parts: string[] = [];
-  const c = withoutAncestors(changed.filter((p) => !added.includes(p)));
+  const isAdded = new Set(added);
+  const c = withoutAncestors(changed.filter((p) => !isAdded.has(p)));
   const a = withoutAncestors(added);
   if (c.length) parts.push(list(c, 'changed'));
   if (a.length) parts.push(list(a, 'added'));
@@ -92,7 +102,21 @@ function filesReason(input: ChangeInput): string {
 
 /** A folder changes when something in it does: name what is inside, not the folder. */
 function withoutAncestors(paths: string[]): string[] {
-  return paths.filter((p) => !paths.some((q) => q !== p && q.startsWith(p + '/')));
+  // In sorted order the paths below p (p + '/...') are not always right after p ('a', 'a-b', 'a/x'):
+  // search for the first path at or after p + '/'.
+  const sorted = [...paths].sort();
+  const hasBelow = (p: string): boolean => {
+    const prefix = p + '/';
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < sorted.length && sorted[lo].startsWith(prefix);
+  };
+  return paths.filter((p) => !hasBelow(p));
 }
 
 function list(paths: string[], verb: string): string {

@@ -23,6 +23,16 @@ export interface SyncedSnapshot extends ContextSnapshot {
   readonly stale: ReadonlySet<string>;
 }
 
+/** The digest BuildKit last received for `path` when the file still has that size, mtime and mode. */
+function sameMetadata(snapshot: ContextSnapshot, synced: SyncedFiles, path: string): string | undefined {
+  // Own keys only: a context file named "constructor" is not in every record.
+  const before = Object.prototype.hasOwnProperty.call(synced, path) ? synced[path] : undefined;
+  const e = snapshot.entries.get(path);
+  if (typeof before !== 'string' || !e || e.mtimeMs === undefined) return undefined;
+  const [size, mtime, mode, digest] = before.split(':');
+  return Number(size) === e.size && Number(mtime) === e.mtimeMs && Number(mode) === e.mode ? digest : undefined;
+}
+
 /** The context as BuildKit will see it after its incremental sync. */
 export function withSyncedContent(snapshot: ContextSnapshot, synced: SyncedFiles): SyncedSnapshot {
   const stale = new Set<string>();
@@ -32,17 +42,31 @@ export function withSyncedContent(snapshot: ContextSnapshot, synced: SyncedFiles
     stale,
     contentDigest(path) {
       const actual = snapshot.contentDigest(path);
-      const before = synced[path];
-      const e = snapshot.entries.get(path);
-      if (before === undefined || !e || e.mtimeMs === undefined) return actual;
-      const [size, mtime, mode, digest] = before.split(':');
-      if (Number(size) === e.size && Number(mtime) === e.mtimeMs && Number(mode) === e.mode && digest !== actual) {
-        stale.add(path);
-        return digest;
-      }
-      return actual;
+      const held = sameMetadata(snapshot, synced, path);
+      if (held === undefined || held === actual) return actual;
+      stale.add(path);
+      return held;
     },
   };
+}
+
+/**
+ * Which of `paths` BuildKit will not see change (the `stale` of withSyncedContent, found without
+ * computing the whole context's digests): check every synced path once, then only paths that changed
+ * and the earlier answer.
+ */
+export function staleFiles(snapshot: ContextSnapshot, synced: SyncedFiles, paths: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const path of paths) {
+    const held = out.has(path) ? undefined : sameMetadata(snapshot, synced, path);
+    if (held === undefined) continue;
+    try {
+      if (snapshot.contentDigest(path) !== held) out.add(path);
+    } catch {
+      // unreadable: not a stale file, a problem reported elsewhere
+    }
+  }
+  return out;
 }
 
 export function staleDiagnostics(stale: ReadonlySet<string>): Diagnostic[] {

@@ -62,6 +62,15 @@ export interface SourceSelection {
   paths: string[];
   /** Human-readable problems: a source that matches nothing, a path escaping the context, unreadable files. */
   problems: string[];
+  /** `paths.length`, known without listing them (absent: look at `paths`). */
+  readonly count?: number;
+  /**
+   * The selected paths that differ from a recorded build's fingerprints (context path → fingerprint),
+   * without listing the selection; see core/contextChanges.ts. Absent: compare `paths` one by one.
+   */
+  changesSince?(last: Record<string, string>): { changed: string[]; added: string[]; removed: string[] };
+  /** Whether `paths` holds `path`, without listing them. */
+  includes?(path: string): boolean;
 }
 
 /** One instruction's prediction. This is the CLI's `--json` step shape. */
