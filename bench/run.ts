@@ -18,6 +18,7 @@ import { buildId, emptyStore, knownBuilds, recordBuild, type StoreData } from '.
 import type { StepPrediction } from '../server/src/core/types';
 import { BENCH_ROOT, cleanAll, dirtyFile, ensureContext, fileContent, label, type Manifest, type ManifestFile } from './gen';
 import { mb, median, ms, now, p95, profile, ratio, table } from './stats';
+import { engineLockDir, withEngineLock } from '../test/oracle/engine';
 import { editorPhase, editorSummary } from './editor';
 
 const REPO = resolve(__dirname, '..');
@@ -25,6 +26,8 @@ const TARGET_COLD_RATIO = 2;
 const TARGET_REPLAN_MS = 20;
 const TARGET_DOCKER_RATIO = 20;
 const BENCH_IMAGE = 'layerlens-bench:10k';
+/** The BuildKit daemon scripts/engines/start.sh runs, shared with the oracle tests. */
+const OWN_BUILDKIT_SOCKET = '/tmp/ll-buildkit.sock';
 
 // ------------------------------------------------------------------------------------------ options
 const argv = process.argv.slice(2);
@@ -353,7 +356,7 @@ function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv, timeout = 20_
 }
 
 function findEngine(): Engine | { why: string } {
-  const hosts = [process.env.DOCKER_HOST, existsSync('/tmp/ll-buildkit.sock') ? 'unix:///tmp/ll-buildkit.sock' : undefined, existsSync('/var/run/docker.sock') ? 'unix:///var/run/docker.sock' : undefined].filter(
+  const hosts = [process.env.DOCKER_HOST, existsSync(OWN_BUILDKIT_SOCKET) ? `unix://${OWN_BUILDKIT_SOCKET}` : undefined, existsSync('/var/run/docker.sock') ? 'unix:///var/run/docker.sock' : undefined].filter(
     (h): h is string => Boolean(h),
   );
   if (!hosts.length) return { why: 'no Docker engine socket (DOCKER_HOST unset, /tmp/ll-buildkit.sock absent)' };
@@ -471,28 +474,40 @@ async function dockerPhase(m: Manifest): Promise<DockerRow> {
     return row;
   }
   row.engine = `Docker Engine ${e.version} (BuildKit, ${e.host})`;
-  note(`docker buildx build of the ${label(m.spec.files)} context (first build fills the cache)`);
-  const first = dockerBuild(e, m.root);
-  if (!check(first.ok, `docker build failed: ${first.output.trim().split('\n').slice(-5).join(' | ')}`)) {
-    row.skipped = 'the first docker build failed (see the failures below)';
-    return row;
-  }
-  row.firstBuild = first.ms;
-  // No-op builds: every step must come from the cache, otherwise something else pruned the
-  // engine's cache in between (the oracle tests do): fill it again and retry.
-  for (let i = 0; i < 5 && row.retries < 3; ) {
-    const b = dockerBuild(e, m.root);
-    const nc = notCached(b.output);
-    if (b.ok && nc.vertices > 0 && nc.missed.length === 0) {
-      row.noop.push(b.ms);
-      i++;
-    } else {
-      row.retries++;
-      note(`a no-op docker build was not fully cached (${nc.missed.slice(0, 2).join('; ') || 'build failed'}); retrying`);
+  const engine = e;
+  // The oracle tests share this daemon and prune its cache per scenario: hold their lock while the
+  // cache is filled and the no-op builds are timed.
+  await lockEngine(engine, async () => {
+    note(`docker buildx build of the ${label(m.spec.files)} context (first build fills the cache)`);
+    const first = dockerBuild(engine, m.root);
+    if (!check(first.ok, `docker build failed: ${first.output.trim().split('\n').slice(-5).join(' | ')}`)) {
+      row.skipped = 'the first docker build failed (see the failures below)';
+      return;
     }
-  }
-  if (!row.noop.length) row.skipped = 'no fully cached docker build could be measured (the engine cache kept being pruned?)';
+    row.firstBuild = first.ms;
+    // No-op builds: every step must come from the cache, otherwise something else pruned the
+    // engine's cache in between: fill it again and retry.
+    for (let i = 0; i < 5 && row.retries < 3; ) {
+      const b = dockerBuild(engine, m.root);
+      const nc = notCached(b.output);
+      if (b.ok && nc.vertices > 0 && nc.missed.length === 0) {
+        row.noop.push(b.ms);
+        i++;
+      } else {
+        row.retries++;
+        note(`a no-op docker build was not fully cached (${nc.missed.slice(0, 2).join('; ') || 'build failed'}); retrying`);
+      }
+    }
+  });
+  if (!row.noop.length && !row.skipped) row.skipped = 'no fully cached docker build could be measured (the engine cache kept being pruned?)';
   return row;
+}
+
+/** Run `fn` holding the oracle's lock on the shared BuildKit daemon (test/oracle/engine.ts), when that is the engine. */
+async function lockEngine(e: Engine, fn: () => Promise<void>): Promise<void> {
+  if (e.host !== `unix://${OWN_BUILDKIT_SOCKET}`) return fn();
+  if (existsSync(engineLockDir('buildkit'))) note(`waiting for ${engineLockDir('buildkit')} (the oracle tests are using the engine)`);
+  await withEngineLock('buildkit', fn);
 }
 
 async function clean(): Promise<void> {
@@ -500,8 +515,11 @@ async function clean(): Promise<void> {
   out(`removed ${BENCH_ROOT}`);
   const e = findEngine();
   if (!('why' in e)) {
-    const r = run(e.docker, ['image', 'rm', '-f', BENCH_IMAGE], e.env);
-    if (r.status === 0) out(`removed image ${BENCH_IMAGE} from ${e.host}`);
+    const engine = e;
+    await lockEngine(engine, async () => {
+      const r = run(engine.docker, ['image', 'rm', '-f', BENCH_IMAGE], engine.env);
+      if (r.status === 0) out(`removed image ${BENCH_IMAGE} from ${engine.host}`);
+    });
   }
 }
 
