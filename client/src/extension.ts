@@ -1,6 +1,7 @@
 // Activation wires the pieces together; each piece lives in its own file.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerBuildImage } from './buildImage';
 import { registerCommands } from './commands';
 import { didUpdateEvent } from './didUpdate';
 import { registerLayerStack } from './layerStack/panel';
@@ -14,6 +15,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(output);
   client = createLanguageClient(context, output);
   registerCommands(context, output, client);
+  registerBuildImage(context, output, client);
   const didUpdate = didUpdateEvent(context, client);
   registerStatusItems(context, client, didUpdate);
   registerLayerStack(context, client, didUpdate);

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { runCheck, runFix } from './cliCheck';
 import { buildCommand } from './cliBuild';
+import { formatDuration, type RebuildEstimate } from './core/cost';
 import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './analysis';
 import { buildId, knownBuilds, recordBuild } from './core/store';
 import { defaultDigestCachePath, defaultStorePath, loadStore, saveStore, StoreError } from './storeFile';
@@ -154,6 +155,8 @@ function print(result: Plan & { text?: string }, json: boolean, title?: string):
     out.push([r[0].padStart(widths[0]), r[1].padEnd(widths[1]), r[2].padEnd(widths[2]), paint[status](r[3].padEnd(widths[3]))].join('  ') + '  ' + color.dim(r[4]));
   }
   out.push('', summary(result));
+  const estimate = (result as { estimate?: RebuildEstimate }).estimate;
+  if (estimate?.timedSteps) out.push(`Rebuild time by recorded builds: ${formatDuration(estimate.rebuildMs)}${estimate.untimedSteps ? ` plus ${estimate.untimedSteps} ${estimate.untimedSteps === 1 ? 'step' : 'steps'} never timed` : ''}.`);
   for (const d of result.diagnostics) out.push(`${d.severity === 'error' ? color.red('error') : d.severity === 'warning' ? color.yellow('warning') : 'info'}: line ${d.line}: ${d.message}`);
   process.stdout.write(out.join('\n') + '\n');
 }

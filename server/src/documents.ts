@@ -139,12 +139,22 @@ export class DockerfileDocuments {
     if (!analysis?.project) return undefined;
     const result = recordProject(this.host.store, analysis.project);
     if (result.warning) this.host.log('warn', result.warning);
+    this.storeChanged();
+    return result;
+  }
+
+  /** The workspace's cache store (builds are recorded into it). */
+  get store(): WorkspaceStore {
+    return this.host.store;
+  }
+
+  /** A build was recorded in the store: every document's baseline is chosen again. */
+  storeChanged(): void {
     for (const e of this.entries.values()) {
       e.baseline = undefined;
       e.plan = undefined;
     }
     this.host.didUpdate(this.uris());
-    return result;
   }
 
   /** The document's current analysis: its latest text, settings, baseline and plan. */

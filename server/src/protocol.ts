@@ -2,7 +2,9 @@
 // Declarations are plain method names with their parameter and result shapes, so this file pulls in neither
 // vscode-languageclient nor vscode-languageserver (they ship different vscode-jsonrpc versions).
 import type { LayerStackModel } from './core/layerStack';
-import type { Builder, Diagnostic, StepPrediction } from './core/types';
+import type { Builder, Diagnostic } from './core/types';
+import type { CostedPrediction, RebuildEstimate } from './core/cost';
+import type { BuildReport } from './build/buildProject';
 
 /** A request method with its parameter and result types attached for the adapters on either side. */
 export interface RequestDeclaration<Params, Result> {
@@ -91,8 +93,13 @@ export interface DocumentParams {
 }
 
 export interface PlanResult {
-  /** One step per instruction in file order (the CLI's JSON step shape); `reads` lists context files only, no folders. */
-  steps: StepPrediction[];
+  /**
+   * One step per instruction in file order (the CLI's JSON step shape); `reads` lists context files only, no folders.
+   * Steps a real build measured carry `durationMs` (on rebuilds and maybe verdicts) and `sizeBytes`.
+   */
+  steps: CostedPrediction[];
+  /** What rebuilding costs by the durations real builds recorded; null for a simulation or no plan. */
+  estimate: RebuildEstimate | null;
   diagnostics: Diagnostic[];
   baseline: BaselineInfo;
   /** Set when these verdicts are a simulation of this document. */
@@ -180,3 +187,28 @@ export interface SimulateStepArgs {
   line: number;
   keyword: string;
 }
+
+export interface BuildImageResult {
+  /** The build's report (predicted vs actual per step, disagreements, failure), or null when it could not start. */
+  report: BuildReport | null;
+  /** The report as text, for "Copy Report" and the output channel. */
+  reportText: string | null;
+  /** Why the build could not run (docker missing, daemon down, socket permission, no build context, busy). */
+  problem: string | null;
+}
+
+/**
+ * Client → server: "Layer Lens: Build Image": build the Dockerfile (saved on disk) with its settings through the
+ * docker CLI, record the built state with its timings and sizes in the workspace's store, and compare with the
+ * prediction made right before. Cancelling the request stops the build (the docker process group is killed).
+ */
+export const buildImageRequest = request<DocumentParams, BuildImageResult>('layerLens/buildImage');
+
+export interface BuildOutputParams {
+  uri: string;
+  /** Progress lines as docker printed them (rawjson progress rendered as text). */
+  lines: string[];
+}
+
+/** Server → client: output of a running build, for the output channel and the progress notification. */
+export const buildOutputNotification = notification<BuildOutputParams>('layerLens/buildOutput');

@@ -7,6 +7,7 @@ import {
   CodeLensRefreshRequest,
   TextDocuments,
   TextDocumentSyncKind,
+  type CancellationToken,
   type Connection,
   type InitializeParams,
   type InitializeResult,
@@ -22,10 +23,13 @@ import { DiagnosticsPublisher, type DiagnosticsHost as DiagnosticsPublisherHost 
 import { guarded } from './features/guard';
 import { hover } from './features/hover';
 import { serverTranslate } from './features/l10n';
+import { buildImage } from './features/buildImage';
 import { openWorkspaceStore } from './features/record';
 import { planResult } from './features/simulate';
 import { serverVersion, status } from './features/status';
 import {
+  buildImageRequest,
+  buildOutputNotification,
   clearSimulationRequest,
   didUpdateNotification,
   layerStackRequest,
@@ -85,6 +89,7 @@ export function startServer(connection: Connection): void {
   connection.onRequest(simulateRequest.method, async (p: SimulateParams) => (await documents.simulate(p.uri, p.changedFiles ?? [], p.editedLines ?? [])) ?? null);
   connection.onRequest(clearSimulationRequest.method, () => (documents.clearSimulation(), null));
   connection.onRequest(recordRequest.method, async (p: DocumentParams) => (await documents.record(p.uri)) ?? null);
+  connection.onRequest(buildImageRequest.method, (p: DocumentParams, token) => buildImage(documents, p.uri, abortSignal(token), (lines) => void connection.sendNotification(buildOutputNotification.method, { uri: p.uri, lines })));
 
   texts.listen(connection);
   connection.listen();
@@ -128,6 +133,13 @@ function createDocuments(connection: Connection, texts: TextDocuments<TextDocume
       editor.diagnostics.update(uris);
     },
   });
+}
+
+function abortSignal(token: CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  else token.onCancellationRequested(() => controller.abort());
+  return controller.signal;
 }
 
 function mapDefined<T, R>(value: T | undefined, f: (value: T) => R): R | null {

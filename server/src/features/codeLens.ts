@@ -2,7 +2,7 @@
 // clicking it asks the client to simulate a change of that step.
 import type { CodeLens } from 'vscode-languageserver';
 import { englishT, type Translate } from '../core/explainTranslate';
-import type { StepPrediction } from '../core/types';
+import type { CostedPrediction } from '../core/cost';
 import type { Analysis } from '../documents';
 import { simulateStepCommand, type SimulateStepArgs } from '../protocol';
 
@@ -22,15 +22,16 @@ export function codeLenses(analysis: Analysis | undefined, t: Translate = englis
   });
 }
 
-/** The verdict in a few words; the full reason is the lens tooltip (and the hover). */
-export function lensTitle(step: StepPrediction, t: Translate = englishT): string {
+/** The verdict in a few words, with the recorded cost of a rebuild; the full reason is the tooltip (and the hover). */
+export function lensTitle(step: CostedPrediction, t: Translate = englishT): string {
+  const cost = step.durationMs === undefined ? undefined : durationText(step.durationMs, t);
   switch (step.status) {
     case 'cached':
       return t('cached');
     case 'rebuilds':
-      return t('rebuilds: {0}', shortReason(step.reason, t));
+      return cost ? t('rebuilds, {0}: {1}', cost, shortReason(step.reason, t)) : t('rebuilds: {0}', shortReason(step.reason, t));
     case 'maybe':
-      return t('maybe: {0}', shortReason(step.reason, t));
+      return cost ? t('maybe, {0}: {1}', cost, shortReason(step.reason, t)) : t('maybe: {0}', shortReason(step.reason, t));
     case 'skipped':
       return /comes after the target stage/.test(step.reason) ? t('skipped: after the target stage') : t('skipped: stage not needed');
     case 'none':
@@ -46,6 +47,14 @@ function shortReason(reason: string, t: Translate): string {
   const changed = /^(.+) changed$/.exec(reason);
   if (changed && !changed[1].includes(' (line ')) return t('{0} changed', changed[1]);
   return reason.replace(/ \(line \d+ [^)]*\).*$/, '').replace(/: cached only if .*$/, '');
+}
+
+/** How long the step took when a real build last ran it: "about 41 s" (the CLI's words are core/cost.ts formatDuration). */
+function durationText(ms: number, t: Translate): string {
+  const s = Math.round(ms / 1000);
+  if (ms < 1000) return t('under 1 s');
+  if (s < 60) return t('about {0} s', s);
+  return s % 60 ? t('about {0} min {1} s', Math.floor(s / 60), s % 60) : t('about {0} min', Math.floor(s / 60));
 }
 
 function lineRange(line: number): CodeLens['range'] {

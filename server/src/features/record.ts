@@ -1,6 +1,7 @@
 // The workspace's cache store (a file in the extension's storage, given at initialize) and "Mark Current State
 // as Built", which adds the current state's keys to it.
 import { planProject, type Project } from '../analysis';
+import type { RecordedBuild } from '../core/predict';
 import { buildId, emptyStore, recordBuild, type StoreData } from '../core/store';
 import { loadStore, saveStore, type LoadedStore } from '../storeFile';
 import type { RecordResult } from '../protocol';
@@ -23,10 +24,15 @@ export function openWorkspaceStore(path: string | undefined): WorkspaceStore {
   }
 }
 
-/** Records the project's current state. The file is read again first: another window may have recorded too. */
+/** Records the project's current state. */
 export function recordProject(store: WorkspaceStore, project: Project): RecordResult {
-  const { builder, target } = project.options;
   const plan = planProject(project, { has: () => false, empty: true });
+  return recordPlan(store, project, plan.keys, plan.recorded);
+}
+
+/** Adds a state's keys and record to the store. The file is read again first: another window may have recorded too. */
+export function recordPlan(store: WorkspaceStore, project: Project, keys: string[], recorded: RecordedBuild): RecordResult {
+  const { builder, target } = project.options;
   const id = buildId(builder, project.dockerfileAbs, target);
   let loaded: LoadedStore = { store: store.data };
   let warning: string | null = null;
@@ -38,13 +44,13 @@ export function recordProject(store: WorkspaceStore, project: Project): RecordRe
       warning = (e as Error).message;
     }
   }
-  store.data = recordBuild(loaded.store, builder, id, plan.keys, plan.recorded);
-  if (!store.path) return { keys: plan.keys.length, storePath: null, warning };
+  store.data = recordBuild(loaded.store, builder, id, keys, recorded);
+  if (!store.path) return { keys: keys.length, storePath: null, warning };
   try {
     const note = saveStore(store.path, loaded, store.data);
     if (note) warning = warning ? `${warning} ${note}` : note;
-    return { keys: plan.keys.length, storePath: store.path, warning };
+    return { keys: keys.length, storePath: store.path, warning };
   } catch (e) {
-    return { keys: plan.keys.length, storePath: null, warning: `The build was recorded for this session only: ${(e as Error).message}` };
+    return { keys: keys.length, storePath: null, warning: `The build was recorded for this session only: ${(e as Error).message}` };
   }
 }

@@ -23,6 +23,7 @@ export function planResult(analysis: Analysis): PlanResult {
   });
   return {
     steps,
+    estimate: analysis.simulation ? null : (analysis.plan?.estimate ?? null),
     diagnostics: analysis.plan?.diagnostics ?? [],
     baseline: analysis.baseline,
     simulation: analysis.simulation ?? null,

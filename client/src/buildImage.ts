@@ -1,0 +1,110 @@
+// "Layer Lens: Build Image": the server builds the active Dockerfile (it owns the store the build is recorded in);
+// here: a cancellable progress notification, the build's output in the output channel, the steps where the
+// prediction and Docker disagreed as information diagnostics (a source of their own, "Layer Lens build"), and
+// "Copy Report". Only in trusted workspaces: a build runs the Dockerfile's commands.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { buildImageRequest, buildOutputNotification, type BuildOutputParams, type ParamsOf, type ResultOf } from '../../server/src/protocol';
+
+export const buildImageCommand = 'layerLens.buildImage';
+export const copyBuildReportCommand = 'layerLens.copyBuildReport';
+
+type BuildResult = ResultOf<typeof buildImageRequest>;
+
+export function registerBuildImage(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, client: LanguageClient): void {
+  const diagnostics = vscode.languages.createDiagnosticCollection('layerLens.build');
+  let lastReport: string | undefined;
+  let listener: ((params: BuildOutputParams) => void) | undefined;
+  context.subscriptions.push(
+    diagnostics,
+    client.onNotification(buildOutputNotification.method, (params: BuildOutputParams) => listener?.(params)),
+    // The disagreements describe the text that was built: an edit of the document retires them.
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length && diagnostics.has(e.document.uri)) diagnostics.delete(e.document.uri);
+    }),
+    vscode.workspace.onDidCloseTextDocument((d) => diagnostics.delete(d.uri)),
+    vscode.commands.registerCommand(copyBuildReportCommand, async () => {
+      if (!lastReport) {
+        void vscode.window.showInformationMessage('Layer Lens: no build report yet. Run "Layer Lens: Build Image" first.');
+        return;
+      }
+      await vscode.env.clipboard.writeText(lastReport);
+      vscode.window.setStatusBarMessage('$(check) Build report copied', 4000);
+    }),
+    vscode.commands.registerCommand(buildImageCommand, async (uri?: vscode.Uri) => {
+      if (!vscode.workspace.isTrusted) {
+        void vscode.window.showWarningMessage('Layer Lens builds images only in trusted workspaces: a build runs the commands of the Dockerfile. Trust this workspace to build.');
+        return;
+      }
+      const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+      if (!document || document.languageId !== 'dockerfile') {
+        void vscode.window.showInformationMessage('Layer Lens: open a Dockerfile to build it.');
+        return;
+      }
+      if (document.isUntitled) {
+        void vscode.window.showInformationMessage('Layer Lens: save this Dockerfile first; it is built from disk with its build context.');
+        return;
+      }
+      // docker builds what is on disk: the Dockerfile and any context file open with unsaved edits.
+      if (!(await vscode.workspace.saveAll(false))) {
+        void vscode.window.showWarningMessage('Layer Lens: some files could not be saved; build cancelled so the build matches what you see.');
+        return;
+      }
+      const result = await build(client, output, document, (l) => (listener = l));
+      listener = undefined;
+      if (!result) return;
+      lastReport = result.reportText ?? undefined;
+      show(result, document, diagnostics, output);
+    }),
+  );
+}
+
+async function build(client: LanguageClient, output: vscode.LogOutputChannel, document: vscode.TextDocument, listen: (l: ((p: BuildOutputParams) => void) | undefined) => void): Promise<BuildResult | undefined> {
+  const uri = document.uri.toString();
+  output.info(`Building ${document.uri.fsPath} …`);
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Layer Lens: building', cancellable: true }, async (progress, token) => {
+    listen((params) => {
+      if (params.uri !== uri) return;
+      for (const line of params.lines) output.info(line);
+      const step = [...params.lines].reverse().find((l) => /^(#\d+ )?\[[^\]]*\d+\/\d+\]|^Step \d+\/\d+ :/.test(l));
+      if (step) progress.report({ message: step.replace(/^#\d+ /, '').slice(0, 80) });
+    });
+    const params: ParamsOf<typeof buildImageRequest> = { uri };
+    try {
+      return await client.sendRequest<BuildResult>(buildImageRequest.method, params, token);
+    } catch (e) {
+      if (token.isCancellationRequested) output.info('Build cancelled.');
+      else void vscode.window.showErrorMessage(`Layer Lens: the build request failed: ${String(e)}`);
+      return undefined;
+    }
+  });
+}
+
+function show(result: BuildResult, document: vscode.TextDocument, diagnostics: vscode.DiagnosticCollection, output: vscode.LogOutputChannel): void {
+  if (result.problem || !result.report) {
+    output.warn(result.problem ?? 'The build did not run.');
+    void vscode.window.showErrorMessage(`Layer Lens: ${result.problem ?? 'the build did not run.'}`, 'Show Output').then((a) => a && output.show(true));
+    return;
+  }
+  const { report } = result;
+  if (result.reportText) for (const line of result.reportText.split('\n')) output.info(line);
+  diagnostics.set(document.uri, report.disagreements.map((d) => {
+    const line = Math.max(0, Math.min(d.line - 1, document.lineCount - 1));
+    const diagnostic = new vscode.Diagnostic(document.lineAt(line).range, `Self-check after the build: ${d.message}`, vscode.DiagnosticSeverity.Information);
+    diagnostic.source = 'Layer Lens build';
+    return diagnostic;
+  }));
+  const disagreed = report.disagreements.length;
+  const summary = report.canceled
+    ? 'Build cancelled; nothing was recorded.'
+    : !report.ok
+      ? `${report.failure?.message ?? 'The build failed.'} Nothing was recorded.`
+      : disagreed
+        ? `Built and recorded. ${disagreed} ${disagreed === 1 ? 'step' : 'steps'} disagreed with the prediction: ${report.disagreements[0].message}${disagreed > 1 ? ' …' : ''}`
+        : `Built and recorded in ${(report.ms / 1000).toFixed(1)} s. The prediction matched Docker on every step.`;
+  const shown = report.ok ? vscode.window.showInformationMessage(`Layer Lens: ${summary}`, 'Copy Report', 'Show Output') : vscode.window.showErrorMessage(`Layer Lens: ${summary}`, 'Copy Report', 'Show Output');
+  void shown.then((action) => {
+    if (action === 'Copy Report') void vscode.commands.executeCommand(copyBuildReportCommand);
+    else if (action === 'Show Output') output.show(true);
+  });
+}
