@@ -1,0 +1,229 @@
+// Real builds on the real engines of scripts/engines (classic: Docker 20.10; BuildKit: Engine 26.1 + buildx 0.13),
+// through the `layerlens build` bundle as a user runs it, with the engine's docker CLI on PATH and its socket as
+// DOCKER_HOST: build, record, edit a file, predict, build again; the predictions must match what the engine did, and
+// the store must hold the measured timings and sizes. Holds the oracle's per-engine lock around every build.
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ENGINES, engineProblem, resetEngineCache, withEngineLock, type Engine } from '../oracle/engine';
+import { runBuild } from '../../server/src/build/runBuild';
+import type { BuildReport } from '../../server/src/build/buildProject';
+import { engineEnv, engineRun } from './engines';
+
+const root = join(__dirname, '..', '..');
+const cliPath = join(root, 'dist', 'cli.js');
+
+before(() => {
+  const built = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stderr);
+});
+
+// A value a shell would act on: the command line is an argument array, so it must reach the build as it is.
+const GREETING = `hi; touch /tmp/ll-injected-$(id -u) \`touch /tmp/ll-injected-bq\` "q" 'sq'`;
+const DOCKERFILE = `FROM localbase:1
+ARG GREETING=hello
+WORKDIR /app
+COPY package.txt /app/
+RUN cat /app/package.txt > /app/deps
+COPY src/ /app/src/
+RUN sleep 1 && echo "$GREETING" > /app/greeting
+ENV X=1
+RUN echo done
+`;
+// Lines: 1 FROM, 2 ARG, 3 WORKDIR, 4 COPY package.txt, 5 RUN deps, 6 COPY src/, 7 RUN sleep+greeting, 8 ENV, 9 RUN echo.
+
+interface CliResult { code: number | null; out: string; err: string }
+
+function cli(engine: Engine, args: string[], env: NodeJS.ProcessEnv = engineEnv(engine)): CliResult {
+  const r = spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', env: { ...env, NO_COLOR: '1' }, timeout: 300_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function json<T>(r: CliResult): T {
+  try {
+    return JSON.parse(r.out) as T;
+  } catch {
+    throw new Error(`not JSON (exit ${r.code}):\n${r.out}\n${r.err}`);
+  }
+}
+
+interface StoreFile { builds: Record<string, { steps: Record<string, { keyword: string; durationMs?: number; sizeBytes?: number }> }> }
+interface PlanJson { steps: { line: number; keyword: string; status: string }[] }
+
+/** line → status of a plan, for build steps only (status cached/rebuilds). */
+function planStatus(plan: PlanJson): Record<number, string> {
+  return Object.fromEntries(plan.steps.filter((s) => s.keyword !== 'FROM' && (s.status === 'cached' || s.status === 'rebuilds')).map((s) => [s.line, s.status]));
+}
+
+/** line → what Docker did, for the steps it reported (FROM left out). */
+function actual(report: BuildReport): Record<number, string> {
+  return Object.fromEntries(report.rows.filter((r) => r.keyword !== 'FROM' && r.actual !== 'not reported').map((r) => [r.line, r.actual]));
+}
+
+const asActual = (plan: Record<number, string>) => Object.fromEntries(Object.entries(plan).map(([l, s]) => [l, s === 'cached' ? 'cached' : 'ran']));
+
+for (const engine of ENGINES) {
+  describe(`layerlens build on the ${engine} engine`, () => {
+    let skip: string | undefined;
+    before(async () => {
+      skip = await engineProblem(engine);
+      if (skip) console.log(`SKIPPED ${engine} build tests: ${skip} (start it with scripts/engines/start.sh)`);
+    });
+
+    test('build, record, edit, predict, build again: predictions match the engine, timings and sizes are recorded', async (t) => {
+      if (skip) return t.skip(skip);
+      await withEngineLock(engine, async () => {
+        await resetEngineCache(engine);
+        const work = mkdtempSync(join(tmpdir(), `ll-build-${engine}-`));
+        // Unique basename: BuildKit shares incremental context state between contexts of the same name (R9).
+        const dir = join(work, `app-${randomBytes(4).toString('hex')}`);
+        const store = join(work, 'store.json');
+        try {
+          mkdirSync(join(dir, 'src'), { recursive: true });
+          writeFileSync(join(dir, 'Dockerfile'), DOCKERFILE);
+          writeFileSync(join(dir, 'package.txt'), 'left-pad 1.0\n');
+          writeFileSync(join(dir, 'src', 'app.js'), 'console.log(1)\n');
+          const common = [join(dir, 'Dockerfile'), '--builder', engine, '--store', store, '--build-arg', `GREETING=${GREETING}`];
+
+          // 1. Nothing recorded, the engine's cache empty: everything rebuilds, as predicted.
+          const first = cli(engine, ['build', ...common, '--json']);
+          assert.equal(first.code, 0, first.err);
+          const r1 = json<BuildReport>(first);
+          assert.ok(r1.ok);
+          assert.equal(r1.progress, engine === 'classic' ? 'classic' : 'rawjson');
+          assert.deepEqual(r1.disagreements, [], 'an empty cache rebuilds everything, as predicted');
+          assert.ok(Object.values(actual(r1)).every((a) => a === 'ran'), JSON.stringify(actual(r1)));
+          assert.ok(r1.recordedKeys > 0);
+          assert.ok(!existsSync('/tmp/ll-injected-0') && !existsSync('/tmp/ll-injected-bq'), 'a build arg ran a command on the host');
+          assert.equal(r1.rows.find((r) => r.line === 7)?.sizeBytes, Buffer.byteLength(`${GREETING}\n`), 'the build arg reached the RUN exactly as given');
+
+          const s1 = JSON.parse(readFileSync(store, 'utf8')) as StoreFile;
+          const steps1 = Object.values(Object.values(s1.builds)[0].steps);
+          const sleep1 = steps1.find((s) => s.keyword === 'RUN' && (s.durationMs ?? 0) >= 900);
+          assert.ok(sleep1, `the sleep-1 RUN's duration is recorded: ${JSON.stringify(steps1)}`);
+          assert.ok(steps1.some((s) => s.keyword === 'COPY' && s.sizeBytes === Buffer.byteLength('left-pad 1.0\n')), 'COPY package.txt layer size recorded');
+
+          // 2. Edit a source file: the prediction says where the cache stops, with the recorded cost.
+          writeFileSync(join(dir, 'src', 'app.js'), 'console.log(2)\n');
+          const plan = planStatus(json<PlanJson>(cli(engine, ['plan', ...common, '--json'])));
+          const want: Record<number, string> = engine === 'classic'
+            ? { 2: 'cached', 3: 'cached', 4: 'cached', 5: 'cached', 6: 'rebuilds', 7: 'rebuilds', 8: 'rebuilds', 9: 'rebuilds' }
+            : { 3: 'cached', 4: 'cached', 5: 'cached', 6: 'rebuilds', 7: 'rebuilds', 9: 'rebuilds' };
+          assert.deepEqual(plan, want);
+          const text = cli(engine, ['plan', ...common]);
+          assert.match(text.out, /Rebuild time by recorded builds: about [1-9]\d* s/, text.out);
+
+          // 3. Build again: the engine does what was predicted.
+          const r2 = json<BuildReport>(cli(engine, ['build', ...common, '--json']));
+          assert.ok(r2.ok);
+          assert.deepEqual(actual(r2), asActual(plan));
+          assert.deepEqual(r2.disagreements, []);
+
+          // 4. Unchanged: all cached, and the sleep step keeps the duration of its last real run.
+          const plan3 = planStatus(json<PlanJson>(cli(engine, ['plan', ...common, '--json'])));
+          assert.ok(Object.values(plan3).every((s) => s === 'cached'), JSON.stringify(plan3));
+          const r3 = json<BuildReport>(cli(engine, ['build', ...common, '--json']));
+          assert.deepEqual(actual(r3), asActual(plan3));
+          const s3 = JSON.parse(readFileSync(store, 'utf8')) as StoreFile;
+          assert.ok(Object.values(Object.values(s3.builds)[0].steps).some((s) => s.keyword === 'RUN' && (s.durationMs ?? 0) >= 900), 'the cost survives a cached build');
+
+          // 5. A store that knows nothing while the engine's cache is warm: the self-check names every step that
+          //    was predicted to rebuild and came from the cache.
+          const fresh = cli(engine, ['build', join(dir, 'Dockerfile'), '--builder', engine, '--store', join(work, 'other-store.json'), '--build-arg', `GREETING=${GREETING}`]);
+          assert.equal(fresh.code, 0, fresh.err);
+          assert.match(fresh.out, /line 4 COPY package\.txt \/app\/: predicted rebuilds, Docker used its cache/);
+          assert.match(fresh.out, /steps where the prediction and Docker disagreed/);
+        } finally {
+          rmSync(work, { recursive: true, force: true });
+        }
+      });
+    });
+
+    test('a failing step: exit 1, the step and what to do, nothing recorded', async (t) => {
+      if (skip) return t.skip(skip);
+      await withEngineLock(engine, async () => {
+        const dir = mkdtempSync(join(tmpdir(), `ll-build-fail-${engine}-`));
+        try {
+          writeFileSync(join(dir, 'Dockerfile'), 'FROM localbase:1\nCOPY a.txt /\nRUN echo failing on purpose && exit 3\n');
+          writeFileSync(join(dir, 'a.txt'), 'a\n');
+          const store = join(dir, '..', `${randomBytes(4).toString('hex')}-store.json`);
+          const r = cli(engine, ['build', join(dir, 'Dockerfile'), '--builder', engine, '--store', store]);
+          assert.equal(r.code, 1, r.out + r.err);
+          assert.match(r.err, /The build failed \(docker exit \d+\) at line 3 RUN\. Fix the step and build again/);
+          assert.match(r.err, /Nothing was recorded/);
+          assert.match(r.err, /failing on purpose/, 'the build output is shown');
+          assert.ok(!existsSync(store), 'a failed build records nothing');
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    });
+
+    test('cancelling stops the build: the docker process group is killed and the step does not finish', async (t) => {
+      if (skip) return t.skip(skip);
+      await withEngineLock(engine, async () => {
+        const dir = mkdtempSync(join(tmpdir(), `ll-build-cancel-${engine}-`));
+        try {
+          writeFileSync(join(dir, 'Dockerfile'), `FROM localbase:1\nRUN echo ${randomBytes(4).toString('hex')} && sleep 60\n`);
+          const abort = new AbortController();
+          const outcome = await runBuild({ builder: engine, dockerfile: join(dir, 'Dockerfile'), contextDir: dir, buildArgs: {} }, {
+            ...engineRun(engine),
+            signal: abort.signal,
+            onLog: (line) => {
+              if (/RUN echo .* && sleep 60/.test(line)) abort.abort();
+            },
+          });
+          assert.equal(outcome.canceled, true);
+          assert.equal(outcome.ok, false);
+          assert.notEqual(outcome.steps.find((s) => s.line === 2)?.outcome, 'ran');
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    });
+  });
+}
+
+test('docker missing and daemon down: exit 1 with what to do', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'll-build-nodocker-'));
+  try {
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM localbase:1\nRUN true\n');
+    const store = join(dir, 'store.json');
+    const missing = cli('classic', ['build', join(dir, 'Dockerfile'), '--builder', 'classic', '--store', store], { ...engineEnv('classic'), PATH: dir });
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /The docker command was not found .*Install Docker/);
+    for (const engine of ENGINES) {
+      const down = cli(engine, ['build', join(dir, 'Dockerfile'), '--builder', engine, '--store', store], { ...engineEnv(engine), DOCKER_HOST: `unix://${dir}/no-daemon.sock` });
+      assert.equal(down.code, 1, down.out + down.err);
+      assert.match(down.err, new RegExp(`The Docker daemon is not running or not reachable \\(DOCKER_HOST=unix://${dir}/no-daemon.sock\\)\\. Start Docker`));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('permission denied on the daemon socket: exit 1 with what to do', async (t) => {
+  // As the user nobody (not in the socket's group), through the engine's socket.
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+  const why = process.getuid?.() !== 0 ? 'needs root to run as another user' : !setpriv ? 'setpriv is not installed' : await engineProblem('classic');
+  if (why) {
+    console.log(`SKIPPED permission test: ${why}`);
+    return t.skip(why);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'll-build-perm-'));
+  try {
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM localbase:1\n');
+    spawnSync('chmod', ['-R', 'a+rwX', dir]);
+    const r = spawnSync(setpriv as string, ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cliPath, 'build', join(dir, 'Dockerfile'), '--builder', 'classic', '--store', join(dir, 'store.json')], {
+      encoding: 'utf8', env: { ...engineEnv('classic'), HOME: dir, NO_COLOR: '1', LAYERLENS_DIGEST_CACHE: join(dir, 'digests.json') }, timeout: 60_000,
+    });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /Permission denied on the Docker daemon socket \(DOCKER_HOST=unix:\/\/\/tmp\/ll-classic\.sock\)\. Add your user to the "docker" group/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
