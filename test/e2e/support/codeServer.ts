@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { waitFor } from './poll';
 import { killGroup } from './processes';
+import { codeServerEnv } from './dockerEnv';
 
 export interface CodeServerOptions {
   /** The folder holding out/node/entry.js (printed by scripts/vscode/setup.sh). */
@@ -67,7 +68,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     process.execPath,
     [entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
       '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', options.workspace],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: codeServerEnv() },
   );
   child.stdout.pipe(log);
   child.stderr.pipe(log);
