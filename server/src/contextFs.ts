@@ -1,7 +1,7 @@
 // Reads a build context folder into a ContextSnapshot (core/types.ts) for the pure core.
 // The walk uses lstat only (symlinks are recorded, never followed, so loops cannot hang it) and
 // never throws for a bad file: unreadable entries carry `error` and a problem saying what to do.
-// File digests are lazy, read in 1 MiB chunks, and kept in a DigestCache keyed by
+// File digests are lazy (a small file in one read, larger ones in 1 MiB chunks), and kept in a DigestCache keyed by
 // (dev, ino, size, mtime, ctime, mode), which can outlive a snapshot and be saved to disk.
 import * as nodeFs from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -13,7 +13,7 @@ import type { Builder, ContextEntry, ContextProblem, ContextSnapshot } from './c
 export { DigestCache } from './core/contextStore';
 
 /** The fs calls used, replaceable in tests to simulate failing reads. */
-export type FsOps = Pick<typeof nodeFs, 'lstatSync' | 'readdirSync' | 'readlinkSync' | 'openSync' | 'readSync' | 'fstatSync' | 'closeSync'>;
+export type FsOps = Pick<typeof nodeFs, 'lstatSync' | 'readdirSync' | 'readlinkSync' | 'openSync' | 'readSync' | 'readFileSync' | 'fstatSync' | 'closeSync'>;
 
 export interface ScanOptions {
   /** Digests from earlier scans; unchanged files are never read again. */
@@ -151,6 +151,13 @@ function contentDigest(s: State, path: string): string {
   try {
     // O_NONBLOCK: a file swapped for a FIFO since the scan must not block us; O_NOFOLLOW: nor a symlink.
     fd = s.fs.openSync(abs(s, path), nodeFs.constants.O_RDONLY | nodeFs.constants.O_NOFOLLOW | nodeFs.constants.O_NONBLOCK);
+    if (key !== undefined && e.size < CHUNK) {
+      // A small file (by the scan): one read, as readFileSync does, and no Stats object. The digest goes
+      // under the scan's key: if the file changed since, its ctime did too, so that key never comes back.
+      const digest = createHash('sha256').update(s.fs.readFileSync(fd)).digest('hex');
+      s.cache.set(key, digest);
+      return digest;
+    }
     const st = s.fs.fstatSync(fd);
     if (!st.isFile()) throw Object.assign(new Error('not a regular file any more'), { code: 'EINVAL' });
     const h = createHash('sha256');
