@@ -13,7 +13,7 @@ import { engineProblem, withEngineLock } from '../oracle/engine';
 import { engineEnv } from '../build/engines';
 import { waitFor } from './support/poll';
 import { repoRoot, screenshot, session } from './support/session';
-import { editorText, lensTitles, quickOpen, runCommand, scrollEditorToTop } from './support/workbench';
+import { editorText, lensTitles, outputText, quickOpen, runCommand, scrollEditorToTop } from './support/workbench';
 
 const token = randomBytes(4).toString('hex');
 // A fresh WORKDIR name each run, so nothing is in the engine's cache from an earlier run.
@@ -129,7 +129,7 @@ describe('Layer Lens: Build Image in a real VS Code (BuildKit engine)', function
     console.log(`      lenses: ${JSON.stringify(lenses)}`);
   });
 
-  it('"Copy Report" puts the build report on the clipboard', async function () {
+  it('"Copy Report" puts the build report on the clipboard; the output channel has the build', async function () {
     this.timeout(60_000);
     const { page } = session();
     await runCommand(page, 'Layer Lens: Copy Last Build Report');
@@ -141,6 +141,11 @@ describe('Layer Lens: Build Image in a real VS Code (BuildKit engine)', function
       return /Layer Lens build report: .*demo\.Dockerfile \(buildkit, rawjson progress\)/.test(shown) ? shown : undefined;
     });
     assert.match(text, /The prediction matched Docker on every step it reported\./);
+    const shot = await screenshot('mid-build-report-pasted');
+    if (shot) console.log(`      screenshot: ${shot}`);
     await runCommand(page, 'View: Revert and Close Editor');
+    // The output channel has the build's progress and the same report.
+    await runCommand(page, 'Layer Lens: Show Output');
+    await waitFor('the report at the end of the Layer Lens output', async () => /The prediction matched Docker on every step it reported\./.test(await outputText(page)));
   });
 });

@@ -10,7 +10,8 @@ export function formatBuildReport(report: BuildReport): string {
   out.push(`$ ${report.command.map(quote).join(' ')}`);
   out.push('');
   const rows = report.rows.filter((r) => r.actual !== 'not reported' || r.predicted === 'cached' || r.predicted === 'rebuilds');
-  const table = rows.map((r) => [String(r.line), r.text, r.predicted, ACTUAL[r.actual] ?? r.actual, r.durationMs !== undefined ? `${(r.durationMs / 1000).toFixed(1)} s` : '', r.sizeBytes !== undefined ? formatSize(r.sizeBytes) : '', r.agrees ? '' : '≠']);
+  // FROM is no cache lookup (the engine resolves the base image), so there is nothing to compare.
+  const table = rows.map((r) => [String(r.line), r.text, r.predicted, r.keyword === 'FROM' ? '-' : (ACTUAL[r.actual] ?? r.actual), r.durationMs !== undefined ? `${(r.durationMs / 1000).toFixed(1)} s` : '', r.sizeBytes !== undefined ? formatSize(r.sizeBytes) : '', r.agrees ? '' : '≠']);
   const head = ['LINE', 'INSTRUCTION', 'PREDICTED', 'DOCKER', 'TIME', 'SIZE', ''];
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
   out.push(head.map((h, i) => h.padEnd(widths[i])).join('  ').trimEnd());
