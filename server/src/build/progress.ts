@@ -280,7 +280,7 @@ export function classicSteps(lines: TimedLine[], df: DfFile, end?: { endMs: numb
     }
     const last = j >= lines.length;
     const until = last ? end?.endMs : lines[j].t;
-    const outcome: StepOutcome = last && end?.failed ? 'error' : last && !end ? 'incomplete' : cached ? 'cached' : 'ran';
+    const outcome: StepOutcome = last && end?.failed ? 'error' : cached ? 'cached' : 'ran';
     const durationMs = until !== undefined && outcome !== 'cached' ? Math.max(0, until - lines[i].t) : undefined;
     steps.push({ line: ins.line, keyword: ins.keyword, stage: ins.stage, outcome, ...(durationMs !== undefined ? { durationMs } : {}), text: `${m[3]}${m[4]}` });
   }
