@@ -84,7 +84,8 @@ export function main(argv: string[]): number | Promise<number> {
     const digestCache = loadDigestCache(digestCachePath);
     const synced = loaded.store.builds[buildId(options.builder, resolve(options.dockerfile), options.target)]?.synced;
     const project = openProject({ ...options, digestCache, ...(synced ? { synced } : {}) });
-    process.on('exit', () => saveDigestCache(digestCachePath, digestCache));
+    // Written only when files were hashed: rewriting an unchanged cache costs more than the plan it saved.
+    process.on('exit', () => digestCache.dirty && saveDigestCache(digestCachePath, digestCache));
     for (const p of project.problems) process.stderr.write(`layerlens: ${p}\n`);
     const id = buildId(options.builder, project.dockerfileAbs, options.target);
     if (command === 'simulate') {

@@ -52,6 +52,7 @@ export function loadDigestCache(file: string, maxEntries?: number): DigestCache 
     for (const e of data.entries as unknown[]) {
       if (Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string' && /^[0-9a-f]{64}$/.test(e[1])) cache.set(e[0], e[1]);
     }
+    cache.dirty = false;
   } catch {
     // Missing or unreadable: start afresh; the cache only saves time.
   }

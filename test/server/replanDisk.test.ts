@@ -1,11 +1,13 @@
-// BuildKit's stale context sync (C9) across re-plans: the warning is found along changed paths
-// (analysis.refreshProject), not by hashing every file read on each plan, and must not get lost.
+// Re-plans on disk: BuildKit's stale context sync (C9) is found along changed paths (analysis.refreshProject),
+// not by hashing every file read on each plan, and must not get lost; the CLI's digest cache is written only
+// when something was hashed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openProject, planProject, refreshProject } from '../../server/src/analysis';
+import { DigestCache, loadDigestCache, saveDigestCache, scanContext } from '../../server/src/contextFs';
 import { buildId, emptyStore, knownBuilds, recordBuild } from '../../server/src/core/store';
 
 void test('a stale file stays reported after unrelated edits, and goes once touched', () => {
@@ -43,6 +45,32 @@ void test('a stale file stays reported after unrelated edits, and goes once touc
     const narrow = openProject({ ...opts, synced, text: 'FROM alpine\nCOPY b.txt /b\n' });
     assert.equal(narrow.synced?.stale.has('a.txt'), true);
     assert.equal(stale(planProject(narrow, known)), 0);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+void test('digest cache: dirty only when a file was hashed, not on hits, promotions or loading', () => {
+  const root = fs.mkdtempSync(join(tmpdir(), 'll-dirty-'));
+  try {
+    fs.writeFileSync(join(root, 'a.txt'), 'a');
+    fs.writeFileSync(join(root, 'b.txt'), 'b');
+    const cache = new DigestCache(2); // two generations of one entry each: promotions happen
+    assert.equal(cache.dirty, false);
+    scanContext(root, { digestCache: cache }).contentDigest('a.txt');
+    assert.equal(cache.dirty, true, 'a new digest');
+    const file = join(root, 'cache', 'digests.json');
+    assert.equal(saveDigestCache(file, cache), true);
+    const loaded = loadDigestCache(file);
+    assert.equal(loaded.dirty, false, 'loading is not a change');
+    const snap = scanContext(root, { digestCache: loaded });
+    snap.contentDigest('a.txt');
+    assert.equal(loaded.dirty, false, 'a hit is not a change');
+    snap.contentDigest('b.txt');
+    assert.equal(loaded.dirty, true);
+    loaded.dirty = false;
+    scanContext(root, { digestCache: loaded }).contentDigest('a.txt'); // a.txt now sits in the old generation
+    assert.equal(loaded.dirty, false, 'a promotion is not a change');
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -9,6 +9,8 @@
 export class DigestCache {
   private young = new Map<string, string>();
   private old = new Map<string, string>();
+  /** Whether set() added or changed a digest since this flag was last cleared (nothing new to save otherwise). */
+  dirty = false;
   constructor(readonly maxEntries = 250_000) {}
   get size(): number {
     let n = this.young.size;
@@ -19,10 +21,14 @@ export class DigestCache {
     const v = this.young.get(key);
     if (v !== undefined) return v;
     const o = this.old.get(key);
-    if (o !== undefined) this.set(key, o);
+    if (o !== undefined) this.put(key, o);
     return o;
   }
   set(key: string, digest: string): void {
+    if ((this.young.get(key) ?? this.old.get(key)) !== digest) this.dirty = true;
+    this.put(key, digest);
+  }
+  private put(key: string, digest: string): void {
     if (this.young.size >= Math.max(1, Math.ceil(this.maxEntries / 2)) && !this.young.has(key)) {
       this.old = this.young;
       this.young = new Map();
