@@ -1,5 +1,6 @@
 // The build report as text: the CLI prints it and the editor's "Copy Report" puts it on the clipboard.
-import { formatDuration, formatSize } from '../core/cost';
+import { formatDuration } from '../core/cost';
+import { formatBytes } from '../core/layerStack';
 import type { BuildReport } from './buildProject';
 
 const ACTUAL: Record<string, string> = { cached: 'cached', ran: 'rebuilt', error: 'FAILED', canceled: 'cancelled', incomplete: 'unfinished', 'not reported': '' };
@@ -11,7 +12,7 @@ export function formatBuildReport(report: BuildReport): string {
   out.push('');
   const rows = report.rows.filter((r) => r.actual !== 'not reported' || r.predicted === 'cached' || r.predicted === 'rebuilds');
   // FROM is no cache lookup (the engine resolves the base image), so there is nothing to compare.
-  const table = rows.map((r) => [String(r.line), r.text, r.predicted, r.keyword === 'FROM' ? '-' : (ACTUAL[r.actual] ?? r.actual), r.durationMs !== undefined ? `${(r.durationMs / 1000).toFixed(1)} s` : '', r.sizeBytes !== undefined ? formatSize(r.sizeBytes) : '', r.agrees ? '' : '≠']);
+  const table = rows.map((r) => [String(r.line), r.text, r.predicted, r.keyword === 'FROM' ? '-' : (ACTUAL[r.actual] ?? r.actual), r.durationMs !== undefined ? `${(r.durationMs / 1000).toFixed(1)} s` : '', r.sizeBytes !== undefined ? formatBytes(r.sizeBytes) : '', r.agrees ? '' : '≠']);
   const head = ['LINE', 'INSTRUCTION', 'PREDICTED', 'DOCKER', 'TIME', 'SIZE', ''];
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
   out.push(head.map((h, i) => h.padEnd(widths[i])).join('  ').trimEnd());

@@ -96,16 +96,3 @@ export function formatDuration(ms: number): string {
   if (s < 60) return `about ${s} s`;
   return `about ${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
 }
-
-/** "0 B", "2 B", "1.5 kB", "12.3 MB" (decimal units, as docker prints them). */
-export function formatSize(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let u = -1;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
-}
