@@ -1,0 +1,41 @@
+// The self-check's comparison and the report text, on predictions and engine steps as the build code makes them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compareWithBuild } from '../../../server/src/build/selfCheck';
+import { formatBuildReport } from '../../../server/src/build/report';
+import type { BuildReport } from '../../../server/src/build/buildProject';
+import type { ActualStep } from '../../../server/src/build/progress';
+import type { StepPrediction } from '../../../server/src/core/types';
+
+const source = ['FROM alpine', 'WORKDIR /app', 'COPY . /app', 'RUN make', 'ENV A=1', 'COPY --from=0 /x /y', 'RUN test'];
+const p = (line: number, keyword: string, status: StepPrediction['status']): StepPrediction => ({ line, endLine: line, keyword, stage: '0', layer: 'filesystem', status, reason: 'r' });
+const a = (line: number, keyword: string, outcome: ActualStep['outcome'], durationMs?: number): ActualStep => ({ line, keyword, stage: 0, outcome, text: source[line - 1], ...(durationMs !== undefined ? { durationMs } : {}) });
+
+test('disagreements: predicted cached but rebuilt, predicted rebuilds but cached; maybe, FROM and unreported steps never disagree', () => {
+  const predicted = [p(1, 'FROM', 'rebuilds'), p(2, 'WORKDIR', 'cached'), p(3, 'COPY', 'cached'), p(4, 'RUN', 'rebuilds'), p(5, 'ENV', 'none'), p(6, 'COPY', 'maybe'), p(7, 'RUN', 'rebuilds')];
+  const actual = [a(1, 'FROM', 'cached'), a(2, 'WORKDIR', 'cached'), a(3, 'COPY', 'ran', 120), a(4, 'RUN', 'cached'), a(6, 'COPY', 'cached')];
+  const { rows, disagreements } = compareWithBuild(predicted, actual, [{ line: 3, sizeBytes: 2048 }], source);
+  assert.deepEqual(disagreements.map((d) => d.message), [
+    'line 3 COPY . /app: predicted cached, Docker rebuilt',
+    'line 4 RUN make: predicted rebuilds, Docker used its cache',
+  ]);
+  assert.equal(rows.find((r) => r.line === 7)?.actual, 'not reported');
+  assert.equal(rows.find((r) => r.line === 3)?.durationMs, 120);
+  assert.equal(rows.find((r) => r.line === 3)?.sizeBytes, 2048);
+});
+
+test('a failed step is not a disagreement; a step Docker built in a stage predicted skipped is', () => {
+  const { disagreements } = compareWithBuild([p(4, 'RUN', 'cached'), p(7, 'RUN', 'skipped')], [a(4, 'RUN', 'error'), a(7, 'RUN', 'ran')], [], source);
+  assert.deepEqual(disagreements.map((d) => d.message), ['line 7 RUN test: predicted skipped, Docker rebuilt']);
+});
+
+test('the report names the command, every compared step and the disagreements', () => {
+  const { rows, disagreements } = compareWithBuild([p(1, 'FROM', 'cached'), p(3, 'COPY', 'cached')], [a(1, 'FROM', 'ran'), a(3, 'COPY', 'ran', 1500)], [{ line: 3, sizeBytes: 1_500_000 }], source);
+  const report: BuildReport = { ok: true, canceled: false, builder: 'buildkit', progress: 'rawjson', dockerfile: '/p/Dockerfile', command: ['docker', 'buildx', 'build', '--build-arg', 'A=x y', '/p'], ms: 4200, imageId: 'sha256:0123456789abcdef', rows, disagreements, failure: null, recordedKeys: 2 };
+  const text = formatBuildReport(report);
+  assert.match(text, /^\$ docker buildx build --build-arg 'A=x y' \/p$/m);
+  assert.match(text, /^ {3}3 {2}COPY \. \/app +cached +rebuilt +1\.5 s +1\.5 MB +≠$/m);
+  assert.match(text, /^ {3}1 {2}FROM alpine +cached +- *$/m);
+  assert.match(text, /Built in 4 s \(image 0123456789ab\); recorded 2 step keys\./);
+  assert.match(text, /1 step where the prediction and Docker disagreed:\n {2}line 3 COPY \. \/app: predicted cached, Docker rebuilt/);
+});
