@@ -8,17 +8,9 @@ import { advise } from '../../server/src/core/advise';
 import { hoverAt } from '../../server/src/core/explainLocate';
 import { parseDockerfile } from '../../server/src/core/parse';
 import type { AdviseContext } from '../../server/src/core/adviseTypes';
+import { seededRandom } from '../helpers/random';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const INSTALLS = [
   'npm ci', 'npm install --omit=dev', 'yarn install --frozen-lockfile', 'pnpm install --frozen-lockfile', 'bun install',

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clearSimulationRequest, planRequest, recordRequest, simulateRequest, statusRequest } from '../../server/src/protocol';
+import { diskProject } from '../helpers/diskProject';
 import { TestServer } from './support/lspClient';
 
 /** The fs module object itself, whose methods the server's context reader calls (a namespace import is a copy). */
@@ -19,15 +20,7 @@ after(async () => {
   for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
 });
 
-function project(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(join(tmpdir(), 'll-docs-'));
-  roots.push(root);
-  for (const [p, content] of Object.entries(files)) {
-    fs.mkdirSync(join(root, p, '..'), { recursive: true });
-    fs.writeFileSync(join(root, p), content);
-  }
-  return root;
-}
+const project = (files: Record<string, string>): string => diskProject('ll-docs-', files, roots);
 
 async function server(root: string, settings: Record<string, unknown> = {}): Promise<TestServer> {
   const s = await TestServer.start({ storePath: join(root, '..', `${root.split('/').pop()}-store.json`), workspaceFolders: [root], settings });

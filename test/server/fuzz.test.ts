@@ -5,24 +5,14 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clearSimulationRequest, simulateRequest, statusRequest } from '../../server/src/protocol';
+import { diskProject } from '../helpers/diskProject';
+import { seededRandom } from '../helpers/random';
 import { TestServer } from './support/lspClient';
 
 const SEED = 0x1a7e5;
 const CASES = 160;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LINES = [
   '# syntax=docker/dockerfile:1', '# escape=`', '# escape=\\', 'ARG BASE=node:20', 'FROM ${BASE} AS deps', 'FROM scratch', 'FROM', 'FROM a AS',
@@ -76,15 +66,11 @@ after(async () => {
 });
 
 void test(`fuzz: ${CASES} random, truncated, binary and huge-line Dockerfiles never stop the server from answering (seed ${SEED})`, async () => {
-  const root = fs.mkdtempSync(join(tmpdir(), 'll-fuzz-'));
-  roots.push(root, `${root}-store.json`);
-  for (const [p, content] of Object.entries({ 'package.json': '{"name":"x"}', 'package-lock.json': '{}', 'src/app.js': 'a', '.git/HEAD': 'ref: refs/heads/main\n', 'node_modules/a/index.js': '' })) {
-    fs.mkdirSync(join(root, p, '..'), { recursive: true });
-    fs.writeFileSync(join(root, p), content);
-  }
+  const root = diskProject('ll-fuzz-', { 'package.json': '{"name":"x"}', 'package-lock.json': '{}', 'src/app.js': 'a', '.git/HEAD': 'ref: refs/heads/main\n', 'node_modules/a/index.js': '' }, roots);
+  roots.push(`${root}-store.json`);
   const s = await TestServer.start({ storePath: `${root}-store.json`, workspaceFolders: [root] });
   servers.push(s);
-  const rand = mulberry32(SEED);
+  const rand = seededRandom(SEED);
   const u = await s.open(join(root, 'Dockerfile'), 'FROM alpine\n');
   const counts = { lenses: 0, hovers: 0, hoverTexts: 0, actions: 0, diagnostics: 0 };
   for (let n = 0; n < CASES; n++) {

@@ -12,6 +12,6 @@ export function serverTranslate(options: InitializationOptions['l10n'], log: (me
   if (bundle !== undefined && !usable) log(`Ignoring the l10n bundle for ${options?.locale ?? 'an unknown locale'}: it is not a JSON object.`);
   // Always configure, so a server started after another one in the same process (tests) never keeps its bundle.
   l10n.config({ contents: usable ? bundle : {} });
-  if (usable) log(`Server strings in ${options?.locale ?? 'the display language'} (${Object.keys(bundle).length} messages).`);
+  log(`Display language ${options?.locale ?? 'not given'}: ${usable ? `${Object.keys(bundle).length} translated messages` : 'English (no l10n bundle)'}.`);
   return (message, ...args) => l10n.t(message, ...args);
 }

@@ -5,12 +5,12 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, CreateFile, TextDocumentEdit } from 'vscode-languageserver/node';
 import { recordRequest, simulateRequest } from '../../../server/src/protocol';
+import { diskProject } from '../../helpers/diskProject';
 import { TestServer } from '../support/lspClient';
 
 const roots: string[] = [];
@@ -20,15 +20,7 @@ after(async () => {
   for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
 });
 
-function project(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(join(tmpdir(), 'll-editor-'));
-  roots.push(root);
-  for (const [p, content] of Object.entries(files)) {
-    fs.mkdirSync(join(root, p, '..'), { recursive: true });
-    fs.writeFileSync(join(root, p), content);
-  }
-  return root;
-}
+const project = (files: Record<string, string>): string => diskProject('ll-editor-', files, roots);
 
 async function server(root: string, options: Omit<Parameters<typeof TestServer.start>[0] & object, 'workspaceFolders' | 'storePath'> = {}): Promise<TestServer> {
   const storePath = `${root}-store.json`;
