@@ -51,7 +51,8 @@ describe('Layer Lens: Build Image in a real VS Code (BuildKit engine)', function
   let locked: Promise<void> | undefined;
 
   before(async function () {
-    this.timeout(120_000);
+    // An oracle run on the same daemon may hold its lock for a while (withEngineLock waits up to 20 minutes).
+    this.timeout(21 * 60_000);
     const why = await engineProblem('buildkit');
     if (why) {
       console.log(`      SKIPPED: the BuildKit engine is not running (${why}); start it with bash scripts/engines/start.sh buildkit`);
