@@ -9,6 +9,7 @@ import { planBuild, type PlanContext, type PlanResult } from '../../server/src/c
 import { emptyStore, knownBuilds, recordBuild, type StoreData } from '../../server/src/core/store';
 import type { ContextSnapshot, PlanOptions, SourceSelection } from '../../server/src/core/types';
 import { snap, type Spec } from '../helpers/memoryContext';
+import { seededRandom as rng } from '../helpers/random';
 
 const OPTIONS: PlanOptions = { builder: 'buildkit', buildArgs: {}, dockerfilePath: 'Dockerfile' };
 const DOCKERFILE = [
@@ -24,14 +25,6 @@ const DOCKERFILE = [
   'RUN --mount=type=bind,target=/w true',
   'COPY d1 d1/d2 /overlap/',
 ].join('\n');
-
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    return x / 2147483648;
-  };
-}
 
 function randomSpec(r: () => number, files: number): Record<string, Spec> {
   const dirs = ['', 'src', 'src/lib', 'd1', 'd1/d2', 'd1/d2/d3', 'docs'];
