@@ -263,14 +263,24 @@ function renderEdges(svg: SVGSVGElement, container: HTMLElement, edges: DrawnEdg
     if (!source || !target) continue;
     const s = source.getBoundingClientRect();
     const t = target.getBoundingClientRect();
-    const rightwards = s.left < t.left;
-    const x1 = (rightwards ? s.right : s.left) - box.left;
     const y1 = s.top + Math.min(18, s.height / 2) - box.top;
-    const x2 = (rightwards ? t.left : t.right) - box.left;
     const y2 = t.top + Math.min(18, t.height / 2) - box.top;
-    const bend = Math.max(24, Math.abs(x2 - x1) / 2) * (rightwards ? 1 : -1);
+    let d: string;
+    if (Math.abs(s.left - t.left) < 8) {
+      // Stages stacked in one column (a narrow panel): loop out to the right of the blocks and back in.
+      const x1 = s.right - box.left;
+      const x2 = t.right - box.left;
+      const out = Math.max(x1, x2) + 28;
+      d = `M ${x1} ${y1} C ${out} ${y1}, ${out} ${y2}, ${x2} ${y2}`;
+    } else {
+      const rightwards = s.left < t.left;
+      const x1 = (rightwards ? s.right : s.left) - box.left;
+      const x2 = (rightwards ? t.left : t.right) - box.left;
+      const bend = Math.max(24, Math.abs(x2 - x1) / 2) * (rightwards ? 1 : -1);
+      d = `M ${x1} ${y1} C ${x1 + bend} ${y1}, ${x2 - bend} ${y2}, ${x2} ${y2}`;
+    }
     const path = document.createElementNS(svgNs, 'path');
-    path.setAttribute('d', `M ${x1} ${y1} C ${x1 + bend} ${y1}, ${x2 - bend} ${y2}, ${x2} ${y2}`);
+    path.setAttribute('d', d);
     path.setAttribute('marker-end', 'url(#arrow)');
     path.classList.add('edge', `edge-${edge.kind}`);
     const tip = document.createElementNS(svgNs, 'title');
