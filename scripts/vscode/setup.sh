@@ -13,8 +13,8 @@ TOOLS="${LAYERLENS_TOOLS:-$HOME/.cache/layer-lens}/vscode"
 CS="$TOOLS/node_modules/code-server"
 STAMP="$TOOLS/.layer-lens-ready"
 # Headers for code-server's native modules, Debian's ripgrep for its search, Chromium to drive it; the compilers
-# node-gyp needs are usually there already.
-APT_PACKAGES=(libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev ripgrep chromium make g++)
+# node-gyp needs are usually there already. fonts-nanum: Hangul glyphs, so screenshots of the Korean tests are readable.
+APT_PACKAGES=(libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev ripgrep chromium make g++ fonts-nanum)
 
 log() { echo "[vscode-setup] $*" >&2; }
 

@@ -1,31 +1,18 @@
 // CodeLens verdicts in a real VS Code: what the lenses say for the fixture Dockerfile, "Mark Current State as
 // Built", a context file edited on disk, a lens click that simulates a change, and clearing the simulation by
 // the status bar item and by Escape. The git HEAD baseline, on a repository made in the workspace copy.
-import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { waitFor } from './support/poll';
 import { screenshot, session } from './support/session';
-import { clickLens, editorText, lens, lensTitles, openFromExplorer, runCommand, scrollEditorToTop, statusBarItem } from './support/workbench';
+import { clickLens, editorText, lens, lensesAre, openFromExplorer, runCommand, scrollEditorToTop, statusBarItem } from './support/workbench';
 
 // test/fixtures/e2e-workspace/Dockerfile, one lens per instruction, top to bottom:
 //  2 FROM node:20-alpine AS deps   3 WORKDIR /app   4 COPY package.json package-lock.json ./   5 RUN npm ci
 //  7 FROM node:20-alpine           8 WORKDIR /app   9 COPY --from=deps ...   10 COPY . .   11 EXPOSE   12 CMD
 const metadata = 'metadata only: no rebuild';
-
-async function lensesAre(page: Page, expected: string[], what: string): Promise<void> {
-  let last: string[] = [];
-  try {
-    await waitFor(what, async () => {
-      last = await lensTitles(page);
-      return JSON.stringify(last) === JSON.stringify(expected);
-    }, { timeoutMs: 30_000 });
-  } catch (error) {
-    assert.deepEqual(last, expected, `${(error as Error).message}; the lenses say`);
-  }
-}
 
 async function openDockerfile(page: Page): Promise<void> {
   await openFromExplorer(page, 'Dockerfile');

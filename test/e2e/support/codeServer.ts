@@ -17,6 +17,12 @@ export interface CodeServerOptions {
   workspace: string;
   /** A fresh folder for this run's user data, extensions, config and logs. */
   runDir: string;
+  /** VS Code's display language (code-server --locale), e.g. 'ko'. Default: English. */
+  locale?: string;
+  /** More extensions to install first (a language pack for `locale`). */
+  extraVsix?: string[];
+  /** Runs after the extensions are installed, before code-server starts. */
+  beforeStart?: (dirs: { userDataDir: string; extensionsDir: string }) => void;
 }
 
 export interface CodeServer {
@@ -57,17 +63,20 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   writeFileSync(configFile, 'auth: none\ncert: false\n');
   const common = ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 
-  const installed = await promisify(execFile)(process.execPath, [entry, ...common, '--install-extension', options.vsix], { timeout: 120_000 });
-  if (!/successfully installed/i.test(installed.stdout + installed.stderr)) {
-    throw new Error(`code-server did not install ${options.vsix}:\n${installed.stdout}${installed.stderr}`);
+  for (const vsix of [...(options.extraVsix ?? []), options.vsix]) {
+    const installed = await promisify(execFile)(process.execPath, [entry, ...common, '--install-extension', vsix], { timeout: 120_000 });
+    if (!/successfully installed/i.test(installed.stdout + installed.stderr)) {
+      throw new Error(`code-server did not install ${vsix}:\n${installed.stdout}${installed.stderr}`);
+    }
   }
 
+  options.beforeStart?.({ userDataDir, extensionsDir });
   const port = await freePort();
   const log = createWriteStream(logFile);
   const child = spawn(
     process.execPath,
     [entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', options.workspace],
+      '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', ...(options.locale ? ['--locale', options.locale] : []), options.workspace],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: codeServerEnv() },
   );
   child.stdout.pipe(log);

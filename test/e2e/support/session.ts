@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openBrowser, type Browser } from './browser';
-import { startCodeServer, type CodeServer } from './codeServer';
+import { startCodeServer, type CodeServer, type CodeServerOptions } from './codeServer';
 import { waitForWorkbench } from './workbench';
 
 export const repoRoot = resolve(__dirname, '../../..');
@@ -30,15 +30,28 @@ export function session(): E2ESession {
 }
 
 export async function startSession(): Promise<void> {
+  runDir = mkdtempSync(join(tmpdir(), 'layer-lens-e2e-'));
+  const launched = await launchSession(runDir);
+  browser = launched.browser;
+  current = launched;
+  await waitForWorkbench(browser.page, workspaceName);
+}
+
+/**
+ * code-server with the extension and a fresh copy of the fixture workspace under `runDir`, and a browser page
+ * on it. The suite's session is one; a test that needs VS Code in another display language starts its own.
+ */
+export async function launchSession(runDir: string, options: Pick<CodeServerOptions, 'locale' | 'extraVsix' | 'beforeStart'> = {}): Promise<E2ESession & { browser: Browser }> {
   const codeServerDir = requiredEnv('LAYERLENS_E2E_CODE_SERVER');
   const vsix = requiredEnv('LAYERLENS_E2E_VSIX');
-  runDir = mkdtempSync(join(tmpdir(), 'layer-lens-e2e-'));
   const workspace = join(runDir, workspaceName);
   cpSync(join(repoRoot, 'test/fixtures', workspaceName), workspace, { recursive: true });
-  const codeServer = await startCodeServer({ codeServerDir, vsix, workspace, runDir });
-  browser = await openBrowser(join(runDir, 'chromium-profile'), codeServer.url);
-  current = { page: browser.page, codeServer, workspace };
-  await waitForWorkbench(browser.page, workspaceName);
+  const codeServer = await startCodeServer({ codeServerDir, vsix, workspace, runDir, ...options });
+  const opened = await openBrowser(join(runDir, 'chromium-profile'), codeServer.url).catch(async (error: unknown) => {
+    await codeServer.stop();
+    throw error;
+  });
+  return { page: opened.page, codeServer, workspace, browser: opened };
 }
 
 export async function stopSession(): Promise<void> {

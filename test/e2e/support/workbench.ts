@@ -1,4 +1,5 @@
 // What a user does in the VS Code workbench, as playwright steps. Selectors are VS Code's own DOM classes.
+import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { waitFor } from './poll';
 
@@ -83,6 +84,19 @@ export async function lensTitles(page: Page): Promise<string[]> {
   return (await visibleLenses(page)).map((l) => l.text);
 }
 
+/** Waits until the lenses on screen are exactly `expected` (top to bottom); fails showing what they say. */
+export async function lensesAre(page: Page, expected: string[], what: string): Promise<void> {
+  let last: string[] = [];
+  try {
+    await waitFor(what, async () => {
+      last = await lensTitles(page);
+      return JSON.stringify(last) === JSON.stringify(expected);
+    }, { timeoutMs: 30_000 });
+  } catch (error) {
+    assert.deepEqual(last, expected, `${(error as Error).message}; the lenses say`);
+  }
+}
+
 /** Clicks the n-th lens (0-based, top to bottom, among those on screen) of the active editor. */
 export async function clickLens(page: Page, index: number): Promise<void> {
   const target = (await visibleLenses(page))[index];
@@ -104,6 +118,17 @@ export function lens(page: Page, title: string): Locator {
 /** The text of the active editor, as the editor renders it (only the lines on screen). */
 export async function editorText(page: Page): Promise<string> {
   return visibleText(page.locator('.editor-group-container.active .monaco-editor .view-lines').first());
+}
+
+/**
+ * The lines of the active editor on screen, top to bottom. Monaco reuses line elements after edits, so their DOM
+ * order is not always the visual order; this sorts them by position.
+ */
+export async function editorLines(page: Page): Promise<string[]> {
+  const lines = await page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line').evaluateAll((elements) =>
+    elements.map((e) => ({ top: e.getBoundingClientRect().top, text: e.textContent ?? '' })),
+  );
+  return lines.sort((a, b) => a.top - b.top).map((l) => l.text.replace(/\u00a0/g, ' '));
 }
 
 /** The text shown in the Output panel. */

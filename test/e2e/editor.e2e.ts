@@ -1,0 +1,195 @@
+// Hovers, diagnostics and quick fixes in a real VS Code, on test/fixtures/e2e-workspace/classic.Dockerfile
+// (`COPY . .` before `RUN npm install`): the hovers of RUN, CMD and EXPOSE with the verdict the lens shows,
+// the quick-fix menu on the broad COPY applying the reorder, and the install staying cached after "Mark as
+// Built" and a source edit. Then VS Code in Korean (code-server --locale ko with a language pack made for the
+// test): the hover, the lens words and the diagnostic come from the extension's l10n bundle.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { packageLanguagePack, registerLanguagePack } from './support/languagePack';
+import { waitFor } from './support/poll';
+import { artifactsDir, launchSession, repoRoot, screenshot, session, workspaceName, type E2ESession } from './support/session';
+import { editorLines, editorText, lensesAre, lensTitles, openFromExplorer, runCommand, scrollEditorToTop, waitForWorkbench } from './support/workbench';
+
+const fileName = 'classic.Dockerfile';
+const fixture = join(repoRoot, 'test/fixtures', workspaceName);
+const activeEditor = '.editor-group-container.active .monaco-editor';
+const metadata = 'metadata only: no rebuild';
+
+/** The rendered line of the active editor whose text matches (spaces are non-breaking in the DOM; \s matches them). */
+function editorLine(page: Page, text: RegExp) {
+  return page.locator(`${activeEditor} .view-lines .view-line`, { hasText: text }).first();
+}
+
+/** Points the mouse at the first word of a line and returns the hover's text once it shows `expected`. */
+async function hoverText(page: Page, line: RegExp, expected: RegExp): Promise<string> {
+  let last = '';
+  await waitFor(`a hover matching ${expected}`, async () => {
+    // Away first, so the previous hover closes and a new one opens for this line.
+    await page.mouse.move(5, 5);
+    await editorLine(page, line).locator('span > span').first().hover();
+    const hover = page.locator('.monaco-hover:visible').first();
+    await hover.waitFor({ timeout: 5_000 });
+    last = await waitFor('the hover to fill in and finish fading in', async () => {
+      const text = (await hover.innerText()).replace(/\u00a0/g, ' ');
+      const opaque = await hover.evaluate((e) => getComputedStyle(e.closest('.monaco-hover') ?? e).opacity === '1');
+      return opaque && expected.test(text) && text;
+    }, { timeoutMs: 5_000 });
+    return true;
+  }, { timeoutMs: 45_000, intervalMs: 500 });
+  return last;
+}
+
+async function openClassic(page: Page): Promise<void> {
+  await openFromExplorer(page, fileName);
+  await waitFor(`${fileName} in the editor`, async () => (await editorText(page)).includes('COPY . .'));
+  await scrollEditorToTop(page);
+}
+
+/** What the hover's last line says for a lens title: the same verdict from the same analysis. */
+function verdictOf(lens: string): RegExp {
+  if (lens === 'cached') return /This step: cached — /;
+  if (lens.startsWith('rebuilds')) return /This step: rebuilds — /;
+  if (lens.startsWith('maybe')) return /This step: may rebuild — /;
+  if (lens === metadata) return /This step: not a build step — metadata only/;
+  return /This step: /;
+}
+
+describe('Hovers, diagnostics and quick fixes in a real VS Code', () => {
+  after(async () => {
+    // Leave the shared workspace as the fixture has it (later files may read server.js) and the editor saved.
+    writeFileSync(join(session().workspace, 'server.js'), readFileSync(join(fixture, 'server.js')));
+  });
+
+  it('hovering RUN, CMD and EXPOSE explains them, ending with the verdict the lens of that line shows', async () => {
+    const { page } = session();
+    await openClassic(page);
+    // FROM, WORKDIR, COPY, RUN, EXPOSE, CMD: one lens each.
+    const lenses = await waitFor('six lenses', async () => {
+      const titles = await lensTitles(page);
+      return titles.length === 6 && titles;
+    });
+
+    const run = await hoverText(page, /^RUN\s+npm\s+install/, /This step:/);
+    assert.match(run, /Runs a command in a temporary container during the build/);
+    assert.match(run, /When: At build time \(`?docker build`?\)/);
+    assert.match(run, /BuildKit \(in use\): adds one filesystem layer/);
+    assert.match(run, /apt-get update`? never refreshes by itself/);
+    assert.match(run, verdictOf(lenses[3]));
+    await screenshot('editor-hover-run');
+
+    const cmd = await hoverText(page, /^CMD\s+\["node"/, /This step:/);
+    assert.match(cmd, /When a container starts/);
+    assert.match(cmd, /Only the last CMD counts, and arguments after the image name in `?docker run <image> \.\.\.`? replace it/);
+    assert.match(cmd, /exec form \(a JSON array\)/);
+    assert.match(cmd, verdictOf(lenses[5]));
+    await screenshot('editor-hover-cmd');
+
+    const expose = await hoverText(page, /^EXPOSE\s+3000/, /This step:/);
+    assert.match(expose, /Documents the port\(s\) the application listens on/);
+    assert.match(expose, /docker run -p 3000:3000 <image>/);
+    assert.match(expose, verdictOf(lenses[4]));
+    await screenshot('editor-hover-expose');
+    await page.mouse.move(5, 5);
+  });
+
+  it('the broad COPY has a warning; its quick fix copies the manifests first, and the install stays cached after a source edit', async () => {
+    const { page, workspace } = session();
+    await openClassic(page);
+    // The warning on the COPY line, as the hover over it shows it.
+    const warning = await hoverText(page, /^COPY\s+\.\s+\.$/, /before the dependency install on line 5/);
+    assert.match(warning, /Copy the dependency manifests first, install, then copy the rest/);
+
+    // Cursor on the COPY line, Ctrl+. opens the quick-fix menu.
+    await page.mouse.move(5, 5);
+    await editorLine(page, /^COPY\s+\.\s+\.$/).click();
+    const title = 'Copy package.json, package-lock.json first, install, then copy the rest';
+    const item = page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
+    await waitFor('the quick-fix menu with the COPY reorder', async () => {
+      if (!(await item.isVisible())) await page.keyboard.press('Control+.');
+      await item.waitFor({ timeout: 5_000 });
+      return true;
+    }, { timeoutMs: 45_000, intervalMs: 1_000 });
+    await screenshot('editor-quick-fix-menu');
+    // The menu's first entry is focused; Enter applies it (a mouse click is swallowed by the menu's pointer block).
+    await page.locator('.action-widget .monaco-list-row.focused', { hasText: title }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+
+    const fixed = [
+      'FROM node:20-alpine',
+      'WORKDIR /app',
+      'COPY package.json package-lock.json ./',
+      'RUN npm install',
+      'COPY . .',
+      'EXPOSE 3000',
+      'CMD ["node", "server.js"]',
+    ];
+    let lines: string[] = [];
+    try {
+      await waitFor('the reordered Dockerfile', async () => {
+        lines = (await editorLines(page)).filter((l) => l.trim());
+        return JSON.stringify(lines.slice(1)) === JSON.stringify(fixed);
+      });
+    } catch (error) {
+      assert.deepEqual(lines.slice(1), fixed, (error as Error).message);
+    }
+    assert.match(lines[0], /^# The classic Node app/, 'the comment line stays on top');
+    await screenshot('editor-quick-fix-applied');
+
+    await runCommand(page, 'Layer Lens: Mark Current State as Built');
+    await lensesAre(page, ['cached', 'cached', 'cached', 'cached', 'cached', metadata, metadata], 'every step of the fixed Dockerfile cached');
+    writeFileSync(join(workspace, 'server.js'), "require('node:http').createServer((_q, r) => r.end('edited by the editor test\\n')).listen(3000);\n");
+    await lensesAre(page, ['cached', 'cached', 'cached', 'cached', 'rebuilds: server.js changed', metadata, metadata], 'only COPY . . rebuilding after server.js changed');
+    await screenshot('editor-install-cached-after-source-edit');
+    await runCommand(page, 'File: Revert File');
+    await waitFor('the reverted Dockerfile', async () => (await editorLines(page)).join('\n').includes('COPY . .\nRUN npm install'));
+  });
+});
+
+describe('VS Code in Korean (code-server --locale ko)', () => {
+  let korean: (E2ESession & { close(): Promise<void> }) | undefined;
+  let runDir = '';
+  const bundle = JSON.parse(readFileSync(join(repoRoot, 'l10n/bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
+
+  before(async function () {
+    this.timeout(240_000);
+    runDir = mkdtempSync(join(tmpdir(), 'layer-lens-e2e-ko-'));
+    const pack = packageLanguagePack('ko', 'Korean', join(runDir, 'language-pack-ko.vsix'));
+    const launched = await launchSession(runDir, { locale: 'ko', extraVsix: [pack], beforeStart: (dirs) => registerLanguagePack(dirs, 'ko', 'Korean') });
+    korean = { ...launched, close: async () => {
+      await launched.browser.close().catch(() => undefined);
+      await launched.codeServer.stop();
+    } };
+    await waitForWorkbench(launched.page, workspaceName);
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await korean?.close();
+    rmSync(runDir, { recursive: true, force: true });
+  });
+
+  async function shot(name: string): Promise<void> {
+    mkdirSync(artifactsDir, { recursive: true });
+    await korean?.page.screenshot({ path: join(artifactsDir, `${name}.png`) });
+  }
+
+  it('the hover, the lens words and the diagnostic are Korean', async () => {
+    const page = (korean as E2ESession).page;
+    await openClassic(page);
+    await lensesAre(page, [...Array(4).fill('다시 빌드됨: 아직 빌드되지 않음'), '메타데이터만: 다시 빌드 안 함', '메타데이터만: 다시 빌드 안 함'], 'Korean lens words');
+    const run = await hoverText(page, /^RUN\s+npm\s+install/, new RegExp(bundle['This step']));
+    assert.ok(run.includes(`${bundle['When']}:`), run);
+    assert.ok(run.includes(bundle['adds one filesystem layer.']), run);
+    assert.ok(run.includes(`${bundle['This step']}: ${bundle['rebuilds']}`), run);
+    assert.doesNotMatch(run, /Runs a command in a temporary container/);
+    await shot('editor-ko-hover-run');
+
+    const copy = await hoverText(page, /^COPY\s+\.\s+\.$/, /npm install/);
+    assert.match(copy, /[\uac00-\ud7a3]/);
+    assert.ok(!copy.includes('before the dependency install'), `the diagnostic is not English: ${copy}`);
+    await shot('editor-ko-hover-copy-diagnostic');
+  });
+});
