@@ -45,9 +45,10 @@ function icon(name: string): HTMLElement {
   return i;
 }
 
-function button(name: string, label: string, onClick: () => void, disabled = false): HTMLButtonElement {
+function button(name: string, label: string, title: string, onClick: () => void, disabled = false): HTMLButtonElement {
   const b = el('button', 'action');
   b.type = 'button';
+  b.title = title;
   b.append(icon(name), el('span', undefined, label));
   b.disabled = disabled;
   b.addEventListener('click', onClick);
@@ -79,9 +80,9 @@ function render(v: StackView): void {
   toolbar.setAttribute('role', 'toolbar');
   toolbar.setAttribute('aria-label', 'Simulate a change');
   toolbar.append(
-    button('files', 'Pick changed files…', () => vscode.postMessage({ type: 'pickFiles', line: null })),
-    button('edit', 'Pretend the selected step was edited', () => selected !== null && vscode.postMessage({ type: 'simulateEdit', line: selected }), selected === null),
-    button('discard', 'Reset', () => vscode.postMessage({ type: 'reset' }), !result.simulation),
+    button('files', 'Pick changed files…', 'Pick context files to pretend they changed (F on a layer: among the files it reads)', () => vscode.postMessage({ type: 'pickFiles', line: null })),
+    button('edit', 'Pretend selected step edited', 'Pretend the selected instruction was edited (E on a layer)', () => selected !== null && vscode.postMessage({ type: 'simulateEdit', line: selected }), selected === null),
+    button('discard', 'Reset', 'Stop simulating: back to the real verdicts', () => vscode.postMessage({ type: 'reset' }), !result.simulation),
   );
   toolbar.querySelectorAll('button')[1]?.classList.add('needs-selection');
   app.append(toolbar);

@@ -1,10 +1,11 @@
 // The layer stack view model: a plan (over an in-memory context) turned into what the webview draws.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBytes, formatDuration, layerStackModel, MAX_TEXT, type LayerStackModel, type RecordedLayer } from '../../server/src/core/layerStack';
+import { formatBytes, formatDuration, layerStackModel, MAX_TEXT, type LayerStackModel } from '../../server/src/core/layerStack';
+import type { CostedPrediction } from '../../server/src/core/cost';
 import { afterBuilds, planState, type State } from '../helpers/plan';
 import type { Spec } from '../helpers/memoryContext';
-import type { Builder, StepPrediction } from '../../server/src/core/types';
+import type { Builder } from '../../server/src/core/types';
 
 const appFiles: Record<string, Spec> = { 'package.json': '{"name":"app"}', 'src/app.js': 'console.log(1)\n', 'src/lib/util.js': 'x'.repeat(2500) };
 const classicApp = 'FROM node:20\nWORKDIR /app\nCOPY . /app\nRUN npm install\nEXPOSE 3000\nCMD ["node", "src/app.js"]\n';
@@ -19,7 +20,7 @@ function sizes(state: State): (path: string) => number | undefined {
   };
 }
 
-function model(state: State, steps: StepPrediction[], builder: Builder = 'buildkit', recorded?: Record<string, RecordedLayer>): LayerStackModel {
+function model(state: State, steps: CostedPrediction[], builder: Builder = 'buildkit'): LayerStackModel {
   return layerStackModel({
     text: state.dockerfile,
     builder,
@@ -27,7 +28,6 @@ function model(state: State, steps: StepPrediction[], builder: Builder = 'buildk
     ...(state.target ? { target: state.target } : {}),
     steps,
     sizeOf: sizes(state),
-    ...(recorded ? { recorded } : {}),
   });
 }
 
@@ -141,15 +141,15 @@ test('recorded sizes and timings replace estimates; the summary adds the rebuild
   const before: State = { dockerfile: classicApp, files: appFiles };
   const after: State = { ...before, files: { ...appFiles, 'src/app.js': 'console.log(2)\n' } };
   const steps = afterBuilds('buildkit', before, after).steps;
-  const copy = steps.find((s) => s.line === 3) as StepPrediction;
-  const run = steps.find((s) => s.line === 4) as StepPrediction;
-  const full = model(after, steps, 'buildkit', { [copy.key as string]: { bytes: 3_400_000, durationMs: 1200 }, [run.key as string]: { bytes: 180_000_000, durationMs: 41_000 } });
+  // What core/cost.ts puts on the steps from the last real build.
+  const costed = (costs: Record<number, { sizeBytes?: number; durationMs?: number }>): CostedPrediction[] => steps.map((s) => ({ ...s, ...costs[s.line] }));
+  const full = model(after, costed({ 3: { sizeBytes: 3_400_000, durationMs: 1200 }, 4: { sizeBytes: 180_000_000, durationMs: 41_000 } }));
   const [, copyBlock, runBlock] = full.stages[0].blocks;
   assert.deepEqual([copyBlock.size, copyBlock.sizeText, runBlock.sizeText], ['recorded', '3.4 MB (recorded)', '180 MB (recorded)']);
   assert.equal(runBlock.weight, 1);
   assert.ok((copyBlock.weight ?? 0) > 0.5 && (copyBlock.weight ?? 1) < 1, `log scale keeps the COPY visible: ${copyBlock.weight}`);
   assert.equal(full.summary.text, '2 of 4 layers rebuild; first miss: COPY . /app (src/app.js changed); rebuild ≈ 42 s');
-  const partial = model(after, steps, 'buildkit', { [run.key as string]: { durationMs: 41_000 } });
+  const partial = model(after, costed({ 4: { durationMs: 41_000 } }));
   assert.equal(partial.summary.text, '2 of 4 layers rebuild; first miss: COPY . /app (src/app.js changed); rebuild ≥ 41 s (1 of 2 timed)');
 });
 

@@ -1,19 +1,12 @@
 // The layer stack view model (issue 5): a plan turned into what the webview draws. Per stage, in build
 // order: the base image at the bottom, one block per filesystem layer (its size estimated from the context
 // files a COPY/ADD selects, or recorded from a real build), metadata instructions as thin bands, and the
-// writable container layer on top of the target stage; edges for FROM <stage>, COPY --from and
+// writable container layer on top of the target stage (sizes and run times recorded by real builds win); edges for FROM <stage>, COPY --from and
 // RUN --mount=from=; stages the target does not need dimmed; one summary line. Pure: plain data in, JSON out.
 import { flagValue, parseDockerfile, type Instruction } from './parse';
 import { buildOrder, buildStageGraph, mountOptions, resolveStageRef, selectStages, type Stage } from './stages';
-import type { Builder, StepPrediction, StepStatus } from './types';
-
-/** What a real build measured for one step, by its cache key (filled in by real builds when recorded). */
-export interface RecordedLayer {
-  /** Bytes the layer added to the image. */
-  bytes?: number;
-  /** How long the step took to run. */
-  durationMs?: number;
-}
+import type { CostedPrediction } from './cost';
+import type { Builder, StepStatus } from './types';
 
 export interface LayerStackInput {
   /** The Dockerfile text the steps were predicted for. */
@@ -21,12 +14,13 @@ export interface LayerStackInput {
   builder: Builder;
   buildArgs: Record<string, string>;
   target?: string;
-  /** The plan's steps, one per instruction (as the plan request answers). */
-  steps: readonly StepPrediction[];
+  /**
+   * The plan's steps, one per instruction, with what real builds recorded (core/cost.ts): the layer's size on
+   * any step, the run time on the steps that rebuild or may.
+   */
+  steps: readonly CostedPrediction[];
   /** Size in bytes of a context path a step reads; undefined for folders and unknown paths. */
   sizeOf?: (path: string) => number | undefined;
-  /** Real sizes and timings by step key, from recorded real builds. */
-  recorded?: Readonly<Record<string, RecordedLayer>>;
 }
 
 export type BlockKind = 'base' | 'layer' | 'metadata';
@@ -153,8 +147,7 @@ export function layerStackModel(input: LayerStackInput): LayerStackModel {
     const step = byLine.get(ins.line);
     const status: StepStatus = step?.status ?? 'skipped';
     const files = (step?.reads ?? []).filter((p) => input.sizeOf?.(p) !== undefined);
-    const real = step?.key ? input.recorded?.[step.key] : undefined;
-    const size = measure(ins, stage, kind, files, real);
+    const size = measure(ins, stage, kind, files, step?.sizeBytes);
     return {
       line: ins.line,
       endLine: ins.endLine,
@@ -167,12 +160,12 @@ export function layerStackModel(input: LayerStackInput): LayerStackModel {
       ...size,
       weight: null,
       files: files.slice(0, MAX_FILES),
-      ...(real?.durationMs !== undefined ? { durationMs: real.durationMs } : {}),
+      ...(step?.durationMs !== undefined ? { durationMs: step.durationMs } : {}),
     };
   }
 
-  function measure(ins: Instruction, stage: Stage, kind: BlockKind, files: string[], real: RecordedLayer | undefined): Pick<DrawnBlock, 'bytes' | 'size' | 'sizeText'> {
-    if (real?.bytes !== undefined) return { bytes: real.bytes, size: 'recorded', sizeText: `${formatBytes(real.bytes)} (recorded)` };
+  function measure(ins: Instruction, stage: Stage, kind: BlockKind, files: string[], recorded: number | undefined): Pick<DrawnBlock, 'bytes' | 'size' | 'sizeText'> {
+    if (recorded !== undefined && kind !== 'metadata') return { bytes: recorded, size: 'recorded', sizeText: `${formatBytes(recorded)} (recorded)` };
     if (kind === 'metadata') return { bytes: 0, size: 'estimate', sizeText: 'metadata only' };
     if (kind === 'base') {
       if (stage.parent !== undefined) return { bytes: null, size: 'unknown', sizeText: `the layers of stage ${graph.stages[stage.parent].label}` };

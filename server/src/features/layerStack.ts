@@ -1,12 +1,12 @@
 // The layer stack request: the core's view model (core/layerStack.ts) for a document's current analysis,
 // with sizes of the context files each COPY/ADD selects (after .dockerignore).
 import { viewEntry, type ContextView } from '../core/context';
-import { layerStackModel, type RecordedLayer } from '../core/layerStack';
+import { layerStackModel } from '../core/layerStack';
 import type { Analysis } from '../documents';
 import type { LayerStackResult } from '../protocol';
 
-/** `recorded`: real layer sizes and timings by step key, once real builds are recorded. */
-export function layerStack(analysis: Analysis, recorded?: Readonly<Record<string, RecordedLayer>>): LayerStackResult {
+/** The steps carry what real builds recorded (sizes, run times): the model prefers those to estimates. */
+export function layerStack(analysis: Analysis): LayerStackResult {
   const { settings, project, plan } = analysis;
   const model = project && plan
     ? layerStackModel({
@@ -16,7 +16,6 @@ export function layerStack(analysis: Analysis, recorded?: Readonly<Record<string
       ...(project.options.target ? { target: project.options.target } : {}),
       steps: plan.steps,
       sizeOf: (path) => sizeOf(project.view, path),
-      ...(recorded ? { recorded } : {}),
     })
     : null;
   return {
