@@ -34,7 +34,7 @@ async function hoverText(page: Page, line: RegExp, expected: RegExp): Promise<st
     await hover.waitFor({ timeout: 5_000 });
     last = await waitFor('the hover to fill in and finish fading in', async () => {
       const text = (await hover.innerText()).replace(/\u00a0/g, ' ');
-      const opaque = await hover.evaluate((e) => getComputedStyle(e.closest('.monaco-hover') ?? e).opacity === '1');
+      const opaque = await hover.evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { opacity: string } }).getComputedStyle(e).opacity === '1');
       return opaque && expected.test(text) && text;
     }, { timeoutMs: 5_000 });
     return true;
