@@ -45,8 +45,11 @@ export function registerBuildImage(context: vscode.ExtensionContext, output: vsc
         void vscode.window.showInformationMessage('Layer Lens: save this Dockerfile first; it is built from disk with its build context.');
         return;
       }
-      // docker builds what is on disk: the Dockerfile and any context file open with unsaved edits.
-      if (!(await vscode.workspace.saveAll(false))) {
+      // docker builds what is on disk: save the Dockerfile and the files open with unsaved edits in its folder (the
+      // default build context); other documents are left alone.
+      const folder = vscode.Uri.joinPath(document.uri, '..').toString() + '/';
+      const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && (d === document || d.uri.toString().startsWith(folder)));
+      if (!(await Promise.all(dirty.map((d) => d.save()))).every(Boolean)) {
         void vscode.window.showWarningMessage('Layer Lens: some files could not be saved; build cancelled so the build matches what you see.');
         return;
       }

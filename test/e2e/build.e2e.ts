@@ -72,9 +72,16 @@ describe('Layer Lens: Build Image in a real VS Code (BuildKit engine)', function
   });
 
   after(async function () {
+    this.timeout(60_000);
     release?.();
     await locked;
-    if (demo) rmSync(demo, { recursive: true, force: true });
+    if (!demo) return;
+    // Leave the workbench as the next files expect it: the demo Dockerfile closed, no toasts, the folder gone.
+    const { page } = session();
+    await quickOpen(page, 'demo.Dockerfile');
+    await runCommand(page, 'View: Close Editor');
+    await clearToasts(page);
+    rmSync(demo, { recursive: true, force: true });
   });
 
   it('builds and records; the self-check names the steps Docker took from a cache the store did not know', async function () {
