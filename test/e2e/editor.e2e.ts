@@ -79,6 +79,14 @@ describe('Hovers, diagnostics and quick fixes in a real VS Code', () => {
     assert.match(run, /apt-get update`? never refreshes by itself/);
     assert.match(run, verdictOf(lenses[3]));
     await screenshot('editor-hover-run');
+    // The verdict ends the hover: scroll it into view (the pointer on the hover keeps it open).
+    const box = await page.locator('.monaco-hover:visible').first().boundingBox();
+    if (box) {
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.wheel(0, 2_000);
+      await waitFor('the verdict line on screen', () => page.locator('.monaco-hover:visible', { hasText: 'This step:' }).getByText(/This step:/).first().isVisible());
+      await screenshot('editor-hover-run-verdict');
+    }
 
     const cmd = await hoverText(page, /^CMD\s+\["node"/, /This step:/);
     assert.match(cmd, /When a container starts/);
