@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, CreateFile, TextDocumentEdit } from 'vscode-languageserver/node';
+import { guarded } from '../../../server/src/features/guard';
 import { recordRequest, simulateRequest } from '../../../server/src/protocol';
 import { diskProject } from '../../helpers/diskProject';
 import { TestServer } from '../support/lspClient';
@@ -199,4 +200,16 @@ void test('quick fix: a missing .dockerignore is created as a new file in the bu
   assert.ok(!changes.some((c) => 'textDocument' in c && c.textDocument.uri === u), 'the Dockerfile itself is not edited');
   // With node_modules in the context, the COPY reorder has no automatic fix (it would copy it over the install).
   assert.ok(!actions.some((a) => a.diagnostics?.[0]?.code === 'copy-before-install'));
+});
+
+void test('a handler that throws answers with its fallback and says why in the log, not as an error to the editor', async () => {
+  const logged: string[] = [];
+  const handler = guarded((m: string) => void logged.push(m), 'hover', null, (uri: string) => {
+    if (uri === 'bad') throw new Error('boom');
+    return `ok ${uri}`;
+  });
+  assert.equal(await handler('good'), 'ok good');
+  assert.equal(await handler('bad'), null);
+  assert.equal(logged.length, 1);
+  assert.match(logged[0], /^Layer Lens hover failed: Error: boom/);
 });
