@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { waitFor } from './support/poll';
 import { artifactsDir, session, workspaceName } from './support/session';
-import { editorText, openFromExplorer, quickOpen, runCommand, statusBarItem, waitForWorkbench } from './support/workbench';
+import { clickLens, editorText, lensTitles, openFromExplorer, quickOpen, runCommand, statusBarItem, waitForWorkbench } from './support/workbench';
 import { webviewFrame } from './support/webview';
 
 interface ShownBlock {
@@ -333,6 +333,29 @@ describe('Layer stack view in a real VS Code', () => {
       await panelScreenshot(frame, `theme-${name}`);
     });
   }
+
+  it('a COPY lens offers "Show in the layer stack", which brings the panel to that step', async () => {
+    const { page } = session();
+    await focusFirstGroup(page);
+    await openFromExplorer(page, 'Dockerfile');
+    await runCommand(page, 'Layer Lens: Stop Simulating'); // the theme tests left one on
+    await waitFor('the simulation to stop', async () => (await statusBarItem(page, /Simulating/).count()) === 0);
+    // Focus the editor through its tab (a click in its text can land on nothing when the panel held the focus).
+    await page.locator('.editor-group-container').first().locator('.tab.active').click();
+    await page.keyboard.press('Control+Home');
+    await waitFor('the ten lenses of the Dockerfile on screen', async () => (await lensTitles(page)).length === 10);
+    await clickLens(page, 7); // line 10 COPY . .
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 20_000 });
+    await input.fill('layer stack');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show in the layer stack' }).first().click();
+    await waitFor('the COPY . . block selected and focused in the panel', async () => {
+      const frame = await stackFrame(page);
+      return (await inPanel<string | null>(frame, "document.querySelector('.block.selected') && document.querySelector('.block.selected').dataset.line")) === '10'
+        && (await inPanel<string | undefined>(frame, 'document.activeElement.dataset.line')) === '10';
+    });
+    assert.equal(await statusBarItem(page, /Simulating/).count(), 0, 'showing the stack simulates nothing');
+  });
 
   it('the panel comes back after a window reload, showing the same Dockerfile', async () => {
     const { page } = session();
