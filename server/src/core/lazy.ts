@@ -5,21 +5,23 @@
 
 /** Define `key` on `obj` as an enumerable property whose value `compute` gives on first read. */
 export function lazyProperty<T extends object>(obj: T, key: PropertyKey, compute: () => unknown): T {
-  let done = false;
+  // Dropped once used, so a kept value does not hold on to what computing it needed (a whole context view).
+  let pending: (() => unknown) | undefined = compute;
   let value: unknown;
   Object.defineProperty(obj, key, {
     enumerable: true,
     configurable: true,
     get: () => {
-      if (!done) {
-        value = compute();
-        done = true;
+      if (pending) {
+        const fn = pending;
+        value = fn();
+        pending = undefined;
       }
       return value;
     },
     set: (v: unknown) => {
       value = v;
-      done = true;
+      pending = undefined;
     },
   });
   return obj;
