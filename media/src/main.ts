@@ -62,7 +62,7 @@ function render(v: StackView): void {
   const result = v.result;
   const head = el('header', 'head');
   const title = el('h1', 'title');
-  title.append(icon('layers'), el('span', undefined, 'Layer stack of '), el('span', 'file', v.fileName));
+  title.append(icon('layers'), el('span', undefined, v.fileName ? 'Layer stack of ' : 'Layer stack'), el('span', 'file', v.fileName));
   if (v.folder) title.append(el('span', 'folder', v.folder));
   head.append(title);
   if (result) {
@@ -240,7 +240,7 @@ function select(line: number, focus: boolean): void {
 }
 
 function persist(): void {
-  if (view) vscode.setState({ uri: view.uri, line: selected });
+  if (view?.uri) vscode.setState({ uri: view.uri, line: selected });
 }
 
 /** Arrows from a stage (its top layer) to the block that reads it, drawn over the stages. */

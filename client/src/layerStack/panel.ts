@@ -126,8 +126,12 @@ class LayerStackController implements vscode.Disposable {
   private async refresh(): Promise<void> {
     const panel = this.panel;
     const uri = this.uri;
-    if (!panel || !uri) return;
+    if (!panel) return;
     const current = ++this.generation;
+    if (!uri) {
+      this.post({ type: 'show', view: { uri: '', fileName: '', folder: '', result: null, message: 'Open a Dockerfile to see its layer stack.' } });
+      return;
+    }
     const fileUri = vscode.Uri.parse(uri);
     const folder = vscode.workspace.getWorkspaceFolder(fileUri);
     const relativePath = folder ? vscode.workspace.asRelativePath(fileUri, false) : fileUri.fsPath;
