@@ -258,10 +258,10 @@ function renderEdges(svg: SVGSVGElement, container: HTMLElement, edges: DrawnEdg
   marker.append(head);
   defs.append(marker);
   svg.append(defs);
-  for (const edge of edges) {
+  edges.forEach((edge, lane) => {
     const source = container.querySelector<HTMLElement>(`.stage[data-stage="${edge.from}"] .block`);
     const target = container.querySelector<HTMLElement>(`.stage[data-stage="${edge.to}"] .block[data-line="${edge.line}"]`);
-    if (!source || !target) continue;
+    if (!source || !target) return;
     const s = source.getBoundingClientRect();
     const t = target.getBoundingClientRect();
     const y1 = s.top + Math.min(18, s.height / 2) - box.top;
@@ -271,7 +271,8 @@ function renderEdges(svg: SVGSVGElement, container: HTMLElement, edges: DrawnEdg
       // Stages stacked in one column (a narrow panel): loop out to the right of the blocks and back in.
       const x1 = s.right - box.left;
       const x2 = t.right - box.left;
-      const out = Math.max(x1, x2) + 28;
+      // One lane per arrow, so that arrows sharing the gutter stay apart.
+      const out = Math.max(x1, x2) + 10 + 8 * (lane % 3);
       d = `M ${x1} ${y1} C ${out} ${y1}, ${out} ${y2}, ${x2} ${y2}`;
     } else {
       const rightwards = s.left < t.left;
@@ -288,5 +289,5 @@ function renderEdges(svg: SVGSVGElement, container: HTMLElement, edges: DrawnEdg
     tip.textContent = `${edge.text} (line ${edge.line})`;
     path.append(tip);
     svg.append(path);
-  }
+  });
 }

@@ -3,7 +3,7 @@
 // and Reset; it follows the active Dockerfile and live edits; a Dockerfile full of HTML and <script> renders as
 // text; light, dark and high-contrast themes; it comes back after a window reload.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { waitFor } from './support/poll';
@@ -97,6 +97,17 @@ async function focusFirstGroup(page: Page): Promise<void> {
     await first.locator('.tab.active').first().click({ timeout: 5_000 });
     return false;
   }, { timeoutMs: 20_000 });
+}
+
+/** Opens folder/file from the Explorer (quick open does not know files this new yet), expanding the folder. */
+async function openFolderFile(page: Page, folder: string, fileName: string): Promise<void> {
+  const row = (name: string) => page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }) }).first();
+  await waitFor(`the ${folder} folder open in the Explorer`, async () => {
+    if (await row(fileName).isVisible()) return true;
+    if ((await row(folder).getAttribute('aria-expanded')) !== 'true') await row(folder).click({ timeout: 5_000 });
+    return false;
+  }, { timeoutMs: 30_000, intervalMs: 500 });
+  await openFromExplorer(page, fileName);
 }
 
 async function panelScreenshot(frame: Frame, name: string): Promise<void> {
@@ -224,6 +235,61 @@ describe('Layer stack view in a real VS Code', () => {
     await summaryIs(page, 'All 8 layers cached');
   });
 
+  it('a context file changed on disk redraws the stack (the server\'s didUpdate)', async () => {
+    const { page, workspace } = session();
+    const file = join(workspace, 'server.js');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, `${original}// changed on disk\n`);
+    try {
+      const frame = await summaryIs(page, '1 of 8 layers rebuilds; first miss: COPY . . (server.js changed)');
+      const copy = (await shown(frame)).stages[1].blocks.find((b) => b.line === 10);
+      assert.equal(copy?.verdict, 'rebuilds');
+    } finally {
+      writeFileSync(file, original);
+    }
+    await summaryIs(page, 'All 8 layers cached');
+  });
+
+  it('stages the target does not need are dimmed; FROM <stage>, COPY --from and RUN --mount=from= are arrows', async () => {
+    const { page, workspace } = session();
+    const dir = join(workspace, 'stages');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'main.go'), 'package main\n\nfunc main() {}\n');
+    writeFileSync(join(dir, 'Dockerfile.stages'), [
+      'FROM golang:1.22 AS build',
+      'WORKDIR /src',
+      'COPY main.go ./',
+      'RUN go build -o /out/app .',
+      'FROM build AS test',
+      'RUN go vet ./...',
+      'FROM alpine:3.20 AS docs',
+      'RUN echo docs > /docs.txt',
+      'FROM gcr.io/distroless/static AS runtime',
+      'COPY --from=build /out/app /app',
+      'RUN --mount=type=bind,from=test,target=/t true',
+      'ENTRYPOINT ["/app"]',
+      '',
+    ].join('\n'));
+    try {
+      await focusFirstGroup(page);
+      await openFolderFile(page, 'stages', 'Dockerfile.stages');
+      const frame = await waitFor('the stages Dockerfile in the panel', async () => {
+        const f = await stackFrame(page);
+        return (await shown(f)).file === 'Dockerfile.stages' ? f : undefined;
+      });
+      await waitFor('the arrows drawn', async () => (await shown(frame)).edges === 3);
+      const view = await shown(frame);
+      assert.deepEqual(view.stages.map((s) => [s.title, s.dimmed, s.badges]), [
+        ['build', false, []], ['test', false, []], ['runtime', false, ['target']], ['docs', true, ['not built for the target']],
+      ]);
+      assert.deepEqual(view.stages[3].blocks.map((b) => b.verdict), ['skipped', 'skipped']);
+      assert.equal(view.summary, '8 of 8 layers rebuild; first miss: FROM golang:1.22 AS build (not built yet: no recorded build)');
+      await panelScreenshot(frame, 'stages-dimmed-and-arrows');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a Dockerfile whose instructions and file names hold HTML and <script> renders them as text', async () => {
     const { page, workspace } = session();
     const dialogs: string[] = [];
@@ -245,13 +311,7 @@ describe('Layer stack view in a real VS Code', () => {
     try {
       await focusFirstGroup(page);
       // Quick open does not know a file this new yet: open it from the Explorer, in its folder.
-      const explorerRow = (name: string) => page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }) }).first();
-      await waitFor('the hostile folder open in the Explorer', async () => {
-        if (await explorerRow('Dockerfile.hostile').isVisible()) return true;
-        if ((await explorerRow('hostile').getAttribute('aria-expanded')) !== 'true') await explorerRow('hostile').click({ timeout: 5_000 });
-        return false;
-      }, { timeoutMs: 30_000, intervalMs: 500 });
-      await openFromExplorer(page, 'Dockerfile.hostile');
+      await openFolderFile(page, 'hostile', 'Dockerfile.hostile');
       const frame = await waitFor('the hostile Dockerfile in the panel', async () => {
         const f = await stackFrame(page);
         const v = await shown(f);
