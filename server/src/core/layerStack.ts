@@ -223,11 +223,16 @@ export function formatDuration(ms: number): string {
   return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
 }
 
-/** Heights on a log scale, so a 200 MB install does not flatten a 2 kB COPY to nothing. */
+/**
+ * Full height for the largest known layer, and never less than a megabyte: a 29-byte COPY must not look like a
+ * big layer because nothing larger is known. Log scale, so a 200 MB install does not flatten a 2 kB COPY.
+ */
+export const FULL_HEIGHT_BYTES = 1_000_000;
+
 function scaleWeights(stages: DrawnStage[]): void {
   const blocks = stages.flatMap((s) => [s.base, ...s.blocks]).filter((b) => b.kind !== 'metadata');
-  const max = Math.max(0, ...blocks.map((b) => b.bytes ?? 0));
-  for (const b of blocks) if (b.bytes !== null) b.weight = max > 0 ? Math.log1p(b.bytes) / Math.log1p(max) : 0;
+  const top = Math.log1p(Math.max(FULL_HEIGHT_BYTES, ...blocks.map((b) => b.bytes ?? 0)));
+  for (const b of blocks) if (b.bytes !== null) b.weight = Math.log1p(b.bytes) / top;
 }
 
 /** "3 of 7 layers rebuild; first miss: COPY . /app (src/app.js changed)". */
