@@ -16,6 +16,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildkitOps, readInstructions, type DfFile, type DfInstruction, type DfStage } from '../../server/src/build/dockerfileReader';
+import { buildkitSteps, classicSteps, ForeignBuildError, plainVertices, type ActualStep } from '../../server/src/build/progress';
 
 export type Engine = 'classic' | 'buildkit';
 export const ENGINES: readonly Engine[] = ['classic', 'buildkit'];
@@ -122,211 +124,27 @@ export async function engineProblem(engine: Engine): Promise<string | undefined>
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// A small, independent Dockerfile reader: just enough to know each instruction's line, keyword and stage.
+// The Dockerfile reader and the output parsers are shared with real builds (server/src/build/dockerfileReader.ts,
+// progress.ts): one step-to-line mapping for both. These wrappers keep the oracle's shapes, and throw for a step
+// that did not end cached or done.
 
-export interface DfInstruction {
-  line: number;
-  keyword: string;
-  /** Arguments, continuation lines joined (comment lines inside dropped), heredoc bodies not included. */
-  args: string;
-  /** -1 for global ARGs before the first FROM. */
-  stage: number;
-}
-export interface DfStage {
-  index: number;
-  /** Lower-cased `AS` name, or ''. */
-  name: string;
-  /** What FROM names (first word after flags), lower-cased. */
-  base: string;
-  instructions: DfInstruction[];
-}
-export interface DfFile { instructions: DfInstruction[]; stages: DfStage[] }
+export { buildkitOps, ForeignBuildError, type DfFile, type DfInstruction, type DfStage };
+export const readDockerfile = readInstructions;
 
-export function readDockerfile(text: string): DfFile {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  let escape = '\\';
-  // Parser directives: leading `# key=value` lines before anything else.
-  for (const l of lines) {
-    const m = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.*?)\s*$/.exec(l);
-    if (!m) break;
-    if (m[1].toLowerCase() === 'escape' && (m[2] === '`' || m[2] === '\\')) escape = m[2];
-  }
-  const instructions: DfInstruction[] = [];
-  const stages: DfStage[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    const raw = lines[i];
-    const trimmed = raw.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) { i++; continue; }
-    const startLine = i + 1;
-    let joined = '';
-    let cur = raw;
-    // continuation: line ends with the escape char (trailing whitespace allowed)
-    for (;;) {
-      const t = cur.replace(/\s+$/, '');
-      if (t.endsWith(escape)) {
-        joined += t.slice(0, -1);
-        i++;
-        // skip comment and empty lines inside a continuation
-        while (i < lines.length && (lines[i].trim() === '' || lines[i].trim().startsWith('#'))) i++;
-        if (i >= lines.length) break;
-        cur = lines[i];
-      } else {
-        joined += cur;
-        i++;
-        break;
-      }
-    }
-    const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(joined)!;
-    const keyword = m[1].toUpperCase();
-    const args = m[2];
-    // heredocs (RUN/COPY/ADD): skip their bodies
-    if (['RUN', 'COPY', 'ADD'].includes(keyword)) {
-      const re = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
-      let h: RegExpExecArray | null;
-      while ((h = re.exec(args)) !== null) {
-        const strip = h[1] === '-';
-        const word = h[3];
-        while (i < lines.length) {
-          const body = strip ? lines[i].replace(/^\t+/, '') : lines[i];
-          i++;
-          if (body === word) break;
-        }
-      }
-    }
-    if (keyword === 'FROM') {
-      const words = args.trim().split(/\s+/).filter((w) => !w.startsWith('--'));
-      const asIx = words.findIndex((w) => w.toLowerCase() === 'as');
-      stages.push({ index: stages.length, name: asIx >= 0 ? (words[asIx + 1] ?? '').toLowerCase() : '', base: (words[0] ?? '').toLowerCase(), instructions: [] });
-    }
-    const ins: DfInstruction = { line: startLine, keyword, args, stage: stages.length - 1 };
-    instructions.push(ins);
-    if (stages.length) stages[stages.length - 1].instructions.push(ins);
-  }
-  return { instructions, stages };
-}
-
-/** Stage index a name or index string refers to, or -1. */
-function stageRef(df: DfFile, ref: string): number {
-  const r = ref.toLowerCase();
-  const named = df.stages.findIndex((s) => s.name === r);
-  if (named >= 0) return named;
-  return /^\d+$/.test(r) && Number(r) < df.stages.length ? Number(r) : -1;
-}
-
-/** BuildKit: instructions of a stage that count in `[k/n]`: {ops (vertices, in order), total n}. */
-export function buildkitOps(df: DfFile, stageIx: number): { ops: DfInstruction[]; total: number } {
-  const st = df.stages[stageIx];
-  const ops: DfInstruction[] = [];
-  let total = 0;
-  for (const ins of st.instructions) {
-    switch (ins.keyword) {
-      case 'FROM': {
-        const fromStage = stageRef(df, st.base);
-        if (st.base !== 'scratch' && !(fromStage >= 0 && fromStage < stageIx)) { ops.push(ins); total++; }
-        break;
-      }
-      case 'RUN': case 'COPY': case 'ADD':
-        ops.push(ins); total++;
-        break;
-      case 'WORKDIR':
-        total++;
-        if (ins.args.trim() !== '/') ops.push(ins);
-        break;
-      default:
-        break;
-    }
-  }
-  return { ops, total };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Output parsers
-
-/**
- * A BuildKit build that did not build our Dockerfile. Seen on Engine 26.1 / buildx 0.13 (docker driver): while
- * another client builds on the same daemon at the same time, a build can be handed the OTHER build's Dockerfile
- * (reproduced with a loop of unrelated builds, different context dir and Dockerfile name). The mapping checks
- * (stage op totals, keyword and text of every vertex) detect it; buildWithEngine then builds again.
- */
-export class ForeignBuildError extends Error {}
-
-const squash = (t: string) => t.replace(/\s+/g, ' ').trim();
-
-/** Does the text BuildKit printed for a vertex belong to this instruction? (Skipped where BuildKit expands.) */
-function sameInstructionText(ins: DfInstruction, printed: string): boolean {
-  if (ins.keyword === 'FROM') return true; // printed as the resolved image name
-  const ours = squash(ins.args);
-  if (ours.includes('$')) return true; // COPY/ADD/WORKDIR are printed with variables expanded
-  const theirs = squash(printed).replace(/^\S+\s*/, '');
-  if (ours.includes('<<')) return theirs.startsWith(ours.slice(0, ours.indexOf('<<')).trim()); // heredoc: `RUN <<EOF (first line...)`
-  return theirs === ours;
+function engineStep(s: ActualStep): EngineStep {
+  return { line: s.line, cached: s.outcome === 'cached', keyword: s.keyword, stage: s.stage, text: s.text };
 }
 
 export function parseBuildkitOutput(output: string, df: DfFile): EngineStep[] {
-  const names = new Map<string, string>();
-  const status = new Map<string, 'CACHED' | 'DONE' | 'ERROR' | 'CANCELED'>();
-  const order: string[] = [];
-  for (const line of output.split('\n')) {
-    let m = /^#(\d+) (\[.*)$/.exec(line);
-    if (m && !names.has(m[1])) { names.set(m[1], m[2]); order.push(m[1]); continue; }
-    m = /^#(\d+) (CACHED|DONE|ERROR|CANCELED)\b/.exec(line);
-    if (m) status.set(m[1], m[2] as 'CACHED');
-  }
-  const steps: EngineStep[] = [];
-  const seen = new Set<number>();
-  for (const v of order) {
-    const name = names.get(v)!;
-    const m = /^\[(?:(\S+) )?(\d+)\/(\d+)\] (\S+)/.exec(name);
-    if (!m) continue; // [internal] ..., [auth] ...
-    const [, stageName, kStr, nStr, word] = m;
-    let stageIx: number;
-    if (stageName === undefined) {
-      if (df.stages.length !== 1) throw new Error(`buildkit: vertex without stage name in a ${df.stages.length}-stage Dockerfile: ${name}`);
-      stageIx = 0;
-    } else {
-      const sm = /^stage-(\d+)$/.exec(stageName);
-      stageIx = df.stages.findIndex((s) => s.name === stageName.toLowerCase());
-      if (stageIx < 0 && sm) stageIx = Number(sm[1]);
-      if (stageIx < 0 || stageIx >= df.stages.length) throw new Error(`buildkit: unknown stage "${stageName}" in: ${name}`);
-    }
-    const { ops, total } = buildkitOps(df, stageIx);
-    const k = Number(kStr);
-    if (Number(nStr) !== total) throw new ForeignBuildError(`buildkit: stage ${stageIx} has ${total} counted instructions by our reading, engine says ${nStr}: ${name}`);
-    const ins = ops[k - 1];
-    if (!ins) throw new Error(`buildkit: no op #${k} in stage ${stageIx}: ${name}`);
-    if (ins.keyword !== word.toUpperCase()) throw new ForeignBuildError(`buildkit: op #${k} of stage ${stageIx} is ${ins.keyword} (line ${ins.line}) but engine printed: ${name}`);
-    if (!sameInstructionText(ins, name.replace(/^\[[^\]]*\] /, ''))) {
-      throw new ForeignBuildError(`buildkit: op #${k} of stage ${stageIx} is "${ins.keyword} ${ins.args}" (line ${ins.line}) but engine printed: ${name}`);
-    }
-    const st = status.get(v);
-    if (st === 'ERROR' || st === 'CANCELED' || st === undefined) throw new Error(`buildkit: step at line ${ins.line} ended ${st ?? 'without status'}: ${name}`);
-    if (seen.has(ins.line)) continue;
-    seen.add(ins.line);
-    steps.push({ line: ins.line, cached: st === 'CACHED', keyword: ins.keyword, stage: stageIx, text: name.replace(/^\[[^\]]*\] /, '') });
-  }
-  return steps;
+  return buildkitSteps(plainVertices(output), df).map((s) => {
+    if (s.outcome !== 'cached' && s.outcome !== 'ran') throw new Error(`buildkit: step at line ${s.line} ended ${s.outcome}: ${s.text}`);
+    return engineStep(s);
+  });
 }
 
 export function parseClassicOutput(output: string, df: DfFile): { steps: EngineStep[]; unprobed: number[] } {
-  const steps: EngineStep[] = [];
-  const unprobed: number[] = [];
-  const lines = output.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^Step (\d+)\/(\d+) : (\S+)(.*)$/.exec(lines[i]);
-    if (!m) continue;
-    const n = Number(m[1]);
-    const ins = df.instructions[n - 1];
-    if (!ins) throw new Error(`classic: step ${n} beyond the ${df.instructions.length} instructions we read: ${lines[i]}`);
-    if (ins.keyword !== m[3].toUpperCase()) throw new Error(`classic: instruction ${n} is ${ins.keyword} (line ${ins.line}) but engine printed: ${lines[i]}`);
-    if (ins.keyword === 'FROM' || ins.stage < 0) { unprobed.push(ins.line); continue; }
-    let cached = false;
-    for (let j = i + 1; j < lines.length && !/^Step \d+\/\d+ : /.test(lines[j]); j++) {
-      if (/^ ---> Using cache\s*$/.test(lines[j])) { cached = true; break; }
-    }
-    steps.push({ line: ins.line, cached, keyword: ins.keyword, stage: ins.stage, text: `${m[3]}${m[4]}` });
-  }
-  return { steps, unprobed };
+  const { steps, unprobed } = classicSteps(output.split('\n').map((text) => ({ t: 0, text })), df);
+  return { steps: steps.map(engineStep), unprobed };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
