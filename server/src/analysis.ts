@@ -12,6 +12,7 @@ import { ignoreFileCandidates } from './core/dockerignore';
 import { readIgnoreFile, scanContext, updateSnapshot, type DigestCache, type FsContextSnapshot } from './contextFs';
 import { staleDiagnostics, staleFiles, syncedEntry, withSyncedContent, type SyncedFiles, type SyncedSnapshot } from './core/syncState';
 import type { Builder, ContextSnapshot, PlanOptions, SourceSelection } from './core/types';
+import type { ParsedDockerfile } from './core/parse';
 import { planCosts, type CostedPrediction, type RebuildEstimate } from './core/cost';
 
 /** Input that cannot be read; the message says what to do. */
@@ -149,10 +150,11 @@ export function planContext(snapshot: ContextSnapshot, ignoreText: string | unde
 /** A plan with the costs recorded by real builds: durations on rebuild verdicts, sizes, the rebuild estimate. */
 export type ProjectPlan = PlanResult & { source: string[]; steps: CostedPrediction[]; estimate?: RebuildEstimate };
 
-export function planProject(project: Project, known: KnownBuilds): ProjectPlan {
+/** `parsed`: parseDockerfile(project.text), when the caller has it already. */
+export function planProject(project: Project, known: KnownBuilds, parsed?: ParsedDockerfile): ProjectPlan {
   const seen = project.synced?.snapshot ?? project.snapshot;
   const context = planContext(seen, project.ignoreText, project.options.builder, project.view);
-  const result = planBuild({ text: project.text, options: project.options, context, known });
+  const result = planBuild({ text: project.text, ...(parsed ? { parsed } : {}), options: project.options, context, known });
   if (project.options.builder === 'buildkit') {
     // What BuildKit's sync will hold after this build, for the next prediction (C9): only needed when
     // the plan is recorded, and it covers every file read.

@@ -12,6 +12,7 @@ import { headCommit, readGitHead, type BlobDigests, type GitHeadResult } from '.
 import { chooseBaseline, type Baseline } from './features/baseline';
 import { recordProject, type WorkspaceStore } from './features/record';
 import { simulationLabel } from './features/simulate';
+import { parsedText } from './features/parsed';
 import type { BaselineInfo, RecordResult, SimulationInfo } from './protocol';
 import { dockerfileSettings, normaliseSettings, type DockerfileSettings, type LayerLensSettings } from './settings';
 
@@ -182,7 +183,7 @@ export class DockerfileDocuments {
       entry.baseline ??= this.chooseBaseline(entry, entry.project, entry.settings);
       entry.plan ??= simulation
         ? simulateProject(entry.project, simulation.changedFiles, simulation.editedLines)
-        : planProject(entry.project, entry.baseline.known);
+        : planProject(entry.project, entry.baseline.known, parsedText(entry.project.text));
     } catch (e) {
       this.host.log('error', `Cannot analyse ${entry.path ?? uri}: ${(e as Error).stack ?? String(e)}`);
       return { ...base, project: entry.project, problem: `Layer Lens could not analyse this file: ${(e as Error).message}`, baseline: entry.baseline?.info ?? { kind: 'none', label: 'nothing built yet', detail: '' } };

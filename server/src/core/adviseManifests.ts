@@ -71,6 +71,20 @@ function skipped(rel: string): boolean {
   return rel.split('/').slice(0, -1).some((seg) => SKIP_DIRS.has(seg));
 }
 
+// index.below() keeps its lists while the context is unchanged; so does this filter of them (a
+// Dockerfile with many `COPY . .` plans the manifests of the same folder once per COPY).
+const searchedLists = new WeakMap<readonly string[], string[]>();
+
+/** The paths of `below` outside installed dependencies and build output. */
+function searched(below: string[]): string[] {
+  let kept = searchedLists.get(below);
+  if (!kept) {
+    kept = below.filter((p) => !skipped(p));
+    searchedLists.set(below, kept);
+  }
+  return kept;
+}
+
 /**
  * Manifests of `ecosystems` under `root` (context-relative folder the broad COPY copies),
  * with `commands` the install commands (pip's -r files are taken from them).
@@ -78,7 +92,7 @@ function skipped(rel: string): boolean {
 export function planManifests(index: ContextIndex, root: string, ecosystems: Ecosystem[], commands: string[], t: Translate, how: { prefetch: boolean; needed: boolean }): ManifestPlan {
   const files = new Set<string>();
   const wholeDirs = new Set<string>();
-  const below = how.needed ? index.below(root).filter((p) => !skipped(p)) : [];
+  const below = how.needed ? searched(index.below(root)) : [];
   for (const eco of how.needed ? ecosystems : []) {
     for (const f of eco.files) if (index.has(join(root, f)) && !index.isDir(join(root, f))) files.add(f);
     for (const d of eco.dirs ?? []) if (index.isDir(join(root, d))) wholeDirs.add(d);

@@ -62,6 +62,25 @@ export function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+const remembered = new Map<string, string>();
+const REMEMBER_MAX = 16_384;
+const REMEMBER_LENGTH = 256;
+
+/**
+ * digest(text), remembered for short texts that recur from step to step and plan to plan: variable values
+ * (every RUN's key has the whole environment), a stage's shell, and the part digests a record shortens.
+ */
+export function recurringDigest(text: string): string {
+  if (text.length > REMEMBER_LENGTH) return digest(text);
+  let d = remembered.get(text);
+  if (d === undefined) {
+    if (remembered.size >= REMEMBER_MAX) remembered.clear();
+    d = digest(text);
+    remembered.set(text, d);
+  }
+  return d;
+}
+
 /** Parts named `~...` only help explain a change (e.g. which SHELL); they are not in the key. */
 export function stepKey(parentKey: string, parts: Record<string, string>): string {
   const sorted = Object.keys(parts).filter((k) => !k.startsWith('~')).sort().map((k) => [k, parts[k]]);
@@ -77,12 +96,45 @@ export function cloneState(s: StageState, builder: Builder): StageState {
   return { env: [...s.env], args: builder === 'classic' ? new Map() : new Map(s.args), workdir: s.workdir, user: s.user, shell: [...s.shell] };
 }
 
+/**
+ * What a state's variables give, computed once per state until an ENV or ARG changes them (applyState
+ * forgets it): every instruction expands words with them and every RUN's key has the whole environment.
+ */
+const fromVariables = new WeakMap<StageState, { vars?: ReadonlyMap<string, string>; runEnv?: Array<[string, string]> }>();
+
+function variablesOf(s: StageState): { vars?: ReadonlyMap<string, string>; runEnv?: Array<[string, string]> } {
+  let d = fromVariables.get(s);
+  if (!d) {
+    d = {};
+    fromVariables.set(s, d);
+  }
+  return d;
+}
+
 /** Variables available for expansion: ARG values, overridden by ENV of the same name. */
-export function expansionVars(s: StageState): Map<string, string> {
-  const vars = new Map<string, string>();
-  for (const [k, v] of s.args) if (v !== undefined) vars.set(k, v);
-  for (const [k, v] of s.env) vars.set(k, v);
-  return vars;
+export function expansionVars(s: StageState): ReadonlyMap<string, string> {
+  const d = variablesOf(s);
+  if (!d.vars) {
+    const vars = new Map<string, string>();
+    for (const [k, v] of s.args) if (v !== undefined) vars.set(k, v);
+    for (const [k, v] of s.env) vars.set(k, v);
+    d.vars = vars;
+  }
+  return d.vars;
+}
+
+/** RUN's key parts of the environment (R7, R10, R11), in order: ENV values, their order, then ARG values not shadowed by ENV. */
+function runEnvironment(s: StageState): Array<[string, string]> {
+  const d = variablesOf(s);
+  if (!d.runEnv) {
+    const out: Array<[string, string]> = [];
+    const envNames = new Set(s.env.map(([k]) => k));
+    for (const [k, v] of s.env) out.push([`env:${k}`, recurringDigest(v)]);
+    out.push(['envOrder', recurringDigest(s.env.map(([k]) => k).join('\n'))]);
+    for (const [k, v] of s.args) if (v !== undefined && !envNames.has(k)) out.push([`arg:${k}`, recurringDigest(v)]);
+    d.runEnv = out;
+  }
+  return d.runEnv;
 }
 
 /** The key parts of one instruction, then the state change it makes. */
@@ -173,12 +225,9 @@ function runParts(ins: Instruction, state: StageState, stage: Stage, inputs: Key
   const parts: Record<string, string> = {};
   const argv = ins.json ?? [...state.shell, ins.args];
   parts.cmd = digest(JSON.stringify(argv) + ins.heredocs.map((h) => `\n${h.name}${h.chomp ? '-' : ''}${h.expand ? '' : "'"}\n${h.content}`).join(''));
-  if (!ins.json) parts['~shell'] = digest(JSON.stringify(state.shell));
+  if (!ins.json) parts['~shell'] = recurringDigest(JSON.stringify(state.shell));
   // The full environment is in the key (R7, R10, R11): ENV values, then ARG values not shadowed by ENV.
-  const envNames = new Set(state.env.map(([k]) => k));
-  for (const [k, v] of state.env) parts[`env:${k}`] = digest(v);
-  parts.envOrder = digest(state.env.map(([k]) => k).join('\n'));
-  for (const [k, v] of state.args) if (v !== undefined && !envNames.has(k)) parts[`arg:${k}`] = digest(v);
+  for (const [k, v] of runEnvironment(state)) parts[k] = v;
   parts.cwd = state.workdir;
   parts.user = state.user ?? '';
   const network = flagValue(ins, 'network');
@@ -272,6 +321,7 @@ function copyParts(ins: Instruction, state: StageState, stage: Stage, inputs: Ke
 function applyState(ins: Instruction, state: StageState, inputs: KeyInputs): void {
   const edited = inputs.edited.has(ins.line) ? SIM : '';
   const vars = expansionVars(state);
+  if (ins.keyword === 'ENV' || ins.keyword === 'ARG') fromVariables.delete(state);
   switch (ins.keyword) {
     case 'ENV':
       for (const [k, v] of nameValues(ins, vars, inputs.escape)) {
@@ -307,7 +357,7 @@ function expand(text: string, state: StageState, inputs: KeyInputs): string {
 }
 
 /** `ENV a=1 b=2` or legacy `ENV a 1`; LABEL the same; values expanded. */
-export function nameValues(ins: Instruction, vars: Map<string, string>, escape: string): Array<[string, string]> {
+export function nameValues(ins: Instruction, vars: ReadonlyMap<string, string>, escape: string): Array<[string, string]> {
   const words = splitKeepingQuotes(ins.args);
   if (words.length && !words[0].includes('=')) {
     const name = processWord(words[0], vars, escape).value;

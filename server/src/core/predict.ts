@@ -4,7 +4,7 @@
 // content-addressed edges (COPY --from, RUN --mount=from=) where the outcome depends on what the
 // source stage produces: 'maybe'.
 import { cloneState, defineStep, digest, initialState, stepKey, type ContextAccess, type StageState, type StepDefinition } from './cacheKeys';
-import { parseDockerfile, type Instruction } from './parse';
+import { parseDockerfile, type Instruction, type ParsedDockerfile } from './parse';
 import { buildOrder, buildStageGraph, GLOBAL_STAGE, mountOptions, selectStages, type Stage } from './stages';
 import { lazyProperty } from './lazy';
 import { explainChange, shortenParts, type ChangeInput } from './reasons';
@@ -46,6 +46,8 @@ export interface PlanContext extends ContextAccess {
 
 export interface PlanInput {
   text: string;
+  /** parseDockerfile(text), when the caller has it already (the editor shares one parse with its advice). */
+  parsed?: ParsedDockerfile;
   options: PlanOptions;
   context: PlanContext;
   known: KnownBuilds;
@@ -70,7 +72,7 @@ interface Outcome {
 
 export function planBuild(input: PlanInput): PlanResult {
   const { options, context, known } = input;
-  const parsed = parseDockerfile(input.text);
+  const parsed = input.parsed ?? parseDockerfile(input.text);
   const graph = buildStageGraph(parsed, options.buildArgs);
   const selection = selectStages(graph, options.builder, options.target);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics, ...graph.diagnostics, ...selection.diagnostics];
@@ -204,8 +206,9 @@ export function planBuild(input: PlanInput): PlanResult {
   }
 
   function record(keyword: string, key: string, def: Pick<StepDefinition, 'parts' | 'reads' | 'readCount'>): RecordedStep {
-    const out: RecordedStep = { keyword, key, parts: shortenParts(def.parts) };
-    // Listed when the record is stored or compared with, not on every plan.
+    // Shortened and listed when the record is stored or compared with, not on every plan.
+    const parts = def.parts;
+    const out = lazyProperty({ keyword, key } as RecordedStep, 'parts', () => shortenParts(parts));
     const n = def.readCount ?? 0;
     return n > 0 && n <= MAX_RECORDED_READS ? lazyProperty(out, 'reads', () => def.reads) : out;
   }

@@ -1,6 +1,6 @@
 // One-line reasons for a step whose own inputs changed (its parent is cached): which files,
 // which part of the instruction, which variable. Compares with the last recorded build.
-import { digest } from './cacheKeys';
+import { recurringDigest } from './cacheKeys';
 import type { RecordedStep } from './predict';
 
 export interface ChangeInput {
@@ -67,7 +67,7 @@ const READABLE_PARTS = new Set(['image', 'platform', 'path', 'dest', 'user', 'ne
 /** What a recorded step keeps of its parts: short readable values as they are, the rest as digests. */
 export function shortenParts(parts: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(parts)) out[k] = READABLE_PARTS.has(k) && v.length <= 200 ? v : digest(v).slice(0, 16);
+  for (const [k, v] of Object.entries(parts)) out[k] = READABLE_PARTS.has(k) && v.length <= 200 ? v : recurringDigest(v).slice(0, 16);
   return out;
 }
 
