@@ -8,6 +8,7 @@ import { simulateBuild, withChangedFiles } from './core/simulate';
 import { nodeFingerprint, selectSources, updateView, viewContext, wholeContext, type ContextView } from './core/context';
 import { lookup } from './core/contextView';
 import { lazyProperty } from './core/lazy';
+import { setOwn } from './core/own';
 import { ignoreFileCandidates } from './core/dockerignore';
 import { readIgnoreFile, scanContext, updateSnapshot, type DigestCache, type FsContextSnapshot } from './contextFs';
 import { staleDiagnostics, staleFiles, syncedEntry, withSyncedContent, type SyncedFiles, type SyncedSnapshot } from './core/syncState';
@@ -163,7 +164,7 @@ export function planProject(project: Project, known: KnownBuilds, parsed?: Parse
       const synced: SyncedFiles = {};
       for (const path of Object.keys(recorded.files)) {
         const entry = syncedEntry(seen, path);
-        if (entry) synced[path] = entry;
+        if (entry) setOwn(synced, path, entry);
       }
       return synced;
     });

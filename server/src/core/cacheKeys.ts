@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { flagValue, flagValues, type Instruction } from './parse';
 import { argDeclarations, mountOptions, resolveStageRef, splitKeepingQuotes, type Stage } from './stages';
 import { lazyProperty } from './lazy';
+import { ownValue } from './own';
 import { processWord, processWords } from './words';
 import type { Builder, LayerKind, SourceSelection } from './types';
 
@@ -332,11 +333,12 @@ function applyState(ins: Instruction, state: StageState, inputs: KeyInputs): voi
       break;
     case 'ARG':
       for (const [name, dflt] of argDeclarations(ins, vars, inputs.escape)) {
-        if (PROXY_ARGS.has(name.toLowerCase()) && !(name in inputs.buildArgs) && dflt === undefined) {
+        const passed = ownValue(inputs.buildArgs, name);
+        if (PROXY_ARGS.has(name.toLowerCase()) && passed === undefined && dflt === undefined) {
           state.args.set(name, undefined);
           continue;
         }
-        const value = name in inputs.buildArgs ? inputs.buildArgs[name] : dflt ?? inputs.globalVars.get(name);
+        const value = passed !== undefined ? passed : dflt ?? inputs.globalVars.get(name);
         state.args.set(name, value === undefined ? (edited ? edited : undefined) : value + edited);
       }
       break;

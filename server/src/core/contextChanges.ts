@@ -6,6 +6,7 @@
 import { nodeFingerprint } from './contextDigest';
 import type { Picked } from './contextFlat';
 import type { ContextView, ViewNode } from './contextView';
+import { ownValue } from './own';
 
 /** Selected paths whose fingerprint differs from the record (changed) or that it lacks (added), and recorded paths gone from a selected folder (removed). Unsorted. */
 export interface FileChanges {
@@ -55,7 +56,7 @@ export function changesSince(view: ContextView, picked: readonly Picked[], last:
     let ok = true;
     const fp = nodeFingerprint(view, node);
     if (fp.startsWith('unreadable:')) unreadable++;
-    const before = last[node.path];
+    const before = ownValue(last, node.path);
     if (before === undefined || before !== fp) {
       dirty.add(node.path);
       ok = false;
@@ -85,6 +86,6 @@ export function changesSince(view: ContextView, picked: readonly Picked[], last:
   }
   const changed: string[] = [];
   const added: string[] = [];
-  for (const p of dirty) (last[p] === undefined ? added : changed).push(p);
+  for (const p of dirty) (ownValue(last, p) === undefined ? added : changed).push(p);
   return { changed, added, removed: [...removed] };
 }

@@ -7,6 +7,7 @@ import { cloneState, defineStep, digest, initialState, stepKey, type ContextAcce
 import { parseDockerfile, type Instruction, type ParsedDockerfile } from './parse';
 import { buildOrder, buildStageGraph, GLOBAL_STAGE, mountOptions, selectStages, type Stage } from './stages';
 import { lazyProperty } from './lazy';
+import { setOwn } from './own';
 import { explainChange, shortenParts, type ChangeInput } from './reasons';
 import type { Builder, Diagnostic, Plan, PlanOptions, StepPrediction, StepStatus } from './types';
 
@@ -105,7 +106,7 @@ export function planBuild(input: PlanInput): PlanResult {
     const files: Record<string, string> = {};
     for (const s of stepsRead) for (const p of s.reads ?? []) {
       const f = context.fingerprint(p);
-      if (f !== undefined) files[p] = f;
+      if (f !== undefined) setOwn(files, p, f);
     }
     return files;
   });

@@ -1,6 +1,7 @@
 // One-line reasons for a step whose own inputs changed (its parent is cached): which files,
 // which part of the instruction, which variable. Compares with the last recorded build.
 import { recurringDigest } from './cacheKeys';
+import { ownValue } from './own';
 import type { RecordedStep } from './predict';
 
 export interface ChangeInput {
@@ -84,8 +85,11 @@ function filesReason(input: ChangeInput): string {
     const reads = input.reads;
     const now = new Set(reads);
     const had = before && new Set(before);
-    changed = reads.filter((p) => last[p] !== undefined && last[p] !== input.fingerprint(p));
-    added = reads.filter((p) => (had ? !had.has(p) : last[p] === undefined));
+    changed = reads.filter((p) => {
+      const was = ownValue(last, p);
+      return was !== undefined && was !== input.fingerprint(p);
+    });
+    added = reads.filter((p) => (had ? !had.has(p) : ownValue(last, p) === undefined));
     // Without the step's earlier reads (a very large selection), a recorded path that is gone from
     // the context and sat in a folder this step reads was removed from it.
     removed = before ? before.filter((p) => !now.has(p)) : Object.keys(last).filter((p) => input.fingerprint(p) === undefined && now.has(parentOf(p)));

@@ -2,6 +2,7 @@
 // BuildKit builds the target and the stages it reaches through FROM <stage>, COPY --from and
 // RUN --mount=from=; the classic builder builds every stage up to the target in file order.
 import { flagValue, type Instruction, type ParsedDockerfile } from './parse';
+import { ownValue } from './own';
 import { processWord, type Vars } from './words';
 import type { Builder, Diagnostic } from './types';
 
@@ -44,7 +45,8 @@ export function buildStageGraph(parsed: ParsedDockerfile, buildArgs: Record<stri
       if (ins.keyword === 'ARG') {
         globalArgs.push(ins);
         for (const [name, value] of argDeclarations(ins, globalVars, parsed.escape)) {
-          const v = name in buildArgs ? buildArgs[name] : value;
+          const passed = ownValue(buildArgs, name);
+          const v = passed !== undefined ? passed : value;
           if (v !== undefined) globalVars.set(name, v);
         }
       }
