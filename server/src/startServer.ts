@@ -85,7 +85,7 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction(guarded(logError, 'code actions', [], async (p) => codeActions(await documents.analysis(p.textDocument.uri), versioned(p.textDocument.uri), p, editor.edits, editor.t)));
   connection.onRequest(statusRequest.method, (p: StatusParams) => status(documents, text, p));
   connection.onRequest(planRequest.method, async (p: DocumentParams) => mapDefined(await documents.analysis(p.uri), planResult));
-  connection.onRequest(layerStackRequest.method, async (p: DocumentParams) => mapDefined(await documents.analysis(p.uri), layerStack));
+  connection.onRequest(layerStackRequest.method, async (p: DocumentParams) => mapDefined(await documents.analysis(p.uri), (a) => layerStack(a, editor.t)));
   connection.onRequest(simulateRequest.method, async (p: SimulateParams) => (await documents.simulate(p.uri, p.changedFiles ?? [], p.editedLines ?? [])) ?? null);
   connection.onRequest(clearSimulationRequest.method, () => (documents.clearSimulation(), null));
   connection.onRequest(recordRequest.method, async (p: DocumentParams) => (await documents.record(p.uri)) ?? null);

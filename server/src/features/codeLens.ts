@@ -3,8 +3,10 @@
 import type { CodeLens } from 'vscode-languageserver';
 import { englishT, type Translate } from '../core/explainTranslate';
 import type { CostedPrediction } from '../core/cost';
+import type { StepPrediction } from '../core/types';
 import type { Analysis } from '../documents';
 import { simulateStepCommand, type SimulateStepArgs } from '../protocol';
+import { translateReason } from './reasonText';
 
 export function codeLenses(analysis: Analysis | undefined, t: Translate = englishT): CodeLens[] {
   if (!analysis) return [];
@@ -12,15 +14,17 @@ export function codeLenses(analysis: Analysis | undefined, t: Translate = englis
     const title = `Layer Lens: ${analysis.problem ?? 'no verdicts'}`;
     return [{ range: lineRange(1), command: { title: title.length > 120 ? `${title.slice(0, 119)}…` : title, command: '' } }];
   }
-  const simulated = analysis.simulation ? ` (simulated: ${analysis.simulation.label})` : '';
+  const simulated = analysis.simulation ? ` (${t('simulated: {0}', translateReason(analysis.simulation.label, t))})` : '';
   return analysis.plan.steps.map((step) => {
     const args: SimulateStepArgs = { uri: analysis.uri, line: step.line, keyword: step.keyword };
     return {
       range: lineRange(step.line),
-      command: { title: lensTitle(step, t), command: simulateStepCommand, arguments: [args], tooltip: `${step.status}: ${step.reason}${simulated}. Click to simulate a change here.` },
+      command: { title: lensTitle(step, t), command: simulateStepCommand, arguments: [args], tooltip: t('{0}: {1}{2}. Click to simulate a change here.', t(STATUS_WORD[step.status]), translateReason(step.reason, t), simulated) },
     } as CodeLens;
   });
 }
+
+const STATUS_WORD: Record<StepPrediction['status'], string> = { cached: 'cached', rebuilds: 'rebuilds', maybe: 'maybe', skipped: 'skipped', none: 'no build step' };
 
 /** The verdict in a few words, with the recorded cost of a rebuild; the full reason is the tooltip (and the hover). */
 export function lensTitle(step: CostedPrediction, t: Translate = englishT): string {
@@ -35,7 +39,7 @@ export function lensTitle(step: CostedPrediction, t: Translate = englishT): stri
     case 'skipped':
       return /comes after the target stage/.test(step.reason) ? t('skipped: after the target stage') : t('skipped: stage not needed');
     case 'none':
-      return step.reason.startsWith('metadata only') ? t('metadata only: no rebuild') : step.reason.split(';')[0];
+      return step.reason.startsWith('metadata only') ? t('metadata only: no rebuild') : translateReason(step.reason.split(';')[0], t);
   }
 }
 
@@ -44,9 +48,7 @@ function shortReason(reason: string, t: Translate): string {
   const parent = /^parent step (rebuilds|may rebuild): line (\d+) (\S+) \(/.exec(reason);
   if (parent) return parent[1] === 'rebuilds' ? t('parent step rebuilds (line {0} {1})', parent[2], parent[3]) : t('parent step may rebuild (line {0} {1})', parent[2], parent[3]);
   if (reason.startsWith('not built yet')) return t('not built yet');
-  const changed = /^(.+) changed$/.exec(reason);
-  if (changed && !changed[1].includes(' (line ')) return t('{0} changed', changed[1]);
-  return reason.replace(/ \(line \d+ [^)]*\).*$/, '').replace(/: cached only if .*$/, '');
+  return translateReason(reason.replace(/ \(line \d+ [^)]*\).*$/, '').replace(/: cached only if .*$/, ''), t);
 }
 
 /** How long the step took when a real build last ran it: "about 41 s" (the CLI's words are core/cost.ts formatDuration). */

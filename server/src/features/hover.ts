@@ -8,6 +8,7 @@ import type { StepPrediction } from '../core/types';
 import type { Analysis } from '../documents';
 import type { LayerLensSettings } from '../settings';
 import { parsedText } from './parsed';
+import { translateReason } from './reasonText';
 
 export function hover(analysis: Analysis | undefined, text: string | undefined, position: Position, settings: LayerLensSettings, t: Translate): Hover | null {
   if (!analysis || text === undefined) return null;
@@ -20,6 +21,8 @@ export function hover(analysis: Analysis | undefined, text: string | undefined, 
   return { contents: { kind: 'markdown', value: found.contents + problem }, range: found.range };
 }
 
+/** The step with its reason in the display language, and the simulation it assumes, if any. */
 function withSimulation(step: StepPrediction, analysis: Analysis, t: Translate): StepPrediction {
-  return analysis.simulation ? { ...step, reason: `${step.reason} (${t('simulated: {0}', analysis.simulation.label)})` } : step;
+  const reason = translateReason(step.reason, t);
+  return { ...step, reason: analysis.simulation ? `${reason} (${t('simulated: {0}', translateReason(analysis.simulation.label, t))})` : reason };
 }
