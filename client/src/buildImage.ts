@@ -25,7 +25,7 @@ export function registerBuildImage(context: vscode.ExtensionContext, output: vsc
     vscode.workspace.onDidCloseTextDocument((d) => diagnostics.delete(d.uri)),
     vscode.commands.registerCommand(copyBuildReportCommand, async () => {
       if (!lastReport) {
-        void vscode.window.showInformationMessage('Layer Lens: no build report yet. Run "Layer Lens: Build Image" first.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: no build report yet. Run "Layer Lens: Build Image" first.'));
         return;
       }
       await vscode.env.clipboard.writeText(lastReport);
@@ -33,16 +33,16 @@ export function registerBuildImage(context: vscode.ExtensionContext, output: vsc
     }),
     vscode.commands.registerCommand(buildImageCommand, async (uri?: vscode.Uri) => {
       if (!vscode.workspace.isTrusted) {
-        void vscode.window.showWarningMessage('Layer Lens builds images only in trusted workspaces: a build runs the commands of the Dockerfile. Trust this workspace to build.');
+        void vscode.window.showWarningMessage(vscode.l10n.t('Layer Lens builds images only in trusted workspaces: a build runs the commands of the Dockerfile. Trust this workspace to build.'));
         return;
       }
       const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
       if (!document || document.languageId !== 'dockerfile') {
-        void vscode.window.showInformationMessage('Layer Lens: open a Dockerfile to build it.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: open a Dockerfile to build it.'));
         return;
       }
       if (document.isUntitled) {
-        void vscode.window.showInformationMessage('Layer Lens: save this Dockerfile first; it is built from disk with its build context.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: save this Dockerfile first; it is built from disk with its build context.'));
         return;
       }
       // docker builds what is on disk: save the Dockerfile and the files open with unsaved edits in its folder (the
@@ -50,7 +50,7 @@ export function registerBuildImage(context: vscode.ExtensionContext, output: vsc
       const folder = vscode.Uri.joinPath(document.uri, '..').toString() + '/';
       const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && (d === document || d.uri.toString().startsWith(folder)));
       if (!(await Promise.all(dirty.map((d) => d.save()))).every(Boolean)) {
-        void vscode.window.showWarningMessage('Layer Lens: some files could not be saved; build cancelled so the build matches what you see.');
+        void vscode.window.showWarningMessage(vscode.l10n.t('Layer Lens: some files could not be saved; build cancelled so the build matches what you see.'));
         return;
       }
       const result = await build(client, output, document, (l) => (listener = l));
@@ -65,7 +65,7 @@ export function registerBuildImage(context: vscode.ExtensionContext, output: vsc
 async function build(client: LanguageClient, output: vscode.LogOutputChannel, document: vscode.TextDocument, listen: (l: ((p: BuildOutputParams) => void) | undefined) => void): Promise<BuildResult | undefined> {
   const uri = document.uri.toString();
   output.info(`Building ${document.uri.fsPath} …`);
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Layer Lens: building', cancellable: true }, async (progress, token) => {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Layer Lens: building'), cancellable: true }, async (progress, token) => {
     listen((params) => {
       if (params.uri !== uri) return;
       for (const line of params.lines) output.info(line);
@@ -77,7 +77,7 @@ async function build(client: LanguageClient, output: vscode.LogOutputChannel, do
       return await client.sendRequest<BuildResult>(buildImageRequest.method, params, token);
     } catch (e) {
       if (token.isCancellationRequested) output.info('Build cancelled.');
-      else void vscode.window.showErrorMessage(`Layer Lens: the build request failed: ${String(e)}`);
+      else void vscode.window.showErrorMessage(vscode.l10n.t('Layer Lens: the build request failed: {0}', String(e)));
       return undefined;
     }
   });
@@ -86,28 +86,32 @@ async function build(client: LanguageClient, output: vscode.LogOutputChannel, do
 function show(result: BuildResult, document: vscode.TextDocument, diagnostics: vscode.DiagnosticCollection, output: vscode.LogOutputChannel): void {
   if (result.problem || !result.report) {
     output.warn(result.problem ?? 'The build did not run.');
-    void vscode.window.showErrorMessage(`Layer Lens: ${result.problem ?? 'the build did not run.'}`, 'Show Output').then((a) => a && output.show(true));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Layer Lens: {0}', result.problem ?? vscode.l10n.t('the build did not run.')), vscode.l10n.t('Show Output')).then((a) => a && output.show(true));
     return;
   }
   const { report } = result;
   if (result.reportText) for (const line of result.reportText.split('\n')) output.info(line);
   diagnostics.set(document.uri, report.disagreements.map((d) => {
     const line = Math.max(0, Math.min(d.line - 1, document.lineCount - 1));
-    const diagnostic = new vscode.Diagnostic(document.lineAt(line).range, `Self-check after the build: ${d.message}`, vscode.DiagnosticSeverity.Information);
+    const diagnostic = new vscode.Diagnostic(document.lineAt(line).range, vscode.l10n.t('Self-check after the build: {0}', d.message), vscode.DiagnosticSeverity.Information);
     diagnostic.source = 'Layer Lens build';
     return diagnostic;
   }));
   const disagreed = report.disagreements.length;
   const summary = report.canceled
-    ? 'Build cancelled; nothing was recorded.'
+    ? vscode.l10n.t('Build cancelled; nothing was recorded.')
     : !report.ok
-      ? `${report.failure?.message ?? 'The build failed.'} Nothing was recorded.`
+      ? vscode.l10n.t('{0} Nothing was recorded.', report.failure?.message ?? vscode.l10n.t('The build failed.'))
       : disagreed
-        ? `Built and recorded. ${disagreed} ${disagreed === 1 ? 'step' : 'steps'} disagreed with the prediction: ${report.disagreements[0].message}${disagreed > 1 ? ' …' : ''}`
-        : `Built and recorded in ${(report.ms / 1000).toFixed(1)} s. The prediction matched Docker on every step.`;
-  const shown = report.ok ? vscode.window.showInformationMessage(`Layer Lens: ${summary}`, 'Copy Report', 'Show Output') : vscode.window.showErrorMessage(`Layer Lens: ${summary}`, 'Copy Report', 'Show Output');
+        ? disagreed === 1
+          ? vscode.l10n.t('Built and recorded. 1 step disagreed with the prediction: {0}', report.disagreements[0].message)
+          : vscode.l10n.t('Built and recorded. {0} steps disagreed with the prediction: {1} …', disagreed, report.disagreements[0].message)
+        : vscode.l10n.t('Built and recorded in {0} s. The prediction matched Docker on every step.', (report.ms / 1000).toFixed(1));
+  const copy = vscode.l10n.t('Copy Report');
+  const showOutput = vscode.l10n.t('Show Output');
+  const shown = report.ok ? vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: {0}', summary), copy, showOutput) : vscode.window.showErrorMessage(vscode.l10n.t('Layer Lens: {0}', summary), copy, showOutput);
   void shown.then((action) => {
-    if (action === 'Copy Report') void vscode.commands.executeCommand(copyBuildReportCommand);
-    else if (action === 'Show Output') output.show(true);
+    if (action === copy) void vscode.commands.executeCommand(copyBuildReportCommand);
+    else if (action === showOutput) output.show(true);
   });
 }

@@ -30,19 +30,19 @@ export function registerCommands(context: vscode.ExtensionContext, output: vscod
 async function markAsBuilt(client: LanguageClient, output: vscode.LogOutputChannel): Promise<void> {
   const document = vscode.window.activeTextEditor?.document;
   if (!document || document.languageId !== 'dockerfile') {
-    void vscode.window.showInformationMessage('Layer Lens: open a Dockerfile to mark its current state as built.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: open a Dockerfile to mark its current state as built.'));
     return;
   }
   const params: ParamsOf<typeof recordRequest> = { uri: document.uri.toString() };
   const result = await client.sendRequest<ResultOf<typeof recordRequest>>(recordRequest.method, params);
   if (!result) {
-    void vscode.window.showWarningMessage('Layer Lens: this Dockerfile has no build context to record (is it saved on disk?).');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Layer Lens: this Dockerfile has no build context to record (is it saved on disk?).'));
     return;
   }
   output.info(`Recorded ${result.keys} step keys of ${document.uri.fsPath}${result.storePath ? ` in ${result.storePath}` : ' in memory'}.`);
-  if (result.warning) void vscode.window.showWarningMessage(`Layer Lens: ${result.warning}`);
+  if (result.warning) void vscode.window.showWarningMessage(vscode.l10n.t('Layer Lens: {0}', result.warning));
   // Short: a long message pushes right-hand items (the Simulating item among them) off a narrow status bar.
-  vscode.window.setStatusBarMessage('$(check) Marked as built', 5000);
+  vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Marked as built')}`, 5000);
 }
 
 interface FilePick extends vscode.QuickPickItem {
@@ -54,17 +54,17 @@ interface FilePick extends vscode.QuickPickItem {
 
 /** A lens was clicked: COPY/ADD offers the files it reads; every instruction can pretend its line was edited. */
 async function simulateStep(client: LanguageClient, args: SimulateStepArgs): Promise<void> {
-  const lineEdit: FilePick = { label: `$(edit) Line ${args.line} edited`, description: `pretend this ${args.keyword} line changed`, changedFiles: [], editedLines: [args.line] };
+  const lineEdit: FilePick = { label: `$(edit) ${vscode.l10n.t('Line {0} edited', args.line)}`, description: vscode.l10n.t('pretend this {0} line changed', args.keyword), changedFiles: [], editedLines: [args.line] };
   let pick: FilePick | undefined = lineEdit;
   if (args.keyword === 'COPY' || args.keyword === 'ADD') {
     const plan = await client.sendRequest<ResultOf<typeof planRequest>>(planRequest.method, { uri: args.uri });
     const reads = plan?.steps.find((step) => step.line === args.line)?.reads ?? [];
     if (reads.length) {
       const files = reads.map((path): FilePick => ({ label: path, changedFiles: [path], editedLines: [] }));
-      const stack: FilePick = { label: '$(layers) Show in the layer stack', description: 'open the Layer Stack panel at this step', changedFiles: [], editedLines: [], showStack: true };
+      const stack: FilePick = { label: `$(layers) ${vscode.l10n.t('Show in the layer stack')}`, description: vscode.l10n.t('open the Layer Stack panel at this step'), changedFiles: [], editedLines: [], showStack: true };
       pick = await vscode.window.showQuickPick([...files, { label: '', kind: vscode.QuickPickItemKind.Separator, changedFiles: [], editedLines: [] }, lineEdit, stack], {
-        title: `Simulate: which file that line ${args.line} ${args.keyword} copies changed?`,
-        placeHolder: 'Pick a file to pretend it changed (the lenses then show what rebuilds)',
+        title: vscode.l10n.t('Simulate: which file that line {0} {1} copies changed?', args.line, args.keyword),
+        placeHolder: vscode.l10n.t('Pick a file to pretend it changed (the lenses then show what rebuilds)'),
       });
     }
   }

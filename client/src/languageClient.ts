@@ -59,7 +59,7 @@ function restartingErrorHandler(output: vscode.LogOutputChannel): ErrorHandler {
       const now = Date.now();
       while (restarts.length > 0 && now - restarts[0] > restartWindowMs) restarts.shift();
       if (restarts.length >= maxRestarts) {
-        const message = `Layer Lens server stopped ${maxRestarts + 1} times in 3 minutes and will not be restarted. Reload the window to start it again.`;
+        const message = vscode.l10n.t('Layer Lens server stopped {0} times in 3 minutes and will not be restarted. Reload the window to start it again.', maxRestarts + 1);
         output.error(message);
         return { action: CloseAction.DoNotRestart, message };
       }

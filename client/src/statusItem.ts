@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { statusRequest, type ParamsOf, type ResultOf } from '../../server/src/protocol';
+import { BASELINE_TEMPLATES, matchTemplate, translateReason } from '../../server/src/features/reasonText';
 import { clearSimulationCommand, showOutputCommand } from './commands';
 
 type StatusResult = ResultOf<typeof statusRequest>;
@@ -20,7 +21,7 @@ export function registerStatusItems(context: vscode.ExtensionContext, client: La
   simulation.name = 'Layer Lens Simulation';
   simulation.command = clearSimulationCommand;
   simulation.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
-  simulation.tooltip = 'Layer Lens is showing a simulated change. Click (or press Escape in the editor) to stop simulating.';
+  simulation.tooltip = vscode.l10n.t('Layer Lens is showing a simulated change. Click (or press Escape in the editor) to stop simulating.');
   context.subscriptions.push(item, simulation);
 
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -32,7 +33,7 @@ export function registerStatusItems(context: vscode.ExtensionContext, client: La
     if (isDockerfile) item.show();
     else item.hide();
     if (client.state !== State.Running) {
-      show(item, '$(sync~spin) Layer Lens', 'Layer Lens server is starting');
+      show(item, '$(sync~spin) Layer Lens', vscode.l10n.t('Layer Lens server is starting'));
       showSimulation(simulation, null);
       return;
     }
@@ -45,7 +46,7 @@ export function registerStatusItems(context: vscode.ExtensionContext, client: La
       // A simulation compares with the current state assumed built: no baseline is in use for its document.
       if (isDockerfile && result.simulation?.uri === document.uri.toString()) item.hide();
     } catch (error) {
-      if (current === generation) show(item, '$(warning) Layer Lens', `Layer Lens server did not answer: ${String(error)}`);
+      if (current === generation) show(item, '$(warning) Layer Lens', vscode.l10n.t('Layer Lens server did not answer: {0}', String(error)));
     }
   };
   const schedule = (): void => {
@@ -68,11 +69,14 @@ export function registerStatusItems(context: vscode.ExtensionContext, client: La
 function showResult(item: vscode.StatusBarItem, result: StatusResult): void {
   const count = result.instructionCount;
   const baseline = result.baseline;
-  const text = baseline === null ? 'Layer Lens' : baseline.kind === 'none' ? 'Layer Lens: nothing built yet' : `Layer Lens: baseline ${baseline.label}`;
-  const instructions = count === null ? '' : `, ${count} ${count === 1 ? 'instruction' : 'instructions'}`;
+  const label = baseline && baselineLabel(baseline);
+  const text = baseline === null ? 'Layer Lens' : baseline.kind === 'none' ? vscode.l10n.t('Layer Lens: nothing built yet') : vscode.l10n.t('Layer Lens: baseline {0}', label ?? '');
+  const instructions = count === null ? '' : count === 1 ? vscode.l10n.t(', 1 instruction') : vscode.l10n.t(', {0} instructions', count);
   const tooltip = [
-    baseline ? `What counts as built: ${baseline.label}. ${baseline.detail}` : '',
-    `Layer Lens server ${result.serverVersion} (pid ${result.pid}) is running${instructions ? ` and sees ${count} instructions` : ''}. Click for its output.`,
+    baseline ? vscode.l10n.t('What counts as built: {0}. {1}', label ?? '', matchTemplate(baseline.detail, BASELINE_TEMPLATES, vscode.l10n.t) ?? baseline.detail) : '',
+    count === null
+      ? vscode.l10n.t('Layer Lens server {0} (pid {1}) is running. Click for its output.', result.serverVersion, result.pid)
+      : vscode.l10n.t('Layer Lens server {0} (pid {1}) is running and sees {2} instructions. Click for its output.', result.serverVersion, result.pid, count),
   ].filter(Boolean).join('\n\n');
   show(item, `$(layers) ${text}`, tooltip);
   item.accessibilityInformation = { label: `${text}${instructions}` };
@@ -84,9 +88,15 @@ function showSimulation(item: vscode.StatusBarItem, simulation: StatusResult['si
     item.hide();
     return;
   }
-  item.text = `$(beaker) Simulating: ${simulation.label}`;
-  item.accessibilityInformation = { label: `Simulating: ${simulation.label}. Activate to stop simulating.` };
+  const label = translateReason(simulation.label, vscode.l10n.t);
+  item.text = `$(beaker) ${vscode.l10n.t('Simulating: {0}', label)}`;
+  item.accessibilityInformation = { label: vscode.l10n.t('Simulating: {0}. Activate to stop simulating.', label) };
   item.show();
+}
+
+/** The server's baseline words ("recorded build", "git HEAD", "nothing built yet") in the display language. */
+function baselineLabel(baseline: NonNullable<StatusResult['baseline']>): string {
+  return baseline.kind === 'recorded' ? vscode.l10n.t('recorded build') : baseline.kind === 'gitHead' ? 'git HEAD' : vscode.l10n.t('nothing built yet');
 }
 
 function show(item: vscode.StatusBarItem, text: string, tooltip: string): void {

@@ -2,7 +2,8 @@
 // the Dockerfile or the build context is put in the page with textContent or as an attribute value of an element
 // made with createElement: never parsed as HTML. Colours are VS Code theme variables (layerStack.css).
 import type { DrawnBlock, DrawnEdge, DrawnStage } from '../../server/src/core/layerStack';
-import type { FromWebview, PersistedState, StackView, ToWebview } from '../../client/src/layerStack/messages';
+import type { FromWebview, PersistedState, StackView, ToWebview, WEBVIEW_STRINGS } from '../../client/src/layerStack/messages';
+import { formatMessage } from '../../server/src/core/explainTranslate';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -31,6 +32,11 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
 });
 new ResizeObserver(() => drawEdges?.()).observe(app);
 vscode.postMessage({ type: 'ready' });
+
+/** The page's words in the display language the panel sent (English when it sent none). */
+function t(message: (typeof WEBVIEW_STRINGS)[number], ...args: Array<string | number>): string {
+  return formatMessage(view?.strings?.[message] ?? message, args);
+}
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -62,40 +68,43 @@ function render(v: StackView): void {
   const result = v.result;
   const head = el('header', 'head');
   const title = el('h1', 'title');
-  title.append(icon('layers'), el('span', undefined, v.fileName ? 'Layer stack of ' : 'Layer stack'), el('span', 'file', v.fileName));
+  // The file name keeps its own span: the words go around it as the translation puts them.
+  const [before, after = ''] = v.fileName ? t('Layer stack of {0}').split('{0}') : [t('Layer stack')];
+  title.append(icon('layers'), el('span', undefined, before), el('span', 'file', v.fileName));
+  if (after) title.append(el('span', undefined, after));
   if (v.folder) title.append(el('span', 'folder', v.folder));
   head.append(title);
   if (result) {
-    const meta = [result.builder === 'buildkit' ? 'BuildKit' : 'classic builder', result.target ? `target ${result.target}` : '', `baseline: ${result.baseline.label}`];
+    const meta = [result.builder === 'buildkit' ? 'BuildKit' : t('classic builder'), result.target ? t('target {0}', result.target) : '', t('baseline: {0}', result.baseline.label)];
     head.append(el('p', 'meta', meta.filter(Boolean).join(' · ')));
   }
   app.append(head);
   if (!result || !result.model) {
-    app.append(el('p', 'message', v.message ?? result?.problem ?? 'Nothing to draw.'));
+    app.append(el('p', 'message', v.message ?? result?.problem ?? t('Nothing to draw.')));
     persist();
     return;
   }
   const model = result.model;
   const toolbar = el('div', 'toolbar');
   toolbar.setAttribute('role', 'toolbar');
-  toolbar.setAttribute('aria-label', 'Simulate a change');
+  toolbar.setAttribute('aria-label', t('Simulate a change'));
   toolbar.append(
-    button('files', 'Pick changed files…', 'Pick context files to pretend they changed (F on a layer: among the files it reads)', () => vscode.postMessage({ type: 'pickFiles', line: null })),
-    button('edit', 'Pretend selected step edited', 'Pretend the selected instruction was edited (E on a layer)', () => selected !== null && vscode.postMessage({ type: 'simulateEdit', line: selected }), selected === null),
-    button('discard', 'Reset', 'Stop simulating: back to the real verdicts', () => vscode.postMessage({ type: 'reset' }), !result.simulation),
+    button('files', t('Pick changed files…'), t('Pick context files to pretend they changed (F on a layer: among the files it reads)'), () => vscode.postMessage({ type: 'pickFiles', line: null })),
+    button('edit', t('Pretend selected step edited'), t('Pretend the selected instruction was edited (E on a layer)'), () => selected !== null && vscode.postMessage({ type: 'simulateEdit', line: selected }), selected === null),
+    button('discard', t('Reset'), t('Stop simulating: back to the real verdicts'), () => vscode.postMessage({ type: 'reset' }), !result.simulation),
   );
   toolbar.querySelectorAll('button')[1]?.classList.add('needs-selection');
   app.append(toolbar);
   if (result.simulation) {
     const sim = el('p', 'simulation');
-    sim.append(icon('target'), el('span', undefined, `Simulating: ${result.simulation.label}`));
+    sim.append(icon('target'), el('span', undefined, t('Simulating: {0}', result.simulation.label)));
     app.append(sim);
   }
   const summary = el('p', 'summary', model.summary.text);
   summary.setAttribute('role', 'status');
   summary.setAttribute('aria-live', 'polite');
   app.append(summary);
-  app.append(el('p', 'hint', 'Click or Enter: go to the line · E: pretend the step was edited · F: pick changed files it reads · arrow keys: move'));
+  app.append(el('p', 'hint', t('Click or Enter: go to the line · E: pretend the step was edited · F: pick changed files it reads · arrow keys: move')));
 
   const stages = el('div', 'stages');
   const svg = document.createElementNS(svgNs, 'svg');
@@ -116,15 +125,16 @@ function renderStage(stage: DrawnStage, labels: Map<number, string>): HTMLElemen
   const section = el('section', `stage${stage.needed ? '' : ' dimmed'}${stage.target ? ' target' : ''}`);
   section.dataset.stage = String(stage.index);
   const heading = el('h2', 'stage-title');
-  heading.append(el('span', 'stage-name', /^\d+$/.test(stage.label) ? `stage ${stage.label}` : stage.label));
-  if (stage.target) heading.append(el('span', 'badge', 'target'));
-  if (!stage.needed) heading.append(el('span', 'badge muted', 'not built for the target'));
-  section.setAttribute('aria-label', `Stage ${stage.label}${stage.target ? ', the target' : ''}${stage.needed ? '' : ', not built for the target'}`);
+  heading.append(el('span', 'stage-name', /^\d+$/.test(stage.label) ? t('stage {0}', stage.label) : stage.label));
+  if (stage.target) heading.append(el('span', 'badge', t('target')));
+  if (!stage.needed) heading.append(el('span', 'badge muted', t('not built for the target')));
+  const stageLabel = stage.target ? (stage.needed ? t('Stage {0}, the target', stage.label) : t('Stage {0}, the target, not built for the target', stage.label)) : stage.needed ? t('Stage {0}', stage.label) : t('Stage {0}, not built for the target', stage.label);
+  section.setAttribute('aria-label', stageLabel);
   section.append(heading);
   const stack = el('ol', 'stack');
   if (stage.container) {
     const container = el('li', 'container');
-    container.append(icon('vm'), el('span', undefined, 'writable container layer (docker run)'));
+    container.append(icon('vm'), el('span', undefined, t('writable container layer (docker run)')));
     stack.append(container);
   }
   for (const block of [...stage.blocks].reverse()) stack.append(renderBlock(block, labels));
@@ -140,7 +150,7 @@ function renderBlock(block: DrawnBlock, labels: Map<number, string>): HTMLElemen
   li.setAttribute('role', 'button');
   li.setAttribute('aria-keyshortcuts', 'Enter E F');
   const from = block.fromStage !== undefined ? labels.get(block.fromStage) : undefined;
-  li.setAttribute('aria-label', `Line ${block.line} ${block.text}: ${block.verdict}, ${block.reason}. ${block.sizeText}.${from ? ` Reads stage ${from}.` : ''}`);
+  li.setAttribute('aria-label', `${t('Line {0} {1}: {2}, {3}. {4}.', block.line, block.text, block.verdict, block.reason, block.sizeText)}${from ? ` ${t('Reads stage {0}.', from)}` : ''}`);
   li.title = `${block.verdict}: ${block.reason}\n${block.sizeText}`;
   if (block.kind === 'layer' || block.kind === 'base') {
     const px = block.weight === null ? 52 : 40 + Math.round(block.weight * 56);
@@ -150,7 +160,7 @@ function renderBlock(block: DrawnBlock, labels: Map<number, string>): HTMLElemen
   const verdict = el('span', 'verdict');
   verdict.append(icon(block.icon), el('span', 'verdict-text', block.verdict));
   const text = el('code', 'instruction', block.text);
-  top.append(verdict, text, el('span', 'line', `line ${block.line}`));
+  top.append(verdict, text, el('span', 'line', t('line {0}', block.line)));
   li.append(top);
   if (block.kind !== 'metadata') {
     const bottom = el('div', 'row detail');
@@ -159,7 +169,7 @@ function renderBlock(block: DrawnBlock, labels: Map<number, string>): HTMLElemen
   }
   if (from !== undefined) {
     const chip = el('div', 'from');
-    chip.append(icon('arrow-right'), el('span', undefined, `reads stage ${from}`));
+    chip.append(icon('arrow-right'), el('span', undefined, t('reads stage {0}', from)));
     li.append(chip);
   }
   li.addEventListener('click', () => {

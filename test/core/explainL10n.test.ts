@@ -13,6 +13,8 @@ import { explainFlag, explainInstruction } from '../../server/src/core/explain';
 import { formatMessage, type Translate } from '../../server/src/core/explainTranslate';
 import { KNOWN_KEYWORDS, parseDockerfile } from '../../server/src/core/parse';
 import { generate } from './adviseGenerator.test';
+import { TEMPLATE_MESSAGES } from '../../server/src/features/reasonText';
+import { WEBVIEW_STRINGS } from '../../client/src/layerStack/messages';
 
 const root = join(__dirname, '../..');
 const bundle = JSON.parse(readFileSync(join(root, 'l10n/bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
@@ -21,8 +23,11 @@ const featuresDir = join(root, 'server/src/features');
 // The language server's own words (lens verdicts, hover notes) too; l10n.ts only hands messages on to @vscode/l10n.
 const sources = [
   ...readdirSync(coreDir).filter((f) => /^(explain|advise).*\.ts$/.test(f)).map((f) => join(coreDir, f)),
-  ...readdirSync(featuresDir).filter((f) => f.endsWith('.ts') && f !== 'l10n.ts').map((f) => join(featuresDir, f)),
+  ...readdirSync(featuresDir).filter((f) => f.endsWith('.ts') && f !== 'l10n.ts' && f !== 'reasonText.ts').map((f) => join(featuresDir, f)),
 ];
+// The client's own words (vscode.l10n.t, same bundle) and the layer stack webview's.
+const clientDir = join(root, 'client/src');
+const clientSources = readdirSync(clientDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(clientDir, f));
 
 function unquote(literal: string): string {
   return literal.slice(1, -1).replace(/\\(.)/g, '$1');
@@ -37,6 +42,13 @@ function scan(): Set<string> {
     assert.equal(literals.length, calls, `${file}: every t(...) call must pass a string literal, so the bundle can be checked`);
     for (const l of literals) found.add(l);
   }
+  // features/reasonText.ts translates the engine's reasons through tables of templates (checked in
+  // test/server/features/reasonText.test.ts): their messages are used too.
+  for (const m of TEMPLATE_MESSAGES) found.add(m);
+  for (const file of clientSources) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/vscode\.l10n\.t\(\s*('(?:[^'\\]|\\.)*')/g)) found.add(unquote(m[1]));
+  }
+  for (const m of WEBVIEW_STRINGS) found.add(m);
   return found;
 }
 

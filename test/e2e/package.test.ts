@@ -13,7 +13,7 @@ const vsce = join(root, 'node_modules/@vscode/vsce/vsce');
 const maxVsixBytes = 1024 * 1024;
 
 // media: the webview script bundle, its stylesheet, and the codicon font with its stylesheet and licence (no sources).
-const allowed = [/^dist\/[^/]+\.js$/, /^media\/dist\/[^/]+\.js$/, /^media\/[^/]+\.css$/, /^media\/codicons\/(codicon\.css|codicon\.ttf|LICENSE)$/, /^l10n\/bundle\.l10n\.[a-z-]+\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^package\.json$/];
+const allowed = [/^dist\/[^/]+\.js$/, /^media\/dist\/[^/]+\.js$/, /^media\/[^/]+\.css$/, /^media\/codicons\/(codicon\.css|codicon\.ttf|LICENSE)$/, /^l10n\/bundle\.l10n\.[a-z-]+\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^package\.json$/, /^package\.nls(\.[a-z-]+)?\.json$/];
 
 function run(args: string[]): string {
   return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -26,13 +26,13 @@ before(() => {
   shipped = run([vsce, 'ls', '--no-dependencies']).split('\n').map((line) => line.trim()).filter(Boolean);
 });
 
-void test('vsce ls ships only the bundles, media, README, LICENSE, CHANGELOG and package.json', () => {
+void test('vsce ls ships only the bundles, media, README, LICENSE, CHANGELOG, package.json and its translations', () => {
   const unexpected = shipped.filter((file) => !allowed.some((pattern) => pattern.test(file)));
   assert.deepEqual(unexpected, [], `files outside the allowlist would ship: ${unexpected.join(', ')}`);
 });
 
 void test('vsce ls ships the client and server bundles, the layer stack webview and the documents', () => {
-  const required = ['package.json', 'dist/client.js', 'dist/server.js', 'LICENSE', 'CHANGELOG.md', 'media/dist/main.js', 'media/layerStack.css', 'media/codicons/codicon.css', 'media/codicons/codicon.ttf', 'media/codicons/LICENSE', 'l10n/bundle.l10n.ko.json'];
+  const required = ['package.json', 'dist/client.js', 'dist/server.js', 'LICENSE', 'CHANGELOG.md', 'media/dist/main.js', 'media/layerStack.css', 'media/codicons/codicon.css', 'media/codicons/codicon.ttf', 'media/codicons/LICENSE', 'l10n/bundle.l10n.ko.json', 'package.nls.json', 'package.nls.ko.json'];
   if (existsSync(join(root, 'README.md'))) required.push('README.md');
   for (const file of required) assert.ok(shipped.includes(file), `${file} is missing from: ${shipped.join(', ')}`);
 });

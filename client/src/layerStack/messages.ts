@@ -11,7 +11,40 @@ export interface StackView {
   result: LayerStackResult | null;
   /** Why there is nothing to draw (the server is starting, the document is closed). */
   message: string | null;
+  /** The page's own words (WEBVIEW_STRINGS) in the display language: English message → translation. */
+  strings: Record<string, string>;
 }
+
+/** Every fixed string the webview shows, as English source strings with {0} placeholders (media/src/main.ts). */
+export const WEBVIEW_STRINGS = [
+  'Layer stack of {0}',
+  'Layer stack',
+  'classic builder',
+  'target {0}',
+  'baseline: {0}',
+  'Nothing to draw.',
+  'Simulate a change',
+  'Pick changed files…',
+  'Pick context files to pretend they changed (F on a layer: among the files it reads)',
+  'Pretend selected step edited',
+  'Pretend the selected instruction was edited (E on a layer)',
+  'Reset',
+  'Stop simulating: back to the real verdicts',
+  'Simulating: {0}',
+  'Click or Enter: go to the line · E: pretend the step was edited · F: pick changed files it reads · arrow keys: move',
+  'stage {0}',
+  'target',
+  'not built for the target',
+  'Stage {0}',
+  'Stage {0}, the target',
+  'Stage {0}, not built for the target',
+  'Stage {0}, the target, not built for the target',
+  'writable container layer (docker run)',
+  'Line {0} {1}: {2}, {3}. {4}.',
+  'Reads stage {0}.',
+  'line {0}',
+  'reads stage {0}',
+] as const;
 
 export type ToWebview =
   | { type: 'show'; view: StackView }

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { clearSimulationRequest, layerStackRequest, simulateRequest, type LayerStackResult, type ParamsOf, type ResultOf } from '../../../server/src/protocol';
 import { layerStackHtml } from './html';
-import type { FromWebview, PersistedState, StackView, ToWebview } from './messages';
+import { translateReason } from '../../../server/src/features/reasonText';
+import { WEBVIEW_STRINGS, type FromWebview, type PersistedState, type StackView, type ToWebview } from './messages';
 
 export const showLayerStackCommand = 'layerLens.showLayerStack';
 export const layerStackViewType = 'layerLens.layerStack';
@@ -65,7 +66,7 @@ class LayerStackController implements vscode.Disposable {
     const active = vscode.window.activeTextEditor?.document;
     const uri = target?.uri ?? (active?.languageId === 'dockerfile' ? active.uri.toString() : this.uri);
     if (!uri) {
-      void vscode.window.showInformationMessage('Layer Lens: open a Dockerfile to see its layer stack.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: open a Dockerfile to see its layer stack.'));
       return;
     }
     this.uri = uri;
@@ -73,7 +74,7 @@ class LayerStackController implements vscode.Disposable {
     if (this.panel) {
       this.panel.reveal(undefined, true);
     } else {
-      const panel = vscode.window.createWebviewPanel(layerStackViewType, 'Layer Stack', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.options());
+      const panel = vscode.window.createWebviewPanel(layerStackViewType, vscode.l10n.t('Layer Stack'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.options());
       this.attach(panel);
     }
     this.schedule(0);
@@ -129,23 +130,23 @@ class LayerStackController implements vscode.Disposable {
     if (!panel) return;
     const current = ++this.generation;
     if (!uri) {
-      this.post({ type: 'show', view: { uri: '', fileName: '', folder: '', result: null, message: 'Open a Dockerfile to see its layer stack.' } });
+      this.post({ type: 'show', view: { uri: '', fileName: '', folder: '', result: null, message: vscode.l10n.t('Open a Dockerfile to see its layer stack.'), strings: webviewStrings() } });
       return;
     }
     const fileUri = vscode.Uri.parse(uri);
     const folder = vscode.workspace.getWorkspaceFolder(fileUri);
     const relativePath = folder ? vscode.workspace.asRelativePath(fileUri, false) : fileUri.fsPath;
     const slash = relativePath.lastIndexOf('/');
-    const view: StackView = { uri, fileName: relativePath.slice(slash + 1), folder: slash < 0 ? '' : relativePath.slice(0, slash), result: null, message: null };
-    panel.title = `Layer Stack: ${view.fileName}`;
+    const view: StackView = { uri, fileName: relativePath.slice(slash + 1), folder: slash < 0 ? '' : relativePath.slice(0, slash), result: null, message: null, strings: webviewStrings() };
+    panel.title = vscode.l10n.t('Layer Stack: {0}', view.fileName);
     if (this.client.state !== State.Running) {
-      view.message = 'The Layer Lens server is starting…';
+      view.message = vscode.l10n.t('The Layer Lens server is starting…');
     } else {
       try {
-        view.result = await this.request(uri);
-        if (!view.result) view.message = 'Layer Lens has no analysis for this file: open it in an editor.';
+        view.result = localised(await this.request(uri));
+        if (!view.result) view.message = vscode.l10n.t('Layer Lens has no analysis for this file: open it in an editor.');
       } catch (error) {
-        view.message = `The Layer Lens server did not answer: ${String(error)}`;
+        view.message = vscode.l10n.t('The Layer Lens server did not answer: {0}', String(error));
       }
     }
     if (current !== this.generation || panel !== this.panel) return;
@@ -194,13 +195,13 @@ class LayerStackController implements vscode.Disposable {
     const chosen = line === null ? undefined : blocks.find((b) => b.line === line);
     const files = [...new Set((chosen ? [chosen] : blocks).flatMap((b) => b.files))].sort();
     if (files.length === 0) {
-      void vscode.window.showInformationMessage(chosen ? `Layer Lens: line ${chosen.line} ${chosen.keyword} reads no context files.` : 'Layer Lens: no step of this Dockerfile reads context files.');
+      void vscode.window.showInformationMessage(chosen ? vscode.l10n.t('Layer Lens: line {0} {1} reads no context files.', chosen.line, chosen.keyword) : vscode.l10n.t('Layer Lens: no step of this Dockerfile reads context files.'));
       return;
     }
     const picked = await vscode.window.showQuickPick(files.map((label) => ({ label })), {
       canPickMany: true,
-      title: chosen ? `Simulate: which files that line ${chosen.line} ${chosen.keyword} copies changed?` : 'Simulate: which context files changed?',
-      placeHolder: 'Pick the files to pretend changed (the layer stack then shows what rebuilds)',
+      title: chosen ? vscode.l10n.t('Simulate: which files that line {0} {1} copies changed?', chosen.line, chosen.keyword) : vscode.l10n.t('Simulate: which context files changed?'),
+      placeHolder: vscode.l10n.t('Pick the files to pretend changed (the layer stack then shows what rebuilds)'),
     });
     if (picked?.length) await this.simulate({ uri, changedFiles: picked.map((p) => p.label), editedLines: [] });
   }
@@ -208,6 +209,19 @@ class LayerStackController implements vscode.Disposable {
   private async simulate(params: ParamsOf<typeof simulateRequest>): Promise<void> {
     await this.client.sendRequest(simulateRequest.method, params);
   }
+}
+
+/** The webview's own words in the display language (placeholders kept: the page fills them in). */
+function webviewStrings(): Record<string, string> {
+  return Object.fromEntries(WEBVIEW_STRINGS.map((message) => [message, vscode.l10n.t(message)]));
+}
+
+/** The baseline and simulation words the server sends in English, in the display language (the rest it translates). */
+function localised(result: LayerStackResult | null): LayerStackResult | null {
+  if (!result) return result;
+  const { baseline, simulation } = result;
+  const label = baseline.kind === 'recorded' ? vscode.l10n.t('recorded build') : baseline.kind === 'none' ? vscode.l10n.t('nothing built yet') : baseline.label;
+  return { ...result, baseline: { ...baseline, label }, simulation: simulation && { ...simulation, label: translateReason(simulation.label, vscode.l10n.t) } };
 }
 
 /** Shows the instruction's first line in the editor the Dockerfile is in (or the first column), cursor on it. */

@@ -3,9 +3,9 @@
 import type { CodeLens } from 'vscode-languageserver';
 import { englishT, type Translate } from '../core/explainTranslate';
 import type { CostedPrediction } from '../core/cost';
-import type { StepPrediction } from '../core/types';
 import type { Analysis } from '../documents';
 import { simulateStepCommand, type SimulateStepArgs } from '../protocol';
+import type { StepStatus } from '../core/types';
 import { translateReason } from './reasonText';
 
 export function codeLenses(analysis: Analysis | undefined, t: Translate = englishT): CodeLens[] {
@@ -19,12 +19,26 @@ export function codeLenses(analysis: Analysis | undefined, t: Translate = englis
     const args: SimulateStepArgs = { uri: analysis.uri, line: step.line, keyword: step.keyword };
     return {
       range: lineRange(step.line),
-      command: { title: lensTitle(step, t), command: simulateStepCommand, arguments: [args], tooltip: t('{0}: {1}{2}. Click to simulate a change here.', t(STATUS_WORD[step.status]), translateReason(step.reason, t), simulated) },
+      command: { title: lensTitle(step, t), command: simulateStepCommand, arguments: [args], tooltip: t('{0}: {1}{2}. Click to simulate a change here.', verdictWord(step.status, t), translateReason(step.reason, t), simulated) },
     } as CodeLens;
   });
 }
 
-const STATUS_WORD: Record<StepPrediction['status'], string> = { cached: 'cached', rebuilds: 'rebuilds', maybe: 'maybe', skipped: 'skipped', none: 'no build step' };
+/** A verdict in one word or two, as the layer stack and the lens tooltips say it. */
+export function verdictWord(status: StepStatus, t: Translate): string {
+  switch (status) {
+    case 'cached':
+      return t('cached');
+    case 'rebuilds':
+      return t('rebuilds');
+    case 'maybe':
+      return t('maybe');
+    case 'skipped':
+      return t('skipped');
+    case 'none':
+      return t('no build step');
+  }
+}
 
 /** The verdict in a few words, with the recorded cost of a rebuild; the full reason is the tooltip (and the hover). */
 export function lensTitle(step: CostedPrediction, t: Translate = englishT): string {

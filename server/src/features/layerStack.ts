@@ -5,7 +5,8 @@ import { layerStackModel, type DrawnBlock, type LayerStackModel, type LayerSumma
 import { englishT, type Translate } from '../core/explainTranslate';
 import type { Analysis } from '../documents';
 import type { LayerStackResult } from '../protocol';
-import { matchTemplate, template, translateReason } from './reasonText';
+import { verdictWord } from './codeLens';
+import { matchTemplate, SIZE_TEMPLATES, translateReason } from './reasonText';
 
 /** The steps carry what real builds recorded (sizes, run times): the model prefers those to estimates. */
 export function layerStack(analysis: Analysis, t: Translate = englishT): LayerStackResult {
@@ -40,26 +41,13 @@ function sizeOf(view: ContextView, path: string): number | undefined {
 
 /** The model's words in the display language: verdicts, reasons, sizes and the summary (file names stay). */
 function localised(model: LayerStackModel, t: Translate): LayerStackModel {
-  const block = (b: DrawnBlock): DrawnBlock => ({ ...b, verdict: t(b.verdict), reason: translateReason(b.reason, t), sizeText: matchTemplate(b.sizeText, SIZE_TEMPLATES, t) ?? b.sizeText });
+  const block = (b: DrawnBlock): DrawnBlock => ({ ...b, verdict: verdictWord(b.status, t), reason: translateReason(b.reason, t), sizeText: matchTemplate(b.sizeText, SIZE_TEMPLATES, t) ?? b.sizeText });
   return {
     ...model,
     stages: model.stages.map((s) => ({ ...s, base: block(s.base), blocks: s.blocks.map(block) })),
     summary: localisedSummary(model.summary, t),
   };
 }
-
-/** core/layerStack.ts measure()'s size words. */
-const SIZE_TEMPLATES = [
-  template('{0} (recorded)'),
-  template('metadata only'),
-  template('the layers of stage {0}'),
-  template('empty image'),
-  template('image size unknown until built'),
-  template('≈ {0} from {1} file', 'text', 'num'),
-  template('≈ {0} from {1} files', 'text', 'num'),
-  template('≈ 0 B (a folder)'),
-  template('size unknown until built'),
-];
 
 /** The summary line said again from its numbers, as core/layerStack.ts summarise() says it in English. */
 export function localisedSummary(summary: LayerSummary, t: Translate): LayerSummary {

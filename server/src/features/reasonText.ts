@@ -114,6 +114,31 @@ export const REASON_TEMPLATES: readonly Template[] = [
   template('{0} changed', 'files'),
 ];
 
+/** features/baseline.ts: what counts as built, said in the status bar's tooltip (the client translates it). */
+export const BASELINE_TEMPLATES: readonly Template[] = [
+  template('Builds recorded with "Mark Current State as Built" ({0}).'),
+  template('No build recorded yet ({0}): run "Layer Lens: Mark Current State as Built".'),
+  template('No build recorded for this Dockerfile, and no git HEAD to compare with: {0}.'),
+  template('This Dockerfile is not in git HEAD ({0}), so nothing was built from it there.'),
+  template('The state at git HEAD ({0}), as if it had been built.'),
+];
+
+/** core/layerStack.ts measure()'s size words, in the layer stack. */
+export const SIZE_TEMPLATES: readonly Template[] = [
+  template('{0} (recorded)'),
+  template('metadata only'),
+  template('the layers of stage {0}'),
+  template('empty image'),
+  template('image size unknown until built'),
+  template('≈ {0} from {1} file', 'text', 'num'),
+  template('≈ {0} from {1} files', 'text', 'num'),
+  template('≈ 0 B (a folder)'),
+  template('size unknown until built'),
+];
+
+/** Every message this module translates through its templates (t is called with them, not with literals). */
+export const TEMPLATE_MESSAGES: readonly string[] = [...REASON_TEMPLATES, ...BASELINE_TEMPLATES, ...SIZE_TEMPLATES].map((tpl) => tpl.message);
+
 const FILE_TEMPLATES = REASON_TEMPLATES.filter((t) => t.slots[0] === 'files');
 
 /** `reason` in the display language `t` stands for; English (unchanged) when no template matches. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { englishT, formatMessage, type Translate } from '../../../server/src/core/explainTranslate';
-import { REASON_TEMPLATES, translateReason } from '../../../server/src/features/reasonText';
+import { BASELINE_TEMPLATES, REASON_TEMPLATES, translateReason } from '../../../server/src/features/reasonText';
 import { localisedSummary } from '../../../server/src/features/layerStack';
 import { layerStackModel } from '../../../server/src/core/layerStack';
 import { afterBuilds, planState, type State } from '../../helpers/plan';
@@ -22,7 +22,7 @@ const placeholders = (s: string) => [...new Set(s.match(/\{\d+\}/g) ?? [])].sort
 
 void test('every reason template has a Korean translation with the same placeholders, in Hangul', () => {
   assert.ok(REASON_TEMPLATES.length > 60);
-  for (const { message } of REASON_TEMPLATES) {
+  for (const { message } of [...REASON_TEMPLATES, ...BASELINE_TEMPLATES]) {
     const translated = bundle[message];
     assert.ok(translated, `no Korean for "${message}"`);
     assert.deepEqual(placeholders(translated), placeholders(message), message);
