@@ -152,15 +152,12 @@ function contentDigest(s: State, path: string): string {
   try {
     // O_NONBLOCK: a file swapped for a FIFO since the scan must not block us; O_NOFOLLOW: nor a symlink.
     fd = s.fs.openSync(abs(s, path), nodeFs.constants.O_RDONLY | nodeFs.constants.O_NOFOLLOW | nodeFs.constants.O_NONBLOCK);
-    if (key !== undefined && e.size < CHUNK) {
-      // A small file (by the scan): one read, as readFileSync does, and no Stats object. The digest goes
-      // under the scan's key: if the file changed since, its ctime did too, so that key never comes back.
-      const digest = createHash('sha256').update(s.fs.readFileSync(fd)).digest('hex');
-      s.cache.set(key, digest);
-      return digest;
-    }
-    const st = s.fs.fstatSync(fd);
-    if (!st.isFile()) throw Object.assign(new Error('not a regular file any more'), { code: 'EINVAL' });
+    // A small file (by the scan) needs no Stats object: its digest goes under the scan's key (if the file
+    // changed since, its ctime did too, so that key never comes back). Nor a buffer of its own, nor the
+    // fstat readFileSync makes for its size: it is read into the shared chunk.
+    const small = key !== undefined && e.size < CHUNK;
+    const st = small ? undefined : s.fs.fstatSync(fd);
+    if (st && !st.isFile()) throw Object.assign(new Error('not a regular file any more'), { code: 'EINVAL' });
     const h = createHash('sha256');
     chunk ??= Buffer.allocUnsafe(CHUNK);
     // A short read of a regular file is its end: no second read() per small file just to see 0.
@@ -169,7 +166,7 @@ function contentDigest(s: State, path: string): string {
       if (n > 0) h.update(chunk.subarray(0, n));
     }
     const digest = h.digest('hex');
-    s.cache.set(statKey(st), digest);
+    s.cache.set(st ? statKey(st) : (key as string), digest);
     return digest;
   } catch (err) {
     throw new Error(`Cannot read ${path}: ${code(err)}. ${advice(code(err), 'file')}`);

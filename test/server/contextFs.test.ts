@@ -137,6 +137,21 @@ void test('a 50 MB file is hashed in 1 MiB reads and matches node crypto', () =>
   assert.equal(reads, 51, '50 full chunks and the final empty read');
 });
 
+void test('a small file is hashed with one read and no fstat; one that grew past 1 MiB since the scan is hashed whole', () => {
+  const root = tempContext({ 'small.txt': 'small', 'grows.txt': 'tiny', 'empty.txt': '' });
+  let reads = 0;
+  let fstats = 0;
+  const readSync = ((fd: number, buf: NodeJS.ArrayBufferView, off: number, len: number, pos: null) => (reads++, fs.readSync(fd, buf, off, len, pos))) as typeof fs.readSync;
+  const fstatSync = ((fd: number) => (fstats++, fs.fstatSync(fd))) as typeof fs.fstatSync;
+  const snap = scanContext(root, { fs: { readSync, fstatSync } });
+  assert.equal(snap.contentDigest('small.txt'), createHash('sha256').update('small').digest('hex'));
+  assert.equal(snap.contentDigest('empty.txt'), createHash('sha256').update('').digest('hex'));
+  assert.deepEqual({ reads, fstats }, { reads: 2, fstats: 0 });
+  const grown = Buffer.alloc(3 * 1024 * 1024 + 5, 7);
+  fs.writeFileSync(join(root, 'grows.txt'), grown);
+  assert.equal(snap.contentDigest('grows.txt'), createHash('sha256').update(grown).digest('hex'));
+});
+
 void test('digest cache: unchanged files are never re-read across scans; saved atomically, bounded, corrupt file → fresh', () => {
   const root = tempContext({ 'a.txt': 'a', 'b.txt': 'b' });
   let opens = 0;
