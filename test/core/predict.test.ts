@@ -119,6 +119,24 @@ test('C11/R15: COPY --from after the source stage rebuilds is maybe, and so is w
   assert.deepEqual(statuses(afterBuilds('buildkit', a, a)).slice(5), ['6:cached', '7:cached']);
 });
 
+test('C11/R15: after a maybe step, a step whose own files changed rebuilds (it misses even if the copy comes out identical)', () => {
+  const df = 'FROM base AS b\nCOPY package.json /p\nRUN echo hi\nFROM base\nCOPY --from=b /p /p\nCOPY app /app\nRUN ls\n';
+  const a = { dockerfile: df, files };
+  const both = { ...a, files: { ...files, 'package.json': '{"a":1}', 'app/a.txt': 'a2' } };
+  const r = afterBuilds('buildkit', a, both);
+  assert.deepEqual(statuses(r), ['1:cached', '2:rebuilds', '3:rebuilds', '4:cached', '5:maybe', '6:rebuilds', '7:rebuilds']);
+  assert.equal(reasonAt(r, 6), 'app/a.txt changed');
+  assert.match(reasonAt(r, 7) ?? '', /^parent step rebuilds: line 6 COPY \(app\/a\.txt changed\)$/);
+  assert.equal(afterBuilds('classic', a, both).steps.find((s) => s.line === 6)?.status, 'rebuilds');
+  // Only stage b's input changed: the later COPY's own files are unchanged, so it stays maybe.
+  const onlyStage = afterBuilds('buildkit', a, { ...a, files: { ...files, 'package.json': '{"a":1}' } });
+  assert.deepEqual(statuses(onlyStage).slice(4), ['5:maybe', '6:maybe', '7:maybe']);
+  // An edited later RUN rebuilds in every case, and says why.
+  const runEdit = afterBuilds('buildkit', a, { ...a, dockerfile: df.replace('echo hi', 'echo ho').replace('RUN ls', 'RUN ls -l') });
+  assert.deepEqual(statuses(runEdit).slice(4), ['5:maybe', '6:maybe', '7:rebuilds']);
+  assert.equal(reasonAt(runEdit, 7), 'command changed');
+});
+
 test('a COPY --from naming a later stage works (BuildKit orders stages by dependency)', () => {
   const df = 'FROM base AS final\nCOPY --from=gen /out /out\nFROM base AS gen\nRUN echo v1 > /out\n';
   const a = { dockerfile: df, files, target: 'final' };

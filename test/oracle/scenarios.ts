@@ -582,6 +582,22 @@ export const SCENARIOS: Scenario[] = [
     ],
   },
   {
+    name: 'own-change-after-copy-from',
+    rules: ['C11', 'R15', 'R3'],
+    files: {
+      Dockerfile: lines(
+        'FROM localbase:1 AS b', 'COPY dep.txt /d', 'RUN cat /d > /out',
+        'FROM localbase:1', 'COPY --from=b /out /out', 'COPY app.txt /app.txt', 'RUN cat /app.txt /out > /all'),
+      'dep.txt': 'dep v1\n',
+      'app.txt': 'app v1\n',
+    },
+    rounds: [
+      { does: 'the artifact and the later COPY\'s own file change', ops: [write('dep.txt', 'dep v2\n'), write('app.txt', 'app v2\n')], expect: both('-RR -RRR') },
+      { does: 'the artifact comes out identical, the later COPY\'s file changes', ops: [df('cat /d > /out', 'cat /d > /out && true'), write('app.txt', 'app v3\n')], expect: both('-=R -=RR') },
+      { does: 'only the artifact changes', ops: [write('dep.txt', 'dep v3\n')], expect: both('-RR -RRR') },
+    ],
+  },
+  {
     name: 'target-unneeded-stage',
     rules: ['C12', 'R23'],
     target: 'prod',

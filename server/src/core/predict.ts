@@ -69,6 +69,11 @@ interface Outcome {
   cause?: StepPrediction;
   /** The build step just before (the parent), when there is one. */
   previous?: StepPrediction;
+  /**
+   * For a 'maybe' chain: the key this step has if every content-addressed input upstream comes out identical
+   * (the best case). A later step whose own inputs changed misses even then, so it rebuilds, not 'maybe'.
+   */
+  optimistic?: string;
 }
 
 export function planBuild(input: PlanInput): PlanResult {
@@ -82,6 +87,8 @@ export function planBuild(input: PlanInput): PlanResult {
   const keys: string[] = [];
   const stageEnd = new Map<number, { outcome: Outcome; state: StageState }>();
   const edited = input.edited ?? new Set<number>();
+  /** Set by verdict(): the best-case key of the step it just judged 'maybe' (see Outcome.optimistic). */
+  let optimisticKey: string | undefined;
   const inputs = { builder: options.builder, buildArgs: options.buildArgs, globalVars: graph.globalVars, escape: parsed.escape, context, stages: graph.stages, edited };
 
   for (const ins of graph.globalArgs) {
@@ -153,11 +160,13 @@ export function planBuild(input: PlanInput): PlanResult {
       const key = stepKey(chain.key, def.parts);
       keys.push(key);
       recorded.steps[slot] = record(ins.keyword, key, def);
+      optimisticKey = undefined;
       const s = verdict(ins, stage, slot, key, def, chain);
       steps.push(s);
       for (const p of def.problems) diagnostics.push({ line: ins.line, severity: 'warning', message: p });
       if (s.status === 'cached') chain = { key, status: 'cached', previous: s };
-      else chain = { key, status: s.status as Outcome['status'], cause: chain.status === 'cached' ? s : chain.cause, previous: s };
+      else if (s.status === 'maybe') chain = { key, status: 'maybe', cause: chain.status === 'maybe' ? chain.cause : s, previous: s, ...(optimisticKey ? { optimistic: optimisticKey } : {}) };
+      else chain = { key, status: 'rebuilds', cause: chain.status === 'rebuilds' ? chain.cause : s, previous: s };
     });
     stageEnd.set(stage.index, { outcome: chain, state });
   }
@@ -167,11 +176,24 @@ export function planBuild(input: PlanInput): PlanResult {
       const s = step(ins, stage.label, def.layer, status, reason, key);
       return def.readCount ? lazyProperty(s, 'reads', () => def.reads) : s;
     };
-    if (def.external && chain.status !== 'rebuilds') return make('maybe', def.external);
+    const ownChange = (): StepPrediction => {
+      const change = { keyword: ins.keyword, parts: def.parts, previous: known.last?.steps[slot], lastFiles: known.last?.files, fingerprint: context.fingerprint, ...(def.changesSince ? { changesSince: def.changesSince } : {}) };
+      return make('rebuilds', explainChange(lazyProperty(change, 'reads', () => def.reads ?? []) as ChangeInput));
+    };
+    if (def.external && chain.status !== 'rebuilds') {
+      optimisticKey = bestCaseKey(slot, ins.keyword, def, chain);
+      return make('maybe', def.external);
+    }
     if (known.has(key)) return make('cached', chain.status === 'cached' ? 'unchanged since a recorded build' : 'same content as a recorded build');
     if (known.empty) return make('rebuilds', 'not built yet: no recorded build');
     if (options.builder === 'buildkit' && secretQuirk(ins, slot, def, chain)) {
       return make('maybe', `cached only if line ${chain.previous?.line} RUN changes no files: BuildKit reuses a secret-mount step after a re-run step that left the filesystem as it was (cache-rules C24)`);
+    }
+    if (chain.status === 'maybe' && chain.optimistic && def.fromStages.length === 0) {
+      // Even if everything upstream comes out identical, this step's own inputs differ from every recorded build.
+      const best = stepKey(chain.optimistic, def.parts);
+      if (!known.has(best)) return ownChange();
+      optimisticKey = best;
     }
     if (chain.status !== 'cached' && chain.cause) {
       const verb = chain.status === 'rebuilds' ? 'rebuilds' : 'may rebuild';
@@ -181,11 +203,25 @@ export function planBuild(input: PlanInput): PlanResult {
     if (unsettled) {
       const src = graph.stages[unsettled.d];
       const cause = unsettled.end?.outcome.cause;
+      optimisticKey = bestCaseKey(slot, ins.keyword, def, chain);
       return make('maybe', `depends on stage ${src.label}'s output${cause ? ` (line ${cause.line} ${cause.keyword} rebuilds)` : ''}: cached only if the copied files come out identical`);
     }
     if (!known.last) return make('rebuilds', 'no recorded build of this Dockerfile has this step');
-    const change = { keyword: ins.keyword, parts: def.parts, previous: known.last?.steps[slot], lastFiles: known.last?.files, fingerprint: context.fingerprint, ...(def.changesSince ? { changesSince: def.changesSince } : {}) };
-    return make('rebuilds', explainChange(lazyProperty(change, 'reads', () => def.reads ?? []) as ChangeInput));
+    return ownChange();
+  }
+
+  /**
+   * The key a content-addressed step ('maybe') has in the best case: the last recorded build's key for this
+   * slot, when the chain into it is cached (or itself best-case) and its own parts, other than the source
+   * stages' keys, are what that build recorded. Undefined when unknown: later steps then stay 'maybe'.
+   */
+  function bestCaseKey(slot: string, keyword: string, def: StepDefinition, chain: Outcome): string | undefined {
+    if (chain.status === 'rebuilds' || (chain.status === 'maybe' && !chain.optimistic)) return undefined;
+    const prev = known.last?.steps[slot];
+    if (!prev || prev.keyword !== keyword || !known.has(prev.key)) return undefined;
+    const now = shortenParts(def.parts);
+    const same = Object.keys({ ...now, ...prev.parts }).every((k) => k.startsWith('from:') || now[k] === prev.parts[k]);
+    return same ? prev.key : undefined;
   }
 
   /** C24: an unchanged RUN with a secret mount right after a RUN that re-runs. */
