@@ -11,7 +11,8 @@ import type { Page } from 'playwright-core';
 import { packageLanguagePack, registerLanguagePack } from './support/languagePack';
 import { waitFor } from './support/poll';
 import { artifactsDir, launchSession, repoRoot, screenshot, session, workspaceName, type E2ESession } from './support/session';
-import { editorLines, editorText, lensesAre, lensTitles, openFromExplorer, runCommand, scrollEditorToTop, waitForWorkbench } from './support/workbench';
+import { clickLens, editorLines, editorText, lensesAre, lensTitles, openFromExplorer, runCommand, scrollEditorToTop, statusBarItem, waitForWorkbench } from './support/workbench';
+import { webviewFrame } from './support/webview';
 
 const fileName = 'classic.Dockerfile';
 const fixture = join(repoRoot, 'test/fixtures', workspaceName);
@@ -199,5 +200,44 @@ describe('VS Code in Korean (code-server --locale ko)', () => {
     assert.match(copy, /[\uac00-\ud7a3]/);
     assert.ok(!copy.includes('before the dependency install'), `the diagnostic is not English: ${copy}`);
     await shot('editor-ko-hover-copy-diagnostic');
+  });
+
+  it('the status bar, the command titles, the engine\'s reasons in lenses and hovers, a simulation and the layer stack are Korean', async () => {
+    const { page, workspace } = korean as E2ESession;
+    const meta = bundle['metadata only: no rebuild'];
+    await statusBarItem(page, /Layer Lens: 아직 빌드 안 됨/).waitFor({ timeout: 30_000 });
+    // The command's title comes from package.nls.ko.json.
+    await runCommand(page, 'Layer Lens: 현재 상태를 빌드됨으로 표시');
+    await lensesAre(page, [...Array(4).fill('캐시됨'), meta, meta], 'all cached after marking as built');
+    await statusBarItem(page, /Layer Lens: 기준 기록된 빌드/).waitFor({ timeout: 30_000 });
+
+    writeFileSync(join(workspace, 'server.js'), "const http = require('node:http');\nhttp.createServer((_req, res) => res.end('수정됨\\n')).listen(3000);\n");
+    await lensesAre(page, ['캐시됨', '캐시됨', '다시 빌드됨: server.js 변경됨', '다시 빌드됨: 이전 단계가 다시 빌드됨(4번 줄 COPY)', meta, meta], 'server.js edited on disk');
+    // The hover gives the engine's whole reason, translated, the nested reason of the parent step included.
+    const run = await hoverText(page, /^RUN\s+npm\s+install/, /이전 단계가 다시 빌드됨: 4번 줄 COPY\(server\.js 변경됨\)/);
+    assert.doesNotMatch(run, /parent step rebuilds/);
+    await shot('editor-ko-hover-run-reason');
+    await page.mouse.move(5, 5);
+
+    // Clicking the WORKDIR lens pretends the line was edited (compared with the current state as built): the lenses,
+    // the status bar item and its label in Korean.
+    await clickLens(page, 1);
+    const simulating = statusBarItem(page, /시뮬레이션 중: 3번 줄 수정됨/);
+    await simulating.waitFor({ timeout: 20_000 });
+    await lensesAre(page, ['캐시됨', '다시 빌드됨: 줄 수정됨(시뮬레이션)', ...Array(2).fill('다시 빌드됨: 이전 단계가 다시 빌드됨(3번 줄 WORKDIR)'), meta, meta], 'the simulated edit of line 3');
+    await shot('editor-ko-simulating');
+    await simulating.click();
+    await waitFor('the simulation to stop', async () => (await simulating.count()) === 0);
+
+    await runCommand(page, 'Layer Lens: 레이어 스택 보기');
+    const frame = await webviewFrame(page, '#app .summary');
+    const summary = await waitFor('the Korean layer stack summary', async () => {
+      const text = (await frame.locator('.summary').textContent()) ?? '';
+      return /^레이어 \d+개 중 \d+개 다시 빌드됨; 첫 캐시 미스: COPY \. \. \(server\.js 변경됨\)$/.test(text) && text;
+    });
+    assert.ok(summary);
+    assert.equal(await frame.locator('.toolbar button').first().textContent(), '바뀐 파일 고르기…');
+    assert.match((await frame.locator('.block[data-line="5"] .reason').textContent()) ?? '', /^이전 단계가 다시 빌드됨: 4번 줄 COPY\(server\.js 변경됨\)$/);
+    await frame.locator('body').screenshot({ path: join(artifactsDir, 'layer-stack-ko.png') });
   });
 });
