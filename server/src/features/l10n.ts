@@ -2,7 +2,7 @@
 // extension (vscode.l10n.bundle: l10n/bundle.l10n.<locale>.json, or nothing for English) at initialize;
 // @vscode/l10n looks every English source string up in it. The core takes the result as its `Translate`.
 import * as l10n from '@vscode/l10n';
-import type { Translate } from '../core/explainTranslate';
+import { englishT, type Translate } from '../core/explainTranslate';
 import type { InitializationOptions } from '../protocol';
 
 /** Configures @vscode/l10n for this server (it holds one bundle per process) and returns its `t`. */
@@ -13,5 +13,6 @@ export function serverTranslate(options: InitializationOptions['l10n'], log: (me
   // Always configure, so a server started after another one in the same process (tests) never keeps its bundle.
   l10n.config({ contents: usable ? bundle : {} });
   log(`Display language ${options?.locale ?? 'not given'}: ${usable ? `${Object.keys(bundle).length} translated messages` : 'English (no l10n bundle)'}.`);
-  return (message, ...args) => l10n.t(message, ...args);
+  // English: the source strings as they are, and the presentation layer knows it need not translate (reasonText.ts).
+  return usable && Object.keys(bundle).length > 0 ? (message, ...args) => l10n.t(message, ...args) : englishT;
 }

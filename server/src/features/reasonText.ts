@@ -141,10 +141,39 @@ export const TEMPLATE_MESSAGES: readonly string[] = [...REASON_TEMPLATES, ...BAS
 
 const FILE_TEMPLATES = REASON_TEMPLATES.filter((t) => t.slots[0] === 'files');
 
+/** The reason templates by their first word; those that start with a placeholder are tried for every reason. */
+const firstWord = (text: string): string => /^[^\s{]*/.exec(text)?.[0] ?? '';
+const BY_FIRST_WORD = new Map<string, Template[]>();
+const OPEN_START: Template[] = [];
+for (const tpl of REASON_TEMPLATES) {
+  if (tpl.message.startsWith('{')) OPEN_START.push(tpl);
+  else BY_FIRST_WORD.set(firstWord(tpl.message), [...(BY_FIRST_WORD.get(firstWord(tpl.message)) ?? []), tpl]);
+}
+
+/** The templates `reason` can match, in table order (specific ones before the open-start ones, as in the table). */
+function candidates(reason: string): readonly Template[] {
+  return [...(BY_FIRST_WORD.get(firstWord(reason)) ?? []), ...OPEN_START];
+}
+
+/** Remembered translations per `t` (lenses ask again on every refresh); dropped whole past MAX_REMEMBERED. */
+const remembered = new WeakMap<Translate, Map<string, string>>();
+const MAX_REMEMBERED = 10_000;
+
 /** `reason` in the display language `t` stands for; English (unchanged) when no template matches. */
 export function translateReason(reason: string, t: Translate = englishT): string {
   if (t === englishT) return reason;
-  const whole = matchTemplate(reason, REASON_TEMPLATES, t);
+  let memo = remembered.get(t);
+  if (!memo) remembered.set(t, (memo = new Map()));
+  let out = memo.get(reason);
+  if (out === undefined) {
+    if (memo.size >= MAX_REMEMBERED) memo.clear();
+    memo.set(reason, (out = translateOnce(reason, t)));
+  }
+  return out;
+}
+
+function translateOnce(reason: string, t: Translate): string {
+  const whole = matchTemplate(reason, candidates(reason), t);
   if (whole !== undefined) return whole;
   // "a.js changed; b.js added; c.js removed": each part alone, or nothing.
   const parts = reason.split('; ');
