@@ -7,6 +7,7 @@ import { runCheck, runFix } from './cliCheck';
 import { buildCommand } from './cliBuild';
 import { formatDuration, type RebuildEstimate } from './core/cost';
 import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './analysis';
+import { setOwn } from './core/own';
 import { buildId, knownBuilds, recordBuild } from './core/store';
 import { defaultDigestCachePath, defaultStorePath, loadStore, saveStore, StoreError } from './storeFile';
 import { loadDigestCache, saveDigestCache } from './contextFs';
@@ -129,8 +130,8 @@ function projectOptions(values: { context?: string; builder?: string; 'build-arg
     if (eq === 0) throw new UsageError(`--build-arg needs a name: "${kv}".`);
     // Like docker build: "--build-arg NAME" takes NAME from the environment, if set there.
     if (eq < 0) {
-      if (process.env[kv] !== undefined) buildArgs[kv] = process.env[kv] as string;
-    } else buildArgs[kv.slice(0, eq)] = kv.slice(eq + 1);
+      if (process.env[kv] !== undefined) setOwn(buildArgs, kv, process.env[kv] as string);
+    } else setOwn(buildArgs, kv.slice(0, eq), kv.slice(eq + 1));
   }
   return { dockerfile: dockerfile ?? 'Dockerfile', ...(values.context ? { context: values.context } : {}), builder, buildArgs, ...(values.target ? { target: values.target } : {}) };
 }

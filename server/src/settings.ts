@@ -2,6 +2,7 @@
 // client sends (partial, stale, hand-edited JSON) into a complete, valid shape. `dockerfileSettings` then
 // resolves what applies to one Dockerfile.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { setOwn } from './core/own';
 import type { Builder } from './core/types';
 
 /** Which state counts as built: see README "What counts as built". */
@@ -92,7 +93,7 @@ export function dockerfileSettings(settings: LayerLensSettings, dockerfileAbs: s
   const out: DockerfileSettings = { builder: settings.builder, baseline: settings.baseline, buildArgs: { ...settings.buildArgs } };
   for (const { overrides } of matches) {
     if (overrides.builder) out.builder = overrides.builder;
-    if (overrides.buildArgs) Object.assign(out.buildArgs, overrides.buildArgs);
+    for (const [name, value] of Object.entries(overrides.buildArgs ?? {})) setOwn(out.buildArgs, name, value);
     if (overrides.target) out.target = overrides.target;
     if (overrides.context) out.context = isAbsolute(overrides.context) ? overrides.context : resolve(base, overrides.context);
   }
@@ -140,8 +141,8 @@ function asArgs(raw: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(asObject(raw))) {
     if (!key) continue;
-    if (typeof value === 'string') out[key] = value;
-    else if (typeof value === 'number' || typeof value === 'boolean') out[key] = String(value);
+    if (typeof value === 'string') setOwn(out, key, value);
+    else if (typeof value === 'number' || typeof value === 'boolean') setOwn(out, key, String(value));
   }
   return out;
 }

@@ -166,3 +166,13 @@ test('the table is plain when piped and lists every instruction', () => {
   assert.match(r.out, /^LINE\s+STAGE\s+INSTRUCTION\s+STATUS\s+REASON$/m);
   assert.equal(r.out.split('\n').filter((l) => /^\s+\d+\s/.test(l)).length, 6);
 });
+
+test('--build-arg __proto__=... is a build arg like any other: recorded, and a new value rebuilds the RUN that uses it', () => {
+  const dir = project('proto-arg', { Dockerfile: 'FROM alpine\nARG __proto__\nRUN echo "$__proto__"\n' });
+  const store = join(work, 'proto-arg-store.json');
+  assert.equal(cli(['record', join(dir, 'Dockerfile'), '--store', store, '--build-arg', '__proto__=x']).code, 0);
+  const same = JSON.parse(cli(['plan', join(dir, 'Dockerfile'), '--store', store, '--build-arg', '__proto__=x', '--json']).out);
+  assert.equal(same.steps[2].status, 'cached');
+  const changed = JSON.parse(cli(['plan', join(dir, 'Dockerfile'), '--store', store, '--build-arg', '__proto__=y', '--json']).out);
+  assert.deepEqual([changed.steps[2].status, changed.steps[2].reason], ['rebuilds', 'build arg __proto__ changed']);
+});

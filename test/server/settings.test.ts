@@ -77,3 +77,12 @@ void test('globMatches: * and ? stay in a segment, ** spans segments, braces pic
   assert.equal(globMatches('a+b(1).Dockerfile', 'a+b(1).Dockerfile'), true);
   assert.equal(globMatches('a,b', 'a,b'), true);
 });
+
+void test('a build arg named __proto__ or constructor is kept as an argument, from settings and per-Dockerfile overrides', () => {
+  const raw = JSON.parse('{"buildArgs":{"__proto__":"p","constructor":"c"},"dockerfiles":{"Dockerfile":{"buildArgs":{"__proto__":"q"}}}}') as unknown;
+  const settings = normaliseSettings(raw);
+  assert.deepEqual(Object.entries(settings.buildArgs), [['__proto__', 'p'], ['constructor', 'c']]);
+  const merged = dockerfileSettings(settings, '/w/Dockerfile', '/w').buildArgs;
+  assert.deepEqual(Object.entries(merged), [['__proto__', 'q'], ['constructor', 'c']]);
+  assert.equal(Object.getPrototypeOf(merged), Object.prototype);
+});
