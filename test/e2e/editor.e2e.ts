@@ -216,6 +216,17 @@ describe('VS Code in Korean (code-server --locale ko)', () => {
     // The hover gives the engine's whole reason, translated, the nested reason of the parent step included.
     const run = await hoverText(page, /^RUN\s+npm\s+install/, /이전 단계가 다시 빌드됨: 4번 줄 COPY\(server\.js 변경됨\)/);
     assert.doesNotMatch(run, /parent step rebuilds/);
+    // The verdict ends the hover: scroll it into view (the pointer on the hover keeps it open).
+    const box = await page.locator('.monaco-hover:visible').first().boundingBox();
+    if (box) {
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.wheel(0, 2_000);
+      const verdictLine = page.locator('.monaco-hover:visible').first().getByText(new RegExp(`${bundle['This step']}:`)).first();
+      await waitFor('the verdict line scrolled inside the hover', async () => {
+        const line = await verdictLine.boundingBox();
+        return line !== null && line.y >= box.y && line.y + line.height <= box.y + box.height;
+      });
+    }
     await shot('editor-ko-hover-run-reason');
     await page.mouse.move(5, 5);
 
