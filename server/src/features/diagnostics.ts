@@ -4,10 +4,11 @@
 import { DiagnosticSeverity, DiagnosticTag, type Connection, type Diagnostic } from 'vscode-languageserver';
 import { adviseContextOf } from '../adviseContext';
 import { advise, type Advice, type AdviceSeverity } from '../core/advise';
-import type { Translate } from '../core/explainTranslate';
+import { englishT, type Translate } from '../core/explainTranslate';
 import type { Diagnostic as PlanDiagnostic } from '../core/types';
 import type { Analysis } from '../documents';
 import { parsedText } from './parsed';
+import { DIAGNOSTIC_TEMPLATES, matchTemplate } from './reasonText';
 
 export const DIAGNOSTIC_SOURCE = 'Layer Lens';
 
@@ -58,12 +59,13 @@ export function adviceDiagnostic(uri: string, advice: Advice): Diagnostic {
 export function diagnostics(analysis: Analysis | undefined, text: string | undefined, t: Translate): Diagnostic[] {
   if (!analysis || text === undefined) return [];
   const planned = analysis.project?.text === text ? (analysis.plan?.diagnostics ?? []) : [];
-  return [...adviceFor(analysis, text, t).map((a) => adviceDiagnostic(analysis.uri, a)), ...planned.map(planDiagnostic)];
+  return [...adviceFor(analysis, text, t).map((a) => adviceDiagnostic(analysis.uri, a)), ...planned.map((d) => planDiagnostic(d, t))];
 }
 
-function planDiagnostic(d: PlanDiagnostic): Diagnostic {
+/** An engine diagnostic, in the display language when it is one of the templates (English otherwise). */
+function planDiagnostic(d: PlanDiagnostic, t: Translate): Diagnostic {
   const severity = d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
-  return { range: wholeLine(d.line), severity, source: DIAGNOSTIC_SOURCE, message: d.message };
+  return { range: wholeLine(d.line), severity, source: DIAGNOSTIC_SOURCE, message: t === englishT ? d.message : (matchTemplate(d.message, DIAGNOSTIC_TEMPLATES, t) ?? d.message) };
 }
 
 function wholeLine(line: number): Diagnostic['range'] {

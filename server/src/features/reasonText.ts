@@ -123,6 +123,30 @@ export const BASELINE_TEMPLATES: readonly Template[] = [
   template('The state at git HEAD ({0}), as if it had been built.'),
 ];
 
+/**
+ * The engine's plan diagnostics (core/parse.ts, stages.ts, cacheKeys.ts, context.ts): the ones a Dockerfile being
+ * written meets most. Others (nested engine errors) stay English.
+ */
+export const DIAGNOSTIC_TEMPLATES: readonly Template[] = [
+  template('Unknown instruction "{0}": Docker will refuse to build this file. Check the spelling (known: {1}).'),
+  template('No FROM instruction: a Dockerfile must start a build stage with FROM (after optional ARGs). Add e.g. "FROM node:20".'),
+  template('{0} before the first FROM: only ARG may come before FROM. Move it below a FROM line.'),
+  template('Unterminated heredoc: no line "{0}" ends the text that starts here, so Docker will refuse this file. Add a line containing only {1}.'),
+  template('Invalid stage name "{0}": use letters, digits, "-", "_" or "." and start with a letter.'),
+  template('FROM needs an image, e.g. "FROM node:20".'),
+  template('Stage {0} depends on itself through --from: Docker refuses circular stage dependencies.'),
+  template('Target stage "{0}" is not in this Dockerfile (stage names: {1}). Name a stage with "FROM image AS {2}" or pick another --target.'),
+  template('RUN --{0} requires BuildKit: the classic builder rejects it.'),
+  template('Heredocs require BuildKit: the classic builder does not support them.'),
+  template('{0} --{1} requires BuildKit: the classic builder does not support it.'),
+  template('{0} needs at least one source and a destination, e.g. "{1} package.json /app/".'),
+  template('COPY does not accept URLs; use ADD or RUN curl.'),
+  template('{0}: not found in the build context (missing, or excluded by .dockerignore); BuildKit fails with "{1}": not found.'),
+  template('{0}: file not found in build context or excluded by .dockerignore; the classic builder fails.'),
+  template('{0}: forbidden path outside the build context; the classic builder fails (BuildKit would read it from inside the context).'),
+  template('No source files were specified: {0} matches nothing in the context; the classic builder fails (BuildKit allows an empty wildcard).'),
+];
+
 /** core/layerStack.ts measure()'s size words, in the layer stack. */
 export const SIZE_TEMPLATES: readonly Template[] = [
   template('{0} (recorded)'),
@@ -137,7 +161,7 @@ export const SIZE_TEMPLATES: readonly Template[] = [
 ];
 
 /** Every message this module translates through its templates (t is called with them, not with literals). */
-export const TEMPLATE_MESSAGES: readonly string[] = [...REASON_TEMPLATES, ...BASELINE_TEMPLATES, ...SIZE_TEMPLATES].map((tpl) => tpl.message);
+export const TEMPLATE_MESSAGES: readonly string[] = [...REASON_TEMPLATES, ...BASELINE_TEMPLATES, ...SIZE_TEMPLATES, ...DIAGNOSTIC_TEMPLATES].map((tpl) => tpl.message);
 
 const FILE_TEMPLATES = REASON_TEMPLATES.filter((t) => t.slots[0] === 'files');
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { englishT, formatMessage, type Translate } from '../../../server/src/core/explainTranslate';
-import { BASELINE_TEMPLATES, REASON_TEMPLATES, translateReason } from '../../../server/src/features/reasonText';
+import { BASELINE_TEMPLATES, DIAGNOSTIC_TEMPLATES, matchTemplate, REASON_TEMPLATES, translateReason } from '../../../server/src/features/reasonText';
 import { localisedSummary } from '../../../server/src/features/layerStack';
 import { layerStackModel } from '../../../server/src/core/layerStack';
 import { afterBuilds, planState, type State } from '../../helpers/plan';
@@ -22,7 +22,7 @@ const placeholders = (s: string) => [...new Set(s.match(/\{\d+\}/g) ?? [])].sort
 
 void test('every reason template has a Korean translation with the same placeholders, in Hangul', () => {
   assert.ok(REASON_TEMPLATES.length > 60);
-  for (const { message } of [...REASON_TEMPLATES, ...BASELINE_TEMPLATES]) {
+  for (const { message } of [...REASON_TEMPLATES, ...BASELINE_TEMPLATES, ...DIAGNOSTIC_TEMPLATES]) {
     const translated = bundle[message];
     assert.ok(translated, `no Korean for "${message}"`);
     assert.deepEqual(placeholders(translated), placeholders(message), message);
@@ -151,4 +151,20 @@ void test('layer stack summary: said again from its numbers, identical in Englis
   assert.notEqual(korean.firstMiss?.reason, summaries[2].firstMiss?.reason);
   assert.match(korean.firstMiss?.reason ?? '', /[\uac00-\ud7a3]/);
   assert.match(localisedSummary(summaries[4], ko).text, /; 다시 빌드 ≈ 2분 10초$/);
+});
+
+void test('the engine\'s common plan diagnostics match a template and read Korean; the rest stays English', () => {
+  const bad: Array<[State, Builder]> = [
+    [{ dockerfile: 'RUN echo before\nFROM alpine\nBOGUS x\nCOPY missing.txt /m\nCOPY only\nCOPY https://example.invalid/a /a\nRUN --mount=type=cache,target=/c true\nRUN <<EOF\necho\n', files }, 'classic'],
+    [{ dockerfile: 'FROM alpine AS 1bad\nFROM\nCOPY --from=self /a /b\nFROM alpine AS self\nCOPY --from=self /a /b\nCOPY missing.txt /m\n', files, target: 'nope' }, 'buildkit'],
+    [{ dockerfile: 'ARG X\n', files }, 'buildkit'],
+  ];
+  const messages = [...new Set(bad.flatMap(([state, builder]) => planState(state, builder).diagnostics.map((d) => d.message)))];
+  const translated = messages.filter((m) => matchTemplate(m, DIAGNOSTIC_TEMPLATES, ko) !== undefined);
+  assert.ok(translated.length >= 8, `only ${translated.length} of ${messages.length} translated:\n${messages.join('\n')}`);
+  for (const m of translated) {
+    assert.match(matchTemplate(m, DIAGNOSTIC_TEMPLATES, ko) ?? '', /[\uac00-\ud7a3]/, m);
+    assert.equal(matchTemplate(m, DIAGNOSTIC_TEMPLATES, noBundle), m, `English changes: ${m}`);
+  }
+  assert.equal(matchTemplate('Some engine error nobody templated.', DIAGNOSTIC_TEMPLATES, ko), undefined);
 });
