@@ -92,6 +92,7 @@ function render(v: StackView): void {
     button('files', t('Pick changed files…'), t('Pick context files to pretend they changed (F on a layer: among the files it reads)'), () => vscode.postMessage({ type: 'pickFiles', line: null })),
     button('edit', t('Pretend selected step edited'), t('Pretend the selected instruction was edited (E on a layer)'), () => selected !== null && vscode.postMessage({ type: 'simulateEdit', line: selected }), selected === null),
     button('discard', t('Reset'), t('Stop simulating: back to the real verdicts'), () => vscode.postMessage({ type: 'reset' }), !result.simulation),
+    button('package', t('Build Image'), t('Build this Dockerfile with Docker, record the real cache, timings and sizes, and compare with the prediction'), () => vscode.postMessage({ type: 'build' })),
   );
   toolbar.querySelectorAll('button')[1]?.classList.add('needs-selection');
   app.append(toolbar);

@@ -8,10 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { engineProblem, withEngineLock } from '../oracle/engine';
 import { engineEnv } from '../build/engines';
 import { waitFor } from './support/poll';
+import { webviewFrame } from './support/webview';
 import { repoRoot, screenshot, session } from './support/session';
 import { editorText, lensTitles, outputText, quickOpen, runCommand, scrollEditorToTop } from './support/workbench';
 
@@ -155,5 +156,36 @@ describe('Layer Lens: Build Image in a real VS Code (BuildKit engine)', function
     // The output channel has the build's progress and the same report.
     await runCommand(page, 'Layer Lens: Show Output');
     await waitFor('the report at the end of the Layer Lens output', async () => /The prediction matched Docker on every step it reported\./.test(await outputText(page)));
+  });
+
+  it('"Build Image" in the layer stack builds the Dockerfile shown; the summary then has the rebuild time', async function () {
+    this.timeout(180_000);
+    const { page } = session();
+    await clearToasts(page);
+    await quickOpen(page, 'demo.Dockerfile');
+    await runCommand(page, 'Layer Lens: Show Layer Stack');
+    const summary = (frame: Frame) => frame.locator('.summary').innerText();
+    // app.txt was edited after the last build: the panel says so, with the cost the last build recorded.
+    let frame = await webviewFrame(page, '.toolbar');
+    await waitFor('the stack to show the app.txt edit with its cost', async () => {
+      frame = await webviewFrame(page, '.toolbar');
+      return /^2 of 4 layers rebuild; first miss: COPY app\.txt \.\/ \(app\.txt changed\); rebuild ≈ [2-9] s$/.test(await summary(frame).catch(() => ''));
+    }, { timeoutMs: 30_000 });
+    await frame.locator('.toolbar button', { hasText: 'Build Image' }).click();
+    await toast(page, /Built and recorded in [\d.]+ s\. The prediction matched Docker on every step\./);
+    await waitFor('the stack to show every layer cached after the build', async () => {
+      frame = await webviewFrame(page, '.toolbar');
+      return (await summary(frame).catch(() => '')) === 'All 4 layers cached';
+    }, { timeoutMs: 30_000 });
+    // The editor beside the panel says the same.
+    await runCommand(page, 'View: Focus First Editor Group');
+    await lensesMatch(page, Array(4).fill(/^cached$/), 'the lenses beside the panel to say cached');
+    const shot = await screenshot('mid-build-from-layer-stack');
+    if (shot) console.log(`      screenshot: ${shot}`);
+    // Close the panel by its tab (middle click), leaving the editor focused as the after hook expects.
+    const tab = page.locator('.tabs-container .tab', { hasText: 'Layer Stack' });
+    await tab.first().click({ button: 'middle' });
+    await waitFor('the layer stack panel to close', async () => (await tab.count()) === 0);
+    await runCommand(page, 'View: Focus First Editor Group');
   });
 });

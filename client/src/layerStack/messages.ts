@@ -30,6 +30,8 @@ export const WEBVIEW_STRINGS = [
   'Pretend the selected instruction was edited (E on a layer)',
   'Reset',
   'Stop simulating: back to the real verdicts',
+  'Build Image',
+  'Build this Dockerfile with Docker, record the real cache, timings and sizes, and compare with the prediction',
   'Simulating: {0}',
   'Click or Enter: go to the line · E: pretend the step was edited · F: pick changed files it reads · arrow keys: move',
   'stage {0}',
@@ -59,7 +61,9 @@ export type FromWebview =
   | { type: 'pickFiles'; line: number | null }
   /** Pretend the instruction at `line` was edited. */
   | { type: 'simulateEdit'; line: number }
-  | { type: 'reset' };
+  | { type: 'reset' }
+  /** Run "Layer Lens: Build Image" for the Dockerfile shown. */
+  | { type: 'build' };
 
 /** What the webview keeps across reloads (vscode.getState/setState), also handed to the panel serializer. */
 export interface PersistedState {

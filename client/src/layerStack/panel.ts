@@ -187,6 +187,9 @@ class LayerStackController implements vscode.Disposable {
       case 'reset':
         await this.client.sendRequest(clearSimulationRequest.method, {});
         return;
+      case 'build':
+        if (uri) await vscode.commands.executeCommand('layerLens.buildImage', vscode.Uri.parse(uri));
+        return;
     }
   }
 
