@@ -14,7 +14,7 @@ import { engineEnv } from '../build/engines';
 import { waitFor } from './support/poll';
 import { webviewFrame } from './support/webview';
 import { repoRoot, screenshot, session } from './support/session';
-import { editorText, lensTitles, outputText, quickOpen, runCommand, scrollEditorToTop } from './support/workbench';
+import { editorText, lensTitles, openFolderFile, outputText, runCommand, scrollEditorToTop } from './support/workbench';
 
 const token = randomBytes(4).toString('hex');
 // A fresh WORKDIR name each run, so nothing is in the engine's cache from an earlier run.
@@ -79,7 +79,7 @@ describe('Layer Lens: Build Image in a real VS Code (BuildKit engine)', function
     if (!demo) return;
     // Leave the workbench as the next files expect it: the demo Dockerfile closed, no toasts, the folder gone.
     const { page } = session();
-    await quickOpen(page, 'demo.Dockerfile');
+    await openFolderFile(page, 'build-demo', 'demo.Dockerfile');
     await runCommand(page, 'View: Close Editor');
     await clearToasts(page);
     rmSync(demo, { recursive: true, force: true });
@@ -94,7 +94,7 @@ describe('Layer Lens: Build Image in a real VS Code (BuildKit engine)', function
     rmSync(store, { force: true });
     assert.equal(warm.status, 0, warm.stderr);
 
-    await quickOpen(page, 'demo.Dockerfile');
+    await openFolderFile(page, 'build-demo', 'demo.Dockerfile');
     await waitFor('the demo Dockerfile in the editor', async () => (await editorText(page)).includes(`WORKDIR /demo-${token}`));
     await scrollEditorToTop(page);
     await lensesMatch(page, Array(4).fill(/^rebuilds: not built yet$/), 'lenses saying nothing is built yet');
@@ -122,7 +122,7 @@ describe('Layer Lens: Build Image in a real VS Code (BuildKit engine)', function
     const { page } = session();
     await clearToasts(page);
     writeFileSync(join(demo, 'app.txt'), `second ${token}\n`);
-    await quickOpen(page, 'demo.Dockerfile');
+    await openFolderFile(page, 'build-demo', 'demo.Dockerfile');
     await scrollEditorToTop(page);
     await lensesMatch(page, [/^cached$/, /^cached$/, /^rebuilds: app\.txt changed$/, /^rebuilds: parent step rebuilds \(line 3 COPY\)$/], 'the COPY and RUN rebuilding for app.txt');
 
@@ -162,7 +162,7 @@ describe('Layer Lens: Build Image in a real VS Code (BuildKit engine)', function
     this.timeout(180_000);
     const { page } = session();
     await clearToasts(page);
-    await quickOpen(page, 'demo.Dockerfile');
+    await openFolderFile(page, 'build-demo', 'demo.Dockerfile');
     await runCommand(page, 'Layer Lens: Show Layer Stack');
     const summary = (frame: Frame) => frame.locator('.summary').innerText();
     // app.txt was edited after the last build: the panel says so, with the cost the last build recorded.

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { waitFor } from './support/poll';
 import { artifactsDir, session, workspaceName } from './support/session';
-import { clickLens, editorText, lensTitles, openFromExplorer, quickOpen, runCommand, statusBarItem, waitForWorkbench } from './support/workbench';
+import { clickLens, editorText, lensTitles, openFolderFile, openFromExplorer, quickOpen, runCommand, statusBarItem, waitForWorkbench } from './support/workbench';
 import { webviewFrame } from './support/webview';
 
 interface ShownBlock {
@@ -97,17 +97,6 @@ async function focusFirstGroup(page: Page): Promise<void> {
     await first.locator('.tab.active').first().click({ timeout: 5_000 });
     return false;
   }, { timeoutMs: 20_000 });
-}
-
-/** Opens folder/file from the Explorer (quick open does not know files this new yet), expanding the folder. */
-async function openFolderFile(page: Page, folder: string, fileName: string): Promise<void> {
-  const row = (name: string) => page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }) }).first();
-  await waitFor(`the ${folder} folder open in the Explorer`, async () => {
-    if (await row(fileName).isVisible()) return true;
-    if ((await row(folder).getAttribute('aria-expanded')) !== 'true') await row(folder).click({ timeout: 5_000 });
-    return false;
-  }, { timeoutMs: 30_000, intervalMs: 500 });
-  await openFromExplorer(page, fileName);
 }
 
 async function panelScreenshot(frame: Frame, name: string): Promise<void> {

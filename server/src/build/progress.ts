@@ -217,32 +217,66 @@ function sameInstructionText(ins: DfInstruction, printed: string): boolean {
   return theirs === ours;
 }
 
-/** The Dockerfile step of every `[stage k/n]` vertex, in the order the engine reported them (first report wins). */
-export function buildkitSteps(vertices: Vertex[], df: DfFile): ActualStep[] {
+/**
+ * The Dockerfile step of every `[stage k/n]` vertex, in the order the engine reported them (first report wins).
+ *
+ * BuildKit shares a vertex between builds whose operations have the same digest, and then reports it under the
+ * name another build gave it (seen on Engine 26.1 / buildx 0.13: `[1/2] FROM docker.io/library/localbase:1` in
+ * the progress of a 4-instruction Dockerfile). `strict` (the oracle) throws ForeignBuildError for a vertex that
+ * does not fit this Dockerfile, so the caller can build again; otherwise (real builds) such a vertex is left out
+ * and listed in `foreign`: its step then counts as not reported, which the self-check never calls a disagreement.
+ */
+export function buildkitSteps(vertices: Vertex[], df: DfFile, opts: { strict?: boolean; foreign?: string[] } = {}): ActualStep[] {
+  const strict = opts.strict ?? true;
   const steps: ActualStep[] = [];
   const seen = new Set<number>();
+  const misfit = (message: string): void => {
+    if (strict) throw new ForeignBuildError(message);
+    opts.foreign?.push(message);
+  };
   for (const v of vertices) {
     const m = /^\[(?:(\S+) )?(\d+)\/(\d+)\] (\S+)/.exec(v.name);
     if (!m) continue; // [internal] ..., [auth] ...
     const [, stageName, kStr, nStr, word] = m;
     let stageIx: number;
     if (stageName === undefined) {
-      if (df.stages.length !== 1) throw new Error(`buildkit: vertex without stage name in a ${df.stages.length}-stage Dockerfile: ${v.name}`);
+      if (df.stages.length !== 1) {
+        if (strict) throw new Error(`buildkit: vertex without stage name in a ${df.stages.length}-stage Dockerfile: ${v.name}`);
+        misfit(`buildkit: vertex without stage name in a ${df.stages.length}-stage Dockerfile: ${v.name}`);
+        continue;
+      }
       stageIx = 0;
     } else {
       const sm = /^stage-(\d+)$/.exec(stageName);
       stageIx = df.stages.findIndex((s) => s.name === stageName.toLowerCase());
       if (stageIx < 0 && sm) stageIx = Number(sm[1]);
-      if (stageIx < 0 || stageIx >= df.stages.length) throw new Error(`buildkit: unknown stage "${stageName}" in: ${v.name}`);
+      if (stageIx < 0 || stageIx >= df.stages.length) {
+        if (strict) throw new Error(`buildkit: unknown stage "${stageName}" in: ${v.name}`);
+        misfit(`buildkit: unknown stage "${stageName}" in: ${v.name}`);
+        continue;
+      }
     }
     const { ops, total } = buildkitOps(df, stageIx);
     const k = Number(kStr);
-    if (Number(nStr) !== total) throw new ForeignBuildError(`buildkit: stage ${stageIx} has ${total} counted instructions by our reading, engine says ${nStr}: ${v.name}`);
+    if (Number(nStr) !== total) {
+      misfit(`buildkit: stage ${stageIx} has ${total} counted instructions by our reading, engine says ${nStr}: ${v.name}`);
+      continue;
+    }
     const ins = ops[k - 1];
-    if (!ins) throw new Error(`buildkit: no op #${k} in stage ${stageIx}: ${v.name}`);
+    if (!ins) {
+      if (strict) throw new Error(`buildkit: no op #${k} in stage ${stageIx}: ${v.name}`);
+      misfit(`buildkit: no op #${k} in stage ${stageIx}: ${v.name}`);
+      continue;
+    }
     const text = v.name.replace(/^\[[^\]]*\] /, '');
-    if (ins.keyword !== word.toUpperCase()) throw new ForeignBuildError(`buildkit: op #${k} of stage ${stageIx} is ${ins.keyword} (line ${ins.line}) but engine printed: ${v.name}`);
-    if (!sameInstructionText(ins, text)) throw new ForeignBuildError(`buildkit: op #${k} of stage ${stageIx} is "${ins.keyword} ${ins.args}" (line ${ins.line}) but engine printed: ${v.name}`);
+    if (ins.keyword !== word.toUpperCase()) {
+      misfit(`buildkit: op #${k} of stage ${stageIx} is ${ins.keyword} (line ${ins.line}) but engine printed: ${v.name}`);
+      continue;
+    }
+    if (!sameInstructionText(ins, text)) {
+      misfit(`buildkit: op #${k} of stage ${stageIx} is "${ins.keyword} ${ins.args}" (line ${ins.line}) but engine printed: ${v.name}`);
+      continue;
+    }
     if (seen.has(ins.line)) continue;
     seen.add(ins.line);
     steps.push({ line: ins.line, keyword: ins.keyword, stage: stageIx, outcome: v.outcome, ...(v.durationMs !== undefined ? { durationMs: v.durationMs } : {}), text });

@@ -108,7 +108,11 @@ export async function runBuild(spec: BuildSpec, opts: BuildRunOptions = {}): Pro
     let steps: ActualStep[];
     let unprobed: number[] = [];
     if (spec.builder === 'classic') ({ steps, unprobed } = classicSteps(run.lines, df, { endMs: run.ms, failed: !ok }));
-    else steps = buildkitSteps(progress === 'rawjson' ? raw.result() : plainVertices(output), df);
+    else {
+      const foreign: string[] = [];
+      steps = buildkitSteps(progress === 'rawjson' ? raw.result() : plainVertices(output), df, { strict: false, foreign });
+      for (const f of foreign) say(`layerlens: left out a progress entry that does not fit this Dockerfile (BuildKit shares vertices between builds): ${f}`);
+    }
     const outcome: BuildOutcome = { ok, canceled: run.canceled, builder: spec.builder, progress, steps, unprobed, layers: [], command: ['docker', ...command], ms: run.ms };
     if (!ok) {
       const step = steps.find((s) => s.outcome === 'error') ?? (run.canceled ? undefined : steps.at(-1));

@@ -40,6 +40,17 @@ export async function openFromExplorer(page: Page, fileName: string): Promise<vo
   }, { timeoutMs: 30_000, intervalMs: 500 });
 }
 
+/** Opens folder/file from the Explorer (quick open does not know files this new yet), expanding the folder. */
+export async function openFolderFile(page: Page, folder: string, fileName: string): Promise<void> {
+  const row = (name: string) => page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }) }).first();
+  await waitFor(`the ${folder} folder open in the Explorer`, async () => {
+    if (await row(fileName).isVisible()) return true;
+    if ((await row(folder).getAttribute('aria-expanded')) !== 'true') await row(folder).click({ timeout: 5_000 });
+    return false;
+  }, { timeoutMs: 30_000, intervalMs: 500 });
+  await openFromExplorer(page, fileName);
+}
+
 /** Runs a command from the command palette by its title. */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');

@@ -126,3 +126,21 @@ test('docker problems are told apart from build failures, with what to do', () =
   assert.equal(dockerProblemIn(fixture('buildkit-plain-failing').lines.map((l) => l.text).join('\n'), {}), undefined);
   assert.equal(dockerProblemIn(fixture('classic-classic-failing').lines.map((l) => l.text).join('\n'), {}), undefined);
 });
+
+test('a vertex named by another build (BuildKit shares vertices with the same digest): strict throws, real builds leave it out', () => {
+  // Seen in CI: the progress of this 4-instruction Dockerfile carried `[1/2] FROM ...`, the name a 2-instruction
+  // Dockerfile with the same base had given the shared FROM vertex.
+  const df = readInstructions('FROM localbase:1\nWORKDIR /demo\nCOPY app.txt ./\nRUN sleep 2 && cat app.txt > copy.txt\n');
+  const vertices = [
+    { name: '[1/2] FROM docker.io/library/localbase:1', outcome: 'cached' as const },
+    { name: '[2/4] WORKDIR /demo', outcome: 'ran' as const, durationMs: 10 },
+    { name: '[3/4] COPY app.txt ./', outcome: 'ran' as const, durationMs: 20 },
+    { name: '[4/4] RUN sleep 2 && cat app.txt > copy.txt', outcome: 'ran' as const, durationMs: 2200 },
+  ];
+  assert.throws(() => buildkitSteps(vertices, df), ForeignBuildError);
+  const foreign: string[] = [];
+  const got = buildkitSteps(vertices, df, { strict: false, foreign });
+  assert.deepEqual(got.map((s) => [s.line, s.keyword, s.outcome, s.durationMs]), [[2, 'WORKDIR', 'ran', 10], [3, 'COPY', 'ran', 20], [4, 'RUN', 'ran', 2200]]);
+  assert.equal(foreign.length, 1);
+  assert.match(foreign[0], /engine says 2: \[1\/2\] FROM docker\.io\/library\/localbase:1/);
+});
