@@ -186,5 +186,5 @@ test('bad input never throws: no FROM, an empty file', () => {
 
 test('formatBytes and formatDuration use Docker-like units', () => {
   assert.deepEqual([0, 999, 1000, 1234, 45_600, 3_400_000, 2_000_000_000].map(formatBytes), ['0 B', '999 B', '1.0 kB', '1.2 kB', '46 kB', '3.4 MB', '2.0 GB']);
-  assert.deepEqual([850, 42_000, 65_000, 120_000].map(formatDuration), ['850 ms', '42 s', '1 min 5 s', '2 min']);
+  assert.deepEqual([850, 42_000, 65_000, 120_000].map((ms) => formatDuration(ms)), ['850 ms', '42 s', '1 min 5 s', '2 min']);
 });

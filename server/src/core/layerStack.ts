@@ -6,6 +6,7 @@
 import { flagValue, parseDockerfile, type Instruction } from './parse';
 import { buildOrder, buildStageGraph, mountOptions, resolveStageRef, selectStages, type Stage } from './stages';
 import type { CostedPrediction } from './cost';
+import { englishT, type Translate } from './explainTranslate';
 import type { Builder, StepStatus } from './types';
 
 export interface LayerStackInput {
@@ -216,11 +217,12 @@ export function formatBytes(bytes: number): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
-/** "42 s", "1 min 5 s", "850 ms". */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
+/** "42 s", "1 min 5 s", "850 ms" (in the display language when the editor passes its `t`). */
+export function formatDuration(ms: number, t: Translate = englishT): string {
+  if (ms < 1000) return t('{0} ms', Math.round(ms));
   const s = Math.round(ms / 1000);
-  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
+  if (s < 60) return t('{0} s', s);
+  return s % 60 ? t('{0} min {1} s', Math.floor(s / 60), s % 60) : t('{0} min', Math.floor(s / 60));
 }
 
 /**
@@ -247,18 +249,21 @@ function summarise(stages: DrawnStage[]): LayerSummary {
   const firstMiss = miss ? { line: miss.line, text: miss.text, reason: shortReason(miss.reason) } : null;
   const timed = rebuild.filter((b) => b.durationMs !== undefined);
   const costMs = timed.reduce((sum, b) => sum + (b.durationMs ?? 0), 0);
-  const n = layers.length;
-  let text: string;
-  if (n === 0) text = 'No layers to build';
-  else if (!miss) text = n === 1 ? 'The only layer is cached' : `All ${n} layers cached`;
-  else {
-    text = `${rebuild.length} of ${n} ${n === 1 ? 'layer rebuilds' : rebuild.length === 1 ? 'layers rebuilds' : 'layers rebuild'}`;
-    if (maybe.length) text += `, ${maybe.length} maybe`;
-    text += `; first miss: ${miss.text} (${firstMiss?.reason})`;
-    if (timed.length && timed.length === rebuild.length) text += `; rebuild ≈ ${formatDuration(costMs)}`;
-    else if (timed.length) text += `; rebuild ≥ ${formatDuration(costMs)} (${timed.length} of ${rebuild.length} timed)`;
-  }
-  return { text, layers: n, rebuild: rebuild.length, maybe: maybe.length, firstMiss, costMs, timed: timed.length };
+  const counts = { layers: layers.length, rebuild: rebuild.length, maybe: maybe.length, firstMiss, costMs, timed: timed.length };
+  return { text: summaryText(counts), ...counts };
+}
+
+/** The summary line from its numbers; the editor passes its `t` (and the first miss's reason translated). */
+export function summaryText(summary: Omit<LayerSummary, 'text'>, t: Translate = englishT): string {
+  const { layers: n, rebuild, maybe, firstMiss, costMs, timed } = summary;
+  if (n === 0) return t('No layers to build');
+  if (!firstMiss) return n === 1 ? t('The only layer is cached') : t('All {0} layers cached', n);
+  let text = n === 1 ? t('{0} of {1} layer rebuilds', rebuild, n) : rebuild === 1 ? t('{0} of {1} layers rebuilds', rebuild, n) : t('{0} of {1} layers rebuild', rebuild, n);
+  if (maybe) text += t(', {0} maybe', maybe);
+  text += t('; first miss: {0} ({1})', firstMiss.text, firstMiss.reason);
+  if (timed && timed === rebuild) text += t('; rebuild ≈ {0}', formatDuration(costMs, t));
+  else if (timed) text += t('; rebuild ≥ {0} ({1} of {2} timed)', formatDuration(costMs, t), timed, rebuild);
+  return text;
 }
 
 /** The reason without its tail: "src/app.js changed", "depends on stage deps's output". */

@@ -1,7 +1,7 @@
 // The layer stack request: the core's view model (core/layerStack.ts) for a document's current analysis,
 // with sizes of the context files each COPY/ADD selects (after .dockerignore).
 import { viewEntry, type ContextView } from '../core/context';
-import { layerStackModel, type DrawnBlock, type LayerStackModel, type LayerSummary } from '../core/layerStack';
+import { layerStackModel, summaryText, type DrawnBlock, type LayerStackModel, type LayerSummary } from '../core/layerStack';
 import { englishT, type Translate } from '../core/explainTranslate';
 import type { Analysis } from '../documents';
 import type { LayerStackResult } from '../protocol';
@@ -49,28 +49,9 @@ function localised(model: LayerStackModel, t: Translate): LayerStackModel {
   };
 }
 
-/** The summary line said again from its numbers, as core/layerStack.ts summarise() says it in English. */
+/** The summary in the display language: core/layerStack.ts summaryText with `t`, the first miss's reason translated. */
 export function localisedSummary(summary: LayerSummary, t: Translate): LayerSummary {
-  const { layers: n, rebuild, maybe, firstMiss, costMs, timed } = summary;
-  let text: string;
-  if (n === 0) text = t('No layers to build');
-  else if (!firstMiss) text = n === 1 ? t('The only layer is cached') : t('All {0} layers cached', n);
-  else {
-    text = n === 1 ? t('{0} of {1} layer rebuilds', rebuild, n) : rebuild === 1 ? t('{0} of {1} layers rebuilds', rebuild, n) : t('{0} of {1} layers rebuild', rebuild, n);
-    if (maybe) text += t(', {0} maybe', maybe);
-    const reason = translateReason(firstMiss.reason, t);
-    text += t('; first miss: {0} ({1})', firstMiss.text, reason);
-    if (timed && timed === rebuild) text += t('; rebuild ≈ {0}', duration(costMs, t));
-    else if (timed) text += t('; rebuild ≥ {0} ({1} of {2} timed)', duration(costMs, t), timed, rebuild);
-    return { ...summary, text, firstMiss: { ...firstMiss, reason } };
-  }
-  return { ...summary, text };
-}
-
-/** core/layerStack.ts formatDuration in the display language: "850 ms", "42 s", "1 min 5 s". */
-function duration(ms: number, t: Translate): string {
-  if (ms < 1000) return t('{0} ms', Math.round(ms));
-  const s = Math.round(ms / 1000);
-  if (s < 60) return t('{0} s', s);
-  return s % 60 ? t('{0} min {1} s', Math.floor(s / 60), s % 60) : t('{0} min', Math.floor(s / 60));
+  const firstMiss = summary.firstMiss && { ...summary.firstMiss, reason: translateReason(summary.firstMiss.reason, t) };
+  const localisedCounts = { ...summary, firstMiss };
+  return { ...localisedCounts, text: summaryText(localisedCounts, t) };
 }
