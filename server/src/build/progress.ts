@@ -230,8 +230,9 @@ export function buildkitSteps(vertices: Vertex[], df: DfFile, opts: { strict?: b
   const strict = opts.strict ?? true;
   const steps: ActualStep[] = [];
   const seen = new Set<number>();
-  const misfit = (message: string): void => {
-    if (strict) throw new ForeignBuildError(message);
+  /** A vertex that does not fit: strict throws (ForeignBuildError when another build may explain it). */
+  const misfit = (message: string, foreignBuild = true): void => {
+    if (strict) throw foreignBuild ? new ForeignBuildError(message) : new Error(message);
     opts.foreign?.push(message);
   };
   for (const v of vertices) {
@@ -241,8 +242,7 @@ export function buildkitSteps(vertices: Vertex[], df: DfFile, opts: { strict?: b
     let stageIx: number;
     if (stageName === undefined) {
       if (df.stages.length !== 1) {
-        if (strict) throw new Error(`buildkit: vertex without stage name in a ${df.stages.length}-stage Dockerfile: ${v.name}`);
-        misfit(`buildkit: vertex without stage name in a ${df.stages.length}-stage Dockerfile: ${v.name}`);
+        misfit(`buildkit: vertex without stage name in a ${df.stages.length}-stage Dockerfile: ${v.name}`, false);
         continue;
       }
       stageIx = 0;
@@ -251,8 +251,7 @@ export function buildkitSteps(vertices: Vertex[], df: DfFile, opts: { strict?: b
       stageIx = df.stages.findIndex((s) => s.name === stageName.toLowerCase());
       if (stageIx < 0 && sm) stageIx = Number(sm[1]);
       if (stageIx < 0 || stageIx >= df.stages.length) {
-        if (strict) throw new Error(`buildkit: unknown stage "${stageName}" in: ${v.name}`);
-        misfit(`buildkit: unknown stage "${stageName}" in: ${v.name}`);
+        misfit(`buildkit: unknown stage "${stageName}" in: ${v.name}`, false);
         continue;
       }
     }
@@ -264,8 +263,7 @@ export function buildkitSteps(vertices: Vertex[], df: DfFile, opts: { strict?: b
     }
     const ins = ops[k - 1];
     if (!ins) {
-      if (strict) throw new Error(`buildkit: no op #${k} in stage ${stageIx}: ${v.name}`);
-      misfit(`buildkit: no op #${k} in stage ${stageIx}: ${v.name}`);
+      misfit(`buildkit: no op #${k} in stage ${stageIx}: ${v.name}`, false);
       continue;
     }
     const text = v.name.replace(/^\[[^\]]*\] /, '');
