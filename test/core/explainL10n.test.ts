@@ -22,7 +22,7 @@ const coreDir = join(root, 'server/src/core');
 const featuresDir = join(root, 'server/src/features');
 // The language server's own words (lens verdicts, hover notes) too; l10n.ts only hands messages on to @vscode/l10n.
 const sources = [
-  ...readdirSync(coreDir).filter((f) => /^(explain|advise|layerStack).*\.ts$/.test(f)).map((f) => join(coreDir, f)),
+  ...readdirSync(coreDir).filter((f) => /^(explain|advise|layerStack|cost).*\.ts$/.test(f)).map((f) => join(coreDir, f)),
   ...readdirSync(featuresDir).filter((f) => f.endsWith('.ts') && f !== 'l10n.ts' && f !== 'reasonText.ts').map((f) => join(featuresDir, f)),
 ];
 // The client's own words (vscode.l10n.t, same bundle) and the layer stack webview's.

@@ -4,6 +4,7 @@
 // keyword, as the reasons are: a RUN keeps its cost while its command is edited.
 import type { RecordedBuild, RecordedStep } from './predict';
 import type { StepPrediction } from './types';
+import { englishT, type Translate } from './explainTranslate';
 
 export interface StepCost {
   /** How long the last real build that ran this step took over it (ms). */
@@ -89,10 +90,10 @@ export function withMeasurements(recorded: RecordedBuild, steps: StepPrediction[
   return out;
 }
 
-/** "under 1 s", "about 41 s", "about 2 min 5 s". */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return 'under 1 s';
+/** "under 1 s", "about 41 s", "about 2 min 5 s" (in the display language when the editor passes its `t`). */
+export function formatDuration(ms: number, t: Translate = englishT): string {
+  if (ms < 1000) return t('under 1 s');
   const s = Math.round(ms / 1000);
-  if (s < 60) return `about ${s} s`;
-  return `about ${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
+  if (s < 60) return t('about {0} s', s);
+  return s % 60 ? t('about {0} min {1} s', Math.floor(s / 60), s % 60) : t('about {0} min', Math.floor(s / 60));
 }

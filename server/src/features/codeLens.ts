@@ -2,7 +2,7 @@
 // clicking it asks the client to simulate a change of that step.
 import type { CodeLens } from 'vscode-languageserver';
 import { englishT, type Translate } from '../core/explainTranslate';
-import type { CostedPrediction } from '../core/cost';
+import { formatDuration, type CostedPrediction } from '../core/cost';
 import type { Analysis } from '../documents';
 import { simulateStepCommand, type SimulateStepArgs } from '../protocol';
 import type { StepStatus } from '../core/types';
@@ -42,7 +42,7 @@ export function verdictWord(status: StepStatus, t: Translate): string {
 
 /** The verdict in a few words, with the recorded cost of a rebuild; the full reason is the tooltip (and the hover). */
 export function lensTitle(step: CostedPrediction, t: Translate = englishT): string {
-  const cost = step.durationMs === undefined ? undefined : durationText(step.durationMs, t);
+  const cost = step.durationMs === undefined ? undefined : formatDuration(step.durationMs, t);
   switch (step.status) {
     case 'cached':
       return t('cached');
@@ -63,14 +63,6 @@ function shortReason(reason: string, t: Translate): string {
   if (parent) return parent[1] === 'rebuilds' ? t('parent step rebuilds (line {0} {1})', parent[2], parent[3]) : t('parent step may rebuild (line {0} {1})', parent[2], parent[3]);
   if (reason.startsWith('not built yet')) return t('not built yet');
   return translateReason(reason.replace(/ \(line \d+ [^)]*\).*$/, '').replace(/: cached only if .*$/, ''), t);
-}
-
-/** How long the step took when a real build last ran it: "about 41 s" (the CLI's words are core/cost.ts formatDuration). */
-function durationText(ms: number, t: Translate): string {
-  const s = Math.round(ms / 1000);
-  if (ms < 1000) return t('under 1 s');
-  if (s < 60) return t('about {0} s', s);
-  return s % 60 ? t('about {0} min {1} s', Math.floor(s / 60), s % 60) : t('about {0} min', Math.floor(s / 60));
 }
 
 function lineRange(line: number): CodeLens['range'] {
