@@ -98,10 +98,17 @@ function show(result: BuildResult, document: vscode.TextDocument, diagnostics: v
     return diagnostic;
   }));
   const disagreed = report.disagreements.length;
+  // A failed or cancelled build recorded the steps Docker finished (its cache keeps them).
+  const finished = report.recordedLines.length;
+  const failure = report.failure?.message ?? vscode.l10n.t('The build failed.');
   const summary = report.canceled
-    ? vscode.l10n.t('Build cancelled; nothing was recorded.')
+    ? finished ? vscode.l10n.t('Build cancelled; recorded the {0} steps Docker finished.', finished) : vscode.l10n.t('Build cancelled; nothing was recorded.')
     : !report.ok
-      ? vscode.l10n.t('{0} Nothing was recorded.', report.failure?.message ?? vscode.l10n.t('The build failed.'))
+      ? finished
+        ? report.failure?.line
+          ? vscode.l10n.t('{0} Recorded the {1} steps Docker finished; fix line {2} and build again.', failure, finished, report.failure.line)
+          : vscode.l10n.t('{0} Recorded the {1} steps Docker finished.', failure, finished)
+        : vscode.l10n.t('{0} Nothing was recorded.', failure)
       : disagreed
         ? disagreed === 1
           ? vscode.l10n.t('Built and recorded. 1 step disagreed with the prediction: {0}', report.disagreements[0].message)

@@ -1,11 +1,12 @@
 // `layerlens build`: a real build of the Dockerfile with the same options as plan, through the docker CLI on PATH
 // (DOCKER_HOST / docker context as usual). Predicts first, builds, records the built state with its timings and
-// sizes into the store, prints predicted vs actual. Exit 0 when the build succeeded, 1 when it failed or docker
-// could not be used (the message says what to do), 130 when interrupted.
+// sizes into the store (after a failure or an interrupt, the steps Docker finished: its cache keeps them), prints
+// predicted vs actual. Exit 0 when the build succeeded, 1 when it failed or docker could not be used (the message
+// says what to do), 130 when interrupted.
 import type { Project } from './analysis';
 import { buildProject } from './build/buildProject';
 import { DockerProblem } from './build/docker';
-import { formatBuildReport } from './build/report';
+import { formatBuildReport, stoppedBuildNote } from './build/report';
 import { buildId, knownBuilds, recordBuild } from './core/store';
 import { loadStore, saveStore, StoreError, type LoadedStore } from './storeFile';
 
@@ -24,11 +25,9 @@ export async function buildCommand(project: Project, loaded: LoadedStore, storeP
     }, { signal: abort.signal, onLog: (line) => process.stderr.write(`${line}\n`) });
     if (json) process.stdout.write(JSON.stringify(report) + '\n');
     else process.stdout.write(`\n${formatBuildReport(report)}\n`);
+    if (!report.ok) process.stderr.write(`layerlens: ${report.failure?.message ?? 'The build failed.'} ${stoppedBuildNote(report)}\n`);
     if (report.canceled) return 130;
-    if (!report.ok) {
-      process.stderr.write(`layerlens: ${report.failure?.message ?? 'The build failed.'} Nothing was recorded; run layerlens build again after fixing it.\n`);
-      return 1;
-    }
+    if (!report.ok) return 1;
     return 0;
   } catch (e) {
     if (e instanceof DockerProblem || e instanceof StoreError) {

@@ -1,7 +1,9 @@
 // A real build of a project (CLI `layerlens build`, editor "Layer Lens: Build Image"): predict right before it,
-// build, record the state as built with the measured timings and sizes, and compare prediction and build.
+// build, record the state as built with the measured timings and sizes, and compare prediction and build. A build
+// that fails or is cancelled records the steps Docker finished before it stopped (its cache keeps them).
 import { planProject, type Project } from '../analysis';
 import { planCosts, withMeasurements, type MeasuredStep } from '../core/cost';
+import { finishedPart } from '../core/finishedBuild';
 import type { KnownBuilds, RecordedBuild } from '../core/predict';
 import { runBuild, type BuildOutcome, type BuildRunOptions } from './runBuild';
 import { compareWithBuild, type Disagreement, type StepComparison } from './selfCheck';
@@ -20,8 +22,10 @@ export interface BuildReport {
   disagreements: Disagreement[];
   /** Set when the build did not succeed. */
   failure: { message: string; line: number | null; tail: string[] } | null;
-  /** Step keys added to the store (0 when the build failed: nothing is recorded). */
+  /** Step keys added to the store (after a failed or cancelled build, those of the steps Docker finished). */
   recordedKeys: number;
+  /** Lines of the steps recorded as built: every build step, or the ones Docker finished before it stopped. */
+  recordedLines: number[];
 }
 
 /** Adds the built state's keys and record to the store; returns the number of keys. */
@@ -38,13 +42,22 @@ export async function buildProject(project: Project, known: KnownBuilds, record:
     ...(project.options.target ? { target: project.options.target } : {}),
   }, opts);
   const { rows, disagreements } = compareWithBuild(predicted, outcome.steps, outcome.layers, plan.source);
+  const measured = new Map<number, MeasuredStep>();
+  for (const s of outcome.steps) if (s.outcome === 'ran' || s.outcome === 'cached') measured.set(s.line, { ran: s.outcome === 'ran', ...(s.durationMs !== undefined ? { durationMs: s.durationMs } : {}) });
+  for (const l of outcome.layers) measured.set(l.line, { ...(measured.get(l.line) ?? { ran: false }), sizeBytes: l.sizeBytes });
+  const built = withMeasurements(plan.recorded, plan.steps, measured, known.last);
   let recordedKeys = 0;
+  let recordedLines: number[] = [];
   if (outcome.ok) {
-    const measured = new Map<number, MeasuredStep>();
-    for (const s of outcome.steps) if (s.outcome === 'ran' || s.outcome === 'cached') measured.set(s.line, { ran: s.outcome === 'ran', ...(s.durationMs !== undefined ? { durationMs: s.durationMs } : {}) });
-    for (const l of outcome.layers) measured.set(l.line, { ...(measured.get(l.line) ?? { ran: false }), sizeBytes: l.sizeBytes });
-    record(plan.keys, withMeasurements(plan.recorded, plan.steps, measured, known.last));
+    record(plan.keys, built);
     recordedKeys = plan.keys.length;
+    recordedLines = plan.steps.filter((s) => s.key !== undefined).map((s) => s.line);
+  } else {
+    // Docker keeps the steps it finished before the failure (or the cancel): record exactly those.
+    const part = finishedPart(plan.steps, built, outcome.finished, known.last);
+    if (part.keys.length) record(part.keys, part.build);
+    recordedKeys = part.keys.length;
+    recordedLines = part.lines;
   }
   return {
     ok: outcome.ok,
@@ -59,5 +72,6 @@ export async function buildProject(project: Project, known: KnownBuilds, record:
     disagreements,
     failure: outcome.failure ? { message: outcome.failure.message, line: outcome.failure.step?.line ?? null, tail: outcome.failure.tail } : null,
     recordedKeys,
+    recordedLines,
   };
 }

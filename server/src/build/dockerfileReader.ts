@@ -93,6 +93,12 @@ export function stageRef(df: DfFile, ref: string): number {
   return /^\d+$/.test(r) && Number(r) < df.stages.length ? Number(r) : -1;
 }
 
+/** The stage a stage continues (`FROM <earlier stage>`), or -1 when it starts from an image. */
+export function parentStage(df: DfFile, stageIx: number): number {
+  const base = df.stages[stageIx]?.base;
+  return df.stages.findIndex((st, i) => i < stageIx && (st.name === base || String(i) === base));
+}
+
 /** BuildKit: instructions of a stage that count in `[k/n]`: {ops (vertices, in order), total n}. */
 export function buildkitOps(df: DfFile, stageIx: number): { ops: DfInstruction[]; total: number } {
   const st = df.stages[stageIx];

@@ -5,7 +5,7 @@
 //   BuildKit: `ENV X=1`, `COPY a.txt /app/ # buildkit`, `RUN /bin/sh -c make # buildkit`
 // Entries are matched from the newest backwards with a keyword check, so the base image's own entries are never
 // taken for ours; an instruction whose keyword does not match (ARG writes no entry with BuildKit) is passed over.
-import type { DfFile } from './dockerfileReader';
+import { parentStage, type DfFile } from './dockerfileReader';
 
 export const HISTORY_FORMAT = '{{.CreatedBy}}\t{{.Size}}';
 
@@ -30,13 +30,7 @@ export function layerSizes(historyText: string, df: DfFile, stageIx: number): La
     return { keyword: historyKeyword(l.slice(0, tab)), size: Number(l.slice(tab + 1).trim()) };
   });
   const chain: number[] = [];
-  for (let s = stageIx; s >= 0 && !chain.includes(s);) {
-    chain.unshift(s);
-    const base = df.stages[s].base;
-    const parent = df.stages.findIndex((st, i) => i < s && (st.name === base || String(i) === base));
-    if (parent < 0) break;
-    s = parent;
-  }
+  for (let s = stageIx; s >= 0 && !chain.includes(s); s = parentStage(df, s)) chain.unshift(s);
   const instructions = chain.flatMap((s) => df.stages[s].instructions.filter((ins) => ins.keyword !== 'FROM'));
   const out: LayerSize[] = [];
   let e = 0;

@@ -12,7 +12,7 @@
 //             `Step` line arrived.
 // The mapping is checked against our own reading of the Dockerfile (stage count, op totals, keyword and text) and
 // throws when they disagree, so a wrong mapping can never silently produce a wrong comparison.
-import { buildkitOps, type DfFile, type DfInstruction } from './dockerfileReader';
+import { buildkitOps, parentStage, type DfFile, type DfInstruction } from './dockerfileReader';
 
 /** A line of engine output with the time it arrived (ms since the build started). */
 export interface TimedLine {
@@ -287,12 +287,14 @@ export function buildkitSteps(vertices: Vertex[], df: DfFile, opts: { strict?: b
 
 /**
  * Steps of a classic build. FROM (prints the base image ID, no cache lookup) and global ARGs are `unprobed`.
- * `endMs` is when the build ended (the last step's duration runs up to it); `failed` marks the last step started.
+ * `endMs` is when the build ended (the last step's duration runs up to it); `failed` marks the last step started as
+ * failed when it did not finish (classicFinished).
  */
 export function classicSteps(lines: TimedLine[], df: DfFile, end?: { endMs: number; failed: boolean }): { steps: ActualStep[]; unprobed: number[] } {
   const steps: ActualStep[] = [];
   const unprobed: number[] = [];
   const starts: { index: number; t: number }[] = [];
+  const finished = end?.failed ? new Set(classicFinished(lines, df)) : undefined;
   for (let i = 0; i < lines.length; i++) {
     const m = /^Step (\d+)\/(\d+) : (\S+)(.*)$/.exec(lines[i].text);
     if (!m) continue;
@@ -312,9 +314,72 @@ export function classicSteps(lines: TimedLine[], df: DfFile, end?: { endMs: numb
     }
     const last = j >= lines.length;
     const until = last ? end?.endMs : lines[j].t;
-    const outcome: StepOutcome = last && end?.failed ? 'error' : cached ? 'cached' : 'ran';
+    // The last step of a failed (or cancelled) build failed, unless its result was printed before the build stopped.
+    const outcome: StepOutcome = last && finished && !finished.has(ins.line) ? 'error' : cached ? 'cached' : 'ran';
     const durationMs = until !== undefined && outcome !== 'cached' ? Math.max(0, until - lines[i].t) : undefined;
     steps.push({ line: ins.line, keyword: ins.keyword, stage: ins.stage, outcome, ...(durationMs !== undefined ? { durationMs } : {}), text: `${m[3]}${m[4]}` });
   }
   return { steps, unprobed };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// What the engine finished, and so keeps in its cache, when a build fails or is cancelled
+
+/**
+ * Lines of the instructions a classic build finished, in order. The classic builder runs one step at a time and
+ * stops at the first failure: a step is finished when the next one starts, or, for the last step, when its result
+ * image ID (` ---> 1a2b3c4d5e6f`) was printed, after `Removing intermediate container <id>` if it ran in a
+ * container (so a RUN that prints such a line itself and then fails is not taken for finished).
+ */
+export function classicFinished(lines: TimedLine[], df: DfFile): number[] {
+  const out: number[] = [];
+  let current: { line: number; container?: string; removed: boolean; done: boolean } | undefined;
+  for (const { text } of lines) {
+    const step = /^Step (\d+)\/\d+ : /.exec(text);
+    if (step) {
+      if (current) out.push(current.line);
+      const ins = df.instructions[Number(step[1]) - 1];
+      if (!ins) return out;
+      current = { line: ins.line, removed: false, done: false };
+      continue;
+    }
+    if (!current) continue;
+    const running = /^ ---> Running in ([0-9a-f]+)\s*$/.exec(text);
+    const removing = /^Removing intermediate container ([0-9a-f]+)\s*$/.exec(text);
+    if (running) {
+      current.container = running[1];
+      current.removed = false;
+      current.done = false;
+    } else if (removing && removing[1] === current.container) current.removed = true;
+    else if (/^ ---> [0-9a-f]{12,64}\s*$/.test(text) && (current.container === undefined || current.removed)) current.done = true;
+  }
+  if (current?.done) out.push(current.line);
+  return out;
+}
+
+/**
+ * Lines of the instructions a BuildKit build finished, in file order: the steps reported done or CACHED, and the
+ * steps they were built on (the earlier ops of their stage and of the stages it continues), which must have
+ * finished even when the engine did not report them (a FROM vertex shared by two stages is reported once). A step
+ * at or after a step that did not finish (failed, cancelled, incomplete) in the same chain is never in the list.
+ * Steps of other stages that finished in parallel are: BuildKit keeps them.
+ */
+export function buildkitFinished(steps: ActualStep[], df: DfFile): number[] {
+  /** Stages a stage is built on, itself first. */
+  const chainOf = (stage: number): number[] => {
+    const chain: number[] = [];
+    for (let s = stage; s >= 0 && !chain.includes(s); s = parentStage(df, s)) chain.push(s);
+    return chain;
+  };
+  /** Is `a` (an instruction) before `b` in b's chain? */
+  const before = (a: { line: number; stage: number }, b: { line: number; stage: number }): boolean => (a.stage === b.stage ? a.line < b.line : chainOf(b.stage).includes(a.stage));
+  const unfinished = steps.filter((s) => s.outcome !== 'cached' && s.outcome !== 'ran');
+  const finished = new Set<number>();
+  for (const s of steps) {
+    if (s.outcome !== 'cached' && s.outcome !== 'ran') continue;
+    if (s.stage < 0 || unfinished.some((u) => before(u, s) || u.line === s.line)) continue;
+    finished.add(s.line);
+    for (const st of chainOf(s.stage)) for (const op of buildkitOps(df, st).ops) if (before(op, s)) finished.add(op.line);
+  }
+  return [...finished].sort((a, b) => a - b);
 }

@@ -8,7 +8,7 @@ import type { Builder } from '../core/types';
 import { readInstructions, stageRef, type DfFile } from './dockerfileReader';
 import { DockerProblem, dockerProblemIn, runDocker, type DockerInvocation, type DockerRun } from './docker';
 import { HISTORY_FORMAT, layerSizes, type LayerSize } from './history';
-import { buildkitSteps, classicSteps, JsonObjectStream, plainVertices, RawJsonProgress, type ActualStep } from './progress';
+import { buildkitFinished, buildkitSteps, classicFinished, classicSteps, JsonObjectStream, plainVertices, RawJsonProgress, type ActualStep } from './progress';
 
 export interface BuildSpec {
   builder: Builder;
@@ -58,6 +58,11 @@ export interface BuildOutcome {
   steps: ActualStep[];
   /** Classic: FROM lines and global ARGs (printed as steps, no cache lookup). */
   unprobed: number[];
+  /**
+   * Lines of the instructions the engine finished, so that its cache keeps them (all of them after a successful
+   * build; after a failed or cancelled one, those done before it stopped: see classicFinished, buildkitFinished).
+   */
+  finished: number[];
   layers: LayerSize[];
   imageId?: string;
   /** The exact command line run (for the report). */
@@ -107,18 +112,22 @@ export async function runBuild(spec: BuildSpec, opts: BuildRunOptions = {}): Pro
     }
     let steps: ActualStep[];
     let unprobed: number[] = [];
-    if (spec.builder === 'classic') ({ steps, unprobed } = classicSteps(run.lines, df, { endMs: run.ms, failed: !ok }));
-    else {
+    let finished: number[];
+    if (spec.builder === 'classic') {
+      ({ steps, unprobed } = classicSteps(run.lines, df, { endMs: run.ms, failed: !ok }));
+      finished = classicFinished(run.lines, df);
+    } else {
       const foreign: string[] = [];
       steps = buildkitSteps(progress === 'rawjson' ? raw.result() : plainVertices(output), df, { strict: false, foreign });
       for (const f of foreign) say(`layerlens: left out a progress entry that does not fit this Dockerfile (BuildKit shares vertices between builds): ${f}`);
+      finished = buildkitFinished(steps, df);
     }
-    const outcome: BuildOutcome = { ok, canceled: run.canceled, builder: spec.builder, progress, steps, unprobed, layers: [], command: ['docker', ...command], ms: run.ms };
+    const outcome: BuildOutcome = { ok, canceled: run.canceled, builder: spec.builder, progress, steps, unprobed, finished, layers: [], command: ['docker', ...command], ms: run.ms };
     if (!ok) {
       const step = steps.find((s) => s.outcome === 'error') ?? (run.canceled ? undefined : steps.at(-1));
       const what = run.canceled ? 'The build was cancelled' : `The build failed (docker exit ${run.code})`;
       const at = step ? ` at line ${step.line} ${step.keyword}` : '';
-      outcome.failure = { message: `${what}${at}.${run.canceled ? '' : ' Fix the step and build again; the output above shows why.'}`, ...(step ? { step } : {}), tail: log.slice(-TAIL_LINES) };
+      outcome.failure = { message: `${what}${at}.${run.canceled ? '' : ' The output above shows why.'}`, ...(step ? { step } : {}), tail: log.slice(-TAIL_LINES) };
       opts.capture?.(captured);
       return outcome;
     }

@@ -83,7 +83,9 @@ export function withMeasurements(recorded: RecordedBuild, steps: StepPrediction[
     const before = last?.steps[slot] as CostedStep | undefined;
     const kept = before && before.keyword === step.keyword ? before.durationMs : undefined;
     const durationMs = m.ran ? m.durationMs : kept;
-    const sizeBytes = m.sizeBytes ?? (before && before.keyword === step.keyword ? before.sizeBytes : undefined);
+    // A step that ran made a new layer: without a measured size (not in the image history, or the build failed
+    // before there was an image) its old size is not kept.
+    const sizeBytes = m.sizeBytes ?? (!m.ran && before && before.keyword === step.keyword ? before.sizeBytes : undefined);
     const costed: CostedStep = { ...recorded.steps[slot], ...(typeof durationMs === 'number' ? { durationMs } : {}), ...(typeof sizeBytes === 'number' ? { sizeBytes } : {}) };
     out.steps[slot] = costed;
   }

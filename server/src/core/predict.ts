@@ -31,6 +31,11 @@ export interface RecordedBuild {
   files: Record<string, string>;
   /** BuildKit only: what its context sync holds per file read (see core/syncState.ts). */
   synced?: Record<string, string>;
+  /**
+   * Slots of a build that failed or was cancelled which the engine did not finish (so did not cache); their entries
+   * in `steps` are from the build before. Absent after a build that finished (see core/finishedBuild.ts).
+   */
+  unfinished?: string[];
 }
 
 /** What the prediction knows about earlier builds (see core/store.ts). */
@@ -207,6 +212,7 @@ export function planBuild(input: PlanInput): PlanResult {
       return make('maybe', `depends on stage ${src.label}'s output${cause ? ` (line ${cause.line} ${cause.keyword} rebuilds)` : ''}: cached only if the copied files come out identical`);
     }
     if (!known.last) return make('rebuilds', 'no recorded build of this Dockerfile has this step');
+    if (known.last.unfinished?.includes(slot)) return make('rebuilds', 'the last build stopped before this step finished');
     return ownChange();
   }
 

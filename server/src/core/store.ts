@@ -51,7 +51,10 @@ export function readStore(text: string): StoreRead {
   }
   if (isObject(value.builds)) {
     for (const [id, b] of Object.entries(value.builds)) {
-      if (isObject(b) && isObject(b.steps) && isObject(b.files)) store.builds[id] = b as unknown as StoreData['builds'][string];
+      if (!isObject(b) || !isObject(b.steps) || !isObject(b.files)) continue;
+      const build = b as unknown as StoreData['builds'][string];
+      if (b.unfinished !== undefined && !(Array.isArray(b.unfinished) && b.unfinished.every((slot) => typeof slot === 'string'))) delete build.unfinished;
+      store.builds[id] = build;
     }
   }
   return { ok: true, store };
@@ -74,7 +77,7 @@ export function recordBuild(store: StoreData, builder: Builder, id: string, keys
   next.seq += 1;
   for (const k of keys) next.keys[builder][k] = next.seq;
   const big = Object.keys(build.files).length > LIMITS.filesPerBuild;
-  next.builds[id] = { steps: build.steps, files: big ? {} : build.files, ...(build.synced && !big ? { synced: build.synced } : {}), seq: next.seq };
+  next.builds[id] = { steps: build.steps, files: big ? {} : build.files, ...(build.synced && !big ? { synced: build.synced } : {}), ...(build.unfinished ? { unfinished: build.unfinished } : {}), seq: next.seq };
   return prune(next);
 }
 
@@ -92,7 +95,7 @@ function prune(store: StoreData): StoreData {
   for (const [id, b] of builds.slice(0, LIMITS.builds)) {
     const n = Object.keys(b.files).length;
     files += n;
-    store.builds[id] = files > LIMITS.filesTotal ? { steps: b.steps, files: {}, seq: b.seq } : b;
+    store.builds[id] = files > LIMITS.filesTotal ? { steps: b.steps, files: {}, ...(b.unfinished ? { unfinished: b.unfinished } : {}), seq: b.seq } : b;
   }
   return store;
 }

@@ -1,6 +1,7 @@
 // "Layer Lens: Build Image" in the server, which owns the store: a real build of the Dockerfile with its settings,
-// recorded with timings and sizes, compared with the prediction made right before. The project is read afresh
-// from disk (the client saves first), so a file event still on its way cannot make the record wrong.
+// recorded with timings and sizes (a failed or cancelled build: the steps Docker finished), compared with the
+// prediction made right before. The project is read afresh from disk (the client saves first), so a file event
+// still on its way cannot make the record wrong.
 import { fileURLToPath } from 'node:url';
 import { InputError, openProject } from '../analysis';
 import { buildProject } from '../build/buildProject';
@@ -54,7 +55,7 @@ export async function buildImage(documents: DockerfileDocuments, uri: string, si
     });
     if (timer) clearTimeout(timer);
     flush();
-    if (report.ok) documents.storeChanged();
+    if (report.recordedKeys > 0) documents.storeChanged();
     const text = formatBuildReport(report);
     return { report, reportText: warning ? `${text}\n${warning}` : text, problem: null };
   } catch (e) {

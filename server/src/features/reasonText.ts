@@ -36,6 +36,7 @@ export const REASON_TEMPLATES: readonly Template[] = [
   template('same content as a recorded build'),
   template('not built yet: no recorded build'),
   template('no recorded build of this Dockerfile has this step'),
+  template('the last build stopped before this step finished'),
   template('empty base image: nothing to build'),
   template('not a build step'),
   template('global ARG: usable only in FROM lines unless a stage declares it again'),

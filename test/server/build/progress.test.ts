@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { readInstructions } from '../../../server/src/build/dockerfileReader';
 import { dockerProblemIn } from '../../../server/src/build/docker';
 import { historyKeyword, layerSizes } from '../../../server/src/build/history';
-import { buildkitSteps, classicSteps, ForeignBuildError, JsonObjectStream, plainVertices, rawjsonVertices, type ActualStep, type TimedLine } from '../../../server/src/build/progress';
+import { buildkitFinished, buildkitSteps, classicFinished, classicSteps, ForeignBuildError, JsonObjectStream, plainVertices, rawjsonVertices, type ActualStep, type TimedLine } from '../../../server/src/build/progress';
 
 interface Fixture { engine: string; progress: 'classic' | 'rawjson' | 'plain'; dockerfile: string; code: number; ms: number; lines: TimedLine[]; stderr?: string; history?: string }
 
@@ -143,4 +143,66 @@ test('a vertex named by another build (BuildKit shares vertices with the same di
   assert.deepEqual(got.map((s) => [s.line, s.keyword, s.outcome, s.durationMs]), [[2, 'WORKDIR', 'ran', 10], [3, 'COPY', 'ran', 20], [4, 'RUN', 'ran', 2200]]);
   assert.equal(foreign.length, 1);
   assert.match(foreign[0], /engine says 2: \[1\/2\] FROM docker\.io\/library\/localbase:1/);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// What the engine finished (and keeps in its cache) when a build stops: recorded after a failed or cancelled build.
+
+function finished(f: Fixture): number[] {
+  const df = readInstructions(f.dockerfile);
+  return f.progress === 'classic' ? classicFinished(f.lines, df) : buildkitFinished(steps(f), df);
+}
+
+for (const run of RUNS) {
+  const engine = run.split('-')[0];
+  test(`${run}: a failing RUN: FROM and the COPY before it finished, the RUN did not`, () => {
+    assert.deepEqual(finished(fixture(`${run}-failing`)), [1, 2]);
+  });
+
+  test(`${run}: a build that succeeded finished every step it has`, () => {
+    // Two-stage file: classic makes every instruction a step (FROM base at line 6 included); BuildKit's `FROM base`
+    // continues stage 0 and is no op of its own.
+    const want = engine === 'classic' ? [1, 2, 3, 4, 6, 7, 8, 9, 10, 11] : [1, 2, 3, 4, 9, 10, 11];
+    for (const name of ['first', 'edited']) assert.deepEqual(finished(fixture(`${run}-${name}`)), want, name);
+  });
+}
+
+/** Classic output as the engine prints it (see the classic fixtures), for the cases no fixture has. */
+function classicLines(text: string): TimedLine[] {
+  return text.split('\n').map((l, i) => ({ t: i * 10, text: l }));
+}
+
+const CLASSIC_DF = readInstructions('FROM localbase:1\nCOPY a.txt /\nRUN make\nRUN make install\n');
+
+test('classic: a step is finished when its result image ID is printed; a cancelled RUN is not', () => {
+  const head = 'Step 1/4 : FROM localbase:1\n ---> 621f91b80114\nStep 2/4 : COPY a.txt /\n ---> 93046aff3b04\nStep 3/4 : RUN make\n ---> Running in 4d77172f279f\nbuilding';
+  assert.deepEqual(classicFinished(classicLines(head), CLASSIC_DF), [1, 2], 'killed while the RUN ran');
+  assert.deepEqual(classicFinished(classicLines(`${head}\nRemoving intermediate container 4d77172f279f\n ---> 1a2b3c4d5e6f`), CLASSIC_DF), [1, 2, 3], 'killed after the RUN was committed, before step 4 started');
+  assert.deepEqual(classicFinished(classicLines(`${head}\nRemoving intermediate container 4d77172f279f`), CLASSIC_DF), [1, 2], 'killed before the result was printed');
+  assert.deepEqual(classicFinished(classicLines(`${head}\n ---> 0123456789ab\nThe command '/bin/sh -c make' returned a non-zero code: 2`), CLASSIC_DF), [1, 2], 'a RUN that prints an ID-like line and fails');
+  assert.deepEqual(classicFinished(classicLines('Step 1/4 : FROM localbase:1\n ---> 621f91b80114\nStep 2/4 : COPY a.txt /\n ---> Using cache\n ---> 93046aff3b04'), CLASSIC_DF), [1, 2], 'a cached last step');
+  assert.deepEqual(classicFinished(classicLines('Step 1/4 : FROM nothing:here\npull access denied for nothing'), CLASSIC_DF), [], 'the base image could not be had');
+  // The step outcomes agree: the committed RUN is no failure, the one that was running is.
+  const killed = classicLines(`${head}\nRemoving intermediate container 4d77172f279f\n ---> 1a2b3c4d5e6f`);
+  assert.equal(classicSteps(killed, CLASSIC_DF, { endMs: 1000, failed: true }).steps.find((s) => s.line === 3)?.outcome, 'ran');
+  assert.equal(classicSteps(classicLines(head), CLASSIC_DF, { endMs: 1000, failed: true }).steps.find((s) => s.line === 3)?.outcome, 'error');
+});
+
+// Stage 0 `tools` (lines 1-3), stage 1 (lines 5-8) copies from it, stage 2 continues stage 1 (lines 10-11).
+const BK_DF = readInstructions('FROM localbase:1 AS tools\nCOPY b.txt /b\nRUN make tool\n\nFROM localbase:1 AS main\nCOPY a.txt /a\nRUN make\nCOPY --from=tools /tool /tool\n\nFROM main\nRUN make test\n');
+const bk = (line: number, stage: number, keyword: string, outcome: ActualStep['outcome']): ActualStep => ({ line, stage, keyword, outcome, text: keyword });
+
+test('BuildKit: steps of another stage that finished in parallel are kept; nothing at or after the failed step in its chain', () => {
+  const got = buildkitFinished([bk(1, 0, 'FROM', 'cached'), bk(2, 0, 'COPY', 'ran'), bk(3, 0, 'RUN', 'ran'), bk(6, 1, 'COPY', 'ran'), bk(7, 1, 'RUN', 'error'), bk(8, 1, 'COPY', 'incomplete'), bk(11, 2, 'RUN', 'incomplete')], BK_DF);
+  assert.deepEqual(got, [1, 2, 3, 5, 6], 'line 5 (FROM of stage main, one vertex shared with line 1) finished before line 6 could');
+});
+
+test('BuildKit: a step reported done after an unfinished one in its chain is not taken (not even in a stage built on it)', () => {
+  const got = buildkitFinished([bk(1, 0, 'FROM', 'ran'), bk(2, 0, 'COPY', 'canceled'), bk(3, 0, 'RUN', 'ran'), bk(5, 1, 'FROM', 'ran'), bk(6, 1, 'COPY', 'ran'), bk(7, 1, 'RUN', 'error'), bk(11, 2, 'RUN', 'cached')], BK_DF);
+  assert.deepEqual(got, [1, 5, 6]);
+});
+
+test('BuildKit: a cached step implies the steps it was built on, even those the engine did not report', () => {
+  assert.deepEqual(buildkitFinished([bk(11, 2, 'RUN', 'cached')], BK_DF), [5, 6, 7, 8, 11], 'stage 2 continues stage main: all of it finished');
+  assert.deepEqual(buildkitFinished([bk(7, 1, 'RUN', 'error')], BK_DF), []);
 });

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareWithBuild } from '../../../server/src/build/selfCheck';
-import { formatBuildReport } from '../../../server/src/build/report';
+import { formatBuildReport, stoppedBuildNote } from '../../../server/src/build/report';
 import type { BuildReport } from '../../../server/src/build/buildProject';
 import type { ActualStep } from '../../../server/src/build/progress';
 import type { StepPrediction } from '../../../server/src/core/types';
@@ -31,11 +31,24 @@ test('a failed step is not a disagreement; a step Docker built in a stage predic
 
 test('the report names the command, every compared step and the disagreements', () => {
   const { rows, disagreements } = compareWithBuild([p(1, 'FROM', 'cached'), p(3, 'COPY', 'cached')], [a(1, 'FROM', 'ran'), a(3, 'COPY', 'ran', 1500)], [{ line: 3, sizeBytes: 1_500_000 }], source);
-  const report: BuildReport = { ok: true, canceled: false, builder: 'buildkit', progress: 'rawjson', dockerfile: '/p/Dockerfile', command: ['docker', 'buildx', 'build', '--build-arg', 'A=x y', '/p'], ms: 4200, imageId: 'sha256:0123456789abcdef', rows, disagreements, failure: null, recordedKeys: 2 };
+  const report: BuildReport = { ok: true, canceled: false, builder: 'buildkit', progress: 'rawjson', dockerfile: '/p/Dockerfile', command: ['docker', 'buildx', 'build', '--build-arg', 'A=x y', '/p'], ms: 4200, imageId: 'sha256:0123456789abcdef', rows, disagreements, failure: null, recordedKeys: 2, recordedLines: [1, 3] };
   const text = formatBuildReport(report);
   assert.match(text, /^\$ docker buildx build --build-arg 'A=x y' \/p$/m);
   assert.match(text, /^ {3}3 {2}COPY \. \/app +cached +rebuilt +1\.5 s +1\.5 MB +≠$/m);
   assert.match(text, /^ {3}1 {2}FROM alpine +cached +- *$/m);
   assert.match(text, /Built in 4 s \(image 0123456789ab\); recorded 2 step keys\./);
   assert.match(text, /1 step where the prediction and Docker disagreed:\n {2}line 3 COPY \. \/app: predicted cached, Docker rebuilt/);
+});
+
+test('a failed or cancelled build says which steps it recorded (the ones Docker finished) and what to fix', () => {
+  const failure = (line: number | null) => ({ message: `The build failed (docker exit 1)${line ? ` at line ${line} RUN` : ''}. The output above shows why.`, line, tail: [] });
+  assert.equal(stoppedBuildNote({ canceled: false, failure: failure(9), recordedLines: [1, 2, 3, 6, 7] }), 'Recorded the 5 steps Docker finished (lines 1-3, 6-7); fix line 9 and build again.');
+  assert.equal(stoppedBuildNote({ canceled: false, failure: failure(2), recordedLines: [1] }), 'Recorded the step Docker finished (line 1); fix line 2 and build again.');
+  assert.equal(stoppedBuildNote({ canceled: false, failure: failure(null), recordedLines: [1, 3] }), 'Recorded the 2 steps Docker finished (lines 1, 3); fix the failure and build again.');
+  assert.equal(stoppedBuildNote({ canceled: false, failure: failure(1), recordedLines: [] }), 'Docker finished no step; nothing was recorded. Fix line 1 and build again.');
+  assert.equal(stoppedBuildNote({ canceled: true, failure: failure(4), recordedLines: [1, 2] }), 'Recorded the 2 steps Docker finished (lines 1-2) before the build was cancelled.');
+  assert.equal(stoppedBuildNote({ canceled: true, failure: null, recordedLines: [] }), 'Docker finished no step before the build was cancelled; nothing was recorded.');
+  const { rows, disagreements } = compareWithBuild([p(1, 'FROM', 'rebuilds'), p(3, 'COPY', 'rebuilds')], [a(1, 'FROM', 'ran'), a(3, 'COPY', 'error')], [], source);
+  const text = formatBuildReport({ ok: false, canceled: false, builder: 'classic', progress: 'classic', dockerfile: '/p/Dockerfile', command: ['docker', 'build', '/p'], ms: 900, imageId: null, rows, disagreements, failure: failure(3), recordedKeys: 1, recordedLines: [1] });
+  assert.match(text, /^The build failed \(docker exit 1\) at line 3 RUN\. The output above shows why\. Recorded the step Docker finished \(line 1\); fix line 3 and build again\.$/m);
 });
