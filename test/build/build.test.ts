@@ -11,7 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENGINES, engineProblem, resetEngineCache, withEngineLock, type Engine } from '../oracle/engine';
 import { runBuild } from '../../server/src/build/runBuild';
-import type { BuildReport } from '../../server/src/build/buildProject';
+import { buildProject, type BuildReport } from '../../server/src/build/buildProject';
+import { openProject, planProject } from '../../server/src/analysis';
+import { buildId, emptyStore, knownBuilds, recordBuild } from '../../server/src/core/store';
+import type { RecordedBuild } from '../../server/src/core/predict';
 import { engineEnv, engineRun } from './engines';
 
 const root = join(__dirname, '..', '..');
@@ -36,6 +39,20 @@ RUN echo done
 `;
 // Lines: 1 FROM, 2 ARG, 3 WORKDIR, 4 COPY package.txt, 5 RUN deps, 6 COPY src/, 7 RUN sleep+greeting, 8 ENV, 9 RUN echo.
 
+// The 4th step of the final stage fails while the build arg GATE is not `open`; the tools stage does not depend on it.
+const FAILING = `FROM localbase:1 AS tools
+COPY b.txt /b.txt
+RUN cp /b.txt /tool
+
+FROM localbase:1
+COPY a.txt /app/a.txt
+RUN sleep 2 && cp /app/a.txt /app/copy.txt
+ARG GATE=closed
+RUN echo "gate is $GATE" && test "$GATE" = open
+RUN echo after > /app/after
+COPY --from=tools /tool /app/tool
+`;
+
 interface CliResult { code: number | null; out: string; err: string }
 
 function cli(engine: Engine, args: string[], env: NodeJS.ProcessEnv = engineEnv(engine)): CliResult {
@@ -52,7 +69,7 @@ function json<T>(r: CliResult): T {
 }
 
 interface StoreFile { builds: Record<string, { steps: Record<string, { keyword: string; durationMs?: number; sizeBytes?: number }> }> }
-interface PlanJson { steps: { line: number; keyword: string; status: string }[] }
+interface PlanJson { steps: { line: number; keyword: string; status: string; reason: string }[] }
 
 /** line → status of a plan, for build steps only (status cached/rebuilds). */
 function planStatus(plan: PlanJson): Record<number, string> {
@@ -143,22 +160,98 @@ for (const engine of ENGINES) {
       });
     });
 
-    test('a failing step: exit 1, the step and what to do, nothing recorded', async (t) => {
+    test('a failing step: exit 1, the step and what to do; the steps Docker finished are recorded, and the engine reuses them once fixed', async (t) => {
       if (skip) return t.skip(skip);
       await withEngineLock(engine, async () => {
-        const dir = mkdtempSync(join(tmpdir(), `ll-build-fail-${engine}-`));
+        await resetEngineCache(engine);
+        const work = mkdtempSync(join(tmpdir(), `ll-build-fail-${engine}-`));
+        const dir = join(work, `app-${randomBytes(4).toString('hex')}`);
+        const store = join(work, 'store.json');
         try {
-          writeFileSync(join(dir, 'Dockerfile'), 'FROM localbase:1\nCOPY a.txt /\nRUN echo failing on purpose && exit 3\n');
+          mkdirSync(dir);
+          writeFileSync(join(dir, 'Dockerfile'), FAILING);
           writeFileSync(join(dir, 'a.txt'), 'a\n');
-          const store = join(dir, '..', `${randomBytes(4).toString('hex')}-store.json`);
-          const r = cli(engine, ['build', join(dir, 'Dockerfile'), '--builder', engine, '--store', store]);
-          assert.equal(r.code, 1, r.out + r.err);
-          assert.match(r.err, /The build failed \(docker exit \d+\) at line 3 RUN\. Fix the step and build again/);
-          assert.match(r.err, /Nothing was recorded/);
-          assert.match(r.err, /failing on purpose/, 'the build output is shown');
-          assert.ok(!existsSync(store), 'a failed build records nothing');
+          writeFileSync(join(dir, 'b.txt'), 'b\n');
+          const common = [join(dir, 'Dockerfile'), '--builder', engine, '--store', store];
+
+          // 1. The 4th step of the final stage fails (the gate is closed). The tools stage was done by then: the
+          //    classic builder builds it first, BuildKit in parallel (the main stage sleeps 2 s before the gate).
+          const failed = cli(engine, ['build', ...common, '--json']);
+          assert.equal(failed.code, 1, failed.err);
+          const r1 = json<BuildReport>(failed);
+          assert.equal(r1.ok, false);
+          assert.equal(r1.failure?.line, 9);
+          assert.equal(r1.rows.find((r) => r.line === 9)?.actual, 'error');
+          assert.match(failed.err, /gate is closed/, 'the build output is shown');
+          // Classic: every instruction is a step (ARG at line 8 too); BuildKit: one FROM vertex for lines 1 and 5.
+          const finished = engine === 'classic' ? [1, 2, 3, 5, 6, 7, 8] : [1, 2, 3, 5, 6, 7];
+          assert.deepEqual(r1.recordedLines, finished);
+          const lines = engine === 'classic' ? 'lines 1-3, 5-8' : 'lines 1-3, 5-7';
+          assert.match(failed.err, new RegExp(`The build failed \\(docker exit \\d+\\) at line 9 RUN\\. The output above shows why\\. Recorded the ${finished.length} steps Docker finished \\(${lines}\\); fix line 9 and build again\\.`));
+          const s1 = JSON.parse(readFileSync(store, 'utf8')) as StoreFile;
+          const runs = Object.values(Object.values(s1.builds)[0].steps).filter((s) => s.keyword === 'RUN');
+          assert.ok(runs.some((s) => (s.durationMs ?? 0) >= 1900), `the finished sleep-2 RUN's duration is recorded: ${JSON.stringify(runs)}`);
+          assert.ok(Object.values(Object.values(s1.builds)[0].steps).every((s) => s.sizeBytes === undefined), 'no image, so no layer size is recorded');
+
+          // 2. Unchanged: the plan says cached up to the failed step, rebuilds from it on, and why.
+          const plan1 = json<PlanJson>(cli(engine, ['plan', ...common, '--json']));
+          const before = engine === 'classic' ? { 2: 'cached', 3: 'cached', 6: 'cached', 7: 'cached', 8: 'cached' } : { 2: 'cached', 3: 'cached', 6: 'cached', 7: 'cached' };
+          assert.deepEqual(planStatus(plan1), { ...before, 9: 'rebuilds', 10: 'rebuilds', 11: 'rebuilds' });
+          assert.equal(plan1.steps.find((s) => s.line === 9)?.reason, 'the last build stopped before this step finished');
+
+          // 3. Fix the cause (open the gate), predict, build: the engine reuses every finished step, as predicted.
+          const fixed = [...common, '--build-arg', 'GATE=open'];
+          const plan2 = planStatus(json<PlanJson>(cli(engine, ['plan', ...fixed, '--json'])));
+          for (const line of [2, 3, 6, 7]) assert.equal(plan2[line], 'cached', `line ${line}`);
+          for (const line of [9, 10, 11]) assert.equal(plan2[line], 'rebuilds', `line ${line}`);
+          const second = cli(engine, ['build', ...fixed, '--json']);
+          assert.equal(second.code, 0, second.err);
+          const r2 = json<BuildReport>(second);
+          for (const line of [2, 3, 6, 7]) assert.equal(actual(r2)[line], 'cached', `the engine reused line ${line}`);
+          assert.deepEqual(actual(r2), asActual(plan2), 'step by step, the engine did what was predicted');
+          assert.deepEqual(r2.disagreements, []);
         } finally {
-          rmSync(dir, { recursive: true, force: true });
+          rmSync(work, { recursive: true, force: true });
+        }
+      });
+    });
+
+    test('a cancelled build records the steps Docker finished before it stopped; the engine reuses them', async (t) => {
+      if (skip) return t.skip(skip);
+      await withEngineLock(engine, async () => {
+        await resetEngineCache(engine);
+        const work = mkdtempSync(join(tmpdir(), `ll-build-cancelrec-${engine}-`));
+        const dir = join(work, `app-${randomBytes(4).toString('hex')}`);
+        try {
+          mkdirSync(dir);
+          const marker = `running-${randomBytes(4).toString('hex')}`;
+          writeFileSync(join(dir, 'Dockerfile'), `FROM localbase:1\nCOPY a.txt /a\nRUN echo ${marker} && sleep 60\n`);
+          writeFileSync(join(dir, 'a.txt'), `${marker}\n`);
+          let data = emptyStore();
+          const id = buildId(engine, join(dir, 'Dockerfile'), undefined);
+          const open = () => openProject({ dockerfile: join(dir, 'Dockerfile'), builder: engine, buildArgs: {} });
+          const recordInto = (keys: string[], build: RecordedBuild): void => {
+            data = recordBuild(data, engine, id, keys, build);
+          };
+          const abort = new AbortController();
+          const r1 = await buildProject(open(), knownBuilds(data, engine, id), recordInto, {
+            ...engineRun(engine),
+            signal: abort.signal,
+            // The RUN's own output: the COPY before it is done by then.
+            onLog: (line) => line.trim() === marker && abort.abort(),
+          });
+          assert.equal(r1.canceled, true);
+          assert.deepEqual(r1.recordedLines, [1, 2]);
+          const plan = planProject(open(), knownBuilds(data, engine, id));
+          assert.deepEqual(plan.steps.map((s) => `${s.line}:${s.status}`), ['1:cached', '2:cached', '3:rebuilds']);
+          // Build again without the sleep: the engine takes the COPY from its cache.
+          writeFileSync(join(dir, 'Dockerfile'), `FROM localbase:1\nCOPY a.txt /a\nRUN echo ${marker} done\n`);
+          const r2 = await buildProject(open(), knownBuilds(data, engine, id), recordInto, engineRun(engine));
+          assert.equal(r2.ok, true, r2.failure?.message);
+          assert.deepEqual(actual(r2), { 2: 'cached', 3: 'ran' });
+          assert.deepEqual(r2.disagreements, []);
+        } finally {
+          rmSync(work, { recursive: true, force: true });
         }
       });
     });
