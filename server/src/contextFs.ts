@@ -4,7 +4,7 @@
 // File digests are lazy (a small file in one read, larger ones in 1 MiB chunks), and kept in a DigestCache keyed by
 // (dev, ino, size, mtime, ctime, mode), which can outlive a snapshot and be saved to disk.
 import * as nodeFs from 'node:fs';
-import { createHash } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { compileIgnore, ignoreFileCandidates, type IgnoreRules, type MatchInfo } from './core/dockerignore';
 import { DigestCache, LayeredMap } from './core/contextStore';
@@ -77,24 +77,65 @@ export function saveDigestCache(file: string, cache: DigestCache): boolean {
   }
 }
 
-interface State {
+/** What a walk writes to: plain Maps for a first scan, copy-on-write LayeredMaps for an update. */
+interface Writable<V> {
+  get(k: string): V | undefined;
+  has(k: string): boolean;
+  set(k: string, v: V): unknown;
+  delete(k: string): unknown;
+}
+
+interface Walk {
   root: string;
   fs: FsOps;
   cache: DigestCache;
   ignore: IgnoreRules | undefined;
-  entries: LayeredMap<ContextEntry>;
-  /** Stat key of each regular file. */
-  keys: LayeredMap<string>;
+  entries: Writable<ContextEntry>;
   /** Child names of each walked folder (absent: not walked, e.g. pruned). */
+  kids: Writable<readonly string[]>;
+  problems: Writable<string>;
+}
+
+interface State extends Walk {
+  entries: LayeredMap<ContextEntry>;
   kids: LayeredMap<readonly string[]>;
   problems: LayeredMap<string>;
 }
 
 const CHUNK = 1024 * 1024;
+
+/** sha256 of a buffer in one call: crypto.hash (Node 20.12+, no Hash object per file) where the runtime has it. */
+const sha256Hex: (data: Buffer) => string =
+  typeof nodeCrypto.hash === 'function' ? (data) => nodeCrypto.hash('sha256', data, 'hex') : (data) => nodeCrypto.createHash('sha256').update(data).digest('hex');
 let chunk: Buffer | undefined;
+
+/**
+ * A regular file as read here: with the stat fields its digest-cache key is made of (only this module
+ * reads them). Numbers, not the key string: formatting 100k keys during a scan costs more than the lstat.
+ */
+interface FileEntry extends ContextEntry {
+  type: 'file';
+  mtimeMs: number;
+  dev: number;
+  ino: number;
+  ctimeMs: number;
+}
 
 function statKey(st: nodeFs.Stats): string {
   return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.mode}`;
+}
+
+/** statKey of the lstat a file entry was read from (a regular file's st_mode is S_IFREG | its permission bits). */
+function entryKey(e: FileEntry): string {
+  return `${e.dev}:${e.ino}:${e.size}:${e.mtimeMs}:${e.ctimeMs}:${e.mode | nodeFs.constants.S_IFREG}`;
+}
+
+/** Whether two entries of one path come from the same lstat result (for files: the same digest-cache key). */
+function sameStat(a: ContextEntry, b: ContextEntry): boolean {
+  if (a.type !== 'file' || b.type !== 'file') return true;
+  const x = a as FileEntry;
+  const y = b as FileEntry;
+  return x.dev === y.dev && x.ino === y.ino && x.mtimeMs === y.mtimeMs && x.ctimeMs === y.ctimeMs;
 }
 
 function code(err: unknown): string {
@@ -118,7 +159,7 @@ function readable(st: nodeFs.Stats): boolean {
   return (st.mode & 0o004) !== 0;
 }
 
-function abs(s: State, rel: string): string {
+function abs(s: Walk, rel: string): string {
   return rel ? `${s.root}/${rel}` : s.root;
 }
 
@@ -134,19 +175,20 @@ function makeSnapshot(s: State): FsContextSnapshot {
     get problems() {
       return (problems ??= [...s.problems.entries()].map(([path, message]) => ({ path, message })).sort((a, b) => (a.path < b.path ? -1 : 1)));
     },
-    contentDigest: (path: string) => contentDigest(s, path),
+    contentDigest: (path: string, entry?: ContextEntry) => contentDigest(s, path, entry),
+    children: (dir: string) => s.kids.get(dir),
   };
   states.set(snapshot, s);
   return snapshot;
 }
 
-function contentDigest(s: State, path: string): string {
-  const e = s.entries.get(path);
+function contentDigest(s: State, path: string, hint: ContextEntry | undefined): string {
+  const e = hint?.path === path ? hint : s.entries.get(path);
   if (!e) throw new Error(`${path} is not in the build context snapshot.`);
   if (e.type !== 'file') throw new Error(`${path} is not a regular file.`);
   if (e.error) throw new Error(e.error);
-  const key = s.keys.get(path);
-  const hit = key === undefined ? undefined : s.cache.get(key);
+  const key = entryKey(e as FileEntry);
+  const hit = s.cache.get(key);
   if (hit) return hit;
   let fd: number | undefined;
   try {
@@ -155,18 +197,23 @@ function contentDigest(s: State, path: string): string {
     // A small file (by the scan) needs no Stats object: its digest goes under the scan's key (if the file
     // changed since, its ctime did too, so that key never comes back). Nor a buffer of its own, nor the
     // fstat readFileSync makes for its size: it is read into the shared chunk.
-    const small = key !== undefined && e.size < CHUNK;
+    const small = e.size < CHUNK;
     const st = small ? undefined : s.fs.fstatSync(fd);
     if (st && !st.isFile()) throw Object.assign(new Error('not a regular file any more'), { code: 'EINVAL' });
-    const h = createHash('sha256');
     chunk ??= Buffer.allocUnsafe(CHUNK);
     // A short read of a regular file is its end: no second read() per small file just to see 0.
-    for (let n = CHUNK; n === CHUNK; ) {
-      n = s.fs.readSync(fd, chunk, 0, CHUNK, null);
-      if (n > 0) h.update(chunk.subarray(0, n));
+    let n = s.fs.readSync(fd, chunk, 0, CHUNK, null);
+    let digest: string;
+    if (n < CHUNK) digest = sha256Hex(chunk.subarray(0, n));
+    else {
+      const h = nodeCrypto.createHash('sha256').update(chunk);
+      while (n === CHUNK) {
+        n = s.fs.readSync(fd, chunk, 0, CHUNK, null);
+        if (n > 0) h.update(chunk.subarray(0, n));
+      }
+      digest = h.digest('hex');
     }
-    const digest = h.digest('hex');
-    s.cache.set(st ? statKey(st) : (key as string), digest);
+    s.cache.set(st ? statKey(st) : key, digest);
     return digest;
   } catch (err) {
     throw new Error(`Cannot read ${path}: ${code(err)}. ${advice(code(err), 'file')}`);
@@ -176,7 +223,7 @@ function contentDigest(s: State, path: string): string {
 }
 
 /** lstat one path into an entry (undefined when it vanished); records problems. */
-function readEntry(s: State, rel: string): { entry: ContextEntry; key: string } | undefined {
+function readEntry(s: Walk, rel: string): ContextEntry | undefined {
   let st: nodeFs.Stats;
   try {
     st = s.fs.lstatSync(abs(s, rel));
@@ -185,8 +232,10 @@ function readEntry(s: State, rel: string): { entry: ContextEntry; key: string } 
     return undefined;
   }
   const type = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'other';
-  const entry: ContextEntry = { path: rel, type, mode: st.mode & 0o7777, size: type === 'dir' ? 0 : st.size };
-  if (type === 'file') entry.mtimeMs = st.mtimeMs;
+  const entry: ContextEntry =
+    type === 'file'
+      ? (({ path: rel, type, mode: st.mode & 0o7777, size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino, ctimeMs: st.ctimeMs }) satisfies FileEntry as ContextEntry)
+      : { path: rel, type, mode: st.mode & 0o7777, size: type === 'dir' ? 0 : st.size };
   s.problems.delete(rel);
   if (type === 'symlink') {
     try {
@@ -198,19 +247,17 @@ function readEntry(s: State, rel: string): { entry: ContextEntry; key: string } 
     entry.error = `Cannot read: EACCES. ${advice('EACCES', 'file')}`;
   }
   if (entry.error) s.problems.set(rel, entry.error);
-  return { entry, key: statKey(st) };
+  return entry;
 }
 
 /** Add `rel` (already lstat'ed) and, for a folder, everything below it. Returns paths added. */
-function addTree(s: State, rel: string, first: { entry: ContextEntry; key: string }, parentInfo: MatchInfo, added: string[]): void {
-  const stack: Array<{ rel: string; found: { entry: ContextEntry; key: string }; info: MatchInfo }> = [{ rel, found: first, info: parentInfo }];
+function addTree(s: Walk, rel: string, first: ContextEntry, parentInfo: MatchInfo, added: string[]): void {
+  const stack: Array<{ rel: string; found: ContextEntry; info: MatchInfo }> = [{ rel, found: first, info: parentInfo }];
   while (stack.length) {
     const { rel: p, found, info } = stack.pop()!;
-    s.entries.set(p, found.entry);
-    if (found.entry.type === 'file') s.keys.set(p, found.key);
-    else s.keys.delete(p);
+    s.entries.set(p, found);
     added.push(p);
-    if (found.entry.type !== 'dir') continue;
+    if (found.type !== 'dir') continue;
     let childInfo = info;
     if (p !== '' && s.ignore?.matcher.patterns.length) {
       const r = s.ignore.matcher.matchesUsingParentResults(p, info);
@@ -221,8 +268,8 @@ function addTree(s: State, rel: string, first: { entry: ContextEntry; key: strin
     try {
       names = s.fs.readdirSync(abs(s, p), { encoding: 'utf8' });
     } catch (err) {
-      found.entry.error = `Cannot list the folder: ${code(err)}. ${advice(code(err), 'folder')}`;
-      s.problems.set(p, found.entry.error);
+      found.error = `Cannot list the folder: ${code(err)}. ${advice(code(err), 'folder')}`;
+      s.problems.set(p, found.error);
       s.kids.set(p, []);
       continue;
     }
@@ -244,7 +291,6 @@ function removeTree(s: State, rel: string): void {
     const p = stack.pop()!;
     for (const name of s.kids.get(p) ?? []) stack.push(p ? `${p}/${name}` : name);
     s.entries.delete(p);
-    s.keys.delete(p);
     s.kids.delete(p);
     s.problems.delete(p);
   }
@@ -252,16 +298,17 @@ function removeTree(s: State, rel: string): void {
 
 /** Walk `root` with lstat. Never throws for bad entries; a missing root gives an empty snapshot and a problem. */
 export function scanContext(root: string, options: ScanOptions = {}): FsContextSnapshot {
-  const s: State = {
+  // Plain Maps while walking (a LayeredMap's overlay check per call adds up over 100k entries).
+  const s: Walk & { entries: Map<string, ContextEntry>; kids: Map<string, readonly string[]>; problems: Map<string, string> } = {
     root: resolve(root),
     fs: { ...nodeFs, ...options.fs } as FsOps,
     cache: options.digestCache ?? new DigestCache(),
     ignore: options.pruneWith === undefined ? undefined : compileIgnore(options.pruneWith),
-    entries: new LayeredMap(new Map()),
-    keys: new LayeredMap(new Map()),
-    kids: new LayeredMap(new Map()),
-    problems: new LayeredMap(new Map()),
+    entries: new Map(),
+    kids: new Map(),
+    problems: new Map(),
   };
+  const sealed = (): State => ({ ...s, entries: new LayeredMap(s.entries), kids: new LayeredMap(s.kids), problems: new LayeredMap(s.problems) });
   let rootOk = false;
   try {
     rootOk = nodeFs.statSync(s.root).isDirectory();
@@ -270,12 +317,12 @@ export function scanContext(root: string, options: ScanOptions = {}): FsContextS
   }
   if (!rootOk) {
     s.problems.set('', `The build context ${s.root} is not a readable folder. Pass the folder docker build would get.`);
-    return makeSnapshot(s);
+    return makeSnapshot(sealed());
   }
   const added: string[] = [];
-  addTree(s, '', { entry: { path: '', type: 'dir', mode: 0o755, size: 0 }, key: '' }, undefined, added);
+  addTree(s, '', { path: '', type: 'dir', mode: 0o755, size: 0 }, undefined, added);
   s.entries.delete(''); // the root is not an entry (types.ts)
-  return makeSnapshot({ ...s, entries: s.entries.sealed(), keys: s.keys.sealed(), kids: s.kids.sealed(), problems: s.problems.sealed() });
+  return makeSnapshot(sealed());
 }
 
 function parentOf(p: string): string {
@@ -311,8 +358,8 @@ function refresh(s: State, rel: string, changed: Set<string>): void {
     if (!s.entries.has(parent) && parent !== '') refresh(s, parent, changed);
     return;
   }
-  const found = rel === '' ? { entry: { path: '', type: 'dir' as const, mode: 0o755, size: 0 }, key: '' } : readEntry(s, rel);
-  const old = rel === '' ? found?.entry : s.entries.get(rel);
+  const found: ContextEntry | undefined = rel === '' ? { path: '', type: 'dir', mode: 0o755, size: 0 } : readEntry(s, rel);
+  const old = rel === '' ? found : s.entries.get(rel);
   const name = rel.slice(rel.lastIndexOf('/') + 1);
   if (!found) {
     if (!old) return;
@@ -323,9 +370,9 @@ function refresh(s: State, rel: string, changed: Set<string>): void {
     if (parent !== '' && !readEntry(s, parent)) refresh(s, parent, changed);
     return;
   }
-  if (old?.type === 'dir' && found.entry.type === 'dir') {
-    if (rel !== '' && !sameEntry(old, found.entry)) {
-      s.entries.set(rel, found.entry);
+  if (old?.type === 'dir' && found.type === 'dir') {
+    if (rel !== '' && !sameEntry(old, found)) {
+      s.entries.set(rel, found);
       changed.add(rel);
     }
     const before = s.kids.get(rel);
@@ -360,11 +407,11 @@ function refresh(s: State, rel: string, changed: Set<string>): void {
     s.kids.set(rel, present);
     return;
   }
-  if (old && sameEntry(old, found.entry) && (old.type !== 'file' || s.keys.get(rel) === found.key)) return;
+  if (old && sameEntry(old, found) && sameStat(old, found)) return;
   refreshAsNew(s, rel, found, changed, !old);
 }
 
-function refreshAsNew(s: State, rel: string, found: { entry: ContextEntry; key: string }, changed: Set<string>, isNew: boolean): void {
+function refreshAsNew(s: State, rel: string, found: ContextEntry, changed: Set<string>, isNew: boolean): void {
   if (!isNew) removeTree(s, rel);
   const added: string[] = [];
   addTree(s, rel, found, infoOf(s, parentOf(rel)), added);
@@ -383,7 +430,7 @@ function refreshAsNew(s: State, rel: string, found: { entry: ContextEntry; key: 
 export function updateSnapshot(snapshot: FsContextSnapshot, changedPaths: Iterable<string>): SnapshotUpdate {
   const old = states.get(snapshot);
   if (!old) throw new Error('updateSnapshot needs a snapshot made by scanContext.');
-  const s: State = { ...old, entries: old.entries.fork(), keys: old.keys.fork(), kids: old.kids.fork(), problems: old.problems.fork() };
+  const s: State = { ...old, entries: old.entries.fork(), kids: old.kids.fork(), problems: old.problems.fork() };
   const changed = new Set<string>();
   for (const raw of changedPaths) {
     const rel = toRelative(s.root, raw);

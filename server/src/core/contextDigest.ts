@@ -31,7 +31,7 @@ function mode(e: ContextEntry): string {
 /** Content digest of a regular file; an unreadable file becomes a problem and a marker digest. */
 function content(view: ContextView, e: ContextEntry, errs: string[]): string {
   try {
-    return view.snapshot.contentDigest(e.path);
+    return view.snapshot.contentDigest(e.path, e);
   } catch (err) {
     errs.push(`${e.path}: ${(err as Error).message}`);
     return `unreadable:${e.path}`;

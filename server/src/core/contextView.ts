@@ -68,19 +68,13 @@ function evaluate(ignore: IgnoreRules, path: string, parent: MatchInfo): { match
 /** Build the view of a snapshot after the given ignore-file text. */
 export function viewContext(snapshot: ContextSnapshot, ignoreText?: string, ignoreFileName?: string): ContextView {
   const ignore = compileIgnore(ignoreText, ignoreFileName);
-  const byParent = new Map<string, ContextEntry[]>();
-  for (const e of snapshot.entries.values()) {
-    const parent = parentOf(e.path);
-    const list = byParent.get(parent);
-    if (list) list.push(e);
-    else byParent.set(parent, [e]);
-  }
+  const childrenOf = snapshot.children ? listedChildren(snapshot) : groupedChildren(snapshot);
   const build = (entry: ContextEntry, parentInfo: MatchInfo): ViewNode | undefined => {
     const { matched, info } = evaluate(ignore, entry.path, parentInfo);
     if (entry.type !== 'dir') return matched ? undefined : makeNode(entry, false, undefined);
     if (matched && ignore.matcher.canSkipExcludedDir(entry.path)) return undefined;
     const kids = new Map<string, ViewNode>();
-    for (const child of byParent.get(entry.path) ?? []) {
+    for (const child of childrenOf(entry.path)) {
       const node = build(child, info);
       if (node) kids.set(node.name, node);
     }
@@ -88,12 +82,40 @@ export function viewContext(snapshot: ContextSnapshot, ignoreText?: string, igno
     return makeNode(entry, matched, kids);
   };
   const kids = new Map<string, ViewNode>();
-  for (const child of byParent.get('') ?? []) {
+  for (const child of childrenOf('')) {
     const node = build(child, undefined);
     if (node) kids.set(node.name, node);
   }
   const root = makeNode(ROOT_ENTRY, false, kids);
   return { snapshot, ignore, root, problems: viewProblems(snapshot, ignore, root) };
+}
+
+const NO_ENTRIES: readonly ContextEntry[] = Object.freeze([]);
+
+/** A folder's entries from the snapshot's own listing (no pass over every path). */
+function listedChildren(snapshot: ContextSnapshot): (dir: string) => readonly ContextEntry[] {
+  return (dir) => {
+    const names = snapshot.children!(dir);
+    if (!names?.length) return NO_ENTRIES;
+    const out: ContextEntry[] = [];
+    for (const name of names) {
+      const e = snapshot.entries.get(dir ? `${dir}/${name}` : name);
+      if (e) out.push(e);
+    }
+    return out;
+  };
+}
+
+/** A folder's entries found by grouping every path of the snapshot by its parent. */
+function groupedChildren(snapshot: ContextSnapshot): (dir: string) => readonly ContextEntry[] {
+  const byParent = new Map<string, ContextEntry[]>();
+  for (const e of snapshot.entries.values()) {
+    const parent = parentOf(e.path);
+    const list = byParent.get(parent);
+    if (list) list.push(e);
+    else byParent.set(parent, [e]);
+  }
+  return (dir) => byParent.get(dir) ?? NO_ENTRIES;
 }
 
 function viewProblems(snapshot: ContextSnapshot, ignore: IgnoreRules, root: ViewNode): string[] {

@@ -51,7 +51,7 @@ export function withChangedFiles(snapshot: ContextSnapshot, paths: string[]): Co
   return {
     entries,
     problems: snapshot.problems,
-    contentDigest: (p) => (changed.has(p) ? `simulated-change:${p}` : snapshot.contentDigest(p)),
+    contentDigest: (p, entry) => (changed.has(p) ? `simulated-change:${p}` : snapshot.contentDigest(p, entry)),
   };
 }
 

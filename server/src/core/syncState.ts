@@ -39,9 +39,10 @@ export function withSyncedContent(snapshot: ContextSnapshot, synced: SyncedFiles
   return {
     entries: snapshot.entries,
     problems: snapshot.problems,
+    ...(snapshot.children ? { children: (dir: string) => snapshot.children!(dir) } : {}),
     stale,
-    contentDigest(path) {
-      const actual = snapshot.contentDigest(path);
+    contentDigest(path, entry) {
+      const actual = snapshot.contentDigest(path, entry);
       const held = sameMetadata(snapshot, synced, path);
       if (held === undefined || held === actual) return actual;
       stale.add(path);

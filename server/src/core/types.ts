@@ -48,10 +48,18 @@ export interface ContextSnapshot {
   /**
    * sha256 (hex) of a regular file's bytes. Implementations memoise and reuse digests of files whose
    * metadata did not change. Throws Error with a readable message when the file cannot be read.
+   * `entry`, when given, is this snapshot's own entry for `path` (from `entries` or a view of this
+   * snapshot): it saves a lookup, and implementations may ignore it.
    */
-  contentDigest(path: string): string;
+  contentDigest(path: string, entry?: ContextEntry): string;
   /** Problems met while reading the context (unreadable folders, symlink loops, ...). */
   readonly problems: readonly ContextProblem[];
+  /**
+   * Optional: the names of a folder's entries ('' for the root), in any order, exactly those of
+   * `entries` directly below it; undefined when not known. Lets a view be built without grouping
+   * every path by its parent.
+   */
+  children?(dir: string): readonly string[] | undefined;
 }
 
 /** The files one COPY/ADD source list (or bind mount) selects from the context, after .dockerignore. */
