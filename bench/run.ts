@@ -86,6 +86,10 @@ class CountingCache extends DigestCache {
     this.hashed++;
     super.set(key, digest);
   }
+  override setMissed(key: string, digest: string): void {
+    this.hashed++;
+    super.setMissed(key, digest);
+  }
 }
 
 function stepAt(steps: StepPrediction[], keyword: string, textStart: string, source: string[]): StepPrediction | undefined {

@@ -213,7 +213,8 @@ function contentDigest(s: State, path: string, hint: ContextEntry | undefined): 
       }
       digest = h.digest('hex');
     }
-    s.cache.set(st ? statKey(st) : key, digest);
+    if (st) s.cache.set(statKey(st), digest);
+    else s.cache.setMissed(key, digest);
     return digest;
   } catch (err) {
     throw new Error(`Cannot read ${path}: ${code(err)}. ${advice(code(err), 'file')}`);

@@ -28,6 +28,11 @@ export class DigestCache {
     if ((this.young.get(key) ?? this.old.get(key)) !== digest) this.dirty = true;
     this.put(key, digest);
   }
+  /** set() for a key that get() just missed (saves looking it up twice more on a cold scan). */
+  setMissed(key: string, digest: string): void {
+    this.dirty = true;
+    this.put(key, digest);
+  }
   private put(key: string, digest: string): void {
     if (this.young.size >= Math.max(1, Math.ceil(this.maxEntries / 2)) && !this.young.has(key)) {
       this.old = this.young;
