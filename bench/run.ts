@@ -86,9 +86,9 @@ class CountingCache extends DigestCache {
     this.hashed++;
     super.set(key, digest);
   }
-  override setMissed(key: string, digest: string): void {
+  override add(key: string, digest: string): void {
     this.hashed++;
-    super.setMissed(key, digest);
+    super.add(key, digest);
   }
 }
 

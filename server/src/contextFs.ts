@@ -50,7 +50,7 @@ export function loadDigestCache(file: string, maxEntries?: number): DigestCache 
     const data = JSON.parse(nodeFs.readFileSync(file, 'utf8')) as { version?: unknown; entries?: unknown };
     if (data.version !== CACHE_VERSION || !Array.isArray(data.entries)) return cache;
     for (const e of data.entries as unknown[]) {
-      if (Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string' && /^[0-9a-f]{64}$/.test(e[1])) cache.set(e[0], e[1]);
+      if (Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string' && /^[0-9a-f]{64}$/.test(e[1])) cache.add(e[0], e[1]);
     }
     cache.dirty = false;
   } catch {
@@ -214,7 +214,7 @@ function contentDigest(s: State, path: string, hint: ContextEntry | undefined): 
       digest = h.digest('hex');
     }
     if (st) s.cache.set(statKey(st), digest);
-    else s.cache.setMissed(key, digest);
+    else s.cache.add(key, digest);
     return digest;
   } catch (err) {
     throw new Error(`Cannot read ${path}: ${code(err)}. ${advice(code(err), 'file')}`);

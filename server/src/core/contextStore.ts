@@ -28,8 +28,8 @@ export class DigestCache {
     if ((this.young.get(key) ?? this.old.get(key)) !== digest) this.dirty = true;
     this.put(key, digest);
   }
-  /** set() for a key that get() just missed (saves looking it up twice more on a cold scan). */
-  setMissed(key: string, digest: string): void {
+  /** set() without looking the key up first: for a key get() just missed, or when loading (saves two lookups per file). */
+  add(key: string, digest: string): void {
     this.dirty = true;
     this.put(key, digest);
   }
