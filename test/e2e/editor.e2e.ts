@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { packageLanguagePack, registerLanguagePack } from './support/languagePack';
 import { waitFor } from './support/poll';
 import { artifactsDir, launchSession, repoRoot, screenshot, session, workspaceName, type E2ESession } from './support/session';
-import { clickLens, editorLines, editorText, lensesAre, lensTitles, openFromExplorer, runCommand, scrollEditorToTop, statusBarItem, waitForWorkbench } from './support/workbench';
+import { clickLens, editorLines, editorText, lensesAre, lensTitles, openFolderFile, openFromExplorer, runCommand, scrollEditorToTop, statusBarItem, waitForWorkbench } from './support/workbench';
 import { webviewFrame } from './support/webview';
 
 const fileName = 'classic.Dockerfile';
@@ -154,6 +154,100 @@ describe('Hovers, diagnostics and quick fixes in a real VS Code', () => {
     await screenshot('editor-install-cached-after-source-edit');
     await runCommand(page, 'File: Revert File');
     await waitFor('the reverted Dockerfile', async () => (await editorLines(page)).join('\n').includes('COPY . .\nRUN npm install'));
+  });
+});
+
+describe('The .dockerignore quick fix and layerLens.hover.cacheOnly in a real VS Code', () => {
+  const folder = 'ignore-demo';
+  const dockerfile = 'app.Dockerfile';
+  // The classic mistake with a .git and a node_modules in the context (the install recreates node_modules).
+  const text = 'FROM node:20-alpine\nWORKDIR /app\nCOPY . /app\nRUN npm install\nCMD ["node", "app.js"]\n';
+
+  before(() => {
+    const dir = join(session().workspace, folder);
+    mkdirSync(join(dir, '.git'), { recursive: true });
+    mkdirSync(join(dir, 'node_modules', 'dep'), { recursive: true });
+    writeFileSync(join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(join(dir, 'node_modules', 'dep', 'index.js'), 'module.exports = 1;\n');
+    writeFileSync(join(dir, 'app.js'), 'console.log("app");\n');
+    writeFileSync(join(dir, 'package.json'), '{"name":"ignore-demo","version":"1.0.0"}\n');
+    writeFileSync(join(dir, dockerfile), text);
+  });
+
+  after(() => {
+    rmSync(join(session().workspace, folder), { recursive: true, force: true });
+    rmSync(join(session().workspace, '.vscode'), { recursive: true, force: true });
+  });
+
+  it('COPY . with no .dockerignore warns; the fix creates a saved .dockerignore with .git and node_modules, the Dockerfile stays as it was', async () => {
+    const { page, workspace } = session();
+    await openFolderFile(page, folder, dockerfile);
+    await waitFor(`${dockerfile} in the editor`, async () => (await editorText(page)).includes('COPY . /app'));
+    const warning = await hoverText(page, /^COPY\s+\.\s+\/app$/, /there is no \.dockerignore/);
+    assert.match(warning, /so \.git, node_modules get copied too/);
+
+    await page.mouse.move(5, 5);
+    await editorLine(page, /^COPY\s+\.\s+\/app$/).click();
+    const item = page.locator('.action-widget .monaco-list-row', { hasText: /Create \.dockerignore with/ }).first();
+    await waitFor('the quick-fix menu with "Create .dockerignore"', async () => {
+      if (!(await item.isVisible())) await page.keyboard.press('Control+.');
+      await item.waitFor({ timeout: 5_000 });
+      return true;
+    }, { timeoutMs: 45_000, intervalMs: 1_000 });
+    await screenshot('editor-dockerignore-fix-menu');
+    // The line also has the COPY-reorder fix: move the menu's focus to this one, then Enter applies it.
+    const focused = page.locator('.action-widget .monaco-list-row.focused', { hasText: /Create \.dockerignore with \.git, node_modules/ });
+    await waitFor('"Create .dockerignore" focused in the menu', async () => {
+      if (await focused.isVisible()) return true;
+      await page.keyboard.press('ArrowDown');
+      return false;
+    }, { timeoutMs: 20_000, intervalMs: 300 });
+    await page.keyboard.press('Enter');
+
+    // On disk (saved, not only in an editor buffer): what docker build reads.
+    const ignoreFile = join(workspace, folder, '.dockerignore');
+    const written = await waitFor('.dockerignore written on disk with the entries', async () => {
+      try {
+        const body = readFileSync(ignoreFile, 'utf8');
+        return /^\.git$/m.test(body) && /^node_modules$/m.test(body) && body;
+      } catch {
+        return false;
+      }
+    });
+    assert.equal(written, '.git\nnode_modules\n', 'only what was found, and what the Dockerfile recreates');
+    await waitFor('no unsaved .dockerignore tab', async () => (await page.locator('.tabs-container .tab.dirty', { hasText: '.dockerignore' }).count()) === 0);
+    assert.equal(readFileSync(join(workspace, folder, dockerfile), 'utf8'), text, 'the Dockerfile on disk is untouched');
+    await openFolderFile(page, folder, dockerfile);
+    assert.equal((await editorLines(page)).filter((l) => l.trim()).join('\n'), text.trim(), 'the Dockerfile in the editor is untouched');
+    // The .dockerignore warning goes; the COPY-reorder warning stays (its own fix, not applied here).
+    await waitFor('the .dockerignore warning gone from the COPY line', async () => {
+      const h = await hoverText(page, /^COPY\s+\.\s+\/app$/, /before the dependency install/);
+      return !/there is no \.dockerignore/.test(h);
+    }, { timeoutMs: 60_000, intervalMs: 1_000 });
+    await page.mouse.move(5, 5);
+    await screenshot('editor-dockerignore-fix-applied');
+  });
+
+  it('layerLens.hover.cacheOnly keeps only the layer and cache part of a hover', async () => {
+    const { page, workspace } = session();
+    await openFolderFile(page, folder, dockerfile);
+    const full = await hoverText(page, /^RUN\s+npm/, /This step:/);
+    assert.match(full, /Runs a command in a temporary container during the build/);
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'layerLens.hover.cacheOnly': true }, null, 2));
+    const short = await waitFor('a hover without the instruction explanation', async () => {
+      const h = await hoverText(page, /^RUN\s+npm/, /This step:/);
+      return !/Runs a command in a temporary container/.test(h) && h;
+    }, { timeoutMs: 60_000, intervalMs: 1_000 });
+    assert.match(short, /Layer:/);
+    assert.match(short, /Cache key:/);
+    assert.match(short, /This step: /);
+    assert.doesNotMatch(short, /When: /);
+    await screenshot('editor-hover-cache-only');
+    await page.mouse.move(5, 5);
+    rmSync(join(workspace, '.vscode'), { recursive: true, force: true });
+    await waitFor('the full hover back', async () => /Runs a command in a temporary container/.test(await hoverText(page, /^RUN\s+npm/, /This step:/)), { timeoutMs: 60_000, intervalMs: 1_000 });
+    await page.mouse.move(5, 5);
   });
 });
 

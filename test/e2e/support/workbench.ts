@@ -43,11 +43,20 @@ export async function openFromExplorer(page: Page, fileName: string): Promise<vo
 /** Opens folder/file from the Explorer (quick open does not know files this new yet), expanding the folder. */
 export async function openFolderFile(page: Page, folder: string, fileName: string): Promise<void> {
   const row = (name: string) => page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }) }).first();
+  let polls = 0;
   await waitFor(`the ${folder} folder open in the Explorer`, async () => {
     if (await row(fileName).isVisible()) return true;
+    if (!(await row(folder).isVisible())) {
+      // A folder made while the workbench was still starting can miss the file watcher: refresh now and then.
+      if (++polls % 8 === 0) {
+        await page.locator('.explorer-folders-view').hover();
+        await page.locator('.pane-header .action-label[aria-label="Refresh Explorer"]').first().click({ timeout: 5_000, force: true }).catch(() => undefined);
+      }
+      return false;
+    }
     if ((await row(folder).getAttribute('aria-expanded')) !== 'true') await row(folder).click({ timeout: 5_000 });
     return false;
-  }, { timeoutMs: 30_000, intervalMs: 500 });
+  }, { timeoutMs: 45_000, intervalMs: 500 });
   await openFromExplorer(page, fileName);
 }
 
