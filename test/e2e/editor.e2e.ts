@@ -43,6 +43,18 @@ async function hoverText(page: Page, line: RegExp, expected: RegExp): Promise<st
   return last;
 }
 
+/** Puts the cursor on a line and opens the quick-fix menu (Ctrl+.) until it lists `title`. */
+async function quickFixMenu(page: Page, line: RegExp, title: string | RegExp): Promise<void> {
+  await page.mouse.move(5, 5);
+  await editorLine(page, line).click();
+  const item = page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
+  await waitFor(`the quick-fix menu with ${String(title)}`, async () => {
+    if (!(await item.isVisible())) await page.keyboard.press('Control+.');
+    await item.waitFor({ timeout: 5_000 });
+    return true;
+  }, { timeoutMs: 45_000, intervalMs: 1_000 });
+}
+
 async function openClassic(page: Page): Promise<void> {
   await openFromExplorer(page, fileName);
   await waitFor(`${fileName} in the editor`, async () => (await editorText(page)).includes('COPY . .'));
@@ -111,16 +123,8 @@ describe('Hovers, diagnostics and quick fixes in a real VS Code', () => {
     const warning = await hoverText(page, /^COPY\s+\.\s+\.$/, /before the dependency install on line 5/);
     assert.match(warning, /Copy the dependency manifests first, install, then copy the rest/);
 
-    // Cursor on the COPY line, Ctrl+. opens the quick-fix menu.
-    await page.mouse.move(5, 5);
-    await editorLine(page, /^COPY\s+\.\s+\.$/).click();
     const title = 'Copy package.json, package-lock.json first, install, then copy the rest';
-    const item = page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
-    await waitFor('the quick-fix menu with the COPY reorder', async () => {
-      if (!(await item.isVisible())) await page.keyboard.press('Control+.');
-      await item.waitFor({ timeout: 5_000 });
-      return true;
-    }, { timeoutMs: 45_000, intervalMs: 1_000 });
+    await quickFixMenu(page, /^COPY\s+\.\s+\.$/, title);
     await screenshot('editor-quick-fix-menu');
     // The menu's first entry is focused; Enter applies it (a mouse click is swallowed by the menu's pointer block).
     await page.locator('.action-widget .monaco-list-row.focused', { hasText: title }).waitFor({ timeout: 10_000 });
@@ -186,14 +190,7 @@ describe('The .dockerignore quick fix and layerLens.hover.cacheOnly in a real VS
     const warning = await hoverText(page, /^COPY\s+\.\s+\/app$/, /there is no \.dockerignore/);
     assert.match(warning, /so \.git, node_modules get copied too/);
 
-    await page.mouse.move(5, 5);
-    await editorLine(page, /^COPY\s+\.\s+\/app$/).click();
-    const item = page.locator('.action-widget .monaco-list-row', { hasText: /Create \.dockerignore with/ }).first();
-    await waitFor('the quick-fix menu with "Create .dockerignore"', async () => {
-      if (!(await item.isVisible())) await page.keyboard.press('Control+.');
-      await item.waitFor({ timeout: 5_000 });
-      return true;
-    }, { timeoutMs: 45_000, intervalMs: 1_000 });
+    await quickFixMenu(page, /^COPY\s+\.\s+\/app$/, /Create \.dockerignore with/);
     await screenshot('editor-dockerignore-fix-menu');
     // The line also has the COPY-reorder fix: move the menu's focus to this one, then Enter applies it.
     const focused = page.locator('.action-widget .monaco-list-row.focused', { hasText: /Create \.dockerignore with \.git, node_modules/ });
