@@ -158,6 +158,36 @@ describe('Layer Lens: Build Image in a real VS Code (BuildKit engine)', function
     await waitFor('the report at the end of the Layer Lens output', async () => /The prediction matched Docker on every step it reported\./.test(await outputText(page)));
   });
 
+  it('a failing build: the notification says what it recorded and which line to fix; the lenses turn cached up to it', async function () {
+    this.timeout(240_000);
+    const { page } = session();
+    await clearToasts(page);
+    // Its 4th step fails; a fresh WORKDIR, so the engine has none of it yet.
+    const failing = (run: string) => `FROM localbase:1\nWORKDIR /fail-${token}\nCOPY app.txt ./\n${run}\nRUN cat app.txt > after.txt\n`;
+    writeFileSync(join(demo, 'failing.Dockerfile'), failing('RUN echo failing on purpose && exit 3'));
+    await openFolderFile(page, 'build-demo', 'failing.Dockerfile');
+    await waitFor('the failing Dockerfile in the editor', async () => (await editorText(page)).includes(`WORKDIR /fail-${token}`));
+    await scrollEditorToTop(page);
+    await lensesMatch(page, [/^(cached|rebuilds: .+)$/, /^rebuilds: /, /^rebuilds: /, /^rebuilds: /, /^rebuilds: /], 'the new steps rebuilding');
+
+    await runCommand(page, 'Layer Lens: Build Image');
+    const failed = await toast(page, /The build failed \(docker exit \d+\) at line 4 RUN\. .*Recorded the 3 steps Docker finished; fix line 4 and build again\./);
+    assert.match(failed, /Copy Report/);
+    await lensesMatch(page, [/^cached$/, /^cached$/, /^cached$/, /^rebuilds: the last build stopped before this step finished$/, /^rebuilds: parent step rebuilds \(line 4 RUN\)$/], 'cached up to the failed step');
+    const shot = await screenshot('failed-build-recorded');
+    if (shot) console.log(`      screenshot: ${shot}`);
+
+    // Fixed: the engine reuses the steps it finished, as the lenses said.
+    await clearToasts(page);
+    writeFileSync(join(demo, 'failing.Dockerfile'), failing('RUN echo fixed'));
+    await waitFor('the fixed Dockerfile in the editor', async () => (await editorText(page)).includes('RUN echo fixed'));
+    await lensesMatch(page, [/^cached$/, /^cached$/, /^cached$/, /^rebuilds: /, /^rebuilds: /], 'cached up to the fixed step');
+    await runCommand(page, 'Layer Lens: Build Image');
+    await toast(page, /Built and recorded in [\d.]+ s\. The prediction matched Docker on every step\./);
+    await lensesMatch(page, Array(5).fill(/^cached$/), 'every step cached after the fixed build');
+    await runCommand(page, 'View: Close Editor');
+  });
+
   it('"Build Image" in the layer stack builds the Dockerfile shown; the summary then has the rebuild time', async function () {
     this.timeout(180_000);
     const { page } = session();
