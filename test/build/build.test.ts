@@ -216,6 +216,36 @@ for (const engine of ENGINES) {
       });
     });
 
+    // BuildKit builds stages in parallel (the classic builder one after the other, so it has no such case).
+    if (engine === 'buildkit') test('BuildKit: a step of another stage that the failure cancelled is not recorded, and the engine runs it again', async (t) => {
+      if (skip) return t.skip(skip);
+      await withEngineLock(engine, async () => {
+        await resetEngineCache(engine);
+        const work = mkdtempSync(join(tmpdir(), `ll-build-parallel-${engine}-`));
+        const dir = join(work, `app-${randomBytes(4).toString('hex')}`);
+        try {
+          mkdirSync(dir);
+          // Lines: 1 FROM slow, 2 COPY b.txt, 3 RUN sleep 4 (still running when line 8 fails), 5 FROM, 6 COPY a.txt, 8 RUN gate, 9 COPY --from.
+          writeFileSync(join(dir, 'Dockerfile'), 'FROM localbase:1 AS slow\nCOPY b.txt /b.txt\nRUN sleep 4 && cp /b.txt /tool\n\nFROM localbase:1\nCOPY a.txt /app/a.txt\nARG GATE=closed\nRUN test "$GATE" = open\nCOPY --from=slow /tool /tool\n');
+          writeFileSync(join(dir, 'a.txt'), 'a\n');
+          writeFileSync(join(dir, 'b.txt'), 'b\n');
+          const common = [join(dir, 'Dockerfile'), '--builder', engine, '--store', join(work, 'store.json')];
+          const r1 = json<BuildReport>(cli(engine, ['build', ...common, '--json']));
+          assert.equal(r1.failure?.line, 8);
+          assert.equal(r1.rows.find((r) => r.line === 3)?.actual, 'canceled');
+          assert.deepEqual(r1.recordedLines, [1, 2, 5, 6]);
+          const fixed = [...common, '--build-arg', 'GATE=open'];
+          const plan = planStatus(json<PlanJson>(cli(engine, ['plan', ...fixed, '--json'])));
+          assert.deepEqual(plan, { 2: 'cached', 3: 'rebuilds', 6: 'cached', 8: 'rebuilds', 9: 'rebuilds' });
+          const r2 = json<BuildReport>(cli(engine, ['build', ...fixed, '--json']));
+          assert.equal(r2.ok, true, r2.failure?.message);
+          assert.deepEqual(actual(r2), asActual(plan), 'the cancelled RUN ran again, the COPY before it came from the cache');
+        } finally {
+          rmSync(work, { recursive: true, force: true });
+        }
+      });
+    });
+
     test('a cancelled build records the steps Docker finished before it stopped; the engine reuses them', async (t) => {
       if (skip) return t.skip(skip);
       await withEngineLock(engine, async () => {
