@@ -60,11 +60,13 @@ export class LayeredMap<V> implements ReadonlyMap<string, V> {
     return this.count;
   }
   get(k: string): V | undefined {
+    if (this.top.size === 0) return this.base.get(k);
     const t = this.top.get(k);
     if (t !== undefined) return t === DELETED ? undefined : t;
     return this.base.get(k);
   }
   has(k: string): boolean {
+    if (this.top.size === 0) return this.base.has(k);
     const t = this.top.get(k);
     return t !== undefined ? t !== DELETED : this.base.has(k);
   }
