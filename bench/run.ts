@@ -125,7 +125,7 @@ interface ColdRow {
 
 function coldPhase(m: Manifest): ColdRow {
   const paths = hashedFiles(m);
-  const reps = m.spec.files >= 100_000 ? 3 : m.spec.files >= 10_000 ? 3 : 5;
+  const reps = m.spec.files >= 100_000 ? 3 : m.spec.files >= 10_000 ? 5 : 9;
   const row: ColdRow = { files: m.spec.files, hashed: 0, bytes: 0, baseline: [], cold: [], open: [], plan: [] };
   // Untimed first run of each side: warms the page cache (both sides then read from memory) and
   // the JIT alike (only the baseline had one, so the first size's cold plan also timed compilation;
