@@ -151,36 +151,6 @@ describe('Layer stack view in a real VS Code', () => {
     await panelScreenshot(frame, 'all-cached');
   });
 
-  it('in a wide editor group the stages stand side by side, the arrow between them, nothing cut off', async () => {
-    const { page } = session();
-    const layout = `(() => {
-      const r = (e) => e.getBoundingClientRect();
-      const stages = [...document.querySelectorAll('.stage')].map((s) => ({ left: r(s).left, right: r(s).right, bottom: r(s).bottom }));
-      const edge = document.querySelector('svg.edges path.edge');
-      const doc = document.scrollingElement || document.documentElement;
-      return { width: doc.clientWidth, overflow: doc.scrollWidth - doc.clientWidth, stages, edge: edge ? edge.getTotalLength() : 0 };
-    })()`;
-    type Layout = { width: number; overflow: number; stages: Array<{ left: number; right: number; bottom: number }>; edge: number };
-    const narrow = await inPanel<Layout>(await stackFrame(page), layout);
-    await page.locator('.tabs-container .tab', { hasText: 'Layer Stack: Dockerfile' }).click();
-    await runCommand(page, 'View: Toggle Maximize Editor Group');
-    try {
-      const wide = await waitFor('the panel laid out wide', async () => {
-        const l = await inPanel<Layout>(await stackFrame(page), layout);
-        return l.width > narrow.width + 300 && l.stages.length === 2 && l.stages[1].left > l.stages[0].right && l.edge > 0 && l;
-      });
-      assert.equal(wide.overflow, 0, 'no horizontal scrolling in the wide panel');
-      // Side by side, their bottoms (the base images) on one line: a shorter stage starts lower.
-      assert.ok(Math.abs(wide.stages[0].bottom - wide.stages[1].bottom) < 2, `stages side by side, bottoms aligned: ${JSON.stringify(wide.stages)}`);
-      await panelScreenshot(await stackFrame(page), 'wide');
-      await screenshot('layer-stack-wide-workbench');
-    } finally {
-      await runCommand(page, 'View: Toggle Maximize Editor Group');
-    }
-    await waitFor('the panel back to its width', async () => Math.abs((await inPanel<Layout>(await stackFrame(page), layout)).width - narrow.width) < 20);
-    assert.equal(narrow.overflow, 0, 'no horizontal scrolling in the narrow panel either');
-  });
-
   it('clicking a layer reveals its line in the editor', async () => {
     const { page } = session();
     const frame = await stackFrame(page);
@@ -446,5 +416,36 @@ describe('Layer stack view in a real VS Code', () => {
     const frame = await summaryIs(page, 'All 8 layers cached');
     assert.deepEqual((await shown(frame)).stages.map((s) => s.blocks.length), [4, 6]);
     await panelScreenshot(frame, 'after-reload');
+  });
+
+  // Last: maximizing and restoring a group leaves VS Code re-laying out the Dockerfile editor's lenses for a while.
+  it('in a wide editor group the stages stand side by side, the arrow between them, nothing cut off', async () => {
+    const { page } = session();
+    const layout = `(() => {
+      const r = (e) => e.getBoundingClientRect();
+      const stages = [...document.querySelectorAll('.stage')].map((s) => ({ left: r(s).left, right: r(s).right, bottom: r(s).bottom }));
+      const edge = document.querySelector('svg.edges path.edge');
+      const doc = document.scrollingElement || document.documentElement;
+      return { width: doc.clientWidth, overflow: doc.scrollWidth - doc.clientWidth, stages, edge: edge ? edge.getTotalLength() : 0 };
+    })()`;
+    type Layout = { width: number; overflow: number; stages: Array<{ left: number; right: number; bottom: number }>; edge: number };
+    const narrow = await inPanel<Layout>(await stackFrame(page), layout);
+    await page.locator('.tabs-container .tab', { hasText: 'Layer Stack: Dockerfile' }).click();
+    await runCommand(page, 'View: Toggle Maximize Editor Group');
+    try {
+      const wide = await waitFor('the panel laid out wide', async () => {
+        const l = await inPanel<Layout>(await stackFrame(page), layout);
+        return l.width > narrow.width + 300 && l.stages.length === 2 && l.stages[1].left > l.stages[0].right && l.edge > 0 && l;
+      });
+      assert.equal(wide.overflow, 0, 'no horizontal scrolling in the wide panel');
+      // Side by side, their bottoms (the base images) on one line: a shorter stage starts lower.
+      assert.ok(Math.abs(wide.stages[0].bottom - wide.stages[1].bottom) < 2, `stages side by side, bottoms aligned: ${JSON.stringify(wide.stages)}`);
+      await panelScreenshot(await stackFrame(page), 'wide');
+      await screenshot('layer-stack-wide-workbench');
+    } finally {
+      await runCommand(page, 'View: Toggle Maximize Editor Group');
+    }
+    await waitFor('the panel back to its width', async () => Math.abs((await inPanel<Layout>(await stackFrame(page), layout)).width - narrow.width) < 20);
+    assert.equal(narrow.overflow, 0, 'no horizontal scrolling in the narrow panel either');
   });
 });
