@@ -100,14 +100,17 @@ function show(result: BuildResult, document: vscode.TextDocument, diagnostics: v
   const disagreed = report.disagreements.length;
   // A failed or cancelled build recorded the steps Docker finished (its cache keeps them).
   const finished = report.recordedLines.length;
-  const failure = report.failure?.message ?? vscode.l10n.t('The build failed.');
+  // The engine's message is written for a terminal ("the output above"); here the Show Output button says where.
+  const failure = (report.failure?.message ?? vscode.l10n.t('The build failed.')).replace(/ The output above shows why\.$/, '');
   const summary = report.canceled
-    ? finished ? vscode.l10n.t('Build cancelled; recorded the {0} steps Docker finished.', finished) : vscode.l10n.t('Build cancelled; nothing was recorded.')
+    ? finished === 1 ? vscode.l10n.t('Build cancelled; recorded the step Docker finished.') : finished ? vscode.l10n.t('Build cancelled; recorded the {0} steps Docker finished.', finished) : vscode.l10n.t('Build cancelled; nothing was recorded.')
     : !report.ok
       ? finished
         ? report.failure?.line
-          ? vscode.l10n.t('{0} Recorded the {1} steps Docker finished; fix line {2} and build again.', failure, finished, report.failure.line)
-          : vscode.l10n.t('{0} Recorded the {1} steps Docker finished.', failure, finished)
+          ? finished === 1
+            ? vscode.l10n.t('{0} Recorded the step Docker finished; fix line {1} and build again.', failure, report.failure.line)
+            : vscode.l10n.t('{0} Recorded the {1} steps Docker finished; fix line {2} and build again.', failure, finished, report.failure.line)
+          : finished === 1 ? vscode.l10n.t('{0} Recorded the step Docker finished.', failure) : vscode.l10n.t('{0} Recorded the {1} steps Docker finished.', failure, finished)
         : vscode.l10n.t('{0} Nothing was recorded.', failure)
       : disagreed
         ? disagreed === 1
