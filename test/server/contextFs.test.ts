@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DigestCache, loadDigestCache, readIgnoreFile, saveDigestCache, scanContext, updateSnapshot, type FsContextSnapshot } from '../../server/src/contextFs';
 import { includedPaths, selectSources, updateView, viewContext, wholeContext } from '../../server/src/core/context';
+import type { ContextSnapshot } from '../../server/src/core/types';
 
 const roots: string[] = [];
 after(() => {
@@ -28,6 +29,19 @@ function tempContext(files: Record<string, string>): string {
 }
 
 const digestOf = (root: string, sources = ['.'], ignore?: string) => selectSources(viewContext(scanContext(root), ignore), sources, { builder: 'buildkit' }).digest;
+
+/** The same snapshot without its folder listings: viewContext then groups every path by its parent. */
+function unlisted(snapshot: FsContextSnapshot): ContextSnapshot {
+  return { entries: snapshot.entries, problems: snapshot.problems, contentDigest: (p, e) => snapshot.contentDigest(p, e) };
+}
+
+/** A view built from the snapshot's folder listings equals one built by grouping its paths. */
+function sameAsGrouped(snapshot: FsContextSnapshot, ignore: string | undefined, what: string): void {
+  const listed = viewContext(snapshot, ignore);
+  const grouped = viewContext(unlisted(snapshot), ignore);
+  assert.deepEqual(includedPaths(listed), includedPaths(grouped), `${what}: included paths`);
+  for (const builder of ['buildkit', 'classic'] as const) assert.equal(selectSources(listed, ['.'], { builder }).digest, selectSources(grouped, ['.'], { builder }).digest, `${what}: digest (${builder})`);
+}
 
 function plain(snapshot: FsContextSnapshot) {
   return [...snapshot.entries.values()].map((e) => JSON.stringify(e)).sort();
@@ -211,6 +225,8 @@ void test('updateSnapshot after edits equals a fresh scan, and updateView gives 
     const u = updateSnapshot(snap, paths);
     const fresh = scanContext(root);
     assert.deepEqual(plain(u.snapshot), plain(fresh), `entries after ${what}`);
+    sameAsGrouped(u.snapshot, ignore, `updated snapshot after ${what}`);
+    sameAsGrouped(fresh, ignore, `fresh scan after ${what}`);
     view = updateView(view, u.snapshot, u.changed);
     const freshView = viewContext(fresh, ignore);
     assert.deepEqual(includedPaths(view), includedPaths(freshView), what);
@@ -236,6 +252,8 @@ void test('pruning with the ignore file skips excluded folders unless a "!" line
   assert.deepEqual(keys, ['keep', 'keep/x', 'logs', 'logs/a.log', 'logs/keep.log', 'node_modules']);
   assert.deepEqual(updateSnapshot(pruned, ['node_modules/a/i.js']).changed, []);
   assert.deepEqual(includedPaths(viewContext(pruned, 'node_modules\nlogs\n!logs/keep.log')), ['keep', 'keep/x', 'logs', 'logs/keep.log']);
+  sameAsGrouped(pruned, 'node_modules\nlogs\n!logs/keep.log', 'pruned scan');
+  sameAsGrouped(pruned, undefined, 'pruned scan, no ignore file');
 });
 
 void test('readIgnoreFile: <Dockerfile>.dockerignore wins for BuildKit, root .dockerignore for classic', () => {
