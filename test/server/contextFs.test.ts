@@ -166,6 +166,19 @@ void test('a small file is hashed with one read and no fstat; one that grew past
   assert.equal(snap.contentDigest('grows.txt'), createHash('sha256').update(grown).digest('hex'));
 });
 
+void test('digest cache keys are the lstat key (dev:ino:size:mtimeMs:ctimeMs:mode), so caches saved by earlier versions still hit', () => {
+  const root = tempContext({ 'a.txt': 'hello', 'bin/run.sh': '#!/bin/sh\n' });
+  fs.chmodSync(join(root, 'bin/run.sh'), 0o4755);
+  const cache = new DigestCache();
+  const snap = scanContext(root, { digestCache: cache });
+  for (const p of ['a.txt', 'bin/run.sh']) {
+    const st = fs.lstatSync(join(root, p));
+    const digest = snap.contentDigest(p);
+    assert.equal(cache.get(`${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.mode}`), digest, p);
+    assert.equal(digest, createHash('sha256').update(fs.readFileSync(join(root, p))).digest('hex'), p);
+  }
+});
+
 void test('digest cache: unchanged files are never re-read across scans; saved atomically, bounded, corrupt file → fresh', () => {
   const root = tempContext({ 'a.txt': 'a', 'b.txt': 'b' });
   let opens = 0;
