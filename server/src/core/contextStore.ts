@@ -80,10 +80,6 @@ export class LayeredMap<V> implements ReadonlyMap<string, V> {
     if (this.base.has(k)) this.top.set(k, DELETED);
     else this.top.delete(k);
   }
-  /** The same contents with the overlay as base, when nothing was deleted from an empty base (O(1)). */
-  sealed(): LayeredMap<V> {
-    return this.base.size === 0 ? new LayeredMap(this.top as Map<string, V>) : this;
-  }
   /** A copy to modify; folds the overlay into a new base once it grows. */
   fork(): LayeredMap<V> {
     if (this.top.size > Math.max(4096, this.base.size / 8)) return new LayeredMap(new Map(this.entries()));
