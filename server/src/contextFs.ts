@@ -121,13 +121,12 @@ interface FileEntry extends ContextEntry {
   ctimeMs: number;
 }
 
-function statKey(st: nodeFs.Stats): string {
-  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.mode}`;
-}
-
-/** statKey of the lstat a file entry was read from (a regular file's st_mode is S_IFREG | its permission bits). */
-function entryKey(e: FileEntry): string {
-  return `${e.dev}:${e.ino}:${e.size}:${e.mtimeMs}:${e.ctimeMs}:${e.mode | nodeFs.constants.S_IFREG}`;
+/**
+ * The digest-cache key of a regular file, from its entry or from a Stats of it: dev:ino:size:mtimeMs:ctimeMs:st_mode
+ * (a regular file's st_mode is S_IFREG | its permission bits; an entry keeps only the bits).
+ */
+function fileKey(f: Pick<FileEntry, 'dev' | 'ino' | 'size' | 'mtimeMs' | 'ctimeMs' | 'mode'>): string {
+  return `${f.dev}:${f.ino}:${f.size}:${f.mtimeMs}:${f.ctimeMs}:${f.mode | nodeFs.constants.S_IFREG}`;
 }
 
 /** Whether two entries of one path come from the same lstat result (for files: the same digest-cache key). */
@@ -187,7 +186,7 @@ function contentDigest(s: State, path: string, hint: ContextEntry | undefined): 
   if (!e) throw new Error(`${path} is not in the build context snapshot.`);
   if (e.type !== 'file') throw new Error(`${path} is not a regular file.`);
   if (e.error) throw new Error(e.error);
-  const key = entryKey(e as FileEntry);
+  const key = fileKey(e as FileEntry);
   const hit = s.cache.get(key);
   if (hit) return hit;
   let fd: number | undefined;
@@ -213,7 +212,7 @@ function contentDigest(s: State, path: string, hint: ContextEntry | undefined): 
       }
       digest = h.digest('hex');
     }
-    if (st) s.cache.set(statKey(st), digest);
+    if (st) s.cache.set(fileKey(st), digest);
     else s.cache.add(key, digest);
     return digest;
   } catch (err) {
