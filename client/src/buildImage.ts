@@ -4,7 +4,7 @@
 // "Copy Report". Only in trusted workspaces: a build runs the Dockerfile's commands.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { buildImageRequest, buildOutputNotification, type BuildOutputParams, type ParamsOf, type ResultOf } from '../../server/src/protocol';
+import { BUILD_OUTPUT_HINT, buildImageRequest, buildOutputNotification, type BuildOutputParams, type ParamsOf, type ResultOf } from '../../server/src/protocol';
 
 export const buildImageCommand = 'layerLens.buildImage';
 export const copyBuildReportCommand = 'layerLens.copyBuildReport';
@@ -100,8 +100,8 @@ function show(result: BuildResult, document: vscode.TextDocument, diagnostics: v
   const disagreed = report.disagreements.length;
   // A failed or cancelled build recorded the steps Docker finished (its cache keeps them).
   const finished = report.recordedLines.length;
-  // The engine's message is written for a terminal ("the output above"); here the Show Output button says where.
-  const failure = (report.failure?.message ?? vscode.l10n.t('The build failed.')).replace(/ The output above shows why\.$/, '');
+  const message = report.failure?.message ?? vscode.l10n.t('The build failed.');
+  const failure = message.endsWith(BUILD_OUTPUT_HINT) ? message.slice(0, -BUILD_OUTPUT_HINT.length) : message;
   const summary = report.canceled
     ? finished === 1 ? vscode.l10n.t('Build cancelled; recorded the step Docker finished.') : finished ? vscode.l10n.t('Build cancelled; recorded the {0} steps Docker finished.', finished) : vscode.l10n.t('Build cancelled; nothing was recorded.')
     : !report.ok

@@ -204,6 +204,12 @@ export interface BuildImageResult {
  */
 export const buildImageRequest = request<DocumentParams, BuildImageResult>('layerLens/buildImage');
 
+/**
+ * How a failed build's message ends (BuildReport.failure.message): it points at docker's output printed above it
+ * in a terminal or the output channel. The editor's notification leaves it out; its Show Output button says where.
+ */
+export const BUILD_OUTPUT_HINT = ' The output above shows why.';
+
 export interface BuildOutputParams {
   uri: string;
   /** Progress lines as docker printed them (rawjson progress rendered as text). */

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Builder } from '../core/types';
+import { BUILD_OUTPUT_HINT } from '../protocol';
 import { readInstructions, stageRef, type DfFile } from './dockerfileReader';
 import { DockerProblem, dockerProblemIn, runDocker, type DockerInvocation, type DockerRun } from './docker';
 import { HISTORY_FORMAT, layerSizes, type LayerSize } from './history';
@@ -127,7 +128,7 @@ export async function runBuild(spec: BuildSpec, opts: BuildRunOptions = {}): Pro
       const step = steps.find((s) => s.outcome === 'error') ?? (run.canceled ? undefined : steps.at(-1));
       const what = run.canceled ? 'The build was cancelled' : `The build failed (docker exit ${run.code})`;
       const at = step ? ` at line ${step.line} ${step.keyword}` : '';
-      outcome.failure = { message: `${what}${at}.${run.canceled ? '' : ' The output above shows why.'}`, ...(step ? { step } : {}), tail: log.slice(-TAIL_LINES) };
+      outcome.failure = { message: `${what}${at}.${run.canceled ? '' : BUILD_OUTPUT_HINT}`, ...(step ? { step } : {}), tail: log.slice(-TAIL_LINES) };
       opts.capture?.(captured);
       return outcome;
     }
