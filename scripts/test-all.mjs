@@ -57,7 +57,7 @@ await tier('static', [
   ['lint', 'npx', ['eslint', '.']],
   ['build', node, ['esbuild.mjs']],
 ]);
-await tier('unit', [['node:test', node, ['scripts/run-node-tests.mjs', 'test/core', 'test/server', 'test/cli'], {}, true]]);
+await tier('unit', [['node:test', node, ['scripts/run-node-tests.mjs', 'test/core', 'test/server', 'test/cli', 'test/hostile'], {}, true]]);
 if (existsSync('test/oracle/oracle.test.ts')) {
   await tier('oracle', [
     ['engines', 'bash', ['scripts/engines/setup.sh']],
