@@ -120,7 +120,7 @@ function readHead(options: GitHeadOptions, repoRoot: string, commit: string): Gi
   if (missing.size > 0) {
     // A partial clone: every object read below must be here already (asking git for a missing one starts a fetch).
     if (dockerfileName) dockerfileName = objectId(repoRoot, dockerfileName);
-    const absent = [...blobs.values(), dockerfileName].filter((oid) => missing.has(oid));
+    const absent = [...new Set([...blobs.values(), dockerfileName])].filter((oid) => missing.has(oid));
     if (absent.length > 0) {
       return { ok: false, reason: `${absent.length} file${absent.length === 1 ? '' : 's'} of git HEAD ${absent.length === 1 ? 'is' : 'are'} not downloaded in this partial clone, and Layer Lens does not download anything` };
     }
