@@ -67,26 +67,26 @@ export class GitError extends Error {
 }
 
 /** Runs `git -C cwd <hardening> args` and returns what it printed; throws GitError on any failure. */
-export function runGit(cwd: string, args: readonly string[], input?: string): Buffer {
+export function runGit(cwd: string, args: readonly string[], input?: string, timeoutMs = GIT_TIMEOUT_MS): Buffer {
   try {
     return execFileSync('git', ['-C', cwd, ...GIT_HARDENING, ...args], {
       env: gitEnv(),
       input,
       maxBuffer: GIT_MAX_BUFFER,
-      timeout: GIT_TIMEOUT_MS,
+      timeout: timeoutMs,
       killSignal: 'SIGKILL',
       stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
     });
   } catch (e) {
-    throw gitError(args[0] ?? 'git', e as NodeJS.ErrnoException & { status?: number | null; signal?: string | null; stderr?: Buffer | string });
+    throw gitError(args[0] ?? 'git', timeoutMs, e as NodeJS.ErrnoException & { status?: number | null; signal?: string | null; stderr?: Buffer | string });
   }
 }
 
-function gitError(command: string, e: NodeJS.ErrnoException & { status?: number | null; signal?: string | null; stderr?: Buffer | string }): GitError {
+function gitError(command: string, timeoutMs: number, e: NodeJS.ErrnoException & { status?: number | null; signal?: string | null; stderr?: Buffer | string }): GitError {
   const stderr = e.stderr === undefined ? '' : e.stderr.toString();
   if (e.code === 'ENOENT') return new GitError('git is not installed (no git on PATH)');
-  if (e.code === 'ETIMEDOUT' || (e.signal === 'SIGKILL' && e.status === null)) return new GitError(`git ${command} did not finish within ${GIT_TIMEOUT_MS / 1000} s and was stopped`);
+  if (e.code === 'ETIMEDOUT' || (e.signal === 'SIGKILL' && e.status === null)) return new GitError(`git ${command} did not finish within ${timeoutMs / 1000} s and was stopped`);
   if (e.code === 'ENOBUFS') return new GitError(`git ${command} printed more than ${GIT_MAX_BUFFER / (1 << 20)} MiB`);
   const fatal = stderr.split('\n').map((l) => l.trim()).find((l) => /^(fatal|error):/.test(l));
   return new GitError(fatal ? `git ${command} failed: ${fatal.replace(/^(fatal|error):\s*/, '')}` : `git ${command} failed (${e.status ?? e.signal ?? e.code ?? 'unknown'})`, e.status ?? undefined, stderr);

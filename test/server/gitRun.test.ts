@@ -183,3 +183,16 @@ void test('git that fails says why in words (no stack, no command line)', () => 
   assert.throws(() => runGit(plain, ['rev-parse', '--show-toplevel']), (e: Error & { reason?: string }) => /^git rev-parse failed: not a git repository/.test(e.reason ?? ''));
   assert.throws(() => runGit(join(plain, 'gone'), ['rev-parse']), (e: Error & { reason?: string }) => /^git rev-parse failed: cannot change to/.test(e.reason ?? ''));
 });
+
+void test('a git that hangs is stopped at the timeout and reported (it never hangs the server)', () => {
+  const bin = fs.mkdtempSync(join(tmpdir(), 'll-slow-git-'));
+  roots.push(bin);
+  fs.writeFileSync(join(bin, 'git'), '#!/bin/sh\nexec sleep 60\n', { mode: 0o755 });
+  const path = process.env.PATH;
+  process.env.PATH = `${bin}:${path ?? ''}`;
+  try {
+    assert.throws(() => runGit(bin, ['cat-file', '--batch'], 'HEAD\n', 300), (e: Error & { reason?: string }) => e.reason === 'git cat-file did not finish within 0.3 s and was stopped');
+  } finally {
+    process.env.PATH = path;
+  }
+});
