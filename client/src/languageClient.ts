@@ -1,10 +1,11 @@
 // Starts the bundled language server (dist/server.js) over Node IPC and keeps it running.
 import * as vscode from 'vscode';
-import type { InitializationOptions } from '../../server/src/protocol';
+import { didChangeTrustNotification, type DidChangeTrustParams, type InitializationOptions } from '../../server/src/protocol';
 import {
   CloseAction,
   ErrorAction,
   LanguageClient,
+  State,
   TransportKind,
   type ErrorHandler,
   type LanguageClientOptions,
@@ -25,10 +26,12 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
   const watcher = vscode.workspace.createFileSystemWatcher('**/*');
   context.subscriptions.push(watcher);
   // The server's strings follow the display language: VS Code picked this extension's bundle for it (l10n/).
-  const initializationOptions: InitializationOptions = {
+  // Read at every (re)start of the server: trust granted since the window opened holds for a restarted server too.
+  const initializationOptions = (): InitializationOptions => ({
     storePath: storePath(context),
     l10n: { locale: vscode.env.language, ...(vscode.l10n.bundle ? { bundle: vscode.l10n.bundle } : {}) },
-  };
+    trusted: vscode.workspace.isTrusted,
+  });
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'dockerfile' }],
     outputChannel: output,
@@ -36,7 +39,18 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     initializationOptions,
     synchronize: { fileEvents: watcher, configurationSection: 'layerLens' },
   };
-  return new LanguageClient('layerLens', 'Layer Lens', serverOptions, clientOptions);
+  const client = new LanguageClient('layerLens', 'Layer Lens', serverOptions, clientOptions);
+  // Untrusted, the server runs no git and no docker; once the user trusts the workspace it may (trust is never
+  // taken back within a window).
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      // Not started (or stopped): its next start reads isTrusted. Starting: the notification waits for it.
+      if (client.state === State.Stopped) return;
+      const params: DidChangeTrustParams = { trusted: true };
+      client.sendNotification(didChangeTrustNotification.method, params).catch((error: unknown) => output.warn(`Could not tell the server that the workspace is trusted: ${String(error)}`));
+    }),
+  );
+  return client;
 }
 
 /**

@@ -28,6 +28,8 @@ export interface DocumentsHost {
   log(level: 'info' | 'warn' | 'error', message: string): void;
   /** Verdicts of these documents changed without an edit in the editor. */
   didUpdate(uris: string[]): void;
+  /** Whether the workspace is trusted: git runs only then (a repository's config can make git run a command). */
+  trusted(): boolean;
 }
 
 /** One document as the features see it. */
@@ -103,6 +105,16 @@ export class DockerfileDocuments {
     this.host.forgetSettings();
     for (const entry of this.entries.values()) this.load(entry);
     void Promise.all([...this.entries.values()].map((e) => e.ready)).then(() => this.host.didUpdate([...this.entries.keys()]));
+  }
+
+  /** The user trusted the workspace: settings are read again and every baseline is chosen again (git HEAD may now be read). */
+  trustChanged(): void {
+    for (const e of this.entries.values()) {
+      e.baseline = undefined;
+      e.git = undefined;
+      e.plan = undefined;
+    }
+    this.settingsChanged();
   }
 
   uris(): string[] {
@@ -237,6 +249,7 @@ export class DockerfileDocuments {
   }
 
   private chooseBaseline(entry: Entry, project: Project, settings: DockerfileSettings): Baseline {
+    if (!this.host.trusted()) return chooseBaseline(settings.baseline, this.host.store.data, project, undefined);
     return chooseBaseline(settings.baseline, this.host.store.data, project, () => {
       const head = headCommit(project.contextDir);
       if ('reason' in head) return { ok: false, reason: head.reason };
@@ -279,7 +292,7 @@ export class DockerfileDocuments {
 
   /** Whether HEAD is not the commit this entry's baseline was read at (only asked after events inside .git). */
   private headMoved(entry: Entry, project: Project): boolean {
-    if (!entry.baseline || entry.baseline.info.kind === 'recorded') return false;
+    if (!entry.baseline || entry.baseline.info.kind === 'recorded' || !this.host.trusted()) return false;
     const head = headCommit(project.contextDir);
     return 'reason' in head ? entry.git !== undefined : entry.git?.commit !== head.commit;
   }

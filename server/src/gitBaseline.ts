@@ -1,12 +1,13 @@
 // The build context as it was at git HEAD, read from git objects only (`git ls-tree` and `git cat-file
 // --batch`): the work tree and the index are never written, so a user's checkout is never disturbed. Planning
 // this state gives the keys a build at HEAD would have left in the cache: the "git HEAD" baseline.
-import { execFileSync } from 'node:child_process';
+// git runs hardened (gitRun.ts), and only in a trusted workspace (documents.ts asks the host first).
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { ignoreFileCandidates } from './core/dockerignore';
 import type { Builder, ContextEntry, ContextSnapshot } from './core/types';
+import { GitError, runGit } from './gitRun';
 
 /** sha256 of blob contents by object id. Blobs never change, so this outlives HEAD moving. */
 export type BlobDigests = Map<string, string>;
@@ -35,31 +36,56 @@ export type GitHeadResult = { ok: true; head: GitHead } | { ok: false; reason: s
 
 /** Blobs are read in batches of this many, to bound the memory one `git cat-file` answer takes. */
 const BATCH = 2000;
-const GIT_ENV = { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
 
-function git(cwd: string, args: string[], input?: string): Buffer {
-  return execFileSync('git', ['-C', cwd, ...args], { env: GIT_ENV, input, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
-}
+const git = runGit;
 
 /** The repository holding `dir` and its HEAD commit, or why there is none. */
 export function headCommit(dir: string): { repoRoot: string; commit: string } | { reason: string } {
   let repoRoot: string;
   try {
     repoRoot = git(dir, ['rev-parse', '--show-toplevel']).toString('utf8').trim();
-  } catch {
-    return { reason: `${dir} is not in a git repository` };
+  } catch (e) {
+    const stderr = e instanceof GitError ? e.stderr : '';
+    if (/dubious ownership/.test(stderr)) return { reason: `git refuses to read the repository of ${dir}: it belongs to another user (see git's safe.directory setting)` };
+    if (/not a git repository/i.test(stderr) || !(e instanceof GitError)) return { reason: `${dir} is not in a git repository` };
+    return { reason: e.reason };
   }
   try {
     return { repoRoot, commit: git(repoRoot, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']).toString('utf8').trim() };
-  } catch {
-    return { reason: 'the git repository has no commit yet' };
+  } catch (e) {
+    return { reason: e instanceof GitError && e.status !== 1 ? e.reason : 'the git repository has no commit yet' };
   }
 }
 
 export function readGitHead(options: GitHeadOptions): GitHeadResult {
   const found = headCommit(options.contextDir);
   if ('reason' in found) return { ok: false, reason: found.reason };
-  const { repoRoot, commit } = found;
+  try {
+    return readHead(options, found.repoRoot, found.commit);
+  } catch (e) {
+    if (e instanceof GitError) return { ok: false, reason: e.reason };
+    throw e;
+  }
+}
+
+/**
+ * The objects HEAD's tree names that are not in this repository, when it is a partial clone (empty otherwise).
+ * `rev-list --missing=print` lists them without fetching: Layer Lens never downloads anything.
+ */
+function missingObjects(repoRoot: string, commit: string): Set<string> {
+  try {
+    // A promisor remote (named by extensions.partialClone, or any remote.<name>.promisor) is what git fetches from.
+    if (!git(repoRoot, ['config', '--get-regexp', '^(extensions\\.partialclone|remote\\..*\\.promisor)$']).toString('utf8').trim()) return new Set();
+  } catch (e) {
+    if (e instanceof GitError && e.status === 1) return new Set(); // neither is set: not a partial clone
+    throw e;
+  }
+  const listed = git(repoRoot, ['rev-list', '--objects', '--no-walk', '--missing=print', commit]).toString('utf8');
+  return new Set(listed.split('\n').filter((l) => l.startsWith('?')).map((l) => l.slice(1).trim()));
+}
+
+function readHead(options: GitHeadOptions, repoRoot: string, commit: string): GitHeadResult {
+  const missing = missingObjects(repoRoot, commit);
   const prefix = relative(realpathSync(repoRoot), realpathSync(options.contextDir)).split(sep).join('/');
   if (prefix.startsWith('..')) return { ok: false, reason: `the build context ${options.contextDir} is not inside the git repository ${repoRoot}` };
 
@@ -90,10 +116,19 @@ export function readGitHead(options: GitHeadOptions): GitHeadResult {
 
   const ignorePath = ignoreFileCandidates(options.dockerfilePath, options.builder).find((p) => entries.get(p)?.type === 'file');
   const dockerfileFromRoot = relative(realpathSync(repoRoot), realpathSync(options.dockerfileAbs)).split(sep).join('/');
+  let dockerfileName = dockerfileFromRoot.startsWith('..') || /[\n\r]/.test(dockerfileFromRoot) ? '' : `${commit}:${dockerfileFromRoot}`;
+  if (missing.size > 0) {
+    // A partial clone: every object read below must be here already (asking git for a missing one starts a fetch).
+    if (dockerfileName) dockerfileName = objectId(repoRoot, dockerfileName);
+    const absent = [...new Set([...blobs.values(), dockerfileName])].filter((oid) => missing.has(oid));
+    if (absent.length > 0) {
+      return { ok: false, reason: `${absent.length} file${absent.length === 1 ? '' : 's'} of git HEAD ${absent.length === 1 ? 'is' : 'are'} not downloaded in this partial clone, and Layer Lens does not download anything` };
+    }
+  }
   const named = catFile(repoRoot, [
     ...links.map((p) => blobs.get(p) as string),
     ...(ignorePath ? [blobs.get(ignorePath) as string] : []),
-    dockerfileFromRoot.startsWith('..') || /[\n\r]/.test(dockerfileFromRoot) ? '' : `${commit}:${dockerfileFromRoot}`,
+    dockerfileName,
   ]);
   links.forEach((p, i) => {
     const target = named[i];
@@ -116,6 +151,16 @@ export function readGitHead(options: GitHeadOptions): GitHeadResult {
     },
   };
   return { ok: true, head: { commit, repoRoot, snapshot, ...(dockerfileText !== undefined ? { dockerfileText } : {}), ...(ignoreText !== undefined ? { ignoreText } : {}) } };
+}
+
+/** The object id `<commit>:<path>` names (read from trees, no blob), or '' when HEAD has no such path. */
+function objectId(repoRoot: string, name: string): string {
+  try {
+    return git(repoRoot, ['rev-parse', '--verify', '-q', name]).toString('utf8').trim();
+  } catch (e) {
+    if (e instanceof GitError && e.status === 1) return '';
+    throw e;
+  }
 }
 
 /** Hashes the given blobs (all at once, in batches: one process per batch, not per file). */

@@ -66,7 +66,23 @@ export interface InitializationOptions {
    * vscode.l10n.bundle): hovers, diagnostics, quick fixes and lens words are shown in that language. Absent: English.
    */
   l10n?: { locale?: string; bundle?: Record<string, string> };
+  /**
+   * Whether the user trusts the workspace (vscode.workspace.isTrusted). Absent or not `true`: untrusted, the safe
+   * default. While untrusted the server starts no process (no git, no docker) and ignores `layerLens.dockerfiles`
+   * (it names build context folders); layerLens/didChangeTrust tells it when the user grants trust.
+   */
+  trusted?: boolean;
 }
+
+export interface DidChangeTrustParams {
+  trusted: boolean;
+}
+
+/**
+ * Client → server: the user trusted the workspace (vscode.workspace.onDidGrantWorkspaceTrust; trust is only ever
+ * granted within a window). The server reads the settings again and may now read git HEAD.
+ */
+export const didChangeTrustNotification = notification<DidChangeTrustParams>('layerLens/didChangeTrust');
 
 /** Which state counts as built when the verdicts are computed. */
 export type BaselineKind = 'recorded' | 'gitHead' | 'none';

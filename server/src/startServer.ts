@@ -24,6 +24,7 @@ import { guarded } from './features/guard';
 import { hover } from './features/hover';
 import { serverTranslate } from './features/l10n';
 import { buildImage } from './features/buildImage';
+import { documentParams, noParams, simulateParams, statusParams, trustParams } from './features/params';
 import { openWorkspaceStore } from './features/record';
 import { planResult } from './features/simulate';
 import { serverVersion, status } from './features/status';
@@ -31,19 +32,26 @@ import {
   buildImageRequest,
   buildOutputNotification,
   clearSimulationRequest,
+  didChangeTrustNotification,
   didUpdateNotification,
   layerStackRequest,
   planRequest,
   recordRequest,
   simulateRequest,
   statusRequest,
-  type DocumentParams,
+  type BuildImageResult,
   type InitializationOptions,
-  type SimulateParams,
-  type StatusParams,
 } from './protocol';
 
 export { serverVersion };
+
+/** Build Image runs docker build, which runs the Dockerfile's RUN commands: never in an untrusted workspace. */
+export const RESTRICTED_BUILD_PROBLEM = 'Layer Lens builds images only in trusted workspaces: a build runs the commands of the Dockerfile. Trust this workspace to build.';
+
+/** Whether the user trusts the workspace; untrusted until the client says otherwise. */
+interface Trust {
+  trusted: boolean;
+}
 
 /** What the editor features share besides the documents: settings, the display language, what edits the client applies. */
 interface EditorState {
@@ -60,10 +68,12 @@ export function startServer(connection: Connection): void {
   const text = (uri: string) => texts.get(uri)?.getText();
   const versioned = (uri: string) => mapDefined(texts.get(uri), (d) => ({ text: d.getText(), version: d.version })) ?? undefined;
   const logError = (message: string) => connection.console.error(message);
+  const trust: Trust = { trusted: false };
 
   connection.onInitialize((params): InitializeResult => {
-    editor = editorState(connection, params, (uri) => documents.analysis(uri), versioned);
-    documents = createDocuments(connection, texts, params, editor);
+    trust.trusted = (params.initializationOptions as InitializationOptions | undefined)?.trusted === true;
+    editor = editorState(connection, params, (uri) => documents.analysis(uri), versioned, trust);
+    documents = createDocuments(connection, texts, params, editor, trust);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -74,7 +84,10 @@ export function startServer(connection: Connection): void {
       serverInfo: { name: 'Layer Lens', version: serverVersion },
     };
   });
-  connection.onInitialized(() => connection.console.info(`Layer Lens server ${serverVersion} started (pid ${process.pid})`));
+  connection.onInitialized(() => {
+    connection.console.info(`Layer Lens server ${serverVersion} started (pid ${process.pid})`);
+    if (!trust.trusted) connection.console.info('Restricted Mode: the workspace is not trusted, so Layer Lens starts no process (no git, no docker) and only predicts from the files.');
+  });
   texts.onDidOpen((e) => documents.opened(e.document.uri));
   texts.onDidChangeContent((e) => (documents.changed(e.document.uri), editor.diagnostics.update([e.document.uri])));
   texts.onDidClose((e) => (documents.closed(e.document.uri), editor.diagnostics.clear(e.document.uri)));
@@ -83,14 +96,28 @@ export function startServer(connection: Connection): void {
   connection.onCodeLens(guarded(logError, 'CodeLens', [], async (p) => codeLenses(await documents.analysis(p.textDocument.uri), editor.t)));
   connection.onHover(guarded(logError, 'hover', null, async (p) => hover(await documents.analysis(p.textDocument.uri), text(p.textDocument.uri), p.position, await editor.settings.get(p.textDocument.uri), editor.t)));
   connection.onCodeAction(guarded(logError, 'code actions', [], async (p) => codeActions(await documents.analysis(p.textDocument.uri), versioned(p.textDocument.uri), p, editor.edits, editor.t)));
-  connection.onRequest(statusRequest.method, (p: StatusParams) => status(documents, text, p));
-  connection.onRequest(planRequest.method, async (p: DocumentParams) => mapDefined(await documents.analysis(p.uri), planResult));
-  connection.onRequest(layerStackRequest.method, async (p: DocumentParams) => mapDefined(await documents.analysis(p.uri), (a) => layerStack(a, editor.t)));
-  connection.onRequest(simulateRequest.method, async (p: SimulateParams) => (await documents.simulate(p.uri, p.changedFiles ?? [], p.editedLines ?? [])) ?? null);
-  connection.onRequest(clearSimulationRequest.method, () => (documents.clearSimulation(), null));
-  connection.onRequest(recordRequest.method, async (p: DocumentParams) => (await documents.record(p.uri)) ?? null);
-  connection.onRequest(buildImageRequest.method, (p: DocumentParams, token) => buildImage(documents, p.uri, abortSignal(token), (lines) => void connection.sendNotification(buildOutputNotification.method, { uri: p.uri, lines })));
-
+  connection.onRequest(statusRequest.method, (p: unknown) => status(documents, text, statusParams(statusRequest.method, p)));
+  connection.onRequest(planRequest.method, async (p: unknown) => mapDefined(await documents.analysis(documentParams(planRequest.method, p).uri), planResult));
+  connection.onRequest(layerStackRequest.method, async (p: unknown) => mapDefined(await documents.analysis(documentParams(layerStackRequest.method, p).uri), (a) => layerStack(a, editor.t)));
+  connection.onRequest(simulateRequest.method, async (p: unknown) => {
+    const { uri, changedFiles, editedLines } = simulateParams(simulateRequest.method, p);
+    return (await documents.simulate(uri, changedFiles, editedLines)) ?? null;
+  });
+  connection.onRequest(clearSimulationRequest.method, (p: unknown) => (noParams(clearSimulationRequest.method, p), documents.clearSimulation(), null));
+  connection.onRequest(recordRequest.method, async (p: unknown) => (await documents.record(documentParams(recordRequest.method, p).uri)) ?? null);
+  connection.onRequest(buildImageRequest.method, (p: unknown, token: CancellationToken): BuildImageResult | Promise<BuildImageResult> => {
+    const { uri } = documentParams(buildImageRequest.method, p);
+    if (!trust.trusted) return { report: null, reportText: null, problem: RESTRICTED_BUILD_PROBLEM };
+    return buildImage(documents, uri, abortSignal(token), (lines) => void connection.sendNotification(buildOutputNotification.method, { uri, lines }));
+  });
+  connection.onNotification(didChangeTrustNotification.method, (p: unknown) => {
+    const params = trustParams(p);
+    if (!params) return connection.console.warn(`${didChangeTrustNotification.method}: ignored malformed parameters (expected { trusted: boolean }).`);
+    if (params.trusted === trust.trusted) return;
+    trust.trusted = params.trusted;
+    connection.console.info(params.trusted ? 'The workspace is trusted now: reading the settings again; git HEAD can be the baseline.' : 'The workspace is not trusted any more: no git, no docker.');
+    documents.trustChanged();
+  });
   texts.listen(connection);
   connection.listen();
 }
@@ -100,20 +127,21 @@ function editorState(
   params: InitializeParams,
   analysis: DiagnosticsPublisherHost['analysis'],
   document: DiagnosticsPublisherHost['document'],
+  trust: Trust,
 ): EditorState {
   const options = (params.initializationOptions ?? {}) as InitializationOptions;
   const t = serverTranslate(options.l10n, (message) => connection.console.info(message));
   const log = (message: string) => connection.console.error(message);
   const workspaceEdit = params.capabilities.workspace?.workspaceEdit;
   return {
-    settings: pulledSettings(connection, params.capabilities.workspace?.configuration === true),
+    settings: pulledSettings(connection, params.capabilities.workspace?.configuration === true, () => trust.trusted, (message) => connection.console.info(message)),
     t,
     diagnostics: new DiagnosticsPublisher(connection, { analysis, document, t, log }),
     edits: { documentChanges: workspaceEdit?.documentChanges === true, createFiles: workspaceEdit?.resourceOperations?.includes('create') === true },
   };
 }
 
-function createDocuments(connection: Connection, texts: TextDocuments<TextDocument>, params: InitializeParams, editor: EditorState): DockerfileDocuments {
+function createDocuments(connection: Connection, texts: TextDocuments<TextDocument>, params: InitializeParams, editor: EditorState, trust: Trust): DockerfileDocuments {
   const options = (params.initializationOptions ?? {}) as InitializationOptions;
   const { settings } = editor;
   const canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
@@ -126,6 +154,7 @@ function createDocuments(connection: Connection, texts: TextDocuments<TextDocume
     forgetSettings: () => settings.clear(),
     workspaceFolders: () => folders,
     store,
+    trusted: () => trust.trusted,
     log: (level, message) => connection.console[level](message),
     didUpdate: (uris) => {
       if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);

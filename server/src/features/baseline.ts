@@ -14,8 +14,14 @@ export interface Baseline {
 
 const NOTHING: KnownBuilds = { has: () => false, empty: true };
 
-/** `gitHead` is called only when the choice needs it (it reads git objects). */
-export function chooseBaseline(setting: BaselineSetting, store: StoreData, project: Project, gitHead: () => GitHeadResult): Baseline {
+/** Why there is no git HEAD baseline in an untrusted workspace (BASELINE_TEMPLATES translates it). */
+export const RESTRICTED_GIT_DETAIL = 'No build recorded for this Dockerfile, and git HEAD is not read in Restricted Mode: trust the workspace to compare with it.';
+
+/**
+ * `gitHead` is called only when the choice needs it (it reads git objects); undefined in an untrusted workspace,
+ * where git never runs (a repository's own config could make it run a command).
+ */
+export function chooseBaseline(setting: BaselineSetting, store: StoreData, project: Project, gitHead: (() => GitHeadResult) | undefined): Baseline {
   const { builder, target } = project.options;
   const id = buildId(builder, project.dockerfileAbs, target);
   const hasRecord = store.builds[id] !== undefined;
@@ -28,6 +34,7 @@ export function chooseBaseline(setting: BaselineSetting, store: StoreData, proje
     return nothing(`No build recorded yet (${builder}): run "Layer Lens: Mark Current State as Built".`);
   }
   if (setting === 'auto' && hasRecord) return recorded();
+  if (!gitHead) return nothing(RESTRICTED_GIT_DETAIL);
   const git = gitHead();
   if (!git.ok) return nothing(`No build recorded for this Dockerfile, and no git HEAD to compare with: ${git.reason}.`);
   if (git.head.dockerfileText === undefined) return nothing(`This Dockerfile is not in git HEAD (${git.head.commit.slice(0, 7)}), so nothing was built from it there.`);

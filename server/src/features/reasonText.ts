@@ -122,6 +122,7 @@ export const BASELINE_TEMPLATES: readonly Template[] = [
   template('No build recorded for this Dockerfile, and no git HEAD to compare with: {0}.'),
   template('This Dockerfile is not in git HEAD ({0}), so nothing was built from it there.'),
   template('The state at git HEAD ({0}), as if it had been built.'),
+  template('No build recorded for this Dockerfile, and git HEAD is not read in Restricted Mode: trust the workspace to compare with it.'),
 ];
 
 /**

@@ -23,6 +23,13 @@ export interface CodeServerOptions {
   extraVsix?: string[];
   /** Runs after the extensions are installed, before code-server starts. */
   beforeStart?: (dirs: { userDataDir: string; extensionsDir: string }) => void;
+  /**
+   * Workspace trust on, the folder not trusted and no prompt: VS Code opens it in Restricted Mode. Default: trust
+   * is off (every folder trusted), so the other tests never meet the trust prompt.
+   */
+  restrictedMode?: boolean;
+  /** Set in code-server's environment (and so the extension host's and the language server's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface CodeServer {
@@ -58,7 +65,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const logFile = join(options.runDir, 'code-server.log');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify(userSettings, null, 2));
+  const settings = options.restrictedMode
+    ? { ...userSettings, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' }
+    : userSettings;
+  writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify(settings, null, 2));
   // An explicit config keeps code-server from writing one into the user's home.
   writeFileSync(configFile, 'auth: none\ncert: false\n');
   const common = ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
@@ -76,8 +86,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const child = spawn(
     process.execPath,
     [entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', ...(options.locale ? ['--locale', options.locale] : []), options.workspace],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: codeServerEnv() },
+      ...(options.restrictedMode ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', '--ignore-last-opened', ...(options.locale ? ['--locale', options.locale] : []), options.workspace],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...codeServerEnv(), ...options.env } },
   );
   child.stdout.pipe(log);
   child.stderr.pipe(log);

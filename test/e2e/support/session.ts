@@ -41,12 +41,17 @@ export async function startSession(): Promise<void> {
  * code-server with the extension and a fresh copy of the fixture workspace under `runDir`, and a browser page
  * on it. The suite's session is one; a test that needs VS Code in another display language starts its own.
  */
-export async function launchSession(runDir: string, options: Pick<CodeServerOptions, 'locale' | 'extraVsix' | 'beforeStart'> = {}): Promise<E2ESession & { browser: Browser }> {
+export async function launchSession(
+  runDir: string,
+  options: Pick<CodeServerOptions, 'locale' | 'extraVsix' | 'beforeStart' | 'restrictedMode' | 'env'> & { workspace?: string } = {},
+): Promise<E2ESession & { browser: Browser }> {
   const codeServerDir = requiredEnv('LAYERLENS_E2E_CODE_SERVER');
   const vsix = requiredEnv('LAYERLENS_E2E_VSIX');
-  const workspace = join(runDir, workspaceName);
-  cpSync(join(repoRoot, 'test/fixtures', workspaceName), workspace, { recursive: true });
-  const codeServer = await startCodeServer({ codeServerDir, vsix, workspace, runDir, ...options });
+  const { workspace: own, ...rest } = options;
+  // `workspace`: a folder the test made (opened as it is); otherwise a copy of the fixture workspace.
+  const workspace = own ?? join(runDir, workspaceName);
+  if (!own) cpSync(join(repoRoot, 'test/fixtures', workspaceName), workspace, { recursive: true });
+  const codeServer = await startCodeServer({ codeServerDir, vsix, workspace, runDir, ...rest });
   const opened = await openBrowser(join(runDir, 'chromium-profile'), codeServer.url).catch(async (error: unknown) => {
     await codeServer.stop();
     throw error;

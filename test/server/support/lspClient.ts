@@ -30,7 +30,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
-import { didUpdateNotification, type InitializationOptions, type RequestDeclaration } from '../../../server/src/protocol';
+import { didChangeTrustNotification, didUpdateNotification, type InitializationOptions, type RequestDeclaration } from '../../../server/src/protocol';
 import { startServer } from '../../../server/src/startServer';
 
 export interface TestServerOptions {
@@ -40,6 +40,8 @@ export interface TestServerOptions {
   settings?: Record<string, unknown>;
   /** The display language and its bundle, as the extension passes vscode.l10n.bundle. */
   l10n?: InitializationOptions['l10n'];
+  /** Whether the workspace is trusted (initializationOptions.trusted); null leaves the option out. Default: true. */
+  trusted?: boolean | null;
 }
 
 export interface Lens {
@@ -97,7 +99,11 @@ export class TestServer {
         },
       },
       workspaceFolders: (options.workspaceFolders ?? []).map((f) => ({ uri: uri(f), name: f })),
-      initializationOptions: { ...(options.storePath ? { storePath: options.storePath } : {}), ...(options.l10n ? { l10n: options.l10n } : {}) },
+      initializationOptions: {
+        ...(options.storePath ? { storePath: options.storePath } : {}),
+        ...(options.l10n ? { l10n: options.l10n } : {}),
+        ...(options.trusted === null ? {} : { trusted: options.trusted ?? true }),
+      },
     });
     await connection.sendNotification(InitializedNotification.type, {});
     return server;
@@ -127,6 +133,11 @@ export class TestServer {
   /** What VS Code's file watcher sends after files change on disk. */
   async filesChanged(paths: string[], type: FileChangeType = FileChangeType.Changed): Promise<void> {
     await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: paths.map((p) => ({ uri: uri(p), type })) });
+  }
+
+  /** What the extension sends when the user trusts the workspace (vscode.workspace.onDidGrantWorkspaceTrust). */
+  async grantTrust(): Promise<void> {
+    await this.connection.sendNotification(didChangeTrustNotification.method, { trusted: true });
   }
 
   async changeSettings(settings: Record<string, unknown>): Promise<void> {

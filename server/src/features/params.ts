@@ -1,0 +1,77 @@
+// The parameters of every custom message (protocol.ts), checked where they enter the server: whatever a client
+// sends, a handler gets the declared shape or the client gets a JSON-RPC InvalidParams error saying what is wrong
+// (never a TypeError from deep inside a feature).
+import { ErrorCodes, ResponseError } from 'vscode-languageserver';
+import type { DidChangeTrustParams, DocumentParams, SimulateParams, StatusParams } from '../protocol';
+
+/** More paths or lines than any Dockerfile's simulation needs (the client sends one file or one line). */
+export const MAX_SIMULATED_ITEMS = 10_000;
+/** Longer URIs and paths are not a document or a context file. */
+export const MAX_STRING_LENGTH = 32_768;
+/** Dockerfile lines are 1-based and far below this. */
+const MAX_LINE = 10_000_000;
+
+export class ParamsError extends ResponseError<void> {
+  constructor(method: string, problem: string) {
+    super(ErrorCodes.InvalidParams, `${method}: ${problem}`);
+  }
+}
+
+function object(method: string, params: unknown, optional = false): Record<string, unknown> {
+  if ((params === undefined || params === null) && optional) return {};
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new ParamsError(method, `the parameters must be an object, not ${describe(params)}.`);
+  return params as Record<string, unknown>;
+}
+
+function uri(method: string, value: unknown): string {
+  if (typeof value !== 'string') throw new ParamsError(method, `"uri" must be a string, not ${describe(value)}.`);
+  if (value.length > MAX_STRING_LENGTH) throw new ParamsError(method, `"uri" is longer than ${MAX_STRING_LENGTH} characters.`);
+  return value;
+}
+
+export function statusParams(method: string, params: unknown): StatusParams {
+  const p = object(method, params, true);
+  return p.uri === undefined || p.uri === null ? {} : { uri: uri(method, p.uri) };
+}
+
+export function documentParams(method: string, params: unknown): DocumentParams {
+  return { uri: uri(method, object(method, params).uri) };
+}
+
+export function simulateParams(method: string, params: unknown): SimulateParams {
+  const p = object(method, params);
+  const changedFiles = list(method, 'changedFiles', p.changedFiles, (v) => typeof v === 'string' && v.length > 0 && v.length <= MAX_STRING_LENGTH, 'non-empty strings (context paths)');
+  const editedLines = list(method, 'editedLines', p.editedLines, (v) => Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= MAX_LINE, '1-based line numbers (whole numbers from 1)');
+  return { uri: uri(method, p.uri), changedFiles: changedFiles as string[], editedLines: editedLines as number[] };
+}
+
+/** Whatever was sent is ignored; only its shape is checked. */
+export function noParams(method: string, params: unknown): Record<string, never> {
+  object(method, params, true);
+  return {};
+}
+
+/** A notification cannot be answered with an error: undefined for malformed params (the caller logs it). */
+export function trustParams(params: unknown): DidChangeTrustParams | undefined {
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) return undefined;
+  const trusted = (params as Record<string, unknown>).trusted;
+  return typeof trusted === 'boolean' ? { trusted } : undefined;
+}
+
+/** An optional array (absent: empty) of at most MAX_SIMULATED_ITEMS items that all pass `ok`. */
+function list(method: string, name: string, value: unknown, ok: (v: unknown) => boolean, what: string): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new ParamsError(method, `"${name}" must be an array of ${what}, not ${describe(value)}.`);
+  if (value.length > MAX_SIMULATED_ITEMS) throw new ParamsError(method, `"${name}" has ${value.length} items; at most ${MAX_SIMULATED_ITEMS} are accepted.`);
+  const bad = value.findIndex((v) => !ok(v));
+  if (bad >= 0) throw new ParamsError(method, `"${name}" must hold ${what}; item ${bad} is ${describe(value[bad])}.`);
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'a non-finite number';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
