@@ -7,11 +7,13 @@ import type { Translate } from '../core/explainTranslate';
 import type { StepPrediction } from '../core/types';
 import type { Analysis } from '../documents';
 import type { LayerLensSettings } from '../settings';
-import { parsedText } from './parsed';
+import { parsedText, textLimit } from './parsed';
 import { translateReason } from './reasonText';
 
 export function hover(analysis: Analysis | undefined, text: string | undefined, position: Position, settings: LayerLensSettings, t: Translate): Hover | null {
   if (!analysis || text === undefined) return null;
+  // Text past the limits (core/limits.ts) is not analysed; its one diagnostic says why.
+  if (textLimit(text)) return null;
   // The plan is of the text the analysis took up; a newer edit (not analysed yet) gets no verdicts rather than wrong ones.
   const current = analysis.project?.text === text;
   const steps = current ? analysis.plan?.steps.map((s) => withSimulation(s, analysis, t)) : undefined;
