@@ -7,7 +7,7 @@ import { runCheck, runFix } from './cliCheck';
 import { buildCommand } from './cliBuild';
 import { formatDuration, type RebuildEstimate } from './core/cost';
 import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './analysis';
-import { LimitError, limitText, textLimitProblem } from './core/limits';
+import { LimitError, limitText, parseWithinLimits } from './core/limits';
 import { setOwn } from './core/own';
 import { buildId, knownBuilds, recordBuild } from './core/store';
 import { defaultDigestCachePath, defaultStorePath, loadStore, saveStore, StoreError } from './storeFile';
@@ -86,7 +86,7 @@ export function main(argv: string[]): number | Promise<number> {
     const digestCache = loadDigestCache(digestCachePath);
     const synced = loaded.store.builds[buildId(options.builder, resolve(options.dockerfile), options.target)]?.synced;
     const project = openProject({ ...options, digestCache, ...(synced ? { synced } : {}) });
-    const limit = textLimitProblem(project.text);
+    const { parsed: dockerfile, limit } = parseWithinLimits(project.text);
     if (limit) throw new LimitError(limit.message, limit.line);
     // Written only when files were hashed: rewriting an unchanged cache costs more than the plan it saved.
     process.on('exit', () => digestCache.dirty && saveDigestCache(digestCachePath, digestCache));
@@ -103,7 +103,7 @@ export function main(argv: string[]): number | Promise<number> {
       return 0;
     }
     if (command === 'build') return buildCommand(project, loaded, storePath, Boolean(values.json));
-    const result = planProject(project, knownBuilds(loaded.store, options.builder, id));
+    const result = planProject(project, knownBuilds(loaded.store, options.builder, id), dockerfile);
     if (command === 'plan') {
       print(result, Boolean(values.json));
       return 0;

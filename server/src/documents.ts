@@ -192,10 +192,10 @@ export class DockerfileDocuments {
     const base = { uri, settings: entry.settings, ...(simulation ? { simulation } : {}) };
     if (!entry.project) return { ...base, problem: entry.problem ?? NOT_A_FILE, baseline: { kind: 'none', label: 'nothing built yet', detail: entry.problem ?? NOT_A_FILE } };
     const none: BaselineInfo = { kind: 'none', label: 'nothing built yet', detail: '' };
+    // Parsing (and the limits) is the first slice of work: it is remembered for the text (features/parsed.ts).
     const limit = textLimit(text);
     if (limit) return { ...base, project: entry.project, problem: limit.message, limit, baseline: entry.baseline?.info ?? none };
     if (!entry.plan && mayYield) {
-      parsedText(text);
       await yieldToEventLoop();
       if (this.entries.get(uri) !== entry || this.host.text(uri)?.getText() !== text || entry.project?.text !== text) return 'again';
     }
