@@ -83,6 +83,12 @@ const GENERATORS: Array<(rand: () => number) => Case> = [
   (rand) => ({ name: 'invalid UTF-8 bytes', text: Buffer.concat([Buffer.from('FROM alpine\nCOPY '), Buffer.from(Array.from({ length: between(rand, 10, 3000) }, () => 0x80 + Math.floor(rand() * 0x7f))), Buffer.from(' /app\nRUN true\n')]), expect: { plan: true } }),
   (rand) => ({ name: 'CRLF, lone CR and LF mixed', text: Array.from({ length: between(rand, 5, 2000) }, (_, i) => (i === 0 ? 'FROM alpine' : runLine(rand))).map((l) => l + pick(rand, ['\n', '\r\n', '\r', ' \\\r\n'])).join(''), expect: { plan: true } }),
   (rand) => {
+    // At the size and line-length limits with the most words the parser makes objects for (its slowest text).
+    const line = () => `RUN echo ${'x '.repeat(Math.floor((MAX_LINE_LENGTH - 20) / 2) - between(rand, 0, 100))}`;
+    const count = Math.floor((MAX_DOCKERFILE_CHARS - 100) / MAX_LINE_LENGTH);
+    return { name: `at the size limit: ${count} lines of ${MAX_LINE_LENGTH / 1024} Ki characters of short words`, text: `FROM alpine\n${Array.from({ length: count }, line).join('\n')}\n`, expect: { plan: true } };
+  },
+  (rand) => {
     // Right at the limits: as many variables times RUNs, stages and characters as allowed.
     const vars = between(rand, 200, 400);
     const runs = Math.floor(MAX_VARIABLE_RUNS / (vars + 1)) - 1; // + ARG BASE
