@@ -14,7 +14,7 @@ import { readIgnoreFile, scanContext, updateSnapshot, type DigestCache, type FsC
 import { staleDiagnostics, staleFiles, syncedEntry, withSyncedContent, type SyncedFiles, type SyncedSnapshot } from './core/syncState';
 import type { Builder, ContextSnapshot, PlanOptions, SourceSelection } from './core/types';
 import type { ParsedDockerfile } from './core/parse';
-import { fileSizeMessage, MAX_DOCKERFILE_BYTES } from './core/limits';
+import { fileSizeMessage, LimitError, MAX_DOCKERFILE_BYTES } from './core/limits';
 import { planCosts, type CostedPrediction, type RebuildEstimate } from './core/cost';
 
 /** Input that cannot be read; the message says what to do. */
@@ -66,7 +66,8 @@ export function readDockerfile(path: string): string {
     throw new InputError(`Cannot find a Dockerfile at ${path}. Pass its path: layerlens plan path/to/Dockerfile.`);
   }
   if (size > MAX_DOCKERFILE_BYTES) {
-    throw new InputError(fileSizeMessage(path, size));
+    // A limit, as for text past the others (core/limits.ts): exit 1 in every command, `check` included.
+    throw new LimitError(fileSizeMessage(path, size));
   }
   let buf: Buffer;
   try {

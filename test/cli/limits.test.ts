@@ -53,13 +53,14 @@ test('an ENV doubling its value 10,000 times: plan exits 1 with the expansion li
   assert.doesNotMatch(r.err, NO_STACK);
 });
 
-test('20,000 RUN lines, a 200,000-character line, 10,000 ARGs: plan, check and fix exit 1 at once with the limit', () => {
+test('20,000 RUN lines, a 200,000-character line, 10,000 ARGs, 300 KB: plan, check and fix exit 1 at once with the limit', () => {
   const files = {
     lines: dockerfile('lines', 'FROM alpine\n' + 'RUN echo hi\n'.repeat(20_000)),
     line: dockerfile('line', `FROM alpine\nRUN echo ${'x'.repeat(200_000)}\n`),
     args: dockerfile('args', 'FROM alpine\n' + Array.from({ length: 10_000 }, (_, i) => `ARG A${i}=${i}`).join('\n') + '\nRUN echo\n'),
+    size: dockerfile('size', 'FROM alpine\n' + `RUN echo ${'y'.repeat(90)}\n`.repeat(3000)),
   };
-  const expected = { lines: /^layerlens: This Dockerfile has 20,002 lines, more than Layer Lens analyses \(limit 20,000\)\. Layer Lens shows no verdicts for it\./, line: /^layerlens: Line 2 of this Dockerfile has 200,009 characters/, args: /^layerlens: This Dockerfile has 10,000 ARG and ENV instructions/ };
+  const expected = { lines: /^layerlens: This Dockerfile has 20,002 lines, more than Layer Lens analyses \(limit 20,000\)\. Layer Lens shows no verdicts for it\./, line: /^layerlens: Line 2 of this Dockerfile has 200,009 characters/, args: /^layerlens: This Dockerfile has 10,000 ARG and ENV instructions/, size: /^layerlens: .*(is 293 KB|has 300,012 characters), more than Layer Lens analyses/ };
   for (const [name, file] of Object.entries(files)) {
     for (const args of [['plan', file, '--store', join(work, 'limits.json')], ['check', file], ['fix', file, '--dry-run']]) {
       const r = cli(args);
