@@ -141,6 +141,8 @@ export class DockerfileDocuments {
   async record(uri: string): Promise<RecordResult | undefined> {
     const analysis = await this.analysis(uri);
     if (!analysis?.project) return undefined;
+    // Text past a limit (core/limits.ts) is not planned, so there is nothing to record: say why.
+    if (analysis.limit) return { keys: 0, storePath: null, warning: analysis.limit.message };
     const result = recordProject(this.host.store, analysis.project);
     if (result.warning) this.host.log('warn', result.warning);
     this.storeChanged();

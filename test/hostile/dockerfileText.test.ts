@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { advise } from '../../server/src/core/advise';
 import { MAX_DOCKERFILE_CHARS, MAX_EXPANSION_DEPTH, MAX_INSTRUCTIONS, MAX_LINE_LENGTH, MAX_LINES, MAX_STAGES, MAX_VARIABLE_RUNS, MAX_VARIABLES } from '../../server/src/core/limits';
-import { statusRequest } from '../../server/src/protocol';
+import { recordRequest, statusRequest } from '../../server/src/protocol';
 import { diskProject } from '../helpers/diskProject';
 import { seededRandom } from '../helpers/random';
 import { TestServer } from '../server/support/lspClient';
@@ -187,6 +187,9 @@ void test(`server: every hostile Dockerfile gets lenses and diagnostics (or the 
         // No verdicts in a hover: none at all past a text limit, the instruction's help and the problem past an expansion limit.
         const hover = await s.hover(u, 1, 1);
         assert.ok(hover === null || (/Layer Lens shows no verdicts/.test(hover) && !/\*\*Verdict/.test(hover)), `${where}: hover ${hover}`);
+        // "Mark as built" records nothing and says why (it would otherwise plan the text after all).
+        const recorded = await s.request(recordRequest, { uri: u });
+        assert.deepEqual({ keys: recorded?.keys, warning: recorded?.warning }, { keys: 0, warning: String(diagnostics[0].message) }, where);
       } else {
         if (c.expect.plan) assert.ok(lenses.length >= 1, where);
         assert.ok(!diagnostics.some((d) => d.code === 'limit'), where);
