@@ -195,8 +195,8 @@ void test(`server: every hostile Dockerfile gets lenses and diagnostics (or the 
         assert.ok(!diagnostics.some((d) => d.code === 'limit'), where);
         for (const wanted of [c.expect.diagnostic, c.expect.unreadable]) if (wanted) assert.ok(diagnostics.some((d) => wanted.test(String(d.message))), where);
       }
-      // A hang guard, not a speed test: the real figures are printed below.
-      assert.ok(stall < 3000, `${where}: layerLens/status waited ${stall} ms`);
+      // A hang guard, not a speed test (a 20 MB text held the server 90 s before the limits); the real figures are printed below.
+      assert.ok(stall < 5000, `${where}: layerLens/status waited ${stall} ms`);
       worst = Math.max(worst, stall);
       figures.push(`${c.name}: answered in ${ms} ms, status waited at most ${stall} ms`);
       await s.close(u);
