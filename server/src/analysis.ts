@@ -14,12 +14,14 @@ import { readIgnoreFile, scanContext, updateSnapshot, type DigestCache, type FsC
 import { staleDiagnostics, staleFiles, syncedEntry, withSyncedContent, type SyncedFiles, type SyncedSnapshot } from './core/syncState';
 import type { Builder, ContextSnapshot, PlanOptions, SourceSelection } from './core/types';
 import type { ParsedDockerfile } from './core/parse';
+import { fileSizeMessage, LimitError, MAX_DOCKERFILE_BYTES } from './core/limits';
 import { planCosts, type CostedPrediction, type RebuildEstimate } from './core/cost';
 
 /** Input that cannot be read; the message says what to do. */
 export class InputError extends Error {}
 
-export const MAX_DOCKERFILE_BYTES = 10 * 1024 * 1024;
+/** The CLI's size limit, one of the limits in core/limits.ts. */
+export { MAX_DOCKERFILE_BYTES };
 
 export interface ProjectOptions {
   dockerfile: string;
@@ -64,7 +66,8 @@ export function readDockerfile(path: string): string {
     throw new InputError(`Cannot find a Dockerfile at ${path}. Pass its path: layerlens plan path/to/Dockerfile.`);
   }
   if (size > MAX_DOCKERFILE_BYTES) {
-    throw new InputError(`${path} is ${(size / 1048576).toFixed(1)} MB, too large for a Dockerfile (limit ${MAX_DOCKERFILE_BYTES / 1048576} MB). Check that this is the right file.`);
+    // A limit, as for text past the others (core/limits.ts): exit 1 in every command, `check` included.
+    throw new LimitError(fileSizeMessage(path, size));
   }
   let buf: Buffer;
   try {

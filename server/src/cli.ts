@@ -7,6 +7,7 @@ import { runCheck, runFix } from './cliCheck';
 import { buildCommand } from './cliBuild';
 import { formatDuration, type RebuildEstimate } from './core/cost';
 import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './analysis';
+import { LimitError, limitText, parseWithinLimits } from './core/limits';
 import { setOwn } from './core/own';
 import { buildId, knownBuilds, recordBuild } from './core/store';
 import { defaultDigestCachePath, defaultStorePath, loadStore, saveStore, StoreError } from './storeFile';
@@ -85,6 +86,8 @@ export function main(argv: string[]): number | Promise<number> {
     const digestCache = loadDigestCache(digestCachePath);
     const synced = loaded.store.builds[buildId(options.builder, resolve(options.dockerfile), options.target)]?.synced;
     const project = openProject({ ...options, digestCache, ...(synced ? { synced } : {}) });
+    const { parsed: dockerfile, limit } = parseWithinLimits(project.text);
+    if (limit) throw new LimitError(limit.message, limit.line);
     // Written only when files were hashed: rewriting an unchanged cache costs more than the plan it saved.
     process.on('exit', () => digestCache.dirty && saveDigestCache(digestCachePath, digestCache));
     for (const p of project.problems) process.stderr.write(`layerlens: ${p}\n`);
@@ -100,7 +103,7 @@ export function main(argv: string[]): number | Promise<number> {
       return 0;
     }
     if (command === 'build') return buildCommand(project, loaded, storePath, Boolean(values.json));
-    const result = planProject(project, knownBuilds(loaded.store, options.builder, id));
+    const result = planProject(project, knownBuilds(loaded.store, options.builder, id), dockerfile);
     if (command === 'plan') {
       print(result, Boolean(values.json));
       return 0;
@@ -117,7 +120,31 @@ export function main(argv: string[]): number | Promise<number> {
       process.stderr.write(`layerlens: ${e.message}\n`);
       return 1;
     }
+    if (e instanceof LimitError) return limitExit(e);
     throw e;
+  }
+}
+
+/** Text past a limit of core/limits.ts: its message, exit 1. */
+export function limitExit(e: LimitError): number {
+  process.stderr.write(`layerlens: ${limitText({ line: e.line ?? 1, message: e.message })}\n`);
+  return 1;
+}
+
+/**
+ * main(), with any error it did not expect turned into one line and exit 1: never a stack trace. Set
+ * LAYERLENS_DEBUG=1 to see the stack.
+ */
+export async function runMain(argv: string[]): Promise<number> {
+  try {
+    return await main(argv);
+  } catch (e) {
+    const message = e instanceof RangeError && /call stack/i.test(e.message)
+      ? 'the input is nested too deeply to analyse (the analysis ran out of stack).'
+      : e instanceof Error ? e.message : String(e);
+    process.stderr.write(`layerlens: ${message}\nThis is a bug in Layer Lens: please report it, with the Dockerfile that caused it if you can share it.\n`);
+    if (process.env.LAYERLENS_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
+    return 1;
   }
 }
 
@@ -185,7 +212,7 @@ function usage(message: string): number {
 }
 
 if (require.main === module) {
-  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
+  void runMain(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

@@ -18,6 +18,8 @@ import { fixAll } from './core/adviseApply';
 import { unifiedDiff } from './core/adviseDiff';
 import { toSarif } from './core/adviseSarif';
 import { ADVICE_CODES, type Advice, type AdviceCode, type AdviceSeverity } from './core/adviseTypes';
+import { LimitError, limitText, parseWithinLimits } from './core/limits';
+import type { ParsedDockerfile } from './core/parse';
 import type { Builder } from './core/types';
 import { version as toolVersion } from '../../package.json';
 
@@ -88,6 +90,11 @@ function run(usage: string, body: () => number): number {
       process.stderr.write(`layerlens: ${e.message}\n`);
       return 2;
     }
+    if (e instanceof LimitError) {
+      // Text past a limit of core/limits.ts: its message, exit 1 (as the other commands).
+      process.stderr.write(`layerlens: ${limitText({ line: e.line ?? 1, message: e.message })}\n`);
+      return 1;
+    }
     throw e;
   }
 }
@@ -114,8 +121,9 @@ export function runCheck(argv: string[]): number {
     const failOn = (values['fail-on'] ?? 'warning') as AdviceSeverity | 'none';
     if (!(failOn in RANK)) throw new UsageError(`--fail-on must be error, warning, info, hint or none, not "${failOn}".`);
     const project = openProject({ dockerfile: opts.dockerfile, ...(opts.context ? { context: opts.context } : {}), builder: opts.builder, buildArgs: {} });
+    const dockerfile = withinLimits(project.text);
     for (const p of project.problems) process.stderr.write(`layerlens: ${p}\n`);
-    const findings = advise({ text: project.text, builder: opts.builder, context: adviseContextOf(project), ...(opts.rules ? { rules: opts.rules } : {}) });
+    const findings = advise({ text: project.text, parsed: dockerfile, builder: opts.builder, context: adviseContextOf(project), ...(opts.rules ? { rules: opts.rules } : {}) });
     const name = shownPath(project.dockerfileAbs);
     if (format === 'json') process.stdout.write(JSON.stringify({ dockerfile: name, findings }, null, 2) + '\n');
     else if (format === 'sarif') process.stdout.write(JSON.stringify(sarifOf(project, findings), null, 2) + '\n');
@@ -176,6 +184,7 @@ export function runFix(argv: string[]): number {
       process.stderr.write(`layerlens: ${abs} is not valid UTF-8; it was left untouched.\n`);
       return 1;
     }
+    withinLimits(text);
     const project = openProject({ dockerfile: abs, ...(opts.context ? { context: opts.context } : {}), builder: opts.builder, buildArgs: {}, text });
     const result = fixAll({ text, builder: opts.builder, context: adviseContextOf(project) }, opts.rules ? { rules: opts.rules } : {});
     const name = shownPath(abs);
@@ -198,6 +207,13 @@ export function runFix(argv: string[]): number {
     if (!result.applied.length) return 0;
     return writeResults(abs, original, result.text, result.createFiles.map((f) => ({ abs: join(project.contextDir, ...f.path.split('/')), text: f.text })));
   });
+}
+
+/** The parsed text; a LimitError past a limit of core/limits.ts. */
+function withinLimits(text: string): ParsedDockerfile {
+  const { parsed, limit } = parseWithinLimits(text);
+  if (limit) throw new LimitError(limit.message, limit.line);
+  return parsed;
 }
 
 function readBytes(abs: string): Buffer {

@@ -12,7 +12,8 @@ import { headCommit, readGitHead, type BlobDigests, type GitHeadResult } from '.
 import { chooseBaseline, type Baseline } from './features/baseline';
 import { recordProject, type WorkspaceStore } from './features/record';
 import { simulationLabel } from './features/simulate';
-import { parsedText } from './features/parsed';
+import { parsedText, textLimit } from './features/parsed';
+import { LimitError, yieldToEventLoop, type LimitProblem } from './core/limits';
 import type { BaselineInfo, RecordResult, SimulationInfo } from './protocol';
 import { dockerfileSettings, normaliseSettings, type DockerfileSettings, type LayerLensSettings } from './settings';
 
@@ -43,6 +44,8 @@ export interface Analysis {
   /** Set when `plan` is a simulation. */
   simulation?: SimulationInfo;
   plan?: PlanResult & { source: string[]; steps: CostedPrediction[]; estimate?: RebuildEstimate };
+  /** The text is past a limit of core/limits.ts (then `problem` is its message, and there is no plan). */
+  limit?: LimitProblem;
 }
 
 interface Entry {
@@ -150,6 +153,8 @@ export class DockerfileDocuments {
   async record(uri: string): Promise<RecordResult | undefined> {
     const analysis = await this.analysis(uri);
     if (!analysis?.project) return undefined;
+    // Text past a limit (core/limits.ts) is not planned, so there is nothing to record: say why.
+    if (analysis.limit) return { keys: 0, storePath: null, warning: analysis.limit.message };
     const result = recordProject(this.host.store, analysis.project);
     if (result.warning) this.host.log('warn', result.warning);
     this.storeChanged();
@@ -172,6 +177,15 @@ export class DockerfileDocuments {
 
   /** The document's current analysis: its latest text, settings, baseline and plan. */
   async analysis(uri: string): Promise<Analysis | undefined> {
+    // Parsing and planning are two slices of work with a turn of the event loop between them, so other
+    // requests are answered meanwhile; an edit during the turn starts the analysis again (at most twice).
+    for (let attempt = 0; ; attempt++) {
+      const result = await this.analysisOnce(uri, attempt < 2);
+      if (result !== 'again') return result;
+    }
+  }
+
+  private async analysisOnce(uri: string, mayYield: boolean): Promise<Analysis | undefined | 'again'> {
     let entry = this.entries.get(uri);
     while (entry) {
       const generation = entry.generation;
@@ -191,12 +205,24 @@ export class DockerfileDocuments {
     const simulation = this.simulationState?.uri === uri ? this.simulationState : undefined;
     const base = { uri, settings: entry.settings, ...(simulation ? { simulation } : {}) };
     if (!entry.project) return { ...base, problem: entry.problem ?? NOT_A_FILE, baseline: { kind: 'none', label: 'nothing built yet', detail: entry.problem ?? NOT_A_FILE } };
+    const none: BaselineInfo = { kind: 'none', label: 'nothing built yet', detail: '' };
+    // Parsing (and the limits) is the first slice of work: it is remembered for the text (features/parsed.ts).
+    const limit = textLimit(text);
+    if (limit) return { ...base, project: entry.project, problem: limit.message, limit, baseline: entry.baseline?.info ?? none };
+    if (!entry.plan && mayYield) {
+      await yieldToEventLoop();
+      if (this.entries.get(uri) !== entry || this.host.text(uri)?.getText() !== text || entry.project?.text !== text) return 'again';
+    }
     try {
       entry.baseline ??= this.chooseBaseline(entry, entry.project, entry.settings);
       entry.plan ??= simulation
         ? simulateProject(entry.project, simulation.changedFiles, simulation.editedLines)
         : planProject(entry.project, entry.baseline.known, parsedText(entry.project.text));
     } catch (e) {
+      if (e instanceof LimitError) {
+        const over = { line: e.line ?? 1, message: e.message };
+        return { ...base, project: entry.project, problem: over.message, limit: over, baseline: entry.baseline?.info ?? none };
+      }
       this.host.log('error', `Cannot analyse ${entry.path ?? uri}: ${(e as Error).stack ?? String(e)}`);
       return { ...base, project: entry.project, problem: `Layer Lens could not analyse this file: ${(e as Error).message}`, baseline: entry.baseline?.info ?? { kind: 'none', label: 'nothing built yet', detail: '' } };
     }

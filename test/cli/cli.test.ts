@@ -108,7 +108,7 @@ test('input it cannot read exits 1 with a clear message, never a stack trace', (
     [['plan', join(dir, 'missing')], /Cannot find a Dockerfile at .*missing\. Pass its path/],
     [['plan', dir], /is a folder\. Pass the Dockerfile inside it/],
     [['plan', join(dir, 'bin/Dockerfile')], /looks like a binary file/],
-    [['plan', join(dir, 'huge.Dockerfile')], /11\.0 MB, too large for a Dockerfile/],
+    [['plan', join(dir, 'huge.Dockerfile')], /11\.0 MB, more than Layer Lens analyses \(limit 256 KB\)/],
     [['plan', join(dir, 'ok/Dockerfile'), '--context', join(dir, 'nope')], /is not a folder\. Pass --context/],
   ];
   for (const [args, message] of cases) {

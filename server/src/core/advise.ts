@@ -2,6 +2,7 @@
 // when given) and returns plain data with LSP-shaped ranges. Each rule lives in its own file.
 import { parseDockerfile } from './parse';
 import { buildStageGraph } from './stages';
+import { LimitError } from './limits';
 import { textModel } from './adviseText';
 import { contextIndex, type ContextIndex } from './adviseManifests';
 import { englishT } from './explainTranslate';
@@ -51,6 +52,8 @@ export function advise(input: AdviseInput): Advice[] {
     try {
       out.push(...RULES[code](ctx));
     } catch (e) {
+      // Text past a limit (core/limits.ts) gets that one message, not one per rule.
+      if (e instanceof LimitError) throw e;
       // A rule must never take the others (or the language server) down with it.
       out.push({
         code, severity: 'hint', line: 1, endLine: 1, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },

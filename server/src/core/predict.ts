@@ -7,6 +7,7 @@ import { cloneState, defineStep, digest, initialState, stepKey, type ContextAcce
 import { parseDockerfile, type Instruction, type ParsedDockerfile } from './parse';
 import { buildOrder, buildStageGraph, GLOBAL_STAGE, mountOptions, selectStages, type Stage } from './stages';
 import { lazyProperty } from './lazy';
+import { atLine } from './limits';
 import { setOwn } from './own';
 import { explainChange, shortenParts, type ChangeInput } from './reasons';
 import type { Builder, Diagnostic, Plan, PlanOptions, StepPrediction, StepStatus } from './types';
@@ -151,7 +152,7 @@ export function planBuild(input: PlanInput): PlanResult {
     }
     stage.instructions.forEach((ins, i) => {
       const slot = `${stage.label}#${i + 1}`;
-      const def = defineStep(ins, state, stage, inputs);
+      const def = atLine(ins.line, () => defineStep(ins, state, stage, inputs));
       if (def.kind !== 'op') {
         const reason = def.kind === 'meta' ? metaReason(ins) : 'not a build step';
         steps.push(step(ins, stage.label, def.layer, 'none', reason));

@@ -2,6 +2,7 @@
 // BuildKit builds the target and the stages it reaches through FROM <stage>, COPY --from and
 // RUN --mount=from=; the classic builder builds every stage up to the target in file order.
 import { flagValue, type Instruction, type ParsedDockerfile } from './parse';
+import { atLine } from './limits';
 import { ownValue } from './own';
 import { processWord, type Vars } from './words';
 import type { Builder, Diagnostic } from './types';
@@ -40,11 +41,11 @@ export function buildStageGraph(parsed: ParsedDockerfile, buildArgs: Record<stri
   const stages: Stage[] = [];
   for (const ins of parsed.instructions) {
     if (ins.keyword === 'FROM') {
-      stages.push(makeStage(ins, stages, globalVars, parsed.escape, diagnostics));
+      stages.push(atLine(ins.line, () => makeStage(ins, stages, globalVars, parsed.escape, diagnostics)));
     } else if (stages.length === 0) {
       if (ins.keyword === 'ARG') {
         globalArgs.push(ins);
-        for (const [name, value] of argDeclarations(ins, globalVars, parsed.escape)) {
+        for (const [name, value] of atLine(ins.line, () => argDeclarations(ins, globalVars, parsed.escape))) {
           const passed = ownValue(buildArgs, name);
           const v = passed !== undefined ? passed : value;
           if (v !== undefined) globalVars.set(name, v);

@@ -21,6 +21,7 @@ export async function buildImage(documents: DockerfileDocuments, uri: string, si
   if (running) return failed(`A build is already running (${running}). Wait for it or cancel it.`);
   const analysis = await documents.analysis(uri);
   if (!analysis?.project || !uri.startsWith('file:')) return failed(analysis?.problem ?? 'Layer Lens builds Dockerfiles saved on disk: save this file first.');
+  if (analysis.limit) return failed(analysis.limit.message);
   const { settings } = analysis;
   const store = documents.store;
   let pending: string[] = [];

@@ -7,7 +7,8 @@ import { advise, type Advice, type AdviceSeverity } from '../core/advise';
 import { englishT, type Translate } from '../core/explainTranslate';
 import type { Diagnostic as PlanDiagnostic } from '../core/types';
 import type { Analysis } from '../documents';
-import { parsedText } from './parsed';
+import { parsedText, textLimit } from './parsed';
+import { LimitError, yieldToEventLoop, type LimitProblem } from '../core/limits';
 import { DIAGNOSTIC_TEMPLATES, matchTemplate } from './reasonText';
 
 export const DIAGNOSTIC_SOURCE = 'Layer Lens';
@@ -19,22 +20,40 @@ const SEVERITY: Record<AdviceSeverity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
+interface AdviceResult {
+  advice: Advice[];
+  /** Set when the text is past a limit of core/limits.ts: no advice, this one message instead. */
+  limit?: LimitProblem;
+}
+
 /** The last advice per document, for the code actions that follow the diagnostics of the same text. */
-const lastAdvice = new Map<string, { text: string; builder: string; view: unknown; t: Translate; advice: Advice[] }>();
+const lastAdvice = new Map<string, { text: string; builder: string; view: unknown; t: Translate; result: AdviceResult }>();
 
 /**
  * Advice on the analysed text; its context (manifests, .dockerignore) when the Dockerfile has one on disk.
  * The same text over the same context view gives the same advice, so it is computed once.
  */
 export function adviceFor(analysis: Analysis, text: string, t: Translate): Advice[] {
+  return adviceOrLimit(analysis, text, t).advice;
+}
+
+function adviceOrLimit(analysis: Analysis, text: string, t: Translate): AdviceResult {
+  const limit = textLimit(text);
+  if (limit) return { advice: [], limit };
   const project = analysis.project?.text === text ? analysis.project : undefined;
   const builder = analysis.settings.builder;
   const last = lastAdvice.get(analysis.uri);
-  if (last && last.text === text && last.builder === builder && last.view === project?.view && last.t === t) return last.advice;
+  if (last && last.text === text && last.builder === builder && last.view === project?.view && last.t === t) return last.result;
   const parsed = parsedText(text);
-  const advice = advise({ text, builder, t, ...(parsed ? { parsed } : {}), ...(project ? { context: adviseContextOf(project) } : {}) });
-  lastAdvice.set(analysis.uri, { text, builder, view: project?.view, t, advice });
-  return advice;
+  let result: AdviceResult;
+  try {
+    result = { advice: advise({ text, builder, t, ...(parsed ? { parsed } : {}), ...(project ? { context: adviseContextOf(project) } : {}) }) };
+  } catch (e) {
+    if (!(e instanceof LimitError)) throw e;
+    result = { advice: [], limit: { line: e.line ?? 1, message: e.message } };
+  }
+  lastAdvice.set(analysis.uri, { text, builder, view: project?.view, t, result });
+  return result;
 }
 
 /** The document closed: forget its advice. */
@@ -58,8 +77,13 @@ export function adviceDiagnostic(uri: string, advice: Advice): Diagnostic {
 
 export function diagnostics(analysis: Analysis | undefined, text: string | undefined, t: Translate): Diagnostic[] {
   if (!analysis || text === undefined) return [];
-  const planned = analysis.project?.text === text ? (analysis.plan?.diagnostics ?? []) : [];
-  return [...adviceFor(analysis, text, t).map((a) => adviceDiagnostic(analysis.uri, a)), ...planned.map((d) => planDiagnostic(d, t))];
+  const current = analysis.project?.text === text;
+  const { advice, limit } = adviceOrLimit(analysis, text, t);
+  // Past a limit: one diagnostic says so, and nothing else is analysed.
+  const over = limit ?? (current ? analysis.limit : undefined);
+  if (over) return [{ range: wholeLine(over.line), severity: DiagnosticSeverity.Warning, source: DIAGNOSTIC_SOURCE, code: 'limit', message: over.message }];
+  const planned = current ? (analysis.plan?.diagnostics ?? []) : [];
+  return [...advice.map((a) => adviceDiagnostic(analysis.uri, a)), ...planned.map((d) => planDiagnostic(d, t))];
 }
 
 /** An engine diagnostic, in the display language when it is one of the templates (English otherwise). */
@@ -110,9 +134,13 @@ export class DiagnosticsPublisher {
       do {
         this.again.delete(uri);
         const analysis = await this.host.analysis(uri);
-        const document = this.host.document(uri);
+        let document = this.host.document(uri);
         if (!document) break;
         let found: Diagnostic[] = [];
+        // The advice is its own slice of work: requests that arrived during the analysis are answered first.
+        await yieldToEventLoop();
+        document = this.host.document(uri);
+        if (!document) break;
         try {
           found = diagnostics(analysis, document.text, this.host.t);
         } catch (e) {

@@ -7,15 +7,18 @@ import type { Translate } from '../core/explainTranslate';
 import type { StepPrediction } from '../core/types';
 import type { Analysis } from '../documents';
 import type { LayerLensSettings } from '../settings';
-import { parsedText } from './parsed';
+import { parsedText, textLimit } from './parsed';
 import { translateReason } from './reasonText';
 
 export function hover(analysis: Analysis | undefined, text: string | undefined, position: Position, settings: LayerLensSettings, t: Translate): Hover | null {
   if (!analysis || text === undefined) return null;
+  // Text past the limits (core/limits.ts) is not analysed; its one diagnostic says why.
+  const parsed = parsedText(text);
+  if (!parsed && textLimit(text)) return null;
   // The plan is of the text the analysis took up; a newer edit (not analysed yet) gets no verdicts rather than wrong ones.
   const current = analysis.project?.text === text;
   const steps = current ? analysis.plan?.steps.map((s) => withSimulation(s, analysis, t)) : undefined;
-  const found = hoverAt(text, position, { builder: analysis.settings.builder, cacheOnly: settings.hover.cacheOnly, t, ...(steps ? { steps } : {}) }, parsedText(text));
+  const found = hoverAt(text, position, { builder: analysis.settings.builder, cacheOnly: settings.hover.cacheOnly, t, ...(steps ? { steps } : {}) }, parsed);
   if (!found) return null;
   const problem = !steps && analysis.problem ? `\n\n---\n${t('Layer Lens: {0}', analysis.problem)}` : '';
   return { contents: { kind: 'markdown', value: found.contents + problem }, range: found.range };
