@@ -3,6 +3,8 @@
 // (node-ignore API, no MatchesUsingParentResults, different `**` and escape handling), while
 // BuildKit's fsutil walker and contenthash use patternmatcher exactly as ported here.
 import { cleanPath, goMatch } from './contextGlob';
+import { parseGoRegexp } from './goRegexp';
+import { LinearMatcher } from './linearMatch';
 import type { Builder, ContextSnapshot } from './types';
 
 /** Per-pattern "matched a parent directory" flags; undefined is Go's zero MatchInfo. */
@@ -41,68 +43,75 @@ export function readIgnorePatterns(text: string): string[] {
 }
 
 const enum Kind { Exact, Prefix, Suffix, Regexp }
-const ANY = '[^\\n]'; // Go's '.' (no s flag): anything but newline
-// Go's [^/] is one code point; without the u flag a JS class is one UTF-16 unit, so pair surrogates.
-const ONE = '(?:[^/\\ud800-\\udbff]|[\\ud800-\\udbff][\\udc00-\\udfff]?)';
 
-export class Pattern {
-  private kind: Kind = Kind.Exact;
-  private regexp: RegExp | undefined;
-  readonly bad: boolean;
-  constructor(readonly cleaned: string, readonly exclusion: boolean) {
-    this.bad = !this.compile();
-  }
+// patternmatcher means to escape `.+()|{}$`, but its bitmap (escapeBytes[b%8] |= 1<<(b/8), in bytes) loses every
+// character from 64 up: `|`, `{` and `}` reach Go's regexp unescaped, as alternation and counted repetition.
+const SHOULD_ESCAPE = '.+()$';
 
-  /** patternmatcher's Pattern.compile: exact, prefix (`dir/**`), suffix (`**\/name`) or regexp. */
-  private compile(): boolean {
-    const chars = Array.from(this.cleaned);
-    let re = '^';
-    let kind = Kind.Exact;
-    let k = 0;
-    for (let i = 0; k < chars.length; i++) {
-      const ch = chars[k++];
-      if (ch === '*') {
-        if (chars[k] === '*') {
-          k++;
-          if (chars[k] === '/') k++;
-          if (k >= chars.length) {
-            if (kind === Kind.Exact) kind = Kind.Prefix;
-            else {
-              re += ANY + '*';
-              kind = Kind.Regexp;
-            }
-          } else {
-            re += '(' + ANY + '*/)?';
+/**
+ * patternmatcher's Pattern.compile on Linux: the Go regular expression a pattern stands for (when it is not a plain
+ * exact, prefix or suffix match), and its kind. text/scanner skips a byte order mark at the very start.
+ */
+export function patternRegexp(cleaned: string): { kind: 'exact' | 'prefix' | 'suffix' | 'regexp'; source: string } {
+  const chars = Array.from(cleaned);
+  let k = chars[0] === '\ufeff' ? 1 : 0;
+  let re = '^';
+  let kind = Kind.Exact;
+  for (let i = 0; k < chars.length; i++) {
+    const ch = chars[k++];
+    if (ch === '*') {
+      if (chars[k] === '*') {
+        k++;
+        if (chars[k] === '/') k++;
+        if (k >= chars.length) {
+          if (kind === Kind.Exact) kind = Kind.Prefix;
+          else {
+            re += '.*';
             kind = Kind.Regexp;
           }
-          if (i === 0) kind = Kind.Suffix;
         } else {
-          re += '[^/]*';
+          re += '(.*/)?';
           kind = Kind.Regexp;
         }
-      } else if (ch === '?') {
-        re += ONE;
+        if (i === 0) kind = Kind.Suffix;
+      } else {
+        re += '[^/]*';
         kind = Kind.Regexp;
-      } else if ('.+()|{}$'.includes(ch)) {
-        re += '\\' + ch;
-      } else if (ch === '\\') {
-        if (k < chars.length) {
-          re += '\\' + chars[k++];
-          kind = Kind.Regexp;
-        } else re += '\\';
-      } else if (ch === '[' || ch === ']') {
-        re += ch;
+      }
+    } else if (ch === '?') {
+      re += '[^/]';
+      kind = Kind.Regexp;
+    } else if (SHOULD_ESCAPE.includes(ch)) {
+      re += '\\' + ch;
+    } else if (ch === '\\') {
+      if (k < chars.length) {
+        re += '\\' + chars[k++];
         kind = Kind.Regexp;
-      } else re += ch;
-    }
-    this.kind = kind;
-    if (kind !== Kind.Regexp) return true;
-    try {
-      this.regexp = new RegExp(re + '$');
-      return true;
-    } catch {
-      return false;
-    }
+      } else re += '\\';
+    } else if (ch === '[' || ch === ']') {
+      re += ch;
+      kind = Kind.Regexp;
+    } else re += ch;
+  }
+  return { kind: KIND_NAMES[kind], source: kind === Kind.Regexp ? re + '$' : re };
+}
+
+const KIND_NAMES = ['exact', 'prefix', 'suffix', 'regexp'] as const;
+
+/**
+ * One pattern. A regexp pattern is matched by linearMatch.ts (Go's regexp semantics, linear time), never by a
+ * backtracking JavaScript RegExp: `**\/**\/*a*a*a*a*b` on a long name would never finish.
+ */
+export class Pattern {
+  private readonly kind: Kind;
+  private readonly matcher: LinearMatcher | undefined;
+  readonly bad: boolean;
+  constructor(readonly cleaned: string, readonly exclusion: boolean) {
+    const { kind, source } = patternRegexp(cleaned);
+    this.kind = KIND_NAMES.indexOf(kind);
+    const node = this.kind === Kind.Regexp ? parseGoRegexp(source) : undefined;
+    this.matcher = node && new LinearMatcher(node);
+    this.bad = this.kind === Kind.Regexp && !node;
   }
 
   get matchType(): 'exact' | 'prefix' | 'suffix' | 'regexp' {
@@ -116,12 +125,14 @@ export class Pattern {
       case Kind.Prefix:
         return path.startsWith(this.cleaned.slice(0, -2));
       case Kind.Suffix: {
+        // Go slices off two bytes: after a byte order mark that leaves a broken UTF-8 byte no path ends with.
+        if (this.cleaned.startsWith('\ufeff')) return false;
         const suffix = this.cleaned.slice(2);
         if (path.endsWith(suffix)) return true;
         return suffix[0] === '/' && path === suffix.slice(1);
       }
       default:
-        return this.regexp ? this.regexp.test(path) : false;
+        return this.matcher ? this.matcher.matches(path) : false;
     }
   }
 
