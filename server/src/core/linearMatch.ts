@@ -31,8 +31,11 @@ export class PatternTooLarge extends Error {
   }
 }
 
-/** The largest program compiled (Go allows 3.3 million; no real pattern comes near either). */
-export const MAX_PROGRAM = 200_000;
+/**
+ * The largest program compiled. Go allows 3.3 million instructions; the bound here keeps the worst case of one
+ * match (text length × program size, when every symbol needs a new DFA state) within a fraction of a second.
+ */
+export const MAX_PROGRAM = 50_000;
 
 /** True when every match must begin with a begin-of-text assertion, so matching need only start at 0. */
 function anchoredAtBegin(node: Node): boolean {
@@ -52,8 +55,10 @@ const MATCH = 3;
 
 const UNKNOWN = -1;
 const MATCHED = -2;
+/** The state `advance` returns once the pattern has matched, whatever text follows. */
+export const MATCHED_STATE = MATCHED;
 /** Cache budget per pattern: DFA states, and transitions on non-ASCII symbols. */
-const MAX_STATES = 2000;
+export const MAX_STATES = 2000;
 const MAX_WIDE = 20000;
 
 const ASSERT_CODE: Record<Assertion, number> = { begin: 0, end: 1, word: 2, notWord: 3 };
@@ -67,8 +72,6 @@ interface DState {
   readonly kernel: readonly number[];
   readonly begin: boolean;
   readonly prevWord: boolean;
-  /** Next state per ASCII class; UNKNOWN until computed, MATCHED when the pattern matched before the symbol. */
-  readonly row: Int32Array;
   wide: Map<number, number> | undefined;
   /** Whether the pattern matches when the text ends here: -1 unknown, 0, 1. */
   final: number;
@@ -91,6 +94,10 @@ export class LinearMatcher {
   private states: DState[] = [];
   private index = new Map<string, number>();
   private wideCount = 0;
+  /** Next state per (state, ASCII class) at state × classCount + class; UNKNOWN until computed, MATCHED past a match. */
+  private table = new Int32Array(0);
+  private startId = -1;
+  private epochs = 0;
   private mark: Int32Array;
   private generation = 0;
 
@@ -220,16 +227,25 @@ export class LinearMatcher {
     let id = this.index.get(key);
     if (id === undefined) {
       id = this.states.length;
-      this.states.push({ kernel, begin, prevWord: pw, row: new Int32Array(this.classCount).fill(UNKNOWN), wide: undefined, final: -1 });
+      this.states.push({ kernel, begin, prevWord: pw, wide: undefined, final: -1 });
+      const need = this.states.length * this.classCount;
+      if (need > this.table.length) {
+        const grown = new Int32Array(Math.max(need, this.table.length * 2)).fill(UNKNOWN);
+        grown.set(this.table);
+        this.table = grown;
+      }
       this.index.set(key, id);
     }
     return id;
   }
 
   private reset(): void {
+    this.epochs++;
     this.states = [];
     this.index = new Map();
     this.wideCount = 0;
+    this.table.fill(UNKNOWN);
+    this.startId = -1;
   }
 
   /** The transition from state `id` on symbol `c`, computed and cached. */
@@ -248,7 +264,7 @@ export class LinearMatcher {
       }
       to = this.intern(kernel, false, word);
     }
-    if (c < 128) from.row[this.asciiClass[c]] = to;
+    if (c < 128) this.table[id * this.classCount + this.asciiClass[c]] = to;
     else {
       (from.wide ??= new Map()).set(c, to);
       this.wideCount++;
@@ -264,24 +280,52 @@ export class LinearMatcher {
 
   /** Whether the pattern matches somewhere in `text` (Go's MatchString; anchor with a begin assertion). */
   matches(text: string): boolean {
-    let id = this.index.get('b' + this.start) ?? this.intern([this.start], true, false);
+    return this.accepts(this.advance(text, this.startState(), 0, text.length));
+  }
+
+  /** The state before any symbol: pass it to `advance`. */
+  startState(): number {
+    if (this.startId < 0) this.startId = this.index.get('b' + this.start) ?? this.intern([this.start], true, false);
+    return this.startId;
+  }
+
+  /**
+   * The state after reading text[from, to) from state `id` (a state this matcher returned since its cache was last
+   * rebuilt: see `epoch`), or MATCHED_STATE once a match is certain whatever follows.
+   */
+  advance(text: string, id: number, from: number, to: number): number {
+    if (id === MATCHED) return id;
     const units = this.symbols === 'units';
-    for (let i = 0; i < text.length; ) {
+    const cls = this.asciiClass;
+    const k = this.classCount;
+    for (let i = from; i < to; ) {
       let c = text.charCodeAt(i++);
-      if (!units && c >= 0xd800 && c <= 0xdbff && i < text.length) {
-        const lo = text.charCodeAt(i);
-        if (lo >= 0xdc00 && lo <= 0xdfff) {
-          c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
-          i++;
+      let next: number;
+      if (c < 128) next = this.table[id * k + cls[c]];
+      else {
+        if (!units && c >= 0xd800 && c <= 0xdbff && i < to) {
+          const lo = text.charCodeAt(i);
+          if (lo >= 0xdc00 && lo <= 0xdfff) {
+            c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+            i++;
+          }
         }
+        next = this.states[id].wide?.get(c) ?? UNKNOWN;
       }
-      const s = this.states[id];
-      let to = c < 128 ? s.row[this.asciiClass[c]] : (s.wide?.get(c) ?? UNKNOWN);
-      if (to === UNKNOWN) to = this.step(id, c);
-      if (to === MATCHED) return true;
-      id = to;
-      if (this.states[id].kernel.length === 0) return false;
+      if (next === UNKNOWN) next = this.step(id, c);
+      if (next === MATCHED) return MATCHED;
+      id = next;
     }
-    return this.final(id);
+    return id;
+  }
+
+  /** Whether the text read so far matches, if it ends here. */
+  accepts(id: number): boolean {
+    return id === MATCHED || this.final(id);
+  }
+
+  /** Bumped each time the cache is rebuilt: states returned before are then no longer valid. */
+  get epoch(): number {
+    return this.epochs;
   }
 }
