@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scanContext } from '../../server/src/contextFs';
+import { advise } from '../../server/src/core/advise';
 import { includedPaths, viewContext } from '../../server/src/core/contextView';
 import { compileIgnore, MAX_IGNORE_PATTERNS, PatternMatcher } from '../../server/src/core/dockerignore';
 import { dockerfileSettings, globMatches, type LayerLensSettings } from '../../server/src/settings';
@@ -126,6 +127,19 @@ if (scenario === 'backtracking') {
   const rules = compileIgnore(`${huge}\nx`);
   check(rules.problems.length === 1 && rules.problems[0].includes('too large for Layer Lens'), `too large: ${rules.problems.join(' / ')}`);
   check(rules.matcher.matchesOrParentMatches('x'), 'the other line applies');
+  cases++;
+} else if (scenario === 'copy-sources') {
+  // A COPY source with many `*` before a RUN install: the copy-before-install rule tests it against manifest names
+  // (it used to build a backtracking RegExp from it). Go path.Match semantics: `package*.json` names the manifest.
+  for (let n = 0; n < 20; n++) {
+    const stars = '*'.repeat(int(10, 40)) + pick(['x', 'a*a*a*a*a*a*b', '*a'.repeat(int(5, 20))]);
+    const text = `FROM node:20\nWORKDIR /app\nCOPY ${stars} ./\nCOPY . .\nRUN npm ci\n`;
+    const advice = advise({ text, context: { paths: ['package.json', 'package-lock.json', 'src/a.js'] }, rules: ['copy-before-install'] });
+    check(advice.length === 1, `advice for ${stars}: ${advice.length}`);
+    cases++;
+  }
+  const named = advise({ text: 'FROM node:20\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n', context: { paths: ['package.json'] }, rules: ['copy-before-install'] });
+  check(named.length === 0, 'package*.json brings the manifest before the install');
   cases++;
 } else {
   failures.push(`unknown scenario ${scenario}`);

@@ -49,3 +49,7 @@ void test('thousands of ! lines over 600 nested folders: right answers in memory
 void test('broken classes, stray escapes, Go-only syntax, oversized patterns: a problem each, other lines still apply', () => {
   run('invalid', 1106);
 });
+
+void test('a COPY source of many * before an install: the copy-before-install rule answers (no RegExp built from it)', () => {
+  run('copy-sources', 1107);
+});
