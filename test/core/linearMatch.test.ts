@@ -170,3 +170,28 @@ void test('differential: layerLens.dockerfiles keys give the RegExp globMatches\
   }
   assert.ok(matched > 500, `matched ${matched}`);
 });
+
+void test('MatchesUsingParentResults resumes each regexp from the parent folder, also across DFA cache rebuilds', () => {
+  // a[ab]{12} after any run needs 2^13 DFA states, more than the cache keeps (linearMatch.MAX_STATES): on these
+  // long names the cache is rebuilt between a parent's match and its child's (seen: epoch 2 with this seed).
+  const { rnd } = generator(15);
+  const lines = ['**/x*', '!**/*a[ab]{12}', '*a[ab]{12}/**'];
+  const m = PatternMatcher.create(lines).matcher;
+  const other = PatternMatcher.create(lines).matcher;
+  for (let n = 0; n < 20; n++) {
+    const segs = ['x'];
+    for (let d = 0; d < 40; d++) segs.push(Array.from({ length: 2 + Math.floor(rnd() * 200) }, () => (rnd() < 0.5 ? 'a' : 'b')).join(''));
+    let info: ReturnType<PatternMatcher['matchesUsingParentResults']>['info'];
+    for (let i = 1; i <= segs.length; i++) {
+      const path = segs.slice(0, i).join('/');
+      const chained = m.matchesUsingParentResults(path, info);
+      info = chained.info;
+      // Without parent results every pattern reads the whole path again: the same answer.
+      const fresh = other.matchesUsingParentResults(path, undefined);
+      assert.equal(chained.matched, fresh.matched, path);
+      // By hand: excluded once a folder on the way (or the name) has an 'a' 13th from its end; matches stick.
+      const hit = segs.slice(1, i).some((name) => name.length >= 13 && name[name.length - 13] === 'a');
+      assert.equal(chained.matched, !hit, path);
+    }
+  }
+});
