@@ -3,6 +3,7 @@
 // resolves what applies to one Dockerfile.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { setOwn } from './core/own';
+import { settingsGlobMatcher } from './core/settingsGlob';
 import type { Builder } from './core/types';
 
 /** Which state counts as built: see README "What counts as built". */
@@ -102,30 +103,8 @@ export function dockerfileSettings(settings: LayerLensSettings, dockerfileAbs: s
 
 /** `*` and `?` stay within a path segment, `**` spans segments, `{a,b}` picks one. */
 export function globMatches(pattern: string, path: string): boolean {
-  let re = '';
-  let braces = 0;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*' && pattern[i + 1] === '*') {
-      const slash = pattern[i + 2] === '/';
-      re += slash ? '(?:.*/)?' : '.*';
-      i += slash ? 2 : 1;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '{') {
-      braces++;
-      re += '(?:';
-    } else if (c === '}' && braces > 0) {
-      braces--;
-      re += ')';
-    } else if (c === ',' && braces > 0) re += '|';
-    else re += c.replace(/[.+^$()|[\]\\{}]/g, '\\$&');
-  }
-  try {
-    return new RegExp(`^${re}$`).test(path);
-  } catch {
-    return pattern === path;
-  }
+  const matcher = settingsGlobMatcher(pattern);
+  return matcher ? matcher.matches(path) : pattern === path;
 }
 
 function asObject(raw: unknown): Record<string, unknown> {

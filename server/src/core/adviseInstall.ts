@@ -6,6 +6,7 @@ import { splitCommands } from './adviseShell';
 import { copyOperands, runCommand, type RuleContext } from './adviseRule';
 import { flagValue, type Instruction } from './parse';
 import { mountOptions, type Stage } from './stages';
+import { goMatcher } from './contextGlob';
 
 export type PartKind = 'install' | 'build' | 'free' | 'cd' | 'other';
 
@@ -63,8 +64,9 @@ export function isBroadCopy(ctx: RuleContext, ins: Instruction): boolean {
 /** Base-name test: does a COPY source (maybe a glob) name one of the ecosystem's manifests? */
 function namesManifest(source: string, eco: Ecosystem): boolean {
   const base = source.replace(/\/+$/, '').slice(source.replace(/\/+$/, '').lastIndexOf('/') + 1);
-  const glob = new RegExp('^' + base.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
-  return eco.files.some((f) => glob.test(f)) || eco.required.test(base) || Boolean(eco.top?.test(base)) || Boolean(eco.nested?.test(base));
+  // Docker's COPY glob (Go path.Match, linear): a RegExp built from the source backtracked for ever on `*****x`.
+  const glob = goMatcher(base);
+  return eco.files.some((f) => glob(f) === true) || eco.required.test(base) || Boolean(eco.top?.test(base)) || Boolean(eco.nested?.test(base));
 }
 
 /** Ecosystems whose manifests reach the install before the broad COPY: earlier COPYs or bind mounts of the RUN. */
