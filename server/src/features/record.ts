@@ -10,15 +10,20 @@ import type { RecordResult } from '../protocol';
 export interface WorkspaceStore {
   /** Absent: recorded builds live in memory until the server stops. */
   readonly path: string | undefined;
-  /** The store as on disk: read again whenever the file changed (another window or `layerlens record` wrote it). */
+  /** The store as last read or written by this server. */
   readonly data: StoreData;
   /** Problems met reading the file, for the output channel. */
   warning?: string;
+  /**
+   * Reads the file again if it changed since (another window or `layerlens record` wrote it: every write replaces
+   * the file, so its inode changes). Returns whether the data changed. A stat when nothing did.
+   */
+  refresh(): boolean;
   /** Replaces the data after this server wrote (or, without a file, recorded in memory). */
   set(data: StoreData): void;
 }
 
-/** What identifies one version of the file: a write by anyone replaces it (rename), so the inode changes. */
+/** What identifies one version of the file. */
 function versionOf(path: string): string {
   try {
     const st = statSync(path);
@@ -34,23 +39,25 @@ export function openWorkspaceStore(path: string | undefined): WorkspaceStore {
   const store: WorkspaceStore = {
     path,
     get data(): StoreData {
-      if (!path) return data;
-      const now = versionOf(path);
-      if (now !== seen) {
-        seen = now;
-        const loaded = loadStore(path);
-        data = loaded.store;
-        if (loaded.warning) store.warning = loaded.warning;
-        else delete store.warning;
-      }
       return data;
+    },
+    refresh(): boolean {
+      if (!path) return false;
+      const now = versionOf(path);
+      if (now === seen) return false;
+      seen = now;
+      const loaded = loadStore(path);
+      data = loaded.store;
+      if (loaded.warning) store.warning = loaded.warning;
+      else delete store.warning;
+      return true;
     },
     set(next: StoreData): void {
       data = next;
       if (path) seen = versionOf(path);
     },
   };
-  void store.data; // read now, so the warning is there for the output channel at startup
+  store.refresh();
   return store;
 }
 
