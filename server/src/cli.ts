@@ -107,7 +107,7 @@ export function main(argv: string[]): number | Promise<number> {
       return 0;
     }
     // Added to the store as it is on disk now (under its lock): other processes may have recorded since it was read.
-    const written = updateStore(storePath, (current) => recordBuild(current, options.builder, id, result.keys, result.recorded));
+    const written = updateStore(storePath, (current) => recordBuild(current, options.builder, id, result.keys, result.recorded), { known: loaded });
     for (const note of written.notes) process.stderr.write(`layerlens: ${note}\n`);
     const summary = { recorded: result.keys.length, store: storePath, builder: options.builder };
     if (values.json) process.stdout.write(JSON.stringify(summary) + '\n');

@@ -34,8 +34,13 @@ export const MAX_STORE_BYTES = 512 * 1024 * 1024;
 /** Above this size the first bytes must look like a store before the whole file is read. */
 const SNIFF_ABOVE = 1024 * 1024;
 
-/** How long a writer waits for the lock, and when a lock is taken as abandoned. A write holds it for milliseconds. */
-export const LOCK_TIMING = { waitMs: 10_000, staleMs: 30_000 };
+/**
+ * How long a writer waits for the lock, and when a lock is taken as abandoned: at once when its process is gone
+ * (same machine), after liveMs when that process lives (its pid may have been reused), after staleMs when it cannot
+ * be asked (another machine sharing the folder, or a lock written half). A write holds it for milliseconds to
+ * seconds (a store of tens of MB on a busy machine).
+ */
+export const LOCK_TIMING = { waitMs: 30_000, staleMs: 60_000, liveMs: 5 * 60_000 };
 
 export interface LoadedStore {
   store: StoreData;
@@ -45,13 +50,20 @@ export interface LoadedStore {
   readOnly?: string;
   /** A Layer Lens store, damaged: it may be replaced (a copy is kept aside). */
   corrupt?: boolean;
+  /** Which version of the file was read (see fileVersion); absent when there was none. */
+  version?: string;
+}
+
+/** One version of a file: every store write replaces the file (rename), so its inode changes; an edit in place changes its size or time. */
+function fileVersion(st: Stats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
 }
 
 export function folderMessage(file: string): string {
   return `The cache store path ${file} is a folder; pass --store with a file path or remove it.`;
 }
 
-type Found = { kind: 'missing' } | { kind: 'text'; text: string } | { kind: 'unusable'; message: string };
+type Found = { kind: 'missing' } | { kind: 'text'; text: string; version: string } | { kind: 'unusable'; message: string };
 
 /** The store file's text, without ever blocking (a FIFO) or reading what cannot be a store (a folder, a device). */
 function readStoreText(file: string): Found {
@@ -75,7 +87,7 @@ function readStoreText(file: string): Found {
       const n = readSync(fd, head, 0, head.length, 0);
       if (!looksLikeStore(head.subarray(0, n).toString('utf8'))) return { kind: 'unusable', message: `${file} is not a Layer Lens cache store; it was left untouched. Pass --store with another path.` };
     }
-    return { kind: 'text', text: readFileSync(fd, 'utf8') };
+    return { kind: 'text', text: readFileSync(fd, 'utf8'), version: fileVersion(st) };
   } catch (e) {
     return { kind: 'unusable', message: `The cache store ${file} cannot be read: ${fsProblem(e)}. Check its permissions or pass --store with another file.` };
   } finally {
@@ -96,7 +108,7 @@ export function loadStore(file: string): LoadedStore {
   if (found.kind === 'missing') return { store: emptyStore() };
   if (found.kind === 'unusable') return { store: emptyStore(), warning: `${found.message} Predictions start from an empty store.`, readOnly: found.message };
   const read = readStore(found.text);
-  if (read.ok) return { store: read.store };
+  if (read.ok) return { store: read.store, version: found.version };
   const warning = `The cache store ${file} cannot be used: ${read.message}. Predictions start from an empty store.`;
   if (read.kind === 'corrupt') return { store: emptyStore(), warning, corrupt: true };
   return { store: emptyStore(), warning, readOnly: `${file} is not a Layer Lens store this version can write (${read.message}); it was left untouched. Pass --store with another path.` };
@@ -111,9 +123,12 @@ export interface StoreWrite {
 
 /**
  * Adds a change to the store on disk: under the lock, the store is read again, `change` applied to what is there
- * now, and the result written atomically. Throws StoreError with a message that says what to do.
+ * now, and the result written atomically. `known`: the store as this process read it before, used as it is when
+ * the file is still that version (a big store is then parsed once). Throws StoreError with a message that says
+ * what to do.
  */
-export function updateStore(file: string, change: (current: StoreData) => StoreData, timing = LOCK_TIMING): StoreWrite {
+export function updateStore(file: string, change: (current: StoreData) => StoreData, options: { known?: LoadedStore; timing?: typeof LOCK_TIMING } = {}): StoreWrite {
+  const timing = options.timing ?? LOCK_TIMING;
   let target: string;
   try {
     target = resolveLink(file);
@@ -131,17 +146,18 @@ export function updateStore(file: string, change: (current: StoreData) => StoreD
   }
   try {
     cleanStaleTemps(dirname(lockPath), basename(lockPath));
-    const loaded = loadStore(target);
-    if (loaded.readOnly) throw new StoreError(loaded.readOnly);
-    const next = change(loaded.store);
-    const text = JSON.stringify(next);
-    const notes: string[] = [];
     let like: Stats | undefined;
     try {
       like = statSync(target);
     } catch {
       like = undefined;
     }
+    const known = options.known;
+    const loaded = known?.version !== undefined && like?.isFile() && known.version === fileVersion(like) ? known : loadStore(target);
+    if (loaded.readOnly) throw new StoreError(loaded.readOnly);
+    const next = change(loaded.store);
+    const text = JSON.stringify(next);
+    const notes: string[] = [];
     if (loaded.corrupt && like) {
       const aside = `${target}.corrupt-${Date.now()}`;
       copyFileSync(target, aside, constants.COPYFILE_EXCL);
@@ -186,7 +202,7 @@ function acquireLock(file: string, lockPath: string, timing: typeof LOCK_TIMING)
     }
     const seen = readLock(lockPath);
     if (seen === null) continue; // released meanwhile
-    if (seen !== undefined && isStale(seen, lockPath, timing.staleMs)) {
+    if (seen !== undefined && isStale(seen, lockPath, timing)) {
       breakLock(lockPath, seen);
       continue;
     }
@@ -219,19 +235,20 @@ function parseLock(text: string): LockHolder | undefined {
   return undefined;
 }
 
-function isStale(text: string, lockPath: string, staleMs: number): boolean {
+function isStale(text: string, lockPath: string, timing: typeof LOCK_TIMING): boolean {
   const holder = parseLock(text);
   if (!holder) {
     try {
-      return Date.now() - lstatSync(lockPath).mtimeMs > staleMs;
+      return Date.now() - lstatSync(lockPath).mtimeMs > timing.staleMs;
     } catch {
       return false;
     }
   }
+  const age = Date.now() - holder.time;
   // On this machine a holder that is gone is known at once; our own pid means a leftover (a lock is taken and
   // released within one synchronous call, so this process holds none while it asks).
-  if (holder.host === hostname() && (holder.pid === process.pid || !processAlive(holder.pid))) return true;
-  return Date.now() - holder.time > staleMs;
+  if (holder.host === hostname()) return holder.pid === process.pid || !processAlive(holder.pid) || age > timing.liveMs;
+  return age > timing.staleMs;
 }
 
 /**
