@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import fs, { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openProject, planProject, type Project } from '../../server/src/analysis';
@@ -378,5 +378,43 @@ test('the CLI on generated stores: exit 0 or 1 with a message, never a stack tra
       if (r.status === 1) assert.match(r.stderr, /^layerlens: .+\.\n$/, `${kind} ${command}: one line`);
     }
     if (!ours(kind)) assert.ok(readFileSync(path).equals(bytes), `${kind}: not ours, not touched`);
+  }
+});
+
+test('a write that fails at any step (injected: read-only file system, disk full, I/O error, permission) is one message; the store, the lock and the folder are as before', (t) => {
+  const rand = seededRandom(0xe770);
+  const dir = join(work, 'injected');
+  mkdirSync(dir);
+  const store = join(dir, 'store.json');
+  writeFileSync(store, JSON.stringify(validStore(rand, 3)));
+  const before = readFileSync(store);
+  const steps = ['openSync', 'writeSync', 'fsyncSync', 'renameSync', 'mkdirSync', 'fchmodSync'] as const;
+  const errors = [['EROFS', 'the file system is read-only'], ['ENOSPC', 'no space is left on the device'], ['EIO', 'an input/output error'], ['EACCES', 'permission denied'], ['EDQUOT', 'the disk quota is exceeded']] as const;
+  for (let i = 0; i < 12; i++) {
+    const step = pick(rand, steps);
+    const [code, phrase] = pick(rand, errors);
+    // Fail the first write-side call of that step (reads pass: an open for reading has no 'wx' flag).
+    const original = fs[step] as (...args: unknown[]) => unknown;
+    const m = t.mock.method(fs, step, (...args: unknown[]) => {
+      if (step !== 'openSync' || args[1] === 'wx') throw Object.assign(new Error(`${code}: injected`), { code });
+      return original(...args);
+    });
+    let message = '';
+    try {
+      updateStore(store, (c) => recordBuild(c, 'buildkit', `injected-${i}`, ['k'], { steps: {}, files: {} }));
+    } catch (e) {
+      message = e instanceof StoreError ? e.message : `not a StoreError: ${(e as Error).stack}`;
+    } finally {
+      m.mock.restore();
+    }
+    if (step === 'fchmodSync') {
+      // Only when the mode is copied from an existing file, which happens: the write must still fail whole.
+      assert.ok(message === '' || message.includes(`${phrase} (${code})`), message);
+      if (message === '') writeFileSync(store, before);
+      continue;
+    }
+    assert.equal(message, `Cannot write the cache store ${store}: ${phrase} (${code}). Nothing was recorded. Pass --store with a file in a folder you can write to.`, `${step} ${code}`);
+    assert.ok(readFileSync(store).equals(before), `${step} ${code}: the store is as before`);
+    assert.deepEqual(leftovers(dir), [], `${step} ${code}: no lock or temporary file left`);
   }
 });
