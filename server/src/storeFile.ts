@@ -1,8 +1,8 @@
 // Reads and writes the cache store file. Nothing recorded is lost and nothing is written where it must not be:
 // - every write is an update under a lock (a `.lock` file beside the store, created exclusively): the store is
 //   read again inside the lock and this process's record is added to what is there now, so processes recording
-//   at the same time (CLIs, editor windows, both) all keep their builds. A lock whose process is gone, or older
-//   than LOCK_TIMING.staleMs, is broken;
+//   at the same time (CLIs, editor windows, both) all keep their builds. A lock whose process is gone is broken at
+//   once; one whose process cannot be asked or lives on far longer than any write, after a while (LOCK_TIMING);
 // - the new store replaces the old atomically (safeWrite.ts: temporary file in the same folder, then rename);
 //   a symlinked store is written through the link (its target is replaced, the link kept);
 // - only a file that is recognisably a Layer Lens store but damaged is replaced (a copy kept aside); a file that
@@ -155,6 +155,8 @@ export function updateStore(file: string, change: (current: StoreData) => StoreD
     const known = options.known;
     const loaded = known?.version !== undefined && like?.isFile() && known.version === fileVersion(like) ? known : loadStore(target);
     if (loaded.readOnly) throw new StoreError(loaded.readOnly);
+    // The mode bits, not access(): root may write anything, and a read-only store says "keep me as I am".
+    if (like && (like.mode & 0o222) === 0) throw new StoreError(`The cache store ${file} is read-only; nothing was recorded. Make it writable (chmod u+w) or pass --store with another file.`);
     const next = change(loaded.store);
     const text = JSON.stringify(next);
     const notes: string[] = [];

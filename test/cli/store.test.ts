@@ -146,3 +146,17 @@ test('a temporary file a killed writer left beside the store is removed by the n
   assert.ok(!existsSync(left), 'the stale temporary file is gone');
   assert.equal(builds(store).length, 2);
 });
+
+test('a read-only store (by its mode, even as root) is read by plan and left as it is by record', () => {
+  const store = join(work, 'readonly-store.json');
+  assert.equal(cli(['record', app('r1'), '--store', store]).code, 0);
+  chmodSync(store, 0o444);
+  const before = readFileSync(store, 'utf8');
+  const rec = cli(['record', app('r2'), '--store', store]);
+  assert.equal(rec.code, 1);
+  assert.match(rec.err, /^layerlens: The cache store .*readonly-store\.json is read-only; nothing was recorded\. Make it writable \(chmod u\+w\) or pass --store with another file\.\n$/);
+  assert.equal(readFileSync(store, 'utf8'), before);
+  const plan = cli(['plan', app('r1'), '--store', store, '--json']);
+  assert.equal(plan.code, 0, plan.err);
+  assert.equal(JSON.parse(plan.out).steps[1].status, 'cached');
+});
