@@ -10,7 +10,7 @@ import { InputError, openProject, planProject, simulateProject, type ProjectOpti
 import { LimitError, limitText, parseWithinLimits } from './core/limits';
 import { setOwn } from './core/own';
 import { buildId, knownBuilds, recordBuild } from './core/store';
-import { defaultDigestCachePath, defaultStorePath, loadStore, saveStore, StoreError } from './storeFile';
+import { defaultDigestCachePath, defaultStorePath, loadStore, StoreError, updateStore } from './storeFile';
 import { loadDigestCache, saveDigestCache } from './contextFs';
 import type { Builder, Plan, StepPrediction } from './core/types';
 
@@ -80,7 +80,8 @@ export function main(argv: string[]): number | Promise<number> {
     const options = projectOptions(values, dockerfileArg);
     const storePath = values.store ?? defaultStorePath();
     const loaded = loadStore(storePath);
-    if (loaded.warning) process.stderr.write(`layerlens: ${loaded.warning}\n`);
+    // record stops on a store it must not write (below, with the reason); every other command reads on without it.
+    if (loaded.warning && !(command === 'record' && loaded.readOnly)) process.stderr.write(`layerlens: ${loaded.warning}\n`);
     // File digests from earlier runs: unchanged files (same inode, size, times, mode) are not read again.
     const digestCachePath = defaultDigestCachePath();
     const digestCache = loadDigestCache(digestCachePath);
@@ -108,8 +109,9 @@ export function main(argv: string[]): number | Promise<number> {
       print(result, Boolean(values.json));
       return 0;
     }
-    const note = saveStore(storePath, loaded, recordBuild(loaded.store, options.builder, id, result.keys, result.recorded));
-    if (note) process.stderr.write(`layerlens: ${note}\n`);
+    // Added to the store as it is on disk now (under its lock): other processes may have recorded since it was read.
+    const written = updateStore(storePath, (current) => recordBuild(current, options.builder, id, result.keys, result.recorded), { known: loaded });
+    for (const note of written.notes) process.stderr.write(`layerlens: ${note}\n`);
     const summary = { recorded: result.keys.length, store: storePath, builder: options.builder };
     if (values.json) process.stdout.write(JSON.stringify(summary) + '\n');
     else process.stdout.write(`Recorded ${result.keys.length} step keys (${options.builder}) in ${storePath}.\n`);

@@ -8,7 +8,7 @@ import { buildProject } from './build/buildProject';
 import { DockerProblem } from './build/docker';
 import { formatBuildReport, stoppedBuildNote } from './build/report';
 import { buildId, knownBuilds, recordBuild } from './core/store';
-import { loadStore, saveStore, StoreError, type LoadedStore } from './storeFile';
+import { StoreError, updateStore, type LoadedStore } from './storeFile';
 
 export async function buildCommand(project: Project, loaded: LoadedStore, storePath: string, json: boolean): Promise<number> {
   const { builder, target } = project.options;
@@ -18,10 +18,9 @@ export async function buildCommand(project: Project, loaded: LoadedStore, storeP
   process.once('SIGINT', interrupt);
   try {
     const report = await buildProject(project, knownBuilds(loaded.store, builder, id), (keys, build) => {
-      // Read the store again: another process may have recorded while this build ran.
-      const fresh = loadStore(storePath);
-      const note = saveStore(storePath, fresh, recordBuild(fresh.store, builder, id, keys, build));
-      if (note) process.stderr.write(`layerlens: ${note}\n`);
+      // Added to the store as it is on disk now (under its lock): another process may have recorded while this build ran.
+      const written = updateStore(storePath, (current) => recordBuild(current, builder, id, keys, build), { known: loaded });
+      for (const note of written.notes) process.stderr.write(`layerlens: ${note}\n`);
     }, { signal: abort.signal, onLog: (line) => process.stderr.write(`${line}\n`) });
     if (json) process.stdout.write(JSON.stringify(report) + '\n');
     else process.stdout.write(`\n${formatBuildReport(report)}\n`);

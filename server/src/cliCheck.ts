@@ -6,13 +6,14 @@
 // like linters CI jobs already run (eslint, hadolint): a red build means "look at the findings".
 // Information and hints never fail a build unless asked. 2 means a usage error or an input that
 // cannot be read, so it is never mistaken for findings.
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { linkSync, lstatSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { InputError, openProject, type Project } from './analysis';
 import { adviseContextOf } from './adviseContext';
+import { cleanStaleTemps, errnoOf, fsProblem, removeQuietly, replaceAtomically, resolveLink, tempPathFor, writeNew } from './safeWrite';
 import { advise } from './core/advise';
 import { fixAll } from './core/adviseApply';
 import { unifiedDiff } from './core/adviseDiff';
@@ -226,58 +227,79 @@ function readBytes(abs: string): Buffer {
   }
 }
 
-/** Writes `data` to a temporary file next to `target` and returns its path (flushed to disk). */
-function writeTemp(target: string, data: string, mode: number): string {
-  const tmp = join(dirname(target), `.${basename(target)}.layerlens-${process.pid}.tmp`);
-  const fd = openSync(tmp, 'wx', mode);
-  try {
-    writeSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  return tmp;
-}
-
+/**
+ * Writes the fix. The Dockerfile may be a symlink: the file it points to is fixed and the link kept. Its temporary
+ * file is in the real file's folder (rename is atomic only within one file system), lives for one write, and one
+ * left by a killed run is removed here next time (safeWrite.ts). Refuses, writing nothing, when the Dockerfile is
+ * read-only, was edited meanwhile, or a file to create is already there in any form (a symlink is never written
+ * through). Returns the exit code; every failure is one line that says what to do.
+ */
 export function writeResults(dockerfile: string, original: Buffer, text: string, files: Array<{ abs: string; text: string }>): number {
-  // Refuse before writing anything: a file to create that exists, or a Dockerfile edited meanwhile.
-  for (const f of files) {
-    if (exists(f.abs)) {
-      process.stderr.write(`layerlens: ${f.abs} exists now; nothing was written. Run layerlens fix again.\n`);
-      return 1;
-    }
-  }
-  const mode = statSync(dockerfile).mode & 0o7777;
-  const tmp = writeTemp(dockerfile, text, mode);
+  const fail = (message: string): number => {
+    process.stderr.write(`layerlens: ${message}\n`);
+    return 1;
+  };
+  let target: string;
+  let st: Stats;
   try {
-    if (!readFileSync(dockerfile).equals(original)) {
-      process.stderr.write(`layerlens: ${dockerfile} changed while it was being fixed; it was left as it is. Run layerlens fix again.\n`);
-      return 1;
-    }
-    renameSync(tmp, dockerfile);
-  } finally {
-    if (exists(tmp)) unlinkSync(tmp);
+    target = resolveLink(dockerfile);
+    st = statSync(target);
+  } catch (e) {
+    return fail(`Cannot write ${dockerfile}: ${fsProblem(e)}; nothing was written.`);
+  }
+  // The mode bits, not access(): root may write anything, and a read-only file says "do not change me".
+  if ((st.mode & 0o222) === 0) return fail(`${dockerfile} is read-only; nothing was written. Make it writable (chmod u+w) to fix it.`);
+  for (const f of files) {
+    const there = entryKind(f.abs);
+    if (there === 'file') return fail(`${f.abs} exists now; nothing was written. Run layerlens fix again.`);
+    if (there) return fail(`${f.abs} is ${there}, not a regular file; nothing was written (a fix never writes through a link or into a folder). Remove or rename it, then run layerlens fix again.`);
+  }
+  try {
+    const replaced = replaceAtomically(target, text, st, () => readFileSync(target).equals(original));
+    if (!replaced) return fail(`${dockerfile} changed while it was being fixed; it was left as it is. Run layerlens fix again.`);
+  } catch (e) {
+    return fail(`Cannot write ${dockerfile}: ${fsProblem(e)}; nothing was written. Check that you can write to ${dirname(target)}.`);
   }
   for (const f of files) {
-    const created = writeTemp(f.abs, f.text, 0o644);
     try {
-      // link() fails when the name exists: a file created meanwhile is never overwritten.
-      linkSync(created, f.abs);
+      createFile(f.abs, f.text);
     } catch (e) {
-      process.stderr.write(`layerlens: could not create ${f.abs} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the Dockerfile was fixed.\n`);
-      return 1;
-    } finally {
-      unlinkSync(created);
+      const why = errnoOf(e) === 'EEXIST' ? 'it appeared meanwhile and was left as it is' : fsProblem(e);
+      return fail(`Could not create ${f.abs} (${why}); the Dockerfile was fixed. Check that you can write to ${dirname(f.abs)}, then run layerlens fix again.`);
     }
   }
   return 0;
 }
 
-function exists(path: string): boolean {
+/** What is at `path` without following a symlink: undefined when nothing. */
+function entryKind(path: string): 'file' | 'a folder' | 'a symlink' | 'a special file' | undefined {
+  let st: Stats;
   try {
-    statSync(path);
-    return true;
+    st = lstatSync(path);
   } catch {
-    return false;
+    return undefined;
+  }
+  if (st.isFile()) return 'file';
+  if (st.isDirectory()) return 'a folder';
+  if (st.isSymbolicLink()) return 'a symlink';
+  return 'a special file';
+}
+
+/**
+ * Creates a file that must not exist, complete or not at all: written to a temporary file, then hard-linked to its
+ * name (link() fails when the name exists, a symlink included, so nothing is overwritten or written through).
+ */
+function createFile(abs: string, data: string): void {
+  cleanStaleTemps(dirname(abs), basename(abs));
+  const tmp = tempPathFor(abs);
+  writeNew(tmp, data);
+  try {
+    linkSync(tmp, abs);
+  } catch (e) {
+    // A file system without hard links: create the name exclusively instead (still never overwritten).
+    if (errnoOf(e) === 'EPERM' || errnoOf(e) === 'ENOTSUP' || errnoOf(e) === 'EOPNOTSUPP') writeNew(abs, data);
+    else throw e;
+  } finally {
+    removeQuietly(tmp);
   }
 }

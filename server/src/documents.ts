@@ -195,6 +195,8 @@ export class DockerfileDocuments {
     }
     const document = this.host.text(uri);
     if (!entry || !document || !entry.settings) return undefined;
+    // Another window or `layerlens record` wrote the store: every baseline is chosen again (a stat otherwise).
+    if (this.host.store.refresh()) this.storeChanged();
     // Asked before the debounce ran out (a record right after a save): take the pending file events now.
     if (this.pendingFiles.size) {
       clearTimeout(this.fileTimer);

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import fs, { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -220,4 +220,123 @@ test('fix never loses text: a changed file, an existing file to create, or bytes
   const r = spawned('runFix', ['binary.Dockerfile'], dir);
   assert.equal(r.code, 1);
   assert.match(r.err, /not valid UTF-8/);
+});
+
+const FIXABLE = 'FROM a\nCMD ["x"]\nCMD ["y"]\n';
+const FIXED = 'FROM a\nCMD ["y"]\n';
+
+/** Runs fn with stderr captured. */
+function captured<T>(fn: () => T): { value: T; err: string } {
+  const err: string[] = [];
+  const saved = process.stderr.write;
+  process.stderr.write = ((s: string | Uint8Array) => err.push(String(s)) > 0) as typeof process.stderr.write;
+  try {
+    return { value: fn(), err: err.join('') };
+  } finally {
+    process.stderr.write = saved;
+  }
+}
+
+const temps = (dir: string) => readdirSync(dir).filter((n) => n.includes('.layerlens-'));
+
+test('fix on a symlinked Dockerfile fixes the file it points to and keeps the link', (t) => {
+  const dir = project({ 'docker/real.Dockerfile': FIXABLE });
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  symlinkSync('docker/real.Dockerfile', join(dir, 'Dockerfile'));
+  const r = cli('runFix', [], dir);
+  assert.equal(r.code, 0, r.err);
+  assert.ok(lstatSync(join(dir, 'Dockerfile')).isSymbolicLink(), 'the link is kept');
+  assert.equal(readlinkSync(join(dir, 'Dockerfile')), 'docker/real.Dockerfile');
+  assert.equal(readFileSync(join(dir, 'docker/real.Dockerfile'), 'utf8'), FIXED);
+  assert.deepEqual([...temps(dir), ...temps(join(dir, 'docker'))], []);
+});
+
+test('fix refuses a read-only Dockerfile (by its mode, even as root) and writes nothing', (t) => {
+  const dir = project({ Dockerfile: FIXABLE, '.git/HEAD': 'x', 'a.txt': 'a' });
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'Dockerfile'), 'FROM a\nCMD ["x"]\nCOPY . .\nCMD ["y"]\n');
+  chmodSync(join(dir, 'Dockerfile'), 0o444);
+  const r = cli('runFix', [], dir);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /^layerlens: .*Dockerfile is read-only; nothing was written\. Make it writable \(chmod u\+w\) to fix it\.\n$/);
+  assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), 'FROM a\nCMD ["x"]\nCOPY . .\nCMD ["y"]\n');
+  assert.ok(!existsSync(join(dir, '.dockerignore')), 'nor the .dockerignore');
+  assert.equal(statSync(join(dir, 'Dockerfile')).mode & 0o777, 0o444);
+});
+
+test('a temporary file a killed fix left in the build context is removed by the next fix', (t) => {
+  const dir = project({ Dockerfile: FIXABLE });
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+  writeFileSync(join(dir, `.Dockerfile.layerlens-${dead}.tmp`), 'FROM a\nCM');
+  writeFileSync(join(dir, `.Dockerfile.layerlens-${dead}-00c0ffee.tmp`), 'FROM a\nCM');
+  writeFileSync(join(dir, `.Dockerfile.layerlens-${process.pid}-00c0ffee.tmp`), 'a live writer: left alone');
+  assert.equal(cli('runFix', [], dir).code, 0);
+  assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), FIXED);
+  assert.deepEqual(temps(dir), [`.Dockerfile.layerlens-${process.pid}-00c0ffee.tmp`]);
+});
+
+test('fix never creates .dockerignore through a symlink or over a folder of that name; nothing is written', (t) => {
+  const dir = project({ Dockerfile: 'FROM a\nCOPY . .\n', '.git/HEAD': 'x' });
+  const outside = project({});
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  t.after(() => rmSync(outside, { recursive: true, force: true }));
+  symlinkSync(join(outside, 'planted'), join(dir, '.dockerignore'));
+  const viaLink = cli('runFix', [], dir);
+  assert.equal(viaLink.code, 1);
+  assert.match(viaLink.err, /\.dockerignore is a symlink, not a regular file; nothing was written \(a fix never writes through a link or into a folder\)\. Remove or rename it, then run layerlens fix again\./);
+  assert.deepEqual(readdirSync(outside), [], 'nothing created where the link points');
+  rmSync(join(dir, '.dockerignore'));
+  mkdirSync(join(dir, '.dockerignore'));
+  const overFolder = cli('runFix', [], dir);
+  assert.equal(overFolder.code, 1);
+  assert.match(overFolder.err, /\.dockerignore is a folder, not a regular file; nothing was written/);
+  assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), 'FROM a\nCOPY . .\n');
+  assert.deepEqual(temps(dir), []);
+});
+
+test('fix where it cannot write: one line that says what to do, exit 1, nothing written, never a stack trace', (t) => {
+  const dir = project({ Dockerfile: FIXABLE });
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // As root every folder is writable: run as nobody, who may read but not write this one.
+  chmodSync(dir, 0o555);
+  chmodSync(join(dir, 'Dockerfile'), 0o666);
+  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const r = spawnSync(process.execPath, ['--import', tsx, '-e', `process.exitCode = require(${JSON.stringify(cliCheck)}).runFix([])`], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, ...asNobody });
+  chmodSync(dir, 0o755);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /layerlens: Cannot write .*Dockerfile: permission denied \(EACCES\); nothing was written\. Check that you can write to /);
+  assert.doesNotMatch(r.stderr, /^\s+at /m);
+  assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), FIXABLE);
+});
+
+test('fix maps every file-system failure to a message (injected: read-only file system, disk full, no hard links)', (t) => {
+  const dir = project({ Dockerfile: FIXABLE });
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'Dockerfile');
+  const fail = (code: string) => () => {
+    throw Object.assign(new Error(`${code}: injected`), { code });
+  };
+  for (const [method, code, phrase] of [
+    ['renameSync', 'EROFS', 'the file system is read-only \\(EROFS\\)'],
+    ['writeSync', 'ENOSPC', 'no space is left on the device \\(ENOSPC\\)'],
+    ['fsyncSync', 'EIO', 'an input/output error \\(EIO\\)'],
+    ['openSync', 'EDQUOT', 'the disk quota is exceeded \\(EDQUOT\\)'],
+    ['openSync', 'EWEIRD', 'EWEIRD'],
+  ] as const) {
+    const m = t.mock.method(fs, method, fail(code));
+    const r = captured(() => writeResults(file, Buffer.from(FIXABLE), FIXED, []));
+    m.mock.restore();
+    assert.equal(r.value, 1, method);
+    assert.match(r.err, new RegExp(`^layerlens: Cannot write .*Dockerfile: ${phrase}; nothing was written\\. Check that you can write to `));
+    assert.equal(readFileSync(file, 'utf8'), FIXABLE);
+    assert.deepEqual(temps(dir), [], `no temporary file left after ${method} failed`);
+  }
+  // A file system without hard links: .dockerignore is still created, exclusively.
+  const link = t.mock.method(fs, 'linkSync', fail('EPERM'));
+  const made = captured(() => writeResults(file, Buffer.from(FIXABLE), FIXED, [{ abs: join(dir, '.dockerignore'), text: '.git\n' }]));
+  link.mock.restore();
+  assert.equal(made.value, 0, made.err);
+  assert.equal(readFileSync(join(dir, '.dockerignore'), 'utf8'), '.git\n');
+  assert.deepEqual(temps(dir), []);
 });

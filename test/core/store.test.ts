@@ -50,3 +50,41 @@ test('a build with too many files keeps its keys but not its file list', () => {
   assert.deepEqual(s.builds.id.files, {});
   assert.ok(knownBuilds(s, 'buildkit', 'id').has('k'));
 });
+
+test('only a file that starts like a store (or is empty) is "corrupt", so replaceable; other non-JSON text is foreign', () => {
+  const kind = (text: string) => {
+    const r = readStore(text);
+    return r.ok ? 'ok' : r.kind;
+  };
+  assert.equal(kind('{"format":"layer-lens-cache-store","version":1,"se'), 'corrupt');
+  assert.equal(kind(' {\n  "format": "layer-lens-cache-store", oops'), 'corrupt');
+  assert.equal(kind(''), 'corrupt');
+  assert.equal(kind('\n  \n'), 'corrupt');
+  assert.equal(kind('my notes, not JSON\n'), 'foreign');
+  assert.equal(kind('{"name":"pkg", trunc'), 'foreign');
+  assert.equal(kind('{"form'), 'foreign', 'too little left to know it was ours');
+  assert.equal(kind('{"format":"layer-lens-cache-store","version":"2"}'), 'newer');
+});
+
+test('a store of the right format but the wrong shape is read as far as it is usable, never as something to crash on', () => {
+  const text = JSON.stringify({
+    format: 'layer-lens-cache-store', version: 1, seq: 'x',
+    keys: { buildkit: { good: 1, bad: 'x', inf: null }, classic: [1, 2] },
+    builds: {
+      ok: { steps: { '0#1': { keyword: 'RUN', key: 'k', parts: { cmd: 'x' } }, '0#2': { keyword: 'RUN', key: 5, parts: {} }, '0#3': { keyword: 'COPY', key: 'k', parts: { a: 1 } }, '0#4': { keyword: 'COPY', key: 'k', parts: {}, reads: 'a' } }, files: { a: 'x' }, synced: { a: 3 }, unfinished: 'no', seq: 2 },
+      badFiles: { steps: {}, files: { a: 1 } },
+      notObject: [],
+    },
+  });
+  const r = readStore(text);
+  assert.ok(r.ok);
+  if (!r.ok) return;
+  assert.equal(r.store.seq, 0);
+  assert.deepEqual(r.store.keys, { buildkit: { good: 1 }, classic: {} });
+  assert.deepEqual(Object.keys(r.store.builds), ['ok']);
+  assert.deepEqual(Object.keys(r.store.builds.ok.steps), ['0#1']);
+  assert.equal(r.store.builds.ok.synced, undefined);
+  assert.equal(r.store.builds.ok.unfinished, undefined);
+  const proto = readStore('{"format":"layer-lens-cache-store","version":1,"keys":{"buildkit":{"__proto__":4}},"builds":{"__proto__":{"steps":{},"files":{}}}}');
+  assert.ok(proto.ok && Object.hasOwn(proto.store.keys.buildkit, '__proto__') && Object.hasOwn(proto.store.builds, '__proto__'));
+});

@@ -82,7 +82,7 @@ void test('lenses follow unsaved edits and context files changed on disk; only t
   const opened: string[] = [];
   const originalOpen = cjsFs.openSync;
   t.mock.method(cjsFs, 'openSync', (path: fs.PathLike, ...rest: [fs.OpenMode, fs.Mode]) => {
-    if (String(path).startsWith(root)) opened.push(String(path).slice(root.length + 1));
+    if (String(path).startsWith(`${root}/`)) opened.push(String(path).slice(root.length + 1));
     return originalOpen(path, ...rest);
   });
   const s = await server(root);

@@ -2,7 +2,8 @@
 // produced (so reverting to an older state is cached again, R4), plus the last recorded build of
 // each Dockerfile to explain what changed since. Pure data in, data out; the file I/O is in
 // server/src/storeFile.ts.
-import type { KnownBuilds, RecordedBuild } from './predict';
+import { setOwn } from './own';
+import type { KnownBuilds, RecordedBuild, RecordedStep } from './predict';
 import type { Builder } from './types';
 
 export const STORE_FORMAT = 'layer-lens-cache-store';
@@ -28,36 +29,72 @@ export type StoreRead =
   | { ok: true; store: StoreData }
   | { ok: false; kind: 'corrupt' | 'foreign' | 'newer'; message: string };
 
-/** Parses store file text. Never throws: a bad file is described so the caller can start fresh. */
+/** The start of every store this tool writes (JSON.stringify puts "format" first); a test that needs no parse. */
+const STORE_HEAD = /^\s*\{\s*"format"\s*:\s*"layer-lens-cache-store"/;
+
+/** True when text (or its first bytes) starts like a store this tool wrote. */
+export function looksLikeStore(head: string): boolean {
+  return STORE_HEAD.test(head);
+}
+
+/**
+ * Parses store file text. Never throws: a bad file is described so the caller can start fresh. "corrupt" means
+ * recognisably ours but damaged (it starts like a store, or is empty), so it may be replaced; anything else that is
+ * not a store is "foreign" and must be left alone.
+ */
 export function readStore(text: string): StoreRead {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { ok: false, kind: 'corrupt', message: `it is not valid JSON (${(e as Error).message})` };
+    if (looksLikeStore(text)) return { ok: false, kind: 'corrupt', message: `it is not valid JSON (${(e as Error).message})` };
+    if (!text.trim()) return { ok: false, kind: 'corrupt', message: 'it is empty' };
+    return { ok: false, kind: 'foreign', message: 'it is not a Layer Lens cache store (not JSON)' };
   }
   if (!isObject(value) || value.format !== STORE_FORMAT) {
     return { ok: false, kind: 'foreign', message: 'it is not a Layer Lens cache store (no "format": "layer-lens-cache-store")' };
   }
-  if (typeof value.version !== 'number' || value.version > STORE_VERSION) {
+  if (typeof value.version !== 'number' || !(value.version <= STORE_VERSION)) {
     return { ok: false, kind: 'newer', message: `it was written by a newer Layer Lens (store version ${String(value.version)}, this one reads ${STORE_VERSION})` };
   }
   const store = emptyStore();
-  store.seq = typeof value.seq === 'number' ? value.seq : 0;
+  store.seq = typeof value.seq === 'number' && Number.isFinite(value.seq) ? value.seq : 0;
   const keys = isObject(value.keys) ? value.keys : {};
   for (const b of ['buildkit', 'classic'] as const) {
     const k = keys[b];
-    if (isObject(k)) for (const [key, seq] of Object.entries(k)) if (typeof seq === 'number') store.keys[b][key] = seq;
+    if (isObject(k)) for (const [key, seq] of Object.entries(k)) if (typeof seq === 'number' && Number.isFinite(seq)) setOwn(store.keys[b], key, seq);
   }
   if (isObject(value.builds)) {
     for (const [id, b] of Object.entries(value.builds)) {
-      if (!isObject(b) || !isObject(b.steps) || !isObject(b.files)) continue;
-      const build = b as unknown as StoreData['builds'][string];
-      if (b.unfinished !== undefined && !(Array.isArray(b.unfinished) && b.unfinished.every((slot) => typeof slot === 'string'))) delete build.unfinished;
-      store.builds[id] = build;
+      const build = storedBuild(b);
+      if (build) setOwn(store.builds, id, build);
     }
   }
   return { ok: true, store };
+}
+
+/** A recorded build as the planner expects it, or undefined when the stored one does not have that shape. */
+function storedBuild(b: unknown): StoreData['builds'][string] | undefined {
+  if (!isObject(b) || !isObject(b.steps) || !isObject(b.files)) return undefined;
+  const steps: Record<string, RecordedStep> = {};
+  for (const [slot, step] of Object.entries(b.steps)) {
+    if (!isObject(step) || typeof step.keyword !== 'string' || typeof step.key !== 'string' || !isStringRecord(step.parts)) continue;
+    if (step.reads !== undefined && !isStringArray(step.reads)) continue;
+    setOwn(steps, slot, step as unknown as RecordedStep);
+  }
+  if (!isStringRecord(b.files)) return undefined;
+  const build: StoreData['builds'][string] = { steps, files: b.files, seq: typeof b.seq === 'number' && Number.isFinite(b.seq) ? b.seq : 0 };
+  if (isStringRecord(b.synced)) build.synced = b.synced;
+  if (isStringArray(b.unfinished)) build.unfinished = b.unfinished;
+  return build;
+}
+
+function isStringRecord(v: unknown): v is Record<string, string> {
+  return isObject(v) && Object.values(v).every((x) => typeof x === 'string');
+}
+
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
 }
 
 export function buildId(builder: Builder, dockerfile: string, target: string | undefined): string {

@@ -1,7 +1,9 @@
 // Quick fixes: the fixes core/advise* offers for the diagnostics under the cursor, as WorkspaceEdits on the
 // exact document version they were computed from (the editor refuses them once the text moved on), so a fix
 // never lands on text it was not made for. A fix that creates a file (.dockerignore) does it as a file-create
-// operation that fails rather than overwrite a file that appeared meanwhile.
+// operation that fails rather than overwrite a file that appeared meanwhile, and is not offered when anything (a
+// folder, a symlink) is at that path already.
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -50,6 +52,9 @@ export function codeActions(
 function workspaceEdit(uri: string, version: number, fix: Fix, contextDir: string | undefined, support: EditSupport): WorkspaceEdit | undefined {
   const files = fix.createFiles ?? [];
   if (files.length && (!support.createFiles || !support.documentChanges || contextDir === undefined)) return undefined;
+  // Something already at the path (a folder, or a symlink, even a dangling one, which an editor may create the
+  // target of, outside the context): no fix that creates the file there.
+  if (files.some((f) => occupied(join(contextDir as string, ...f.path.split('/'))))) return undefined;
   if (!support.documentChanges) return { changes: { [uri]: fix.edits } };
   const changes: NonNullable<WorkspaceEdit['documentChanges']> = [];
   if (fix.edits.length) changes.push({ textDocument: { uri, version }, edits: fix.edits } satisfies TextDocumentEdit);
@@ -59,6 +64,15 @@ function workspaceEdit(uri: string, version: number, fix: Fix, contextDir: strin
     changes.push({ textDocument: { uri: fileUri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.text }] });
   }
   return changes.length ? { documentChanges: changes } : undefined;
+}
+
+function occupied(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function overlaps(a: Range, b: Range): boolean {

@@ -1,27 +1,64 @@
 // The workspace's cache store (a file in the extension's storage, given at initialize) and "Mark Current State
 // as Built", which adds the current state's keys to it.
+import { statSync } from 'node:fs';
 import { planProject, type Project } from '../analysis';
 import type { RecordedBuild } from '../core/predict';
 import { buildId, emptyStore, recordBuild, type StoreData } from '../core/store';
-import { loadStore, saveStore, type LoadedStore } from '../storeFile';
+import { loadStore, updateStore } from '../storeFile';
 import type { RecordResult } from '../protocol';
 
 export interface WorkspaceStore {
   /** Absent: recorded builds live in memory until the server stops. */
   readonly path: string | undefined;
-  data: StoreData;
+  /** The store as last read or written by this server. */
+  readonly data: StoreData;
   /** Problems met reading the file, for the output channel. */
   warning?: string;
+  /**
+   * Reads the file again if it changed since (another window or `layerlens record` wrote it: every write replaces
+   * the file, so its inode changes). Returns whether the data changed. A stat when nothing did.
+   */
+  refresh(): boolean;
+  /** Replaces the data after this server wrote (or, without a file, recorded in memory). */
+  set(data: StoreData): void;
+}
+
+/** What identifies one version of the file. */
+function versionOf(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return 'none';
+  }
 }
 
 export function openWorkspaceStore(path: string | undefined): WorkspaceStore {
-  if (!path) return { path, data: emptyStore() };
-  try {
-    const loaded = loadStore(path);
-    return { path, data: loaded.store, ...(loaded.warning ? { warning: loaded.warning } : {}) };
-  } catch (e) {
-    return { path, data: emptyStore(), warning: (e as Error).message };
-  }
+  let data = emptyStore();
+  let seen = '';
+  const store: WorkspaceStore = {
+    path,
+    get data(): StoreData {
+      return data;
+    },
+    refresh(): boolean {
+      if (!path) return false;
+      const now = versionOf(path);
+      if (now === seen) return false;
+      seen = now;
+      const loaded = loadStore(path);
+      data = loaded.store;
+      if (loaded.warning) store.warning = loaded.warning;
+      else delete store.warning;
+      return true;
+    },
+    set(next: StoreData): void {
+      data = next;
+      if (path) seen = versionOf(path);
+    },
+  };
+  store.refresh();
+  return store;
 }
 
 /** Records the project's current state. */
@@ -30,27 +67,24 @@ export function recordProject(store: WorkspaceStore, project: Project): RecordRe
   return recordPlan(store, project, plan.keys, plan.recorded);
 }
 
-/** Adds a state's keys and record to the store. The file is read again first: another window may have recorded too. */
+/**
+ * Adds a state's keys and record to the store: to the file as it is now, under its lock (another window or the
+ * CLI may have recorded too), so no one's record is lost.
+ */
 export function recordPlan(store: WorkspaceStore, project: Project, keys: string[], recorded: RecordedBuild): RecordResult {
   const { builder, target } = project.options;
   const id = buildId(builder, project.dockerfileAbs, target);
-  let loaded: LoadedStore = { store: store.data };
-  let warning: string | null = null;
-  if (store.path) {
-    try {
-      loaded = loadStore(store.path);
-      if (loaded.warning) warning = loaded.warning;
-    } catch (e) {
-      warning = (e as Error).message;
-    }
+  const add = (current: StoreData) => recordBuild(current, builder, id, keys, recorded);
+  if (!store.path) {
+    store.set(add(store.data));
+    return { keys: keys.length, storePath: null, warning: null };
   }
-  store.data = recordBuild(loaded.store, builder, id, keys, recorded);
-  if (!store.path) return { keys: keys.length, storePath: null, warning };
   try {
-    const note = saveStore(store.path, loaded, store.data);
-    if (note) warning = warning ? `${warning} ${note}` : note;
-    return { keys: keys.length, storePath: store.path, warning };
+    const written = updateStore(store.path, add);
+    store.set(written.store);
+    return { keys: keys.length, storePath: store.path, warning: written.notes.length ? written.notes.join(' ') : null };
   } catch (e) {
+    store.set(add(store.data));
     return { keys: keys.length, storePath: null, warning: `The build was recorded for this session only: ${(e as Error).message}` };
   }
 }
