@@ -1,7 +1,7 @@
 // Glue between files on disk and the pure core, shared by the CLI and the language server:
 // read the Dockerfile (or take unsaved text), read the context and its ignore file, and hand
 // the core plain data.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { planBuild, type KnownBuilds, type PlanContext, type PlanResult } from './core/predict';
 import { simulateBuild, withChangedFiles } from './core/simulate';
@@ -14,11 +14,13 @@ import { readIgnoreFile, scanContext, updateSnapshot, type DigestCache, type FsC
 import { staleDiagnostics, staleFiles, syncedEntry, withSyncedContent, type SyncedFiles, type SyncedSnapshot } from './core/syncState';
 import type { Builder, ContextSnapshot, PlanOptions, SourceSelection } from './core/types';
 import type { ParsedDockerfile } from './core/parse';
-import { fileSizeMessage, LimitError, MAX_DOCKERFILE_BYTES } from './core/limits';
+import { MAX_DOCKERFILE_BYTES } from './core/limits';
 import { planCosts, type CostedPrediction, type RebuildEstimate } from './core/cost';
 
 /** Input that cannot be read; the message says what to do. */
-export class InputError extends Error {}
+import { InputError, readDockerfileBytes } from './dockerfileFile';
+
+export { InputError };
 
 /** The CLI's size limit, one of the limits in core/limits.ts. */
 export { MAX_DOCKERFILE_BYTES };
@@ -56,25 +58,7 @@ export interface Project {
 }
 
 export function readDockerfile(path: string): string {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw new InputError(`${path} is a folder. Pass the Dockerfile inside it, e.g. ${path}${sep}Dockerfile.`);
-    size = st.size;
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`Cannot find a Dockerfile at ${path}. Pass its path: layerlens plan path/to/Dockerfile.`);
-  }
-  if (size > MAX_DOCKERFILE_BYTES) {
-    // A limit, as for text past the others (core/limits.ts): exit 1 in every command, `check` included.
-    throw new LimitError(fileSizeMessage(path, size));
-  }
-  let buf: Buffer;
-  try {
-    buf = readFileSync(path);
-  } catch (e) {
-    throw new InputError(`Cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Check its permissions.`);
-  }
+  const buf = readDockerfileBytes(path);
   if (buf.includes(0)) throw new InputError(`${path} contains NUL bytes: it looks like a binary file, not a Dockerfile. Pass the Dockerfile itself.`);
   return buf.toString('utf8');
 }

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { InputError, openProject, type Project } from './analysis';
 import { adviseContextOf } from './adviseContext';
+import { readDockerfileBytes } from './dockerfileFile';
 import { cleanStaleTemps, errnoOf, fsProblem, removeQuietly, replaceAtomically, resolveLink, tempPathFor, writeNew } from './safeWrite';
 import { advise } from './core/advise';
 import { fixAll } from './core/adviseApply';
@@ -218,13 +219,7 @@ function withinLimits(text: string): ParsedDockerfile {
 }
 
 function readBytes(abs: string): Buffer {
-  try {
-    if (statSync(abs).isDirectory()) throw new InputError(`${abs} is a folder. Pass the Dockerfile inside it.`);
-    return readFileSync(abs);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`Cannot read a Dockerfile at ${abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
-  }
+  return readDockerfileBytes(abs);
 }
 
 /**
