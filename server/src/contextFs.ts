@@ -165,8 +165,16 @@ function changedError(): Error {
   return Object.assign(new Error('changed while it was read'), { code: 'ECHANGED' });
 }
 
+/** Windows cannot open a folder as a file: there a folder is checked by its path's stat, and `fd` is -1. */
+const NO_DIR_FDS = process.platform === 'win32';
+
 /** Open a context folder (rel '' is the root) and check that it is the folder recorded there. */
 function openDir(s: Walk, rel: string, id: Identity): number {
+  if (NO_DIR_FDS) {
+    const st = rel === '' ? nodeFs.statSync(s.root) : s.fs.lstatSync(abs(s, rel));
+    if (!st.isDirectory() || st.dev !== id.dev || st.ino !== id.ino) throw changedError();
+    return -1;
+  }
   const fd = s.fs.openSync(abs(s, rel), rel === '' ? ROOT_FLAGS : DIR_FLAGS);
   let ok = false;
   try {
@@ -183,6 +191,10 @@ function openDir(s: Walk, rel: string, id: Identity): number {
 interface OpenDir {
   fd: number;
   at: string;
+}
+
+function closeDir(s: Walk, dir: OpenDir): void {
+  if (dir.fd >= 0) s.fs.closeSync(dir.fd);
 }
 
 function openVerified(s: Walk, rel: string, id: Identity): OpenDir {
@@ -308,7 +320,7 @@ function digestDirOf(s: State, rel: string): OpenDir {
   closeDigestDir();
   const dir = openVerified(s, rel, id);
   const fs = s.fs;
-  digestDir = { key, dir, close: () => fs.closeSync(dir.fd) };
+  digestDir = { key, dir, close: () => dir.fd >= 0 && fs.closeSync(dir.fd) };
   setImmediate(() => {
     if (digestDir?.dir === dir) closeDigestDir();
   });
@@ -415,7 +427,7 @@ function readEntryIn(s: Walk, rel: string): ContextEntry | undefined | typeof PA
   try {
     return readEntry(s, rel, hasProcFd() ? join(dir.at, rel.slice(slash + 1)) : abs(s, rel));
   } finally {
-    s.fs.closeSync(dir.fd);
+    closeDir(s, dir);
   }
 }
 
@@ -451,14 +463,15 @@ function* listFolder(s: Walk, rel: string, found: ContextEntry, present: string[
       present.push(name);
       out.push(c);
     }
-    // Without /proc, the children were reached by path: the folder must still be the one checked above.
-    if (!proc) {
+    // Without /proc, the children were reached by path: the folder must still be the one checked above (the root
+    // may be reached through a symlink the user named: it was checked when opened).
+    if (!proc && rel !== '') {
       const st = s.fs.lstatSync(abs(s, rel));
       if (!st.isDirectory() || st.dev !== id.dev || st.ino !== id.ino) return 'ECHANGED';
     }
     return undefined;
   } finally {
-    s.fs.closeSync(dir.fd);
+    closeDir(s, dir);
   }
 }
 
@@ -571,12 +584,17 @@ function* scanSteps(root: string, options: ScanOptions, out: { state?: State }):
   };
   const sealed = (): State => ({ ...s, entries: new LayeredMap(s.entries), kids: new LayeredMap(s.kids), problems: new LayeredMap(s.problems) });
   try {
-    const fd = s.fs.openSync(s.root, ROOT_FLAGS);
-    try {
-      const st = s.fs.fstatSync(fd);
+    if (NO_DIR_FDS) {
+      const st = nodeFs.statSync(s.root);
       if (st.isDirectory()) s.rootId = { dev: st.dev, ino: st.ino };
-    } finally {
-      s.fs.closeSync(fd);
+    } else {
+      const fd = s.fs.openSync(s.root, ROOT_FLAGS);
+      try {
+        const st = s.fs.fstatSync(fd);
+        if (st.isDirectory()) s.rootId = { dev: st.dev, ino: st.ino };
+      } finally {
+        s.fs.closeSync(fd);
+      }
     }
   } catch {
     // not a readable folder: below
@@ -751,7 +769,7 @@ function refresh(s: State, rel: string, changed: Set<string>): void {
       }
       return refreshAsNew(s, rel, found, changed, false);
     } finally {
-      s.fs.closeSync(dir.fd);
+      closeDir(s, dir);
     }
     const now = new Set(names);
     const present = before.filter((n) => now.has(n));
