@@ -157,6 +157,11 @@ function hasProcFd(): boolean {
   return procFd;
 }
 
+/** Tests: force the path-based walk used where /proc is missing (false), or detect again (undefined). */
+export function useProcFdForTests(value: boolean | undefined): void {
+  procFd = value;
+}
+
 /** `dir` + '/' + `name` for the fs: a Buffer when the name holds bytes that are not UTF-8. */
 function join(dir: string, name: string): string | Buffer {
   if (!hasEscapes(name)) return dir ? `${dir}/${name}` : name;
@@ -868,7 +873,7 @@ export function readInside(root: string, rel: string, maxBytes: number, fs: Part
         }
       };
       check();
-      const last = ops.lstatSync(join(base, rel));
+      const last = ops.lstatSync(join(base, parts.join('/')));
       if (last.isSymbolicLink()) return { refused: 'symlink' };
       fd = ops.openSync(join(base, parts.join('/')), FILE_FLAGS);
       const st = ops.fstatSync(fd);

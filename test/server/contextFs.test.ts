@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { DigestCache, findIgnoreFile, loadDigestCache, readIgnoreFile, saveDigestCache, scanContext, scanContextAsync, updateSnapshot, type FsContextSnapshot } from '../../server/src/contextFs';
+import { DigestCache, findIgnoreFile, loadDigestCache, useProcFdForTests, readIgnoreFile, saveDigestCache, scanContext, scanContextAsync, updateSnapshot, type FsContextSnapshot } from '../../server/src/contextFs';
 import { openProject } from '../../server/src/analysis';
 import { adviseContextOf } from '../../server/src/adviseContext';
 import { includedPaths, selectSources, updateView, viewContext, wholeContext } from '../../server/src/core/context';
@@ -490,4 +490,37 @@ void test('scanContextAsync gives the same snapshot as scanContext, and stops wh
   const ac = new AbortController();
   ac.abort();
   await assert.rejects(scanContextAsync(root, { signal: ac.signal }), { name: 'AbortError' });
+});
+
+void test('without /proc (macOS, BSD): folders are checked by (dev, ino) around their listing, files by their fd; nothing outside is read', () => {
+  useProcFdForTests(false);
+  try {
+    const out = outside();
+    const root = tempContext({ 'a/f.txt': 'inside', 'sub/f.txt': 'inside', 'pkg/package.json': '{}' });
+    let swapped = false;
+    const lstatSync = ((p: fs.PathLike, o?: fs.StatOptions) => {
+      const st = fs.lstatSync(p, o as undefined);
+      if (!swapped && String(p).endsWith('/a') && st.isDirectory()) {
+        swapped = true;
+        fs.renameSync(join(root, 'a'), join(root, 'a.moved'));
+        fs.symlinkSync(join(out.dir, 'sub'), join(root, 'a'));
+      }
+      return st;
+    }) as typeof fs.lstatSync;
+    const snap = scanContext(root, { fs: { lstatSync } });
+    assert.equal(snap.entries.get('a')?.type, 'symlink');
+    assert.deepEqual([...snap.entries.keys()].filter((k) => k.startsWith('a/')), []);
+    assert.equal(snap.contentDigest('pkg/package.json'), createHash('sha256').update('{}').digest('hex'));
+    fs.renameSync(join(root, 'sub'), join(root, 'sub.moved'));
+    fs.symlinkSync(join(out.dir, 'sub'), join(root, 'sub'));
+    assert.throws(() => snap.contentDigest('sub/f.txt'), /Cannot read sub\/f\.txt: ECHANGED/, 'the fd is not the file the scan saw: not read');
+    fs.symlinkSync(out.file, join(root, 'pkg', 'link.json'));
+    const project = openProject({ dockerfile: join(root, 'Dockerfile'), context: root, builder: 'buildkit', buildArgs: {}, text: 'FROM x' });
+    const ctx = adviseContextOf(project);
+    assert.equal(ctx.readText?.('pkg/package.json'), '{}');
+    assert.equal(ctx.readText?.('sub/f.txt'), undefined, 'through a linked folder');
+    assert.equal(ctx.readText?.('pkg/link.json'), undefined, 'a link out of the context');
+  } finally {
+    useProcFdForTests(undefined);
+  }
 });
