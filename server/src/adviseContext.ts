@@ -1,10 +1,9 @@
 // What advice (core/advise*) needs from the disk, shared by `layerlens check|fix` and the language server:
 // the paths the build sees after .dockerignore, the ignore file in effect, and the text of small files
 // (package.json, go.mod, ...) the COPY reorder fix reads to pick the manifests.
-import { readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute } from 'node:path';
 import type { Project } from './analysis';
-import { readIgnoreFile } from './contextFs';
+import { findIgnoreFile, readInScope } from './contextFs';
 import { includedPaths, type ContextView } from './core/context';
 import type { AdviseContext } from './core/adviseTypes';
 
@@ -15,7 +14,7 @@ const MAX_TEXT_BYTES = 1024 * 1024;
 const pathsByView = new WeakMap<ContextView, string[]>();
 
 export function adviseContextOf(project: Project): AdviseContext {
-  const ignore = readIgnoreFile(project.contextDir, project.options.dockerfilePath, project.options.builder);
+  const ignore = findIgnoreFile(project.contextDir, project.options.dockerfilePath, project.options.builder).file;
   const { view } = project;
   return {
     // Walked only when a rule asks for it (most edits of a Dockerfile without COPY never do).
@@ -27,15 +26,13 @@ export function adviseContextOf(project: Project): AdviseContext {
       },
     },
     ...(ignore ? { ignoreFile: ignore.path } : {}),
+    // Only a regular file inside the context and no larger than MAX_TEXT_BYTES: symlinks are resolved inside the
+    // context as BuildKit does (a link out of it never reads the file it names), then the file is opened without
+    // following a symlink anywhere on its path.
     readText: (path) => {
       if (isAbsolute(path) || path.split('/').includes('..')) return undefined;
-      const abs = join(project.contextDir, path);
-      try {
-        const st = statSync(abs);
-        return st.isFile() && st.size <= MAX_TEXT_BYTES ? readFileSync(abs, 'utf8') : undefined;
-      } catch {
-        return undefined;
-      }
+      const r = readInScope(project.contextDir, path, MAX_TEXT_BYTES);
+      return 'bytes' in r ? r.bytes.toString('utf8') : undefined;
     },
   };
 }

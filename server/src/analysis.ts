@@ -6,11 +6,14 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import { planBuild, type KnownBuilds, type PlanContext, type PlanResult } from './core/predict';
 import { simulateBuild, withChangedFiles } from './core/simulate';
 import { nodeFingerprint, selectSources, updateView, viewContext, wholeContext, type ContextView } from './core/context';
-import { lookup } from './core/contextView';
+import { bkTree, classicTree } from './core/contextDigest';
+import { lookup, type ViewNode } from './core/contextView';
 import { lazyProperty } from './core/lazy';
 import { setOwn } from './core/own';
 import { ignoreFileCandidates } from './core/dockerignore';
-import { readIgnoreFile, scanContext, updateSnapshot, type DigestCache, type FsContextSnapshot } from './contextFs';
+import { findIgnoreFile, scanContext, scanContextAsync, updateSnapshot, warmDigests, type DigestCache, type FsContextSnapshot } from './contextFs';
+import { flagValue, flagValues, parseDockerfile } from './core/parse';
+import { mountOptions, splitKeepingQuotes } from './core/stages';
 import { staleDiagnostics, staleFiles, syncedEntry, withSyncedContent, type SyncedFiles, type SyncedSnapshot } from './core/syncState';
 import type { Builder, ContextSnapshot, PlanOptions, SourceSelection } from './core/types';
 import type { ParsedDockerfile } from './core/parse';
@@ -53,6 +56,8 @@ export interface Project {
    */
   synced?: { files: SyncedFiles; snapshot: SyncedSnapshot; stale: ReadonlySet<string> };
   ignoreText?: string;
+  /** Why an ignore file that exists is not used (a symlink out of the context, ...): part of `problems`. */
+  ignoreProblems?: string[];
   /** Problems worth telling the user that do not stop the plan. */
   problems: string[];
 }
@@ -63,7 +68,15 @@ export function readDockerfile(path: string): string {
   return buf.toString('utf8');
 }
 
-export function openProject(opts: ProjectOptions): Project {
+interface Opening {
+  dockerfileAbs: string;
+  text: string;
+  contextDir: string;
+  dockerfilePath: string;
+}
+
+/** What openProject does before it reads the context: the Dockerfile's text and the context folder, checked. */
+function prepareOpen(opts: ProjectOptions): Opening {
   const dockerfileAbs = resolve(opts.dockerfile);
   const text = opts.text ?? readDockerfile(dockerfileAbs);
   const contextDir = resolve(opts.context ?? dirname(dockerfileAbs));
@@ -72,11 +85,15 @@ export function openProject(opts: ProjectOptions): Project {
   } catch {
     throw new InputError(`The build context ${contextDir} is not a folder. Pass --context with the folder docker build would get.`);
   }
-  const dockerfilePath = relative(contextDir, dockerfileAbs).split(sep).join('/');
-  const snapshot = scanContext(contextDir, opts.digestCache ? { digestCache: opts.digestCache } : {});
-  const ignoreText = readIgnoreFile(contextDir, dockerfilePath, opts.builder)?.text;
+  return { dockerfileAbs, text, contextDir, dockerfilePath: relative(contextDir, dockerfileAbs).split(sep).join('/') };
+}
+
+function finishOpen(opts: ProjectOptions, o: Opening, snapshot: FsContextSnapshot): Project {
+  const { dockerfileAbs, text, contextDir, dockerfilePath } = o;
+  const ignore = findIgnoreFile(contextDir, dockerfilePath, opts.builder);
+  const ignoreText = ignore.file?.text;
   const synced = opts.builder === 'buildkit' && opts.synced ? withSyncedContent(snapshot, opts.synced) : undefined;
-  const problems = snapshot.problems.map((p) => `${p.path}: ${p.message}`);
+  const problems = [...ignore.problems, ...snapshot.problems.map((p) => `${p.path}: ${p.message}`)];
   return {
     dockerfileAbs,
     contextDir,
@@ -86,9 +103,119 @@ export function openProject(opts: ProjectOptions): Project {
     ...(synced ? { synced: { files: opts.synced as SyncedFiles, snapshot: synced, stale: staleFiles(snapshot, opts.synced as SyncedFiles, Object.keys(opts.synced as SyncedFiles)) } } : {}),
     view: viewContext(synced ?? snapshot, ignoreText),
     ...(ignoreText !== undefined ? { ignoreText } : {}),
+    ...(ignore.problems.length ? { ignoreProblems: ignore.problems } : {}),
     problems,
   };
 }
+
+export function openProject(opts: ProjectOptions): Project {
+  const o = prepareOpen(opts);
+  return finishOpen(opts, o, scanContext(o.contextDir, opts.digestCache ? { digestCache: opts.digestCache } : {}));
+}
+
+/**
+ * openProject for the language server: the context is read in slices (scanContextAsync), and the digests the
+ * Dockerfile's COPY/ADD sources and bind mounts will need are computed ahead, also in slices, so neither the scan
+ * nor the first plan keeps other requests waiting. Rejects with an AbortError when `signal` aborts.
+ */
+export async function openProjectAsync(opts: ProjectOptions, signal?: AbortSignal): Promise<Project> {
+  const o = prepareOpen(opts);
+  const snapshot = await scanContextAsync(o.contextDir, { ...(opts.digestCache ? { digestCache: opts.digestCache } : {}), ...(signal ? { signal } : {}) });
+  const project = finishOpen(opts, o, snapshot);
+  const roots = sourceRoots(project);
+  await warmDigests(snapshot, filesBelow(roots), signal);
+  await warmTrees(project, roots, signal);
+  return project;
+}
+
+/**
+ * The folder digests a plan of these sources computes (memoised on the view's nodes), bottom-up in slices, so
+ * the first plan finds them instead of hashing every name of a big context in one go.
+ */
+async function warmTrees(project: Project, roots: ViewNode[], signal: AbortSignal | undefined): Promise<void> {
+  const { view } = project;
+  const digest = project.options.builder === 'classic' ? (n: ViewNode) => classicTree(view, n) : (n: ViewNode) => bkTree(view, n);
+  let slice = performance.now();
+  const seen = new Set<ViewNode>();
+  for (const root of roots) {
+    // Post-order: every folder after its children, so each call hashes one folder's own list.
+    const stack: Array<{ node: ViewNode; open: boolean }> = [{ node: root, open: false }];
+    while (stack.length) {
+      const top = stack.pop()!;
+      if (!top.node.kids) continue;
+      if (!top.open) {
+        if (seen.has(top.node)) continue;
+        seen.add(top.node);
+        stack.push({ node: top.node, open: true });
+        for (const kid of top.node.kids.values()) if (kid.kids) stack.push({ node: kid, open: false });
+        continue;
+      }
+      digest(top.node);
+      if (performance.now() - slice > 50) {
+        await new Promise<void>((done) => setImmediate(done));
+        if (signal?.aborted) throw Object.assign(new Error('The build context scan was cancelled.'), { name: 'AbortError' });
+        slice = performance.now();
+      }
+    }
+  }
+}
+
+/**
+ * The view nodes the Dockerfile's context sources probably read, from its COPY/ADD sources (no --from) and bind
+ * mounts: a path's subtree, a wildcard's folder before its first wildcard, the whole context for '.', a variable or a
+ * symlink. Only a warm-up: what is missed here is hashed by the plan itself.
+ */
+function sourceRoots(project: Project): ViewNode[] {
+  let parsed;
+  try {
+    parsed = parseDockerfile(project.text);
+  } catch {
+    return [];
+  }
+  const roots = new Set<ViewNode>();
+  const add = (src: string): void => {
+    if (src.includes('://') || src.startsWith('git@') || src.startsWith('<<')) return;
+    if (src.includes('$')) {
+      roots.add(project.view.root);
+      return;
+    }
+    const segs = src.replace(/\\/g, '/').split('/').filter((x) => x !== '' && x !== '.');
+    const first = segs.findIndex((x) => /[*?[]/.test(x) || x === '..');
+    const node = lookup(project.view.root, (first < 0 ? segs : segs.slice(0, first)).join('/'));
+    if (node?.entry.type === 'symlink') roots.add(project.view.root);
+    else if (node) roots.add(node);
+  };
+  for (const ins of parsed.instructions) {
+    if ((ins.keyword === 'COPY' || ins.keyword === 'ADD') && flagValue(ins, 'from') === undefined && ins.heredocs.length === 0) {
+      const args = ins.json ?? splitKeepingQuotes(ins.args);
+      for (const src of args.slice(0, -1)) add(src);
+    } else if (ins.keyword === 'RUN') {
+      for (const value of flagValues(ins, 'mount')) {
+        const m = mountOptions(value);
+        if ((m.get('type') ?? 'bind') !== 'bind' || m.has('from')) continue;
+        add(m.get('source') ?? m.get('src') ?? '.');
+      }
+    }
+  }
+  return [...roots];
+}
+
+/** The included regular files at and below these nodes. */
+function* filesBelow(roots: ViewNode[]): Generator<ContextEntryLike> {
+  const seen = new Set<ViewNode>();
+  for (const root of roots) {
+    const stack = [root];
+    while (stack.length) {
+      const node = stack.pop()!;
+      if (seen.has(node)) continue;
+      seen.add(node);
+      if (node.kids) stack.push(...node.kids.values());
+      else if (node.entry.type === 'file') yield node.entry;
+    }
+  }
+}
+
+type ContextEntryLike = ViewNode['entry'];
 
 /**
  * The project after context files changed (paths absolute or relative to the context): only those
@@ -101,13 +228,18 @@ export function refreshProject(project: Project, changedPaths: Iterable<string>,
   const seen = synced?.snapshot ?? snapshot;
   const ignoreFiles = new Set(ignoreFileCandidates(project.options.dockerfilePath, project.options.builder));
   let { view, ignoreText } = project;
+  let ignoreProblems = project.ignoreProblems ?? [];
   if (changed.some((p) => ignoreFiles.has(p))) {
-    ignoreText = readIgnoreFile(project.contextDir, project.options.dockerfilePath, project.options.builder)?.text;
+    const ignore = findIgnoreFile(project.contextDir, project.options.dockerfilePath, project.options.builder);
+    ignoreText = ignore.file?.text;
+    ignoreProblems = ignore.problems;
     view = viewContext(seen, ignoreText);
   } else if (changed.length) {
     view = updateView(view, seen, changed);
   }
-  const next: Project = { ...project, snapshot, ...(synced ? { synced } : {}), view, text: text ?? project.text, problems: snapshot.problems.map((p) => `${p.path}: ${p.message}`) };
+  const next: Project = { ...project, snapshot, ...(synced ? { synced } : {}), view, text: text ?? project.text, problems: [...ignoreProblems, ...snapshot.problems.map((p) => `${p.path}: ${p.message}`)] };
+  if (ignoreProblems.length) next.ignoreProblems = ignoreProblems;
+  else delete next.ignoreProblems;
   if (ignoreText === undefined) delete next.ignoreText;
   else next.ignoreText = ignoreText;
   return next;

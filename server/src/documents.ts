@@ -4,7 +4,7 @@
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { openProject, planProject, refreshProject, simulateProject, type Project } from './analysis';
+import { openProjectAsync, planProject, refreshProject, simulateProject, type Project } from './analysis';
 import { DigestCache } from './contextFs';
 import type { PlanResult } from './core/predict';
 import type { CostedPrediction, RebuildEstimate } from './core/cost';
@@ -60,6 +60,10 @@ interface Entry {
   baseline?: Baseline;
   git?: { commit: string; result: GitHeadResult };
   plan?: Analysis['plan'];
+  /** Stops the context scan of a load that a newer one (or closing the document) made useless. */
+  opening?: AbortController;
+  /** Files changed on disk while the context was being read: examined again once it is. */
+  changedWhileOpening?: string[];
 }
 
 /** Watched-file events arrive in bursts (a save writes a temp file, renames it, touches the folder). */
@@ -92,6 +96,7 @@ export class DockerfileDocuments {
   }
 
   closed(uri: string): void {
+    this.entries.get(uri)?.opening?.abort();
     this.entries.delete(uri);
     if (this.simulationState?.uri === uri) this.clearSimulation();
   }
@@ -233,6 +238,7 @@ export class DockerfileDocuments {
 
   private load(entry: Entry): void {
     const generation = ++entry.generation;
+    entry.opening?.abort();
     const previous = entry.ready;
     entry.ready = (async () => {
       await previous.catch(() => undefined);
@@ -246,11 +252,15 @@ export class DockerfileDocuments {
         : { ...dockerfileSettings(raw ?? normaliseSettings(undefined), '/Dockerfile', undefined), context: undefined };
       if (entry.settings && JSON.stringify(entry.settings) === JSON.stringify(settings) && (entry.project || entry.problem)) return;
       entry.settings = settings;
-      this.open(entry, settings);
+      await this.open(entry, settings, generation);
     })();
   }
 
-  private open(entry: Entry, settings: DockerfileSettings): void {
+  /**
+   * Read the document's context (in slices: other requests are answered meanwhile). A newer load or closing the
+   * document aborts it; only the load of the current generation sets the project.
+   */
+  private async open(entry: Entry, settings: DockerfileSettings, generation: number): Promise<void> {
     entry.project = undefined;
     entry.problem = undefined;
     entry.baseline = undefined;
@@ -258,21 +268,35 @@ export class DockerfileDocuments {
     entry.plan = undefined;
     if (!entry.path) return;
     const started = Date.now();
+    const opening = new AbortController();
+    entry.opening = opening;
     try {
-      entry.project = openProject({
-        dockerfile: entry.path,
-        builder: settings.builder,
-        buildArgs: settings.buildArgs,
-        ...(settings.context ? { context: settings.context } : {}),
-        ...(settings.target ? { target: settings.target } : {}),
-        text: this.host.text(entry.uri)?.getText() ?? '',
-        digestCache: this.digestCache,
-      });
+      const project = await openProjectAsync(
+        {
+          dockerfile: entry.path,
+          builder: settings.builder,
+          buildArgs: settings.buildArgs,
+          ...(settings.context ? { context: settings.context } : {}),
+          ...(settings.target ? { target: settings.target } : {}),
+          text: this.host.text(entry.uri)?.getText() ?? '',
+          digestCache: this.digestCache,
+        },
+        opening.signal,
+      );
+      if (opening.signal.aborted || generation !== entry.generation || this.entries.get(entry.uri) !== entry) return;
+      const missed = entry.changedWhileOpening ?? [];
+      entry.project = missed.length ? refreshProject(project, missed) : project;
       this.host.log('info', `Read the build context ${entry.project.contextDir} for ${entry.path}: ${entry.project.snapshot.entries.size} entries in ${Date.now() - started} ms.`);
       for (const p of entry.project.problems) this.host.log('warn', p);
     } catch (e) {
+      if (opening.signal.aborted) return;
       entry.problem = (e as Error).message;
       this.host.log('warn', entry.problem);
+    } finally {
+      if (entry.opening === opening) {
+        entry.opening = undefined;
+        entry.changedWhileOpening = undefined;
+      }
     }
   }
 
@@ -302,7 +326,10 @@ export class DockerfileDocuments {
     const gitTouched = paths.some((p) => GIT_DIR.test(p));
     const updated: string[] = [];
     for (const entry of this.entries.values()) {
-      if (!entry.project) continue;
+      if (!entry.project) {
+        if (entry.opening) (entry.changedWhileOpening ??= []).push(...paths);
+        continue;
+      }
       const dir = entry.project.contextDir;
       const inside = paths.filter((p) => p === dir || p.startsWith(dir + sep));
       const headMoved = gitTouched && this.headMoved(entry, entry.project);

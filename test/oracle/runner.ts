@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildWithEngine, readDockerfile, resetEngineCache, withEngineLock, type DfFile, type Engine, type EngineResult } from './engine';
 import type { FileSpec, Op, Scenario } from './scenarios';
+import { hasEscapes, nameBytes } from '../../server/src/core/contextNames';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Files
@@ -52,6 +53,11 @@ export function makeTar(entries: Record<string, string>, mtime: number): Buffer 
   return Buffer.concat(blocks);
 }
 
+/** A context path for the fs: a Buffer when a name holds bytes that are not UTF-8 (core/contextNames.ts escapes). */
+function fsPath(root: string, rel: string): string | Buffer {
+  return hasEscapes(rel) ? Buffer.concat([Buffer.from(root + '/'), nameBytes(rel)]) : join(root, rel);
+}
+
 function ensureParent(path: string): void {
   mkdirSync(dirname(path), { recursive: true });
 }
@@ -62,8 +68,8 @@ function removePath(path: string): void {
 
 export function writeFiles(root: string, files: Record<string, FileSpec>): void {
   for (const [rel, spec] of Object.entries(files)) {
-    const p = join(root, rel);
-    ensureParent(p);
+    const p = fsPath(root, rel);
+    ensureParent(join(root, rel));
     if (typeof spec === 'string') {
       writeFileSync(p, spec);
       chmodSync(p, 0o644);
@@ -72,7 +78,7 @@ export function writeFiles(root: string, files: Record<string, FileSpec>): void 
       chmodSync(p, spec.mode ?? 0o644);
       if (spec.mtime !== undefined) utimesSync(p, spec.mtime, spec.mtime);
     } else if ('symlink' in spec) {
-      removePath(p);
+      removePath(join(root, rel));
       symlinkSync(spec.symlink, p);
     } else if ('dir' in spec) {
       mkdirSync(p, { recursive: true });
@@ -88,12 +94,14 @@ export function applyOps(root: string, ops: Op[]): void {
   for (const op of ops) {
     const p = join(root, op.path);
     switch (op.op) {
-      case 'write':
+      case 'write': {
+        const target = fsPath(root, op.path);
         ensureParent(p);
-        writeFileSync(p, op.content);
-        chmodSync(p, op.mode ?? 0o644);
-        if (op.mtime !== undefined) utimesSync(p, op.mtime, op.mtime);
+        writeFileSync(target, op.content);
+        chmodSync(target, op.mode ?? 0o644);
+        if (op.mtime !== undefined) utimesSync(target, op.mtime, op.mtime);
         break;
+      }
       case 'edit': {
         const text = readFileSync(p, 'utf8');
         if (!text.includes(op.from)) throw new Error(`scenario edit: "${op.from}" not found in ${op.path}`);
@@ -101,8 +109,8 @@ export function applyOps(root: string, ops: Op[]): void {
         break;
       }
       case 'rm':
-        if (!existsSync(p) && !isSymlink(p)) throw new Error(`scenario rm: ${op.path} does not exist`);
-        removePath(p);
+        if (!existsSync(fsPath(root, op.path)) && !isSymlink(p)) throw new Error(`scenario rm: ${op.path} does not exist`);
+        rmSync(fsPath(root, op.path), { recursive: true, force: true });
         break;
       case 'chmod':
         chmodSync(p, op.mode);
@@ -112,9 +120,9 @@ export function applyOps(root: string, ops: Op[]): void {
         break;
       case 'touch': {
         // mtime only: move it well past the previous value so no engine can miss it
-        const st = lstatSync(p);
+        const st = lstatSync(fsPath(root, op.path));
         const t = new Date(Math.max(Date.now(), st.mtimeMs) + 5000);
-        utimesSync(p, t, t);
+        utimesSync(fsPath(root, op.path), t, t);
         break;
       }
       case 'symlink':

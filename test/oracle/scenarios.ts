@@ -90,6 +90,22 @@ export const SCENARIOS: Scenario[] = [
     ],
   },
   {
+    // A file name that is not UTF-8 ("caf\xe9.txt", latin-1): Docker hashes names as bytes; Layer Lens keeps the
+    // byte as the lone surrogate U+DCE9 (server/src/core/contextNames.ts) and must not lose the file.
+    name: 'non-utf8-name',
+    rules: ['R9'],
+    files: {
+      Dockerfile: lines('FROM localbase:1', 'COPY . /app/', 'RUN echo done'),
+      'a.txt': 'a\n',
+      'caf\udce9.txt': 'v1\n',
+    },
+    rounds: [
+      { does: 'edit the file whose name is not UTF-8', ops: [write('caf\udce9.txt', 'v2\n')], expect: both('-RR') },
+      { does: 'rename it to another name that is not UTF-8 (\\xe9 -> \\xe8), same content', ops: [rm('caf\udce9.txt'), write('caf\udce8.txt', 'v2\n')], expect: both('-RR') },
+      { does: 'touch it: nothing changes', ops: [touch('caf\udce8.txt')], expect: both('-==') },
+    ],
+  },
+  {
     name: 'chmod',
     rules: ['C6', 'R9'],
     files: {

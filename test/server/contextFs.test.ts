@@ -8,8 +8,10 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DigestCache, loadDigestCache, readIgnoreFile, saveDigestCache, scanContext, updateSnapshot, type FsContextSnapshot } from '../../server/src/contextFs';
+import { join, relative } from 'node:path';
+import { DigestCache, findIgnoreFile, loadDigestCache, useProcFdForTests, readIgnoreFile, saveDigestCache, scanContext, scanContextAsync, updateSnapshot, type FsContextSnapshot } from '../../server/src/contextFs';
+import { openProject } from '../../server/src/analysis';
+import { adviseContextOf } from '../../server/src/adviseContext';
 import { includedPaths, selectSources, updateView, viewContext, wholeContext } from '../../server/src/core/context';
 import type { ContextSnapshot } from '../../server/src/core/types';
 
@@ -100,13 +102,13 @@ void test('digest invariants on disk: touch and chown keep it; chmod, content, r
   }
 });
 
-void test('unreadable folder (injected EACCES on readdir): recorded with advice, a problem only when the build reads it', () => {
+void test('unreadable folder (injected EACCES on opening it): recorded with advice, a problem only when the build reads it', () => {
   const root = tempContext({ 'ok.txt': 'ok', 'secret/key': 'k' });
-  const readdirSync = ((p: fs.PathLike, o?: unknown) => {
+  const openSync = ((p: fs.PathLike, flags: number) => {
     if (String(p).endsWith('/secret')) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
-    return fs.readdirSync(p, o as { encoding: 'utf8' });
-  }) as typeof fs.readdirSync;
-  const snap = scanContext(root, { fs: { readdirSync } });
+    return fs.openSync(p, flags);
+  }) as typeof fs.openSync;
+  const snap = scanContext(root, { fs: { openSync } });
   assert.match(snap.entries.get('secret')?.error ?? '', /Cannot list the folder: EACCES\. Make it readable \(chmod a\+rx\) or add it to \.dockerignore/);
   assert.equal(snap.problems[0].path, 'secret');
   assert.match(selectSources(viewContext(snap), ['.'], { builder: 'buildkit' }).problems.join('\n'), /secret: Cannot list the folder/);
@@ -151,16 +153,18 @@ void test('a 50 MB file is hashed in 1 MiB reads and matches node crypto', () =>
   assert.equal(reads, 51, '50 full chunks and the final empty read');
 });
 
-void test('a small file is hashed with one read and no fstat; one that grew past 1 MiB since the scan is hashed whole', () => {
+void test('a small file is hashed with one read and no fstat of its own (Linux); one that grew past 1 MiB since the scan is hashed whole', () => {
   const root = tempContext({ 'small.txt': 'small', 'grows.txt': 'tiny', 'empty.txt': '' });
   let reads = 0;
   let fstats = 0;
   const readSync = ((fd: number, buf: NodeJS.ArrayBufferView, off: number, len: number, pos: null) => (reads++, fs.readSync(fd, buf, off, len, pos))) as typeof fs.readSync;
   const fstatSync = ((fd: number) => (fstats++, fs.fstatSync(fd))) as typeof fs.fstatSync;
   const snap = scanContext(root, { fs: { readSync, fstatSync } });
+  fstats = 0;
   assert.equal(snap.contentDigest('small.txt'), createHash('sha256').update('small').digest('hex'));
   assert.equal(snap.contentDigest('empty.txt'), createHash('sha256').update('').digest('hex'));
-  assert.deepEqual({ reads, fstats }, { reads: 2, fstats: 0 });
+  // Linux: one fstat checks the folder both files are opened in; elsewhere each file is checked.
+  assert.deepEqual({ reads, fstats }, { reads: 2, fstats: process.platform === 'linux' ? 1 : 2 });
   const grown = Buffer.alloc(3 * 1024 * 1024 + 5, 7);
   fs.writeFileSync(join(root, 'grows.txt'), grown);
   assert.equal(snap.contentDigest('grows.txt'), createHash('sha256').update(grown).digest('hex'));
@@ -182,7 +186,8 @@ void test('digest cache keys are the lstat key (dev:ino:size:mtimeMs:ctimeMs:mod
 void test('digest cache: unchanged files are never re-read across scans; saved atomically, bounded, corrupt file → fresh', () => {
   const root = tempContext({ 'a.txt': 'a', 'b.txt': 'b' });
   let opens = 0;
-  const openSync = ((p: fs.PathLike, f: number) => (opens++, fs.openSync(p, f))) as typeof fs.openSync;
+  // Files only: folders are opened too, to list them.
+  const openSync = ((p: fs.PathLike, f: number) => ((f & fs.constants.O_DIRECTORY) === 0 && opens++, fs.openSync(p, f))) as typeof fs.openSync;
   const cache = new DigestCache();
   const first = scanContext(root, { digestCache: cache, fs: { openSync } });
   const d = first.contentDigest('a.txt') + first.contentDigest('b.txt');
@@ -274,4 +279,248 @@ void test('readIgnoreFile: <Dockerfile>.dockerignore wins for BuildKit, root .do
   assert.deepEqual(readIgnoreFile(root, 'docker/app.Dockerfile', 'buildkit'), { path: 'docker/app.Dockerfile.dockerignore', text: 'specific' });
   assert.deepEqual(readIgnoreFile(root, 'docker/app.Dockerfile', 'classic'), { path: '.dockerignore', text: 'root' });
   assert.deepEqual(readIgnoreFile(root, 'Dockerfile', 'buildkit'), { path: '.dockerignore', text: 'root' });
+});
+
+/** A folder outside every context, holding a secret whose text must never show up anywhere. */
+function outside(): { dir: string; secret: string; file: string } {
+  const dir = fs.mkdtempSync(join(tmpdir(), 'll-outside-'));
+  roots.push(dir);
+  const secret = `api_key=[abc-${Math.random().toString(36).slice(2)}`;
+  const file = join(dir, 'secret.txt');
+  fs.writeFileSync(file, secret);
+  fs.writeFileSync(join(dir, 'package.json'), `{"name":"${secret}"}`);
+  fs.mkdirSync(join(dir, 'sub'));
+  fs.writeFileSync(join(dir, 'sub', 'f.txt'), secret);
+  return { dir, secret, file };
+}
+
+void test('a file name that is not UTF-8 is kept (lossless), read, hashed by its bytes, and its edit changes COPY . .', () => {
+  const root = tempContext({ 'ok.txt': 'ok' });
+  const bytes = (...b: number[]) => Buffer.from([0x66, ...b, 0x2e, 0x74]); // f<bytes>.t
+  fs.writeFileSync(Buffer.concat([Buffer.from(root + '/'), bytes(0xff)]), 'one');
+  fs.writeFileSync(Buffer.concat([Buffer.from(root + '/'), bytes(0xfe)]), 'one');
+  fs.mkdirSync(Buffer.concat([Buffer.from(root + '/'), Buffer.from([0x64, 0xe9])])); // "d\xe9" (latin-1 é)
+  fs.writeFileSync(Buffer.concat([Buffer.from(root + '/'), Buffer.from([0x64, 0xe9, 0x2f, 0x61])]), 'a');
+  fs.symlinkSync(Buffer.from([0x66, 0xff, 0x2e, 0x74]), Buffer.concat([Buffer.from(root + '/'), Buffer.from('link')]));
+  const snap = scanContext(root);
+  const names = [...snap.entries.keys()].sort();
+  assert.equal(names.length, 6, `every entry is kept: ${JSON.stringify(names)}`);
+  assert.deepEqual(snap.problems, []);
+  const ff = names.find((n) => n.startsWith('f') && n.charCodeAt(1) === 0xdcff)!;
+  const fe = names.find((n) => n.startsWith('f') && n.charCodeAt(1) === 0xdcfe)!;
+  assert.ok(ff && fe && ff !== fe, 'two names that differ only in bytes that are not UTF-8 stay two names');
+  assert.equal(snap.entries.get('link')?.linkTarget, ff, 'a link target is decoded the same way');
+  assert.equal(snap.contentDigest(ff), createHash('sha256').update('one').digest('hex'));
+  assert.ok(snap.entries.has(`d\udce9/a`), 'inside a folder whose name is not UTF-8');
+  const before = { bk: digestOf(root), classic: selectSources(viewContext(scanContext(root)), ['.'], { builder: 'classic' }).digest };
+  fs.writeFileSync(Buffer.concat([Buffer.from(root + '/'), bytes(0xff)]), 'two');
+  assert.notEqual(digestOf(root), before.bk, 'BuildKit: the edit changes COPY . .');
+  assert.notEqual(selectSources(viewContext(scanContext(root)), ['.'], { builder: 'classic' }).digest, before.classic, 'classic: the edit changes COPY . .');
+  // Renaming \xff to \xfe's twin (same content) changes the digest: names are hashed by their bytes.
+  const renamedRoot = tempContext({});
+  fs.writeFileSync(Buffer.concat([Buffer.from(renamedRoot + '/'), bytes(0xfd)]), 'x');
+  const a = digestOf(renamedRoot);
+  fs.renameSync(Buffer.concat([Buffer.from(renamedRoot + '/'), bytes(0xfd)]), Buffer.concat([Buffer.from(renamedRoot + '/'), bytes(0xfc)]));
+  assert.notEqual(digestOf(renamedRoot), a);
+  const u = updateSnapshot(snap, [ff]);
+  assert.deepEqual(u.changed, [ff], 'an event for the file re-reads it by its bytes');
+});
+
+void test('a symlinked .dockerignore: BuildKit resolves it inside the context, a link out of it is never read; classic reads a target inside only', () => {
+  const out = outside();
+  const root = tempContext({ 'Dockerfile': 'FROM x', 'ignores/real': 'node_modules\n', 'docker/app.Dockerfile': 'FROM x', '.dockerignore.inner': 'dist\n' });
+  const all = (r: ReturnType<typeof findIgnoreFile>) => JSON.stringify(r);
+  // A link inside the context: read there (both builders).
+  fs.symlinkSync('ignores/real', join(root, '.dockerignore'));
+  for (const builder of ['buildkit', 'classic'] as const) assert.deepEqual(findIgnoreFile(root, 'Dockerfile', builder), { file: { path: '.dockerignore', text: 'node_modules\n' }, problems: [] }, builder);
+  // An absolute link: BuildKit resolves it from the context root (<context>/ignores/real), the CLI from the host's root.
+  fs.rmSync(join(root, '.dockerignore'));
+  fs.symlinkSync('/ignores/real', join(root, '.dockerignore'));
+  assert.deepEqual(findIgnoreFile(root, 'Dockerfile', 'buildkit').file, { path: '.dockerignore', text: 'node_modules\n' });
+  assert.equal(findIgnoreFile(root, 'Dockerfile', 'classic').file, undefined);
+  // A link to a file outside: never read; BuildKit finds nothing inside, the classic CLI would read it (a problem says so).
+  for (const target of [out.file, relative(root, out.file)]) {
+    fs.rmSync(join(root, '.dockerignore'));
+    fs.symlinkSync(target, join(root, '.dockerignore'));
+    for (const builder of ['buildkit', 'classic'] as const) {
+      const r = findIgnoreFile(root, 'Dockerfile', builder);
+      assert.equal(r.file, undefined, `${builder} ${target}`);
+      assert.ok(!all(r).includes(out.secret), 'the secret never appears');
+      assert.match(r.problems.join('\n'), builder === 'classic' ? /outside the build context.*Replace the symlink with a regular file/ : /not in the build context.*Replace the symlink with a regular file/, `${builder} ${target}`);
+      assert.equal(readIgnoreFile(root, 'Dockerfile', builder), undefined);
+    }
+  }
+  // BuildKit: <Dockerfile>.dockerignore linked out of the Dockerfile's folder: not read, the root .dockerignore is used.
+  fs.rmSync(join(root, '.dockerignore'));
+  fs.writeFileSync(join(root, '.dockerignore'), 'root\n');
+  fs.symlinkSync(out.file, join(root, 'docker/app.Dockerfile.dockerignore'));
+  const r = findIgnoreFile(root, 'docker/app.Dockerfile', 'buildkit');
+  assert.deepEqual(r.file, { path: '.dockerignore', text: 'root\n' });
+  assert.ok(!all(r).includes(out.secret));
+  // A loop and a FIFO: no hang, no ignore rules, a problem.
+  fs.rmSync(join(root, '.dockerignore'));
+  fs.symlinkSync('.dockerignore', join(root, '.dockerignore'));
+  assert.match(findIgnoreFile(root, 'Dockerfile', 'buildkit').problems.join('\n'), /too many levels of symbolic links/);
+  fs.rmSync(join(root, '.dockerignore'));
+  execFileSync('mkfifo', [join(root, '.dockerignore')]);
+  for (const builder of ['buildkit', 'classic'] as const) assert.match(findIgnoreFile(root, 'Dockerfile', builder).problems.join('\n'), /not a regular file/);
+  // Through a project: its problems say it, its ignore text is not the secret.
+  fs.rmSync(join(root, '.dockerignore'));
+  fs.symlinkSync(out.file, join(root, '.dockerignore'));
+  const project = openProject({ dockerfile: join(root, 'Dockerfile'), builder: 'buildkit', buildArgs: {} });
+  assert.equal(project.ignoreText, undefined);
+  assert.match(project.problems.join('\n'), /\.dockerignore is a symlink/);
+  assert.ok(!JSON.stringify({ ...project, view: undefined, snapshot: undefined }).includes(out.secret));
+});
+
+void test('advice reads package.json, go.mod, ... only as regular files inside the context (never through a link out of it)', () => {
+  const out = outside();
+  const root = tempContext({ 'Dockerfile': 'FROM x', 'app/package.json': '{"name":"inner"}', 'big.json': 'x'.repeat(2 * 1024 * 1024) });
+  fs.symlinkSync(join(out.dir, 'package.json'), join(root, 'package.json'));
+  fs.symlinkSync(out.dir, join(root, 'linked'));
+  fs.symlinkSync('app/package.json', join(root, 'inner.json'));
+  fs.symlinkSync('/app', join(root, 'abs'));
+  execFileSync('mkfifo', [join(root, 'fifo.json')]);
+  const project = openProject({ dockerfile: join(root, 'Dockerfile'), builder: 'buildkit', buildArgs: {} });
+  const ctx = adviseContextOf(project);
+  assert.equal(ctx.readText?.('package.json'), undefined, 'a link to a file outside');
+  assert.equal(ctx.readText?.('linked/package.json'), undefined, 'through a linked folder outside');
+  assert.equal(ctx.readText?.('linked/sub/f.txt'), undefined);
+  assert.equal(ctx.readText?.('inner.json'), '{"name":"inner"}', 'a link inside the context is read there, as BuildKit does');
+  assert.equal(ctx.readText?.('abs/package.json'), '{"name":"inner"}', 'an absolute link counts from the context root');
+  assert.equal(ctx.readText?.('app/package.json'), '{"name":"inner"}');
+  assert.equal(ctx.readText?.('fifo.json'), undefined, 'a FIFO: no hang, nothing read');
+  assert.equal(ctx.readText?.('big.json'), undefined, 'larger than the bound');
+  assert.equal(ctx.readText?.('../' + relative(join(root, '..'), out.file)), undefined);
+});
+
+/** Every fd opened through `fs`, as the real path it names (/proc/self/fd), so a test can see where reads went. */
+function recordingFs(): { fs: { openSync: typeof fs.openSync }; opened: string[] } {
+  const opened: string[] = [];
+  const openSync = ((p: fs.PathLike, flags: number, mode?: fs.Mode) => {
+    const fd = fs.openSync(p, flags, mode);
+    try {
+      opened.push(fs.readlinkSync(`/proc/self/fd/${fd}`));
+    } catch {
+      opened.push(String(p));
+    }
+    return fd;
+  }) as typeof fs.openSync;
+  return { fs: { openSync }, opened };
+}
+
+void test('a folder swapped for a symlink to outside during the scan is recorded as the symlink, never listed or read through it', () => {
+  const out = outside();
+  const root = tempContext({ 'a/f.txt': 'inside', 'b.txt': 'b' });
+  const rec = recordingFs();
+  let swapped = false;
+  // After the walk lstat'ed "a" as a folder, swap it before it is opened and listed.
+  const lstatSync = ((p: fs.PathLike, o?: fs.StatOptions) => {
+    const st = fs.lstatSync(p, o as undefined);
+    if (!swapped && String(p).endsWith('/a') && st.isDirectory()) {
+      swapped = true;
+      fs.renameSync(join(root, 'a'), join(root, 'a.moved'));
+      fs.symlinkSync(out.dir, join(root, 'a'));
+    }
+    return st;
+  }) as typeof fs.lstatSync;
+  const snap = scanContext(root, { fs: { lstatSync, ...rec.fs } });
+  assert.ok(swapped);
+  assert.equal(snap.entries.get('a')?.type, 'symlink', 'what is there now');
+  assert.deepEqual([...snap.entries.keys()].filter((k) => k.startsWith('a/')), [], 'nothing listed through the link');
+  assert.ok(!rec.opened.some((p) => p.startsWith(out.dir)), `nothing opened outside: ${rec.opened.join(', ')}`);
+  assert.ok(!JSON.stringify(snap.problems).includes(out.secret));
+});
+
+void test('a folder swapped for a symlink after the scan: its files are not read through the link', () => {
+  const out = outside();
+  const root = tempContext({ 'sub/f.txt': 'inside', 'sub/big.bin': 'x'.repeat(2 * 1024 * 1024) });
+  fs.writeFileSync(join(out.dir, 'sub', 'big.bin'), out.secret.repeat(100_000));
+  const rec = recordingFs();
+  const snap = scanContext(root, { fs: rec.fs });
+  fs.renameSync(join(root, 'sub'), join(root, 'sub.moved'));
+  fs.symlinkSync(join(out.dir, 'sub'), join(root, 'sub'));
+  for (const f of ['sub/f.txt', 'sub/big.bin']) {
+    assert.throws(() => snap.contentDigest(f), /Cannot read sub\/.*(ECHANGED|ELOOP|ENOTDIR|ENOENT)/, f);
+  }
+  assert.ok(!rec.opened.some((p) => p.startsWith(out.dir)), `nothing opened outside: ${rec.opened.join(', ')}`);
+  const sel = selectSources(viewContext(snap), ['.'], { builder: 'buildkit' });
+  assert.ok(!JSON.stringify(sel.problems).includes(out.secret));
+  // The watcher's event for the folder records the symlink.
+  const u = updateSnapshot(snap, ['sub']);
+  assert.equal(u.snapshot.entries.get('sub')?.type, 'symlink');
+  assert.ok(!rec.opened.some((p) => p.startsWith(out.dir)));
+});
+
+void test('sockets, FIFOs, a sparse file and a symlink loop: no hang, the sparse file hashed in 1 MiB reads', async () => {
+  const root = tempContext({ 'a.txt': 'a' });
+  const { createServer } = await import('node:net');
+  const sock = createServer();
+  await new Promise<void>((done) => sock.listen(join(root, 'app.sock'), done));
+  try {
+    execFileSync('mkfifo', [join(root, 'fifo')]);
+    fs.symlinkSync('l2', join(root, 'l1'));
+    fs.symlinkSync('l1', join(root, 'l2'));
+    const fd = fs.openSync(join(root, 'sparse.bin'), 'w');
+    fs.ftruncateSync(fd, 256 * 1024 * 1024);
+    fs.closeSync(fd);
+    let largest = 0;
+    const readSync = ((f: number, b: NodeJS.ArrayBufferView, o: number, l: number, p: null) => ((largest = Math.max(largest, l)), fs.readSync(f, b, o, l, p))) as typeof fs.readSync;
+    const snap = await scanContextAsync(root, { fs: { readSync } });
+    assert.equal(snap.entries.get('app.sock')?.type, 'other');
+    assert.equal(snap.entries.get('fifo')?.type, 'other');
+    const sel = selectSources(viewContext(snap), ['.'], { builder: 'buildkit' });
+    assert.deepEqual(sel.problems, []);
+    assert.equal(snap.contentDigest('sparse.bin'), createHash('sha256').update(Buffer.alloc(256 * 1024 * 1024)).digest('hex'));
+    assert.equal(largest, 1024 * 1024);
+  } finally {
+    sock.close();
+  }
+});
+
+void test('scanContextAsync gives the same snapshot as scanContext, and stops when aborted', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 600; i++) files[`d${i % 7}/e${i % 13}/f${i}.txt`] = String(i);
+  const root = tempContext(files);
+  fs.symlinkSync('d1', join(root, 'link'));
+  const sync = scanContext(root);
+  const async = await scanContextAsync(root);
+  assert.deepEqual(plain(async), plain(sync));
+  assert.equal(digestOf(root), selectSources(viewContext(async), ['.'], { builder: 'buildkit' }).digest);
+  const ac = new AbortController();
+  ac.abort();
+  await assert.rejects(scanContextAsync(root, { signal: ac.signal }), { name: 'AbortError' });
+});
+
+void test('without /proc (macOS, BSD): folders are checked by (dev, ino) around their listing, files by their fd; nothing outside is read', () => {
+  useProcFdForTests(false);
+  try {
+    const out = outside();
+    const root = tempContext({ 'a/f.txt': 'inside', 'sub/f.txt': 'inside', 'pkg/package.json': '{}' });
+    let swapped = false;
+    const lstatSync = ((p: fs.PathLike, o?: fs.StatOptions) => {
+      const st = fs.lstatSync(p, o as undefined);
+      if (!swapped && String(p).endsWith('/a') && st.isDirectory()) {
+        swapped = true;
+        fs.renameSync(join(root, 'a'), join(root, 'a.moved'));
+        fs.symlinkSync(join(out.dir, 'sub'), join(root, 'a'));
+      }
+      return st;
+    }) as typeof fs.lstatSync;
+    const snap = scanContext(root, { fs: { lstatSync } });
+    assert.equal(snap.entries.get('a')?.type, 'symlink');
+    assert.deepEqual([...snap.entries.keys()].filter((k) => k.startsWith('a/')), []);
+    assert.equal(snap.contentDigest('pkg/package.json'), createHash('sha256').update('{}').digest('hex'));
+    fs.renameSync(join(root, 'sub'), join(root, 'sub.moved'));
+    fs.symlinkSync(join(out.dir, 'sub'), join(root, 'sub'));
+    assert.throws(() => snap.contentDigest('sub/f.txt'), /Cannot read sub\/f\.txt: ECHANGED/, 'the fd is not the file the scan saw: not read');
+    fs.symlinkSync(out.file, join(root, 'pkg', 'link.json'));
+    const project = openProject({ dockerfile: join(root, 'Dockerfile'), context: root, builder: 'buildkit', buildArgs: {}, text: 'FROM x' });
+    const ctx = adviseContextOf(project);
+    assert.equal(ctx.readText?.('pkg/package.json'), '{}');
+    assert.equal(ctx.readText?.('sub/f.txt'), undefined, 'through a linked folder');
+    assert.equal(ctx.readText?.('pkg/link.json'), undefined, 'a link out of the context');
+  } finally {
+    useProcFdForTests(undefined);
+  }
 });

@@ -82,8 +82,13 @@ void test('lenses follow unsaved edits and context files changed on disk; only t
   const opened: string[] = [];
   const originalOpen = cjsFs.openSync;
   t.mock.method(cjsFs, 'openSync', (path: fs.PathLike, ...rest: [fs.OpenMode, fs.Mode]) => {
-    if (String(path).startsWith(`${root}/`)) opened.push(String(path).slice(root.length + 1));
-    return originalOpen(path, ...rest);
+    // Files only (folders are opened to be listed); on Linux a file is opened through its folder's /proc/self/fd entry.
+    let p = String(path);
+    const proc = /^\/proc\/(?:self|\d+)\/fd\/\d+(?=\/)/.exec(p);
+    if (proc) p = fs.readlinkSync(proc[0]) + p.slice(proc[0].length);
+    const fd = originalOpen(path, ...rest);
+    if ((Number(rest[0]) & fs.constants.O_DIRECTORY) === 0 && p.startsWith(root + '/')) opened.push(p.slice(root.length + 1));
+    return fd;
   });
   const s = await server(root);
   const u = await s.open(join(root, 'Dockerfile'), nodeApp);

@@ -7,11 +7,12 @@
 // equal exactly when Docker's would be, which is all a prediction needs.
 import { createHash } from 'node:crypto';
 import { lookup, sortedNames, type ContextView, type ViewNode } from './contextView';
+import { hashable } from './contextNames';
 import type { ContextEntry } from './types';
 
 export function hash(...parts: string[]): string {
   const h = createHash('sha256');
-  for (const p of parts) h.update(p).update('\0');
+  for (const p of parts) h.update(hashable(p)).update('\0');
   return h.digest('hex');
 }
 
@@ -67,7 +68,7 @@ export function bkTree(view: ContextView, node: ViewNode): Digested {
     const errs = [...header.errs];
     for (const name of sortedNames(node)) {
       const kid = bkTree(view, node.kids.get(name)!);
-      h.update('\0').update(name).update('\0').update(kid.digest);
+      h.update('\0').update(hashable(name)).update('\0').update(hashable(kid.digest));
       if (kid.errs.length) errs.push(...kid.errs);
     }
     result = { digest: h.digest('hex'), errs: errs.length ? errs : NONE };
@@ -145,7 +146,7 @@ export function classicTree(view: ContextView, node: ViewNode): Digested & { lin
   let linked = false;
   for (const name of sortedNames(node)) {
     const kid = classicTree(view, node.kids.get(name)!);
-    h.update('\0').update(name).update('\0').update(kid.digest);
+    h.update('\0').update(hashable(name)).update('\0').update(hashable(kid.digest));
     if (kid.errs.length) errs.push(...kid.errs);
     linked ||= kid.linked;
   }
