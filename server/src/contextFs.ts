@@ -21,6 +21,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { compileIgnore, ignoreFileCandidates, type IgnoreRules, type MatchInfo } from './core/dockerignore';
 import { decodeName, displayName, hasEscapes, nameBytes } from './core/contextNames';
 import { DigestCache, LayeredMap } from './core/contextStore';
+import { replaceAtomically, resolveLink } from './safeWrite';
 import type { Builder, ContextEntry, ContextProblem, ContextSnapshot } from './core/types';
 
 export { DigestCache } from './core/contextStore';
@@ -57,12 +58,42 @@ export interface SnapshotUpdate {
 const CACHE_VERSION = 1;
 const MAX_CACHE_FILE = 64 * 1024 * 1024;
 
-/** A cache saved by saveDigestCache; a missing, corrupt or foreign file gives an empty cache. */
+/** How every digest cache this module writes begins: a file that begins otherwise is not ours and is never replaced. */
+const CACHE_PREFIX = `{"version":${CACHE_VERSION},"entries":`;
+
+/**
+ * The bytes of a regular file at `file` (symlinks followed: the user named the path), at most `max`; undefined
+ * when it is missing, not a regular file (a FIFO or device is never read: opened non-blocking, checked on the
+ * descriptor) or larger. Never throws.
+ */
+function readCacheFile(file: string, max: number): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = nodeFs.openSync(file, nodeFs.constants.O_RDONLY | nodeFs.constants.O_NONBLOCK);
+    const st = nodeFs.fstatSync(fd);
+    if (!st.isFile() || st.size > max) return undefined;
+    const buf = Buffer.allocUnsafe(st.size);
+    let n = 0;
+    while (n < buf.length) {
+      const got = nodeFs.readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+    return buf.subarray(0, n);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) nodeFs.closeSync(fd);
+  }
+}
+
+/** A cache saved by saveDigestCache; a missing, corrupt or foreign file (or a FIFO, folder, device) gives an empty cache. */
 export function loadDigestCache(file: string, maxEntries?: number): DigestCache {
   const cache = new DigestCache(maxEntries);
   try {
-    if (nodeFs.statSync(file).size > MAX_CACHE_FILE) return cache;
-    const data = JSON.parse(nodeFs.readFileSync(file, 'utf8')) as { version?: unknown; entries?: unknown };
+    const bytes = readCacheFile(file, MAX_CACHE_FILE);
+    if (!bytes) return cache;
+    const data = JSON.parse(bytes.toString('utf8')) as { version?: unknown; entries?: unknown };
     if (data.version !== CACHE_VERSION || !Array.isArray(data.entries)) return cache;
     for (const e of data.entries as unknown[]) {
       if (Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string' && /^[0-9a-f]{64}$/.test(e[1])) cache.add(e[0], e[1]);
@@ -74,20 +105,44 @@ export function loadDigestCache(file: string, maxEntries?: number): DigestCache 
   return cache;
 }
 
-/** Write the cache atomically (temp file + rename). Returns false instead of throwing on failure. */
-export function saveDigestCache(file: string, cache: DigestCache): boolean {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+/**
+ * Whether a save may replace what is at `target` (a resolved path): nothing there, an empty regular file, or a
+ * regular file that begins as this module's caches do. A foreign file, a folder, a FIFO or a device is left alone.
+ */
+function replaceable(target: string): boolean {
+  let st: nodeFs.Stats;
   try {
-    nodeFs.mkdirSync(dirname(file), { recursive: true });
-    nodeFs.writeFileSync(tmp, JSON.stringify({ version: CACHE_VERSION, entries: [...cache.entries()] }));
-    nodeFs.renameSync(tmp, file);
-    return true;
+    st = nodeFs.lstatSync(target);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+  if (!st.isFile()) return false;
+  if (st.size === 0) return true;
+  let fd: number | undefined;
+  try {
+    fd = nodeFs.openSync(target, nodeFs.constants.O_RDONLY | nodeFs.constants.O_NONBLOCK | nodeFs.constants.O_NOFOLLOW);
+    const head = Buffer.alloc(CACHE_PREFIX.length);
+    const n = nodeFs.readSync(fd, head, 0, head.length, 0);
+    return head.toString('utf8', 0, n) === CACHE_PREFIX;
   } catch {
-    try {
-      nodeFs.rmSync(tmp, { force: true });
-    } catch {
-      // nothing left to clean
-    }
+    return false;
+  } finally {
+    if (fd !== undefined) nodeFs.closeSync(fd);
+  }
+}
+
+/**
+ * Write the cache atomically (temp file in the same folder + rename, safeWrite.ts), through a symlink if the path
+ * is one; a file that is not a digest cache is never replaced, and a temporary file left by a killed run is removed.
+ * Returns false instead of throwing on failure (the cache only saves time).
+ */
+export function saveDigestCache(file: string, cache: DigestCache): boolean {
+  try {
+    const target = resolveLink(file);
+    if (!replaceable(target)) return false;
+    nodeFs.mkdirSync(dirname(target), { recursive: true });
+    return replaceAtomically(target, JSON.stringify({ version: CACHE_VERSION, entries: [...cache.entries()] }), undefined);
+  } catch {
     return false;
   }
 }
