@@ -4,7 +4,8 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction } from 'vscode-languageserver/node';
@@ -14,6 +15,7 @@ import { openWorkspaceStore, recordProject } from '../../server/src/features/rec
 import { updateStore } from '../../server/src/storeFile';
 import { diskProject } from '../helpers/diskProject';
 import { TestServer } from './support/lspClient';
+import { recordRequest } from '../../server/src/protocol';
 
 const roots: string[] = [];
 const servers: TestServer[] = [];
@@ -79,4 +81,28 @@ test('no quick fix creates .dockerignore where a folder or a symlink (even a dan
   const folder = diskProject('ll-qf-', files, roots);
   fs.mkdirSync(join(folder, '.dockerignore'));
   assert.equal(await offered(folder), undefined);
+});
+
+test('Mark as Built while another live process holds the store lock: the server waits at most about 2 s, keeps the build for this session and says why', async () => {
+  const root = diskProject('ll-share-lock-', { Dockerfile: text, 'a.txt': 'a' }, roots);
+  const storePath = `${root}-store.json`;
+  roots.push(storePath, `${storePath}.lock`);
+  // A live holder on this machine (not this process): its lock is not broken for minutes.
+  const holder = spawn('sleep', ['60'], { stdio: 'ignore' });
+  try {
+    fs.writeFileSync(`${storePath}.lock`, JSON.stringify({ pid: holder.pid, host: hostname(), time: Date.now(), token: 'feedface' }));
+    const s = await TestServer.start({ storePath, workspaceFolders: [root] });
+    servers.push(s);
+    const u = await s.open(join(root, 'Dockerfile'), text);
+    const started = Date.now();
+    const result = await s.request(recordRequest, { uri: u });
+    const waited = Date.now() - started;
+    assert.ok(waited < 15_000, `the record answered after ${waited} ms (the CLI's wait is 30 s)`);
+    assert.equal(result?.storePath, null);
+    assert.match(result?.warning ?? '', /recorded for this session only: .*stayed locked\. Try again/);
+    assert.equal(fs.existsSync(storePath), false, 'nothing written under a lock held by another');
+    assert.match((await s.hover(u, 2, 1)) ?? '', /\*\*This step:\*\* cached/, 'the build counts in this session');
+  } finally {
+    holder.kill();
+  }
 });

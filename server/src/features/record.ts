@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { planProject, type Project } from '../analysis';
 import type { RecordedBuild } from '../core/predict';
 import { buildId, emptyStore, recordBuild, type StoreData } from '../core/store';
-import { loadStore, updateStore } from '../storeFile';
+import { LOCK_TIMING, loadStore, updateStore } from '../storeFile';
 import type { RecordResult } from '../protocol';
 
 export interface WorkspaceStore {
@@ -61,6 +61,12 @@ export function openWorkspaceStore(path: string | undefined): WorkspaceStore {
   return store;
 }
 
+/**
+ * The server waits for the store's lock at most this long: the wait blocks its event loop, and a CLI holds the
+ * lock for one write (milliseconds). Past it, the build is kept for this session and the warning says why.
+ */
+const SERVER_LOCK_TIMING = { ...LOCK_TIMING, waitMs: 2_000 };
+
 /** Records the project's current state. */
 export function recordProject(store: WorkspaceStore, project: Project): RecordResult {
   const plan = planProject(project, { has: () => false, empty: true });
@@ -80,7 +86,7 @@ export function recordPlan(store: WorkspaceStore, project: Project, keys: string
     return { keys: keys.length, storePath: null, warning: null };
   }
   try {
-    const written = updateStore(store.path, add);
+    const written = updateStore(store.path, add, { timing: SERVER_LOCK_TIMING });
     store.set(written.store);
     return { keys: keys.length, storePath: store.path, warning: written.notes.length ? written.notes.join(' ') : null };
   } catch (e) {
