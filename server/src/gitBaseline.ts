@@ -6,6 +6,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { ignoreFileCandidates } from './core/dockerignore';
+import { yieldToEventLoop } from './core/limits';
 import type { Builder, ContextEntry, ContextSnapshot } from './core/types';
 import { GitError, runGitAsync } from './gitRun';
 
@@ -36,6 +37,8 @@ export type GitHeadResult = { ok: true; head: GitHead } | { ok: false; reason: s
 
 /** Blobs are hashed in batches of this many, one `git cat-file` process (and one timeout) per batch. */
 const BATCH = 2000;
+/** Records of the listing read between two turns of the event loop. */
+const LISTING_SLICE = 2000;
 
 const git = (cwd: string, args: readonly string[], input?: string): Promise<Buffer> => runGitAsync(cwd, args, input === undefined ? {} : { input });
 
@@ -99,7 +102,11 @@ async function readHead(options: GitHeadOptions, repoRoot: string, commit: strin
   const entries = new Map<string, ContextEntry>();
   const blobs = new Map<string, string>();
   const links: string[] = [];
-  for (const record of listing.toString('utf8').split('\0')) {
+  const records = listing.toString('utf8').split('\0');
+  for (let r = 0; r < records.length; r++) {
+    // A listing of many thousands of files is read in slices, with a turn of the event loop between them.
+    if (r > 0 && r % LISTING_SLICE === 0) await yieldToEventLoop();
+    const record = records[r];
     const tab = record.indexOf('\t');
     if (tab < 0) continue;
     const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
