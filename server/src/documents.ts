@@ -3,12 +3,13 @@
 // as built, the simulation if one is on, and the plan, computed once per change and shared by every feature.
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { openProjectAsync, planProject, refreshProject, simulateProject, type Project } from './analysis';
 import { DigestCache } from './contextFs';
 import type { PlanResult } from './core/predict';
 import type { CostedPrediction, RebuildEstimate } from './core/cost';
-import { headCommit, readGitHead, type BlobDigests, type GitHeadResult } from './gitBaseline';
+import { headCommitAsync, readGitHeadAsync, type BlobDigests, type GitHeadResult } from './gitBaseline';
 import { chooseBaseline, type Baseline } from './features/baseline';
 import { recordProject, type WorkspaceStore } from './features/record';
 import { simulationLabel } from './features/simulate';
@@ -58,6 +59,8 @@ interface Entry {
   project?: Project;
   problem?: string;
   baseline?: Baseline;
+  /** The baseline being chosen (git runs off the event loop); every analysis of the entry waits for this one. */
+  baselineRead?: Promise<Baseline | undefined>;
   git?: { commit: string; result: GitHeadResult };
   plan?: Analysis['plan'];
   /** Stops the context scan of a load that a newer one (or closing the document) made useless. */
@@ -80,6 +83,8 @@ export class DockerfileDocuments {
   private readonly pendingFiles = new Set<string>();
   private fileTimer: ReturnType<typeof setTimeout> | undefined;
   private simulationState: SimulationInfo | undefined;
+  /** Whether git HEAD moved, asked after events inside .git; analyses wait for it before using a baseline. */
+  private headChecks: Promise<void> = Promise.resolve();
 
   constructor(private readonly host: DocumentsHost) {}
 
@@ -119,6 +124,7 @@ export class DockerfileDocuments {
   trustChanged(): void {
     for (const e of this.entries.values()) {
       e.baseline = undefined;
+      e.baselineRead = undefined;
       e.git = undefined;
       e.plan = undefined;
     }
@@ -175,26 +181,31 @@ export class DockerfileDocuments {
   storeChanged(): void {
     for (const e of this.entries.values()) {
       e.baseline = undefined;
+      e.baselineRead = undefined;
       e.plan = undefined;
     }
     this.host.didUpdate(this.uris());
   }
 
-  /** The document's current analysis: its latest text, settings, baseline and plan. */
-  async analysis(uri: string): Promise<Analysis | undefined> {
+  /**
+   * The document's current analysis: its latest text, settings, baseline and plan. Undefined when the document
+   * is not open, or as soon as `token` is cancelled (the waits end early, and nothing is planned for it).
+   */
+  async analysis(uri: string, token?: CancellationToken): Promise<Analysis | undefined> {
     // Parsing and planning are two slices of work with a turn of the event loop between them, so other
     // requests are answered meanwhile; an edit during the turn starts the analysis again (at most twice).
     for (let attempt = 0; ; attempt++) {
-      const result = await this.analysisOnce(uri, attempt < 2);
+      if (token?.isCancellationRequested) return undefined;
+      const result = await this.analysisOnce(uri, attempt < 2, token);
       if (result !== 'again') return result;
     }
   }
 
-  private async analysisOnce(uri: string, mayYield: boolean): Promise<Analysis | undefined | 'again'> {
+  private async analysisOnce(uri: string, mayYield: boolean, token: CancellationToken | undefined): Promise<Analysis | undefined | 'again'> {
     let entry = this.entries.get(uri);
     while (entry) {
       const generation = entry.generation;
-      await entry.ready;
+      if ((await unlessCancelled(entry.ready, token)) === CANCELLED) return undefined;
       if (this.entries.get(uri) !== entry) entry = this.entries.get(uri);
       else if (entry.generation === generation) break;
     }
@@ -207,6 +218,9 @@ export class DockerfileDocuments {
       clearTimeout(this.fileTimer);
       this.flushFiles();
     }
+    const generation = entry.generation;
+    if ((await unlessCancelled(this.headChecks, token)) === CANCELLED) return undefined;
+    if (this.entries.get(uri) !== entry || entry.generation !== generation) return 'again';
     const text = document.getText();
     if (entry.project && entry.project.text !== text) entry.project = refreshProject(entry.project, [], text);
     const simulation = this.simulationState?.uri === uri ? this.simulationState : undefined;
@@ -221,7 +235,12 @@ export class DockerfileDocuments {
       if (this.entries.get(uri) !== entry || this.host.text(uri)?.getText() !== text || entry.project?.text !== text) return 'again';
     }
     try {
-      entry.baseline ??= this.chooseBaseline(entry, entry.project, entry.settings);
+      if (!entry.baseline) {
+        // git runs off the event loop meanwhile; the document may change, close or reload before it answers.
+        if ((await unlessCancelled(this.baselineFor(entry, entry.project, entry.settings), token)) === CANCELLED) return undefined;
+        if (this.entries.get(uri) !== entry || entry.generation !== generation || !entry.baseline || !entry.project || this.host.text(uri)?.getText() !== text || entry.project.text !== text) return 'again';
+      }
+      if (token?.isCancellationRequested) return undefined;
       entry.plan ??= simulation
         ? simulateProject(entry.project, simulation.changedFiles, simulation.editedLines)
         : planProject(entry.project, entry.baseline.known, parsedText(entry.project.text));
@@ -300,21 +319,49 @@ export class DockerfileDocuments {
     }
   }
 
-  private chooseBaseline(entry: Entry, project: Project, settings: DockerfileSettings): Baseline {
+  /**
+   * The baseline being chosen for the entry, started when none is: every analysis waiting for it shares one
+   * git read. It is kept only if nothing forgot it meanwhile (a HEAD move, a recorded build, trust, a reload).
+   */
+  private baselineFor(entry: Entry, project: Project, settings: DockerfileSettings): Promise<Baseline | undefined> {
+    if (entry.baselineRead) return entry.baselineRead;
+    const generation = entry.generation;
+    const current = () => entry.baselineRead === read && entry.generation === generation && this.entries.get(entry.uri) === entry;
+    const read: Promise<Baseline | undefined> = this.chooseBaseline(entry, project, settings, () => entry.generation === generation).then(
+      (baseline) => {
+        if (!current()) return undefined;
+        entry.baselineRead = undefined;
+        entry.baseline = baseline;
+        return baseline;
+      },
+      (e: unknown) => {
+        if (entry.baselineRead === read) entry.baselineRead = undefined;
+        throw e;
+      },
+    );
+    entry.baselineRead = read;
+    return read;
+  }
+
+  private chooseBaseline(entry: Entry, project: Project, settings: DockerfileSettings, current: () => boolean): Promise<Baseline> {
     if (!this.host.trusted()) return chooseBaseline(settings.baseline, this.host.store.data, project, undefined);
-    return chooseBaseline(settings.baseline, this.host.store.data, project, () => {
-      const head = headCommit(project.contextDir);
+    return chooseBaseline(settings.baseline, this.host.store.data, project, async () => {
+      const head = await headCommitAsync(project.contextDir);
       if ('reason' in head) return { ok: false, reason: head.reason };
       if (entry.git?.commit === head.commit) return entry.git.result;
-      const result = readGitHead({
-        contextDir: project.contextDir,
-        dockerfileAbs: project.dockerfileAbs,
-        dockerfilePath: project.options.dockerfilePath,
-        builder: project.options.builder,
-        worktree: project.snapshot,
-        blobDigests: this.blobDigests,
-      });
-      entry.git = { commit: head.commit, result };
+      const result = await readGitHeadAsync(
+        {
+          contextDir: project.contextDir,
+          dockerfileAbs: project.dockerfileAbs,
+          dockerfilePath: project.options.dockerfilePath,
+          builder: project.options.builder,
+          worktree: project.snapshot,
+          blobDigests: this.blobDigests,
+        },
+        head,
+      );
+      // Remembered for this HEAD only while the entry is the one it was read for (not after a reload).
+      if (current()) entry.git = { commit: head.commit, result };
       return result;
     });
   }
@@ -332,23 +379,41 @@ export class DockerfileDocuments {
       }
       const dir = entry.project.contextDir;
       const inside = paths.filter((p) => p === dir || p.startsWith(dir + sep));
-      const headMoved = gitTouched && this.headMoved(entry, entry.project);
-      if (inside.length === 0 && !headMoved) continue;
-      if (inside.length) entry.project = refreshProject(entry.project, inside);
-      if (headMoved) {
-        this.host.log('info', `git HEAD of ${entry.project.contextDir} moved: choosing the baseline of ${entry.path} again.`);
-        entry.baseline = undefined;
-      }
+      if (inside.length === 0) continue;
+      entry.project = refreshProject(entry.project, inside);
       entry.plan = undefined;
       updated.push(entry.uri);
     }
     if (updated.length) this.host.didUpdate(updated);
+    if (gitTouched) {
+      const previous = this.headChecks;
+      this.headChecks = previous.then(() => this.checkHeads());
+    }
+  }
+
+  /** After events inside .git: the baselines read at a commit that is not HEAD any more are chosen again. */
+  private async checkHeads(): Promise<void> {
+    const moved: string[] = [];
+    await Promise.all(
+      [...this.entries.values()].map(async (entry) => {
+        // A read under way may have seen HEAD before it moved: its answer is checked once it is in.
+        await entry.baselineRead?.catch(() => undefined);
+        const baseline = entry.baseline;
+        if (!entry.project || !(await this.headMoved(entry, entry.project)) || entry.baseline !== baseline) return;
+        this.host.log('info', `git HEAD of ${entry.project.contextDir} moved: choosing the baseline of ${entry.path} again.`);
+        entry.baseline = undefined;
+        entry.baselineRead = undefined;
+        entry.plan = undefined;
+        moved.push(entry.uri);
+      }),
+    ).catch((e: unknown) => this.host.log('warn', `Cannot tell whether git HEAD moved: ${String(e)}`));
+    if (moved.length) this.host.didUpdate(moved);
   }
 
   /** Whether HEAD is not the commit this entry's baseline was read at (only asked after events inside .git). */
-  private headMoved(entry: Entry, project: Project): boolean {
+  private async headMoved(entry: Entry, project: Project): Promise<boolean> {
     if (!entry.baseline || entry.baseline.info.kind === 'recorded' || !this.host.trusted()) return false;
-    const head = headCommit(project.contextDir);
+    const head = await headCommitAsync(project.contextDir);
     return 'reason' in head ? entry.git !== undefined : entry.git?.commit !== head.commit;
   }
 
@@ -365,5 +430,22 @@ function filePath(uri: string): string | undefined {
     return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+const CANCELLED = Symbol('cancelled');
+
+/** What `work` answers, or CANCELLED as soon as the token is (the work itself goes on: others may share it). */
+async function unlessCancelled<T>(work: Promise<T>, token: CancellationToken | undefined): Promise<T | typeof CANCELLED> {
+  if (!token) return work;
+  if (token.isCancellationRequested) return CANCELLED;
+  let listener: { dispose(): void } | undefined;
+  const cancelled = new Promise<typeof CANCELLED>((resolve) => {
+    listener = token.onCancellationRequested(() => resolve(CANCELLED));
+  });
+  try {
+    return await Promise.race([work, cancelled]);
+  } finally {
+    listener?.dispose();
   }
 }

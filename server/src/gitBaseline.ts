@@ -2,12 +2,13 @@
 // --batch`): the work tree and the index are never written, so a user's checkout is never disturbed. Planning
 // this state gives the keys a build at HEAD would have left in the cache: the "git HEAD" baseline.
 // git runs hardened (gitRun.ts), and only in a trusted workspace (documents.ts asks the host first).
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { ignoreFileCandidates } from './core/dockerignore';
+import { yieldToEventLoop } from './core/limits';
 import type { Builder, ContextEntry, ContextSnapshot } from './core/types';
-import { GitError, runGit } from './gitRun';
+import { GitError, runGitAsync } from './gitRun';
 
 /** sha256 of blob contents by object id. Blobs never change, so this outlives HEAD moving. */
 export type BlobDigests = Map<string, string>;
@@ -34,16 +35,18 @@ export interface GitHead {
 
 export type GitHeadResult = { ok: true; head: GitHead } | { ok: false; reason: string };
 
-/** Blobs are read in batches of this many, to bound the memory one `git cat-file` answer takes. */
+/** Blobs are hashed in batches of this many, one `git cat-file` process (and one timeout) per batch. */
 const BATCH = 2000;
+/** Records of the listing read between two turns of the event loop. */
+const LISTING_SLICE = 2000;
 
-const git = runGit;
+const git = (cwd: string, args: readonly string[], input?: string): Promise<Buffer> => runGitAsync(cwd, args, input === undefined ? {} : { input });
 
-/** The repository holding `dir` and its HEAD commit, or why there is none. */
-export function headCommit(dir: string): { repoRoot: string; commit: string } | { reason: string } {
+/** The repository holding `dir` and its HEAD commit, or why there is none (git runs off the event loop). */
+export async function headCommitAsync(dir: string): Promise<{ repoRoot: string; commit: string } | { reason: string }> {
   let repoRoot: string;
   try {
-    repoRoot = git(dir, ['rev-parse', '--show-toplevel']).toString('utf8').trim();
+    repoRoot = (await git(dir, ['rev-parse', '--show-toplevel'])).toString('utf8').trim();
   } catch (e) {
     const stderr = e instanceof GitError ? e.stderr : '';
     if (/dubious ownership/.test(stderr)) return { reason: `git refuses to read the repository of ${dir}: it belongs to another user (see git's safe.directory setting)` };
@@ -51,17 +54,23 @@ export function headCommit(dir: string): { repoRoot: string; commit: string } | 
     return { reason: e.reason };
   }
   try {
-    return { repoRoot, commit: git(repoRoot, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']).toString('utf8').trim() };
+    return { repoRoot, commit: (await git(repoRoot, ['rev-parse', '--verify', '-q', 'HEAD^{commit}'])).toString('utf8').trim() };
   } catch (e) {
     return { reason: e instanceof GitError && e.status !== 1 ? e.reason : 'the git repository has no commit yet' };
   }
 }
 
-export function readGitHead(options: GitHeadOptions): GitHeadResult {
-  const found = headCommit(options.contextDir);
-  if ('reason' in found) return { ok: false, reason: found.reason };
+/**
+ * The build context at HEAD, with everything a plan asks of it read up front: the listing, symlink targets,
+ * the ignore file, the Dockerfile, and the sha256 of every file blob (streamed from `git cat-file --batch` and
+ * hashed as it arrives, never held whole). So the snapshot's `contentDigest` is a lookup, and planning it
+ * starts no git. `found` is HEAD as `headCommitAsync` just read it (read again when absent).
+ */
+export async function readGitHeadAsync(options: GitHeadOptions, found?: { repoRoot: string; commit: string }): Promise<GitHeadResult> {
+  const head = found ?? (await headCommitAsync(options.contextDir));
+  if ('reason' in head) return { ok: false, reason: head.reason };
   try {
-    return readHead(options, found.repoRoot, found.commit);
+    return await readHead(options, head.repoRoot, head.commit);
   } catch (e) {
     if (e instanceof GitError) return { ok: false, reason: e.reason };
     throw e;
@@ -72,28 +81,32 @@ export function readGitHead(options: GitHeadOptions): GitHeadResult {
  * The objects HEAD's tree names that are not in this repository, when it is a partial clone (empty otherwise).
  * `rev-list --missing=print` lists them without fetching: Layer Lens never downloads anything.
  */
-function missingObjects(repoRoot: string, commit: string): Set<string> {
+async function missingObjects(repoRoot: string, commit: string): Promise<Set<string>> {
   try {
     // A promisor remote (named by extensions.partialClone, or any remote.<name>.promisor) is what git fetches from.
-    if (!git(repoRoot, ['config', '--get-regexp', '^(extensions\\.partialclone|remote\\..*\\.promisor)$']).toString('utf8').trim()) return new Set();
+    if (!(await git(repoRoot, ['config', '--get-regexp', '^(extensions\\.partialclone|remote\\..*\\.promisor)$'])).toString('utf8').trim()) return new Set();
   } catch (e) {
     if (e instanceof GitError && e.status === 1) return new Set(); // neither is set: not a partial clone
     throw e;
   }
-  const listed = git(repoRoot, ['rev-list', '--objects', '--no-walk', '--missing=print', commit]).toString('utf8');
+  const listed = (await git(repoRoot, ['rev-list', '--objects', '--no-walk', '--missing=print', commit])).toString('utf8');
   return new Set(listed.split('\n').filter((l) => l.startsWith('?')).map((l) => l.slice(1).trim()));
 }
 
-function readHead(options: GitHeadOptions, repoRoot: string, commit: string): GitHeadResult {
-  const missing = missingObjects(repoRoot, commit);
+async function readHead(options: GitHeadOptions, repoRoot: string, commit: string): Promise<GitHeadResult> {
+  const missing = await missingObjects(repoRoot, commit);
   const prefix = relative(realpathSync(repoRoot), realpathSync(options.contextDir)).split(sep).join('/');
   if (prefix.startsWith('..')) return { ok: false, reason: `the build context ${options.contextDir} is not inside the git repository ${repoRoot}` };
 
-  const listing = git(repoRoot, ['ls-tree', '-r', '-l', '-z', '--full-tree', commit, ...(prefix ? ['--', `:(literal)${prefix}`] : [])]);
+  const listing = await git(repoRoot, ['ls-tree', '-r', '-l', '-z', '--full-tree', commit, ...(prefix ? ['--', `:(literal)${prefix}`] : [])]);
   const entries = new Map<string, ContextEntry>();
   const blobs = new Map<string, string>();
   const links: string[] = [];
-  for (const record of listing.toString('utf8').split('\0')) {
+  const records = listing.toString('utf8').split('\0');
+  for (let r = 0; r < records.length; r++) {
+    // A listing of many thousands of files is read in slices, with a turn of the event loop between them.
+    if (r > 0 && r % LISTING_SLICE === 0) await yieldToEventLoop();
+    const record = records[r];
     const tab = record.indexOf('\t');
     if (tab < 0) continue;
     const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
@@ -119,13 +132,13 @@ function readHead(options: GitHeadOptions, repoRoot: string, commit: string): Gi
   let dockerfileName = dockerfileFromRoot.startsWith('..') || /[\n\r]/.test(dockerfileFromRoot) ? '' : `${commit}:${dockerfileFromRoot}`;
   if (missing.size > 0) {
     // A partial clone: every object read below must be here already (asking git for a missing one starts a fetch).
-    if (dockerfileName) dockerfileName = objectId(repoRoot, dockerfileName);
+    if (dockerfileName) dockerfileName = await objectId(repoRoot, dockerfileName);
     const absent = [...new Set([...blobs.values(), dockerfileName])].filter((oid) => missing.has(oid));
     if (absent.length > 0) {
       return { ok: false, reason: `${absent.length} file${absent.length === 1 ? '' : 's'} of git HEAD ${absent.length === 1 ? 'is' : 'are'} not downloaded in this partial clone, and Layer Lens does not download anything` };
     }
   }
-  const named = catFile(repoRoot, [
+  const named = await catFile(repoRoot, [
     ...links.map((p) => blobs.get(p) as string),
     ...(ignorePath ? [blobs.get(ignorePath) as string] : []),
     dockerfileName,
@@ -138,13 +151,15 @@ function readHead(options: GitHeadOptions, repoRoot: string, commit: string): Gi
   const dockerfileText = named[named.length - 1]?.toString('utf8');
 
   const digests = options.blobDigests;
+  // Only blobs not hashed before (a HEAD move hashes what is new at the new HEAD).
+  const fileOids = new Set([...blobs].filter(([p]) => entries.get(p)?.type === 'file').map(([, o]) => o));
+  await fillDigests(repoRoot, [...fileOids].filter((o) => !digests.has(o)), digests);
   const snapshot: ContextSnapshot = {
     entries,
     problems: [],
     contentDigest(path) {
       const oid = blobs.get(path);
       if (!oid || entries.get(path)?.type !== 'file') throw new Error(`${path} is not a file at git HEAD.`);
-      if (!digests.has(oid)) fillDigests(repoRoot, [...new Set([...blobs].filter(([p, o]) => entries.get(p)?.type === 'file' && !digests.has(o)).map(([, o]) => o))], digests);
       const digest = digests.get(oid);
       if (!digest) throw new Error(`Cannot read ${path} from git object ${oid}.`);
       return digest;
@@ -154,31 +169,69 @@ function readHead(options: GitHeadOptions, repoRoot: string, commit: string): Gi
 }
 
 /** The object id `<commit>:<path>` names (read from trees, no blob), or '' when HEAD has no such path. */
-function objectId(repoRoot: string, name: string): string {
+async function objectId(repoRoot: string, name: string): Promise<string> {
   try {
-    return git(repoRoot, ['rev-parse', '--verify', '-q', name]).toString('utf8').trim();
+    return (await git(repoRoot, ['rev-parse', '--verify', '-q', name])).toString('utf8').trim();
   } catch (e) {
     if (e instanceof GitError && e.status === 1) return '';
     throw e;
   }
 }
 
-/** Hashes the given blobs (all at once, in batches: one process per batch, not per file). */
-function fillDigests(repoRoot: string, oids: string[], digests: BlobDigests): void {
+/**
+ * Hashes the given blobs: one `git cat-file --batch` per batch, its answer parsed as it streams in (a header
+ * line `<oid> blob <size>`, the contents, a newline), each blob's bytes fed to its hash and dropped.
+ */
+async function fillDigests(repoRoot: string, oids: string[], digests: BlobDigests): Promise<void> {
   for (let i = 0; i < oids.length; i += BATCH) {
     const batch = oids.slice(i, i + BATCH);
-    catFile(repoRoot, batch).forEach((content, j) => {
-      if (content) digests.set(batch[j], createHash('sha256').update(content).digest('hex'));
-    });
+    let header: Buffer[] = [];
+    let k = 0;
+    let left = -1; // bytes of contents still to come (-1: reading a header; 0: the newline after the contents)
+    let hash: Hash | undefined;
+    const onStdout = (chunk: Buffer): void => {
+      let pos = 0;
+      while (pos < chunk.length) {
+        if (left < 0) {
+          const nl = chunk.indexOf(10, pos);
+          header.push(chunk.subarray(pos, nl < 0 ? chunk.length : nl));
+          if (nl < 0) return;
+          pos = nl + 1;
+          const line = Buffer.concat(header).toString('utf8');
+          header = [];
+          if (line.endsWith(' missing') || line.endsWith(' ambiguous')) {
+            k++;
+            continue;
+          }
+          left = Number(line.slice(line.lastIndexOf(' ') + 1));
+          if (!Number.isSafeInteger(left) || left < 0) throw new GitError(`git cat-file printed an unexpected line: ${line.slice(0, 80)}`);
+          hash = createHash('sha256');
+          continue;
+        }
+        if (left > 0) {
+          const take = Math.min(left, chunk.length - pos);
+          hash?.update(chunk.subarray(pos, pos + take));
+          pos += take;
+          left -= take;
+          continue;
+        }
+        pos++; // the newline after the contents
+        if (hash && k < batch.length) digests.set(batch[k], hash.digest('hex'));
+        hash = undefined;
+        k++;
+        left = -1;
+      }
+    };
+    await runGitAsync(repoRoot, ['cat-file', '--batch'], { input: batch.join('\n') + '\n', onStdout });
   }
 }
 
 /** Contents of objects named by id or `<commit>:<path>`; undefined for missing ones (and for empty names). */
-function catFile(repoRoot: string, names: string[]): Array<Buffer | undefined> {
+async function catFile(repoRoot: string, names: string[]): Promise<Array<Buffer | undefined>> {
   const asked = names.filter(Boolean);
   const out: Array<Buffer | undefined> = [];
   if (asked.length === 0) return names.map(() => undefined);
-  const data = git(repoRoot, ['cat-file', '--batch'], asked.join('\n') + '\n');
+  const data = await git(repoRoot, ['cat-file', '--batch'], asked.join('\n') + '\n');
   let pos = 0;
   const answers = asked.map(() => {
     const nl = data.indexOf(10, pos);

@@ -12,7 +12,7 @@
 // pagers, external diff) are not used by these commands; they are turned off all the same, so that a future
 // command added here does not inherit them. Filters and textconv only run for `cat-file --filters/--textconv`,
 // which are not used.
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 /** A git command that takes longer is killed and reported (a hostile or huge repository must not hang the server). */
 export const GIT_TIMEOUT_MS = 30_000;
@@ -66,28 +66,77 @@ export class GitError extends Error {
   }
 }
 
-/** Runs `git -C cwd <hardening> args` and returns what it printed; throws GitError on any failure. */
-export function runGit(cwd: string, args: readonly string[], input?: string, timeoutMs = GIT_TIMEOUT_MS): Buffer {
-  try {
-    return execFileSync('git', ['-C', cwd, ...GIT_HARDENING, ...args], {
-      env: gitEnv(),
-      input,
-      maxBuffer: GIT_MAX_BUFFER,
-      timeout: timeoutMs,
-      killSignal: 'SIGKILL',
-      stdio: ['pipe', 'pipe', 'pipe'],
-      windowsHide: true,
+function gitArgs(cwd: string, args: readonly string[]): string[] {
+  return ['-C', cwd, ...GIT_HARDENING, ...args];
+}
+
+/** What `runGitAsync` does with git's output: collect it (bounded by GIT_MAX_BUFFER), or hand each chunk on. */
+export interface GitAsyncOptions {
+  input?: string;
+  timeoutMs?: number;
+  /** Receives the output as it arrives (then none is collected, and the answer is an empty Buffer). */
+  onStdout?: (chunk: Buffer) => void;
+}
+
+/** The most of git's stderr kept for the message (its first lines say what failed). */
+const STDERR_KEPT = 64 * 1024;
+
+/**
+ * Runs `git -C cwd <hardening> args` and answers what it printed, without blocking: the language server's event
+ * loop goes on while git runs (a slow or huge repository must not hold up other requests). git is killed
+ * (SIGKILL) after the timeout, and its output is bounded; the promise rejects with GitError on any failure.
+ */
+export function runGitAsync(cwd: string, args: readonly string[], options: GitAsyncOptions = {}): Promise<Buffer> {
+  const timeoutMs = options.timeoutMs ?? GIT_TIMEOUT_MS;
+  const command = args[0] ?? 'git';
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', gitArgs(cwd, args), { env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let stderr = '';
+    let failure: GitError | undefined;
+    const stop = (why: GitError) => {
+      failure ??= why;
+      child.kill('SIGKILL');
+    };
+    const timer = setTimeout(() => stop(new GitError(`git ${command} did not finish within ${timeoutMs / 1000} s and was stopped`)), timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (failure) return;
+      if (options.onStdout) {
+        try {
+          options.onStdout(chunk);
+        } catch (e) {
+          stop(e instanceof GitError ? e : new GitError(`git ${command}: ${(e as Error).message}`));
+        }
+        return;
+      }
+      size += chunk.length;
+      if (size > GIT_MAX_BUFFER) return stop(new GitError(`git ${command} printed more than ${GIT_MAX_BUFFER / (1 << 20)} MiB`));
+      chunks.push(chunk);
     });
-  } catch (e) {
-    throw gitError(args[0] ?? 'git', timeoutMs, e as NodeJS.ErrnoException & { status?: number | null; signal?: string | null; stderr?: Buffer | string });
-  }
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < STDERR_KEPT) stderr += chunk.toString('utf8');
+    });
+    // git may exit before reading all its input (a bad repository): that is reported by its status, not EPIPE.
+    child.stdin.on('error', () => undefined);
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(failure ?? gitError(command, timeoutMs, e));
+    });
+    child.on('close', (status: number | null, signal: NodeJS.Signals | null) => {
+      clearTimeout(timer);
+      if (failure) return reject(failure);
+      if (status === 0) return resolve(Buffer.concat(chunks));
+      reject(gitError(command, timeoutMs, Object.assign(new Error('git failed'), { status, signal, stderr })));
+    });
+    child.stdin.end(options.input ?? '');
+  });
 }
 
 function gitError(command: string, timeoutMs: number, e: NodeJS.ErrnoException & { status?: number | null; signal?: string | null; stderr?: Buffer | string }): GitError {
   const stderr = e.stderr === undefined ? '' : e.stderr.toString();
   if (e.code === 'ENOENT') return new GitError('git is not installed (no git on PATH)');
-  if (e.code === 'ETIMEDOUT' || (e.signal === 'SIGKILL' && e.status === null)) return new GitError(`git ${command} did not finish within ${timeoutMs / 1000} s and was stopped`);
-  if (e.code === 'ENOBUFS') return new GitError(`git ${command} printed more than ${GIT_MAX_BUFFER / (1 << 20)} MiB`);
+  if (e.signal === 'SIGKILL' && e.status === null) return new GitError(`git ${command} did not finish within ${timeoutMs / 1000} s and was stopped`);
   const fatal = stderr.split('\n').map((l) => l.trim()).find((l) => /^(fatal|error):/.test(l));
   return new GitError(fatal ? `git ${command} failed: ${fatal.replace(/^(fatal|error):\s*/, '')}` : `git ${command} failed (${e.status ?? e.signal ?? e.code ?? 'unknown'})`, e.status ?? undefined, stderr);
 }

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   CodeLensRefreshRequest,
+  LSPErrorCodes,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
   type CancellationToken,
@@ -93,12 +95,13 @@ export function startServer(connection: Connection): void {
   texts.onDidClose((e) => (documents.closed(e.document.uri), editor.diagnostics.clear(e.document.uri)));
   connection.onDidChangeWatchedFiles((p) => documents.filesChanged(p.changes.flatMap((c) => (c.uri.startsWith('file:') ? [fileURLToPath(c.uri)] : []))));
   connection.onDidChangeConfiguration(() => documents.settingsChanged());
-  connection.onCodeLens(guarded(logError, 'CodeLens', [], async (p) => codeLenses(await documents.analysis(p.textDocument.uri), editor.t)));
-  connection.onHover(guarded(logError, 'hover', null, async (p) => hover(await documents.analysis(p.textDocument.uri), text(p.textDocument.uri), p.position, await editor.settings.get(p.textDocument.uri), editor.t)));
-  connection.onCodeAction(guarded(logError, 'code actions', [], async (p) => codeActions(await documents.analysis(p.textDocument.uri), versioned(p.textDocument.uri), p, editor.edits, editor.t)));
+  // The editor cancels a request it no longer needs (the user typed on, scrolled away): its waits end early.
+  connection.onCodeLens(cancellable(guarded(logError, 'CodeLens', [], async (p, token) => codeLenses(await documents.analysis(p.textDocument.uri, token), editor.t))));
+  connection.onHover(cancellable(guarded(logError, 'hover', null, async (p, token) => hover(await documents.analysis(p.textDocument.uri, token), text(p.textDocument.uri), p.position, await editor.settings.get(p.textDocument.uri), editor.t))));
+  connection.onCodeAction(cancellable(guarded(logError, 'code actions', [], async (p, token) => codeActions(await documents.analysis(p.textDocument.uri, token), versioned(p.textDocument.uri), p, editor.edits, editor.t))));
   connection.onRequest(statusRequest.method, (p: unknown) => status(documents, text, statusParams(statusRequest.method, p)));
-  connection.onRequest(planRequest.method, async (p: unknown) => mapDefined(await documents.analysis(documentParams(planRequest.method, p).uri), planResult));
-  connection.onRequest(layerStackRequest.method, async (p: unknown) => mapDefined(await documents.analysis(documentParams(layerStackRequest.method, p).uri), (a) => layerStack(a, editor.t)));
+  connection.onRequest(planRequest.method, cancellable(async (p: unknown, token) => mapDefined(await documents.analysis(documentParams(planRequest.method, p).uri, token), planResult)));
+  connection.onRequest(layerStackRequest.method, cancellable(async (p: unknown, token) => mapDefined(await documents.analysis(documentParams(layerStackRequest.method, p).uri, token), (a) => layerStack(a, editor.t))));
   connection.onRequest(simulateRequest.method, async (p: unknown) => {
     const { uri, changedFiles, editedLines } = simulateParams(simulateRequest.method, p);
     return (await documents.simulate(uri, changedFiles, editedLines)) ?? null;
@@ -162,6 +165,15 @@ function createDocuments(connection: Connection, texts: TextDocuments<TextDocume
       editor.diagnostics.update(uris);
     },
   });
+}
+
+/** A request cancelled while it ran is answered with LSP's RequestCancelled error, as the protocol asks. */
+function cancellable<P, R>(handler: (params: P, token: CancellationToken) => Promise<R>): (params: P, token: CancellationToken) => Promise<R> {
+  return async (params, token) => {
+    const result = await handler(params, token);
+    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled.');
+    return result;
+  };
 }
 
 function abortSignal(token: CancellationToken): AbortSignal {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scanContext } from '../../server/src/contextFs';
 import { selectSources, viewContext } from '../../server/src/core/context';
-import { headCommit, readGitHead, type BlobDigests } from '../../server/src/gitBaseline';
+import { headCommitAsync, readGitHeadAsync, type BlobDigests } from '../../server/src/gitBaseline';
 import { recordRequest, statusRequest } from '../../server/src/protocol';
 import { TestServer } from './support/lspClient';
 
@@ -46,7 +46,7 @@ function digests(snapshot: Parameters<typeof viewContext>[0], ignore: string | u
   return (['buildkit', 'classic'] as const).flatMap((builder) => [['.'], ['src'], ['package.json'], ['run.sh', 'link']].map((s) => selectSources(view, s, { builder }).digest));
 }
 
-void test('HEAD read from git objects hashes like the same files on disk (content, exec bit, symlinks, .dockerignore)', () => {
+void test('HEAD read from git objects hashes like the same files on disk (content, exec bit, symlinks, .dockerignore)', async () => {
   const root = repo(files, false);
   fs.writeFileSync(join(root, 'run.sh'), '#!/bin/sh\n');
   fs.chmodSync(join(root, 'run.sh'), 0o755);
@@ -55,7 +55,7 @@ void test('HEAD read from git objects hashes like the same files on disk (conten
   git(root, 'commit', '-q', '-m', 'first');
   const blobDigests: BlobDigests = new Map();
   const worktree = scanContext(root);
-  const result = readGitHead({ contextDir: root, dockerfileAbs: join(root, 'Dockerfile'), dockerfilePath: 'Dockerfile', builder: 'buildkit', worktree, blobDigests });
+  const result = await readGitHeadAsync({ contextDir: root, dockerfileAbs: join(root, 'Dockerfile'), dockerfilePath: 'Dockerfile', builder: 'buildkit', worktree, blobDigests });
   assert.ok(result.ok);
   const { head } = result;
   assert.equal(head.dockerfileText, dockerfile);
@@ -68,13 +68,13 @@ void test('HEAD read from git objects hashes like the same files on disk (conten
 
   // The work tree moves on; HEAD does not.
   fs.writeFileSync(join(root, 'src/app.js'), 'console.log(2)\n');
-  const again = readGitHead({ contextDir: root, dockerfileAbs: join(root, 'Dockerfile'), dockerfilePath: 'Dockerfile', builder: 'buildkit', worktree: scanContext(root), blobDigests });
+  const again = await readGitHeadAsync({ contextDir: root, dockerfileAbs: join(root, 'Dockerfile'), dockerfilePath: 'Dockerfile', builder: 'buildkit', worktree: scanContext(root), blobDigests });
   assert.ok(again.ok);
   assert.deepEqual(digests(again.head.snapshot, head.ignoreText), digests(head.snapshot, head.ignoreText));
   assert.notDeepEqual(digests(scanContext(root), head.ignoreText), digests(head.snapshot, head.ignoreText));
 });
 
-void test('reading HEAD writes nothing: the index and the work tree stay byte for byte the same', () => {
+void test('reading HEAD writes nothing: the index and the work tree stay byte for byte the same', async () => {
   const root = repo(files);
   fs.writeFileSync(join(root, 'src/app.js'), 'edited, not staged');
   fs.writeFileSync(join(root, 'untracked.txt'), 'new');
@@ -82,7 +82,7 @@ void test('reading HEAD writes nothing: the index and the work tree stay byte fo
   const before = listing();
   const index = fs.readFileSync(join(root, '.git/index'));
   for (let i = 0; i < 2; i++) {
-    const r = readGitHead({ contextDir: root, dockerfileAbs: join(root, 'Dockerfile'), dockerfilePath: 'Dockerfile', builder: 'buildkit', blobDigests: new Map() });
+    const r = await readGitHeadAsync({ contextDir: root, dockerfileAbs: join(root, 'Dockerfile'), dockerfilePath: 'Dockerfile', builder: 'buildkit', blobDigests: new Map() });
     assert.ok(r.ok);
     for (const p of ['src/app.js', 'package.json']) r.head.snapshot.contentDigest(p);
   }
@@ -90,22 +90,22 @@ void test('reading HEAD writes nothing: the index and the work tree stay byte fo
   assert.deepEqual(fs.readFileSync(join(root, '.git/index')), index);
 });
 
-void test('a context in a subfolder of the repository; no repository; no commit; a Dockerfile never committed', () => {
+void test('a context in a subfolder of the repository; no repository; no commit; a Dockerfile never committed', async () => {
   const root = repo({ 'services/api/Dockerfile': dockerfile, 'services/api/package.json': '{"a":1}', 'services/api/src/app.js': 'a', 'README.md': 'r' });
   const api = join(root, 'services/api');
-  const r = readGitHead({ contextDir: api, dockerfileAbs: join(api, 'Dockerfile'), dockerfilePath: 'Dockerfile', builder: 'buildkit', worktree: scanContext(api), blobDigests: new Map() });
+  const r = await readGitHeadAsync({ contextDir: api, dockerfileAbs: join(api, 'Dockerfile'), dockerfilePath: 'Dockerfile', builder: 'buildkit', worktree: scanContext(api), blobDigests: new Map() });
   assert.ok(r.ok);
   assert.deepEqual([...r.head.snapshot.entries.keys()].sort(), ['Dockerfile', 'package.json', 'src', 'src/app.js']);
   assert.deepEqual(digests(r.head.snapshot, undefined), digests(scanContext(api), undefined));
 
   const plain = fs.mkdtempSync(join(tmpdir(), 'll-nogit-'));
   roots.push(plain);
-  assert.match(String((headCommit(plain) as { reason: string }).reason), /not in a git repository/);
+  assert.match(String(((await headCommitAsync(plain)) as { reason: string }).reason), /not in a git repository/);
   const empty = repo({ Dockerfile: dockerfile }, false);
-  assert.match(String((headCommit(empty) as { reason: string }).reason), /no commit yet/);
+  assert.match(String(((await headCommitAsync(empty)) as { reason: string }).reason), /no commit yet/);
 
   fs.writeFileSync(join(root, 'Dockerfile.new'), dockerfile);
-  const untracked = readGitHead({ contextDir: root, dockerfileAbs: join(root, 'Dockerfile.new'), dockerfilePath: 'Dockerfile.new', builder: 'buildkit', blobDigests: new Map() });
+  const untracked = await readGitHeadAsync({ contextDir: root, dockerfileAbs: join(root, 'Dockerfile.new'), dockerfilePath: 'Dockerfile.new', builder: 'buildkit', blobDigests: new Map() });
   assert.ok(untracked.ok);
   assert.equal(untracked.head.dockerfileText, undefined);
 });

@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scanContext } from '../../server/src/contextFs';
-import { readGitHead } from '../../server/src/gitBaseline';
-import { runGit } from '../../server/src/gitRun';
+import { readGitHeadAsync } from '../../server/src/gitBaseline';
+import { runGitAsync } from '../../server/src/gitRun';
 
 const roots: string[] = [];
 after(() => {
@@ -125,20 +125,20 @@ const cases: Array<[string, (h: Hostile) => void]> = [
 ];
 
 for (const [name, configure] of cases) {
-  void test(`hostile repository config runs nothing when Layer Lens reads git HEAD: ${name}`, () => {
+  void test(`hostile repository config runs nothing when Layer Lens reads git HEAD: ${name}`, async () => {
     const h = hostile(name.replace(/[^a-z]+/gi, '-').slice(0, 30), configure);
-    const result = readGitHead({ contextDir: h.ws, dockerfileAbs: join(h.ws, 'Dockerfile'), dockerfilePath: 'Dockerfile', builder: 'buildkit', worktree: scanContext(h.ws), blobDigests: new Map() });
+    const result = await readGitHeadAsync({ contextDir: h.ws, dockerfileAbs: join(h.ws, 'Dockerfile'), dockerfilePath: 'Dockerfile', builder: 'buildkit', worktree: scanContext(h.ws), blobDigests: new Map() });
     if (result.ok) for (const [path, entry] of result.head.snapshot.entries) if (entry.type === 'file') result.head.snapshot.contentDigest(path);
     // Every command gitRun is used for, asked directly too (a missing blob by id and by path).
     for (const args of [['rev-parse', '--show-toplevel'], ['ls-tree', '-r', 'HEAD'], ['rev-list', '--objects', '--no-walk', '--missing=print', 'HEAD'], ['config', '--list']]) {
       try {
-        runGit(h.ws, args);
+        await runGitAsync(h.ws, args);
       } catch {
         // Failing is fine; running the hostile command is not.
       }
     }
     try {
-      runGit(h.ws, ['cat-file', '--batch'], 'HEAD:Dockerfile\nHEAD:app.txt\n');
+      await runGitAsync(h.ws, ['cat-file', '--batch'], { input: 'HEAD:Dockerfile\nHEAD:app.txt\n' });
     } catch {
       // as above
     }
@@ -163,7 +163,7 @@ void test('the partial-clone vector is real: plain git (as Layer Lens ran it bef
   assert.equal(fs.existsSync(h.marker), true, 'without the hardening git runs the repository\'s sshCommand');
 });
 
-void test('a partial clone whose HEAD files are all here is read as usual (nothing is fetched)', () => {
+void test('a partial clone whose HEAD files are all here is read as usual (nothing is fetched)', async () => {
   const h = hostile('complete', (x) => {
     plainGit(x.ws, 'config', 'core.repositoryformatversion', '1');
     plainGit(x.ws, 'config', 'extensions.partialClone', 'origin');
@@ -171,27 +171,39 @@ void test('a partial clone whose HEAD files are all here is read as usual (nothi
     plainGit(x.ws, 'config', 'remote.origin.promisor', 'true');
     plainGit(x.ws, 'config', 'core.sshCommand', x.touch);
   });
-  const result = readGitHead({ contextDir: h.ws, dockerfileAbs: join(h.ws, 'Dockerfile'), dockerfilePath: 'Dockerfile', builder: 'buildkit', blobDigests: new Map() });
+  const result = await readGitHeadAsync({ contextDir: h.ws, dockerfileAbs: join(h.ws, 'Dockerfile'), dockerfilePath: 'Dockerfile', builder: 'buildkit', blobDigests: new Map() });
   assert.ok(result.ok, (result as { reason?: string }).reason);
   assert.equal(result.head.dockerfileText, 'FROM alpine\nCOPY . /app\n');
   assert.equal(fs.existsSync(h.marker), false);
 });
 
-void test('git that fails says why in words (no stack, no command line)', () => {
+void test('git that fails says why in words (no stack, no command line)', async () => {
   const plain = fs.mkdtempSync(join(tmpdir(), 'll-nogit-'));
   roots.push(plain);
-  assert.throws(() => runGit(plain, ['rev-parse', '--show-toplevel']), (e: Error & { reason?: string }) => /^git rev-parse failed: not a git repository/.test(e.reason ?? ''));
-  assert.throws(() => runGit(join(plain, 'gone'), ['rev-parse']), (e: Error & { reason?: string }) => /^git rev-parse failed: cannot change to/.test(e.reason ?? ''));
+  await assert.rejects(runGitAsync(plain, ['rev-parse', '--show-toplevel']), (e: Error & { reason?: string }) => /^git rev-parse failed: not a git repository/.test(e.reason ?? ''));
+  await assert.rejects(runGitAsync(join(plain, 'gone'), ['rev-parse']), (e: Error & { reason?: string }) => /^git rev-parse failed: cannot change to/.test(e.reason ?? ''));
 });
 
-void test('a git that hangs is stopped at the timeout and reported (it never hangs the server)', () => {
+void test('a git that hangs is stopped at the timeout and reported (it never hangs the server)', async () => {
   const bin = fs.mkdtempSync(join(tmpdir(), 'll-slow-git-'));
   roots.push(bin);
   fs.writeFileSync(join(bin, 'git'), '#!/bin/sh\nexec sleep 60\n', { mode: 0o755 });
   const path = process.env.PATH;
   process.env.PATH = `${bin}:${path ?? ''}`;
   try {
-    assert.throws(() => runGit(bin, ['cat-file', '--batch'], 'HEAD\n', 300), (e: Error & { reason?: string }) => e.reason === 'git cat-file did not finish within 0.3 s and was stopped');
+    await assert.rejects(runGitAsync(bin, ['cat-file', '--batch'], { input: 'HEAD\n', timeoutMs: 300 }), (e: Error & { reason?: string }) => e.reason === 'git cat-file did not finish within 0.3 s and was stopped');
+  } finally {
+    process.env.PATH = path;
+  }
+});
+
+void test('no git on PATH is said in words (the baseline detail), not thrown at the server', async () => {
+  const empty = fs.mkdtempSync(join(tmpdir(), 'll-no-git-'));
+  roots.push(empty);
+  const path = process.env.PATH;
+  process.env.PATH = empty;
+  try {
+    await assert.rejects(runGitAsync(empty, ['rev-parse']), (e: Error & { reason?: string }) => e.reason === 'git is not installed (no git on PATH)');
   } finally {
     process.env.PATH = path;
   }

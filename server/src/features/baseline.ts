@@ -18,10 +18,10 @@ const NOTHING: KnownBuilds = { has: () => false, empty: true };
 export const RESTRICTED_GIT_DETAIL = 'No build recorded for this Dockerfile, and git HEAD is not read in Restricted Mode: trust the workspace to compare with it.';
 
 /**
- * `gitHead` is called only when the choice needs it (it reads git objects); undefined in an untrusted workspace,
- * where git never runs (a repository's own config could make it run a command).
+ * `gitHead` is called only when the choice needs it (it reads git objects, off the event loop); undefined in an
+ * untrusted workspace, where git never runs (a repository's own config could make it run a command).
  */
-export function chooseBaseline(setting: BaselineSetting, store: StoreData, project: Project, gitHead: (() => GitHeadResult) | undefined): Baseline {
+export async function chooseBaseline(setting: BaselineSetting, store: StoreData, project: Project, gitHead: (() => Promise<GitHeadResult>) | undefined): Promise<Baseline> {
   const { builder, target } = project.options;
   const id = buildId(builder, project.dockerfileAbs, target);
   const hasRecord = store.builds[id] !== undefined;
@@ -35,7 +35,7 @@ export function chooseBaseline(setting: BaselineSetting, store: StoreData, proje
   }
   if (setting === 'auto' && hasRecord) return recorded();
   if (!gitHead) return nothing(RESTRICTED_GIT_DETAIL);
-  const git = gitHead();
+  const git = await gitHead();
   if (!git.ok) return nothing(`No build recorded for this Dockerfile, and no git HEAD to compare with: ${git.reason}.`);
   if (git.head.dockerfileText === undefined) return nothing(`This Dockerfile is not in git HEAD (${git.head.commit.slice(0, 7)}), so nothing was built from it there.`);
   return { info: { kind: 'gitHead', label: 'git HEAD', detail: `The state at git HEAD (${git.head.commit.slice(0, 7)}), as if it had been built.` }, known: gitHeadKnown(project, git) };
