@@ -4,6 +4,7 @@
 // "Copy Report". Only in trusted workspaces: a build runs the Dockerfile's commands.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { translateProblem } from '../../server/src/features/reasonText';
 import { BUILD_OUTPUT_HINT, buildImageRequest, buildOutputNotification, type BuildOutputParams, type ParamsOf, type ResultOf } from '../../server/src/protocol';
 
 export const buildImageCommand = 'layerLens.buildImage';
@@ -86,7 +87,7 @@ async function build(client: LanguageClient, output: vscode.LogOutputChannel, do
 function show(result: BuildResult, document: vscode.TextDocument, diagnostics: vscode.DiagnosticCollection, output: vscode.LogOutputChannel): void {
   if (result.problem || !result.report) {
     output.warn(result.problem ?? 'The build did not run.');
-    void vscode.window.showErrorMessage(vscode.l10n.t('Layer Lens: {0}', result.problem ?? vscode.l10n.t('the build did not run.')), vscode.l10n.t('Show Output')).then((a) => a && output.show(true));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Layer Lens: {0}', result.problem ? translateProblem(result.problem, vscode.l10n.t) : vscode.l10n.t('the build did not run.')), vscode.l10n.t('Show Output')).then((a) => a && output.show(true));
     return;
   }
   const { report } = result;

@@ -13,6 +13,7 @@ import {
   type SimulateStepArgs,
 } from '../../server/src/protocol';
 import { focusLayerStackLine, showLayerStackCommand } from './layerStack/panel';
+import { translateProblem } from '../../server/src/features/reasonText';
 
 export const showOutputCommand = 'layerLens.showOutput';
 export const markAsBuiltCommand = 'layerLens.markAsBuilt';
@@ -40,7 +41,7 @@ async function markAsBuilt(client: LanguageClient, output: vscode.LogOutputChann
     return;
   }
   output.info(`Recorded ${result.keys} step keys of ${document.uri.fsPath}${result.storePath ? ` in ${result.storePath}` : ' in memory'}.`);
-  if (result.warning) void vscode.window.showWarningMessage(vscode.l10n.t('Layer Lens: {0}', result.warning));
+  if (result.warning) void vscode.window.showWarningMessage(vscode.l10n.t('Layer Lens: {0}', translateProblem(result.warning, vscode.l10n.t)));
   // Short: a long message pushes right-hand items (the Simulating item among them) off a narrow status bar.
   vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Marked as built')}`, 5000);
 }

@@ -5,6 +5,9 @@
 // textLimitProblem() is checked before parsing and costs one pass over the text; expansion limits are
 // checked while words are expanded (core/words.ts) and thrown as a LimitError.
 import { parseDockerfile, type ParsedDockerfile } from './parse';
+import { limitMessage } from './limitMessages';
+
+export { LIMIT_MESSAGES, limitMessage, type LimitKind } from './limitMessages';
 
 /** Characters of the whole text (UTF-16 code units, about bytes for ASCII). */
 export const MAX_DOCKERFILE_CHARS = 256 * 1024;
@@ -50,19 +53,18 @@ export class LimitError extends Error {
   }
 }
 
-const NO_VERDICTS = 'Layer Lens shows no verdicts for it';
 const count = (n: number) => n.toLocaleString('en-US');
 
 /** The CLI's message for a file larger than MAX_DOCKERFILE_BYTES on disk (it is not read). */
 export function fileSizeMessage(path: string, bytes: number): string {
   const size = bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
-  return `${path} is ${size}, more than Layer Lens analyses (limit ${MAX_DOCKERFILE_BYTES / 1024} KB). ${NO_VERDICTS}. Check that this is the right file.`;
+  return limitMessage('fileSize', path, size, MAX_DOCKERFILE_BYTES / 1024);
 }
 
 /** The limit this text goes past, if any: one pass over the text, nothing parsed. */
 export function textLimitProblem(text: string): LimitProblem | undefined {
   if (text.length > MAX_DOCKERFILE_CHARS) {
-    return { line: 1, message: `This Dockerfile has ${count(text.length)} characters, more than Layer Lens analyses (limit ${count(MAX_DOCKERFILE_CHARS)}). ${NO_VERDICTS}. Check that this is the right file.` };
+    return { line: 1, message: limitMessage('characters', count(text.length), count(MAX_DOCKERFILE_CHARS)) };
   }
   let lines = 0;
   let instructions = 0;
@@ -74,7 +76,7 @@ export function textLimitProblem(text: string): LimitProblem | undefined {
     if (end < 0) end = text.length;
     lines++;
     if (end - start > MAX_LINE_LENGTH) {
-      return { line: lines, message: `Line ${count(lines)} of this Dockerfile has ${count(end - start)} characters, more than Layer Lens analyses in one line (limit ${count(MAX_LINE_LENGTH)}). ${NO_VERDICTS}. Split the line with \\ continuations, or move the data into a file the build copies.` };
+      return { line: lines, message: limitMessage('lineLength', count(lines), count(end - start), count(MAX_LINE_LENGTH)) };
     }
     const keyword = leadingWord(text, start, end);
     if (keyword) {
@@ -84,10 +86,10 @@ export function textLimitProblem(text: string): LimitProblem | undefined {
     }
     start = end + 1;
   }
-  if (lines > MAX_LINES) return { line: 1, message: `This Dockerfile has ${count(lines)} lines, more than Layer Lens analyses (limit ${count(MAX_LINES)}). ${NO_VERDICTS}. Check that this is the right file.` };
-  if (stages > MAX_STAGES) return { line: 1, message: `This Dockerfile has ${count(stages)} build stages (FROM lines), more than Layer Lens analyses (limit ${count(MAX_STAGES)}). ${NO_VERDICTS}. Check that this is the right file, or split it.` };
-  if (variables > MAX_VARIABLE_LINES) return { line: 1, message: `This Dockerfile has ${count(variables)} ARG and ENV instructions, more than Layer Lens analyses (limit ${count(MAX_VARIABLE_LINES)}). ${NO_VERDICTS}. Declare several variables per instruction (ENV A=1 B=2), or check that this is the right file.` };
-  if (instructions > MAX_INSTRUCTIONS) return { line: 1, message: `This Dockerfile has ${count(instructions)} instructions, more than Layer Lens analyses (limit ${count(MAX_INSTRUCTIONS)}). ${NO_VERDICTS}. Check that this is the right file, or split it.` };
+  if (lines > MAX_LINES) return { line: 1, message: limitMessage('lines', count(lines), count(MAX_LINES)) };
+  if (stages > MAX_STAGES) return { line: 1, message: limitMessage('stages', count(stages), count(MAX_STAGES)) };
+  if (variables > MAX_VARIABLE_LINES) return { line: 1, message: limitMessage('variableLines', count(variables), count(MAX_VARIABLE_LINES)) };
+  if (instructions > MAX_INSTRUCTIONS) return { line: 1, message: limitMessage('instructions', count(instructions), count(MAX_INSTRUCTIONS)) };
   return undefined;
 }
 
@@ -108,8 +110,8 @@ export function parsedLimitProblem(parsed: ParsedDockerfile): LimitProblem | und
     if (ins.keyword === 'RUN') runs++;
     else if (ins.keyword === 'ARG' || ins.keyword === 'ENV') variables += ins.args.split(/\s+/).filter(Boolean).length;
   }
-  if (variables > MAX_VARIABLES) return { line: 1, message: `This Dockerfile declares ${count(variables)} ARG and ENV variables, more than Layer Lens analyses (limit ${count(MAX_VARIABLES)}). ${NO_VERDICTS}. Check that this is the right file.` };
-  if (variables * runs > MAX_VARIABLE_RUNS) return { line: 1, message: `This Dockerfile has ${count(variables)} ARG and ENV variables and ${count(runs)} RUN instructions: every RUN's cache key carries every variable, ${count(variables * runs)} in all, more than Layer Lens analyses (limit ${count(MAX_VARIABLE_RUNS)}). ${NO_VERDICTS}. Join RUN instructions, or declare fewer variables.` };
+  if (variables > MAX_VARIABLES) return { line: 1, message: limitMessage('variables', count(variables), count(MAX_VARIABLES)) };
+  if (variables * runs > MAX_VARIABLE_RUNS) return { line: 1, message: limitMessage('variableRuns', count(variables), count(runs), count(variables * runs), count(MAX_VARIABLE_RUNS)) };
   return undefined;
 }
 
@@ -124,11 +126,11 @@ export function parseWithinLimits(text: string): { parsed: ParsedDockerfile; lim
 
 /** A message for an expansion past a limit, at an instruction's line. */
 export function expansionDepthMessage(): string {
-  return `Variables are nested more than ${MAX_EXPANSION_DEPTH} deep here (` + '${A:-${B:-...}}' + `), more than Layer Lens expands. ${NO_VERDICTS}. Nest fewer defaults.`;
+  return limitMessage('expansionDepth', MAX_EXPANSION_DEPTH, '${A:-${B:-...}}');
 }
 
 export function expansionLengthMessage(): string {
-  return `A variable here expands to more than ${count(MAX_EXPANDED_LENGTH)} characters, more than Layer Lens expands; Linux also refuses environment values this long (Argument list too long), so RUN steps after it would fail. ${NO_VERDICTS}. Keep long data in a file the build copies.`;
+  return limitMessage('expansionLength', count(MAX_EXPANDED_LENGTH));
 }
 
 /** The message with its line, as the CLI prints it. */

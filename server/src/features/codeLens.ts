@@ -6,12 +6,12 @@ import { formatDuration, type CostedPrediction } from '../core/cost';
 import type { Analysis } from '../documents';
 import { simulateStepCommand, type SimulateStepArgs } from '../protocol';
 import type { StepStatus } from '../core/types';
-import { translateReason } from './reasonText';
+import { translateProblem, translateReason } from './reasonText';
 
 export function codeLenses(analysis: Analysis | undefined, t: Translate = englishT): CodeLens[] {
   if (!analysis) return [];
   if (!analysis.plan) {
-    const title = `Layer Lens: ${analysis.problem ?? 'no verdicts'}`;
+    const title = analysis.problem ? t('Layer Lens: {0}', translateProblem(analysis.problem, t)) : `Layer Lens: ${t('no verdicts')}`;
     return [{ range: lineRange(1), command: { title: title.length > 120 ? `${title.slice(0, 119)}…` : title, command: '' } }];
   }
   const simulated = analysis.simulation ? ` (${t('simulated: {0}', translateReason(analysis.simulation.label, t))})` : '';

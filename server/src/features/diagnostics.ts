@@ -9,7 +9,7 @@ import type { Diagnostic as PlanDiagnostic } from '../core/types';
 import type { Analysis } from '../documents';
 import { parsedText, textLimit } from './parsed';
 import { LimitError, yieldToEventLoop, type LimitProblem } from '../core/limits';
-import { DIAGNOSTIC_TEMPLATES, matchTemplate } from './reasonText';
+import { DIAGNOSTIC_TEMPLATES, matchTemplate, translateProblem } from './reasonText';
 
 export const DIAGNOSTIC_SOURCE = 'Layer Lens';
 
@@ -81,7 +81,7 @@ export function diagnostics(analysis: Analysis | undefined, text: string | undef
   const { advice, limit } = adviceOrLimit(analysis, text, t);
   // Past a limit: one diagnostic says so, and nothing else is analysed.
   const over = limit ?? (current ? analysis.limit : undefined);
-  if (over) return [{ range: wholeLine(over.line), severity: DiagnosticSeverity.Warning, source: DIAGNOSTIC_SOURCE, code: 'limit', message: over.message }];
+  if (over) return [{ range: wholeLine(over.line), severity: DiagnosticSeverity.Warning, source: DIAGNOSTIC_SOURCE, code: 'limit', message: translateProblem(over.message, t) }];
   const planned = current ? (analysis.plan?.diagnostics ?? []) : [];
   return [...advice.map((a) => adviceDiagnostic(analysis.uri, a)), ...planned.map((d) => planDiagnostic(d, t))];
 }

@@ -8,7 +8,7 @@ import type { StepPrediction } from '../core/types';
 import type { Analysis } from '../documents';
 import type { LayerLensSettings } from '../settings';
 import { parsedText, textLimit } from './parsed';
-import { translateReason } from './reasonText';
+import { translateProblem, translateReason } from './reasonText';
 
 export function hover(analysis: Analysis | undefined, text: string | undefined, position: Position, settings: LayerLensSettings, t: Translate): Hover | null {
   if (!analysis || text === undefined) return null;
@@ -20,7 +20,7 @@ export function hover(analysis: Analysis | undefined, text: string | undefined, 
   const steps = current ? analysis.plan?.steps.map((s) => withSimulation(s, analysis, t)) : undefined;
   const found = hoverAt(text, position, { builder: analysis.settings.builder, cacheOnly: settings.hover.cacheOnly, t, ...(steps ? { steps } : {}) }, parsed);
   if (!found) return null;
-  const problem = !steps && analysis.problem ? `\n\n---\n${t('Layer Lens: {0}', analysis.problem)}` : '';
+  const problem = !steps && analysis.problem ? `\n\n---\n${t('Layer Lens: {0}', translateProblem(analysis.problem, t))}` : '';
   return { contents: { kind: 'markdown', value: found.contents + problem }, range: found.range };
 }
 

@@ -6,7 +6,7 @@ import { englishT, type Translate } from '../core/explainTranslate';
 import type { Analysis } from '../documents';
 import type { LayerStackResult } from '../protocol';
 import { verdictWord } from './codeLens';
-import { matchTemplate, SIZE_TEMPLATES, translateReason } from './reasonText';
+import { matchTemplate, SIZE_TEMPLATES, translateProblem, translateReason } from './reasonText';
 
 /** The steps carry what real builds recorded (sizes, run times): the model prefers those to estimates. */
 export function layerStack(analysis: Analysis, t: Translate = englishT): LayerStackResult {
@@ -25,7 +25,7 @@ export function layerStack(analysis: Analysis, t: Translate = englishT): LayerSt
     model: model && t !== englishT ? localised(model, t) : model,
     baseline: analysis.baseline,
     simulation: analysis.simulation ?? null,
-    problem: analysis.problem ?? null,
+    problem: analysis.problem ? translateProblem(analysis.problem, t) : null,
     builder: project?.options.builder ?? settings.builder,
     target: project?.options.target ?? null,
   };

@@ -111,6 +111,23 @@ void test('Korean: hovers, diagnostics, quick fix titles and lens words come fro
   assert.match((await en.hover(u, 4, 2)) ?? '', /\*\*When:\*\* At build time/);
 });
 
+void test('Korean: a Dockerfile past a limit gets its one diagnostic and lens in Korean', async () => {
+  const bundle = JSON.parse(fs.readFileSync(join(__dirname, '../../../l10n/bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
+  const root = project(files);
+  const s = await server(root, { l10n: { locale: 'ko', bundle } });
+  try {
+    const u = await s.open(join(root, 'Dockerfile'), 'FROM a\n'.repeat(501));
+    const found = await s.diagnosticsFor(u);
+    const limit = found.find((d) => d.code === 'limit');
+    assert.equal(limit?.message, '이 Dockerfile에는 빌드 스테이지(FROM 줄)가 501개 있어, Layer Lens가 분석하는 한도(500개)를 넘습니다. Layer Lens는 이 파일의 판정을 표시하지 않습니다. 올바른 파일인지 확인하거나 파일을 나누세요.', JSON.stringify(found));
+    const titles = await s.titles(u);
+    assert.match(titles[1] ?? '', /^Layer Lens: 이 Dockerfile에는 빌드 스테이지/, JSON.stringify(titles));
+  } finally {
+    await s.stop();
+    servers.splice(servers.indexOf(s), 1);
+  }
+});
+
 void test('diagnostics are pushed on open, follow unsaved edits and context files, and clear on close', async () => {
   const root = project(files);
   const s = await server(root);
