@@ -52,7 +52,8 @@ function argPairs(ins: Instruction): Array<[string, string | undefined]> {
 
 function envPairs(ins: Instruction): Array<[string, string]> {
   const words = ins.args.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? [];
-  if (words.length >= 2 && !words[0].includes('=')) return [[words[0], words.slice(1).join(' ')]];
+  const first = words[0];
+  if (first !== undefined && words.length >= 2 && !first.includes('=')) return [[first, words.slice(1).join(' ')]];
   return words.filter((w) => w.includes('=')).map((w) => {
     const eq = w.indexOf('=');
     return [w.slice(0, eq), w.slice(eq + 1).replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1')];
