@@ -19,6 +19,14 @@ import type { FileEntry, HistoryFile } from './extract';
 const PLATFORM_ARGS = new Set(['BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT', 'TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT']);
 const ALLOWED_PLATFORMS = new Set(['linux/amd64', '$BUILDPLATFORM', '${BUILDPLATFORM}', '$TARGETPLATFORM', '${TARGETPLATFORM}']);
 
+/** The automatic platform ARGs on a linux/amd64 machine. */
+function platformValue(name: string): string {
+  if (name.endsWith('PLATFORM')) return 'linux/amd64';
+  if (name.endsWith('OS')) return 'linux';
+  if (name.endsWith('ARCH')) return 'amd64';
+  return '';
+}
+
 export interface StateReport {
   problems: string[];
   features: Set<string>;
@@ -106,12 +114,13 @@ export function checkState(dockerfileText: string, ignoreText: string | null, fi
       }
       const words = ins.args.split(/\s+/).filter(Boolean);
       const scope = new Map(globalArgs);
-      for (const p of PLATFORM_ARGS) scope.set(p, 'linux/amd64');
+      for (const p of PLATFORM_ARGS) scope.set(p, platformValue(p));
       const image = expand(words[0] ?? '', scope);
       if (image === undefined || image === '') problems.push(`${where}: the image "${words[0]}" needs a --build-arg (an ARG without default)`);
       const resolved = (image ?? words[0] ?? '').toLowerCase();
       if (resolved.includes('@sha256:')) features.add('digest-pinned base');
       if (stageNames.includes(resolved)) features.add('FROM <stage>');
+      if (words[0] !== undefined && /\$\{?(TARGET|BUILD)/.test(words[0])) features.add('FROM name from a platform ARG');
       stages.push({ base: resolved, first: '' });
       if (words.length >= 3 && words[1].toLowerCase() === 'as') stageNames.push(words[2].toLowerCase());
       else stageNames.push(`#${stages.length - 1}`);
@@ -122,7 +131,7 @@ export function checkState(dockerfileText: string, ignoreText: string | null, fi
       for (const [name, def] of argPairs(ins)) {
         if (PLATFORM_ARGS.has(name)) {
           features.add(`ARG ${name.startsWith('TARGET') ? 'TARGET*' : 'BUILD*'}`);
-          vars.set(name, 'linux/amd64');
+          vars.set(name, platformValue(name));
           continue;
         }
         const value = def === undefined ? (seenFrom ? globalArgs.get(name) : undefined) : expand(def, seenFrom ? vars : globalArgs);
