@@ -172,7 +172,9 @@ export async function extractHistory(opts: ExtractOptions): Promise<HistoryFile>
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(repo)) {
     throw new ExtractError(`--repo must be owner/name, got "${repo}"`);
   }
-  if (!/^[A-Za-z0-9][A-Za-z0-9.+-]*$/.test(opts.license)) throw new ExtractError(`--license must be an SPDX id, got "${opts.license}"`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9.+-]*( (OR|AND|WITH) [A-Za-z0-9][A-Za-z0-9.+-]*)*$/.test(opts.license)) {
+    throw new ExtractError(`--license must be an SPDX id or expression (MIT, Apache-2.0, MIT OR Apache-2.0), got "${opts.license}"`);
+  }
   const context = normalizeDir(opts.context);
   const dockerfile = normalizeFile(opts.dockerfile);
   const maxStates = opts.maxStates ?? Infinity;
