@@ -103,7 +103,10 @@ export function checkState(dockerfileText: string, ignoreText: string | null, fi
   const stages: StageInfo[] = [];
   let vars = new Map<string, string | undefined>();
   let seenFrom = false;
+  if (/^#\s*syntax\s*=/im.test(dockerfileText.split(/\n(?!#)/)[0] ?? '')) features.add('# syntax= directive');
   for (const ins of parsed.instructions) {
+    if (ins.heredocs.length > 0) features.add('heredoc');
+    if (ins.flags.some((f) => f.name === 'chmod')) features.add('COPY --chmod');
     const where = `line ${ins.line} (${ins.keyword})`;
     if (ins.keyword === 'FROM') {
       seenFrom = true;
