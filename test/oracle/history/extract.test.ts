@@ -2,12 +2,12 @@
 //   node --import tsx --test test/oracle/history/extract.test.ts
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExtractError, extractHistory, parseArgs, serializeHistory, type HistoryFile } from './extract';
+import { dataFileName, ExtractError, extractHistory, parseArgs, serializeHistory, type HistoryFile } from './extract';
 import { checkHistory, checkState } from './check';
 
 let work = '';
@@ -202,4 +202,20 @@ test('the checker reports what a stand-in build cannot do', () => {
     'line 6 (RUN): RUN --mount=type=ssh',
     'line 7 (RUN): bind source "nope" is not in the context (or is ignored)',
   ]);
+});
+
+test('every committed data file is well-formed and every state passes the static check', () => {
+  const dir = join(__dirname, 'data');
+  const names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  assert.ok(names.length >= 7, `only ${names.length} data files`);
+  let total = 0;
+  for (const name of names) {
+    assert.ok(statSync(join(dir, name)).size < 600 * 1024, `${name} is over 600 KB`);
+    const h = JSON.parse(readFileSync(join(dir, name), 'utf8')) as HistoryFile;
+    assert.equal(name, dataFileName(h.repo));
+    assert.ok(h.states.length >= 12 && h.states.length <= 25, `${name}: ${h.states.length} states`);
+    assert.deepEqual(checkHistory(h).problems, [], name);
+    total += h.states.length;
+  }
+  assert.ok(total >= 120, `${total} states in all`);
 });
