@@ -159,6 +159,18 @@ test('the root as context lists every file; --max-states keeps the oldest states
   assert.deepEqual(h.states[1].files, { 'other/x.txt': ['100644', blobId('outside 2\n')] });
 });
 
+test('a <Dockerfile>.dockerignore next to the Dockerfile is the ignore text when it exists', async () => {
+  write('app/.dockerignore', 'root-ignore\n');
+  write('app/Dockerfile.dockerignore', 'df-ignore\n');
+  const head = commit('both ignore files', T0 + 60);
+  const h = await extractHistory({ gitDir, repo: 'acme/tiny', license: 'MIT', dockerfile: 'app/Dockerfile', context: 'app', from: commits[3], to: head });
+  assert.deepEqual(h.states.map((s) => s.ignoreText), [null, 'df-ignore\n']);
+  assert.deepEqual(h.states[1].files, {
+    '.dockerignore': ['100644', blobId('root-ignore\n')],
+    'Dockerfile.dockerignore': ['100644', blobId('df-ignore\n')],
+  });
+});
+
 test('refuses a range off the first-parent history, a missing Dockerfile and bad arguments', async () => {
   const base = { gitDir, repo: 'acme/tiny', license: 'MIT', dockerfile: 'app/Dockerfile', context: 'app' };
   await assert.rejects(extractHistory({ ...base, from: sideCommit, to: commits[3] }), /not on the first-parent history/);
