@@ -887,6 +887,25 @@ export const SCENARIOS: Scenario[] = [
     ],
   },
   {
+    // The same COPY --from (content-addressed) and RUN in two stages: whatever the first copy does, classic reuses it
+    // in the second; BuildKit runs it once.
+    name: 'same-build-reuse-copy-from',
+    rules: ['R4', 'R15'],
+    files: {
+      Dockerfile: lines(
+        'FROM localbase:1 AS src', 'COPY f.txt /f', 'RUN cat /f > /out',
+        'FROM localbase:1 AS a', 'COPY --from=src /out /out', 'RUN echo a > /a',
+        'FROM localbase:1 AS b', 'COPY --from=src /out /out', 'RUN echo a > /a', 'RUN echo b > /b',
+        'FROM localbase:1', 'COPY --from=a /out /a', 'COPY --from=b /out /b'),
+      'f.txt': 'f1\n',
+    },
+    initial: { classic: '-RR -RR -==R -RR', buildkit: '-RR -RR -RRR -RR' },
+    rounds: [
+      { does: 'the artifact changes', ops: [write('f.txt', 'f2\n')], expect: { classic: '-RR -RR -==R -RR', buildkit: '-RR -RR -RRR -RR' } },
+      { does: 'the source stage re-runs, artifact identical', ops: [df('cat /f > /out', 'cat /f > /out && true')], expect: both('-=R -== -=== -==') },
+    ],
+  },
+  {
     // Across Dockerfiles: B shares A's base and first steps; built after A, B's shared prefix is cached (the store's
     // keys are per builder, not per Dockerfile).
     name: 'same-build-reuse-other-dockerfile',
