@@ -160,6 +160,48 @@ for (const engine of ENGINES) {
       });
     });
 
+    test('same-build reuse: stages with the same first steps; the cold build and an edit match the prediction, every line reported', async (t) => {
+      if (skip) return t.skip(skip);
+      await withEngineLock(engine, async () => {
+        await resetEngineCache(engine);
+        const work = mkdtempSync(join(tmpdir(), `ll-build-same-${engine}-`));
+        const dir = join(work, `app-${randomBytes(4).toString('hex')}`);
+        const store = join(work, 'store.json');
+        try {
+          mkdirSync(dir);
+          // Lines: 1 FROM a, 2 ENV, 3 WORKDIR, 4 COPY f.txt, 5 RUN a | 6 FROM b, 7 ENV, 8 WORKDIR, 9 COPY f.txt, 10 RUN b,
+          // 11 COPY --from=a
+          writeFileSync(join(dir, 'Dockerfile'), 'FROM localbase:1 AS a\nENV A=1\nWORKDIR /app\nCOPY f.txt ./\nRUN echo a > /a\n' +
+            'FROM localbase:1 AS b\nENV A=1\nWORKDIR /app\nCOPY f.txt ./\nRUN echo b > /b\nCOPY --from=a /a /a\n');
+          writeFileSync(join(dir, 'f.txt'), 'f1\n');
+          const common = [join(dir, 'Dockerfile'), '--builder', engine, '--store', store];
+          // Classic: b's ENV, WORKDIR and COPY are the images a has just made (cache-rules R4a); BuildKit: one vertex
+          // each for a's and b's WORKDIR and COPY, reported once but counted for both lines.
+          const cold = engine === 'classic'
+            ? { 2: 'ran', 3: 'ran', 4: 'ran', 5: 'ran', 7: 'cached', 8: 'cached', 9: 'cached', 10: 'ran', 11: 'ran' }
+            : { 3: 'ran', 4: 'ran', 5: 'ran', 8: 'ran', 9: 'ran', 10: 'ran', 11: 'ran' };
+          const plan1 = planStatus(json<PlanJson>(cli(engine, ['plan', ...common, '--json'])));
+          assert.deepEqual(asActual(plan1), cold);
+          const r1 = json<BuildReport>(cli(engine, ['build', ...common, '--json']));
+          assert.ok(r1.ok);
+          assert.deepEqual(actual(r1), cold);
+          assert.deepEqual(r1.disagreements, []);
+          // the copied file changes: a's COPY runs; classic reuses it for b, BuildKit runs the shared vertex once
+          writeFileSync(join(dir, 'f.txt'), 'f2\n');
+          const edited = engine === 'classic'
+            ? { 2: 'cached', 3: 'cached', 4: 'ran', 5: 'ran', 7: 'cached', 8: 'cached', 9: 'cached', 10: 'ran', 11: 'ran' }
+            : { 3: 'cached', 4: 'ran', 5: 'ran', 8: 'cached', 9: 'ran', 10: 'ran', 11: 'ran' };
+          const plan2 = planStatus(json<PlanJson>(cli(engine, ['plan', ...common, '--json'])));
+          assert.deepEqual(asActual(plan2), edited);
+          const r2 = json<BuildReport>(cli(engine, ['build', ...common, '--json']));
+          assert.deepEqual(actual(r2), edited);
+          assert.deepEqual(r2.disagreements, []);
+        } finally {
+          rmSync(work, { recursive: true, force: true });
+        }
+      });
+    });
+
     test('a failing step: exit 1, the step and what to do; the steps Docker finished are recorded, and the engine reuses them once fixed', async (t) => {
       if (skip) return t.skip(skip);
       await withEngineLock(engine, async () => {

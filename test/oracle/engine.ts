@@ -135,8 +135,9 @@ function engineStep(s: ActualStep): EngineStep {
   return { line: s.line, cached: s.outcome === 'cached', keyword: s.keyword, stage: s.stage, text: s.text };
 }
 
-export function parseBuildkitOutput(output: string, df: DfFile): EngineStep[] {
-  return buildkitSteps(plainVertices(output), df).map((s) => {
+/** `target`: the stage built (default the last); a vertex shared by identical steps counts for every built stage's copy. */
+export function parseBuildkitOutput(output: string, df: DfFile, target?: string): EngineStep[] {
+  return buildkitSteps(plainVertices(output), df, { target }).map((s) => {
     if (s.outcome !== 'cached' && s.outcome !== 'ran') throw new Error(`buildkit: step at line ${s.line} ended ${s.outcome}: ${s.text}`);
     return engineStep(s);
   });
@@ -175,10 +176,10 @@ export async function buildWithEngine(engine: Engine, opts: BuildOptions): Promi
     try {
       if (res.code !== 0) {
         // a foreign Dockerfile can also make the build fail (e.g. a COPY source that is not in our context)
-        try { parseBuildkitOutput(res.output, df); } catch (e) { if (e instanceof ForeignBuildError) throw e; }
+        try { parseBuildkitOutput(res.output, df, opts.target); } catch (e) { if (e instanceof ForeignBuildError) throw e; }
         throw new BuildError(`${engine} build failed (exit ${res.code}) for ${dockerfile}:\n${res.output.split('\n').slice(-25).join('\n')}`, res.output);
       }
-      const steps = parseBuildkitOutput(res.output, df);
+      const steps = parseBuildkitOutput(res.output, df, opts.target);
       return { steps, unprobed: [], output: res.output, ms: res.ms };
     } catch (err) {
       if (!(err instanceof ForeignBuildError) || attempt >= 4) throw err;

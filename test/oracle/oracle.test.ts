@@ -10,8 +10,9 @@
 //   LAYERLENS_ORACLE_FILTER=regexp    only scenarios whose name matches
 //   LAYERLENS_ORACLE_IGNORE_EXPECT=1  report, but do not fail on, engines disagreeing with a scenario's expectation
 //
-// For each scenario and engine: fresh context dir and store file, engine cache reset, initial build, `record`;
-// then per round: apply the change, `plan --json`, build, compare every step, `record`.
+// For each scenario and engine: fresh context dir and store file, engine cache reset, `plan --json` with the empty
+// store, initial build, compare every step, `record`; then per round: apply the change, `plan --json`, build,
+// compare every step, `record`.
 // Engine CACHED <=> our `cached`; engine ran <=> our `rebuilds`; our `maybe` is accepted but counted; a step the
 // engine never reports must be `none` or `skipped` for us. FROM lines are not compared (BuildKit's FROM
 // CACHED/DONE is unreliable, cache-rules R5; classic's FROM is never a cache lookup, R1).
@@ -145,11 +146,11 @@ async function oracleScenario(s: Scenario, engine: Engine): Promise<string[]> {
     },
     afterBuild: async (report) => {
       const store = storeOf(report);
-      if (report.round > 0) {
-        tally.rounds++;
-        const wrong = compare(report, ourPlan);
-        if (wrong) problems.push(`round ${report.round} (${report.does}): ${wrong} wrong verdict(s)`);
-      }
+      // Round 0 too: planned with nothing recorded, right after the engine's cache was emptied, so every step
+      // rebuilds except what this build itself makes twice (same-build reuse, cache-rules R4).
+      tally.rounds++;
+      const wrong = compare(report, ourPlan);
+      if (wrong) problems.push(`round ${report.round} (${report.does}): ${wrong} wrong verdict(s)`);
       if (report.mismatches.length) {
         const msg = `${engine} ${s.name} round ${report.round} (${report.does}): engine reported ${report.engineString}, scenario expects ${report.expected}`;
         expectationMisses.push(msg);

@@ -226,7 +226,7 @@ export interface RoundReport extends RoundContext {
 }
 
 export interface ScenarioHooks {
-  /** After the round's changes, before the engine builds (round >= 1). */
+  /** After the round's changes, before the engine builds (every round; round 0 right after the cache reset). */
   beforeBuild?: (ctx: RoundContext) => Promise<void> | void;
   /** After the engine built (every round, including 0). */
   afterBuild?: (report: RoundReport) => Promise<void> | void;
@@ -257,7 +257,7 @@ async function runScenarioUnlocked(scenario: Scenario, engine: Engine, hooks: Sc
     await resetEngineCache(engine);
     let buildArgs = { ...(scenario.buildArgs ?? {}) };
     let target = scenario.target;
-    const dockerfile = scenario.dockerfile ?? 'Dockerfile';
+    let dockerfile = scenario.dockerfile ?? 'Dockerfile';
     const rounds = [{ does: 'initial build', expect: scenario.initial ?? {} }, ...scenario.rounds];
     for (let r = 0; r < rounds.length; r++) {
       const round = rounds[r];
@@ -266,10 +266,11 @@ async function runScenarioUnlocked(scenario: Scenario, engine: Engine, hooks: Sc
         applyOps(contextDir, rr.ops ?? []);
         if (rr.buildArgs) buildArgs = { ...rr.buildArgs };
         if (rr.target !== undefined) target = rr.target;
+        if (rr.dockerfile !== undefined) dockerfile = rr.dockerfile;
       }
       const dockerfileText = readFileSync(join(contextDir, dockerfile), 'utf8');
       const ctx: RoundContext = { scenario, engine, round: r, does: round.does, contextDir, dockerfile, dockerfileText, dfile: readDockerfile(dockerfileText), buildArgs, target, workDir };
-      if (r > 0) await hooks.beforeBuild?.(ctx);
+      await hooks.beforeBuild?.(ctx);
       const result = await buildWithEngine(engine, { contextDir, dockerfile, buildArgs, target });
       const expected = round.expect[engine];
       const mismatches = expected ? checkExpectation(expected, ctx.dfile, result) : [];

@@ -38,6 +38,8 @@ export interface Round {
   buildArgs?: Record<string, string>;
   /** Target stage from this round on. */
   target?: string;
+  /** Dockerfile (path inside the context) built from this round on: another Dockerfile sharing the same store. */
+  dockerfile?: string;
   expect: Partial<Record<Engine, string>>;
 }
 
@@ -825,6 +827,100 @@ export const SCENARIOS: Scenario[] = [
     rounds: [
       { does: 'edit a source file', ops: [write('src/index.js', 'console.log(2)\n')], expect: { buildkit: '-===RR.', classic: '-===RRR' } },
       { does: 'bump package.json', ops: [write('package.json', '{"name":"app","version":"1.0.1"}\n')], expect: { buildkit: '-=RRRR.', classic: '-=RRRRR' } },
+    ],
+  },
+
+  // ------------------------------------------------------------------ same-build reuse (R4): identical steps in one build
+  {
+    // Stages a and b start FROM the same image with the same ENV/WORKDIR/RUN/COPY; c and d repeat a RUN on a.
+    // Classic: b's copies (and d's) are `Using cache` even in the first build: a (c) has just made them.
+    // BuildKit: one vertex for each shared step, reported once: both lines did what it did.
+    name: 'same-build-reuse-prefix',
+    rules: ['R4', 'R3'],
+    files: {
+      Dockerfile: lines(
+        'FROM localbase:1 AS a', 'ENV A=1', 'WORKDIR /app', 'RUN echo same > /s', 'COPY f.txt /f', 'RUN echo a-only > /o',
+        'FROM localbase:1 AS b', 'ENV A=1', 'WORKDIR /app', 'RUN echo same > /s', 'COPY f.txt /f', 'RUN echo b-only > /o',
+        'FROM a AS c', 'RUN echo fromA > /c',
+        'FROM a AS d', 'RUN echo fromA > /c', 'COPY --from=b /s /s2', 'COPY --from=c /c /c2'),
+      'f.txt': 'f1\n',
+    },
+    initial: { classic: '-RRRRR -====R -R -=RR', buildkit: '-.RRRR -.RRRR -R -RRR' },
+    rounds: [
+      { does: "edit the file both stages copy: a's copy runs, b's is a's", ops: [write('f.txt', 'f2\n')], expect: { classic: '-===RR -====R -R -=RR', buildkit: '-.==RR -.==RR -R -RRR' } },
+      { does: 'edit a RUN only stage b has', ops: [df('echo b-only', 'echo b-only2')], expect: { classic: '-===== -====R -= -===', buildkit: '-.==== -.===R -= -===' } },
+      { does: 'edit the shared RUN in stage a only: the stages part', ops: [df('echo same > /s', 'echo same2 > /s')], expect: { classic: '-==RRR -===== -R -=RR', buildkit: '-.=RRR -.==== -R -RRR' } },
+    ],
+  },
+  {
+    // Where the two stages are not the same: a LABEL (classic: a step; BuildKit: not in any key), a different ENV
+    // value (both: in the RUN key), an in-scope ARG (both: in the RUN key).
+    name: 'same-build-reuse-not-quite',
+    rules: ['R4', 'R10', 'R11', 'R14'],
+    files: {
+      Dockerfile: lines(
+        'FROM localbase:1 AS a', 'LABEL x=1', 'RUN echo same > /s', 'COPY f.txt /f',
+        'FROM localbase:1 AS b', 'ENV X=2', 'RUN echo same > /s', 'COPY f.txt /f',
+        'FROM localbase:1 AS c', 'ARG V=1', 'RUN echo same > /s', 'COPY f.txt /f',
+        'FROM localbase:1', 'RUN echo same > /s', 'COPY f.txt /f', 'COPY --from=a /f /a', 'COPY --from=b /f /b', 'COPY --from=c /f /c'),
+      'f.txt': 'f1\n',
+    },
+    initial: { classic: '-RRR -RRR -RRR -RRRRR', buildkit: '-.RR -.RR -.RR -RRRRR' },
+    rounds: [
+      { does: 'edit the copied file', ops: [write('f.txt', 'f2\n')], expect: { classic: '-==R -==R -==R -=RRRR', buildkit: '-.=R -.=R -.=R -=RRRR' } },
+    ],
+  },
+  {
+    // Two stages alike for k steps, then different: the rest of each stage is its own.
+    name: 'same-build-reuse-after-k',
+    rules: ['R4', 'R3'],
+    files: {
+      Dockerfile: lines(
+        'FROM localbase:2 AS a', 'WORKDIR /w', 'COPY f.txt ./', 'RUN echo two-a > /t', 'RUN echo three > /3',
+        'FROM localbase:2', 'WORKDIR /w', 'COPY f.txt ./', 'RUN echo two-b > /t', 'RUN echo three > /3', 'COPY --from=a /t /ta'),
+      'f.txt': 'f1\n',
+    },
+    initial: { classic: '-RRRR -==RRR', buildkit: '-RRRR -RRRRR' },
+    rounds: [
+      { does: "edit stage a's own RUN", ops: [df('echo two-a', 'echo two-A')], expect: both('-==RR -====R') },
+      { does: 'edit the shared file', ops: [write('f.txt', 'f2\n')], expect: { classic: '-=RRR -==RRR', buildkit: '-=RRR -=RRRR' } },
+    ],
+  },
+  {
+    // The same COPY --from (content-addressed) and RUN in two stages: whatever the first copy does, classic reuses it
+    // in the second; BuildKit runs it once.
+    name: 'same-build-reuse-copy-from',
+    rules: ['R4', 'R15'],
+    files: {
+      Dockerfile: lines(
+        'FROM localbase:1 AS src', 'COPY f.txt /f', 'RUN cat /f > /out',
+        'FROM localbase:1 AS a', 'COPY --from=src /out /out', 'RUN echo a > /a',
+        'FROM localbase:1 AS b', 'COPY --from=src /out /out', 'RUN echo a > /a', 'RUN echo b > /b',
+        'FROM localbase:1', 'COPY --from=a /out /a', 'COPY --from=b /out /b'),
+      'f.txt': 'f1\n',
+    },
+    initial: { classic: '-RR -RR -==R -RR', buildkit: '-RR -RR -RRR -RR' },
+    rounds: [
+      { does: 'the artifact changes', ops: [write('f.txt', 'f2\n')], expect: { classic: '-RR -RR -==R -RR', buildkit: '-RR -RR -RRR -RR' } },
+      { does: 'the source stage re-runs, artifact identical', ops: [df('cat /f > /out', 'cat /f > /out && true')], expect: both('-=R -== -=== -==') },
+    ],
+  },
+  {
+    // Across Dockerfiles: B shares A's base and first steps; built after A, B's shared prefix is cached (the store's
+    // keys are per builder, not per Dockerfile).
+    name: 'same-build-reuse-other-dockerfile',
+    rules: ['R4', 'C23'],
+    dockerfile: 'A.Dockerfile',
+    files: {
+      'A.Dockerfile': lines('FROM localbase:1', 'ENV APP=1', 'WORKDIR /app', 'COPY f.txt ./', 'RUN echo a > /a'),
+      'B.Dockerfile': lines('FROM localbase:1', 'ENV APP=1', 'WORKDIR /app', 'COPY f.txt ./', 'RUN echo b > /b', 'RUN echo more > /m'),
+      'f.txt': 'f1\n',
+    },
+    initial: { classic: '-RRRR', buildkit: '-.RRR' },
+    rounds: [
+      { does: 'build B.Dockerfile after A', dockerfile: 'B.Dockerfile', expect: { classic: '-===RR', buildkit: '-.==RR' } },
+      { does: 'edit the shared file, build A again', dockerfile: 'A.Dockerfile', ops: [write('f.txt', 'f2\n')], expect: { classic: '-==RR', buildkit: '-.=RR' } },
+      { does: 'then B: its copy is the one A just made', dockerfile: 'B.Dockerfile', expect: { classic: '-===RR', buildkit: '-.==RR' } },
     ],
   },
 ];

@@ -10,6 +10,8 @@ export interface DfInstruction {
   args: string;
   /** -1 for global ARGs before the first FROM. */
   stage: number;
+  /** Heredoc bodies (RUN/COPY/ADD `<<EOF`), when there are any: they are part of the step. */
+  heredoc?: string;
 }
 export interface DfStage {
   index: number;
@@ -59,18 +61,21 @@ export function readInstructions(text: string): DfFile {
     const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(joined)!;
     const keyword = m[1].toUpperCase();
     const args = m[2];
-    // heredocs (RUN/COPY/ADD): skip their bodies
+    // heredocs (RUN/COPY/ADD): their bodies are not instructions
+    const bodies: string[] = [];
     if (['RUN', 'COPY', 'ADD'].includes(keyword)) {
       const re = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
       let h: RegExpExecArray | null;
       while ((h = re.exec(args)) !== null) {
         const strip = h[1] === '-';
         const word = h[3];
+        const from = i;
         while (i < lines.length) {
           const body = strip ? lines[i].replace(/^\t+/, '') : lines[i];
           i++;
           if (body === word) break;
         }
+        bodies.push(lines.slice(from, i).join('\n'));
       }
     }
     if (keyword === 'FROM') {
@@ -78,7 +83,7 @@ export function readInstructions(text: string): DfFile {
       const asIx = words.findIndex((w) => w.toLowerCase() === 'as');
       stages.push({ index: stages.length, name: asIx >= 0 ? (words[asIx + 1] ?? '').toLowerCase() : '', base: (words[0] ?? '').toLowerCase(), instructions: [] });
     }
-    const ins: DfInstruction = { line: startLine, keyword, args, stage: stages.length - 1 };
+    const ins: DfInstruction = { line: startLine, keyword, args, stage: stages.length - 1, ...(bodies.length ? { heredoc: bodies.join('\n') } : {}) };
     instructions.push(ins);
     if (stages.length) stages[stages.length - 1].instructions.push(ins);
   }
@@ -125,3 +130,92 @@ export function buildkitOps(df: DfFile, stageIx: number): { ops: DfInstruction[]
   return { ops, total };
 }
 
+
+/** Stages a stage needs built first: the stage it continues, `--from=` of COPY/ADD and of RUN mounts. */
+export function stageDeps(df: DfFile, stageIx: number): number[] {
+  const deps = new Set<number>();
+  const parent = parentStage(df, stageIx);
+  if (parent >= 0) deps.add(parent);
+  for (const ins of df.stages[stageIx]?.instructions ?? []) {
+    const refs: string[] = [];
+    if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
+      const m = /(?:^|\s)--from=(\S+)/.exec(ins.args);
+      if (m) refs.push(m[1]);
+    } else if (ins.keyword === 'RUN') {
+      for (const m of ins.args.matchAll(/--mount=(\S+)/g)) {
+        const from = /(?:^|,)from=([^,\s]+)/.exec(m[1]);
+        if (from) refs.push(from[1]);
+      }
+    }
+    for (const r of refs) {
+      const ix = stageRef(df, r.replace(/^["']|["']$/g, ''));
+      if (ix >= 0 && ix !== stageIx) deps.add(ix);
+    }
+  }
+  return [...deps];
+}
+
+/** BuildKit: the stages a build of `target` (a name or index; default the last stage) builds (cache-rules R23). */
+export function builtStages(df: DfFile, target?: string): Set<number> {
+  const t = target !== undefined ? stageRef(df, target) : df.stages.length - 1;
+  const out = new Set<number>();
+  const visit = (i: number): void => {
+    if (i < 0 || out.has(i)) return;
+    out.add(i);
+    for (const d of stageDeps(df, i)) visit(d);
+  };
+  visit(t);
+  return out;
+}
+
+/** Instructions that leave BuildKit's ops as they are (image config only, cache-rules R1, R14). */
+const CONFIG_ONLY = new Set(['LABEL', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'VOLUME', 'STOPSIGNAL', 'HEALTHCHECK', 'MAINTAINER', 'ONBUILD']);
+
+/**
+ * BuildKit runs identical operations once per build (same LLB digest): two stages that start from the same image
+ * (or the same stage) and repeat the same steps share one vertex for each of them, reported once, under one of
+ * the stages' names (seen on Engine 26.1.5 / BuildKit v0.13: `[b 2/5] WORKDIR /app` stood for the same WORKDIR in
+ * stages a and b). For every op of the stages built, the ops of other built stages that are the same operation by
+ * the text of everything they are built on: the same base and the same instructions (RUN, COPY, ADD, WORKDIR, ENV,
+ * ARG, USER, SHELL; heredoc bodies included) from FROM up to them. Text-identical is enough for the same digest;
+ * it is not necessary (e.g. a LABEL only in one stage, `--from=0` vs `--from=a`), so some merged steps may still
+ * go unreported.
+ */
+export function buildkitTwins(df: DfFile, target?: string): Map<number, DfInstruction[]> {
+  const built = builtStages(df, target);
+  const chainText = new Map<number, string>();
+  const bySignature = new Map<string, DfInstruction[]>();
+  const squashed = (t: string) => t.replace(/\s+/g, ' ').trim();
+  const stepText = (ins: DfInstruction) => `\n${ins.keyword} ${squashed(ins.args)}${ins.heredoc !== undefined ? `\n${ins.heredoc}` : ''}`;
+  const counts = (ins: DfInstruction) => ins.keyword !== 'FROM' && !CONFIG_ONLY.has(ins.keyword);
+  // What a stage starts from: the text of the stage it continues (always an earlier one), or its FROM line.
+  const startText = (ix: number): string => {
+    const parent = parentStage(df, ix);
+    return parent >= 0 ? endText(parent) : `FROM ${squashed(df.stages[ix].instructions[0]?.args ?? '').replace(/\s+as\s+\S+$/i, '')}`;
+  };
+  const endText = (ix: number): string => {
+    let text = chainText.get(ix);
+    if (text === undefined) {
+      text = startText(ix) + df.stages[ix].instructions.filter(counts).map(stepText).join('');
+      chainText.set(ix, text);
+    }
+    return text;
+  };
+  for (const ix of [...built].sort((a, b) => a - b)) {
+    let text = startText(ix);
+    const ops = new Set(buildkitOps(df, ix).ops);
+    for (const ins of df.stages[ix].instructions) {
+      if (counts(ins)) text += stepText(ins);
+      if (!ops.has(ins)) continue;
+      const list = bySignature.get(text) ?? [];
+      list.push(ins);
+      bySignature.set(text, list);
+    }
+  }
+  const twins = new Map<number, DfInstruction[]>();
+  for (const list of bySignature.values()) {
+    if (list.length < 2) continue;
+    for (const ins of list) twins.set(ins.line, list.filter((o) => o !== ins));
+  }
+  return twins;
+}

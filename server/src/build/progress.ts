@@ -12,7 +12,7 @@
 //             `Step` line arrived.
 // The mapping is checked against our own reading of the Dockerfile (stage count, op totals, keyword and text) and
 // throws when they disagree, so a wrong mapping can never silently produce a wrong comparison.
-import { buildkitOps, parentStage, type DfFile, type DfInstruction } from './dockerfileReader';
+import { buildkitOps, buildkitTwins, parentStage, type DfFile, type DfInstruction } from './dockerfileReader';
 
 /** A line of engine output with the time it arrived (ms since the build started). */
 export interface TimedLine {
@@ -226,7 +226,7 @@ function sameInstructionText(ins: DfInstruction, printed: string): boolean {
  * does not fit this Dockerfile, so the caller can build again; otherwise (real builds) such a vertex is left out
  * and listed in `foreign`: its step then counts as not reported, which the self-check never calls a disagreement.
  */
-export function buildkitSteps(vertices: Vertex[], df: DfFile, opts: { strict?: boolean; foreign?: string[] } = {}): ActualStep[] {
+export function buildkitSteps(vertices: Vertex[], df: DfFile, opts: { strict?: boolean; foreign?: string[]; target?: string } = {}): ActualStep[] {
   const strict = opts.strict ?? true;
   const steps: ActualStep[] = [];
   const seen = new Set<number>();
@@ -278,6 +278,17 @@ export function buildkitSteps(vertices: Vertex[], df: DfFile, opts: { strict?: b
     if (seen.has(ins.line)) continue;
     seen.add(ins.line);
     steps.push({ line: ins.line, keyword: ins.keyword, stage: stageIx, outcome: v.outcome, ...(v.durationMs !== undefined ? { durationMs: v.durationMs } : {}), text });
+  }
+  // One vertex stands for the same operation in several stages (BuildKit runs identical ops once per build): it
+  // is reported under one stage's name; the same step of the other stages built did what it did.
+  const twins = buildkitTwins(df, opts.target);
+  for (const s of steps.slice()) {
+    for (const t of twins.get(s.line) ?? []) {
+      if (seen.has(t.line)) continue;
+      seen.add(t.line);
+      // no duration: the time was spent once, on the line the vertex is reported for
+      steps.push({ line: t.line, keyword: t.keyword, stage: t.stage, outcome: s.outcome, text: s.text });
+    }
   }
   return steps;
 }

@@ -119,7 +119,7 @@ export async function runBuild(spec: BuildSpec, opts: BuildRunOptions = {}): Pro
       finished = classicFinished(run.lines, df);
     } else {
       const foreign: string[] = [];
-      steps = buildkitSteps(progress === 'rawjson' ? raw.result() : plainVertices(output), df, { strict: false, foreign });
+      steps = buildkitSteps(progress === 'rawjson' ? raw.result() : plainVertices(output), df, { strict: false, foreign, ...(spec.target ? { target: spec.target } : {}) });
       for (const f of foreign) say(`layerlens: left out a progress entry that does not fit this Dockerfile (BuildKit shares vertices between builds): ${f}`);
       finished = buildkitFinished(steps, df);
     }

@@ -82,6 +82,14 @@ interface Outcome {
   optimistic?: string;
 }
 
+/** A step of the build being planned, as the first one with its key: for same-build reuse (sameStep()). */
+interface MadeStep {
+  step: StepPrediction;
+  stage: string;
+  /** The chain after it. */
+  after: Outcome;
+}
+
 export function planBuild(input: PlanInput): PlanResult {
   const { options, context, known } = input;
   const parsed = input.parsed ?? parseDockerfile(input.text);
@@ -95,6 +103,10 @@ export function planBuild(input: PlanInput): PlanResult {
   const edited = input.edited ?? new Set<number>();
   /** Set by verdict(): the best-case key of the step it just judged 'maybe' (see Outcome.optimistic). */
   let optimisticKey: string | undefined;
+  /** Steps this build makes, by key, in build order: the first step with each key and the chain after it. */
+  const madeHere = new Map<string, MadeStep>();
+  /** Set by verdict(): the earlier step of this build it judged the step the same as (see sameStep()). */
+  let twin: MadeStep | undefined;
   const inputs = { builder: options.builder, buildArgs: options.buildArgs, globalVars: graph.globalVars, escape: parsed.escape, context, stages: graph.stages, edited };
 
   for (const ins of graph.globalArgs) {
@@ -167,12 +179,18 @@ export function planBuild(input: PlanInput): PlanResult {
       keys.push(key);
       recorded.steps[slot] = record(ins.keyword, key, def);
       optimisticKey = undefined;
+      twin = undefined;
       const s = verdict(ins, stage, slot, key, def, chain);
       steps.push(s);
       for (const p of def.problems) diagnostics.push({ line: ins.line, severity: 'warning', message: p });
-      if (s.status === 'cached') chain = { key, status: 'cached', previous: s };
+      // After the same step as an earlier one, the chain is where that one left it (its parent image, or its
+      // vertex, is the one this build makes): later steps miss for the same cause, or stay 'maybe'.
+      const reused = twin as MadeStep | undefined; // set by verdict()
+      if (reused) chain = { ...reused.after, key, previous: s };
+      else if (s.status === 'cached') chain = { key, status: 'cached', previous: s };
       else if (s.status === 'maybe') chain = { key, status: 'maybe', cause: chain.status === 'maybe' ? chain.cause : s, previous: s, ...(optimisticKey ? { optimistic: optimisticKey } : {}) };
       else chain = { key, status: 'rebuilds', cause: chain.status === 'rebuilds' ? chain.cause : s, previous: s };
+      if (!madeHere.has(key)) madeHere.set(key, { step: s, stage: stage.label, after: chain });
     });
     stageEnd.set(stage.index, { outcome: chain, state });
   }
@@ -186,6 +204,8 @@ export function planBuild(input: PlanInput): PlanResult {
       const change = { keyword: ins.keyword, parts: def.parts, previous: known.last?.steps[slot], lastFiles: known.last?.files, fingerprint: context.fingerprint, ...(def.changesSince ? { changesSince: def.changesSince } : {}) };
       return make('rebuilds', explainChange(lazyProperty(change, 'reads', () => def.reads ?? []) as ChangeInput));
     };
+    const same = madeHere.get(key);
+    if (same && !(same.step.status === 'cached' && known.has(key))) return sameStep(same, make);
     if (def.external && chain.status !== 'rebuilds') {
       optimisticKey = bestCaseKey(slot, ins.keyword, def, chain);
       return make('maybe', def.external);
@@ -215,6 +235,19 @@ export function planBuild(input: PlanInput): PlanResult {
     if (!known.last) return make('rebuilds', 'no recorded build of this Dockerfile has this step');
     if (known.last.unfinished?.includes(slot)) return make('rebuilds', 'the last build stopped before this step finished');
     return ownChange();
+  }
+
+  /**
+   * Same-build reuse (cache-rules R4a): an earlier step of this build (in build order) has the same key, so this
+   * build makes that result first. Classic: the cache lookup is "a child of this parent image made by the same
+   * instruction", and the earlier step has just committed it, so this one is a hit whatever the earlier one did.
+   * BuildKit: both lines are one vertex (same LLB digest), run or loaded once: this step does what that one does.
+   */
+  function sameStep(first: MadeStep, make: (status: StepStatus, reason: string) => StepPrediction): StepPrediction {
+    twin = first;
+    const { step: t } = first;
+    if (options.builder === 'classic') return make('cached', `same step as line ${t.line} (stage ${first.stage}), which this build makes first`);
+    return make(t.status as StepStatus, `same step as line ${t.line} (stage ${first.stage}): BuildKit runs it once for both lines`);
   }
 
   /**

@@ -48,6 +48,8 @@ export const REASON_TEMPLATES: readonly Template[] = [
   template('stage {0} comes after the target stage; it is not built'),
   template('stage not needed by target {0}'),
   template('stage not needed by target'),
+  template('same step as line {0} (stage {1}), which this build makes first', 'num', 'text'),
+  template('same step as line {0} (stage {1}): BuildKit runs it once for both lines', 'num', 'text'),
   template('parent step rebuilds: line {0} {1} ({2})', 'num', 'text', 'reason'),
   template('parent step may rebuild: line {0} {1} ({2})', 'num', 'text', 'reason'),
   template("depends on stage {0}'s output (line {1} {2} rebuilds): cached only if the copied files come out identical", 'text', 'num'),

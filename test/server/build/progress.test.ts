@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readInstructions } from '../../../server/src/build/dockerfileReader';
+import { buildkitTwins, readInstructions } from '../../../server/src/build/dockerfileReader';
 import { dockerProblemIn } from '../../../server/src/build/docker';
 import { historyKeyword, layerSizes } from '../../../server/src/build/history';
 import { buildkitFinished, buildkitSteps, classicFinished, classicSteps, ForeignBuildError, JsonObjectStream, plainVertices, rawjsonVertices, type ActualStep, type TimedLine } from '../../../server/src/build/progress';
@@ -205,4 +205,53 @@ test('BuildKit: a step reported done after an unfinished one in its chain is not
 test('BuildKit: a cached step implies the steps it was built on, even those the engine did not report', () => {
   assert.deepEqual(buildkitFinished([bk(11, 2, 'RUN', 'cached')], BK_DF), [5, 6, 7, 8, 11], 'stage 2 continues stage main: all of it finished');
   assert.deepEqual(buildkitFinished([bk(7, 1, 'RUN', 'error')], BK_DF), []);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Same-build reuse: BuildKit runs identical operations once per build and reports the vertex under one stage.
+
+test('BuildKit: one vertex for the same step in several stages counts for each built stage, not for unbuilt ones', () => {
+  // Captured on Engine 26.1.5 (test/oracle/fixtures/samebuild.*): stages a and b start FROM localbase:1 with the same
+  // ENV/WORKDIR/RUN/COPY (b has an extra LABEL), c and d repeat `RUN echo fromA` on a; `unused` (FROM localbase:1,
+  // WORKDIR /app) is not needed by the target d. The shared vertices were named `[b k/5]` and, for `RUN echo fromA`,
+  // `[c 1/1]` in one build and `[d 1/3]` in the next.
+  const fx = (n: string) => readFileSync(join(__dirname, '../../oracle/fixtures', n), 'utf8');
+  const df = readInstructions(fx('samebuild.Dockerfile'));
+  const brief = (list: ActualStep[]) => list.slice().sort((a, b) => a.line - b.line).map((s) => `${s.line}${s.outcome === 'cached' ? '=' : 'R'}`).join(' ');
+  const cold = buildkitSteps(plainVertices(fx('samebuild.buildkit-cold.txt')), df);
+  assert.equal(brief(cold), '1R 3R 4R 5R 6R 7R 10R 11R 12R 13R 17R 19R 20R 21R');
+  // the time was spent once: only the line the vertex is reported for has it
+  assert.equal(cold.find((s) => s.line === 4)?.durationMs, undefined);
+  assert.ok((cold.find((s) => s.line === 11)?.durationMs ?? 0) > 0);
+  // f.txt edited: a's WORKDIR and RUN stay cached with b's, the COPY of both ran
+  const edit = buildkitSteps(plainVertices(fx('samebuild.buildkit-edit.txt')), df);
+  assert.equal(brief(edit), '1R 3= 4= 5R 6R 7R 10= 11= 12R 13R 17R 19R 20R 21R');
+  // Target `unused`: only it is built; a vertex named for it is not copied to the stages that are not built.
+  const onlyUnused = buildkitSteps([
+    { name: '[unused 1/2] FROM docker.io/library/localbase:1', outcome: 'cached' },
+    { name: '[unused 2/2] WORKDIR /app', outcome: 'cached' },
+  ], df, { target: 'unused' });
+  assert.equal(brief(onlyUnused), '14= 15=');
+});
+
+test('BuildKit twins: the same text from the same start only; heredoc bodies, ENV and the base count, LABEL does not', () => {
+  const twinsOf = (text: string, line: number, target?: string) => (buildkitTwins(readInstructions(text), target).get(line) ?? []).map((i) => i.line);
+  // different ENV before the same RUN: two vertices (seen on Engine 26.1.5), not twins
+  assert.deepEqual(twinsOf('FROM b AS a\nENV X=1\nRUN same\nFROM b AS c\nENV X=2\nRUN same\nCOPY --from=a /x /x\n', 3), []);
+  // same ENV, a LABEL only in one stage (image config only): twins, and so are the FROM vertices
+  assert.deepEqual(twinsOf('FROM b AS a\nENV X=1\nRUN same\nFROM b AS c\nLABEL l=1\nENV X=1\nRUN same\nCOPY --from=a /x /x\n', 3), [7]);
+  assert.deepEqual(twinsOf('FROM b AS a\nRUN same\nFROM b AS c\nRUN same\nCOPY --from=a /x /x\n', 1), [3]);
+  // another base image, or a FROM --platform: not twins
+  assert.deepEqual(twinsOf('FROM b AS a\nRUN same\nFROM b2 AS c\nRUN same\nCOPY --from=a /x /x\n', 2), []);
+  assert.deepEqual(twinsOf('FROM b AS a\nRUN same\nFROM --platform=linux/arm64 b AS c\nRUN same\nCOPY --from=a /x /x\n', 2), []);
+  // two stages FROM the same stage
+  assert.deepEqual(twinsOf('FROM b AS a\nRUN one\nFROM a AS c\nRUN two\nFROM a AS d\nRUN two\nCOPY --from=c /x /x\n', 6), [4]);
+  // heredoc bodies differ: not twins; equal: twins
+  const here = (x: string, y: string) => `FROM b AS a\nRUN <<EOF\necho ${x}\nEOF\nFROM b AS c\nRUN <<EOF\necho ${y}\nEOF\nCOPY --from=a /x /x\n`;
+  assert.deepEqual(twinsOf(here('1', '2'), 2), []);
+  assert.deepEqual(twinsOf(here('1', '1'), 2), [6]);
+  // a stage the target does not need is not built: no twin there
+  assert.deepEqual(twinsOf('FROM b AS a\nRUN same\nFROM b AS c\nRUN same\n', 2), []);
+  assert.deepEqual(twinsOf('FROM b AS a\nRUN same\nFROM b AS c\nRUN same\nRUN --mount=from=a,target=/m true\n', 2), [4]);
+  assert.deepEqual(twinsOf('FROM b AS a\nRUN same\nFROM b AS c\nRUN same\nCOPY --from=a /x /x\n', 2, 'a'), []);
 });

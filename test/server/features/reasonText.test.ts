@@ -94,6 +94,8 @@ function scenarioReasons(): string[] {
     plans(builder, a, { ...a, buildArgs: { PORT: '8080' } });
     plans(builder, a, { ...a, dockerfile: multi.replace('WORKDIR /app', 'WORKDIR /srv') });
     plans(builder, a, { ...a, dockerfile: multi.replace('USER node', 'USER root') });
+    // same-build reuse: stage b repeats stage a's steps on the same base
+    plans(builder, { dockerfile: 'FROM alpine AS a\nWORKDIR /app\nRUN echo same\nFROM alpine AS b\nWORKDIR /app\nRUN echo same\nCOPY --from=a /app /app\n' });
   }
   const removed = { ...files } as Record<string, string>;
   delete removed['src/e.js'];
