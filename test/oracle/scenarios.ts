@@ -38,7 +38,14 @@ export interface Round {
   buildArgs?: Record<string, string>;
   /** Target stage from this round on. */
   target?: string;
+  /** Target platform (docker build --platform) from this round on; '' goes back to none. */
+  platform?: string;
   expect: Partial<Record<Engine, string>>;
+  /**
+   * The engine's build is expected to fail, with this text in its output (then `expect` is not checked for that
+   * engine, and Layer Lens must give no verdicts: every step skipped, and `record` refuses).
+   */
+  fails?: Partial<Record<Engine, string>>;
 }
 
 export interface Scenario {
@@ -52,6 +59,8 @@ export interface Scenario {
   files: Record<string, FileSpec>;
   buildArgs?: Record<string, string>;
   target?: string;
+  /** Target platform (docker build --platform) of the first build. */
+  platform?: string;
   /** Optional expectation for the first build (default: not checked). */
   initial?: Partial<Record<Engine, string>>;
   rounds: Round[];
