@@ -34,6 +34,8 @@ export interface ProjectOptions {
   builder: Builder;
   buildArgs: Record<string, string>;
   target?: string;
+  /** Target platform (docker build --platform), normalised os/arch[/variant]; absent: the machine's. */
+  platform?: string;
   /** Unsaved editor text; read from disk when absent. */
   text?: string;
   /** Digests of unchanged files from earlier runs, so they are not read again. */
@@ -98,7 +100,7 @@ function finishOpen(opts: ProjectOptions, o: Opening, snapshot: FsContextSnapsho
     dockerfileAbs,
     contextDir,
     text,
-    options: { builder: opts.builder, buildArgs: opts.buildArgs, dockerfilePath, ...(opts.target ? { target: opts.target } : {}) },
+    options: { builder: opts.builder, buildArgs: opts.buildArgs, dockerfilePath, ...(opts.target ? { target: opts.target } : {}), ...(opts.platform ? { platform: opts.platform } : {}) },
     snapshot,
     ...(synced ? { synced: { files: opts.synced as SyncedFiles, snapshot: synced, stale: staleFiles(snapshot, opts.synced as SyncedFiles, Object.keys(opts.synced as SyncedFiles)) } } : {}),
     view: viewContext(synced ?? snapshot, ignoreText),

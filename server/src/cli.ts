@@ -9,6 +9,7 @@ import { formatDuration, type RebuildEstimate } from './core/cost';
 import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './analysis';
 import { LimitError, limitText, parseWithinLimits } from './core/limits';
 import { setOwn } from './core/own';
+import { formatPlatform, parsePlatform } from './core/platform';
 import { buildId, knownBuilds, recordBuild } from './core/store';
 import { defaultDigestCachePath, defaultStorePath, loadStore, StoreError, updateStore } from './storeFile';
 import { loadDigestCache, saveDigestCache } from './contextFs';
@@ -31,6 +32,7 @@ Options:
   --builder NAME         buildkit (default) or classic
   --build-arg K=V        a build argument, as for docker build (repeatable)
   --target NAME          build up to this stage
+  --platform OS/ARCH     target platform, as for docker build (e.g. linux/arm64; default: this machine's)
   --json                 machine-readable output
   -h, --help             this text
 
@@ -56,6 +58,7 @@ export function main(argv: string[]): number | Promise<number> {
         builder: { type: 'string' },
         'build-arg': { type: 'string', multiple: true },
         target: { type: 'string' },
+        platform: { type: 'string' },
         json: { type: 'boolean' },
         change: { type: 'string', multiple: true },
         'edit-line': { type: 'string', multiple: true },
@@ -109,6 +112,10 @@ export function main(argv: string[]): number | Promise<number> {
       print(result, Boolean(values.json));
       return 0;
     }
+    if (result.fails) {
+      process.stderr.write(`layerlens: nothing recorded: this build fails at line ${result.fails.line}: ${result.fails.message}\n`);
+      return 1;
+    }
     // Added to the store as it is on disk now (under its lock): other processes may have recorded since it was read.
     const written = updateStore(storePath, (current) => recordBuild(current, options.builder, id, result.keys, result.recorded), { known: loaded });
     for (const note of written.notes) process.stderr.write(`layerlens: ${note}\n`);
@@ -150,7 +157,7 @@ export async function runMain(argv: string[]): Promise<number> {
   }
 }
 
-function projectOptions(values: { context?: string; builder?: string; 'build-arg'?: string[]; target?: string }, dockerfile: string | undefined): ProjectOptions {
+function projectOptions(values: { context?: string; builder?: string; 'build-arg'?: string[]; target?: string; platform?: string }, dockerfile: string | undefined): ProjectOptions {
   const builder = (values.builder ?? 'buildkit') as Builder;
   if (builder !== 'buildkit' && builder !== 'classic') throw new UsageError(`--builder must be buildkit or classic, not "${values.builder}".`);
   const buildArgs: Record<string, string> = {};
@@ -162,7 +169,13 @@ function projectOptions(values: { context?: string; builder?: string; 'build-arg
       if (process.env[kv] !== undefined) setOwn(buildArgs, kv, process.env[kv] as string);
     } else setOwn(buildArgs, kv.slice(0, eq), kv.slice(eq + 1));
   }
-  return { dockerfile: dockerfile ?? 'Dockerfile', ...(values.context ? { context: values.context } : {}), builder, buildArgs, ...(values.target ? { target: values.target } : {}) };
+  let platform: string | undefined;
+  if (values.platform !== undefined) {
+    const parsedPlatform = parsePlatform(values.platform.trim());
+    if ('error' in parsedPlatform) throw new UsageError(`--platform takes os/arch[/variant], e.g. linux/amd64 or linux/arm64: "${values.platform}" is not one (${parsedPlatform.error}).`);
+    platform = formatPlatform(parsedPlatform.platform);
+  }
+  return { dockerfile: dockerfile ?? 'Dockerfile', ...(values.context ? { context: values.context } : {}), builder, buildArgs, ...(values.target ? { target: values.target } : {}), ...(platform ? { platform } : {}) };
 }
 
 function print(result: Plan & { text?: string }, json: boolean, title?: string): void {

@@ -297,6 +297,7 @@ export class DockerfileDocuments {
           buildArgs: settings.buildArgs,
           ...(settings.context ? { context: settings.context } : {}),
           ...(settings.target ? { target: settings.target } : {}),
+          ...(settings.platform ? { platform: settings.platform } : {}),
           text: this.host.text(entry.uri)?.getText() ?? '',
           digestCache: this.digestCache,
         },

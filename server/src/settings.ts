@@ -3,6 +3,7 @@
 // resolves what applies to one Dockerfile.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { setOwn } from './core/own';
+import { normalizePlatform } from './core/platform';
 import { settingsGlobMatcher } from './core/settingsGlob';
 import type { Builder } from './core/types';
 
@@ -18,6 +19,8 @@ export interface DockerfileOverrides {
   /** Merged over `layerLens.buildArgs`. */
   buildArgs?: Record<string, string>;
   builder?: Builder;
+  /** Target platform (`docker build --platform`), normalised `os/arch[/variant]`. */
+  platform?: string;
 }
 
 export interface LayerLensSettings {
@@ -66,6 +69,9 @@ function normaliseOverrides(raw: unknown): DockerfileOverrides {
   if (value.buildArgs !== undefined) out.buildArgs = asArgs(value.buildArgs);
   const builder = asBuilder(value.builder);
   if (builder) out.builder = builder;
+  // A value that is no platform is ignored (the machine's platform applies), like an unknown builder.
+  const platform = typeof value.platform === 'string' ? normalizePlatform(value.platform.trim()) : undefined;
+  if (platform) out.platform = platform;
   return out;
 }
 
@@ -75,6 +81,8 @@ export interface DockerfileSettings {
   baseline: BaselineSetting;
   buildArgs: Record<string, string>;
   target?: string;
+  /** Absent: the machine's platform. */
+  platform?: string;
   /** Absent: the Dockerfile's folder, as docker build does. */
   context?: string;
 }
@@ -96,6 +104,7 @@ export function dockerfileSettings(settings: LayerLensSettings, dockerfileAbs: s
     if (overrides.builder) out.builder = overrides.builder;
     for (const [name, value] of Object.entries(overrides.buildArgs ?? {})) setOwn(out.buildArgs, name, value);
     if (overrides.target) out.target = overrides.target;
+    if (overrides.platform) out.platform = overrides.platform;
     if (overrides.context) out.context = isAbsolute(overrides.context) ? overrides.context : resolve(base, overrides.context);
   }
   return out;

@@ -288,6 +288,34 @@ for (const engine of ENGINES) {
       });
     });
 
+    if (engine === 'buildkit') test('BuildKit: layerlens build --platform passes the platform to docker; TARGETVARIANT follows it, as predicted', async (t) => {
+      if (skip) return t.skip(skip);
+      await withEngineLock(engine, async () => {
+        await resetEngineCache(engine);
+        const work = mkdtempSync(join(tmpdir(), `ll-build-platform-${engine}-`));
+        const dir = join(work, `app-${randomBytes(4).toString('hex')}`);
+        try {
+          mkdirSync(dir);
+          // Lines: 1 FROM (on the build machine's platform: only its images exist), 2 RUN, 3 ARG, 4 RUN writing the variant.
+          writeFileSync(join(dir, 'Dockerfile'), 'FROM --platform=$BUILDPLATFORM localbase:1\nRUN echo same > /same\nARG TARGETVARIANT\nRUN echo "$TARGETVARIANT" > /variant\n');
+          const common = [join(dir, 'Dockerfile'), '--builder', engine, '--store', join(work, 'store.json')];
+          const r1 = json<BuildReport>(cli(engine, ['build', ...common, '--json']));
+          assert.equal(r1.ok, true, r1.failure?.message);
+          assert.equal(r1.rows.find((r) => r.line === 4)?.sizeBytes, 1, 'no --platform: the machine has no variant (an empty line)');
+          const arm = [...common, '--platform', 'linux/arm/v7'];
+          const plan = planStatus(json<PlanJson>(cli(engine, ['plan', ...arm, '--json'])));
+          assert.deepEqual(plan, { 2: 'cached', 4: 'rebuilds' });
+          const r2 = json<BuildReport>(cli(engine, ['build', ...arm, '--json']));
+          assert.equal(r2.ok, true, r2.failure?.message);
+          assert.ok(r2.command.join(' ').includes('--platform linux/arm/v7'), r2.command.join(' '));
+          assert.deepEqual(actual(r2), asActual(plan));
+          assert.equal(r2.rows.find((r) => r.line === 4)?.sizeBytes, 3, 'TARGETVARIANT=v7 reached the RUN');
+        } finally {
+          rmSync(work, { recursive: true, force: true });
+        }
+      });
+    });
+
     test('a cancelled build records the steps Docker finished before it stopped; the engine reuses them', async (t) => {
       if (skip) return t.skip(skip);
       await withEngineLock(engine, async () => {

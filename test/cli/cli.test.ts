@@ -100,6 +100,45 @@ test('usage errors exit 2 with a message that says what to do', () => {
   assert.equal(cli(['--help']).code, 0);
 });
 
+test('--platform: os/arch[/variant] on plan, record and simulate; a bad value exits 2 and says the form', () => {
+  const dir = project('platform', { Dockerfile: 'FROM node:20\nARG TARGETARCH\nRUN env\n', 'a.txt': 'a' });
+  const store = join(dir, 'store.json');
+  const base = ['--store', store, '--context', dir];
+  assert.equal(cli(['record', join(dir, 'Dockerfile'), ...base, '--platform', 'linux/amd64']).code, 0);
+  const same = cli(['plan', join(dir, 'Dockerfile'), ...base, '--platform', 'linux/x86_64', '--json']);
+  assert.equal(same.code, 0, same.err);
+  const other = cli(['plan', join(dir, 'Dockerfile'), ...base, '--platform', 'LINUX/ARM64', '--json']);
+  assert.equal(other.code, 0, other.err);
+  const steps = (r: { out: string }) => (JSON.parse(r.out) as { steps: Array<{ status: string; reason: string }> }).steps;
+  assert.deepEqual(steps(same).map((s) => s.status), ['cached', 'none', 'cached']);
+  assert.deepEqual(steps(other).map((s) => s.status), ['rebuilds', 'none', 'rebuilds']);
+  assert.equal(steps(other)[0].reason, 'platform changed: linux/arm64 (was linux/amd64)');
+  assert.equal(cli(['simulate', join(dir, 'Dockerfile'), ...base, '--platform', 'arm64', '--change', 'a.txt']).code, 0);
+  for (const bad of ['linux//arm64', 'foo', 'linux/amd64/v2/x', '']) {
+    const r = cli(['plan', join(dir, 'Dockerfile'), ...base, '--platform', bad]);
+    assert.equal(r.code, 2, `${bad}: ${r.err}`);
+    assert.match(r.err, /--platform takes os\/arch\[\/variant\], e\.g\. linux\/amd64 or linux\/arm64: ".*" is not one \(.+\)\./);
+    assert.match(r.err, /Usage:/);
+  }
+});
+
+test('a build that fails (classic FROM --platform=$BUILDPLATFORM): plan shows the error and no verdicts, record refuses (exit 1)', () => {
+  const dir = project('platform-fails', { Dockerfile: 'FROM --platform=$BUILDPLATFORM node:20\nRUN echo a\n' });
+  const args = [join(dir, 'Dockerfile'), '--store', join(dir, 'store.json'), '--builder', 'classic'];
+  const plan = cli(['plan', ...args, '--json']);
+  assert.equal(plan.code, 0, plan.err);
+  const out = JSON.parse(plan.out) as { steps: Array<{ status: string }>; diagnostics: Array<{ severity: string; message: string }> };
+  assert.deepEqual(out.steps.map((s) => s.status), ['skipped', 'skipped']);
+  assert.match(out.diagnostics[0].message, /Declare it before the first FROM with a value, e\.g\. "ARG BUILDPLATFORM=linux\/[a-z0-9]+.*", or build with BuildKit/);
+  const rec = cli(['record', ...args]);
+  assert.equal(rec.code, 1);
+  assert.match(rec.err, /nothing recorded: this build fails at line 1: FROM --platform=\$BUILDPLATFORM: the classic builder has no automatic platform args/);
+  assert.equal(existsSync(join(dir, 'store.json')), false);
+  // BuildKit builds it.
+  const bk = cli(['record', join(dir, 'Dockerfile'), '--store', join(dir, 'store.json')]);
+  assert.equal(bk.code, 0, bk.err);
+});
+
 test('input it cannot read exits 1 with a clear message, never a stack trace', () => {
   const dir = project('bad', { 'bin/Dockerfile': '', 'ok/Dockerfile': 'FROM x\n' });
   writeFileSync(join(dir, 'bin/Dockerfile'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2]));

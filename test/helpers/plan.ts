@@ -11,12 +11,19 @@ export interface State {
   buildArgs?: Record<string, string>;
   target?: string;
   ignore?: string;
+  /** Target platform (--platform). */
+  platform?: string;
+  /** The build machine's platform; default linux/amd64 so that tests do not depend on the machine running them. */
+  buildPlatform?: string;
 }
 
 export function planState(state: State, builder: Builder, store: StoreData = emptyStore()): PlanResult {
   const files = { Dockerfile: state.dockerfile, ...(state.ignore !== undefined ? { '.dockerignore': state.ignore } : {}), ...(state.files ?? {}) };
   const context = planContext(snap(files), state.ignore, builder);
-  const options = { builder, buildArgs: state.buildArgs ?? {}, dockerfilePath: 'Dockerfile', ...(state.target ? { target: state.target } : {}) };
+  const options = {
+    builder, buildArgs: state.buildArgs ?? {}, dockerfilePath: 'Dockerfile', ...(state.target ? { target: state.target } : {}),
+    ...(state.platform ? { platform: state.platform } : {}), buildPlatform: state.buildPlatform ?? 'linux/amd64',
+  };
   return planBuild({ text: state.dockerfile, options, context, known: knownBuilds(store, builder, buildId(builder, 'Dockerfile', state.target)) });
 }
 

@@ -28,6 +28,8 @@ export interface BuildOptions {
   dockerfile?: string;
   buildArgs?: Record<string, string>;
   target?: string;
+  /** docker build --platform. */
+  platform?: string;
   /** Image tag to give the result. Default `ll-oracle:latest`. */
   tag?: string;
   /** Milliseconds before the build is killed. Default 180 s. */
@@ -162,6 +164,7 @@ export async function buildWithEngine(engine: Engine, opts: BuildOptions): Promi
   const args: string[] = [];
   for (const [k, v] of Object.entries(opts.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
   if (opts.target) args.push('--target', opts.target);
+  if (opts.platform) args.push('--platform', opts.platform);
   const tag = opts.tag ?? 'll-oracle:latest';
   let res: RunResult;
   if (engine === 'classic') {

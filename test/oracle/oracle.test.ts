@@ -75,6 +75,7 @@ function cliArgs(cmd: 'plan' | 'record', ctx: RoundContext, store: string): stri
   const a = [cmd, join(ctx.contextDir, ctx.dockerfile), '--context', ctx.contextDir, '--store', store, '--builder', ctx.engine];
   for (const [k, v] of Object.entries(ctx.buildArgs)) a.push('--build-arg', `${k}=${v}`);
   if (ctx.target) a.push('--target', ctx.target);
+  if (ctx.platform) a.push('--platform', ctx.platform);
   if (cmd === 'plan') a.push('--json');
   return a;
 }
@@ -95,6 +96,12 @@ async function plan(ctx: RoundContext, store: string): Promise<PlanStep[]> {
 async function record(ctx: RoundContext, store: string): Promise<void> {
   const r = await runCli(cliArgs('record', ctx, store));
   if (r.code !== 0) throw new Error(`layerlens record exited ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
+}
+
+/** After a build that failed as expected: record must refuse it (exit 1), there is nothing built to count. */
+async function recordRefused(ctx: RoundContext, store: string): Promise<string | undefined> {
+  const r = await runCli(cliArgs('record', ctx, store));
+  return r.code === 1 ? undefined : `layerlens record of a build that fails exited ${r.code}, not 1: ${r.stderr.trim() || r.stdout.trim()}`;
 }
 
 /** Compares one round; returns the number of wrong verdicts. */
@@ -120,7 +127,11 @@ function compare(report: RoundReport, steps: PlanStep[]): number {
     };
     tally.compared++;
     let ok: boolean;
-    if (eng) ok = our?.status === (eng.cached ? 'cached' : 'rebuilds') || our?.status === 'maybe';
+    // A build that fails gets no verdicts from us: every step skipped (or no step at all).
+    if (report.failed) {
+      row.engineSays = 'build failed';
+      ok = our?.status === 'skipped' || our?.status === 'none';
+    } else if (eng) ok = our?.status === (eng.cached ? 'cached' : 'rebuilds') || our?.status === 'maybe';
     else ok = our?.status === 'none' || our?.status === 'skipped';
     if (ok && our?.status === 'maybe') {
       tally.maybe++;
@@ -151,12 +162,16 @@ async function oracleScenario(s: Scenario, engine: Engine): Promise<string[]> {
       tally.rounds++;
       const wrong = compare(report, ourPlan);
       if (wrong) problems.push(`round ${report.round} (${report.does}): ${wrong} wrong verdict(s)`);
+      if (report.failed) {
+        const refused = await recordRefused(report, store);
+        if (refused) problems.push(`round ${report.round} (${report.does}): ${refused}`);
+      }
       if (report.mismatches.length) {
         const msg = `${engine} ${s.name} round ${report.round} (${report.does}): engine reported ${report.engineString}, scenario expects ${report.expected}`;
         expectationMisses.push(msg);
         if (!IGNORE_EXPECT) problems.push(`engine disagrees with the scenario expectation: ${msg}`);
       }
-      await record(report, store);
+      if (!report.failed) await record(report, store);
     },
   });
   return problems;

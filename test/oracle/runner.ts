@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { buildWithEngine, readDockerfile, resetEngineCache, withEngineLock, type DfFile, type Engine, type EngineResult } from './engine';
+import { BuildError, buildWithEngine, readDockerfile, resetEngineCache, withEngineLock, type DfFile, type Engine, type EngineResult } from './engine';
 import type { FileSpec, Op, Scenario } from './scenarios';
 import { hasEscapes, nameBytes } from '../../server/src/core/contextNames';
 
@@ -214,6 +214,7 @@ export interface RoundContext {
   dfile: DfFile;
   buildArgs: Record<string, string>;
   target?: string;
+  platform?: string;
   /** Scratch dir that lives as long as the scenario (for store files etc.). */
   workDir: string;
 }
@@ -223,6 +224,8 @@ export interface RoundReport extends RoundContext {
   engineString: string;
   expected?: string;
   mismatches: ExpectMismatch[];
+  /** The build failed as the round expected (Round.fails): `result` has no steps. */
+  failed?: boolean;
 }
 
 export interface ScenarioHooks {
@@ -258,6 +261,7 @@ async function runScenarioUnlocked(scenario: Scenario, engine: Engine, hooks: Sc
     let buildArgs = { ...(scenario.buildArgs ?? {}) };
     let target = scenario.target;
     let dockerfile = scenario.dockerfile ?? 'Dockerfile';
+    let platform = scenario.platform;
     const rounds = [{ does: 'initial build', expect: scenario.initial ?? {} }, ...scenario.rounds];
     for (let r = 0; r < rounds.length; r++) {
       const round = rounds[r];
@@ -267,14 +271,28 @@ async function runScenarioUnlocked(scenario: Scenario, engine: Engine, hooks: Sc
         if (rr.buildArgs) buildArgs = { ...rr.buildArgs };
         if (rr.target !== undefined) target = rr.target;
         if (rr.dockerfile !== undefined) dockerfile = rr.dockerfile;
+        if (rr.platform !== undefined) platform = rr.platform || undefined;
       }
       const dockerfileText = readFileSync(join(contextDir, dockerfile), 'utf8');
-      const ctx: RoundContext = { scenario, engine, round: r, does: round.does, contextDir, dockerfile, dockerfileText, dfile: readDockerfile(dockerfileText), buildArgs, target, workDir };
+      const ctx: RoundContext = { scenario, engine, round: r, does: round.does, contextDir, dockerfile, dockerfileText, dfile: readDockerfile(dockerfileText), buildArgs, target, ...(platform ? { platform } : {}), workDir };
       await hooks.beforeBuild?.(ctx);
-      const result = await buildWithEngine(engine, { contextDir, dockerfile, buildArgs, target });
-      const expected = round.expect[engine];
-      const mismatches = expected ? checkExpectation(expected, ctx.dfile, result) : [];
-      const report: RoundReport = { ...ctx, result, engineString: engineString(ctx.dfile, result), expected, mismatches };
+      const failsWith = r > 0 ? scenario.rounds[r - 1].fails?.[engine] : undefined;
+      let result: EngineResult;
+      let failed = false;
+      try {
+        result = await buildWithEngine(engine, { contextDir, dockerfile, buildArgs, target, ...(platform ? { platform } : {}) });
+      } catch (err) {
+        if (failsWith === undefined || !(err instanceof BuildError)) throw err;
+        result = { steps: [], unprobed: [], output: err.output, ms: 0 };
+        failed = true;
+      }
+      const expected = failsWith === undefined ? round.expect[engine] : `build fails with "${failsWith}"`;
+      const mismatches: ExpectMismatch[] = failsWith === undefined
+        ? (expected ? checkExpectation(expected, ctx.dfile, result) : [])
+        : !failed || !result.output.includes(failsWith)
+          ? [{ line: 0, instruction: '(the build)', expected: `build fails with "${failsWith}"`, engineSays: failed ? `failed otherwise: ${result.output.trim().split('\n').slice(-2).join(' ')}` : 'built' }]
+          : [];
+      const report: RoundReport = { ...ctx, result, engineString: failed ? 'build failed' : engineString(ctx.dfile, result), expected, mismatches, ...(failed ? { failed } : {}) };
       reports.push(report);
       await hooks.afterBuild?.(report);
     }

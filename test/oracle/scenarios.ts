@@ -40,7 +40,14 @@ export interface Round {
   target?: string;
   /** Dockerfile (path inside the context) built from this round on: another Dockerfile sharing the same store. */
   dockerfile?: string;
+  /** Target platform (docker build --platform) from this round on; '' goes back to none. */
+  platform?: string;
   expect: Partial<Record<Engine, string>>;
+  /**
+   * The engine's build is expected to fail, with this text in its output (then `expect` is not checked for that
+   * engine, and Layer Lens must give no verdicts: every step skipped, and `record` refuses).
+   */
+  fails?: Partial<Record<Engine, string>>;
 }
 
 export interface Scenario {
@@ -54,6 +61,8 @@ export interface Scenario {
   files: Record<string, FileSpec>;
   buildArgs?: Record<string, string>;
   target?: string;
+  /** Target platform (docker build --platform) of the first build. */
+  platform?: string;
   /** Optional expectation for the first build (default: not checked). */
   initial?: Partial<Record<Engine, string>>;
   rounds: Round[];
@@ -921,6 +930,88 @@ export const SCENARIOS: Scenario[] = [
       { does: 'build B.Dockerfile after A', dockerfile: 'B.Dockerfile', expect: { classic: '-===RR', buildkit: '-.==RR' } },
       { does: 'edit the shared file, build A again', dockerfile: 'A.Dockerfile', ops: [write('f.txt', 'f2\n')], expect: { classic: '-==RR', buildkit: '-.=RR' } },
       { does: 'then B: its copy is the one A just made', dockerfile: 'B.Dockerfile', expect: { classic: '-===RR', buildkit: '-.==RR' } },
+    ],
+  },
+
+  // ------------------------------------------------------------------ automatic platform args (R11a)
+  // Platform values below that name an architecture (linux/amd64) are the engines' machine: the oracle's engines
+  // and base images are amd64. TARGETOS=linux is the same on any Linux machine.
+  {
+    name: 'platform-args-declare-in-stage',
+    rules: ['R11a', 'R11'],
+    files: { Dockerfile: lines('FROM localbase:1', 'RUN echo one > /a', 'RUN env > /e', 'RUN echo two > /b') },
+    rounds: [
+      // BuildKit: the declared automatic arg has its value (linux) and enters the env of later RUNs.
+      // Classic: no automatic args, but the new ARG line is a step of its own (chain).
+      { does: 'declare ARG TARGETOS (no default) in the stage', ops: [df('RUN echo one > /a\n', 'RUN echo one > /a\nARG TARGETOS\n')], expect: { buildkit: '-=.RR', classic: '-=RRR' } },
+      { does: 'give it a default equal to the automatic value', ops: [df('ARG TARGETOS\n', 'ARG TARGETOS=linux\n')], expect: { buildkit: '-=.==', classic: '-=RRR' } },
+      { does: 'a default that differs from the automatic value wins', ops: [df('ARG TARGETOS=linux\n', 'ARG TARGETOS=plan9\n')], expect: { buildkit: '-=.RR', classic: '-=RRR' } },
+      { does: 'no default again, --build-arg TARGETOS=plan9 (the value of the last round)', ops: [df('ARG TARGETOS=plan9\n', 'ARG TARGETOS\n')], buildArgs: { TARGETOS: 'plan9' }, expect: { buildkit: '-=.==', classic: '-==RR' } },
+      { does: '--build-arg of an automatic arg the stage does not declare', buildArgs: { TARGETARCH: 'x' }, expect: { buildkit: '-=.==', classic: '-====' } },
+    ],
+  },
+  {
+    name: 'platform-args-from-buildplatform',
+    rules: ['R11a', 'R6'],
+    files: { Dockerfile: lines('FROM localbase:1', 'RUN echo p > /a', 'RUN echo q > /b') },
+    rounds: [
+      // BuildKit: $BUILDPLATFORM needs no declaration and is the machine's platform, the one FROM used anyway.
+      // Classic: it has no value, and an empty platform fails the build.
+      {
+        does: 'FROM --platform=$BUILDPLATFORM without a global ARG', ops: [df('FROM localbase:1', 'FROM --platform=$BUILDPLATFORM localbase:1')],
+        expect: { buildkit: '-==' }, fails: { classic: 'failed to parse platform' },
+      },
+      { does: 'declare ARG BUILDPLATFORM=linux/amd64 before FROM', ops: [df('FROM --platform', 'ARG BUILDPLATFORM=linux/amd64\nFROM --platform')], expect: { buildkit: '.-==', classic: '--==' } },
+      { does: 'back to a plain FROM', ops: [df('ARG BUILDPLATFORM=linux/amd64\nFROM --platform=$BUILDPLATFORM localbase:1', 'FROM localbase:1')], expect: both('-==') },
+      { does: 'FROM --platform=linux/amd64 (the machine\'s, written out)', ops: [df('FROM localbase:1', 'FROM --platform=linux/amd64 localbase:1')], expect: both('-==') },
+      { does: 'FROM --platform=linux/x86_64 (the same platform, another name)', ops: [df('--platform=linux/amd64', '--platform=linux/x86_64')], expect: both('-==') },
+    ],
+  },
+  {
+    name: 'platform-args-target-platform',
+    rules: ['R11a', 'R25'],
+    // Only amd64 images exist: a FROM for another platform would need a registry, so the stage runs on $BUILDPLATFORM.
+    only: 'buildkit',
+    files: { Dockerfile: lines('FROM --platform=$BUILDPLATFORM localbase:1', 'RUN echo x > /a', 'ARG TARGETARCH', 'RUN env > /e') },
+    rounds: [
+      { does: '--platform linux/arm64: the stage stays on the build platform, TARGETARCH becomes arm64', platform: 'linux/arm64', expect: { buildkit: '-=.R' } },
+      { does: 'no --platform again', platform: '', expect: { buildkit: '-=.=' } },
+      { does: 'ARG TARGETARCH=arm64: the default wins over the automatic value', ops: [df('ARG TARGETARCH\n', 'ARG TARGETARCH=arm64\n')], expect: { buildkit: '-=.=' } },
+      { does: '--platform linux/arm64/v8 is linux/arm64', platform: 'linux/arm64/v8', ops: [df('ARG TARGETARCH=arm64\n', 'ARG TARGETARCH\n')], expect: { buildkit: '-=.=' } },
+      { does: '--platform linux/arm/v7 (TARGETARCH arm, and TARGETVARIANT v7 is not declared)', platform: 'linux/arm/v7', expect: { buildkit: '-=.R' } },
+      { does: 'declare TARGETVARIANT as well', ops: [df('ARG TARGETARCH\n', 'ARG TARGETARCH TARGETVARIANT\n')], expect: { buildkit: '-=.R' } },
+    ],
+  },
+  {
+    name: 'platform-args-global-declaration',
+    rules: ['R11a', 'C4'],
+    files: { Dockerfile: lines('FROM localbase:1', 'ARG TARGETOS', 'RUN env > /e') },
+    rounds: [
+      // BuildKit: a global ARG without a value takes the automatic value away from the stage's ARG.
+      { does: 'global ARG TARGETOS without a value', ops: [df('FROM localbase:1', 'ARG TARGETOS\nFROM localbase:1')], expect: { buildkit: '.-.R', classic: '--==' } },
+      { does: 'global ARG TARGETOS=linux', ops: [df('ARG TARGETOS\nFROM', 'ARG TARGETOS=linux\nFROM')], expect: { buildkit: '.-.=', classic: '--=R' } },
+    ],
+  },
+  {
+    name: 'platform-args-scratch-stage',
+    rules: ['R11a'],
+    only: 'buildkit',
+    files: { Dockerfile: lines('FROM scratch', 'COPY f.txt /f.txt', 'WORKDIR /w'), 'f.txt': 'f\n' },
+    // BuildKit's COPY and WORKDIR ops carry no platform: a scratch stage keeps its cache on another platform.
+    rounds: [{ does: '--platform linux/arm64', platform: 'linux/arm64', expect: { buildkit: '-==' } }],
+  },
+  {
+    name: 'platform-args-bad-platform-other-stage',
+    rules: ['R11a', 'R23'],
+    target: 'final',
+    files: { Dockerfile: lines('FROM localbase:1 AS final', 'RUN echo f > /f') },
+    rounds: [
+      // BuildKit parses every stage's platform before building, reachable or not; classic never reaches a stage
+      // after the target.
+      {
+        does: 'add a stage after the target whose --platform is empty', ops: [write('Dockerfile', lines('FROM localbase:1 AS final', 'RUN echo f > /f', 'FROM --platform=$NOPE localbase:1 AS later', 'RUN echo l'))],
+        expect: { classic: '-= ..' }, fails: { buildkit: 'failed to parse platform' },
+      },
     ],
   },
 ];

@@ -40,6 +40,13 @@ void test('normaliseSettings keeps valid values and replaces missing or invalid 
     normaliseSettings({ dockerfiles: { ' api/Dockerfile ': { context: ' . ', target: '', builder: 'podman', buildArgs: { X: '1' }, extra: 1 }, bad: 'x' } }).dockerfiles,
     { 'api/Dockerfile': { context: '.', buildArgs: { X: '1' } }, bad: {} },
   );
+  // A platform is kept normalised; one that is not a platform is dropped (the machine's applies).
+  assert.deepEqual(
+    normaliseSettings({ dockerfiles: { a: { platform: ' LINUX/aarch64 ' }, b: { platform: 'linux//x' }, c: { platform: 7 } } }).dockerfiles,
+    { a: { platform: 'linux/arm64' }, b: {}, c: {} },
+  );
+  assert.equal(dockerfileSettings(normaliseSettings({ dockerfiles: { Dockerfile: { platform: 'linux/arm/v7' } } }), '/w/Dockerfile', '/w').platform, 'linux/arm/v7');
+  assert.equal(dockerfileSettings(normaliseSettings({}), '/w/Dockerfile', '/w').platform, undefined);
 });
 
 void test('dockerfileSettings: globs and exact paths relative to the workspace folder; exact paths win; args merge', () => {

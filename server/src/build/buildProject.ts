@@ -40,6 +40,7 @@ export async function buildProject(project: Project, known: KnownBuilds, record:
     contextDir: project.contextDir,
     buildArgs: project.options.buildArgs,
     ...(project.options.target ? { target: project.options.target } : {}),
+    ...(project.options.platform ? { platform: project.options.platform } : {}),
   }, opts);
   const { rows, disagreements } = compareWithBuild(predicted, outcome.steps, outcome.layers, plan.source);
   const measured = new Map<number, MeasuredStep>();

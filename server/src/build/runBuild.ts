@@ -18,6 +18,8 @@ export interface BuildSpec {
   contextDir: string;
   buildArgs: Record<string, string>;
   target?: string;
+  /** docker build --platform, when set. */
+  platform?: string;
   /** Image name to tag the result with, if any. */
   tag?: string;
 }
@@ -84,6 +86,7 @@ export async function runBuild(spec: BuildSpec, opts: BuildRunOptions = {}): Pro
   const args: string[] = [];
   for (const [k, v] of Object.entries(spec.buildArgs)) args.push('--build-arg', `${k}=${v}`);
   if (spec.target) args.push('--target', spec.target);
+  if (spec.platform) args.push('--platform', spec.platform);
   if (spec.tag) args.push('-t', spec.tag);
   args.push('--iidfile', iidfile, '-f', spec.dockerfile, spec.contextDir);
   const command = spec.builder === 'classic' ? ['build', ...args] : ['buildx', 'build', `--progress=${progress}`, '--load', ...args];

@@ -47,6 +47,7 @@ export interface StepDefinition {
 export interface KeyInputs {
   builder: Builder;
   buildArgs: Record<string, string>;
+  /** StageGraph.globalVars: global ARG values and, with BuildKit, the automatic platform args (R11a). */
   globalVars: Map<string, string>;
   escape: string;
   context: ContextAccess;
@@ -338,6 +339,8 @@ function applyState(ins: Instruction, state: StageState, inputs: KeyInputs): voi
           state.args.set(name, undefined);
           continue;
         }
+        // --build-arg, then the in-stage default, then the global value: with BuildKit that includes the automatic
+        // platform args, so `ARG TARGETARCH` alone has the target's architecture (R11a).
         const value = passed !== undefined ? passed : dflt ?? inputs.globalVars.get(name);
         state.args.set(name, value === undefined ? (edited ? edited : undefined) : value + edited);
       }

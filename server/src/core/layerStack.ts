@@ -15,6 +15,8 @@ export interface LayerStackInput {
   builder: Builder;
   buildArgs: Record<string, string>;
   target?: string;
+  /** Target platform, as in PlanOptions. */
+  platform?: string;
   /**
    * The plan's steps, one per instruction, with what real builds recorded (core/cost.ts): the layer's size on
    * any step, the run time on the steps that rebuild or may.
@@ -112,7 +114,7 @@ const VERDICT: Record<StepStatus, { icon: string; verdict: string }> = {
 
 export function layerStackModel(input: LayerStackInput): LayerStackModel {
   const parsed = parseDockerfile(input.text);
-  const graph = buildStageGraph(parsed, input.buildArgs);
+  const graph = buildStageGraph(parsed, input.buildArgs, { builder: input.builder, ...(input.platform ? { platform: input.platform } : {}) });
   const selection = selectStages(graph, input.builder, input.target);
   const byLine = new Map(input.steps.map((s) => [s.line, s]));
   const { order } = buildOrder(graph, selection.needed);

@@ -5,7 +5,7 @@
 // source stage produces: 'maybe'.
 import { cloneState, defineStep, digest, initialState, stepKey, type ContextAccess, type StageState, type StepDefinition } from './cacheKeys';
 import { parseDockerfile, type Instruction, type ParsedDockerfile } from './parse';
-import { buildOrder, buildStageGraph, GLOBAL_STAGE, mountOptions, selectStages, type Stage } from './stages';
+import { buildOrder, buildStageGraph, GLOBAL_STAGE, mountOptions, selectStages, type Stage, type StageGraph } from './stages';
 import { lazyProperty } from './lazy';
 import { atLine } from './limits';
 import { setOwn } from './own';
@@ -66,6 +66,8 @@ export interface PlanResult extends Plan {
   /** What `record` stores: every step key and the per-slot parts of this state. */
   recorded: RecordedBuild;
   keys: string[];
+  /** Set when the build cannot run (a FROM --platform with no valid platform, R11a): no verdicts, nothing to record. */
+  fails?: { line: number; message: string };
 }
 
 interface Outcome {
@@ -93,9 +95,14 @@ interface MadeStep {
 export function planBuild(input: PlanInput): PlanResult {
   const { options, context, known } = input;
   const parsed = input.parsed ?? parseDockerfile(input.text);
-  const graph = buildStageGraph(parsed, options.buildArgs);
+  const graph = buildStageGraph(parsed, options.buildArgs, { builder: options.builder, ...(options.platform ? { platform: options.platform } : {}), ...(options.buildPlatform ? { buildPlatform: options.buildPlatform } : {}) });
   const selection = selectStages(graph, options.builder, options.target);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics, ...graph.diagnostics, ...selection.diagnostics];
+  const failing = platformFailure(graph.stages, options.builder, selection.target);
+  if (failing) {
+    diagnostics.push({ line: failing.from.line, severity: 'error', message: failing.platformError as string });
+    return refusedPlan(graph, options.builder, failing, diagnostics);
+  }
   const steps: StepPrediction[] = [];
   const recorded: RecordedBuild = { steps: {}, files: {} };
   const keys: string[] = [];
@@ -148,10 +155,11 @@ export function planBuild(input: PlanInput): PlanResult {
       const classic = options.builder === 'classic';
       steps.push(step(stage.from, stage.label, 'none', 'none', `continues stage ${graph.stages[stage.parent as number].label}${classic ? '' : ''}`));
     } else if (stage.image?.toLowerCase() === 'scratch') {
-      chain = { key: digest('scratch' + (stage.platform ?? '')), status: 'cached' };
+      // BuildKit's COPY/WORKDIR ops have no platform in their key: a scratch stage keeps its cache across platforms (R11a).
+      chain = { key: digest('scratch' + (options.builder === 'classic' ? platformPart(stage) : '')), status: 'cached' };
       steps.push(step(stage.from, stage.label, 'none', 'none', 'empty base image: nothing to build'));
     } else {
-      const parts: Record<string, string> = { image: stage.image ?? '', platform: stage.platform ?? '' };
+      const parts: Record<string, string> = { image: stage.image ?? '', platform: platformPart(stage) };
       if (edited.has(stage.from.line)) parts.edited = 'edited';
       const key = stepKey('FROM', parts);
       keys.push(key);
@@ -277,9 +285,20 @@ export function planBuild(input: PlanInput): PlanResult {
   function fromReason(slot: string, parts: Record<string, string>): string {
     const prev = known.last?.steps[slot];
     if (prev?.keyword === 'FROM' && prev.parts.image !== parts.image) return `base image changed: ${parts.image} (was ${prev.parts.image})`;
-    if (prev?.keyword === 'FROM' && prev.parts.platform !== parts.platform) return `platform changed: ${parts.platform || 'default'}`;
+    if (prev?.keyword === 'FROM' && prev.parts.platform !== parts.platform) {
+      // '' is the build machine's platform (platformPart).
+      return `platform changed: ${parts.platform || graph.buildPlatform} (was ${prev.parts.platform || graph.buildPlatform})`;
+    }
     if (parts.edited) return 'line edited (simulated): base image changed';
     return `base image ${parts.image} not in a recorded build`;
+  }
+
+  /**
+   * The FROM key's platform: the stage's resolved platform, or '' for the build machine's (what earlier versions
+   * stored for a FROM without --platform), so `FROM --platform=$BUILDPLATFORM img` keys like `FROM img` (R11a).
+   */
+  function platformPart(stage: Stage): string {
+    return stage.resolvedPlatform === graph.buildPlatform ? '' : stage.resolvedPlatform;
   }
 
   function record(keyword: string, key: string, def: Pick<StepDefinition, 'parts' | 'reads' | 'readCount'>): RecordedStep {
@@ -289,6 +308,27 @@ export function planBuild(input: PlanInput): PlanResult {
     const n = def.readCount ?? 0;
     return n > 0 && n <= MAX_RECORDED_READS ? lazyProperty(out, 'reads', () => def.reads) : out;
   }
+}
+
+/**
+ * The stage whose FROM --platform gives no valid platform and stops the build (R11a): BuildKit checks every stage's
+ * platform before building anything; the classic builder fails when it reaches the stage (stages up to the target).
+ */
+function platformFailure(stages: Stage[], builder: Builder, target: number): Stage | undefined {
+  return stages.find((s) => s.platformError !== undefined && (builder === 'buildkit' || s.index <= target));
+}
+
+/** A plan for a build that fails before it builds anything: no verdicts, nothing recorded. */
+function refusedPlan(graph: StageGraph, builder: Builder, failing: Stage, diagnostics: Diagnostic[]): PlanResult {
+  const why = `the build fails: line ${failing.from.line} FROM --platform gives no valid platform (see the error on that line)`;
+  const steps: StepPrediction[] = graph.globalArgs.map((ins) => step(ins, GLOBAL_STAGE, 'none', 'none', why));
+  for (const stage of graph.stages) {
+    for (const ins of [stage.from, ...stage.instructions]) {
+      steps.push(step(ins, stage.label, layerOf(ins, builder), 'skipped', why));
+    }
+  }
+  steps.sort((a, b) => a.line - b.line);
+  return { steps, diagnostics, recorded: { steps: {}, files: {} }, keys: [], fails: { line: failing.from.line, message: failing.platformError as string } };
 }
 
 function step(ins: Instruction, stage: string, layer: StepPrediction['layer'], status: StepStatus, reason: string, key?: string): StepPrediction {

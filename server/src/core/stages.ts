@@ -5,6 +5,7 @@ import { flagValue, type Instruction, type ParsedDockerfile } from './parse';
 import { atLine } from './limits';
 import { ownValue } from './own';
 import { processWord, type Vars } from './words';
+import { machinePlatform, normalizePlatform, parsePlatform, PLATFORM_ARGS, platformArgValues } from './platform';
 import type { Builder, Diagnostic } from './types';
 
 export interface Stage {
@@ -18,7 +19,12 @@ export interface Stage {
   image?: string;
   /** Stage this one continues (`FROM <stage>`). */
   parent?: number;
+  /** The `--platform` flag after global-ARG expansion, when there is one. */
   platform?: string;
+  /** The platform the stage is built for, normalised: its --platform, else the build's target platform (R11a). */
+  resolvedPlatform: string;
+  /** Set when the --platform flag gives no valid platform: the build fails (R11a); the text says what to do. */
+  platformError?: string;
   instructions: Instruction[];
   /** Stages whose output this stage reads (parent, COPY --from, RUN --mount=from=). */
   deps: number[];
@@ -27,28 +33,57 @@ export interface Stage {
 export interface StageGraph {
   globalArgs: Instruction[];
   stages: Stage[];
-  /** Values global ARGs have for this build (defaults, then --build-arg). */
+  /**
+   * Values of the variables FROM lines and in-stage `ARG NAME` (without a default) see: BuildKit's automatic
+   * platform args (R11a), then global ARGs (defaults, then --build-arg; one declared with no value has none).
+   */
   globalVars: Map<string, string>;
+  /** The build machine's platform and the target platform, normalised (R11a). */
+  buildPlatform: string;
+  targetPlatform: string;
   diagnostics: Diagnostic[];
+}
+
+export interface GraphOptions {
+  /** Default buildkit: the classic builder has no automatic platform args. */
+  builder?: Builder;
+  /** Target platform (docker build --platform); default the machine's. */
+  platform?: string;
+  /** Build machine's platform; default the machine's. */
+  buildPlatform?: string;
 }
 
 export const GLOBAL_STAGE = '(global)';
 
-export function buildStageGraph(parsed: ParsedDockerfile, buildArgs: Record<string, string>): StageGraph {
+export function buildStageGraph(parsed: ParsedDockerfile, buildArgs: Record<string, string>, opts: GraphOptions = {}): StageGraph {
   const diagnostics: Diagnostic[] = [];
   const globalArgs: Instruction[] = [];
   const globalVars = new Map<string, string>();
   const stages: Stage[] = [];
+  const builder = opts.builder ?? 'buildkit';
+  const buildPlatform = normalizePlatform(opts.buildPlatform ?? machinePlatform()) ?? machinePlatform();
+  const targetPlatform = (opts.platform !== undefined ? normalizePlatform(opts.platform) : undefined) ?? buildPlatform;
+  if (builder === 'buildkit') {
+    // Automatic platform args: FROM lines see them without a declaration; --build-arg overrides them there too.
+    for (const [name, value] of platformArgValues(buildPlatform, targetPlatform)) globalVars.set(name, value);
+    for (const name of PLATFORM_ARGS) {
+      const passed = ownValue(buildArgs, name);
+      if (passed !== undefined) globalVars.set(name, passed);
+    }
+  }
+  const platforms = { builder, target: targetPlatform, automatic: platformArgValues(buildPlatform, targetPlatform) };
   for (const ins of parsed.instructions) {
     if (ins.keyword === 'FROM') {
-      stages.push(atLine(ins.line, () => makeStage(ins, stages, globalVars, parsed.escape, diagnostics)));
+      stages.push(atLine(ins.line, () => makeStage(ins, stages, globalVars, parsed.escape, diagnostics, platforms)));
     } else if (stages.length === 0) {
       if (ins.keyword === 'ARG') {
         globalArgs.push(ins);
         for (const [name, value] of atLine(ins.line, () => argDeclarations(ins, globalVars, parsed.escape))) {
           const passed = ownValue(buildArgs, name);
           const v = passed !== undefined ? passed : value;
+          // A global ARG without a value leaves the name without one, automatic platform args included (R11a).
           if (v !== undefined) globalVars.set(name, v);
+          else globalVars.delete(name);
         }
       }
     } else {
@@ -56,10 +91,10 @@ export function buildStageGraph(parsed: ParsedDockerfile, buildArgs: Record<stri
     }
   }
   for (const stage of stages) stage.deps = stageDeps(stage, stages);
-  return { globalArgs, stages, globalVars, diagnostics };
+  return { globalArgs, stages, globalVars, buildPlatform, targetPlatform, diagnostics };
 }
 
-function makeStage(from: Instruction, earlier: Stage[], globalVars: Vars, escape: string, diagnostics: Diagnostic[]): Stage {
+function makeStage(from: Instruction, earlier: Stage[], globalVars: Vars, escape: string, diagnostics: Diagnostic[], platforms: { builder: Builder; target: string; automatic: Map<string, string> }): Stage {
   const index = earlier.length;
   const words = from.args.split(/\s+/).filter(Boolean);
   let name: string | undefined;
@@ -75,6 +110,16 @@ function makeStage(from: Instruction, earlier: Stage[], globalVars: Vars, escape
   const platformFlag = flagValue(from, 'platform');
   const platform = platformFlag === undefined ? undefined : processWord(platformFlag, globalVars, escape).value;
   const parent = earlier.find((s) => s.name !== undefined && s.name === image.toLowerCase());
+  let resolvedPlatform = platforms.target;
+  let platformError: string | undefined;
+  if (platformFlag !== undefined && platform !== undefined) {
+    const parsed = parsePlatform(platform);
+    if ('platform' in parsed) resolvedPlatform = normalizePlatform(platform) as string;
+    else {
+      resolvedPlatform = platform;
+      platformError = platformProblem(platformFlag, platform, parsed.error, platforms.builder, platforms.automatic);
+    }
+  }
   return {
     index,
     ...(name ? { name } : {}),
@@ -82,9 +127,26 @@ function makeStage(from: Instruction, earlier: Stage[], globalVars: Vars, escape
     from,
     ...(parent ? { parent: parent.index } : { image }),
     ...(platform !== undefined ? { platform } : {}),
+    resolvedPlatform,
+    ...(platformError ? { platformError } : {}),
     instructions: [],
     deps: [],
   };
+}
+
+/** What to say about a FROM --platform that gives no valid platform (both builders fail the build, R11a). */
+function platformProblem(flag: string, value: string, why: string, builder: Builder, automaticValues: Map<string, string>): string {
+  const names = [...flag.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
+  const automatic = names.find((n) => (PLATFORM_ARGS as readonly string[]).includes(n));
+  if (value === '' && builder === 'classic' && automatic) {
+    return `FROM --platform=${flag}: the classic builder has no automatic platform args, so $${automatic} is empty here and the build fails ("failed to parse platform"). ` +
+      `Declare it before the first FROM with a value, e.g. "ARG ${automatic}=${automaticValues.get(automatic) ?? ''}", or build with BuildKit.`;
+  }
+  if (value === '') {
+    const hint = names.length ? `Give ${names.map((n) => `$${n}`).join(', ')} a value: a global ARG with a default before the first FROM, or --build-arg.` : 'Name a platform, e.g. --platform=linux/amd64.';
+    return `FROM --platform=${flag} expands to an empty platform: the build fails ("failed to parse platform"). ${hint}`;
+  }
+  return `FROM --platform=${flag} gives "${value}", which is not a platform (${why}): the build fails. Use os/arch[/variant], e.g. linux/amd64 or linux/arm64.`;
 }
 
 /** `ARG a=1 b` → [['a','1'],['b',undefined]] with defaults expanded. */

@@ -105,6 +105,13 @@ export interface PlanOptions {
   buildArgs: Record<string, string>;
   /** Path of the Dockerfile relative to the context root (for `<Dockerfile>.dockerignore`, R21), POSIX. */
   dockerfilePath: string;
+  /**
+   * Target platform (`docker build --platform`), `os/arch[/variant]`. Absent: the machine's (core/platform.ts
+   * machinePlatform). FROM lines without --platform use it; BuildKit's TARGET* args describe it (R11a).
+   */
+  platform?: string;
+  /** Platform of the machine that builds (BuildKit's BUILD* args). Absent: the machine's; set by tests. */
+  buildPlatform?: string;
 }
 
 export interface Diagnostic {

@@ -42,6 +42,7 @@ export async function buildImage(documents: DockerfileDocuments, uri: string, si
       buildArgs: settings.buildArgs,
       ...(settings.context ? { context: settings.context } : {}),
       ...(settings.target ? { target: settings.target } : {}),
+      ...(settings.platform ? { platform: settings.platform } : {}),
       ...(synced ? { synced } : {}),
     });
     let warning: string | null = null;

@@ -17,6 +17,7 @@ export function layerStack(analysis: Analysis, t: Translate = englishT): LayerSt
       builder: project.options.builder,
       buildArgs: project.options.buildArgs,
       ...(project.options.target ? { target: project.options.target } : {}),
+      ...(project.options.platform ? { platform: project.options.platform } : {}),
       steps: plan.steps,
       sizeOf: (path) => sizeOf(project.view, path),
     })

@@ -70,6 +70,7 @@ const SERVER_LOCK_TIMING = { ...LOCK_TIMING, waitMs: 2_000 };
 /** Records the project's current state. */
 export function recordProject(store: WorkspaceStore, project: Project): RecordResult {
   const plan = planProject(project, { has: () => false, empty: true });
+  if (plan.fails) return { keys: 0, storePath: null, warning: `Nothing was recorded: this build fails at line ${plan.fails.line}: ${plan.fails.message}` };
   return recordPlan(store, project, plan.keys, plan.recorded);
 }
 
