@@ -206,3 +206,11 @@ test('BuildKit: a cached step implies the steps it was built on, even those the 
   assert.deepEqual(buildkitFinished([bk(11, 2, 'RUN', 'cached')], BK_DF), [5, 6, 7, 8, 11], 'stage 2 continues stage main: all of it finished');
   assert.deepEqual(buildkitFinished([bk(7, 1, 'RUN', 'error')], BK_DF), []);
 });
+
+test('BuildKit prints a JSON-form COPY as a Go string list: `COPY [a, b, ./]` is that COPY, a different list is not', () => {
+  const df = readInstructions('FROM localbase:1 AS builder\nWORKDIR /app\nCOPY ["build.gradle", "gradlew", "./"]\nRUN ["echo", "x"]\n');
+  // as Engine 26.1.5 printed GoogleCloudPlatform/microservices-demo's adservice COPY (the exec-form RUN keeps its JSON)
+  const out = (copy: string) => `#5 [builder 3/4] ${copy}\n#5 DONE 0.1s\n\n#6 [builder 4/4] RUN ["echo", "x"]\n#6 CACHED\n`;
+  assert.deepEqual(buildkitSteps(plainVertices(out('COPY [build.gradle, gradlew, ./]')), df).map((s) => `${s.line}${s.outcome}`), ['3ran', '4cached']);
+  assert.throws(() => buildkitSteps(plainVertices(out('COPY [build.gradle, other, ./]')), df), ForeignBuildError);
+});
