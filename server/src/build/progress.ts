@@ -250,7 +250,8 @@ export function buildkitSteps(vertices: Vertex[], df: DfFile, opts: { strict?: b
     opts.foreign?.push(message);
   };
   for (const v of vertices) {
-    const m = /^\[(?:(\S+) )?(\d+)\/(\d+)\] (\S+)/.exec(v.name);
+    // k is padded to the width of n: `[build  4/13]`, `[ 4/13]` (seen on Engine 26.1.5 replaying vaultwarden)
+    const m = /^\[(?:(\S+)\s+)?\s*(\d+)\/(\d+)\] (\S+)/.exec(v.name);
     if (!m) continue; // [internal] ..., [auth] ...
     const [, stageName, kStr, nStr, word] = m;
     let stageIx: number;

@@ -187,6 +187,8 @@ export interface ReplayOptions {
   keep?: boolean;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
+  /** Called with each successful build's output (for looking into a disagreement by hand). */
+  onBuild?: (state: number, output: string, contextDir: string) => void;
 }
 
 export function replayRepo(repo: HistoryRepo, engine: Engine, opts: ReplayOptions = {}): Promise<RepoResult> {
@@ -247,6 +249,7 @@ async function replayUnlocked(repo: HistoryRepo, engine: Engine, opts: ReplayOpt
           }
           out.split.build = Date.now() - t0;
           if (built) {
+            opts.onBuild?.(i, built.output, lay.contextDir);
             const dfile = readDockerfile(text);
             out.rows = compareSteps(dfile, built, plan.steps).map((r) => ({ ...r, unscorable: r.verdict === 'maybe' && needs.stageReads.has(r.line) }));
             t0 = Date.now();

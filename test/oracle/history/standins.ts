@@ -154,12 +154,20 @@ function addOwner(needs: StandinNeeds, spec: string): void {
   if (group && !/^\d+$/.test(group) && !group.includes('$')) needs.groups.add(group);
 }
 
-/** Follows `FROM <stage>` to the image a stage chain starts from (undefined for `scratch`). */
-function rootImage(stage: Stage, stages: Stage[], images: Map<number, string>): string | undefined {
+/**
+ * Follows `FROM <stage>` to the image a stage chain starts from (undefined for `scratch`). `parents` also holds
+ * stages whose FROM names a stage only once BuildKit's automatic platform ARGs are expanded (`FROM binary-$TARGETOS`).
+ */
+function rootImage(stage: Stage, stages: Stage[], images: Map<number, string>, parents: Map<number, number>): string | undefined {
   let s = stage;
-  for (let guard = 0; s.parent !== undefined && guard < stages.length; guard++) s = stages[s.parent];
+  for (let guard = 0; parents.has(s.index) && guard < stages.length; guard++) s = stages[parents.get(s.index) as number];
   const img = images.get(s.index);
   return img && img.toLowerCase() !== 'scratch' ? img : undefined;
+}
+
+/** A source path's stand-in: a file when its name has an extension (package.json, app.jar), else a folder. */
+function sourceKind(rel: string): 'file' | 'dir' {
+  return /[^./][^/]*\.[A-Za-z][A-Za-z0-9]*$/.test(rel.split('/').pop() ?? '') ? 'file' : 'dir';
 }
 
 /**
@@ -174,10 +182,11 @@ export function collectNeeds(text: string, engine: Engine, needs: StandinNeeds =
   if (engine === 'buildkit') for (const [k, v] of Object.entries(AUTO_ARGS)) if (!fromVars.has(k)) fromVars.set(k, v);
   const images = new Map<number, string>();
   const endVars = new Map<number, Map<string, string>>();
+  const parents = new Map<number, number>();
   const exclude = (why: string) => { if (!needs.exclusion) needs.exclusion = why; };
   const addPath = (ref: string, p: string, line: number) => {
     let rel = posix.normalize('/' + p).replace(/^\/+/, '').replace(/\/+$/, '');
-    const kind = GLOB.test(rel) ? 'file' : 'dir';
+    const kind = GLOB.test(rel) ? 'file' : sourceKind(rel);
     if (kind === 'file') rel = globExample(rel);
     const paths = needs.images.get(ref) ?? new Map<string, 'file' | 'dir'>();
     needs.images.set(ref, paths);
@@ -192,10 +201,13 @@ export function collectNeeds(text: string, engine: Engine, needs: StandinNeeds =
       if (p && !/^linux\/amd64(\/v\d)?$/i.test(p)) exclude(`non-amd64 platform: line ${stage.from.line} FROM --platform=${platform} is "${p}"`);
     }
     let vars: Map<string, string>;
-    if (stage.parent !== undefined) vars = new Map(endVars.get(stage.parent) ?? []);
-    else {
+    const image = stage.parent === undefined ? processWord(words[0] ?? '', fromVars, esc).value : '';
+    const named = stage.parent ?? graph.stages.find((x) => x.index < stage.index && x.name !== undefined && x.name === image.toLowerCase())?.index;
+    if (named !== undefined) {
+      parents.set(stage.index, named);
+      vars = new Map(endVars.get(named) ?? []);
+    } else {
       vars = new Map();
-      const image = processWord(words[0] ?? '', fromVars, esc).value;
       images.set(stage.index, image);
       if (image && image.toLowerCase() !== 'scratch' && !needs.images.has(image)) needs.images.set(image, new Map());
       if (image.includes('@')) exclude(`digest-pinned reference built from variables: line ${stage.from.line} FROM ${words[0]} is "${image}"`);
@@ -229,7 +241,7 @@ export function collectNeeds(text: string, engine: Engine, needs: StandinNeeds =
           let ref: string | undefined = from;
           if (dep) {
             needs.stageReads.add(line);
-            ref = rootImage(dep, graph.stages, images) ?? (dep.index > stage.index ? rootImageLater(dep, graph.stages, fromVars, esc) : undefined);
+            ref = rootImage(dep, graph.stages, images, parents) ?? (dep.index > stage.index ? rootImageLater(dep, graph.stages, fromVars, esc) : undefined);
             if (!ref) { needs.notes.push(`line ${line}: COPY --from=${from}: that stage starts FROM scratch; its files come only from its own steps`); continue; }
           }
           for (const s of sources) addPath(ref, s, line);
@@ -246,7 +258,7 @@ export function collectNeeds(text: string, engine: Engine, needs: StandinNeeds =
           let ref: string | undefined = from;
           if (dep) {
             needs.stageReads.add(line);
-            ref = rootImage(dep, graph.stages, images) ?? (dep.index > stage.index ? rootImageLater(dep, graph.stages, fromVars, esc) : undefined);
+            ref = rootImage(dep, graph.stages, images, parents) ?? (dep.index > stage.index ? rootImageLater(dep, graph.stages, fromVars, esc) : undefined);
             if (!ref) { needs.notes.push(`line ${line}: RUN --mount from=${from}: that stage starts FROM scratch`); continue; }
           }
           const source = opts.get('source') ?? opts.get('src');

@@ -214,3 +214,13 @@ test('BuildKit prints a JSON-form COPY as a Go string list: `COPY [a, b, ./]` is
   assert.deepEqual(buildkitSteps(plainVertices(out('COPY [build.gradle, gradlew, ./]')), df).map((s) => `${s.line}${s.outcome}`), ['3ran', '4cached']);
   assert.throws(() => buildkitSteps(plainVertices(out('COPY [build.gradle, other, ./]')), df), ForeignBuildError);
 });
+
+test('BuildKit pads the op number to the width of the total: `[build  4/13]` and `[ 4/13]` are op 4', () => {
+  const body = Array.from({ length: 12 }, (_, i) => `RUN echo ${i + 2}`).join('\n');
+  const named = readInstructions(`FROM localbase:1 AS build\n${body}\n`);
+  const out = (prefix: string) => `#9 [${prefix} 1/13] FROM docker.io/library/localbase:1\n#9 CACHED\n\n#12 [${prefix} 4/13] RUN echo 4\n#12 DONE 0.2s\n\n#13 [${prefix}10/13] RUN echo 10\n#13 CACHED\n`;
+  // as Engine 26.1.5 printed vaultwarden's 13-op build stage
+  assert.deepEqual(buildkitSteps(plainVertices(out('build ')), named).map((s) => `${s.line}${s.outcome}`), ['1cached', '4ran', '10cached']);
+  const single = readInstructions(`FROM localbase:1\n${body}\n`);
+  assert.deepEqual(buildkitSteps(plainVertices(out('').replace(/\[ /g, '[ ')), single).map((s) => `${s.line}${s.outcome}`), ['1cached', '4ran', '10cached']);
+});
