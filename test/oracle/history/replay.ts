@@ -30,7 +30,7 @@ export interface StateOutcome {
   detail?: string;
   rows: ComparedStep[];
   ms: number;
-  /** Where the time went: plan, build, record (ms). */
+  /** Where the time went (ms): plan and build run at the same time, then record. */
   split: { plan: number; build: number; record: number };
 }
 
@@ -234,20 +234,26 @@ async function replayUnlocked(repo: HistoryRepo, engine: Engine, opts: ReplayOpt
         out.detail = needs.exclusion;
       } else {
         try {
+          // The plan reads only the context and the store, which the build does not touch (the store changes at
+          // `record`, after the build): planning while the engine builds is planning before the build.
           let t0 = Date.now();
-          const plan = await planJson(cliArgs);
-          out.split.plan = Date.now() - t0;
-          t0 = Date.now();
+          const planning = planJson(cliArgs).then((p) => { out.split.plan = Date.now() - t0; return p; });
+          planning.catch(() => undefined);
           let built: Awaited<ReturnType<typeof buildWithEngine>> | undefined;
+          let failure: BuildError | undefined;
           try {
             built = await buildWithEngine(engine, { contextDir: lay.contextDir, dockerfile: lay.dockerfile, tag: 'll-history:latest', timeoutMs: 300_000 });
           } catch (e) {
             if (!(e instanceof BuildError)) throw e;
-            const predicted = failurePredicted(engine, plan.diagnostics);
-            out.kind = predicted ? 'failure-predicted' : 'engine-failed';
-            out.detail = firstErrorLine(e.output) + (predicted ? ` (we said, line ${predicted.line}: ${predicted.message})` : '');
+            failure = e;
           }
           out.split.build = Date.now() - t0;
+          const plan = await planning;
+          if (failure) {
+            const predicted = failurePredicted(engine, plan.diagnostics);
+            out.kind = predicted ? 'failure-predicted' : 'engine-failed';
+            out.detail = firstErrorLine(failure.output) + (predicted ? ` (we said, line ${predicted.line}: ${predicted.message})` : '');
+          }
           if (built) {
             opts.onBuild?.(i, built.output, lay.contextDir);
             const dfile = readDockerfile(text);
@@ -277,7 +283,7 @@ async function replayUnlocked(repo: HistoryRepo, engine: Engine, opts: ReplayOpt
         }
       }
       const wrong = out.rows.filter((r) => r.verdict === 'wrong').length;
-      log(`${engine} ${repo.repo} state ${i} ${state.commit.slice(0, 10)}: ${out.kind}${out.rows.length ? ` ${out.rows.length} steps, ${wrong} wrong` : ''}${out.detail ? ` (${out.detail})` : ''} ${out.ms} ms (plan ${out.split.plan}, build ${out.split.build}, record ${out.split.record})`);
+      log(`${engine} ${repo.repo} state ${i} ${state.commit.slice(0, 10)}: ${out.kind}${out.rows.length ? ` ${out.rows.length} steps, ${wrong} wrong` : ''}${out.detail ? ` (${out.detail})` : ''} ${out.ms} ms (plan ${out.split.plan} and build ${out.split.build} together, record ${out.split.record})`);
     }
   } finally {
     if (!opts.keep) rmSync(workDir, { recursive: true, force: true });

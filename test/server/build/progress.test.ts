@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readInstructions } from '../../../server/src/build/dockerfileReader';
+import { buildkitOps, readInstructions } from '../../../server/src/build/dockerfileReader';
 import { dockerProblemIn } from '../../../server/src/build/docker';
 import { historyKeyword, layerSizes } from '../../../server/src/build/history';
 import { buildkitFinished, buildkitSteps, classicFinished, classicSteps, ForeignBuildError, JsonObjectStream, plainVertices, rawjsonVertices, type ActualStep, type TimedLine } from '../../../server/src/build/progress';
@@ -223,4 +223,15 @@ test('BuildKit pads the op number to the width of the total: `[build  4/13]` and
   assert.deepEqual(buildkitSteps(plainVertices(out('build ')), named).map((s) => `${s.line}${s.outcome}`), ['1cached', '4ran', '10cached']);
   const single = readInstructions(`FROM localbase:1\n${body}\n`);
   assert.deepEqual(buildkitSteps(plainVertices(out('').replace(/\[ /g, '[ ')), single).map((s) => `${s.line}${s.outcome}`), ['1cached', '4ran', '10cached']);
+});
+
+test('a FROM that names a stage through a global ARG default or an automatic platform ARG continues that stage (not counted as an op)', () => {
+  // as in fluxcd/source-controller: `FROM go-${TARGETOS} AS build-base`, which BuildKit printed as [build-base 1/2] RUN ...
+  const df = readInstructions('ARG BASE=gostable\nFROM localbase:1 AS gostable\nFROM gostable AS go-linux\nFROM go-${TARGETOS} AS build-base\nRUN echo a\nCOPY a /\nFROM ${BASE}\nRUN echo b\nFROM other-$TARGETOS\nRUN echo c\n');
+  assert.deepEqual(df.stages.map((s) => s.base), ['localbase:1', 'gostable', 'go-linux', 'gostable', 'other-$targetos']);
+  assert.equal(buildkitOps(df, 2).total, 2);
+  assert.equal(buildkitOps(df, 3).total, 1);
+  assert.equal(buildkitOps(df, 4).total, 2); // an image, not a stage: its FROM counts
+  const out = '#7 [build-base 1/2] RUN echo a\n#7 CACHED\n\n#8 [build-base 2/2] COPY a /\n#8 DONE 0.1s\n';
+  assert.deepEqual(buildkitSteps(plainVertices(out), df).map((s) => `${s.line}${s.outcome}`), ['5cached', '6ran']);
 });
