@@ -21,7 +21,8 @@ import { after, describe, test } from 'node:test';
 import { CLI, ROOT, textTable } from './compare';
 import { ENGINES, engineProblem, type Engine } from './engine';
 import { loadHistory, type HistoryRepo } from './history/data';
-import { addTally, emptyTally, replayRepo, type RepoResult, type RepoTally } from './history/replay';
+import { addTally, emptyTally, failurePredicted, firstErrorLine, replayRepo, type RepoResult, type RepoTally } from './history/replay';
+import { collectNeeds, exitZeroElf, pinnedStandin, rewriteDockerfile, standinEntries } from './history/standins';
 
 const SKIP = process.env.LAYERLENS_SKIP_ORACLE === '1';
 const VERBOSE = process.env.LAYERLENS_HISTORY_VERBOSE === '1';
@@ -102,6 +103,53 @@ function summary(): string {
   out.push(`history: wall time ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return out.join('\n');
 }
+
+// Needs no engine: the replayer's own pieces.
+void test('replayer: rewrites, stand-in needs and contents, failure classification', () => {
+  const pin = 'sha256:' + 'ab'.repeat(32);
+  const rw = rewriteDockerfile(`# syntax=docker/dockerfile:1\n# escape=\\\nARG V=1\nFROM golang:\${V}@${pin} AS b\nRUN x\n`);
+  const lines = rw.text.split('\n');
+  assert.equal(lines[0], '# escape=\\', 'other directives stay first, so they are still directives');
+  assert.match(lines[1], /^# \(syntax parser directive removed/);
+  assert.equal(lines[3], `FROM ${pinnedStandin(pin)} AS b`, 'every line keeps its number; the digest names the stand-in');
+  assert.equal(rewriteDockerfile('FROM a\n# syntax=x\n').text, 'FROM a\n# syntax=x\n', 'a comment after the first instruction is not a directive');
+
+  const df = ['ARG BASE=node:20', 'FROM $BASE AS deps', 'USER app:web', 'RUN ["npm", "ci"]', 'FROM deps AS build', 'SHELL ["/bin/bash", "-c"]',
+    'FROM --platform=$BUILDPLATFORM alpine AS out', 'COPY --from=build /app/dist /srv/', 'COPY --from=build /app/package.json /app/*.lock ./',
+    'COPY --from=tools:1 --chown=svc /usr/bin/tool /bin/', 'RUN --mount=type=bind,from=deps,source=/cache,target=/c true'].join('\n') + '\n';
+  const bk = collectNeeds(df, 'buildkit');
+  assert.deepEqual([...bk.images.keys()].sort(), ['alpine', 'node:20', 'tools:1']);
+  assert.deepEqual([...(bk.images.get('node:20') ?? [])].sort(), [['app/dist', 'dir'], ['app/package.json', 'file'], ['app/x.lock', 'file'], ['cache', 'dir']]);
+  assert.deepEqual([...bk.execs].sort(), ['bin/bash', 'usr/bin/npm', 'usr/local/bin/npm']);
+  assert.deepEqual([...bk.users].sort(), ['app', 'svc']);
+  assert.deepEqual([...bk.groups], ['web']);
+  assert.deepEqual([...bk.stageReads].sort(), [11, 8, 9].sort());
+  assert.equal(bk.exclusion, undefined);
+  assert.match(collectNeeds('FROM --platform=linux/arm64 a\n', 'buildkit').exclusion ?? '', /non-amd64 platform/);
+  assert.match(collectNeeds('FROM a\nADD https://example.com/x.tgz /\n', 'classic').exclusion ?? '', /ADD <url>/);
+  assert.match(collectNeeds('FROM a\nRUN --mount=type=ssh true\n', 'buildkit').exclusion ?? '', /type=ssh/);
+  // BuildKit's automatic platform ARGs can name a stage in FROM: its image gets the stand-in paths
+  const auto = collectNeeds('FROM b:1 AS go-linux\nFROM go-$TARGETOS AS x\nFROM c\nCOPY --from=x /out/app /\n', 'buildkit');
+  assert.deepEqual([...auto.images.keys()].sort(), ['b:1', 'c']);
+  assert.deepEqual([...(auto.images.get('b:1') ?? [])], [['out/app', 'dir']]);
+
+  const { entries } = standinEntries('node:20', bk);
+  const byPath = new Map(entries.map((e) => [e.path, e]));
+  for (const p of ['bin/sh', 'bin/bash', 'usr/bin/env', 'usr/local/bin/npm']) assert.equal(byPath.get(p)?.mode, 0o755, p);
+  assert.equal(byPath.get('etc/standin-ref')?.body?.toString(), 'node:20\n');
+  assert.match(byPath.get('etc/passwd')?.body?.toString() ?? '', /^root:x:0:0:.*\napp:x:1000:.*\nsvc:x:1001:/);
+  assert.match(byPath.get('etc/group')?.body?.toString() ?? '', /\nweb:x:/);
+  assert.equal(byPath.get('app/dist')?.type, 'dir');
+  assert.equal(byPath.get('app/package.json')?.type, 'file');
+  assert.equal(byPath.get('tmp')?.mode, 0o1777);
+  const elf = exitZeroElf();
+  assert.equal(elf.subarray(0, 4).toString('latin1'), '\x7fELF');
+  assert.equal(elf.length, 129);
+
+  assert.equal(failurePredicted('classic', [{ line: 3, severity: 'warning', message: 'RUN --mount requires BuildKit: the classic builder rejects it.' }])?.line, 3);
+  assert.equal(failurePredicted('buildkit', [{ line: 3, severity: 'warning', message: 'RUN --mount requires BuildKit: the classic builder rejects it.' }]), undefined);
+  assert.equal(firstErrorLine('#1 [internal] load\n#9 ERROR: process "/bin/sh -c x" did not complete\nmore\n'), 'ERROR: process "/bin/sh -c x" did not complete');
+});
 
 void describe('history: predictions vs real builds of real project histories', { concurrency: true }, () => {
   after(() => {
