@@ -63,6 +63,7 @@ if (existsSync('test/oracle/oracle.test.ts')) {
     ['engines', 'bash', ['scripts/engines/setup.sh']],
     ['start', 'bash', ['scripts/engines/start.sh']],
     ['builds', node, ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/oracle/oracle.test.ts'], {}, true],
+    ['history', node, ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/oracle/history.test.ts'], {}, true],
     ['fixes', node, ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/oracle/fixes.test.ts'], {}, true],
     ['real builds', node, ['scripts/run-node-tests.mjs', 'test/build'], {}, true],
   ]);

@@ -17,16 +17,14 @@
 // engine never reports must be `none` or `skipped` for us. FROM lines are not compared (BuildKit's FROM
 // CACHED/DONE is unreliable, cache-rules R5; classic's FROM is never a cache lookup, R1).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { CLI, compareSteps, planJson, recordBuild, runCli, textTable, type PlanStep } from './compare';
 import { ENGINES, engineProblem, ForeignBuildError, parseBuildkitOutput, parseClassicOutput, readDockerfile, type Engine, type EngineStep } from './engine';
 import { runScenario, type RoundContext, type RoundReport } from './runner';
 import { scenariosFor, type Scenario } from './scenarios';
 
-const ROOT = resolve(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
 const SKIP = process.env.LAYERLENS_SKIP_ORACLE === '1';
 const IGNORE_EXPECT = process.env.LAYERLENS_ORACLE_IGNORE_EXPECT === '1';
 const FILTER = process.env.LAYERLENS_ORACLE_FILTER ? new RegExp(process.env.LAYERLENS_ORACLE_FILTER) : undefined;
@@ -37,9 +35,6 @@ const WANTED: Engine[] = (process.env.LAYERLENS_ORACLE_ENGINES ?? ENGINES.join('
     if (!(ENGINES as readonly string[]).includes(e)) throw new Error(`LAYERLENS_ORACLE_ENGINES: unknown engine "${e}"`);
     return e as Engine;
   });
-
-type OurStatus = 'cached' | 'rebuilds' | 'maybe' | 'skipped' | 'none';
-interface PlanStep { line: number; keyword: string; stage: string; layer: string; status: OurStatus; reason: string }
 
 interface Disagreement {
   scenario: string;
@@ -59,85 +54,48 @@ const expectationMisses: string[] = [];
 const scenarioErrors: string[] = [];
 const timings: Partial<Record<Engine, number>> = {};
 
-function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((res) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', (e) => res({ code: 127, stdout, stderr: stderr + String(e) }));
-    child.on('close', (code) => res({ code: code ?? 1, stdout, stderr }));
-  });
-}
-
-function cliArgs(cmd: 'plan' | 'record', ctx: RoundContext, store: string): string[] {
-  const a = [cmd, join(ctx.contextDir, ctx.dockerfile), '--context', ctx.contextDir, '--store', store, '--builder', ctx.engine];
+function cliArgs(ctx: RoundContext, store: string): string[] {
+  const a = [join(ctx.contextDir, ctx.dockerfile), '--context', ctx.contextDir, '--store', store, '--builder', ctx.engine];
   for (const [k, v] of Object.entries(ctx.buildArgs)) a.push('--build-arg', `${k}=${v}`);
   if (ctx.target) a.push('--target', ctx.target);
   if (ctx.platform) a.push('--platform', ctx.platform);
-  if (cmd === 'plan') a.push('--json');
   return a;
 }
 
 async function plan(ctx: RoundContext, store: string): Promise<PlanStep[]> {
-  const r = await runCli(cliArgs('plan', ctx, store));
-  if (r.code !== 0) throw new Error(`layerlens plan exited ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
-  let parsed: { steps?: PlanStep[] };
-  try {
-    parsed = JSON.parse(r.stdout) as { steps?: PlanStep[] };
-  } catch {
-    throw new Error(`layerlens plan --json printed something that is not JSON: ${r.stdout.slice(0, 300)}`);
-  }
-  if (!Array.isArray(parsed.steps)) throw new Error('layerlens plan --json: no "steps" array');
-  return parsed.steps;
+  return (await planJson(cliArgs(ctx, store))).steps;
 }
 
 async function record(ctx: RoundContext, store: string): Promise<void> {
-  const r = await runCli(cliArgs('record', ctx, store));
-  if (r.code !== 0) throw new Error(`layerlens record exited ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
+  await recordBuild(cliArgs(ctx, store));
 }
 
 /** After a build that failed as expected: record must refuse it (exit 1), there is nothing built to count. */
 async function recordRefused(ctx: RoundContext, store: string): Promise<string | undefined> {
-  const r = await runCli(cliArgs('record', ctx, store));
+  const r = await runCli(['record', ...cliArgs(ctx, store)]);
   return r.code === 1 ? undefined : `layerlens record of a build that fails exited ${r.code}, not 1: ${r.stderr.trim() || r.stdout.trim()}`;
 }
 
 /** Compares one round; returns the number of wrong verdicts. */
 function compare(report: RoundReport, steps: PlanStep[]): number {
-  const ours = new Map<number, PlanStep>();
-  for (const s of steps) ours.set(s.line, s);
-  const engineByLine = new Map(report.result.steps.map((s) => [s.line, s]));
-  const unprobed = new Set(report.result.unprobed);
   let wrong = 0;
-  for (const ins of report.dfile.instructions) {
-    if (ins.keyword === 'FROM' || unprobed.has(ins.line)) continue;
-    const eng = engineByLine.get(ins.line);
-    const our = ours.get(ins.line);
+  for (const c of compareSteps(report.dfile, report.result, steps, { failed: report.failed })) {
     const row: Disagreement = {
       scenario: report.scenario.name,
       engine: report.engine,
       round: report.round,
-      line: ins.line,
-      instruction: `${ins.keyword} ${ins.args}`.replace(/\s+/g, ' ').slice(0, 60),
-      engineSays: eng ? (eng.cached ? 'cached' : 'ran') : 'not a step',
-      weSay: our?.status ?? '(no entry)',
-      reason: our?.reason ?? '',
+      line: c.line,
+      instruction: c.instruction,
+      engineSays: c.engineSays,
+      weSay: c.weSay,
+      reason: c.reason,
     };
     tally.compared++;
-    let ok: boolean;
-    // A build that fails gets no verdicts from us: every step skipped (or no step at all).
-    if (report.failed) {
-      row.engineSays = 'build failed';
-      ok = our?.status === 'skipped' || our?.status === 'none';
-    } else if (eng) ok = our?.status === (eng.cached ? 'cached' : 'rebuilds') || our?.status === 'maybe';
-    else ok = our?.status === 'none' || our?.status === 'skipped';
-    if (ok && our?.status === 'maybe') {
+    if (c.verdict === 'maybe') {
       tally.maybe++;
       maybes.push(row);
     }
-    if (!ok) {
+    if (c.verdict === 'wrong') {
       wrong++;
       tally.wrong++;
       disagreements.push(row);
@@ -179,10 +137,7 @@ async function oracleScenario(s: Scenario, engine: Engine): Promise<string[]> {
 
 function table(rows: Disagreement[]): string {
   const head = ['scenario', 'engine', 'round', 'line', 'instruction', 'engine says', 'we say', 'our reason'];
-  const data = rows.map((r) => [r.scenario, r.engine, String(r.round), String(r.line), r.instruction, r.engineSays, r.weSay, r.reason]);
-  const widths = head.map((h, i) => Math.min(i === 7 ? 80 : 60, Math.max(h.length, ...data.map((d) => d[i].length))));
-  const fmt = (cells: string[]) => cells.map((c, i) => c.slice(0, widths[i]).padEnd(widths[i])).join(' | ').trimEnd();
-  return [fmt(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...data.map(fmt)].join('\n');
+  return textTable(head, rows.map((r) => [r.scenario, r.engine, String(r.round), String(r.line), r.instruction, r.engineSays, r.weSay, r.reason]));
 }
 
 // Needs no engine: the step-to-line mapping on outputs captured from the real engines (test/oracle/fixtures).

@@ -34,6 +34,8 @@ export function readInstructions(text: string): DfFile {
   }
   const instructions: DfInstruction[] = [];
   const stages: DfStage[] = [];
+  /** Defaults of the global ARGs (before the first FROM). */
+  const globals = new Map<string, string>();
   let i = 0;
   while (i < lines.length) {
     const raw = lines[i];
@@ -78,16 +80,46 @@ export function readInstructions(text: string): DfFile {
         bodies.push(lines.slice(from, i).join('\n'));
       }
     }
+    if (keyword === 'ARG' && stages.length === 0) {
+      for (const w of args.trim().split(/\s+/)) {
+        const eq = w.indexOf('=');
+        if (eq > 0) globals.set(w.slice(0, eq), w.slice(eq + 1).replace(/^(["'])(.*)\1$/, '$2'));
+      }
+    }
     if (keyword === 'FROM') {
       const words = args.trim().split(/\s+/).filter((w) => !w.startsWith('--'));
       const asIx = words.findIndex((w) => w.toLowerCase() === 'as');
-      stages.push({ index: stages.length, name: asIx >= 0 ? (words[asIx + 1] ?? '').toLowerCase() : '', base: (words[0] ?? '').toLowerCase(), instructions: [] });
+      let base = (words[0] ?? '').toLowerCase();
+      // `FROM go-${TARGETOS}` / `FROM ${BASE}` may name an earlier stage once global ARG defaults and BuildKit's
+      // automatic platform ARGs are filled in (seen replaying fluxcd/source-controller and docker/compose)
+      if (base.includes('$')) {
+        const expanded = expandSimple(words[0] ?? '', globals).toLowerCase();
+        if (stages.some((st) => st.name !== '' && st.name === expanded)) base = expanded;
+      }
+      stages.push({ index: stages.length, name: asIx >= 0 ? (words[asIx + 1] ?? '').toLowerCase() : '', base, instructions: [] });
     }
     const ins: DfInstruction = { line: startLine, keyword, args, stage: stages.length - 1, ...(bodies.length ? { heredoc: bodies.join('\n') } : {}) };
     instructions.push(ins);
     if (stages.length) stages[stages.length - 1].instructions.push(ins);
   }
   return { instructions, stages };
+}
+
+/** BuildKit's automatic platform ARGs for a build on this machine (no --platform). */
+function automaticArgs(): Map<string, string> {
+  const arch = process.arch === 'x64' ? 'amd64' : process.arch === 'ia32' ? '386' : process.arch;
+  const os = 'linux';
+  return new Map([['TARGETOS', os], ['TARGETARCH', arch], ['TARGETPLATFORM', `${os}/${arch}`], ['TARGETVARIANT', ''],
+    ['BUILDOS', os], ['BUILDARCH', arch], ['BUILDPLATFORM', `${os}/${arch}`], ['BUILDVARIANT', '']]);
+}
+
+/** `$NAME` and `${NAME}` from global ARG defaults, then automatic platform ARGs; anything else is left as it is. */
+function expandSimple(word: string, globals: Map<string, string>): string {
+  const auto = automaticArgs();
+  return word.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, a?: string, b?: string) => {
+    const name = (a ?? b) as string;
+    return globals.get(name) ?? auto.get(name) ?? m;
+  });
 }
 
 /** Stage index a name or index string refers to, or -1. */

@@ -214,7 +214,21 @@ function sameInstructionText(ins: DfInstruction, printed: string): boolean {
   if (ours.includes('$')) return true; // COPY/ADD/WORKDIR are printed with variables expanded
   const theirs = squash(printed).replace(/^\S+\s*/, '');
   if (ours.includes('<<')) return theirs.startsWith(ours.slice(0, ours.indexOf('<<')).trim()); // heredoc: `RUN <<EOF (first line...)`
-  return theirs === ours;
+  if (theirs === ours) return true;
+  // COPY/ADD in JSON form are printed as Go prints a string list: `COPY ["a", "b", "./"]` -> `COPY [a, b, ./]`
+  // (seen on Engine 26.1.5 with GoogleCloudPlatform/microservices-demo's adservice Dockerfile)
+  const json = jsonWords(ours);
+  return json !== undefined && theirs === squash(`[${json.join(', ')}]`);
+}
+
+function jsonWords(args: string): string[] | undefined {
+  if (!args.startsWith('[')) return undefined;
+  try {
+    const v: unknown = JSON.parse(args);
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -236,7 +250,8 @@ export function buildkitSteps(vertices: Vertex[], df: DfFile, opts: { strict?: b
     opts.foreign?.push(message);
   };
   for (const v of vertices) {
-    const m = /^\[(?:(\S+) )?(\d+)\/(\d+)\] (\S+)/.exec(v.name);
+    // k is padded to the width of n: `[build  4/13]`, `[ 4/13]` (seen on Engine 26.1.5 replaying vaultwarden)
+    const m = /^\[(?:(\S+)\s+)?\s*(\d+)\/(\d+)\] (\S+)/.exec(v.name);
     if (!m) continue; // [internal] ..., [auth] ...
     const [, stageName, kStr, nStr, word] = m;
     let stageIx: number;

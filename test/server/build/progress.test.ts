@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildkitTwins, readInstructions } from '../../../server/src/build/dockerfileReader';
+import { buildkitOps, buildkitTwins, readInstructions } from '../../../server/src/build/dockerfileReader';
 import { dockerProblemIn } from '../../../server/src/build/docker';
 import { historyKeyword, layerSizes } from '../../../server/src/build/history';
 import { buildkitFinished, buildkitSteps, classicFinished, classicSteps, ForeignBuildError, JsonObjectStream, plainVertices, rawjsonVertices, type ActualStep, type TimedLine } from '../../../server/src/build/progress';
@@ -254,4 +254,33 @@ test('BuildKit twins: the same text from the same start only; heredoc bodies, EN
   assert.deepEqual(twinsOf('FROM b AS a\nRUN same\nFROM b AS c\nRUN same\n', 2), []);
   assert.deepEqual(twinsOf('FROM b AS a\nRUN same\nFROM b AS c\nRUN same\nRUN --mount=from=a,target=/m true\n', 2), [4]);
   assert.deepEqual(twinsOf('FROM b AS a\nRUN same\nFROM b AS c\nRUN same\nCOPY --from=a /x /x\n', 2, 'a'), []);
+});
+
+test('BuildKit prints a JSON-form COPY as a Go string list: `COPY [a, b, ./]` is that COPY, a different list is not', () => {
+  const df = readInstructions('FROM localbase:1 AS builder\nWORKDIR /app\nCOPY ["build.gradle", "gradlew", "./"]\nRUN ["echo", "x"]\n');
+  // as Engine 26.1.5 printed GoogleCloudPlatform/microservices-demo's adservice COPY (the exec-form RUN keeps its JSON)
+  const out = (copy: string) => `#5 [builder 3/4] ${copy}\n#5 DONE 0.1s\n\n#6 [builder 4/4] RUN ["echo", "x"]\n#6 CACHED\n`;
+  assert.deepEqual(buildkitSteps(plainVertices(out('COPY [build.gradle, gradlew, ./]')), df).map((s) => `${s.line}${s.outcome}`), ['3ran', '4cached']);
+  assert.throws(() => buildkitSteps(plainVertices(out('COPY [build.gradle, other, ./]')), df), ForeignBuildError);
+});
+
+test('BuildKit pads the op number to the width of the total: `[build  4/13]` and `[ 4/13]` are op 4', () => {
+  const body = Array.from({ length: 12 }, (_, i) => `RUN echo ${i + 2}`).join('\n');
+  const named = readInstructions(`FROM localbase:1 AS build\n${body}\n`);
+  const out = (prefix: string) => `#9 [${prefix} 1/13] FROM docker.io/library/localbase:1\n#9 CACHED\n\n#12 [${prefix} 4/13] RUN echo 4\n#12 DONE 0.2s\n\n#13 [${prefix}10/13] RUN echo 10\n#13 CACHED\n`;
+  // as Engine 26.1.5 printed vaultwarden's 13-op build stage
+  assert.deepEqual(buildkitSteps(plainVertices(out('build ')), named).map((s) => `${s.line}${s.outcome}`), ['1cached', '4ran', '10cached']);
+  const single = readInstructions(`FROM localbase:1\n${body}\n`);
+  assert.deepEqual(buildkitSteps(plainVertices(out('').replace(/\[ /g, '[ ')), single).map((s) => `${s.line}${s.outcome}`), ['1cached', '4ran', '10cached']);
+});
+
+test('a FROM that names a stage through a global ARG default or an automatic platform ARG continues that stage (not counted as an op)', () => {
+  // as in fluxcd/source-controller: `FROM go-${TARGETOS} AS build-base`, which BuildKit printed as [build-base 1/2] RUN ...
+  const df = readInstructions('ARG BASE=gostable\nFROM localbase:1 AS gostable\nFROM gostable AS go-linux\nFROM go-${TARGETOS} AS build-base\nRUN echo a\nCOPY a /\nFROM ${BASE}\nRUN echo b\nFROM other-$TARGETOS\nRUN echo c\n');
+  assert.deepEqual(df.stages.map((s) => s.base), ['localbase:1', 'gostable', 'go-linux', 'gostable', 'other-$targetos']);
+  assert.equal(buildkitOps(df, 2).total, 2);
+  assert.equal(buildkitOps(df, 3).total, 1);
+  assert.equal(buildkitOps(df, 4).total, 2); // an image, not a stage: its FROM counts
+  const out = '#7 [build-base 1/2] RUN echo a\n#7 CACHED\n\n#8 [build-base 2/2] COPY a /\n#8 DONE 0.1s\n';
+  assert.deepEqual(buildkitSteps(plainVertices(out), df).map((s) => `${s.line}${s.outcome}`), ['5cached', '6ran']);
 });
