@@ -11,6 +11,9 @@
 //   LAYERLENS_HISTORY_DATA=dir           data files to replay (default test/oracle/history/data); the replayer's
 //                                        own fixture (test/oracle/history/fixtures) is always replayed
 //   LAYERLENS_HISTORY_VERBOSE=1          one progress line per state on stderr
+//   LAYERLENS_HISTORY_STATES=N|all       states per repository (default 10, chosen by sampleStates in
+//                                        history/data.ts: every Dockerfile or ignore-file change and the state
+//                                        before it first); `all` replays every state (npm run test:history)
 //
 // One test per repository and engine; a repository's states run under one engine lock. The two engines are
 // separate daemons, so their repositories run concurrently; each engine takes its repositories one at a time.
@@ -20,7 +23,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { CLI, ROOT, textTable } from './compare';
 import { ENGINES, engineProblem, type Engine } from './engine';
-import { loadHistory, type HistoryRepo } from './history/data';
+import { loadHistory, sampleStates, type HistoryRepo } from './history/data';
 import { addTally, emptyTally, failurePredicted, firstErrorLine, replayRepo, type RepoResult, type RepoTally } from './history/replay';
 import { collectNeeds, exitZeroElf, pinnedStandin, rewriteDockerfile, standinEntries } from './history/standins';
 
@@ -29,6 +32,9 @@ const VERBOSE = process.env.LAYERLENS_HISTORY_VERBOSE === '1';
 const FILTER = process.env.LAYERLENS_HISTORY_FILTER ? new RegExp(process.env.LAYERLENS_HISTORY_FILTER) : undefined;
 const DATA_DIR = process.env.LAYERLENS_HISTORY_DATA || join(ROOT, 'test', 'oracle', 'history', 'data');
 const FIXTURE_DIR = join(ROOT, 'test', 'oracle', 'history', 'fixtures');
+const STATES_ENV = process.env.LAYERLENS_HISTORY_STATES ?? '10';
+if (STATES_ENV !== 'all' && !/^[1-9]\d*$/.test(STATES_ENV)) throw new Error(`LAYERLENS_HISTORY_STATES must be a positive number or "all", got "${STATES_ENV}"`);
+const MAX_STATES = STATES_ENV === 'all' ? Infinity : Number(STATES_ENV);
 const WANTED: Engine[] = (process.env.LAYERLENS_ORACLE_ENGINES ?? ENGINES.join(' '))
   .split(/[\s,]+/)
   .filter(Boolean)
@@ -42,8 +48,8 @@ function dataFiles(dir: string): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f));
 }
 
-const repos: HistoryRepo[] = [...dataFiles(FIXTURE_DIR), ...dataFiles(DATA_DIR)]
-  .map((f) => loadHistory(f))
+// The replayer's own fixture is always replayed whole (its outcomes are checked state by state).
+const repos: HistoryRepo[] = [...dataFiles(FIXTURE_DIR).map((f) => loadHistory(f)), ...dataFiles(DATA_DIR).map((f) => sampleStates(loadHistory(f), MAX_STATES))]
   .filter((r) => !FILTER || FILTER.test(r.repo));
 
 /** What the replayer's own fixture must give (one letter per state: c compared, f failure predicted, s skipped). */
@@ -145,6 +151,20 @@ void test('replayer: rewrites, stand-in needs and contents, failure classificati
   const elf = exitZeroElf();
   assert.equal(elf.subarray(0, 4).toString('latin1'), '\x7fELF');
   assert.equal(elf.length, 129);
+
+  // sampleStates: Dockerfile changes and the state before each first, then spread; skipped commits folded in
+  const st = (i: number, df: string, files: Record<string, [string, string] | null>) => ({ commit: String(i).repeat(40).slice(0, 40), date: '', subject: `c${i}`, dockerfileText: df, ignoreText: null, files });
+  const hist: HistoryRepo = { format: 1, repo: 'a/b', url: '', license: 'MIT', dockerfile: 'Dockerfile', context: '', why: '', states: [
+    st(0, 'FROM a\n', { 'x': ['100644', 'x0'], 'y': ['100644', 'y0'] }), st(1, 'FROM a\n', { 'x': ['100644', 'x1'] }), st(2, 'FROM a\n', { 'y': null, 'z': ['100644', 'z2'] }),
+    st(3, 'FROM a\n', { 'x': ['100644', 'x3'] }), st(4, 'FROM b\n', { 'z': ['100755', 'z2'] }), st(5, 'FROM b\n', { 'x': ['100644', 'x5'] }),
+    st(6, 'FROM b\n', { 'w': ['100644', 'w6'] }), st(7, 'FROM b\n', {}) ] };
+  const few = sampleStates(hist, 4);
+  assert.deepEqual(few.states.map((s) => s.subject), ['c0', 'c3 (+2 earlier commits folded in)', 'c4', 'c5']);
+  assert.deepEqual(few.states[1].files, { x: ['100644', 'x3'], y: null, z: ['100644', 'z2'] }, 'the later change of a path wins; a removal stays a removal');
+  assert.deepEqual(sampleStates(hist, 5).states.map((s) => s.subject), ['c0', 'c2 (+1 earlier commit folded in)', 'c3', 'c4', 'c6 (+1 earlier commit folded in)']);
+  assert.deepEqual(sampleStates(hist, 5).states[4].files, { x: ['100644', 'x5'], w: ['100644', 'w6'] });
+  assert.equal(sampleStates(hist, 8), hist, 'a history that fits is replayed as it is');
+  assert.deepEqual(sampleStates(hist, 2).states.map((s) => s.subject), ['c0', 'c4 (+3 earlier commits folded in)']);
 
   assert.equal(failurePredicted('classic', [{ line: 3, severity: 'warning', message: 'RUN --mount requires BuildKit: the classic builder rejects it.' }])?.line, 3);
   assert.equal(failurePredicted('buildkit', [{ line: 3, severity: 'warning', message: 'RUN --mount requires BuildKit: the classic builder rejects it.' }]), undefined);

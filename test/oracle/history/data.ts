@@ -64,3 +64,37 @@ export function loadHistory(file: string): HistoryRepo {
   });
   return d as HistoryRepo;
 }
+
+/**
+ * At most `max` states of a repository's history, for a replay that fits the test tier's time: every state whose
+ * Dockerfile or ignore file changed is kept first (with the state just before it, so the change is built against
+ * its real predecessor), then states spread evenly over the rest, in history order. The commits between two kept
+ * states are folded into the later one (their file changes applied together, as a `git pull` of several commits
+ * would), so every kept state still holds exactly the files of its commit. State 0 is always kept.
+ */
+export function sampleStates(repo: HistoryRepo, max: number): HistoryRepo {
+  const st = repo.states;
+  if (st.length <= max) return repo;
+  const changed = (i: number) => i > 0 && (st[i].dockerfileText !== st[i - 1].dockerfileText || st[i].ignoreText !== st[i - 1].ignoreText);
+  const keep = new Set<number>([0]);
+  const add = (list: number[]) => {
+    for (const i of list) if (keep.size < max) keep.add(i);
+  };
+  const changes = st.map((_, i) => i).filter(changed);
+  add(changes);
+  add(changes.map((i) => i - 1));
+  const rest = st.map((_, i) => i).filter((i) => !keep.has(i));
+  const want = max - keep.size;
+  add(Array.from({ length: want }, (_, j) => rest[Math.floor(((j + 0.5) * rest.length) / want)]));
+  const kept = [...keep].sort((a, b) => a - b);
+  const states: HistoryState[] = [];
+  let from = 0;
+  for (const k of kept) {
+    const files: Record<string, FileChange> = {};
+    for (let i = from; i <= k; i++) Object.assign(files, st[i].files);
+    const folded = k - from;
+    states.push({ ...st[k], files, ...(from > 0 && folded > 0 ? { subject: `${st[k].subject} (+${folded} earlier commit${folded > 1 ? 's' : ''} folded in)` } : {}) });
+    from = k + 1;
+  }
+  return { ...repo, states };
+}
