@@ -1,6 +1,6 @@
 // `npm test`: every tier, in order, with one closing line "N passed, N failed".
 //   static   type-check, lint, bundles
-//   unit     core, server and CLI tests (node:test)
+//   unit     core, server, CLI and hostile-input tests, the history extractor (node:test)
 //   oracle   predictions against real Docker engines (installs and starts them: scripts/engines)
 //   e2e      the extension in a real VS Code (code-server + Chromium: scripts/vscode)
 // A tier can be skipped only on purpose, and is then named: LAYERLENS_SKIP=oracle,e2e
@@ -57,7 +57,7 @@ await tier('static', [
   ['lint', 'npx', ['eslint', '.']],
   ['build', node, ['esbuild.mjs']],
 ]);
-await tier('unit', [['node:test', node, ['scripts/run-node-tests.mjs', 'test/core', 'test/server', 'test/cli', 'test/hostile'], {}, true]]);
+await tier('unit', [['node:test', node, ['scripts/run-node-tests.mjs', 'test/core', 'test/server', 'test/cli', 'test/hostile', 'test/oracle/history'], {}, true]]);
 if (existsSync('test/oracle/oracle.test.ts')) {
   await tier('oracle', [
     ['engines', 'bash', ['scripts/engines/setup.sh']],
