@@ -22,6 +22,17 @@ import { buildkitSteps, classicSteps, ForeignBuildError, plainVertices, type Act
 export type Engine = 'classic' | 'buildkit';
 export const ENGINES: readonly Engine[] = ['classic', 'buildkit'];
 
+/** The engines an oracle run uses: LAYERLENS_ORACLE_ENGINES ("classic buildkit" by default). */
+export function wantedEngines(value = process.env.LAYERLENS_ORACLE_ENGINES): Engine[] {
+  return (value ?? ENGINES.join(' '))
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((e) => {
+      if (!(ENGINES as readonly string[]).includes(e)) throw new Error(`LAYERLENS_ORACLE_ENGINES: unknown engine "${e}"`);
+      return e as Engine;
+    });
+}
+
 export interface BuildOptions {
   contextDir: string;
   /** Dockerfile path, relative to contextDir or absolute. Default `Dockerfile`. */

@@ -22,7 +22,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { CLI, ROOT, textTable } from './compare';
-import { ENGINES, engineProblem, type Engine } from './engine';
+import { wantedEngines, engineProblem, type Engine } from './engine';
 import { loadHistory, sampleStates, type HistoryRepo } from './history/data';
 import { addTally, emptyTally, failurePredicted, firstErrorLine, replayRepo, type RepoResult, type RepoTally } from './history/replay';
 import { collectNeeds, exitZeroElf, pinnedStandin, rewriteDockerfile, standinEntries } from './history/standins';
@@ -35,13 +35,7 @@ const FIXTURE_DIR = join(ROOT, 'test', 'oracle', 'history', 'fixtures');
 const STATES_ENV = process.env.LAYERLENS_HISTORY_STATES ?? '10';
 if (STATES_ENV !== 'all' && !/^[1-9]\d*$/.test(STATES_ENV)) throw new Error(`LAYERLENS_HISTORY_STATES must be a positive number or "all", got "${STATES_ENV}"`);
 const MAX_STATES = STATES_ENV === 'all' ? Infinity : Number(STATES_ENV);
-const WANTED: Engine[] = (process.env.LAYERLENS_ORACLE_ENGINES ?? ENGINES.join(' '))
-  .split(/[\s,]+/)
-  .filter(Boolean)
-  .map((e) => {
-    if (!(ENGINES as readonly string[]).includes(e)) throw new Error(`LAYERLENS_ORACLE_ENGINES: unknown engine "${e}"`);
-    return e as Engine;
-  });
+const WANTED: Engine[] = wantedEngines();
 
 function dataFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];

@@ -21,20 +21,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { CLI, compareSteps, planJson, recordBuild, runCli, textTable, type PlanStep } from './compare';
-import { ENGINES, engineProblem, ForeignBuildError, parseBuildkitOutput, parseClassicOutput, readDockerfile, type Engine, type EngineStep } from './engine';
+import { wantedEngines, engineProblem, ForeignBuildError, parseBuildkitOutput, parseClassicOutput, readDockerfile, type Engine, type EngineStep } from './engine';
 import { runScenario, type RoundContext, type RoundReport } from './runner';
 import { scenariosFor, type Scenario } from './scenarios';
 
 const SKIP = process.env.LAYERLENS_SKIP_ORACLE === '1';
 const IGNORE_EXPECT = process.env.LAYERLENS_ORACLE_IGNORE_EXPECT === '1';
 const FILTER = process.env.LAYERLENS_ORACLE_FILTER ? new RegExp(process.env.LAYERLENS_ORACLE_FILTER) : undefined;
-const WANTED: Engine[] = (process.env.LAYERLENS_ORACLE_ENGINES ?? ENGINES.join(' '))
-  .split(/[\s,]+/)
-  .filter(Boolean)
-  .map((e) => {
-    if (!(ENGINES as readonly string[]).includes(e)) throw new Error(`LAYERLENS_ORACLE_ENGINES: unknown engine "${e}"`);
-    return e as Engine;
-  });
+const WANTED: Engine[] = wantedEngines();
 
 interface Disagreement {
   scenario: string;

@@ -9,28 +9,11 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { FileChange, HistoryRepo, HistoryState } from './data';
 
-export type FileEntry = [mode: string, idOrTarget: string] | null;
-
-export interface HistoryState {
-  commit: string;
-  date: string;
-  subject: string;
-  dockerfileText: string;
-  ignoreText: string | null;
-  files: Record<string, FileEntry>;
-}
-
-export interface HistoryFile {
-  format: 1;
-  repo: string;
-  url: string;
-  license: string;
-  dockerfile: string;
-  context: string;
-  why: string;
-  states: HistoryState[];
-}
+/** The types of a data file live in data.ts (the replayer's loader); the extractor's names for them. */
+export type FileEntry = FileChange;
+export type HistoryFile = HistoryRepo;
 
 export interface ExtractOptions {
   gitDir: string;
