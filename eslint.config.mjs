@@ -17,6 +17,32 @@ export default tseslint.config(
     },
   },
   {
+    // The engine's core is pure: the Dockerfile parser, node's crypto and buffer, and itself. Everything that reads
+    // disks, runs processes or talks to the editor lives above it (server/src), never below.
+    files: ['server/src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '^(?!(dockerfile-ast|node:crypto|node:buffer|\\./[^/]+)$)',
+          message: 'server/src/core may import only dockerfile-ast, node:crypto, node:buffer and core itself (it is the pure engine).',
+        }],
+      }],
+    },
+  },
+  {
+    // The client and the webview talk to the server through the protocol module only. The three other server files
+    // they still import go away when reasons become data (they translate reason text and build the stack view).
+    files: ['client/**/*.ts', 'media/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '/server/(?!src/(protocol|features/reasonText|core/explainTranslate|core/layerStack)$)',
+          message: 'client/ and media/ may import from the server only server/src/protocol (the shared contract).',
+        }],
+      }],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
   },
