@@ -1,5 +1,5 @@
 // `npm test`: every tier, in order, with one closing line "N passed, N failed".
-//   static   type-check, lint, bundles
+//   static   type-check, lint (with the import boundaries), import cycles, bundles
 //   unit     core, server, CLI and hostile-input tests, the history extractor (node:test)
 //   oracle   predictions against real Docker engines (installs and starts them: scripts/engines)
 //   e2e      the extension in a real VS Code (code-server + Chromium: scripts/vscode)
@@ -55,6 +55,8 @@ const node = process.execPath;
 await tier('static', [
   ['typecheck', 'npx', ['tsc', '-p', '.', '--noEmit']],
   ['lint', 'npx', ['eslint', '.']],
+  // no import cycle in the product's code (type imports count: they are how a cycle starts)
+  ['cycles', 'npm', ['run', '--silent', 'cycles']],
   ['build', node, ['esbuild.mjs']],
 ]);
 await tier('unit', [['node:test', node, ['scripts/run-node-tests.mjs', 'test/core', 'test/server', 'test/cli', 'test/hostile', 'test/oracle/history'], {}, true]]);

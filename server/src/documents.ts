@@ -12,7 +12,6 @@ import type { CostedPrediction, RebuildEstimate } from './core/cost';
 import { headCommitAsync, readGitHeadAsync, type BlobDigests, type GitHeadResult } from './gitBaseline';
 import { chooseBaseline, type Baseline } from './features/baseline';
 import { recordProject, type WorkspaceStore } from './features/record';
-import { simulationLabel } from './features/simulate';
 import { parsedText, textLimit } from './features/parsed';
 import { LimitError, yieldToEventLoop, type LimitProblem } from './core/limits';
 import type { BaselineInfo, RecordResult, SimulationInfo } from './protocol';
@@ -449,4 +448,15 @@ async function unlessCancelled<T>(work: Promise<T>, token: CancellationToken | u
   } finally {
     listener?.dispose();
   }
+}
+
+/** "src/app.js changed", "a.js, b.js and 2 more changed; line 3 edited". */
+export function simulationLabel(changedFiles: string[], editedLines: number[]): string {
+  const parts: string[] = [];
+  if (changedFiles.length) {
+    const shown = changedFiles.slice(0, 2).join(', ');
+    parts.push(`${changedFiles.length > 2 ? `${shown} and ${changedFiles.length - 2} more` : shown} changed`);
+  }
+  if (editedLines.length) parts.push(`${editedLines.length === 1 ? 'line' : 'lines'} ${editedLines.join(', ')} edited`);
+  return parts.join('; ') || 'nothing changed';
 }

@@ -224,7 +224,7 @@ export const buildImageRequest = request<DocumentParams, BuildImageResult>('laye
  * How a failed build's message ends (BuildReport.failure.message): it points at docker's output printed above it
  * in a terminal or the output channel. The editor's notification leaves it out; its Show Output button says where.
  */
-export const BUILD_OUTPUT_HINT = ' The output above shows why.';
+export { BUILD_OUTPUT_HINT } from './build/hint';
 
 export interface BuildOutputParams {
   uri: string;

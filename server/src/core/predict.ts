@@ -10,17 +10,10 @@ import { lazyProperty } from './lazy';
 import { atLine } from './limits';
 import { setOwn } from './own';
 import { explainChange, shortenParts, type ChangeInput } from './reasons';
-import type { Builder, Diagnostic, Plan, PlanOptions, StepPrediction, StepStatus } from './types';
+import type { Builder, Diagnostic, Plan, PlanOptions, RecordedStep, StepPrediction, StepStatus } from './types';
 
-/** A recorded step: enough to say later which part of it changed. */
-export interface RecordedStep {
-  keyword: string;
-  key: string;
-  /** Part name → short digest (or the short text itself for readable parts). */
-  parts: Record<string, string>;
-  /** Context paths the step read, when few enough to keep (see MAX_RECORDED_READS). */
-  reads?: string[];
-}
+/** RecordedStep lives in types.ts (reasons.ts needs it too); exported here as before. */
+export type { RecordedStep } from './types';
 
 /** Beyond this many paths a step's reads are not kept; removals are then found by folder. */
 export const MAX_RECORDED_READS = 2000;

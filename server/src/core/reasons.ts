@@ -2,7 +2,7 @@
 // which part of the instruction, which variable. Compares with the last recorded build.
 import { recurringDigest } from './cacheKeys';
 import { ownValue } from './own';
-import type { RecordedStep } from './predict';
+import type { RecordedStep } from './types';
 
 export interface ChangeInput {
   keyword: string;

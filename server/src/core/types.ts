@@ -125,3 +125,13 @@ export interface Plan {
   /** Problems with the Dockerfile or context that limit what can be known. */
   diagnostics: Diagnostic[];
 }
+
+/** A recorded step: enough to say later which part of it changed. */
+export interface RecordedStep {
+  keyword: string;
+  key: string;
+  /** Part name → short digest (or the short text itself for readable parts). */
+  parts: Record<string, string>;
+  /** Context paths the step read, when few enough to keep (see MAX_RECORDED_READS). */
+  reads?: string[];
+}

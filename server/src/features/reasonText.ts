@@ -109,7 +109,7 @@ export const REASON_TEMPLATES: readonly Template[] = [
   template('not predicted'),
   // The lens's and the layer stack's short forms (the tail after ": cached only if" or " (line N ...)" cut off).
   template("depends on stage {0}'s output"),
-  // features/simulate.ts simulationLabel: what a simulation pretends ("src/app.js changed; line 4 edited").
+  // documents.ts simulationLabel: what a simulation pretends ("src/app.js changed; line 4 edited").
   template('nothing changed'),
   template('line {0} edited', 'files'),
   template('lines {0} edited', 'files'),

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { codeLenses, lensTitle } from '../../../server/src/features/codeLens';
-import { simulationLabel } from '../../../server/src/features/simulate';
+import { simulationLabel } from '../../../server/src/documents';
 import type { StepPrediction } from '../../../server/src/core/types';
 
 const step = (status: StepPrediction['status'], reason: string): StepPrediction => ({ line: 1, endLine: 1, keyword: 'RUN', stage: '0', layer: 'filesystem', status, reason });
