@@ -141,7 +141,7 @@ export interface LayerStackResult {
 }
 
 /**
- * Client → server: the layer stack of a document (issue 5): stages, layer blocks with estimated sizes, edges
+ * Client → server: the layer stack of a document: stages, layer blocks with estimated sizes, edges
  * between stages and the summary line, for the verdicts the lenses show (simulated, if a simulation is on).
  */
 export const layerStackRequest = request<DocumentParams, LayerStackResult | null>('layerLens/layerStack');

@@ -1,4 +1,4 @@
-// Workspace trust in a real VS Code (issue 11). A hostile repository, made at test time outside this repository:
+// Workspace trust in a real VS Code. A hostile repository, made at test time outside this repository:
 // a partial clone whose Dockerfile blob is missing, so reading it through git makes git fetch it and run the
 // repository's core.sshCommand, which writes a marker file. Opened in Restricted Mode, Layer Lens still shows its
 // lenses, runs no git at all, and says in the status bar why git HEAD is not used. Trusted from the workbench, the

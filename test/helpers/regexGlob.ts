@@ -1,4 +1,4 @@
-// globMatches (server/src/settings.ts) as it was before issue 11: the `layerLens.dockerfiles` key compiled to a
+// globMatches (server/src/settings.ts) as it was before the linear-time matcher: the `layerLens.dockerfiles` key compiled to a
 // backtracking JavaScript RegExp. Kept, test-only, as the reference the linear-time version is compared with
 // (test/core/linearMatch.test.ts). Never use it on large input: it can hang.
 export function regexGlobMatches(pattern: string, path: string): boolean {

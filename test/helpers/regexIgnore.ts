@@ -1,4 +1,4 @@
-// The .dockerignore matcher as it was before issue 11: patternmatcher's pattern compiled to a backtracking
+// The .dockerignore matcher as it was before the linear-time matcher: patternmatcher's pattern compiled to a backtracking
 // JavaScript RegExp. Kept, test-only, as the reference the linear-time matcher (server/src/core/dockerignore.ts)
 // is compared with on generated input (test/core/linearMatch.test.ts). Never use it on large input: it can hang.
 import { cleanPath, goMatch } from '../../server/src/core/contextGlob';

@@ -1,4 +1,4 @@
-// Hostile .dockerignore patterns and `layerLens.dockerfiles` keys (issue 11): patterns that make a backtracking
+// Hostile .dockerignore patterns and `layerLens.dockerfiles` keys: patterns that make a backtracking
 // matcher run for ever, huge pattern counts, thousands of `!` lines over deep folders, broken syntax. Generated
 // from fixed seeds; each scenario runs in a child process (test/helpers/ignoreHostileWork.ts) with a time limit,
 // so a matcher that hangs again fails here instead of hanging the suite. Answers are checked against a reference:

@@ -1,4 +1,4 @@
-// The git HEAD baseline never holds up the language server (issue 11): git runs off the event loop, so while
+// The git HEAD baseline never holds up the language server: git runs off the event loop, so while
 // a slow git (here a `git` first on PATH that sleeps before `cat-file`) or a big repository is being read,
 // other requests are answered; a request the editor cancels meanwhile is answered at once with LSP's
 // RequestCancelled; and the baseline chosen in the end is git HEAD, as before.

@@ -1,4 +1,4 @@
-// "Layer Lens: Show Layer Stack": a webview panel that draws the active Dockerfile as stacked layers (issue 5).
+// "Layer Lens: Show Layer Stack": a webview panel that draws the active Dockerfile as stacked layers.
 // It follows the active Dockerfile and redraws on edits, on the server's didUpdate (context files, recorded
 // builds, settings, simulations) and when the server restarts; it restores itself after a window reload.
 import * as vscode from 'vscode';

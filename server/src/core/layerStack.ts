@@ -1,4 +1,4 @@
-// The layer stack view model (issue 5): a plan turned into what the webview draws. Per stage, in build
+// The layer stack view model: a plan turned into what the webview draws. Per stage, in build
 // order: the base image at the bottom, one block per filesystem layer (its size estimated from the context
 // files a COPY/ADD selects, or recorded from a real build), metadata instructions as thin bands, and the
 // writable container layer on top of the target stage (sizes and run times recorded by real builds win); edges for FROM <stage>, COPY --from and

@@ -1,4 +1,4 @@
-// Issue 11's editor messages in Korean (features/reasonText.ts PROBLEM_TEMPLATES): every template has Korean with
+// The hostile-input messages of the editor in Korean (features/reasonText.ts PROBLEM_TEMPLATES): every template has Korean with
 // the same placeholders, every limit kind of core/limits.ts produces a message that is translated, nested store and
 // git messages are translated inside their outer message, English is unchanged.
 import { test } from 'node:test';
