@@ -134,7 +134,7 @@ function bakeConfigs(root: string, dir: string, parsed: Array<Pick<JsonFile, 're
     if (isObject(raw.args)) {
       for (const [k, v] of Object.entries(raw.args)) {
         // A null arg takes the value from the environment, as buildx does.
-        const value = v === null ? (env(k) !== undefined ? { value: env(k) as string } : { why: `depends on ${k} (not set in the environment)` }) : val(v);
+        const value = v === null ? (env(k) !== undefined ? { value: env(k) as string } : { why: 'not set in the environment' }) : val(v);
         if (value) setOwn(args, k, value);
       }
     }

@@ -221,7 +221,7 @@ function keyValues(raw: unknown, lookup: Lookup, bareFromEnv: boolean): Record<s
   const bare = (name: string): void => {
     if (!bareFromEnv) return;
     const v = lookup(name);
-    setOwn(out, name, v === undefined ? { why: `depends on ${name} (not set in the environment or .env)` } : { value: v });
+    setOwn(out, name, v === undefined ? { why: 'not set in the environment or .env' } : { value: v });
   };
   if (Array.isArray(raw)) {
     for (const item of raw) {
