@@ -316,7 +316,8 @@ const MAX_SEPARATE_UNRESOLVED = 4;
 /**
  * Steps whose cache key depends on a build arg whose value is unknown (project.unresolvedArgs) cannot be judged:
  * the plan is made again with that arg set to a value nothing has, and every step whose key moves with it (the
- * step that reads it and the chain after it) is `maybe: depends on build arg NAME, unknown here (why)`.
+ * step that reads it and the chain after it) is `maybe: depends on build arg NAME, unknown here (why)`, unless nothing
+ * was ever recorded for it (then it rebuilds whatever the value).
  */
 function withUnresolvedArgs(project: Project, known: KnownBuilds, parsed: ParsedDockerfile | undefined, steps: StepPrediction[]): StepPrediction[] {
   const unresolved = project.unresolvedArgs ?? {};
@@ -341,7 +342,8 @@ function withUnresolvedArgs(project: Project, known: KnownBuilds, parsed: Parsed
   }
   return steps.map((s) => {
     const args = dependsOn.get(s.line);
-    if (!args || (s.status !== 'cached' && s.status !== 'rebuilds')) return s;
+    // Nothing built yet: every step rebuilds whatever the value is.
+    if (!args || !(s.status === 'cached' || (s.status === 'rebuilds' && !known.empty))) return s;
     const why = args.map((n) => `${n}, unknown here (${unresolved[n]})`).join('; ');
     return { ...s, status: 'maybe', reason: `depends on build arg ${why}` };
   });
