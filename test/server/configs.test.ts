@@ -254,6 +254,22 @@ test('hostile: links out of the workspace are not followed, contexts outside it 
   assert.equal(messages.some((m) => m.includes('secret')), false);
 });
 
+test('compose: an include loop and an extends loop are refused with a problem, not followed forever', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'layerlens-configs-loop-'));
+  mkdirSync(join(root, 'b'));
+  writeFileSync(join(root, 'compose.yaml'), 'include:\n  - b/compose.yaml\nservices:\n  a:\n    extends: c\n    build: .\n  c:\n    extends: a\n');
+  writeFileSync(join(root, 'b', 'compose.yaml'), 'include:\n  - ../compose.yaml\nservices:\n  b:\n    build: .\n');
+  const d = await discoverConfigs({ root, env: noEnv });
+  assert.deepEqual(d.configs.map((c) => [c.source.file, c.source.name, c.context]).sort(), [
+    ['b/compose.yaml', 'b', join(root, 'b')],
+    ['compose.yaml', 'a', root],
+    ['compose.yaml', 'c', root],
+  ]);
+  const messages = d.problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
+  assert.ok(messages.includes('b/compose.yaml:2: include compose.yaml: already loaded (an include loop, or a file included twice): not read again.'), messages.join('\n'));
+  assert.ok(messages.some((m) => /extends loops or nests too deep/.test(m)), messages.join('\n'));
+});
+
 test('affectsDiscovery: the files discovery reads and the names it looks for', () => {
   for (const rel of ['compose.yaml', 'deploy/docker-compose.override.yml', 'x/.env', 'docker-bake.hcl', '.devcontainer/devcontainer.json', '.github/workflows/ci.yaml']) assert.equal(affectsDiscovery(rel, undefined), true, rel);
   for (const rel of ['src/app.js', 'Dockerfile', '.github/workflows/sub/x.yml']) assert.equal(affectsDiscovery(rel, undefined), false, rel);

@@ -151,6 +151,10 @@ function includes(loader: Loader, yaml: YamlFile, projectDir: string, lookup: Lo
       }
       rels.push(rel);
     }
+    if (rels.some((r) => loader.loaded.has(r))) {
+      loader.problems.push({ file: yaml.rel, line, message: `include ${rels.join(', ')}: already loaded (an include loop, or a file included twice): not read again.` });
+      return;
+    }
     const dirText = scalarText(spec.project_directory);
     const dir = dirText !== undefined ? workspaceRel(loader.files.root, resolve(loader.files.root, projectDir, interpolate(dirText, lookup).value)) : posix.dirname(rels[0]) === '.' ? '' : posix.dirname(rels[0]);
     if (dir === undefined) {
