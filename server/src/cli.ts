@@ -53,7 +53,8 @@ export function main(argv: string[]): number | Promise<number> {
   const first = argv.findIndex((a) => !a.startsWith('-'));
   if (first >= 0 && (argv[first] === 'check' || argv[first] === 'fix')) {
     const rest = [...argv.slice(0, first), ...argv.slice(first + 1)];
-    return argv[first] === 'check' ? runCheck(rest) : runFix(rest);
+    const run = argv[first] === 'check' ? runCheck : runFix;
+    return checkWithConfig(rest, run) ?? run(rest);
   }
   if (first >= 0 && argv[first] === 'configs') return runConfigs([...argv.slice(0, first), ...argv.slice(first + 1)]);
   let parsed;
@@ -116,6 +117,43 @@ export function main(argv: string[]): number | Promise<number> {
   }
   if (values.workspace !== undefined) return usage('--workspace goes with --compose, --bake or --devcontainer.');
   return run(command, values, dockerfileArg);
+}
+
+/**
+ * check and fix with --compose/--bake/--devcontainer [--workspace DIR]: the configuration's Dockerfile and context
+ * replace them on the command line. Undefined when none of these options is given.
+ */
+function checkWithConfig(argv: string[], run: (argv: string[]) => number): Promise<number> | undefined {
+  const args = devcontainerValue(argv);
+  const choice: ConfigChoice = {};
+  let workspace = '.';
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--(compose|bake|devcontainer|workspace)(?:=(.*))?$/.exec(args[i]);
+    if (!m) {
+      rest.push(args[i]);
+      continue;
+    }
+    const value = m[2] ?? args[++i];
+    if (value === undefined) return Promise.resolve(usage(`--${m[1]} needs a value.`));
+    if (m[1] === 'workspace') workspace = value;
+    else choice[m[1] as keyof ConfigChoice] = value;
+  }
+  if (!Object.keys(choice).length) return undefined;
+  if (rest.some((a) => a === '--context' || a.startsWith('--context='))) return Promise.resolve(usage('--compose, --bake and --devcontainer name the build context: leave out --context.'));
+  return chooseConfig(choice, workspace).then(
+    (config) => {
+      for (const line of configSummary(config, resolve(workspace))) process.stderr.write(`layerlens: ${line}\n`);
+      return run([config.dockerfile as string, '--context', config.context as string, ...rest]);
+    },
+    (e: unknown) => {
+      if (e instanceof ConfigUsageError || e instanceof ConfigInputError) {
+        process.stderr.write(`layerlens: ${e.message}\n`);
+        return e instanceof ConfigUsageError ? 2 : 1;
+      }
+      throw e;
+    },
+  );
 }
 
 type CliValues = {

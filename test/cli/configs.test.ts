@@ -137,3 +137,22 @@ test('an unresolved build arg: the steps whose key depends on it are maybe, the 
   const given = JSON.parse(cli(['plan', '--compose', 'app', '--store', store, '--json', '--build-arg', 'GIT_SHA=abc'], dir).out);
   assert.deepEqual(given.steps.map((s: { status: string }) => s.status), ['cached', 'cached', 'none', 'cached', 'cached']);
 });
+
+test('check --compose SERVICE: the service\'s Dockerfile over its context (here the folder above the compose file)', () => {
+  const dir = join(work, 'check');
+  mkdirSync(join(dir, 'deploy'), { recursive: true });
+  mkdirSync(join(dir, 'docker'), { recursive: true });
+  writeFileSync(join(dir, 'deploy', 'compose.yaml'), 'services:\n  web:\n    build:\n      context: ..\n      dockerfile: docker/web.Dockerfile\n');
+  writeFileSync(join(dir, 'docker', 'web.Dockerfile'), 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\n');
+  writeFileSync(join(dir, 'package.json'), '{}');
+  const r = cli(['check', '--compose', 'web', '--format', 'json', '--fail-on', 'none'], dir);
+  assert.equal(r.code, 0, r.err);
+  const out = JSON.parse(r.out);
+  assert.equal(out.dockerfile, 'docker/web.Dockerfile');
+  // package.json is in the context (the workspace root), so the broad COPY before npm install is found.
+  assert.ok(out.findings.some((f: { code: string }) => f.code === 'copy-before-install'), JSON.stringify(out.findings.map((f: { code: string }) => f.code)));
+  const refused = cli(['check', '--compose', 'web', '--context', '.'], dir);
+  assert.equal(refused.code, 2);
+  assert.match(refused.err, /leave out --context/);
+  assert.equal(cli(['fix', '--compose', 'nope'], dir).code, 2);
+});
