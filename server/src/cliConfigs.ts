@@ -21,7 +21,7 @@ export class ConfigInputError extends Error {}
 type Found = Discovery & { groups: BakeGroup[] };
 
 export function discoverHere(folder: string): Promise<Found> {
-  const print = process.env.LAYERLENS_NO_BAKE_PRINT ? undefined : bakePrintWith();
+  const print = process.env.LAYERLENS_NO_BAKE_PRINT ? undefined : bakePrintWith('docker', undefined, resolve(folder));
   return discoverConfigs({ root: resolve(folder), env: processEnv(), ...(print ? { bakePrint: print } : {}) });
 }
 

@@ -457,7 +457,7 @@ export class DockerfileDocuments {
     let found = this.discoveries.get(folder);
     if (!found) {
       const started = Date.now();
-      found = discoverConfigs({ root: folder, env: processEnv(), ...(this.host.trusted() ? { bakePrint: bakePrintWith() } : {}) }).then(
+      found = discoverConfigs({ root: folder, env: processEnv(), ...(this.host.trusted() ? { bakePrint: bakePrintWith('docker', undefined, folder) } : {}) }).then(
         (d) => {
           if (this.discoveries.get(folder) === found) this.discovered.set(folder, d);
           this.host.log('info', `Found ${d.configs.length} build configurations (compose, Bake, devcontainer, workflows) in ${folder} in ${Date.now() - started} ms.`);

@@ -5,11 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { affectsDiscovery, configsFor, discoverConfigs } from '../../server/src/configs/discover';
 import { interpolate, parseDotEnv } from '../../server/src/configs/interpolate';
 import { combinations } from '../../server/src/configs/workflow';
-import { bakePrintWith } from '../../server/src/configs/bakePrint';
+import { bakePrintWith, findExecutable } from '../../server/src/configs/bakePrint';
 import { configLabel, type BuildConfig } from '../../server/src/configs/types';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'configs');
@@ -218,6 +218,19 @@ test('Bake HCL with a docker that prints: the printed targets are used; a docker
   chmodSync(join(bin, 'slow'), 0o755);
   const slow = await discoverConfigs({ root: join(fixtures, 'bake-hcl'), env: noEnv, bakePrint: bakePrintWith(join(bin, 'slow'), 200) });
   assert.match(slow.problems[0].message, /did not answer within 0.2 s/);
+});
+
+test('hostile: a docker shipped inside the workspace is never the one run, nor one found through a relative PATH entry', () => {
+  const ws = mkdtempSync(join(tmpdir(), 'layerlens-ws-docker-'));
+  const bin = mkdtempSync(join(tmpdir(), 'layerlens-bin-'));
+  for (const d of [ws, bin]) {
+    writeFileSync(join(d, 'docker'), '#!/bin/sh\n');
+    chmodSync(join(d, 'docker'), 0o755);
+  }
+  assert.equal(findExecutable('docker', ws, ['.', '', 'relative/bin', ws].join(delimiter)), undefined);
+  assert.equal(findExecutable('docker', ws, [ws, bin].join(delimiter)), join(bin, 'docker'));
+  assert.equal(findExecutable('./docker', ws, bin), undefined);
+  assert.equal(findExecutable(join(ws, 'docker'), ws, bin), undefined);
 });
 
 test('hostile: links out of the workspace are not followed, contexts outside it are not read, big files and alias bombs are refused', async () => {
