@@ -56,7 +56,7 @@ async function pickConfiguration(client: LanguageClient): Promise<void> {
   }
   const items: ConfigurationPick[] = info.choices.map((c) => ({
     id: c.id,
-    label: c.id === 'folder' ? vscode.l10n.t("The Dockerfile's folder") : c.label,
+    label: c.id === 'folder' ? vscode.l10n.t('The Dockerfile\'s folder') : c.label,
     description: c.id === info.id ? `${c.source} $(check)` : c.source,
   }));
   const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Plan this Dockerfile with which build configuration?') });

@@ -73,7 +73,7 @@ function showResult(item: vscode.StatusBarItem, result: StatusResult): void {
   const text = baseline === null ? 'Layer Lens' : baseline.kind === 'none' ? vscode.l10n.t('Layer Lens: nothing built yet') : vscode.l10n.t('Layer Lens: baseline {0}', label ?? '');
   const instructions = count === null ? '' : count === 1 ? vscode.l10n.t(', 1 instruction') : vscode.l10n.t(', {0} instructions', count);
   const configuration = result.configuration ?? null;
-  const configText = configuration === null ? '' : configuration.origin === 'setting' ? vscode.l10n.t('layerLens.dockerfiles setting') : configuration.origin === 'folder' ? vscode.l10n.t("the Dockerfile's folder") : configuration.label;
+  const configText = configuration === null ? '' : configuration.origin === 'setting' ? vscode.l10n.t('layerLens.dockerfiles setting') : configuration.origin === 'folder' ? vscode.l10n.t('the Dockerfile\'s folder') : configuration.label;
   const unresolved = Object.keys(configuration?.unresolvedArgs ?? {});
   const tooltip = [
     configuration === null
