@@ -159,6 +159,18 @@ test('workflow: a literal matrix gives one configuration per combination; an exp
   assert.deepEqual(dynamic.unresolved, ['context: depends on ${{ matrix.variant }}', 'dockerfile: the default `{context}/Dockerfile`: context depends on ${{ matrix.variant }}']);
 });
 
+test('workflow: {{defaultContext}}:subdir is a folder of the repository', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'layerlens-configs-wf-'));
+  mkdirSync(join(root, '.github', 'workflows'), { recursive: true });
+  mkdirSync(join(root, 'docker'));
+  writeFileSync(join(root, '.github', 'workflows', 'build.yaml'), 'jobs:\n  img:\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          context: "{{defaultContext}}:docker"\n');
+  const d = await discoverConfigs({ root, env: noEnv });
+  assert.equal(d.configs.length, 1);
+  assert.equal(d.configs[0].context, join(root, 'docker'));
+  assert.equal(d.configs[0].dockerfile, join(root, 'docker', 'Dockerfile'));
+  assert.match(d.configs[0].notes[0], /defaultContext/);
+});
+
 test('workflow matrix: include adds keys or combinations, exclude removes', () => {
   assert.deepEqual(combinations({ os: ['a', 'b'], v: [1, 2], exclude: [{ os: 'b', v: 2 }], include: [{ os: 'a', extra: 'x' }, { os: 'c', v: 3 }] }), [
     { os: 'a', v: '1', extra: 'x' },

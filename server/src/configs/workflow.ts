@@ -49,12 +49,17 @@ export function discoverWorkflows(files: WorkspaceFiles, problems: ConfigProblem
           };
           const stepName = buildSteps.length > 1 ? `.${i + 1}` : '';
           const comboName = combo === 'unknown' ? '[matrix unknown]' : Object.keys(combo).length ? `[${Object.entries(combo).map(([k, v]) => `${k}=${v}`).join(',')}]` : '';
-          const context = val(w.context);
+          let context = val(w.context);
+          // `{{defaultContext}}` (or `{{defaultContext}}:subdir`) is the action's git context: the repository (a folder of it).
+          const git = context && 'value' in context ? /^\{\{\s*defaultContext\s*\}\}(?::(.*))?$/.exec(context.value) : null;
+          if (git) context = undefined;
+          const gitSubdir = git?.[1]?.trim();
           const file = val(w.file);
           const target = val(w.target);
           const notes: string[] = [];
           if (!context) notes.push("no `context`: the action builds the git repository at the commit; planned with the workspace folder, so files that are not committed may differ.");
-          const contextMaybe = context ?? { value: '.' };
+          if (git) notes[0] = 'the context `{{defaultContext}}` is the git repository at the commit; planned with the workspace folder, so files that are not committed may differ.';
+          const contextMaybe = context ?? { value: gitSubdir || '.' };
           const args: Record<string, Maybe> = {};
           for (const line of lines(w['build-args'], false)) {
             const eq = line.indexOf('=');
