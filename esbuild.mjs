@@ -14,6 +14,8 @@ const node = {
   minify: !dev,
   sourcemap: dev,
   logLevel: 'warning',
+  // jsonc-parser's main (UMD) build requires its modules at run time, which a bundle cannot hold: bundle its ES build.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 const builds = [

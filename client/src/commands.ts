@@ -4,10 +4,12 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   clearSimulationRequest,
+  pickConfigurationRequest,
   planRequest,
   recordRequest,
   simulateRequest,
   simulateStepCommand,
+  statusRequest,
   type ParamsOf,
   type ResultOf,
   type SimulateStepArgs,
@@ -18,6 +20,7 @@ import { translateProblem } from '../../server/src/features/reasonText';
 export const showOutputCommand = 'layerLens.showOutput';
 export const markAsBuiltCommand = 'layerLens.markAsBuilt';
 export const clearSimulationCommand = 'layerLens.clearSimulation';
+export const pickConfigurationCommand = 'layerLens.pickConfiguration';
 
 export function registerCommands(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, client: LanguageClient): void {
   context.subscriptions.push(
@@ -25,7 +28,41 @@ export function registerCommands(context: vscode.ExtensionContext, output: vscod
     vscode.commands.registerCommand(markAsBuiltCommand, () => markAsBuilt(client, output)),
     vscode.commands.registerCommand(simulateStepCommand, (args: SimulateStepArgs) => simulateStep(client, args)),
     vscode.commands.registerCommand(clearSimulationCommand, () => client.sendRequest(clearSimulationRequest.method, {})),
+    vscode.commands.registerCommand(pickConfigurationCommand, () => pickConfiguration(client)),
   );
+}
+
+interface ConfigurationPick extends vscode.QuickPickItem {
+  id: string;
+}
+
+/** Several configurations (compose, Bake, devcontainer, workflow) build the Dockerfile: plan it with another one. */
+async function pickConfiguration(client: LanguageClient): Promise<void> {
+  const document = vscode.window.activeTextEditor?.document;
+  if (!document || document.languageId !== 'dockerfile') {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: open a Dockerfile to choose its build configuration.'));
+    return;
+  }
+  const uri = document.uri.toString();
+  const status = await client.sendRequest<ResultOf<typeof statusRequest>>(statusRequest.method, { uri });
+  const info = status.configuration;
+  if (info?.origin === 'setting') {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: the layerLens.dockerfiles setting applies to this Dockerfile; it wins over compose, Bake, devcontainer and workflow files.'));
+    return;
+  }
+  if (!info || info.choices.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: no compose, Bake, devcontainer or workflow file builds this Dockerfile; it is planned with its folder as the context.'));
+    return;
+  }
+  const items: ConfigurationPick[] = info.choices.map((c) => ({
+    id: c.id,
+    label: c.id === 'folder' ? vscode.l10n.t('The Dockerfile\'s folder') : c.label,
+    description: c.id === info.id ? `${c.source} $(check)` : c.source,
+  }));
+  const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Plan this Dockerfile with which build configuration?') });
+  if (!pick) return;
+  const params: ParamsOf<typeof pickConfigurationRequest> = { uri, id: pick.id };
+  await client.sendRequest(pickConfigurationRequest.method, params);
 }
 
 async function markAsBuilt(client: LanguageClient, output: vscode.LogOutputChannel): Promise<void> {

@@ -15,7 +15,7 @@ import { findIgnoreFile, scanContext, scanContextAsync, updateSnapshot, warmDige
 import { flagValue, flagValues, parseDockerfile } from './core/parse';
 import { mountOptions, splitKeepingQuotes } from './core/stages';
 import { staleDiagnostics, staleFiles, syncedEntry, withSyncedContent, type SyncedFiles, type SyncedSnapshot } from './core/syncState';
-import type { Builder, ContextSnapshot, PlanOptions, SourceSelection } from './core/types';
+import type { Builder, ContextSnapshot, PlanOptions, SourceSelection, StepPrediction } from './core/types';
 import type { ParsedDockerfile } from './core/parse';
 import { MAX_DOCKERFILE_BYTES } from './core/limits';
 import { planCosts, type CostedPrediction, type RebuildEstimate } from './core/cost';
@@ -42,6 +42,11 @@ export interface ProjectOptions {
   digestCache?: DigestCache;
   /** BuildKit: what its context sync held at the last recorded build (C9), from the store. */
   synced?: SyncedFiles;
+  /**
+   * Build args a discovered configuration passes whose value cannot be known (`${VAR}` unset, `${{ secrets.X }}`):
+   * name → why. Left out of `buildArgs`; the steps whose key depends on them are `maybe` (see planProject).
+   */
+  unresolvedArgs?: Record<string, string>;
 }
 
 export interface Project {
@@ -62,6 +67,8 @@ export interface Project {
   ignoreProblems?: string[];
   /** Problems worth telling the user that do not stop the plan. */
   problems: string[];
+  /** ProjectOptions.unresolvedArgs. */
+  unresolvedArgs?: Record<string, string>;
 }
 
 export function readDockerfile(path: string): string {
@@ -107,6 +114,7 @@ function finishOpen(opts: ProjectOptions, o: Opening, snapshot: FsContextSnapsho
     ...(ignoreText !== undefined ? { ignoreText } : {}),
     ...(ignore.problems.length ? { ignoreProblems: ignore.problems } : {}),
     problems,
+    ...(opts.unresolvedArgs && Object.keys(opts.unresolvedArgs).length ? { unresolvedArgs: opts.unresolvedArgs } : {}),
   };
 }
 
@@ -295,8 +303,50 @@ export function planProject(project: Project, known: KnownBuilds, parsed?: Parse
     const read = (path: string) => context.selections.some((sel) => sel.includes?.(path) ?? sel.paths.includes(path));
     result.diagnostics.push(...staleDiagnostics(new Set([...project.synced.stale].filter(read))));
   }
+  if (project.unresolvedArgs) result.steps = withUnresolvedArgs(project, known, parsed, result.steps);
   const { steps, estimate } = planCosts(result.steps, result.recorded, known.last);
   return { ...result, steps, estimate, source: project.text.split('\n') };
+}
+
+/** A value no build arg has: a step whose key changes with it depends on the arg. */
+const UNKNOWN_ARG_VALUE = '\u0000layerlens:unresolved';
+/** Up to this many unresolved args are told apart (one more plan each); more share one plan. */
+const MAX_SEPARATE_UNRESOLVED = 4;
+
+/**
+ * Steps whose cache key depends on a build arg whose value is unknown (project.unresolvedArgs) cannot be judged:
+ * the plan is made again with that arg set to a value nothing has, and every step whose key moves with it (the
+ * step that reads it and the chain after it) is `maybe: depends on build arg NAME, unknown here (why)`, unless nothing
+ * was ever recorded for it (then it rebuilds whatever the value).
+ */
+function withUnresolvedArgs(project: Project, known: KnownBuilds, parsed: ParsedDockerfile | undefined, steps: StepPrediction[]): StepPrediction[] {
+  const unresolved = project.unresolvedArgs ?? {};
+  const names = Object.keys(unresolved);
+  const groups = names.length <= MAX_SEPARATE_UNRESOLVED ? names.map((n) => [n]) : [names];
+  const seen = project.synced?.snapshot ?? project.snapshot;
+  const dependsOn = new Map<number, string[]>();
+  for (const group of groups) {
+    const buildArgs = { ...project.options.buildArgs };
+    for (const name of group) setOwn(buildArgs, name, UNKNOWN_ARG_VALUE);
+    const other = planBuild({
+      text: project.text,
+      ...(parsed ? { parsed } : {}),
+      options: { ...project.options, buildArgs },
+      context: planContext(seen, project.ignoreText, project.options.builder, project.view),
+      known,
+    });
+    const keyAt = new Map(other.steps.map((s) => [s.line, s.key]));
+    for (const s of steps) {
+      if (s.key !== undefined && keyAt.get(s.line) !== s.key) dependsOn.set(s.line, [...(dependsOn.get(s.line) ?? []), ...group]);
+    }
+  }
+  return steps.map((s) => {
+    const args = dependsOn.get(s.line);
+    // Nothing built yet: every step rebuilds whatever the value is.
+    if (!args || !(s.status === 'cached' || (s.status === 'rebuilds' && !known.empty))) return s;
+    const why = args.map((n) => `${n}, unknown here (${unresolved[n]})`).join('; ');
+    return { ...s, status: 'maybe', reason: `depends on build arg ${why}` };
+  });
 }
 
 export function simulateProject(project: Project, changedFiles: string[], editedLines: number[]): PlanResult & { source: string[] } {

@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { runCheck, runFix } from './cliCheck';
+import { chooseConfig, ConfigInputError, ConfigUsageError, configSummary, runConfigs, type ConfigChoice } from './cliConfigs';
+import type { BuildConfig } from './configs/types';
 import { buildCommand } from './cliBuild';
 import { formatDuration, type RebuildEstimate } from './core/cost';
 import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './analysis';
@@ -25,6 +27,7 @@ const USAGE = `Usage:
   layerlens check    [DOCKERFILE] [--format text|json|sarif] [--rule CODE]... [--fail-on LEVEL]
                                               cache problems and fixes (exit 1 on findings)
   layerlens fix      [DOCKERFILE] [--rule CODE]... [--dry-run]   apply the fixes
+  layerlens configs  [FOLDER] [--json]       the compose, Bake, devcontainer and workflow builds found
 
 Options:
   --context DIR          build context (default: the Dockerfile's folder)
@@ -33,6 +36,11 @@ Options:
   --build-arg K=V        a build argument, as for docker build (repeatable)
   --target NAME          build up to this stage
   --platform OS/ARCH     target platform, as for docker build (e.g. linux/arm64; default: this machine's)
+  --compose SERVICE      plan the build of this compose service: its Dockerfile, context, target, args, platform
+  --bake TARGET          the same for a Bake target (or a group of one target)
+  --devcontainer [PATH]  the same for a devcontainer.json (PATH needed when there are several)
+  --workspace DIR        where --compose/--bake/--devcontainer look (default: the current folder)
+                         (--context, --target, --build-arg and --platform given as well win over the configuration)
   --json                 machine-readable output
   -h, --help             this text
 
@@ -45,12 +53,14 @@ export function main(argv: string[]): number | Promise<number> {
   const first = argv.findIndex((a) => !a.startsWith('-'));
   if (first >= 0 && (argv[first] === 'check' || argv[first] === 'fix')) {
     const rest = [...argv.slice(0, first), ...argv.slice(first + 1)];
-    return argv[first] === 'check' ? runCheck(rest) : runFix(rest);
+    const run = argv[first] === 'check' ? runCheck : runFix;
+    return checkWithConfig(rest, run) ?? run(rest);
   }
+  if (first >= 0 && argv[first] === 'configs') return runConfigs([...argv.slice(0, first), ...argv.slice(first + 1)]);
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: devcontainerValue(argv),
       allowPositionals: true,
       options: {
         context: { type: 'string' },
@@ -62,6 +72,10 @@ export function main(argv: string[]): number | Promise<number> {
         json: { type: 'boolean' },
         change: { type: 'string', multiple: true },
         'edit-line': { type: 'string', multiple: true },
+        compose: { type: 'string' },
+        bake: { type: 'string' },
+        devcontainer: { type: 'string' },
+        workspace: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -78,9 +92,101 @@ export function main(argv: string[]): number | Promise<number> {
   if (!['plan', 'record', 'simulate', 'build'].includes(command)) return usage(`Unknown command "${command}". Use plan, record, simulate, build, check or fix.`);
   if (extra.length) return usage(`Unexpected argument "${extra[0]}": give at most one Dockerfile.`);
   if (command !== 'simulate' && (values.change || values['edit-line'])) return usage('--change and --edit-line belong to "layerlens simulate".');
+  const choice: ConfigChoice = {
+    ...(values.compose !== undefined ? { compose: values.compose } : {}),
+    ...(values.bake !== undefined ? { bake: values.bake } : {}),
+    ...(values.devcontainer !== undefined ? { devcontainer: values.devcontainer } : {}),
+  };
+  if (Object.keys(choice).length) {
+    if (dockerfileArg !== undefined) return usage(`Unexpected argument "${dockerfileArg}": --compose, --bake and --devcontainer name the Dockerfile.`);
+    const workspace = values.workspace ?? '.';
+    return chooseConfig(choice, workspace).then(
+      (config) => run(command, values, undefined, config, resolve(workspace)),
+      (e: unknown) => {
+        if (e instanceof ConfigUsageError) {
+          process.stderr.write(`layerlens: ${e.message}\n`);
+          return 2;
+        }
+        if (e instanceof ConfigInputError) {
+          process.stderr.write(`layerlens: ${e.message}\n`);
+          return 1;
+        }
+        throw e;
+      },
+    );
+  }
+  if (values.workspace !== undefined) return usage('--workspace goes with --compose, --bake or --devcontainer.');
+  return run(command, values, dockerfileArg);
+}
 
+/**
+ * check and fix with --compose/--bake/--devcontainer [--workspace DIR]: the configuration's Dockerfile and context
+ * replace them on the command line. Undefined when none of these options is given.
+ */
+function checkWithConfig(argv: string[], run: (argv: string[]) => number): Promise<number> | undefined {
+  const args = devcontainerValue(argv);
+  const choice: ConfigChoice = {};
+  let workspace = '.';
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--(compose|bake|devcontainer|workspace)(?:=(.*))?$/.exec(args[i]);
+    if (!m) {
+      rest.push(args[i]);
+      continue;
+    }
+    const value = m[2] ?? args[++i];
+    if (value === undefined) return Promise.resolve(usage(`--${m[1]} needs a value.`));
+    if (m[1] === 'workspace') workspace = value;
+    else choice[m[1] as keyof ConfigChoice] = value;
+  }
+  if (!Object.keys(choice).length) return undefined;
+  if (rest.some((a) => a === '--context' || a.startsWith('--context='))) return Promise.resolve(usage('--compose, --bake and --devcontainer name the build context: leave out --context.'));
+  return chooseConfig(choice, workspace).then(
+    (config) => {
+      for (const line of configSummary(config, resolve(workspace))) process.stderr.write(`layerlens: ${line}\n`);
+      return run([config.dockerfile as string, '--context', config.context as string, ...rest]);
+    },
+    (e: unknown) => {
+      if (e instanceof ConfigUsageError || e instanceof ConfigInputError) {
+        process.stderr.write(`layerlens: ${e.message}\n`);
+        return e instanceof ConfigUsageError ? 2 : 1;
+      }
+      throw e;
+    },
+  );
+}
+
+type CliValues = {
+  context?: string;
+  store?: string;
+  builder?: string;
+  'build-arg'?: string[];
+  target?: string;
+  platform?: string;
+  json?: boolean;
+  change?: string[];
+  'edit-line'?: string[];
+};
+
+/** `--devcontainer` takes a value only when one follows that is not an option: `--devcontainer` alone is `--devcontainer=`. */
+function devcontainerValue(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] !== '--devcontainer') out.push(argv[i]);
+    else if (i + 1 < argv.length && looksLikeDevcontainer(argv[i + 1])) out.push(`--devcontainer=${argv[++i]}`);
+    else out.push('--devcontainer=');
+  }
+  return out;
+}
+
+function looksLikeDevcontainer(arg: string): boolean {
+  return !arg.startsWith('-') && (arg.includes('/') || arg.includes('\\') || arg.endsWith('.json') || arg === '.devcontainer');
+}
+
+function run(command: string, values: CliValues, dockerfileArg: string | undefined, config?: BuildConfig, workspace?: string): number | Promise<number> {
   try {
-    const options = projectOptions(values, dockerfileArg);
+    const options = config ? withConfig(projectOptions(values, config.dockerfile), values, config) : projectOptions(values, dockerfileArg);
+    if (config) for (const line of configSummary(config, workspace ?? process.cwd())) process.stderr.write(`layerlens: ${line}\n`);
     const storePath = values.store ?? defaultStorePath();
     const loaded = loadStore(storePath);
     // record stops on a store it must not write (below, with the reason); every other command reads on without it.
@@ -109,9 +215,10 @@ export function main(argv: string[]): number | Promise<number> {
     if (command === 'build') return buildCommand(project, loaded, storePath, Boolean(values.json));
     const result = planProject(project, knownBuilds(loaded.store, options.builder, id), dockerfile);
     if (command === 'plan') {
-      print(result, Boolean(values.json));
+      print(result, Boolean(values.json), undefined, config);
       return 0;
     }
+    if (options.unresolvedArgs) process.stderr.write(`layerlens: recorded without the unresolved build args ${Object.keys(options.unresolvedArgs).join(', ')}: pass them with --build-arg if the real build has them.\n`);
     if (result.fails) {
       process.stderr.write(`layerlens: nothing recorded: this build fails at line ${result.fails.line}: ${result.fails.message}\n`);
       return 1;
@@ -157,6 +264,25 @@ export async function runMain(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * The discovered configuration under the options: its context, target, platform and args, except where the
+ * command line gave its own (an arg given there is no longer unresolved).
+ */
+function withConfig(options: ProjectOptions, values: CliValues, config: BuildConfig): ProjectOptions {
+  const buildArgs: Record<string, string> = { ...config.args };
+  for (const [k, v] of Object.entries(options.buildArgs)) setOwn(buildArgs, k, v);
+  const unresolvedArgs: Record<string, string> = {};
+  for (const [k, why] of Object.entries(config.unresolvedArgs)) if (!Object.hasOwn(buildArgs, k)) setOwn(unresolvedArgs, k, why);
+  return {
+    ...options,
+    buildArgs,
+    ...(values.context === undefined && config.context ? { context: config.context } : {}),
+    ...(values.target === undefined && config.target ? { target: config.target } : {}),
+    ...(values.platform === undefined && config.platform ? { platform: config.platform } : {}),
+    ...(Object.keys(unresolvedArgs).length ? { unresolvedArgs } : {}),
+  };
+}
+
 function projectOptions(values: { context?: string; builder?: string; 'build-arg'?: string[]; target?: string; platform?: string }, dockerfile: string | undefined): ProjectOptions {
   const builder = (values.builder ?? 'buildkit') as Builder;
   if (builder !== 'buildkit' && builder !== 'classic') throw new UsageError(`--builder must be buildkit or classic, not "${values.builder}".`);
@@ -178,10 +304,10 @@ function projectOptions(values: { context?: string; builder?: string; 'build-arg
   return { dockerfile: dockerfile ?? 'Dockerfile', ...(values.context ? { context: values.context } : {}), builder, buildArgs, ...(values.target ? { target: values.target } : {}), ...(platform ? { platform } : {}) };
 }
 
-function print(result: Plan & { text?: string }, json: boolean, title?: string): void {
+function print(result: Plan & { text?: string }, json: boolean, title?: string, config?: BuildConfig): void {
   if (json) {
     const steps = result.steps.map(({ line, keyword, stage, layer, status, reason }) => ({ line, keyword, stage, layer, status, reason }));
-    process.stdout.write(JSON.stringify({ steps, diagnostics: result.diagnostics }) + '\n');
+    process.stdout.write(JSON.stringify({ steps, diagnostics: result.diagnostics, ...(config ? { config } : {}) }) + '\n');
     return;
   }
   const color = pc.createColors(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);

@@ -16,6 +16,11 @@ import { parsedText, textLimit } from './features/parsed';
 import { LimitError, yieldToEventLoop, type LimitProblem } from './core/limits';
 import type { BaselineInfo, RecordResult, SimulationInfo } from './protocol';
 import { dockerfileSettings, normaliseSettings, type DockerfileSettings, type LayerLensSettings } from './settings';
+import { affectsDiscovery, configsFor, discoverConfigs, processEnv } from './configs/discover';
+import { bakePrintWith } from './configs/bakePrint';
+import type { Discovery } from './configs/types';
+import { withConfiguration } from './features/buildConfig';
+import type { ConfigurationInfo } from './protocol';
 
 export interface DocumentsHost {
   /** The open documents (the editor's text, saved or not). */
@@ -84,6 +89,11 @@ export class DockerfileDocuments {
   private simulationState: SimulationInfo | undefined;
   /** Whether git HEAD moved, asked after events inside .git; analyses wait for it before using a baseline. */
   private headChecks: Promise<void> = Promise.resolve();
+  /** Build configurations found per workspace folder (server/src/configs), found again when their files change. */
+  private readonly discoveries = new Map<string, Promise<Discovery>>();
+  private readonly discovered = new Map<string, Discovery>();
+  /** The configuration the user picked per Dockerfile path (a ConfigurationChoice id), for this server run. */
+  private readonly picks = new Map<string, string>();
 
   constructor(private readonly host: DocumentsHost) {}
 
@@ -121,6 +131,9 @@ export class DockerfileDocuments {
 
   /** The user trusted the workspace: settings are read again and every baseline is chosen again (git HEAD may now be read). */
   trustChanged(): void {
+    // Bake HCL is evaluated (docker buildx bake --print) only in a trusted workspace: find the configurations again.
+    this.discoveries.clear();
+    this.discovered.clear();
     for (const e of this.entries.values()) {
       e.baseline = undefined;
       e.baselineRead = undefined;
@@ -132,6 +145,18 @@ export class DockerfileDocuments {
 
   uris(): string[] {
     return [...this.entries.keys()];
+  }
+
+  /** Plan the document with this configuration (a ConfigurationChoice id, or `folder`) from now on; answers the one in use. */
+  async pickConfiguration(uri: string, id: string): Promise<ConfigurationInfo | undefined> {
+    const entry = this.entries.get(uri);
+    if (!entry?.path) return undefined;
+    this.picks.set(entry.path, id);
+    this.load(entry);
+    await entry.ready;
+    entry.plan = undefined;
+    this.host.didUpdate([uri]);
+    return entry.settings?.configuration;
   }
 
   get simulation(): SimulationInfo | undefined {
@@ -265,9 +290,16 @@ export class DockerfileDocuments {
         return undefined;
       });
       if (generation !== entry.generation || this.entries.get(entry.uri) !== entry) return;
-      const settings = entry.path
+      let settings = entry.path
         ? dockerfileSettings(raw ?? normaliseSettings(undefined), entry.path, this.folderOf(entry.path))
         : { ...dockerfileSettings(raw ?? normaliseSettings(undefined), '/Dockerfile', undefined), context: undefined };
+      // No layerLens.dockerfiles entry: the build the project declares (compose, Bake, devcontainer, workflow).
+      const folder = entry.path ? this.folderOf(entry.path) : undefined;
+      if (entry.path && folder && !settings.fromSetting) {
+        const discovery = await this.discovery(folder);
+        if (generation !== entry.generation || this.entries.get(entry.uri) !== entry) return;
+        settings = withConfiguration(settings, configsFor(discovery, entry.path), this.picks.get(entry.path));
+      } else settings = withConfiguration(settings, [], undefined);
       if (entry.settings && JSON.stringify(entry.settings) === JSON.stringify(settings) && (entry.project || entry.problem)) return;
       entry.settings = settings;
       await this.open(entry, settings, generation);
@@ -297,6 +329,7 @@ export class DockerfileDocuments {
           ...(settings.context ? { context: settings.context } : {}),
           ...(settings.target ? { target: settings.target } : {}),
           ...(settings.platform ? { platform: settings.platform } : {}),
+          ...(settings.unresolvedArgs ? { unresolvedArgs: settings.unresolvedArgs } : {}),
           text: this.host.text(entry.uri)?.getText() ?? '',
           digestCache: this.digestCache,
         },
@@ -370,6 +403,7 @@ export class DockerfileDocuments {
     this.fileTimer = undefined;
     const paths = [...this.pendingFiles];
     this.pendingFiles.clear();
+    this.rediscover(paths);
     const gitTouched = paths.some((p) => GIT_DIR.test(p));
     const updated: string[] = [];
     for (const entry of this.entries.values()) {
@@ -415,6 +449,47 @@ export class DockerfileDocuments {
     if (!entry.baseline || entry.baseline.info.kind === 'recorded' || !this.host.trusted()) return false;
     const head = await headCommitAsync(project.contextDir);
     return 'reason' in head ? entry.git !== undefined : entry.git?.commit !== head.commit;
+  }
+
+  /** The build configurations of a workspace folder, found once and kept until one of their files changes. */
+  private discovery(folder: string): Promise<Discovery> {
+    let found = this.discoveries.get(folder);
+    if (!found) {
+      const started = Date.now();
+      found = discoverConfigs({ root: folder, env: processEnv(), ...(this.host.trusted() ? { bakePrint: bakePrintWith('docker', undefined, folder) } : {}) }).then(
+        (d) => {
+          if (this.discoveries.get(folder) === found) this.discovered.set(folder, d);
+          this.host.log('info', `Found ${d.configs.length} build configurations (compose, Bake, devcontainer, workflows) in ${folder} in ${Date.now() - started} ms.`);
+          for (const p of d.problems) this.host.log('warn', `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+          return d;
+        },
+        (e: unknown) => {
+          this.host.log('warn', `Cannot look for build configurations in ${folder}: ${String(e)}`);
+          return { root: folder, configs: [], problems: [], files: [] };
+        },
+      );
+      this.discoveries.set(folder, found);
+    }
+    return found;
+  }
+
+  /** A compose, Bake, devcontainer or workflow file changed: its folder's configurations are found again. */
+  private rediscover(paths: string[]): void {
+    const folders = new Set<string>();
+    for (const p of paths) {
+      const folder = this.folderOf(p);
+      if (!folder || !this.discoveries.has(folder)) continue;
+      const rel = p.slice(folder.length + 1).split(sep).join('/');
+      if (affectsDiscovery(rel, this.discovered.get(folder))) folders.add(folder);
+    }
+    if (!folders.size) return;
+    for (const folder of folders) {
+      this.discoveries.delete(folder);
+      this.discovered.delete(folder);
+    }
+    const reloaded = [...this.entries.values()].filter((e) => e.path && folders.has(this.folderOf(e.path) ?? ''));
+    for (const entry of reloaded) this.load(entry);
+    void Promise.all(reloaded.map((e) => e.ready)).then(() => this.host.didUpdate(reloaded.map((e) => e.uri)));
   }
 
   private folderOf(path: string): string | undefined {

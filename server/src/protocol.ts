@@ -35,7 +35,44 @@ export interface StatusResult {
   baseline: BaselineInfo | null;
   /** The simulation the lenses show (in whichever document it is), or null. */
   simulation: SimulationInfo | null;
+  /**
+   * Where that document's context, target, args and platform come from, or null when it is its folder with nothing
+   * else to choose (or the server does not have it open).
+   */
+  configuration?: ConfigurationInfo | null;
 }
+
+/** One build configuration that builds a Dockerfile (see server/src/configs). */
+export interface ConfigurationChoice {
+  /** Stable while the configuration file does not move it: `kind:file:line:name`; `folder` for the folder default. */
+  id: string;
+  /** `compose:api (target prod)`, or `folder` for the Dockerfile's folder. */
+  label: string;
+  /** Workspace-relative `file:line`; '' for the folder. */
+  source: string;
+}
+
+export interface ConfigurationInfo extends ConfigurationChoice {
+  /**
+   * `setting`: a `layerLens.dockerfiles` entry; `discovered`: the first configuration that builds it (devcontainer,
+   * compose, Bake, workflow, in that order); `picked`: the user's choice; `folder`: its folder, picked or the default.
+   */
+  origin: 'setting' | 'discovered' | 'picked' | 'folder';
+  /** Every configuration that builds the Dockerfile, and the folder default last (empty for `setting`). */
+  choices: ConfigurationChoice[];
+  /** Build args whose value is unknown here: name → why; the steps that depend on them are `maybe`. */
+  unresolvedArgs: Record<string, string>;
+  notes: string[];
+}
+
+export interface PickConfigurationParams {
+  uri: string;
+  /** A ConfigurationChoice id, or `folder`. */
+  id: string;
+}
+
+/** Client → server: plan this Dockerfile with this configuration from now on (this server run). Answers the new one. */
+export const pickConfigurationRequest = request<PickConfigurationParams, ConfigurationInfo | null>('layerLens/pickConfiguration');
 
 /**
  * Client → server: who is answering, how many instructions the server sees in a document and which baseline

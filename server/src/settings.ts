@@ -6,6 +6,7 @@ import { setOwn } from './core/own';
 import { normalizePlatform } from './core/platform';
 import { settingsGlobMatcher } from './core/settingsGlob';
 import type { Builder } from './core/types';
+import type { ConfigurationInfo } from './protocol';
 
 /** Which state counts as built: see README "What counts as built". */
 export type BaselineSetting = 'auto' | 'recorded' | 'gitHead';
@@ -85,6 +86,12 @@ export interface DockerfileSettings {
   platform?: string;
   /** Absent: the Dockerfile's folder, as docker build does. */
   context?: string;
+  /** Set when a `layerLens.dockerfiles` entry applies: it wins over discovered configurations. */
+  fromSetting?: true;
+  /** The discovered configuration (compose, Bake, devcontainer, workflow) the values come from, if any. */
+  configuration?: ConfigurationInfo;
+  /** Build args of that configuration whose value is unknown: name → why (see analysis.ts). */
+  unresolvedArgs?: Record<string, string>;
 }
 
 /**
@@ -100,6 +107,7 @@ export function dockerfileSettings(settings: LayerLensSettings, dockerfileAbs: s
     .filter(({ pattern }) => globMatches(pattern, rel) || (!pattern.includes('/') && globMatches(pattern, name)))
     .sort((a, b) => Number(a.pattern === rel) - Number(b.pattern === rel));
   const out: DockerfileSettings = { builder: settings.builder, baseline: settings.baseline, buildArgs: { ...settings.buildArgs } };
+  if (matches.length) out.fromSetting = true;
   for (const { overrides } of matches) {
     if (overrides.builder) out.builder = overrides.builder;
     for (const [name, value] of Object.entries(overrides.buildArgs ?? {})) setOwn(out.buildArgs, name, value);

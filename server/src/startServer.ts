@@ -26,7 +26,7 @@ import { guarded } from './features/guard';
 import { hover } from './features/hover';
 import { serverTranslate } from './features/l10n';
 import { buildImage } from './features/buildImage';
-import { documentParams, noParams, simulateParams, statusParams, trustParams } from './features/params';
+import { documentParams, noParams, pickConfigurationParams, simulateParams, statusParams, trustParams } from './features/params';
 import { openWorkspaceStore } from './features/record';
 import { planResult } from './features/simulate';
 import { serverVersion, status } from './features/status';
@@ -37,6 +37,7 @@ import {
   didChangeTrustNotification,
   didUpdateNotification,
   layerStackRequest,
+  pickConfigurationRequest,
   planRequest,
   recordRequest,
   simulateRequest,
@@ -107,6 +108,10 @@ export function startServer(connection: Connection): void {
     return (await documents.simulate(uri, changedFiles, editedLines)) ?? null;
   });
   connection.onRequest(clearSimulationRequest.method, (p: unknown) => (noParams(clearSimulationRequest.method, p), documents.clearSimulation(), null));
+  connection.onRequest(pickConfigurationRequest.method, async (p: unknown) => {
+    const { uri, id } = pickConfigurationParams(pickConfigurationRequest.method, p);
+    return (await documents.pickConfiguration(uri, id)) ?? null;
+  });
   connection.onRequest(recordRequest.method, async (p: unknown) => (await documents.record(documentParams(recordRequest.method, p).uri)) ?? null);
   connection.onRequest(buildImageRequest.method, (p: unknown, token: CancellationToken): BuildImageResult | Promise<BuildImageResult> => {
     const { uri } = documentParams(buildImageRequest.method, p);

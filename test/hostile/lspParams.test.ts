@@ -13,6 +13,7 @@ import {
   clearSimulationRequest,
   didChangeTrustNotification,
   layerStackRequest,
+  pickConfigurationRequest,
   planRequest,
   recordRequest,
   simulateRequest,
@@ -24,7 +25,7 @@ import { TestServer } from '../server/support/lspClient';
 
 const SEED = 0x11a7;
 const CASES_PER_METHOD = 300;
-const requests = [statusRequest, planRequest, layerStackRequest, simulateRequest, clearSimulationRequest, recordRequest, buildImageRequest].map((r) => r.method);
+const requests = [statusRequest, planRequest, layerStackRequest, simulateRequest, clearSimulationRequest, recordRequest, buildImageRequest, pickConfigurationRequest].map((r) => r.method);
 
 const dir = fs.mkdtempSync(join(tmpdir(), 'll-hostile-params-'));
 const dockerfile = 'FROM alpine\nWORKDIR /app\nCOPY . .\nRUN echo hi\n';
@@ -154,6 +155,8 @@ void test('the documented malformed cases get a clear InvalidParams message', as
     [recordRequest.method, { uri: { href: docUri } }, /"uri" must be a string, not an object\./],
     [buildImageRequest.method, 'file:///x', /the parameters must be an object, not "file:\/\/\/x"\./],
     [statusRequest.method, { uri: 7 }, /"uri" must be a string, not 7\./],
+    [pickConfigurationRequest.method, { uri: docUri }, /"id" must be a configuration id \(a non-empty string\), not a undefined\./],
+    [pickConfigurationRequest.method, { uri: docUri, id: '' }, /"id" must be a configuration id \(a non-empty string\), not ""\./],
   ];
   for (const [method, params, expected] of cases) {
     const outcome = await answer(method, params);

@@ -62,7 +62,7 @@ void test('dockerfileSettings: globs and exact paths relative to the workspace f
   });
   const ws = '/ws';
   assert.deepEqual(dockerfileSettings(settings, '/ws/services/api/Dockerfile', ws), {
-    builder: 'classic', baseline: 'auto', buildArgs: { NODE_ENV: 'production', A: 'exact' }, target: 'runtime', context: '/ws/services',
+    builder: 'classic', baseline: 'auto', buildArgs: { NODE_ENV: 'production', A: 'exact' }, target: 'runtime', context: '/ws/services', fromSetting: true,
   });
   assert.deepEqual(dockerfileSettings(settings, '/ws/services/web/Dockerfile', ws).buildArgs, { NODE_ENV: 'production', A: 'glob' });
   assert.deepEqual(dockerfileSettings(settings, '/ws/Dockerfile', ws), { builder: 'buildkit', baseline: 'auto', buildArgs: { NODE_ENV: 'production', A: 'global' } });

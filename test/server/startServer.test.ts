@@ -75,7 +75,7 @@ void test('the server logs that it started, with its version and pid', async () 
 
 void test('layerLens/status counts the instructions of an open document', async () => {
   const result = await status({ uri });
-  assert.deepEqual({ ...result, baseline: undefined }, { serverVersion: version, pid: process.pid, instructionCount: 7, baseline: undefined, simulation: null });
+  assert.deepEqual({ ...result, baseline: undefined }, { serverVersion: version, pid: process.pid, instructionCount: 7, baseline: undefined, simulation: null, configuration: null });
   assert.equal(result.baseline?.kind, 'none', 'no build context at /project: nothing can have been built');
 });
 

@@ -2,7 +2,7 @@
 // sends, a handler gets the declared shape or the client gets a JSON-RPC InvalidParams error saying what is wrong
 // (never a TypeError from deep inside a feature).
 import { ErrorCodes, ResponseError } from 'vscode-languageserver';
-import type { DidChangeTrustParams, DocumentParams, SimulateParams, StatusParams } from '../protocol';
+import type { DidChangeTrustParams, DocumentParams, PickConfigurationParams, SimulateParams, StatusParams } from '../protocol';
 
 /** More paths or lines than any Dockerfile's simulation needs (the client sends one file or one line). */
 export const MAX_SIMULATED_ITEMS = 10_000;
@@ -43,6 +43,12 @@ export function simulateParams(method: string, params: unknown): SimulateParams 
   const changedFiles = list(method, 'changedFiles', p.changedFiles, (v) => typeof v === 'string' && v.length > 0 && v.length <= MAX_STRING_LENGTH, 'non-empty strings (context paths)');
   const editedLines = list(method, 'editedLines', p.editedLines, (v) => Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= MAX_LINE, '1-based line numbers (whole numbers from 1)');
   return { uri: uri(method, p.uri), changedFiles: changedFiles as string[], editedLines: editedLines as number[] };
+}
+
+export function pickConfigurationParams(method: string, params: unknown): PickConfigurationParams {
+  const p = object(method, params);
+  if (typeof p.id !== 'string' || p.id.length === 0 || p.id.length > MAX_STRING_LENGTH) throw new ParamsError(method, `"id" must be a configuration id (a non-empty string), not ${describe(p.id)}.`);
+  return { uri: uri(method, p.uri), id: p.id };
 }
 
 /** Whatever was sent is ignored; only its shape is checked. */

@@ -16,5 +16,6 @@ export async function status(documents: DockerfileDocuments, text: (uri: string)
     instructionCount: source === undefined ? null : (parsedText(source)?.instructions.length ?? null),
     baseline: analysis?.baseline ?? null,
     simulation: documents.simulation ?? null,
+    configuration: analysis?.settings.configuration ?? null,
   };
 }

@@ -1,0 +1,108 @@
+// The editor plans a Dockerfile with the build its project declares (issue 14): the real server over in-memory
+// streams, with a compose file beside the Dockerfile; the setting wins, a pick switches, edits of the compose
+// file are followed.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import { pickConfigurationRequest, recordRequest, statusRequest } from '../../server/src/protocol';
+import { diskProject } from '../helpers/diskProject';
+import { TestServer } from './support/lspClient';
+
+const roots: string[] = [];
+const servers: TestServer[] = [];
+after(async () => {
+  for (const s of servers) await s.stop();
+  for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
+});
+
+async function server(root: string, settings: Record<string, unknown> = {}, trusted = true): Promise<TestServer> {
+  const store = join(root, '..', `${root.split('/').pop()}-store.json`);
+  roots.push(store);
+  const s = await TestServer.start({ storePath: store, workspaceFolders: [root], settings, trusted });
+  servers.push(s);
+  return s;
+}
+
+const dockerfile = ['FROM alpine AS base', 'RUN echo base', 'FROM base AS prod', 'ARG GIT_SHA', 'RUN echo $GIT_SHA', 'COPY app.txt /app/', 'FROM base AS other', 'RUN echo other', ''].join('\n');
+const compose = ['services:', '  api:', '    build:', '      context: ..', '      dockerfile: docker/api.Dockerfile', '      target: prod', '      args:', '        - GIT_SHA', ''].join('\n');
+
+void test('a Dockerfile that compose builds is planned with its context and target; the status names the configuration', async () => {
+  const root = diskProject('ll-configs-', { 'deploy/compose.yaml': compose, 'docker/api.Dockerfile': dockerfile, 'app.txt': 'v1' }, roots);
+  const s = await server(root);
+  const u = await s.open(join(root, 'docker', 'api.Dockerfile'), dockerfile);
+  const titles = await s.titles(u);
+  // Context: the workspace root (compose's `..` from deploy/), so COPY app.txt finds its file; target prod skips `other`.
+  assert.equal(titles[6], 'rebuilds: not built yet');
+  assert.match(titles[8], /^skipped/);
+  const status = await s.request(statusRequest, { uri: u });
+  assert.equal(status.configuration?.label, 'compose:api (target prod)');
+  assert.equal(status.configuration?.origin, 'discovered');
+  assert.equal(status.configuration?.source, 'deploy/compose.yaml:3');
+  assert.deepEqual(status.configuration?.unresolvedArgs, { GIT_SHA: 'not set in the environment or .env' });
+  assert.deepEqual(status.configuration?.choices.map((c) => c.label), ['compose:api (target prod)', 'folder']);
+  // Recorded, then planned: the step that reads the unknown GIT_SHA (and the chain after it) is maybe.
+  const refreshes = s.refreshes;
+  await s.request(recordRequest, { uri: u });
+  await s.refreshAfter(refreshes);
+  const after = await s.titles(u);
+  assert.equal(after[2], 'cached');
+  assert.equal(after[5], 'maybe: depends on build arg GIT_SHA, unknown here (not set in the environment or .env)');
+  assert.match(after[6], /^maybe: depends on build arg GIT_SHA/);
+});
+
+void test('the layerLens.dockerfiles setting wins over compose; picking "folder" plans with the Dockerfile\'s folder', async () => {
+  const root = diskProject('ll-configs-', { 'deploy/compose.yaml': compose, 'docker/api.Dockerfile': dockerfile, 'app.txt': 'v1' }, roots);
+  const s = await server(root, { dockerfiles: { 'docker/api.Dockerfile': { target: 'other' } } });
+  const u = await s.open(join(root, 'docker', 'api.Dockerfile'), dockerfile);
+  const status = await s.request(statusRequest, { uri: u });
+  assert.equal(status.configuration?.origin, 'setting');
+  assert.match((await s.titles(u))[5], /^skipped/);
+
+  const root2 = diskProject('ll-configs-', { 'deploy/compose.yaml': compose, 'docker/api.Dockerfile': dockerfile, 'app.txt': 'v1' }, roots);
+  const s2 = await server(root2);
+  const u2 = await s2.open(join(root2, 'docker', 'api.Dockerfile'), dockerfile);
+  assert.equal((await s2.request(statusRequest, { uri: u2 })).configuration?.origin, 'discovered');
+  const picked = await s2.request(pickConfigurationRequest, { uri: u2, id: 'folder' });
+  assert.equal(picked?.origin, 'folder');
+  // No target any more: the last stage is built, prod is not.
+  const titles = await s2.titles(u2);
+  assert.equal(titles[8], 'rebuilds: not built yet');
+  assert.match(titles[6], /^skipped/);
+  const back = await s2.request(pickConfigurationRequest, { uri: u2, id: picked!.choices[0].id });
+  assert.equal(back?.origin, 'picked');
+  assert.equal(back?.label, 'compose:api (target prod)');
+});
+
+void test('an edit of the compose file is followed: a new target, then the service removed', async () => {
+  const root = diskProject('ll-configs-', { 'deploy/compose.yaml': compose, 'docker/api.Dockerfile': dockerfile, 'app.txt': 'v1' }, roots);
+  const s = await server(root);
+  const u = await s.open(join(root, 'docker', 'api.Dockerfile'), dockerfile);
+  assert.equal((await s.request(statusRequest, { uri: u })).configuration?.label, 'compose:api (target prod)');
+  fs.writeFileSync(join(root, 'deploy', 'compose.yaml'), compose.replace('target: prod', 'target: other'));
+  await s.filesChanged([join(root, 'deploy', 'compose.yaml')]);
+  let label: string | undefined;
+  for (let i = 0; i < 100 && label !== 'compose:api (target other)'; i++) {
+    label = (await s.request(statusRequest, { uri: u })).configuration?.label;
+    if (label !== 'compose:api (target other)') await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(label, 'compose:api (target other)');
+  assert.match((await s.titles(u))[5], /^skipped/);
+  fs.writeFileSync(join(root, 'deploy', 'compose.yaml'), 'services: {}\n');
+  await s.filesChanged([join(root, 'deploy', 'compose.yaml')]);
+  let configuration: unknown = 'x';
+  for (let i = 0; i < 100 && configuration !== null; i++) {
+    configuration = (await s.request(statusRequest, { uri: u })).configuration;
+    if (configuration !== null) await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(configuration, null);
+});
+
+void test('untrusted: discovery still applies (it reads only workspace files), a Bake HCL file is unresolved without running docker', async () => {
+  const root = diskProject('ll-configs-', { 'docker-bake.hcl': 'target "app" {\n  context = "."\n}\n', Dockerfile: 'FROM alpine\n', 'deploy/compose.yaml': compose, 'docker/api.Dockerfile': dockerfile, 'app.txt': 'v1' }, roots);
+  const s = await server(root, {}, false);
+  const u = await s.open(join(root, 'docker', 'api.Dockerfile'), dockerfile);
+  assert.equal((await s.request(statusRequest, { uri: u })).configuration?.label, 'compose:api (target prod)');
+  const plain = await s.open(join(root, 'Dockerfile'), 'FROM alpine\n');
+  assert.equal((await s.request(statusRequest, { uri: plain })).configuration, null);
+});
