@@ -1,4 +1,4 @@
-// `layerlens configs` and `plan --compose/--bake/--devcontainer` (issue 14), through the real bundle, on the
+// `layerlens configs` and `plan --compose/--bake/--devcontainer`, through the real bundle, on the
 // fixture projects of test/fixtures/configs.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';

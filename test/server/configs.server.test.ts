@@ -1,4 +1,4 @@
-// The editor plans a Dockerfile with the build its project declares (issue 14): the real server over in-memory
+// The editor plans a Dockerfile with the build its project declares: the real server over in-memory
 // streams, with a compose file beside the Dockerfile; the setting wins, a pick switches, edits of the compose
 // file are followed.
 import { after, test } from 'node:test';

@@ -1,4 +1,4 @@
-// Discovery of the builds a project really runs (issue 14): one fixture project per format under
+// Discovery of the builds a project really runs: one fixture project per format under
 // test/fixtures/configs, each path rule asserted with the values docker compose / bake / the Dev Containers CLI /
 // docker/build-push-action would use.
 import { test } from 'node:test';
