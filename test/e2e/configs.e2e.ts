@@ -1,0 +1,111 @@
+// The build the project really runs, in a real VS Code: a compose project (made at test time) whose service builds
+// docker/api.Dockerfile with the project folder as the context and target `prod`. Opened with no setting, the
+// Dockerfile is planned as compose builds it (the COPY of package.json finds it, the `dev` stage after the target is
+// skipped) and the status bar names the configuration; "Choose Build Configuration" switches to the Dockerfile's
+// folder (then package.json is not in the context and `dev` is the target); editing compose.yaml's target is
+// followed.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from './support/poll';
+import { artifactsDir, launchSession, type E2ESession } from './support/session';
+import { editorText, lensesAre, openFolderFile, runCommand, scrollEditorToTop, statusBarItem, waitForWorkbench } from './support/workbench';
+
+const folderName = 'compose-project';
+const dockerfile = [
+  'FROM node:20-alpine AS base',
+  'WORKDIR /app',
+  'COPY package.json ./',
+  'RUN npm install',
+  '',
+  'FROM base AS prod',
+  'ARG NODE_ENV',
+  'COPY src ./src',
+  'RUN echo "$NODE_ENV" > /app/env',
+  'CMD ["node", "src/index.js"]',
+  '',
+  'FROM base AS dev',
+  'RUN npm install --include=dev',
+  'CMD ["npm", "run", "dev"]',
+].join('\n') + '\n';
+const compose = (target: string) => `services:\n  api:\n    build:\n      context: .\n      dockerfile: docker/api.Dockerfile\n      target: ${target}\n      args:\n        NODE_ENV: production\n`;
+
+const notBuilt = 'rebuilds: not built yet';
+const metadata = 'metadata only: no rebuild';
+const afterTarget = 'skipped: after the target stage';
+const prodSkipped = 'skipped: stage not needed';
+
+describe('the build a compose file declares', () => {
+  let root = '';
+  let ws = '';
+  let s: (E2ESession & { close(): Promise<void> }) | undefined;
+
+  before(async function () {
+    this.timeout(240_000);
+    root = mkdtempSync(join(tmpdir(), 'layer-lens-e2e-compose-'));
+    ws = join(root, folderName);
+    mkdirSync(join(ws, 'docker'), { recursive: true });
+    mkdirSync(join(ws, 'src'));
+    writeFileSync(join(ws, 'docker', 'api.Dockerfile'), dockerfile);
+    writeFileSync(join(ws, 'compose.yaml'), compose('prod'));
+    writeFileSync(join(ws, 'package.json'), '{"name":"api","version":"1.0.0"}\n');
+    writeFileSync(join(ws, 'src', 'index.js'), 'console.log("api")\n');
+    const launched = await launchSession(join(root, 'run'), { workspace: ws });
+    s = { ...launched, close: async () => {
+      await launched.browser.close().catch(() => undefined);
+      await launched.codeServer.stop();
+    } };
+    await waitForWorkbench(launched.page, folderName);
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await s?.close();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  async function shot(name: string): Promise<void> {
+    mkdirSync(artifactsDir, { recursive: true });
+    await s?.page.screenshot({ path: join(artifactsDir, `${name}.png`) });
+  }
+
+  it('opening the Dockerfile plans it as compose builds it: project context, target prod; the status bar says so', async () => {
+    const page = (s as E2ESession).page;
+    await openFolderFile(page, 'docker', 'api.Dockerfile');
+    await waitFor('the Dockerfile text in the editor', async () => (await editorText(page)).includes('FROM base AS prod'));
+    await scrollEditorToTop(page);
+    // FROM base, WORKDIR, COPY package.json (found: the context is the project), RUN; prod's ARG, COPY src, RUN,
+    // CMD; dev after the target: skipped.
+    await lensesAre(page, [notBuilt, notBuilt, notBuilt, notBuilt, 'continues stage base', metadata, notBuilt, notBuilt, metadata, afterTarget, afterTarget, afterTarget], 'the lenses of the compose build');
+    await statusBarItem(page, /compose:api \(target prod\)/).waitFor({ timeout: 20_000 });
+    await shot('configs-compose-planned');
+  });
+
+  it('"Choose Build Configuration" switches to the Dockerfile\'s folder: package.json is not in that context, dev is the target', async () => {
+    const page = (s as E2ESession).page;
+    await runCommand(page, 'Layer Lens: Choose Build Configuration');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: "The Dockerfile's folder" }).first();
+    await row.waitFor({ timeout: 20_000 });
+    await shot('configs-picker');
+    await row.click();
+    await statusBarItem(page, /the Dockerfile's folder/).waitFor({ timeout: 20_000 });
+    await scrollEditorToTop(page);
+    await lensesAre(page, [notBuilt, notBuilt, notBuilt, notBuilt, prodSkipped, prodSkipped, prodSkipped, prodSkipped, prodSkipped, 'continues stage base', notBuilt, metadata], 'the lenses with the folder as the context');
+    await shot('configs-folder-picked');
+    // back to compose for the next test
+    await runCommand(page, 'Layer Lens: Choose Build Configuration');
+    const composeRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'compose:api' }).first();
+    await composeRow.waitFor({ timeout: 20_000 });
+    await composeRow.click();
+    await statusBarItem(page, /compose:api \(target prod\)/).waitFor({ timeout: 20_000 });
+  });
+
+  it('editing compose.yaml (target prod -> dev) is followed: the status bar and the lenses change', async () => {
+    const page = (s as E2ESession).page;
+    writeFileSync(join(ws, 'compose.yaml'), readFileSync(join(ws, 'compose.yaml'), 'utf8').replace('target: prod', 'target: dev'));
+    await statusBarItem(page, /compose:api \(target dev\)/).waitFor({ timeout: 30_000 });
+    await scrollEditorToTop(page);
+    await lensesAre(page, [notBuilt, notBuilt, notBuilt, notBuilt, prodSkipped, prodSkipped, prodSkipped, prodSkipped, prodSkipped, 'continues stage base', notBuilt, metadata], 'the lenses after the target changed to dev');
+    await shot('configs-compose-target-dev');
+  });
+});
