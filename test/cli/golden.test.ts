@@ -16,7 +16,7 @@ import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runMain } from '../../server/src/cli';
 import { loadHistory } from '../oracle/history/data';
-import { applyOps, writeFiles } from '../oracle/runner';
+import { applyOps, initialSettings, nextSettings, writeFiles } from '../oracle/runner';
 import { SCENARIOS, type Scenario } from '../oracle/scenarios';
 
 const ROOT = join(__dirname, '..', '..');
@@ -118,21 +118,16 @@ void test('golden: every oracle scenario, round by round, both builders (no engi
       mkdirSync(ctx);
       writeFiles(ctx, s.files);
       const store = join(work, `${s.name}-${builder}.json`);
-      let buildArgs = { ...(s.buildArgs ?? {}) };
-      let target = s.target;
-      let dockerfile = s.dockerfile ?? 'Dockerfile';
-      let platform = s.platform;
+      let settings = initialSettings(s);
       out.push(`### scenario ${s.name} (${builder})\n`);
       for (let r = 0; r <= s.rounds.length; r++) {
         if (r > 0) {
           const rr = s.rounds[r - 1];
           applyOps(ctx, rr.ops ?? []);
-          if (rr.buildArgs) buildArgs = { ...rr.buildArgs };
-          if (rr.target !== undefined) target = rr.target;
-          if (rr.dockerfile !== undefined) dockerfile = rr.dockerfile;
-          if (rr.platform !== undefined) platform = rr.platform || undefined;
+          settings = nextSettings(settings, rr);
           out.push(`## round ${r}: ${rr.does}\n`);
         }
+        const { buildArgs, target, dockerfile, platform } = settings;
         const args = [join(ctx, dockerfile), '--context', ctx, '--store', store, '--builder', builder];
         for (const [k, v] of Object.entries(buildArgs)) args.push('--build-arg', `${k}=${v}`);
         if (target) args.push('--target', target);

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from './support/poll';
-import { artifactsDir, launchSession, type E2ESession } from './support/session';
+import { launchSession, type E2ESession, type OwnSession } from './support/session';
 import { editorText, lensesAre, openFolderFile, runCommand, scrollEditorToTop, statusBarItem, waitForWorkbench } from './support/workbench';
 
 const folderName = 'compose-project';
@@ -38,7 +38,7 @@ const prodSkipped = 'skipped: stage not needed';
 describe('the build a compose file declares', () => {
   let root = '';
   let ws = '';
-  let s: (E2ESession & { close(): Promise<void> }) | undefined;
+  let s: OwnSession | undefined;
 
   before(async function () {
     this.timeout(240_000);
@@ -51,10 +51,7 @@ describe('the build a compose file declares', () => {
     writeFileSync(join(ws, 'package.json'), '{"name":"api","version":"1.0.0"}\n');
     writeFileSync(join(ws, 'src', 'index.js'), 'console.log("api")\n');
     const launched = await launchSession(join(root, 'run'), { workspace: ws });
-    s = { ...launched, close: async () => {
-      await launched.browser.close().catch(() => undefined);
-      await launched.codeServer.stop();
-    } };
+    s = launched;
     await waitForWorkbench(launched.page, folderName);
   });
 
@@ -64,10 +61,7 @@ describe('the build a compose file declares', () => {
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  async function shot(name: string): Promise<void> {
-    mkdirSync(artifactsDir, { recursive: true });
-    await s?.page.screenshot({ path: join(artifactsDir, `${name}.png`) });
-  }
+  const shot = async (name: string): Promise<void> => s?.shot(name);
 
   it('opening the Dockerfile plans it as compose builds it: project context, target prod; the status bar says so', async () => {
     const page = (s as E2ESession).page;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { packageLanguagePack, registerLanguagePack } from './support/languagePack';
 import { waitFor } from './support/poll';
-import { artifactsDir, launchSession, repoRoot, screenshot, session, workspaceName, type E2ESession } from './support/session';
+import { artifactsDir, launchSession, repoRoot, screenshot, session, workspaceName, type E2ESession, type OwnSession } from './support/session';
 import { clickLens, editorLines, editorText, lensesAre, lensTitles, openFolderFile, openFromExplorer, runCommand, scrollEditorToTop, statusBarItem, waitForWorkbench } from './support/workbench';
 import { webviewFrame } from './support/webview';
 
@@ -249,7 +249,7 @@ describe('The .dockerignore quick fix and layerLens.hover.cacheOnly in a real VS
 });
 
 describe('VS Code in Korean (code-server --locale ko)', () => {
-  let korean: (E2ESession & { close(): Promise<void> }) | undefined;
+  let korean: OwnSession | undefined;
   let runDir = '';
   const bundle = JSON.parse(readFileSync(join(repoRoot, 'l10n/bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
 
@@ -258,10 +258,7 @@ describe('VS Code in Korean (code-server --locale ko)', () => {
     runDir = mkdtempSync(join(tmpdir(), 'layer-lens-e2e-ko-'));
     const pack = packageLanguagePack('ko', 'Korean', join(runDir, 'language-pack-ko.vsix'));
     const launched = await launchSession(runDir, { locale: 'ko', extraVsix: [pack], beforeStart: (dirs) => registerLanguagePack(dirs, 'ko', 'Korean') });
-    korean = { ...launched, close: async () => {
-      await launched.browser.close().catch(() => undefined);
-      await launched.codeServer.stop();
-    } };
+    korean = launched;
     await waitForWorkbench(launched.page, workspaceName);
   });
 
@@ -271,10 +268,7 @@ describe('VS Code in Korean (code-server --locale ko)', () => {
     rmSync(runDir, { recursive: true, force: true });
   });
 
-  async function shot(name: string): Promise<void> {
-    mkdirSync(artifactsDir, { recursive: true });
-    await korean?.page.screenshot({ path: join(artifactsDir, `${name}.png`) });
-  }
+  const shot = async (name: string): Promise<void> => korean?.shot(name);
 
   it('the hover, the lens words and the diagnostic are Korean', async () => {
     const page = (korean as E2ESession).page;

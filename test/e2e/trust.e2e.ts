@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { waitFor } from './support/poll';
-import { artifactsDir, launchSession, type E2ESession } from './support/session';
+import { launchSession, type E2ESession, type OwnSession } from './support/session';
 import { editorText, lensesAre, openFromExplorer, outputText, runCommand, statusBarItem, waitForWorkbench } from './support/workbench';
 
 const folderName = 'hostile-repo';
@@ -20,7 +20,7 @@ describe('an untrusted hostile repository (Restricted Mode)', () => {
   let root = '';
   let marker = '';
   let gitLog = '';
-  let restricted: (E2ESession & { close(): Promise<void> }) | undefined;
+  let restricted: OwnSession | undefined;
 
   before(async function () {
     this.timeout(240_000);
@@ -41,10 +41,7 @@ describe('an untrusted hostile repository (Restricted Mode)', () => {
         writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), 'git.enabled': false, 'git.autoRepositoryDetection': false }, null, 2));
       },
     });
-    restricted = { ...launched, close: async () => {
-      await launched.browser.close().catch(() => undefined);
-      await launched.codeServer.stop();
-    } };
+    restricted = launched;
     await waitForWorkbench(launched.page, folderName);
   });
 
@@ -54,10 +51,7 @@ describe('an untrusted hostile repository (Restricted Mode)', () => {
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  async function shot(name: string): Promise<void> {
-    mkdirSync(artifactsDir, { recursive: true });
-    await restricted?.page.screenshot({ path: join(artifactsDir, `${name}.png`) });
-  }
+  const shot = async (name: string): Promise<void> => restricted?.shot(name);
 
   /** The git commands run so far (GIT_TRACE's "built-in: git ..." lines). */
   const gitRuns = (): string[] => (existsSync(gitLog) ? readFileSync(gitLog, 'utf8').split('\n').filter((l) => /trace: built-in: git /.test(l)) : []);

@@ -6,7 +6,7 @@ import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, re
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BuildError, buildWithEngine, readDockerfile, resetEngineCache, withEngineLock, type DfFile, type Engine, type EngineResult } from './engine';
-import type { FileSpec, Op, Scenario } from './scenarios';
+import type { FileSpec, Op, Round, Scenario } from './scenarios';
 import { hasEscapes, nameBytes } from '../../server/src/core/contextNames';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -202,6 +202,29 @@ export function engineString(dfile: DfFile, result: EngineResult): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Running a scenario
 
+/** What a round builds with besides its files: build args, target, Dockerfile and platform. */
+export interface RoundSettings {
+  buildArgs: Record<string, string>;
+  target?: string;
+  dockerfile: string;
+  platform?: string;
+}
+
+/** The first build's settings. */
+export function initialSettings(scenario: Scenario): RoundSettings {
+  return { buildArgs: { ...(scenario.buildArgs ?? {}) }, target: scenario.target, dockerfile: scenario.dockerfile ?? 'Dockerfile', platform: scenario.platform };
+}
+
+/** A round's settings: what it sets replaces what the rounds before set (a platform of '' goes back to none). */
+export function nextSettings(prev: RoundSettings, round: Round): RoundSettings {
+  return {
+    buildArgs: round.buildArgs ? { ...round.buildArgs } : prev.buildArgs,
+    target: round.target !== undefined ? round.target : prev.target,
+    dockerfile: round.dockerfile ?? prev.dockerfile,
+    platform: round.platform !== undefined ? round.platform || undefined : prev.platform,
+  };
+}
+
 export interface RoundContext {
   scenario: Scenario;
   engine: Engine;
@@ -258,21 +281,16 @@ async function runScenarioUnlocked(scenario: Scenario, engine: Engine, hooks: Sc
   try {
     writeFiles(contextDir, scenario.files);
     await resetEngineCache(engine);
-    let buildArgs = { ...(scenario.buildArgs ?? {}) };
-    let target = scenario.target;
-    let dockerfile = scenario.dockerfile ?? 'Dockerfile';
-    let platform = scenario.platform;
+    let settings = initialSettings(scenario);
     const rounds = [{ does: 'initial build', expect: scenario.initial ?? {} }, ...scenario.rounds];
     for (let r = 0; r < rounds.length; r++) {
       const round = rounds[r];
       if (r > 0) {
         const rr = scenario.rounds[r - 1];
         applyOps(contextDir, rr.ops ?? []);
-        if (rr.buildArgs) buildArgs = { ...rr.buildArgs };
-        if (rr.target !== undefined) target = rr.target;
-        if (rr.dockerfile !== undefined) dockerfile = rr.dockerfile;
-        if (rr.platform !== undefined) platform = rr.platform || undefined;
+        settings = nextSettings(settings, rr);
       }
+      const { buildArgs, target, dockerfile, platform } = settings;
       const dockerfileText = readFileSync(join(contextDir, dockerfile), 'utf8');
       const ctx: RoundContext = { scenario, engine, round: r, does: round.does, contextDir, dockerfile, dockerfileText, dfile: readDockerfile(dockerfileText), buildArgs, target, ...(platform ? { platform } : {}), workDir };
       await hooks.beforeBuild?.(ctx);

@@ -20,6 +20,14 @@ export interface E2ESession {
   workspace: string;
 }
 
+/** A session a test starts for itself (another workspace, display language or trust): it closes it itself. */
+export interface OwnSession extends E2ESession {
+  browser: Browser;
+  close(): Promise<void>;
+  /** A screenshot of its page into the artifacts folder, as `<name>.png`. */
+  shot(name: string): Promise<void>;
+}
+
 let current: E2ESession | undefined;
 let browser: Browser | undefined;
 let runDir: string | undefined;
@@ -44,7 +52,7 @@ export async function startSession(): Promise<void> {
 export async function launchSession(
   runDir: string,
   options: Pick<CodeServerOptions, 'locale' | 'extraVsix' | 'beforeStart' | 'restrictedMode' | 'env'> & { workspace?: string } = {},
-): Promise<E2ESession & { browser: Browser }> {
+): Promise<OwnSession> {
   const codeServerDir = requiredEnv('LAYERLENS_E2E_CODE_SERVER');
   const vsix = requiredEnv('LAYERLENS_E2E_VSIX');
   const { workspace: own, ...rest } = options;
@@ -56,7 +64,20 @@ export async function launchSession(
     await codeServer.stop();
     throw error;
   });
-  return { page: opened.page, codeServer, workspace, browser: opened };
+  return {
+    page: opened.page,
+    codeServer,
+    workspace,
+    browser: opened,
+    close: async () => {
+      await opened.close().catch(() => undefined);
+      await codeServer.stop();
+    },
+    shot: async (name: string) => {
+      mkdirSync(artifactsDir, { recursive: true });
+      await opened.page.screenshot({ path: join(artifactsDir, `${name}.png`) });
+    },
+  };
 }
 
 export async function stopSession(): Promise<void> {
