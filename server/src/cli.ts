@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { runCheck, runFix } from './cliCheck';
 import { chooseConfig, ConfigInputError, ConfigUsageError, configSummary, runConfigs, type ConfigChoice } from './cliConfigs';
-import type { BuildConfig } from './configs/types';
+import { configLabel, type BuildConfig } from './configs/types';
 import { buildCommand } from './cliBuild';
 import { formatDuration, type RebuildEstimate } from './core/cost';
 import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './analysis';
@@ -98,10 +98,15 @@ export function main(argv: string[]): number | Promise<number> {
     ...(values.devcontainer !== undefined ? { devcontainer: values.devcontainer } : {}),
   };
   if (Object.keys(choice).length) {
-    if (dockerfileArg !== undefined) return usage(`Unexpected argument "${dockerfileArg}": --compose, --bake and --devcontainer name the Dockerfile.`);
     const workspace = values.workspace ?? '.';
     return chooseConfig(choice, workspace).then(
-      (config) => run(command, values, undefined, config, resolve(workspace)),
+      (config) => {
+        // The configuration names the Dockerfile; naming it as well is fine when it is the same file.
+        if (dockerfileArg !== undefined && (!config.dockerfile || resolve(dockerfileArg) !== resolve(config.dockerfile))) {
+          return usage(`"${dockerfileArg}" is not the Dockerfile ${configLabel(config)} builds${config.dockerfile ? ` (${config.dockerfile})` : ''}: leave it out, --compose, --bake and --devcontainer name the Dockerfile.`);
+        }
+        return run(command, values, undefined, config, resolve(workspace));
+      },
       (e: unknown) => {
         if (e instanceof ConfigUsageError) {
           process.stderr.write(`layerlens: ${e.message}\n`);

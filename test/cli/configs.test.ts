@@ -84,7 +84,13 @@ test('plan --compose: an unknown service lists the known ones (exit 2); one that
   assert.match(remote.err, /remote: not planned/);
   const both = cli(['plan', 'Dockerfile', '--compose', 'api'], dir);
   assert.equal(both.code, 2);
-  assert.match(both.err, /--compose, --bake and --devcontainer name the Dockerfile/);
+  assert.match(both.err, /"Dockerfile" is not the Dockerfile compose:api .* builds .*: leave it out, --compose, --bake and --devcontainer name the Dockerfile/);
+  // naming the very Dockerfile the service builds is fine: the same plan as without it
+  const same = cli(['plan', 'docker/api.Dockerfile', '--compose', 'api', '--json'], dir);
+  const without = cli(['plan', '--compose', 'api', '--json'], dir);
+  assert.equal(same.code, without.code);
+  assert.equal(same.out, without.out);
+  assert.ok(same.out.includes('"steps"'), same.err);
   const two = cli(['plan', '--compose', 'api', '--bake', 'app'], dir);
   assert.equal(two.code, 2);
   assert.match(two.err, /Give one of --compose, --bake and --devcontainer/);
