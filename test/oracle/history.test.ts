@@ -11,7 +11,7 @@
 //   LAYERLENS_HISTORY_DATA=dir           data files to replay (default test/oracle/history/data); the replayer's
 //                                        own fixture (test/oracle/history/fixtures) is always replayed
 //   LAYERLENS_HISTORY_VERBOSE=1          one progress line per state on stderr
-//   LAYERLENS_HISTORY_STATES=N|all       states per repository (default 10, chosen by sampleStates in
+//   LAYERLENS_HISTORY_STATES=N|all       states per repository (default 8, chosen by sampleStates in
 //                                        history/data.ts: every Dockerfile or ignore-file change and the state
 //                                        before it first); `all` replays every state (npm run test:history)
 //
@@ -32,7 +32,7 @@ const VERBOSE = process.env.LAYERLENS_HISTORY_VERBOSE === '1';
 const FILTER = process.env.LAYERLENS_HISTORY_FILTER ? new RegExp(process.env.LAYERLENS_HISTORY_FILTER) : undefined;
 const DATA_DIR = process.env.LAYERLENS_HISTORY_DATA || join(ROOT, 'test', 'oracle', 'history', 'data');
 const FIXTURE_DIR = join(ROOT, 'test', 'oracle', 'history', 'fixtures');
-const STATES_ENV = process.env.LAYERLENS_HISTORY_STATES ?? '10';
+const STATES_ENV = process.env.LAYERLENS_HISTORY_STATES ?? '8';
 if (STATES_ENV !== 'all' && !/^[1-9]\d*$/.test(STATES_ENV)) throw new Error(`LAYERLENS_HISTORY_STATES must be a positive number or "all", got "${STATES_ENV}"`);
 const MAX_STATES = STATES_ENV === 'all' ? Infinity : Number(STATES_ENV);
 const WANTED: Engine[] = wantedEngines();
