@@ -16,14 +16,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
-import { buildWithEngine, docker, ENGINES, engineProblem, withEngineLock, type Engine } from './engine';
+import { CLI } from './compare';
+import { buildWithEngine, docker, engineProblem, wantedEngines, withEngineLock, type Engine } from './engine';
 
-const ROOT = resolve(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
 const SKIP = process.env.LAYERLENS_SKIP_ORACLE === '1';
-const WANTED = (process.env.LAYERLENS_ORACLE_ENGINES ?? ENGINES.join(' ')).split(/[\s,]+/).filter(Boolean) as Engine[];
+const WANTED: Engine[] = wantedEngines();
 
 /** A base image with stand-ins for package managers: each installs from its manifest the way the real one would. */
 const FIXBASE = 'll-fixbase:1';
