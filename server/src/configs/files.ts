@@ -29,54 +29,74 @@ export interface WorkspaceFiles {
   readonly touched: Set<string>;
 }
 
+/**
+ * One discovery's view of the disk. A file is read and a folder listed once per discovery: several formats and
+ * targets look at the same files (Bake groups, HCL lines, compose `extends`), and only distinct files count
+ * towards MAX_CONFIG_FILES.
+ */
 export function diskFiles(rootArg: string): WorkspaceFiles {
   const root = resolve(rootArg);
   const problems: ConfigProblem[] = [];
   const touched = new Set<string>();
+  const texts = new Map<string, string | undefined>();
+  const listings = new Map<string, Array<{ name: string; dir: boolean; file: boolean }>>();
   let reads = 0;
   return {
     root,
     problems,
     touched,
     read(rel) {
-      touched.add(rel);
-      if (++reads > MAX_CONFIG_FILES) {
-        if (reads === MAX_CONFIG_FILES + 1) problems.push({ file: rel, message: `more than ${MAX_CONFIG_FILES} configuration files: the rest are not read.` });
-        return undefined;
-      }
-      const r = readInside(root, rel, MAX_CONFIG_BYTES);
-      if ('bytes' in r) {
-        if (r.bytes.includes(0)) {
-          problems.push({ file: rel, message: 'contains NUL bytes: not a text file, not read.' });
-          return undefined;
-        }
-        return r.bytes.toString('utf8');
-      }
-      if (r.refused === 'missing') return undefined;
-      const why = r.refused === 'symlink'
-        ? 'is a symlink or lies behind one: discovery does not follow links, replace it with a regular file.'
-        : r.refused === 'too-large'
-          ? `is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB: not read.`
-          : r.refused === 'not-a-file'
-            ? 'is not a regular file: not read.'
-            : `cannot be read (${r.code ?? 'error'}).`;
-      problems.push({ file: rel, message: why });
-      return undefined;
+      if (texts.has(rel)) return texts.get(rel);
+      const text = readOnce(rel);
+      texts.set(rel, text);
+      return text;
     },
     list(rel) {
-      const parts = rel.split('/').filter((p) => p && p !== '.');
-      if (parts.includes('..')) return [];
-      try {
-        // No symlink on the way: a linked folder could list names outside the workspace.
-        for (let i = 1; i <= parts.length; i++) {
-          if (!lstatSync(join(root, ...parts.slice(0, i))).isDirectory()) return [];
-        }
-        return readdirSync(join(root, ...parts), { withFileTypes: true }).map((d) => ({ name: d.name, dir: d.isDirectory(), file: d.isFile() || d.isSymbolicLink() }));
-      } catch {
-        return [];
-      }
+      let entries = listings.get(rel);
+      if (!entries) listings.set(rel, (entries = listOnce(rel)));
+      return entries;
     },
   };
+
+  function readOnce(rel: string): string | undefined {
+    touched.add(rel);
+    if (++reads > MAX_CONFIG_FILES) {
+      if (reads === MAX_CONFIG_FILES + 1) problems.push({ file: rel, message: `more than ${MAX_CONFIG_FILES} configuration files: the rest are not read.` });
+      return undefined;
+    }
+    const r = readInside(root, rel, MAX_CONFIG_BYTES);
+    if ('bytes' in r) {
+      if (r.bytes.includes(0)) {
+        problems.push({ file: rel, message: 'contains NUL bytes: not a text file, not read.' });
+        return undefined;
+      }
+      return r.bytes.toString('utf8');
+    }
+    if (r.refused === 'missing') return undefined;
+    const why = r.refused === 'symlink'
+      ? 'is a symlink or lies behind one: discovery does not follow links, replace it with a regular file.'
+      : r.refused === 'too-large'
+        ? `is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB: not read.`
+        : r.refused === 'not-a-file'
+          ? 'is not a regular file: not read.'
+          : `cannot be read (${r.code ?? 'error'}).`;
+    problems.push({ file: rel, message: why });
+    return undefined;
+  }
+
+  function listOnce(rel: string): Array<{ name: string; dir: boolean; file: boolean }> {
+    const parts = rel.split('/').filter((p) => p && p !== '.');
+    if (parts.includes('..')) return [];
+    try {
+      // No symlink on the way: a linked folder could list names outside the workspace.
+      for (let i = 1; i <= parts.length; i++) {
+        if (!lstatSync(join(root, ...parts.slice(0, i))).isDirectory()) return [];
+      }
+      return readdirSync(join(root, ...parts), { withFileTypes: true }).map((d) => ({ name: d.name, dir: d.isDirectory(), file: d.isFile() || d.isSymbolicLink() }));
+    } catch {
+      return [];
+    }
+  }
 }
 
 /** Workspace-relative folders (root first, '' for the root) where compose and Bake files are looked for. */
