@@ -4,7 +4,7 @@
 // writable container layer on top of the target stage (sizes and run times recorded by real builds win); edges for FROM <stage>, COPY --from and
 // RUN --mount=from=; stages the target does not need dimmed; one summary line. Pure: plain data in, JSON out.
 import { flagValue, parseDockerfile, type Instruction } from './parse';
-import { buildOrder, buildStageGraph, mountOptions, resolveStageRef, selectStages, type Stage } from './stages';
+import { buildOrder, buildStageGraph, graphOptions, mountOptions, resolveStageRef, selectStages, type Stage } from './stages';
 import type { CostedPrediction } from './cost';
 import { englishT, type Translate } from './explainTranslate';
 import type { Builder, StepStatus } from './types';
@@ -114,7 +114,7 @@ const VERDICT: Record<StepStatus, { icon: string; verdict: string }> = {
 
 export function layerStackModel(input: LayerStackInput): LayerStackModel {
   const parsed = parseDockerfile(input.text);
-  const graph = buildStageGraph(parsed, input.buildArgs, { builder: input.builder, ...(input.platform ? { platform: input.platform } : {}) });
+  const graph = buildStageGraph(parsed, input.buildArgs, graphOptions(input));
   const selection = selectStages(graph, input.builder, input.target);
   const byLine = new Map(input.steps.map((s) => [s.line, s]));
   const { order } = buildOrder(graph, selection.needed);

@@ -5,7 +5,7 @@
 // source stage produces: 'maybe'.
 import { cloneState, defineStep, digest, initialState, stepKey, type ContextAccess, type StageState, type StepDefinition } from './cacheKeys';
 import { parseDockerfile, type Instruction, type ParsedDockerfile } from './parse';
-import { buildOrder, buildStageGraph, GLOBAL_STAGE, mountOptions, selectStages, type Stage, type StageGraph } from './stages';
+import { buildOrder, buildStageGraph, GLOBAL_STAGE, graphOptions, mountOptions, selectStages, type Stage, type StageGraph } from './stages';
 import { lazyProperty } from './lazy';
 import { atLine } from './limits';
 import { setOwn } from './own';
@@ -88,10 +88,10 @@ interface MadeStep {
 export function planBuild(input: PlanInput): PlanResult {
   const { options, context, known } = input;
   const parsed = input.parsed ?? parseDockerfile(input.text);
-  const graph = buildStageGraph(parsed, options.buildArgs, { builder: options.builder, ...(options.platform ? { platform: options.platform } : {}), ...(options.buildPlatform ? { buildPlatform: options.buildPlatform } : {}) });
+  const graph = buildStageGraph(parsed, options.buildArgs, graphOptions(options));
   const selection = selectStages(graph, options.builder, options.target);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics, ...graph.diagnostics, ...selection.diagnostics];
-  const failing = platformFailure(graph.stages, options.builder, selection.target);
+  const failing = platformFailure(graph.stages, options.builder, selection.needed);
   if (failing) {
     diagnostics.push({ line: failing.from.line, severity: 'error', message: failing.platformError as string });
     return refusedPlan(graph, options.builder, failing, diagnostics);
@@ -305,10 +305,10 @@ export function planBuild(input: PlanInput): PlanResult {
 
 /**
  * The stage whose FROM --platform gives no valid platform and stops the build (R11a): BuildKit checks every stage's
- * platform before building anything; the classic builder fails when it reaches the stage (stages up to the target).
+ * platform before building anything; the classic builder fails when it reaches the stage (the stages it builds).
  */
-function platformFailure(stages: Stage[], builder: Builder, target: number): Stage | undefined {
-  return stages.find((s) => s.platformError !== undefined && (builder === 'buildkit' || s.index <= target));
+function platformFailure(stages: Stage[], builder: Builder, built: ReadonlySet<number>): Stage | undefined {
+  return stages.find((s) => s.platformError !== undefined && (builder === 'buildkit' || built.has(s.index)));
 }
 
 /** A plan for a build that fails before it builds anything: no verdicts, nothing recorded. */

@@ -5,7 +5,7 @@ import { flagValue, type Instruction, type ParsedDockerfile } from './parse';
 import { atLine } from './limits';
 import { ownValue } from './own';
 import { processWord, type Vars } from './words';
-import { machinePlatform, normalizePlatform, parsePlatform, PLATFORM_ARGS, platformArgValues } from './platform';
+import { formatPlatform, machinePlatform, normalizePlatform, parsePlatform, PLATFORM_ARGS, platformArgValues } from './platform';
 import type { Builder, Diagnostic } from './types';
 
 export interface Stage {
@@ -53,6 +53,11 @@ export interface GraphOptions {
   buildPlatform?: string;
 }
 
+/** The graph options of a plan's (or a view's) options: builder, and the platforms when they are given. */
+export function graphOptions(o: { builder: Builder; platform?: string; buildPlatform?: string }): GraphOptions {
+  return { builder: o.builder, ...(o.platform ? { platform: o.platform } : {}), ...(o.buildPlatform ? { buildPlatform: o.buildPlatform } : {}) };
+}
+
 export const GLOBAL_STAGE = '(global)';
 
 export function buildStageGraph(parsed: ParsedDockerfile, buildArgs: Record<string, string>, opts: GraphOptions = {}): StageGraph {
@@ -63,15 +68,16 @@ export function buildStageGraph(parsed: ParsedDockerfile, buildArgs: Record<stri
   const builder = opts.builder ?? 'buildkit';
   const buildPlatform = normalizePlatform(opts.buildPlatform ?? machinePlatform()) ?? machinePlatform();
   const targetPlatform = (opts.platform !== undefined ? normalizePlatform(opts.platform) : undefined) ?? buildPlatform;
+  const automatic = platformArgValues(buildPlatform, targetPlatform);
   if (builder === 'buildkit') {
     // Automatic platform args: FROM lines see them without a declaration; --build-arg overrides them there too.
-    for (const [name, value] of platformArgValues(buildPlatform, targetPlatform)) globalVars.set(name, value);
+    for (const [name, value] of automatic) globalVars.set(name, value);
     for (const name of PLATFORM_ARGS) {
       const passed = ownValue(buildArgs, name);
       if (passed !== undefined) globalVars.set(name, passed);
     }
   }
-  const platforms = { builder, target: targetPlatform, automatic: platformArgValues(buildPlatform, targetPlatform) };
+  const platforms = { builder, target: targetPlatform, automatic };
   for (const ins of parsed.instructions) {
     if (ins.keyword === 'FROM') {
       stages.push(atLine(ins.line, () => makeStage(ins, stages, globalVars, parsed.escape, diagnostics, platforms)));
@@ -114,7 +120,7 @@ function makeStage(from: Instruction, earlier: Stage[], globalVars: Vars, escape
   let platformError: string | undefined;
   if (platformFlag !== undefined && platform !== undefined) {
     const parsed = parsePlatform(platform);
-    if ('platform' in parsed) resolvedPlatform = normalizePlatform(platform) as string;
+    if ('platform' in parsed) resolvedPlatform = formatPlatform(parsed.platform);
     else {
       resolvedPlatform = platform;
       platformError = platformProblem(platformFlag, platform, parsed.error, platforms.builder, platforms.automatic);
