@@ -16,7 +16,7 @@ import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runMain } from '../../server/src/cli';
 import { loadHistory } from '../oracle/history/data';
-import { applyOps, initialSettings, nextSettings, writeFiles } from '../oracle/runner';
+import { applyOps, initialSettings, nextSettings, roundCliArgs, writeFiles } from '../oracle/runner';
 import { SCENARIOS, type Scenario } from '../oracle/scenarios';
 
 const ROOT = join(__dirname, '..', '..');
@@ -127,11 +127,7 @@ void test('golden: every oracle scenario, round by round, both builders (no engi
           settings = nextSettings(settings, rr);
           out.push(`## round ${r}: ${rr.does}\n`);
         }
-        const { buildArgs, target, dockerfile, platform } = settings;
-        const args = [join(ctx, dockerfile), '--context', ctx, '--store', store, '--builder', builder];
-        for (const [k, v] of Object.entries(buildArgs)) args.push('--build-arg', `${k}=${v}`);
-        if (target) args.push('--target', target);
-        if (platform) args.push('--platform', platform);
+        const args = roundCliArgs(ctx, settings, store, builder);
         out.push(await cli(['plan', ...args]));
         // --json (the same verdicts and reasons, plus layers) for the first and the last round: keeps the file small
         if (r === 0 || r === s.rounds.length) out.push(await cli(['plan', ...args, '--json']));

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { CLI, compareSteps, planJson, recordBuild, runCli, textTable, type PlanStep } from './compare';
 import { wantedEngines, engineProblem, ForeignBuildError, parseBuildkitOutput, parseClassicOutput, readDockerfile, type Engine, type EngineStep } from './engine';
-import { runScenario, type RoundContext, type RoundReport } from './runner';
+import { roundCliArgs, runScenario, type RoundContext, type RoundReport } from './runner';
 import { scenariosFor, type Scenario } from './scenarios';
 
 const SKIP = process.env.LAYERLENS_SKIP_ORACLE === '1';
@@ -49,11 +49,7 @@ const scenarioErrors: string[] = [];
 const timings: Partial<Record<Engine, number>> = {};
 
 function cliArgs(ctx: RoundContext, store: string): string[] {
-  const a = [join(ctx.contextDir, ctx.dockerfile), '--context', ctx.contextDir, '--store', store, '--builder', ctx.engine];
-  for (const [k, v] of Object.entries(ctx.buildArgs)) a.push('--build-arg', `${k}=${v}`);
-  if (ctx.target) a.push('--target', ctx.target);
-  if (ctx.platform) a.push('--platform', ctx.platform);
-  return a;
+  return roundCliArgs(ctx.contextDir, ctx, store, ctx.engine);
 }
 
 async function plan(ctx: RoundContext, store: string): Promise<PlanStep[]> {

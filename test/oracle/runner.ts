@@ -225,6 +225,15 @@ export function nextSettings(prev: RoundSettings, round: Round): RoundSettings {
   };
 }
 
+/** The `layerlens plan|record` arguments (after the command) for a round's context, settings, store and builder. */
+export function roundCliArgs(contextDir: string, settings: RoundSettings, store: string, builder: Engine): string[] {
+  const a = [join(contextDir, settings.dockerfile), '--context', contextDir, '--store', store, '--builder', builder];
+  for (const [k, v] of Object.entries(settings.buildArgs)) a.push('--build-arg', `${k}=${v}`);
+  if (settings.target) a.push('--target', settings.target);
+  if (settings.platform) a.push('--platform', settings.platform);
+  return a;
+}
+
 export interface RoundContext {
   scenario: Scenario;
   engine: Engine;
@@ -305,11 +314,13 @@ async function runScenarioUnlocked(scenario: Scenario, engine: Engine, hooks: Sc
         failed = true;
       }
       const expected = failsWith === undefined ? round.expect[engine] : `build fails with "${failsWith}"`;
-      const mismatches: ExpectMismatch[] = failsWith === undefined
-        ? (expected ? checkExpectation(expected, ctx.dfile, result) : [])
-        : !failed || !result.output.includes(failsWith)
-          ? [{ line: 0, instruction: '(the build)', expected: `build fails with "${failsWith}"`, engineSays: failed ? `failed otherwise: ${result.output.trim().split('\n').slice(-2).join(' ')}` : 'built' }]
-          : [];
+      let mismatches: ExpectMismatch[] = [];
+      if (failsWith === undefined) {
+        if (expected) mismatches = checkExpectation(expected, ctx.dfile, result);
+      } else if (!failed || !result.output.includes(failsWith)) {
+        const engineSays = failed ? `failed otherwise: ${result.output.trim().split('\n').slice(-2).join(' ')}` : 'built';
+        mismatches = [{ line: 0, instruction: '(the build)', expected: expected as string, engineSays }];
+      }
       const report: RoundReport = { ...ctx, result, engineString: failed ? 'build failed' : engineString(ctx.dfile, result), expected, mismatches, ...(failed ? { failed } : {}) };
       reports.push(report);
       await hooks.afterBuild?.(report);
