@@ -23,7 +23,11 @@ export interface DfStage {
 }
 export interface DfFile { instructions: DfInstruction[]; stages: DfStage[] }
 
-export function readInstructions(text: string): DfFile {
+/**
+ * `platform`: the build's `--platform` (`os/arch[/variant]`), which sets the TARGET* automatic args; the BUILD* ones
+ * stay this machine's.
+ */
+export function readInstructions(text: string, platform?: string): DfFile {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   let escape = '\\';
   // Parser directives: leading `# key=value` lines before anything else.
@@ -93,7 +97,7 @@ export function readInstructions(text: string): DfFile {
       // `FROM go-${TARGETOS}` / `FROM ${BASE}` may name an earlier stage once global ARG defaults and BuildKit's
       // automatic platform ARGs are filled in (seen replaying fluxcd/source-controller and docker/compose)
       if (base.includes('$')) {
-        const expanded = expandSimple(words[0] ?? '', globals).toLowerCase();
+        const expanded = expandSimple(words[0] ?? '', globals, platform).toLowerCase();
         if (stages.some((st) => st.name !== '' && st.name === expanded)) base = expanded;
       }
       stages.push({ index: stages.length, name: asIx >= 0 ? (words[asIx + 1] ?? '').toLowerCase() : '', base, instructions: [] });
@@ -105,17 +109,19 @@ export function readInstructions(text: string): DfFile {
   return { instructions, stages };
 }
 
-/** BuildKit's automatic platform ARGs for a build on this machine (no --platform). */
-function automaticArgs(): Map<string, string> {
+/** BuildKit's automatic platform ARGs for a build on this machine, targeting `platform` when given. */
+function automaticArgs(platform?: string): Map<string, string> {
   const arch = process.arch === 'x64' ? 'amd64' : process.arch === 'ia32' ? '386' : process.arch;
   const os = 'linux';
-  return new Map([['TARGETOS', os], ['TARGETARCH', arch], ['TARGETPLATFORM', `${os}/${arch}`], ['TARGETVARIANT', ''],
+  const [tOs = os, tArch = arch, tVariant = ''] = platform ? platform.toLowerCase().split('/') : [];
+  const target = [tOs, tArch, tVariant].filter(Boolean).join('/');
+  return new Map([['TARGETOS', tOs], ['TARGETARCH', tArch], ['TARGETPLATFORM', target], ['TARGETVARIANT', tVariant],
     ['BUILDOS', os], ['BUILDARCH', arch], ['BUILDPLATFORM', `${os}/${arch}`], ['BUILDVARIANT', '']]);
 }
 
 /** `$NAME` and `${NAME}` from global ARG defaults, then automatic platform ARGs; anything else is left as it is. */
-function expandSimple(word: string, globals: Map<string, string>): string {
-  const auto = automaticArgs();
+function expandSimple(word: string, globals: Map<string, string>, platform?: string): string {
+  const auto = automaticArgs(platform);
   return word.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, a?: string, b?: string) => {
     const name = (a ?? b) as string;
     return globals.get(name) ?? auto.get(name) ?? m;

@@ -77,7 +77,7 @@ export interface BuildOutcome {
 const TAIL_LINES = 25;
 
 export async function runBuild(spec: BuildSpec, opts: BuildRunOptions = {}): Promise<BuildOutcome> {
-  const df = readInstructions(readFileSync(spec.dockerfile, 'utf8'));
+  const df = readInstructions(readFileSync(spec.dockerfile, 'utf8'), spec.platform);
   const env = { ...(opts.env ?? process.env) };
   const inv = { docker: opts.docker, env, signal: opts.signal };
   const progress: ProgressFormat = spec.builder === 'classic' ? 'classic' : (opts.progress ?? ((await hasRawJson(inv)) ? 'rawjson' : 'plain'));

@@ -284,3 +284,12 @@ test('a FROM that names a stage through a global ARG default or an automatic pla
   const out = '#7 [build-base 1/2] RUN echo a\n#7 CACHED\n\n#8 [build-base 2/2] COPY a /\n#8 DONE 0.1s\n';
   assert.deepEqual(buildkitSteps(plainVertices(out), df).map((s) => `${s.line}${s.outcome}`), ['5cached', '6ran']);
 });
+
+test('with --platform, a FROM through $TARGETARCH names the stage of the chosen platform, not the machine\'s', () => {
+  const text = 'FROM localbase:1 AS base-amd64\nRUN echo amd\nFROM localbase:1 AS base-arm64\nRUN echo arm\nFROM base-${TARGETARCH}\nRUN echo c\n';
+  const machine = process.arch === 'arm64' ? 'arm64' : 'amd64';
+  const other = machine === 'arm64' ? 'amd64' : 'arm64';
+  assert.equal(readInstructions(text).stages[2].base, `base-${machine}`);
+  assert.equal(readInstructions(text, `linux/${other}`).stages[2].base, `base-${other}`);
+  assert.equal(readInstructions(text, `linux/${other}/v8`).stages[2].base, `base-${other}`);
+});
