@@ -135,6 +135,22 @@ test('devcontainer: dockerfile and context relative to the devcontainer.json fol
   assert.equal(byName(withUser.configs, '.devcontainer').args.USER_NAME, 'me');
 });
 
+test('devcontainer with dockerComposeFile: the files relative to the devcontainer.json, the service built by compose\'s path rules; an image service builds nothing; a missing service is a problem', async () => {
+  const d = await discoverConfigs({ root: join(fixtures, 'devcontainer-compose'), env: noEnv });
+  const api = d.configs.filter((c) => c.kind === 'devcontainer');
+  assert.equal(api.length, 1, JSON.stringify(api));
+  assert.deepEqual(api[0].source, { file: '.devcontainer/devcontainer.json', line: 5, name: '.devcontainer' });
+  // context relative to the compose project directory (the first file's folder), dockerfile to the context
+  assert.equal(api[0].context, join(d.root, 'api'));
+  assert.equal(api[0].dockerfile, join(d.root, 'api', 'Dockerfile.dev'));
+  // the second file is merged over the first
+  assert.equal(api[0].target, 'debug');
+  assert.deepEqual(api[0].args, { NODE_VERSION: '20', EXTRA: '1' });
+  // the same service is also a compose configuration of its own; the devcontainer comes first in the editor
+  assert.deepEqual(d.configs.map((c) => `${c.kind}:${c.source.name}`), ['devcontainer:.devcontainer', 'compose:app']);
+  assert.deepEqual(d.problems.map((p) => `${p.file}:${p.line}: ${p.message}`), ['.devcontainer/missing/devcontainer.json:3: service "worker" is not in docker-compose.yml.']);
+});
+
 test('workflow: file relative to the workspace, no context = the repository root, build-args with ${{ }} unresolved, platforms', async () => {
   const d = await discoverConfigs({ root: join(fixtures, 'workflows'), env: noEnv });
   const build = byName(d.configs, 'ci.yml#build');

@@ -63,6 +63,18 @@ export function discoverCompose(files: WorkspaceFiles, folders: string[], env: L
   return out;
 }
 
+/**
+ * One service of a compose project given by its files (workspace-relative; the first file's folder is the project
+ * directory, as for `docker compose -f a -f b`): its build configurations, `[]` when it builds nothing (an image),
+ * `undefined` when no file declares it. For devcontainer.json's `dockerComposeFile` + `service`.
+ */
+export function composeService(files: WorkspaceFiles, fileRels: string[], service: string, env: Lookup, problems: ConfigProblem[]): BuildConfig[] | undefined {
+  const loader: Loader = { files, env, problems, loaded: new Set() };
+  const dir = posix.dirname(fileRels[0]) === '.' ? '' : posix.dirname(fileRels[0]);
+  const s = loadProject(loader, fileRels, dir, [joinRel(dir, '.env')], 0).find((x) => x.name === service);
+  return s ? toConfigs(s, files.root) : undefined;
+}
+
 function toConfigs(s: Service, root: string): BuildConfig[] {
   if (!s.build) return [];
   const b = s.build;
@@ -326,7 +338,7 @@ function resolveExtends(loader: Loader, s: Service, siblings: Map<string, Servic
 }
 
 /** The workspace-relative POSIX path of an absolute path inside the root, or undefined outside it. */
-function workspaceRel(root: string, abs: string): string | undefined {
+export function workspaceRel(root: string, abs: string): string | undefined {
   const rel = posix.normalize(abs.slice(root.length).split('\\').join('/')).replace(/^\/+/, '');
   if (!(abs === root || abs.startsWith(root.endsWith('/') ? root : root + '/'))) return undefined;
   return rel === '.' ? '' : rel;

@@ -6,8 +6,9 @@
 import { basename, posix, resolve } from 'node:path';
 import { setOwn } from '../core/own';
 import { finishConfig, isObject, scalarText, type Declared, type Maybe } from './common';
+import { composeService, workspaceRel } from './compose';
 import type { WorkspaceFiles } from './files';
-import { parseJsonc } from './jsonFile';
+import { parseJsonc, type JsonFile } from './jsonFile';
 import type { Lookup } from './interpolate';
 import type { BuildConfig, ConfigProblem } from './types';
 
@@ -38,9 +39,13 @@ export function discoverDevcontainers(files: WorkspaceFiles, env: Lookup, proble
     const build = isObject(data.build) ? data.build : undefined;
     const legacyFile = scalarText(data.dockerFile);
     const file = scalarText(build?.dockerfile) ?? legacyFile;
-    if (file === undefined) continue; // an image or a compose file: nothing built from a Dockerfile here
     const dir = posix.dirname(rel) === '.' ? '' : posix.dirname(rel);
     const base = resolve(files.root, dir);
+    if (file === undefined) {
+      // `dockerComposeFile` + `service`: the service's build, by compose's rules; an `image` builds nothing here
+      if (data.dockerComposeFile !== undefined) out.push(...composeBuild(files, rel, json, base, env, problems));
+      continue;
+    }
     const sub = (raw: unknown): Maybe | undefined => {
       const t = scalarText(raw);
       return t === undefined ? undefined : substitute(t, env, files.root);
@@ -70,6 +75,39 @@ export function discoverDevcontainers(files: WorkspaceFiles, env: Lookup, proble
     out.push(finishConfig(d, files.root));
   }
   return out;
+}
+
+/**
+ * The build of a devcontainer.json's compose `service`: its `dockerComposeFile` (one path or a list) is relative to
+ * the devcontainer.json's folder; the first file's folder is the compose project directory.
+ */
+function composeBuild(files: WorkspaceFiles, rel: string, json: JsonFile, base: string, env: Lookup, problems: ConfigProblem[]): BuildConfig[] {
+  const data = json.data as Record<string, unknown>;
+  const line = json.lineOf(['dockerComposeFile']);
+  const raw = Array.isArray(data.dockerComposeFile) ? data.dockerComposeFile : [data.dockerComposeFile];
+  const paths = raw.map((p) => scalarText(p));
+  const service = scalarText(data.service);
+  if (!paths.length || paths.some((p) => p === undefined) || service === undefined) {
+    problems.push({ file: rel, line, message: '`dockerComposeFile` needs a path (or a list of paths) and `service` a name.' });
+    return [];
+  }
+  const rels: string[] = [];
+  for (const p of paths as string[]) {
+    const value = substitute(p, env, files.root);
+    const r = 'why' in value ? undefined : workspaceRel(files.root, resolve(base, value.value));
+    if (r === undefined) {
+      problems.push({ file: rel, line, message: 'why' in value ? `dockerComposeFile ${p}: ${value.why}.` : `dockerComposeFile ${p} is outside the workspace: not read.` });
+      return [];
+    }
+    rels.push(r);
+  }
+  const configs = composeService(files, rels, service, env, problems);
+  if (configs === undefined) {
+    problems.push({ file: rel, line: json.lineOf(['service']), message: `service "${service}" is not in ${rels.join(', ')}.` });
+    return [];
+  }
+  const dir = posix.dirname(rel) === '.' ? '' : posix.dirname(rel);
+  return configs.map((c) => ({ ...c, kind: 'devcontainer' as const, source: { file: rel, line: json.lineOf(['service']), name: dir || rel }, notes: [...c.notes, `compose service ${service} of ${rels.join(', ')}`] }));
 }
 
 /** `--platform=X` or `--platform X` in `build.options`. */
