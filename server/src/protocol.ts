@@ -63,6 +63,8 @@ export interface ConfigurationInfo extends ConfigurationChoice {
   /** Build args whose value is unknown here: name → why; the steps that depend on them are `maybe`. */
   unresolvedArgs: Record<string, string>;
   notes: string[];
+  /** Where the configuration declares each build arg: name → workspace-relative `file:line` (for hovers on ARG). */
+  argSources?: Record<string, string>;
 }
 
 export interface PickConfigurationParams {

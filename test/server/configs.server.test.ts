@@ -41,6 +41,10 @@ void test('a Dockerfile that compose builds is planned with its context and targ
   assert.equal(status.configuration?.source, 'deploy/compose.yaml:3');
   assert.deepEqual(status.configuration?.unresolvedArgs, { GIT_SHA: 'not set in the environment or .env' });
   assert.deepEqual(status.configuration?.choices.map((c) => c.label), ['compose:api (target prod)', 'folder']);
+  // The hover on ARG says where the configuration sets it (the list item's line in compose.yaml).
+  const argHover = JSON.stringify(await s.hover(u, 3, 2));
+  assert.match(argHover, /Build arg `GIT_SHA`: set by `deploy\/compose\.yaml:8` \(`compose:api \(target prod\)`\), unknown here: `not set in the environment or \.env`\./);
+  assert.doesNotMatch(JSON.stringify(await s.hover(u, 4, 2)), /Build arg/, 'only ARG lines say where an arg is set');
   // Recorded, then planned: the step that reads the unknown GIT_SHA (and the chain after it) is maybe.
   const refreshes = s.refreshes;
   await s.request(recordRequest, { uri: u });

@@ -27,6 +27,8 @@ interface Target {
   file: string;
   line: number;
   raw: Record<string, unknown>;
+  /** Where this target's own args are declared (JSON files; printed HCL has no lines of its own). */
+  argAt: Record<string, { file: string; line: number }>;
 }
 
 export interface BakeFolder {
@@ -68,7 +70,7 @@ export async function discoverBake(files: WorkspaceFiles, folders: string[], env
         continue;
       }
     }
-    out.push(...bakeConfigs(files.root, folder.dir, parsed, env));
+    out.push(...bakeConfigs(files.root, folder.dir, parsed, env, true));
   }
   return out;
 }
@@ -101,7 +103,7 @@ function hclLine(files: WorkspaceFiles, hcl: string[], target: string, json: Jso
 }
 
 /** The configurations of one folder's Bake files (merged in order). `env` undefined: values are already evaluated. */
-function bakeConfigs(root: string, dir: string, parsed: Array<Pick<JsonFile, 'rel' | 'data' | 'lineOf'>>, env: Lookup | (() => undefined)): BuildConfig[] {
+function bakeConfigs(root: string, dir: string, parsed: Array<Pick<JsonFile, 'rel' | 'data' | 'lineOf'>>, env: Lookup | (() => undefined), json = false): BuildConfig[] {
   const variables: Record<string, { default?: string }> = {};
   const targets = new Map<string, Target>();
   for (const json of parsed) {
@@ -116,7 +118,9 @@ function bakeConfigs(root: string, dir: string, parsed: Array<Pick<JsonFile, 're
       for (const [name, raw] of Object.entries(data.target)) {
         if (!isObject(raw)) continue;
         const before = targets.get(name);
-        targets.set(name, before ? { ...before, raw: { ...before.raw, ...raw, args: { ...(isObject(before.raw.args) ? before.raw.args : {}), ...(isObject(raw.args) ? raw.args : {}) } } } : { name, file: json.rel, line: json.lineOf(['target', name]), raw });
+        const argAt = { ...before?.argAt };
+        if (isObject(raw.args)) for (const k of Object.keys(raw.args)) setOwn(argAt, k, { file: json.rel, line: json.lineOf(['target', name, 'args', k]) });
+        targets.set(name, before ? { ...before, argAt, raw: { ...before.raw, ...raw, args: { ...(isObject(before.raw.args) ? before.raw.args : {}), ...(isObject(raw.args) ? raw.args : {}) } } } : { name, file: json.rel, line: json.lineOf(['target', name]), raw, argAt });
       }
     }
   }
@@ -155,9 +159,22 @@ function bakeConfigs(root: string, dir: string, parsed: Array<Pick<JsonFile, 're
       ...(Array.isArray(raw.platforms) ? { platforms: raw.platforms.map((p) => val(p)).filter((p): p is Maybe => p !== undefined) } : {}),
       namedContexts: contexts,
       notes: problems,
+      ...(json ? { argSources: argSources(t, targets, []) } : {}),
     };
     out.push(finishConfig(d, root));
   }
+  return out;
+}
+
+/** Where each arg of a target is declared after inherits: its own, else the last inherited target's that has it. */
+function argSources(t: Target, all: Map<string, Target>, stack: string[]): Record<string, { file: string; line: number }> {
+  const out: Record<string, { file: string; line: number }> = {};
+  const inherits = Array.isArray(t.raw.inherits) ? t.raw.inherits.map((x) => scalarText(x)).filter((x): x is string => x !== undefined) : [];
+  for (const name of inherits) {
+    const parent = all.get(name);
+    if (parent && !stack.includes(name) && stack.length < MAX_INHERITS) Object.assign(out, argSources(parent, all, [...stack, t.name]));
+  }
+  for (const [k, v] of Object.entries(t.argAt)) setOwn(out, k, v);
   return out;
 }
 

@@ -29,6 +29,8 @@ export interface Declared {
   platforms?: Maybe[];
   namedContexts?: Record<string, Maybe>;
   notes?: string[];
+  /** Where args are declared, when the format knows better than a search of the source file (merged files). */
+  argSources?: Record<string, { file: string; line: number }>;
 }
 
 /** git and http(s) contexts, as buildx tells them from local paths. */
@@ -80,6 +82,8 @@ export function finishConfig(d: Declared, root: string): BuildConfig {
   for (const [name, value] of Object.entries(d.args)) {
     if ('why' in value) setOwn(out.unresolvedArgs, name, value.why);
     else setOwn(out.args, name, value.value);
+    const at = d.argSources && Object.hasOwn(d.argSources, name) ? d.argSources[name] : undefined;
+    if (at) setOwn((out.argSources ??= {}), name, at);
   }
   const platforms: string[] = [];
   for (const p of d.platforms ?? []) {
@@ -116,4 +120,20 @@ export function scalarText(v: unknown): string | undefined {
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The line (1-based) where a build arg is declared in a configuration file's text, searching from the line that
+ * declares the build: `NAME: v` / `NAME=v` / `- NAME` / `"NAME": v` / `NAME = v` (HCL). Undefined when not found
+ * before the next top-level block (a line that starts at column 0) or in the next 200 lines.
+ */
+export function findArgLine(text: string, fromLine: number, name: string): number | undefined {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`(?:^|[\\s"'{,\\[-])${esc}["']?\\s*(?:[:=]|,|\\]|$)`);
+  const lines = text.split(/\r?\n/);
+  for (let i = Math.max(0, fromLine - 1); i < lines.length && i < fromLine - 1 + 200; i++) {
+    if (i > fromLine - 1 && /^[^\s#/]/.test(lines[i])) return undefined;
+    if (re.test(lines[i])) return i + 1;
+  }
+  return undefined;
 }

@@ -25,6 +25,8 @@ interface Build {
   args: Record<string, Maybe>;
   platforms?: Maybe[];
   namedContexts: Record<string, Maybe>;
+  /** Where each arg is declared (the file and line that wins after merges and extends). */
+  argAt: Record<string, { file: string; line: number }>;
 }
 
 interface Service {
@@ -89,6 +91,7 @@ function toConfigs(s: Service, root: string): BuildConfig[] {
     args: b.args,
     ...(b.platforms?.length ? { platforms: b.platforms } : s.platform ? { platforms: [s.platform] } : {}),
     namedContexts: b.namedContexts,
+    argSources: b.argAt,
   };
   return [finishConfig(d, root)];
 }
@@ -197,6 +200,7 @@ function servicesOf(yaml: YamlFile, projectAbs: string, projectDir: string, look
     if (raw.build !== undefined && raw.build !== null) {
       const build = readBuild(raw.build, projectAbs, lookup);
       if (build) {
+        if (isObject(raw.build)) build.argAt = argLines(raw.build.args, yaml, ['services', name, 'build', 'args']);
         s.build = build;
         s.line = yaml.lineOf(['services', name, 'build']);
       } else problems.push({ file: yaml.rel, line: yaml.lineOf(['services', name, 'build']), message: `service "${name}": \`build\` must be a path or a mapping.` });
@@ -215,9 +219,9 @@ function servicesOf(yaml: YamlFile, projectAbs: string, projectDir: string, look
 }
 
 function readBuild(raw: unknown, contextBase: string, lookup: Lookup): Build | undefined {
-  if (typeof raw === 'string') return { contextBase, context: value(raw, lookup) ?? { value: '.' }, args: {}, namedContexts: {} };
+  if (typeof raw === 'string') return { contextBase, context: value(raw, lookup) ?? { value: '.' }, args: {}, namedContexts: {}, argAt: {} };
   if (!isObject(raw)) return undefined;
-  const b: Build = { contextBase, args: {}, namedContexts: {} };
+  const b: Build = { contextBase, args: {}, namedContexts: {}, argAt: {} };
   const context = value(raw.context, lookup);
   if (context) b.context = context;
   if (raw.dockerfile_inline !== undefined) b.inline = true;
@@ -229,6 +233,21 @@ function readBuild(raw: unknown, contextBase: string, lookup: Lookup): Build | u
   b.namedContexts = keyValues(raw.additional_contexts, lookup, false);
   if (Array.isArray(raw.platforms)) b.platforms = raw.platforms.map((p) => value(p, lookup)).filter((p): p is Maybe => p !== undefined);
   return b;
+}
+
+/** The line of each arg of a map or a `- KEY=VAL` list under this path. */
+function argLines(raw: unknown, yaml: YamlFile, path: Array<string | number>): Record<string, { file: string; line: number }> {
+  const out: Record<string, { file: string; line: number }> = {};
+  if (Array.isArray(raw)) {
+    raw.forEach((item, i) => {
+      const text = scalarText(item);
+      const name = text === undefined ? '' : (text.includes('=') ? text.slice(0, text.indexOf('=')) : text).trim();
+      if (name) setOwn(out, name, { file: yaml.rel, line: yaml.lineOf([...path, i]) });
+    });
+  } else if (isObject(raw)) {
+    for (const name of Object.keys(raw)) setOwn(out, name, { file: yaml.rel, line: yaml.lineOf([...path, name]) });
+  }
+  return out;
 }
 
 /** A map or a `- KEY=VAL` list; `KEY` alone (or `KEY:` with no value) takes the value from the environment or .env. */
@@ -269,7 +288,7 @@ function value(raw: unknown, lookup: Lookup): Maybe | undefined {
 
 function mergeBuild(base: Build | undefined, over: Build | undefined): Build | undefined {
   if (!base || !over) return over ?? base;
-  const out: Build = { ...base, args: { ...base.args }, namedContexts: { ...base.namedContexts } };
+  const out: Build = { ...base, args: { ...base.args }, namedContexts: { ...base.namedContexts }, argAt: { ...base.argAt } };
   if (over.context) {
     out.context = over.context;
     out.contextBase = over.contextBase;
@@ -284,6 +303,7 @@ function mergeBuild(base: Build | undefined, over: Build | undefined): Build | u
   }
   if (over.target) out.target = over.target;
   for (const [k, v] of Object.entries(over.args)) setOwn(out.args, k, v);
+  for (const [k, v] of Object.entries(over.argAt)) setOwn(out.argAt, k, v);
   for (const [k, v] of Object.entries(over.namedContexts)) setOwn(out.namedContexts, k, v);
   if (over.platforms) out.platforms = [...(base.platforms ?? []), ...over.platforms.filter((p) => !(base.platforms ?? []).some((q) => JSON.stringify(q) === JSON.stringify(p)))];
   return out;

@@ -4,6 +4,8 @@
 // nothing itself: `docker buildx bake --print` only through the `bakePrint` the caller passes (trusted workspaces).
 import { resolve } from 'node:path';
 import { discoverBake, bakeFolders, bakeGroups, type BakePrint } from './bake';
+import { findArgLine } from './common';
+import { setOwn } from '../core/own';
 import { COMPOSE_FILES, COMPOSE_OVERRIDE_FILES, discoverCompose } from './compose';
 import { discoverDevcontainers } from './devcontainer';
 import { diskFiles, walkFolders, type WorkspaceFiles } from './files';
@@ -44,7 +46,20 @@ export async function discoverConfigs(opts: DiscoverOptions): Promise<Discovery 
     for (const [name, targets] of Object.entries(bakeGroups(files, folder))) groups.push({ file: folder.json[0], name, targets });
   }
   configs.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
+  for (const c of configs) findArgSources(files, c);
   return { root: files.root, configs, problems, files: [...files.touched].sort(), groups };
+}
+
+/** Args whose declaration the format did not place: found in the declaring file, from the build's line on. */
+function findArgSources(files: WorkspaceFiles, c: BuildConfig): void {
+  const names = [...Object.keys(c.args), ...Object.keys(c.unresolvedArgs)].filter((n) => !c.argSources || !Object.hasOwn(c.argSources, n));
+  if (!names.length) return;
+  const text = files.read(c.source.file);
+  if (text === undefined) return;
+  for (const name of names) {
+    const line = findArgLine(text, c.source.line, name);
+    if (line !== undefined) setOwn((c.argSources ??= {}), name, { file: c.source.file, line });
+  }
 }
 
 /** The plannable configurations that build this Dockerfile (absolute path), in editor precedence order. */

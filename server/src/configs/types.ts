@@ -38,6 +38,8 @@ export interface BuildConfig {
   platforms?: string[];
   /** `additional_contexts` / Bake `contexts` / `build-contexts`: name → absolute folder, or the value as written (image, URL). */
   namedContexts: Record<string, string>;
+  /** Where each build arg (known or not) is declared, when found: for hovers on ARG (`compose.yaml:14`). */
+  argSources?: Record<string, { file: string; line: number }>;
   /** Fields that could not be resolved, each a sentence (`context: depends on APP_DIR`). */
   unresolved: string[];
   /** Other remarks (`planned for linux/amd64, the first of 2 platforms`). */

@@ -30,6 +30,8 @@ export function withConfiguration(settings: DockerfileSettings, configs: BuildCo
   const buildArgs = { ...settings.buildArgs };
   for (const [k, v] of Object.entries(c.args)) setOwn(buildArgs, k, v);
   const notes = [...c.notes];
+  const argSources: Record<string, string> = {};
+  for (const [k, at] of Object.entries(c.argSources ?? {})) setOwn(argSources, k, `${at.file}:${at.line}`);
   if (configs.length > 1) notes.push(`${configs.length} configurations build this Dockerfile: "Layer Lens: Choose Build Configuration" picks another.`);
   return {
     ...settings,
@@ -38,6 +40,6 @@ export function withConfiguration(settings: DockerfileSettings, configs: BuildCo
     ...(c.target ? { target: c.target } : {}),
     ...(c.platform ? { platform: c.platform } : {}),
     ...(Object.keys(c.unresolvedArgs).length ? { unresolvedArgs: c.unresolvedArgs } : {}),
-    configuration: { ...choiceOf(c), origin: pickedConfig ? 'picked' : 'discovered', choices, unresolvedArgs: c.unresolvedArgs, notes },
+    configuration: { ...choiceOf(c), origin: pickedConfig ? 'picked' : 'discovered', choices, unresolvedArgs: c.unresolvedArgs, notes, ...(Object.keys(argSources).length ? { argSources } : {}) },
   };
 }

@@ -21,7 +21,29 @@ export function hover(analysis: Analysis | undefined, text: string | undefined, 
   const found = hoverAt(text, position, { builder: analysis.settings.builder, cacheOnly: settings.hover.cacheOnly, t, ...(steps ? { steps } : {}) }, parsed);
   if (!found) return null;
   const problem = !steps && analysis.problem ? `\n\n---\n${t('Layer Lens: {0}', translateProblem(analysis.problem, t))}` : '';
-  return { contents: { kind: 'markdown', value: found.contents + problem }, range: found.range };
+  return { contents: { kind: 'markdown', value: found.contents + argOrigins(analysis, text, position.line, t) + problem }, range: found.range };
+}
+
+/** On an ARG line: where the build configuration the plan uses sets each of its args (`compose.yaml:14`). */
+function argOrigins(analysis: Analysis, text: string, line: number, t: Translate): string {
+  const config = analysis.settings.configuration;
+  if (!config?.argSources) return '';
+  const m = /^\s*ARG\s+(.*)$/i.exec(text.split(/\r?\n/)[line] ?? '');
+  if (!m) return '';
+  const out: string[] = [];
+  for (const word of m[1].trim().split(/\s+/)) {
+    const name = word.split('=')[0];
+    if (!name || !Object.hasOwn(config.argSources, name)) continue;
+    // In code spans: the file, label and value come from the workspace's files.
+    const code = (v: string): string => `\`${v.replace(/`/g, "'")}\``;
+    const at = code(config.argSources[name]);
+    const label = code(config.label);
+    const why = Object.hasOwn(config.unresolvedArgs, name) ? config.unresolvedArgs[name] : undefined;
+    const value = Object.hasOwn(analysis.settings.buildArgs, name) ? analysis.settings.buildArgs[name] : undefined;
+    if (why !== undefined) out.push(t('Build arg {0}: set by {1} ({2}), unknown here: {3}.', code(name), at, label, code(why)));
+    else if (value !== undefined) out.push(t('Build arg {0} = {1}, from {2} ({3}).', code(name), code(value), at, label));
+  }
+  return out.length ? `\n\n---\n${out.join('\n\n')}` : '';
 }
 
 /** The step with its reason in the display language, and the simulation it assumes, if any. */
