@@ -11,6 +11,7 @@ import { interpolate, parseDotEnv } from '../../server/src/configs/interpolate';
 import { combinations } from '../../server/src/configs/workflow';
 import { bakePrintWith, findExecutable } from '../../server/src/configs/bakePrint';
 import { configLabel, type BuildConfig } from '../../server/src/configs/types';
+import { findArgLine } from '../../server/src/configs/common';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'configs');
 const noEnv = () => undefined;
@@ -215,6 +216,31 @@ test('Bake JSON: inherits merged in order, variables from defaults or the enviro
   assert.deepEqual(d.groups, [{ file: 'docker-bake.json', name: 'default', targets: ['app', 'tests'] }]);
   const withTag = await discoverConfigs({ root: join(fixtures, 'bake-json'), env: (n) => (n === 'TAG' ? 'v2' : undefined) });
   assert.equal(byName(withTag.configs, 'app').args.TAG, 'v2');
+});
+
+test('argSources: where each arg is declared, after override files, extends, Bake inherits; found in a workflow\'s build-args block', async () => {
+  const at = (c: BuildConfig) => Object.fromEntries(Object.entries(c.argSources ?? {}).map(([k, v]) => [k, `${v.file}:${v.line}`]));
+  const compose = await discoverConfigs({ root: join(fixtures, 'compose-app'), env: noEnv });
+  // a list item, a map entry and an arg the override file adds
+  assert.deepEqual(at(byName(compose.configs, 'api')), { NODE_VERSION: 'compose.yaml:14', GIT_SHA: 'compose.yaml:16', RELEASE: 'compose.yaml:17', PRICE: 'compose.yaml:18', DEBUG: 'compose.override.yaml:5' });
+  const bake = await discoverConfigs({ root: join(fixtures, 'bake-json'), env: noEnv });
+  // args inherited from `base` point into base's block
+  assert.deepEqual(at(byName(bake.configs, 'app')), { BASE_IMAGE: 'docker-bake.json:13', TAG: 'docker-bake.json:13', MODE: 'docker-bake.json:20' });
+  const wf = await discoverConfigs({ root: join(fixtures, 'workflows'), env: noEnv });
+  assert.deepEqual(at(byName(wf.configs, 'ci.yml#build')), { REGISTRY: '.github/workflows/ci.yml:16', TOKEN: '.github/workflows/ci.yml:17', PLAIN: '.github/workflows/ci.yml:18' });
+  const dc = await discoverConfigs({ root: join(fixtures, 'devcontainer-compose'), env: noEnv });
+  assert.deepEqual(at(byName(dc.configs, '.devcontainer')), { NODE_VERSION: 'docker-compose.yml:8', EXTRA: '.devcontainer/docker-compose.extend.yml:8' });
+});
+
+test('findArgLine: the forms each format writes, stops at the next top-level block', () => {
+  const text = ['target "a" {', '  args = {', '    ONE = "1"', '    "TWO": 2,', '  }', '}', 'target "b" {', '  args = { THREE = "3" }', '}'].join('\n');
+  assert.equal(findArgLine(text, 1, 'ONE'), 3);
+  assert.equal(findArgLine(text, 1, 'TWO'), 4);
+  assert.equal(findArgLine(text, 1, 'THREE'), undefined, 'another block');
+  assert.equal(findArgLine(text, 7, 'THREE'), 8);
+  assert.equal(findArgLine('build:\n  args:\n    - GIT_SHA\n    - X=1\n', 1, 'GIT_SHA'), 3);
+  assert.equal(findArgLine('build:\n  args:\n    - GIT_SHA_LONG\n', 1, 'GIT_SHA'), undefined, 'a longer name is another arg');
+  assert.equal(findArgLine('a:\n  b: 1\n', 1, 'A.B'), undefined, 'regex characters are literal');
 });
 
 test('Bake HCL without buildx: a clear unresolved message, no configuration, no crash', async () => {
