@@ -66,6 +66,8 @@ if (existsSync('test/oracle/oracle.test.ts')) {
     ['start', 'bash', ['scripts/engines/start.sh']],
     ['builds', node, ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/oracle/oracle.test.ts'], {}, true],
     ['history', node, ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/oracle/history.test.ts'], {}, true],
+    // discovery against `docker compose config` / `docker buildx bake --print` (plugins from setup, no daemon)
+    ['configs', node, ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/oracle/configs.test.ts'], {}, true],
     ['fixes', node, ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/oracle/fixes.test.ts'], {}, true],
     ['real builds', node, ['scripts/run-node-tests.mjs', 'test/build'], {}, true],
   ]);

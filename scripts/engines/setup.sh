@@ -4,7 +4,7 @@
 #
 #   classic  : Debian bookworm's docker.io (Engine 20.10), installed system-wide with apt (dockerd, docker, containerd)
 #              plus busybox-static, runc and iproute2 (the buildkit bridge). The daemon is never started as a service (start.sh runs a private one).
-#   buildkit : Docker Engine 26.1 + buildx 0.13 + containerd 1.7 from Debian trixie, downloaded with
+#   buildkit : Docker Engine 26.1 + buildx 0.13 + containerd 1.7 (+ compose 2.26) from Debian trixie, downloaded with
 #              `apt-get download` into $LAYERLENS_TOOLS/engines/trixie and unpacked with dpkg-deb -x.
 #              Nothing from trixie is installed system-wide; trixie's runc is NOT used (needs a newer glibc),
 #              the system runc is.
@@ -73,8 +73,37 @@ fi
 for f in usr/bin/docker usr/sbin/dockerd usr/bin/containerd usr/bin/containerd-shim-runc-v2 usr/libexec/docker/cli-plugins/docker-buildx; do
   [ -x "$LL_TRIXIE/$f" ] || { echo "setup: $LL_TRIXIE/$f missing; delete $LL_TRIXIE and re-run" >&2; exit 1; }
 done
+# The compose plugin: the reference the discovery of compose files is tested against (`docker compose config`,
+# no daemon needed). Downloaded on its own, so a tools folder made before it was added gets it too.
+if [ ! -x "$LL_TRIXIE/usr/libexec/docker/cli-plugins/docker-compose" ]; then
+  log "downloading docker-compose from Debian trixie into $LL_ENGINES (not installed system-wide)"
+  aptdir="$LL_ENGINES/apt-compose"
+  rm -rf "$aptdir"; mkdir -p "$aptdir/lists/partial" "$aptdir/cache/archives/partial" "$aptdir/debs" "$aptdir/parts"
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    awk 'BEGIN{RS="";ORS="\n"} NR==1{print}' /etc/apt/sources.list.d/debian.sources \
+      | sed -E 's/^Suites:.*/Suites: trixie/; s/^Components:.*/Components: main/' > "$aptdir/parts/trixie.sources"
+    srcopt=(-o "Dir::Etc::sourcelist=-" -o "Dir::Etc::sourceparts=$aptdir/parts")
+  else
+    line="$(grep -hE '^deb ' /etc/apt/sources.list | grep -v security | head -1)"
+    echo "$line" | awk '{ $3="trixie"; print $1, $2, $3, "main" }' > "$aptdir/trixie.list"
+    srcopt=(-o "Dir::Etc::sourcelist=$aptdir/trixie.list" -o "Dir::Etc::sourceparts=-")
+  fi
+  A=("${srcopt[@]}" -o "Dir::State::Lists=$aptdir/lists" -o "Dir::Cache=$aptdir/cache" -o APT::Sandbox::User=root "${APT_OPTS[@]}")
+  if apt-get "${A[@]}" update -qq >"$LL_ENGINES/setup-compose.log" 2>&1 \
+    && (cd "$aptdir/debs" && apt-get "${A[@]}" download docker-compose >>"$LL_ENGINES/setup-compose.log" 2>&1); then
+    for d in "$aptdir"/debs/*.deb; do dpkg-deb -x "$d" "$LL_TRIXIE"; done
+  else
+    # Not fatal: the compose reference test then says it skips, and why.
+    log "docker-compose could not be downloaded (see $LL_ENGINES/setup-compose.log)"
+  fi
+  rm -rf "$aptdir"
+fi
 mkdir -p "$LL_DOCKER_CONFIG/cli-plugins"
 ln -sfn "$LL_TRIXIE/usr/libexec/docker/cli-plugins/docker-buildx" "$LL_DOCKER_CONFIG/cli-plugins/docker-buildx"
+if [ -x "$LL_TRIXIE/usr/libexec/docker/cli-plugins/docker-compose" ]; then
+  ln -sfn "$LL_TRIXIE/usr/libexec/docker/cli-plugins/docker-compose" "$LL_DOCKER_CONFIG/cli-plugins/docker-compose"
+  log "compose: $(DOCKER_CONFIG="$LL_DOCKER_CONFIG" "$LL_TRIXIE/usr/bin/docker" compose version --short 2>/dev/null)"
+fi
 log "buildkit: $("$LL_TRIXIE/usr/sbin/dockerd" --version), $(DOCKER_CONFIG="$LL_DOCKER_CONFIG" "$LL_TRIXIE/usr/bin/docker" buildx version 2>/dev/null | cut -d' ' -f2)"
 
 # ---------------------------------------------------------------- base images (busybox, no registry)
