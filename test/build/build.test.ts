@@ -2,7 +2,7 @@
 // through the `layerlens build` bundle as a user runs it, with the engine's docker CLI on PATH and its socket as
 // DOCKER_HOST: build, record, edit a file, predict, build again; the predictions must match what the engine did, and
 // the store must hold the measured timings and sizes. Holds the oracle's per-engine lock around every build.
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,10 +20,16 @@ import { engineEnv, engineRun } from './engines';
 const root = join(__dirname, '..', '..');
 const cliPath = join(root, 'dist', 'cli.js');
 
+// The CLI processes keep their file digests in a file of this run (not the user's shared, megabytes-large cache,
+// which every process would otherwise load and rewrite: see test/oracle/compare.ts cliEnv).
+const digestDir = mkdtempSync(join(tmpdir(), 'll-build-digests-'));
+
 before(() => {
+  process.env.LAYERLENS_DIGEST_CACHE = join(digestDir, 'digests.json');
   const built = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, encoding: 'utf8' });
   assert.equal(built.status, 0, built.stderr);
 });
+after(() => rmSync(digestDir, { recursive: true, force: true }));
 
 // A value a shell would act on: the command line is an argument array, so it must reach the build as it is.
 const GREETING = `hi; touch /tmp/ll-injected-$(id -u) \`touch /tmp/ll-injected-bq\` "q" 'sq'`;

@@ -17,9 +17,19 @@ export interface PlanStep { line: number; keyword: string; stage: string; layer:
 export interface PlanDiagnostic { line: number; message: string; severity: 'error' | 'warning' | 'info' }
 export interface PlanJson { steps: PlanStep[]; diagnostics: PlanDiagnostic[] }
 
-export function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Where a run's CLI processes keep their file digests: a file of the run's own scratch folder (one scenario, or one
+ * repository on one engine), so every `plan` reads the digests the `record` before it saved, as a user's
+ * successive runs do. Without it, every process would load and rewrite the user's whole shared digest cache
+ * (`~/.cache/layer-lens/digest-cache.json`, megabytes once full), for contexts no other run ever reads again.
+ */
+export function cliEnv(digestCache: string): NodeJS.ProcessEnv {
+  return { ...process.env, LAYERLENS_DIGEST_CACHE: digestCache };
+}
+
+export function runCli(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((res) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -30,8 +40,8 @@ export function runCli(args: string[]): Promise<{ code: number; stdout: string; 
 }
 
 /** `layerlens plan --json` with these arguments (everything after `plan`, without `--json`). */
-export async function planJson(args: string[]): Promise<PlanJson> {
-  const r = await runCli(['plan', ...args, '--json']);
+export async function planJson(args: string[], env?: NodeJS.ProcessEnv): Promise<PlanJson> {
+  const r = await runCli(['plan', ...args, '--json'], env);
   if (r.code !== 0) throw new Error(`layerlens plan exited ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
   let parsed: { steps?: PlanStep[]; diagnostics?: PlanDiagnostic[] };
   try {
@@ -44,8 +54,8 @@ export async function planJson(args: string[]): Promise<PlanJson> {
 }
 
 /** `layerlens record` with these arguments (everything after `record`). */
-export async function recordBuild(args: string[]): Promise<void> {
-  const r = await runCli(['record', ...args]);
+export async function recordBuild(args: string[], env?: NodeJS.ProcessEnv): Promise<void> {
+  const r = await runCli(['record', ...args], env);
   if (r.code !== 0) throw new Error(`layerlens record exited ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
 }
 

@@ -20,7 +20,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { CLI, compareSteps, planJson, recordBuild, runCli, textTable, type PlanStep } from './compare';
+import { CLI, cliEnv, compareSteps, planJson, recordBuild, runCli, textTable, type PlanStep } from './compare';
 import { wantedEngines, engineProblem, ForeignBuildError, parseBuildkitOutput, parseClassicOutput, readDockerfile, type Engine, type EngineStep } from './engine';
 import { roundCliArgs, runScenario, type RoundContext, type RoundReport } from './runner';
 import { scenariosFor, type Scenario } from './scenarios';
@@ -52,17 +52,22 @@ function cliArgs(ctx: RoundContext, store: string): string[] {
   return roundCliArgs(ctx.contextDir, ctx, store, ctx.engine);
 }
 
+/** The scenario's own digest cache, beside its store (compare.ts cliEnv). */
+function env(ctx: RoundContext): NodeJS.ProcessEnv {
+  return cliEnv(join(ctx.workDir, 'layerlens-digests.json'));
+}
+
 async function plan(ctx: RoundContext, store: string): Promise<PlanStep[]> {
-  return (await planJson(cliArgs(ctx, store))).steps;
+  return (await planJson(cliArgs(ctx, store), env(ctx))).steps;
 }
 
 async function record(ctx: RoundContext, store: string): Promise<void> {
-  await recordBuild(cliArgs(ctx, store));
+  await recordBuild(cliArgs(ctx, store), env(ctx));
 }
 
 /** After a build that failed as expected: record must refuse it (exit 1), there is nothing built to count. */
 async function recordRefused(ctx: RoundContext, store: string): Promise<string | undefined> {
-  const r = await runCli(['record', ...cliArgs(ctx, store)]);
+  const r = await runCli(['record', ...cliArgs(ctx, store)], env(ctx));
   return r.code === 1 ? undefined : `layerlens record of a build that fails exited ${r.code}, not 1: ${r.stderr.trim() || r.stdout.trim()}`;
 }
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, lutimesSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { compareSteps, planJson, recordBuild, type PlanDiagnostic, type StepComparison } from '../compare';
+import { cliEnv, compareSteps, planJson, recordBuild, type PlanDiagnostic, type StepComparison } from '../compare';
 import { BuildError, buildWithEngine, readDockerfile, resetEngineCache, withEngineLock, type Engine } from '../engine';
 import type { HistoryRepo, HistoryState } from './data';
 import { collectNeeds, emptyNeeds, importStandins, rewriteDockerfile, type ImportReport, type StandinNeeds } from './standins';
@@ -222,6 +222,7 @@ async function replayUnlocked(repo: HistoryRepo, engine: Engine, opts: ReplayOpt
     result.notes.push(...all.notes.filter((n) => !result.notes.includes(n)));
     result.standins = await importStandins(engine, all, workDir);
     const cliArgs = [lay.dockerfile, '--context', lay.contextDir, '--store', store, '--builder', engine];
+    const env = cliEnv(join(workDir, 'layerlens-digests.json'));
     for (let i = 0; i < repo.states.length; i++) {
       const state = repo.states[i];
       const { text, needs } = prepared[i];
@@ -237,7 +238,7 @@ async function replayUnlocked(repo: HistoryRepo, engine: Engine, opts: ReplayOpt
           // The plan reads only the context and the store, which the build does not touch (the store changes at
           // `record`, after the build): planning while the engine builds is planning before the build.
           let t0 = Date.now();
-          const planning = planJson(cliArgs).then((p) => { out.split.plan = Date.now() - t0; return p; });
+          const planning = planJson(cliArgs, env).then((p) => { out.split.plan = Date.now() - t0; return p; });
           planning.catch(() => undefined);
           let built: Awaited<ReturnType<typeof buildWithEngine>> | undefined;
           let failure: BuildError | undefined;
@@ -259,7 +260,7 @@ async function replayUnlocked(repo: HistoryRepo, engine: Engine, opts: ReplayOpt
             const dfile = readDockerfile(text);
             out.rows = compareSteps(dfile, built, plan.steps).map((r) => ({ ...r, unscorable: r.verdict === 'maybe' && needs.stageReads.has(r.line) }));
             t0 = Date.now();
-            await recordBuild(cliArgs);
+            await recordBuild(cliArgs, env);
             out.split.record = Date.now() - t0;
           }
         } catch (e) {
