@@ -31,7 +31,7 @@ export default tseslint.config(
   },
   {
     // The client and the webview talk to the server through the protocol module only. The three other server files
-    // they still import go away when reasons become data (they translate reason text and build the stack view).
+    // they still import go away when the remaining messages become data (they translate problem and baseline text and build the stack view).
     files: ['client/**/*.ts', 'media/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

@@ -2,8 +2,8 @@
 // while a simulation is on, "Simulating: src/app.js changed", which stops it when clicked (or on Escape).
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { statusRequest, type ParamsOf, type ResultOf } from '../../server/src/protocol';
-import { BASELINE_TEMPLATES, matchTemplate, translateReason } from '../../server/src/features/reasonText';
+import { renderReason, statusRequest, type ParamsOf, type ResultOf } from '../../server/src/protocol';
+import { BASELINE_TEMPLATES, matchTemplate } from '../../server/src/features/reasonText';
 import { clearSimulationCommand, showOutputCommand } from './commands';
 
 type StatusResult = ResultOf<typeof statusRequest>;
@@ -99,7 +99,7 @@ function showSimulation(item: vscode.StatusBarItem, simulation: StatusResult['si
     item.hide();
     return;
   }
-  const label = translateReason(simulation.label, vscode.l10n.t);
+  const label = renderReason(simulation.cause, vscode.l10n.t);
   item.text = `$(beaker) ${vscode.l10n.t('Simulating: {0}', label)}`;
   item.accessibilityInformation = { label: vscode.l10n.t('Simulating: {0}. Activate to stop simulating.', label) };
   item.show();

@@ -16,6 +16,7 @@ import { flagValue, flagValues, parseDockerfile } from './core/parse';
 import { mountOptions, splitKeepingQuotes } from './core/stages';
 import { staleDiagnostics, staleFiles, syncedEntry, withSyncedContent, type SyncedFiles, type SyncedSnapshot } from './core/syncState';
 import type { Builder, ContextSnapshot, PlanOptions, SourceSelection, StepPrediction } from './core/types';
+import { renderReason, type Reason } from './core/reason';
 import type { ParsedDockerfile } from './core/parse';
 import { MAX_DOCKERFILE_BYTES } from './core/limits';
 import { planCosts, type CostedPrediction, type RebuildEstimate } from './core/cost';
@@ -344,8 +345,8 @@ function withUnresolvedArgs(project: Project, known: KnownBuilds, parsed: Parsed
     const args = dependsOn.get(s.line);
     // Nothing built yet: every step rebuilds whatever the value is.
     if (!args || !(s.status === 'cached' || (s.status === 'rebuilds' && !known.empty))) return s;
-    const why = args.map((n) => `${n}, unknown here (${unresolved[n]})`).join('; ');
-    return { ...s, status: 'maybe', reason: `depends on build arg ${why}` };
+    const cause: Reason = { code: 'unknownBuildArgs', args: args.map((name) => ({ name, why: unresolved[name] ?? '' })) };
+    return { ...s, status: 'maybe', reason: renderReason(cause), cause };
   });
 }
 

@@ -311,7 +311,7 @@ function projectOptions(values: { context?: string; builder?: string; 'build-arg
 
 function print(result: Plan & { text?: string }, json: boolean, title?: string, config?: BuildConfig): void {
   if (json) {
-    const steps = result.steps.map(({ line, keyword, stage, layer, status, reason }) => ({ line, keyword, stage, layer, status, reason }));
+    const steps = result.steps.map(({ line, keyword, stage, layer, status, reason, cause }) => ({ line, keyword, stage, layer, status, reason, cause }));
     process.stdout.write(JSON.stringify({ steps, diagnostics: result.diagnostics, ...(config ? { config } : {}) }) + '\n');
     return;
   }

@@ -8,6 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { openProjectAsync, planProject, refreshProject, simulateProject, type Project } from './analysis';
 import { DigestCache } from './contextFs';
 import type { PlanResult } from './core/predict';
+import { fileListOf, renderReason, type Reason } from './core/reason';
 import type { CostedPrediction, RebuildEstimate } from './core/cost';
 import { headCommitAsync, readGitHeadAsync, type BlobDigests, type GitHeadResult } from './gitBaseline';
 import { chooseBaseline, type Baseline } from './features/baseline';
@@ -169,7 +170,8 @@ export class DockerfileDocuments {
     if (!entry) return undefined;
     await entry.ready;
     const previous = this.simulationState?.uri;
-    this.simulationState = { uri, changedFiles, editedLines, label: simulationLabel(changedFiles, editedLines) };
+    const cause = simulationCause(changedFiles, editedLines);
+    this.simulationState = { uri, changedFiles, editedLines, label: renderReason(cause), cause };
     for (const e of [entry, ...(previous ? [this.entries.get(previous)] : [])]) if (e) e.plan = undefined;
     this.host.didUpdate([...new Set([uri, ...(previous ? [previous] : [])])]);
     return this.simulationState;
@@ -526,12 +528,11 @@ async function unlessCancelled<T>(work: Promise<T>, token: CancellationToken | u
 }
 
 /** "src/app.js changed", "a.js, b.js and 2 more changed; line 3 edited". */
+export function simulationCause(changedFiles: string[], editedLines: number[]): Reason {
+  return { code: 'simulation', ...(changedFiles.length ? { files: fileListOf(changedFiles, 2) } : {}), ...(editedLines.length ? { lines: editedLines } : {}) };
+}
+
+/** The simulation in English words (the status bar's and the CLI's). */
 export function simulationLabel(changedFiles: string[], editedLines: number[]): string {
-  const parts: string[] = [];
-  if (changedFiles.length) {
-    const shown = changedFiles.slice(0, 2).join(', ');
-    parts.push(`${changedFiles.length > 2 ? `${shown} and ${changedFiles.length - 2} more` : shown} changed`);
-  }
-  if (editedLines.length) parts.push(`${editedLines.length === 1 ? 'line' : 'lines'} ${editedLines.join(', ')} edited`);
-  return parts.join('; ') || 'nothing changed';
+  return renderReason(simulationCause(changedFiles, editedLines));
 }

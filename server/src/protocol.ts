@@ -5,6 +5,10 @@ import type { LayerStackModel } from './core/layerStack';
 import type { Builder, Diagnostic } from './core/types';
 import type { CostedPrediction, RebuildEstimate } from './core/cost';
 import type { BuildReport } from './build/buildProject';
+import type { Reason } from './core/reason';
+
+/** A reason (a step's, a simulation's) as a value, and its one renderer per language (the `Translate` passed). */
+export { renderReason, REASON_MESSAGES, type Reason } from './core/reason';
 
 /** A request method with its parameter and result types attached for the adapters on either side. */
 export interface RequestDeclaration<Params, Result> {
@@ -139,8 +143,10 @@ export interface SimulationInfo {
   uri: string;
   changedFiles: string[];
   editedLines: number[];
-  /** "src/app.js changed", "line 3 edited". */
+  /** "src/app.js changed", "line 3 edited": `cause` in English. */
   label: string;
+  /** What is pretended, as a value ({ code: 'simulation' }): renderReason() says it in the display language. */
+  cause: Reason;
 }
 
 export interface DocumentParams {

@@ -42,8 +42,8 @@ test('plan --json: one entry per instruction in file order, exactly the document
   assert.equal(r.code, 0, r.err);
   const { steps } = JSON.parse(r.out);
   assert.deepEqual(steps.map((s: { line: number }) => s.line), [1, 2, 3, 4, 5, 6, 7]);
-  for (const s of steps) assert.deepEqual(Object.keys(s), ['line', 'keyword', 'stage', 'layer', 'status', 'reason']);
-  assert.deepEqual(steps[0], { line: 1, keyword: 'ARG', stage: '(global)', layer: 'none', status: 'none', reason: steps[0].reason });
+  for (const s of steps) assert.deepEqual(Object.keys(s), ['line', 'keyword', 'stage', 'layer', 'status', 'reason', 'cause']);
+  assert.deepEqual(steps[0], { line: 1, keyword: 'ARG', stage: '(global)', layer: 'none', status: 'none', reason: 'global ARG: usable only in FROM lines unless a stage declares it again', cause: { code: 'globalArg' } });
   assert.equal(steps[1].stage, '0');
 });
 

@@ -16,7 +16,7 @@ function ins(text: string, n = 0) {
   return { ins: parsed.instructions[n], all: parsed.instructions };
 }
 
-const step = (over: Partial<StepPrediction>): StepPrediction => ({ line: 2, endLine: 2, keyword: 'RUN', stage: '0', layer: 'filesystem', status: 'rebuilds', reason: 'src/app.js changed', ...over });
+const step = (over: Partial<StepPrediction>): StepPrediction => ({ line: 2, endLine: 2, keyword: 'RUN', stage: '0', layer: 'filesystem', status: 'rebuilds', reason: 'src/app.js changed', cause: { code: 'filesChanged', changed: { files: ['src/app.js'], more: 0 } }, ...over });
 
 test('RUN: build time, one layer, keyed by its text so apt-get update never refreshes, and the verdict', () => {
   const { ins: run, all } = ins('FROM debian\nRUN apt-get update && apt-get install -y curl\n', 1);

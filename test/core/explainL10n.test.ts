@@ -14,6 +14,7 @@ import { formatMessage, type Translate } from '../../server/src/core/explainTran
 import { KNOWN_KEYWORDS, parseDockerfile } from '../../server/src/core/parse';
 import { generate } from './adviseGenerator.test';
 import { TEMPLATE_MESSAGES } from '../../server/src/features/reasonText';
+import { ALL_REASON_MESSAGES } from '../../server/src/core/reason';
 import { WEBVIEW_STRINGS } from '../../client/src/layerStack/messages';
 
 const root = join(__dirname, '../..');
@@ -42,9 +43,9 @@ function scan(): Set<string> {
     assert.equal(literals.length, calls, `${file}: every t(...) call must pass a string literal, so the bundle can be checked`);
     for (const l of literals) found.add(l);
   }
-  // features/reasonText.ts translates the engine's reasons through tables of templates (checked in
-  // test/server/features/reasonText.test.ts): their messages are used too.
-  for (const m of TEMPLATE_MESSAGES) found.add(m);
+  // core/reason.ts renders reasons through its table of messages, features/reasonText.ts matches other messages
+  // against tables of templates (both checked in test/server/features/reasonText.test.ts): their messages are used too.
+  for (const m of [...ALL_REASON_MESSAGES, ...TEMPLATE_MESSAGES]) found.add(m);
   for (const file of clientSources) {
     for (const m of readFileSync(file, 'utf8').matchAll(/vscode\.l10n\.t\(\s*('(?:[^'\\]|\\.)*')/g)) found.add(unquote(m[1]));
   }
@@ -82,13 +83,13 @@ test('a recording t sees only bundled strings while hovers and advice are produc
         const parsed = parseDockerfile(`FROM alpine\n${keyword} --from=a --chown=1 --chmod=2 --link --mount=type=cache,target=/c --mount=type=secret,id=s --mount=type=ssh --mount=type=tmpfs,target=/t --mount=target=/b --mount=from=a,source=x,target=/y --network=none --security=insecure --platform=x --exclude=y --parents --checksum=z --keep-git-dir --other ${args}\n`);
         const ins = parsed.instructions[1];
         for (const cacheOnly of [false, true]) {
-          explainInstruction(ins, { line: 2, endLine: 2, keyword, stage: '0', layer: 'none', status: 'maybe', reason: 'r' }, { builder, cacheOnly, t, instructions: parsed.instructions });
+          explainInstruction(ins, { line: 2, endLine: 2, keyword, stage: '0', layer: 'none', status: 'maybe', reason: 'r', cause: { code: 'notPredicted' } }, { builder, cacheOnly, t, instructions: parsed.instructions });
           for (const f of ins.flags) explainFlag(ins, f, undefined, { builder, cacheOnly, t });
         }
       }
     }
   }
-  for (const status of ['cached', 'rebuilds', 'skipped', 'none'] as const) explainInstruction(parseDockerfile('FROM a').instructions[0], { line: 1, endLine: 1, keyword: 'FROM', stage: '0', layer: 'filesystem', status, reason: 'r' }, { builder: 'buildkit', t });
+  for (const status of ['cached', 'rebuilds', 'skipped', 'none'] as const) explainInstruction(parseDockerfile('FROM a').instructions[0], { line: 1, endLine: 1, keyword: 'FROM', stage: '0', layer: 'filesystem', status, reason: 'r', cause: { code: 'notPredicted' } }, { builder: 'buildkit', t });
   for (const code of ADVICE_CODES) ruleSummary(code, t);
   for (let seed = 1; seed <= 150; seed++) {
     const { text, context } = generate(seed);

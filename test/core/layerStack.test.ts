@@ -71,7 +71,7 @@ test('a source edit: the summary names COPY and the file; blocks below stay cach
   const after: State = { ...before, files: { ...appFiles, 'src/app.js': 'console.log(2)\n' } };
   const m = model(after, afterBuilds('buildkit', before, after).steps);
   assert.equal(m.summary.text, '2 of 4 layers rebuild; first miss: COPY . /app (src/app.js changed)');
-  assert.deepEqual(m.summary.firstMiss, { line: 3, text: 'COPY . /app', reason: 'src/app.js changed' });
+  assert.deepEqual(m.summary.firstMiss, { line: 3, text: 'COPY . /app', reason: 'src/app.js changed', cause: { code: 'filesChanged', changed: { files: ['src/app.js'], more: 0 } } });
   assert.deepEqual([m.stages[0].base, ...m.stages[0].blocks].map((b) => b.verdict), ['cached', 'cached', 'rebuilds', 'rebuilds', 'no build step', 'no build step']);
   assert.equal(m.stages[0].blocks[0].icon, 'pass');
 });

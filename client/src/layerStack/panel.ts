@@ -3,9 +3,8 @@
 // builds, settings, simulations) and when the server restarts; it restores itself after a window reload.
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { clearSimulationRequest, layerStackRequest, simulateRequest, type LayerStackResult, type ParamsOf, type ResultOf } from '../../../server/src/protocol';
+import { clearSimulationRequest, layerStackRequest, renderReason, simulateRequest, type LayerStackResult, type ParamsOf, type ResultOf } from '../../../server/src/protocol';
 import { layerStackHtml } from './html';
-import { translateReason } from '../../../server/src/features/reasonText';
 import { WEBVIEW_STRINGS, type FromWebview, type PersistedState, type StackView, type ToWebview } from './messages';
 
 export const showLayerStackCommand = 'layerLens.showLayerStack';
@@ -224,7 +223,7 @@ function localised(result: LayerStackResult | null): LayerStackResult | null {
   if (!result) return result;
   const { baseline, simulation } = result;
   const label = baseline.kind === 'recorded' ? vscode.l10n.t('recorded build') : baseline.kind === 'none' ? vscode.l10n.t('nothing built yet') : baseline.label;
-  return { ...result, baseline: { ...baseline, label }, simulation: simulation && { ...simulation, label: translateReason(simulation.label, vscode.l10n.t) } };
+  return { ...result, baseline: { ...baseline, label }, simulation: simulation && { ...simulation, label: renderReason(simulation.cause, vscode.l10n.t) } };
 }
 
 /** Shows the instruction's first line in the editor the Dockerfile is in (or the first column), cursor on it. */

@@ -8,6 +8,7 @@ import { lazyProperty } from './lazy';
 import { ownValue } from './own';
 import { processWord, processWords } from './words';
 import type { Builder, LayerKind, SourceSelection } from './types';
+import type { Reason } from './reason';
 
 /** How the key computation reads the build context (implemented over core/context.ts). */
 export interface ContextAccess {
@@ -40,7 +41,7 @@ export interface StepDefinition {
   /** Stages whose output this step reads by content (COPY --from, RUN --mount=from=). */
   fromStages: number[];
   /** Set when the outcome depends on something outside the Dockerfile and context (a URL). */
-  external?: string;
+  external?: Reason;
   problems: string[];
 }
 
@@ -274,7 +275,7 @@ function copyParts(ins: Instruction, state: StageState, stage: Stage, inputs: Ke
   const words = ins.json ?? processWords(ins.args, vars, inputs.escape).words;
   const parts: Record<string, string> = {};
   const selections: SourceSelection[] = [];
-  let external: string | undefined;
+  let external: Reason | undefined;
   if (words.length < 2) {
     base.problems.push(`${ins.keyword} needs at least one source and a destination, e.g. "${ins.keyword} package.json /app/".`);
   }
@@ -306,7 +307,7 @@ function copyParts(ins: Instruction, state: StageState, stage: Stage, inputs: Ke
       parts.urls = JSON.stringify(urls);
       if (ins.keyword !== 'ADD') base.problems.push('COPY does not accept URLs; use ADD or RUN curl.');
       else if (flagValue(ins, 'checksum') === undefined && !urls.every((u) => /#[0-9a-f]{40}$/.test(u))) {
-        external = `ADD of ${urls[0]}: Docker checks the remote on every build`;
+        external = { code: 'remoteAdd', url: urls[0] };
       }
     }
     if (local.length) {

@@ -7,7 +7,10 @@ import { flagValue, parseDockerfile, type Instruction } from './parse';
 import { buildOrder, buildStageGraph, graphOptions, mountOptions, resolveStageRef, selectStages, type Stage } from './stages';
 import type { CostedPrediction } from './cost';
 import { englishT, type Translate } from './explainTranslate';
+import { renderReason, type Reason } from './reason';
 import type { Builder, StepStatus } from './types';
+
+const NOT_PREDICTED: Reason = { code: 'notPredicted' };
 
 export interface LayerStackInput {
   /** The Dockerfile text the steps were predicted for. */
@@ -43,6 +46,8 @@ export interface DrawnBlock {
   icon: string;
   verdict: string;
   reason: string;
+  /** `reason` as a value (core/reason.ts): the editor renders it in its display language. */
+  cause: Reason;
   bytes: number | null;
   size: SizeSource;
   /** "≈ 1.2 kB from 3 files", "12.4 MB (recorded)", "size unknown". */
@@ -87,7 +92,8 @@ export interface LayerSummary {
   layers: number;
   rebuild: number;
   maybe: number;
-  firstMiss: { line: number; text: string; reason: string } | null;
+  /** `reason` is `cause` in its short form (renderReason's `short`). */
+  firstMiss: { line: number; text: string; reason: string; cause: Reason } | null;
   /** Sum of recorded run times of the layers that rebuild, and how many of them have one. */
   costMs: number;
   timed: number;
@@ -159,7 +165,8 @@ export function layerStackModel(input: LayerStackInput): LayerStackModel {
       kind,
       status,
       ...VERDICT[status],
-      reason: step?.reason ?? 'not predicted',
+      reason: step?.reason ?? renderReason(NOT_PREDICTED),
+      cause: step?.cause ?? NOT_PREDICTED,
       ...size,
       weight: null,
       files: files.slice(0, MAX_FILES),
@@ -248,7 +255,7 @@ function summarise(stages: DrawnStage[]): LayerSummary {
   const rebuild = layers.filter((b) => b.status === 'rebuilds');
   const maybe = layers.filter((b) => b.status === 'maybe');
   const miss = rebuild[0] ?? maybe[0];
-  const firstMiss = miss ? { line: miss.line, text: miss.text, reason: shortReason(miss.reason) } : null;
+  const firstMiss = miss ? { line: miss.line, text: miss.text, reason: renderReason(miss.cause, englishT, { short: true }), cause: miss.cause } : null;
   const timed = rebuild.filter((b) => b.durationMs !== undefined);
   const costMs = timed.reduce((sum, b) => sum + (b.durationMs ?? 0), 0);
   const counts = { layers: layers.length, rebuild: rebuild.length, maybe: maybe.length, firstMiss, costMs, timed: timed.length };
@@ -268,7 +275,3 @@ export function summaryText(summary: Omit<LayerSummary, 'text'>, t: Translate = 
   return text;
 }
 
-/** The reason without its tail: "src/app.js changed", "depends on stage deps's output". */
-function shortReason(reason: string): string {
-  return reason.replace(/: cached only if .*$/, '').replace(/ \(line \d+ [^)]*\)$/, '');
-}

@@ -10,6 +10,7 @@ import { lazyProperty } from './lazy';
 import { atLine } from './limits';
 import { setOwn } from './own';
 import { explainChange, shortenParts, type ChangeInput } from './reasons';
+import { renderReason, type Reason } from './reason';
 import type { Builder, Diagnostic, Plan, PlanOptions, RecordedStep, StepPrediction, StepStatus } from './types';
 
 /** RecordedStep lives in types.ts (reasons.ts needs it too); exported here as before. */
@@ -110,15 +111,16 @@ export function planBuild(input: PlanInput): PlanResult {
   const inputs = { builder: options.builder, buildArgs: options.buildArgs, globalVars: graph.globalVars, escape: parsed.escape, context, stages: graph.stages, edited };
 
   for (const ins of graph.globalArgs) {
-    steps.push(step(ins, GLOBAL_STAGE, 'none', 'none', 'global ARG: usable only in FROM lines unless a stage declares it again'));
+    steps.push(step(ins, GLOBAL_STAGE, 'none', 'none', { code: 'globalArg' }));
   }
   const { order, diagnostics: cycles } = buildOrder(graph, selection.needed);
   diagnostics.push(...cycles);
   for (const stage of graph.stages) {
     if (!selection.needed.has(stage.index)) {
-      const why = stage.index > selection.target
-        ? `stage ${stage.label} comes after the target stage; it is not built`
-        : `stage not needed by target ${graph.stages[selection.target]?.label ?? ''}`.trim();
+      const targetLabel = graph.stages[selection.target]?.label ?? '';
+      const why: Reason = stage.index > selection.target
+        ? { code: 'afterTarget', stage: stage.label }
+        : { code: 'notNeededByTarget', ...(targetLabel.trim() ? { stage: targetLabel.trim() } : {}) };
       for (const ins of [stage.from, ...stage.instructions]) {
         steps.push(step(ins, stage.label, layerOf(ins, options.builder), 'skipped', why));
       }
@@ -145,12 +147,11 @@ export function planBuild(input: PlanInput): PlanResult {
     const fromSlot = `${stage.label}#0`;
     if (parentEnd) {
       chain = { ...parentEnd.outcome };
-      const classic = options.builder === 'classic';
-      steps.push(step(stage.from, stage.label, 'none', 'none', `continues stage ${graph.stages[stage.parent as number].label}${classic ? '' : ''}`));
+      steps.push(step(stage.from, stage.label, 'none', 'none', { code: 'continuesStage', stage: graph.stages[stage.parent as number].label }));
     } else if (stage.image?.toLowerCase() === 'scratch') {
       // BuildKit's COPY/WORKDIR ops have no platform in their key: a scratch stage keeps its cache across platforms (R11a).
       chain = { key: digest('scratch' + (options.builder === 'classic' ? platformPart(stage) : '')), status: 'cached' };
-      steps.push(step(stage.from, stage.label, 'none', 'none', 'empty base image: nothing to build'));
+      steps.push(step(stage.from, stage.label, 'none', 'none', { code: 'emptyBase' }));
     } else {
       const parts: Record<string, string> = { image: stage.image ?? '', platform: platformPart(stage) };
       if (edited.has(stage.from.line)) parts.edited = 'edited';
@@ -158,7 +159,7 @@ export function planBuild(input: PlanInput): PlanResult {
       keys.push(key);
       recorded.steps[fromSlot] = record('FROM', key, { parts });
       const cached = known.has(key);
-      const reason = cached ? 'base image unchanged' : known.empty ? 'not built yet: no recorded build' : fromReason(fromSlot, parts);
+      const reason: Reason = cached ? { code: 'baseUnchanged' } : known.empty ? { code: 'notBuiltYet' } : fromReason(fromSlot, parts);
       const s = step(stage.from, stage.label, 'filesystem', cached ? 'cached' : 'rebuilds', reason, key);
       steps.push(s);
       chain = cached ? { key, status: 'cached' } : { key, status: 'rebuilds', cause: s };
@@ -167,7 +168,7 @@ export function planBuild(input: PlanInput): PlanResult {
       const slot = `${stage.label}#${i + 1}`;
       const def = atLine(ins.line, () => defineStep(ins, state, stage, inputs));
       if (def.kind !== 'op') {
-        const reason = def.kind === 'meta' ? metaReason(ins) : 'not a build step';
+        const reason: Reason = def.kind === 'meta' ? metaReason(ins) : { code: 'notABuildStep' };
         steps.push(step(ins, stage.label, def.layer, 'none', reason));
         for (const p of def.problems) diagnostics.push({ line: ins.line, severity: 'warning', message: p });
         return;
@@ -197,7 +198,7 @@ export function planBuild(input: PlanInput): PlanResult {
   }
 
   function verdict(ins: Instruction, stage: Stage, slot: string, key: string, def: StepDefinition, chain: Outcome): StepPrediction {
-    const make = (status: StepStatus, reason: string): StepPrediction => {
+    const make = (status: StepStatus, reason: Reason): StepPrediction => {
       const s = step(ins, stage.label, def.layer, status, reason, key);
       return def.readCount ? lazyProperty(s, 'reads', () => def.reads) : s;
     };
@@ -211,10 +212,10 @@ export function planBuild(input: PlanInput): PlanResult {
       optimisticKey = bestCaseKey(slot, ins.keyword, def, chain);
       return make('maybe', def.external);
     }
-    if (known.has(key)) return make('cached', chain.status === 'cached' ? 'unchanged since a recorded build' : 'same content as a recorded build');
-    if (known.empty) return make('rebuilds', 'not built yet: no recorded build');
+    if (known.has(key)) return make('cached', { code: chain.status === 'cached' ? 'unchangedSinceRecorded' : 'sameContentAsRecorded' });
+    if (known.empty) return make('rebuilds', { code: 'notBuiltYet' });
     if (options.builder === 'buildkit' && secretQuirk(ins, slot, def, chain)) {
-      return make('maybe', `cached only if line ${chain.previous?.line} RUN changes no files: BuildKit reuses a secret-mount step after a re-run step that left the filesystem as it was (cache-rules C24)`);
+      return make('maybe', { code: 'secretAfterRerun', line: chain.previous?.line as number });
     }
     if (chain.status === 'maybe' && chain.optimistic && def.fromStages.length === 0) {
       // Even if everything upstream comes out identical, this step's own inputs differ from every recorded build.
@@ -223,18 +224,17 @@ export function planBuild(input: PlanInput): PlanResult {
       optimisticKey = best;
     }
     if (chain.status !== 'cached' && chain.cause) {
-      const verb = chain.status === 'rebuilds' ? 'rebuilds' : 'may rebuild';
-      return make(chain.status, `parent step ${verb}: line ${chain.cause.line} ${chain.cause.keyword} (${chain.cause.reason})`);
+      return make(chain.status, { code: chain.status === 'rebuilds' ? 'parentRebuilds' : 'parentMayRebuild', line: chain.cause.line, keyword: chain.cause.keyword, cause: chain.cause.cause });
     }
     const unsettled = def.fromStages.map((d) => ({ d, end: stageEnd.get(d) })).find((x) => !x.end || x.end.outcome.status !== 'cached');
     if (unsettled) {
       const src = graph.stages[unsettled.d];
       const cause = unsettled.end?.outcome.cause;
       optimisticKey = bestCaseKey(slot, ins.keyword, def, chain);
-      return make('maybe', `depends on stage ${src.label}'s output${cause ? ` (line ${cause.line} ${cause.keyword} rebuilds)` : ''}: cached only if the copied files come out identical`);
+      return make('maybe', { code: 'dependsOnStage', stage: src.label, ...(cause ? { line: cause.line, keyword: cause.keyword } : {}) });
     }
-    if (!known.last) return make('rebuilds', 'no recorded build of this Dockerfile has this step');
-    if (known.last.unfinished?.includes(slot)) return make('rebuilds', 'the last build stopped before this step finished');
+    if (!known.last) return make('rebuilds', { code: 'noRecordedStep' });
+    if (known.last.unfinished?.includes(slot)) return make('rebuilds', { code: 'lastBuildStopped' });
     return ownChange();
   }
 
@@ -244,11 +244,11 @@ export function planBuild(input: PlanInput): PlanResult {
    * instruction", and the earlier step has just committed it, so this one is a hit whatever the earlier one did.
    * BuildKit: both lines are one vertex (same LLB digest), run or loaded once: this step does what that one does.
    */
-  function sameStep(first: MadeStep, make: (status: StepStatus, reason: string) => StepPrediction): StepPrediction {
+  function sameStep(first: MadeStep, make: (status: StepStatus, reason: Reason) => StepPrediction): StepPrediction {
     twin = first;
     const { step: t } = first;
-    if (options.builder === 'classic') return make('cached', `same step as line ${t.line} (stage ${first.stage}), which this build makes first`);
-    return make(t.status as StepStatus, `same step as line ${t.line} (stage ${first.stage}): BuildKit runs it once for both lines`);
+    if (options.builder === 'classic') return make('cached', { code: 'sameStepFirst', line: t.line, stage: first.stage });
+    return make(t.status as StepStatus, { code: 'sameStepOnce', line: t.line, stage: first.stage });
   }
 
   /**
@@ -275,15 +275,15 @@ export function planBuild(input: PlanInput): PlanResult {
     return Object.keys({ ...now, ...prev.parts }).every((k) => now[k] === prev.parts[k]);
   }
 
-  function fromReason(slot: string, parts: Record<string, string>): string {
+  function fromReason(slot: string, parts: Record<string, string>): Reason {
     const prev = known.last?.steps[slot];
-    if (prev?.keyword === 'FROM' && prev.parts.image !== parts.image) return `base image changed: ${parts.image} (was ${prev.parts.image})`;
+    if (prev?.keyword === 'FROM' && prev.parts.image !== parts.image) return { code: 'baseImageChanged', value: parts.image, was: prev.parts.image };
     if (prev?.keyword === 'FROM' && prev.parts.platform !== parts.platform) {
       // '' is the build machine's platform (platformPart).
-      return `platform changed: ${parts.platform || graph.buildPlatform} (was ${prev.parts.platform || graph.buildPlatform})`;
+      return { code: 'platformChanged', value: parts.platform || graph.buildPlatform, was: prev.parts.platform || graph.buildPlatform };
     }
-    if (parts.edited) return 'line edited (simulated): base image changed';
-    return `base image ${parts.image} not in a recorded build`;
+    if (parts.edited) return { code: 'editedBaseChanged' };
+    return { code: 'baseNotRecorded', image: parts.image };
   }
 
   /**
@@ -313,7 +313,7 @@ function platformFailure(stages: Stage[], builder: Builder, built: ReadonlySet<n
 
 /** A plan for a build that fails before it builds anything: no verdicts, nothing recorded. */
 function refusedPlan(graph: StageGraph, builder: Builder, failing: Stage, diagnostics: Diagnostic[]): PlanResult {
-  const why = `the build fails: line ${failing.from.line} FROM --platform gives no valid platform (see the error on that line)`;
+  const why: Reason = { code: 'buildFails', line: failing.from.line };
   const steps: StepPrediction[] = graph.globalArgs.map((ins) => step(ins, GLOBAL_STAGE, 'none', 'none', why));
   for (const stage of graph.stages) {
     for (const ins of [stage.from, ...stage.instructions]) {
@@ -324,8 +324,8 @@ function refusedPlan(graph: StageGraph, builder: Builder, failing: Stage, diagno
   return { steps, diagnostics, recorded: { steps: {}, files: {} }, keys: [], fails: { line: failing.from.line, message: failing.platformError as string } };
 }
 
-function step(ins: Instruction, stage: string, layer: StepPrediction['layer'], status: StepStatus, reason: string, key?: string): StepPrediction {
-  return { line: ins.line, endLine: ins.endLine, keyword: ins.keyword, stage, layer, status, reason, ...(key ? { key } : {}) };
+function step(ins: Instruction, stage: string, layer: StepPrediction['layer'], status: StepStatus, cause: Reason, key?: string): StepPrediction {
+  return { line: ins.line, endLine: ins.endLine, keyword: ins.keyword, stage, layer, status, reason: renderReason(cause), cause, ...(key ? { key } : {}) };
 }
 
 function layerOf(ins: Instruction, builder: Builder): StepPrediction['layer'] {
@@ -335,19 +335,19 @@ function layerOf(ins: Instruction, builder: Builder): StepPrediction['layer'] {
   return 'metadata';
 }
 
-function metaReason(ins: Instruction): string {
+function metaReason(ins: Instruction): Reason {
   switch (ins.keyword) {
     case 'ENV':
     case 'ARG':
-      return 'metadata only: no rebuild by itself; its value is part of every later RUN key';
+      return { code: 'metaEnv' };
     case 'USER':
-      return 'metadata only: no rebuild by itself; later RUN and WORKDIR keys include the user';
+      return { code: 'metaUser' };
     case 'SHELL':
-      return 'metadata only: no rebuild by itself; later shell-form RUN keys include the shell';
+      return { code: 'metaShell' };
     case 'WORKDIR':
-      return 'WORKDIR /: nothing to create, no build step';
+      return { code: 'workdirRoot' };
     default:
-      return 'metadata only: no rebuild';
+      return { code: 'metaOnly' };
   }
 }
 

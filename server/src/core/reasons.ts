@@ -2,6 +2,7 @@
 // which part of the instruction, which variable. Compares with the last recorded build.
 import { recurringDigest } from './cacheKeys';
 import { ownValue } from './own';
+import { fileListOf, type FileList, type Reason } from './reason';
 import type { RecordedStep } from './types';
 
 export interface ChangeInput {
@@ -15,39 +16,9 @@ export interface ChangeInput {
   changesSince?(last: Record<string, string>): { changed: string[]; added: string[]; removed: string[] };
 }
 
-const PART_TEXT: Record<string, string> = {
-  cmd: 'command changed',
-  '~shell': 'SHELL changed',
-  envOrder: 'ENV order changed',
-  cwd: 'WORKDIR changed',
-  user: 'USER changed',
-  network: '--network changed',
-  security: '--security changed',
-  mounts: '--mount changed',
-  dest: 'destination changed',
-  chown: '--chown changed',
-  chmod: '--chmod changed',
-  link: '--link changed',
-  parents: '--parents changed',
-  exclude: '--exclude changed',
-  checksum: '--checksum changed',
-  unpack: '--unpack changed',
-  'keep-git-dir': '--keep-git-dir changed',
-  heredoc: 'heredoc text changed',
-  sources: 'source paths changed',
-  urls: 'URL changed',
-  from: '--from changed',
-  path: 'path changed',
-  epoch: 'SOURCE_DATE_EPOCH changed',
-  text: 'instruction changed',
-  argPrefix: 'build args changed',
-  keyword: 'instruction changed',
-  edited: 'line edited (simulated)',
-};
-
-export function explainChange(input: ChangeInput): string {
+export function explainChange(input: ChangeInput): Reason {
   const prev = input.previous;
-  if (!prev || prev.keyword !== input.keyword) return 'new instruction: not in the last recorded build';
+  if (!prev || prev.keyword !== input.keyword) return { code: 'newInstruction' };
   const now = shortenParts(input.parts);
   const changed = Object.keys({ ...now, ...prev.parts }).filter((k) => now[k] !== prev.parts[k]);
   // Order: what the user most likely did first: edited the line, then files, then variables.
@@ -55,12 +26,12 @@ export function explainChange(input: ChangeInput): string {
   const order = (k: string) => (k === 'edited' ? 0 : k === 'files' ? 1 : k === '~shell' ? 2 : k.startsWith('arg:') || k.startsWith('env:') ? 4 : k.startsWith('from:') ? 5 : 3);
   changed.sort((a, b) => order(a) - order(b));
   const first = changed[0];
-  if (first === undefined) return 'not built on top of this parent before';
+  if (first === undefined) return { code: 'notOnThisParent' };
   if (first === 'files') return filesReason(input);
-  if (first.startsWith('env:')) return `ENV ${first.slice(4)} ${prev.parts[first] === undefined ? 'added' : now[first] === undefined ? 'removed' : 'changed'}`;
-  if (first.startsWith('arg:')) return `build arg ${first.slice(4)} ${prev.parts[first] === undefined ? 'now has a value' : now[first] === undefined ? 'no longer has a value' : 'changed'}`;
-  if (first.startsWith('from:')) return 'source stage output changed';
-  return PART_TEXT[first] ?? `${first} changed`;
+  if (first.startsWith('env:')) return { code: prev.parts[first] === undefined ? 'envAdded' : now[first] === undefined ? 'envRemoved' : 'envChanged', variable: first.slice(4) };
+  if (first.startsWith('arg:')) return { code: prev.parts[first] === undefined ? 'argSet' : now[first] === undefined ? 'argUnset' : 'argChanged', variable: first.slice(4) };
+  if (first.startsWith('from:')) return { code: 'sourceStageChanged' };
+  return { code: 'partChanged', part: first };
 }
 
 const READABLE_PARTS = new Set(['image', 'platform', 'path', 'dest', 'user', 'network', 'cwd', 'chown', 'chmod', 'from']);
@@ -72,9 +43,9 @@ export function shortenParts(parts: Record<string, string>): Record<string, stri
   return out;
 }
 
-function filesReason(input: ChangeInput): string {
+function filesReason(input: ChangeInput): Reason {
   const last = input.lastFiles;
-  if (!last) return 'source files changed';
+  if (!last) return { code: 'sourceFilesChanged' };
   const before = input.previous?.reads;
   let changed: string[];
   let added: string[];
@@ -94,14 +65,12 @@ function filesReason(input: ChangeInput): string {
     // the context and sat in a folder this step reads was removed from it.
     removed = before ? before.filter((p) => !now.has(p)) : Object.keys(last).filter((p) => input.fingerprint(p) === undefined && now.has(parentOf(p)));
   }
-  const parts: string[] = [];
   const isAdded = new Set(added);
   const c = withoutAncestors(changed.filter((p) => !isAdded.has(p)));
   const a = withoutAncestors(added);
-  if (c.length) parts.push(list(c, 'changed'));
-  if (a.length) parts.push(list(a, 'added'));
-  if (removed.length) parts.push(list(withoutAncestors(removed), 'removed'));
-  return parts.length ? parts.join('; ') : 'source files changed';
+  const r = removed.length ? withoutAncestors(removed) : [];
+  if (!c.length && !a.length && !r.length) return { code: 'sourceFilesChanged' };
+  return { code: 'filesChanged', ...(c.length ? { changed: list(c) } : {}), ...(a.length ? { added: list(a) } : {}), ...(r.length ? { removed: list(r) } : {}) };
 }
 
 /** A folder changes when something in it does: name what is inside, not the folder. */
@@ -123,10 +92,9 @@ function withoutAncestors(paths: string[]): string[] {
   return paths.filter((p) => !hasBelow(p));
 }
 
-function list(paths: string[], verb: string): string {
-  const sorted = [...paths].sort();
-  const shown = sorted.slice(0, 3).join(', ');
-  return sorted.length > 3 ? `${shown} and ${sorted.length - 3} more ${verb}` : `${shown} ${verb}`;
+/** At most three paths named (in sorted order), the rest counted. */
+function list(paths: string[]): FileList {
+  return fileListOf([...paths].sort(), 3);
 }
 
 function parentOf(p: string): string {

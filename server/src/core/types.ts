@@ -1,5 +1,6 @@
 // Plain data shared by the core, the language server, the CLI and the tests.
 // Nothing here imports vscode or the language server; every value is JSON-serialisable.
+import type { Reason } from './reason';
 
 export type Builder = 'buildkit' | 'classic';
 
@@ -92,7 +93,10 @@ export interface StepPrediction {
   stage: string;
   layer: LayerKind;
   status: StepStatus;
+  /** `cause` in English (core/reason.ts renderReason): the CLI's text. */
   reason: string;
+  /** Why, as a value: a code and its arguments (core/reason.ts). The editor renders it in its display language. */
+  cause: Reason;
   /** Cache key of this step (absent for non-steps and skipped stages). */
   key?: string;
   /** Context paths this step reads (COPY/ADD sources, bind mounts), when any. */

@@ -6,7 +6,8 @@ import { formatDuration, type CostedPrediction } from '../core/cost';
 import type { Analysis } from '../documents';
 import { simulateStepCommand, type SimulateStepArgs } from '../protocol';
 import type { StepStatus } from '../core/types';
-import { translateProblem, translateReason } from './reasonText';
+import { renderReason, type Reason } from '../core/reason';
+import { translateProblem } from './reasonText';
 
 export function codeLenses(analysis: Analysis | undefined, t: Translate = englishT): CodeLens[] {
   if (!analysis) return [];
@@ -14,12 +15,12 @@ export function codeLenses(analysis: Analysis | undefined, t: Translate = englis
     const title = analysis.problem ? t('Layer Lens: {0}', translateProblem(analysis.problem, t)) : `Layer Lens: ${t('no verdicts')}`;
     return [{ range: lineRange(1), command: { title: title.length > 120 ? `${title.slice(0, 119)}…` : title, command: '' } }];
   }
-  const simulated = analysis.simulation ? ` (${t('simulated: {0}', translateReason(analysis.simulation.label, t))})` : '';
+  const simulated = analysis.simulation ? ` (${t('simulated: {0}', renderReason(analysis.simulation.cause, t))})` : '';
   return analysis.plan.steps.map((step) => {
     const args: SimulateStepArgs = { uri: analysis.uri, line: step.line, keyword: step.keyword };
     return {
       range: lineRange(step.line),
-      command: { title: lensTitle(step, t), command: simulateStepCommand, arguments: [args], tooltip: t('{0}: {1}{2}. Click to simulate a change here.', verdictWord(step.status, t), translateReason(step.reason, t), simulated) },
+      command: { title: lensTitle(step, t), command: simulateStepCommand, arguments: [args], tooltip: t('{0}: {1}{2}. Click to simulate a change here.', verdictWord(step.status, t), renderReason(step.cause, t), simulated) },
     } as CodeLens;
   });
 }
@@ -47,23 +48,26 @@ export function lensTitle(step: CostedPrediction, t: Translate = englishT): stri
     case 'cached':
       return t('cached');
     case 'rebuilds':
-      return cost ? t('rebuilds, {0}: {1}', cost, shortReason(step.reason, t)) : t('rebuilds: {0}', shortReason(step.reason, t));
+      return cost ? t('rebuilds, {0}: {1}', cost, shortReason(step.cause, t)) : t('rebuilds: {0}', shortReason(step.cause, t));
     case 'maybe':
-      return cost ? t('maybe, {0}: {1}', cost, shortReason(step.reason, t)) : t('maybe: {0}', shortReason(step.reason, t));
+      return cost ? t('maybe, {0}: {1}', cost, shortReason(step.cause, t)) : t('maybe: {0}', shortReason(step.cause, t));
     case 'skipped':
-      return /comes after the target stage/.test(step.reason) ? t('skipped: after the target stage') : t('skipped: stage not needed');
+      return step.cause.code === 'afterTarget' ? t('skipped: after the target stage') : t('skipped: stage not needed');
     case 'none':
-      return step.reason.startsWith('metadata only') ? t('metadata only: no rebuild') : translateReason(step.reason.split(';')[0], t);
+      return META_ONLY.has(step.cause.code) ? t('metadata only: no rebuild') : renderReason(step.cause, t);
   }
 }
 
 /** The reason in a few words; the fixed phrases are translated, file names and engine details stay as they are. */
-function shortReason(reason: string, t: Translate): string {
-  const parent = /^parent step (rebuilds|may rebuild): line (\d+) (\S+) \(/.exec(reason);
-  if (parent) return parent[1] === 'rebuilds' ? t('parent step rebuilds (line {0} {1})', parent[2], parent[3]) : t('parent step may rebuild (line {0} {1})', parent[2], parent[3]);
-  if (reason.startsWith('not built yet')) return t('not built yet');
-  return translateReason(reason.replace(/ \(line \d+ [^)]*\).*$/, '').replace(/: cached only if .*$/, ''), t);
+function shortReason(reason: Reason, t: Translate): string {
+  if (reason.code === 'parentRebuilds') return t('parent step rebuilds (line {0} {1})', reason.line, reason.keyword);
+  if (reason.code === 'parentMayRebuild') return t('parent step may rebuild (line {0} {1})', reason.line, reason.keyword);
+  if (reason.code === 'notBuiltYet') return t('not built yet');
+  return renderReason(reason, t, { short: true });
 }
+
+/** Reasons of metadata steps, which the lens says in one phrase. */
+const META_ONLY: ReadonlySet<Reason['code']> = new Set(['metaEnv', 'metaUser', 'metaShell', 'metaOnly']);
 
 function lineRange(line: number): CodeLens['range'] {
   return { start: { line: line - 1, character: 0 }, end: { line: line - 1, character: 0 } };

@@ -8,7 +8,8 @@ import type { StepPrediction } from '../core/types';
 import type { Analysis } from '../documents';
 import type { LayerLensSettings } from '../settings';
 import { parsedText, textLimit } from './parsed';
-import { translateProblem, translateReason } from './reasonText';
+import { renderReason } from '../core/reason';
+import { translateProblem } from './reasonText';
 
 export function hover(analysis: Analysis | undefined, text: string | undefined, position: Position, settings: LayerLensSettings, t: Translate): Hover | null {
   if (!analysis || text === undefined) return null;
@@ -48,6 +49,6 @@ function argOrigins(analysis: Analysis, text: string, line: number, t: Translate
 
 /** The step with its reason in the display language, and the simulation it assumes, if any. */
 function withSimulation(step: StepPrediction, analysis: Analysis, t: Translate): StepPrediction {
-  const reason = translateReason(step.reason, t);
-  return { ...step, reason: analysis.simulation ? `${reason} (${t('simulated: {0}', translateReason(analysis.simulation.label, t))})` : reason };
+  const reason = renderReason(step.cause, t);
+  return { ...step, reason: analysis.simulation ? `${reason} (${t('simulated: {0}', renderReason(analysis.simulation.cause, t))})` : reason };
 }

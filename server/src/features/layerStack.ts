@@ -6,7 +6,8 @@ import { englishT, type Translate } from '../core/explainTranslate';
 import type { Analysis } from '../documents';
 import type { LayerStackResult } from '../protocol';
 import { verdictWord } from './codeLens';
-import { matchTemplate, SIZE_TEMPLATES, translateProblem, translateReason } from './reasonText';
+import { renderReason } from '../core/reason';
+import { matchTemplate, SIZE_TEMPLATES, translateProblem } from './reasonText';
 
 /** The steps carry what real builds recorded (sizes, run times): the model prefers those to estimates. */
 export function layerStack(analysis: Analysis, t: Translate = englishT): LayerStackResult {
@@ -42,7 +43,7 @@ function sizeOf(view: ContextView, path: string): number | undefined {
 
 /** The model's words in the display language: verdicts, reasons, sizes and the summary (file names stay). */
 function localised(model: LayerStackModel, t: Translate): LayerStackModel {
-  const block = (b: DrawnBlock): DrawnBlock => ({ ...b, verdict: verdictWord(b.status, t), reason: translateReason(b.reason, t), sizeText: matchTemplate(b.sizeText, SIZE_TEMPLATES, t) ?? b.sizeText });
+  const block = (b: DrawnBlock): DrawnBlock => ({ ...b, verdict: verdictWord(b.status, t), reason: renderReason(b.cause, t), sizeText: matchTemplate(b.sizeText, SIZE_TEMPLATES, t) ?? b.sizeText });
   return {
     ...model,
     stages: model.stages.map((s) => ({ ...s, base: block(s.base), blocks: s.blocks.map(block) })),
@@ -52,7 +53,7 @@ function localised(model: LayerStackModel, t: Translate): LayerStackModel {
 
 /** The summary in the display language: core/layerStack.ts summaryText with `t`, the first miss's reason translated. */
 export function localisedSummary(summary: LayerSummary, t: Translate): LayerSummary {
-  const firstMiss = summary.firstMiss && { ...summary.firstMiss, reason: translateReason(summary.firstMiss.reason, t) };
+  const firstMiss = summary.firstMiss && { ...summary.firstMiss, reason: renderReason(summary.firstMiss.cause, t, { short: true }) };
   const localisedCounts = { ...summary, firstMiss };
   return { ...localisedCounts, text: summaryText(localisedCounts, t) };
 }

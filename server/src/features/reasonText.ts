@@ -1,17 +1,13 @@
-// The engine's step reasons in the editor's display language. The core (server/src/core/predict.ts, reasons.ts,
-// cacheKeys.ts) writes its reasons in English: that text is the CLI's contract (`layerlens plan`, `--json`). Here,
-// at the presentation layer, each reason is matched whole against the exact English templates below and rebuilt
-// with the translated template; a reason that nests another one ("parent step rebuilds: line 4 COPY (<reason>)")
-// has it translated too. Anything not matched stays English. test/server/features/reasonText.test.ts checks that
-// every template has a Korean translation and that every reason the engine produces in its scenarios matches one.
+// Messages other than step reasons, in the editor's display language: the status bar's baseline detail, the plan
+// diagnostics, the layer stack's size words and the problems (limits, the store, git) that other modules write as
+// English text. Each is matched whole against the exact English templates below and rebuilt with the translated
+// template; anything not matched stays English. Step reasons and simulations are values (core/reason.ts) and are
+// rendered, never matched here.
 import { englishT, type Translate } from '../core/explainTranslate';
 import { LIMIT_MESSAGES } from '../core/limitMessages';
 
-/**
- * What a placeholder may hold: any text, a number, file names (never "; "), another reason or another problem
- * message (PROBLEM_TEMPLATES; both translated too).
- */
-type Slot = 'text' | 'num' | 'files' | 'reason' | 'problem';
+/** What a placeholder may hold: any text, a number, file names (never "; ") or another problem message (translated too). */
+type Slot = 'text' | 'num' | 'files' | 'problem';
 
 export interface Template {
   message: string;
@@ -19,7 +15,7 @@ export interface Template {
   pattern: RegExp;
 }
 
-const SLOT_PATTERN: Record<Slot, string> = { text: '(.+?)', num: '(\\d+)', files: '((?:(?!; ).)+?)', reason: '(.+)', problem: '(.+)' };
+const SLOT_PATTERN: Record<Slot, string> = { text: '(.+?)', num: '(\\d+)', files: '((?:(?!; ).)+?)', problem: '(.+)' };
 
 export function template(message: string, ...slots: Slot[]): Template {
   const source = message.split(/(\{\d+\})/).map((piece) => {
@@ -29,98 +25,6 @@ export function template(message: string, ...slots: Slot[]): Template {
   return { message, slots, pattern: new RegExp(`^${source}$`) };
 }
 
-/**
- * Every reason the engine writes, most specific first (the generic "{0} changed" of a file list comes last).
- * Placeholders follow the order of the arguments in the core's template literals.
- */
-export const REASON_TEMPLATES: readonly Template[] = [
-  // predict.ts: verdicts
-  template('base image unchanged'),
-  template('unchanged since a recorded build'),
-  template('same content as a recorded build'),
-  template('not built yet: no recorded build'),
-  template('no recorded build of this Dockerfile has this step'),
-  template('the last build stopped before this step finished'),
-  template('empty base image: nothing to build'),
-  template('not a build step'),
-  template('global ARG: usable only in FROM lines unless a stage declares it again'),
-  template('continues stage {0}'),
-  template('stage {0} comes after the target stage; it is not built'),
-  template('stage not needed by target {0}'),
-  template('stage not needed by target'),
-  template('same step as line {0} (stage {1}), which this build makes first', 'num', 'text'),
-  template('same step as line {0} (stage {1}): BuildKit runs it once for both lines', 'num', 'text'),
-  template('parent step rebuilds: line {0} {1} ({2})', 'num', 'text', 'reason'),
-  template('parent step may rebuild: line {0} {1} ({2})', 'num', 'text', 'reason'),
-  template("depends on stage {0}'s output (line {1} {2} rebuilds): cached only if the copied files come out identical", 'text', 'num'),
-  template("depends on stage {0}'s output: cached only if the copied files come out identical"),
-  template('cached only if line {0} RUN changes no files: BuildKit reuses a secret-mount step after a re-run step that left the filesystem as it was (cache-rules C24)', 'num'),
-  template('line edited (simulated): base image changed'),
-  template('base image changed: {0} (was {1})'),
-  template('platform changed: {0} (was {1})'),
-  template('the build fails: line {0} FROM --platform gives no valid platform (see the error on that line)', 'num'),
-  template('base image {0} not in a recorded build'),
-  template('metadata only: no rebuild by itself; its value is part of every later RUN key'),
-  template('metadata only: no rebuild by itself; later RUN and WORKDIR keys include the user'),
-  template('metadata only: no rebuild by itself; later shell-form RUN keys include the shell'),
-  template('WORKDIR /: nothing to create, no build step'),
-  template('metadata only: no rebuild'),
-  // cacheKeys.ts: a remote ADD
-  template('ADD of {0}: Docker checks the remote on every build'),
-  // reasons.ts: what changed since the last recorded build
-  template('new instruction: not in the last recorded build'),
-  template('not built on top of this parent before'),
-  template('source stage output changed'),
-  template('source files changed'),
-  template('ENV {0} added'),
-  template('ENV {0} removed'),
-  template('ENV {0} changed'),
-  template('build arg {0} now has a value'),
-  template('build arg {0} no longer has a value'),
-  template('build arg {0} changed'),
-  // reasons.ts PART_TEXT: one changed part of the instruction
-  template('command changed'),
-  template('SHELL changed'),
-  template('ENV order changed'),
-  template('WORKDIR changed'),
-  template('USER changed'),
-  template('--network changed'),
-  template('--security changed'),
-  template('--mount changed'),
-  template('destination changed'),
-  template('--chown changed'),
-  template('--chmod changed'),
-  template('--link changed'),
-  template('--parents changed'),
-  template('--exclude changed'),
-  template('--checksum changed'),
-  template('--unpack changed'),
-  template('--keep-git-dir changed'),
-  template('heredoc text changed'),
-  template('source paths changed'),
-  template('URL changed'),
-  template('--from changed'),
-  template('path changed'),
-  template('SOURCE_DATE_EPOCH changed'),
-  template('instruction changed'),
-  template('build args changed'),
-  template('line edited (simulated)'),
-  // layerStack.ts: a line the plan has no step for
-  template('not predicted'),
-  // The lens's and the layer stack's short forms (the tail after ": cached only if" or " (line N ...)" cut off).
-  template("depends on stage {0}'s output"),
-  // documents.ts simulationLabel: what a simulation pretends ("src/app.js changed; line 4 edited").
-  template('nothing changed'),
-  template('line {0} edited', 'files'),
-  template('lines {0} edited', 'files'),
-  // reasons.ts: files, at most three named, joined with "; " (and the fallback for a part without a text).
-  template('{0} and {1} more changed', 'files', 'num'),
-  template('{0} and {1} more added', 'files', 'num'),
-  template('{0} and {1} more removed', 'files', 'num'),
-  template('{0} added', 'files'),
-  template('{0} removed', 'files'),
-  template('{0} changed', 'files'),
-];
 
 /** features/baseline.ts: what counts as built, said in the status bar's tooltip (the client translates it). */
 export const BASELINE_TEMPLATES: readonly Template[] = [
@@ -243,7 +147,7 @@ export const PROBLEM_TEMPLATES: readonly Template[] = [
 ];
 
 /** Every message this module translates through its templates (t is called with them, not with literals). */
-export const TEMPLATE_MESSAGES: readonly string[] = [...REASON_TEMPLATES, ...BASELINE_TEMPLATES, ...SIZE_TEMPLATES, ...DIAGNOSTIC_TEMPLATES, ...PROBLEM_TEMPLATES].map((tpl) => tpl.message);
+export const TEMPLATE_MESSAGES: readonly string[] = [...BASELINE_TEMPLATES, ...SIZE_TEMPLATES, ...DIAGNOSTIC_TEMPLATES, ...PROBLEM_TEMPLATES].map((tpl) => tpl.message);
 
 /**
  * A whole problem message (PROBLEM_TEMPLATES: a limit, the store, a build refusal, a git reason) in the display
@@ -254,57 +158,12 @@ export function translateProblem(message: string, t: Translate = englishT): stri
   return matchTemplate(message, PROBLEM_TEMPLATES, t) ?? message;
 }
 
-const FILE_TEMPLATES = REASON_TEMPLATES.filter((t) => t.slots[0] === 'files');
-
-/** The reason templates by their first word; those that start with a placeholder are tried for every reason. */
-const firstWord = (text: string): string => /^[^\s{]*/.exec(text)?.[0] ?? '';
-const BY_FIRST_WORD = new Map<string, Template[]>();
-const OPEN_START: Template[] = [];
-for (const tpl of REASON_TEMPLATES) {
-  if (tpl.message.startsWith('{')) OPEN_START.push(tpl);
-  else BY_FIRST_WORD.set(firstWord(tpl.message), [...(BY_FIRST_WORD.get(firstWord(tpl.message)) ?? []), tpl]);
-}
-
-/** The templates `reason` can match, in table order (specific ones before the open-start ones, as in the table). */
-function candidates(reason: string): readonly Template[] {
-  return [...(BY_FIRST_WORD.get(firstWord(reason)) ?? []), ...OPEN_START];
-}
-
-/** Remembered translations per `t` (lenses ask again on every refresh); dropped whole past MAX_REMEMBERED. */
-const remembered = new WeakMap<Translate, Map<string, string>>();
-const MAX_REMEMBERED = 10_000;
-
-/** `reason` in the display language `t` stands for; English (unchanged) when no template matches. */
-export function translateReason(reason: string, t: Translate = englishT): string {
-  if (t === englishT) return reason;
-  let memo = remembered.get(t);
-  if (!memo) remembered.set(t, (memo = new Map()));
-  let out = memo.get(reason);
-  if (out === undefined) {
-    if (memo.size >= MAX_REMEMBERED) memo.clear();
-    memo.set(reason, (out = translateOnce(reason, t)));
-  }
-  return out;
-}
-
-function translateOnce(reason: string, t: Translate): string {
-  const whole = matchTemplate(reason, candidates(reason), t);
-  if (whole !== undefined) return whole;
-  // "a.js changed; b.js added; c.js removed": each part alone, or nothing.
-  const parts = reason.split('; ');
-  if (parts.length > 1) {
-    const translated = parts.map((p) => matchTemplate(p, FILE_TEMPLATES, t));
-    if (translated.every((p) => p !== undefined)) return translated.join('; ');
-  }
-  return reason;
-}
-
-/** The first template `reason` matches whole, filled in with `t`; undefined when none does. */
-export function matchTemplate(reason: string, templates: readonly Template[], t: Translate): string | undefined {
+/** The first template `message` matches whole, filled in with `t`; undefined when none does. */
+export function matchTemplate(message: string, templates: readonly Template[], t: Translate): string | undefined {
   for (const tpl of templates) {
-    const m = tpl.pattern.exec(reason);
+    const m = tpl.pattern.exec(message);
     if (!m) continue;
-    const args = m.slice(1).map((value, i) => (tpl.slots[i] === 'reason' ? translateReason(value, t) : tpl.slots[i] === 'problem' ? translateProblem(value, t) : value));
+    const args = m.slice(1).map((value, i) => (tpl.slots[i] === 'problem' ? translateProblem(value, t) : value));
     return t(tpl.message, ...args);
   }
   return undefined;

@@ -8,7 +8,7 @@ import type { ActualStep } from '../../../server/src/build/progress';
 import type { StepPrediction } from '../../../server/src/core/types';
 
 const source = ['FROM alpine', 'WORKDIR /app', 'COPY . /app', 'RUN make', 'ENV A=1', 'COPY --from=0 /x /y', 'RUN test'];
-const p = (line: number, keyword: string, status: StepPrediction['status']): StepPrediction => ({ line, endLine: line, keyword, stage: '0', layer: 'filesystem', status, reason: 'r' });
+const p = (line: number, keyword: string, status: StepPrediction['status']): StepPrediction => ({ line, endLine: line, keyword, stage: '0', layer: 'filesystem', status, reason: 'r', cause: { code: 'notPredicted' } });
 const a = (line: number, keyword: string, outcome: ActualStep['outcome'], durationMs?: number): ActualStep => ({ line, keyword, stage: 0, outcome, text: source[line - 1], ...(durationMs !== undefined ? { durationMs } : {}) });
 
 test('disagreements: predicted cached but rebuilt, predicted rebuilds but cached; maybe, FROM and unreported steps never disagree', () => {

@@ -4,31 +4,32 @@ import assert from 'node:assert/strict';
 import { codeLenses, lensTitle } from '../../../server/src/features/codeLens';
 import { simulationLabel } from '../../../server/src/documents';
 import type { StepPrediction } from '../../../server/src/core/types';
+import { renderReason, type Reason } from '../../../server/src/core/reason';
 
-const step = (status: StepPrediction['status'], reason: string): StepPrediction => ({ line: 1, endLine: 1, keyword: 'RUN', stage: '0', layer: 'filesystem', status, reason });
+const step = (status: StepPrediction['status'], cause: Reason): StepPrediction => ({ line: 1, endLine: 1, keyword: 'RUN', stage: '0', layer: 'filesystem', status, reason: renderReason(cause), cause });
 
 void test('lensTitle shortens the engine\'s reasons', () => {
-  const cases: Array<[StepPrediction['status'], string, string]> = [
-    ['cached', 'unchanged since a recorded build', 'cached'],
-    ['rebuilds', 'src/app.js changed', 'rebuilds: src/app.js changed'],
-    ['rebuilds', 'not built yet: no recorded build', 'rebuilds: not built yet'],
-    ['rebuilds', 'parent step rebuilds: line 4 COPY (src/app.js changed)', 'rebuilds: parent step rebuilds (line 4 COPY)'],
-    ['maybe', "depends on stage builder's output (line 5 RUN rebuilds): cached only if the copied files come out identical", "maybe: depends on stage builder's output"],
-    ['maybe', "depends on stage builder's output: cached only if the copied files come out identical", "maybe: depends on stage builder's output"],
-    ['maybe', 'parent step may rebuild: line 9 COPY (depends on stage deps\'s output (line 4 COPY rebuilds): cached only if ...)', 'maybe: parent step may rebuild (line 9 COPY)'],
-    ['maybe', 'ADD of https://example.invalid/x.tgz: Docker checks the remote on every build', 'maybe: ADD of https://example.invalid/x.tgz: Docker checks the remote on every build'],
-    ['skipped', 'stage not needed by target runtime', 'skipped: stage not needed'],
-    ['skipped', 'stage test comes after the target stage; it is not built', 'skipped: after the target stage'],
-    ['none', 'metadata only: no rebuild', 'metadata only: no rebuild'],
-    ['none', 'metadata only: no rebuild by itself; its value is part of every later RUN key', 'metadata only: no rebuild'],
-    ['none', 'global ARG: usable only in FROM lines unless a stage declares it again', 'global ARG: usable only in FROM lines unless a stage declares it again'],
-    ['none', 'continues stage base', 'continues stage base'],
+  const cases: Array<[StepPrediction['status'], Reason, string]> = [
+    ['cached', { code: 'unchangedSinceRecorded' }, 'cached'],
+    ['rebuilds', { code: 'filesChanged', changed: { files: ['src/app.js'], more: 0 } }, 'rebuilds: src/app.js changed'],
+    ['rebuilds', { code: 'notBuiltYet' }, 'rebuilds: not built yet'],
+    ['rebuilds', { code: 'parentRebuilds', line: 4, keyword: 'COPY', cause: { code: 'filesChanged', changed: { files: ['src/app.js'], more: 0 } } }, 'rebuilds: parent step rebuilds (line 4 COPY)'],
+    ['maybe', { code: 'dependsOnStage', stage: 'builder', line: 5, keyword: 'RUN' }, "maybe: depends on stage builder's output"],
+    ['maybe', { code: 'dependsOnStage', stage: 'builder' }, "maybe: depends on stage builder's output"],
+    ['maybe', { code: 'parentMayRebuild', line: 9, keyword: 'COPY', cause: { code: 'dependsOnStage', stage: 'deps', line: 4, keyword: 'COPY' } }, 'maybe: parent step may rebuild (line 9 COPY)'],
+    ['maybe', { code: 'remoteAdd', url: 'https://example.invalid/x.tgz' }, 'maybe: ADD of https://example.invalid/x.tgz: Docker checks the remote on every build'],
+    ['skipped', { code: 'notNeededByTarget', stage: 'runtime' }, 'skipped: stage not needed'],
+    ['skipped', { code: 'afterTarget', stage: 'test' }, 'skipped: after the target stage'],
+    ['none', { code: 'metaOnly' }, 'metadata only: no rebuild'],
+    ['none', { code: 'metaEnv' }, 'metadata only: no rebuild'],
+    ['none', { code: 'globalArg' }, 'global ARG: usable only in FROM lines unless a stage declares it again'],
+    ['none', { code: 'continuesStage', stage: 'base' }, 'continues stage base'],
   ];
-  for (const [status, reason, title] of cases) assert.equal(lensTitle(step(status, reason)), title, reason);
+  for (const [status, reason, title] of cases) assert.equal(lensTitle(step(status, reason)), title, reason.code);
 });
 
 void test('codeLenses: one per step on its first line, clicking simulates; a problem gives one lens that says it', () => {
-  const steps = [{ ...step('cached', 'x'), line: 2, endLine: 3 }, { ...step('rebuilds', 'src/a.js changed'), line: 5, endLine: 5, keyword: 'COPY' }];
+  const steps = [{ ...step('cached', { code: 'unchangedSinceRecorded' }), line: 2, endLine: 3 }, { ...step('rebuilds', { code: 'filesChanged', changed: { files: ['src/a.js'], more: 0 } }), line: 5, endLine: 5, keyword: 'COPY' }];
   const lenses = codeLenses({ uri: 'file:///d/Dockerfile', settings: { builder: 'buildkit', baseline: 'auto', buildArgs: {} }, baseline: { kind: 'none', label: '', detail: '' }, plan: { steps, diagnostics: [], keys: [], recorded: { steps: {}, files: {} }, source: [] } });
   assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments]), [
     [1, 'cached', 'layerLens.simulateStep', [{ uri: 'file:///d/Dockerfile', line: 2, keyword: 'RUN' }]],

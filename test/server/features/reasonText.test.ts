@@ -1,12 +1,14 @@
-// The engine's step reasons in Korean at the editor's presentation layer (features/reasonText.ts): every template
-// has a translation, every reason the engine produces in many scenarios matches a template, English is unchanged,
-// and what no template matches stays English.
+// Reasons are values (core/reason.ts): every code has a rendering in English (the CLI's text) and in Korean (the
+// editor's bundle), walked code by code; every reason the engine gives in many scenarios renders in Korean, and in
+// English exactly as its `reason` text. The other messages the editor matches whole (features/reasonText.ts: the
+// baseline detail, plan diagnostics) have Korean too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { englishT, formatMessage, type Translate } from '../../../server/src/core/explainTranslate';
-import { BASELINE_TEMPLATES, DIAGNOSTIC_TEMPLATES, matchTemplate, REASON_TEMPLATES, translateReason } from '../../../server/src/features/reasonText';
+import { ALL_REASON_MESSAGES, PART_MESSAGES, renderReason, type Reason, type ReasonCode } from '../../../server/src/core/reason';
+import { BASELINE_TEMPLATES, DIAGNOSTIC_TEMPLATES, matchTemplate } from '../../../server/src/features/reasonText';
 import { localisedSummary } from '../../../server/src/features/layerStack';
 import { layerStackModel } from '../../../server/src/core/layerStack';
 import { afterBuilds, planState, type State } from '../../helpers/plan';
@@ -19,26 +21,99 @@ const ko: Translate = (message, ...args) => formatMessage(bundle[message] ?? mes
 const noBundle: Translate = (message, ...args) => formatMessage(message, args);
 
 const placeholders = (s: string) => [...new Set(s.match(/\{\d+\}/g) ?? [])].sort();
+/** Messages whose Korean keeps only English words (a flag or a keyword): "--mount changed" is "--mount 변경됨". */
+const hangul = /[\uac00-\ud7a3]/;
 
-void test('every reason template has a Korean translation with the same placeholders, in Hangul', () => {
-  assert.ok(REASON_TEMPLATES.length > 60);
-  for (const { message } of [...REASON_TEMPLATES, ...BASELINE_TEMPLATES, ...DIAGNOSTIC_TEMPLATES]) {
+const fileList = (...files: string[]) => ({ files, more: 0 });
+const inner: Reason = { code: 'filesChanged', changed: fileList('src/app.js') };
+/** Every code with the values that reach each of its messages; the type makes a new code fail to compile here. */
+const SAMPLES: { [C in ReasonCode]: Array<Reason & { code: C }> } = {
+  baseUnchanged: [{ code: 'baseUnchanged' }],
+  unchangedSinceRecorded: [{ code: 'unchangedSinceRecorded' }],
+  sameContentAsRecorded: [{ code: 'sameContentAsRecorded' }],
+  notBuiltYet: [{ code: 'notBuiltYet' }],
+  noRecordedStep: [{ code: 'noRecordedStep' }],
+  lastBuildStopped: [{ code: 'lastBuildStopped' }],
+  emptyBase: [{ code: 'emptyBase' }],
+  notABuildStep: [{ code: 'notABuildStep' }],
+  globalArg: [{ code: 'globalArg' }],
+  editedBaseChanged: [{ code: 'editedBaseChanged' }],
+  metaEnv: [{ code: 'metaEnv' }],
+  metaUser: [{ code: 'metaUser' }],
+  metaShell: [{ code: 'metaShell' }],
+  workdirRoot: [{ code: 'workdirRoot' }],
+  metaOnly: [{ code: 'metaOnly' }],
+  newInstruction: [{ code: 'newInstruction' }],
+  notOnThisParent: [{ code: 'notOnThisParent' }],
+  sourceStageChanged: [{ code: 'sourceStageChanged' }],
+  sourceFilesChanged: [{ code: 'sourceFilesChanged' }],
+  notPredicted: [{ code: 'notPredicted' }],
+  continuesStage: [{ code: 'continuesStage', stage: 'base' }],
+  afterTarget: [{ code: 'afterTarget', stage: 'test' }],
+  notNeededByTarget: [{ code: 'notNeededByTarget', stage: 'prod' }, { code: 'notNeededByTarget' }],
+  sameStepFirst: [{ code: 'sameStepFirst', line: 3, stage: 'a' }],
+  sameStepOnce: [{ code: 'sameStepOnce', line: 3, stage: 'a' }],
+  parentRebuilds: [{ code: 'parentRebuilds', line: 4, keyword: 'COPY', cause: inner }],
+  parentMayRebuild: [{ code: 'parentMayRebuild', line: 9, keyword: 'COPY', cause: { code: 'dependsOnStage', stage: 'deps', line: 4, keyword: 'COPY' } }],
+  dependsOnStage: [{ code: 'dependsOnStage', stage: 'deps' }, { code: 'dependsOnStage', stage: 'deps', line: 4, keyword: 'COPY' }],
+  secretAfterRerun: [{ code: 'secretAfterRerun', line: 5 }],
+  baseImageChanged: [{ code: 'baseImageChanged', value: 'node:22', was: 'node:20' }],
+  platformChanged: [{ code: 'platformChanged', value: 'linux/arm64', was: 'linux/amd64' }],
+  buildFails: [{ code: 'buildFails', line: 2 }],
+  baseNotRecorded: [{ code: 'baseNotRecorded', image: 'alpine' }],
+  remoteAdd: [{ code: 'remoteAdd', url: 'https://example.invalid/x.tgz' }],
+  envAdded: [{ code: 'envAdded', variable: 'A' }],
+  envRemoved: [{ code: 'envRemoved', variable: 'A' }],
+  envChanged: [{ code: 'envChanged', variable: 'A' }],
+  argSet: [{ code: 'argSet', variable: 'A' }],
+  argUnset: [{ code: 'argUnset', variable: 'A' }],
+  argChanged: [{ code: 'argChanged', variable: 'A' }],
+  partChanged: [...Object.keys(PART_MESSAGES).map((part) => ({ code: 'partChanged' as const, part })), { code: 'partChanged', part: 'someday' }],
+  filesChanged: [
+    { code: 'filesChanged', changed: fileList('a.js') },
+    { code: 'filesChanged', changed: { files: ['a.js', 'b.js', 'c.js'], more: 2 }, added: fileList('d.js'), removed: fileList('e.js') },
+    { code: 'filesChanged', added: { files: ['a.js', 'b.js', 'c.js'], more: 1 }, removed: { files: ['a.js', 'b.js', 'c.js'], more: 4 } },
+    { code: 'filesChanged' },
+  ],
+  unknownBuildArgs: [{ code: 'unknownBuildArgs', args: [{ name: 'GIT_SHA', why: 'not set in the environment or .env' }, { name: 'B', why: 'x' }] }],
+  simulation: [{ code: 'simulation' }, { code: 'simulation', files: fileList('src/app.js'), lines: [4] }, { code: 'simulation', files: { files: ['a', 'b'], more: 2 }, lines: [3, 5] }],
+};
+
+void test('every reason message has a Korean translation with the same placeholders, in Hangul', () => {
+  assert.ok(ALL_REASON_MESSAGES.length > 60);
+  for (const message of [...ALL_REASON_MESSAGES, ...BASELINE_TEMPLATES.map((t) => t.message), ...DIAGNOSTIC_TEMPLATES.map((t) => t.message)]) {
     const translated = bundle[message];
     assert.ok(translated, `no Korean for "${message}"`);
     assert.deepEqual(placeholders(translated), placeholders(message), message);
-    if (!/^(--[a-z-]+|[A-Z_]+|URL) changed$/.test(message)) assert.match(translated, /[\uac00-\ud7a3]/, message);
+    if (!/^(--[a-z-]+|[A-Z_]+|URL|\{0\}) changed$/.test(message)) assert.match(translated, hangul, message);
   }
-  assert.equal(new Set(REASON_TEMPLATES.map((t) => t.message)).size, REASON_TEMPLATES.length, 'a template is listed twice');
 });
 
-void test('every changed-part text of core/reasons.ts PART_TEXT is a template', () => {
-  const source = readFileSync(join(root, 'server/src/core/reasons.ts'), 'utf8');
-  const block = /PART_TEXT: Record<string, string> = \{([\s\S]*?)\n\};/.exec(source);
-  assert.ok(block, 'PART_TEXT not found in reasons.ts');
-  const texts = [...block[1].matchAll(/:\s*'([^']+)'/g)].map((m) => m[1]);
-  assert.ok(texts.length >= 20);
-  const messages = new Set(REASON_TEMPLATES.map((t) => t.message));
-  for (const text of texts) assert.ok(messages.has(text), `PART_TEXT "${text}" has no template`);
+void test('every reason code renders in English and in Korean, through bundle messages only, reaching every message', () => {
+  const used = new Set<string>();
+  const missing: string[] = [];
+  const koStrict: Translate = (message, ...args) => {
+    used.add(message);
+    if (bundle[message] === undefined) missing.push(message);
+    return ko(message, ...args);
+  };
+  for (const [code, samples] of Object.entries(SAMPLES) as Array<[ReasonCode, Reason[]]>) {
+    assert.ok(samples.length > 0, `no sample of ${code}`);
+    for (const reason of samples) {
+      assert.equal(reason.code, code);
+      const english = renderReason(reason);
+      assert.ok(english.length > 0 && !/\{\d+\}/.test(english), `${code}: ${english}`);
+      assert.equal(renderReason(reason, noBundle), english, `${code}: English display language differs from the CLI's text`);
+      for (const short of [false, true]) {
+        const korean = renderReason(reason, koStrict, { short });
+        assert.ok(!/\{\d+\}/.test(korean), `${code}: ${korean}`);
+        if (!(reason.code === 'partChanged' && /^(--|[A-Z_]+ |URL|someday)/.test(english))) assert.match(korean, hangul, `${code} in Korean: ${korean}`);
+      }
+    }
+  }
+  assert.deepEqual(missing, [], 'rendered through messages the Korean bundle lacks');
+  const unreached = ALL_REASON_MESSAGES.filter((m) => !used.has(m));
+  assert.deepEqual(unreached, [], 'messages no sample reaches (a code without a sample for that case)');
 });
 
 const files = { 'app/a.txt': 'a', 'app/b.txt': 'b', 'package.json': '{}', 'src/app.js': 'v1', 'src/b.js': 'b', 'src/c.js': 'c', 'src/d.js': 'd', 'src/e.js': 'e' };
@@ -70,11 +145,11 @@ const multi = [
 ].join('\n');
 
 /** Pairs of (built, now) states whose plans, together, produce every kind of reason the engine writes. */
-function scenarioReasons(): string[] {
-  const reasons: string[] = [];
+function scenarioSteps(): Array<{ reason: string; cause: Reason }> {
+  const reasons: Array<{ reason: string; cause: Reason }> = [];
   const plans = (builder: Builder, ...states: State[]) => {
     const r = states.length === 1 ? planState(states[0], builder) : afterBuilds(builder, ...states);
-    for (const s of r.steps) reasons.push(s.reason);
+    for (const s of r.steps) reasons.push({ reason: s.reason, cause: s.cause });
   };
   const a: State = { dockerfile: multi, files, target: 'prod' };
   for (const builder of ['buildkit', 'classic'] as const) {
@@ -100,36 +175,42 @@ function scenarioReasons(): string[] {
   const removed = { ...files } as Record<string, string>;
   delete removed['src/e.js'];
   plans('buildkit', a, { ...a, files: removed });
-  return [...new Set(reasons)];
+  return [...new Map(reasons.map((r) => [r.reason, r])).values()];
 }
 
-void test('every reason the engine gives in the scenarios is translated into Korean; English stays as it is', () => {
-  const reasons = scenarioReasons();
+void test('every reason the engine gives in the scenarios renders in Korean; in English it is the step\'s reason text', () => {
+  const reasons = scenarioSteps();
   assert.ok(reasons.length > 25, `only ${reasons.length} distinct reasons`);
-  for (const reason of reasons) {
-    const translated = translateReason(reason, ko);
+  const codes = new Set(reasons.map((r) => r.cause.code));
+  assert.ok(codes.size > 20, `only ${codes.size} codes: ${[...codes].join(', ')}`);
+  for (const { reason, cause } of reasons) {
+    assert.equal(renderReason(cause), reason);
+    assert.equal(renderReason(cause, englishT), reason);
+    assert.equal(renderReason(cause, noBundle), reason, `English display language changes "${reason}"`);
+    const translated = renderReason(cause, ko);
     assert.notEqual(translated, reason, `not translated: ${reason}`);
-    assert.equal(translateReason(reason, englishT), reason);
-    assert.equal(translateReason(reason, noBundle), reason, `English display language changes "${reason}"`);
+    assert.match(translated, hangul, reason);
   }
 });
 
-void test('Korean reasons: nested reasons, file lists and simulation labels; unknown text falls back to English', () => {
-  assert.equal(translateReason('not built yet: no recorded build', ko), '아직 빌드되지 않음: 기록된 빌드 없음');
-  assert.equal(translateReason('parent step rebuilds: line 6 COPY (app/a.txt changed)', ko), '이전 단계가 다시 빌드됨: 6번 줄 COPY(app/a.txt 변경됨)');
+void test('Korean reasons: nested reasons, file lists and simulation labels', () => {
+  assert.equal(renderReason({ code: 'notBuiltYet' }, ko), '아직 빌드되지 않음: 기록된 빌드 없음');
+  assert.equal(renderReason({ code: 'parentRebuilds', line: 6, keyword: 'COPY', cause: { code: 'filesChanged', changed: fileList('app/a.txt') } }, ko), '이전 단계가 다시 빌드됨: 6번 줄 COPY(app/a.txt 변경됨)');
   assert.equal(
-    translateReason("parent step may rebuild: line 9 COPY (depends on stage deps's output (line 4 COPY rebuilds): cached only if the copied files come out identical)", ko),
+    renderReason({ code: 'parentMayRebuild', line: 9, keyword: 'COPY', cause: { code: 'dependsOnStage', stage: 'deps', line: 4, keyword: 'COPY' } }, ko),
     '이전 단계가 다시 빌드될 수 있음: 9번 줄 COPY(스테이지 deps의 출력에 따라 다름(4번 줄 COPY 다시 빌드됨): 복사되는 파일이 똑같이 나와야 캐시됨)',
   );
-  assert.equal(translateReason('a.js, b.js, c.js and 2 more changed; d.js added; e.js removed', ko), 'a.js, b.js, c.js 외 2개 변경됨; d.js 추가됨; e.js 제거됨');
-  assert.equal(translateReason('ENV NODE_ENV changed', ko), 'ENV NODE_ENV 변경됨');
-  assert.equal(translateReason('command changed', ko), '실행할 명령 변경됨');
-  assert.equal(translateReason('stage test comes after the target stage; it is not built', ko), '스테이지 test은(는) 대상 스테이지 뒤에 있어 빌드되지 않음');
-  assert.equal(translateReason('src/app.js changed; line 4 edited', ko), 'src/app.js 변경됨; 4번 줄 수정됨');
-  // Not a reason the engine writes: kept as it is, also inside a known template.
-  assert.equal(translateReason('something the engine never says', ko), 'something the engine never says');
-  assert.equal(translateReason('parent step rebuilds: line 2 RUN (a reason from the future)', ko), '이전 단계가 다시 빌드됨: 2번 줄 RUN(a reason from the future)');
-  assert.equal(translateReason('a.js changed; not a file list', ko), 'a.js changed; not a file list');
+  assert.equal(renderReason({ code: 'filesChanged', changed: { files: ['a.js', 'b.js', 'c.js'], more: 2 }, added: fileList('d.js'), removed: fileList('e.js') }, ko), 'a.js, b.js, c.js 외 2개 변경됨; d.js 추가됨; e.js 제거됨');
+  assert.equal(renderReason({ code: 'filesChanged', changed: { files: ['a.js', 'b.js', 'c.js'], more: 2 }, added: fileList('d.js'), removed: fileList('e.js') }), 'a.js, b.js, c.js and 2 more changed; d.js added; e.js removed');
+  assert.equal(renderReason({ code: 'envChanged', variable: 'NODE_ENV' }, ko), 'ENV NODE_ENV 변경됨');
+  assert.equal(renderReason({ code: 'partChanged', part: 'cmd' }, ko), '실행할 명령 변경됨');
+  assert.equal(renderReason({ code: 'afterTarget', stage: 'test' }, ko), '스테이지 test은(는) 대상 스테이지 뒤에 있어 빌드되지 않음');
+  assert.equal(renderReason({ code: 'simulation', files: fileList('src/app.js'), lines: [4] }, ko), 'src/app.js 변경됨; 4번 줄 수정됨');
+  assert.equal(renderReason({ code: 'simulation', files: fileList('src/app.js'), lines: [4] }), 'src/app.js changed; line 4 edited');
+  // A file name that reads like a reason stays a file name: nothing is parsed back.
+  assert.equal(renderReason({ code: 'filesChanged', changed: fileList('x changed; y') }, ko), 'x changed; y 변경됨');
+  // The short form (lens, layer stack summary) drops the tail of a stage dependency.
+  assert.equal(renderReason({ code: 'dependsOnStage', stage: 'deps', line: 4, keyword: 'COPY' }, englishT, { short: true }), "depends on stage deps's output");
 });
 
 void test('layer stack summary: said again from its numbers, identical in English, Korean with a translated first miss', () => {
