@@ -188,3 +188,139 @@ test('history equals plan on a checkout of each commit after record of every ear
   const compared = await compareWithCheckouts(repo, replay, 'all', (co) => [join(co, 'app/Dockerfile')]);
   assert.ok(compared >= 14 * 7, `compared ${compared} steps`);
 });
+
+test('--cache previous equals plan after record of the previous state only; a revert is a hit only with --cache all', async () => {
+  const repo = repository('revert', [
+    ['v1', [write('Dockerfile', 'FROM alpine:3.19\nCOPY app.txt /app.txt\nRUN cat /app.txt\n'), write('app.txt', 'v1\n'), write('.dockerignore', '.git\n')]],
+    ['v2', [write('app.txt', 'v2\n')]],
+    ['back to v1', [write('app.txt', 'v1\n')]],
+    ['new base image', [write('Dockerfile', 'FROM alpine:3.20\nCOPY app.txt /app.txt\nRUN cat /app.txt\n')]],
+  ]);
+  const all = await history(repo, ['--cache', 'all']);
+  const previous = await history(repo, ['--cache', 'previous']);
+  await compareWithCheckouts(repo, all, 'all', (co) => [join(co, 'Dockerfile')]);
+  await compareWithCheckouts(repo, previous, 'previous', (co) => [join(co, 'Dockerfile')]);
+  const copyAt = (r: Replayed, i: number) => r.commits[i].steps.find((s) => s.keyword === 'COPY')!;
+  assert.equal(copyAt(all, 2).status, 'cached');
+  assert.equal(copyAt(previous, 2).status, 'rebuilds');
+  assert.equal(copyAt(previous, 2).cause, 'app.txt');
+  // The summary: per instruction of the newest Dockerfile, with the first causes grouped.
+  const run = all.summary.find((r) => r.keyword === 'RUN')!;
+  assert.deepEqual([run.rebuilds, run.maybe, run.cached], [3, 0, 1]);
+  assert.deepEqual(run.causes, [{ cause: 'app.txt', count: 1 }, { cause: 'base image', count: 1 }, { cause: 'first build', count: 1 }]);
+  const from = previous.summary.find((r) => r.keyword === 'FROM')!;
+  assert.deepEqual([from.rebuilds, from.cached], [2, 2]);
+});
+
+test('a Dockerfile that appears later, a multi-stage build with the classic builder, the context at the top with .git ignored', async () => {
+  const dockerfile = 'FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod ./\nRUN go mod download\nCOPY . .\nRUN go build -o /app\nFROM alpine:3.19\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n';
+  const repo = repository('late', [
+    ['readme only', [write('README.md', 'x\n')]],
+    ['still no Dockerfile', [write('main.go', 'package main\n')]],
+    ['dockerize', [write('Dockerfile', dockerfile), write('go.mod', 'module x\n'), write('.dockerignore', '.git\n')]],
+    ['code', [write('main.go', 'package main\nfunc main() {}\n')]],
+    ['deps', [write('go.mod', 'module x\ngo 1.22\n')]],
+    ['build arg', [write('Dockerfile', dockerfile.replace('FROM alpine:3.19', 'FROM alpine:3.19\nARG VERSION=1\nRUN echo $VERSION'))]],
+  ]);
+  for (const builder of ['classic', 'buildkit']) {
+    const replay = await history(repo, ['--builder', builder]);
+    assert.equal(replay.states, 4);
+    assert.ok(replay.notes.some((n) => /Dockerfile first appears in commit [0-9a-f]{12}: the 2 older commits are not replayed/.test(n)), replay.notes.join('\n'));
+    await compareWithCheckouts(repo, replay, 'all', (co) => [join(co, 'Dockerfile'), '--builder', builder]);
+  }
+});
+
+test('a context holding .git (not ignored): every commit rebuilds COPY . ., as a checkout does; --exported-tree leaves .git out', async () => {
+  const repo = repository('dotgit', [
+    ['one', [write('Dockerfile', 'FROM alpine:3.19\nCOPY . /src\nRUN ls /src\n'), write('a.txt', 'a\n')]],
+    ['two', [write('b.txt', 'b\n')]],
+    ['three', [write('b.txt', 'b2\n')]],
+  ]);
+  const replay = await history(repo, []);
+  const checkout = mkdtempSync(join(work, 'checkout-'));
+  git(work, 'clone', '-q', repo, checkout);
+  const store = join(work, 'dotgit-store.json');
+  for (const state of replay.commits) {
+    git(checkout, 'checkout', '-q', '-f', state.commit);
+    const planned = JSON.parse((await inProcess(['plan', '--json', '--store', store], checkout)).out) as { steps: Step[] };
+    assert.deepEqual(state.steps.map((s) => s.status), planned.steps.map((s) => s.status), state.subject);
+    await inProcess(['record', '--store', store], checkout);
+  }
+  const copy = replay.commits[2].steps.find((s) => s.keyword === 'COPY')!;
+  assert.match(copy.reason, /^\.git\/index, b\.txt changed$/);
+  assert.equal(copy.cause, '.git/, b.txt');
+  assert.ok(replay.notes.some((n) => /The context holds \.git/.test(n)));
+  const exported = await history(repo, ['--exported-tree']);
+  assert.equal(exported.commits[2].steps.find((s) => s.keyword === 'COPY')!.reason, 'b.txt changed');
+});
+
+test('errors: not a git repository, a revision that is not there, bad options; each a clear message', async () => {
+  const plain = mkdtempSync(join(tmpdir(), 'll-nogit-'));
+  writeFileSync(join(plain, 'Dockerfile'), 'FROM alpine\n');
+  const notRepo = cli(['history'], plain);
+  assert.equal(notRepo.code, 1);
+  assert.match(notRepo.err, /is not in a git repository: history replays git commits\./);
+  const repo = repository('errors', [['one', [write('Dockerfile', 'FROM alpine\n')]]]);
+  const badRev = await inProcess(['history', '--rev', 'no-such-branch'], repo);
+  assert.equal(badRev.code, 1);
+  assert.match(badRev.err, /"no-such-branch" does not name a commit in this repository\./);
+  const optionRev = await inProcess(['history', '--rev=--output=x'], repo);
+  assert.equal(optionRev.code, 1);
+  assert.match(optionRev.err, /--rev takes a commit/);
+  assert.equal((await inProcess(['history', '--commits', '0'], repo)).code, 2);
+  assert.equal((await inProcess(['history', '--cache', 'some'], repo)).code, 2);
+  const absent = await inProcess(['history', 'other/Dockerfile', '--context', '.'], repo);
+  assert.equal(absent.code, 1);
+  assert.match(absent.err, /No commit up to HEAD touches other\/Dockerfile|other\/Dockerfile is in none of the/);
+});
+
+test('shallow clone: replays what exists and says so', async () => {
+  const repo = repository('deep', [
+    ['one', [write('Dockerfile', 'FROM alpine\nCOPY a /a\n'), write('a', '1\n')]],
+    ['two', [write('a', '2\n')]],
+    ['three', [write('a', '3\n')]],
+  ]);
+  const shallow = join(work, 'shallow');
+  git(work, 'clone', '-q', '--depth', '2', `file://${repo}`, shallow);
+  const r = await inProcess(['history', '--json', '--commits', '10'], shallow);
+  assert.equal(r.code, 0, r.err);
+  const replay = JSON.parse(r.out) as Replayed;
+  assert.equal(replay.states, 2);
+  assert.ok(replay.notes.some((n) => /shallow clone: only 2 of the 10 commits/.test(n)), replay.notes.join('\n'));
+});
+
+test('text output: a bar per step, the causes, the timeline; --fixed: the same history with fix rewrites side by side', async () => {
+  const dockerfile = 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "index.js"]\n';
+  const repo = repository('fixed', [
+    ['one', [write('Dockerfile', dockerfile), write('package.json', '{"name":"x"}\n'), write('package-lock.json', '{}\n'), write('index.js', '1\n'), write('.dockerignore', '.git\nnode_modules\n')]],
+    ['two', [write('index.js', '2\n')]],
+    ['three', [write('index.js', '3\n')]],
+    ['four', [write('package-lock.json', '{"v":2}\n')]],
+  ]);
+  const r = await inProcess(['history', '--fixed'], repo);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /History of Dockerfile: 4 states replayed/);
+  assert.match(r.out, /RUN npm ci\s+█+\s+4 of 4\s+-> 2 of 4\s+untimed\s+index\.js 2, first build 1, package-lock\.json 1/);
+  assert.match(r.out, /RUN npm ci: rebuilt 4 of 4 -> 2 of 4 with fixes \(index\.js\)/);
+  assert.doesNotMatch(r.out, /The context holds \.git/, '.git is in the ignore file');
+  assert.match(r.out, /Commits, oldest first/);
+  assert.match(r.out, /[0-9a-f]{7} {2}four\s+\.\.RR\n/);
+  const json = JSON.parse((await inProcess(['history', '--fixed', '--json'], repo)).out) as Replayed & { fixed: Replayed & { changedStates: number } };
+  assert.equal(json.fixed.changedStates, 4);
+  const fixedRun = json.fixed.summary.find((s) => s.keyword === 'RUN')!;
+  assert.deepEqual([fixedRun.rebuilds, fixedRun.cached], [2, 2]);
+  assert.deepEqual(Object.keys(json.summary[0]), ['line', 'keyword', 'text', 'rebuilds', 'maybe', 'cached', 'causes', 'estimatedMs']);
+  assert.deepEqual(Object.keys(json.commits[0].steps[0]), ['line', 'keyword', 'stage', 'status', 'reason', 'cause']);
+});
+
+test('an object the repository lacks (a damaged or partial clone): a clear message, exit 1, nothing fetched', async () => {
+  const repo = repository('damaged', [
+    ['one', [write('Dockerfile', 'FROM alpine:3.18\n')]],
+    ['two', [write('Dockerfile', 'FROM alpine:3.19\n')]],
+  ]);
+  const oid = git(repo, 'rev-parse', 'HEAD~1:Dockerfile').trim();
+  rmSync(join(repo, '.git', 'objects', oid.slice(0, 2), oid.slice(2)));
+  const r = await inProcess(['history'], repo);
+  assert.equal(r.code, 1);
+  assert.match(r.err, new RegExp(`git object ${oid} \\(Dockerfile\\) cannot be read: the repository is incomplete`));
+});

@@ -237,6 +237,7 @@ export async function replayHistory(options: HistoryOptions): Promise<HistoryRes
   let view: ContextView | undefined;
   let viewIgnore: string | undefined;
   let pending: string[] = [];
+  let gitInContext = false;
 
   for (let i = 0; i < commits.length; i++) {
     checkAbort(signal);
@@ -276,6 +277,7 @@ export async function replayHistory(options: HistoryOptions): Promise<HistoryRes
     else if (pending.length) view = updateView(view, snapshot, [...new Set(pending)].sort());
     viewIgnore = ignoreText;
     pending = [];
+    if (withGit && view.root.kids?.has('.git')) gitInContext = true;
     const changed = changedPaths.filter((p) => p === layout.dockerfileInRepo || textPaths.has(p) || inContext(prefix, p) !== undefined);
     const info = { commit, subject, changed: changed.slice(0, CHANGED_SHOWN), ...(changed.length > CHANGED_SHOWN ? { moreChanged: changed.length - CHANGED_SHOWN } : {}) };
     const contextChanged = new Set(changedPaths.map((p) => inContext(prefix, p)).filter((p): p is string => p !== undefined));
@@ -293,8 +295,8 @@ export async function replayHistory(options: HistoryOptions): Promise<HistoryRes
   if (!original.planned) throw new HistoryError(`${layout.dockerfileInRepo} is in none of the ${commits.length} commits replayed.`);
   if (absentBefore) notes.push(`${layout.dockerfileInRepo} first appears in commit ${original.commits[0].commit.slice(0, 12)}: the ${absentBefore} older ${absentBefore === 1 ? 'commit is' : 'commits are'} not replayed.`);
   notes.push(
-    withGit
-      ? 'Only what git tracks is replayed: untracked files (build output, node_modules), Git LFS contents and submodule contents are not in history. The context holds .git, which changes with every commit (pass --exported-tree for a build from git archive).'
+    gitInContext
+      ? 'Only what git tracks is replayed: untracked files (build output, node_modules), Git LFS contents and submodule contents are not in history. The context holds .git (not in the ignore file), which changes with every commit, as in a build from a checkout (pass --exported-tree for a build from git archive).'
       : 'Only what git tracks is replayed: untracked files (build output, node_modules), Git LFS contents and submodule contents are not in history.',
   );
   const result: HistoryResult = {
