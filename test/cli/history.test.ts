@@ -248,7 +248,7 @@ test('a context holding .git (not ignored): every commit rebuilds COPY . ., as a
   }
   const copy = replay.commits[2].steps.find((s) => s.keyword === 'COPY')!;
   assert.match(copy.reason, /^\.git\/index, b\.txt changed$/);
-  assert.equal(copy.cause, '.git/, b.txt');
+  assert.equal(copy.cause, '.git/ + b.txt');
   assert.ok(replay.notes.some((n) => /The context holds \.git/.test(n)));
   const exported = await history(repo, ['--exported-tree']);
   assert.equal(exported.commits[2].steps.find((s) => s.keyword === 'COPY')!.reason, 'b.txt changed');

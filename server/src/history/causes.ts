@@ -67,7 +67,7 @@ function filesCause(step: StepPrediction, changed: ReadonlySet<string>): string 
     }
   }
   if (!groups.size) return undefined;
-  return [...groups].sort().join(', ');
+  return [...groups].sort().join(' + ');
 }
 
 function parentOf(p: string): string {

@@ -6,10 +6,12 @@ import type { HistoryCommit, HistoryResult, HistorySummaryRow } from './replay';
 
 /** The `--fixed` row of the same instruction: same keyword and text, or else the same keyword at the same rank. */
 export function fixedRowFor(row: HistorySummaryRow, summary: readonly HistorySummaryRow[], rows: readonly HistorySummaryRow[]): HistorySummaryRow | undefined {
-  const same = summary.find((r) => r.keyword === row.keyword && r.text === row.text);
+  // Two instructions may read the same (a RUN repeated): the k-th of them matches the k-th.
+  const sameText = (r: HistorySummaryRow) => r.keyword === row.keyword && r.text === row.text;
+  const same = summary.filter(sameText)[rows.filter(sameText).indexOf(row)];
   if (same) return same;
-  const rank = rows.filter((r) => r.keyword === row.keyword).indexOf(row);
-  return summary.filter((r) => r.keyword === row.keyword)[rank];
+  const sameKeyword = (r: HistorySummaryRow) => r.keyword === row.keyword;
+  return summary.filter(sameKeyword)[rows.filter(sameKeyword).indexOf(row)];
 }
 
 /** The documented JSON: commits, summary, and `fixed` with --fixed (its summary rows beside the original ones). */
@@ -51,9 +53,9 @@ export interface Paint {
 
 const BAR = 20;
 
-/** A bar of BAR cells: rebuilt (█), maybe (▒), cached (░), in proportion to the states. */
-export function bar(row: Pick<HistorySummaryRow, 'rebuilds' | 'maybe' | 'cached'>, paint: Paint): string {
-  const total = row.rebuilds + row.maybe + row.cached;
+/** A bar of BAR cells over `states`: rebuilt (█), maybe (▒), cached (░); blank for states without the step. */
+export function bar(row: Pick<HistorySummaryRow, 'rebuilds' | 'maybe' | 'cached'>, paint: Paint, states: number): string {
+  const total = Math.max(states, row.rebuilds + row.maybe + row.cached);
   if (!total) return ' '.repeat(BAR);
   let r = Math.round((row.rebuilds / total) * BAR);
   let m = Math.round((row.maybe / total) * BAR);
@@ -61,8 +63,12 @@ export function bar(row: Pick<HistorySummaryRow, 'rebuilds' | 'maybe' | 'cached'
   if (row.rebuilds && !r) r = 1;
   if (row.maybe && !m) m = 1;
   if (r + m > BAR) m = BAR - r;
-  const c = BAR - r - m;
-  return paint.rebuilds('█'.repeat(r)) + paint.maybe('▒'.repeat(m)) + paint.cached('░'.repeat(c));
+  let c = Math.round((row.cached / total) * BAR);
+  if (row.cached && !c) c = 1;
+  c = Math.max(0, Math.min(c, BAR - r - m));
+  // Rounding must not leave a gap when the step was in every state.
+  if (row.rebuilds + row.maybe + row.cached === total) c = BAR - r - m;
+  return paint.rebuilds('█'.repeat(r)) + paint.maybe('▒'.repeat(m)) + paint.cached('░'.repeat(c)) + ' '.repeat(BAR - r - m - c);
 }
 
 function shortSubject(s: string, n: number): string {
@@ -100,7 +106,7 @@ export function historyText(result: HistoryResult, paint: Paint, dockerfileName:
   const tw = Math.max(11, ...texts.map((t) => t.length));
   const counts = rows.map((r) => `${r.rebuilds} of ${n}${r.maybe ? `, ${r.maybe} maybe` : ''}`);
   const cw = Math.max(7, ...counts.map((c) => c.length));
-  out.push(paint.bold(`${'LINE'.padStart(4)}  ${'INSTRUCTION'.padEnd(tw)}  ${'REBUILT'.padEnd(BAR)}  ${''.padEnd(cw)}  ${fixedRows ? 'WITH FIXES    ' : ''}TIME / FIRST CAUSES`));
+  out.push(paint.bold(`${'LINE'.padStart(4)}  ${'INSTRUCTION'.padEnd(tw)}  ${'REBUILT'.padEnd(BAR)}  ${'STATES'.padEnd(cw)}  ${fixedRows ? 'WITH FIXES    ' : ''}TIME / FIRST CAUSES`));
   let totalMs = 0;
   let untimed = 0;
   rows.forEach((r, i) => {
@@ -110,7 +116,7 @@ export function historyText(result: HistoryResult, paint: Paint, dockerfileName:
     if (r.estimatedMs !== null) totalMs += r.estimatedMs;
     else if (r.rebuilds) untimed++;
     const tail = [time, causesText(r)].filter(Boolean).join('  ');
-    out.push(`${String(r.line).padStart(4)}  ${texts[i].padEnd(tw)}  ${bar(r, paint)}  ${counts[i].padEnd(cw)}  ${fixedText}${paint.dim(tail)}`);
+    out.push(`${String(r.line).padStart(4)}  ${texts[i].padEnd(tw)}  ${bar(r, paint, n)}  ${counts[i].padEnd(cw)}  ${fixedText}${paint.dim(tail)}`);
   });
   out.push('', `${paint.rebuilds('█')} rebuilt  ${paint.maybe('▒')} maybe  ${paint.cached('░')} cached`);
   if (totalMs > 0) out.push(`Time these rebuilds cost, by the durations real builds recorded: ${formatDuration(totalMs)}${untimed ? ` plus ${untimed} ${untimed === 1 ? 'step' : 'steps'} never timed` : ''}.`);
