@@ -6,7 +6,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runMain } from '../../server/src/cli';
@@ -323,4 +323,28 @@ test('an object the repository lacks (a damaged or partial clone): a clear messa
   const r = await inProcess(['history'], repo);
   assert.equal(r.code, 1);
   assert.match(r.err, new RegExp(`git object ${oid} \\(Dockerfile\\) cannot be read: the repository is incomplete`));
+});
+
+test('time: the durations a real build recorded in the user store (read only) give rebuilds x duration; untimed otherwise', async () => {
+  const repo = repository('timed', [
+    ['one', [write('Dockerfile', 'FROM alpine:3.19\nCOPY a.txt /a\nRUN sleep 41\n'), write('a.txt', '1\n'), write('.dockerignore', '.git\n')]],
+    ['two', [write('a.txt', '2\n')]],
+    ['three', [write('a.txt', '3\n')]],
+  ]);
+  const store = join(work, 'timed-store.json');
+  assert.equal((await inProcess(['record', '--store', store], repo)).code, 0);
+  const data = JSON.parse(readFileSync(store, 'utf8'));
+  const build = Object.values(data.builds)[0] as { steps: Record<string, { keyword: string; durationMs?: number }> };
+  const run = Object.values(build.steps).find((s) => s.keyword === 'RUN')!;
+  run.durationMs = 41_000;
+  writeFileSync(store, JSON.stringify(data));
+  const before = readFileSync(store, 'utf8');
+  const r = await inProcess(['history', '--store', store], repo);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /RUN sleep 41\s+█+\s+3 of 3\s+3 x 41 s = 2 min 3 s\s+a\.txt 2, first build 1/);
+  assert.match(r.out, /COPY a\.txt \/a\s+█+\s+3 of 3\s+untimed/);
+  assert.match(r.out, /Time these rebuilds cost, by the durations real builds recorded: about 2 min 3 s plus 2 steps never timed\./);
+  const json = JSON.parse((await inProcess(['history', '--store', store, '--json'], repo)).out) as { summary: Array<{ keyword: string; estimatedMs: number | null }> };
+  assert.deepEqual(json.summary.map((s) => s.estimatedMs), [null, null, 123_000]);
+  assert.equal(readFileSync(store, 'utf8'), before, 'the user store is only read');
 });

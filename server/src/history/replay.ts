@@ -402,7 +402,8 @@ class Replayer {
         if (t.status === 'rebuilds') rebuilds++;
         else if (t.status === 'maybe') maybe++;
         else if (t.status === 'cached') cached++;
-        if ((t.status === 'rebuilds' || t.status === 'maybe') && t.cause) causes.set(t.cause, (causes.get(t.cause) ?? 0) + 1);
+        // A miss caused by several files or folders counts once for each of them.
+        if ((t.status === 'rebuilds' || t.status === 'maybe') && t.cause) for (const c of t.cause.split(' + ')) causes.set(c, (causes.get(c) ?? 0) + 1);
       }
       const before = timed?.[slot] as (RecordedStep & { durationMs?: number }) | undefined;
       const stepMs = before && before.keyword === s.keyword && typeof before.durationMs === 'number' ? before.durationMs : undefined;
