@@ -281,8 +281,11 @@ export function planContext(snapshot: ContextSnapshot, ignoreText: string | unde
 /** A plan with the costs recorded by real builds: durations on rebuild verdicts, sizes, the rebuild estimate. */
 export type ProjectPlan = PlanResult & { source: string[]; steps: CostedPrediction[]; estimate?: RebuildEstimate };
 
+/** What planProject reads of a project: any context snapshot will do (a folder on disk, a git tree). */
+export type PlannedProject = Pick<Project, 'text' | 'options' | 'view' | 'ignoreText' | 'synced' | 'unresolvedArgs'> & { snapshot: ContextSnapshot };
+
 /** `parsed`: parseDockerfile(project.text), when the caller has it already. */
-export function planProject(project: Project, known: KnownBuilds, parsed?: ParsedDockerfile): ProjectPlan {
+export function planProject(project: PlannedProject, known: KnownBuilds, parsed?: ParsedDockerfile): ProjectPlan {
   const seen = project.synced?.snapshot ?? project.snapshot;
   const context = planContext(seen, project.ignoreText, project.options.builder, project.view);
   const result = planBuild({ text: project.text, ...(parsed ? { parsed } : {}), options: project.options, context, known });
@@ -320,7 +323,7 @@ const MAX_SEPARATE_UNRESOLVED = 4;
  * step that reads it and the chain after it) is `maybe: depends on build arg NAME, unknown here (why)`, unless nothing
  * was ever recorded for it (then it rebuilds whatever the value).
  */
-function withUnresolvedArgs(project: Project, known: KnownBuilds, parsed: ParsedDockerfile | undefined, steps: StepPrediction[]): StepPrediction[] {
+function withUnresolvedArgs(project: PlannedProject, known: KnownBuilds, parsed: ParsedDockerfile | undefined, steps: StepPrediction[]): StepPrediction[] {
   const unresolved = project.unresolvedArgs ?? {};
   const names = Object.keys(unresolved);
   const groups = names.length <= MAX_SEPARATE_UNRESOLVED ? names.map((n) => [n]) : [names];

@@ -7,6 +7,7 @@ import { runCheck, runFix } from './cliCheck';
 import { chooseConfig, ConfigInputError, ConfigUsageError, configSummary, runConfigs, type ConfigChoice } from './cliConfigs';
 import { configLabel, type BuildConfig } from './configs/types';
 import { buildCommand } from './cliBuild';
+import { runHistory } from './cliHistory';
 import { formatDuration, type RebuildEstimate } from './core/cost';
 import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './analysis';
 import { LimitError, limitText, parseWithinLimits } from './core/limits';
@@ -28,6 +29,8 @@ const USAGE = `Usage:
                                               cache problems and fixes (exit 1 on findings)
   layerlens fix      [DOCKERFILE] [--rule CODE]... [--dry-run]   apply the fixes
   layerlens configs  [FOLDER] [--json]       the compose, Bake, devcontainer and workflow builds found
+  layerlens history  [DOCKERFILE] [--rev REV] [--commits N] [--cache all|previous] [--fixed] [--json] [options]
+                                              replay the git history: how often each step rebuilt, and why
 
 Options:
   --context DIR          build context (default: the Dockerfile's folder)
@@ -57,6 +60,9 @@ export function main(argv: string[]): number | Promise<number> {
     return checkWithConfig(rest, run) ?? run(rest);
   }
   if (first >= 0 && argv[first] === 'configs') return runConfigs([...argv.slice(0, first), ...argv.slice(first + 1)]);
+  if (first >= 0 && argv[first] === 'history') {
+    return runHistory([...argv.slice(0, first), ...argv.slice(first + 1)], { devcontainerValue, projectOptions, withConfig, isUsageError: (e) => e instanceof UsageError });
+  }
   let parsed;
   try {
     parsed = parseArgs({
