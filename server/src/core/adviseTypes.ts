@@ -77,7 +77,7 @@ export interface Advice {
  * reads files itself.
  */
 export interface AdviseContext {
-  /** Context-relative POSIX paths (files and folders) the build sees, i.e. after .dockerignore. */
+  /** Context-relative POSIX paths (files and folders; a folder may end with '/') the build sees, i.e. after .dockerignore. */
   paths: Iterable<string>;
   /** The ignore file in effect (context-relative), or undefined when none applies. */
   ignoreFile?: string;
