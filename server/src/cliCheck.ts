@@ -125,7 +125,7 @@ export function runCheck(argv: string[]): number {
     const project = openProject({ dockerfile: opts.dockerfile, ...(opts.context ? { context: opts.context } : {}), builder: opts.builder, buildArgs: {} });
     const dockerfile = withinLimits(project.text);
     for (const p of project.problems) process.stderr.write(`layerlens: ${p}\n`);
-    const findings = advise({ text: project.text, parsed: dockerfile, builder: opts.builder, context: adviseContextOf(project), ...(opts.rules ? { rules: opts.rules } : {}) });
+    const findings = advise({ text: project.text, parsed: dockerfile, builder: opts.builder, context: adviseContextOf(project), fileName: project.options.dockerfilePath, ...(opts.rules ? { rules: opts.rules } : {}) });
     const name = shownPath(project.dockerfileAbs);
     if (format === 'json') process.stdout.write(JSON.stringify({ dockerfile: name, findings }, null, 2) + '\n');
     else if (format === 'sarif') process.stdout.write(JSON.stringify(sarifOf(project, findings), null, 2) + '\n');

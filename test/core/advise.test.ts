@@ -137,3 +137,18 @@ test('text edits: inserting after a last line without newline, and overlapping e
   const r = { start: { line: 0, character: 0 }, end: { line: 0, character: 4 } };
   assert.throws(() => applyEdits('FROM a', [{ range: r, newText: 'x' }, { range: { start: { line: 0, character: 2 }, end: { line: 0, character: 5 } }, newText: 'y' }]), /Overlapping/);
 });
+
+test('a Dockerfile template gets one notice and no findings from its template syntax', () => {
+  const text = 'FROM {{ base }}\n{% if dev %}\nRUN apt-get update\n{% endif %}\nCOPY . .\nRUN npm ci\nRUN a\nRUN b\n';
+  for (const name of ['Dockerfile.j2', 'docker/Dockerfile.tmpl', 'Dockerfile.in', 'file:///w/app/Dockerfile.template', 'C:\\w\\Dockerfile.jinja']) {
+    const advice = advise({ text, fileName: name, context: { paths: ['package.json'] } });
+    assert.deepEqual(advice.map((a) => [a.code, a.severity, a.line]), [['template-not-analysed', 'info', 1]], name);
+    assert.match(advice[0].message, /does not analyse templates/);
+    assert.deepEqual(advise({ text, fileName: name, rules: ['copy-before-install'] }), [], `${name}: only the rules asked for`);
+  }
+  // Plain Dockerfiles, named or not, get their findings and no notice.
+  for (const name of ['Dockerfile', 'app.Dockerfile', 'Dockerfile.prod', 'Containerfile', undefined]) {
+    const codes = advise({ text: 'FROM a\nRUN a\nRUN b\n', ...(name ? { fileName: name } : {}) }).map((a) => a.code);
+    assert.deepEqual(codes, ['consecutive-runs'], String(name));
+  }
+});

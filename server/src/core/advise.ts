@@ -13,6 +13,7 @@ import { runStartsApp } from './adviseStartApp';
 import { cmdOverridden } from './adviseCmd';
 import { missingDockerignore } from './adviseIgnore';
 import { consecutiveRuns } from './adviseRuns';
+import { isTemplateName, templateNotAnalysed, templateNotice } from './adviseTemplate';
 import type { Rule, RuleContext } from './adviseRule';
 import type { Advice, AdviceCode, AdviseInput } from './adviseTypes';
 
@@ -24,9 +25,15 @@ export const RULES: Record<AdviceCode, Rule> = {
   'cmd-overridden': cmdOverridden,
   'missing-dockerignore': missingDockerignore,
   'consecutive-runs': consecutiveRuns,
+  'template-not-analysed': templateNotAnalysed,
 };
 
 export function advise(input: AdviseInput): Advice[] {
+  // A template's lines are template syntax: one notice, no findings from the text.
+  if (input.fileName !== undefined && isTemplateName(input.fileName)) {
+    if (input.rules && !input.rules.includes('template-not-analysed')) return [];
+    return [templateNotice(textModel(input.text), input.t ?? englishT)];
+  }
   let parsed = input.parsed;
   try {
     parsed ??= parseDockerfile(input.text);
@@ -45,6 +52,7 @@ export function advise(input: AdviseInput): Advice[] {
     t: input.t ?? englishT,
     index: () => (input.context ? (index ??= contextIndex(input.context)) : undefined),
     ...(input.context?.ignoreFile !== undefined ? { ignoreFile: input.context.ignoreFile } : {}),
+    ...(input.fileName !== undefined ? { fileName: input.fileName } : {}),
   };
   const codes = input.rules ?? (Object.keys(RULES) as AdviceCode[]);
   const out: Advice[] = [];

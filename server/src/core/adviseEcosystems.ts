@@ -25,6 +25,10 @@ export interface Ecosystem {
   outputs: string[];
   /** The same for the prefetch command, when it differs (downloads that land outside the destination). */
   prefetchOutputs?: string[];
+  /** Command names of the ecosystem's tools: a RUN of one of them on manifests copied on their own prepares the dependencies. */
+  tools: string[];
+  /** Cache-mount targets where the tool keeps its downloads: a build with one does not download them again. */
+  downloadCache?: RegExp;
   classify(words: string[]): Classification | undefined;
 }
 
@@ -39,26 +43,32 @@ const onlyFlags = (words: string[], from: number, valued: string[] = []): boolea
 const has = (words: string[], ...names: string[]) => names.some((n) => words.includes(n));
 const tool = (w: string | undefined, ...names: string[]) => w !== undefined && names.includes(w.replace(/^\.\//, ''));
 const JS_OUT = ['node_modules'];
+const YARN_VALUED = ['--network-timeout', '--network-concurrency', '--cache-folder', '--modules-folder', '--mutex', '--registry'];
 
 export const ECOSYSTEMS: Ecosystem[] = [
   {
-    id: 'npm', files: ['package.json', 'package-lock.json', 'npm-shrinkwrap.json', '.npmrc'], required: /^package\.json$/, outputs: JS_OUT, workspaces: true,
+    id: 'npm', tools: ['npm'], downloadCache: /\.npm(\/|$)/, files: ['package.json', 'package-lock.json', 'npm-shrinkwrap.json', '.npmrc'], required: /^package\.json$/, outputs: JS_OUT, workspaces: true,
     classify: (w) => (w[0] === 'npm' && ['ci', 'install', 'i', 'clean-install'].includes(w[1]) && !has(w, '-g', '--global') && onlyFlags(w, 2, ['--omit', '--include', '--loglevel']) ? { kind: 'install' } : undefined),
   },
   {
-    id: 'yarn', files: ['package.json', 'yarn.lock', '.yarnrc', '.yarnrc.yml', '.npmrc'], dirs: ['.yarn/releases', '.yarn/plugins', '.yarn/patches'], required: /^package\.json$/, outputs: JS_OUT, workspaces: true,
-    classify: (w) => (w[0] === 'yarn' && (w.length === 1 || w[1].startsWith('-') || w[1] === 'install') && onlyFlags(w, w[1] === 'install' ? 2 : 1) ? { kind: 'install' } : undefined),
+    id: 'yarn', tools: ['yarn'], downloadCache: /yarn/, files: ['package.json', 'yarn.lock', '.yarnrc', '.yarnrc.yml', '.npmrc'], dirs: ['.yarn/releases', '.yarn/plugins', '.yarn/patches'], required: /^package\.json$/, outputs: JS_OUT, workspaces: true,
+    classify: (w) => {
+      if (w[0] !== 'yarn') return undefined;
+      // `yarn workspaces focus` (Yarn Berry) installs the named workspaces from the manifests only.
+      if (w[1] === 'workspaces' && w[2] === 'focus') return { kind: 'install' };
+      return (w.length === 1 || w[1].startsWith('-') || w[1] === 'install') && onlyFlags(w, w[1] === 'install' ? 2 : 1, YARN_VALUED) ? { kind: 'install' } : undefined;
+    },
   },
   {
-    id: 'pnpm', files: ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', '.npmrc', '.pnpmfile.cjs'], dirs: ['patches'], required: /^package\.json$/, outputs: JS_OUT, workspaces: true,
+    id: 'pnpm', tools: ['pnpm'], downloadCache: /pnpm/, files: ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', '.npmrc', '.pnpmfile.cjs'], dirs: ['patches'], required: /^package\.json$/, outputs: JS_OUT, workspaces: true,
     classify: (w) => (w[0] === 'pnpm' && ['install', 'i', 'fetch'].includes(w[1]) && onlyFlags(w, 2) ? { kind: 'install' } : undefined),
   },
   {
-    id: 'bun', files: ['package.json', 'bun.lock', 'bun.lockb', 'bunfig.toml', '.npmrc'], required: /^package\.json$/, outputs: JS_OUT, workspaces: true,
+    id: 'bun', tools: ['bun'], downloadCache: /\.bun/, files: ['package.json', 'bun.lock', 'bun.lockb', 'bunfig.toml', '.npmrc'], required: /^package\.json$/, outputs: JS_OUT, workspaces: true,
     classify: (w) => (w[0] === 'bun' && ['install', 'i'].includes(w[1]) && onlyFlags(w, 2) ? { kind: 'install' } : undefined),
   },
   {
-    id: 'pip', files: [], top: /^(requirements.*\.txt|constraints.*\.txt)$/, dirs: ['requirements'], required: /\.txt$/, outputs: [],
+    id: 'pip', tools: ['pip', 'pip3'], downloadCache: /\.cache\/pip/, files: [], top: /^(requirements.*\.txt|constraints.*\.txt)$/, dirs: ['requirements'], required: /\.txt$/, outputs: [],
     classify: (w) => {
       const i = pipInstallAt(w);
       if (i < 0 || !has(w, '-r', '--requirement')) return undefined;
@@ -68,11 +78,11 @@ export const ECOSYSTEMS: Ecosystem[] = [
     },
   },
   {
-    id: 'pipenv', files: ['Pipfile', 'Pipfile.lock'], required: /^Pipfile$/, outputs: ['.venv'],
+    id: 'pipenv', tools: ['pipenv'], downloadCache: /\.cache\/(pip|pipenv)/, files: ['Pipfile', 'Pipfile.lock'], required: /^Pipfile$/, outputs: ['.venv'],
     classify: (w) => (w[0] === 'pipenv' && ['install', 'sync'].includes(w[1]) && onlyFlags(w, 2) ? { kind: 'install' } : undefined),
   },
   {
-    id: 'poetry', files: ['pyproject.toml', 'poetry.lock', 'poetry.toml'], required: /^pyproject\.toml$/, outputs: ['.venv'],
+    id: 'poetry', tools: ['poetry'], downloadCache: /pypoetry/, files: ['pyproject.toml', 'poetry.lock', 'poetry.toml'], required: /^pyproject\.toml$/, outputs: ['.venv'],
     classify: (w) => {
       if (w[0] !== 'poetry' || w[1] !== 'install' || has(w, '--only-root')) return undefined;
       if (has(w, '--no-root')) return { kind: 'install' };
@@ -80,7 +90,7 @@ export const ECOSYSTEMS: Ecosystem[] = [
     },
   },
   {
-    id: 'uv', files: ['pyproject.toml', 'uv.lock', '.python-version'], required: /^(pyproject\.toml|uv\.lock)$/, outputs: ['.venv'],
+    id: 'uv', tools: ['uv'], downloadCache: /\.cache\/uv|(^|\/)uv(-cache)?\/?$/, files: ['pyproject.toml', 'uv.lock', '.python-version'], required: /^(pyproject\.toml|uv\.lock)$/, outputs: ['.venv'],
     classify: (w) => {
       if (w[0] !== 'uv' || w[1] !== 'sync') return undefined;
       if (has(w, '--no-install-project', '--no-install-workspace')) return { kind: 'install' };
@@ -88,7 +98,7 @@ export const ECOSYSTEMS: Ecosystem[] = [
     },
   },
   {
-    id: 'go', files: ['go.mod', 'go.sum', 'go.work', 'go.work.sum'], dirs: ['vendor'], required: /^go\.mod$/, outputs: [], prefetchOutputs: [],
+    id: 'go', tools: ['go', 'xx-go'], downloadCache: /\/pkg\/mod(\/|$)/, files: ['go.mod', 'go.sum', 'go.work', 'go.work.sum'], dirs: ['vendor'], required: /^go\.mod$/, outputs: [], prefetchOutputs: [],
     classify: (w) => {
       if (w[0] !== 'go') return undefined;
       if (w[1] === 'mod' && w[2] === 'download') return { kind: 'install' };
@@ -97,14 +107,17 @@ export const ECOSYSTEMS: Ecosystem[] = [
     },
   },
   {
-    id: 'cargo', files: ['Cargo.toml', 'Cargo.lock', 'rust-toolchain.toml', 'rust-toolchain'], dirs: ['.cargo'], required: /^Cargo\.toml$/, outputs: ['target'], prefetchOutputs: [],
-    classify: (w) => (w[0] === 'cargo' && (w[1] === 'build' || (w[1] === 'install' && has(w, '--path')))
+    id: 'cargo', tools: ['cargo', 'xx-cargo'], downloadCache: /(cargo|\.cargo)\/(registry|git)(\/|$)/, files: ['Cargo.toml', 'Cargo.lock', 'rust-toolchain.toml', 'rust-toolchain'], dirs: ['.cargo'], required: /^Cargo\.toml$/, outputs: ['target'], prefetchOutputs: [],
+    classify: (w) => (w[0] === 'cargo' && w[1] === 'chef' && w[2] === 'cook'
+      // cargo-chef builds the dependencies from recipe.json alone.
+      ? { kind: 'install' }
+      : w[0] === 'cargo' && (w[1] === 'build' || (w[1] === 'install' && has(w, '--path')))
       // cargo reads the targets when it loads a manifest: give it empty ones, fetch, remove them.
       ? { kind: 'build', prefetch: 'mkdir -p src && echo "fn main() {}" > src/main.rs && touch src/lib.rs && cargo fetch && rm -rf src' }
       : undefined),
   },
   {
-    id: 'maven', files: ['pom.xml', 'mvnw'], dirs: ['.mvn'], nested: /(^|\/)pom\.xml$/, required: /^pom\.xml$/, outputs: ['target'], prefetchOutputs: [],
+    id: 'maven', tools: ['mvn', 'mvnw'], downloadCache: /\.m2(\/|$)/, files: ['pom.xml', 'mvnw'], dirs: ['.mvn'], nested: /(^|\/)pom\.xml$/, required: /^pom\.xml$/, outputs: ['target'], prefetchOutputs: [],
     classify: (w) => {
       if (!tool(w[0], 'mvn', 'mvnw')) return undefined;
       const phases = ['package', 'install', 'verify', 'compile', 'test', 'deploy'];
@@ -113,7 +126,7 @@ export const ECOSYSTEMS: Ecosystem[] = [
     },
   },
   {
-    id: 'gradle', files: ['settings.gradle', 'settings.gradle.kts', 'build.gradle', 'build.gradle.kts', 'gradle.properties', 'gradlew'], dirs: ['gradle', 'buildSrc'],
+    id: 'gradle', tools: ['gradle', 'gradlew'], downloadCache: /\.gradle(\/|$)/, files: ['settings.gradle', 'settings.gradle.kts', 'build.gradle', 'build.gradle.kts', 'gradle.properties', 'gradlew'], dirs: ['gradle', 'buildSrc'],
     nested: /(^|\/)build\.gradle(\.kts)?$/, required: /^(settings|build)\.gradle(\.kts)?$/, outputs: ['build', '.gradle'],
     classify: (w) => {
       if (!tool(w[0], 'gradle', 'gradlew')) return undefined;
@@ -123,11 +136,11 @@ export const ECOSYSTEMS: Ecosystem[] = [
     },
   },
   {
-    id: 'bundler', files: ['Gemfile', 'Gemfile.lock', '.ruby-version'], top: /\.gemspec$/, required: /^Gemfile$/, outputs: ['vendor/bundle', '.bundle'],
+    id: 'bundler', tools: ['bundle'], downloadCache: /bundle|gems/, files: ['Gemfile', 'Gemfile.lock', '.ruby-version'], top: /\.gemspec$/, required: /^Gemfile$/, outputs: ['vendor/bundle', '.bundle'],
     classify: (w) => (w[0] === 'bundle' && w[1] === 'install' ? { kind: 'install' } : undefined),
   },
   {
-    id: 'composer', files: ['composer.json', 'composer.lock', 'auth.json'], required: /^composer\.json$/, outputs: ['vendor'],
+    id: 'composer', tools: ['composer', 'composer.phar'], downloadCache: /composer/, files: ['composer.json', 'composer.lock', 'auth.json'], required: /^composer\.json$/, outputs: ['vendor'],
     classify: (w) => {
       if (!tool(w[0], 'composer', 'composer.phar') || w[1] !== 'install' || !onlyFlags(w, 2)) return undefined;
       if (has(w, '--no-scripts') && has(w, '--no-autoloader')) return { kind: 'install' };
@@ -136,7 +149,7 @@ export const ECOSYSTEMS: Ecosystem[] = [
     },
   },
   {
-    id: 'dotnet', files: [], nested: /(^|\/)([^/]*\.(csproj|fsproj|vbproj|sln|slnx)|nuget\.config|directory\.build\.props|directory\.build\.targets|directory\.packages\.props|global\.json|packages\.lock\.json)$/i,
+    id: 'dotnet', tools: ['dotnet'], downloadCache: /\.nuget(\/|$)/, files: [], nested: /(^|\/)([^/]*\.(csproj|fsproj|vbproj|sln|slnx)|nuget\.config|directory\.build\.props|directory\.build\.targets|directory\.packages\.props|global\.json|packages\.lock\.json)$/i,
     required: /\.(csproj|fsproj|vbproj|sln|slnx)$/i, outputs: ['obj', 'bin'],
     classify: (w) => {
       if (w[0] !== 'dotnet') return undefined;
@@ -147,7 +160,7 @@ export const ECOSYSTEMS: Ecosystem[] = [
     },
   },
   {
-    id: 'mix', files: ['mix.exs', 'mix.lock'], nested: /^(apps\/[^/]+\/mix\.exs|config\/(?!runtime\.exs$)[^/]+\.exs)$/, required: /^mix\.exs$/, outputs: ['deps', '_build'],
+    id: 'mix', tools: ['mix'], downloadCache: /\.hex|\.mix/, files: ['mix.exs', 'mix.lock'], nested: /^(apps\/[^/]+\/mix\.exs|config\/(?!runtime\.exs$)[^/]+\.exs)$/, required: /^mix\.exs$/, outputs: ['deps', '_build'],
     classify: (w) => {
       if (w[0] !== 'mix') return undefined;
       if (w[1] === 'deps.get' || w[1] === 'deps.compile') return { kind: 'install' };

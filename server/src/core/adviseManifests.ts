@@ -26,8 +26,12 @@ export function contextIndex(context: AdviseContext): ContextIndex {
   if (cached) return { ...cached, readText: (p) => context.readText?.(p) };
   const paths = new Set<string>();
   const dirs = new Set<string>();
-  for (const p of context.paths) {
+  for (const raw of context.paths) {
+    // A folder may be given with a trailing slash ('src/'): a folder even when nothing below it is listed.
+    const p = raw.endsWith('/') ? raw.slice(0, -1) : raw;
+    if (p === '') continue;
     paths.add(p);
+    if (raw.endsWith('/')) dirs.add(p);
     for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) dirs.add(p.slice(0, i));
   }
   for (const d of dirs) paths.add(d);

@@ -17,6 +17,8 @@ export interface RuleContext {
   /** The context, when the caller gave one (built lazily: it can be large). */
   index(): ContextIndex | undefined;
   ignoreFile?: string;
+  /** The Dockerfile's path or name, when the caller knows it. */
+  fileName?: string;
 }
 
 export type Rule = (ctx: RuleContext) => Advice[];

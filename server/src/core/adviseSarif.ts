@@ -12,13 +12,14 @@ export function ruleSummary(code: AdviceCode, t: Translate): string {
     case 'cmd-overridden': return t('A stage has more than one CMD or ENTRYPOINT; only the last one counts.');
     case 'missing-dockerignore': return t('COPY . copies .git, node_modules or build output because there is no .dockerignore.');
     case 'consecutive-runs': return t('Consecutive RUN instructions could share one layer (a caching trade-off).');
+    case 'template-not-analysed': return t('A Dockerfile template (Jinja, Go template) is not analysed: its lines are template syntax.');
   }
 }
 
 const LEVEL: Record<AdviceSeverity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 const DEFAULT_LEVEL: Record<AdviceCode, 'warning' | 'note'> = {
   'copy-before-install': 'warning', 'arg-declared-early': 'note', 'apt-update-alone': 'warning', 'run-starts-app': 'warning',
-  'cmd-overridden': 'warning', 'missing-dockerignore': 'warning', 'consecutive-runs': 'note',
+  'cmd-overridden': 'warning', 'missing-dockerignore': 'warning', 'consecutive-runs': 'note', 'template-not-analysed': 'note',
 };
 
 function pascal(code: string): string {

@@ -44,10 +44,11 @@ export type AdviceCode =
   | 'run-starts-app'
   | 'cmd-overridden'
   | 'missing-dockerignore'
-  | 'consecutive-runs';
+  | 'consecutive-runs'
+  | 'template-not-analysed';
 
 export const ADVICE_CODES: readonly AdviceCode[] = [
-  'copy-before-install', 'arg-declared-early', 'apt-update-alone', 'run-starts-app', 'cmd-overridden', 'missing-dockerignore', 'consecutive-runs',
+  'copy-before-install', 'arg-declared-early', 'apt-update-alone', 'run-starts-app', 'cmd-overridden', 'missing-dockerignore', 'consecutive-runs', 'template-not-analysed',
 ];
 
 export type AdviceSeverity = 'error' | 'warning' | 'info' | 'hint';
@@ -77,7 +78,7 @@ export interface Advice {
  * reads files itself.
  */
 export interface AdviseContext {
-  /** Context-relative POSIX paths (files and folders) the build sees, i.e. after .dockerignore. */
+  /** Context-relative POSIX paths (files and folders; a folder may end with '/') the build sees, i.e. after .dockerignore. */
   paths: Iterable<string>;
   /** The ignore file in effect (context-relative), or undefined when none applies. */
   ignoreFile?: string;
@@ -92,6 +93,8 @@ export interface AdviseInput {
   builder?: Builder;
   /** Without it, rules that need the context (manifests, .dockerignore) are skipped or fix-less. */
   context?: AdviseContext;
+  /** The Dockerfile's path or name, when known: a template (`Dockerfile.j2`, `.tmpl`, `.in`, `.template`) gets one notice instead of advice. */
+  fileName?: string;
   /** Only these rules; all when absent. */
   rules?: readonly AdviceCode[];
   t?: Translate;

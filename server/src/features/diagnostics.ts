@@ -47,7 +47,7 @@ function adviceOrLimit(analysis: Analysis, text: string, t: Translate): AdviceRe
   const parsed = parsedText(text);
   let result: AdviceResult;
   try {
-    result = { advice: advise({ text, builder, t, ...(parsed ? { parsed } : {}), ...(project ? { context: adviseContextOf(project) } : {}) }) };
+    result = { advice: advise({ text, builder, t, fileName: analysis.uri, ...(parsed ? { parsed } : {}), ...(project ? { context: adviseContextOf(project) } : {}) }) };
   } catch (e) {
     if (!(e instanceof LimitError)) throw e;
     result = { advice: [], limit: { line: e.line ?? 1, message: e.message } };
