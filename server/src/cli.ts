@@ -8,6 +8,7 @@ import { chooseConfig, ConfigInputError, ConfigUsageError, configSummary, runCon
 import { configLabel, type BuildConfig } from './configs/types';
 import { buildCommand } from './cliBuild';
 import { formatDuration, type RebuildEstimate } from './core/cost';
+import { contextReport, formatContextReport } from './core/contextReport';
 import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './analysis';
 import { LimitError, limitText, parseWithinLimits } from './core/limits';
 import { setOwn } from './core/own';
@@ -28,6 +29,8 @@ const USAGE = `Usage:
                                               cache problems and fixes (exit 1 on findings)
   layerlens fix      [DOCKERFILE] [--rule CODE]... [--dry-run]   apply the fixes
   layerlens configs  [FOLDER] [--json]       the compose, Bake, devcontainer and workflow builds found
+  layerlens context  [DOCKERFILE] [options]   what the build context sends to Docker: files, bytes, the
+                                              largest folders, what the ignore file keeps out, warnings
 
 Options:
   --context DIR          build context (default: the Dockerfile's folder)
@@ -89,7 +92,7 @@ export function main(argv: string[]): number | Promise<number> {
   }
   const [command, dockerfileArg, ...extra] = positionals;
   if (!command) return usage('Name a command: plan, record, simulate, check or fix.');
-  if (!['plan', 'record', 'simulate', 'build'].includes(command)) return usage(`Unknown command "${command}". Use plan, record, simulate, build, check or fix.`);
+  if (!['plan', 'record', 'simulate', 'build', 'context'].includes(command)) return usage(`Unknown command "${command}". Use plan, record, simulate, build, context, check or fix.`);
   if (extra.length) return usage(`Unexpected argument "${extra[0]}": give at most one Dockerfile.`);
   if (command !== 'simulate' && (values.change || values['edit-line'])) return usage('--change and --edit-line belong to "layerlens simulate".');
   const choice: ConfigChoice = {
@@ -205,6 +208,13 @@ function run(command: string, values: CliValues, dockerfileArg: string | undefin
     if (limit) throw new LimitError(limit.message, limit.line);
     // Written only when files were hashed: rewriting an unchanged cache costs more than the plan it saved.
     process.on('exit', () => digestCache.dirty && saveDigestCache(digestCachePath, digestCache));
+    if (command === 'context') {
+      // The report lists the problems itself (and in --json); the plan's own problems would repeat them.
+      const report = contextReport(project.snapshot, project.ignoreText, project.ignoreFile);
+      if (values.json) process.stdout.write(JSON.stringify({ context: project.contextDir, ignoreFile: project.ignoreFile ?? null, ...report, problems: [...(project.ignoreProblems ?? []), ...report.problems] }) + '\n');
+      else process.stdout.write(formatContextReport({ ...report, problems: [...(project.ignoreProblems ?? []), ...report.problems] }, { context: project.contextDir, ...(project.ignoreFile ? { ignoreFile: project.ignoreFile } : {}) }));
+      return 0;
+    }
     for (const p of project.problems) process.stderr.write(`layerlens: ${p}\n`);
     const id = buildId(options.builder, project.dockerfileAbs, options.target);
     if (command === 'simulate') {
