@@ -1,6 +1,7 @@
 // Draws the extension's icon (media/icon.png, 256x256): three stacked image layers seen from the side, the top
 // one highlighted as "cached", on a dark rounded square. Pure Node (zlib), no image library: run
 // `node scripts/icon.mjs` to redraw it; the output is deterministic.
+import { Buffer } from 'node:buffer';
 import { writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
