@@ -40,9 +40,8 @@ rmSync(artifacts, { recursive: true, force: true });
 mkdirSync(artifacts, { recursive: true });
 
 const codeServerDir = prepare('code-server ready', 'bash', [join(root, 'scripts/vscode/setup.sh')]).trim().split('\n').pop();
-prepare('bundles built', node, ['esbuild.mjs']);
-prepare('extension packaged', node, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies',
-  '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix]);
+// Packaged the way the README's Install section says (`npm run package`: bundles, then vsce), into the artifacts.
+prepare('extension packaged (npm run package)', 'npm', ['run', 'package', '--', '--out', vsix]);
 console.log(`e2e: ${vsix} is ${(statSync(vsix).size / 1024).toFixed(1)} KiB`);
 
 // Packaging tests (node:test): spec output for people, TAP in a file for the counts. The spec output is

@@ -64,6 +64,8 @@ export interface Project {
    */
   synced?: { files: SyncedFiles; snapshot: SyncedSnapshot; stale: ReadonlySet<string> };
   ignoreText?: string;
+  /** The ignore file in effect, relative to the context (`.dockerignore`, `app.Dockerfile.dockerignore`). */
+  ignoreFile?: string;
   /** Why an ignore file that exists is not used (a symlink out of the context, ...): part of `problems`. */
   ignoreProblems?: string[];
   /** Problems worth telling the user that do not stop the plan. */
@@ -112,7 +114,7 @@ function finishOpen(opts: ProjectOptions, o: Opening, snapshot: FsContextSnapsho
     snapshot,
     ...(synced ? { synced: { files: opts.synced as SyncedFiles, snapshot: synced, stale: staleFiles(snapshot, opts.synced as SyncedFiles, Object.keys(opts.synced as SyncedFiles)) } } : {}),
     view: viewContext(synced ?? snapshot, ignoreText),
-    ...(ignoreText !== undefined ? { ignoreText } : {}),
+    ...(ignoreText !== undefined ? { ignoreText, ignoreFile: ignore.file?.path } : {}),
     ...(ignore.problems.length ? { ignoreProblems: ignore.problems } : {}),
     problems,
     ...(opts.unresolvedArgs && Object.keys(opts.unresolvedArgs).length ? { unresolvedArgs: opts.unresolvedArgs } : {}),

@@ -9,6 +9,7 @@ import { configLabel, type BuildConfig } from './configs/types';
 import { buildCommand } from './cliBuild';
 import { runHistory } from './cliHistory';
 import { formatDuration, type RebuildEstimate } from './core/cost';
+import { contextReport, formatContextReport } from './core/contextReport';
 import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './analysis';
 import { LimitError, limitText, parseWithinLimits } from './core/limits';
 import { setOwn } from './core/own';
@@ -31,6 +32,8 @@ const USAGE = `Usage:
   layerlens configs  [FOLDER] [--json]       the compose, Bake, devcontainer and workflow builds found
   layerlens history  [DOCKERFILE] [--rev REV] [--commits N] [--cache all|previous] [--fixed] [--json] [options]
                                               replay the git history: how often each step rebuilt, and why
+  layerlens context  [DOCKERFILE] [options]   what the build context sends to Docker: files, bytes, the
+                                              largest folders, what the ignore file keeps out, warnings
 
 Options:
   --context DIR          build context (default: the Dockerfile's folder)
@@ -95,7 +98,7 @@ export function main(argv: string[]): number | Promise<number> {
   }
   const [command, dockerfileArg, ...extra] = positionals;
   if (!command) return usage('Name a command: plan, record, simulate, check or fix.');
-  if (!['plan', 'record', 'simulate', 'build'].includes(command)) return usage(`Unknown command "${command}". Use plan, record, simulate, build, check or fix.`);
+  if (!['plan', 'record', 'simulate', 'build', 'context'].includes(command)) return usage(`Unknown command "${command}". Use plan, record, simulate, build, context, check or fix.`);
   if (extra.length) return usage(`Unexpected argument "${extra[0]}": give at most one Dockerfile.`);
   if (command !== 'simulate' && (values.change || values['edit-line'])) return usage('--change and --edit-line belong to "layerlens simulate".');
   const choice: ConfigChoice = {
@@ -211,6 +214,13 @@ function run(command: string, values: CliValues, dockerfileArg: string | undefin
     if (limit) throw new LimitError(limit.message, limit.line);
     // Written only when files were hashed: rewriting an unchanged cache costs more than the plan it saved.
     process.on('exit', () => digestCache.dirty && saveDigestCache(digestCachePath, digestCache));
+    if (command === 'context') {
+      // The report lists the problems itself (and in --json); the plan's own problems would repeat them.
+      const report = contextReport(project.snapshot, project.ignoreText, project.ignoreFile);
+      if (values.json) process.stdout.write(JSON.stringify({ context: project.contextDir, ignoreFile: project.ignoreFile ?? null, ...report, problems: [...(project.ignoreProblems ?? []), ...report.problems] }) + '\n');
+      else process.stdout.write(formatContextReport({ ...report, problems: [...(project.ignoreProblems ?? []), ...report.problems] }, { context: project.contextDir, ...(project.ignoreFile ? { ignoreFile: project.ignoreFile } : {}) }));
+      return 0;
+    }
     for (const p of project.problems) process.stderr.write(`layerlens: ${p}\n`);
     const id = buildId(options.builder, project.dockerfileAbs, options.target);
     if (command === 'simulate') {

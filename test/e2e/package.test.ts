@@ -12,8 +12,8 @@ const root = resolve(__dirname, '../..');
 const vsce = join(root, 'node_modules/@vscode/vsce/vsce');
 const maxVsixBytes = 1024 * 1024;
 
-// media: the webview script bundle, its stylesheet, and the codicon font with its stylesheet and licence (no sources).
-const allowed = [/^dist\/[^/]+\.js$/, /^media\/dist\/[^/]+\.js$/, /^media\/[^/]+\.css$/, /^media\/codicons\/(codicon\.css|codicon\.ttf|LICENSE)$/, /^l10n\/bundle\.l10n\.[a-z-]+\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^package\.json$/, /^package\.nls(\.[a-z-]+)?\.json$/];
+// media: the icon, the webview script bundle, its stylesheet, and the codicon font with its stylesheet and licence (no sources).
+const allowed = [/^media\/icon\.png$/, /^dist\/[^/]+\.js$/, /^media\/dist\/[^/]+\.js$/, /^media\/[^/]+\.css$/, /^media\/codicons\/(codicon\.css|codicon\.ttf|LICENSE)$/, /^l10n\/bundle\.l10n\.[a-z-]+\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^package\.json$/, /^package\.nls(\.[a-z-]+)?\.json$/];
 
 function run(args: string[]): string {
   return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -37,6 +37,24 @@ void test('vsce ls ships the client and server bundles, the layer stack webview 
   for (const file of required) assert.ok(shipped.includes(file), `${file} is missing from: ${shipped.join(', ')}`);
 });
 
+void test('package.json is ready for a marketplace: vsce packages it without any --allow-missing flag', () => {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+  const flags = packageScriptFlags();
+  assert.deepEqual(flags.filter((flag) => flag.startsWith('--allow-')), [], `npm run package bypasses a check: ${flags.join(' ')}`);
+  const icon = manifest.icon as string;
+  assert.ok(shipped.includes(icon), `icon ${icon} is not shipped`);
+  const png = readFileSync(join(root, icon));
+  assert.equal(png.toString('latin1', 1, 4), 'PNG', `${icon} is not a PNG`);
+  assert.ok(png.readUInt32BE(16) >= 128 && png.readUInt32BE(20) >= 128, `${icon} is smaller than the 128x128 the marketplace asks for`);
+  assert.match((manifest.galleryBanner as { color: string }).color, /^#[0-9a-f]{6}$/i);
+  assert.ok(Array.isArray(manifest.keywords) && manifest.keywords.length > 0 && manifest.keywords.length <= 30);
+  assert.equal(manifest.license, 'MIT');
+  // No public repository exists yet: the URL is a placeholder under the reserved .invalid domain (it can never
+  // resolve or belong to anyone) until there is one.
+  const url = new URL((manifest.repository as { url: string }).url);
+  assert.ok(url.hostname.endsWith('.invalid'), `repository ${url.href}: replace the placeholder only with the real public URL`);
+});
+
 void test('package.json main points at a shipped bundle', () => {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string };
   assert.ok(shipped.includes(manifest.main.replace(/^\.\//, '')), `main ${manifest.main} is not shipped`);
@@ -46,7 +64,7 @@ void test('the packaged .vsix holds exactly the listed files and stays small', (
   const dir = mkdtempSync(join(tmpdir(), 'layer-lens-vsix-'));
   try {
     const vsix = join(dir, 'layer-lens.vsix');
-    run([vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix]);
+    run([vsce, 'package', ...packageScriptFlags(), '--out', vsix]);
     const size = statSync(vsix).size;
     assert.ok(size < maxVsixBytes, `.vsix is ${size} bytes, over ${maxVsixBytes}`);
     const entries = zipEntryNames(readFileSync(vsix))
@@ -59,6 +77,14 @@ void test('the packaged .vsix holds exactly the listed files and stays small', (
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** The vsce flags of `npm run package` (the README's Install section), so this test packages the same way. */
+function packageScriptFlags(): string[] {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const vscePart = /(?:^|&&)\s*vsce package((?:\s+--[a-z-]+)*)\s*$/.exec(manifest.scripts.package);
+  assert.ok(vscePart, `the package script does not end with a vsce package command: ${manifest.scripts.package}`);
+  return vscePart[1].trim().split(/\s+/).filter(Boolean);
+}
 
 /** Names in a zip file's central directory (enough of the format for a .vsix). */
 function zipEntryNames(zip: Buffer): string[] {
