@@ -99,6 +99,13 @@ export interface InitializationOptions {
    */
   storePath?: string;
   /**
+   * Without storePath: use the machine's store, the one `layerlens` uses by default (one per Docker endpoint, see
+   * defaultStorePath in storeFile.ts), so the editor and the CLI share every recorded build.
+   */
+  machineStore?: boolean;
+  /** The editor's older per-workspace store: its builds are moved into the store in use, once (the file is renamed). */
+  legacyStorePath?: string;
+  /**
    * The editor's display language and this extension's l10n bundle for it (vscode.env.language and
    * vscode.l10n.bundle): hovers, diagnostics, quick fixes and lens words are shown in that language. Absent: English.
    */

@@ -27,7 +27,7 @@ import { hover } from './features/hover';
 import { serverTranslate } from './features/l10n';
 import { buildImage } from './features/buildImage';
 import { documentParams, noParams, pickConfigurationParams, simulateParams, statusParams, trustParams } from './features/params';
-import { openWorkspaceStore } from './features/record';
+import { openWorkspaceStore, storePathOf } from './features/record';
 import { planResult } from './features/simulate';
 import { serverVersion, status } from './features/status';
 import {
@@ -154,7 +154,7 @@ function createDocuments(connection: Connection, texts: TextDocuments<TextDocume
   const { settings } = editor;
   const canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   const folders = (params.workspaceFolders ?? []).flatMap((f) => (f.uri.startsWith('file:') ? [fileURLToPath(f.uri)] : []));
-  const store = openWorkspaceStore(typeof options.storePath === 'string' ? options.storePath : undefined);
+  const store = openWorkspaceStore(storePathOf(options, (level, message) => connection.console[level](message)));
   if (store.warning) connection.console.warn(store.warning);
   return new DockerfileDocuments({
     text: (uri) => texts.get(uri),
