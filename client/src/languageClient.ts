@@ -28,7 +28,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
   // The server's strings follow the display language: VS Code picked this extension's bundle for it (l10n/).
   // Read at every (re)start of the server: trust granted since the window opened holds for a restarted server too.
   const initializationOptions = (): InitializationOptions => ({
-    storePath: storePath(context),
+    machineStore: true,
+    legacyStorePath: legacyStorePath(context),
     l10n: { locale: vscode.env.language, ...(vscode.l10n.bundle ? { bundle: vscode.l10n.bundle } : {}) },
     trusted: vscode.workspace.isTrusted,
   });
@@ -54,10 +55,10 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
 }
 
 /**
- * The workspace's cache store lives in the extension's storage, never in the workspace: writing it into a build
- * context would itself change what `COPY . .` copies.
+ * Where earlier versions kept this workspace's cache store (the extension's storage). The server now uses the
+ * machine's store, shared with the CLI, and moves the builds of this file into it once.
  */
-function storePath(context: vscode.ExtensionContext): string {
+function legacyStorePath(context: vscode.ExtensionContext): string {
   return vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'cache-store.json').fsPath;
 }
 

@@ -245,7 +245,7 @@ function run(command: string, values: CliValues, dockerfileArg: string | undefin
       return 1;
     }
     // Added to the store as it is on disk now (under its lock): other processes may have recorded since it was read.
-    const written = updateStore(storePath, (current) => recordBuild(current, options.builder, id, result.keys, result.recorded), { known: loaded });
+    const written = updateStore(storePath, (current) => recordBuild(current, options.builder, id, result.keys, result.recorded, { source: 'cli', at: Date.now() }), { known: loaded });
     for (const note of written.notes) process.stderr.write(`layerlens: ${note}\n`);
     const summary = { recorded: result.keys.length, store: storePath, builder: options.builder };
     if (values.json) process.stdout.write(JSON.stringify(summary) + '\n');

@@ -453,8 +453,13 @@ export class DockerfileDocuments {
     return 'reason' in head ? entry.git !== undefined : entry.git?.commit !== head.commit;
   }
 
+  /** The workspace folders, as the client gave them. */
+  workspaceFolders(): readonly string[] {
+    return this.host.workspaceFolders();
+  }
+
   /** The build configurations of a workspace folder, found once and kept until one of their files changes. */
-  private discovery(folder: string): Promise<Discovery> {
+  discovery(folder: string): Promise<Discovery> {
     let found = this.discoveries.get(folder);
     if (!found) {
       const started = Date.now();

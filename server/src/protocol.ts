@@ -105,6 +105,13 @@ export interface InitializationOptions {
    */
   storePath?: string;
   /**
+   * Without storePath: use the machine's store, the one `layerlens` uses by default (one per Docker endpoint, see
+   * defaultStorePath in storeFile.ts), so the editor and the CLI share every recorded build.
+   */
+  machineStore?: boolean;
+  /** The editor's older per-workspace store: its builds are moved into the store in use, once (the file is renamed). */
+  legacyStorePath?: string;
+  /**
    * The editor's display language and this extension's l10n bundle for it (vscode.env.language and
    * vscode.l10n.bundle): hovers, diagnostics, quick fixes and lens words are shown in that language. Absent: English.
    */
@@ -279,3 +286,64 @@ export interface BuildOutputParams {
 
 /** Server → client: output of a running build, for the output channel and the progress notification. */
 export const buildOutputNotification = notification<BuildOutputParams>('layerLens/buildOutput');
+
+/** Where a build the user ran came from. */
+export type SeenBuildSource = 'terminal' | 'task';
+
+/** The `dockerBuild` fields of a `docker-build` task (Docker / Container Tools extensions), paths as the task has them. */
+export interface DockerBuildTaskFields {
+  context?: string;
+  dockerfile?: string;
+  target?: string;
+  buildArgs?: Record<string, string>;
+  platform?: string;
+}
+
+export interface BuildStartedParams {
+  source: SeenBuildSource;
+  /** The command line as run (terminal), or the task's command line (shell and process tasks). */
+  commandLine?: string;
+  /** The folder it runs in (absolute), or null when not known. */
+  cwd: string | null;
+  /** A `docker-build` task's fields instead of a command line. */
+  dockerBuild?: DockerBuildTaskFields;
+}
+
+export interface SeenBuild {
+  /** Absolute path of the Dockerfile, or null when not known. */
+  dockerfile: string | null;
+  /** `docker build` (…), `compose:api`, `bake:web`. */
+  label: string;
+  /** Why it will not be recorded, or null when it will be (at exit code 0). */
+  problem: string | null;
+}
+
+export interface BuildStartedResult {
+  /** Pass to layerLens/buildEnded; null when the line builds nothing this store can record. */
+  id: string | null;
+  /** Every build the line runs (an empty list: it runs none). */
+  builds: SeenBuild[];
+}
+
+/**
+ * Client → server: a command that builds images may have started in the integrated terminal or a task. The server
+ * recognises the builds (server/src/commandLine.ts; compose and Bake through discovery), takes the snapshot of each
+ * context now (what Docker is sent), and keeps it until layerLens/buildEnded. Trusted workspaces only.
+ */
+export const buildStartedRequest = request<BuildStartedParams, BuildStartedResult>('layerLens/buildStarted');
+
+export interface BuildEndedParams {
+  id: string;
+  /** The command's exit code; null when the terminal could not tell (nothing is recorded then). */
+  exitCode: number | null;
+}
+
+export interface BuildEndedResult {
+  /** One line per build: what was recorded, or why not (for the output channel). */
+  messages: string[];
+  /** Builds recorded in the store. */
+  recorded: number;
+}
+
+/** Client → server: that command ended: at exit code 0 its snapshots are recorded as built; otherwise nothing. */
+export const buildEndedRequest = request<BuildEndedParams, BuildEndedResult>('layerLens/buildEnded');

@@ -26,12 +26,15 @@ import { guarded } from './features/guard';
 import { hover } from './features/hover';
 import { serverTranslate } from './features/l10n';
 import { buildImage } from './features/buildImage';
-import { documentParams, noParams, pickConfigurationParams, simulateParams, statusParams, trustParams } from './features/params';
-import { openWorkspaceStore } from './features/record';
+import { buildEndedParams, buildStartedParams, documentParams, noParams, pickConfigurationParams, simulateParams, statusParams, trustParams } from './features/params';
+import { openWorkspaceStore, storePathOf } from './features/record';
+import { SeenBuilds } from './features/seenBuilds';
 import { planResult } from './features/simulate';
 import { serverVersion, status } from './features/status';
 import {
+  buildEndedRequest,
   buildImageRequest,
+  buildStartedRequest,
   buildOutputNotification,
   clearSimulationRequest,
   didChangeTrustNotification,
@@ -118,6 +121,16 @@ export function startServer(connection: Connection): void {
     if (!trust.trusted) return { report: null, reportText: null, problem: RESTRICTED_BUILD_PROBLEM };
     return buildImage(documents, uri, abortSignal(token), (lines) => void connection.sendNotification(buildOutputNotification.method, { uri, lines }));
   });
+  const seen = new SeenBuilds({
+    trusted: () => trust.trusted,
+    workspaceFolders: () => documents.workspaceFolders(),
+    discovery: (folder) => documents.discovery(folder),
+    store: () => documents.store,
+    log: (level, message) => connection.console[level](message),
+    storeChanged: () => documents.storeChanged(),
+  });
+  connection.onRequest(buildStartedRequest.method, (p: unknown) => seen.started(buildStartedParams(buildStartedRequest.method, p)));
+  connection.onRequest(buildEndedRequest.method, (p: unknown) => seen.ended(buildEndedParams(buildEndedRequest.method, p)));
   connection.onNotification(didChangeTrustNotification.method, (p: unknown) => {
     const params = trustParams(p);
     if (!params) return connection.console.warn(`${didChangeTrustNotification.method}: ignored malformed parameters (expected { trusted: boolean }).`);
@@ -154,7 +167,7 @@ function createDocuments(connection: Connection, texts: TextDocuments<TextDocume
   const { settings } = editor;
   const canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   const folders = (params.workspaceFolders ?? []).flatMap((f) => (f.uri.startsWith('file:') ? [fileURLToPath(f.uri)] : []));
-  const store = openWorkspaceStore(typeof options.storePath === 'string' ? options.storePath : undefined);
+  const store = openWorkspaceStore(storePathOf(options, (level, message) => connection.console[level](message)));
   if (store.warning) connection.console.warn(store.warning);
   return new DockerfileDocuments({
     text: (uri) => texts.get(uri),

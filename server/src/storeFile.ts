@@ -10,18 +10,63 @@
 //   for writing, and is read without blocking (O_NONBLOCK, then fstat).
 import { closeSync, constants, copyFileSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, type Stats } from 'node:fs';
 import { homedir, hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import { emptyStore, looksLikeStore, readStore, type StoreData } from './core/store';
+import { emptyStore, looksLikeStore, mergeStore, readStore, type StoreData } from './core/store';
 import { cleanStaleTemps, errnoOf, fsProblem, processAlive, removeQuietly, replaceAtomically, resolveLink, tempPathFor, writeNew } from './safeWrite';
 
 export class StoreError extends Error {}
 
-/** Outside any build context, so recording never changes what `COPY . .` copies. */
-export function defaultStorePath(): string {
-  if (process.env.LAYERLENS_STORE) return process.env.LAYERLENS_STORE;
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'layer-lens', 'cache-store.json');
+/**
+ * The machine's store, shared by the editor and the CLI, one per Docker endpoint (Docker's cache belongs to the
+ * daemon that built, not to a workspace): `cache-store.json` for the default one, `cache-store.<name>-<hash>.json`
+ * for another DOCKER_HOST or docker context. Outside any build context, so recording never changes what
+ * `COPY . .` copies. LAYERLENS_STORE names the file instead (tests, or a store kept elsewhere).
+ */
+export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.LAYERLENS_STORE) return env.LAYERLENS_STORE;
+  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  const endpoint = dockerEndpoint(env);
+  if (endpoint === 'default') return join(base, 'layer-lens', 'cache-store.json');
+  const slug = endpoint.replace(/^[a-z]+:\/\//, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40);
+  const hash = createHash('sha256').update(endpoint).digest('hex').slice(0, 8);
+  return join(base, 'layer-lens', `cache-store.${slug}-${hash}.json`);
+}
+
+/**
+ * Which Docker daemon a `docker` command run with this environment talks to, as Docker chooses it: DOCKER_HOST,
+ * then DOCKER_CONTEXT, then the current context of the docker CLI's config.json; 'default' when none is set.
+ */
+export function dockerEndpoint(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.DOCKER_HOST) return env.DOCKER_HOST;
+  if (env.DOCKER_CONTEXT && env.DOCKER_CONTEXT !== 'default') return `context:${env.DOCKER_CONTEXT}`;
+  const config = join(env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json');
+  try {
+    if (statSync(config).size > 1024 * 1024) return 'default';
+    const value = JSON.parse(readFileSync(config, 'utf8')) as { currentContext?: unknown };
+    if (typeof value.currentContext === 'string' && value.currentContext && value.currentContext !== 'default') return `context:${value.currentContext}`;
+  } catch {
+    // no config, or one that is not JSON: the docker CLI then uses the default context too
+  }
+  return 'default';
+}
+
+/**
+ * Moves the builds of an older store (the editor's per-workspace file) into `into`, once: under `into`'s lock, what
+ * `into` lacks is added, then the old file is renamed `<name>.moved`. Returns how many builds were moved, or
+ * undefined when there was nothing to move. Throws StoreError when `into` cannot be written (the old file stays).
+ */
+export function moveStoreInto(from: string, into: string): number | undefined {
+  const old = loadStore(from);
+  if (old.version === undefined || old.warning) return undefined;
+  const count = Object.keys(old.store.builds).length;
+  updateStore(into, (current) => mergeStore(current, old.store));
+  try {
+    renameSync(from, `${from}.moved`);
+  } catch {
+    // moved by another window meanwhile: the merge adds nothing twice
+  }
+  return count;
 }
 
 /** Where the CLI keeps file digests between runs (beside the default store, outside any context). */

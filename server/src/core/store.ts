@@ -18,8 +18,20 @@ export interface StoreData {
   /** Increases with every record: the age of keys and builds. */
   seq: number;
   keys: Record<Builder, Record<string, number>>;
-  builds: Record<string, RecordedBuild & { seq: number }>;
+  builds: Record<string, StoredBuild>;
 }
+
+/** Where a recorded build came from, for the status bar ("built 3 min ago in the terminal"). */
+export type BuildSource = 'editor' | 'cli' | 'build' | 'terminal' | 'task' | 'dockerHistory';
+export const BUILD_SOURCES: readonly BuildSource[] = ['editor', 'cli', 'build', 'terminal', 'task', 'dockerHistory'];
+
+export interface BuildOrigin {
+  source: BuildSource;
+  /** When the build was made (ms since the epoch): its start for a build seen in the terminal, a task or Docker's history. */
+  at: number;
+}
+
+export type StoredBuild = RecordedBuild & { seq: number; origin?: BuildOrigin };
 
 export function emptyStore(): StoreData {
   return { format: STORE_FORMAT, version: STORE_VERSION, seq: 0, keys: { buildkit: {}, classic: {} }, builds: {} };
@@ -86,6 +98,10 @@ function storedBuild(b: unknown): StoreData['builds'][string] | undefined {
   const build: StoreData['builds'][string] = { steps, files: b.files, seq: typeof b.seq === 'number' && Number.isFinite(b.seq) ? b.seq : 0 };
   if (isStringRecord(b.synced)) build.synced = b.synced;
   if (isStringArray(b.unfinished)) build.unfinished = b.unfinished;
+  const origin = b.origin;
+  if (isObject(origin) && typeof origin.source === 'string' && (BUILD_SOURCES as readonly string[]).includes(origin.source) && typeof origin.at === 'number' && Number.isFinite(origin.at)) {
+    build.origin = { source: origin.source as BuildSource, at: origin.at };
+  }
   return build;
 }
 
@@ -109,12 +125,44 @@ export function knownBuilds(store: StoreData, builder: Builder, id: string): Kno
 }
 
 /** A copy of the store with a build's keys added and its record kept as the last build. */
-export function recordBuild(store: StoreData, builder: Builder, id: string, keys: string[], build: RecordedBuild): StoreData {
+export function recordBuild(store: StoreData, builder: Builder, id: string, keys: string[], build: RecordedBuild, origin?: BuildOrigin): StoreData {
   const next: StoreData = structuredClone(store);
   next.seq += 1;
   for (const k of keys) next.keys[builder][k] = next.seq;
   const big = Object.keys(build.files).length > LIMITS.filesPerBuild;
-  next.builds[id] = { steps: build.steps, files: big ? {} : build.files, ...(build.synced && !big ? { synced: build.synced } : {}), ...(build.unfinished ? { unfinished: build.unfinished } : {}), seq: next.seq };
+  next.builds[id] = {
+    steps: build.steps,
+    files: big ? {} : build.files,
+    ...(build.synced && !big ? { synced: build.synced } : {}),
+    ...(build.unfinished ? { unfinished: build.unfinished } : {}),
+    seq: next.seq,
+    ...(origin ? { origin } : {}),
+  };
+  return prune(next);
+}
+
+/**
+ * A copy of `into` with what `from` knows and `into` does not: every key of `from`, and each build `into` has no
+ * record of (a build both have keeps `into`'s, the newer one for the machine). Used once, to move a workspace's
+ * old store into the machine's.
+ */
+export function mergeStore(into: StoreData, from: StoreData): StoreData {
+  const next: StoreData = structuredClone(into);
+  const base = next.seq;
+  let top = base;
+  for (const b of ['buildkit', 'classic'] as const) {
+    for (const [k, seq] of Object.entries(from.keys[b])) {
+      if (Object.prototype.hasOwnProperty.call(next.keys[b], k)) continue;
+      setOwn(next.keys[b], k, base + seq);
+      top = Math.max(top, base + seq);
+    }
+  }
+  for (const [id, build] of Object.entries(from.builds)) {
+    if (Object.prototype.hasOwnProperty.call(next.builds, id)) continue;
+    setOwn(next.builds, id, { ...build, seq: base + build.seq });
+    top = Math.max(top, base + build.seq);
+  }
+  next.seq = top;
   return prune(next);
 }
 
@@ -132,7 +180,7 @@ function prune(store: StoreData): StoreData {
   for (const [id, b] of builds.slice(0, LIMITS.builds)) {
     const n = Object.keys(b.files).length;
     files += n;
-    store.builds[id] = files > LIMITS.filesTotal ? { steps: b.steps, files: {}, ...(b.unfinished ? { unfinished: b.unfinished } : {}), seq: b.seq } : b;
+    store.builds[id] = files > LIMITS.filesTotal ? { steps: b.steps, files: {}, ...(b.unfinished ? { unfinished: b.unfinished } : {}), seq: b.seq, ...(b.origin ? { origin: b.origin } : {}) } : b;
   }
   return store;
 }

@@ -47,7 +47,7 @@ export async function buildImage(documents: DockerfileDocuments, uri: string, si
     });
     let warning: string | null = null;
     const report = await buildProject(project, knownBuilds(store.data, settings.builder, id), (keys, build) => {
-      warning = recordPlan(store, project, keys, build).warning;
+      warning = recordPlan(store, project, keys, build, { source: 'build', at: Date.now() }).warning;
     }, {
       signal,
       onLog: (line) => {

@@ -2,7 +2,7 @@
 // sends, a handler gets the declared shape or the client gets a JSON-RPC InvalidParams error saying what is wrong
 // (never a TypeError from deep inside a feature).
 import { ErrorCodes, ResponseError } from 'vscode-languageserver';
-import type { DidChangeTrustParams, DocumentParams, PickConfigurationParams, SimulateParams, StatusParams } from '../protocol';
+import type { BuildEndedParams, BuildStartedParams, DidChangeTrustParams, DocumentParams, PickConfigurationParams, SimulateParams, StatusParams } from '../protocol';
 
 /** More paths or lines than any Dockerfile's simulation needs (the client sends one file or one line). */
 export const MAX_SIMULATED_ITEMS = 10_000;
@@ -55,6 +55,42 @@ export function pickConfigurationParams(method: string, params: unknown): PickCo
 export function noParams(method: string, params: unknown): Record<string, never> {
   object(method, params, true);
   return {};
+}
+
+export function buildStartedParams(method: string, params: unknown): BuildStartedParams {
+  const p = object(method, params);
+  if (p.source !== 'terminal' && p.source !== 'task') throw new ParamsError(method, `"source" must be "terminal" or "task", not ${describe(p.source)}.`);
+  const cwd = p.cwd === undefined || p.cwd === null ? null : path(method, 'cwd', p.cwd);
+  const out: BuildStartedParams = { source: p.source, cwd };
+  if (p.commandLine !== undefined && p.commandLine !== null) {
+    if (typeof p.commandLine !== 'string') throw new ParamsError(method, `"commandLine" must be a string, not ${describe(p.commandLine)}.`);
+    out.commandLine = p.commandLine.slice(0, 1024 * 1024);
+  }
+  if (p.dockerBuild !== undefined && p.dockerBuild !== null) {
+    const d = object(method, p.dockerBuild);
+    const field = (name: string): string | undefined => (d[name] === undefined || d[name] === null ? undefined : path(method, `dockerBuild.${name}`, d[name]));
+    const args = d.buildArgs === undefined || d.buildArgs === null ? {} : object(method, d.buildArgs);
+    for (const [k, v] of Object.entries(args)) if (typeof v !== 'string' || k.length > MAX_STRING_LENGTH || v.length > MAX_STRING_LENGTH) throw new ParamsError(method, `"dockerBuild.buildArgs" must map names to strings; ${JSON.stringify(k.slice(0, 40))} is ${describe(v)}.`);
+    const context = field('context');
+    const dockerfile = field('dockerfile');
+    const target = field('target');
+    const platform = field('platform');
+    out.dockerBuild = { ...(context ? { context } : {}), ...(dockerfile ? { dockerfile } : {}), ...(target ? { target } : {}), ...(platform ? { platform } : {}), buildArgs: args as Record<string, string> };
+  }
+  return out;
+}
+
+export function buildEndedParams(method: string, params: unknown): BuildEndedParams {
+  const p = object(method, params);
+  if (typeof p.id !== 'string' || p.id.length === 0 || p.id.length > 64) throw new ParamsError(method, `"id" must be the id layerLens/buildStarted gave, not ${describe(p.id)}.`);
+  if (p.exitCode !== null && p.exitCode !== undefined && !Number.isSafeInteger(p.exitCode)) throw new ParamsError(method, `"exitCode" must be a whole number or null, not ${describe(p.exitCode)}.`);
+  return { id: p.id, exitCode: typeof p.exitCode === 'number' ? p.exitCode : null };
+}
+
+function path(method: string, name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0) throw new ParamsError(method, `"${name}" must be a non-empty string, not ${describe(value)}.`);
+  if (value.length > MAX_STRING_LENGTH) throw new ParamsError(method, `"${name}" is longer than ${MAX_STRING_LENGTH} characters.`);
+  return value;
 }
 
 /** A notification cannot be answered with an error: undefined for malformed params (the caller logs it). */

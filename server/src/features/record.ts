@@ -3,9 +3,28 @@
 import { statSync } from 'node:fs';
 import { planProject, type Project } from '../analysis';
 import type { RecordedBuild } from '../core/predict';
-import { buildId, emptyStore, recordBuild, type StoreData } from '../core/store';
-import { LOCK_TIMING, loadStore, updateStore } from '../storeFile';
-import type { RecordResult } from '../protocol';
+import { buildId, emptyStore, recordBuild, type BuildOrigin, type StoreData } from '../core/store';
+import { defaultStorePath, LOCK_TIMING, loadStore, moveStoreInto, updateStore } from '../storeFile';
+import type { InitializationOptions, RecordResult } from '../protocol';
+
+/**
+ * The store file the server uses: the one the client names (tests), else the machine's (shared with the CLI) when
+ * the client asks for it, else none (builds kept in memory). The editor's older per-workspace store is moved into
+ * it once.
+ */
+export function storePathOf(options: InitializationOptions, log: (level: 'info' | 'warn', message: string) => void, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const path = typeof options.storePath === 'string' ? options.storePath : options.machineStore === true ? defaultStorePath(env) : undefined;
+  const legacy = options.legacyStorePath;
+  if (path && typeof legacy === 'string' && legacy !== path) {
+    try {
+      const moved = moveStoreInto(legacy, path);
+      if (moved !== undefined) log('info', `Moved ${moved} recorded builds from this workspace's old store ${legacy} into ${path} (shared with the layerlens CLI); the old file is now ${legacy}.moved.`);
+    } catch (e) {
+      log('warn', `The recorded builds of this workspace's old store ${legacy} were not moved into ${path}: ${(e as Error).message}`);
+    }
+  }
+  return path;
+}
 
 export interface WorkspaceStore {
   /** Absent: recorded builds live in memory until the server stops. */
@@ -71,17 +90,17 @@ const SERVER_LOCK_TIMING = { ...LOCK_TIMING, waitMs: 2_000 };
 export function recordProject(store: WorkspaceStore, project: Project): RecordResult {
   const plan = planProject(project, { has: () => false, empty: true });
   if (plan.fails) return { keys: 0, storePath: null, warning: `Nothing was recorded: this build fails at line ${plan.fails.line}: ${plan.fails.message}` };
-  return recordPlan(store, project, plan.keys, plan.recorded);
+  return recordPlan(store, project, plan.keys, plan.recorded, { source: 'editor', at: Date.now() });
 }
 
 /**
  * Adds a state's keys and record to the store: to the file as it is now, under its lock (another window or the
  * CLI may have recorded too), so no one's record is lost.
  */
-export function recordPlan(store: WorkspaceStore, project: Project, keys: string[], recorded: RecordedBuild): RecordResult {
+export function recordPlan(store: WorkspaceStore, project: Project, keys: string[], recorded: RecordedBuild, origin?: BuildOrigin): RecordResult {
   const { builder, target } = project.options;
   const id = buildId(builder, project.dockerfileAbs, target);
-  const add = (current: StoreData) => recordBuild(current, builder, id, keys, recorded);
+  const add = (current: StoreData) => recordBuild(current, builder, id, keys, recorded, origin);
   if (!store.path) {
     store.set(add(store.data));
     return { keys: keys.length, storePath: null, warning: null };

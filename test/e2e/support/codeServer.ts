@@ -87,7 +87,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     process.execPath,
     [entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
       ...(options.restrictedMode ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', '--ignore-last-opened', ...(options.locale ? ['--locale', options.locale] : []), options.workspace],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...codeServerEnv(), ...options.env } },
+    // The machine's store of this run only: never the user's ~/.cache/layer-lens.
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...codeServerEnv(), LAYERLENS_STORE: join(options.runDir, 'cache-store.json'), ...options.env } },
   );
   child.stdout.pipe(log);
   child.stderr.pipe(log);

@@ -42,6 +42,8 @@ export interface TestServerOptions {
   l10n?: InitializationOptions['l10n'];
   /** Whether the workspace is trusted (initializationOptions.trusted); null leaves the option out. Default: true. */
   trusted?: boolean | null;
+  /** More initializationOptions (machineStore, legacyStorePath). */
+  init?: Partial<InitializationOptions>;
 }
 
 export interface Lens {
@@ -103,6 +105,7 @@ export class TestServer {
         ...(options.storePath ? { storePath: options.storePath } : {}),
         ...(options.l10n ? { l10n: options.l10n } : {}),
         ...(options.trusted === null ? {} : { trusted: options.trusted ?? true }),
+        ...options.init,
       },
     });
     await connection.sendNotification(InitializedNotification.type, {});

@@ -1,0 +1,61 @@
+// A build the user ran in the terminal counts as built at exit code 0 (the context as it was when it started);
+// a failed one records nothing; an untrusted workspace records nothing.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import { buildEndedRequest, buildStartedRequest } from '../../server/src/protocol';
+import { loadStore } from '../../server/src/storeFile';
+import { diskProject } from '../helpers/diskProject';
+import { TestServer } from './support/lspClient';
+
+const roots: string[] = [];
+const servers: TestServer[] = [];
+after(async () => {
+  for (const s of servers) await s.stop();
+  for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
+});
+const text = 'FROM alpine\nCOPY . /app\nRUN echo hi\n';
+
+async function start(trusted = true) {
+  const root = diskProject('ll-seen-', { Dockerfile: text, 'a.txt': 'a' }, roots);
+  const storePath = `${root}-store.json`;
+  roots.push(storePath);
+  const s = await TestServer.start({ storePath, workspaceFolders: [root], trusted });
+  servers.push(s);
+  const u = await s.open(join(root, 'Dockerfile'), text);
+  return { root, storePath, s, u };
+}
+
+test('a docker build typed in the terminal is recorded at exit 0, with the context as it was at its start', async () => {
+  const { root, storePath, s, u } = await start();
+  assert.match((await s.hover(u, 2, 1)) ?? '', /\*\*This step:\*\* rebuilds/);
+  const started = await s.request(buildStartedRequest, { source: 'terminal', commandLine: 'sudo docker build -t app .', cwd: root });
+  assert.ok(started.id);
+  assert.deepEqual(started.builds.map((b) => [b.dockerfile, b.problem]), [[join(root, 'Dockerfile'), null]]);
+  fs.writeFileSync(join(root, 'a.txt'), 'edited during the build');
+  await s.filesChanged([join(root, 'a.txt')]);
+  const ended = await s.request(buildEndedRequest, { id: started.id, exitCode: 0 });
+  assert.equal(ended.recorded, 1);
+  assert.match(ended.messages[0], /Recorded the build of .*Dockerfile \(buildkit\) run in the terminal/);
+  const build = Object.values(loadStore(storePath).store.builds)[0];
+  assert.equal(build.origin?.source, 'terminal');
+  assert.doesNotMatch((await s.hover(u, 2, 1)) ?? '', /not built yet/, 'a recorded build is the baseline now');
+  assert.match((await s.hover(u, 2, 1)) ?? '', /\*\*This step:\*\* rebuilds/, 'the edit made during the build still rebuilds');
+});
+
+test('a failed build records nothing; an untrusted workspace recognises nothing', async () => {
+  const { root, storePath, s } = await start();
+  const started = await s.request(buildStartedRequest, { source: 'terminal', commandLine: 'docker build .', cwd: root });
+  assert.ok(started.id);
+  const ended = await s.request(buildEndedRequest, { id: started.id, exitCode: 1 });
+  assert.equal(ended.recorded, 0);
+  assert.match(ended.messages[0], /Not recorded: .*it failed \(exit code 1\)/);
+  assert.equal(fs.existsSync(storePath), false);
+  const other = await s.request(buildStartedRequest, { source: 'terminal', commandLine: 'docker build --builder remote .', cwd: root });
+  assert.equal(other.id, null);
+  assert.match(other.builds[0].problem ?? '', /buildx builder remote keeps its own cache/);
+  const untrusted = await start(false);
+  const none = await untrusted.s.request(buildStartedRequest, { source: 'terminal', commandLine: 'docker build .', cwd: untrusted.root });
+  assert.deepEqual(none, { id: null, builds: [] });
+});
