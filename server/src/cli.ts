@@ -1,6 +1,6 @@
 // `layerlens`: the cache engine from a shell. A thin adapter: parse arguments, call the core
 // through analysis.ts, print. Exit 0 on success, 2 on a usage error, 1 on input it cannot read.
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { runCheck, runFix } from './cliCheck';
@@ -15,8 +15,8 @@ import { LimitError, limitText, parseWithinLimits } from './core/limits';
 import { setOwn } from './core/own';
 import { formatPlatform, parsePlatform } from './core/platform';
 import { buildId, knownBuilds, recordBuild } from './core/store';
-import { defaultDigestCachePath, defaultStorePath, loadStore, StoreError, updateStore } from './storeFile';
-import { loadDigestCache, saveDigestCache } from './contextFs';
+import { defaultDigestCachePath, defaultStorePath, digestCacheFolder, loadStore, StoreError, updateStore } from './storeFile';
+import { loadDigestCache, pruneDigestCaches, saveDigestCache } from './contextFs';
 import type { Builder, Plan, StepPrediction } from './core/types';
 
 const USAGE = `Usage:
@@ -197,6 +197,9 @@ function looksLikeDevcontainer(arg: string): boolean {
   return !arg.startsWith('-') && (arg.includes('/') || arg.includes('\\') || arg.endsWith('.json') || arg === '.devcontainer');
 }
 
+/** How many build contexts' digest caches the CLI keeps (the most recently written). */
+const KEPT_DIGEST_CACHES = 32;
+
 function run(command: string, values: CliValues, dockerfileArg: string | undefined, config?: BuildConfig, workspace?: string): number | Promise<number> {
   try {
     const options = config ? withConfig(projectOptions(values, config.dockerfile), values, config) : projectOptions(values, dockerfileArg);
@@ -206,14 +209,17 @@ function run(command: string, values: CliValues, dockerfileArg: string | undefin
     // record stops on a store it must not write (below, with the reason); every other command reads on without it.
     if (loaded.warning && !(command === 'record' && loaded.readOnly)) process.stderr.write(`layerlens: ${loaded.warning}\n`);
     // File digests from earlier runs: unchanged files (same inode, size, times, mode) are not read again.
-    const digestCachePath = defaultDigestCachePath();
+    const digestCachePath = defaultDigestCachePath(resolve(options.context ?? dirname(resolve(options.dockerfile))));
     const digestCache = loadDigestCache(digestCachePath);
     const synced = loaded.store.builds[buildId(options.builder, resolve(options.dockerfile), options.target)]?.synced;
     const project = openProject({ ...options, digestCache, ...(synced ? { synced } : {}) });
     const { parsed: dockerfile, limit } = parseWithinLimits(project.text);
     if (limit) throw new LimitError(limit.message, limit.line);
     // Written only when files were hashed: rewriting an unchanged cache costs more than the plan it saved.
-    process.on('exit', () => digestCache.dirty && saveDigestCache(digestCachePath, digestCache));
+    process.on('exit', () => {
+      if (!digestCache.dirty || !saveDigestCache(digestCachePath, digestCache)) return;
+      if (!process.env.LAYERLENS_DIGEST_CACHE) pruneDigestCaches(digestCacheFolder(), KEPT_DIGEST_CACHES);
+    });
     if (command === 'context') {
       // The report lists the problems itself (and in --json); the plan's own problems would repeat them.
       const report = contextReport(project.snapshot, project.ignoreText, project.ignoreFile);

@@ -147,6 +147,46 @@ export function saveDigestCache(file: string, cache: DigestCache): boolean {
   }
 }
 
+/** The name of a per-context digest cache (storeFile.ts defaultDigestCachePath). */
+const CONTEXT_CACHE_NAME = /^[0-9a-f]{24}\.json$/;
+
+/**
+ * Keeps the `keep` most recently written per-context digest caches in `folder` and removes the others (and the one
+ * shared digest-cache.json of earlier versions beside the folder, when it is ours). Only files named and begun as this
+ * module writes them are removed. Returns how many were removed; never throws (the caches only save time).
+ */
+export function pruneDigestCaches(folder: string, keep: number): number {
+  let removed = 0;
+  const drop = (file: string): void => {
+    try {
+      if (!replaceable(file)) return;
+      nodeFs.unlinkSync(file);
+      removed++;
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  };
+  drop(resolve(folder, '..', 'digest-cache.json'));
+  let names: string[];
+  try {
+    names = nodeFs.readdirSync(folder).filter((n) => CONTEXT_CACHE_NAME.test(n));
+  } catch {
+    return removed;
+  }
+  if (names.length <= keep) return removed;
+  const dated: Array<[string, number]> = [];
+  for (const n of names) {
+    try {
+      dated.push([n, nodeFs.lstatSync(resolve(folder, n)).mtimeMs]);
+    } catch {
+      // removed meanwhile
+    }
+  }
+  dated.sort((a, b) => b[1] - a[1]);
+  for (const [n] of dated.slice(keep)) drop(resolve(folder, n));
+  return removed;
+}
+
 /** What a walk writes to: plain Maps for a first scan, copy-on-write LayeredMaps for an update. */
 interface Writable<V> {
   get(k: string): V | undefined;

@@ -69,9 +69,19 @@ export function moveStoreInto(from: string, into: string): number | undefined {
   return count;
 }
 
-/** Where the CLI keeps file digests between runs (beside the default store, outside any context). */
-export function defaultDigestCachePath(): string {
-  return process.env.LAYERLENS_DIGEST_CACHE || join(dirname(defaultStorePath()), 'digest-cache.json');
+/** The folder of the CLI's per-context digest caches (beside the default store, outside any context). */
+export function digestCacheFolder(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'layer-lens', 'digests');
+}
+
+/**
+ * Where the CLI keeps the file digests of one build context between runs: a file per context folder, so a run loads
+ * only the digests of the context it reads (one shared file grew with every temporary context ever planned, and every
+ * run paid for loading all of it). LAYERLENS_DIGEST_CACHE names one file for every context instead.
+ */
+export function defaultDigestCachePath(contextDir: string): string {
+  if (process.env.LAYERLENS_DIGEST_CACHE) return process.env.LAYERLENS_DIGEST_CACHE;
+  return join(digestCacheFolder(), `${createHash('sha256').update(contextDir).digest('hex').slice(0, 24)}.json`);
 }
 
 /** A file larger than this is not a store Layer Lens wrote (JavaScript cannot even hold it as one string). */

@@ -5,7 +5,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -159,4 +159,40 @@ test('a read-only store (by its mode, even as root) is read by plan and left as 
   const plan = cli(['plan', app('r1'), '--store', store, '--json']);
   assert.equal(plan.code, 0, plan.err);
   assert.equal(JSON.parse(plan.out).steps[1].status, 'cached');
+});
+
+test('file digests are kept per build context: a file per context, the 32 newest kept, foreign files never removed', () => {
+  const home = join(work, 'xdg-digests');
+  const folder = join(home, 'layer-lens', 'digests');
+  const envNoOverride = { XDG_CACHE_HOME: home, LAYERLENS_STORE: join(work, 'digests-store.json'), LAYERLENS_DIGEST_CACHE: '' };
+  mkdirSync(join(home, 'layer-lens'), { recursive: true });
+  // The one shared file of earlier versions: removed once the first per-context file is written (it is ours).
+  writeFileSync(join(home, 'layer-lens', 'digest-cache.json'), '{"version":1,"entries":[]}');
+  assert.equal(cli(['plan', app('d1')], { env: envNoOverride }).code, 0);
+  assert.equal(cli(['plan', app('d2')], { env: envNoOverride }).code, 0);
+  const written = readdirSync(folder).sort();
+  assert.equal(written.length, 2, `one file per context: ${written}`);
+  for (const n of written) assert.match(n, /^[0-9a-f]{24}\.json$/);
+  const prefix = readFileSync(join(folder, written[0]), 'utf8').slice(0, 24);
+  assert.match(prefix, /^\{"version":\d+,"entries":/);
+  assert.equal(existsSync(join(home, 'layer-lens', 'digest-cache.json')), false, 'the old shared cache is removed');
+  // Planning d1 again reads its own file and hashes nothing new: no file is added.
+  assert.equal(cli(['plan', app('d1')], { env: envNoOverride }).code, 0);
+  assert.deepEqual(readdirSync(folder).sort(), written);
+  // 40 older caches of other contexts, and a foreign file with a cache's name: the next write keeps the 32 newest.
+  const head = readFileSync(join(folder, written[0]), 'utf8').replace(/"entries":.*$/s, '"entries":[]}');
+  for (let i = 0; i < 40; i++) {
+    const f = join(folder, `${i.toString(16).padStart(24, '0')}.json`);
+    writeFileSync(f, head);
+    utimesSync(f, 1_000_000 + i, 1_000_000 + i);
+  }
+  const foreign = join(folder, `${'f'.repeat(24)}.json`);
+  writeFileSync(foreign, 'not a digest cache');
+  utimesSync(foreign, 1, 1);
+  assert.equal(cli(['plan', app('d3')], { env: envNoOverride }).code, 0);
+  const kept = readdirSync(folder).filter((n) => n !== `${'f'.repeat(24)}.json`);
+  assert.equal(kept.length, 32, `kept ${kept.length}`);
+  assert.ok(written.every((n) => kept.includes(n)), 'the newest caches stay');
+  assert.ok(!kept.includes(`${'0'.repeat(24)}.json`), 'the oldest is removed');
+  assert.ok(existsSync(foreign), 'a file that is not a digest cache is never removed');
 });
