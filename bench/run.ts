@@ -3,7 +3,7 @@
 // times is wrong (then it would be timing the wrong work).
 //
 //   node --expose-gc --import tsx bench/run.ts [--sizes=1k,10k,100k] [--edits=30] [--no-docker]
-//        [--start-engine] [--profile] [--json=FILE] [--clean]
+//        [--start-engine] [--profile] [--json=FILE] [--clean] [--history-only]
 //
 // Contexts are generated under os.tmpdir()/layerlens-bench and reused while their spec is the same;
 // --clean removes them (and the bench image, if an engine answers) and exits.
@@ -20,6 +20,7 @@ import { BENCH_ROOT, cleanAll, dirtyFile, ensureContext, fileContent, label, typ
 import { mb, median, ms, now, p95, profile, ratio, table } from './stats';
 import { engineLockDir, withEngineLock } from '../test/oracle/engine';
 import { editorPhase, editorSummary } from './editor';
+import { historyPhase, historyTable, HISTORY_FILES, TARGETS_MS, type HistoryRow } from './history';
 
 const REPO = resolve(__dirname, '..');
 const TARGET_COLD_RATIO = 2;
@@ -33,11 +34,11 @@ const OWN_BUILDKIT_SOCKET = '/tmp/ll-buildkit.sock';
 const argv = process.argv.slice(2);
 const flag = (name: string): boolean => argv.includes(`--${name}`);
 const opt = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const known = new Set(['sizes', 'edits', 'no-docker', 'start-engine', 'profile', 'json', 'clean', 'help']);
+const known = new Set(['sizes', 'edits', 'no-docker', 'start-engine', 'profile', 'json', 'clean', 'help', 'history-only']);
 for (const a of argv) {
   const n = a.replace(/^--/, '').replace(/=.*/, '');
   if (!a.startsWith('--') || !known.has(n)) {
-    process.stderr.write(`bench: unknown argument "${a}". Options: --sizes=1k,10k,100k --edits=30 --no-docker --start-engine --profile --json=FILE --clean\n`);
+    process.stderr.write(`bench: unknown argument "${a}". Options: --sizes=1k,10k,100k --edits=30 --no-docker --start-engine --profile --json=FILE --clean --history-only\n`);
     process.exit(2);
   }
 }
@@ -548,6 +549,11 @@ async function main(): Promise<number> {
   out(`engine: commit ${rev}${dirty}`);
   out(`contexts: ${BENCH_ROOT}  (builder: ${BUILDER}; timings in-process unless noted; medians unless noted)`);
   out();
+  if (flag('history-only')) {
+    const rows = await historySection();
+    out(`runtime ${((now() - started) / 1000).toFixed(0)} s; load average ${load0.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end`);
+    return rows.every((r) => r.ok) ? 0 : 1;
+  }
 
   // 1. contexts
   const sizes = [...new Set([...SIZES, ...(flag('no-docker') ? [] : [DOCKER_SIZE]), 1000])].sort((a, b) => a - b);
@@ -660,6 +666,9 @@ async function main(): Promise<number> {
   if (d.skipped) out(`  docker row: ${d.skipped}`);
   out();
 
+  // 6. the history replay
+  const history = await historySection();
+
   // Summary
   const largest = Math.max(...SIZES);
   const coldRatios = [...cold].map(([n, r]) => [n, median(r.cold) / median(r.baseline)] as const);
@@ -683,6 +692,7 @@ async function main(): Promise<number> {
   } else {
     out(`no-op docker build (10k) / prediction  NOT MEASURED: ${d.skipped}`);
   }
+  out(`history replay (${HISTORY_FILES / 1000}k files) / git alone  ${history.map((r) => `${r.commits} commits: ${ms(median(r.replay))} = ${ratio(median(r.replay) / median(r.baseline))} (target < ${ms(TARGETS_MS[r.commits] ?? NaN)}: ${median(r.replay) < (TARGETS_MS[r.commits] ?? Infinity) ? 'MET' : 'MISSED'})`).join('   ')}`);
   out(`verdict checks                       ${failures.length ? `${failures.length} FAILED` : 'all right (the timed predictions are correct)'}`);
   for (const f of failures) out(`   FAILED: ${f}`);
   out(`runtime ${elapsed.toFixed(0)} s; load average ${load0.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end`);
@@ -709,6 +719,16 @@ async function main(): Promise<number> {
     );
   }
   return failures.length ? 1 : 0;
+}
+
+/** Section 6: the history replay against git listing the same commits (bench/history.ts). */
+async function historySection(): Promise<HistoryRow[]> {
+  const rows = await historyPhase({ 50: 3, 500: 1 }, note);
+  for (const r of rows) check(r.ok, `history replay of ${r.commits} commits: ${r.detail}`);
+  out(`6. History replay (layerlens history, in process, --cache all) of the last 50 and 500 commits of a ${HISTORY_FILES / 1000}k-file repository (one file edited per commit, the lock file every 25th, the Dockerfile every 100th) vs git listing the same commits`);
+  out(table(historyTable(rows)));
+  out();
+  return rows;
 }
 
 main().then(

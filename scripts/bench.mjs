@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench [-- options]`: runs bench/run.ts (TypeScript, through tsx) in a fresh Node with
 // --expose-gc, so garbage from one measurement can be collected before the next.
-// Options (see bench/run.ts): --sizes=1k,10k,100k --edits=30 --no-docker --start-engine --profile
+// Options (see bench/run.ts): --sizes=1k,10k,100k --edits=30 --no-docker --start-engine --profile --history-only
 // --json=FILE --clean. Not a test: it prints figures, ratios and which targets are met.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';

@@ -4,6 +4,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerBuildImage } from './buildImage';
 import { registerCommands } from './commands';
 import { didUpdateEvent } from './didUpdate';
+import { registerHistory } from './history/panel';
 import { registerLayerStack } from './layerStack/panel';
 import { createLanguageClient } from './languageClient';
 import { registerStatusItems } from './statusItem';
@@ -19,6 +20,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const didUpdate = didUpdateEvent(context, client);
   registerStatusItems(context, client, didUpdate);
   registerLayerStack(context, client, didUpdate);
+  registerHistory(context, client);
   await client.start();
 }
 

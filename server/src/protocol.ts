@@ -347,3 +347,85 @@ export interface BuildEndedResult {
 
 /** Client → server: that command ended: at exit code 0 its snapshots are recorded as built; otherwise nothing. */
 export const buildEndedRequest = request<BuildEndedParams, BuildEndedResult>('layerLens/buildEnded');
+
+export interface HistoryParams {
+  /** The Dockerfile (its build is planned as the editor plans it: settings, discovered configuration). */
+  uri: string;
+  /** How many commits touching the build's inputs (default 50). */
+  commits?: number;
+  /** `all` (default): every earlier state is in the cache; `previous`: only the previous state. */
+  cache?: 'all' | 'previous';
+  /** Also replay each state's Dockerfile as `layerlens fix` rewrites it. */
+  fixed?: boolean;
+}
+
+/** A commit's verdict of one summary row's step. */
+export interface HistoryCell {
+  status: 'cached' | 'rebuilds' | 'maybe' | 'skipped' | 'none';
+  line: number;
+  /** English (the CLI's words); `why` is the same reason as a value, for the display language. */
+  reason: string;
+  why: Reason | null;
+  /** The grouped first cause of a miss (a file or folder, `Dockerfile edited`, `build arg X`, ...), null otherwise. */
+  cause: string | null;
+}
+
+export interface HistoryCommitView {
+  commit: string;
+  subject: string;
+  /** Paths of the build's inputs changed since the previous replayed commit (at most 50; `moreChanged` more). */
+  changed: string[];
+  moreChanged: number;
+  /** Set when this state could not be planned. */
+  error: string | null;
+  /** One per summary row (null where this state had no such step). */
+  cells: Array<HistoryCell | null>;
+}
+
+export interface HistoryCounts {
+  rebuilds: number;
+  maybe: number;
+  cached: number;
+  causes: Array<{ cause: string; count: number }>;
+  estimatedMs: number | null;
+}
+
+export interface HistoryRowView extends HistoryCounts {
+  line: number;
+  keyword: string;
+  /** The instruction's first line in the newest Dockerfile. */
+  text: string;
+  /** The same step with `layerlens fix`'s rewrite of every state (with `fixed`), null when it has no match. */
+  fixed: HistoryCounts | null;
+}
+
+export interface HistoryResultView {
+  /** Why there is no replay (untrusted workspace, not a git repository, ...); the rest is empty then. */
+  problem: string | null;
+  /** The Dockerfile relative to the repository, and the commit the replay ends at. */
+  dockerfile: string;
+  head: string;
+  cache: 'all' | 'previous';
+  states: number;
+  notes: string[];
+  /** Oldest first. */
+  commits: HistoryCommitView[];
+  rows: HistoryRowView[];
+  /** Sum of the rows' estimates (null when no row is timed). */
+  estimatedMs: number | null;
+  /** With `fixed`: states whose Dockerfile the fixes change, and the fixed replay's total estimate. */
+  fixed: { changedStates: number; estimatedMs: number | null } | null;
+  /** Milliseconds the replay took (0 when the answer came from the cache). */
+  tookMs: number;
+  cachedAnswer: boolean;
+}
+
+/**
+ * Client → server: replay the git history of a Dockerfile's build (what `layerlens history --json` computes), for
+ * the history panel. Trusted workspaces only (it runs git, hardened); cancellable. Answers are kept per HEAD commit,
+ * Dockerfile and options.
+ */
+export const historyRequest = request<HistoryParams, HistoryResultView>('layerLens/history');
+
+/** Server → client: progress of a running layerLens/history (states planned of the total). */
+export const historyProgressNotification = notification<{ uri: string; done: number; total: number }>('layerLens/historyProgress');

@@ -26,6 +26,7 @@ import { guarded } from './features/guard';
 import { hover } from './features/hover';
 import { serverTranslate } from './features/l10n';
 import { buildImage } from './features/buildImage';
+import { historyParams, HistoryService } from './history/request';
 import { buildEndedParams, buildStartedParams, documentParams, noParams, pickConfigurationParams, simulateParams, statusParams, trustParams } from './features/params';
 import { openWorkspaceStore, storePathOf } from './features/record';
 import { SeenBuilds } from './features/seenBuilds';
@@ -39,6 +40,8 @@ import {
   clearSimulationRequest,
   didChangeTrustNotification,
   didUpdateNotification,
+  historyProgressNotification,
+  historyRequest,
   layerStackRequest,
   pickConfigurationRequest,
   planRequest,
@@ -121,6 +124,13 @@ export function startServer(connection: Connection): void {
     if (!trust.trusted) return { report: null, reportText: null, problem: RESTRICTED_BUILD_PROBLEM };
     return buildImage(documents, uri, abortSignal(token), (lines) => void connection.sendNotification(buildOutputNotification.method, { uri, lines }));
   });
+  const history = new HistoryService({
+    trusted: () => trust.trusted,
+    analysis: (uri) => documents.analysis(uri),
+    store: () => documents.store.data,
+    progress: (uri, done, total) => void connection.sendNotification(historyProgressNotification.method, { uri, done, total }),
+  });
+  connection.onRequest(historyRequest.method, cancellable((p: unknown, token) => history.replay(historyParams(historyRequest.method, p), abortSignal(token))));
   const seen = new SeenBuilds({
     trusted: () => trust.trusted,
     workspaceFolders: () => documents.workspaceFolders(),

@@ -128,7 +128,7 @@ async function history(repo: string, args: string[]): Promise<Replayed> {
  * Plans every replayed commit on a checkout (a clone, `checkout -f` and `clean -fdx` per commit), recording each
  * state after planning it, and compares each plan with the replay's state.
  */
-async function compareWithCheckouts(repo: string, replay: Replayed, cache: 'all' | 'previous', planArgs: (checkout: string) => string[]): Promise<number> {
+async function compareWithCheckouts(repo: string, replay: Replayed, cache: 'all' | 'previous', planArgs: (checkout: string) => string[], fixArgs?: (checkout: string) => string[]): Promise<number> {
   const checkout = mkdtempSync(join(work, 'checkout-'));
   git(work, 'clone', '-q', repo, checkout);
   const store = join(checkout, '..', `${checkout.split('/').pop()}-store.json`);
@@ -137,6 +137,11 @@ async function compareWithCheckouts(repo: string, replay: Replayed, cache: 'all'
     if (state.error) continue;
     git(checkout, 'checkout', '-q', '-f', state.commit);
     git(checkout, 'clean', '-q', '-f', '-d', '-x');
+    if (fixArgs) {
+      // --fixed: the checkout as `layerlens fix` leaves it (the Dockerfile rewritten, a .dockerignore it creates).
+      const fixed = await inProcess(['fix', ...fixArgs(checkout)], checkout);
+      assert.equal(fixed.code, 0, fixed.err);
+    }
     const planned = await inProcess(['plan', '--json', '--store', store, ...planArgs(checkout)], checkout);
     assert.equal(planned.code, 0, planned.err);
     const steps = (JSON.parse(planned.out) as { steps: Step[] }).steps.map(({ line, keyword, stage, status, reason }) => ({ line, keyword, stage, status, reason }));
@@ -311,6 +316,28 @@ test('text output: a bar per step, the causes, the timeline; --fixed: the same h
   assert.deepEqual([fixedRun.rebuilds, fixedRun.cached], [2, 2]);
   assert.deepEqual(Object.keys(json.summary[0]), ['line', 'keyword', 'text', 'rebuilds', 'maybe', 'cached', 'causes', 'estimatedMs']);
   assert.deepEqual(Object.keys(json.commits[0].steps[0]), ['line', 'keyword', 'stage', 'status', 'reason', 'cause']);
+});
+
+test('--fixed equals plan on a checkout of each commit after `layerlens fix`, with every earlier fixed state recorded', async () => {
+  const classic = 'FROM node:20\nWORKDIR /app\nARG VERSION=1\nCOPY . .\nRUN npm ci\nRUN echo $VERSION > /v\nCMD ["node", "index.js"]\n';
+  const repo = repository('fixed-proof', [
+    // No ignore file at first: the fix creates one (and it is in the context from then on).
+    ['one', [write('Dockerfile', classic), write('package.json', '{"name":"x"}\n'), write('package-lock.json', '{}\n'), write('index.js', '1\n')]],
+    ['source', [write('index.js', '2\n')]],
+    ['lock', [write('package-lock.json', '{"v":2}\n')]],
+    ['ignore file', [write('.dockerignore', '.git\nnode_modules\n')]],
+    ['source again', [write('index.js', '3\n'), write('lib/util.js', 'u\n')]],
+    ['dockerfile', [write('Dockerfile', classic.replace('RUN npm ci', 'RUN npm ci --omit=dev'))]],
+    ['revert source', [write('index.js', '1\n')]],
+  ]);
+  const replay = (await history(repo, ['--fixed'])) as Replayed & { fixed: { changedStates: number; commits: Replayed['commits'] } };
+  assert.ok(replay.fixed.changedStates >= 6, `the fixes rewrote ${replay.fixed.changedStates} states`);
+  const fixedReplay: Replayed = { ...replay, commits: replay.fixed.commits.map((c, i) => ({ ...c, subject: replay.commits[i].subject })) };
+  const compared = await compareWithCheckouts(repo, fixedReplay, 'all', (co) => [join(co, 'Dockerfile')], (co) => [join(co, 'Dockerfile')]);
+  assert.ok(compared >= 7 * 6, `compared ${compared} steps`);
+  // What the fixes save here: the install reruns on every source edit before, only where its manifests changed after.
+  const npm = (r: { summary: Replayed['summary'] }) => r.summary.find((x) => x.keyword === 'RUN')?.rebuilds;
+  assert.ok((npm(replay.fixed as unknown as Replayed) ?? 99) < (npm(replay) ?? 0), 'the fixes save rebuilds of the install');
 });
 
 test('an object the repository lacks (a damaged or partial clone): a clear message, exit 1, nothing fetched', async () => {

@@ -16,6 +16,7 @@ import { generate } from './adviseGenerator.test';
 import { TEMPLATE_MESSAGES } from '../../server/src/features/reasonText';
 import { ALL_REASON_MESSAGES } from '../../server/src/core/reason';
 import { WEBVIEW_STRINGS } from '../../client/src/layerStack/messages';
+import { HISTORY_WEBVIEW_STRINGS } from '../../client/src/history/messages';
 
 const root = join(__dirname, '../..');
 const bundle = JSON.parse(readFileSync(join(root, 'l10n/bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
@@ -49,7 +50,7 @@ function scan(): Set<string> {
   for (const file of clientSources) {
     for (const m of readFileSync(file, 'utf8').matchAll(/vscode\.l10n\.t\(\s*('(?:[^'\\]|\\.)*')/g)) found.add(unquote(m[1]));
   }
-  for (const m of WEBVIEW_STRINGS) found.add(m);
+  for (const m of [...WEBVIEW_STRINGS, ...HISTORY_WEBVIEW_STRINGS]) found.add(m);
   return found;
 }
 

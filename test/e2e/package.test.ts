@@ -32,7 +32,7 @@ void test('vsce ls ships only the bundles, media, README, LICENSE, CHANGELOG, pa
 });
 
 void test('vsce ls ships the client and server bundles, the layer stack webview and the documents', () => {
-  const required = ['package.json', 'dist/client.js', 'dist/server.js', 'LICENSE', 'CHANGELOG.md', 'media/dist/main.js', 'media/layerStack.css', 'media/codicons/codicon.css', 'media/codicons/codicon.ttf', 'media/codicons/LICENSE', 'l10n/bundle.l10n.ko.json', 'package.nls.json', 'package.nls.ko.json'];
+  const required = ['package.json', 'dist/client.js', 'dist/server.js', 'LICENSE', 'CHANGELOG.md', 'media/dist/main.js', 'media/layerStack.css', 'media/dist/history.js', 'media/history.css', 'media/codicons/codicon.css', 'media/codicons/codicon.ttf', 'media/codicons/LICENSE', 'l10n/bundle.l10n.ko.json', 'package.nls.json', 'package.nls.ko.json'];
   if (existsSync(join(root, 'README.md'))) required.push('README.md');
   for (const file of required) assert.ok(shipped.includes(file), `${file} is missing from: ${shipped.join(', ')}`);
 });

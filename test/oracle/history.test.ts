@@ -25,6 +25,7 @@ import { CLI, ROOT, textTable } from './compare';
 import { wantedEngines, engineProblem, type Engine } from './engine';
 import { loadHistory, sampleStates, type HistoryRepo } from './history/data';
 import { addTally, emptyTally, failurePredicted, firstErrorLine, replayRepo, type RepoResult, type RepoTally } from './history/replay';
+import { checkHistoryCli, type HistoryCliCheck } from './history/asGit';
 import { collectNeeds, exitZeroElf, pinnedStandin, rewriteDockerfile, standinEntries } from './history/standins';
 
 const SKIP = process.env.LAYERLENS_SKIP_ORACLE === '1';
@@ -53,6 +54,8 @@ const SELF_TEST: Record<string, Record<Engine, string>> = {
 const KIND_LETTER = { compared: 'c', 'failure-predicted': 'f', 'engine-failed': 'E', skipped: 's', error: 'X' } as const;
 
 const results: RepoResult[] = [];
+/** `layerlens history` on the same states, per engine (history/asGit.ts). */
+const historyChecks: Array<{ engine: Engine; repo: string; check: HistoryCliCheck }> = [];
 const started = Date.now();
 const queues: Record<Engine, Promise<unknown>> = { classic: Promise.resolve(), buildkit: Promise.resolve() };
 const problems = new Map<Engine, Promise<string | undefined>>();
@@ -99,6 +102,14 @@ function summary(): string {
     const secs = mine.reduce((a, r) => a + r.ms, 0) / 1000;
     out.push(`history: ${engine} ${t.states} states, ${t.right} right, ${t.wrong} wrong, ${t.maybe} maybe (${t.unscorable} unscorable), ${t.skipped} skipped` +
       `; ${t.failurePredicted} failures predicted, ${t.engineFailed} engine failed, ${t.errors} replayer errors; ${mine.length} repositories in ${secs.toFixed(0)} s`);
+  }
+  for (const engine of WANTED) {
+    const mine = historyChecks.filter((h) => h.engine === engine);
+    if (!mine.length) continue;
+    const sum = (k: 'states' | 'equal' | 'decided') => mine.reduce((a, h) => a + h.check[k], 0);
+    const stopped = mine.filter((h) => h.check.stopped);
+    out.push(`history: layerlens history on the same states (${engine}): ${sum('states')} states, ${sum('equal')} steps equal to the plan before the build (${sum('decided')} of them decided by the engine, right), ${mine.reduce((a, h) => a + h.check.differences.length, 0)} different` +
+      (stopped.length ? `; stopped early in ${stopped.length} repositories (${stopped.map((h) => `${h.repo}: ${h.check.stopped}`).join('; ')})` : ''));
   }
   out.push(`history: wall time ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return out.join('\n');
@@ -200,6 +211,11 @@ void describe('history: predictions vs real builds of real project histories', {
           const wrong = o.rows.filter((x) => x.verdict === 'wrong');
           if (wrong.length) complaints.push(`state ${o.index} ${o.commit.slice(0, 10)} "${o.subject.slice(0, 60)}": ${wrong.map((w) => `line ${w.line} ${w.keyword}: we said ${w.weSay} (${w.reason}), engine ${w.engineSays}`).join('; ')}`);
         }
+        // `layerlens history` on the same states must give every compared step the verdict the plan before the build
+        // gave (no build: the states as a git repository, replayed from its objects).
+        const check = await checkHistoryCli(repo, repo.states.map((s) => rewriteDockerfile(s.dockerfileText).text), engine, r);
+        historyChecks.push({ engine, repo: repo.repo, check });
+        for (const d of check.differences) complaints.push(`layerlens history: ${d}`);
         if (complaints.length) throw new Error(`${engine} ${repo.repo}:\n  ${complaints.join('\n  ')}`);
       });
     }

@@ -12,6 +12,7 @@ import { ignoreFileCandidates } from '../core/dockerignore';
 import { MAX_DOCKERFILE_BYTES, parseWithinLimits } from '../core/limits';
 import type { RecordedBuild, RecordedStep } from '../core/predict';
 import { emptyStore, knownBuilds, recordBuild, type StoreData } from '../core/store';
+import type { Reason } from '../core/reason';
 import type { Builder, ContextSnapshot, PlanOptions, StepPrediction } from '../core/types';
 import { causeOf } from './causes';
 import { abortError, HistoryError, isShallow, listChanges, listCommits, listTree, readBlobs, repositoryOf, resolveCommit, type BlobRead, type TreeChange, type TreeRecord } from './gitHistory';
@@ -46,6 +47,8 @@ export interface HistoryStep {
   reason: string;
   /** What made this step miss, grouped (a file or folder, `Dockerfile edited`, `build arg X`, ...); null when it did not. */
   cause: string | null;
+  /** The reason as a value (core/reason.ts), for the editor to render in its display language; not in the CLI's JSON. */
+  why?: Reason;
 }
 
 export interface HistoryCommit {
@@ -58,6 +61,8 @@ export interface HistoryCommit {
   steps: HistoryStep[];
   /** This state's verdict of each summary row's step (same order as `summary`), null where it had no such step. */
   cells?: Array<StepPrediction['status'] | null>;
+  /** For each summary row, the index in `steps` of this state's step in that row (null where it had none). */
+  cellSteps?: Array<number | null>;
   /** Set when this state cannot be planned (its Dockerfile unreadable, or its build fails): its steps are not recorded. */
   error?: string;
 }
@@ -240,6 +245,8 @@ export async function replayHistory(options: HistoryOptions): Promise<HistoryRes
   let gitInContext = false;
 
   for (let i = 0; i < commits.length; i++) {
+    // In the language server (a signal is given) other requests, and the cancellation, are answered between states.
+    if (signal && i > 0) await new Promise<void>((done) => setImmediate(done));
     checkAbort(signal);
     const { commit, subject } = commits[i];
     const changedPaths: string[] = [];
@@ -326,7 +333,7 @@ class Replayer {
   planned = 0;
   private newest: { steps: StepPrediction[]; slots: Map<string, string>; source: string[] } | undefined;
   /** Per state: slot -> status and cause, for the summary. */
-  private readonly bySlot: Array<{ commit: number; tally: Map<string, { keyword: string; status: StepPrediction['status']; cause: string | null }> }> = [];
+  private readonly bySlot: Array<{ commit: number; tally: Map<string, { keyword: string; status: StepPrediction['status']; cause: string | null; step: number }> }> = [];
   private readonly id = 'history';
 
   constructor(
@@ -358,12 +365,12 @@ class Replayer {
       }
       return causes.get(s) as string | null;
     };
-    const steps: HistoryStep[] = plan.steps.map((s) => ({ line: s.line, keyword: s.keyword, stage: s.stage, status: s.status, reason: s.reason, cause: cause(s) }));
+    const steps: HistoryStep[] = plan.steps.map((s) => ({ line: s.line, keyword: s.keyword, stage: s.stage, status: s.status, reason: s.reason, cause: cause(s), why: s.cause }));
     const slots = slotsByKey(plan.recorded);
-    const tally = new Map<string, { keyword: string; status: StepPrediction['status']; cause: string | null }>();
+    const tally = new Map<string, { keyword: string; status: StepPrediction['status']; cause: string | null; step: number }>();
     plan.steps.forEach((s, k) => {
       const slot = s.key === undefined ? undefined : slots.get(s.key);
-      if (slot !== undefined && !tally.has(slot)) tally.set(slot, { keyword: s.keyword, status: s.status, cause: steps[k].cause });
+      if (slot !== undefined && !tally.has(slot)) tally.set(slot, { keyword: s.keyword, status: s.status, cause: steps[k].cause, step: k });
     });
     if (plan.fails) {
       this.commits.push({ ...info, steps, error: `the build fails at line ${plan.fails.line}: ${plan.fails.message}` });
@@ -421,10 +428,12 @@ class Replayer {
       rowSlots.push({ slot, keyword: s.keyword });
     }
     for (const { commit, tally } of this.bySlot) {
-      this.commits[commit].cells = rowSlots.map(({ slot, keyword }) => {
+      const mine = rowSlots.map(({ slot, keyword }) => {
         const t = tally.get(slot);
-        return t && t.keyword === keyword ? t.status : null;
+        return t && t.keyword === keyword ? t : undefined;
       });
+      this.commits[commit].cells = mine.map((t) => t?.status ?? null);
+      this.commits[commit].cellSteps = mine.map((t) => t?.step ?? null);
     }
     return rows;
   }

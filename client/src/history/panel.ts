@@ -1,0 +1,209 @@
+// "Layer Lens: Replay History": a webview panel with what `layerlens history` computes for the active Dockerfile,
+// asked from the language server (layerLens/history: git runs there, hardened, and only in a trusted workspace).
+// The replay runs behind a cancellable progress notification; the server keeps answers per HEAD commit.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { historyProgressNotification, historyRequest, renderReason, type HistoryParams, type HistoryResultView } from '../../../server/src/protocol';
+import { HISTORY_WEBVIEW_STRINGS, type FromHistoryWebview, type HistoryPanelView, type ToHistoryWebview } from './messages';
+
+export const replayHistoryCommand = 'layerLens.replayHistory';
+export const historyViewType = 'layerLens.history';
+/** Commits replayed (as `layerlens history`'s default). */
+const COMMITS = 50;
+
+export function registerHistory(context: vscode.ExtensionContext, client: LanguageClient): void {
+  const controller = new HistoryController(context, client);
+  context.subscriptions.push(
+    controller,
+    vscode.commands.registerCommand(replayHistoryCommand, (uri?: vscode.Uri) => controller.show(uri)),
+  );
+}
+
+class HistoryController implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private uri: string | undefined;
+  private view: HistoryPanelView | undefined;
+  private cache: 'all' | 'previous' = 'all';
+  private running: vscode.CancellationTokenSource | undefined;
+  private progress: { report(value: { message?: string; increment?: number }): void; done: number } | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly client: LanguageClient) {
+    this.disposables.push(
+      client.onNotification(historyProgressNotification.method, (p: { uri: string; done: number; total: number }) => {
+        const progress = this.progress;
+        if (!progress || p.uri !== this.uri || !(p.total > 0)) return;
+        progress.report({ message: vscode.l10n.t('{0} of {1} commits', p.done, p.total), increment: ((p.done - progress.done) / p.total) * 100 });
+        progress.done = p.done;
+      }),
+    );
+  }
+
+  async show(target: vscode.Uri | undefined): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Layer Lens replays the git history only in trusted workspaces: it runs git on the repository. Trust this workspace to replay its history.'));
+      return;
+    }
+    const active = vscode.window.activeTextEditor?.document;
+    const uri = target instanceof vscode.Uri ? target.toString() : active?.languageId === 'dockerfile' ? active.uri.toString() : this.uri;
+    if (!uri) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: open a Dockerfile to replay its git history.'));
+      return;
+    }
+    this.uri = uri;
+    if (this.panel) this.panel.reveal(undefined, true);
+    else this.attach(vscode.window.createWebviewPanel(historyViewType, vscode.l10n.t('Git History'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'media')] }));
+    await this.replay();
+  }
+
+  dispose(): void {
+    this.running?.cancel();
+    for (const d of this.disposables) d.dispose();
+    this.panel?.dispose();
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    panel.webview.html = historyHtml(panel.webview, this.context.extensionUri);
+    const subscription = panel.webview.onDidReceiveMessage((message: FromHistoryWebview) => void this.received(message));
+    panel.onDidDispose(() => {
+      subscription.dispose();
+      this.running?.cancel();
+      if (this.panel === panel) this.panel = undefined;
+    });
+  }
+
+  private async received(message: FromHistoryWebview): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        if (this.view) this.post(this.view);
+        return;
+      case 'replay':
+        this.cache = message.cache === 'previous' ? 'previous' : 'all';
+        return this.replay();
+      case 'reveal':
+        if (this.uri && Number.isSafeInteger(message.line) && message.line > 0) await revealLine(this.uri, message.line);
+        return;
+    }
+  }
+
+  private base(message: string | null): HistoryPanelView {
+    const uri = this.uri ? vscode.Uri.parse(this.uri) : undefined;
+    const fileName = uri ? uri.path.slice(uri.path.lastIndexOf('/') + 1) : '';
+    return { fileName, result: null, message, cache: this.cache, commits: COMMITS, strings: webviewStrings() };
+  }
+
+  private async replay(): Promise<void> {
+    const uri = this.uri;
+    if (!uri || !this.panel) return;
+    this.running?.cancel();
+    const source = new vscode.CancellationTokenSource();
+    this.running = source;
+    this.panel.title = vscode.l10n.t('Git History: {0}', this.base(null).fileName);
+    this.post(this.base(vscode.l10n.t('Replaying the git history…')));
+    const params: HistoryParams = { uri, commits: COMMITS, cache: this.cache, fixed: true };
+    let view: HistoryPanelView;
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Layer Lens: replaying the git history of {0}', this.base(null).fileName), cancellable: true },
+        async (progress, token) => {
+          this.progress = { report: (v) => progress.report(v), done: 0 };
+          token.onCancellationRequested(() => source.cancel());
+          try {
+            return await this.client.sendRequest<HistoryResultView>(historyRequest.method, params, source.token);
+          } finally {
+            this.progress = undefined;
+          }
+        },
+      );
+      view = result.problem ? this.base(result.problem) : { ...this.base(null), result: localised(result) };
+    } catch (error) {
+      if (source.token.isCancellationRequested) {
+        if (this.running !== source) return;
+        view = this.base(vscode.l10n.t('The replay was cancelled. Replay again to start over.'));
+      } else view = this.base(vscode.l10n.t('The Layer Lens server did not answer: {0}', String(error)));
+    }
+    if (this.running !== source) return;
+    this.running = undefined;
+    this.post(view);
+  }
+
+  private post(view: HistoryPanelView): void {
+    this.view = view;
+    const message: ToHistoryWebview = { type: 'show', view };
+    void this.panel?.webview.postMessage(message);
+  }
+}
+
+function webviewStrings(): Record<string, string> {
+  return Object.fromEntries(HISTORY_WEBVIEW_STRINGS.map((message) => [message, vscode.l10n.t(message)]));
+}
+
+/** The grouped causes (`Dockerfile edited`, `build arg X`, ...) in the display language; paths stay as they are. */
+function causeLabel(cause: string): string {
+  const arg = /^build arg (.+)$/.exec(cause);
+  if (arg) return vscode.l10n.t('build arg {0}', arg[1]);
+  switch (cause) {
+    case 'first build':
+      return vscode.l10n.t('first build');
+    case 'base image':
+      return vscode.l10n.t('base image');
+    case 'platform':
+      return vscode.l10n.t('platform');
+    case 'Dockerfile edited':
+      return vscode.l10n.t('Dockerfile edited');
+    case 'another stage':
+      return vscode.l10n.t('another stage');
+    case 'build args':
+      return vscode.l10n.t('build args');
+    case 'files':
+      return vscode.l10n.t('files');
+    case 'remote or unknown input':
+      return vscode.l10n.t('remote or unknown input');
+    default:
+      return cause;
+  }
+}
+
+/** Reasons rendered from their values, causes translated: the server answers in English (the CLI's words). */
+function localised(result: HistoryResultView): HistoryResultView {
+  const causes = (list: Array<{ cause: string; count: number }>) => list.map((c) => ({ cause: causeLabel(c.cause), count: c.count }));
+  return {
+    ...result,
+    rows: result.rows.map((r) => ({ ...r, causes: causes(r.causes), fixed: r.fixed && { ...r.fixed, causes: causes(r.fixed.causes) } })),
+    commits: result.commits.map((c) => ({
+      ...c,
+      cells: c.cells.map((cell) => cell && { ...cell, reason: cell.why ? renderReason(cell.why, vscode.l10n.t) : cell.reason, cause: cell.cause && cell.cause.split(' + ').map(causeLabel).join(' + ') }),
+    })),
+  };
+}
+
+/** The page: a strict CSP (its stylesheets, the codicon font, one script with a fresh nonce); data only by postMessage. */
+function historyHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const media = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', ...path)).toString();
+  const nonce = randomBytes(18).toString('base64');
+  const csp = ["default-src 'none'", `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${media('codicons', 'codicon.css')}">
+<link rel="stylesheet" href="${media('history.css')}">
+<title>Git History</title>
+</head>
+<body>
+<main id="app" aria-label="Git history"></main>
+<script nonce="${nonce}" src="${media('dist', 'history.js')}"></script>
+</body>
+</html>`;
+}
+
+async function revealLine(uri: string, line: number): Promise<void> {
+  const position = new vscode.Position(line - 1, 0);
+  const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);
+  const editor = await vscode.window.showTextDocument(vscode.Uri.parse(uri), { viewColumn: shown?.viewColumn ?? vscode.ViewColumn.One, selection: new vscode.Range(position, position) });
+  editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}

@@ -1,0 +1,127 @@
+// The git history panel in a real VS Code: a small repository made in the workspace (a source edit, a lock edit,
+// a commit whose subject is HTML with a script), "Layer Lens: Replay History" from the command palette: the steps
+// with their counts and the fixes beside them, the commits as rows with a verdict per step, a click and the arrow
+// keys show a commit's reason; the hostile subject is text (no element made from it, no dialog, the CSP allows only
+// the panel's own script).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Frame } from 'playwright-core';
+import { waitFor } from './support/poll';
+import { artifactsDir, session } from './support/session';
+import { openFolderFile, runCommand } from './support/workbench';
+import { webviewFrame } from './support/webview';
+
+const hostileSubject = '<img src=x onerror=alert(1)><b>bold</b><script>alert(2)</script>';
+const folder = 'history-repo';
+
+function git(cwd: string, ...args: string[]): void {
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], { cwd, stdio: 'ignore' });
+}
+
+function commit(dir: string, files: Record<string, string>, subject: string): void {
+  for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', subject);
+}
+
+interface Shown {
+  title: string;
+  meta: string;
+  rows: Array<{ line: string; text: string; count: string; fixed: string }>;
+  commits: Array<{ subject: string; cells: string[] }>;
+  details: string;
+  img: number;
+  b: number;
+  scripts: string[];
+  csp: string;
+}
+
+// Runs inside the webview (a string: this project's TypeScript has no DOM types).
+const readPanel = `(() => {
+  const text = (e) => (e && e.textContent ? e.textContent : '').trim();
+  return {
+    title: text(document.querySelector('.title')),
+    meta: text(document.querySelector('.meta')),
+    rows: [...document.querySelectorAll('tr.row')].map((r) => ({ line: text(r.querySelector('.line')), text: text(r.querySelector('.instruction')), count: text(r.querySelector('.now .count')), fixed: text(r.querySelector('.with-fixes .count')) })),
+    commits: [...document.querySelectorAll('tr.commit')].map((r) => ({ subject: text(r.querySelector('.subject')), cells: [...r.querySelectorAll('button.verdict')].map((b) => text(b)) })),
+    details: text(document.querySelector('.details')),
+    img: document.querySelectorAll('img').length,
+    b: document.querySelectorAll('b').length,
+    scripts: [...document.querySelectorAll('script')].map((s) => s.getAttribute('src') || 'inline'),
+    csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]').getAttribute('content'),
+  };
+})()`;
+
+async function shown(frame: Frame): Promise<Shown> {
+  return (await frame.evaluate(readPanel)) as Shown;
+}
+
+describe('Git history panel in a real VS Code', () => {
+  it('Replay History: steps, fixes, commits and reasons; a commit subject holding HTML renders as text', async () => {
+    const { page, workspace } = session();
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    const dir = join(workspace, folder);
+    mkdirSync(dir, { recursive: true });
+    git(dir, 'init', '-q');
+    commit(dir, { 'history.Dockerfile': 'FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "index.js"]\n', 'package.json': '{"name":"h"}\n', 'package-lock.json': '{}\n', 'index.js': 'one\n', '.dockerignore': '.git\n' }, 'first');
+    commit(dir, { 'index.js': 'two\n' }, hostileSubject);
+    commit(dir, { 'package-lock.json': '{"v":2}\n' }, 'lock');
+    commit(dir, { 'index.js': 'three\n' }, 'three');
+    try {
+      // A name of its own: the workspace has a Dockerfile at its top.
+      await openFolderFile(page, folder, 'history.Dockerfile');
+      await runCommand(page, 'Layer Lens: Replay History');
+      const frame = await waitFor('the replay in the history panel', async () => {
+        const f = await webviewFrame(page, '#app .title');
+        const v = await shown(f);
+        return v.commits.length === 4 ? f : undefined;
+      }, { timeoutMs: 60_000 });
+      const v = await shown(frame);
+      assert.match(v.title, /Git history of history\.Dockerfile/);
+      assert.match(v.meta, /^4 states replayed, [0-9a-f]{7}\.\.[0-9a-f]{7}/);
+      assert.deepEqual(v.rows.map((r) => `${r.line} ${r.text}`), ['1 FROM node:20-alpine', '2 WORKDIR /app', '3 COPY . .', '4 RUN npm ci']);
+      const npm = v.rows[3];
+      // The install reruns on every commit (COPY . . before it); `layerlens fix` copies the manifests first, so
+      // only the first build and the lock edit rerun it.
+      assert.equal(npm.count, '4 of 4');
+      assert.equal(npm.fixed, '4 → 2 of 4 with fixes');
+      assert.deepEqual(v.commits.map((c) => c.subject), ['first', hostileSubject, 'lock', 'three']);
+      assert.deepEqual(v.commits.map((c) => c.cells.join('')), ['RRRR', '..RR', '..RR', '..RR']);
+      // The hostile subject made no element and ran nothing; the only script with a source is the panel's.
+      assert.equal(v.img, 0);
+      assert.equal(v.b, 0);
+      const sources = v.scripts.filter((s) => s !== 'inline');
+      assert.equal(sources.length, 1, v.scripts.join(', '));
+      assert.match(sources[0], /\/media\/dist\/history\.js$/);
+      assert.match(v.csp, /^default-src 'none'; style-src [^;]+; font-src [^;]+; script-src 'nonce-[A-Za-z0-9+/=]+'$/);
+
+      // A click on the hostile commit's install cell: the commit, its reason, its changed file.
+      await frame.locator('button.verdict[data-commit="1"][data-row="3"]').click();
+      const details = await waitFor('the details of the clicked cell', async () => {
+        const d = (await shown(frame)).details;
+        return d.includes('Line 4 RUN') ? d : undefined;
+      });
+      assert.ok(details.includes(hostileSubject), details);
+      assert.match(details, /Line 4 RUN: rebuilt: parent step rebuilds: line 3 COPY \(index\.js changed\)/);
+      assert.match(details, /Changed: index\.js/);
+      // Arrow down: the next commit's cell, the lock edit.
+      await page.keyboard.press('ArrowDown');
+      await waitFor('the lock commit in the details', async () => /Changed: package-lock\.json/.test((await shown(frame)).details));
+      mkdirSync(artifactsDir, { recursive: true });
+      const file = join(artifactsDir, 'history-panel.png');
+      await frame.locator('body').screenshot({ path: file });
+      console.log(`      screenshot: ${file}`);
+      assert.deepEqual(dialogs, [], 'no script ran');
+    } finally {
+      await page.locator('.tabs-container .tab', { hasText: 'Git History' }).first().click({ timeout: 5_000 }).catch(() => undefined);
+      await runCommand(page, 'View: Close Editor').catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
