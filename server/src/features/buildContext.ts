@@ -2,7 +2,7 @@
 // the same facts as `layerlens context`), as a tree of labelled nodes in the display language. Pure: it reads the
 // analysis's context snapshot (file metadata the plan already scanned), no git, nothing run, trusted or not.
 import { join } from 'node:path';
-import { contextReport, formatBytes, warningText, type ContextReport } from '../core/contextReport';
+import { contextReport, formatBytes, warningText, type ContextReport, type ContextWarningKind } from '../core/contextReport';
 import { englishT, type Translate } from '../core/explainTranslate';
 import type { Analysis } from '../documents';
 import type { BuildContextNode, BuildContextResult } from '../protocol';
@@ -30,6 +30,20 @@ export function buildContext(analysis: Analysis, t: Translate = englishT): Build
   };
 }
 
+/** core/contextReport.ts's warning templates (`{0}` the folder, `{1}` its size), in the display language. */
+function warningTemplate(kind: ContextWarningKind, t: Translate): string {
+  switch (kind) {
+    case 'large':
+      return t('the context is large ({1}): every build sends all of it; keep out what the image does not need');
+    case 'vcs':
+      return t('{0} is sent ({1}): version control history the image does not need, and any commit changes it');
+    case 'dependencies':
+      return t('{0} is sent ({1}): dependencies installed on this machine; the image should install its own');
+    case 'virtualenv':
+      return t('{0} is sent ({1}): a Python virtualenv made on this machine; the image should make its own');
+  }
+}
+
 const files = (n: number, t: Translate): string => (n === 1 ? t('1 file') : t('{0} files', n));
 const size = (n: { files: number; bytes: number }, t: Translate): string => `${files(n.files, t)}, ${formatBytes(n.bytes)}`;
 
@@ -47,7 +61,7 @@ export function contextNodes(report: ContextReport, ignoreFile: string | undefin
     icon: 'filter',
   });
   for (const w of report.warnings) {
-    const text = warningText(w, (english) => t(english));
+    const text = warningText(w, () => warningTemplate(w.kind, t));
     nodes.push({
       label: text,
       tooltip: text,
