@@ -5,17 +5,18 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   clearSimulationRequest,
   pickConfigurationRequest,
-  planRequest,
   recordRequest,
   simulateRequest,
   simulateStepCommand,
   statusRequest,
+  stepFilesRequest,
   type ParamsOf,
   type ResultOf,
   type SimulateStepArgs,
 } from '../../server/src/protocol';
 import { focusLayerStackLine, showLayerStackCommand } from './layerStack/panel';
 import { translateProblem } from '../../server/src/features/reasonText';
+import { bytesText, groupByFolder, type ReadFile } from './groupFiles';
 
 export const showOutputCommand = 'layerLens.showOutput';
 export const markAsBuiltCommand = 'layerLens.markAsBuilt';
@@ -95,14 +96,14 @@ async function simulateStep(client: LanguageClient, args: SimulateStepArgs): Pro
   const lineEdit: FilePick = { label: `$(edit) ${vscode.l10n.t('Line {0} edited', args.line)}`, description: vscode.l10n.t('pretend this {0} line changed', args.keyword), changedFiles: [], editedLines: [args.line] };
   let pick: FilePick | undefined = lineEdit;
   if (args.keyword === 'COPY' || args.keyword === 'ADD') {
-    const plan = await client.sendRequest<ResultOf<typeof planRequest>>(planRequest.method, { uri: args.uri });
-    const reads = plan?.steps.find((step) => step.line === args.line)?.reads ?? [];
+    const params: ParamsOf<typeof stepFilesRequest> = { uri: args.uri, line: args.line };
+    const reads = (await client.sendRequest<ResultOf<typeof stepFilesRequest>>(stepFilesRequest.method, params))?.files ?? [];
     if (reads.length) {
-      const files = reads.map((path): FilePick => ({ label: path, changedFiles: [path], editedLines: [] }));
       const stack: FilePick = { label: `$(layers) ${vscode.l10n.t('Show in the layer stack')}`, description: vscode.l10n.t('open the Layer Stack panel at this step'), changedFiles: [], editedLines: [], showStack: true };
-      pick = await vscode.window.showQuickPick([...files, { label: '', kind: vscode.QuickPickItemKind.Separator, changedFiles: [], editedLines: [] }, lineEdit, stack], {
-        title: vscode.l10n.t('Simulate: which file that line {0} {1} copies changed?', args.line, args.keyword),
-        placeHolder: vscode.l10n.t('Pick a file to pretend it changed (the lenses then show what rebuilds)'),
+      pick = await vscode.window.showQuickPick([...groupedPicks(reads), { label: '', kind: vscode.QuickPickItemKind.Separator, changedFiles: [], editedLines: [] }, lineEdit, stack], {
+        title: vscode.l10n.t('Simulate: which file that line {0} {1} copies changed? ({2}, {3})', args.line, args.keyword, fileCount(reads.length), bytesText(reads.reduce((n, f) => n + f.size, 0))),
+        placeHolder: vscode.l10n.t('Pick a file or a folder to pretend it changed (the lenses then show what rebuilds)'),
+        matchOnDescription: true,
       });
     }
   }
@@ -115,4 +116,25 @@ async function simulateStep(client: LanguageClient, args: SimulateStepArgs): Pro
   await client.sendRequest(simulateRequest.method, params);
   // An open layer stack shows the clicked step (it redraws with the simulation itself).
   focusLayerStackLine(args.uri, args.line);
+}
+
+const fileCount = (n: number): string => (n === 1 ? vscode.l10n.t('1 file') : vscode.l10n.t('{0} files', n));
+
+/**
+ * The files grouped by folder: a separator per folder with its count and bytes, an item for the whole folder when
+ * it holds several files, then its files by name (the folder in the description, so typing a path filters).
+ */
+function groupedPicks(reads: readonly ReadFile[]): FilePick[] {
+  const picks: FilePick[] = [];
+  for (const group of groupByFolder(reads)) {
+    const folder = group.folder ? `${group.folder}/` : './';
+    picks.push({ label: `${folder} · ${fileCount(group.files.length)}, ${bytesText(group.bytes)}`, kind: vscode.QuickPickItemKind.Separator, changedFiles: [], editedLines: [] });
+    if (group.files.length > 1) {
+      picks.push({ label: `$(folder) ${folder}`, description: vscode.l10n.t('all {0} files in this folder changed', group.files.length), changedFiles: group.files.map((f) => f.path), editedLines: [] });
+    }
+    for (const file of group.files) {
+      picks.push({ label: file.path.slice(group.folder ? group.folder.length + 1 : 0), description: `${group.folder ? folder : ''}  ${bytesText(file.size)}`.trim(), changedFiles: [file.path], editedLines: [] });
+    }
+  }
+  return picks;
 }

@@ -1,6 +1,7 @@
 // Activation wires the pieces together; each piece lives in its own file.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerBuildContext } from './buildContext';
 import { registerBuildImage } from './buildImage';
 import { registerCommands } from './commands';
 import { didUpdateEvent } from './didUpdate';
@@ -21,6 +22,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerStatusItems(context, client, didUpdate);
   registerLayerStack(context, client, didUpdate);
   registerHistory(context, client);
+  registerBuildContext(context, client, didUpdate);
   await client.start();
 }
 

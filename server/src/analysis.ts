@@ -240,11 +240,12 @@ export function refreshProject(project: Project, changedPaths: Iterable<string>,
   const synced = was ? { files: was.files, snapshot: withSyncedContent(snapshot, was.files), stale: staleFiles(snapshot, was.files, [...was.stale, ...changed]) } : undefined;
   const seen = synced?.snapshot ?? snapshot;
   const ignoreFiles = new Set(ignoreFileCandidates(project.options.dockerfilePath, project.options.builder));
-  let { view, ignoreText } = project;
+  let { view, ignoreText, ignoreFile } = project;
   let ignoreProblems = project.ignoreProblems ?? [];
   if (changed.some((p) => ignoreFiles.has(p))) {
     const ignore = findIgnoreFile(project.contextDir, project.options.dockerfilePath, project.options.builder);
     ignoreText = ignore.file?.text;
+    ignoreFile = ignore.file?.path;
     ignoreProblems = ignore.problems;
     view = viewContext(seen, ignoreText);
   } else if (changed.length) {
@@ -253,8 +254,11 @@ export function refreshProject(project: Project, changedPaths: Iterable<string>,
   const next: Project = { ...project, snapshot, ...(synced ? { synced } : {}), view, text: text ?? project.text, problems: [...ignoreProblems, ...snapshot.problems.map((p) => `${p.path}: ${p.message}`)] };
   if (ignoreProblems.length) next.ignoreProblems = ignoreProblems;
   else delete next.ignoreProblems;
+  // An ignore file created, removed or replaced (`<name>.dockerignore` over `.dockerignore`): which one it is too.
   if (ignoreText === undefined) delete next.ignoreText;
   else next.ignoreText = ignoreText;
+  if (ignoreText === undefined || ignoreFile === undefined) delete next.ignoreFile;
+  else next.ignoreFile = ignoreFile;
   return next;
 }
 

@@ -2,6 +2,7 @@
 // Declarations are plain method names with their parameter and result shapes, so this file pulls in neither
 // vscode-languageclient nor vscode-languageserver (they ship different vscode-jsonrpc versions).
 import type { LayerStackModel } from './core/layerStack';
+import type { ContextReport } from './core/contextReport';
 import type { Builder, Diagnostic } from './core/types';
 import type { CostedPrediction, RebuildEstimate } from './core/cost';
 import type { BuildReport } from './build/buildProject';
@@ -197,6 +198,52 @@ export interface LayerStackResult {
  * between stages and the summary line, for the verdicts the lenses show (simulated, if a simulation is on).
  */
 export const layerStackRequest = request<DocumentParams, LayerStackResult | null>('layerLens/layerStack');
+
+/** One line of the build context view: a label, a detail, a codicon; a warning's fix carries the line to add. */
+export interface BuildContextNode {
+  label: string;
+  description?: string;
+  tooltip?: string;
+  /** A codicon name. */
+  icon?: string;
+  kind?: 'warning' | 'fix';
+  /** The line a fix adds to the ignore file. */
+  fix?: string;
+  children?: BuildContextNode[];
+}
+
+export interface BuildContextResult {
+  /** The build context folder (absolute), or null without a context on disk (see `problem`). */
+  contextDir: string | null;
+  /** The ignore file in effect, relative to the context, or null when there is none. */
+  ignoreFile: string | null;
+  /** The file a fix writes (absolute): the ignore file in effect, else `.dockerignore` in the context (created). */
+  fixTarget: string | null;
+  report: ContextReport | null;
+  /** The report as the view shows it, in the display language. */
+  nodes: BuildContextNode[];
+  problem: string | null;
+}
+
+/**
+ * Client → server: what the document's build context sends to Docker (the same facts as `layerlens context`):
+ * from the context the analysis already scanned; no git and no process, trusted or not.
+ */
+export const buildContextRequest = request<DocumentParams, BuildContextResult | null>('layerLens/buildContext');
+
+export interface StepFilesParams {
+  uri: string;
+  /** The instruction's first line (1-based). */
+  line: number;
+}
+
+export interface StepFilesResult {
+  /** The context files the step reads, with their sizes in bytes (a symlink: its target's length). */
+  files: Array<{ path: string; size: number }>;
+}
+
+/** Client → server: the files one step reads, with sizes, for the COPY lens's grouped pick. */
+export const stepFilesRequest = request<StepFilesParams, StepFilesResult | null>('layerLens/stepFiles');
 
 export interface SimulateParams {
   uri: string;

@@ -20,6 +20,8 @@ import type { Translate } from './core/explainTranslate';
 import { codeActions, type EditSupport } from './features/codeActions';
 import { codeLenses } from './features/codeLens';
 import { layerStack } from './features/layerStack';
+import { buildContext } from './features/buildContext';
+import { stepFiles, stepFilesParams } from './features/stepFiles';
 import { pulledSettings, type SettingsSource } from './features/configuration';
 import { DiagnosticsPublisher, type DiagnosticsHost as DiagnosticsPublisherHost } from './features/diagnostics';
 import { guarded } from './features/guard';
@@ -43,6 +45,8 @@ import {
   historyProgressNotification,
   historyRequest,
   layerStackRequest,
+  buildContextRequest,
+  stepFilesRequest,
   pickConfigurationRequest,
   planRequest,
   recordRequest,
@@ -109,6 +113,11 @@ export function startServer(connection: Connection): void {
   connection.onRequest(statusRequest.method, (p: unknown) => status(documents, text, statusParams(statusRequest.method, p)));
   connection.onRequest(planRequest.method, cancellable(async (p: unknown, token) => mapDefined(await documents.analysis(documentParams(planRequest.method, p).uri, token), planResult)));
   connection.onRequest(layerStackRequest.method, cancellable(async (p: unknown, token) => mapDefined(await documents.analysis(documentParams(layerStackRequest.method, p).uri, token), (a) => layerStack(a, editor.t))));
+  connection.onRequest(stepFilesRequest.method, cancellable(async (p: unknown, token) => {
+    const { uri, line } = stepFilesParams(stepFilesRequest.method, p);
+    return mapDefined(await documents.analysis(uri, token), (a) => stepFiles(a, line));
+  }));
+  connection.onRequest(buildContextRequest.method, cancellable(async (p: unknown, token) => mapDefined(await documents.analysis(documentParams(buildContextRequest.method, p).uri, token), (a) => buildContext(a, editor.t))));
   connection.onRequest(simulateRequest.method, async (p: unknown) => {
     const { uri, changedFiles, editedLines } = simulateParams(simulateRequest.method, p);
     return (await documents.simulate(uri, changedFiles, editedLines)) ?? null;

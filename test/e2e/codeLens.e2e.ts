@@ -1,6 +1,7 @@
 // CodeLens verdicts in a real VS Code: what the lenses say for the fixture Dockerfile, "Mark Current State as
 // Built", a context file edited on disk, a lens click that simulates a change, and clearing the simulation by
 // the status bar item and by Escape. The git HEAD baseline, on a repository made in the workspace copy.
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,6 +55,10 @@ describe('CodeLens verdicts in a real VS Code', () => {
     await input.waitFor({ timeout: 20_000 });
     const rows = page.locator('.quick-input-list .monaco-list-row');
     await rows.filter({ hasText: /^server\.js/ }).first().waitFor({ timeout: 20_000 });
+    // Grouped by folder: the context's root with its count and bytes, and the whole folder as one choice.
+    await page.locator('.quick-input-list', { hasText: /\.\/ · \d+ files, \d+(\.\d)? K?B/ }).first().waitFor({ timeout: 10_000 });
+    assert.equal(await rows.filter({ hasText: /all \d+ files in this folder changed/ }).count(), 1, 'the root folder as a whole');
+    assert.match(await page.locator('.quick-input-title').first().innerText(), /Simulate: which file that line 10 COPY copies changed\? \(\d+ files, /);
     await saveSimulationScreenshot('quick-pick-of-copy-files');
     await input.fill('package.json');
     await rows.filter({ has: page.locator('.label-name', { hasText: /^package\.json$/ }) }).first().click();

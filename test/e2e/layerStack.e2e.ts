@@ -31,6 +31,14 @@ async function stackFrame(page: Page): Promise<Frame> {
   return webviewFrame(page, '#app .title');
 }
 
+/**
+ * The panel's tab, by its whole title: `Layer Stack: <path in the workspace>`. Whole, not a part: the title of
+ * `stages/Dockerfile.stages` must not pass for the one of `Dockerfile`.
+ */
+function stackTab(page: Page, path: string) {
+  return page.locator('.tabs-container .tab', { has: page.locator('.label-name', { hasText: new RegExp(`^Layer Stack: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
+}
+
 /** What the panel shows, read from its DOM in one go: heading, summary, stages top to bottom. */
 // Runs inside the webview (a string: this project's TypeScript has no DOM types).
 const readPanel = `(() => {
@@ -133,7 +141,7 @@ describe('Layer stack view in a real VS Code', () => {
     await runCommand(page, 'File: Revert File');
     await runCommand(page, 'Layer Lens: Mark Current State as Built');
     await page.locator('.editor-group-container.active .action-label[aria-label*="Show Layer Stack"]').click();
-    await page.locator('.tabs-container .tab', { hasText: 'Layer Stack: Dockerfile' }).waitFor({ timeout: 30_000 });
+    await stackTab(page, 'Dockerfile').waitFor({ timeout: 30_000 });
     const frame = await summaryIs(page, 'All 8 layers cached');
     const view = await shown(frame);
     assert.equal(view.file, 'Dockerfile');
@@ -206,7 +214,7 @@ describe('Layer stack view in a real VS Code', () => {
     const { page } = session();
     await focusFirstGroup(page);
     await quickOpen(page, 'worker.Dockerfile');
-    await page.locator('.tabs-container .tab', { hasText: 'Layer Stack: worker.Dockerfile' }).waitFor({ timeout: 30_000 });
+    await stackTab(page, 'worker.Dockerfile').waitFor({ timeout: 30_000 });
     await waitFor('the panel to show worker.Dockerfile', async () => (await shown(await stackFrame(page))).file === 'worker.Dockerfile');
     await openFromExplorer(page, 'Dockerfile');
     await waitFor('the panel to show the Dockerfile again', async () => (await shown(await stackFrame(page))).file === 'Dockerfile');
@@ -267,6 +275,8 @@ describe('Layer stack view in a real VS Code', () => {
         const f = await stackFrame(page);
         return (await shown(f)).file === 'Dockerfile.stages' ? f : undefined;
       });
+      // The title names the Dockerfile's folder: the panels of stages/Dockerfile.stages and Dockerfile.stages differ.
+      await stackTab(page, 'stages/Dockerfile.stages').waitFor({ timeout: 30_000 });
       await waitFor('the arrows drawn', async () => (await shown(frame)).edges === 3);
       const view = await shown(frame);
       assert.deepEqual(view.stages.map((s) => [s.title, s.dimmed, s.badges]), [
@@ -411,7 +421,7 @@ describe('Layer stack view in a real VS Code', () => {
     const { page } = session();
     await runCommand(page, 'Developer: Reload Window');
     await waitForWorkbench(page, workspaceName);
-    await page.locator('.tabs-container .tab', { hasText: 'Layer Stack: Dockerfile' }).waitFor({ timeout: 60_000 });
+    await stackTab(page, 'Dockerfile').waitFor({ timeout: 60_000 });
     // The simulation lived in the language server, which the reload restarted: the real verdicts are back.
     const frame = await summaryIs(page, 'All 8 layers cached');
     assert.deepEqual((await shown(frame)).stages.map((s) => s.blocks.length), [4, 6]);
@@ -430,7 +440,7 @@ describe('Layer stack view in a real VS Code', () => {
     })()`;
     type Layout = { width: number; overflow: number; stages: Array<{ left: number; right: number; bottom: number }>; edge: number };
     const narrow = await inPanel<Layout>(await stackFrame(page), layout);
-    await page.locator('.tabs-container .tab', { hasText: 'Layer Stack: Dockerfile' }).click();
+    await stackTab(page, 'Dockerfile').click();
     await runCommand(page, 'View: Toggle Maximize Editor Group');
     try {
       const wide = await waitFor('the panel laid out wide', async () => {

@@ -137,7 +137,7 @@ class LayerStackController implements vscode.Disposable {
     const relativePath = folder ? vscode.workspace.asRelativePath(fileUri, false) : fileUri.fsPath;
     const slash = relativePath.lastIndexOf('/');
     const view: StackView = { uri, fileName: relativePath.slice(slash + 1), folder: slash < 0 ? '' : relativePath.slice(0, slash), result: null, message: null, strings: webviewStrings() };
-    panel.title = vscode.l10n.t('Layer Stack: {0}', view.fileName);
+    panel.title = vscode.l10n.t('Layer Stack: {0}', titlePath(fileUri));
     if (this.client.state !== State.Running) {
       view.message = vscode.l10n.t('The Layer Lens server is starting…');
     } else {
@@ -211,6 +211,16 @@ class LayerStackController implements vscode.Disposable {
   private async simulate(params: ParamsOf<typeof simulateRequest>): Promise<void> {
     await this.client.sendRequest(simulateRequest.method, params);
   }
+}
+
+/**
+ * The Dockerfile as the panel's title names it: its path in the workspace folder (`worker/Dockerfile`; the folder's
+ * name first in a multi-root workspace), so two Dockerfiles' panels never read the same; outside any workspace
+ * folder, its folder's name and its own.
+ */
+function titlePath(fileUri: vscode.Uri): string {
+  if (vscode.workspace.getWorkspaceFolder(fileUri)) return vscode.workspace.asRelativePath(fileUri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
+  return fileUri.path.split('/').filter(Boolean).slice(-2).join('/');
 }
 
 /** The webview's own words in the display language (placeholders kept: the page fills them in). */
