@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerBuildImage } from './buildImage';
 import { registerCommands } from './commands';
+import { registerConfigLenses } from './configLens';
 import { didUpdateEvent } from './didUpdate';
 import { registerLayerStack } from './layerStack/panel';
 import { createLanguageClient } from './languageClient';
@@ -19,6 +20,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const didUpdate = didUpdateEvent(context, client);
   registerStatusItems(context, client, didUpdate);
   registerLayerStack(context, client, didUpdate);
+  registerConfigLenses(context, client, didUpdate);
   await client.start();
 }
 

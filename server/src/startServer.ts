@@ -19,6 +19,7 @@ import { DockerfileDocuments } from './documents';
 import type { Translate } from './core/explainTranslate';
 import { codeActions, type EditSupport } from './features/codeActions';
 import { codeLenses } from './features/codeLens';
+import { ConfigLenses } from './features/configLens';
 import { layerStack } from './features/layerStack';
 import { pulledSettings, type SettingsSource } from './features/configuration';
 import { DiagnosticsPublisher, type DiagnosticsHost as DiagnosticsPublisherHost } from './features/diagnostics';
@@ -37,6 +38,7 @@ import {
   buildStartedRequest,
   buildOutputNotification,
   clearSimulationRequest,
+  configLensesRequest,
   didChangeTrustNotification,
   didUpdateNotification,
   layerStackRequest,
@@ -121,6 +123,17 @@ export function startServer(connection: Connection): void {
     if (!trust.trusted) return { report: null, reportText: null, problem: RESTRICTED_BUILD_PROBLEM };
     return buildImage(documents, uri, abortSignal(token), (lines) => void connection.sendNotification(buildOutputNotification.method, { uri, lines }));
   });
+  const configLenses = new ConfigLenses({
+    workspaceFolders: () => documents.workspaceFolders(),
+    discovery: (folder) => documents.discovery(folder),
+    settingsFor: (uri) => editor.settings.get(uri),
+    store: () => documents.store,
+    trusted: () => trust.trusted,
+    openAnalysis: (path, id) => documents.analysisWith(path, id),
+    revision: () => documents.revision(),
+  });
+  const lensesOf = guarded(logError, 'configuration lenses', [], (uri: string) => configLenses.lenses(uri, editor.t));
+  connection.onRequest(configLensesRequest.method, (p: unknown) => lensesOf(documentParams(configLensesRequest.method, p).uri));
   const seen = new SeenBuilds({
     trusted: () => trust.trusted,
     workspaceFolders: () => documents.workspaceFolders(),
