@@ -66,8 +66,9 @@ if (existsSync('test/oracle/oracle.test.ts')) {
     ['start', 'bash', ['scripts/engines/start.sh']],
     ['builds', node, ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/oracle/oracle.test.ts'], {}, true],
     ['history', node, ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/oracle/history.test.ts'], {}, true],
-    // discovery against `docker compose config` / `docker buildx bake --print` (plugins from setup, no daemon)
-    ['configs', node, ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/oracle/configs.test.ts'], {}, true],
+    // discovery against `docker compose config` / `docker buildx bake --print` (plugins from setup, no daemon), and a
+    // real `docker compose build` of a tiny project compared with the plan of its discovered configuration (BuildKit)
+    ['configs', node, ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/oracle/configs.test.ts', 'test/oracle/composeBuild.test.ts'], {}, true],
     ['fixes', node, ['--import', 'tsx', '--test', '--test-reporter=spec', 'test/oracle/fixes.test.ts'], {}, true],
     ['real builds', node, ['scripts/run-node-tests.mjs', 'test/build'], {}, true],
   ]);

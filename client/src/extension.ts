@@ -4,6 +4,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerBuildContext } from './buildContext';
 import { registerBuildImage } from './buildImage';
 import { registerCommands } from './commands';
+import { registerConfigLenses } from './configLens';
 import { didUpdateEvent } from './didUpdate';
 import { registerHistory } from './history/panel';
 import { registerLayerStack } from './layerStack/panel';
@@ -23,6 +24,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerLayerStack(context, client, didUpdate);
   registerHistory(context, client);
   registerBuildContext(context, client, didUpdate);
+  registerConfigLenses(context, client, didUpdate);
   await client.start();
 }
 

@@ -29,7 +29,7 @@ const USAGE = `Usage:
   layerlens check    [DOCKERFILE] [--format text|json|sarif] [--rule CODE]... [--fail-on LEVEL]
                                               cache problems and fixes (exit 1 on findings)
   layerlens fix      [DOCKERFILE] [--rule CODE]... [--dry-run]   apply the fixes
-  layerlens configs  [FOLDER] [--json]       the compose, Bake, devcontainer and workflow builds found
+  layerlens configs  [FOLDER] [--json] [--env-file FILE]   the compose, Bake, devcontainer and workflow builds found
   layerlens history  [DOCKERFILE] [--rev REV] [--commits N] [--cache all|previous] [--fixed] [--json] [options]
                                               replay the git history: how often each step rebuilt, and why
   layerlens context  [DOCKERFILE] [options]   what the build context sends to Docker: files, bytes, the
@@ -47,6 +47,7 @@ Options:
   --devcontainer [PATH]  the same for a devcontainer.json (PATH needed when there are several)
   --workspace DIR        where --compose/--bake/--devcontainer look (default: the current folder)
                          (--context, --target, --build-arg and --platform given as well win over the configuration)
+  --env-file FILE        read instead of the workspace's .env, as docker compose --env-file (repeatable)
   --json                 machine-readable output
   -h, --help             this text
 
@@ -85,6 +86,7 @@ export function main(argv: string[]): number | Promise<number> {
         bake: { type: 'string' },
         devcontainer: { type: 'string' },
         workspace: { type: 'string' },
+        'env-file': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -108,7 +110,7 @@ export function main(argv: string[]): number | Promise<number> {
   };
   if (Object.keys(choice).length) {
     const workspace = values.workspace ?? '.';
-    return chooseConfig(choice, workspace).then(
+    return chooseConfig(choice, workspace, values['env-file']).then(
       (config) => {
         // The configuration names the Dockerfile; naming it as well is fine when it is the same file.
         if (dockerfileArg !== undefined && (!config.dockerfile || resolve(dockerfileArg) !== resolve(config.dockerfile))) {
@@ -130,6 +132,7 @@ export function main(argv: string[]): number | Promise<number> {
     );
   }
   if (values.workspace !== undefined) return usage('--workspace goes with --compose, --bake or --devcontainer.');
+  if (values['env-file'] !== undefined) return usage('--env-file goes with --compose, --bake or --devcontainer.');
   return run(command, values, dockerfileArg);
 }
 
@@ -141,9 +144,10 @@ function checkWithConfig(argv: string[], run: (argv: string[]) => number): Promi
   const args = devcontainerValue(argv);
   const choice: ConfigChoice = {};
   let workspace = '.';
+  const envFiles: string[] = [];
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const m = /^--(compose|bake|devcontainer|workspace)(?:=(.*))?$/.exec(args[i]);
+    const m = /^--(compose|bake|devcontainer|workspace|env-file)(?:=(.*))?$/.exec(args[i]);
     if (!m) {
       rest.push(args[i]);
       continue;
@@ -151,11 +155,12 @@ function checkWithConfig(argv: string[], run: (argv: string[]) => number): Promi
     const value = m[2] ?? args[++i];
     if (value === undefined) return Promise.resolve(usage(`--${m[1]} needs a value.`));
     if (m[1] === 'workspace') workspace = value;
+    else if (m[1] === 'env-file') envFiles.push(value);
     else choice[m[1] as keyof ConfigChoice] = value;
   }
   if (!Object.keys(choice).length) return undefined;
   if (rest.some((a) => a === '--context' || a.startsWith('--context='))) return Promise.resolve(usage('--compose, --bake and --devcontainer name the build context: leave out --context.'));
-  return chooseConfig(choice, workspace).then(
+  return chooseConfig(choice, workspace, envFiles).then(
     (config) => {
       for (const line of configSummary(config, resolve(workspace))) process.stderr.write(`layerlens: ${line}\n`);
       return run([config.dockerfile as string, '--context', config.context as string, ...rest]);

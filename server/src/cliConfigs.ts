@@ -8,11 +8,11 @@ import { bakePrintWith } from './configs/bakePrint';
 import { discoverConfigs, processEnv, type BakeGroup } from './configs/discover';
 import { configLabel, plannable, type BuildConfig, type ConfigKind, type Discovery } from './configs/types';
 
-export const CONFIGS_USAGE = `Usage: layerlens configs [FOLDER] [--json]
+export const CONFIGS_USAGE = `Usage: layerlens configs [FOLDER] [--json] [--env-file FILE]
   Lists every configuration that builds a Dockerfile in FOLDER (default: the current folder): compose services,
   Bake targets, devcontainer.json files and docker/build-push-action steps of GitHub workflows, with the context,
   Dockerfile, target, args and platform each one uses. Values that depend on something unknown here are listed
-  as unresolved.`;
+  as unresolved. --env-file (repeatable) is read instead of FOLDER's .env, as docker compose --env-file.`;
 
 export class ConfigUsageError extends Error {}
 /** A configuration that exists but cannot be planned (inline Dockerfile, remote or unresolved context). */
@@ -20,15 +20,15 @@ export class ConfigInputError extends Error {}
 
 type Found = Discovery & { groups: BakeGroup[] };
 
-export function discoverHere(folder: string): Promise<Found> {
+export function discoverHere(folder: string, envFiles?: string[]): Promise<Found> {
   const print = process.env.LAYERLENS_NO_BAKE_PRINT ? undefined : bakePrintWith('docker', undefined, resolve(folder));
-  return discoverConfigs({ root: resolve(folder), env: processEnv(), ...(print ? { bakePrint: print } : {}) });
+  return discoverConfigs({ root: resolve(folder), env: processEnv(), ...(print ? { bakePrint: print } : {}), ...(envFiles?.length ? { composeEnvFiles: envFiles.map((f) => resolve(f)) } : {}) });
 }
 
 export async function runConfigs(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, 'env-file': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } } });
   } catch (e) {
     process.stderr.write(`layerlens: ${(e as Error).message}\n\n${CONFIGS_USAGE}\n`);
     return 2;
@@ -41,7 +41,7 @@ export async function runConfigs(argv: string[]): Promise<number> {
     process.stderr.write(`layerlens: give at most one folder.\n\n${CONFIGS_USAGE}\n`);
     return 2;
   }
-  const found = await discoverHere(parsed.positionals[0] ?? '.');
+  const found = await discoverHere(parsed.positionals[0] ?? '.', parsed.values['env-file']);
   if (parsed.values.json) {
     process.stdout.write(JSON.stringify({ root: found.root, configs: found.configs, groups: found.groups, problems: found.problems }) + '\n');
     return 0;
@@ -95,12 +95,12 @@ export interface ConfigChoice {
 }
 
 /** The one configuration the options name, or a ConfigUsageError that lists the known ones (exit 2). */
-export async function chooseConfig(choice: ConfigChoice, workspace: string): Promise<BuildConfig> {
+export async function chooseConfig(choice: ConfigChoice, workspace: string, envFiles?: string[]): Promise<BuildConfig> {
   const asked = (['compose', 'bake', 'devcontainer'] as const).filter((k) => choice[k] !== undefined);
   if (asked.length > 1) throw new ConfigUsageError(`Give one of --compose, --bake and --devcontainer, not ${asked.map((k) => `--${k}`).join(' and ')}.`);
   const kind = asked[0] as ConfigKind;
   const name = choice[asked[0]] as string;
-  const found = await discoverHere(workspace);
+  const found = await discoverHere(workspace, envFiles);
   const ofKind = found.configs.filter((c) => c.kind === kind);
   const known = ofKind.map((c) => (kind === 'devcontainer' ? c.source.file : c.source.name));
   const listing = known.length ? `Known: ${[...new Set(known)].join(', ')}.` : `None was found in ${found.root}${found.problems.length ? ` (${found.problems.map((p) => `${p.file}: ${p.message}`).join('; ')})` : ''}.`;

@@ -95,6 +95,8 @@ export class DockerfileDocuments {
   private readonly discovered = new Map<string, Discovery>();
   /** The configuration the user picked per Dockerfile path (a ConfigurationChoice id), for this server run. */
   private readonly picks = new Map<string, string>();
+  /** Bumped when files, settings, trust or the store change (plans kept elsewhere, the configuration lenses', are dropped). */
+  private revisionCount = 0;
 
   constructor(private readonly host: DocumentsHost) {}
 
@@ -118,6 +120,7 @@ export class DockerfileDocuments {
 
   /** Files changed on disk (absolute paths): re-examined after a short debounce, only those paths. */
   filesChanged(paths: Iterable<string>): void {
+    this.revisionCount++;
     for (const p of paths) this.pendingFiles.add(p);
     if (this.fileTimer) clearTimeout(this.fileTimer);
     this.fileTimer = setTimeout(() => this.flushFiles(), FILE_EVENT_DEBOUNCE_MS);
@@ -125,6 +128,7 @@ export class DockerfileDocuments {
 
   /** Settings changed: every document reloads its settings, reopening its project only if they differ. */
   settingsChanged(): void {
+    this.revisionCount++;
     this.host.forgetSettings();
     for (const entry of this.entries.values()) this.load(entry);
     void Promise.all([...this.entries.values()].map((e) => e.ready)).then(() => this.host.didUpdate([...this.entries.keys()]));
@@ -146,6 +150,20 @@ export class DockerfileDocuments {
 
   uris(): string[] {
     return [...this.entries.keys()];
+  }
+
+  revision(): number {
+    return this.revisionCount;
+  }
+
+  /** The analysis of the open Dockerfile at this path, when it is planned with this configuration (a ConfigurationChoice id). */
+  async analysisWith(path: string, configurationId: string): Promise<Analysis | undefined> {
+    for (const entry of this.entries.values()) {
+      if (entry.path !== path) continue;
+      await entry.ready;
+      if (entry.settings?.configuration?.id === configurationId) return this.analysis(entry.uri);
+    }
+    return undefined;
   }
 
   /** Plan the document with this configuration (a ConfigurationChoice id, or `folder`) from now on; answers the one in use. */
@@ -205,6 +223,7 @@ export class DockerfileDocuments {
 
   /** A build was recorded in the store: every document's baseline is chosen again. */
   storeChanged(): void {
+    this.revisionCount++;
     for (const e of this.entries.values()) {
       e.baseline = undefined;
       e.baselineRead = undefined;

@@ -476,3 +476,35 @@ export const historyRequest = request<HistoryParams, HistoryResultView>('layerLe
 
 /** Server → client: progress of a running layerLens/history (states planned of the total). */
 export const historyProgressNotification = notification<{ uri: string; done: number; total: number }>('layerLens/historyProgress');
+/** The parameters of configLensesRequest: a compose or Bake file open in the editor. */
+export interface ConfigLensesParams {
+  uri: string;
+}
+
+/** One lens on a compose service or Bake target that builds an image: its plan in a few words. */
+export interface ConfigLens {
+  /** 1-based line of the declaration (the service's `build` key, the Bake target). */
+  line: number;
+  /** `Layer Lens: 9 steps, 2 rebuild`, or why it is not planned. */
+  title: string;
+  tooltip: string;
+  /** The Dockerfile it builds (a file URI), when on disk. */
+  dockerfileUri?: string;
+  /** The configuration's ConfigurationChoice id, when it can be planned (pickConfigurationRequest takes it). */
+  configId?: string;
+}
+
+/**
+ * Client → server: the lenses of a compose or Bake file, one per service or target that builds an image, each
+ * with the summary of the Dockerfile planned with that configuration (context, target, args, platform).
+ */
+export const configLensesRequest = request<ConfigLensesParams, ConfigLens[]>('layerLens/configLenses');
+
+/** The command a configuration lens runs: open the Dockerfile planned with that configuration, and its layer stack. */
+export const openConfigurationCommand = 'layerLens.openConfiguration';
+
+/** The single argument of openConfigurationCommand. */
+export interface OpenConfigurationArgs {
+  dockerfileUri: string;
+  configId: string;
+}

@@ -19,6 +19,7 @@ import { DockerfileDocuments } from './documents';
 import type { Translate } from './core/explainTranslate';
 import { codeActions, type EditSupport } from './features/codeActions';
 import { codeLenses } from './features/codeLens';
+import { ConfigLenses } from './features/configLens';
 import { layerStack } from './features/layerStack';
 import { buildContext } from './features/buildContext';
 import { stepFiles, stepFilesParams } from './features/stepFiles';
@@ -40,6 +41,7 @@ import {
   buildStartedRequest,
   buildOutputNotification,
   clearSimulationRequest,
+  configLensesRequest,
   didChangeTrustNotification,
   didUpdateNotification,
   historyProgressNotification,
@@ -140,6 +142,17 @@ export function startServer(connection: Connection): void {
     progress: (uri, done, total) => void connection.sendNotification(historyProgressNotification.method, { uri, done, total }),
   });
   connection.onRequest(historyRequest.method, cancellable((p: unknown, token) => history.replay(historyParams(historyRequest.method, p), abortSignal(token))));
+  const configLenses = new ConfigLenses({
+    workspaceFolders: () => documents.workspaceFolders(),
+    discovery: (folder) => documents.discovery(folder),
+    settingsFor: (uri) => editor.settings.get(uri),
+    store: () => documents.store,
+    trusted: () => trust.trusted,
+    openAnalysis: (path, id) => documents.analysisWith(path, id),
+    revision: () => documents.revision(),
+  });
+  const lensesOf = guarded(logError, 'configuration lenses', [], (uri: string) => configLenses.lenses(uri, editor.t));
+  connection.onRequest(configLensesRequest.method, (p: unknown) => lensesOf(documentParams(configLensesRequest.method, p).uri));
   const seen = new SeenBuilds({
     trusted: () => trust.trusted,
     workspaceFolders: () => documents.workspaceFolders(),

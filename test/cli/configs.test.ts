@@ -162,3 +162,22 @@ test('check --compose SERVICE: the service\'s Dockerfile over its context (here 
   assert.match(refused.err, /leave out --context/);
   assert.equal(cli(['fix', '--compose', 'nope'], dir).code, 2);
 });
+
+test('--env-file replaces the workspace\'s .env (COMPOSE_FILE, variables), as docker compose --env-file; one outside the workspace is refused', () => {
+  const dir = join(fixtures, 'compose-env');
+  const plain = cli(['configs'], dir);
+  assert.equal(plain.code, 0, plain.err);
+  assert.match(plain.out, /^compose\s+api\s+src\/Dockerfile\s+src\s+prod\s+-\s+deploy\/app\.yaml:4$/m);
+  const release = cli(['configs', '--env-file', 'release.env'], dir);
+  assert.equal(release.code, 0, release.err);
+  assert.match(release.out, /^compose\s+api\s+src\/Dockerfile\s+src\s+release\s+-\s+deploy\/app\.yaml:4$/m);
+  assert.match(release.out, /only with profile tools, not active here/);
+  const plan = cli(['plan', '--compose', 'api', '--env-file', 'release.env'], dir);
+  assert.equal(plan.code, 0, plan.err);
+  assert.match(plan.err, /compose:api \(target release\)/);
+  const outside = cli(['configs', '--env-file', '/etc/hostname'], dir);
+  assert.match(outside.out, /\/etc\/hostname: the --env-file is outside the workspace: not read\./);
+  const alone = cli(['plan', '--env-file', 'release.env'], dir);
+  assert.equal(alone.code, 2);
+  assert.match(alone.err, /--env-file goes with --compose, --bake or --devcontainer/);
+});

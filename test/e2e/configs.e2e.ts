@@ -3,13 +3,15 @@
 // Dockerfile is planned as compose builds it (the COPY of package.json finds it, the `dev` stage after the target is
 // skipped) and the status bar names the configuration; "Choose Build Configuration" switches to the Dockerfile's
 // folder (then package.json is not in the context and `dev` is the target); editing compose.yaml's target is
-// followed.
+// followed. The compose service has a lens with its plan in a few words; clicking it opens the Dockerfile planned with
+// that service (even after the folder was picked) and its layer stack.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from './support/poll';
 import { launchSession, type E2ESession, type OwnSession } from './support/session';
-import { editorText, lensesAre, openFolderFile, runCommand, scrollEditorToTop, statusBarItem, waitForWorkbench } from './support/workbench';
+import { editorText, lens, lensesAre, openFolderFile, openFromExplorer, runCommand, scrollEditorToTop, statusBarItem, waitForWorkbench } from './support/workbench';
+import { webviewFrame } from './support/webview';
 
 const folderName = 'compose-project';
 const dockerfile = [
@@ -101,5 +103,25 @@ describe('the build a compose file declares', () => {
     await scrollEditorToTop(page);
     await lensesAre(page, [notBuilt, notBuilt, notBuilt, notBuilt, prodSkipped, prodSkipped, prodSkipped, prodSkipped, prodSkipped, 'continues stage base', notBuilt, metadata], 'the lenses after the target changed to dev');
     await shot('configs-compose-target-dev');
+  });
+
+  it('the compose service has a lens with its plan; clicking it plans the Dockerfile with that service and opens its layer stack', async () => {
+    const page = (s as E2ESession).page;
+    // Plan the Dockerfile with its folder first, so the click has something to switch back.
+    await runCommand(page, 'Layer Lens: Choose Build Configuration');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: "The Dockerfile's folder" }).first();
+    await row.waitFor({ timeout: 20_000 });
+    await row.click();
+    await statusBarItem(page, /the Dockerfile's folder/).waitFor({ timeout: 20_000 });
+    await openFromExplorer(page, 'compose.yaml');
+    // target dev: FROM base, WORKDIR, COPY package.json, RUN npm install, RUN npm install --include=dev.
+    const composeLens = lens(page, 'Layer Lens: 5 steps, 5 rebuild');
+    await composeLens.waitFor({ timeout: 30_000 });
+    await shot('configs-compose-service-lens');
+    await composeLens.click();
+    await statusBarItem(page, /compose:api \(target dev\)/).waitFor({ timeout: 20_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'Layer Stack: api.Dockerfile' }).waitFor({ timeout: 30_000 });
+    await webviewFrame(page, '#app .title');
+    await shot('configs-compose-lens-opened');
   });
 });

@@ -18,8 +18,8 @@ const dockerCli = engineDockerCli('buildkit');
 const plugins = join(toolsDir(), 'docker-config', 'cli-plugins');
 
 /** The tool's JSON, run with no variables from this process (as discovery is given none). */
-function tool(args: string[], cwd: string): unknown {
-  const env: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', DOCKER_CONFIG: join(toolsDir(), 'docker-config'), DOCKER_CLI_HINTS: 'false' };
+function tool(args: string[], cwd: string, extra: Record<string, string> = {}): unknown {
+  const env: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', DOCKER_CONFIG: join(toolsDir(), 'docker-config'), DOCKER_CLI_HINTS: 'false', ...extra };
   const r = spawnSync(dockerCli, args, { cwd, env, encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, `docker ${args.join(' ')} in ${cwd}: ${r.stderr}`);
   return JSON.parse(r.stdout);
@@ -71,14 +71,27 @@ function compareCompose(ours: BuildConfig, build: ToolBuild, where: string): voi
   assert.deepEqual(ours.namedContexts, build.additional_contexts ?? {}, `${where}: additional contexts`);
 }
 
-for (const [fixture, projectDir] of [['compose-app', '.'], ['compose-parent', 'deploy'], ['devcontainer-compose', '.']] as const) {
-  test(`compose fixture ${fixture}: discovery equals docker compose config`, async (t) => {
+// compose-env: COMPOSE_FILE, COMPOSE_PROFILES and a `${COMPOSE_PROJECT_NAME}` arg from .env and `name`, then from the
+// environment (which wins), then COMPOSE_FILE with another COMPOSE_PATH_SEPARATOR.
+const composeRuns: Array<[string, string, Record<string, string>, string[]?]> = [
+  ['compose-app', '.', {}],
+  ['compose-parent', 'deploy', {}],
+  ['devcontainer-compose', '.', {}],
+  ['compose-env', '.', {}],
+  ['compose-env', '.', { COMPOSE_PROFILES: 'debug,tools', COMPOSE_PROJECT_NAME: 'other_name' }],
+  ['compose-env', '.', { COMPOSE_FILE: 'compose.yaml;deploy/extra.yaml', COMPOSE_PATH_SEPARATOR: ';' }],
+  ['compose-env', '.', {}, ['release.env']],
+];
+for (const [fixture, projectDir, env, envFiles] of composeRuns) {
+  const how = [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...(envFiles ?? []).map((f) => `--env-file ${f}`)].join(' ');
+  test(`compose fixture ${fixture}${how ? ` with ${how}` : ''}: discovery equals docker compose config`, async (t) => {
     const why = missing('compose');
     if (why) return t.skip(why);
     const root = join(fixtures, fixture);
-    const config = tool(['compose', 'config', '--format', 'json'], join(root, projectDir)) as { services: Record<string, { build?: ToolBuild; platform?: string }> };
-    const d = await discoverConfigs({ root, env: () => undefined });
-    const compose = d.configs.filter((c) => c.kind === 'compose');
+    const config = tool(['compose', ...(envFiles ?? []).flatMap((f) => ['--env-file', f]), 'config', '--format', 'json'], join(root, projectDir), env) as { services: Record<string, { build?: ToolBuild; platform?: string }> };
+    const d = await discoverConfigs({ root, env: (n) => (Object.hasOwn(env, n) ? env[n] : undefined), ...(envFiles ? { composeEnvFiles: envFiles.map((f) => join(root, f)) } : {}) });
+    // a service whose profiles are all inactive is listed by discovery (said to be inactive), left out by compose
+    const compose = d.configs.filter((c) => c.kind === 'compose' && !c.inactive);
     const built = Object.entries(config.services).filter(([, s]) => s.build);
     // compose's own file only: an included project's services are in its output too
     assert.deepEqual(compose.map((c) => c.source.name).sort(), built.map(([n]) => n).sort(), 'the services that build');

@@ -342,3 +342,48 @@ test('affectsDiscovery: the files discovery reads and the names it looks for', (
   for (const rel of ['src/app.js', 'Dockerfile', '.github/workflows/sub/x.yml']) assert.equal(affectsDiscovery(rel, undefined), false, rel);
   assert.equal(affectsDiscovery('common/base.yaml', { files: ['common/base.yaml'] }), true);
 });
+
+test('compose: COMPOSE_FILE in .env picks the files (the folder\'s compose.yaml is not read), COMPOSE_PROJECT_NAME is a variable, profiles', async () => {
+  const root = join(fixtures, 'compose-env');
+  const d = await discoverConfigs({ root, env: noEnv });
+  const compose = d.configs.filter((c) => c.kind === 'compose');
+  // compose.yaml's `ignored` service is not part of the project COMPOSE_FILE names; deploy/extra.yaml is merged.
+  assert.deepEqual(compose.map((c) => c.source.name), ['api', 'debug', 'tools']);
+  const api = byName(compose, 'api');
+  assert.equal(api.context, join(root, 'src'), 'relative to the first file\'s folder, deploy/');
+  assert.equal(api.target, 'prod');
+  // the top-level `name: My_Shop`, normalised as compose does
+  assert.deepEqual(api.args, { PROJECT: 'my_shop', EXTRA: '1' });
+  assert.equal(api.source.file, 'deploy/app.yaml');
+  // COMPOSE_PROFILES=tools in .env: debug is listed but said to be inactive; tools is active.
+  assert.equal(byName(compose, 'debug').inactive, true);
+  assert.deepEqual(byName(compose, 'debug').profiles, ['debug']);
+  assert.match(byName(compose, 'debug').notes.join(' '), /only with profile debug, not active here/);
+  assert.equal(byName(compose, 'tools').inactive, undefined);
+  // The editor plans src/Dockerfile with api (active) before debug (inactive), which stays a choice.
+  assert.deepEqual(configsFor(d, join(root, 'src', 'Dockerfile')).map((c) => c.source.name), ['api', 'debug']);
+  // Were debug first in the file, it would still come after the active one.
+  assert.deepEqual(configsFor({ ...d, configs: [byName(compose, 'debug'), api] }, join(root, 'src', 'Dockerfile')).map((c) => c.source.name), ['api', 'debug']);
+  // The environment wins over .env and over `name`: another project name, other profiles.
+  const env: Record<string, string> = { COMPOSE_PROFILES: 'debug', COMPOSE_PROJECT_NAME: 'other_name' };
+  const d2 = await discoverConfigs({ root, env: (n) => env[n] });
+  assert.equal(byName(d2.configs, 'api').args.PROJECT, 'other_name');
+  // a name compose refuses (capitals, a dot): said, and the arg that uses it is unknown rather than guessed
+  const bad = await discoverConfigs({ root, env: (n) => ({ COMPOSE_PROJECT_NAME: 'Other.Name' })[n] });
+  assert.match(bad.problems.map((p) => p.message).join(' '), /COMPOSE_PROJECT_NAME "Other\.Name" is not a valid project name/);
+  assert.deepEqual(Object.keys(byName(bad.configs, 'api').unresolvedArgs), ['PROJECT']);
+  assert.equal(byName(d2.configs, 'debug').inactive, undefined);
+  assert.equal(byName(d2.configs, 'tools').inactive, true);
+  // COMPOSE_FILE from the environment (the workspace root's), with COMPOSE_PATH_SEPARATOR; a file outside is refused.
+  const env3: Record<string, string> = { COMPOSE_FILE: 'compose.yaml;deploy/extra.yaml', COMPOSE_PATH_SEPARATOR: ';' };
+  const d3 = await discoverConfigs({ root, env: (n) => env3[n] });
+  const d3compose = d3.configs.filter((c) => c.kind === 'compose');
+  assert.deepEqual(d3compose.map((c) => c.source.name), ['ignored', 'api']);
+  // extra.yaml's api has only args: its context is the project directory (the root, compose.yaml's folder), as compose says.
+  assert.equal(byName(d3compose, 'api').context, root);
+  assert.deepEqual(byName(d3compose, 'api').args, { EXTRA: '1' });
+  const env4: Record<string, string> = { COMPOSE_FILE: '../elsewhere/compose.yaml' };
+  const d4 = await discoverConfigs({ root, env: (n) => env4[n] });
+  assert.deepEqual(d4.configs.filter((c) => c.kind === 'compose'), []);
+  assert.match(d4.problems.map((p) => p.message).join(' '), /COMPOSE_FILE names \.\.\/elsewhere\/compose\.yaml, outside the workspace: not read\./);
+});

@@ -37,6 +37,8 @@ interface Service {
   build?: Build;
   platform?: Maybe;
   extends?: { service: string; file?: string };
+  /** `profiles`: the service is started only when one of them is active (COMPOSE_PROFILES). */
+  profiles?: string[];
   /** For `extends.file`: the folder that file's relative paths start from, and its variables. */
   dir: string;
   lookup: Lookup;
@@ -48,21 +50,73 @@ interface Loader {
   problems: ConfigProblem[];
   /** Files loaded as a project's own (so a folder's compose file that another project includes is not read twice). */
   loaded: Set<string>;
+  /** The top project's name (COMPOSE_PROJECT_NAME, the top-level `name`, or its folder's name): included projects share it. */
+  projectName?: string;
+  /** The top project's active profiles (COMPOSE_PROFILES from the environment or its .env). */
+  profiles?: Set<string>;
 }
 
 /** Every service with a `build` in the compose projects whose first file is in one of these workspace-relative folders. */
-export function discoverCompose(files: WorkspaceFiles, folders: string[], env: Lookup, problems: ConfigProblem[]): BuildConfig[] {
+export function discoverCompose(files: WorkspaceFiles, folders: string[], env: Lookup, problems: ConfigProblem[], envFiles?: string[]): BuildConfig[] {
   const loader: Loader = { files, env, problems, loaded: new Set() };
   const out: BuildConfig[] = [];
   for (const dir of folders) {
     const names = new Set(files.list(dir).filter((e) => e.file).map((e) => e.name));
+    // `docker compose --env-file` (run in the workspace root) replaces the root's .env.
+    const dotEnvs = dir === '' && envFiles ? envFiles : names.has('.env') ? [joinRel(dir, '.env')] : [];
+    const composeFile = composeFileVariable(loader, dir, dotEnvs);
     const base = COMPOSE_FILES.find((n) => names.has(n));
-    if (!base || loader.loaded.has(joinRel(dir, base))) continue;
-    const override = COMPOSE_OVERRIDE_FILES.find((n) => names.has(n));
-    const services = loadProject(loader, [joinRel(dir, base), ...(override ? [joinRel(dir, override)] : [])], dir, [joinRel(dir, '.env')], 0);
-    for (const s of services) out.push(...toConfigs(s, files.root));
+    let rels: string[];
+    if (composeFile !== undefined) {
+      const listed = composeFileList(loader, dir, composeFile);
+      if (!listed) continue;
+      rels = listed;
+    } else {
+      if (!base) continue;
+      const override = COMPOSE_OVERRIDE_FILES.find((n) => names.has(n));
+      rels = [joinRel(dir, base), ...(override ? [joinRel(dir, override)] : [])];
+    }
+    if (rels.some((r) => loader.loaded.has(r))) continue;
+    loader.projectName = undefined;
+    loader.profiles = undefined;
+    const projectDir = posix.dirname(rels[0]) === '.' ? '' : posix.dirname(rels[0]);
+    const services = loadProject(loader, rels, projectDir, dir === '' && envFiles ? envFiles : [joinRel(dir, '.env')], 0);
+    for (const s of services) out.push(...toConfigs(s, files.root, loader.profiles));
   }
   return out;
+}
+
+/**
+ * COMPOSE_FILE as `docker compose` run in this folder sees it: the environment's (for the workspace root, where
+ * the CLI runs) or the folder's `.env`.
+ */
+function composeFileVariable(loader: Loader, dir: string, dotEnvs: string[]): { value: string; separator: string } | undefined {
+  const dot: Record<string, string> = {};
+  for (const f of dotEnvs) Object.assign(dot, parseDotEnv(loader.files.read(f) ?? '', () => undefined));
+  const get = (n: string) => (dir === '' ? loader.env(n) : undefined) ?? (Object.hasOwn(dot, n) ? dot[n] : undefined);
+  const value = get('COMPOSE_FILE');
+  if (value === undefined || value.trim() === '') return undefined;
+  return { value, separator: get('COMPOSE_PATH_SEPARATOR') || ':' };
+}
+
+/** The files COMPOSE_FILE lists, relative to the folder compose runs in; undefined (with a problem) when one cannot be read. */
+function composeFileList(loader: Loader, dir: string, variable: { value: string; separator: string }): string[] | undefined {
+  const where = joinRel(dir, '.env');
+  const rels: string[] = [];
+  for (const name of variable.value.split(variable.separator).map((n) => n.trim()).filter(Boolean)) {
+    const rel = workspaceRel(loader.files.root, resolve(loader.files.root, dir, name));
+    if (rel === undefined) {
+      loader.problems.push({ file: where, message: `COMPOSE_FILE names ${name}, outside the workspace: not read.` });
+      return undefined;
+    }
+    rels.push(rel);
+  }
+  return rels.length ? rels : undefined;
+}
+
+/** Compose's project name rule: lower case, only a-z, 0-9, `_` and `-`, not starting with `_` or `-`. */
+export function normaliseProjectName(name: string): string {
+  return name.toLowerCase().replace(/[^-_a-z0-9]+/g, '').replace(/^[-_]+/, '');
 }
 
 /**
@@ -74,12 +128,13 @@ export function composeService(files: WorkspaceFiles, fileRels: string[], servic
   const loader: Loader = { files, env, problems, loaded: new Set() };
   const dir = posix.dirname(fileRels[0]) === '.' ? '' : posix.dirname(fileRels[0]);
   const s = loadProject(loader, fileRels, dir, [joinRel(dir, '.env')], 0).find((x) => x.name === service);
-  return s ? toConfigs(s, files.root) : undefined;
+  return s ? toConfigs(s, files.root, loader.profiles) : undefined;
 }
 
-function toConfigs(s: Service, root: string): BuildConfig[] {
+function toConfigs(s: Service, root: string, active: Set<string> | undefined): BuildConfig[] {
   if (!s.build) return [];
   const b = s.build;
+  const inactive = s.profiles?.length && !s.profiles.some((p) => active?.has(p) || active?.has('*'));
   const d: Declared = {
     kind: 'compose',
     source: { file: s.file, line: s.line, name: s.name },
@@ -92,8 +147,14 @@ function toConfigs(s: Service, root: string): BuildConfig[] {
     ...(b.platforms?.length ? { platforms: b.platforms } : s.platform ? { platforms: [s.platform] } : {}),
     namedContexts: b.namedContexts,
     argSources: b.argAt,
+    ...(inactive ? { notes: [`only with profile ${s.profiles?.join(' or ')}, not active here (COMPOSE_PROFILES): \`docker compose build\` leaves it out.`] } : {}),
   };
-  return [finishConfig(d, root)];
+  const config = finishConfig(d, root);
+  if (s.profiles?.length) {
+    config.profiles = s.profiles;
+    if (inactive) config.inactive = true;
+  }
+  return [config];
 }
 
 /**
@@ -109,10 +170,9 @@ function loadProject(loader: Loader, fileRels: string[], projectDir: string, env
     if (text !== undefined) Object.assign(dotenv, parseDotEnv(text, loader.env));
   }
   // Compose: the environment wins over the .env file.
-  const lookup: Lookup = (n) => loader.env(n) ?? (Object.hasOwn(dotenv, n) ? dotenv[n] : undefined);
+  const outer: Lookup = (n) => loader.env(n) ?? (Object.hasOwn(dotenv, n) ? dotenv[n] : undefined);
   const projectAbs = resolve(files.root, projectDir);
-  const merged = new Map<string, Service>();
-  const included: Service[] = [];
+  const parsed: YamlFile[] = [];
   for (const rel of fileRels) {
     const text = files.read(rel);
     if (text === undefined) continue;
@@ -122,6 +182,33 @@ function loadProject(loader: Loader, fileRels: string[], projectDir: string, env
       if (yaml.data !== null && yaml.data !== undefined) problems.push({ file: rel, message: 'is not a compose file (not a mapping).' });
       continue;
     }
+    parsed.push(yaml);
+  }
+  // The project name is a variable too (COMPOSE_PROJECT_NAME): the environment's or .env's, else the last file's
+  // top-level `name`, else the project folder's name, as compose normalises it; an included project has the includer's.
+  let projectName: string | undefined = loader.projectName;
+  if (depth === 0) {
+    const fromEnv = outer('COMPOSE_PROJECT_NAME');
+    const names = parsed.map((y) => (y.data as Record<string, unknown>).name).filter((n): n is string => typeof n === 'string');
+    if (fromEnv !== undefined) {
+      // From the environment or .env compose takes the name as it is, and refuses one with other characters (or capitals).
+      projectName = fromEnv;
+      if (!/^[a-z0-9][a-z0-9_-]*$/.test(projectName)) {
+        problems.push({ file: fileRels[0], message: `COMPOSE_PROJECT_NAME "${fromEnv}" is not a valid project name (lowercase letters, digits, - and _): compose refuses it.` });
+        projectName = undefined;
+      }
+    } else {
+      const declared = names.length ? interpolate(names[names.length - 1], outer).value : undefined;
+      projectName = (declared === undefined ? '' : normaliseProjectName(declared)) || normaliseProjectName(posix.basename(projectAbs));
+    }
+    loader.projectName = projectName;
+    const profiles = outer('COMPOSE_PROFILES');
+    loader.profiles = new Set((profiles ?? '').split(',').map((p) => p.trim()).filter(Boolean));
+  }
+  const lookup: Lookup = (n) => (n === 'COMPOSE_PROJECT_NAME' ? projectName : outer(n));
+  const merged = new Map<string, Service>();
+  const included: Service[] = [];
+  for (const yaml of parsed) {
     for (const s of servicesOf(yaml, projectAbs, projectDir, lookup, problems)) {
       const before = merged.get(s.name);
       merged.set(s.name, before ? mergeService(before, s) : s);
@@ -209,6 +296,7 @@ function servicesOf(yaml: YamlFile, projectAbs: string, projectDir: string, look
       const p = value(raw.platform, lookup);
       if (p) s.platform = p;
     }
+    if (Array.isArray(raw.profiles)) s.profiles = raw.profiles.map((p) => scalarText(p)).filter((p): p is string => p !== undefined).map((p) => interpolate(p, lookup).value);
     if (typeof raw.extends === 'string') s.extends = { service: raw.extends };
     else if (isObject(raw.extends) && typeof raw.extends.service === 'string') {
       s.extends = { service: raw.extends.service, ...(typeof raw.extends.file === 'string' ? { file: interpolate(raw.extends.file, lookup).value } : {}) };
@@ -316,6 +404,7 @@ function mergeService(base: Service, over: Service): Service {
     ...(build ? { build } : {}),
     ...(over.platform ? { platform: over.platform } : {}),
     ...(over.extends ? { extends: over.extends } : {}),
+    ...(over.profiles ? { profiles: over.profiles } : {}),
     // A service only an override declares a build for: its line is there.
     ...(!base.build && over.build ? { file: over.file, line: over.line } : {}),
   };

@@ -2,7 +2,7 @@
 // Dockerfile (devcontainer.json, compose, Bake, GitHub workflows), with its context, target, args, platform and
 // named contexts resolved by each format's own path rules. Reads only files inside the workspace (files.ts); runs
 // nothing itself: `docker buildx bake --print` only through the `bakePrint` the caller passes (trusted workspaces).
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { discoverBake, bakeFolders, bakeGroups, type BakePrint } from './bake';
 import { findArgLine } from './common';
 import { setOwn } from '../core/own';
@@ -20,6 +20,8 @@ export interface DiscoverOptions {
   env?: Lookup;
   /** Set only in a trusted workspace: evaluates Bake HCL. */
   bakePrint?: BakePrint;
+  /** `docker compose --env-file`: absolute paths read instead of the workspace root's `.env` (later ones win). */
+  composeEnvFiles?: string[];
   /** For tests: another file layer. */
   files?: WorkspaceFiles;
 }
@@ -37,7 +39,7 @@ export async function discoverConfigs(opts: DiscoverOptions): Promise<Discovery 
   const folders = walkFolders(files);
   const configs: BuildConfig[] = [
     ...discoverDevcontainers(files, env, problems),
-    ...discoverCompose(files, folders, env, problems),
+    ...discoverCompose(files, folders, env, problems, envFilesOf(files, opts.composeEnvFiles)),
     ...(await discoverBake(files, folders, env, problems, opts.bakePrint)),
     ...discoverWorkflows(files, problems),
   ];
@@ -48,6 +50,19 @@ export async function discoverConfigs(opts: DiscoverOptions): Promise<Discovery 
   configs.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
   for (const c of configs) findArgSources(files, c);
   return { root: files.root, configs, problems, files: [...files.touched].sort(), groups };
+}
+
+/** The --env-file paths, workspace-relative; one outside the workspace or not a readable file is a problem (compose stops there). */
+function envFilesOf(files: WorkspaceFiles, paths: string[] | undefined): string[] | undefined {
+  if (!paths) return undefined;
+  const out: string[] = [];
+  for (const p of paths) {
+    const rel = relative(files.root, resolve(p)).split(sep).join('/');
+    if (rel === '' || rel === '..' || rel.startsWith('../') || isAbsolute(rel)) files.problems.push({ file: p, message: 'the --env-file is outside the workspace: not read.' });
+    else if (files.read(rel) === undefined) files.problems.push({ file: rel, message: 'the --env-file cannot be read.' });
+    else out.push(rel);
+  }
+  return out;
 }
 
 /** Args whose declaration the format did not place: found in the declaring file, from the build's line on. */
@@ -62,10 +77,14 @@ function findArgSources(files: WorkspaceFiles, c: BuildConfig): void {
   }
 }
 
-/** The plannable configurations that build this Dockerfile (absolute path), in editor precedence order. */
+/**
+ * The plannable configurations that build this Dockerfile (absolute path), in editor precedence order; a compose
+ * service whose profiles are all inactive comes after the others (it stays a choice).
+ */
 export function configsFor(discovery: Discovery, dockerfileAbs: string): BuildConfig[] {
   const path = resolve(dockerfileAbs);
-  return discovery.configs.filter((c) => c.dockerfile === path && plannable(c));
+  const found = discovery.configs.filter((c) => c.dockerfile === path && plannable(c));
+  return [...found.filter((c) => !c.inactive), ...found.filter((c) => c.inactive)];
 }
 
 /**

@@ -44,6 +44,10 @@ export interface BuildConfig {
   unresolved: string[];
   /** Other remarks (`planned for linux/amd64, the first of 2 platforms`). */
   notes: string[];
+  /** Compose `profiles` of the service, when it has some. */
+  profiles?: string[];
+  /** A compose service none of whose profiles is active (COMPOSE_PROFILES): `docker compose build` leaves it out. */
+  inactive?: true;
 }
 
 export interface ConfigProblem {
