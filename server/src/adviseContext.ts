@@ -4,8 +4,8 @@
 import { isAbsolute } from 'node:path';
 import type { Project } from './analysis';
 import { findIgnoreFile, readInScope } from './contextFs';
-import { includedPaths, type ContextView } from './core/context';
-import type { AdviseContext } from './core/adviseTypes';
+import { includedPaths, type ContextView } from './core/context/context';
+import type { AdviseContext } from './core/advise/types';
 
 /** The largest context file whose text advice reads. */
 const MAX_TEXT_BYTES = 1024 * 1024;

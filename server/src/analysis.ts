@@ -3,23 +3,23 @@
 // the core plain data.
 import { statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { planBuild, type KnownBuilds, type PlanContext, type PlanResult } from './core/predict';
-import { simulateBuild, withChangedFiles } from './core/simulate';
-import { nodeFingerprint, selectSources, updateView, viewContext, wholeContext, type ContextView } from './core/context';
-import { bkTree, classicTree } from './core/contextDigest';
-import { lookup, type ViewNode } from './core/contextView';
-import { lazyProperty } from './core/lazy';
-import { setOwn } from './core/own';
-import { ignoreFileCandidates } from './core/dockerignore';
+import { planBuild, type KnownBuilds, type PlanContext, type PlanResult } from './core/plan/predict';
+import { simulateBuild, withChangedFiles } from './core/plan/simulate';
+import { nodeFingerprint, selectSources, updateView, viewContext, wholeContext, type ContextView } from './core/context/context';
+import { bkTree, classicTree } from './core/context/digest';
+import { lookup, type ViewNode } from './core/context/view';
+import { lazyProperty } from './core/shared/lazy';
+import { setOwn } from './core/shared/own';
+import { ignoreFileCandidates } from './core/context/dockerignore';
 import { findIgnoreFile, scanContext, scanContextAsync, updateSnapshot, warmDigests, type DigestCache, type FsContextSnapshot } from './contextFs';
-import { flagValue, flagValues, parseDockerfile } from './core/parse';
-import { mountOptions, splitKeepingQuotes } from './core/stages';
-import { staleDiagnostics, staleFiles, syncedEntry, withSyncedContent, type SyncedFiles, type SyncedSnapshot } from './core/syncState';
-import type { Builder, ContextSnapshot, PlanOptions, SourceSelection, StepPrediction } from './core/types';
-import { renderReason, type Reason } from './core/reason';
-import type { ParsedDockerfile } from './core/parse';
-import { MAX_DOCKERFILE_BYTES } from './core/limits';
-import { planCosts, type CostedPrediction, type RebuildEstimate } from './core/cost';
+import { flagValue, flagValues, parseDockerfile } from './core/dockerfile/parse';
+import { mountOptions, splitKeepingQuotes } from './core/dockerfile/stages';
+import { staleDiagnostics, staleFiles, syncedEntry, withSyncedContent, type SyncedFiles, type SyncedSnapshot } from './core/plan/syncState';
+import type { Builder, ContextSnapshot, PlanOptions, SourceSelection, StepPrediction } from './core/shared/types';
+import { renderReason, type Reason } from './core/plan/reason';
+import type { ParsedDockerfile } from './core/dockerfile/parse';
+import { MAX_DOCKERFILE_BYTES } from './core/dockerfile/limits';
+import { planCosts, type CostedPrediction, type RebuildEstimate } from './core/plan/cost';
 
 /** Input that cannot be read; the message says what to do. */
 import { InputError, readDockerfileBytes } from './dockerfileFile';

@@ -8,16 +8,16 @@ import { chooseConfig, ConfigInputError, ConfigUsageError, configSummary, runCon
 import { configLabel, type BuildConfig } from './configs/types';
 import { buildCommand } from './cliBuild';
 import { runHistory } from './cliHistory';
-import { formatDuration, type RebuildEstimate } from './core/cost';
-import { contextReport, formatContextReport } from './core/contextReport';
+import { formatDuration, type RebuildEstimate } from './core/plan/cost';
+import { contextReport, formatContextReport } from './core/context/report';
 import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './analysis';
-import { LimitError, limitText, parseWithinLimits } from './core/limits';
-import { setOwn } from './core/own';
-import { formatPlatform, parsePlatform } from './core/platform';
-import { buildId, knownBuilds, recordBuild } from './core/store';
+import { LimitError, limitText, parseWithinLimits } from './core/dockerfile/limits';
+import { setOwn } from './core/shared/own';
+import { formatPlatform, parsePlatform } from './core/dockerfile/platform';
+import { buildId, knownBuilds, recordBuild } from './core/plan/store';
 import { defaultDigestCachePath, defaultStorePath, loadStore, StoreError, updateStore } from './storeFile';
 import { loadDigestCache, saveDigestCache } from './contextFs';
-import type { Builder, Plan, StepPrediction } from './core/types';
+import type { Builder, Plan, StepPrediction } from './core/shared/types';
 
 const USAGE = `Usage:
   layerlens plan     [DOCKERFILE] [options]   predict what the next build reuses or rebuilds

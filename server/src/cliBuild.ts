@@ -7,7 +7,7 @@ import type { Project } from './analysis';
 import { buildProject } from './build/buildProject';
 import { DockerProblem } from './build/docker';
 import { formatBuildReport, stoppedBuildNote } from './build/report';
-import { buildId, knownBuilds, recordBuild } from './core/store';
+import { buildId, knownBuilds, recordBuild } from './core/plan/store';
 import { StoreError, updateStore, type LoadedStore } from './storeFile';
 
 export async function buildCommand(project: Project, loaded: LoadedStore, storePath: string, json: boolean): Promise<number> {

@@ -15,14 +15,14 @@ import { InputError, openProject, type Project } from './analysis';
 import { adviseContextOf } from './adviseContext';
 import { readDockerfileBytes } from './dockerfileFile';
 import { cleanStaleTemps, errnoOf, fsProblem, removeQuietly, replaceAtomically, resolveLink, tempPathFor, writeNew } from './safeWrite';
-import { advise } from './core/advise';
-import { fixAll } from './core/adviseApply';
-import { unifiedDiff } from './core/adviseDiff';
-import { toSarif } from './core/adviseSarif';
-import { ADVICE_CODES, type Advice, type AdviceCode, type AdviceSeverity } from './core/adviseTypes';
-import { LimitError, limitText, parseWithinLimits } from './core/limits';
-import type { ParsedDockerfile } from './core/parse';
-import type { Builder } from './core/types';
+import { advise } from './core/advise/advise';
+import { fixAll } from './core/advise/apply';
+import { unifiedDiff } from './core/advise/diff';
+import { toSarif } from './core/advise/sarif';
+import { ADVICE_CODES, type Advice, type AdviceCode, type AdviceSeverity } from './core/advise/types';
+import { LimitError, limitText, parseWithinLimits } from './core/dockerfile/limits';
+import type { ParsedDockerfile } from './core/dockerfile/parse';
+import type { Builder } from './core/shared/types';
 import { version as toolVersion } from '../../package.json';
 
 const CHECK_USAGE = `Usage: layerlens check [DOCKERFILE] [options]   report cache problems, with the fixes available

@@ -7,7 +7,7 @@ import pc from 'picocolors';
 import type { ProjectOptions } from './analysis';
 import { chooseConfig, ConfigInputError, ConfigUsageError, configSummary } from './cliConfigs';
 import { configLabel, type BuildConfig } from './configs/types';
-import { buildId } from './core/store';
+import { buildId } from './core/plan/store';
 import { historyJson, historyText } from './history/format';
 import { HistoryError } from './history/gitHistory';
 import { DEFAULT_COMMITS, MAX_COMMITS, replayHistory, type CacheMode } from './history/replay';

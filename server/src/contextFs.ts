@@ -18,13 +18,13 @@
 import * as nodeFs from 'node:fs';
 import * as nodeCrypto from 'node:crypto';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { compileIgnore, ignoreFileCandidates, type IgnoreRules, type MatchInfo } from './core/dockerignore';
-import { decodeName, displayName, hasEscapes, nameBytes } from './core/contextNames';
-import { DigestCache, LayeredMap } from './core/contextStore';
+import { compileIgnore, ignoreFileCandidates, type IgnoreRules, type MatchInfo } from './core/context/dockerignore';
+import { decodeName, displayName, hasEscapes, nameBytes } from './core/context/names';
+import { DigestCache, LayeredMap } from './core/context/store';
 import { replaceAtomically, resolveLink } from './safeWrite';
-import type { Builder, ContextEntry, ContextProblem, ContextSnapshot } from './core/types';
+import type { Builder, ContextEntry, ContextProblem, ContextSnapshot } from './core/shared/types';
 
-export { DigestCache } from './core/contextStore';
+export { DigestCache } from './core/context/store';
 
 /** The fs calls used, replaceable in tests to simulate failing reads. */
 export type FsOps = Pick<typeof nodeFs, 'lstatSync' | 'readdirSync' | 'readlinkSync' | 'openSync' | 'readSync' | 'readFileSync' | 'fstatSync' | 'closeSync'>;

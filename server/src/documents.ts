@@ -7,20 +7,20 @@ import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { openProjectAsync, planProject, refreshProject, simulateProject, type Project } from './analysis';
 import { DigestCache } from './contextFs';
-import type { PlanResult } from './core/predict';
-import { fileListOf, renderReason, type Reason } from './core/reason';
-import type { CostedPrediction, RebuildEstimate } from './core/cost';
+import type { PlanResult } from './core/plan/predict';
+import { fileListOf, renderReason, type Reason } from './core/plan/reason';
+import type { CostedPrediction, RebuildEstimate } from './core/plan/cost';
 import { headCommitAsync, readGitHeadAsync, type BlobDigests, type GitHeadResult } from './gitBaseline';
-import { chooseBaseline, type Baseline } from './features/baseline';
-import { recordProject, type WorkspaceStore } from './features/record';
-import { parsedText, textLimit } from './features/parsed';
-import { LimitError, yieldToEventLoop, type LimitProblem } from './core/limits';
+import { chooseBaseline, type Baseline } from './document/baseline';
+import { recordProject, type WorkspaceStore } from './store/record';
+import { parsedText, textLimit } from './document/parsed';
+import { LimitError, yieldToEventLoop, type LimitProblem } from './core/dockerfile/limits';
 import type { BaselineInfo, RecordResult, SimulationInfo } from './protocol';
 import { dockerfileSettings, normaliseSettings, type DockerfileSettings, type LayerLensSettings } from './settings';
 import { affectsDiscovery, configsFor, discoverConfigs, processEnv } from './configs/discover';
 import { bakePrintWith } from './configs/bakePrint';
 import type { Discovery } from './configs/types';
-import { withConfiguration } from './features/buildConfig';
+import { withConfiguration } from './document/buildConfig';
 import type { ConfigurationInfo } from './protocol';
 
 export interface DocumentsHost {

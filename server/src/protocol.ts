@@ -1,14 +1,14 @@
 // Every custom message between the Layer Lens client and server, declared once and imported by both sides.
 // Declarations are plain method names with their parameter and result shapes, so this file pulls in neither
 // vscode-languageclient nor vscode-languageserver (they ship different vscode-jsonrpc versions).
-import type { LayerStackModel } from './core/layerStack';
-import type { Builder, Diagnostic } from './core/types';
-import type { CostedPrediction, RebuildEstimate } from './core/cost';
+import type { LayerStackModel } from './core/stack/layerStack';
+import type { Builder, Diagnostic } from './core/shared/types';
+import type { CostedPrediction, RebuildEstimate } from './core/plan/cost';
 import type { BuildReport } from './build/buildProject';
-import type { Reason } from './core/reason';
+import type { Reason } from './core/plan/reason';
 
 /** A reason (a step's, a simulation's) as a value, and its one renderer per language (the `Translate` passed). */
-export { renderReason, REASON_MESSAGES, type Reason } from './core/reason';
+export { renderReason, REASON_MESSAGES, type Reason } from './core/plan/reason';
 
 /** A request method with its parameter and result types attached for the adapters on either side. */
 export interface RequestDeclaration<Params, Result> {

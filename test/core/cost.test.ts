@@ -3,9 +3,9 @@
 // plan's rebuild verdicts carrying them with the estimate.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration, planCosts, withMeasurements, type CostedStep, type MeasuredStep } from '../../server/src/core/cost';
-import { buildId, emptyStore, knownBuilds, readStore, recordBuild, STORE_VERSION, type StoreData } from '../../server/src/core/store';
-import type { RecordedBuild } from '../../server/src/core/predict';
+import { formatDuration, planCosts, withMeasurements, type CostedStep, type MeasuredStep } from '../../server/src/core/plan/cost';
+import { buildId, emptyStore, knownBuilds, readStore, recordBuild, STORE_VERSION, type StoreData } from '../../server/src/core/plan/store';
+import type { RecordedBuild } from '../../server/src/core/plan/predict';
 import { planState, type State } from '../helpers/plan';
 
 const DOCKERFILE = 'FROM alpine\nCOPY package.json /app/\nRUN npm install\nCOPY src/ /app/src/\nRUN npm run build\nCMD ["node"]\n';

@@ -1,11 +1,11 @@
 // The layer stack view model: a plan (over an in-memory context) turned into what the webview draws.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBytes, formatDuration, FULL_HEIGHT_BYTES, layerStackModel, MAX_TEXT, type LayerStackModel } from '../../server/src/core/layerStack';
-import type { CostedPrediction } from '../../server/src/core/cost';
+import { formatBytes, formatDuration, FULL_HEIGHT_BYTES, layerStackModel, MAX_TEXT, type LayerStackModel } from '../../server/src/core/stack/layerStack';
+import type { CostedPrediction } from '../../server/src/core/plan/cost';
 import { afterBuilds, planState, type State } from '../helpers/plan';
 import type { Spec } from '../helpers/memoryContext';
-import type { Builder } from '../../server/src/core/types';
+import type { Builder } from '../../server/src/core/shared/types';
 
 const appFiles: Record<string, Spec> = { 'package.json': '{"name":"app"}', 'src/app.js': 'console.log(1)\n', 'src/lib/util.js': 'x'.repeat(2500) };
 const classicApp = 'FROM node:20\nWORKDIR /app\nCOPY . /app\nRUN npm install\nEXPOSE 3000\nCMD ["node", "src/app.js"]\n';

@@ -3,11 +3,11 @@
 // computation gives: the same verdicts, reasons, reads and record as a fresh view without the shortcuts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nodeFingerprint, selectSources, updateView, viewContext, wholeContext, type ContextView } from '../../server/src/core/context';
-import { lookup } from '../../server/src/core/contextView';
-import { planBuild, type PlanContext, type PlanResult } from '../../server/src/core/predict';
-import { emptyStore, knownBuilds, recordBuild, type StoreData } from '../../server/src/core/store';
-import type { ContextSnapshot, PlanOptions, SourceSelection } from '../../server/src/core/types';
+import { nodeFingerprint, selectSources, updateView, viewContext, wholeContext, type ContextView } from '../../server/src/core/context/context';
+import { lookup } from '../../server/src/core/context/view';
+import { planBuild, type PlanContext, type PlanResult } from '../../server/src/core/plan/predict';
+import { emptyStore, knownBuilds, recordBuild, type StoreData } from '../../server/src/core/plan/store';
+import type { ContextSnapshot, PlanOptions, SourceSelection } from '../../server/src/core/shared/types';
 import { snap, type Spec } from '../helpers/memoryContext';
 import { seededRandom as rng } from '../helpers/random';
 

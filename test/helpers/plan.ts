@@ -1,9 +1,9 @@
 // Plans over in-memory contexts with an in-memory store: record one state, plan another.
-import { planBuild, type PlanResult } from '../../server/src/core/predict';
+import { planBuild, type PlanResult } from '../../server/src/core/plan/predict';
 import { planContext } from '../../server/src/analysis';
-import { buildId, emptyStore, knownBuilds, recordBuild, type StoreData } from '../../server/src/core/store';
+import { buildId, emptyStore, knownBuilds, recordBuild, type StoreData } from '../../server/src/core/plan/store';
 import { snap, type Spec } from './memoryContext';
-import type { Builder, StepStatus } from '../../server/src/core/types';
+import type { Builder, StepStatus } from '../../server/src/core/shared/types';
 
 export interface State {
   dockerfile: string;

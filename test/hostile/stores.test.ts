@@ -10,8 +10,8 @@ import fs, { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdi
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openProject, planProject, type Project } from '../../server/src/analysis';
-import { buildId, emptyStore, knownBuilds, recordBuild, STORE_FORMAT, type StoreData } from '../../server/src/core/store';
-import { openWorkspaceStore, recordPlan } from '../../server/src/features/record';
+import { buildId, emptyStore, knownBuilds, recordBuild, STORE_FORMAT, type StoreData } from '../../server/src/core/plan/store';
+import { openWorkspaceStore, recordPlan } from '../../server/src/store/record';
 import { loadStore, MAX_STORE_BYTES, StoreError, updateStore } from '../../server/src/storeFile';
 import { seededRandom } from '../helpers/random';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BuildError, buildWithEngine, readDockerfile, resetEngineCache, withEngineLock, type DfFile, type Engine, type EngineResult } from './engine';
 import type { FileSpec, Op, Round, Scenario } from './scenarios';
-import { hasEscapes, nameBytes } from '../../server/src/core/contextNames';
+import { hasEscapes, nameBytes } from '../../server/src/core/context/names';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Files

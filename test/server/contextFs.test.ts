@@ -12,8 +12,8 @@ import { join, relative } from 'node:path';
 import { DigestCache, findIgnoreFile, loadDigestCache, useProcFdForTests, readIgnoreFile, saveDigestCache, scanContext, scanContextAsync, updateSnapshot, type FsContextSnapshot } from '../../server/src/contextFs';
 import { openProject } from '../../server/src/analysis';
 import { adviseContextOf } from '../../server/src/adviseContext';
-import { includedPaths, selectSources, updateView, viewContext, wholeContext } from '../../server/src/core/context';
-import type { ContextSnapshot } from '../../server/src/core/types';
+import { includedPaths, selectSources, updateView, viewContext, wholeContext } from '../../server/src/core/context/context';
+import type { ContextSnapshot } from '../../server/src/core/shared/types';
 
 const roots: string[] = [];
 after(() => {

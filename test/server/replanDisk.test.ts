@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openProject, planProject, refreshProject } from '../../server/src/analysis';
 import { DigestCache, loadDigestCache, saveDigestCache, scanContext } from '../../server/src/contextFs';
-import { buildId, emptyStore, knownBuilds, recordBuild } from '../../server/src/core/store';
+import { buildId, emptyStore, knownBuilds, recordBuild } from '../../server/src/core/plan/store';
 
 void test('a stale file stays reported after unrelated edits, and goes once touched', () => {
   const root = fs.mkdtempSync(join(tmpdir(), 'll-synced-'));

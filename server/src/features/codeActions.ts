@@ -13,8 +13,8 @@ import {
   type TextDocumentEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
-import type { Fix, Range } from '../core/advise';
-import type { Translate } from '../core/explainTranslate';
+import type { Fix, Range } from '../core/advise/advise';
+import type { Translate } from '../core/shared/translate';
 import type { Analysis } from '../documents';
 import { adviceDiagnostic, adviceFor } from './diagnostics';
 

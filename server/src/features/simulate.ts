@@ -1,6 +1,6 @@
 // "What if?": the plan request's step files (the words the status bar shows for a simulation: simulationLabel
 // in documents.ts, where the simulation state is kept).
-import { viewEntry } from '../core/context';
+import { viewEntry } from '../core/context/context';
 import type { Analysis } from '../documents';
 import type { PlanResult } from '../protocol';
 

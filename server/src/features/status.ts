@@ -1,6 +1,6 @@
 // layerLens/status: who is answering, how many instructions a document has, and what counts as built.
 import type { DockerfileDocuments } from '../documents';
-import { parsedText } from './parsed';
+import { parsedText } from '../document/parsed';
 import type { StatusParams, StatusResult } from '../protocol';
 import { version } from '../../../package.json';
 

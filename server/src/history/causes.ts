@@ -2,7 +2,7 @@
 // whose change it read, `Dockerfile edited`, `build arg NAME`, `base image`, `first build`. Built from the reason
 // strings the engine gives today and the paths each step reads; a chained miss takes the cause of the step it
 // follows. Kept apart so reasons that become data can replace the string matching here.
-import type { StepPrediction } from '../core/types';
+import type { StepPrediction } from '../core/shared/types';
 
 export interface CauseInput {
   /** The step planned at a line of the same state. */
