@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { openProject, planProject, refreshProject, type Project } from '../server/src/analysis';
+import { openProject, planProject, refreshProject, type Project } from '../server/src/diskProject';
 import { DigestCache } from '../server/src/contextFs';
 import { buildId, emptyStore, knownBuilds, recordBuild, type StoreData } from '../server/src/core/plan/store';
 import type { StepPrediction } from '../server/src/core/shared/types';

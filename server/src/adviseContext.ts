@@ -2,7 +2,7 @@
 // the paths the build sees after .dockerignore, the ignore file in effect, and the text of small files
 // (package.json, go.mod, ...) the COPY reorder fix reads to pick the manifests.
 import { isAbsolute } from 'node:path';
-import type { Project } from './analysis';
+import type { Project } from './diskProject';
 import { findIgnoreFile, readInScope } from './contextFs';
 import { includedPaths, type ContextView } from './core/context/context';
 import type { AdviseContext } from './core/advise/types';

@@ -1,5 +1,5 @@
 // `layerlens`: the cache engine from a shell. A thin adapter: parse arguments, call the core
-// through analysis.ts, print. Exit 0 on success, 2 on a usage error, 1 on input it cannot read.
+// through diskProject.ts, print. Exit 0 on success, 2 on a usage error, 1 on input it cannot read.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
@@ -10,7 +10,7 @@ import { buildCommand } from './cliBuild';
 import { runHistory } from './cliHistory';
 import { formatDuration, type RebuildEstimate } from './core/plan/cost';
 import { contextReport, formatContextReport } from './core/context/report';
-import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './analysis';
+import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './diskProject';
 import { LimitError, limitText, parseWithinLimits } from './core/dockerfile/limits';
 import { setOwn } from './core/shared/own';
 import { formatPlatform, parsePlatform } from './core/dockerfile/platform';

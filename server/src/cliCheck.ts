@@ -11,7 +11,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
-import { InputError, openProject, type Project } from './analysis';
+import { InputError, openProject, type Project } from './diskProject';
 import { adviseContextOf } from './adviseContext';
 import { readDockerfileBytes } from './dockerfileFile';
 import { cleanStaleTemps, errnoOf, fsProblem, removeQuietly, replaceAtomically, resolveLink, tempPathFor, writeNew } from './safeWrite';

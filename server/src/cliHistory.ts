@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
-import type { ProjectOptions } from './analysis';
+import type { ProjectOptions } from './diskProject';
 import { chooseConfig, ConfigInputError, ConfigUsageError, configSummary } from './cliConfigs';
 import { configLabel, type BuildConfig } from './configs/types';
 import { buildId } from './core/plan/store';

@@ -5,9 +5,9 @@ import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { openProjectAsync, planProject, refreshProject, simulateProject, type Project } from './analysis';
+import { openProjectAsync, planProject, refreshProject, simulateProject, type Project } from './diskProject';
 import { DigestCache } from './contextFs';
-import type { PlanResult } from './core/plan/predict';
+import type { RecordablePlan } from './core/plan/predict';
 import { fileListOf, renderReason, type Reason } from './core/plan/reason';
 import type { CostedPrediction, RebuildEstimate } from './core/plan/cost';
 import { headCommitAsync, readGitHeadAsync, type BlobDigests, type GitHeadResult } from './gitBaseline';
@@ -49,7 +49,7 @@ export interface Analysis {
   baseline: BaselineInfo;
   /** Set when `plan` is a simulation. */
   simulation?: SimulationInfo;
-  plan?: PlanResult & { source: string[]; steps: CostedPrediction[]; estimate?: RebuildEstimate };
+  plan?: RecordablePlan & { source: string[]; steps: CostedPrediction[]; estimate?: RebuildEstimate };
   /** The text is past a limit of core/limits.ts (then `problem` is its message, and there is no plan). */
   limit?: LimitProblem;
 }

@@ -160,7 +160,8 @@ export interface DocumentParams {
   uri: string;
 }
 
-export interface PlanResult {
+/** The answer to layerLens/plan (planRequest below). */
+export interface PlanResponse {
   /**
    * One step per instruction in file order (the CLI's JSON step shape); `reads` lists context files only, no folders.
    * Steps a real build measured carry `durationMs` (on rebuilds and maybe verdicts) and `sizeBytes`.
@@ -180,7 +181,7 @@ export interface PlanResult {
  * Client → server: the verdicts the lenses show for a document (simulated, if a simulation is on), with the
  * files each step reads. The client asks when a lens is clicked, to offer the files of a COPY/ADD to simulate.
  */
-export const planRequest = request<DocumentParams, PlanResult | null>('layerLens/plan');
+export const planRequest = request<DocumentParams, PlanResponse | null>('layerLens/plan');
 
 export interface LayerStackResult {
   /** What the layer stack panel draws, or null when there is no plan (see `problem`). */

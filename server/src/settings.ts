@@ -90,7 +90,7 @@ export interface DockerfileSettings {
   fromSetting?: true;
   /** The discovered configuration (compose, Bake, devcontainer, workflow) the values come from, if any. */
   configuration?: ConfigurationInfo;
-  /** Build args of that configuration whose value is unknown: name → why (see analysis.ts). */
+  /** Build args of that configuration whose value is unknown: name → why (see diskProject.ts). */
   unresolvedArgs?: Record<string, string>;
 }
 

@@ -29,7 +29,7 @@ import { buildImage } from './features/buildImage';
 import { buildEndedParams, buildStartedParams, documentParams, noParams, pickConfigurationParams, simulateParams, statusParams, trustParams } from './lsp/params';
 import { openWorkspaceStore, storePathOf } from './store/record';
 import { SeenBuilds } from './features/seenBuilds';
-import { planResult } from './features/simulate';
+import { planResponse } from './features/simulate';
 import { serverVersion, status } from './features/status';
 import {
   buildEndedRequest,
@@ -104,7 +104,7 @@ export function startServer(connection: Connection): void {
   connection.onHover(cancellable(guarded(logError, 'hover', null, async (p, token) => hover(await documents.analysis(p.textDocument.uri, token), text(p.textDocument.uri), p.position, await editor.settings.get(p.textDocument.uri), editor.t))));
   connection.onCodeAction(cancellable(guarded(logError, 'code actions', [], async (p, token) => codeActions(await documents.analysis(p.textDocument.uri, token), versioned(p.textDocument.uri), p, editor.edits, editor.t))));
   connection.onRequest(statusRequest.method, (p: unknown) => status(documents, text, statusParams(statusRequest.method, p)));
-  connection.onRequest(planRequest.method, cancellable(async (p: unknown, token) => mapDefined(await documents.analysis(documentParams(planRequest.method, p).uri, token), planResult)));
+  connection.onRequest(planRequest.method, cancellable(async (p: unknown, token) => mapDefined(await documents.analysis(documentParams(planRequest.method, p).uri, token), planResponse)));
   connection.onRequest(layerStackRequest.method, cancellable(async (p: unknown, token) => mapDefined(await documents.analysis(documentParams(layerStackRequest.method, p).uri, token), (a) => layerStack(a, editor.t))));
   connection.onRequest(simulateRequest.method, async (p: unknown) => {
     const { uri, changedFiles, editedLines } = simulateParams(simulateRequest.method, p);

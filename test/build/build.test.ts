@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { ENGINES, engineProblem, resetEngineCache, withEngineLock, type Engine } from '../oracle/engine';
 import { runBuild } from '../../server/src/build/runBuild';
 import { buildProject, type BuildReport } from '../../server/src/build/buildProject';
-import { openProject, planProject } from '../../server/src/analysis';
+import { openProject, planProject } from '../../server/src/diskProject';
 import { buildId, emptyStore, knownBuilds, recordBuild } from '../../server/src/core/plan/store';
 import type { RecordedBuild } from '../../server/src/core/plan/predict';
 import { engineEnv, engineRun } from './engines';

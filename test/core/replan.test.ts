@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nodeFingerprint, selectSources, updateView, viewContext, wholeContext, type ContextView } from '../../server/src/core/context/context';
 import { lookup } from '../../server/src/core/context/view';
-import { planBuild, type PlanContext, type PlanResult } from '../../server/src/core/plan/predict';
+import { planBuild, type PlanContext, type RecordablePlan } from '../../server/src/core/plan/predict';
 import { emptyStore, knownBuilds, recordBuild, type StoreData } from '../../server/src/core/plan/store';
 import type { ContextSnapshot, PlanOptions, SourceSelection } from '../../server/src/core/shared/types';
 import { snap, type Spec } from '../helpers/memoryContext';
@@ -116,7 +116,7 @@ function fastContext(view: ContextView, probe: string[]): PlanContext {
   };
 }
 
-function summary(plan: PlanResult): unknown {
+function summary(plan: RecordablePlan): unknown {
   return {
     steps: plan.steps.map((s) => ({ line: s.line, status: s.status, reason: s.reason, reads: s.reads })),
     recorded: JSON.parse(JSON.stringify(plan.recorded)) as unknown,

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planBuild } from '../../server/src/core/plan/predict';
-import { planContext } from '../../server/src/analysis';
+import { planContext } from '../../server/src/diskProject';
 import { buildId, emptyStore, knownBuilds, recordBuild, type StoreData } from '../../server/src/core/plan/store';
 import { snap } from '../helpers/memoryContext';
 import { afterBuilds, planState, reasonAt, statuses } from '../helpers/plan';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simulateBuild, withChangedFiles } from '../../server/src/core/plan/simulate';
-import { planContext } from '../../server/src/analysis';
+import { planContext } from '../../server/src/diskProject';
 import { snap } from '../helpers/memoryContext';
 import type { PlanOptions } from '../../server/src/core/shared/types';
 

@@ -9,7 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs, { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openProject, planProject, type Project } from '../../server/src/analysis';
+import { openProject, planProject, type Project } from '../../server/src/diskProject';
 import { buildId, emptyStore, knownBuilds, recordBuild, STORE_FORMAT, type StoreData } from '../../server/src/core/plan/store';
 import { openWorkspaceStore, recordPlan } from '../../server/src/store/record';
 import { loadStore, MAX_STORE_BYTES, StoreError, updateStore } from '../../server/src/storeFile';

@@ -4,7 +4,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { openProject } from '../../server/src/analysis';
+import { openProject } from '../../server/src/diskProject';
 import { buildId, emptyStore, mergeStore, recordBuild } from '../../server/src/core/plan/store';
 import { openWorkspaceStore, recordProject, storePathOf } from '../../server/src/store/record';
 import { defaultStorePath, dockerEndpoint, loadStore } from '../../server/src/storeFile';

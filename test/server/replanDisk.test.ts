@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openProject, planProject, refreshProject } from '../../server/src/analysis';
+import { openProject, planProject, refreshProject } from '../../server/src/diskProject';
 import { DigestCache, loadDigestCache, saveDigestCache, scanContext } from '../../server/src/contextFs';
 import { buildId, emptyStore, knownBuilds, recordBuild } from '../../server/src/core/plan/store';
 

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction } from 'vscode-languageserver/node';
-import { openProject } from '../../server/src/analysis';
+import { openProject } from '../../server/src/diskProject';
 import { buildId, recordBuild } from '../../server/src/core/plan/store';
 import { openWorkspaceStore, recordProject } from '../../server/src/store/record';
 import { updateStore } from '../../server/src/storeFile';

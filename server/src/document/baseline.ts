@@ -1,6 +1,6 @@
 // What counts as built for one Dockerfile: the builds recorded in the workspace's cache store, the state at
 // git HEAD, or nothing. The choice follows `layerLens.baseline`; the answer says which one is in use and why.
-import { planContext, type Project } from '../analysis';
+import { planContext, type Project } from '../diskProject';
 import { planBuild, type KnownBuilds } from '../core/plan/predict';
 import { buildId, knownBuilds, type StoreData } from '../core/plan/store';
 import type { GitHeadResult } from '../gitBaseline';

@@ -3,7 +3,7 @@
 // prediction made right before. The project is read afresh from disk (the client saves first), so a file event
 // still on its way cannot make the record wrong.
 import { fileURLToPath } from 'node:url';
-import { InputError, openProject } from '../analysis';
+import { InputError, openProject } from '../diskProject';
 import { buildProject } from '../build/buildProject';
 import { DockerProblem } from '../build/docker';
 import { formatBuildReport } from '../build/report';

@@ -6,7 +6,7 @@
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { homedir } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { openProjectAsync, planProject, type Project } from '../analysis';
+import { openProjectAsync, planProject, type Project } from '../diskProject';
 import { recogniseCommandLine, type DockerfileBuild, type RecognisedBuild } from '../commandLine';
 import type { BakeGroup } from '../configs/discover';
 import { plannable, type BuildConfig, type Discovery } from '../configs/types';

@@ -5,7 +5,7 @@
 // Everything is read from git objects (gitHistory.ts); the context is a GitContextTree changed commit by commit.
 import { realpathSync } from 'node:fs';
 import { basename, dirname, posix, relative, resolve, sep } from 'node:path';
-import { planProject, type ProjectOptions } from '../analysis';
+import { planProject, type ProjectOptions } from '../diskProject';
 import { fixAll } from '../core/advise/apply';
 import { includedPaths, updateView, viewContext, type ContextView } from '../core/context/context';
 import { ignoreFileCandidates } from '../core/context/dockerignore';

@@ -1,7 +1,7 @@
 // The workspace's cache store (a file in the extension's storage, given at initialize) and "Mark Current State
 // as Built", which adds the current state's keys to it.
 import { statSync } from 'node:fs';
-import { planProject, type Project } from '../analysis';
+import { planProject, type Project } from '../diskProject';
 import type { RecordedBuild } from '../core/plan/predict';
 import { buildId, emptyStore, recordBuild, type BuildOrigin, type StoreData } from '../core/plan/store';
 import { defaultStorePath, LOCK_TIMING, loadStore, moveStoreInto, updateStore } from '../storeFile';

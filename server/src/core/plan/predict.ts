@@ -56,7 +56,8 @@ export interface PlanInput {
   edited?: ReadonlySet<number>;
 }
 
-export interface PlanResult extends Plan {
+/** planBuild's answer: the plan (a verdict per step, diagnostics) and what recording this state would store. */
+export interface RecordablePlan extends Plan {
   /** What `record` stores: every step key and the per-slot parts of this state. */
   recorded: RecordedBuild;
   keys: string[];
@@ -86,7 +87,7 @@ interface MadeStep {
   after: Outcome;
 }
 
-export function planBuild(input: PlanInput): PlanResult {
+export function planBuild(input: PlanInput): RecordablePlan {
   const { options, context, known } = input;
   const parsed = input.parsed ?? parseDockerfile(input.text);
   const graph = buildStageGraph(parsed, options.buildArgs, graphOptions(options));
@@ -312,7 +313,7 @@ function platformFailure(stages: Stage[], builder: Builder, built: ReadonlySet<n
 }
 
 /** A plan for a build that fails before it builds anything: no verdicts, nothing recorded. */
-function refusedPlan(graph: StageGraph, builder: Builder, failing: Stage, diagnostics: Diagnostic[]): PlanResult {
+function refusedPlan(graph: StageGraph, builder: Builder, failing: Stage, diagnostics: Diagnostic[]): RecordablePlan {
   const why: Reason = { code: 'buildFails', line: failing.from.line };
   const steps: StepPrediction[] = graph.globalArgs.map((ins) => step(ins, GLOBAL_STAGE, 'none', 'none', why));
   for (const stage of graph.stages) {

@@ -1,7 +1,7 @@
 // "What if these files change / this line is edited?" against the current state assumed fully
 // built: plan once to get the keys of the current state, then plan the perturbed state against
 // exactly those keys.
-import { planBuild, type PlanContext, type PlanResult } from './predict';
+import { planBuild, type PlanContext, type RecordablePlan } from './predict';
 import type { ContextEntry, ContextSnapshot, Diagnostic, PlanOptions } from '../shared/types';
 import { parseDockerfile } from '../dockerfile/parse';
 
@@ -17,7 +17,7 @@ export interface SimulateInput {
   editedLines: number[];
 }
 
-export function simulateBuild(input: SimulateInput): PlanResult {
+export function simulateBuild(input: SimulateInput): RecordablePlan {
   const built = planBuild({ text: input.text, options: input.options, context: input.context, known: { has: () => false, empty: true } });
   const keys = new Set(built.keys);
   const diagnostics: Diagnostic[] = [];

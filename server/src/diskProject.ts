@@ -3,7 +3,7 @@
 // the core plain data.
 import { statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { planBuild, type KnownBuilds, type PlanContext, type PlanResult } from './core/plan/predict';
+import { planBuild, type KnownBuilds, type PlanContext, type RecordablePlan } from './core/plan/predict';
 import { simulateBuild, withChangedFiles } from './core/plan/simulate';
 import { nodeFingerprint, selectSources, updateView, viewContext, wholeContext, type ContextView } from './core/context/context';
 import { bkTree, classicTree } from './core/context/digest';
@@ -281,7 +281,7 @@ export function planContext(snapshot: ContextSnapshot, ignoreText: string | unde
 }
 
 /** A plan with the costs recorded by real builds: durations on rebuild verdicts, sizes, the rebuild estimate. */
-export type ProjectPlan = PlanResult & { source: string[]; steps: CostedPrediction[]; estimate?: RebuildEstimate };
+export type ProjectPlan = RecordablePlan & { source: string[]; steps: CostedPrediction[]; estimate?: RebuildEstimate };
 
 /** What planProject reads of a project: any context snapshot will do (a folder on disk, a git tree). */
 export type PlannedProject = Pick<Project, 'text' | 'options' | 'view' | 'ignoreText' | 'synced' | 'unresolvedArgs'> & { snapshot: ContextSnapshot };
@@ -355,7 +355,7 @@ function withUnresolvedArgs(project: PlannedProject, known: KnownBuilds, parsed:
   });
 }
 
-export function simulateProject(project: Project, changedFiles: string[], editedLines: number[]): PlanResult & { source: string[] } {
+export function simulateProject(project: Project, changedFiles: string[], editedLines: number[]): RecordablePlan & { source: string[] } {
   const { snapshot, ignoreText, options } = project;
   const result = simulateBuild({
     text: project.text,
