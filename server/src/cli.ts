@@ -1,7 +1,7 @@
 // `layerlens`: the cache engine from a shell. A thin adapter: parse arguments, call the core
 // through diskProject.ts, print. Exit 0 on success, 2 on a usage error, 1 on input it cannot read.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, UsageError, usageExit } from './cliArgs';
 import pc from 'picocolors';
 import { runCheck, runFix } from './cliCheck';
 import { chooseConfig, ConfigInputError, ConfigUsageError, configSummary, runConfigs, type ConfigChoice } from './cliConfigs';
@@ -52,8 +52,6 @@ Options:
 
 DOCKERFILE defaults to ./Dockerfile.`;
 
-class UsageError extends Error {}
-
 export function main(argv: string[]): number | Promise<number> {
   // check and fix have options of their own (server/src/cliCheck.ts).
   const first = argv.findIndex((a) => !a.startsWith('-'));
@@ -64,11 +62,11 @@ export function main(argv: string[]): number | Promise<number> {
   }
   if (first >= 0 && argv[first] === 'configs') return runConfigs([...argv.slice(0, first), ...argv.slice(first + 1)]);
   if (first >= 0 && argv[first] === 'history') {
-    return runHistory([...argv.slice(0, first), ...argv.slice(first + 1)], { devcontainerValue, projectOptions, withConfig, isUsageError: (e) => e instanceof UsageError });
+    return runHistory([...argv.slice(0, first), ...argv.slice(first + 1)], { devcontainerValue, projectOptions, withConfig });
   }
   let parsed;
   try {
-    parsed = parseArgs({
+    parsed = parseCommandLine({
       args: devcontainerValue(argv),
       allowPositionals: true,
       options: {
@@ -369,8 +367,7 @@ export function summary(plan: Plan): string {
 }
 
 function usage(message: string): number {
-  process.stderr.write(`layerlens: ${message}\n\n${USAGE}\n`);
-  return 2;
+  return usageExit(message, USAGE);
 }
 
 if (require.main === module) {

@@ -9,7 +9,7 @@
 import { linkSync, lstatSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, UsageError, usageExit } from './cliArgs';
 import pc from 'picocolors';
 import { InputError, openProject, type Project } from './diskProject';
 import { adviseContextOf } from './adviseContext';
@@ -50,8 +50,6 @@ The Dockerfile is replaced atomically, and only if it still holds the text that 
 (.dockerignore) are created only where none exists. Exit codes: 0 done (or nothing to fix), 1 refused
 to write, 2 usage error or unreadable input.`;
 
-class UsageError extends Error {}
-
 const RANK: Record<AdviceSeverity | 'none', number> = { error: 4, warning: 3, info: 2, hint: 1, none: 99 };
 
 interface Common {
@@ -84,10 +82,7 @@ function run(usage: string, body: () => number): number {
   try {
     return body();
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`layerlens: ${e.message}\n\n${usage}\n`);
-      return 2;
-    }
+    if (e instanceof UsageError) return usageExit(e.message, usage);
     if (e instanceof InputError) {
       process.stderr.write(`layerlens: ${e.message}\n`);
       return 2;
@@ -103,15 +98,10 @@ function run(usage: string, body: () => number): number {
 
 export function runCheck(argv: string[]): number {
   return run(CHECK_USAGE, () => {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: {
-        context: { type: 'string' }, format: { type: 'string' }, rule: { type: 'string', multiple: true },
-        'fail-on': { type: 'string' }, builder: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      } });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const parsed = parseCommandLine({ args: argv, allowPositionals: true, options: {
+      context: { type: 'string' }, format: { type: 'string' }, rule: { type: 'string', multiple: true },
+      'fail-on': { type: 'string' }, builder: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    } });
     const { values, positionals } = parsed;
     if (values.help) {
       process.stdout.write(CHECK_USAGE + '\n');
@@ -164,15 +154,10 @@ function textReport(name: string, findings: Advice[]): string {
 
 export function runFix(argv: string[]): number {
   return run(FIX_USAGE, () => {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: {
-        context: { type: 'string' }, rule: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean' },
-        builder: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      } });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const parsed = parseCommandLine({ args: argv, allowPositionals: true, options: {
+      context: { type: 'string' }, rule: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean' },
+      builder: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    } });
     const { values, positionals } = parsed;
     if (values.help) {
       process.stdout.write(FIX_USAGE + '\n');
