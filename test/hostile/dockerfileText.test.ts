@@ -212,7 +212,7 @@ void test(`server: every hostile Dockerfile gets lenses and diagnostics (or the 
 void test('arg-declared-early over 10,000 ARGs that are never used: one pass, not one scan per ARG (hang guard)', () => {
   // Below the limits only 2,000 variables get here; the rule itself must still not be quadratic (10,000 took minutes).
   // A child process, so the 30 s hang guard can stop synchronous work.
-  const script = `const { advise } = require(${JSON.stringify(join(root, 'server', 'src', 'core', 'advise.ts'))});
+  const script = `const { advise } = require(${JSON.stringify(join(root, 'server', 'src', 'core', 'advise', 'advise.ts'))});
     const text = 'FROM alpine\\n' + Array.from({ length: 10000 }, (_, i) => 'ARG A' + i + '=' + i).join('\\n') + '\\nRUN true\\n';
     process.stdout.write(JSON.stringify(advise({ text, rules: ['arg-declared-early'] })));`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: root, encoding: 'utf8', timeout: 30_000 });
