@@ -1,4 +1,4 @@
-// What advice (core/advise*) needs from the disk, shared by `layerlens check|fix` and the language server:
+// What advice (core/advise/) needs from the disk, shared by `layerlens check|fix` and the language server:
 // the paths the build sees after .dockerignore, the ignore file in effect, and the text of small files
 // (package.json, go.mod, ...) the COPY reorder fix reads to pick the manifests.
 import { isAbsolute } from 'node:path';

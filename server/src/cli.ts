@@ -260,7 +260,7 @@ function run(command: string, values: CliValues, dockerfileArg: string | undefin
   }
 }
 
-/** Text past a limit of core/limits.ts: its message, exit 1. */
+/** Text past a limit of core/dockerfile/limits.ts: its message, exit 1. */
 export function limitExit(e: LimitError): number {
   process.stderr.write(`layerlens: ${limitText({ line: e.line ?? 1, message: e.message })}\n`);
   return 1;

@@ -1,5 +1,5 @@
 // `layerlens check` and `layerlens fix`: the diagnostics and quick fixes of the editor, from a shell
-// and in CI. A thin adapter over core/advise*: read the Dockerfile and the context, advise, print
+// and in CI. A thin adapter over core/advise/: read the Dockerfile and the context, advise, print
 // (text, JSON or SARIF), and for `fix` write the result atomically.
 //
 // check exits 1 when a finding is at least as severe as --fail-on (default: warning), 0 otherwise,
@@ -88,7 +88,7 @@ function run(usage: string, body: () => number): number {
       return 2;
     }
     if (e instanceof LimitError) {
-      // Text past a limit of core/limits.ts: its message, exit 1 (as the other commands).
+      // Text past a limit of core/dockerfile/limits.ts: its message, exit 1 (as the other commands).
       process.stderr.write(`layerlens: ${limitText({ line: e.line ?? 1, message: e.message })}\n`);
       return 1;
     }
@@ -196,7 +196,7 @@ export function runFix(argv: string[]): number {
   });
 }
 
-/** The parsed text; a LimitError past a limit of core/limits.ts. */
+/** The parsed text; a LimitError past a limit of core/dockerfile/limits.ts. */
 function withinLimits(text: string): ParsedDockerfile {
   const { parsed, limit } = parseWithinLimits(text);
   if (limit) throw new LimitError(limit.message, limit.line);

@@ -1,4 +1,4 @@
-// Reads a build context folder into a ContextSnapshot (core/types.ts) for the pure core.
+// Reads a build context folder into a ContextSnapshot (core/shared/types.ts) for the pure core.
 // The walk uses lstat only (symlinks are recorded, never followed, so loops cannot hang it) and
 // never throws for a bad file: unreadable entries carry `error` and a problem saying what to do.
 // File digests are lazy (a small file in one read, larger ones in 1 MiB chunks), and kept in a DigestCache keyed by
@@ -13,7 +13,7 @@
 // same way. Elsewhere (no /proc) paths are used, and a file's fd is checked against its recorded (dev, ino) before
 // it is read; a swap there can only go unnoticed inside the few microseconds between a folder's checks.
 //
-// Names are read as bytes: one that is not UTF-8 is kept lossless (core/contextNames.ts) and given to the fs as a
+// Names are read as bytes: one that is not UTF-8 is kept lossless (core/context/names.ts) and given to the fs as a
 // Buffer path. scanContextAsync does the same walk in slices of ~50 ms for the language server.
 import * as nodeFs from 'node:fs';
 import * as nodeCrypto from 'node:crypto';

@@ -26,7 +26,7 @@ import { InputError, readDockerfileBytes } from './dockerfileFile';
 
 export { InputError };
 
-/** The CLI's size limit, one of the limits in core/limits.ts. */
+/** The CLI's size limit, one of the limits in core/dockerfile/limits.ts. */
 export { MAX_DOCKERFILE_BYTES };
 
 export interface ProjectOptions {

@@ -50,7 +50,7 @@ export interface Analysis {
   /** Set when `plan` is a simulation. */
   simulation?: SimulationInfo;
   plan?: RecordablePlan & { source: string[]; steps: CostedPrediction[]; estimate?: RebuildEstimate };
-  /** The text is past a limit of core/limits.ts (then `problem` is its message, and there is no plan). */
+  /** The text is past a limit of core/dockerfile/limits.ts (then `problem` is its message, and there is no plan). */
   limit?: LimitProblem;
 }
 
@@ -190,7 +190,7 @@ export class DockerfileDocuments {
   async record(uri: string): Promise<RecordResult | undefined> {
     const analysis = await this.analysis(uri);
     if (!analysis?.project) return undefined;
-    // Text past a limit (core/limits.ts) is not planned, so there is nothing to record: say why.
+    // Text past a limit (core/dockerfile/limits.ts) is not planned, so there is nothing to record: say why.
     if (analysis.limit) return { keys: 0, storePath: null, warning: analysis.limit.message };
     const result = recordProject(this.host.store, analysis.project);
     if (result.warning) this.host.log('warn', result.warning);
@@ -253,7 +253,7 @@ export class DockerfileDocuments {
     const base = { uri, settings: entry.settings, ...(simulation ? { simulation } : {}) };
     if (!entry.project) return { ...base, problem: entry.problem ?? NOT_A_FILE, baseline: { kind: 'none', label: 'nothing built yet', detail: entry.problem ?? NOT_A_FILE } };
     const none: BaselineInfo = { kind: 'none', label: 'nothing built yet', detail: '' };
-    // Parsing (and the limits) is the first slice of work: it is remembered for the text (features/parsed.ts).
+    // Parsing (and the limits) is the first slice of work: it is remembered for the text (document/parsed.ts).
     const limit = textLimit(text);
     if (limit) return { ...base, project: entry.project, problem: limit.message, limit, baseline: entry.baseline?.info ?? none };
     if (!entry.plan && mayYield) {

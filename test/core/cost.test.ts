@@ -1,4 +1,4 @@
-// What steps cost (core/cost.ts): a real build's measurements recorded by slot, carried through cached builds and
+// What steps cost (core/plan/cost.ts): a real build's measurements recorded by slot, carried through cached builds and
 // store round trips (the store format stays version 1: old stores load, costs are optional fields), and a later
 // plan's rebuild verdicts carrying them with the estimate.
 import { test } from 'node:test';

@@ -46,7 +46,7 @@ function scan(): Set<string> {
     assert.equal(literals.length, calls, `${file}: every t(...) call must pass a string literal, so the bundle can be checked`);
     for (const l of literals) found.add(l);
   }
-  // core/reason.ts renders reasons through its table of messages, features/reasonText.ts matches other messages
+  // core/plan/reason.ts renders reasons through its table of messages, l10n/reasonText.ts matches other messages
   // against tables of templates (both checked in test/server/features/reasonText.test.ts): their messages are used too.
   for (const m of [...ALL_REASON_MESSAGES, ...TEMPLATE_MESSAGES]) found.add(m);
   for (const file of clientSources) {

@@ -1,4 +1,4 @@
-// A build that failed or was cancelled (core/finishedBuild.ts): the store gets the keys of exactly the steps the
+// A build that failed or was cancelled (core/plan/finishedBuild.ts): the store gets the keys of exactly the steps the
 // engine finished, the last recorded build is updated for those slots only, and the next plan says cached for them,
 // and rebuilds, with why, for the step that did not finish and the ones after it.
 import { test } from 'node:test';

@@ -143,7 +143,7 @@ test('recorded sizes and timings replace estimates; the summary adds the rebuild
   const before: State = { dockerfile: classicApp, files: appFiles };
   const after: State = { ...before, files: { ...appFiles, 'src/app.js': 'console.log(2)\n' } };
   const steps = afterBuilds('buildkit', before, after).steps;
-  // What core/cost.ts puts on the steps from the last real build.
+  // What core/plan/cost.ts puts on the steps from the last real build.
   const costed = (costs: Record<number, { sizeBytes?: number; durationMs?: number }>): CostedPrediction[] => steps.map((s) => ({ ...s, ...costs[s.line] }));
   const full = model(after, costed({ 3: { sizeBytes: 3_400_000, durationMs: 1200 }, 4: { sizeBytes: 180_000_000, durationMs: 41_000 } }));
   const [, copyBlock, runBlock] = full.stages[0].blocks;

@@ -1,4 +1,4 @@
-// The limits of core/limits.ts: checked in one pass before parsing, and bounded variable expansion (Docker's
+// The limits of core/dockerfile/limits.ts: checked in one pass before parsing, and bounded variable expansion (Docker's
 // lexer recurses without a bound; here a deep nesting or an exponential value is a clear LimitError).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

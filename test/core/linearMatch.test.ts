@@ -1,4 +1,4 @@
-// The linear-time matchers (server/src/core/linearMatch.ts) against what they replace and what they follow:
+// The linear-time matchers (server/src/core/match/linearMatch.ts) against what they replace and what they follow:
 // .dockerignore patterns against the backtracking RegExp port kept in test/helpers/regexIgnore.ts and against the
 // real Go patternmatcher (cases recorded from it in test/fixtures/patternmatcher-go/), and `layerLens.dockerfiles`
 // keys against the RegExp globMatches used to build (test/helpers/regexGlob.ts). Inputs are generated from fixed

@@ -1,4 +1,4 @@
-// Re-planning after edits takes shortcuts (core/contextChanges.ts, lazy reads and records, selection counts):
+// Re-planning after edits takes shortcuts (core/context/changes.ts, lazy reads and records, selection counts):
 // these tests check, over random contexts and random edits, that they give exactly what the plain
 // computation gives: the same verdicts, reasons, reads and record as a fresh view without the shortcuts.
 import { test } from 'node:test';

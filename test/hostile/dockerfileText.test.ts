@@ -1,5 +1,5 @@
 // Hostile Dockerfile TEXT: huge, deep, long, many-of-everything. Seeded generators make Dockerfiles past each
-// limit of core/limits.ts and right at them, plus deep and exponential variable expansion, heredocs never closed,
+// limit of core/dockerfile/limits.ts and right at them, plus deep and exponential variable expansion, heredocs never closed,
 // escape directives, NUL bytes, invalid UTF-8 and CRLF mixes. Each goes to the CLI (the real bundle, with its
 // peak memory from /usr/bin/time) and to the real language server (over in-memory streams), which must keep
 // answering `layerLens/status` meanwhile. Every case must end in a clear answer: a plan, or the limit's one

@@ -336,7 +336,7 @@ test('kill -9 during fix: the Dockerfile is whole (before or after), and no temp
   const rand = seededRandom(0xf1f1);
   const ctx = join(work, 'fixkill');
   mkdirSync(ctx);
-  // A long text (comments, within the size and line limits of core/limits.ts) to write, with one fix to make: the first CMD goes.
+  // A long text (comments, within the size and line limits of core/dockerfile/limits.ts) to write, with one fix to make: the first CMD goes.
   const comments = Array.from({ length: 4_000 }, (_, i) => `# comment line ${i} ${'x'.repeat(40)}`).join('\n');
   const original = `FROM alpine\n${comments}\nCMD ["x"]\nCMD ["y"]\n`;
   const fixed = `FROM alpine\n${comments}\nCMD ["y"]\n`;

@@ -53,7 +53,7 @@ export function makeTar(entries: Record<string, string>, mtime: number): Buffer 
   return Buffer.concat(blocks);
 }
 
-/** A context path for the fs: a Buffer when a name holds bytes that are not UTF-8 (core/contextNames.ts escapes). */
+/** A context path for the fs: a Buffer when a name holds bytes that are not UTF-8 (core/context/names.ts escapes). */
 function fsPath(root: string, rel: string): string | Buffer {
   return hasEscapes(rel) ? Buffer.concat([Buffer.from(root + '/'), nameBytes(rel)]) : join(root, rel);
 }

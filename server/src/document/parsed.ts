@@ -1,6 +1,6 @@
 // Hovers, diagnostics and code actions of one edit all read the same text: parse it once. The parsed
 // Dockerfile is plain data the features only read. A few recent texts are kept (several open documents).
-// Text past the limits of core/limits.ts is not analysed: every feature then answers with the limit's message.
+// Text past the limits of core/dockerfile/limits.ts is not analysed: every feature then answers with the limit's message.
 import { parseWithinLimits, type LimitProblem } from '../core/dockerfile/limits';
 import type { ParsedDockerfile } from '../core/dockerfile/parse';
 
@@ -22,7 +22,7 @@ function entryOf(text: string): { parsed: ParsedDockerfile | undefined; limit: L
   return recent[0];
 }
 
-/** The limit of core/limits.ts this text goes past, if any (parses the text when it is within the cheap ones). */
+/** The limit of core/dockerfile/limits.ts this text goes past, if any (parses the text when it is within the cheap ones). */
 export function textLimit(text: string): LimitProblem | undefined {
   return entryOf(text).limit;
 }

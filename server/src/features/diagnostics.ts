@@ -1,4 +1,4 @@
-// Diagnostics: the advice of core/advise* (cache problems, each with its quick fixes) and the plan's own
+// Diagnostics: the advice of core/advise/ (cache problems, each with its quick fixes) and the plan's own
 // problems (invalid stage names, a missing target, BuildKit's stale context sync), pushed to the editor
 // when a Dockerfile opens, its text changes, or its context, settings or baseline change.
 import { DiagnosticSeverity, DiagnosticTag, type Connection, type Diagnostic } from 'vscode-languageserver';
@@ -22,7 +22,7 @@ const SEVERITY: Record<AdviceSeverity, DiagnosticSeverity> = {
 
 interface AdviceResult {
   advice: Advice[];
-  /** Set when the text is past a limit of core/limits.ts: no advice, this one message instead. */
+  /** Set when the text is past a limit of core/dockerfile/limits.ts: no advice, this one message instead. */
   limit?: LimitProblem;
 }
 

@@ -1,4 +1,4 @@
-// The layer stack request: the core's view model (core/layerStack.ts) for a document's current analysis,
+// The layer stack request: the core's view model (core/stack/layerStack.ts) for a document's current analysis,
 // with sizes of the context files each COPY/ADD selects (after .dockerignore).
 import { viewEntry, type ContextView } from '../core/context/context';
 import { layerStackModel, summaryText, type DrawnBlock, type LayerStackModel, type LayerSummary } from '../core/stack/layerStack';
@@ -51,7 +51,7 @@ function localised(model: LayerStackModel, t: Translate): LayerStackModel {
   };
 }
 
-/** The summary in the display language: core/layerStack.ts summaryText with `t`, the first miss's reason translated. */
+/** The summary in the display language: core/stack/layerStack.ts summaryText with `t`, the first miss's reason translated. */
 export function localisedSummary(summary: LayerSummary, t: Translate): LayerSummary {
   const firstMiss = summary.firstMiss && { ...summary.firstMiss, reason: renderReason(summary.firstMiss.cause, t, { short: true }) };
   const localisedCounts = { ...summary, firstMiss };

@@ -1,7 +1,7 @@
 // Messages other than step reasons, in the editor's display language: the status bar's baseline detail, the plan
 // diagnostics, the layer stack's size words and the problems (limits, the store, git) that other modules write as
 // English text. Each is matched whole against the exact English templates below and rebuilt with the translated
-// template; anything not matched stays English. Step reasons and simulations are values (core/reason.ts) and are
+// template; anything not matched stays English. Step reasons and simulations are values (core/plan/reason.ts) and are
 // rendered, never matched here.
 import { englishT, type Translate } from '../core/shared/translate';
 import { LIMIT_MESSAGES } from '../core/dockerfile/limitMessages';
@@ -26,7 +26,7 @@ export function template(message: string, ...slots: Slot[]): Template {
 }
 
 
-/** features/baseline.ts: what counts as built, said in the status bar's tooltip (the client translates it). */
+/** document/baseline.ts: what counts as built, said in the status bar's tooltip (the client translates it). */
 export const BASELINE_TEMPLATES: readonly Template[] = [
   template('Builds recorded with "Mark Current State as Built" ({0}).'),
   template('No build recorded yet ({0}): run "Layer Lens: Mark Current State as Built".'),
@@ -37,7 +37,7 @@ export const BASELINE_TEMPLATES: readonly Template[] = [
 ];
 
 /**
- * The engine's plan diagnostics (core/parse.ts, stages.ts, cacheKeys.ts, context.ts): the ones a Dockerfile being
+ * The engine's plan diagnostics (core/dockerfile/parse.ts, stages.ts, cacheKeys.ts, context.ts): the ones a Dockerfile being
  * written meets most. Others (nested engine errors) stay English.
  */
 export const DIAGNOSTIC_TEMPLATES: readonly Template[] = [
@@ -64,7 +64,7 @@ export const DIAGNOSTIC_TEMPLATES: readonly Template[] = [
   template('No source files were specified: {0} matches nothing in the context; the classic builder fails (BuildKit allows an empty wildcard).'),
 ];
 
-/** core/layerStack.ts measure()'s size words, in the layer stack. */
+/** core/stack/layerStack.ts measure()'s size words, in the layer stack. */
 export const SIZE_TEMPLATES: readonly Template[] = [
   template('{0} (recorded)'),
   template('metadata only'),
@@ -77,12 +77,12 @@ export const SIZE_TEMPLATES: readonly Template[] = [
   template('size unknown until built'),
 ];
 
-/** core/limits.ts: text past a limit (one diagnostic, the lens, Mark as Built and Build Image say it). */
+/** core/dockerfile/limits.ts: text past a limit (one diagnostic, the lens, Mark as Built and Build Image say it). */
 export const LIMIT_TEMPLATES: readonly Template[] = Object.values(LIMIT_MESSAGES).map((message) => template(message));
 
 /**
  * Other messages the editor shows whole: in the lens and hover when a Dockerfile cannot be analysed, in Mark as
- * Built's and Build Image's notifications (storeFile.ts, features/record.ts, features/buildImage.ts), and the git
+ * Built's and Build Image's notifications (storeFile.ts, store/record.ts, features/buildImage.ts), and the git
  * reasons nested in the status bar's baseline detail (gitBaseline.ts, gitRun.ts). Each matches the English text
  * those files write; placeholders of kind 'problem' are translated in turn (a file-system phrase, a git reason).
  */
@@ -92,7 +92,7 @@ export const PROBLEM_TEMPLATES: readonly Template[] = [
   template('Layer Lens could not analyse this file: {0}', 'problem'),
   template('A build is already running ({0}). Wait for it or cancel it.'),
   template('Layer Lens builds Dockerfiles saved on disk: save this file first.'),
-  // features/record.ts, storeFile.ts: Mark Current State as Built
+  // store/record.ts, storeFile.ts: Mark Current State as Built
   template('The build was recorded for this session only: {0}', 'problem'),
   template('{0} Predictions start from an empty store.', 'problem'),
   template('The cache store {0} is read-only; nothing was recorded. Make it writable (chmod u+w) or pass --store with another file.'),
@@ -110,7 +110,7 @@ export const PROBLEM_TEMPLATES: readonly Template[] = [
   template('{0} is not a Layer Lens store this version can write ({1}); it was left untouched. Pass --store with another path.', 'text', 'problem'),
   template('The cache store {0} cannot be used: {1}. Predictions start from an empty store.', 'text', 'problem'),
   template('The unreadable store was kept as {0}.'),
-  // core/store.ts: why a store file's text is not a store
+  // core/plan/store.ts: why a store file's text is not a store
   template('it is not valid JSON ({0})'),
   template('it is empty'),
   template('it is not a Layer Lens cache store (not JSON)'),

@@ -1,5 +1,5 @@
-// The hostile-input messages of the editor in Korean (features/reasonText.ts PROBLEM_TEMPLATES): every template has Korean with
-// the same placeholders, every limit kind of core/limits.ts produces a message that is translated, nested store and
+// The hostile-input messages of the editor in Korean (l10n/reasonText.ts PROBLEM_TEMPLATES): every template has Korean with
+// the same placeholders, every limit kind of core/dockerfile/limits.ts produces a message that is translated, nested store and
 // git messages are translated inside their outer message, English is unchanged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
-// Reasons are values (core/reason.ts): every code has a rendering in English (the CLI's text) and in Korean (the
+// Reasons are values (core/plan/reason.ts): every code has a rendering in English (the CLI's text) and in Korean (the
 // editor's bundle), walked code by code; every reason the engine gives in many scenarios renders in Korean, and in
-// English exactly as its `reason` text. The other messages the editor matches whole (features/reasonText.ts: the
+// English exactly as its `reason` text. The other messages the editor matches whole (l10n/reasonText.ts: the
 // baseline detail, plan diagnostics) have Korean too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -60,7 +60,7 @@ export function advise(input: AdviseInput): Advice[] {
     try {
       out.push(...RULES[code](ctx));
     } catch (e) {
-      // Text past a limit (core/limits.ts) gets that one message, not one per rule.
+      // Text past a limit (core/dockerfile/limits.ts) gets that one message, not one per rule.
       if (e instanceof LimitError) throw e;
       // A rule must never take the others (or the language server) down with it.
       out.push({

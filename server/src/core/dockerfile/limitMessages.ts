@@ -1,10 +1,10 @@
-// The messages of core/limits.ts, in a module of their own with no imports: the editor's client matches them too
-// (features/reasonText.ts), and this keeps the parser out of its bundle.
+// The messages of core/dockerfile/limits.ts, in a module of their own with no imports: the editor's client matches them too
+// (l10n/reasonText.ts), and this keeps the parser out of its bundle.
 const NO_VERDICTS = 'Layer Lens shows no verdicts for it';
 
 /**
  * Every limit message, as a template with {0}-style arguments (numbers as count() writes them). The editor shows
- * them in its display language by matching these templates whole (features/reasonText.ts LIMIT_TEMPLATES); the CLI
+ * them in its display language by matching these templates whole (l10n/reasonText.ts LIMIT_TEMPLATES); the CLI
  * prints the English text.
  */
 export const LIMIT_MESSAGES = {

@@ -3,7 +3,7 @@
 // thousand lines; the benchmark's 1,000 lines with 666 instructions in 17 stages is well inside); past
 // them a file is generated, hostile or the wrong file, and analysing it would hold the server for long.
 // textLimitProblem() is checked before parsing and costs one pass over the text; expansion limits are
-// checked while words are expanded (core/words.ts) and thrown as a LimitError.
+// checked while words are expanded (core/dockerfile/words.ts) and thrown as a LimitError.
 import { parseDockerfile, type ParsedDockerfile } from './parse';
 import { limitMessage } from './limitMessages';
 

@@ -5,7 +5,7 @@
 // the cache keys use it verbatim.
 //
 // Docker's lexer recurses without a bound; here nesting past MAX_EXPANSION_DEPTH and a word longer than
-// MAX_EXPANDED_LENGTH throw a LimitError (core/limits.ts) instead of exhausting the stack or the heap.
+// MAX_EXPANDED_LENGTH throw a LimitError (core/dockerfile/limits.ts) instead of exhausting the stack or the heap.
 import { expansionDepthMessage, expansionLengthMessage, LimitError, MAX_EXPANDED_LENGTH, MAX_EXPANSION_DEPTH } from './limits';
 
 export type Vars = ReadonlyMap<string, string>;

@@ -10,7 +10,7 @@ import { processWord, processWords } from '../dockerfile/words';
 import type { Builder, LayerKind, SourceSelection } from '../shared/types';
 import type { Reason } from './reason';
 
-/** How the key computation reads the build context (implemented over core/context.ts). */
+/** How the key computation reads the build context (implemented over core/context/context.ts). */
 export interface ContextAccess {
   select(sources: string[], opts: { builder: Builder; excludes?: string[]; parents?: boolean; mount?: boolean }): SourceSelection;
   whole(): SourceSelection;

@@ -13,16 +13,16 @@ export interface RecordedBuild {
   steps: Record<string, RecordedStep>;
   /** Context path → fingerprint (type, mode, content) at that build. */
   files: Record<string, string>;
-  /** BuildKit only: what its context sync holds per file read (see core/syncState.ts). */
+  /** BuildKit only: what its context sync holds per file read (see core/plan/syncState.ts). */
   synced?: Record<string, string>;
   /**
    * Slots of a build that failed or was cancelled which the engine did not finish (so did not cache); their entries
-   * in `steps` are from the build before. Absent after a build that finished (see core/finishedBuild.ts).
+   * in `steps` are from the build before. Absent after a build that finished (see core/plan/finishedBuild.ts).
    */
   unfinished?: string[];
 }
 
-/** What the prediction knows about earlier builds (see core/store.ts). */
+/** What the prediction knows about earlier builds (see core/plan/store.ts). */
 export interface KnownBuilds {
   has(key: string): boolean;
   readonly empty: boolean;

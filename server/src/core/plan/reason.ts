@@ -31,7 +31,7 @@ export type Reason =
   | { code: 'baseNotRecorded'; image: string }
   | { code: 'remoteAdd'; url: string }
   | { code: 'envAdded' | 'envRemoved' | 'envChanged' | 'argSet' | 'argUnset' | 'argChanged'; variable: string }
-  /** One part of the instruction's key (core/reasons.ts): `part` is its name there (cmd, cwd, mounts, ...). */
+  /** One part of the instruction's key (core/plan/reasons.ts): `part` is its name there (cmd, cwd, mounts, ...). */
   | { code: 'partChanged'; part: string }
   /** Files a step reads, compared with the last recorded build: changed, then added, then removed. */
   | { code: 'filesChanged'; changed?: FileList; added?: FileList; removed?: FileList }
@@ -105,7 +105,7 @@ export const REASON_MESSAGES = {
   partChanged: '{0} changed',
 } as const;
 
-/** One changed part of an instruction's key (core/reasons.ts), by the part's name there. */
+/** One changed part of an instruction's key (core/plan/reasons.ts), by the part's name there. */
 export const PART_MESSAGES: Readonly<Record<string, string>> = {
   cmd: 'command changed',
   '~shell': 'SHELL changed',

@@ -12,7 +12,7 @@ export interface ChangeInput {
   previous?: RecordedStep;
   lastFiles?: Record<string, string>;
   fingerprint(path: string): string | undefined;
-  /** The same comparison as of `reads` with `lastFiles`, without listing `reads` (see core/contextChanges.ts). */
+  /** The same comparison as of `reads` with `lastFiles`, without listing `reads` (see core/context/changes.ts). */
   changesSince?(last: Record<string, string>): { changed: string[]; added: string[]; removed: string[] };
 }
 

@@ -75,7 +75,7 @@ export interface SourceSelection {
   readonly count?: number;
   /**
    * The selected paths that differ from a recorded build's fingerprints (context path → fingerprint),
-   * without listing the selection; see core/contextChanges.ts. Absent: compare `paths` one by one.
+   * without listing the selection; see core/context/changes.ts. Absent: compare `paths` one by one.
    */
   changesSince?(last: Record<string, string>): { changed: string[]; added: string[]; removed: string[] };
   /** Whether `paths` holds `path`, without listing them. */
@@ -93,9 +93,9 @@ export interface StepPrediction {
   stage: string;
   layer: LayerKind;
   status: StepStatus;
-  /** `cause` in English (core/reason.ts renderReason): the CLI's text. */
+  /** `cause` in English (core/plan/reason.ts renderReason): the CLI's text. */
   reason: string;
-  /** Why, as a value: a code and its arguments (core/reason.ts). The editor renders it in its display language. */
+  /** Why, as a value: a code and its arguments (core/plan/reason.ts). The editor renders it in its display language. */
   cause: Reason;
   /** Cache key of this step (absent for non-steps and skipped stages). */
   key?: string;
@@ -110,7 +110,7 @@ export interface PlanOptions {
   /** Path of the Dockerfile relative to the context root (for `<Dockerfile>.dockerignore`, R21), POSIX. */
   dockerfilePath: string;
   /**
-   * Target platform (`docker build --platform`), `os/arch[/variant]`. Absent: the machine's (core/platform.ts
+   * Target platform (`docker build --platform`), `os/arch[/variant]`. Absent: the machine's (core/dockerfile/platform.ts
    * machinePlatform). FROM lines without --platform use it; BuildKit's TARGET* args describe it (R11a).
    */
   platform?: string;

@@ -21,7 +21,7 @@ export interface LayerStackInput {
   /** Target platform, as in PlanOptions. */
   platform?: string;
   /**
-   * The plan's steps, one per instruction, with what real builds recorded (core/cost.ts): the layer's size on
+   * The plan's steps, one per instruction, with what real builds recorded (core/plan/cost.ts): the layer's size on
    * any step, the run time on the steps that rebuild or may.
    */
   steps: readonly CostedPrediction[];
@@ -46,7 +46,7 @@ export interface DrawnBlock {
   icon: string;
   verdict: string;
   reason: string;
-  /** `reason` as a value (core/reason.ts): the editor renders it in its display language. */
+  /** `reason` as a value (core/plan/reason.ts): the editor renders it in its display language. */
   cause: Reason;
   bytes: number | null;
   size: SizeSource;
