@@ -16,19 +16,24 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  {
-    // The engine's core is pure: the Dockerfile parser, node's crypto and buffer, and itself. Everything that reads
-    // disks, runs processes or talks to the editor lives above it (server/src), never below.
-    files: ['server/src/core/**/*.ts'],
+  // The engine's core is pure: the Dockerfile parser, node's crypto and buffer, and itself. Everything that reads
+  // disks, runs processes or talks to the editor lives above it (server/src), never below. A relative import may
+  // climb only as far as server/src/core: one level from its folders, two from advise/rules.
+  ...[
+    { files: ['server/src/core/*.ts'], up: '\\./' },
+    { files: ['server/src/core/*/*.ts'], up: '\\.\\.?/' },
+    { files: ['server/src/core/*/*/*.ts'], up: '(\\./|(\\.\\./){1,2})' },
+  ].map(({ files, up }) => ({
+    files,
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{
-          regex: '^(?!(dockerfile-ast|node:crypto|node:buffer|\\./[^/]+)$)',
+          regex: `^(?!(dockerfile-ast|node:crypto|node:buffer|${up}[^./][^/]*(/[^./][^/]*)*)$)`,
           message: 'server/src/core may import only dockerfile-ast, node:crypto, node:buffer and core itself (it is the pure engine).',
         }],
       }],
     },
-  },
+  })),
   {
     // The client and the webview talk to the server through the protocol module only. The three other server files
     // they still import go away when the remaining messages become data (they translate problem and baseline text and build the stack view).
@@ -36,7 +41,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{
-          regex: '/server/(?!src/(protocol|features/reasonText|core/explainTranslate|core/layerStack)$)',
+          regex: '/server/(?!src/(protocol|l10n/reasonText|core/shared/translate|core/stack/layerStack)$)',
           message: 'client/ and media/ may import from the server only server/src/protocol (the shared contract).',
         }],
       }],

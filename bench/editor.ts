@@ -3,7 +3,7 @@
 // asks for the lenses and a hover and waits for the diagnostics pushed for that version; the time is from
 // sending the edit to the last of the three answers. Not a test: run.ts prints the figures.
 import { join } from 'node:path';
-import { openProject, planProject } from '../server/src/analysis';
+import { openProject, planProject } from '../server/src/diskProject';
 import { DigestCache } from '../server/src/contextFs';
 import { TestServer } from '../test/server/support/lspClient';
 import type { Manifest } from './gen';

@@ -4,7 +4,7 @@
 // "Copy Report". Only in trusted workspaces: a build runs the Dockerfile's commands.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { translateProblem } from '../../server/src/features/reasonText';
+import { translateProblem } from '../../server/src/l10n/reasonText';
 import { BUILD_OUTPUT_HINT, buildImageRequest, buildOutputNotification, type BuildOutputParams, type ParamsOf, type ResultOf } from '../../server/src/protocol';
 
 export const buildImageCommand = 'layerLens.buildImage';

@@ -15,7 +15,7 @@ import {
   type SimulateStepArgs,
 } from '../../server/src/protocol';
 import { focusLayerStackLine, showLayerStackCommand } from './layerStack/panel';
-import { translateProblem } from '../../server/src/features/reasonText';
+import { translateProblem } from '../../server/src/l10n/reasonText';
 import { bytesText, groupByFolder, type ReadFile } from './groupFiles';
 
 export const showOutputCommand = 'layerLens.showOutput';

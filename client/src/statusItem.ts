@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { renderReason, statusRequest, type ParamsOf, type ResultOf } from '../../server/src/protocol';
-import { BASELINE_TEMPLATES, matchTemplate } from '../../server/src/features/reasonText';
+import { BASELINE_TEMPLATES, matchTemplate } from '../../server/src/l10n/reasonText';
 import { clearSimulationCommand, showOutputCommand } from './commands';
 
 type StatusResult = ResultOf<typeof statusRequest>;

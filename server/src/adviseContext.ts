@@ -1,11 +1,11 @@
-// What advice (core/advise*) needs from the disk, shared by `layerlens check|fix` and the language server:
+// What advice (core/advise/) needs from the disk, shared by `layerlens check|fix` and the language server:
 // the paths the build sees after .dockerignore, the ignore file in effect, and the text of small files
 // (package.json, go.mod, ...) the COPY reorder fix reads to pick the manifests.
 import { isAbsolute } from 'node:path';
-import type { Project } from './analysis';
+import type { Project } from './diskProject';
 import { findIgnoreFile, readInScope } from './contextFs';
-import { includedPaths, type ContextView } from './core/context';
-import type { AdviseContext } from './core/adviseTypes';
+import { includedPaths, type ContextView } from './core/context/context';
+import type { AdviseContext } from './core/advise/types';
 
 /** The largest context file whose text advice reads. */
 const MAX_TEXT_BYTES = 1024 * 1024;

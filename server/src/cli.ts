@@ -1,23 +1,23 @@
 // `layerlens`: the cache engine from a shell. A thin adapter: parse arguments, call the core
-// through analysis.ts, print. Exit 0 on success, 2 on a usage error, 1 on input it cannot read.
+// through diskProject.ts, print. Exit 0 on success, 2 on a usage error, 1 on input it cannot read.
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, UsageError, usageExit } from './cliArgs';
 import pc from 'picocolors';
 import { runCheck, runFix } from './cliCheck';
 import { chooseConfig, ConfigInputError, ConfigUsageError, configSummary, runConfigs, type ConfigChoice } from './cliConfigs';
 import { configLabel, type BuildConfig } from './configs/types';
 import { buildCommand } from './cliBuild';
 import { runHistory } from './cliHistory';
-import { formatDuration, type RebuildEstimate } from './core/cost';
-import { contextReport, formatContextReport } from './core/contextReport';
-import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './analysis';
-import { LimitError, limitText, parseWithinLimits } from './core/limits';
-import { setOwn } from './core/own';
-import { formatPlatform, parsePlatform } from './core/platform';
-import { buildId, knownBuilds, recordBuild } from './core/store';
+import { formatDuration, type RebuildEstimate } from './core/plan/cost';
+import { contextReport, formatContextReport } from './core/context/report';
+import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './diskProject';
+import { LimitError, limitText, parseWithinLimits } from './core/dockerfile/limits';
+import { setOwn } from './core/shared/own';
+import { formatPlatform, parsePlatform } from './core/dockerfile/platform';
+import { buildId, knownBuilds, recordBuild } from './core/plan/store';
 import { defaultDigestCachePath, defaultStorePath, digestCacheFolder, loadStore, StoreError, updateStore } from './storeFile';
 import { loadDigestCache, pruneDigestCaches, saveDigestCache } from './contextFs';
-import type { Builder, Plan, StepPrediction } from './core/types';
+import type { Builder, Plan, StepPrediction } from './core/shared/types';
 
 const USAGE = `Usage:
   layerlens plan     [DOCKERFILE] [options]   predict what the next build reuses or rebuilds
@@ -53,8 +53,6 @@ Options:
 
 DOCKERFILE defaults to ./Dockerfile.`;
 
-class UsageError extends Error {}
-
 export function main(argv: string[]): number | Promise<number> {
   // check and fix have options of their own (server/src/cliCheck.ts).
   const first = argv.findIndex((a) => !a.startsWith('-'));
@@ -65,11 +63,11 @@ export function main(argv: string[]): number | Promise<number> {
   }
   if (first >= 0 && argv[first] === 'configs') return runConfigs([...argv.slice(0, first), ...argv.slice(first + 1)]);
   if (first >= 0 && argv[first] === 'history') {
-    return runHistory([...argv.slice(0, first), ...argv.slice(first + 1)], { devcontainerValue, projectOptions, withConfig, isUsageError: (e) => e instanceof UsageError });
+    return runHistory([...argv.slice(0, first), ...argv.slice(first + 1)], { devcontainerValue, projectOptions, withConfig });
   }
   let parsed;
   try {
-    parsed = parseArgs({
+    parsed = parseCommandLine({
       args: devcontainerValue(argv),
       allowPositionals: true,
       options: {
@@ -273,7 +271,7 @@ function run(command: string, values: CliValues, dockerfileArg: string | undefin
   }
 }
 
-/** Text past a limit of core/limits.ts: its message, exit 1. */
+/** Text past a limit of core/dockerfile/limits.ts: its message, exit 1. */
 export function limitExit(e: LimitError): number {
   process.stderr.write(`layerlens: ${limitText({ line: e.line ?? 1, message: e.message })}\n`);
   return 1;
@@ -380,8 +378,7 @@ export function summary(plan: Plan): string {
 }
 
 function usage(message: string): number {
-  process.stderr.write(`layerlens: ${message}\n\n${USAGE}\n`);
-  return 2;
+  return usageExit(message, USAGE);
 }
 
 if (require.main === module) {

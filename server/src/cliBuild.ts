@@ -3,11 +3,11 @@
 // sizes into the store (after a failure or an interrupt, the steps Docker finished: its cache keeps them), prints
 // predicted vs actual. Exit 0 when the build succeeded, 1 when it failed or docker could not be used (the message
 // says what to do), 130 when interrupted.
-import type { Project } from './analysis';
+import type { Project } from './diskProject';
 import { buildProject } from './build/buildProject';
 import { DockerProblem } from './build/docker';
 import { formatBuildReport, stoppedBuildNote } from './build/report';
-import { buildId, knownBuilds, recordBuild } from './core/store';
+import { buildId, knownBuilds, recordBuild } from './core/plan/store';
 import { StoreError, updateStore, type LoadedStore } from './storeFile';
 
 export async function buildCommand(project: Project, loaded: LoadedStore, storePath: string, json: boolean): Promise<number> {

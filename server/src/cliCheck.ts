@@ -1,5 +1,5 @@
 // `layerlens check` and `layerlens fix`: the diagnostics and quick fixes of the editor, from a shell
-// and in CI. A thin adapter over core/advise*: read the Dockerfile and the context, advise, print
+// and in CI. A thin adapter over core/advise/: read the Dockerfile and the context, advise, print
 // (text, JSON or SARIF), and for `fix` write the result atomically.
 //
 // check exits 1 when a finding is at least as severe as --fail-on (default: warning), 0 otherwise,
@@ -9,20 +9,20 @@
 import { linkSync, lstatSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, UsageError, usageExit } from './cliArgs';
 import pc from 'picocolors';
-import { InputError, openProject, type Project } from './analysis';
+import { InputError, openProject, type Project } from './diskProject';
 import { adviseContextOf } from './adviseContext';
 import { readDockerfileBytes } from './dockerfileFile';
 import { cleanStaleTemps, errnoOf, fsProblem, removeQuietly, replaceAtomically, resolveLink, tempPathFor, writeNew } from './safeWrite';
-import { advise } from './core/advise';
-import { fixAll } from './core/adviseApply';
-import { unifiedDiff } from './core/adviseDiff';
-import { toSarif } from './core/adviseSarif';
-import { ADVICE_CODES, type Advice, type AdviceCode, type AdviceSeverity } from './core/adviseTypes';
-import { LimitError, limitText, parseWithinLimits } from './core/limits';
-import type { ParsedDockerfile } from './core/parse';
-import type { Builder } from './core/types';
+import { advise } from './core/advise/advise';
+import { fixAll } from './core/advise/apply';
+import { unifiedDiff } from './core/advise/diff';
+import { toSarif } from './core/advise/sarif';
+import { ADVICE_CODES, type Advice, type AdviceCode, type AdviceSeverity } from './core/advise/types';
+import { LimitError, limitText, parseWithinLimits } from './core/dockerfile/limits';
+import type { ParsedDockerfile } from './core/dockerfile/parse';
+import type { Builder } from './core/shared/types';
 import { version as toolVersion } from '../../package.json';
 
 const CHECK_USAGE = `Usage: layerlens check [DOCKERFILE] [options]   report cache problems, with the fixes available
@@ -49,8 +49,6 @@ Options:
 The Dockerfile is replaced atomically, and only if it still holds the text that was fixed; new files
 (.dockerignore) are created only where none exists. Exit codes: 0 done (or nothing to fix), 1 refused
 to write, 2 usage error or unreadable input.`;
-
-class UsageError extends Error {}
 
 const RANK: Record<AdviceSeverity | 'none', number> = { error: 4, warning: 3, info: 2, hint: 1, none: 99 };
 
@@ -84,16 +82,13 @@ function run(usage: string, body: () => number): number {
   try {
     return body();
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`layerlens: ${e.message}\n\n${usage}\n`);
-      return 2;
-    }
+    if (e instanceof UsageError) return usageExit(e.message, usage);
     if (e instanceof InputError) {
       process.stderr.write(`layerlens: ${e.message}\n`);
       return 2;
     }
     if (e instanceof LimitError) {
-      // Text past a limit of core/limits.ts: its message, exit 1 (as the other commands).
+      // Text past a limit of core/dockerfile/limits.ts: its message, exit 1 (as the other commands).
       process.stderr.write(`layerlens: ${limitText({ line: e.line ?? 1, message: e.message })}\n`);
       return 1;
     }
@@ -103,15 +98,10 @@ function run(usage: string, body: () => number): number {
 
 export function runCheck(argv: string[]): number {
   return run(CHECK_USAGE, () => {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: {
-        context: { type: 'string' }, format: { type: 'string' }, rule: { type: 'string', multiple: true },
-        'fail-on': { type: 'string' }, builder: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      } });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const parsed = parseCommandLine({ args: argv, allowPositionals: true, options: {
+      context: { type: 'string' }, format: { type: 'string' }, rule: { type: 'string', multiple: true },
+      'fail-on': { type: 'string' }, builder: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    } });
     const { values, positionals } = parsed;
     if (values.help) {
       process.stdout.write(CHECK_USAGE + '\n');
@@ -164,15 +154,10 @@ function textReport(name: string, findings: Advice[]): string {
 
 export function runFix(argv: string[]): number {
   return run(FIX_USAGE, () => {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: {
-        context: { type: 'string' }, rule: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean' },
-        builder: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      } });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const parsed = parseCommandLine({ args: argv, allowPositionals: true, options: {
+      context: { type: 'string' }, rule: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean' },
+      builder: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    } });
     const { values, positionals } = parsed;
     if (values.help) {
       process.stdout.write(FIX_USAGE + '\n');
@@ -211,7 +196,7 @@ export function runFix(argv: string[]): number {
   });
 }
 
-/** The parsed text; a LimitError past a limit of core/limits.ts. */
+/** The parsed text; a LimitError past a limit of core/dockerfile/limits.ts. */
 function withinLimits(text: string): ParsedDockerfile {
   const { parsed, limit } = parseWithinLimits(text);
   if (limit) throw new LimitError(limit.message, limit.line);

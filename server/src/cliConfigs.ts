@@ -3,7 +3,7 @@
 // The CLI runs in the user's own shell, on a folder they chose, like `layerlens build`: it passes the
 // environment to `${VAR}` and may run `docker buildx bake --print` for Bake HCL (LAYERLENS_NO_BAKE_PRINT=1 stops it).
 import { relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, UsageError, usageExit } from './cliArgs';
 import { bakePrintWith } from './configs/bakePrint';
 import { discoverConfigs, processEnv, type BakeGroup } from './configs/discover';
 import { configLabel, plannable, type BuildConfig, type ConfigKind, type Discovery } from './configs/types';
@@ -14,7 +14,8 @@ export const CONFIGS_USAGE = `Usage: layerlens configs [FOLDER] [--json] [--env-
   Dockerfile, target, args and platform each one uses. Values that depend on something unknown here are listed
   as unresolved. --env-file (repeatable) is read instead of FOLDER's .env, as docker compose --env-file.`;
 
-export class ConfigUsageError extends Error {}
+/** A usage error in choosing a configuration (the command says it without repeating its usage). */
+export class ConfigUsageError extends UsageError {}
 /** A configuration that exists but cannot be planned (inline Dockerfile, remote or unresolved context). */
 export class ConfigInputError extends Error {}
 
@@ -28,18 +29,16 @@ export function discoverHere(folder: string, envFiles?: string[]): Promise<Found
 export async function runConfigs(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, 'env-file': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseCommandLine({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, 'env-file': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } } });
   } catch (e) {
-    process.stderr.write(`layerlens: ${(e as Error).message}\n\n${CONFIGS_USAGE}\n`);
-    return 2;
+    return usageExit((e as Error).message, CONFIGS_USAGE);
   }
   if (parsed.values.help) {
     process.stdout.write(CONFIGS_USAGE + '\n');
     return 0;
   }
   if (parsed.positionals.length > 1) {
-    process.stderr.write(`layerlens: give at most one folder.\n\n${CONFIGS_USAGE}\n`);
-    return 2;
+    return usageExit('give at most one folder.', CONFIGS_USAGE);
   }
   const found = await discoverHere(parsed.positionals[0] ?? '.', parsed.values['env-file']);
   if (parsed.values.json) {

@@ -2,12 +2,12 @@
 // would have done, per step over the states, and with --fixed what `layerlens fix` would have saved. Takes plan's
 // options (and its --compose/--bake/--devcontainer); cli.ts hands over its option parsing so both read them alike.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, UsageError, usageExit } from './cliArgs';
 import pc from 'picocolors';
-import type { ProjectOptions } from './analysis';
-import { chooseConfig, ConfigInputError, ConfigUsageError, configSummary } from './cliConfigs';
+import type { ProjectOptions } from './diskProject';
+import { chooseConfig, ConfigInputError, configSummary } from './cliConfigs';
 import { configLabel, type BuildConfig } from './configs/types';
-import { buildId } from './core/store';
+import { buildId } from './core/plan/store';
 import { historyJson, historyText } from './history/format';
 import { HistoryError } from './history/gitHistory';
 import { DEFAULT_COMMITS, MAX_COMMITS, replayHistory, type CacheMode } from './history/replay';
@@ -35,18 +35,16 @@ export interface CliParsing {
   devcontainerValue(argv: string[]): string[];
   projectOptions(values: { context?: string; builder?: string; 'build-arg'?: string[]; target?: string; platform?: string }, dockerfile: string | undefined): ProjectOptions;
   withConfig(options: ProjectOptions, values: { context?: string; target?: string; platform?: string }, config: BuildConfig): ProjectOptions;
-  isUsageError(e: unknown): boolean;
 }
 
 function usage(message: string): number {
-  process.stderr.write(`layerlens: ${message}\n\n${HISTORY_USAGE}\n`);
-  return 2;
+  return usageExit(message, HISTORY_USAGE);
 }
 
 export async function runHistory(argv: string[], cli: CliParsing): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
+    parsed = parseCommandLine({
       args: cli.devcontainerValue(argv),
       allowPositionals: true,
       options: {
@@ -104,7 +102,7 @@ export async function runHistory(argv: string[], cli: CliParsing): Promise<numbe
       options = cli.projectOptions(values, positionals[0]);
     }
   } catch (e) {
-    if (cli.isUsageError(e) || e instanceof ConfigUsageError) return usage((e as Error).message);
+    if (e instanceof UsageError) return usage((e as Error).message);
     if (e instanceof ConfigInputError) {
       process.stderr.write(`layerlens: ${e.message}\n`);
       return 1;

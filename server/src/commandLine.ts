@@ -5,7 +5,7 @@
 // command substitution, a build arg taken from the terminal's environment, stdin as the Dockerfile or context, a
 // remote context; a shell alias or function (`d build .`) it cannot see, so such a line is not a build to it.
 import { isAbsolute, join, resolve } from 'node:path';
-import type { Builder } from './core/types';
+import type { Builder } from './core/shared/types';
 
 export type BuildTool = 'docker build' | 'docker buildx build' | 'docker image build' | 'podman build' | 'docker compose build' | 'docker compose up --build' | 'docker buildx bake';
 

@@ -1,4 +1,4 @@
-// Reads a build context folder into a ContextSnapshot (core/types.ts) for the pure core.
+// Reads a build context folder into a ContextSnapshot (core/shared/types.ts) for the pure core.
 // The walk uses lstat only (symlinks are recorded, never followed, so loops cannot hang it) and
 // never throws for a bad file: unreadable entries carry `error` and a problem saying what to do.
 // File digests are lazy (a small file in one read, larger ones in 1 MiB chunks), and kept in a DigestCache keyed by
@@ -13,18 +13,18 @@
 // same way. Elsewhere (no /proc) paths are used, and a file's fd is checked against its recorded (dev, ino) before
 // it is read; a swap there can only go unnoticed inside the few microseconds between a folder's checks.
 //
-// Names are read as bytes: one that is not UTF-8 is kept lossless (core/contextNames.ts) and given to the fs as a
+// Names are read as bytes: one that is not UTF-8 is kept lossless (core/context/names.ts) and given to the fs as a
 // Buffer path. scanContextAsync does the same walk in slices of ~50 ms for the language server.
 import * as nodeFs from 'node:fs';
 import * as nodeCrypto from 'node:crypto';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { compileIgnore, ignoreFileCandidates, type IgnoreRules, type MatchInfo } from './core/dockerignore';
-import { decodeName, displayName, hasEscapes, nameBytes } from './core/contextNames';
-import { DigestCache, LayeredMap } from './core/contextStore';
+import { compileIgnore, ignoreFileCandidates, type IgnoreRules, type MatchInfo } from './core/context/dockerignore';
+import { decodeName, displayName, hasEscapes, nameBytes } from './core/context/names';
+import { DigestCache, LayeredMap } from './core/context/store';
 import { replaceAtomically, resolveLink } from './safeWrite';
-import type { Builder, ContextEntry, ContextProblem, ContextSnapshot } from './core/types';
+import type { Builder, ContextEntry, ContextProblem, ContextSnapshot } from './core/shared/types';
 
-export { DigestCache } from './core/contextStore';
+export { DigestCache } from './core/context/store';
 
 /** The fs calls used, replaceable in tests to simulate failing reads. */
 export type FsOps = Pick<typeof nodeFs, 'lstatSync' | 'readdirSync' | 'readlinkSync' | 'openSync' | 'readSync' | 'readFileSync' | 'fstatSync' | 'closeSync'>;

@@ -4,7 +4,7 @@
 // build -f does). The size limit is checked on the descriptor too, and the read never goes past it.
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
-import { fileSizeMessage, LimitError, MAX_DOCKERFILE_BYTES } from './core/limits';
+import { fileSizeMessage, LimitError, MAX_DOCKERFILE_BYTES } from './core/dockerfile/limits';
 
 /** Input that cannot be read; the message says what to do. */
 export class InputError extends Error {}

@@ -5,22 +5,22 @@ import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { openProjectAsync, planProject, refreshProject, simulateProject, type Project } from './analysis';
+import { openProjectAsync, planProject, refreshProject, simulateProject, type Project } from './diskProject';
 import { DigestCache } from './contextFs';
-import type { PlanResult } from './core/predict';
-import { fileListOf, renderReason, type Reason } from './core/reason';
-import type { CostedPrediction, RebuildEstimate } from './core/cost';
+import type { RecordablePlan } from './core/plan/predict';
+import { fileListOf, renderReason, type Reason } from './core/plan/reason';
+import type { CostedPrediction, RebuildEstimate } from './core/plan/cost';
 import { headCommitAsync, readGitHeadAsync, type BlobDigests, type GitHeadResult } from './gitBaseline';
-import { chooseBaseline, type Baseline } from './features/baseline';
-import { recordProject, type WorkspaceStore } from './features/record';
-import { parsedText, textLimit } from './features/parsed';
-import { LimitError, yieldToEventLoop, type LimitProblem } from './core/limits';
+import { chooseBaseline, type Baseline } from './document/baseline';
+import { recordProject, type WorkspaceStore } from './store/record';
+import { parsedText, textLimit } from './document/parsed';
+import { LimitError, yieldToEventLoop, type LimitProblem } from './core/dockerfile/limits';
 import type { BaselineInfo, RecordResult, SimulationInfo } from './protocol';
 import { dockerfileSettings, normaliseSettings, type DockerfileSettings, type LayerLensSettings } from './settings';
 import { affectsDiscovery, configsFor, discoverConfigs, processEnv } from './configs/discover';
 import { bakePrintWith } from './configs/bakePrint';
 import type { Discovery } from './configs/types';
-import { withConfiguration } from './features/buildConfig';
+import { withConfiguration } from './document/buildConfig';
 import type { ConfigurationInfo } from './protocol';
 
 export interface DocumentsHost {
@@ -49,8 +49,8 @@ export interface Analysis {
   baseline: BaselineInfo;
   /** Set when `plan` is a simulation. */
   simulation?: SimulationInfo;
-  plan?: PlanResult & { source: string[]; steps: CostedPrediction[]; estimate?: RebuildEstimate };
-  /** The text is past a limit of core/limits.ts (then `problem` is its message, and there is no plan). */
+  plan?: RecordablePlan & { source: string[]; steps: CostedPrediction[]; estimate?: RebuildEstimate };
+  /** The text is past a limit of core/dockerfile/limits.ts (then `problem` is its message, and there is no plan). */
   limit?: LimitProblem;
 }
 
@@ -208,7 +208,7 @@ export class DockerfileDocuments {
   async record(uri: string): Promise<RecordResult | undefined> {
     const analysis = await this.analysis(uri);
     if (!analysis?.project) return undefined;
-    // Text past a limit (core/limits.ts) is not planned, so there is nothing to record: say why.
+    // Text past a limit (core/dockerfile/limits.ts) is not planned, so there is nothing to record: say why.
     if (analysis.limit) return { keys: 0, storePath: null, warning: analysis.limit.message };
     const result = recordProject(this.host.store, analysis.project);
     if (result.warning) this.host.log('warn', result.warning);
@@ -272,7 +272,7 @@ export class DockerfileDocuments {
     const base = { uri, settings: entry.settings, ...(simulation ? { simulation } : {}) };
     if (!entry.project) return { ...base, problem: entry.problem ?? NOT_A_FILE, baseline: { kind: 'none', label: 'nothing built yet', detail: entry.problem ?? NOT_A_FILE } };
     const none: BaselineInfo = { kind: 'none', label: 'nothing built yet', detail: '' };
-    // Parsing (and the limits) is the first slice of work: it is remembered for the text (features/parsed.ts).
+    // Parsing (and the limits) is the first slice of work: it is remembered for the text (document/parsed.ts).
     const limit = textLimit(text);
     if (limit) return { ...base, project: entry.project, problem: limit.message, limit, baseline: entry.baseline?.info ?? none };
     if (!entry.plan && mayYield) {

@@ -5,9 +5,9 @@
 import { createHash, type Hash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { relative, sep } from 'node:path';
-import { ignoreFileCandidates } from './core/dockerignore';
-import { yieldToEventLoop } from './core/limits';
-import type { Builder, ContextEntry, ContextSnapshot } from './core/types';
+import { ignoreFileCandidates } from './core/context/dockerignore';
+import { yieldToEventLoop } from './core/dockerfile/limits';
+import type { Builder, ContextEntry, ContextSnapshot } from './core/shared/types';
 import { GitError, runGitAsync } from './gitRun';
 
 /** sha256 of blob contents by object id. Blobs never change, so this outlives HEAD moving. */

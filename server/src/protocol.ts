@@ -1,15 +1,15 @@
 // Every custom message between the Layer Lens client and server, declared once and imported by both sides.
 // Declarations are plain method names with their parameter and result shapes, so this file pulls in neither
 // vscode-languageclient nor vscode-languageserver (they ship different vscode-jsonrpc versions).
-import type { LayerStackModel } from './core/layerStack';
-import type { ContextReport } from './core/contextReport';
-import type { Builder, Diagnostic } from './core/types';
-import type { CostedPrediction, RebuildEstimate } from './core/cost';
+import type { LayerStackModel } from './core/stack/layerStack';
+import type { ContextReport } from './core/context/report';
+import type { Builder, Diagnostic } from './core/shared/types';
+import type { CostedPrediction, RebuildEstimate } from './core/plan/cost';
 import type { BuildReport } from './build/buildProject';
-import type { Reason } from './core/reason';
+import type { Reason } from './core/plan/reason';
 
 /** A reason (a step's, a simulation's) as a value, and its one renderer per language (the `Translate` passed). */
-export { renderReason, REASON_MESSAGES, type Reason } from './core/reason';
+export { renderReason, REASON_MESSAGES, type Reason } from './core/plan/reason';
 
 /** A request method with its parameter and result types attached for the adapters on either side. */
 export interface RequestDeclaration<Params, Result> {
@@ -161,7 +161,8 @@ export interface DocumentParams {
   uri: string;
 }
 
-export interface PlanResult {
+/** The answer to layerLens/plan (planRequest below). */
+export interface PlanResponse {
   /**
    * One step per instruction in file order (the CLI's JSON step shape); `reads` lists context files only, no folders.
    * Steps a real build measured carry `durationMs` (on rebuilds and maybe verdicts) and `sizeBytes`.
@@ -181,7 +182,7 @@ export interface PlanResult {
  * Client → server: the verdicts the lenses show for a document (simulated, if a simulation is on), with the
  * files each step reads. The client asks when a lens is clicked, to offer the files of a COPY/ADD to simulate.
  */
-export const planRequest = request<DocumentParams, PlanResult | null>('layerLens/plan');
+export const planRequest = request<DocumentParams, PlanResponse | null>('layerLens/plan');
 
 export interface LayerStackResult {
   /** What the layer stack panel draws, or null when there is no plan (see `problem`). */

@@ -2,10 +2,10 @@
 // client sends (partial, stale, hand-edited JSON) into a complete, valid shape. `dockerfileSettings` then
 // resolves what applies to one Dockerfile.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { setOwn } from './core/own';
-import { normalizePlatform } from './core/platform';
-import { settingsGlobMatcher } from './core/settingsGlob';
-import type { Builder } from './core/types';
+import { setOwn } from './core/shared/own';
+import { normalizePlatform } from './core/dockerfile/platform';
+import { settingsGlobMatcher } from './core/match/settingsGlob';
+import type { Builder } from './core/shared/types';
 import type { ConfigurationInfo } from './protocol';
 
 /** Which state counts as built: see README "What counts as built". */
@@ -90,7 +90,7 @@ export interface DockerfileSettings {
   fromSetting?: true;
   /** The discovered configuration (compose, Bake, devcontainer, workflow) the values come from, if any. */
   configuration?: ConfigurationInfo;
-  /** Build args of that configuration whose value is unknown: name → why (see analysis.ts). */
+  /** Build args of that configuration whose value is unknown: name → why (see diskProject.ts). */
   unresolvedArgs?: Record<string, string>;
 }
 

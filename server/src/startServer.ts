@@ -16,24 +16,24 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DockerfileDocuments } from './documents';
-import type { Translate } from './core/explainTranslate';
+import type { Translate } from './core/shared/translate';
 import { codeActions, type EditSupport } from './features/codeActions';
 import { codeLenses } from './features/codeLens';
 import { ConfigLenses } from './features/configLens';
 import { layerStack } from './features/layerStack';
 import { buildContext } from './features/buildContext';
 import { stepFiles, stepFilesParams } from './features/stepFiles';
-import { pulledSettings, type SettingsSource } from './features/configuration';
+import { pulledSettings, type SettingsSource } from './lsp/configuration';
 import { DiagnosticsPublisher, type DiagnosticsHost as DiagnosticsPublisherHost } from './features/diagnostics';
-import { guarded } from './features/guard';
+import { guarded } from './lsp/guard';
 import { hover } from './features/hover';
-import { serverTranslate } from './features/l10n';
+import { serverTranslate } from './l10n/l10n';
 import { buildImage } from './features/buildImage';
 import { historyParams, HistoryService } from './history/request';
-import { buildEndedParams, buildStartedParams, documentParams, noParams, pickConfigurationParams, simulateParams, statusParams, trustParams } from './features/params';
-import { openWorkspaceStore, storePathOf } from './features/record';
+import { buildEndedParams, buildStartedParams, documentParams, noParams, pickConfigurationParams, simulateParams, statusParams, trustParams } from './lsp/params';
+import { openWorkspaceStore, storePathOf } from './store/record';
 import { SeenBuilds } from './features/seenBuilds';
-import { planResult } from './features/simulate';
+import { planResponse } from './features/simulate';
 import { serverVersion, status } from './features/status';
 import {
   buildEndedRequest,
@@ -113,7 +113,7 @@ export function startServer(connection: Connection): void {
   connection.onHover(cancellable(guarded(logError, 'hover', null, async (p, token) => hover(await documents.analysis(p.textDocument.uri, token), text(p.textDocument.uri), p.position, await editor.settings.get(p.textDocument.uri), editor.t))));
   connection.onCodeAction(cancellable(guarded(logError, 'code actions', [], async (p, token) => codeActions(await documents.analysis(p.textDocument.uri, token), versioned(p.textDocument.uri), p, editor.edits, editor.t))));
   connection.onRequest(statusRequest.method, (p: unknown) => status(documents, text, statusParams(statusRequest.method, p)));
-  connection.onRequest(planRequest.method, cancellable(async (p: unknown, token) => mapDefined(await documents.analysis(documentParams(planRequest.method, p).uri, token), planResult)));
+  connection.onRequest(planRequest.method, cancellable(async (p: unknown, token) => mapDefined(await documents.analysis(documentParams(planRequest.method, p).uri, token), planResponse)));
   connection.onRequest(layerStackRequest.method, cancellable(async (p: unknown, token) => mapDefined(await documents.analysis(documentParams(layerStackRequest.method, p).uri, token), (a) => layerStack(a, editor.t))));
   connection.onRequest(stepFilesRequest.method, cancellable(async (p: unknown, token) => {
     const { uri, line } = stepFilesParams(stepFilesRequest.method, p);

@@ -12,7 +12,7 @@ import { closeSync, constants, copyFileSync, fstatSync, linkSync, lstatSync, mkd
 import { homedir, hostname } from 'node:os';
 import { createHash, randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import { emptyStore, looksLikeStore, mergeStore, readStore, type StoreData } from './core/store';
+import { emptyStore, looksLikeStore, mergeStore, readStore, type StoreData } from './core/plan/store';
 import { cleanStaleTemps, errnoOf, fsProblem, processAlive, removeQuietly, replaceAtomically, resolveLink, tempPathFor, writeNew } from './safeWrite';
 
 export class StoreError extends Error {}

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { ENGINES, engineProblem, resetEngineCache, withEngineLock, type Engine } from '../oracle/engine';
 import { runBuild } from '../../server/src/build/runBuild';
 import { buildProject, type BuildReport } from '../../server/src/build/buildProject';
-import { openProject, planProject } from '../../server/src/analysis';
-import { buildId, emptyStore, knownBuilds, recordBuild } from '../../server/src/core/store';
-import type { RecordedBuild } from '../../server/src/core/predict';
+import { openProject, planProject } from '../../server/src/diskProject';
+import { buildId, emptyStore, knownBuilds, recordBuild } from '../../server/src/core/plan/store';
+import type { RecordedBuild } from '../../server/src/core/plan/predict';
 import { engineEnv, engineRun } from './engines';
 
 const root = join(__dirname, '..', '..');

@@ -1,4 +1,4 @@
-// Hostile Dockerfile text from a shell: past a limit of core/limits.ts the CLI says which and exits 1; an error it
+// Hostile Dockerfile text from a shell: past a limit of core/dockerfile/limits.ts the CLI says which and exits 1; an error it
 // did not expect is one line with a hint to report it, exit 1, never a stack trace. Through the real bundle.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -6,9 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { advise } from '../../server/src/core/advise';
-import { applyEdits } from '../../server/src/core/adviseText';
-import { ADVICE_CODES } from '../../server/src/core/adviseTypes';
+import { advise } from '../../server/src/core/advise/advise';
+import { applyEdits } from '../../server/src/core/advise/text';
+import { ADVICE_CODES } from '../../server/src/core/advise/types';
 import { adviseCorpus, contextPaths, corpusFindings, loadCorpus, TEMPLATE } from '../fixtures/advice-corpus/corpus';
 
 interface Judged {

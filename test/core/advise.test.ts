@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { advise } from '../../server/src/core/advise';
-import { fixAll } from '../../server/src/core/adviseApply';
-import { applyEdits, insertLines, textModel } from '../../server/src/core/adviseText';
-import type { Advice, AdviceCode, AdviseContext } from '../../server/src/core/adviseTypes';
+import { advise } from '../../server/src/core/advise/advise';
+import { fixAll } from '../../server/src/core/advise/apply';
+import { applyEdits, insertLines, textModel } from '../../server/src/core/advise/text';
+import type { Advice, AdviceCode, AdviseContext } from '../../server/src/core/advise/types';
 
 function run(code: AdviceCode, text: string, context?: AdviseContext): Advice[] {
   return advise({ text, rules: [code], ...(context ? { context } : {}) });

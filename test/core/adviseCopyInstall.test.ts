@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { advise } from '../../server/src/core/advise';
-import { applyEdits } from '../../server/src/core/adviseText';
-import type { Advice, AdviseContext } from '../../server/src/core/adviseTypes';
+import { advise } from '../../server/src/core/advise/advise';
+import { applyEdits } from '../../server/src/core/advise/text';
+import type { Advice, AdviseContext } from '../../server/src/core/advise/types';
 
 function only(text: string, context?: AdviseContext): Advice[] {
   return advise({ text, ...(context ? { context } : {}), rules: ['copy-before-install'] });

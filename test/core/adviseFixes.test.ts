@@ -5,11 +5,11 @@
 // keep the line endings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { advise } from '../../server/src/core/advise';
-import { fixAll } from '../../server/src/core/adviseApply';
-import { applyEdits, textModel } from '../../server/src/core/adviseText';
-import { parseDockerfile } from '../../server/src/core/parse';
-import type { AdviceCode, Fix } from '../../server/src/core/adviseTypes';
+import { advise } from '../../server/src/core/advise/advise';
+import { fixAll } from '../../server/src/core/advise/apply';
+import { applyEdits, textModel } from '../../server/src/core/advise/text';
+import { parseDockerfile } from '../../server/src/core/dockerfile/parse';
+import type { AdviceCode, Fix } from '../../server/src/core/advise/types';
 import { generate } from './adviseGenerator.test';
 
 function rawBlocks(text: string): Array<{ stage: number; raw: string; line: number }> {

@@ -4,10 +4,10 @@
 // stages, lower-case keywords, CRLF line endings, and files without a final newline.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { advise } from '../../server/src/core/advise';
-import { hoverAt } from '../../server/src/core/explainLocate';
-import { parseDockerfile } from '../../server/src/core/parse';
-import type { AdviseContext } from '../../server/src/core/adviseTypes';
+import { advise } from '../../server/src/core/advise/advise';
+import { hoverAt } from '../../server/src/core/explain/locate';
+import { parseDockerfile } from '../../server/src/core/dockerfile/parse';
+import type { AdviseContext } from '../../server/src/core/advise/types';
 import { seededRandom } from '../helpers/random';
 
 const rng = seededRandom;

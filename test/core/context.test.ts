@@ -1,9 +1,9 @@
 // The context view and source selection (R8, R9, R17, R19, R20-R22) over in-memory snapshots.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { entryFingerprint, includedPaths, selectSources, updateView, viewContext, wholeContext, type SelectOptions } from '../../server/src/core/context';
-import { lookup } from '../../server/src/core/contextView';
-import type { Builder } from '../../server/src/core/types';
+import { entryFingerprint, includedPaths, selectSources, updateView, viewContext, wholeContext, type SelectOptions } from '../../server/src/core/context/context';
+import { lookup } from '../../server/src/core/context/view';
+import type { Builder } from '../../server/src/core/shared/types';
 import { snap, type Spec } from '../helpers/memoryContext';
 
 function without(spec: Record<string, Spec>, ...paths: string[]): Record<string, Spec> {

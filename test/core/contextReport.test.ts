@@ -2,9 +2,9 @@
 // largest folders, what the ignore file kept out and by which pattern (last match wins, `!` re-includes), warnings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contextReport, formatBytes, formatContextReport, LARGE_CONTEXT_BYTES } from '../../server/src/core/contextReport';
+import { contextReport, formatBytes, formatContextReport, LARGE_CONTEXT_BYTES } from '../../server/src/core/context/report';
 import { snap } from '../helpers/memoryContext';
-import type { ContextEntry } from '../../server/src/core/types';
+import type { ContextEntry } from '../../server/src/core/shared/types';
 
 /** A fixture with ignored folders, negations, a large file and the folders a context should not send. */
 function fixture() {

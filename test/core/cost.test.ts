@@ -1,11 +1,11 @@
-// What steps cost (core/cost.ts): a real build's measurements recorded by slot, carried through cached builds and
+// What steps cost (core/plan/cost.ts): a real build's measurements recorded by slot, carried through cached builds and
 // store round trips (the store format stays version 1: old stores load, costs are optional fields), and a later
 // plan's rebuild verdicts carrying them with the estimate.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration, planCosts, withMeasurements, type CostedStep, type MeasuredStep } from '../../server/src/core/cost';
-import { buildId, emptyStore, knownBuilds, readStore, recordBuild, STORE_VERSION, type StoreData } from '../../server/src/core/store';
-import type { RecordedBuild } from '../../server/src/core/predict';
+import { formatDuration, planCosts, withMeasurements, type CostedStep, type MeasuredStep } from '../../server/src/core/plan/cost';
+import { buildId, emptyStore, knownBuilds, readStore, recordBuild, STORE_VERSION, type StoreData } from '../../server/src/core/plan/store';
+import type { RecordedBuild } from '../../server/src/core/plan/predict';
 import { planState, type State } from '../helpers/plan';
 
 const DOCKERFILE = 'FROM alpine\nCOPY package.json /app/\nRUN npm install\nCOPY src/ /app/src/\nRUN npm run build\nCMD ["node"]\n';

@@ -2,9 +2,9 @@
 // ignorefile_test.go), ported case by case, plus Go's filepath.Match table they embed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseIgnoreFile, compileIgnore, ignoreFileCandidates, PatternMatcher, readIgnorePatterns, type MatchInfo } from '../../server/src/core/dockerignore';
-import { goMatch } from '../../server/src/core/contextGlob';
-import type { ContextEntry, ContextSnapshot } from '../../server/src/core/types';
+import { chooseIgnoreFile, compileIgnore, ignoreFileCandidates, PatternMatcher, readIgnorePatterns, type MatchInfo } from '../../server/src/core/context/dockerignore';
+import { goMatch } from '../../server/src/core/context/glob';
+import type { ContextEntry, ContextSnapshot } from '../../server/src/core/shared/types';
 
 function pm(patterns: string[]): PatternMatcher {
   const r = PatternMatcher.create(patterns);

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { explainFlag, explainInstruction } from '../../server/src/core/explain';
-import { hoverAt } from '../../server/src/core/explainLocate';
-import { formatMessage, type Translate } from '../../server/src/core/explainTranslate';
-import { KNOWN_KEYWORDS, parseDockerfile } from '../../server/src/core/parse';
-import type { StepPrediction } from '../../server/src/core/types';
+import { explainFlag, explainInstruction } from '../../server/src/core/explain/explain';
+import { hoverAt } from '../../server/src/core/explain/locate';
+import { formatMessage, type Translate } from '../../server/src/core/shared/translate';
+import { KNOWN_KEYWORDS, parseDockerfile } from '../../server/src/core/dockerfile/parse';
+import type { StepPrediction } from '../../server/src/core/shared/types';
 
 const ko = JSON.parse(readFileSync(join(__dirname, '../../l10n/bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
 const koT: Translate = (m, ...args) => formatMessage(ko[m] ?? m, args);

@@ -6,26 +6,29 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { advise } from '../../server/src/core/advise';
-import { ruleSummary } from '../../server/src/core/adviseSarif';
-import { ADVICE_CODES } from '../../server/src/core/adviseTypes';
-import { explainFlag, explainInstruction } from '../../server/src/core/explain';
-import { formatMessage, type Translate } from '../../server/src/core/explainTranslate';
-import { KNOWN_KEYWORDS, parseDockerfile } from '../../server/src/core/parse';
+import { advise } from '../../server/src/core/advise/advise';
+import { ruleSummary } from '../../server/src/core/advise/sarif';
+import { ADVICE_CODES } from '../../server/src/core/advise/types';
+import { explainFlag, explainInstruction } from '../../server/src/core/explain/explain';
+import { formatMessage, type Translate } from '../../server/src/core/shared/translate';
+import { KNOWN_KEYWORDS, parseDockerfile } from '../../server/src/core/dockerfile/parse';
 import { generate } from './adviseGenerator.test';
-import { TEMPLATE_MESSAGES } from '../../server/src/features/reasonText';
-import { ALL_REASON_MESSAGES } from '../../server/src/core/reason';
+import { TEMPLATE_MESSAGES } from '../../server/src/l10n/reasonText';
+import { ALL_REASON_MESSAGES } from '../../server/src/core/plan/reason';
 import { WEBVIEW_STRINGS } from '../../client/src/layerStack/messages';
 import { HISTORY_WEBVIEW_STRINGS } from '../../client/src/history/messages';
 
 const root = join(__dirname, '../..');
 const bundle = JSON.parse(readFileSync(join(root, 'l10n/bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
 const coreDir = join(root, 'server/src/core');
-const featuresDir = join(root, 'server/src/features');
-// The language server's own words (lens verdicts, hover notes) too; l10n.ts only hands messages on to @vscode/l10n.
+const tsIn = (dir: string) => readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(root, dir, f));
+// The language server's own words (lens verdicts, hover notes) too; l10n/ only hands messages on to @vscode/l10n.
 const sources = [
-  ...readdirSync(coreDir).filter((f) => /^(explain|advise|layerStack|cost).*\.ts$/.test(f)).map((f) => join(coreDir, f)),
-  ...readdirSync(featuresDir).filter((f) => f.endsWith('.ts') && f !== 'l10n.ts' && f !== 'reasonText.ts').map((f) => join(featuresDir, f)),
+  ...tsIn('server/src/core/explain'),
+  ...tsIn('server/src/core/advise'),
+  join(coreDir, 'stack/layerStack.ts'),
+  join(coreDir, 'plan/cost.ts'),
+  ...['server/src/features', 'server/src/document', 'server/src/store', 'server/src/lsp'].flatMap(tsIn),
 ];
 // The client's own words (vscode.l10n.t, same bundle) and the layer stack webview's.
 const clientDir = join(root, 'client/src');
@@ -44,7 +47,7 @@ function scan(): Set<string> {
     assert.equal(literals.length, calls, `${file}: every t(...) call must pass a string literal, so the bundle can be checked`);
     for (const l of literals) found.add(l);
   }
-  // core/reason.ts renders reasons through its table of messages, features/reasonText.ts matches other messages
+  // core/plan/reason.ts renders reasons through its table of messages, l10n/reasonText.ts matches other messages
   // against tables of templates (both checked in test/server/features/reasonText.test.ts): their messages are used too.
   for (const m of [...ALL_REASON_MESSAGES, ...TEMPLATE_MESSAGES]) found.add(m);
   for (const file of clientSources) {

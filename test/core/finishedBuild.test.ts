@@ -1,11 +1,11 @@
-// A build that failed or was cancelled (core/finishedBuild.ts): the store gets the keys of exactly the steps the
+// A build that failed or was cancelled (core/plan/finishedBuild.ts): the store gets the keys of exactly the steps the
 // engine finished, the last recorded build is updated for those slots only, and the next plan says cached for them,
 // and rebuilds, with why, for the step that did not finish and the ones after it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { finishedPart } from '../../server/src/core/finishedBuild';
-import { buildId, emptyStore, readStore, recordBuild, type StoreData } from '../../server/src/core/store';
-import type { Builder } from '../../server/src/core/types';
+import { finishedPart } from '../../server/src/core/plan/finishedBuild';
+import { buildId, emptyStore, readStore, recordBuild, type StoreData } from '../../server/src/core/plan/store';
+import type { Builder } from '../../server/src/core/shared/types';
 import { planState, reasonAt, record, statuses, type State } from '../helpers/plan';
 
 // Lines: 1 FROM, 2 COPY a.txt, 3 RUN, 4 ARG, 5 RUN (fails), 6 RUN, 7 COPY b.txt.

@@ -1,11 +1,11 @@
 // The layer stack view model: a plan (over an in-memory context) turned into what the webview draws.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBytes, formatDuration, FULL_HEIGHT_BYTES, layerStackModel, MAX_TEXT, type LayerStackModel } from '../../server/src/core/layerStack';
-import type { CostedPrediction } from '../../server/src/core/cost';
+import { formatBytes, formatDuration, FULL_HEIGHT_BYTES, layerStackModel, MAX_TEXT, type LayerStackModel } from '../../server/src/core/stack/layerStack';
+import type { CostedPrediction } from '../../server/src/core/plan/cost';
 import { afterBuilds, planState, type State } from '../helpers/plan';
 import type { Spec } from '../helpers/memoryContext';
-import type { Builder } from '../../server/src/core/types';
+import type { Builder } from '../../server/src/core/shared/types';
 
 const appFiles: Record<string, Spec> = { 'package.json': '{"name":"app"}', 'src/app.js': 'console.log(1)\n', 'src/lib/util.js': 'x'.repeat(2500) };
 const classicApp = 'FROM node:20\nWORKDIR /app\nCOPY . /app\nRUN npm install\nEXPOSE 3000\nCMD ["node", "src/app.js"]\n';
@@ -143,7 +143,7 @@ test('recorded sizes and timings replace estimates; the summary adds the rebuild
   const before: State = { dockerfile: classicApp, files: appFiles };
   const after: State = { ...before, files: { ...appFiles, 'src/app.js': 'console.log(2)\n' } };
   const steps = afterBuilds('buildkit', before, after).steps;
-  // What core/cost.ts puts on the steps from the last real build.
+  // What core/plan/cost.ts puts on the steps from the last real build.
   const costed = (costs: Record<number, { sizeBytes?: number; durationMs?: number }>): CostedPrediction[] => steps.map((s) => ({ ...s, ...costs[s.line] }));
   const full = model(after, costed({ 3: { sizeBytes: 3_400_000, durationMs: 1200 }, 4: { sizeBytes: 180_000_000, durationMs: 41_000 } }));
   const [, copyBlock, runBlock] = full.stages[0].blocks;

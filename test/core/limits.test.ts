@@ -1,9 +1,9 @@
-// The limits of core/limits.ts: checked in one pass before parsing, and bounded variable expansion (Docker's
+// The limits of core/dockerfile/limits.ts: checked in one pass before parsing, and bounded variable expansion (Docker's
 // lexer recurses without a bound; here a deep nesting or an exponential value is a clear LimitError).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LimitError, MAX_EXPANDED_LENGTH, MAX_LINE_LENGTH, MAX_LINES, parseWithinLimits, textLimitProblem } from '../../server/src/core/limits';
-import { processWord, processWords } from '../../server/src/core/words';
+import { LimitError, MAX_EXPANDED_LENGTH, MAX_LINE_LENGTH, MAX_LINES, parseWithinLimits, textLimitProblem } from '../../server/src/core/dockerfile/limits';
+import { processWord, processWords } from '../../server/src/core/dockerfile/words';
 import { planState } from '../helpers/plan';
 
 test('variables nested 5,000 deep: a LimitError naming the nesting, not a stack overflow', () => {

@@ -1,4 +1,4 @@
-// The linear-time matchers (server/src/core/linearMatch.ts) against what they replace and what they follow:
+// The linear-time matchers (server/src/core/match/linearMatch.ts) against what they replace and what they follow:
 // .dockerignore patterns against the backtracking RegExp port kept in test/helpers/regexIgnore.ts and against the
 // real Go patternmatcher (cases recorded from it in test/fixtures/patternmatcher-go/), and `layerLens.dockerfiles`
 // keys against the RegExp globMatches used to build (test/helpers/regexGlob.ts). Inputs are generated from fixed
@@ -7,9 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PatternMatcher } from '../../server/src/core/dockerignore';
-import { parseGoRegexp } from '../../server/src/core/goRegexp';
-import { LinearMatcher } from '../../server/src/core/linearMatch';
+import { PatternMatcher } from '../../server/src/core/context/dockerignore';
+import { parseGoRegexp } from '../../server/src/core/match/goRegexp';
+import { LinearMatcher } from '../../server/src/core/match/linearMatch';
 import { globMatches } from '../../server/src/settings';
 import { seededRandom } from '../helpers/random';
 import { regexGlobMatches } from '../helpers/regexGlob';

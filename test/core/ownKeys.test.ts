@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planState, reasonAt, record, statuses } from '../helpers/plan';
-import type { StoreData } from '../../server/src/core/store';
-import { MAX_RECORDED_READS } from '../../server/src/core/predict';
+import type { StoreData } from '../../server/src/core/plan/store';
+import { MAX_RECORDED_READS } from '../../server/src/core/plan/predict';
 
 const OBJECT_NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', 'isPrototypeOf'];
 /** Computed keys, so '__proto__' is a file, not the literal's prototype. */

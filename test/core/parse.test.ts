@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDockerfile } from '../../server/src/core/parse';
+import { parseDockerfile } from '../../server/src/core/dockerfile/parse';
 
 test('continuations keep leading whitespace and drop comment and blank lines (R7, C29)', () => {
   const a = parseDockerfile('FROM x\nRUN a && \\\n    b\n').instructions[1];

@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { afterBuilds, planState, reasonAt, statuses } from '../helpers/plan';
-import { machinePlatform, normalizePlatform, parsePlatform, platformArgValues } from '../../server/src/core/platform';
-import { stepKey } from '../../server/src/core/cacheKeys';
+import { machinePlatform, normalizePlatform, parsePlatform, platformArgValues } from '../../server/src/core/dockerfile/platform';
+import { stepKey } from '../../server/src/core/plan/cacheKeys';
 
 const files = { 'f.txt': 'f' };
 const state = (dockerfile: string, more: Record<string, unknown> = {}) => ({ dockerfile, files, ...more });

@@ -1,13 +1,13 @@
-// Re-planning after edits takes shortcuts (core/contextChanges.ts, lazy reads and records, selection counts):
+// Re-planning after edits takes shortcuts (core/context/changes.ts, lazy reads and records, selection counts):
 // these tests check, over random contexts and random edits, that they give exactly what the plain
 // computation gives: the same verdicts, reasons, reads and record as a fresh view without the shortcuts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nodeFingerprint, selectSources, updateView, viewContext, wholeContext, type ContextView } from '../../server/src/core/context';
-import { lookup } from '../../server/src/core/contextView';
-import { planBuild, type PlanContext, type PlanResult } from '../../server/src/core/predict';
-import { emptyStore, knownBuilds, recordBuild, type StoreData } from '../../server/src/core/store';
-import type { ContextSnapshot, PlanOptions, SourceSelection } from '../../server/src/core/types';
+import { nodeFingerprint, selectSources, updateView, viewContext, wholeContext, type ContextView } from '../../server/src/core/context/context';
+import { lookup } from '../../server/src/core/context/view';
+import { planBuild, type PlanContext, type RecordablePlan } from '../../server/src/core/plan/predict';
+import { emptyStore, knownBuilds, recordBuild, type StoreData } from '../../server/src/core/plan/store';
+import type { ContextSnapshot, PlanOptions, SourceSelection } from '../../server/src/core/shared/types';
 import { snap, type Spec } from '../helpers/memoryContext';
 import { seededRandom as rng } from '../helpers/random';
 
@@ -116,7 +116,7 @@ function fastContext(view: ContextView, probe: string[]): PlanContext {
   };
 }
 
-function summary(plan: PlanResult): unknown {
+function summary(plan: RecordablePlan): unknown {
   return {
     steps: plan.steps.map((s) => ({ line: s.line, status: s.status, reason: s.reason, reads: s.reads })),
     recorded: JSON.parse(JSON.stringify(plan.recorded)) as unknown,

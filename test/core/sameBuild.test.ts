@@ -3,12 +3,12 @@
 // Expectations as observed on Engine 20.10.24 (classic) and 26.1.5 (BuildKit v0.13), oracle scenarios same-build-reuse-*.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planBuild } from '../../server/src/core/predict';
-import { planContext } from '../../server/src/analysis';
-import { buildId, emptyStore, knownBuilds, recordBuild, type StoreData } from '../../server/src/core/store';
+import { planBuild } from '../../server/src/core/plan/predict';
+import { planContext } from '../../server/src/diskProject';
+import { buildId, emptyStore, knownBuilds, recordBuild, type StoreData } from '../../server/src/core/plan/store';
 import { snap } from '../helpers/memoryContext';
 import { afterBuilds, planState, reasonAt, statuses } from '../helpers/plan';
-import type { Builder } from '../../server/src/core/types';
+import type { Builder } from '../../server/src/core/shared/types';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 const prefix = lines(

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { simulateBuild, withChangedFiles } from '../../server/src/core/simulate';
-import { planContext } from '../../server/src/analysis';
+import { simulateBuild, withChangedFiles } from '../../server/src/core/plan/simulate';
+import { planContext } from '../../server/src/diskProject';
 import { snap } from '../helpers/memoryContext';
-import type { PlanOptions } from '../../server/src/core/types';
+import type { PlanOptions } from '../../server/src/core/shared/types';
 
 const files = { Dockerfile: '', 'package.json': '{}', 'src/app.js': 'v1', '.dockerignore': 'Dockerfile\n' };
 const classicApp = 'FROM node\nWORKDIR /app\nCOPY . /app\nRUN npm install\nCMD ["node", "src/app.js"]\n';

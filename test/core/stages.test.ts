@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDockerfile } from '../../server/src/core/parse';
-import { buildStageGraph, selectStages } from '../../server/src/core/stages';
+import { parseDockerfile } from '../../server/src/core/dockerfile/parse';
+import { buildStageGraph, selectStages } from '../../server/src/core/dockerfile/stages';
 
 const file = `ARG BASE=alpine
 FROM \${BASE} AS deps

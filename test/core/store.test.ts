@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildId, emptyStore, knownBuilds, LIMITS, readStore, recordBuild } from '../../server/src/core/store';
+import { buildId, emptyStore, knownBuilds, LIMITS, readStore, recordBuild } from '../../server/src/core/plan/store';
 
 test('recording adds keys per builder; known builds see them', () => {
   const s = recordBuild(emptyStore(), 'buildkit', 'buildkit:/p/Dockerfile', ['k1', 'k2'], { steps: {}, files: {} });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { staleDiagnostics, syncedEntry, withSyncedContent } from '../../server/src/core/syncState';
+import { staleDiagnostics, syncedEntry, withSyncedContent } from '../../server/src/core/plan/syncState';
 import { snap } from '../helpers/memoryContext';
 
 function withMtime(content: string, mtimeMs: number, mode = 0o644) {

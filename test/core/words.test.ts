@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { processWord, processWords } from '../../server/src/core/words';
+import { processWord, processWords } from '../../server/src/core/dockerfile/words';
 
 const vars = new Map([['A', 'one'], ['EMPTY', ''], ['SP', 'a b']]);
 

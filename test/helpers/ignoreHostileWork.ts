@@ -4,9 +4,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scanContext } from '../../server/src/contextFs';
-import { advise } from '../../server/src/core/advise';
-import { includedPaths, viewContext } from '../../server/src/core/contextView';
-import { compileIgnore, MAX_IGNORE_PATTERNS, PatternMatcher } from '../../server/src/core/dockerignore';
+import { advise } from '../../server/src/core/advise/advise';
+import { includedPaths, viewContext } from '../../server/src/core/context/view';
+import { compileIgnore, MAX_IGNORE_PATTERNS, PatternMatcher } from '../../server/src/core/context/dockerignore';
 import { dockerfileSettings, globMatches, type LayerLensSettings } from '../../server/src/settings';
 import { snap } from './memoryContext';
 import { seededRandom } from './random';

@@ -1,6 +1,6 @@
 // In-memory build contexts for tests: { path: content | details } → ContextSnapshot.
 import { createHash } from 'node:crypto';
-import type { ContextEntry, ContextSnapshot } from '../../server/src/core/types';
+import type { ContextEntry, ContextSnapshot } from '../../server/src/core/shared/types';
 
 export type Spec = string | { content?: string; mode?: number; link?: string; dir?: boolean; error?: string; unreadable?: boolean; other?: boolean };
 

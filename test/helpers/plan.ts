@@ -1,9 +1,9 @@
 // Plans over in-memory contexts with an in-memory store: record one state, plan another.
-import { planBuild, type PlanResult } from '../../server/src/core/predict';
-import { planContext } from '../../server/src/analysis';
-import { buildId, emptyStore, knownBuilds, recordBuild, type StoreData } from '../../server/src/core/store';
+import { planBuild, type RecordablePlan } from '../../server/src/core/plan/predict';
+import { planContext } from '../../server/src/diskProject';
+import { buildId, emptyStore, knownBuilds, recordBuild, type StoreData } from '../../server/src/core/plan/store';
 import { snap, type Spec } from './memoryContext';
-import type { Builder, StepStatus } from '../../server/src/core/types';
+import type { Builder, StepStatus } from '../../server/src/core/shared/types';
 
 export interface State {
   dockerfile: string;
@@ -17,7 +17,7 @@ export interface State {
   buildPlatform?: string;
 }
 
-export function planState(state: State, builder: Builder, store: StoreData = emptyStore()): PlanResult {
+export function planState(state: State, builder: Builder, store: StoreData = emptyStore()): RecordablePlan {
   const files = { Dockerfile: state.dockerfile, ...(state.ignore !== undefined ? { '.dockerignore': state.ignore } : {}), ...(state.files ?? {}) };
   const context = planContext(snap(files), state.ignore, builder);
   const options = {
@@ -33,21 +33,21 @@ export function record(state: State, builder: Builder, store: StoreData = emptyS
 }
 
 /** Records each earlier state in turn, then plans the last: the usual build, edit, predict loop. */
-export function afterBuilds(builder: Builder, ...states: State[]): PlanResult {
+export function afterBuilds(builder: Builder, ...states: State[]): RecordablePlan {
   let store = emptyStore();
   for (const s of states.slice(0, -1)) store = record(s, builder, store);
   return planState(states[states.length - 1], builder, store);
 }
 
 /** "line:STATUS" for every step, e.g. ['1:cached', '2:rebuilds']: compact to assert on. */
-export function statuses(r: PlanResult): string[] {
+export function statuses(r: RecordablePlan): string[] {
   return r.steps.map((s) => `${s.line}:${s.status}`);
 }
 
-export function statusAt(r: PlanResult, line: number): StepStatus | undefined {
+export function statusAt(r: RecordablePlan, line: number): StepStatus | undefined {
   return r.steps.find((s) => s.line === line)?.status;
 }
 
-export function reasonAt(r: PlanResult, line: number): string | undefined {
+export function reasonAt(r: RecordablePlan, line: number): string | undefined {
   return r.steps.find((s) => s.line === line)?.reason;
 }

@@ -1,8 +1,8 @@
 // The .dockerignore matcher as it was before the linear-time matcher: patternmatcher's pattern compiled to a backtracking
-// JavaScript RegExp. Kept, test-only, as the reference the linear-time matcher (server/src/core/dockerignore.ts)
+// JavaScript RegExp. Kept, test-only, as the reference the linear-time matcher (server/src/core/context/dockerignore.ts)
 // is compared with on generated input (test/core/linearMatch.test.ts). Never use it on large input: it can hang.
-import { cleanPath, goMatch } from '../../server/src/core/contextGlob';
-import { goTrimSpace } from '../../server/src/core/dockerignore';
+import { cleanPath, goMatch } from '../../server/src/core/context/glob';
+import { goTrimSpace } from '../../server/src/core/context/dockerignore';
 
 export type MatchInfo = readonly boolean[] | undefined;
 

@@ -14,9 +14,9 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findIgnoreFile, readInScope, scanContext, scanContextAsync, type FsOps } from '../../server/src/contextFs';
-import { includedPaths, selectSources, viewContext } from '../../server/src/core/context';
-import { nameBytes } from '../../server/src/core/contextNames';
-import type { Builder } from '../../server/src/core/types';
+import { includedPaths, selectSources, viewContext } from '../../server/src/core/context/context';
+import { nameBytes } from '../../server/src/core/context/names';
+import type { Builder } from '../../server/src/core/shared/types';
 import { seededRandom } from '../helpers/random';
 
 const CASES = 14;

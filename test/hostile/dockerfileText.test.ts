@@ -1,5 +1,5 @@
 // Hostile Dockerfile TEXT: huge, deep, long, many-of-everything. Seeded generators make Dockerfiles past each
-// limit of core/limits.ts and right at them, plus deep and exponential variable expansion, heredocs never closed,
+// limit of core/dockerfile/limits.ts and right at them, plus deep and exponential variable expansion, heredocs never closed,
 // escape directives, NUL bytes, invalid UTF-8 and CRLF mixes. Each goes to the CLI (the real bundle, with its
 // peak memory from /usr/bin/time) and to the real language server (over in-memory streams), which must keep
 // answering `layerLens/status` meanwhile. Every case must end in a clear answer: a plan, or the limit's one
@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { advise } from '../../server/src/core/advise';
-import { MAX_DOCKERFILE_CHARS, MAX_EXPANSION_DEPTH, MAX_INSTRUCTIONS, MAX_LINE_LENGTH, MAX_LINES, MAX_STAGES, MAX_VARIABLE_RUNS, MAX_VARIABLES } from '../../server/src/core/limits';
+import { advise } from '../../server/src/core/advise/advise';
+import { MAX_DOCKERFILE_CHARS, MAX_EXPANSION_DEPTH, MAX_INSTRUCTIONS, MAX_LINE_LENGTH, MAX_LINES, MAX_STAGES, MAX_VARIABLE_RUNS, MAX_VARIABLES } from '../../server/src/core/dockerfile/limits';
 import { recordRequest, statusRequest } from '../../server/src/protocol';
 import { diskProject } from '../helpers/diskProject';
 import { seededRandom } from '../helpers/random';
@@ -212,7 +212,7 @@ void test(`server: every hostile Dockerfile gets lenses and diagnostics (or the 
 void test('arg-declared-early over 10,000 ARGs that are never used: one pass, not one scan per ARG (hang guard)', () => {
   // Below the limits only 2,000 variables get here; the rule itself must still not be quadratic (10,000 took minutes).
   // A child process, so the 30 s hang guard can stop synchronous work.
-  const script = `const { advise } = require(${JSON.stringify(join(root, 'server', 'src', 'core', 'advise.ts'))});
+  const script = `const { advise } = require(${JSON.stringify(join(root, 'server', 'src', 'core', 'advise', 'advise.ts'))});
     const text = 'FROM alpine\\n' + Array.from({ length: 10000 }, (_, i) => 'ARG A' + i + '=' + i).join('\\n') + '\\nRUN true\\n';
     process.stdout.write(JSON.stringify(advise({ text, rules: ['arg-declared-early'] })));`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: root, encoding: 'utf8', timeout: 30_000 });

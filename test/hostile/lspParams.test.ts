@@ -19,7 +19,7 @@ import {
   simulateRequest,
   statusRequest,
 } from '../../server/src/protocol';
-import { MAX_SIMULATED_ITEMS } from '../../server/src/features/params';
+import { MAX_SIMULATED_ITEMS } from '../../server/src/lsp/params';
 import { seededRandom } from '../helpers/random';
 import { TestServer } from '../server/support/lspClient';
 

@@ -9,9 +9,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs, { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openProject, planProject, type Project } from '../../server/src/analysis';
-import { buildId, emptyStore, knownBuilds, recordBuild, STORE_FORMAT, type StoreData } from '../../server/src/core/store';
-import { openWorkspaceStore, recordPlan } from '../../server/src/features/record';
+import { openProject, planProject, type Project } from '../../server/src/diskProject';
+import { buildId, emptyStore, knownBuilds, recordBuild, STORE_FORMAT, type StoreData } from '../../server/src/core/plan/store';
+import { openWorkspaceStore, recordPlan } from '../../server/src/store/record';
 import { loadStore, MAX_STORE_BYTES, StoreError, updateStore } from '../../server/src/storeFile';
 import { seededRandom } from '../helpers/random';
 
@@ -336,7 +336,7 @@ test('kill -9 during fix: the Dockerfile is whole (before or after), and no temp
   const rand = seededRandom(0xf1f1);
   const ctx = join(work, 'fixkill');
   mkdirSync(ctx);
-  // A long text (comments, within the size and line limits of core/limits.ts) to write, with one fix to make: the first CMD goes.
+  // A long text (comments, within the size and line limits of core/dockerfile/limits.ts) to write, with one fix to make: the first CMD goes.
   const comments = Array.from({ length: 4_000 }, (_, i) => `# comment line ${i} ${'x'.repeat(40)}`).join('\n');
   const original = `FROM alpine\n${comments}\nCMD ["x"]\nCMD ["y"]\n`;
   const fixed = `FROM alpine\n${comments}\nCMD ["y"]\n`;

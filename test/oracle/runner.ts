@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BuildError, buildWithEngine, readDockerfile, resetEngineCache, withEngineLock, type DfFile, type Engine, type EngineResult } from './engine';
 import type { FileSpec, Op, Round, Scenario } from './scenarios';
-import { hasEscapes, nameBytes } from '../../server/src/core/contextNames';
+import { hasEscapes, nameBytes } from '../../server/src/core/context/names';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Files
@@ -53,7 +53,7 @@ export function makeTar(entries: Record<string, string>, mtime: number): Buffer 
   return Buffer.concat(blocks);
 }
 
-/** A context path for the fs: a Buffer when a name holds bytes that are not UTF-8 (core/contextNames.ts escapes). */
+/** A context path for the fs: a Buffer when a name holds bytes that are not UTF-8 (core/context/names.ts escapes). */
 function fsPath(root: string, rel: string): string | Buffer {
   return hasEscapes(rel) ? Buffer.concat([Buffer.from(root + '/'), nameBytes(rel)]) : join(root, rel);
 }

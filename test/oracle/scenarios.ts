@@ -102,7 +102,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     // A file name that is not UTF-8 ("caf\xe9.txt", latin-1): Docker hashes names as bytes; Layer Lens keeps the
-    // byte as the lone surrogate U+DCE9 (server/src/core/contextNames.ts) and must not lose the file.
+    // byte as the lone surrogate U+DCE9 (server/src/core/context/names.ts) and must not lose the file.
     name: 'non-utf8-name',
     rules: ['R9'],
     files: {

@@ -10,10 +10,10 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { DigestCache, findIgnoreFile, loadDigestCache, useProcFdForTests, readIgnoreFile, saveDigestCache, scanContext, scanContextAsync, updateSnapshot, type FsContextSnapshot } from '../../server/src/contextFs';
-import { openProject } from '../../server/src/analysis';
+import { openProject } from '../../server/src/diskProject';
 import { adviseContextOf } from '../../server/src/adviseContext';
-import { includedPaths, selectSources, updateView, viewContext, wholeContext } from '../../server/src/core/context';
-import type { ContextSnapshot } from '../../server/src/core/types';
+import { includedPaths, selectSources, updateView, viewContext, wholeContext } from '../../server/src/core/context/context';
+import type { ContextSnapshot } from '../../server/src/core/shared/types';
 
 const roots: string[] = [];
 after(() => {

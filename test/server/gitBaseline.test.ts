@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scanContext } from '../../server/src/contextFs';
-import { selectSources, viewContext } from '../../server/src/core/context';
+import { selectSources, viewContext } from '../../server/src/core/context/context';
 import { headCommitAsync, readGitHeadAsync, type BlobDigests } from '../../server/src/gitBaseline';
 import { recordRequest, statusRequest } from '../../server/src/protocol';
 import { TestServer } from './support/lspClient';

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openProject, planProject, refreshProject } from '../../server/src/analysis';
+import { openProject, planProject, refreshProject } from '../../server/src/diskProject';
 import { DigestCache, loadDigestCache, saveDigestCache, scanContext } from '../../server/src/contextFs';
-import { buildId, emptyStore, knownBuilds, recordBuild } from '../../server/src/core/store';
+import { buildId, emptyStore, knownBuilds, recordBuild } from '../../server/src/core/plan/store';
 
 void test('a stale file stays reported after unrelated edits, and goes once touched', () => {
   const root = fs.mkdtempSync(join(tmpdir(), 'll-synced-'));

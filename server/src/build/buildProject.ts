@@ -1,10 +1,10 @@
 // A real build of a project (CLI `layerlens build`, editor "Layer Lens: Build Image"): predict right before it,
 // build, record the state as built with the measured timings and sizes, and compare prediction and build. A build
 // that fails or is cancelled records the steps Docker finished before it stopped (its cache keeps them).
-import { planProject, type Project } from '../analysis';
-import { planCosts, withMeasurements, type MeasuredStep } from '../core/cost';
-import { finishedPart } from '../core/finishedBuild';
-import type { KnownBuilds, RecordedBuild } from '../core/predict';
+import { planProject, type Project } from '../diskProject';
+import { planCosts, withMeasurements, type MeasuredStep } from '../core/plan/cost';
+import { finishedPart } from '../core/plan/finishedBuild';
+import type { KnownBuilds, RecordedBuild } from '../core/plan/predict';
 import { runBuild, type BuildOutcome, type BuildRunOptions } from './runBuild';
 import { compareWithBuild, type Disagreement, type StepComparison } from './selfCheck';
 

@@ -1,6 +1,6 @@
 // The build report as text: the CLI prints it and the editor's "Copy Report" puts it on the clipboard.
-import { formatDuration } from '../core/cost';
-import { formatBytes } from '../core/layerStack';
+import { formatDuration } from '../core/plan/cost';
+import { formatBytes } from '../core/stack/layerStack';
 import type { BuildReport } from './buildProject';
 
 const ACTUAL: Record<string, string> = { cached: 'cached', ran: 'rebuilt', error: 'FAILED', canceled: 'cancelled', incomplete: 'unfinished', 'not reported': '' };

@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Builder } from '../core/types';
+import type { Builder } from '../core/shared/types';
 import { BUILD_OUTPUT_HINT } from './hint';
 import { readInstructions, stageRef, type DfFile } from './dockerfileReader';
 import { DockerProblem, dockerProblemIn, runDocker, type DockerInvocation, type DockerRun } from './docker';

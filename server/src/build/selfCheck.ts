@@ -2,8 +2,8 @@
 // did. A disagreement is a step predicted cached that Docker ran, or predicted to rebuild that Docker took from its
 // cache (or a step Docker built in a stage predicted not to be built). `maybe` never disagrees; FROM is not a cache
 // lookup (classic prints the base image ID, BuildKit resolves the image) and is left out, as in the oracle.
-import type { CostedPrediction } from '../core/cost';
-import type { StepStatus } from '../core/types';
+import type { CostedPrediction } from '../core/plan/cost';
+import type { StepStatus } from '../core/shared/types';
 import type { LayerSize } from './history';
 import type { ActualStep, StepOutcome } from './progress';
 

@@ -4,7 +4,7 @@
 // when the caller allows running it (trusted workspace, buildx installed), and are otherwise reported unresolved.
 // Paths: `context` is relative to the folder bake runs in (the Bake file's), `dockerfile` relative to the context.
 import { resolve } from 'node:path';
-import { setOwn } from '../core/own';
+import { setOwn } from '../core/shared/own';
 import { finishConfig, isObject, scalarText, type Declared, type Maybe } from './common';
 import { joinRel, type WorkspaceFiles } from './files';
 import type { Lookup } from './interpolate';

@@ -2,8 +2,8 @@
 // a base folder) is turned into a BuildConfig with the path rules checked: a remote context is said, a folder
 // outside the workspace is not read, the Dockerfile is relative to the context unless absolute.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { normalizePlatform } from '../core/platform';
-import { setOwn } from '../core/own';
+import { normalizePlatform } from '../core/dockerfile/platform';
+import { setOwn } from '../core/shared/own';
 import type { BuildConfig, ConfigKind, ConfigSource } from './types';
 
 /** A value that may be unknown: `why` says what it depends on. */

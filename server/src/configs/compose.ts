@@ -4,7 +4,7 @@
 // first compose file's folder; an extended file's own folder for what it declares; an included file's
 // project_directory), `dockerfile` relative to the context unless absolute.
 import { posix, resolve } from 'node:path';
-import { setOwn } from '../core/own';
+import { setOwn } from '../core/shared/own';
 import { finishConfig, isObject, scalarText, type Declared, type Maybe } from './common';
 import { joinRel, type WorkspaceFiles } from './files';
 import { interpolate, parseDotEnv, type Lookup } from './interpolate';

@@ -4,7 +4,7 @@
 // `context` too. `${localEnv:VAR}` / `${localEnv:VAR:default}` and `${localWorkspaceFolder}` are resolved; any other
 // `${...}` is unresolved.
 import { basename, posix, resolve } from 'node:path';
-import { setOwn } from '../core/own';
+import { setOwn } from '../core/shared/own';
 import { finishConfig, isObject, scalarText, type Declared, type Maybe } from './common';
 import { composeService, workspaceRel } from './compose';
 import type { WorkspaceFiles } from './files';

@@ -5,7 +5,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { discoverBake, bakeFolders, bakeGroups, type BakePrint } from './bake';
 import { findArgLine } from './common';
-import { setOwn } from '../core/own';
+import { setOwn } from '../core/shared/own';
 import { COMPOSE_FILES, COMPOSE_OVERRIDE_FILES, discoverCompose } from './compose';
 import { discoverDevcontainers } from './devcontainer';
 import { diskFiles, walkFolders, type WorkspaceFiles } from './files';

@@ -1,6 +1,6 @@
 // Compose's variable interpolation (Compose Specification, "Interpolation") and its `.env` file format.
 // A variable without a value is never guessed: the names it depends on come back as `unresolved`.
-import { setOwn } from '../core/own';
+import { setOwn } from '../core/shared/own';
 
 /** Looks a variable up: undefined when it is not set. */
 export type Lookup = (name: string) => string | undefined;

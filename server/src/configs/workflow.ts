@@ -4,7 +4,7 @@
 // `platforms` a comma or newline list. `${{ }}` expressions are unknown values, except `matrix.*` of a literal
 // matrix (one configuration per combination), `env.*` with a literal value, and `github.workspace`.
 import { posix, resolve } from 'node:path';
-import { setOwn } from '../core/own';
+import { setOwn } from '../core/shared/own';
 import { finishConfig, isObject, scalarText, type Declared, type Maybe } from './common';
 import type { WorkspaceFiles } from './files';
 import type { BuildConfig, ConfigProblem } from './types';

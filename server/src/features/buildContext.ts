@@ -2,11 +2,11 @@
 // the same facts as `layerlens context`), as a tree of labelled nodes in the display language. Pure: it reads the
 // analysis's context snapshot (file metadata the plan already scanned), no git, nothing run, trusted or not.
 import { join } from 'node:path';
-import { contextReport, formatBytes, warningText, type ContextReport, type ContextWarningKind } from '../core/contextReport';
-import { englishT, type Translate } from '../core/explainTranslate';
+import { contextReport, formatBytes, warningText, type ContextReport, type ContextWarningKind } from '../core/context/report';
+import { englishT, type Translate } from '../core/shared/translate';
 import type { Analysis } from '../documents';
 import type { BuildContextNode, BuildContextResult } from '../protocol';
-import { translateProblem } from './reasonText';
+import { translateProblem } from '../l10n/reasonText';
 
 /** Folders listed under "Kept out": the example paths shown per pattern. */
 const MAX_PATHS = 5;

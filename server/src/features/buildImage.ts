@@ -3,14 +3,14 @@
 // prediction made right before. The project is read afresh from disk (the client saves first), so a file event
 // still on its way cannot make the record wrong.
 import { fileURLToPath } from 'node:url';
-import { InputError, openProject } from '../analysis';
+import { InputError, openProject } from '../diskProject';
 import { buildProject } from '../build/buildProject';
 import { DockerProblem } from '../build/docker';
 import { formatBuildReport } from '../build/report';
-import { buildId, knownBuilds } from '../core/store';
+import { buildId, knownBuilds } from '../core/plan/store';
 import type { DockerfileDocuments } from '../documents';
 import type { BuildImageResult } from '../protocol';
-import { recordPlan } from './record';
+import { recordPlan } from '../store/record';
 
 /** Output lines are sent in batches: a chatty RUN must not flood the connection. */
 const OUTPUT_BATCH_MS = 100;

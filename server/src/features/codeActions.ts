@@ -1,4 +1,4 @@
-// Quick fixes: the fixes core/advise* offers for the diagnostics under the cursor, as WorkspaceEdits on the
+// Quick fixes: the fixes core/advise/ offers for the diagnostics under the cursor, as WorkspaceEdits on the
 // exact document version they were computed from (the editor refuses them once the text moved on), so a fix
 // never lands on text it was not made for. A fix that creates a file (.dockerignore) does it as a file-create
 // operation that fails rather than overwrite a file that appeared meanwhile, and is not offered when anything (a
@@ -13,8 +13,8 @@ import {
   type TextDocumentEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
-import type { Fix, Range } from '../core/advise';
-import type { Translate } from '../core/explainTranslate';
+import type { Fix, Range } from '../core/advise/advise';
+import type { Translate } from '../core/shared/translate';
 import type { Analysis } from '../documents';
 import { adviceDiagnostic, adviceFor } from './diagnostics';
 

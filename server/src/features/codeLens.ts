@@ -1,13 +1,13 @@
 // One lens per instruction with its verdict in a few words ("cached", "rebuilds: src/app.js changed");
 // clicking it asks the client to simulate a change of that step.
 import type { CodeLens } from 'vscode-languageserver';
-import { englishT, type Translate } from '../core/explainTranslate';
-import { formatDuration, type CostedPrediction } from '../core/cost';
+import { englishT, type Translate } from '../core/shared/translate';
+import { formatDuration, type CostedPrediction } from '../core/plan/cost';
 import type { Analysis } from '../documents';
 import { simulateStepCommand, type SimulateStepArgs } from '../protocol';
-import type { StepStatus } from '../core/types';
-import { renderReason, type Reason } from '../core/reason';
-import { translateProblem } from './reasonText';
+import type { StepStatus } from '../core/shared/types';
+import { renderReason, type Reason } from '../core/plan/reason';
+import { translateProblem } from '../l10n/reasonText';
 
 export function codeLenses(analysis: Analysis | undefined, t: Translate = englishT): CodeLens[] {
   if (!analysis) return [];

@@ -3,18 +3,18 @@
 // and platform. Clicking one opens the Dockerfile planned with that configuration (the client's command).
 import { relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { openProjectAsync, planProject, type ProjectPlan } from '../analysis';
+import { openProjectAsync, planProject, type ProjectPlan } from '../diskProject';
 import { DigestCache } from '../contextFs';
-import { englishT, type Translate } from '../core/explainTranslate';
+import { englishT, type Translate } from '../core/shared/translate';
 import { configLabel, plannable, type BuildConfig, type Discovery } from '../configs/types';
 import { headCommitAsync, readGitHeadAsync, type BlobDigests } from '../gitBaseline';
 import type { Analysis } from '../documents';
 import type { BaselineKind, ConfigLens } from '../protocol';
 import { dockerfileSettings, normaliseSettings, type LayerLensSettings } from '../settings';
-import { chooseBaseline } from './baseline';
-import { configId, withConfiguration } from './buildConfig';
-import type { WorkspaceStore } from './record';
-import { translateProblem } from './reasonText';
+import { chooseBaseline } from '../document/baseline';
+import { configId, withConfiguration } from '../document/buildConfig';
+import type { WorkspaceStore } from '../store/record';
+import { translateProblem } from '../l10n/reasonText';
 
 export interface ConfigLensHost {
   workspaceFolders(): readonly string[];

@@ -1,15 +1,15 @@
-// Diagnostics: the advice of core/advise* (cache problems, each with its quick fixes) and the plan's own
+// Diagnostics: the advice of core/advise/ (cache problems, each with its quick fixes) and the plan's own
 // problems (invalid stage names, a missing target, BuildKit's stale context sync), pushed to the editor
 // when a Dockerfile opens, its text changes, or its context, settings or baseline change.
 import { DiagnosticSeverity, DiagnosticTag, type Connection, type Diagnostic } from 'vscode-languageserver';
 import { adviseContextOf } from '../adviseContext';
-import { advise, type Advice, type AdviceSeverity } from '../core/advise';
-import { englishT, type Translate } from '../core/explainTranslate';
-import type { Diagnostic as PlanDiagnostic } from '../core/types';
+import { advise, type Advice, type AdviceSeverity } from '../core/advise/advise';
+import { englishT, type Translate } from '../core/shared/translate';
+import type { Diagnostic as PlanDiagnostic } from '../core/shared/types';
 import type { Analysis } from '../documents';
-import { parsedText, textLimit } from './parsed';
-import { LimitError, yieldToEventLoop, type LimitProblem } from '../core/limits';
-import { DIAGNOSTIC_TEMPLATES, matchTemplate, translateProblem } from './reasonText';
+import { parsedText, textLimit } from '../document/parsed';
+import { LimitError, yieldToEventLoop, type LimitProblem } from '../core/dockerfile/limits';
+import { DIAGNOSTIC_TEMPLATES, matchTemplate, translateProblem } from '../l10n/reasonText';
 
 export const DIAGNOSTIC_SOURCE = 'Layer Lens';
 
@@ -22,7 +22,7 @@ const SEVERITY: Record<AdviceSeverity, DiagnosticSeverity> = {
 
 interface AdviceResult {
   advice: Advice[];
-  /** Set when the text is past a limit of core/limits.ts: no advice, this one message instead. */
+  /** Set when the text is past a limit of core/dockerfile/limits.ts: no advice, this one message instead. */
   limit?: LimitProblem;
 }
 

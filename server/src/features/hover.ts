@@ -1,19 +1,19 @@
 // Hovers: what the instruction (or flag) under the cursor does, when it runs, whether it adds a layer, what its
-// cache key includes (core/explain*), and this step's verdict from the analysis the lenses show, simulation
+// cache key includes (core/explain/), and this step's verdict from the analysis the lenses show, simulation
 // included. `layerLens.hover.cacheOnly` keeps only the layer and cache part.
 import type { Hover, Position } from 'vscode-languageserver';
-import { hoverAt } from '../core/explainLocate';
-import type { Translate } from '../core/explainTranslate';
-import type { StepPrediction } from '../core/types';
+import { hoverAt } from '../core/explain/locate';
+import type { Translate } from '../core/shared/translate';
+import type { StepPrediction } from '../core/shared/types';
 import type { Analysis } from '../documents';
 import type { LayerLensSettings } from '../settings';
-import { parsedText, textLimit } from './parsed';
-import { renderReason } from '../core/reason';
-import { translateProblem } from './reasonText';
+import { parsedText, textLimit } from '../document/parsed';
+import { renderReason } from '../core/plan/reason';
+import { translateProblem } from '../l10n/reasonText';
 
 export function hover(analysis: Analysis | undefined, text: string | undefined, position: Position, settings: LayerLensSettings, t: Translate): Hover | null {
   if (!analysis || text === undefined) return null;
-  // Text past the limits (core/limits.ts) is not analysed; its one diagnostic says why.
+  // Text past the limits (core/dockerfile/limits.ts) is not analysed; its one diagnostic says why.
   const parsed = parsedText(text);
   if (!parsed && textLimit(text)) return null;
   // The plan is of the text the analysis took up; a newer edit (not analysed yet) gets no verdicts rather than wrong ones.

@@ -1,13 +1,13 @@
-// The layer stack request: the core's view model (core/layerStack.ts) for a document's current analysis,
+// The layer stack request: the core's view model (core/stack/layerStack.ts) for a document's current analysis,
 // with sizes of the context files each COPY/ADD selects (after .dockerignore).
-import { viewEntry, type ContextView } from '../core/context';
-import { layerStackModel, summaryText, type DrawnBlock, type LayerStackModel, type LayerSummary } from '../core/layerStack';
-import { englishT, type Translate } from '../core/explainTranslate';
+import { viewEntry, type ContextView } from '../core/context/context';
+import { layerStackModel, summaryText, type DrawnBlock, type LayerStackModel, type LayerSummary } from '../core/stack/layerStack';
+import { englishT, type Translate } from '../core/shared/translate';
 import type { Analysis } from '../documents';
 import type { LayerStackResult } from '../protocol';
 import { verdictWord } from './codeLens';
-import { renderReason } from '../core/reason';
-import { matchTemplate, SIZE_TEMPLATES, translateProblem } from './reasonText';
+import { renderReason } from '../core/plan/reason';
+import { matchTemplate, SIZE_TEMPLATES, translateProblem } from '../l10n/reasonText';
 
 /** The steps carry what real builds recorded (sizes, run times): the model prefers those to estimates. */
 export function layerStack(analysis: Analysis, t: Translate = englishT): LayerStackResult {
@@ -51,7 +51,7 @@ function localised(model: LayerStackModel, t: Translate): LayerStackModel {
   };
 }
 
-/** The summary in the display language: core/layerStack.ts summaryText with `t`, the first miss's reason translated. */
+/** The summary in the display language: core/stack/layerStack.ts summaryText with `t`, the first miss's reason translated. */
 export function localisedSummary(summary: LayerSummary, t: Translate): LayerSummary {
   const firstMiss = summary.firstMiss && { ...summary.firstMiss, reason: renderReason(summary.firstMiss.cause, t, { short: true }) };
   const localisedCounts = { ...summary, firstMiss };

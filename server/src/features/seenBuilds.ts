@@ -6,16 +6,16 @@
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { homedir } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { openProjectAsync, planProject, type Project } from '../analysis';
+import { openProjectAsync, planProject, type Project } from '../diskProject';
 import { recogniseCommandLine, type DockerfileBuild, type RecognisedBuild } from '../commandLine';
 import type { BakeGroup } from '../configs/discover';
 import { plannable, type BuildConfig, type Discovery } from '../configs/types';
-import type { RecordedBuild } from '../core/predict';
-import { buildId, type BuildSource } from '../core/store';
-import type { Builder } from '../core/types';
+import type { RecordedBuild } from '../core/plan/predict';
+import { buildId, type BuildSource } from '../core/plan/store';
+import type { Builder } from '../core/shared/types';
 import { dockerEndpoint } from '../storeFile';
 import type { BuildEndedParams, BuildEndedResult, BuildStartedParams, BuildStartedResult, SeenBuild } from '../protocol';
-import { recordPlan, type WorkspaceStore } from './record';
+import { recordPlan, type WorkspaceStore } from '../store/record';
 
 export interface SeenBuildsHost {
   trusted(): boolean;

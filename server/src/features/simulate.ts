@@ -1,11 +1,11 @@
 // "What if?": the plan request's step files (the words the status bar shows for a simulation: simulationLabel
 // in documents.ts, where the simulation state is kept).
-import { viewEntry } from '../core/context';
+import { viewEntry } from '../core/context/context';
 import type { Analysis } from '../documents';
-import type { PlanResult } from '../protocol';
+import type { PlanResponse } from '../protocol';
 
 /** The plan request's answer: the verdicts the lenses show, with each step's files (folders left out). */
-export function planResult(analysis: Analysis): PlanResult {
+export function planResponse(analysis: Analysis): PlanResponse {
   const view = analysis.project?.view;
   const steps = (analysis.plan?.steps ?? []).map((step) => {
     if (!step.reads || !view) return step;

@@ -1,6 +1,6 @@
 // layerLens/status: who is answering, how many instructions a document has, and what counts as built.
 import type { DockerfileDocuments } from '../documents';
-import { parsedText } from './parsed';
+import { parsedText } from '../document/parsed';
 import type { StatusParams, StatusResult } from '../protocol';
 import { version } from '../../../package.json';
 
@@ -12,7 +12,7 @@ export async function status(documents: DockerfileDocuments, text: (uri: string)
   return {
     serverVersion,
     pid: process.pid,
-    // The parse the other features share; null past the limits (core/limits.ts), where nothing is parsed.
+    // The parse the other features share; null past the limits (core/dockerfile/limits.ts), where nothing is parsed.
     instructionCount: source === undefined ? null : (parsedText(source)?.instructions.length ?? null),
     baseline: analysis?.baseline ?? null,
     simulation: documents.simulation ?? null,

@@ -1,9 +1,9 @@
 // The files one COPY/ADD (or bind mount) reads, with their sizes after .dockerignore: what the COPY lens offers to
 // simulate, grouped by folder on the client. Sizes are metadata of the scanned context: nothing is read.
-import { viewEntry } from '../core/contextView';
+import { viewEntry } from '../core/context/view';
 import type { Analysis } from '../documents';
 import type { StepFilesParams, StepFilesResult } from '../protocol';
-import { documentParams, ParamsError } from './params';
+import { documentParams, ParamsError } from '../lsp/params';
 
 /** Dockerfile lines are 1-based and far below this. */
 const MAX_LINE = 10_000_000;

@@ -2,7 +2,7 @@
 // whose change it read, `Dockerfile edited`, `build arg NAME`, `base image`, `first build`. Built from the reason
 // strings the engine gives today and the paths each step reads; a chained miss takes the cause of the step it
 // follows. Kept apart so reasons that become data can replace the string matching here.
-import type { StepPrediction } from '../core/types';
+import type { StepPrediction } from '../core/shared/types';
 
 export interface CauseInput {
   /** The step planned at a line of the same state. */
@@ -13,7 +13,7 @@ export interface CauseInput {
   changed: ReadonlySet<string>;
 }
 
-/** Reasons that name a part of the instruction the Dockerfile's author edited (core/reasons.ts PART_TEXT and kin). */
+/** Reasons that name a part of the instruction the Dockerfile's author edited (core/plan/reasons.ts PART_TEXT and kin). */
 const DOCKERFILE_EDIT = /^(new instruction|command changed|instruction changed|SHELL changed|ENV |WORKDIR changed|USER changed|--\S+ changed|destination changed|heredoc text changed|source paths changed|URL changed|path changed|not built on top of this parent before|platform changed)/;
 
 /** The first folder (with a slash) or the file at the top of each changed path, for grouping. */

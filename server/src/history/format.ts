@@ -1,7 +1,7 @@
 // What `layerlens history` prints: the JSON shape documented in the README, and a readable table with a bar per
 // step (rebuilt / maybe / cached over the replayed states), the first causes, the time where real builds timed the
 // step, and a timeline of the commits (one letter per step).
-import { formatDuration } from '../core/cost';
+import { formatDuration } from '../core/plan/cost';
 import type { HistoryCommit, HistoryResult, HistorySummaryRow } from './replay';
 
 /** The `--fixed` row of the same instruction: same keyword and text, or else the same keyword at the same rank. */

@@ -2,7 +2,7 @@
 // `plan` reads from a folder, built from tree entries (path, mode, symlink target) with the blob id as the content's
 // identity (two files have the same content exactly when their blob ids are equal, so keys change exactly when a
 // checkout's sha256 digests would). One tree lives at a time: memory is one tree plus the pending changes.
-import type { ContextEntry, ContextSnapshot } from '../core/types';
+import type { ContextEntry, ContextSnapshot } from '../core/shared/types';
 
 /** Modes a checkout gives (git keeps only the executable bit; umask 022). */
 const FILE_MODE = 0o644;

@@ -5,15 +5,15 @@
 // Everything is read from git objects (gitHistory.ts); the context is a GitContextTree changed commit by commit.
 import { realpathSync } from 'node:fs';
 import { basename, dirname, posix, relative, resolve, sep } from 'node:path';
-import { planProject, type ProjectOptions } from '../analysis';
-import { fixAll } from '../core/adviseApply';
-import { includedPaths, updateView, viewContext, type ContextView } from '../core/context';
-import { ignoreFileCandidates } from '../core/dockerignore';
-import { MAX_DOCKERFILE_BYTES, parseWithinLimits } from '../core/limits';
-import type { RecordedBuild, RecordedStep } from '../core/predict';
-import { emptyStore, knownBuilds, recordBuild, type StoreData } from '../core/store';
-import type { Reason } from '../core/reason';
-import type { Builder, ContextSnapshot, PlanOptions, StepPrediction } from '../core/types';
+import { planProject, type ProjectOptions } from '../diskProject';
+import { fixAll } from '../core/advise/apply';
+import { includedPaths, updateView, viewContext, type ContextView } from '../core/context/context';
+import { ignoreFileCandidates } from '../core/context/dockerignore';
+import { MAX_DOCKERFILE_BYTES, parseWithinLimits } from '../core/dockerfile/limits';
+import type { RecordedBuild, RecordedStep } from '../core/plan/predict';
+import { emptyStore, knownBuilds, recordBuild, type StoreData } from '../core/plan/store';
+import type { Reason } from '../core/plan/reason';
+import type { Builder, ContextSnapshot, PlanOptions, StepPrediction } from '../core/shared/types';
 import { causeOf } from './causes';
 import { abortError, HistoryError, isShallow, listChanges, listCommits, listTree, readBlobs, repositoryOf, resolveCommit, type BlobRead, type TreeChange, type TreeRecord } from './gitHistory';
 import { GitContextTree } from './gitTree';

@@ -3,9 +3,9 @@
 // and only in a trusted workspace. Answers are kept per HEAD commit, Dockerfile and options (a few of them), so
 // reopening the panel on the same HEAD costs two git calls.
 import { relative, sep } from 'node:path';
-import { ParamsError } from '../features/params';
+import { ParamsError } from '../lsp/params';
 import type { Analysis } from '../documents';
-import { buildId, type StoreData } from '../core/store';
+import { buildId, type StoreData } from '../core/plan/store';
 import type { HistoryCell, HistoryCounts, HistoryParams, HistoryResultView, HistoryRowView } from '../protocol';
 import { fixedRowFor } from './format';
 import { HistoryError, repositoryOf, resolveCommit } from './gitHistory';

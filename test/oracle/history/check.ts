@@ -10,10 +10,10 @@
 // every problem; exits 1 when there is one.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileIgnore } from '../../../server/src/core/dockerignore';
-import { cleanPath, containsWildcards, goMatch } from '../../../server/src/core/contextGlob';
-import { flagValue, flagValues, parseDockerfile, type Instruction } from '../../../server/src/core/parse';
-import { mountOptions } from '../../../server/src/core/stages';
+import { compileIgnore } from '../../../server/src/core/context/dockerignore';
+import { cleanPath, containsWildcards, goMatch } from '../../../server/src/core/context/glob';
+import { flagValue, flagValues, parseDockerfile, type Instruction } from '../../../server/src/core/dockerfile/parse';
+import { mountOptions } from '../../../server/src/core/dockerfile/stages';
 import type { FileEntry, HistoryFile } from './extract';
 
 const PLATFORM_ARGS = new Set(['BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT', 'TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT']);

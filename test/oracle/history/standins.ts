@@ -15,9 +15,9 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import { flagValue, flagValues, parseDockerfile } from '../../../server/src/core/parse';
-import { argDeclarations, buildStageGraph, mountOptions, resolveStageRef, splitKeepingQuotes, type Stage } from '../../../server/src/core/stages';
-import { processWord, processWords } from '../../../server/src/core/words';
+import { flagValue, flagValues, parseDockerfile } from '../../../server/src/core/dockerfile/parse';
+import { argDeclarations, buildStageGraph, mountOptions, resolveStageRef, splitKeepingQuotes, type Stage } from '../../../server/src/core/dockerfile/stages';
+import { processWord, processWords } from '../../../server/src/core/dockerfile/words';
 import { docker, type Engine } from '../engine';
 
 // ---------------------------------------------------------------------------------------------------------------

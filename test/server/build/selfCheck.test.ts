@@ -5,7 +5,7 @@ import { compareWithBuild } from '../../../server/src/build/selfCheck';
 import { formatBuildReport, stoppedBuildNote } from '../../../server/src/build/report';
 import type { BuildReport } from '../../../server/src/build/buildProject';
 import type { ActualStep } from '../../../server/src/build/progress';
-import type { StepPrediction } from '../../../server/src/core/types';
+import type { StepPrediction } from '../../../server/src/core/shared/types';
 
 const source = ['FROM alpine', 'WORKDIR /app', 'COPY . /app', 'RUN make', 'ENV A=1', 'COPY --from=0 /x /y', 'RUN test'];
 const p = (line: number, keyword: string, status: StepPrediction['status']): StepPrediction => ({ line, endLine: line, keyword, stage: '0', layer: 'filesystem', status, reason: 'r', cause: { code: 'notPredicted' } });

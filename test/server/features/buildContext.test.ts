@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { buildContextRequest, stepFilesRequest, type BuildContextNode } from '../../../server/src/protocol';
-import { LARGE_CONTEXT_BYTES } from '../../../server/src/core/contextReport';
+import { LARGE_CONTEXT_BYTES } from '../../../server/src/core/context/report';
 import { diskProject } from '../../helpers/diskProject';
 import { TestServer } from '../support/lspClient';
 

@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { codeLenses, lensTitle } from '../../../server/src/features/codeLens';
 import { simulationLabel } from '../../../server/src/documents';
-import type { StepPrediction } from '../../../server/src/core/types';
-import { renderReason, type Reason } from '../../../server/src/core/reason';
+import type { StepPrediction } from '../../../server/src/core/shared/types';
+import { renderReason, type Reason } from '../../../server/src/core/plan/reason';
 
 const step = (status: StepPrediction['status'], cause: Reason): StepPrediction => ({ line: 1, endLine: 1, keyword: 'RUN', stage: '0', layer: 'filesystem', status, reason: renderReason(cause), cause });
 

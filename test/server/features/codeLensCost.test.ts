@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lensTitle } from '../../../server/src/features/codeLens';
-import { formatMessage, type Translate } from '../../../server/src/core/explainTranslate';
-import type { CostedPrediction } from '../../../server/src/core/cost';
-import { renderReason, type Reason } from '../../../server/src/core/reason';
+import { formatMessage, type Translate } from '../../../server/src/core/shared/translate';
+import type { CostedPrediction } from '../../../server/src/core/plan/cost';
+import { renderReason, type Reason } from '../../../server/src/core/plan/reason';
 
 const step = (status: CostedPrediction['status'], cause: Reason, durationMs?: number): CostedPrediction =>
   ({ line: 4, endLine: 4, keyword: 'RUN', stage: '0', layer: 'filesystem', status, reason: renderReason(cause), cause, ...(durationMs !== undefined ? { durationMs } : {}) });

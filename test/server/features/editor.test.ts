@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, CreateFile, TextDocumentEdit } from 'vscode-languageserver/node';
-import { guarded } from '../../../server/src/features/guard';
+import { guarded } from '../../../server/src/lsp/guard';
 import { recordRequest, simulateRequest } from '../../../server/src/protocol';
 import { diskProject } from '../../helpers/diskProject';
 import { TestServer } from '../support/lspClient';

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bytesText, groupByFolder } from '../../../client/src/groupFiles';
-import { formatBytes } from '../../../server/src/core/contextReport';
+import { formatBytes } from '../../../server/src/core/context/report';
 
 test('files are grouped by the folder they are directly in: the root first, folders in path order, counts and bytes', () => {
   const groups = groupByFolder([

@@ -50,7 +50,7 @@ void test('every string of the layer stack webview has a Korean translation, and
 });
 
 void test('every t() message of the language server features has a Korean translation', () => {
-  const messages = literals([...sources('server/src/features'), 'server/src/core/layerStack.ts', 'server/src/core/cost.ts'], /\bt/);
+  const messages = literals([...['server/src/features', 'server/src/document', 'server/src/store', 'server/src/lsp'].flatMap(sources), 'server/src/core/stack/layerStack.ts', 'server/src/core/plan/cost.ts'], /\bt/);
   assert.ok(messages.length > 20);
   assertTranslated(messages, 'server/src/features');
 });

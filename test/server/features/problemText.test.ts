@@ -1,14 +1,14 @@
-// The hostile-input messages of the editor in Korean (features/reasonText.ts PROBLEM_TEMPLATES): every template has Korean with
-// the same placeholders, every limit kind of core/limits.ts produces a message that is translated, nested store and
+// The hostile-input messages of the editor in Korean (l10n/reasonText.ts PROBLEM_TEMPLATES): every template has Korean with
+// the same placeholders, every limit kind of core/dockerfile/limits.ts produces a message that is translated, nested store and
 // git messages are translated inside their outer message, English is unchanged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { englishT, formatMessage, type Translate } from '../../../server/src/core/explainTranslate';
-import { BASELINE_TEMPLATES, matchTemplate, PROBLEM_TEMPLATES, translateProblem } from '../../../server/src/features/reasonText';
-import { expansionDepthMessage, expansionLengthMessage, fileSizeMessage, LIMIT_MESSAGES, parsedLimitProblem, textLimitProblem, type LimitKind } from '../../../server/src/core/limits';
-import { parseDockerfile } from '../../../server/src/core/parse';
+import { englishT, formatMessage, type Translate } from '../../../server/src/core/shared/translate';
+import { BASELINE_TEMPLATES, matchTemplate, PROBLEM_TEMPLATES, translateProblem } from '../../../server/src/l10n/reasonText';
+import { expansionDepthMessage, expansionLengthMessage, fileSizeMessage, LIMIT_MESSAGES, parsedLimitProblem, textLimitProblem, type LimitKind } from '../../../server/src/core/dockerfile/limits';
+import { parseDockerfile } from '../../../server/src/core/dockerfile/parse';
 
 const bundle = JSON.parse(readFileSync(join(__dirname, '../../../l10n/bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
 const ko: Translate = (message, ...args) => formatMessage(bundle[message] ?? message, args);

@@ -1,18 +1,18 @@
-// Reasons are values (core/reason.ts): every code has a rendering in English (the CLI's text) and in Korean (the
+// Reasons are values (core/plan/reason.ts): every code has a rendering in English (the CLI's text) and in Korean (the
 // editor's bundle), walked code by code; every reason the engine gives in many scenarios renders in Korean, and in
-// English exactly as its `reason` text. The other messages the editor matches whole (features/reasonText.ts: the
+// English exactly as its `reason` text. The other messages the editor matches whole (l10n/reasonText.ts: the
 // baseline detail, plan diagnostics) have Korean too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { englishT, formatMessage, type Translate } from '../../../server/src/core/explainTranslate';
-import { ALL_REASON_MESSAGES, PART_MESSAGES, renderReason, type Reason, type ReasonCode } from '../../../server/src/core/reason';
-import { BASELINE_TEMPLATES, DIAGNOSTIC_TEMPLATES, matchTemplate } from '../../../server/src/features/reasonText';
+import { englishT, formatMessage, type Translate } from '../../../server/src/core/shared/translate';
+import { ALL_REASON_MESSAGES, PART_MESSAGES, renderReason, type Reason, type ReasonCode } from '../../../server/src/core/plan/reason';
+import { BASELINE_TEMPLATES, DIAGNOSTIC_TEMPLATES, matchTemplate } from '../../../server/src/l10n/reasonText';
 import { localisedSummary } from '../../../server/src/features/layerStack';
-import { layerStackModel } from '../../../server/src/core/layerStack';
+import { layerStackModel } from '../../../server/src/core/stack/layerStack';
 import { afterBuilds, planState, type State } from '../../helpers/plan';
-import type { Builder } from '../../../server/src/core/types';
+import type { Builder } from '../../../server/src/core/shared/types';
 
 const root = join(__dirname, '../../..');
 const bundle = JSON.parse(readFileSync(join(root, 'l10n/bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;

@@ -1,0 +1,291 @@
+// Build stages, their dependencies, and which of them a build needs (cache-rules R23):
+// BuildKit builds the target and the stages it reaches through FROM <stage>, COPY --from and
+// RUN --mount=from=; the classic builder builds every stage up to the target in file order.
+import { flagValue, type Instruction, type ParsedDockerfile } from './parse';
+import { atLine } from './limits';
+import { ownValue } from '../shared/own';
+import { processWord, type Vars } from './words';
+import { formatPlatform, machinePlatform, normalizePlatform, parsePlatform, PLATFORM_ARGS, platformArgValues } from './platform';
+import type { Builder, Diagnostic } from '../shared/types';
+
+export interface Stage {
+  index: number;
+  /** Lower-case stage name (Docker compares them case-insensitively). */
+  name?: string;
+  /** Name or index as text: what the CLI prints as the stage. */
+  label: string;
+  from: Instruction;
+  /** Base image reference after global-ARG expansion; undefined for `FROM <stage>`. */
+  image?: string;
+  /** Stage this one continues (`FROM <stage>`). */
+  parent?: number;
+  /** The `--platform` flag after global-ARG expansion, when there is one. */
+  platform?: string;
+  /** The platform the stage is built for, normalised: its --platform, else the build's target platform (R11a). */
+  resolvedPlatform: string;
+  /** Set when the --platform flag gives no valid platform: the build fails (R11a); the text says what to do. */
+  platformError?: string;
+  instructions: Instruction[];
+  /** Stages whose output this stage reads (parent, COPY --from, RUN --mount=from=). */
+  deps: number[];
+}
+
+export interface StageGraph {
+  globalArgs: Instruction[];
+  stages: Stage[];
+  /**
+   * Values of the variables FROM lines and in-stage `ARG NAME` (without a default) see: BuildKit's automatic
+   * platform args (R11a), then global ARGs (defaults, then --build-arg; one declared with no value has none).
+   */
+  globalVars: Map<string, string>;
+  /** The build machine's platform and the target platform, normalised (R11a). */
+  buildPlatform: string;
+  targetPlatform: string;
+  diagnostics: Diagnostic[];
+}
+
+export interface GraphOptions {
+  /** Default buildkit: the classic builder has no automatic platform args. */
+  builder?: Builder;
+  /** Target platform (docker build --platform); default the machine's. */
+  platform?: string;
+  /** Build machine's platform; default the machine's. */
+  buildPlatform?: string;
+}
+
+/** The graph options of a plan's (or a view's) options: builder, and the platforms when they are given. */
+export function graphOptions(o: { builder: Builder; platform?: string; buildPlatform?: string }): GraphOptions {
+  return { builder: o.builder, ...(o.platform ? { platform: o.platform } : {}), ...(o.buildPlatform ? { buildPlatform: o.buildPlatform } : {}) };
+}
+
+export const GLOBAL_STAGE = '(global)';
+
+export function buildStageGraph(parsed: ParsedDockerfile, buildArgs: Record<string, string>, opts: GraphOptions = {}): StageGraph {
+  const diagnostics: Diagnostic[] = [];
+  const globalArgs: Instruction[] = [];
+  const globalVars = new Map<string, string>();
+  const stages: Stage[] = [];
+  const builder = opts.builder ?? 'buildkit';
+  const buildPlatform = normalizePlatform(opts.buildPlatform ?? machinePlatform()) ?? machinePlatform();
+  const targetPlatform = (opts.platform !== undefined ? normalizePlatform(opts.platform) : undefined) ?? buildPlatform;
+  const automatic = platformArgValues(buildPlatform, targetPlatform);
+  if (builder === 'buildkit') {
+    // Automatic platform args: FROM lines see them without a declaration; --build-arg overrides them there too.
+    for (const [name, value] of automatic) globalVars.set(name, value);
+    for (const name of PLATFORM_ARGS) {
+      const passed = ownValue(buildArgs, name);
+      if (passed !== undefined) globalVars.set(name, passed);
+    }
+  }
+  const platforms = { builder, target: targetPlatform, automatic };
+  for (const ins of parsed.instructions) {
+    if (ins.keyword === 'FROM') {
+      stages.push(atLine(ins.line, () => makeStage(ins, stages, globalVars, parsed.escape, diagnostics, platforms)));
+    } else if (stages.length === 0) {
+      if (ins.keyword === 'ARG') {
+        globalArgs.push(ins);
+        for (const [name, value] of atLine(ins.line, () => argDeclarations(ins, globalVars, parsed.escape))) {
+          const passed = ownValue(buildArgs, name);
+          const v = passed !== undefined ? passed : value;
+          // A global ARG without a value leaves the name without one, automatic platform args included (R11a).
+          if (v !== undefined) globalVars.set(name, v);
+          else globalVars.delete(name);
+        }
+      }
+    } else {
+      stages[stages.length - 1].instructions.push(ins);
+    }
+  }
+  for (const stage of stages) stage.deps = stageDeps(stage, stages);
+  return { globalArgs, stages, globalVars, buildPlatform, targetPlatform, diagnostics };
+}
+
+function makeStage(from: Instruction, earlier: Stage[], globalVars: Vars, escape: string, diagnostics: Diagnostic[], platforms: { builder: Builder; target: string; automatic: Map<string, string> }): Stage {
+  const index = earlier.length;
+  const words = from.args.split(/\s+/).filter(Boolean);
+  let name: string | undefined;
+  if (words.length >= 3 && words[words.length - 2].toUpperCase() === 'AS') {
+    name = words[words.length - 1].toLowerCase();
+    if (!/^[a-z][a-z0-9-_.]*$/.test(name)) {
+      diagnostics.push({ line: from.line, severity: 'error', message: `Invalid stage name "${name}": use letters, digits, "-", "_" or "." and start with a letter.` });
+    }
+  }
+  const imageWord = words[0] ?? '';
+  if (!imageWord) diagnostics.push({ line: from.line, severity: 'error', message: 'FROM needs an image, e.g. "FROM node:20".' });
+  const image = processWord(imageWord, globalVars, escape).value;
+  const platformFlag = flagValue(from, 'platform');
+  const platform = platformFlag === undefined ? undefined : processWord(platformFlag, globalVars, escape).value;
+  const parent = earlier.find((s) => s.name !== undefined && s.name === image.toLowerCase());
+  let resolvedPlatform = platforms.target;
+  let platformError: string | undefined;
+  if (platformFlag !== undefined && platform !== undefined) {
+    const parsed = parsePlatform(platform);
+    if ('platform' in parsed) resolvedPlatform = formatPlatform(parsed.platform);
+    else {
+      resolvedPlatform = platform;
+      platformError = platformProblem(platformFlag, platform, parsed.error, platforms.builder, platforms.automatic);
+    }
+  }
+  return {
+    index,
+    ...(name ? { name } : {}),
+    label: name ?? String(index),
+    from,
+    ...(parent ? { parent: parent.index } : { image }),
+    ...(platform !== undefined ? { platform } : {}),
+    resolvedPlatform,
+    ...(platformError ? { platformError } : {}),
+    instructions: [],
+    deps: [],
+  };
+}
+
+/** What to say about a FROM --platform that gives no valid platform (both builders fail the build, R11a). */
+function platformProblem(flag: string, value: string, why: string, builder: Builder, automaticValues: Map<string, string>): string {
+  const names = [...flag.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
+  const automatic = names.find((n) => (PLATFORM_ARGS as readonly string[]).includes(n));
+  if (value === '' && builder === 'classic' && automatic) {
+    return `FROM --platform=${flag}: the classic builder has no automatic platform args, so $${automatic} is empty here and the build fails ("failed to parse platform"). ` +
+      `Declare it before the first FROM with a value, e.g. "ARG ${automatic}=${automaticValues.get(automatic) ?? ''}", or build with BuildKit.`;
+  }
+  if (value === '') {
+    const hint = names.length ? `Give ${names.map((n) => `$${n}`).join(', ')} a value: a global ARG with a default before the first FROM, or --build-arg.` : 'Name a platform, e.g. --platform=linux/amd64.';
+    return `FROM --platform=${flag} expands to an empty platform: the build fails ("failed to parse platform"). ${hint}`;
+  }
+  return `FROM --platform=${flag} gives "${value}", which is not a platform (${why}): the build fails. Use os/arch[/variant], e.g. linux/amd64 or linux/arm64.`;
+}
+
+/** `ARG a=1 b` → [['a','1'],['b',undefined]] with defaults expanded. */
+export function argDeclarations(ins: Instruction, vars: Vars, escape: string): Array<[string, string | undefined]> {
+  const out: Array<[string, string | undefined]> = [];
+  for (const word of splitKeepingQuotes(ins.args)) {
+    const eq = word.indexOf('=');
+    if (eq < 0) out.push([word, undefined]);
+    else out.push([word.slice(0, eq), processWord(word.slice(eq + 1), vars, escape).value]);
+  }
+  return out;
+}
+
+/** Splits on unquoted whitespace, keeping quotes and escapes for later processing. */
+export function splitKeepingQuotes(text: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      cur += c;
+      if (c === quote) quote = '';
+      else if (c === '\\' && quote === '"' && i + 1 < text.length) cur += text[++i];
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      cur += c;
+    } else if (c === '\\' && i + 1 < text.length) {
+      cur += c + text[++i];
+    } else if (/\s/.test(c)) {
+      if (cur) out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+/**
+ * Resolves a `--from` / `from=` value to a stage by name (any other stage: BuildKit allows later
+ * ones and rejects cycles) or by the index of an earlier stage.
+ */
+export function resolveStageRef(ref: string, stages: Stage[], before: number): Stage | undefined {
+  const lower = ref.toLowerCase();
+  const byName = stages.find((s) => s.index !== before && s.name === lower);
+  if (byName) return byName;
+  if (/^\d+$/.test(ref)) {
+    const i = Number(ref);
+    if (i < before) return stages[i];
+  }
+  return undefined;
+}
+
+export function mountOptions(value: string): Map<string, string> {
+  const opts = new Map<string, string>();
+  for (const part of value.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) opts.set(part.trim().toLowerCase(), 'true');
+    else opts.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
+  }
+  return opts;
+}
+
+function stageDeps(stage: Stage, stages: Stage[]): number[] {
+  const deps = new Set<number>();
+  if (stage.parent !== undefined) deps.add(stage.parent);
+  for (const ins of stage.instructions) {
+    const refs: string[] = [];
+    if ((ins.keyword === 'COPY' || ins.keyword === 'ADD') && flagValue(ins, 'from') !== undefined) refs.push(flagValue(ins, 'from') as string);
+    if (ins.keyword === 'RUN') {
+      for (const f of ins.flags) if (f.name === 'mount' && f.value) {
+        const from = mountOptions(f.value).get('from');
+        if (from) refs.push(from);
+      }
+    }
+    for (const ref of refs) {
+      const dep = resolveStageRef(ref, stages, stage.index);
+      if (dep) deps.add(dep.index);
+    }
+  }
+  return [...deps];
+}
+
+/** Stage indexes with every dependency before its dependents; a cycle is reported, not followed. */
+export function buildOrder(graph: StageGraph, needed: Set<number>): { order: number[]; diagnostics: Diagnostic[] } {
+  const order: number[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const state = new Map<number, 'visiting' | 'done'>();
+  const visit = (i: number) => {
+    if (state.get(i) === 'done') return;
+    if (state.get(i) === 'visiting') {
+      diagnostics.push({ line: graph.stages[i].from.line, severity: 'error', message: `Stage ${graph.stages[i].label} depends on itself through --from: Docker refuses circular stage dependencies.` });
+      return;
+    }
+    state.set(i, 'visiting');
+    for (const d of graph.stages[i].deps) if (needed.has(d)) visit(d);
+    state.set(i, 'done');
+    order.push(i);
+  };
+  for (const s of graph.stages) if (needed.has(s.index)) visit(s.index);
+  return { order, diagnostics };
+}
+
+export interface StageSelection {
+  /** Index of the target stage, or -1 when there is none. */
+  target: number;
+  needed: Set<number>;
+  diagnostics: Diagnostic[];
+}
+
+export function selectStages(graph: StageGraph, builder: Builder, target: string | undefined): StageSelection {
+  const diagnostics: Diagnostic[] = [];
+  const { stages } = graph;
+  let targetIndex = stages.length - 1;
+  if (target !== undefined) {
+    const found = stages.find((s) => s.name === target.toLowerCase());
+    if (found) targetIndex = found.index;
+    else {
+      const names = stages.filter((s) => s.name).map((s) => s.name).join(', ') || 'none are named';
+      diagnostics.push({ line: 1, severity: 'error', message: `Target stage "${target}" is not in this Dockerfile (stage names: ${names}). Name a stage with "FROM image AS ${target}" or pick another --target.` });
+    }
+  }
+  const needed = new Set<number>();
+  if (targetIndex < 0) return { target: -1, needed, diagnostics };
+  if (builder === 'classic') {
+    for (let i = 0; i <= targetIndex; i++) needed.add(i);
+  } else {
+    const visit = (i: number) => {
+      if (needed.has(i)) return;
+      needed.add(i);
+      for (const d of stages[i].deps) visit(d);
+    };
+    visit(targetIndex);
+  }
+  return { target: targetIndex, needed, diagnostics };
+}

@@ -1,0 +1,234 @@
+// Predicts what the next build does with every instruction (cache-rules Part A):
+// a step is cached when its key is in the store of keys recorded builds produced; otherwise it
+// rebuilds, and so does every later step of its stage (the chain rule, R3), except across
+// content-addressed edges (COPY --from, RUN --mount=from=) where the outcome depends on what the
+// source stage produces: 'maybe'.
+import { cloneState, defineStep, digest, initialState, stepKey, type ContextAccess, type KeyInputs, type StageState, type StepDefinition } from './cacheKeys';
+import { parseDockerfile, type Instruction } from '../dockerfile/parse';
+import { buildOrder, buildStageGraph, GLOBAL_STAGE, graphOptions, selectStages, type Stage, type StageGraph, type StageSelection } from '../dockerfile/stages';
+import { lazyProperty } from '../shared/lazy';
+import { atLine } from '../dockerfile/limits';
+import { setOwn } from '../shared/own';
+import { shortenParts } from './reasons';
+import type { Reason } from './reason';
+import { chainAfter, judgeStep, step, type VerdictScope } from './verdict';
+import { MAX_RECORDED_READS, type MadeStep, type Outcome, type PlanInput, type RecordablePlan, type RecordedBuild, type StageEnd } from './planTypes';
+import type { Builder, Diagnostic, RecordedStep, StepPrediction } from '../shared/types';
+
+/** RecordedStep lives in types.ts (reasons.ts needs it too); exported here as before. */
+export type { RecordedStep } from '../shared/types';
+/** The plan's inputs and answer live in planTypes.ts (verdict.ts needs them too); exported here as before. */
+export { MAX_RECORDED_READS, type KnownBuilds, type PlanContext, type PlanInput, type RecordablePlan, type RecordedBuild } from './planTypes';
+
+/**
+ * The plan of one build, in named steps: the stage graph and the stages the build needs, then (unless a stage's
+ * platform stops the build) the global ARGs, the stages it skips, and every needed stage in build order, each
+ * step judged against the store (verdict.ts) and recorded for `record`.
+ */
+export function planBuild(input: PlanInput): RecordablePlan {
+  const { options } = input;
+  const parsed = input.parsed ?? parseDockerfile(input.text);
+  const graph = buildStageGraph(parsed, options.buildArgs, graphOptions(options));
+  const selection = selectStages(graph, options.builder, options.target);
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics, ...graph.diagnostics, ...selection.diagnostics];
+  const failing = platformFailure(graph.stages, options.builder, selection.needed);
+  if (failing) {
+    diagnostics.push({ line: failing.from.line, severity: 'error', message: failing.platformError as string });
+    return refusedPlan(graph, options.builder, failing, diagnostics);
+  }
+  const planner = new BuildPlanner(input, graph, parsed.escape, diagnostics);
+  planner.addGlobalArgs();
+  const { order, diagnostics: cycles } = buildOrder(graph, selection.needed);
+  diagnostics.push(...cycles);
+  planner.addSkippedStages(selection);
+  for (const i of order) planner.walkStage(graph.stages[i]);
+  return planner.finish();
+}
+
+/** The state of a plan being made: the steps so far, what recording stores, and where each stage's chain ended. */
+class BuildPlanner {
+  private readonly steps: StepPrediction[] = [];
+  private readonly recorded: RecordedBuild = { steps: {}, files: {} };
+  private readonly keys: string[] = [];
+  private readonly stageEnd = new Map<number, StageEnd>();
+  /** Steps this build makes, by key, in build order: the first step with each key and the chain after it. */
+  private readonly madeHere = new Map<string, MadeStep>();
+  private readonly edited: ReadonlySet<number>;
+  private readonly inputs: KeyInputs;
+  private readonly scope: VerdictScope;
+
+  constructor(private readonly input: PlanInput, private readonly graph: StageGraph, escape: string, private readonly diagnostics: Diagnostic[]) {
+    const { options, context, known } = input;
+    this.edited = input.edited ?? new Set<number>();
+    this.inputs = { builder: options.builder, buildArgs: options.buildArgs, globalVars: graph.globalVars, escape, context, stages: graph.stages, edited: this.edited };
+    this.scope = { builder: options.builder, known, context, graph, madeHere: this.madeHere, stageEnd: this.stageEnd };
+  }
+
+  addGlobalArgs(): void {
+    for (const ins of this.graph.globalArgs) this.steps.push(step(ins, GLOBAL_STAGE, 'none', 'none', { code: 'globalArg' }));
+  }
+
+  /** The stages the build does not need (after the target, or not reached from it) are skipped, saying why. */
+  addSkippedStages(selection: StageSelection): void {
+    const { graph } = this;
+    for (const stage of graph.stages) {
+      if (selection.needed.has(stage.index)) continue;
+      const targetLabel = graph.stages[selection.target]?.label ?? '';
+      const why: Reason = stage.index > selection.target
+        ? { code: 'afterTarget', stage: stage.label }
+        : { code: 'notNeededByTarget', ...(targetLabel.trim() ? { stage: targetLabel.trim() } : {}) };
+      for (const ins of [stage.from, ...stage.instructions]) {
+        this.steps.push(step(ins, stage.label, layerOf(ins, this.input.options.builder), 'skipped', why));
+      }
+    }
+  }
+
+  /** A stage: its FROM (a parent stage, scratch or a base image), then each instruction in order. */
+  walkStage(stage: Stage): void {
+    const parentEnd = stage.parent !== undefined ? this.stageEnd.get(stage.parent) : undefined;
+    const state = parentEnd ? cloneState(parentEnd.state, this.input.options.builder) : initialState();
+    let chain = this.fromStep(stage, parentEnd);
+    stage.instructions.forEach((ins, i) => {
+      chain = this.instructionStep(stage, ins, `${stage.label}#${i + 1}`, state, chain);
+    });
+    this.stageEnd.set(stage.index, { outcome: chain, state });
+  }
+
+  /** Listed when recorded (or compared with, in a simulation), not on every plan: a `COPY . .` reads every file. */
+  finish(): RecordablePlan {
+    const { steps, recorded, keys, diagnostics } = this;
+    const context = this.input.context;
+    const stepsRead = steps.slice();
+    lazyProperty(recorded, 'files', () => {
+      const files: Record<string, string> = {};
+      for (const s of stepsRead) for (const p of s.reads ?? []) {
+        const f = context.fingerprint(p);
+        if (f !== undefined) setOwn(files, p, f);
+      }
+      return files;
+    });
+    steps.sort((a, b) => a.line - b.line);
+    return { steps, diagnostics, recorded, keys };
+  }
+
+  private fromStep(stage: Stage, parentEnd: StageEnd | undefined): Outcome {
+    const { options, known } = this.input;
+    const fromSlot = `${stage.label}#0`;
+    if (parentEnd) {
+      this.steps.push(step(stage.from, stage.label, 'none', 'none', { code: 'continuesStage', stage: this.graph.stages[stage.parent as number].label }));
+      return { ...parentEnd.outcome };
+    }
+    if (stage.image?.toLowerCase() === 'scratch') {
+      // BuildKit's COPY/WORKDIR ops have no platform in their key: a scratch stage keeps its cache across platforms (R11a).
+      this.steps.push(step(stage.from, stage.label, 'none', 'none', { code: 'emptyBase' }));
+      return { key: digest('scratch' + (options.builder === 'classic' ? this.platformPart(stage) : '')), status: 'cached' };
+    }
+    const parts: Record<string, string> = { image: stage.image ?? '', platform: this.platformPart(stage) };
+    if (this.edited.has(stage.from.line)) parts.edited = 'edited';
+    const key = stepKey('FROM', parts);
+    this.keys.push(key);
+    this.recorded.steps[fromSlot] = record('FROM', key, { parts });
+    const cached = known.has(key);
+    const reason: Reason = cached ? { code: 'baseUnchanged' } : known.empty ? { code: 'notBuiltYet' } : this.fromReason(fromSlot, parts);
+    const s = step(stage.from, stage.label, 'filesystem', cached ? 'cached' : 'rebuilds', reason, key);
+    this.steps.push(s);
+    return cached ? { key, status: 'cached' } : { key, status: 'rebuilds', cause: s };
+  }
+
+  /** One instruction after FROM: its key (R6-R19), its verdict, and the chain after it. */
+  private instructionStep(stage: Stage, ins: Instruction, slot: string, state: StageState, chain: Outcome): Outcome {
+    const def = atLine(ins.line, () => defineStep(ins, state, stage, this.inputs));
+    if (def.kind !== 'op') {
+      const reason: Reason = def.kind === 'meta' ? metaReason(ins) : { code: 'notABuildStep' };
+      this.steps.push(step(ins, stage.label, def.layer, 'none', reason));
+      for (const p of def.problems) this.diagnostics.push({ line: ins.line, severity: 'warning', message: p });
+      return chain;
+    }
+    for (const d of def.fromStages) {
+      const end = this.stageEnd.get(d);
+      def.parts[`from:${d}`] = end ? end.outcome.key : 'unknown';
+    }
+    const key = stepKey(chain.key, def.parts);
+    this.keys.push(key);
+    this.recorded.steps[slot] = record(ins.keyword, key, def);
+    const judged = judgeStep(this.scope, { ins, stage, slot, key, def, chain });
+    this.steps.push(judged.step);
+    for (const p of def.problems) this.diagnostics.push({ line: ins.line, severity: 'warning', message: p });
+    const after = chainAfter(chain, key, judged);
+    if (!this.madeHere.has(key)) this.madeHere.set(key, { step: judged.step, stage: stage.label, after });
+    return after;
+  }
+
+  private fromReason(slot: string, parts: Record<string, string>): Reason {
+    const prev = this.input.known.last?.steps[slot];
+    if (prev?.keyword === 'FROM' && prev.parts.image !== parts.image) return { code: 'baseImageChanged', value: parts.image, was: prev.parts.image };
+    if (prev?.keyword === 'FROM' && prev.parts.platform !== parts.platform) {
+      // '' is the build machine's platform (platformPart).
+      return { code: 'platformChanged', value: parts.platform || this.graph.buildPlatform, was: prev.parts.platform || this.graph.buildPlatform };
+    }
+    if (parts.edited) return { code: 'editedBaseChanged' };
+    return { code: 'baseNotRecorded', image: parts.image };
+  }
+
+  /**
+   * The FROM key's platform: the stage's resolved platform, or '' for the build machine's (what earlier versions
+   * stored for a FROM without --platform), so `FROM --platform=$BUILDPLATFORM img` keys like `FROM img` (R11a).
+   */
+  private platformPart(stage: Stage): string {
+    return stage.resolvedPlatform === this.graph.buildPlatform ? '' : stage.resolvedPlatform;
+  }
+}
+
+function record(keyword: string, key: string, def: Pick<StepDefinition, 'parts' | 'reads' | 'readCount'>): RecordedStep {
+  // Shortened and listed when the record is stored or compared with, not on every plan.
+  const parts = def.parts;
+  const out = lazyProperty({ keyword, key } as RecordedStep, 'parts', () => shortenParts(parts));
+  const n = def.readCount ?? 0;
+  return n > 0 && n <= MAX_RECORDED_READS ? lazyProperty(out, 'reads', () => def.reads) : out;
+}
+
+/**
+ * The stage whose FROM --platform gives no valid platform and stops the build (R11a): BuildKit checks every stage's
+ * platform before building anything; the classic builder fails when it reaches the stage (the stages it builds).
+ */
+function platformFailure(stages: Stage[], builder: Builder, built: ReadonlySet<number>): Stage | undefined {
+  return stages.find((s) => s.platformError !== undefined && (builder === 'buildkit' || built.has(s.index)));
+}
+
+/** A plan for a build that fails before it builds anything: no verdicts, nothing recorded. */
+function refusedPlan(graph: StageGraph, builder: Builder, failing: Stage, diagnostics: Diagnostic[]): RecordablePlan {
+  const why: Reason = { code: 'buildFails', line: failing.from.line };
+  const steps: StepPrediction[] = graph.globalArgs.map((ins) => step(ins, GLOBAL_STAGE, 'none', 'none', why));
+  for (const stage of graph.stages) {
+    for (const ins of [stage.from, ...stage.instructions]) {
+      steps.push(step(ins, stage.label, layerOf(ins, builder), 'skipped', why));
+    }
+  }
+  steps.sort((a, b) => a.line - b.line);
+  return { steps, diagnostics, recorded: { steps: {}, files: {} }, keys: [], fails: { line: failing.from.line, message: failing.platformError as string } };
+}
+
+function layerOf(ins: Instruction, builder: Builder): StepPrediction['layer'] {
+  if (['RUN', 'COPY', 'ADD'].includes(ins.keyword)) return 'filesystem';
+  if (ins.keyword === 'WORKDIR') return builder === 'classic' || ins.args.trim() !== '/' ? 'filesystem' : 'metadata';
+  if (ins.keyword === 'FROM') return ins.args.trim().toLowerCase().startsWith('scratch') ? 'none' : 'filesystem';
+  return 'metadata';
+}
+
+function metaReason(ins: Instruction): Reason {
+  switch (ins.keyword) {
+    case 'ENV':
+    case 'ARG':
+      return { code: 'metaEnv' };
+    case 'USER':
+      return { code: 'metaUser' };
+    case 'SHELL':
+      return { code: 'metaShell' };
+    case 'WORKDIR':
+      return { code: 'workdirRoot' };
+    default:
+      return { code: 'metaOnly' };
+  }
+}
+
+export { type ContextAccess };

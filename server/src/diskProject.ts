@@ -1,0 +1,376 @@
+// Glue between files on disk and the pure core, shared by the CLI and the language server:
+// read the Dockerfile (or take unsaved text), read the context and its ignore file, and hand
+// the core plain data.
+import { statSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { planBuild, type KnownBuilds, type PlanContext, type RecordablePlan } from './core/plan/predict';
+import { simulateBuild, withChangedFiles } from './core/plan/simulate';
+import { nodeFingerprint, selectSources, updateView, viewContext, wholeContext, type ContextView } from './core/context/context';
+import { bkTree, classicTree } from './core/context/digest';
+import { lookup, type ViewNode } from './core/context/view';
+import { lazyProperty } from './core/shared/lazy';
+import { setOwn } from './core/shared/own';
+import { ignoreFileCandidates } from './core/context/dockerignore';
+import { findIgnoreFile, scanContext, scanContextAsync, updateSnapshot, warmDigests, type DigestCache, type FsContextSnapshot } from './contextFs';
+import { flagValue, flagValues, parseDockerfile } from './core/dockerfile/parse';
+import { mountOptions, splitKeepingQuotes } from './core/dockerfile/stages';
+import { staleDiagnostics, staleFiles, syncedEntry, withSyncedContent, type SyncedFiles, type SyncedSnapshot } from './core/plan/syncState';
+import type { Builder, ContextSnapshot, PlanOptions, SourceSelection, StepPrediction } from './core/shared/types';
+import { renderReason, type Reason } from './core/plan/reason';
+import type { ParsedDockerfile } from './core/dockerfile/parse';
+import { MAX_DOCKERFILE_BYTES } from './core/dockerfile/limits';
+import { planCosts, type CostedPrediction, type RebuildEstimate } from './core/plan/cost';
+
+/** Input that cannot be read; the message says what to do. */
+import { InputError, readDockerfileBytes } from './dockerfileFile';
+
+export { InputError };
+
+/** The CLI's size limit, one of the limits in core/dockerfile/limits.ts. */
+export { MAX_DOCKERFILE_BYTES };
+
+export interface ProjectOptions {
+  dockerfile: string;
+  context?: string;
+  builder: Builder;
+  buildArgs: Record<string, string>;
+  target?: string;
+  /** Target platform (docker build --platform), normalised os/arch[/variant]; absent: the machine's. */
+  platform?: string;
+  /** Unsaved editor text; read from disk when absent. */
+  text?: string;
+  /** Digests of unchanged files from earlier runs, so they are not read again. */
+  digestCache?: DigestCache;
+  /** BuildKit: what its context sync held at the last recorded build (C9), from the store. */
+  synced?: SyncedFiles;
+  /**
+   * Build args a discovered configuration passes whose value cannot be known (`${VAR}` unset, `${{ secrets.X }}`):
+   * name → why. Left out of `buildArgs`; the steps whose key depends on them are `maybe` (see planProject).
+   */
+  unresolvedArgs?: Record<string, string>;
+}
+
+export interface Project {
+  dockerfileAbs: string;
+  contextDir: string;
+  text: string;
+  options: PlanOptions;
+  snapshot: FsContextSnapshot;
+  /** The context after .dockerignore, with digests memoised per folder. */
+  view: ContextView;
+  /**
+   * BuildKit: the context as its incremental sync will see it (C9), when a recorded build says, and the
+   * files whose change it will not see (kept up to date by refreshProject along the changed paths).
+   */
+  synced?: { files: SyncedFiles; snapshot: SyncedSnapshot; stale: ReadonlySet<string> };
+  ignoreText?: string;
+  /** The ignore file in effect, relative to the context (`.dockerignore`, `app.Dockerfile.dockerignore`). */
+  ignoreFile?: string;
+  /** Why an ignore file that exists is not used (a symlink out of the context, ...): part of `problems`. */
+  ignoreProblems?: string[];
+  /** Problems worth telling the user that do not stop the plan. */
+  problems: string[];
+  /** ProjectOptions.unresolvedArgs. */
+  unresolvedArgs?: Record<string, string>;
+}
+
+export function readDockerfile(path: string): string {
+  const buf = readDockerfileBytes(path);
+  if (buf.includes(0)) throw new InputError(`${path} contains NUL bytes: it looks like a binary file, not a Dockerfile. Pass the Dockerfile itself.`);
+  return buf.toString('utf8');
+}
+
+interface Opening {
+  dockerfileAbs: string;
+  text: string;
+  contextDir: string;
+  dockerfilePath: string;
+}
+
+/** What openProject does before it reads the context: the Dockerfile's text and the context folder, checked. */
+function prepareOpen(opts: ProjectOptions): Opening {
+  const dockerfileAbs = resolve(opts.dockerfile);
+  const text = opts.text ?? readDockerfile(dockerfileAbs);
+  const contextDir = resolve(opts.context ?? dirname(dockerfileAbs));
+  try {
+    if (!statSync(contextDir).isDirectory()) throw new Error('not a folder');
+  } catch {
+    throw new InputError(`The build context ${contextDir} is not a folder. Pass --context with the folder docker build would get.`);
+  }
+  return { dockerfileAbs, text, contextDir, dockerfilePath: relative(contextDir, dockerfileAbs).split(sep).join('/') };
+}
+
+function finishOpen(opts: ProjectOptions, o: Opening, snapshot: FsContextSnapshot): Project {
+  const { dockerfileAbs, text, contextDir, dockerfilePath } = o;
+  const ignore = findIgnoreFile(contextDir, dockerfilePath, opts.builder);
+  const ignoreText = ignore.file?.text;
+  const synced = opts.builder === 'buildkit' && opts.synced ? withSyncedContent(snapshot, opts.synced) : undefined;
+  const problems = [...ignore.problems, ...snapshot.problems.map((p) => `${p.path}: ${p.message}`)];
+  return {
+    dockerfileAbs,
+    contextDir,
+    text,
+    options: { builder: opts.builder, buildArgs: opts.buildArgs, dockerfilePath, ...(opts.target ? { target: opts.target } : {}), ...(opts.platform ? { platform: opts.platform } : {}) },
+    snapshot,
+    ...(synced ? { synced: { files: opts.synced as SyncedFiles, snapshot: synced, stale: staleFiles(snapshot, opts.synced as SyncedFiles, Object.keys(opts.synced as SyncedFiles)) } } : {}),
+    view: viewContext(synced ?? snapshot, ignoreText),
+    ...(ignoreText !== undefined ? { ignoreText, ignoreFile: ignore.file?.path } : {}),
+    ...(ignore.problems.length ? { ignoreProblems: ignore.problems } : {}),
+    problems,
+    ...(opts.unresolvedArgs && Object.keys(opts.unresolvedArgs).length ? { unresolvedArgs: opts.unresolvedArgs } : {}),
+  };
+}
+
+export function openProject(opts: ProjectOptions): Project {
+  const o = prepareOpen(opts);
+  return finishOpen(opts, o, scanContext(o.contextDir, opts.digestCache ? { digestCache: opts.digestCache } : {}));
+}
+
+/**
+ * openProject for the language server: the context is read in slices (scanContextAsync), and the digests the
+ * Dockerfile's COPY/ADD sources and bind mounts will need are computed ahead, also in slices, so neither the scan
+ * nor the first plan keeps other requests waiting. Rejects with an AbortError when `signal` aborts.
+ */
+export async function openProjectAsync(opts: ProjectOptions, signal?: AbortSignal): Promise<Project> {
+  const o = prepareOpen(opts);
+  const snapshot = await scanContextAsync(o.contextDir, { ...(opts.digestCache ? { digestCache: opts.digestCache } : {}), ...(signal ? { signal } : {}) });
+  const project = finishOpen(opts, o, snapshot);
+  const roots = sourceRoots(project);
+  await warmDigests(snapshot, filesBelow(roots), signal);
+  await warmTrees(project, roots, signal);
+  return project;
+}
+
+/**
+ * The folder digests a plan of these sources computes (memoised on the view's nodes), bottom-up in slices, so
+ * the first plan finds them instead of hashing every name of a big context in one go.
+ */
+async function warmTrees(project: Project, roots: ViewNode[], signal: AbortSignal | undefined): Promise<void> {
+  const { view } = project;
+  const digest = project.options.builder === 'classic' ? (n: ViewNode) => classicTree(view, n) : (n: ViewNode) => bkTree(view, n);
+  let slice = performance.now();
+  const seen = new Set<ViewNode>();
+  for (const root of roots) {
+    // Post-order: every folder after its children, so each call hashes one folder's own list.
+    const stack: Array<{ node: ViewNode; open: boolean }> = [{ node: root, open: false }];
+    while (stack.length) {
+      const top = stack.pop()!;
+      if (!top.node.kids) continue;
+      if (!top.open) {
+        if (seen.has(top.node)) continue;
+        seen.add(top.node);
+        stack.push({ node: top.node, open: true });
+        for (const kid of top.node.kids.values()) if (kid.kids) stack.push({ node: kid, open: false });
+        continue;
+      }
+      digest(top.node);
+      if (performance.now() - slice > 50) {
+        await new Promise<void>((done) => setImmediate(done));
+        if (signal?.aborted) throw Object.assign(new Error('The build context scan was cancelled.'), { name: 'AbortError' });
+        slice = performance.now();
+      }
+    }
+  }
+}
+
+/**
+ * The view nodes the Dockerfile's context sources probably read, from its COPY/ADD sources (no --from) and bind
+ * mounts: a path's subtree, a wildcard's folder before its first wildcard, the whole context for '.', a variable or a
+ * symlink. Only a warm-up: what is missed here is hashed by the plan itself.
+ */
+function sourceRoots(project: Project): ViewNode[] {
+  let parsed;
+  try {
+    parsed = parseDockerfile(project.text);
+  } catch {
+    return [];
+  }
+  const roots = new Set<ViewNode>();
+  const add = (src: string): void => {
+    if (src.includes('://') || src.startsWith('git@') || src.startsWith('<<')) return;
+    if (src.includes('$')) {
+      roots.add(project.view.root);
+      return;
+    }
+    const segs = src.replace(/\\/g, '/').split('/').filter((x) => x !== '' && x !== '.');
+    const first = segs.findIndex((x) => /[*?[]/.test(x) || x === '..');
+    const node = lookup(project.view.root, (first < 0 ? segs : segs.slice(0, first)).join('/'));
+    if (node?.entry.type === 'symlink') roots.add(project.view.root);
+    else if (node) roots.add(node);
+  };
+  for (const ins of parsed.instructions) {
+    if ((ins.keyword === 'COPY' || ins.keyword === 'ADD') && flagValue(ins, 'from') === undefined && ins.heredocs.length === 0) {
+      const args = ins.json ?? splitKeepingQuotes(ins.args);
+      for (const src of args.slice(0, -1)) add(src);
+    } else if (ins.keyword === 'RUN') {
+      for (const value of flagValues(ins, 'mount')) {
+        const m = mountOptions(value);
+        if ((m.get('type') ?? 'bind') !== 'bind' || m.has('from')) continue;
+        add(m.get('source') ?? m.get('src') ?? '.');
+      }
+    }
+  }
+  return [...roots];
+}
+
+/** The included regular files at and below these nodes. */
+function* filesBelow(roots: ViewNode[]): Generator<ContextEntryLike> {
+  const seen = new Set<ViewNode>();
+  for (const root of roots) {
+    const stack = [root];
+    while (stack.length) {
+      const node = stack.pop()!;
+      if (seen.has(node)) continue;
+      seen.add(node);
+      if (node.kids) stack.push(...node.kids.values());
+      else if (node.entry.type === 'file') yield node.entry;
+    }
+  }
+}
+
+type ContextEntryLike = ViewNode['entry'];
+
+/**
+ * The project after context files changed (paths absolute or relative to the context): only those
+ * paths are examined again and only digests along them recomputed. `text` replaces the Dockerfile text.
+ */
+export function refreshProject(project: Project, changedPaths: Iterable<string>, text?: string): Project {
+  const { snapshot, changed } = updateSnapshot(project.snapshot, changedPaths);
+  const was = project.synced;
+  const synced = was ? { files: was.files, snapshot: withSyncedContent(snapshot, was.files), stale: staleFiles(snapshot, was.files, [...was.stale, ...changed]) } : undefined;
+  const seen = synced?.snapshot ?? snapshot;
+  const ignoreFiles = new Set(ignoreFileCandidates(project.options.dockerfilePath, project.options.builder));
+  let { view, ignoreText, ignoreFile } = project;
+  let ignoreProblems = project.ignoreProblems ?? [];
+  if (changed.some((p) => ignoreFiles.has(p))) {
+    const ignore = findIgnoreFile(project.contextDir, project.options.dockerfilePath, project.options.builder);
+    ignoreText = ignore.file?.text;
+    ignoreFile = ignore.file?.path;
+    ignoreProblems = ignore.problems;
+    view = viewContext(seen, ignoreText);
+  } else if (changed.length) {
+    view = updateView(view, seen, changed);
+  }
+  const next: Project = { ...project, snapshot, ...(synced ? { synced } : {}), view, text: text ?? project.text, problems: [...ignoreProblems, ...snapshot.problems.map((p) => `${p.path}: ${p.message}`)] };
+  if (ignoreProblems.length) next.ignoreProblems = ignoreProblems;
+  else delete next.ignoreProblems;
+  // An ignore file created, removed or replaced (`<name>.dockerignore` over `.dockerignore`): which one it is too.
+  if (ignoreText === undefined) delete next.ignoreText;
+  else next.ignoreText = ignoreText;
+  if (ignoreText === undefined || ignoreFile === undefined) delete next.ignoreFile;
+  else next.ignoreFile = ignoreFile;
+  return next;
+}
+
+/**
+ * The core's access to a context view. Fingerprints are memoised on the view nodes, which updateView shares
+ * between versions, so a plan after an edit recomputes only the edited paths' fingerprints.
+ */
+export function planContext(snapshot: ContextSnapshot, ignoreText: string | undefined, builder: Builder, existing?: ContextView): PlanContext & { selections: SourceSelection[] } {
+  const view = existing ?? viewContext(snapshot, ignoreText);
+  const selections: SourceSelection[] = [];
+  const made = <T extends SourceSelection>(sel: T): T => {
+    selections.push(sel);
+    return sel;
+  };
+  return {
+    selections,
+    select: (sources, opts) => made(selectSources(view, sources, opts)),
+    whole: () => made(wholeContext(view, builder)),
+    fingerprint: (path) => {
+      const node = path === '' ? undefined : lookup(view.root, path);
+      return node && nodeFingerprint(view, node);
+    },
+  };
+}
+
+/** A plan with the costs recorded by real builds: durations on rebuild verdicts, sizes, the rebuild estimate. */
+export type ProjectPlan = RecordablePlan & { source: string[]; steps: CostedPrediction[]; estimate?: RebuildEstimate };
+
+/** What planProject reads of a project: any context snapshot will do (a folder on disk, a git tree). */
+export type PlannedProject = Pick<Project, 'text' | 'options' | 'view' | 'ignoreText' | 'synced' | 'unresolvedArgs'> & { snapshot: ContextSnapshot };
+
+/** `parsed`: parseDockerfile(project.text), when the caller has it already. */
+export function planProject(project: PlannedProject, known: KnownBuilds, parsed?: ParsedDockerfile): ProjectPlan {
+  const seen = project.synced?.snapshot ?? project.snapshot;
+  const context = planContext(seen, project.ignoreText, project.options.builder, project.view);
+  const result = planBuild({ text: project.text, ...(parsed ? { parsed } : {}), options: project.options, context, known });
+  if (project.options.builder === 'buildkit') {
+    // What BuildKit's sync will hold after this build, for the next prediction (C9): only needed when
+    // the plan is recorded, and it covers every file read.
+    const recorded = result.recorded;
+    lazyProperty(recorded, 'synced', () => {
+      const synced: SyncedFiles = {};
+      for (const path of Object.keys(recorded.files)) {
+        const entry = syncedEntry(seen, path);
+        if (entry) setOwn(synced, path, entry);
+      }
+      return synced;
+    });
+  }
+  if (project.synced) {
+    // The stale files the plan reads (withSyncedContent's `stale`, without hashing every file read).
+    const read = (path: string) => context.selections.some((sel) => sel.includes?.(path) ?? sel.paths.includes(path));
+    result.diagnostics.push(...staleDiagnostics(new Set([...project.synced.stale].filter(read))));
+  }
+  if (project.unresolvedArgs) result.steps = withUnresolvedArgs(project, known, parsed, result.steps);
+  const { steps, estimate } = planCosts(result.steps, result.recorded, known.last);
+  return { ...result, steps, estimate, source: project.text.split('\n') };
+}
+
+/** A value no build arg has: a step whose key changes with it depends on the arg. */
+const UNKNOWN_ARG_VALUE = '\u0000layerlens:unresolved';
+/** Up to this many unresolved args are told apart (one more plan each); more share one plan. */
+const MAX_SEPARATE_UNRESOLVED = 4;
+
+/**
+ * Steps whose cache key depends on a build arg whose value is unknown (project.unresolvedArgs) cannot be judged:
+ * the plan is made again with that arg set to a value nothing has, and every step whose key moves with it (the
+ * step that reads it and the chain after it) is `maybe: depends on build arg NAME, unknown here (why)`, unless nothing
+ * was ever recorded for it (then it rebuilds whatever the value).
+ */
+function withUnresolvedArgs(project: PlannedProject, known: KnownBuilds, parsed: ParsedDockerfile | undefined, steps: StepPrediction[]): StepPrediction[] {
+  const unresolved = project.unresolvedArgs ?? {};
+  const names = Object.keys(unresolved);
+  const groups = names.length <= MAX_SEPARATE_UNRESOLVED ? names.map((n) => [n]) : [names];
+  const seen = project.synced?.snapshot ?? project.snapshot;
+  const dependsOn = new Map<number, string[]>();
+  for (const group of groups) {
+    const buildArgs = { ...project.options.buildArgs };
+    for (const name of group) setOwn(buildArgs, name, UNKNOWN_ARG_VALUE);
+    const other = planBuild({
+      text: project.text,
+      ...(parsed ? { parsed } : {}),
+      options: { ...project.options, buildArgs },
+      context: planContext(seen, project.ignoreText, project.options.builder, project.view),
+      known,
+    });
+    const keyAt = new Map(other.steps.map((s) => [s.line, s.key]));
+    for (const s of steps) {
+      if (s.key !== undefined && keyAt.get(s.line) !== s.key) dependsOn.set(s.line, [...(dependsOn.get(s.line) ?? []), ...group]);
+    }
+  }
+  return steps.map((s) => {
+    const args = dependsOn.get(s.line);
+    // Nothing built yet: every step rebuilds whatever the value is.
+    if (!args || !(s.status === 'cached' || (s.status === 'rebuilds' && !known.empty))) return s;
+    const cause: Reason = { code: 'unknownBuildArgs', args: args.map((name) => ({ name, why: unresolved[name] ?? '' })) };
+    return { ...s, status: 'maybe', reason: renderReason(cause), cause };
+  });
+}
+
+export function simulateProject(project: Project, changedFiles: string[], editedLines: number[]): RecordablePlan & { source: string[] } {
+  const { snapshot, ignoreText, options } = project;
+  const result = simulateBuild({
+    text: project.text,
+    options,
+    context: planContext(snapshot, ignoreText, options.builder, project.view),
+    changedContext: (paths) => {
+      const changed = withChangedFiles(snapshot, paths);
+      return planContext(changed, ignoreText, options.builder, updateView(project.view, changed, paths));
+    },
+    changedFiles: changedFiles.map((p) => relative(project.contextDir, resolve(project.contextDir, p)).split(sep).join('/')),
+    editedLines,
+  });
+  return { ...result, source: project.text.split('\n') };
+}
