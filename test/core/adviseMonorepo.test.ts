@@ -7,6 +7,7 @@ import { advise } from '../../server/src/core/advise';
 import { applyEdits } from '../../server/src/core/adviseText';
 import { contextIndex, workspaceManifests } from '../../server/src/core/adviseManifests';
 import type { Advice } from '../../server/src/core/adviseTypes';
+import { contextPaths, loadCorpus } from '../fixtures/advice-corpus/corpus';
 
 function one(text: string, paths: string[], files: Record<string, string> = {}, builder: 'buildkit' | 'classic' = 'buildkit'): Advice {
   const advice = advise({ text, builder, rules: ['copy-before-install'], context: { paths, readText: (p) => files[p] } });
@@ -65,7 +66,10 @@ test('BuildKit: the bind-mount form is the second fix, with a cache mount for np
 test('a Go module in a subfolder: its go.mod and go.sum are copied into the folder WORKDIR names and downloaded there', () => {
   const text = 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nWORKDIR /src/services/api\nRUN go build -o /out/api ./cmd/api\n';
   const paths = ['package.json', 'services/api/go.mod', 'services/api/go.sum', 'services/api/cmd/api/main.go'];
-  const a = one(text, paths);
+  const goMod = { 'services/api/go.mod': 'module example.com/api\n', 'backend/go.mod': 'module example.com/backend\n' };
+  // Without go.mod's text a local replacement cannot be ruled out: no fix, and why.
+  assert.match(one(text, paths).message, /go\.mod could not be read/);
+  const a = one(text, paths, goMod);
   assert.equal(a.fixes.length, 1);
   assert.equal(a.fixes[0].title, 'Fetch the Go modules of services/api/go.mod before copying the sources');
   const out = applied(text, a);
@@ -73,7 +77,7 @@ test('a Go module in a subfolder: its go.mod and go.sum are copied into the fold
   assert.deepEqual(advise({ text: out, rules: ['copy-before-install'], context: { paths } }), []);
   // The working folder below the module's root: the nearest go.mod up from it.
   const deeper = 'FROM golang:1.22\nCOPY backend /build/backend\nWORKDIR /build/backend/cmd/app\nRUN go build -o /app\n';
-  assert.equal(applied(deeper, one(deeper, ['backend/go.mod', 'backend/cmd/app/main.go'])),
+  assert.equal(applied(deeper, one(deeper, ['backend/go.mod', 'backend/cmd/app/main.go'], goMod)),
     'FROM golang:1.22\nCOPY backend/go.mod /build/backend/\nRUN cd /build/backend && go mod download\nCOPY backend /build/backend\nWORKDIR /build/backend/cmd/app\nRUN go build -o /app\n');
   // go.mod replacing modules with local folders: no fix, and why.
   const replaced = one(text, paths, { 'services/api/go.mod': 'module x\nreplace example.com/lib => ../lib\n' });
@@ -81,7 +85,7 @@ test('a Go module in a subfolder: its go.mod and go.sum are copied into the fold
   assert.match(replaced.message, /replaces modules with local folders/);
   // A step between that reads the sources: no fix.
   const between = 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN ./generate.sh\nWORKDIR /src/services/api\nRUN go build\n';
-  assert.match(one(between, paths).message, /other build steps sit between/);
+  assert.match(one(between, paths, goMod).message, /other build steps sit between/);
 });
 
 test('cargo: the message says where cargo-chef fits better than the dummy main.rs prefetch', () => {
@@ -89,4 +93,30 @@ test('cargo: the message says where cargo-chef fits better than the dummy main.r
   assert.match(a.message, /cargo-chef .* would also cache the compiled dependencies/);
   // cargo fetch may rewrite Cargo.lock: no read-only bind-mount form.
   assert.equal(a.fixes.length, 1);
+});
+
+test('on the corpus: the Go service inside hoppscotch\'s JS monorepo gets the subfolder fix; remark42\'s example module, which replaces its parent with ../../, gets none', () => {
+  const corpus = loadCorpus();
+  const find = (repo: string, path: string) => {
+    const r = corpus.find((x) => x.repo === repo);
+    const df = r?.dockerfiles.find((d) => d.path === path);
+    assert.ok(r && df, `${repo} ${path} is in the corpus`);
+    return { r, df };
+  };
+  const run = (repo: string, path: string, files: Record<string, string>) => {
+    const { r, df } = find(repo, path);
+    const paths = contextPaths(r, df);
+    return { df, paths, advice: advise({ text: df.text, rules: ['copy-before-install'], context: { paths, readText: (p) => files[p] } }) };
+  };
+  // The corpus keeps paths, not texts: go.mod as a module without local replacements (hoppscotch), and remark42's
+  // own line (`replace github.com/umputun/remark42/backend => ../../`, at the corpus commit).
+  const hop = run('hoppscotch/hoppscotch', 'prod.Dockerfile', { 'packages/hoppscotch-selfhost-web/webapp-server/go.mod': 'module webapp-server\n\ngo 1.22\n' });
+  const [a] = hop.advice;
+  assert.equal(a.fixes[0]?.title, 'Fetch the Go modules of packages/hoppscotch-selfhost-web/webapp-server/go.mod before copying the sources');
+  const fixed = applyEdits(hop.df.text, a.fixes[0].edits);
+  assert.match(fixed, /COPY packages\/hoppscotch-selfhost-web\/webapp-server\/go\.mod packages\/hoppscotch-selfhost-web\/webapp-server\/go\.sum \.\/packages\/hoppscotch-selfhost-web\/webapp-server\/\nRUN cd \/usr\/src\/app\/packages\/hoppscotch-selfhost-web\/webapp-server && go mod download\nCOPY \. \.\n/);
+  assert.equal(advise({ text: fixed, rules: ['copy-before-install'], context: { paths: hop.paths } }).length, hop.advice.length - 1);
+  const remark = run('umputun/remark42', 'backend/_example/memory_store/Dockerfile', { 'backend/_example/memory_store/go.mod': 'module github.com/umputun/remark42/memory_store\n\nreplace github.com/umputun/remark42/backend => ../../\n' });
+  assert.equal(remark.advice[0].fixes.length, 0);
+  assert.match(remark.advice[0].message, /replaces modules with local folders/);
 });

@@ -44,6 +44,9 @@ export function goModuleFix(ctx: RuleContext, stage: Stage, dirs: Array<string |
     if (index.has(join(join(root, d), 'go.mod'))) moduleDir = d;
   }
   if (moduleDir === undefined) return { problem: t('none of the {0} manifests is in the context', 'go') };
+  // A module inside a larger repository often replaces modules with folders beside it (`=> ../../`), which the
+  // download would need: without go.mod's text that cannot be ruled out, so no fix.
+  if (index.readText(join(join(root, moduleDir), 'go.mod')) === undefined) return { problem: t('go.mod could not be read, so its local replacements are not known') };
   const plan = planManifests(index, join(root, moduleDir), used.flatMap((p) => p.ecosystems).slice(0, 1), used.map((p) => p.text), t, { prefetch: true, needed: true });
   if (plan.problem) return { problem: plan.problem };
   const keyword = copy.keyword === 'COPY' ? keywordAsWritten(model, copy) : (keywordAsWritten(model, copy) === 'add' ? 'copy' : 'COPY');
