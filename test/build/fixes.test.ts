@@ -200,7 +200,9 @@ describe('monorepo fixes built by real engines: each fix builds the same image, 
                 assert.equal(await snapshot(engine, `ll-monofix-fixed${v}:${i}`), want, `the fixed image differs:\n${variant.text}`);
               }
               // A source edit: the original reruns its install, each fix takes it from the cache.
-              const edit = (dir: string) => writeFileSync(join(dir, c.source), `${c.files[c.source]}// edited\n`);
+              // A new text each run: an edit another run (or this test run twice) already built would be in the cache.
+              const nonce = randomBytes(6).toString('hex');
+              const edit = (dir: string) => writeFileSync(join(dir, c.source), `${c.files[c.source]}// edited ${nonce}\n`);
               edit(original);
               const again = await buildWithEngine(engine, { contextDir: original, tag: tag('original') });
               const origLine = lineOf(c.files.Dockerfile, c.install);
