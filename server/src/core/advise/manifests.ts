@@ -104,9 +104,7 @@ export function planManifests(index: ContextIndex, root: string, ecosystems: Eco
       if (eco.top && !p.includes('/') && eco.top.test(p) && !index.isDir(join(root, p))) files.add(p);
       if (eco.nested && eco.nested.test(p) && !index.isDir(join(root, p))) files.add(p);
     }
-    if (eco.workspaces && usesWorkspaces(index, root)) {
-      for (const p of below) if (/(^|\/)package\.json$/.test(p) && p.includes('/')) files.add(p);
-    }
+    if (eco.workspaces) for (const p of workspaceManifests(index, root, below)) files.add(p);
     if (eco.id === 'pip') for (const r of commands.flatMap((c) => pipRequirementFiles(looseWords(c)))) addRequirements(index, root, r.replace(/^\.\//, ''), files);
     const problem = ecosystemProblem(index, root, eco, [...files], below, t);
     if (problem) return { groups: [], problem };
@@ -131,11 +129,93 @@ export function planManifests(index: ContextIndex, root: string, ecosystems: Eco
   return { groups };
 }
 
-function usesWorkspaces(index: ContextIndex, root: string): boolean {
-  if (index.has(join(root, 'pnpm-workspace.yaml'))) return true;
-  const text = index.readText(join(root, 'package.json'));
-  // Without the file's text, copying every package.json is still safe: the broad COPY copies them anyway.
-  return text === undefined || /"workspaces"\s*:/.test(text);
+/**
+ * The package.json of every workspace the project declares (package.json `workspaces`, as a list or as
+ * `{ "packages": [...] }`, and pnpm-workspace.yaml `packages:`), its globs resolved against the folders of the
+ * context (so what .dockerignore leaves out is not listed). Without the files' text, every package.json below
+ * the top: copying more of them is still safe, the broad COPY copies them anyway.
+ */
+export function workspaceManifests(index: ContextIndex, root: string, below: string[]): string[] {
+  const nested = below.filter((p) => p.includes('/') && /(^|\/)package\.json$/.test(p));
+  const patterns: string[] = [];
+  const pnpm = index.has(join(root, 'pnpm-workspace.yaml'));
+  const yaml = pnpm ? index.readText(join(root, 'pnpm-workspace.yaml')) : undefined;
+  const pkg = index.readText(join(root, 'package.json'));
+  if ((pnpm && yaml === undefined) || (!pnpm && pkg === undefined)) return nested;
+  if (yaml !== undefined) patterns.push(...pnpmPackages(yaml));
+  if (pkg !== undefined) patterns.push(...packageWorkspaces(pkg));
+  if (!patterns.length) return pnpm && yaml !== undefined && !/^packages\s*:/m.test(yaml) ? nested : [];
+  const include = patterns.filter((g) => !g.startsWith('!')).map(globRegExp);
+  const exclude = patterns.filter((g) => g.startsWith('!')).map((g) => globRegExp(g.slice(1)));
+  return nested.filter((p) => {
+    const dir = p.slice(0, p.lastIndexOf('/'));
+    return include.some((r) => r.test(dir)) && !exclude.some((r) => r.test(dir));
+  });
+}
+
+function packageWorkspaces(text: string): string[] {
+  try {
+    const json = JSON.parse(text) as { workspaces?: unknown };
+    const w = json.workspaces;
+    const list = Array.isArray(w) ? w : w && typeof w === 'object' && Array.isArray((w as { packages?: unknown }).packages) ? (w as { packages: unknown[] }).packages : [];
+    return list.filter((x): x is string => typeof x === 'string');
+  } catch {
+    return [];
+  }
+}
+
+/** The `packages:` list of pnpm-workspace.yaml (block list of plain or quoted strings). */
+function pnpmPackages(text: string): string[] {
+  const out: string[] = [];
+  let inList = false;
+  for (const line of text.split(/\r?\n/)) {
+    if (/^packages\s*:\s*$/.test(line)) { inList = true; continue; }
+    if (!inList) continue;
+    if (/^\S/.test(line)) break;
+    const m = /^\s+-\s*(?:'([^']*)'|"([^"]*)"|([^\s#]+))/.exec(line);
+    if (m) out.push(m[1] ?? m[2] ?? m[3]);
+  }
+  return out;
+}
+
+/** A workspace glob (`packages/*`, `apps/**`, `./tools/x`) as a test of a folder path: by segments, `**` for any
+ * number of them, `*` and `?` inside one; dynamic programming, so a hostile glob cannot make it slow. */
+function globRegExp(glob: string): { test(path: string): boolean } {
+  const pattern = glob.replace(/^\.\//, '').replace(/\/+$/, '').split('/').filter((x) => x !== '' && x !== '.');
+  return {
+    test: (path: string) => {
+      const parts = path.split('/');
+      const memo = new Map<number, boolean>();
+      const match = (i: number, j: number): boolean => {
+        const k = i * (parts.length + 1) + j;
+        const known = memo.get(k);
+        if (known !== undefined) return known;
+        let r: boolean;
+        if (i === pattern.length) r = j === parts.length;
+        else if (pattern[i] === '**') r = match(i + 1, j) || (j < parts.length && match(i, j + 1));
+        else r = j < parts.length && segmentMatches(pattern[i], parts[j]) && match(i + 1, j + 1);
+        memo.set(k, r);
+        return r;
+      };
+      return match(0, 0);
+    },
+  };
+}
+
+function segmentMatches(p: string, s: string): boolean {
+  // prev[j]: p[0..i) matches s[0..j)
+  let prev = new Array<boolean>(s.length + 1).fill(false);
+  prev[0] = true;
+  for (let i = 0; i < p.length; i++) {
+    const next = new Array<boolean>(s.length + 1).fill(false);
+    if (p[i] === '*') next[0] = prev[0];
+    for (let j = 1; j <= s.length; j++) {
+      if (p[i] === '*') next[j] = next[j - 1] || prev[j];
+      else next[j] = prev[j - 1] && (p[i] === '?' || p[i] === s[j - 1]);
+    }
+    prev = next;
+  }
+  return prev[s.length];
 }
 
 function addRequirements(index: ContextIndex, root: string, file: string, into: Set<string>, depth = 0): void {

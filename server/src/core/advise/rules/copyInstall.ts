@@ -11,10 +11,11 @@
 import { analyseRun, cacheTargets, isBroadCopy, manifestsMounted, manifestsNamed, toolsRun, type RunAnalysis, type RunPart } from '../install';
 import { copyOperands, makeAdvice, resolveDir, stageWorkdirs, type Rule, type RuleContext } from '../rule';
 import { copyInstallFix } from './copyInstallFix';
+import { goModuleFix } from '../goModuleFix';
 import type { Ecosystem } from '../ecosystems';
 import type { Instruction } from '../../dockerfile/parse';
 import type { Stage } from '../../dockerfile/stages';
-import type { Advice } from '../types';
+import type { Advice, Fix } from '../types';
 
 function shorten(text: string): string {
   const one = text.replace(/\s+/g, ' ').trim();
@@ -110,9 +111,11 @@ export const copyBeforeInstall: Rule = (ctx) => {
       let message = trigger.kind === 'install'
         ? t('This COPY brings in the sources before the dependency install on line {0} (`{1}`): any change to a copied file reruns the install and every step after it. Copy the dependency manifests first, install, then copy the rest.', ins.line, shorten(trigger.text))
         : t('This COPY brings in the sources before line {0} (`{1}`), which also downloads the dependencies: any change to a copied file downloads them again. Fetch the dependencies from the manifests first, then copy the rest.', ins.line, shorten(trigger.text));
-      const result = copyInstallFix(ctx, stage, dirs, lastCopy.index, ri, analysis);
+      // The dummy-project prefetch only downloads the crates; cargo-chef also caches their compilation.
+      if (trigger.kind === 'build' && trigger.ecosystems.some((e) => e.id === 'cargo')) message += ' ' + t('cargo-chef (`cargo chef prepare` in a planner stage, `cargo chef cook` from its recipe.json before the COPY) would also cache the compiled dependencies, which a dummy main.rs with `cargo fetch` does not.');
+      const result: { fix?: Fix; problem?: string; alternative?: Fix } = goModuleFix(ctx, stage, dirs, lastCopy.index, ri, analysis) ?? copyInstallFix(ctx, stage, dirs, lastCopy.index, ri, analysis);
       if (result.problem) message += ' ' + t('No automatic fix: {0}.', result.problem);
-      out.push(makeAdvice(ctx, 'copy-before-install', 'warning', copy, message, result.fix ? [result.fix] : [], {
+      out.push(makeAdvice(ctx, 'copy-before-install', 'warning', copy, message, result.fix ? [result.fix, ...(result.alternative ? [result.alternative] : [])] : [], {
         related: [{ line: ins.line, message: t('the dependency install') }],
       }));
     });

@@ -6,16 +6,17 @@
 // are moved byte for byte; only R is rewritten, and only by `split`. When the rewrite could build a
 // different image, no fix is offered and `problem` says why.
 import { planManifests, type ManifestGroup } from '../manifests';
-import { analyseRun, manifestsProvided, type RunAnalysis } from '../install';
+import { analyseRun, cacheTargets, manifestsProvided, type RunAnalysis } from '../install';
+import { bindMountFlags } from '../bindFix';
 import { blockStart, deleteLines, insertLines, linesText, replaceLines } from '../text';
 import { copyOperands, flagText, INERT, keywordAsWritten, resolveDir, RUN_METADATA, type RuleContext } from '../rule';
 import { mountOptions, type Stage } from '../../dockerfile/stages';
 import type { Fix, TextEdit } from '../types';
 import type { Flag, Instruction } from '../../dockerfile/parse';
 
-const KEPT_COPY_FLAGS = new Set(['chown', 'chmod', 'link']);
+export const KEPT_COPY_FLAGS = new Set(['chown', 'chmod', 'link']);
 
-function destFolder(dest: string, sub: string): string {
+export function destFolder(dest: string, sub: string): string {
   const base = dest === '.' || dest === './' ? '.' : dest.replace(/\/+$/, '');
   return (base === '' ? '/' : base + '/') + (sub === '' ? '' : sub + '/');
 }
@@ -26,7 +27,7 @@ function copyLine(keyword: string, flags: Flag[], sources: string[], dest: strin
   return `${keyword} ${flagPart}${sources.join(' ')} ${dest}`;
 }
 
-function manifestLines(keyword: string, flags: Flag[], root: string, dest: string, groups: ManifestGroup[], eol: string): string {
+export function manifestLines(keyword: string, flags: Flag[], root: string, dest: string, groups: ManifestGroup[], eol: string): string {
   const join = (a: string, b: string) => (a === '' ? b : `${a}/${b}`);
   return groups.map((g) => {
     if (g.wholeDir) return copyLine(keyword, flags, [join(root, g.dir)], destFolder(dest, g.dir)) + eol;
@@ -35,7 +36,7 @@ function manifestLines(keyword: string, flags: Flag[], root: string, dest: strin
 }
 
 /** A RUN keeping R's flags (all of them, or only those that do not read the sources). */
-function runLine(model: RuleContext['model'], run: Instruction, command: string, cacheFlagsOnly: boolean): string {
+export function runLine(model: RuleContext['model'], run: Instruction, command: string, cacheFlagsOnly: boolean): string {
   const flags = run.flags.filter((f) => !cacheFlagsOnly || f.name === 'network' || (f.name === 'mount' && (mountOptions(f.value ?? '').get('type') ?? 'bind') !== 'bind'));
   return [keywordAsWritten(model, run), ...flags.map(flagText), command].join(' ');
 }
@@ -53,7 +54,7 @@ function chooseMode(a: RunAnalysis): { mode: Mode; prefix: number } | undefined 
   return undefined;
 }
 
-export function copyInstallFix(ctx: RuleContext, stage: Stage, dirs: Array<string | undefined>, ci: number, ri: number, analysis: RunAnalysis): { fix?: Fix; problem?: string } {
+export function copyInstallFix(ctx: RuleContext, stage: Stage, dirs: Array<string | undefined>, ci: number, ri: number, analysis: RunAnalysis): { fix?: Fix; problem?: string; alternative?: Fix } {
   const { t, model } = ctx;
   const copy = stage.instructions[ci];
   const run = stage.instructions[ri];
@@ -92,33 +93,54 @@ export function copyInstallFix(ctx: RuleContext, stage: Stage, dirs: Array<strin
   const copyStart = blockStart(model, copy, previous);
   const runStart = blockStart(model, run, stage.instructions[ri - 1]);
   const copyText = linesText(model, copyStart, copy.endLine - 1);
-  const edits: TextEdit[] = [];
-  let rewrites: number[] = [];
-  let title: string;
-  if (mode === 'prefetch') {
-    const prefetches = [...new Set(used.map((p) => p.prefetch as string))];
-    edits.push(insertLines(model, copyStart, manifests + runLine(model, run, prefetches.join(' && '), true) + eol));
-    title = names.length ? t('Fetch the dependencies from {0} before copying the sources', list) : t('Fetch the dependencies before copying the sources');
-  } else {
-    edits.push(deleteLines(model, copyStart, copy.endLine - 1));
-    if (manifests) edits.push(insertLines(model, runStart, manifests));
-    if (mode === 'move') {
-      edits.push(insertLines(model, run.endLine, copyText));
-    } else {
-      const interior = model.lines.slice(run.line, run.endLine).some((l) => /^\s*(#|$)/.test(l));
-      if (interior) return { problem: t('the RUN has comment lines inside, which splitting it would lose') };
-      const multi = run.endLine > run.line;
-      const joined = (from: number, to: number) => analysis.parts.slice(from, to).map((p, i) => {
-        if (i === 0) return p.text;
-        const sep = analysis.separators[from + i - 1];
-        return (multi ? ` ${ctx.parsed.escape}${eol}    ${sep === ';' ? '; ' : '&& '}` : sep === ';' ? '; ' : ' && ') + p.text;
-      }).join('');
-      const first = runLine(model, run, joined(0, prefix), false);
-      const rest = runLine(model, run, joined(prefix, analysis.parts.length), false);
-      edits.push(replaceLines(model, run.line - 1, run.endLine - 1, first + eol + copyText + rest + eol));
-      rewrites = [run.line];
+  // The edits of the fix: `manifestText` before the install (the COPY form), or `bind` flags on it (BuildKit form).
+  const make = (manifestText: string, bind: string): { edits: TextEdit[]; rewrites: number[]; problem?: string } => {
+    const edits: TextEdit[] = [];
+    const withBind = (line: string) => (bind ? line.replace(/^(\S+ )/, `$1${bind} `) : line);
+    if (mode === 'prefetch') {
+      const prefetches = [...new Set(used.map((p) => p.prefetch as string))];
+      edits.push(insertLines(model, copyStart, manifestText + withBind(runLine(model, run, prefetches.join(' && '), true)) + eol));
+      return { edits, rewrites: [] };
     }
-    title = names.length ? t('Copy {0} first, install, then copy the rest', list) : t('Move this COPY below the install on line {0}', run.line);
+    edits.push(deleteLines(model, copyStart, copy.endLine - 1));
+    if (manifestText) edits.push(insertLines(model, runStart, manifestText));
+    if (mode === 'move') {
+      if (bind) {
+        const m = /^\s*\S+\s+/.exec(model.lines[run.line - 1]);
+        if (!m) return { edits: [], rewrites: [], problem: 'keyword' };
+        edits.push({ range: { start: { line: run.line - 1, character: m[0].length }, end: { line: run.line - 1, character: m[0].length } }, newText: bind + ' ' });
+      }
+      edits.push(insertLines(model, run.endLine, copyText));
+      return { edits, rewrites: bind ? [run.line] : [] };
+    }
+    const interior = model.lines.slice(run.line, run.endLine).some((l) => /^\s*(#|$)/.test(l));
+    if (interior) return { edits: [], rewrites: [], problem: t('the RUN has comment lines inside, which splitting it would lose') };
+    const multi = run.endLine > run.line;
+    const joined = (from: number, to: number) => analysis.parts.slice(from, to).map((p, i) => {
+      if (i === 0) return p.text;
+      const sep = analysis.separators[from + i - 1];
+      return (multi ? ` ${ctx.parsed.escape}${eol}    ${sep === ';' ? '; ' : '&& '}` : sep === ';' ? '; ' : ' && ') + p.text;
+    }).join('');
+    const first = withBind(runLine(model, run, joined(0, prefix), false));
+    const rest = runLine(model, run, joined(prefix, analysis.parts.length), false);
+    edits.push(replaceLines(model, run.line - 1, run.endLine - 1, first + eol + copyText + rest + eol));
+    return { edits, rewrites: [run.line] };
+  };
+  const main = make(manifests, '');
+  if (main.problem) return { problem: main.problem };
+  const { edits, rewrites } = main;
+  const title = mode === 'prefetch'
+    ? (names.length ? t('Fetch the dependencies from {0} before copying the sources', list) : t('Fetch the dependencies before copying the sources'))
+    : (names.length ? t('Copy {0} first, install, then copy the rest', list) : t('Move this COPY below the install on line {0}', run.line));
+  // Where BuildKit builds: the same order with the manifests bind-mounted into the install instead of copied.
+  let alternative: Fix | undefined;
+  if (ctx.builder === 'buildkit' && groups.length) {
+    const bind = bindMountFlags({
+      root, dest: ops.dest, groups, ecosystems, commands: mode === 'prefetch' ? used.map((p) => p.prefetch as string) : used.map((p) => p.text),
+      existingCaches: cacheTargets(run), asRoot: !stage.instructions.slice(0, ri).some((i) => i.keyword === 'USER'),
+    });
+    const made = bind ? make('', bind) : undefined;
+    if (made && !made.problem) alternative = { title: t('Install from {0} mounted with BuildKit (RUN --mount), then copy the rest', list), edits: made.edits, rewrites: made.rewrites, isPreferred: false };
   }
-  return { fix: { title, edits, rewrites, isPreferred: true } };
+  return { fix: { title, edits, rewrites, isPreferred: true }, ...(alternative ? { alternative } : {}) };
 }
