@@ -6,6 +6,7 @@ import { registerCommands } from './commands';
 import { didUpdateEvent } from './didUpdate';
 import { registerLayerStack } from './layerStack/panel';
 import { createLanguageClient } from './languageClient';
+import { registerSeenBuilds } from './seenBuilds';
 import { registerStatusItems } from './statusItem';
 
 let client: LanguageClient | undefined;
@@ -19,6 +20,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const didUpdate = didUpdateEvent(context, client);
   registerStatusItems(context, client, didUpdate);
   registerLayerStack(context, client, didUpdate);
+  registerSeenBuilds(context, output, client);
   await client.start();
 }
 
