@@ -53,7 +53,8 @@ export function registerSeenBuilds(context: vscode.ExtensionContext, output: vsc
       const cwd = event.execution.cwd ?? event.shellIntegration.cwd;
       const confidence = event.execution.commandLine.confidence;
       if (confidence === vscode.TerminalShellExecutionCommandLineConfidence.Low) output.info(`The terminal's shell integration guessed this command line (low confidence): ${line}`);
-      const params: BuildStartedParams = { source: 'terminal', commandLine: line, cwd: cwd?.scheme === 'file' ? cwd.fsPath : null };
+      const params: BuildStartedParams = { source: 'terminal', commandLine: line, cwd: localPath(cwd) };
+      if (params.cwd === null) output.info(`The terminal did not say which folder this command runs in${cwd ? ` (it said ${cwd.toString()})` : ''}: ${line}`);
       runningTerminal.set(event.execution, start(params).catch(failed('A build seen in the terminal could not be followed')));
     }),
     vscode.window.onDidEndTerminalShellExecution((event) => {
@@ -88,10 +89,22 @@ export function registerSeenBuilds(context: vscode.ExtensionContext, output: vsc
   watchShellIntegration(context, output, () => enabled('terminal'));
 }
 
+/**
+ * The path on the extension host's machine of a folder the terminal or a task reports. In a remote window
+ * (code-server, SSH) the terminal's folder can come as a `vscode-remote:` URI of that same machine: its path is
+ * the folder. Other schemes (a virtual file system) have no folder Docker could read.
+ */
+function localPath(uri: vscode.Uri | undefined): string | null {
+  if (!uri) return null;
+  if (uri.scheme === 'file') return uri.fsPath;
+  if (uri.scheme === 'vscode-remote' && uri.path.startsWith('/')) return vscode.Uri.file(uri.path).fsPath;
+  return null;
+}
+
 /** What the server needs of a task that may build: its command line, or a `docker-build` task's fields. */
 function taskParams(task: vscode.Task, output: vscode.LogOutputChannel): BuildStartedParams | undefined {
   const folder = typeof task.scope === 'object' ? task.scope.uri : undefined;
-  const folderPath = folder?.scheme === 'file' ? folder.fsPath : undefined;
+  const folderPath = localPath(folder) ?? undefined;
   if (task.definition.type === 'docker-build') {
     const fields = dockerBuildFields(task.definition.dockerBuild, folderPath);
     if (typeof fields === 'string') {
