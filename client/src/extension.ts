@@ -9,6 +9,7 @@ import { didUpdateEvent } from './didUpdate';
 import { registerHistory } from './history/panel';
 import { registerLayerStack } from './layerStack/panel';
 import { createLanguageClient } from './languageClient';
+import { registerSeenBuilds } from './seenBuilds';
 import { registerStatusItems } from './statusItem';
 
 let client: LanguageClient | undefined;
@@ -25,6 +26,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerHistory(context, client);
   registerBuildContext(context, client, didUpdate);
   registerConfigLenses(context, client, didUpdate);
+  registerSeenBuilds(context, output, client);
   await client.start();
 }
 

@@ -5,6 +5,7 @@ import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { renderReason, statusRequest, type ParamsOf, type ResultOf } from '../../server/src/protocol';
 import { BASELINE_TEMPLATES, matchTemplate } from '../../server/src/l10n/reasonText';
 import { clearSimulationCommand, showOutputCommand } from './commands';
+import { ago } from './seenBuildsText';
 
 type StatusResult = ResultOf<typeof statusRequest>;
 
@@ -62,6 +63,11 @@ export function registerStatusItems(context: vscode.ExtensionContext, client: La
     client.onDidChangeState(schedule),
     didUpdate(schedule),
     { dispose: () => timer && clearTimeout(timer) },
+    // "built 3 min ago" stays true as the minutes pass.
+    (() => {
+      const minute = setInterval(() => item.text.includes(' ago') && schedule(), 60_000);
+      return { dispose: () => clearInterval(minute) };
+    })(),
   );
   schedule();
 }
@@ -70,7 +76,8 @@ function showResult(item: vscode.StatusBarItem, result: StatusResult): void {
   const count = result.instructionCount;
   const baseline = result.baseline;
   const label = baseline && baselineLabel(baseline);
-  const text = baseline === null ? 'Layer Lens' : baseline.kind === 'none' ? vscode.l10n.t('Layer Lens: nothing built yet') : vscode.l10n.t('Layer Lens: baseline {0}', label ?? '');
+  const built = baseline?.kind === 'recorded' && baseline.origin ? builtWhere(baseline.origin) : undefined;
+  const text = baseline === null ? 'Layer Lens' : baseline.kind === 'none' ? vscode.l10n.t('Layer Lens: nothing built yet') : built ? vscode.l10n.t('Layer Lens: {0}', built) : vscode.l10n.t('Layer Lens: baseline {0}', label ?? '');
   const instructions = count === null ? '' : count === 1 ? vscode.l10n.t(', 1 instruction') : vscode.l10n.t(', {0} instructions', count);
   const configuration = result.configuration ?? null;
   const configText = configuration === null ? '' : configuration.origin === 'setting' ? vscode.l10n.t('layerLens.dockerfiles setting') : configuration.origin === 'folder' ? vscode.l10n.t('the Dockerfile\'s folder') : configuration.label;
@@ -83,7 +90,7 @@ function showResult(item: vscode.StatusBarItem, result: StatusResult): void {
           unresolved.length ? vscode.l10n.t('Build args unknown here (their steps are "maybe"): {0}.', unresolved.join(', ')) : '',
           configuration.choices.length > 1 ? vscode.l10n.t('Other configurations build this Dockerfile: "Layer Lens: Choose Build Configuration" switches.') : '',
         ].filter(Boolean).join(' '),
-    baseline ? vscode.l10n.t('What counts as built: {0}. {1}', label ?? '', matchTemplate(baseline.detail, BASELINE_TEMPLATES, vscode.l10n.t) ?? baseline.detail) : '',
+    baseline ? vscode.l10n.t('What counts as built: {0}. {1}', built ? `${label ?? ''} (${built})` : (label ?? ''), matchTemplate(baseline.detail, BASELINE_TEMPLATES, vscode.l10n.t) ?? baseline.detail) : '',
     count === null
       ? vscode.l10n.t('Layer Lens server {0} (pid {1}) is running. Click for its output.', result.serverVersion, result.pid)
       : vscode.l10n.t('Layer Lens server {0} (pid {1}) is running and sees {2} instructions. Click for its output.', result.serverVersion, result.pid, count),
@@ -103,6 +110,33 @@ function showSimulation(item: vscode.StatusBarItem, simulation: StatusResult['si
   item.text = `$(beaker) ${vscode.l10n.t('Simulating: {0}', label)}`;
   item.accessibilityInformation = { label: vscode.l10n.t('Simulating: {0}. Activate to stop simulating.', label) };
   item.show();
+}
+
+/** Where and when the recorded baseline was built: "built 3 min ago in the terminal". */
+function builtWhere(origin: NonNullable<NonNullable<StatusResult['baseline']>['origin']>): string {
+  const since = ago(origin.at, Date.now());
+  const when =
+    since === 'now'
+      ? vscode.l10n.t('just now')
+      : since[1] === 'min'
+        ? vscode.l10n.t('{0} min ago', since[0])
+        : since[1] === 'h'
+          ? vscode.l10n.t('{0} h ago', since[0])
+          : vscode.l10n.t('{0} days ago', since[0]);
+  switch (origin.source) {
+    case 'terminal':
+      return vscode.l10n.t('built {0} in the terminal', when);
+    case 'task':
+      return vscode.l10n.t('built {0} in a task', when);
+    case 'build':
+      return vscode.l10n.t('built {0} by Layer Lens', when);
+    case 'cli':
+      return vscode.l10n.t('recorded {0} by layerlens', when);
+    case 'dockerHistory':
+      return vscode.l10n.t('docker buildx history, {0}', new Date(origin.at).toLocaleTimeString(vscode.env.language, { hour: '2-digit', minute: '2-digit' }));
+    default:
+      return vscode.l10n.t('marked as built {0}', when);
+  }
 }
 
 /** The server's baseline words ("recorded build", "git HEAD", "nothing built yet") in the display language. */

@@ -7,6 +7,7 @@ import type { Builder, Diagnostic } from './core/shared/types';
 import type { CostedPrediction, RebuildEstimate } from './core/plan/cost';
 import type { BuildReport } from './build/buildProject';
 import type { Reason } from './core/plan/reason';
+import type { BuildOrigin } from './core/plan/store';
 
 /** A reason (a step's, a simulation's) as a value, and its one renderer per language (the `Translate` passed). */
 export { renderReason, REASON_MESSAGES, type Reason } from './core/plan/reason';
@@ -144,6 +145,8 @@ export interface BaselineInfo {
   label: string;
   /** One sentence on where it comes from or why the wanted baseline is not available. */
   detail: string;
+  /** A recorded baseline: where its last build came from and when (ms since the epoch), when the store knows. */
+  origin?: BuildOrigin;
 }
 
 /** The simulation shown instead of the plain verdicts, if any. */

@@ -4,7 +4,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { buildEndedRequest, buildStartedRequest } from '../../server/src/protocol';
+import { buildEndedRequest, buildStartedRequest, statusRequest } from '../../server/src/protocol';
 import { loadStore } from '../../server/src/storeFile';
 import { diskProject } from '../helpers/diskProject';
 import { TestServer } from './support/lspClient';
@@ -42,6 +42,10 @@ test('a docker build typed in the terminal is recorded at exit 0, with the conte
   assert.equal(build.origin?.source, 'terminal');
   assert.doesNotMatch((await s.hover(u, 2, 1)) ?? '', /not built yet/, 'a recorded build is the baseline now');
   assert.match((await s.hover(u, 2, 1)) ?? '', /\*\*This step:\*\* rebuilds/, 'the edit made during the build still rebuilds');
+  const status = await s.request(statusRequest, { uri: u });
+  assert.equal(status.baseline?.kind, 'recorded');
+  assert.equal(status.baseline?.origin?.source, 'terminal', 'the status bar can say where the baseline was built');
+  assert.ok(status.baseline.origin.at <= Date.now() && status.baseline.origin.at === build.origin?.at, 'when: the build\'s start');
 });
 
 test('a failed build records nothing; an untrusted workspace recognises nothing', async () => {

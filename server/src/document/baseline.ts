@@ -25,8 +25,9 @@ export async function chooseBaseline(setting: BaselineSetting, store: StoreData,
   const { builder, target } = project.options;
   const id = buildId(builder, project.dockerfileAbs, target);
   const hasRecord = store.builds[id] !== undefined;
+  const origin = store.builds[id]?.origin;
   const recorded = (): Baseline => ({
-    info: { kind: 'recorded', label: 'recorded build', detail: `Builds recorded with "Mark Current State as Built" (${builder}).` },
+    info: { kind: 'recorded', label: 'recorded build', detail: `Builds recorded with "Mark Current State as Built" (${builder}).`, ...(origin ? { origin: { source: origin.source, at: origin.at } } : {}) },
     known: knownBuilds(store, builder, id),
   });
   if (setting === 'recorded') {

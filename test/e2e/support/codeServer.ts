@@ -55,6 +55,9 @@ const userSettings = {
   'chat.commandCenter.enabled': false,
   'files.autoSave': 'off',
   'layerLens.trace.server': 'off',
+  // The terminal test types a docker build in bash; shell integration (on by default) reports it to extensions.
+  'terminal.integrated.defaultProfile.linux': 'bash',
+  'terminal.integrated.shellIntegration.enabled': true,
 };
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
