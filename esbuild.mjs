@@ -18,13 +18,33 @@ const node = {
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
-const builds = [
-  { ...node, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-];
+const builds = [{ ...node, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }];
 if (existsSync('server/src/server.ts')) builds.push({ ...node, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' });
 if (existsSync('client/src/extension.ts')) builds.push({ ...node, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] });
-if (existsSync('media/src/main.ts')) builds.push({ bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: !dev, sourcemap: dev, logLevel: 'warning', entryPoints: ['media/src/main.ts'], outfile: 'media/dist/main.js' });
-if (existsSync('media/src/history.ts')) builds.push({ bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: !dev, sourcemap: dev, logLevel: 'warning', entryPoints: ['media/src/history.ts'], outfile: 'media/dist/history.js' });
+if (existsSync('media/src/main.ts'))
+  builds.push({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: !dev,
+    sourcemap: dev,
+    logLevel: 'warning',
+    entryPoints: ['media/src/main.ts'],
+    outfile: 'media/dist/main.js',
+  });
+if (existsSync('media/src/history.ts'))
+  builds.push({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: !dev,
+    sourcemap: dev,
+    logLevel: 'warning',
+    entryPoints: ['media/src/history.ts'],
+    outfile: 'media/dist/history.js',
+  });
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -11,7 +11,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': [
         'error',
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] },
+          ],
+        },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
@@ -26,12 +30,17 @@ export default tseslint.config(
   ].map(({ files, up }) => ({
     files,
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{
-          regex: `^(?!(dockerfile-ast|node:crypto|node:buffer|${up}[^./][^/]*(/[^./][^/]*)*)$)`,
-          message: 'server/src/core may import only dockerfile-ast, node:crypto, node:buffer and core itself (it is the pure engine).',
-        }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^(?!(dockerfile-ast|node:crypto|node:buffer|${up}[^./][^/]*(/[^./][^/]*)*)$)`,
+              message: 'server/src/core may import only dockerfile-ast, node:crypto, node:buffer and core itself (it is the pure engine).',
+            },
+          ],
+        },
+      ],
     },
   })),
   {
@@ -39,12 +48,17 @@ export default tseslint.config(
     // they still import go away when the remaining messages become data (they translate problem and baseline text and build the stack view).
     files: ['client/**/*.ts', 'media/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{
-          regex: '/server/(?!src/(protocol|l10n/reasonText|core/shared/translate|core/stack/layerStack)$)',
-          message: 'client/ and media/ may import from the server only server/src/protocol (the shared contract).',
-        }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '/server/(?!src/(protocol|l10n/reasonText|core/shared/translate|core/stack/layerStack)$)',
+              message: 'client/ and media/ may import from the server only server/src/protocol (the shared contract).',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -34,16 +34,36 @@ export function editorDockerfile(m: Manifest): string {
     lines.push('', `# stage ${k}`, k === 0 ? 'FROM ${BASE} AS s0' : `FROM s${k - 1} AS s${k}`, 'WORKDIR /app', 'COPY . .', 'RUN npm install');
     for (let n = 0; n < 40 && lines.length < LINES - 2; n++, i++) {
       switch (i % 10) {
-        case 0: lines.push(`ENV S${k}_V${n}=value-${n}`); break;
-        case 1: lines.push(`RUN echo "stage ${k} step ${n}" > /tmp/s${k}_${n}`); break;
-        case 2: lines.push(`COPY ${files[(k * 31 + n) % files.length]} /app/s${k}/${n}/`); break;
-        case 3: lines.push(`# a comment about step ${n}`, `RUN set -e; \\`, `    echo one ${n}; \\`, `    echo two ${n}`); break;
-        case 4: lines.push(`LABEL org.example.s${k}.l${n}="label ${n}"`); break;
-        case 5: lines.push(`ARG A${k}_${n}=x${n}`); break;
-        case 6: lines.push(`RUN --mount=type=cache,target=/root/.cache echo cache ${n}`); break;
-        case 7: lines.push('RUN <<EOF', `echo heredoc ${k} ${n}`, 'EOF'); break;
-        case 8: lines.push(`EXPOSE ${8000 + n}`); break;
-        case 9: lines.push(`USER ${n % 2 ? 'root' : '0'}`); break;
+        case 0:
+          lines.push(`ENV S${k}_V${n}=value-${n}`);
+          break;
+        case 1:
+          lines.push(`RUN echo "stage ${k} step ${n}" > /tmp/s${k}_${n}`);
+          break;
+        case 2:
+          lines.push(`COPY ${files[(k * 31 + n) % files.length]} /app/s${k}/${n}/`);
+          break;
+        case 3:
+          lines.push(`# a comment about step ${n}`, `RUN set -e; \\`, `    echo one ${n}; \\`, `    echo two ${n}`);
+          break;
+        case 4:
+          lines.push(`LABEL org.example.s${k}.l${n}="label ${n}"`);
+          break;
+        case 5:
+          lines.push(`ARG A${k}_${n}=x${n}`);
+          break;
+        case 6:
+          lines.push(`RUN --mount=type=cache,target=/root/.cache echo cache ${n}`);
+          break;
+        case 7:
+          lines.push('RUN <<EOF', `echo heredoc ${k} ${n}`, 'EOF');
+          break;
+        case 8:
+          lines.push(`EXPOSE ${8000 + n}`);
+          break;
+        case 9:
+          lines.push(`USER ${n % 2 ? 'root' : '0'}`);
+          break;
       }
     }
   }
@@ -72,7 +92,8 @@ export async function editorPhase(m: Manifest): Promise<EditorRow> {
       await server.edit(uri, edited.join('\n'));
       const [lenses, hover] = await Promise.all([server.lenses(uri), server.hover(uri, at, 1), server.diagnosticsFor(uri, r + 2, 60_000)]);
       rounds.push(now() - t0);
-      if (lenses.length !== instructions || !hover?.includes('**This step:**')) throw new Error(`editor bench: round ${r} got ${lenses.length} lenses and hover ${hover?.slice(0, 80)}`);
+      if (lenses.length !== instructions || !hover?.includes('**This step:**'))
+        throw new Error(`editor bench: round ${r} got ${lenses.length} lenses and hover ${hover?.slice(0, 80)}`);
       hoverChars = hover.length;
       const h0 = now();
       await server.hover(uri, at, 1);

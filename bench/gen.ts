@@ -59,7 +59,26 @@ tmp/
 !keep.log
 `;
 
-const FOLDER_WORDS = ['src', 'lib', 'components', 'utils', 'api', 'models', 'views', 'core', 'internal', 'assets', 'styles', 'test', 'fixtures', 'docs', 'pkg', 'handlers', 'services', 'config'];
+const FOLDER_WORDS = [
+  'src',
+  'lib',
+  'components',
+  'utils',
+  'api',
+  'models',
+  'views',
+  'core',
+  'internal',
+  'assets',
+  'styles',
+  'test',
+  'fixtures',
+  'docs',
+  'pkg',
+  'handlers',
+  'services',
+  'config',
+];
 const EXTS = ['.ts', '.js', '.json', '.md', '.css', '.tsx', '.txt', '.svg', '.map', '.d.ts'];
 
 /** xorshift32: deterministic and fast. */
@@ -204,7 +223,10 @@ export function ensureContext(files: number): { manifest: Manifest; generated: b
   const t0 = performance.now();
   let same = false;
   try {
-    same = JSON.stringify(JSON.parse(readFileSync(specFile(m.root), 'utf8'))) === JSON.stringify(spec) && !existsSync(dirtyFile(m.root)) && existsSync(join(m.root, 'Dockerfile'));
+    same =
+      JSON.stringify(JSON.parse(readFileSync(specFile(m.root), 'utf8'))) === JSON.stringify(spec) &&
+      !existsSync(dirtyFile(m.root)) &&
+      existsSync(join(m.root, 'Dockerfile'));
   } catch {
     same = false;
   }

@@ -78,7 +78,9 @@ export function ensureHistoryRepo(): string {
       continue;
     }
     // The message comes before the file commands.
-    data([`edit ${sourcePath((c * 7919) % SOURCES)}`, ...(c % LOCK_EVERY === 0 ? ['lock'] : []), ...(c % DOCKERFILE_EVERY === 0 ? ['Dockerfile'] : [])].join(', '));
+    data(
+      [`edit ${sourcePath((c * 7919) % SOURCES)}`, ...(c % LOCK_EVERY === 0 ? ['lock'] : []), ...(c % DOCKERFILE_EVERY === 0 ? ['Dockerfile'] : [])].join(', '),
+    );
     file(sourcePath((c * 7919) % SOURCES), `export const v = ${c};\n`);
     if (c % LOCK_EVERY === 0) file('package-lock.json', `{"lock":${c}}\n`);
     if (c % DOCKERFILE_EVERY === 0) file('Dockerfile', dockerfile(c));
@@ -116,7 +118,10 @@ export async function historyPhase(runs: Record<number, number>, note: (s: strin
     const row: HistoryRow = { commits: n, baseline: [], replay: [], cpu: [], heapMb: 0, ok: true, detail: '' };
     const oldest = execFileSync('git', ['rev-list', '--first-parent', '--skip', String(n - 1), '-n', '1', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim();
     for (let k = 0; k < count; k++) {
-      row.baseline.push(gitWall(dir, ['log', '--first-parent', '--raw', '-z', '--no-abbrev', '--format=%H%x00%s', '-n', String(n), 'HEAD']) + gitWall(dir, ['ls-tree', '-r', '-z', oldest]));
+      row.baseline.push(
+        gitWall(dir, ['log', '--first-parent', '--raw', '-z', '--no-abbrev', '--format=%H%x00%s', '-n', String(n), 'HEAD']) +
+          gitWall(dir, ['ls-tree', '-r', '-z', oldest]),
+      );
       (globalThis as { gc?: () => void }).gc?.();
       const t = now();
       const cpu0 = process.cpuUsage();
@@ -127,7 +132,11 @@ export async function historyPhase(runs: Record<number, number>, note: (s: strin
       row.heapMb = process.memoryUsage().heapUsed / 1e6;
       const at = (text: string) => result.summary.find((s) => s.text === text);
       const want = expected(n);
-      const got = { copy: at('COPY . /app')?.rebuilds, install: at('RUN npm ci')?.rebuilds, last: at(`RUN echo build ${Math.floor((HISTORY_COMMITS - 1) / DOCKERFILE_EVERY) * DOCKERFILE_EVERY}`)?.rebuilds };
+      const got = {
+        copy: at('COPY . /app')?.rebuilds,
+        install: at('RUN npm ci')?.rebuilds,
+        last: at(`RUN echo build ${Math.floor((HISTORY_COMMITS - 1) / DOCKERFILE_EVERY) * DOCKERFILE_EVERY}`)?.rebuilds,
+      };
       const ok = result.states === n && got.copy === want.copy && got.install === want.install && got.last === want.last;
       if (!ok) {
         row.ok = false;

@@ -38,7 +38,9 @@ const known = new Set(['sizes', 'edits', 'no-docker', 'start-engine', 'profile',
 for (const a of argv) {
   const n = a.replace(/^--/, '').replace(/=.*/, '');
   if (!a.startsWith('--') || !known.has(n)) {
-    process.stderr.write(`bench: unknown argument "${a}". Options: --sizes=1k,10k,100k --edits=30 --no-docker --start-engine --profile --json=FILE --clean --history-only\n`);
+    process.stderr.write(
+      `bench: unknown argument "${a}". Options: --sizes=1k,10k,100k --edits=30 --no-docker --start-engine --profile --json=FILE --clean --history-only\n`,
+    );
     process.exit(2);
   }
 }
@@ -153,7 +155,10 @@ function coldPhase(m: Manifest): ColdRow {
     row.open.push(t1 - t0);
     row.plan.push(t2 - t1);
     row.hashed = cache.hashed;
-    check(result.steps.every((s) => s.status === 'rebuilds' || s.status === 'none'), `cold plan ${label(m.spec.files)}: on an empty store every step should rebuild`);
+    check(
+      result.steps.every((s) => s.status === 'rebuilds' || s.status === 'none'),
+      `cold plan ${label(m.spec.files)}: on an empty store every step should rebuild`,
+    );
   }
   check(row.hashed === paths.length, `cold plan ${label(m.spec.files)}: the engine hashed ${row.hashed} files, the baseline ${paths.length}`);
   return row;
@@ -201,7 +206,10 @@ async function editPhase(m: Manifest, doProfile: boolean): Promise<{ row: EditRo
     const p = refreshProject(project, []);
     const r = planProject(p, knownBuilds(store, BUILDER, id));
     noChange.push(now() - t0);
-    check(r.steps.every((s) => s.status === 'cached' || s.status === 'none'), `no-change re-plan ${label(m.spec.files)}: not all cached`);
+    check(
+      r.steps.every((s) => s.status === 'cached' || s.status === 'none'),
+      `no-change re-plan ${label(m.spec.files)}: not all cached`,
+    );
   }
 
   const targets = editTargets(m, EDITS);
@@ -225,7 +233,10 @@ async function editPhase(m: Manifest, doProfile: boolean): Promise<{ row: EditRo
     }
     const at = (s: StepPrediction) => r.steps.find((x) => x.line === s.line)!;
     const good =
-      check(at(copyAll).status === 'rebuilds' && at(copyAll).reason.includes(`${f.rel} changed`), `edit ${f.rel}: COPY . should rebuild naming the file, got ${at(copyAll).status} (${at(copyAll).reason})`) &&
+      check(
+        at(copyAll).status === 'rebuilds' && at(copyAll).reason.includes(`${f.rel} changed`),
+        `edit ${f.rel}: COPY . should rebuild naming the file, got ${at(copyAll).status} (${at(copyAll).reason})`,
+      ) &&
       check(at(install).status === 'cached', `edit ${f.rel}: the install RUN should stay cached, got ${at(install).status}`) &&
       check(at(copyManifest).status === 'cached', `edit ${f.rel}: COPY package.json should stay cached`);
     // Put the file back: the same content is cached again (the store is a set of keys).
@@ -282,20 +293,48 @@ function bigDockerfile(m: Manifest): string {
       const f = files[(k * 97 + i * 31) % files.length]!;
       const d = dirs[(k * 13 + i * 7) % dirs.length]!;
       switch (i % 14) {
-        case 0: add(`ENV S${k}_V${i}=value-${i} PATH=/usr/local/bin:/usr/bin:/bin`); break;
-        case 1: add(`RUN echo "stage ${k} step ${i}" > /tmp/s${k}_${i}`); break;
-        case 2: add(`WORKDIR /work/s${k}/d${i}`); break;
-        case 3: add(`COPY ${f.rel} /app/s${k}/${i}/`); break;
-        case 4: add(`RUN --mount=type=cache,target=/root/.cache echo cache ${i}`); break;
-        case 5: add(`LABEL org.example.s${k}.l${i}="label ${i}"`); break;
-        case 6: add(`ARG A${k}_${i}=x${i}`); break;
-        case 7: add(`RUN set -e; \\`, `    echo one ${i}; \\`, `    echo two \${A${k}_${i - 1}:-none}`); break;
-        case 8: add(k > 0 ? `COPY --from=s${k - 1} /tmp /from/s${k - 1}/${i}` : `COPY ${d} /app/dir${i}/`); break;
-        case 9: add(`ADD ${f.rel} /add/${i}`); break;
-        case 10: add(i % 28 === 10 ? 'USER root' : 'USER 0'); break;
-        case 11: add(`EXPOSE ${8000 + i}`); break;
-        case 12: add(`RUN <<EOF`, `echo heredoc ${k} ${i}`, `echo done`, `EOF`); break;
-        case 13: add(`COPY --chmod=644 ${d} /src/s${k}/${i}/`); break;
+        case 0:
+          add(`ENV S${k}_V${i}=value-${i} PATH=/usr/local/bin:/usr/bin:/bin`);
+          break;
+        case 1:
+          add(`RUN echo "stage ${k} step ${i}" > /tmp/s${k}_${i}`);
+          break;
+        case 2:
+          add(`WORKDIR /work/s${k}/d${i}`);
+          break;
+        case 3:
+          add(`COPY ${f.rel} /app/s${k}/${i}/`);
+          break;
+        case 4:
+          add(`RUN --mount=type=cache,target=/root/.cache echo cache ${i}`);
+          break;
+        case 5:
+          add(`LABEL org.example.s${k}.l${i}="label ${i}"`);
+          break;
+        case 6:
+          add(`ARG A${k}_${i}=x${i}`);
+          break;
+        case 7:
+          add(`RUN set -e; \\`, `    echo one ${i}; \\`, `    echo two \${A${k}_${i - 1}:-none}`);
+          break;
+        case 8:
+          add(k > 0 ? `COPY --from=s${k - 1} /tmp /from/s${k - 1}/${i}` : `COPY ${d} /app/dir${i}/`);
+          break;
+        case 9:
+          add(`ADD ${f.rel} /add/${i}`);
+          break;
+        case 10:
+          add(i % 28 === 10 ? 'USER root' : 'USER 0');
+          break;
+        case 11:
+          add(`EXPOSE ${8000 + i}`);
+          break;
+        case 12:
+          add(`RUN <<EOF`, `echo heredoc ${k} ${i}`, `echo done`, `EOF`);
+          break;
+        case 13:
+          add(`COPY --chmod=644 ${d} /src/s${k}/${i}/`);
+          break;
       }
     }
     if (k === stages - 1) lines.push('CMD ["sh", "-c", "echo done"]');
@@ -330,9 +369,15 @@ function bigPhase(m: Manifest): BigRow {
   }
   const stages = new Set(last.steps.map((s) => s.stage)).size - (last.steps.some((s) => s.stage === '(global)') ? 1 : 0);
   check(last.steps.length === 300, `300-instruction Dockerfile: ${last.steps.length} steps planned`);
-  check(last.diagnostics.filter((d) => d.severity === 'error').length === 0, `300-instruction Dockerfile: errors ${JSON.stringify(last.diagnostics.slice(0, 2))}`);
+  check(
+    last.diagnostics.filter((d) => d.severity === 'error').length === 0,
+    `300-instruction Dockerfile: errors ${JSON.stringify(last.diagnostics.slice(0, 2))}`,
+  );
   const bad = last.steps.filter((s) => s.status !== 'cached' && s.status !== 'none');
-  check(bad.length === 0, `300-instruction Dockerfile after record: ${bad.length} steps not cached, e.g. line ${bad[0]?.line} ${bad[0]?.status} (${bad[0]?.reason})`);
+  check(
+    bad.length === 0,
+    `300-instruction Dockerfile after record: ${bad.length} steps not cached, e.g. line ${bad[0]?.line} ${bad[0]?.status} (${bad[0]?.reason})`,
+  );
   return { instructions: last.steps.length, stages, open: t1 - t0, firstPlan: t2 - t1, plans };
 }
 
@@ -368,9 +413,11 @@ function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv, timeout = 20_
 }
 
 function findEngine(): Engine | { why: string } {
-  const hosts = [process.env.DOCKER_HOST, existsSync(OWN_BUILDKIT_SOCKET) ? `unix://${OWN_BUILDKIT_SOCKET}` : undefined, existsSync('/var/run/docker.sock') ? 'unix:///var/run/docker.sock' : undefined].filter(
-    (h): h is string => Boolean(h),
-  );
+  const hosts = [
+    process.env.DOCKER_HOST,
+    existsSync(OWN_BUILDKIT_SOCKET) ? `unix://${OWN_BUILDKIT_SOCKET}` : undefined,
+    existsSync('/var/run/docker.sock') ? 'unix:///var/run/docker.sock' : undefined,
+  ].filter((h): h is string => Boolean(h));
   if (!hosts.length) return { why: 'no Docker engine socket (DOCKER_HOST unset, /tmp/ll-buildkit.sock absent)' };
   const whys: string[] = [];
   for (const host of hosts) {
@@ -428,7 +475,17 @@ function dockerBuild(e: Engine, ctx: string): { ms: number; output: string; ok: 
 async function bundleCli(): Promise<string> {
   const esbuild = await import('esbuild');
   const outfile = join(BENCH_ROOT, 'cli', 'cli.js');
-  await esbuild.build({ bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, logLevel: 'warning', entryPoints: [join(REPO, 'server/src/cli.ts')], outfile, banner: { js: '#!/usr/bin/env node' } });
+  await esbuild.build({
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: true,
+    logLevel: 'warning',
+    entryPoints: [join(REPO, 'server/src/cli.ts')],
+    outfile,
+    banner: { js: '#!/usr/bin/env node' },
+  });
   return outfile;
 }
 
@@ -455,7 +512,10 @@ async function cliPhase(m: Manifest, row: DockerRow): Promise<void> {
     } catch {
       check(false, `CLI plan printed no JSON: ${r.stderr.trim()}`);
     }
-    check(r.status === 0 && steps.length > 0 && steps.every((s) => s.status === 'cached' || s.status === 'none'), `CLI plan after record: not all cached (exit ${r.status})`);
+    check(
+      r.status === 0 && steps.length > 0 && steps.every((s) => s.status === 'cached' || s.status === 'none'),
+      `CLI plan after record: not all cached (exit ${r.status})`,
+    );
     const b = now();
     run(process.execPath, ['-e', '0']);
     row.nodeStartup.push(now() - b);
@@ -499,7 +559,7 @@ async function dockerPhase(m: Manifest): Promise<DockerRow> {
     row.firstBuild = first.ms;
     // No-op builds: every step must come from the cache, otherwise something else pruned the
     // engine's cache in between: fill it again and retry.
-    for (let i = 0; i < 5 && row.retries < 3; ) {
+    for (let i = 0; i < 5 && row.retries < 3;) {
       const b = dockerBuild(engine, m.root);
       const nc = notCached(b.output);
       if (b.ok && nc.vertices > 0 && nc.missed.length === 0) {
@@ -543,7 +603,9 @@ async function main(): Promise<number> {
   }
   const started = now();
   const load0 = loadavg()[0]!;
-  out(`Layer Lens benchmark  node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 1e9)} GB, load ${load0.toFixed(2)}`);
+  out(
+    `Layer Lens benchmark  node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 1e9)} GB, load ${load0.toFixed(2)}`,
+  );
   const rev = run('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD']).stdout?.trim() || 'unknown';
   const dirty = run('git', ['-C', REPO, 'status', '--porcelain', '--', 'server/src']).stdout?.trim() ? ' + uncommitted changes in server/src' : '';
   out(`engine: commit ${rev}${dirty}`);
@@ -564,9 +626,19 @@ async function main(): Promise<number> {
     const c = ensureContext(n);
     manifests.set(n, c.manifest);
     const incl = hashedFiles(c.manifest).length;
-    ctxRows.push([label(n), String(n), String(incl), mb(c.bytes), String(c.manifest.dirs.length), String(c.manifest.symlinks.length), c.generated ? `generated in ${ms(c.ms)}` : 'reused (same spec)']);
+    ctxRows.push([
+      label(n),
+      String(n),
+      String(incl),
+      mb(c.bytes),
+      String(c.manifest.dirs.length),
+      String(c.manifest.symlinks.length),
+      c.generated ? `generated in ${ms(c.ms)}` : 'reused (same spec)',
+    ]);
   }
-  out('1. Synthetic contexts (Dockerfile: FROM, ENV, WORKDIR, COPY package.json package-lock.json, RUN install, ARG, COPY . /app, RUN, ENV, USER, EXPOSE, CMD)');
+  out(
+    '1. Synthetic contexts (Dockerfile: FROM, ENV, WORKDIR, COPY package.json package-lock.json, RUN install, ARG, COPY . /app, RUN, ENV, USER, EXPOSE, CMD)',
+  );
   out(table(ctxRows));
   out();
 
@@ -579,7 +651,17 @@ async function main(): Promise<number> {
   out('2. Cold plan (openProject + planProject, fresh digest cache) vs baseline (readFileSync + sha256 of the same files)');
   const coldRows = [['context', 'files hashed', 'bytes', 'baseline', 'cold plan', '(scan+view)', '(plan)', 'cold / baseline', 'runs']];
   for (const [n, r] of cold) {
-    coldRows.push([label(n), String(r.hashed), mb(r.bytes), ms(median(r.baseline)), ms(median(r.cold)), ms(median(r.open)), ms(median(r.plan)), ratio(median(r.cold) / median(r.baseline)), String(r.cold.length)]);
+    coldRows.push([
+      label(n),
+      String(r.hashed),
+      mb(r.bytes),
+      ms(median(r.baseline)),
+      ms(median(r.cold)),
+      ms(median(r.open)),
+      ms(median(r.plan)),
+      ratio(median(r.cold) / median(r.baseline)),
+      String(r.cold.length),
+    ]);
   }
   out(table(coldRows));
   let coldProf: string | undefined;
@@ -605,20 +687,39 @@ async function main(): Promise<number> {
     noChange.set(n, r.noChange);
     if (r.prof) profs.push(`  re-plan profile (${label(n)}, 5 edits + reverts):\n${r.prof}`);
   }
-  out(`3. Re-plan after a one-file edit: refreshProject(project, [file]) + planProject, against a recorded store (${EDITS} edits per size, each then reverted)`);
-  const editRows = [['context', 'edits', 'median', 'p95', 'max', '(refresh)', '(plan)', `revert median (${CHECKED_REVERTS})`, 'no-change re-plan (5)', 'verdicts right']];
+  out(
+    `3. Re-plan after a one-file edit: refreshProject(project, [file]) + planProject, against a recorded store (${EDITS} edits per size, each then reverted)`,
+  );
+  const editRows = [
+    ['context', 'edits', 'median', 'p95', 'max', '(refresh)', '(plan)', `revert median (${CHECKED_REVERTS})`, 'no-change re-plan (5)', 'verdicts right'],
+  ];
   for (const [n, r] of edits) {
-    editRows.push([label(n), String(r.planned), ms(median(r.edit)), ms(p95(r.edit)), ms(Math.max(...r.edit)), ms(median(r.refresh)), ms(median(r.plan)), ms(median(r.revert)), ms(median(noChange.get(n)!)), `${r.ok}/${r.planned}`]);
+    editRows.push([
+      label(n),
+      String(r.planned),
+      ms(median(r.edit)),
+      ms(p95(r.edit)),
+      ms(Math.max(...r.edit)),
+      ms(median(r.refresh)),
+      ms(median(r.plan)),
+      ms(median(r.revert)),
+      ms(median(noChange.get(n)!)),
+      `${r.ok}/${r.planned}`,
+    ]);
   }
   out(table(editRows));
-  out(`  verdicts right = COPY . rebuilds naming the edited file, the install RUN and COPY package.json stay cached, and (first ${CHECKED_REVERTS} edits) after the revert every step is cached again`);
+  out(
+    `  verdicts right = COPY . rebuilds naming the edited file, the install RUN and COPY package.json stay cached, and (first ${CHECKED_REVERTS} edits) after the revert every step is cached again`,
+  );
   for (const p of profs) out(p);
   out();
 
   // 4. 300-instruction Dockerfile
   note('300-instruction Dockerfile');
   const big = bigPhase(manifests.get(1000)!);
-  out('4. 300-instruction Dockerfile (6 stages: ENV, RUN, heredoc RUN, RUN --mount=type=cache, WORKDIR, COPY, COPY --from, COPY --chmod, ADD, ARG, LABEL, USER, EXPOSE) over the 1k context');
+  out(
+    '4. 300-instruction Dockerfile (6 stages: ENV, RUN, heredoc RUN, RUN --mount=type=cache, WORKDIR, COPY, COPY --from, COPY --chmod, ADD, ARG, LABEL, USER, EXPOSE) over the 1k context',
+  );
   out(
     table([
       ['instructions', 'stages', 'openProject', 'first plan (empty store)', 'plan median (recorded)', 'plan p95', 'runs'],
@@ -630,11 +731,21 @@ async function main(): Promise<number> {
   // 4b. the editor: a 1,000-line Dockerfile through the real language server (bench/editor.ts)
   note('editor: 1,000-line Dockerfile through the language server');
   const editor = await editorPhase(manifests.get(1000)!);
-  out(`4b. Editor: ${editor.lines}-line Dockerfile (${editor.instructions} instructions) over the 1k context, the real language server over in-memory streams: edit one line, then lenses + hover + pushed diagnostics of that version`);
+  out(
+    `4b. Editor: ${editor.lines}-line Dockerfile (${editor.instructions} instructions) over the 1k context, the real language server over in-memory streams: edit one line, then lenses + hover + pushed diagnostics of that version`,
+  );
   out(
     table([
       ['rounds', 'median', 'p95', 'max', 'hover alone', 'engine plan alone (in-process)', 'diagnostics'],
-      [String(editor.rounds.length), ms(median(editor.rounds)), ms(p95(editor.rounds)), ms(Math.max(...editor.rounds)), ms(median(editor.hovers)), ms(median(editor.plans)), String(editor.diagnostics)],
+      [
+        String(editor.rounds.length),
+        ms(median(editor.rounds)),
+        ms(p95(editor.rounds)),
+        ms(Math.max(...editor.rounds)),
+        ms(median(editor.hovers)),
+        ms(median(editor.plans)),
+        String(editor.diagnostics),
+      ],
     ]),
   );
   out();
@@ -656,13 +767,29 @@ async function main(): Promise<number> {
   if (d.skipped) sideRows.push(['docker buildx build, fully cached (no-op)', '-', '-', '0', d.skipped]);
   else sideRows.push([`docker buildx build, fully cached (no-op)`, ms(noop), ms(Math.max(...d.noop)), String(d.noop.length), '1x']);
   const vs = (x: number) => (d.skipped ? '-' : ratio(noop / x));
-  sideRows.push(['Layer Lens re-plan, nothing changed (in-process)', ms(median(dockerNoChange)), ms(Math.max(...dockerNoChange)), String(dockerNoChange.length), vs(median(dockerNoChange))]);
-  sideRows.push(['Layer Lens re-plan after a one-file edit (in-process)', ms(median(dockerEdit.edit)), ms(p95(dockerEdit.edit)), String(dockerEdit.edit.length), vs(median(dockerEdit.edit))]);
+  sideRows.push([
+    'Layer Lens re-plan, nothing changed (in-process)',
+    ms(median(dockerNoChange)),
+    ms(Math.max(...dockerNoChange)),
+    String(dockerNoChange.length),
+    vs(median(dockerNoChange)),
+  ]);
+  sideRows.push([
+    'Layer Lens re-plan after a one-file edit (in-process)',
+    ms(median(dockerEdit.edit)),
+    ms(p95(dockerEdit.edit)),
+    String(dockerEdit.edit.length),
+    vs(median(dockerEdit.edit)),
+  ]);
   sideRows.push(['layerlens plan, new process, warm digest cache', ms(median(d.cli)), ms(Math.max(...d.cli)), String(d.cli.length), vs(median(d.cli))]);
   sideRows.push(['  (of which node startup: node -e 0)', ms(median(d.nodeStartup)), ms(Math.max(...d.nodeStartup)), String(d.nodeStartup.length), '']);
   out(table(sideRows));
-  if (d.engine) out(`  engine: ${d.engine}; first (filling) build ${ms(d.firstBuild ?? NaN)}${d.retries ? `; ${d.retries} no-op build(s) discarded: not fully cached` : ''}`);
-  if (d.cliRecord !== undefined) out(`  CLI: bundled from server/src/cli.ts with esbuild.mjs's options; first 'layerlens record' (cold digest cache) ${ms(d.cliRecord)}`);
+  if (d.engine)
+    out(
+      `  engine: ${d.engine}; first (filling) build ${ms(d.firstBuild ?? NaN)}${d.retries ? `; ${d.retries} no-op build(s) discarded: not fully cached` : ''}`,
+    );
+  if (d.cliRecord !== undefined)
+    out(`  CLI: bundled from server/src/cli.ts with esbuild.mjs's options; first 'layerlens record' (cold digest cache) ${ms(d.cliRecord)}`);
   if (d.skipped) out(`  docker row: ${d.skipped}`);
   out();
 
@@ -681,18 +808,28 @@ async function main(): Promise<number> {
   const elapsed = (now() - started) / 1000;
   out('==================================================================== SUMMARY');
   out(`cold plan / read+sha256 baseline     ${coldRatios.map(([n, x]) => `${label(n)}: ${ratio(x)}`).join('   ')}`);
-  out(`   target <= ${TARGET_COLD_RATIO}x at every size         ${verdict(coldMissed.length === 0)}${coldMissed.length ? ` (missed at ${coldMissed.map(([n]) => label(n)).join(', ')})` : ''}`);
+  out(
+    `   target <= ${TARGET_COLD_RATIO}x at every size         ${verdict(coldMissed.length === 0)}${coldMissed.length ? ` (missed at ${coldMissed.map(([n]) => label(n)).join(', ')})` : ''}`,
+  );
   out(`re-plan after a one-file edit        ${[...edits].map(([n, r]) => `${label(n)}: ${ms(median(r.edit))} (p95 ${ms(p95(r.edit))})`).join('   ')}`);
-  out(`   target < ${TARGET_REPLAN_MS} ms at 100k files        ${e100 ? `${verdict(editMet)} (median ${ratio(median(e100.edit) / TARGET_REPLAN_MS)} the target)` : `NOT MEASURED (100k not in --sizes; largest ${label(largest)}: ${ms(median(editTarget.edit))})`}`);
+  out(
+    `   target < ${TARGET_REPLAN_MS} ms at 100k files        ${e100 ? `${verdict(editMet)} (median ${ratio(median(e100.edit) / TARGET_REPLAN_MS)} the target)` : `NOT MEASURED (100k not in --sizes; largest ${label(largest)}: ${ms(median(editTarget.edit))})`}`,
+  );
   out(`300-instruction Dockerfile plan      ${ms(median(big.plans))} median, ${ms(p95(big.plans))} p95 (first plan ${ms(big.firstPlan)})   no target`);
   out(editorSummary(editor));
   if (ratios) {
-    out(`no-op docker build (10k) / prediction  ${ms(noop)} vs: re-plan after edit ${ratio(ratios.edit)}, no-change re-plan ${ratio(ratios.none)}, CLI new process ${ratio(ratios.cli)}`);
-    out(`   target >= ${TARGET_DOCKER_RATIO}x                      editor re-plan: ${verdict(ratios.edit >= TARGET_DOCKER_RATIO)}; CLI cold process: ${verdict(ratios.cli >= TARGET_DOCKER_RATIO)}`);
+    out(
+      `no-op docker build (10k) / prediction  ${ms(noop)} vs: re-plan after edit ${ratio(ratios.edit)}, no-change re-plan ${ratio(ratios.none)}, CLI new process ${ratio(ratios.cli)}`,
+    );
+    out(
+      `   target >= ${TARGET_DOCKER_RATIO}x                      editor re-plan: ${verdict(ratios.edit >= TARGET_DOCKER_RATIO)}; CLI cold process: ${verdict(ratios.cli >= TARGET_DOCKER_RATIO)}`,
+    );
   } else {
     out(`no-op docker build (10k) / prediction  NOT MEASURED: ${d.skipped}`);
   }
-  out(`history replay (${HISTORY_FILES / 1000}k files) / git alone  ${history.map((r) => `${r.commits} commits: ${ms(median(r.replay))} = ${ratio(median(r.replay) / median(r.baseline))} (target < ${ms(TARGETS_MS[r.commits] ?? NaN)}: ${median(r.replay) < (TARGETS_MS[r.commits] ?? Infinity) ? 'MET' : 'MISSED'})`).join('   ')}`);
+  out(
+    `history replay (${HISTORY_FILES / 1000}k files) / git alone  ${history.map((r) => `${r.commits} commits: ${ms(median(r.replay))} = ${ratio(median(r.replay) / median(r.baseline))} (target < ${ms(TARGETS_MS[r.commits] ?? NaN)}: ${median(r.replay) < (TARGETS_MS[r.commits] ?? Infinity) ? 'MET' : 'MISSED'})`).join('   ')}`,
+  );
   out(`verdict checks                       ${failures.length ? `${failures.length} FAILED` : 'all right (the timed predictions are correct)'}`);
   for (const f of failures) out(`   FAILED: ${f}`);
   out(`runtime ${elapsed.toFixed(0)} s; load average ${load0.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end`);
@@ -725,7 +862,9 @@ async function main(): Promise<number> {
 async function historySection(): Promise<HistoryRow[]> {
   const rows = await historyPhase({ 50: 3, 500: 1 }, note);
   for (const r of rows) check(r.ok, `history replay of ${r.commits} commits: ${r.detail}`);
-  out(`6. History replay (layerlens history, in process, --cache all) of the last 50 and 500 commits of a ${HISTORY_FILES / 1000}k-file repository (one file edited per commit, the lock file every 25th, the Dockerfile every 100th) vs git listing the same commits`);
+  out(
+    `6. History replay (layerlens history, in process, --cache all) of the last 50 and 500 commits of a ${HISTORY_FILES / 1000}k-file repository (one file edited per commit, the lock file every 25th, the Dockerfile every 100th) vs git listing the same commits`,
+  );
   out(table(historyTable(rows)));
   out();
   return rows;

@@ -40,7 +40,11 @@ export function mb(bytes: number): string {
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   const right = (s: string) => /^[-+]?[\d.,]+( ?(ms|s|MB|x|%|MB\/s))?$|^-$/.test(s);
-  const line = (r: string[]) => r.map((c, i) => (right(c) && rows.indexOf(r) > 0 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (right(c) && rows.indexOf(r) > 0 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
@@ -61,8 +65,7 @@ interface ProfileNode {
 export async function profile(file: string, fn: () => void | Promise<void>, top = 12): Promise<string> {
   const s = new Session();
   s.connect();
-  const post = <T>(method: string, params: object = {}): Promise<T> =>
-    new Promise((res, rej) => s.post(method, params, (e, v) => (e ? rej(e) : res(v as T))));
+  const post = <T>(method: string, params: object = {}): Promise<T> => new Promise((res, rej) => s.post(method, params, (e, v) => (e ? rej(e) : res(v as T))));
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 250 });
   await post('Profiler.start');
@@ -102,12 +105,13 @@ export async function profile(file: string, fn: () => void | Promise<void>, top 
   }
   const total = prof.samples.length || 1;
   const fmt = (m: Map<string, number>, filter: (k: string) => boolean) =>
-    [...m].filter(([k]) => filter(k)).sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, c]) => `    ${((100 * c) / total).toFixed(1).padStart(5)}%  ${k}`).join('\n');
-  return [
-    `  profile saved: ${file}`,
-    '  inclusive (engine functions):',
-    fmt(incl, (k) => k.includes('server/src/')),
-    '  self:',
-    fmt(self, () => true),
-  ].join('\n');
+    [...m]
+      .filter(([k]) => filter(k))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, c]) => `    ${((100 * c) / total).toFixed(1).padStart(5)}%  ${k}`)
+      .join('\n');
+  return [`  profile saved: ${file}`, '  inclusive (engine functions):', fmt(incl, (k) => k.includes('server/src/')), '  self:', fmt(self, () => true)].join(
+    '\n',
+  );
 }

@@ -12,7 +12,10 @@ const stores = mkdtempSync(join(tmpdir(), 'layerlens-start-'));
 // One store per example, so each starts as never built.
 let store;
 const cli = (...args) => {
-  const r = spawnSync(process.execPath, ['dist/cli.js', ...args, '--store', store], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '' } });
+  const r = spawnSync(process.execPath, ['dist/cli.js', ...args, '--store', store], {
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '' },
+  });
   if (r.status !== 0) {
     process.stderr.write(r.stderr || r.stdout);
     process.exit(r.status ?? 1);

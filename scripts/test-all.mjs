@@ -1,5 +1,5 @@
 // `npm test`: every tier, in order, with one closing line "N passed, N failed".
-//   static   type-check, lint (with the import boundaries), import cycles, bundles
+//   static   type-check, lint (with the import boundaries), format (Prettier), import cycles, bundles
 //   unit     core, server, CLI and hostile-input tests, the history extractor (node:test)
 //   oracle   predictions against real Docker engines (installs and starts them: scripts/engines)
 //   e2e      the extension in a real VS Code (code-server + Chromium: scripts/vscode)
@@ -7,15 +7,26 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const skip = new Set((process.env.LAYERLENS_SKIP ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+const skip = new Set(
+  (process.env.LAYERLENS_SKIP ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 const results = [];
 
 function run(cmd, args, env = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
-    child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
+    child.stdout.on('data', (d) => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+      process.stderr.write(d);
+    });
     child.on('close', (code) => resolve({ code: code ?? 1, out }));
     child.on('error', (e) => resolve({ code: 1, out: String(e) }));
   });
@@ -55,11 +66,15 @@ const node = process.execPath;
 await tier('static', [
   ['typecheck', 'npx', ['tsc', '-p', '.', '--noEmit']],
   ['lint', 'npx', ['eslint', '.']],
+  // the code as Prettier formats it (.prettierrc.json; fixtures, examples and prose are left as written)
+  ['format', 'npx', ['prettier', '--check', '**/*.{ts,mjs,js}']],
   // no import cycle in the product's code (type imports count: they are how a cycle starts)
   ['cycles', 'npm', ['run', '--silent', 'cycles']],
   ['build', node, ['esbuild.mjs']],
 ]);
-await tier('unit', [['node:test', node, ['scripts/run-node-tests.mjs', 'test/core', 'test/server', 'test/cli', 'test/hostile', 'test/oracle/history'], {}, true]]);
+await tier('unit', [
+  ['node:test', node, ['scripts/run-node-tests.mjs', 'test/core', 'test/server', 'test/cli', 'test/hostile', 'test/oracle/history'], {}, true],
+]);
 if (existsSync('test/oracle/oracle.test.ts')) {
   await tier('oracle', [
     ['engines', 'bash', ['scripts/engines/setup.sh']],

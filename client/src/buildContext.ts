@@ -115,10 +115,18 @@ class BuildContextProvider implements vscode.TreeDataProvider<Item>, vscode.Disp
 
   getTreeItem(item: Item): vscode.TreeItem {
     const { node } = item;
-    const tree = new vscode.TreeItem(node.label, node.children?.length ? (isTop(this.result, node) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None);
+    const tree = new vscode.TreeItem(
+      node.label,
+      node.children?.length
+        ? isTop(this.result, node)
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed
+        : vscode.TreeItemCollapsibleState.None,
+    );
     if (node.description) tree.description = node.description;
     tree.tooltip = node.tooltip ?? (node.description ? `${node.label} (${node.description})` : node.label);
-    if (node.icon) tree.iconPath = new vscode.ThemeIcon(node.icon, node.kind === 'warning' ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
+    if (node.icon)
+      tree.iconPath = new vscode.ThemeIcon(node.icon, node.kind === 'warning' ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
     if (item.fix) {
       tree.contextValue = 'fix';
       tree.command = { command: addIgnorePatternCommand, title: node.label, arguments: [item.fix] };
@@ -160,7 +168,9 @@ export async function addIgnorePattern(fix: AddIgnorePatternArgs): Promise<void>
     const document = await vscode.workspace.openTextDocument(uri);
     const text = document.getText();
     if (text.split(/\r?\n/).some((line) => line.trim() === fix.pattern)) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: {0} already has the line "{1}".', vscode.workspace.asRelativePath(uri, false), fix.pattern));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Layer Lens: {0} already has the line "{1}".', vscode.workspace.asRelativePath(uri, false), fix.pattern),
+      );
       return;
     }
     const end = document.lineAt(document.lineCount - 1).range.end;

@@ -34,7 +34,9 @@ export function registerBuildImage(context: vscode.ExtensionContext, output: vsc
     }),
     vscode.commands.registerCommand(buildImageCommand, async (uri?: vscode.Uri) => {
       if (!vscode.workspace.isTrusted) {
-        void vscode.window.showWarningMessage(vscode.l10n.t('Layer Lens builds images only in trusted workspaces: a build runs the commands of the Dockerfile. Trust this workspace to build.'));
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t('Layer Lens builds images only in trusted workspaces: a build runs the commands of the Dockerfile. Trust this workspace to build.'),
+        );
         return;
       }
       const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
@@ -63,55 +65,81 @@ export function registerBuildImage(context: vscode.ExtensionContext, output: vsc
   );
 }
 
-async function build(client: LanguageClient, output: vscode.LogOutputChannel, document: vscode.TextDocument, listen: (l: ((p: BuildOutputParams) => void) | undefined) => void): Promise<BuildResult | undefined> {
+async function build(
+  client: LanguageClient,
+  output: vscode.LogOutputChannel,
+  document: vscode.TextDocument,
+  listen: (l: ((p: BuildOutputParams) => void) | undefined) => void,
+): Promise<BuildResult | undefined> {
   const uri = document.uri.toString();
   output.info(`Building ${document.uri.fsPath} …`);
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Layer Lens: building'), cancellable: true }, async (progress, token) => {
-    listen((params) => {
-      if (params.uri !== uri) return;
-      for (const line of params.lines) output.info(line);
-      const step = [...params.lines].reverse().find((l) => /^(#\d+ )?\[[^\]]*\d+\/\d+\]|^Step \d+\/\d+ :/.test(l));
-      if (step) progress.report({ message: step.replace(/^#\d+ /, '').slice(0, 80) });
-    });
-    const params: ParamsOf<typeof buildImageRequest> = { uri };
-    try {
-      return await client.sendRequest<BuildResult>(buildImageRequest.method, params, token);
-    } catch (e) {
-      if (token.isCancellationRequested) output.info('Build cancelled.');
-      else void vscode.window.showErrorMessage(vscode.l10n.t('Layer Lens: the build request failed: {0}', String(e)));
-      return undefined;
-    }
-  });
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Layer Lens: building'), cancellable: true },
+    async (progress, token) => {
+      listen((params) => {
+        if (params.uri !== uri) return;
+        for (const line of params.lines) output.info(line);
+        const step = [...params.lines].reverse().find((l) => /^(#\d+ )?\[[^\]]*\d+\/\d+\]|^Step \d+\/\d+ :/.test(l));
+        if (step) progress.report({ message: step.replace(/^#\d+ /, '').slice(0, 80) });
+      });
+      const params: ParamsOf<typeof buildImageRequest> = { uri };
+      try {
+        return await client.sendRequest<BuildResult>(buildImageRequest.method, params, token);
+      } catch (e) {
+        if (token.isCancellationRequested) output.info('Build cancelled.');
+        else void vscode.window.showErrorMessage(vscode.l10n.t('Layer Lens: the build request failed: {0}', String(e)));
+        return undefined;
+      }
+    },
+  );
 }
 
 function show(result: BuildResult, document: vscode.TextDocument, diagnostics: vscode.DiagnosticCollection, output: vscode.LogOutputChannel): void {
   if (result.problem || !result.report) {
     output.warn(result.problem ?? 'The build did not run.');
-    void vscode.window.showErrorMessage(vscode.l10n.t('Layer Lens: {0}', result.problem ? translateProblem(result.problem, vscode.l10n.t) : vscode.l10n.t('the build did not run.')), vscode.l10n.t('Show Output')).then((a) => a && output.show(true));
+    void vscode.window
+      .showErrorMessage(
+        vscode.l10n.t('Layer Lens: {0}', result.problem ? translateProblem(result.problem, vscode.l10n.t) : vscode.l10n.t('the build did not run.')),
+        vscode.l10n.t('Show Output'),
+      )
+      .then((a) => a && output.show(true));
     return;
   }
   const { report } = result;
   if (result.reportText) for (const line of result.reportText.split('\n')) output.info(line);
-  diagnostics.set(document.uri, report.disagreements.map((d) => {
-    const line = Math.max(0, Math.min(d.line - 1, document.lineCount - 1));
-    const diagnostic = new vscode.Diagnostic(document.lineAt(line).range, vscode.l10n.t('Self-check after the build: {0}', d.message), vscode.DiagnosticSeverity.Information);
-    diagnostic.source = 'Layer Lens build';
-    return diagnostic;
-  }));
+  diagnostics.set(
+    document.uri,
+    report.disagreements.map((d) => {
+      const line = Math.max(0, Math.min(d.line - 1, document.lineCount - 1));
+      const diagnostic = new vscode.Diagnostic(
+        document.lineAt(line).range,
+        vscode.l10n.t('Self-check after the build: {0}', d.message),
+        vscode.DiagnosticSeverity.Information,
+      );
+      diagnostic.source = 'Layer Lens build';
+      return diagnostic;
+    }),
+  );
   const disagreed = report.disagreements.length;
   // A failed or cancelled build recorded the steps Docker finished (its cache keeps them).
   const finished = report.recordedLines.length;
   const message = report.failure?.message ?? vscode.l10n.t('The build failed.');
   const failure = message.endsWith(BUILD_OUTPUT_HINT) ? message.slice(0, -BUILD_OUTPUT_HINT.length) : message;
   const summary = report.canceled
-    ? finished === 1 ? vscode.l10n.t('Build cancelled; recorded the step Docker finished.') : finished ? vscode.l10n.t('Build cancelled; recorded the {0} steps Docker finished.', finished) : vscode.l10n.t('Build cancelled; nothing was recorded.')
+    ? finished === 1
+      ? vscode.l10n.t('Build cancelled; recorded the step Docker finished.')
+      : finished
+        ? vscode.l10n.t('Build cancelled; recorded the {0} steps Docker finished.', finished)
+        : vscode.l10n.t('Build cancelled; nothing was recorded.')
     : !report.ok
       ? finished
         ? report.failure?.line
           ? finished === 1
             ? vscode.l10n.t('{0} Recorded the step Docker finished; fix line {1} and build again.', failure, report.failure.line)
             : vscode.l10n.t('{0} Recorded the {1} steps Docker finished; fix line {2} and build again.', failure, finished, report.failure.line)
-          : finished === 1 ? vscode.l10n.t('{0} Recorded the step Docker finished.', failure) : vscode.l10n.t('{0} Recorded the {1} steps Docker finished.', failure, finished)
+          : finished === 1
+            ? vscode.l10n.t('{0} Recorded the step Docker finished.', failure)
+            : vscode.l10n.t('{0} Recorded the {1} steps Docker finished.', failure, finished)
         : vscode.l10n.t('{0} Nothing was recorded.', failure)
       : disagreed
         ? disagreed === 1
@@ -120,7 +148,9 @@ function show(result: BuildResult, document: vscode.TextDocument, diagnostics: v
         : vscode.l10n.t('Built and recorded in {0} s. The prediction matched Docker on every step.', (report.ms / 1000).toFixed(1));
   const copy = vscode.l10n.t('Copy Report');
   const showOutput = vscode.l10n.t('Show Output');
-  const shown = report.ok ? vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: {0}', summary), copy, showOutput) : vscode.window.showErrorMessage(vscode.l10n.t('Layer Lens: {0}', summary), copy, showOutput);
+  const shown = report.ok
+    ? vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: {0}', summary), copy, showOutput)
+    : vscode.window.showErrorMessage(vscode.l10n.t('Layer Lens: {0}', summary), copy, showOutput);
   void shown.then((action) => {
     if (action === copy) void vscode.commands.executeCommand(copyBuildReportCommand);
     else if (action === showOutput) output.show(true);

@@ -48,16 +48,20 @@ async function pickConfiguration(client: LanguageClient): Promise<void> {
   const status = await client.sendRequest<ResultOf<typeof statusRequest>>(statusRequest.method, { uri });
   const info = status.configuration;
   if (info?.origin === 'setting') {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: the layerLens.dockerfiles setting applies to this Dockerfile; it wins over compose, Bake, devcontainer and workflow files.'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Layer Lens: the layerLens.dockerfiles setting applies to this Dockerfile; it wins over compose, Bake, devcontainer and workflow files.'),
+    );
     return;
   }
   if (!info || info.choices.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: no compose, Bake, devcontainer or workflow file builds this Dockerfile; it is planned with its folder as the context.'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Layer Lens: no compose, Bake, devcontainer or workflow file builds this Dockerfile; it is planned with its folder as the context.'),
+    );
     return;
   }
   const items: ConfigurationPick[] = info.choices.map((c) => ({
     id: c.id,
-    label: c.id === 'folder' ? vscode.l10n.t('The Dockerfile\'s folder') : c.label,
+    label: c.id === 'folder' ? vscode.l10n.t("The Dockerfile's folder") : c.label,
     description: c.id === info.id ? `${c.source} $(check)` : c.source,
   }));
   const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Plan this Dockerfile with which build configuration?') });
@@ -93,18 +97,38 @@ interface FilePick extends vscode.QuickPickItem {
 
 /** A lens was clicked: COPY/ADD offers the files it reads; every instruction can pretend its line was edited. */
 async function simulateStep(client: LanguageClient, args: SimulateStepArgs): Promise<void> {
-  const lineEdit: FilePick = { label: `$(edit) ${vscode.l10n.t('Line {0} edited', args.line)}`, description: vscode.l10n.t('pretend this {0} line changed', args.keyword), changedFiles: [], editedLines: [args.line] };
+  const lineEdit: FilePick = {
+    label: `$(edit) ${vscode.l10n.t('Line {0} edited', args.line)}`,
+    description: vscode.l10n.t('pretend this {0} line changed', args.keyword),
+    changedFiles: [],
+    editedLines: [args.line],
+  };
   let pick: FilePick | undefined = lineEdit;
   if (args.keyword === 'COPY' || args.keyword === 'ADD') {
     const params: ParamsOf<typeof stepFilesRequest> = { uri: args.uri, line: args.line };
     const reads = (await client.sendRequest<ResultOf<typeof stepFilesRequest>>(stepFilesRequest.method, params))?.files ?? [];
     if (reads.length) {
-      const stack: FilePick = { label: `$(layers) ${vscode.l10n.t('Show in the layer stack')}`, description: vscode.l10n.t('open the Layer Stack panel at this step'), changedFiles: [], editedLines: [], showStack: true };
-      pick = await vscode.window.showQuickPick([...groupedPicks(reads), { label: '', kind: vscode.QuickPickItemKind.Separator, changedFiles: [], editedLines: [] }, lineEdit, stack], {
-        title: vscode.l10n.t('Simulate: which file that line {0} {1} copies changed? ({2}, {3})', args.line, args.keyword, fileCount(reads.length), bytesText(reads.reduce((n, f) => n + f.size, 0))),
-        placeHolder: vscode.l10n.t('Pick a file or a folder to pretend it changed (the lenses then show what rebuilds)'),
-        matchOnDescription: true,
-      });
+      const stack: FilePick = {
+        label: `$(layers) ${vscode.l10n.t('Show in the layer stack')}`,
+        description: vscode.l10n.t('open the Layer Stack panel at this step'),
+        changedFiles: [],
+        editedLines: [],
+        showStack: true,
+      };
+      pick = await vscode.window.showQuickPick(
+        [...groupedPicks(reads), { label: '', kind: vscode.QuickPickItemKind.Separator, changedFiles: [], editedLines: [] }, lineEdit, stack],
+        {
+          title: vscode.l10n.t(
+            'Simulate: which file that line {0} {1} copies changed? ({2}, {3})',
+            args.line,
+            args.keyword,
+            fileCount(reads.length),
+            bytesText(reads.reduce((n, f) => n + f.size, 0)),
+          ),
+          placeHolder: vscode.l10n.t('Pick a file or a folder to pretend it changed (the lenses then show what rebuilds)'),
+          matchOnDescription: true,
+        },
+      );
     }
   }
   if (!pick) return;
@@ -128,12 +152,27 @@ function groupedPicks(reads: readonly ReadFile[]): FilePick[] {
   const picks: FilePick[] = [];
   for (const group of groupByFolder(reads)) {
     const folder = group.folder ? `${group.folder}/` : './';
-    picks.push({ label: `${folder} · ${fileCount(group.files.length)}, ${bytesText(group.bytes)}`, kind: vscode.QuickPickItemKind.Separator, changedFiles: [], editedLines: [] });
+    picks.push({
+      label: `${folder} · ${fileCount(group.files.length)}, ${bytesText(group.bytes)}`,
+      kind: vscode.QuickPickItemKind.Separator,
+      changedFiles: [],
+      editedLines: [],
+    });
     if (group.files.length > 1) {
-      picks.push({ label: `$(folder) ${folder}`, description: vscode.l10n.t('all {0} files in this folder changed', group.files.length), changedFiles: group.files.map((f) => f.path), editedLines: [] });
+      picks.push({
+        label: `$(folder) ${folder}`,
+        description: vscode.l10n.t('all {0} files in this folder changed', group.files.length),
+        changedFiles: group.files.map((f) => f.path),
+        editedLines: [],
+      });
     }
     for (const file of group.files) {
-      picks.push({ label: file.path.slice(group.folder ? group.folder.length + 1 : 0), description: `${group.folder ? folder : ''}  ${bytesText(file.size)}`.trim(), changedFiles: [file.path], editedLines: [] });
+      picks.push({
+        label: file.path.slice(group.folder ? group.folder.length + 1 : 0),
+        description: `${group.folder ? folder : ''}  ${bytesText(file.size)}`.trim(),
+        changedFiles: [file.path],
+        editedLines: [],
+      });
     }
   }
   return picks;

@@ -30,7 +30,12 @@ export function registerConfigLenses(context: vscode.ExtensionContext, client: L
       return lenses.map((l) => {
         const line = Math.min(Math.max(l.line - 1, 0), Math.max(document.lineCount - 1, 0));
         const args: OpenConfigurationArgs | undefined = l.dockerfileUri && l.configId ? { dockerfileUri: l.dockerfileUri, configId: l.configId } : undefined;
-        return new vscode.CodeLens(new vscode.Range(line, 0, line, 0), { title: l.title, tooltip: l.tooltip, command: args ? openConfigurationCommand : '', ...(args ? { arguments: [args] } : {}) });
+        return new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
+          title: l.title,
+          tooltip: l.tooltip,
+          command: args ? openConfigurationCommand : '',
+          ...(args ? { arguments: [args] } : {}),
+        });
       });
     },
   };

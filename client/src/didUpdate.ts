@@ -6,6 +6,9 @@ import { didUpdateNotification, type DidUpdateParams } from '../../server/src/pr
 
 export function didUpdateEvent(context: vscode.ExtensionContext, client: LanguageClient): vscode.Event<string[]> {
   const emitter = new vscode.EventEmitter<string[]>();
-  context.subscriptions.push(emitter, client.onNotification(didUpdateNotification.method, (params: DidUpdateParams) => emitter.fire(params?.uris ?? [])));
+  context.subscriptions.push(
+    emitter,
+    client.onNotification(didUpdateNotification.method, (params: DidUpdateParams) => emitter.fire(params?.uris ?? [])),
+  );
   return emitter.event;
 }

@@ -48,7 +48,9 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
       // Not started (or stopped): its next start reads isTrusted. Starting: the notification waits for it.
       if (client.state === State.Stopped) return;
       const params: DidChangeTrustParams = { trusted: true };
-      client.sendNotification(didChangeTrustNotification.method, params).catch((error: unknown) => output.warn(`Could not tell the server that the workspace is trusted: ${String(error)}`));
+      client
+        .sendNotification(didChangeTrustNotification.method, params)
+        .catch((error: unknown) => output.warn(`Could not tell the server that the workspace is trusted: ${String(error)}`));
     }),
   );
   return client;
@@ -74,7 +76,10 @@ function restartingErrorHandler(output: vscode.LogOutputChannel): ErrorHandler {
       const now = Date.now();
       while (restarts.length > 0 && now - restarts[0] > restartWindowMs) restarts.shift();
       if (restarts.length >= maxRestarts) {
-        const message = vscode.l10n.t('Layer Lens server stopped {0} times in 3 minutes and will not be restarted. Reload the window to start it again.', maxRestarts + 1);
+        const message = vscode.l10n.t(
+          'Layer Lens server stopped {0} times in 3 minutes and will not be restarted. Reload the window to start it again.',
+          maxRestarts + 1,
+        );
         output.error(message);
         return { action: CloseAction.DoNotRestart, message };
       }

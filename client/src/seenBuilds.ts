@@ -5,7 +5,14 @@
 // nothing is sent from an untrusted workspace.
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { buildEndedRequest, buildStartedRequest, type BuildEndedResult, type BuildStartedParams, type BuildStartedResult, type DockerBuildTaskFields } from '../../server/src/protocol';
+import {
+  buildEndedRequest,
+  buildStartedRequest,
+  type BuildEndedResult,
+  type BuildStartedParams,
+  type BuildStartedResult,
+  type DockerBuildTaskFields,
+} from '../../server/src/protocol';
 import { mayBuild, taskCommandLine, taskVariables, type TaskArg } from './seenBuildsText';
 
 /** A terminal without shell integration this long after it opened is said (once per window) to hide its builds. */
@@ -23,7 +30,10 @@ export function registerSeenBuilds(context: vscode.ExtensionContext, output: vsc
     }
     const result = await client.sendRequest<BuildStartedResult>(buildStartedRequest.method, params);
     for (const b of result.builds) {
-      if (b.problem === null) output.info(`Seen in the ${params.source}: ${b.label}${b.dockerfile ? ` (${b.dockerfile})` : ''}: its context as sent is kept, and recorded if the command succeeds.`);
+      if (b.problem === null)
+        output.info(
+          `Seen in the ${params.source}: ${b.label}${b.dockerfile ? ` (${b.dockerfile})` : ''}: its context as sent is kept, and recorded if the command succeeds.`,
+        );
     }
     return result.id;
   };
@@ -52,7 +62,8 @@ export function registerSeenBuilds(context: vscode.ExtensionContext, output: vsc
       if (!mayBuild(line) || [...taskLines.values()].includes(line)) return;
       const cwd = event.execution.cwd ?? event.shellIntegration.cwd;
       const confidence = event.execution.commandLine.confidence;
-      if (confidence === vscode.TerminalShellExecutionCommandLineConfidence.Low) output.info(`The terminal's shell integration guessed this command line (low confidence): ${line}`);
+      if (confidence === vscode.TerminalShellExecutionCommandLineConfidence.Low)
+        output.info(`The terminal's shell integration guessed this command line (low confidence): ${line}`);
       const params: BuildStartedParams = { source: 'terminal', commandLine: line, cwd: localPath(cwd) };
       if (params.cwd === null) output.info(`The terminal did not say which folder this command runs in${cwd ? ` (it said ${cwd.toString()})` : ''}: ${line}`);
       runningTerminal.set(event.execution, start(params).catch(failed('A build seen in the terminal could not be followed')));
@@ -76,7 +87,9 @@ export function registerSeenBuilds(context: vscode.ExtensionContext, output: vsc
       const task = event.execution.task;
       if (saidCustom || !enabled('tasks') || task.definition.type !== 'docker-build' || !(task.execution instanceof vscode.CustomExecution)) return;
       saidCustom = true;
-      output.info(`Not recorded: the task "${task.name}" runs as a custom execution, whose exit code VS Code does not report to other extensions; run the same build as a shell task (or in the terminal) to have it recorded.`);
+      output.info(
+        `Not recorded: the task "${task.name}" runs as a custom execution, whose exit code VS Code does not report to other extensions; run the same build as a shell task (or in the terminal) to have it recorded.`,
+      );
     }),
     vscode.tasks.onDidEndTaskProcess((event) => {
       taskLines.delete(event.execution);

@@ -36,7 +36,11 @@ export function taskCommandLine(command: string | { value: string; quoting?: unk
 export function taskVariables(value: string, folder: string | undefined): string | undefined {
   let out = value;
   if (folder !== undefined) {
-    const base = folder.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '';
+    const base =
+      folder
+        .replace(/[\\/]+$/, '')
+        .split(/[\\/]/)
+        .pop() ?? '';
     out = out.replace(/\$\{workspaceFolder\}/g, folder).replace(/\$\{workspaceFolderBasename\}/g, base);
   }
   return /\$\{[^}]*\}/.test(out) ? undefined : out;

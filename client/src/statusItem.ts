@@ -77,24 +77,52 @@ function showResult(item: vscode.StatusBarItem, result: StatusResult): void {
   const baseline = result.baseline;
   const label = baseline && baselineLabel(baseline);
   const built = baseline?.kind === 'recorded' && baseline.origin ? builtWhere(baseline.origin) : undefined;
-  const text = baseline === null ? 'Layer Lens' : baseline.kind === 'none' ? vscode.l10n.t('Layer Lens: nothing built yet') : built ? vscode.l10n.t('Layer Lens: {0}', built) : vscode.l10n.t('Layer Lens: baseline {0}', label ?? '');
+  const text =
+    baseline === null
+      ? 'Layer Lens'
+      : baseline.kind === 'none'
+        ? vscode.l10n.t('Layer Lens: nothing built yet')
+        : built
+          ? vscode.l10n.t('Layer Lens: {0}', built)
+          : vscode.l10n.t('Layer Lens: baseline {0}', label ?? '');
   const instructions = count === null ? '' : count === 1 ? vscode.l10n.t(', 1 instruction') : vscode.l10n.t(', {0} instructions', count);
   const configuration = result.configuration ?? null;
-  const configText = configuration === null ? '' : configuration.origin === 'setting' ? vscode.l10n.t('layerLens.dockerfiles setting') : configuration.origin === 'folder' ? vscode.l10n.t('the Dockerfile\'s folder') : configuration.label;
+  const configText =
+    configuration === null
+      ? ''
+      : configuration.origin === 'setting'
+        ? vscode.l10n.t('layerLens.dockerfiles setting')
+        : configuration.origin === 'folder'
+          ? vscode.l10n.t("the Dockerfile's folder")
+          : configuration.label;
   const unresolved = Object.keys(configuration?.unresolvedArgs ?? {});
   const tooltip = [
     configuration === null
       ? ''
       : [
-          configuration.source ? vscode.l10n.t('Planned as the build {0} declares ({1}).', configText, configuration.source) : vscode.l10n.t('Planned with: {0}.', configText),
+          configuration.source
+            ? vscode.l10n.t('Planned as the build {0} declares ({1}).', configText, configuration.source)
+            : vscode.l10n.t('Planned with: {0}.', configText),
           unresolved.length ? vscode.l10n.t('Build args unknown here (their steps are "maybe"): {0}.', unresolved.join(', ')) : '',
-          configuration.choices.length > 1 ? vscode.l10n.t('Other configurations build this Dockerfile: "Layer Lens: Choose Build Configuration" switches.') : '',
-        ].filter(Boolean).join(' '),
-    baseline ? vscode.l10n.t('What counts as built: {0}. {1}', built ? `${label ?? ''} (${built})` : (label ?? ''), matchTemplate(baseline.detail, BASELINE_TEMPLATES, vscode.l10n.t) ?? baseline.detail) : '',
+          configuration.choices.length > 1
+            ? vscode.l10n.t('Other configurations build this Dockerfile: "Layer Lens: Choose Build Configuration" switches.')
+            : '',
+        ]
+          .filter(Boolean)
+          .join(' '),
+    baseline
+      ? vscode.l10n.t(
+          'What counts as built: {0}. {1}',
+          built ? `${label ?? ''} (${built})` : (label ?? ''),
+          matchTemplate(baseline.detail, BASELINE_TEMPLATES, vscode.l10n.t) ?? baseline.detail,
+        )
+      : '',
     count === null
       ? vscode.l10n.t('Layer Lens server {0} (pid {1}) is running. Click for its output.', result.serverVersion, result.pid)
       : vscode.l10n.t('Layer Lens server {0} (pid {1}) is running and sees {2} instructions. Click for its output.', result.serverVersion, result.pid, count),
-  ].filter(Boolean).join('\n\n');
+  ]
+    .filter(Boolean)
+    .join('\n\n');
   const shown = configText ? `${text} · ${configText}` : text;
   show(item, `$(layers) ${shown}`, tooltip);
   item.accessibilityInformation = { label: `${shown}${instructions}` };

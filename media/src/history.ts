@@ -81,7 +81,10 @@ function toolbar(v: HistoryPanelView): HTMLElement {
 function result(r: HistoryResultView): void {
   const first = r.commits[0]?.commit.slice(0, 7) ?? '';
   const last = r.commits[r.commits.length - 1]?.commit.slice(0, 7) ?? '';
-  const meta = [t('{0} states replayed, {1}..{2}', r.states, first, last), r.cache === 'all' ? t('each built with every earlier state in the cache') : t('each built with only the previous state in the cache (CI)')];
+  const meta = [
+    t('{0} states replayed, {1}..{2}', r.states, first, last),
+    r.cache === 'all' ? t('each built with every earlier state in the cache') : t('each built with only the previous state in the cache (CI)'),
+  ];
   meta.push(r.cachedAnswer ? t('Kept from the last replay of this commit') : t('Took {0} ms', r.tookMs));
   app.append(el('p', 'meta', meta.join(' · ')));
   app.append(totals(r), steps(r), timeline(r));
@@ -99,10 +102,26 @@ function result(r: HistoryResultView): void {
 
 function totals(r: HistoryResultView): HTMLElement {
   const box = el('section', 'totals');
-  box.append(el('p', 'total', r.estimatedMs === null ? t('Estimated rebuild time: untimed (no real build of this Dockerfile recorded step durations; Build Image records them)') : t('Estimated rebuild time: {0}', duration(r.estimatedMs))));
+  box.append(
+    el(
+      'p',
+      'total',
+      r.estimatedMs === null
+        ? t('Estimated rebuild time: untimed (no real build of this Dockerfile recorded step durations; Build Image records them)')
+        : t('Estimated rebuild time: {0}', duration(r.estimatedMs)),
+    ),
+  );
   if (r.fixed) {
     if (r.fixed.estimatedMs !== null) box.append(el('p', 'total fixed', t('With the fixes: {0}', duration(r.fixed.estimatedMs))));
-    box.append(el('p', 'total fixed', r.fixed.changedStates ? t('The fixes change the Dockerfile in {0} of the {1} states.', r.fixed.changedStates, r.states) : t('The fixes change nothing in these states.')));
+    box.append(
+      el(
+        'p',
+        'total fixed',
+        r.fixed.changedStates
+          ? t('The fixes change the Dockerfile in {0} of the {1} states.', r.fixed.changedStates, r.states)
+          : t('The fixes change nothing in these states.'),
+      ),
+    );
   }
   return box;
 }
@@ -114,7 +133,11 @@ function bar(c: HistoryCounts, states: number, label: string): HTMLElement {
   b.setAttribute('role', 'img');
   b.setAttribute('aria-label', label);
   b.title = label;
-  for (const [part, n] of [['rebuilds', c.rebuilds], ['maybe', c.maybe], ['cached', c.cached]] as const) {
+  for (const [part, n] of [
+    ['rebuilds', c.rebuilds],
+    ['maybe', c.maybe],
+    ['cached', c.cached],
+  ] as const) {
     if (!n) continue;
     const s = el('span', `part status-${part}`);
     s.style.width = `${(n / total) * 100}%`;
@@ -154,7 +177,14 @@ function stepRow(row: HistoryRowView, r: HistoryResultView): HTMLElement {
     const words = t('{0} → {1} of {2} with fixes', row.rebuilds, row.fixed.rebuilds, r.states);
     fixed.append(bar(row.fixed, r.states, words), el('span', row.fixed.rebuilds < row.rebuilds ? 'count saved' : 'count', words));
   }
-  const causes = el('td', 'causes', row.causes.slice(0, 3).map((c) => `${c.cause} ${c.count}`).join(', ') + (row.causes.length > 3 ? ', …' : ''));
+  const causes = el(
+    'td',
+    'causes',
+    row.causes
+      .slice(0, 3)
+      .map((c) => `${c.cause} ${c.count}`)
+      .join(', ') + (row.causes.length > 3 ? ', …' : ''),
+  );
   const time = el('td', 'time', row.estimatedMs === null ? t('untimed') : duration(row.estimatedMs));
   tr.append(line, el('td', 'instruction', row.text), now, fixed, causes, time);
   return tr;
@@ -164,7 +194,14 @@ const LETTER: Record<HistoryCell['status'], string> = { rebuilds: 'R', maybe: '?
 
 function timeline(r: HistoryResultView): HTMLElement {
   const section = el('section', 'timeline');
-  section.append(el('h2', undefined, t('Commits, oldest first')), el('p', 'hint', `${t('R rebuilt · ? maybe · . cached · blank: no such step')} · ${t('Click a cell (or Enter): the commit, its changed files and the reason')}`));
+  section.append(
+    el('h2', undefined, t('Commits, oldest first')),
+    el(
+      'p',
+      'hint',
+      `${t('R rebuilt · ? maybe · . cached · blank: no such step')} · ${t('Click a cell (or Enter): the commit, its changed files and the reason')}`,
+    ),
+  );
   const table = el('table', 'commits');
   const headRow = el('tr');
   headRow.append(el('th', undefined, t('commit')), el('th', undefined, t('subject')));
@@ -242,8 +279,22 @@ function showDetails(r: HistoryResultView, box: HTMLElement): void {
   box.append(el('h2', undefined, t('Commit {0}', c.commit)), el('p', 'subject', c.subject));
   if (c.error) box.append(el('p', 'error', t('This commit is not planned: {0}', c.error)));
   const cell = c.cells[selected.row];
-  const word = cell ? (cell.status === 'rebuilds' ? t('rebuilt') : cell.status === 'maybe' ? t('maybe') : cell.status === 'cached' ? t('cached') : cell.status) : '';
-  box.append(el('p', cell ? `reason status-${cell.status}` : 'reason', cell ? t('Line {0} {1}: {2}: {3}', cell.line, row.keyword, word, cell.reason) : t('Line {0}: no such step in this commit', row.line)));
+  const word = cell
+    ? cell.status === 'rebuilds'
+      ? t('rebuilt')
+      : cell.status === 'maybe'
+        ? t('maybe')
+        : cell.status === 'cached'
+          ? t('cached')
+          : cell.status
+    : '';
+  box.append(
+    el(
+      'p',
+      cell ? `reason status-${cell.status}` : 'reason',
+      cell ? t('Line {0} {1}: {2}: {3}', cell.line, row.keyword, word, cell.reason) : t('Line {0}: no such step in this commit', row.line),
+    ),
+  );
   // The oldest replayed commit is the first build: nothing to compare its files with.
   if (selected.commit === 0) return;
   if (c.changed.length) {

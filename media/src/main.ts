@@ -75,7 +75,11 @@ function render(v: StackView): void {
   if (v.folder) title.append(el('span', 'folder', v.folder));
   head.append(title);
   if (result) {
-    const meta = [result.builder === 'buildkit' ? 'BuildKit' : t('classic builder'), result.target ? t('target {0}', result.target) : '', t('baseline: {0}', result.baseline.label)];
+    const meta = [
+      result.builder === 'buildkit' ? 'BuildKit' : t('classic builder'),
+      result.target ? t('target {0}', result.target) : '',
+      t('baseline: {0}', result.baseline.label),
+    ];
     head.append(el('p', 'meta', meta.filter(Boolean).join(' · ')));
   }
   app.append(head);
@@ -89,10 +93,20 @@ function render(v: StackView): void {
   toolbar.setAttribute('role', 'toolbar');
   toolbar.setAttribute('aria-label', t('Simulate a change'));
   toolbar.append(
-    button('files', t('Pick changed files…'), t('Pick context files to pretend they changed (F on a layer: among the files it reads)'), () => vscode.postMessage({ type: 'pickFiles', line: null })),
-    button('edit', t('Pretend selected step edited'), t('Pretend the selected instruction was edited (E on a layer)'), () => selected !== null && vscode.postMessage({ type: 'simulateEdit', line: selected }), selected === null),
+    button('files', t('Pick changed files…'), t('Pick context files to pretend they changed (F on a layer: among the files it reads)'), () =>
+      vscode.postMessage({ type: 'pickFiles', line: null }),
+    ),
+    button(
+      'edit',
+      t('Pretend selected step edited'),
+      t('Pretend the selected instruction was edited (E on a layer)'),
+      () => selected !== null && vscode.postMessage({ type: 'simulateEdit', line: selected }),
+      selected === null,
+    ),
     button('discard', t('Reset'), t('Stop simulating: back to the real verdicts'), () => vscode.postMessage({ type: 'reset' }), !result.simulation),
-    button('package', t('Build Image'), t('Build this Dockerfile with Docker, record the real cache, timings and sizes, and compare with the prediction'), () => vscode.postMessage({ type: 'build' })),
+    button('package', t('Build Image'), t('Build this Dockerfile with Docker, record the real cache, timings and sizes, and compare with the prediction'), () =>
+      vscode.postMessage({ type: 'build' }),
+    ),
   );
   toolbar.querySelectorAll('button')[1]?.classList.add('needs-selection');
   app.append(toolbar);
@@ -129,7 +143,13 @@ function renderStage(stage: DrawnStage, labels: Map<number, string>): HTMLElemen
   heading.append(el('span', 'stage-name', /^\d+$/.test(stage.label) ? t('stage {0}', stage.label) : stage.label));
   if (stage.target) heading.append(el('span', 'badge', t('target')));
   if (!stage.needed) heading.append(el('span', 'badge muted', t('not built for the target')));
-  const stageLabel = stage.target ? (stage.needed ? t('Stage {0}, the target', stage.label) : t('Stage {0}, the target, not built for the target', stage.label)) : stage.needed ? t('Stage {0}', stage.label) : t('Stage {0}, not built for the target', stage.label);
+  const stageLabel = stage.target
+    ? stage.needed
+      ? t('Stage {0}, the target', stage.label)
+      : t('Stage {0}, the target, not built for the target', stage.label)
+    : stage.needed
+      ? t('Stage {0}', stage.label)
+      : t('Stage {0}, not built for the target', stage.label);
   section.setAttribute('aria-label', stageLabel);
   section.append(heading);
   const stack = el('ol', 'stack');
@@ -151,7 +171,10 @@ function renderBlock(block: DrawnBlock, labels: Map<number, string>): HTMLElemen
   li.setAttribute('role', 'button');
   li.setAttribute('aria-keyshortcuts', 'Enter E F');
   const from = block.fromStage !== undefined ? labels.get(block.fromStage) : undefined;
-  li.setAttribute('aria-label', `${t('Line {0} {1}: {2}, {3}. {4}.', block.line, block.text, block.verdict, block.reason, block.sizeText)}${from ? ` ${t('Reads stage {0}.', from)}` : ''}`);
+  li.setAttribute(
+    'aria-label',
+    `${t('Line {0} {1}: {2}, {3}. {4}.', block.line, block.text, block.verdict, block.reason, block.sizeText)}${from ? ` ${t('Reads stage {0}.', from)}` : ''}`,
+  );
   li.title = `${block.verdict}: ${block.reason}\n${block.sizeText}`;
   if (block.kind === 'layer' || block.kind === 'base') {
     const px = block.weight === null ? 52 : 40 + Math.round(block.weight * 56);
@@ -262,7 +285,16 @@ function renderEdges(svg: SVGSVGElement, container: HTMLElement, edges: DrawnEdg
   svg.setAttribute('height', String(container.scrollHeight));
   const defs = document.createElementNS(svgNs, 'defs');
   const marker = document.createElementNS(svgNs, 'marker');
-  for (const [k, v] of Object.entries({ id: 'arrow', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' })) marker.setAttribute(k, v);
+  for (const [k, v] of Object.entries({
+    id: 'arrow',
+    viewBox: '0 0 10 10',
+    refX: '9',
+    refY: '5',
+    markerWidth: '7',
+    markerHeight: '7',
+    orient: 'auto-start-reverse',
+  }))
+    marker.setAttribute(k, v);
   const head = document.createElementNS(svgNs, 'path');
   head.setAttribute('d', 'M 0 0 L 10 5 L 0 10 z');
   head.classList.add('arrow-head');

@@ -39,7 +39,10 @@ function prepare(title, command, args, options = {}) {
 rmSync(artifacts, { recursive: true, force: true });
 mkdirSync(artifacts, { recursive: true });
 
-const codeServerDir = prepare('code-server ready', 'bash', [join(root, 'scripts/vscode/setup.sh')]).trim().split('\n').pop();
+const codeServerDir = prepare('code-server ready', 'bash', [join(root, 'scripts/vscode/setup.sh')])
+  .trim()
+  .split('\n')
+  .pop();
 // Packaged the way the README's Install section says (`npm run package`: bundles, then vsce), into the artifacts.
 prepare('extension packaged (npm run package)', 'npm', ['run', 'package', '--', '--out', vsix]);
 console.log(`e2e: ${vsix} is ${(statSync(vsix).size / 1024).toFixed(1)} KiB`);
@@ -47,23 +50,59 @@ console.log(`e2e: ${vsix} is ${(statSync(vsix).size / 1024).toFixed(1)} KiB`);
 // Packaging tests (node:test): spec output for people, TAP in a file for the counts. The spec output is
 // indented so that its own summary ("ℹ pass 4") is not mistaken for this tier's closing line.
 const tap = join(artifacts, 'package-tests.tap');
-const packageTests = spawnSync(node, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
-  '--test-reporter=tap', `--test-reporter-destination=${tap}`, 'test/e2e/package.test.ts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const packageTests = spawnSync(
+  node,
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    'test/e2e/package.test.ts',
+  ],
+  { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+);
 process.stdout.write((packageTests.stdout ?? '').replace(/^(?=.)/gm, '  '));
-const tapText = (() => { try { return readFileSync(tap, 'utf8'); } catch { return ''; } })();
+const tapText = (() => {
+  try {
+    return readFileSync(tap, 'utf8');
+  } catch {
+    return '';
+  }
+})();
 const tapPass = Number(/^# pass (\d+)/m.exec(tapText)?.[1] ?? 0);
 const tapFail = Number(/^# fail (\d+)/m.exec(tapText)?.[1] ?? 0);
 counts.passed += tapPass;
 counts.failed += tapFail + (tapPass + tapFail === 0 ? 1 : 0);
 
 // The e2e suite (mocha, one code-server for all files; hooks.ts starts and stops it).
-const e2eFiles = readdirSync(join(root, 'test/e2e')).filter((name) => name.endsWith('.e2e.ts')).sort().map((name) => `test/e2e/${name}`);
-const mocha = spawn(node, ['--import', 'tsx', join(root, 'node_modules/mocha/bin/mocha.js'), '--exit', '--timeout', '120000',
-  '--reporter', 'spec', 'test/e2e/hooks.ts', ...e2eFiles, ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, LAYERLENS_E2E_ARTIFACTS: artifacts, LAYERLENS_E2E_CODE_SERVER: codeServerDir, LAYERLENS_E2E_VSIX: vsix },
-});
+const e2eFiles = readdirSync(join(root, 'test/e2e'))
+  .filter((name) => name.endsWith('.e2e.ts'))
+  .sort()
+  .map((name) => `test/e2e/${name}`);
+const mocha = spawn(
+  node,
+  [
+    '--import',
+    'tsx',
+    join(root, 'node_modules/mocha/bin/mocha.js'),
+    '--exit',
+    '--timeout',
+    '120000',
+    '--reporter',
+    'spec',
+    'test/e2e/hooks.ts',
+    ...e2eFiles,
+    ...process.argv.slice(2),
+  ],
+  {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, LAYERLENS_E2E_ARTIFACTS: artifacts, LAYERLENS_E2E_CODE_SERVER: codeServerDir, LAYERLENS_E2E_VSIX: vsix },
+  },
+);
 // Mocha's own exit handler ends code-server and Chromium; pass interruptions on so it gets to run.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => mocha.kill(signal));
 let output = '';

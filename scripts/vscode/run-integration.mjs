@@ -13,9 +13,16 @@ const cachePath = join(process.env.LAYERLENS_TOOLS ?? join(process.env.HOME ?? r
 
 let executable;
 try {
-  executable = await downloadAndUnzipVSCode({ version: process.env.LAYERLENS_VSCODE_VERSION ?? 'stable', cachePath, timeout: 15_000, reporter: quietReporter() });
+  executable = await downloadAndUnzipVSCode({
+    version: process.env.LAYERLENS_VSCODE_VERSION ?? 'stable',
+    cachePath,
+    timeout: 15_000,
+    reporter: quietReporter(),
+  });
 } catch (error) {
-  console.log(`test:vscode skipped: VS Code could not be downloaded on this machine (${firstLine(error)}); npm run test:e2e covers the extension in code-server.`);
+  console.log(
+    `test:vscode skipped: VS Code could not be downloaded on this machine (${firstLine(error)}); npm run test:e2e covers the extension in code-server.`,
+  );
   process.exit(0);
 }
 
@@ -23,7 +30,9 @@ const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: '
 if (build.status !== 0) process.exit(build.status ?? 1);
 const testsDir = join(root, 'test/vscode-integration');
 await esbuild.build({
-  entryPoints: readdirSync(testsDir).filter((name) => name.endsWith('.test.ts')).map((name) => join(testsDir, name)),
+  entryPoints: readdirSync(testsDir)
+    .filter((name) => name.endsWith('.test.ts'))
+    .map((name) => join(testsDir, name)),
   outdir: join(root, '.artifacts/vscode-test'),
   bundle: true,
   platform: 'node',

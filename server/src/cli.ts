@@ -98,7 +98,8 @@ export function main(argv: string[]): number | Promise<number> {
   }
   const [command, dockerfileArg, ...extra] = positionals;
   if (!command) return usage('Name a command: plan, record, simulate, check or fix.');
-  if (!['plan', 'record', 'simulate', 'build', 'context'].includes(command)) return usage(`Unknown command "${command}". Use plan, record, simulate, build, context, check or fix.`);
+  if (!['plan', 'record', 'simulate', 'build', 'context'].includes(command))
+    return usage(`Unknown command "${command}". Use plan, record, simulate, build, context, check or fix.`);
   if (extra.length) return usage(`Unexpected argument "${extra[0]}": give at most one Dockerfile.`);
   if (command !== 'simulate' && (values.change || values['edit-line'])) return usage('--change and --edit-line belong to "layerlens simulate".');
   const choice: ConfigChoice = {
@@ -112,7 +113,9 @@ export function main(argv: string[]): number | Promise<number> {
       (config) => {
         // The configuration names the Dockerfile; naming it as well is fine when it is the same file.
         if (dockerfileArg !== undefined && (!config.dockerfile || resolve(dockerfileArg) !== resolve(config.dockerfile))) {
-          return usage(`"${dockerfileArg}" is not the Dockerfile ${configLabel(config)} builds${config.dockerfile ? ` (${config.dockerfile})` : ''}: leave it out, --compose, --bake and --devcontainer name the Dockerfile.`);
+          return usage(
+            `"${dockerfileArg}" is not the Dockerfile ${configLabel(config)} builds${config.dockerfile ? ` (${config.dockerfile})` : ''}: leave it out, --compose, --bake and --devcontainer name the Dockerfile.`,
+          );
         }
         return run(command, values, undefined, config, resolve(workspace));
       },
@@ -157,7 +160,8 @@ function checkWithConfig(argv: string[], run: (argv: string[]) => number): Promi
     else choice[m[1] as keyof ConfigChoice] = value;
   }
   if (!Object.keys(choice).length) return undefined;
-  if (rest.some((a) => a === '--context' || a.startsWith('--context='))) return Promise.resolve(usage('--compose, --bake and --devcontainer name the build context: leave out --context.'));
+  if (rest.some((a) => a === '--context' || a.startsWith('--context=')))
+    return Promise.resolve(usage('--compose, --bake and --devcontainer name the build context: leave out --context.'));
   return chooseConfig(choice, workspace, envFiles).then(
     (config) => {
       for (const line of configSummary(config, resolve(workspace))) process.stderr.write(`layerlens: ${line}\n`);
@@ -226,8 +230,22 @@ function run(command: string, values: CliValues, dockerfileArg: string | undefin
     if (command === 'context') {
       // The report lists the problems itself (and in --json); the plan's own problems would repeat them.
       const report = contextReport(project.snapshot, project.ignoreText, project.ignoreFile);
-      if (values.json) process.stdout.write(JSON.stringify({ context: project.contextDir, ignoreFile: project.ignoreFile ?? null, ...report, problems: [...(project.ignoreProblems ?? []), ...report.problems] }) + '\n');
-      else process.stdout.write(formatContextReport({ ...report, problems: [...(project.ignoreProblems ?? []), ...report.problems] }, { context: project.contextDir, ...(project.ignoreFile ? { ignoreFile: project.ignoreFile } : {}) }));
+      if (values.json)
+        process.stdout.write(
+          JSON.stringify({
+            context: project.contextDir,
+            ignoreFile: project.ignoreFile ?? null,
+            ...report,
+            problems: [...(project.ignoreProblems ?? []), ...report.problems],
+          }) + '\n',
+        );
+      else
+        process.stdout.write(
+          formatContextReport(
+            { ...report, problems: [...(project.ignoreProblems ?? []), ...report.problems] },
+            { context: project.contextDir, ...(project.ignoreFile ? { ignoreFile: project.ignoreFile } : {}) },
+          ),
+        );
       return 0;
     }
     for (const p of project.problems) process.stderr.write(`layerlens: ${p}\n`);
@@ -237,9 +255,14 @@ function run(command: string, values: CliValues, dockerfileArg: string | undefin
         if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--edit-line takes a line number (1 or more), not "${v}".`);
         return Number(v);
       });
-      if (!values.change?.length && !lines.length) throw new UsageError('Tell simulate what changes: --change PATH (a context file) or --edit-line N (a Dockerfile line).');
+      if (!values.change?.length && !lines.length)
+        throw new UsageError('Tell simulate what changes: --change PATH (a context file) or --edit-line N (a Dockerfile line).');
       const result = simulateProject(project, values.change ?? [], lines);
-      print(result, Boolean(values.json), `Simulated: ${[...(values.change ?? []), ...lines.map((l) => `line ${l} edited`)].join(', ')} (against the current state, assumed built)`);
+      print(
+        result,
+        Boolean(values.json),
+        `Simulated: ${[...(values.change ?? []), ...lines.map((l) => `line ${l} edited`)].join(', ')} (against the current state, assumed built)`,
+      );
       return 0;
     }
     if (command === 'build') return buildCommand(project, loaded, storePath, Boolean(values.json));
@@ -248,13 +271,20 @@ function run(command: string, values: CliValues, dockerfileArg: string | undefin
       print(result, Boolean(values.json), undefined, config);
       return 0;
     }
-    if (options.unresolvedArgs) process.stderr.write(`layerlens: recorded without the unresolved build args ${Object.keys(options.unresolvedArgs).join(', ')}: pass them with --build-arg if the real build has them.\n`);
+    if (options.unresolvedArgs)
+      process.stderr.write(
+        `layerlens: recorded without the unresolved build args ${Object.keys(options.unresolvedArgs).join(', ')}: pass them with --build-arg if the real build has them.\n`,
+      );
     if (result.fails) {
       process.stderr.write(`layerlens: nothing recorded: this build fails at line ${result.fails.line}: ${result.fails.message}\n`);
       return 1;
     }
     // Added to the store as it is on disk now (under its lock): other processes may have recorded since it was read.
-    const written = updateStore(storePath, (current) => recordBuild(current, options.builder, id, result.keys, result.recorded, { source: 'cli', at: Date.now() }), { known: loaded });
+    const written = updateStore(
+      storePath,
+      (current) => recordBuild(current, options.builder, id, result.keys, result.recorded, { source: 'cli', at: Date.now() }),
+      { known: loaded },
+    );
     for (const note of written.notes) process.stderr.write(`layerlens: ${note}\n`);
     const summary = { recorded: result.keys.length, store: storePath, builder: options.builder };
     if (values.json) process.stdout.write(JSON.stringify(summary) + '\n');
@@ -285,9 +315,12 @@ export async function runMain(argv: string[]): Promise<number> {
   try {
     return await main(argv);
   } catch (e) {
-    const message = e instanceof RangeError && /call stack/i.test(e.message)
-      ? 'the input is nested too deeply to analyse (the analysis ran out of stack).'
-      : e instanceof Error ? e.message : String(e);
+    const message =
+      e instanceof RangeError && /call stack/i.test(e.message)
+        ? 'the input is nested too deeply to analyse (the analysis ran out of stack).'
+        : e instanceof Error
+          ? e.message
+          : String(e);
     process.stderr.write(`layerlens: ${message}\nThis is a bug in Layer Lens: please report it, with the Dockerfile that caused it if you can share it.\n`);
     if (process.env.LAYERLENS_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
     return 1;
@@ -313,7 +346,10 @@ function withConfig(options: ProjectOptions, values: CliValues, config: BuildCon
   };
 }
 
-function projectOptions(values: { context?: string; builder?: string; 'build-arg'?: string[]; target?: string; platform?: string }, dockerfile: string | undefined): ProjectOptions {
+function projectOptions(
+  values: { context?: string; builder?: string; 'build-arg'?: string[]; target?: string; platform?: string },
+  dockerfile: string | undefined,
+): ProjectOptions {
   const builder = (values.builder ?? 'buildkit') as Builder;
   if (builder !== 'buildkit' && builder !== 'classic') throw new UsageError(`--builder must be buildkit or classic, not "${values.builder}".`);
   const buildArgs: Record<string, string> = {};
@@ -328,10 +364,18 @@ function projectOptions(values: { context?: string; builder?: string; 'build-arg
   let platform: string | undefined;
   if (values.platform !== undefined) {
     const parsedPlatform = parsePlatform(values.platform.trim());
-    if ('error' in parsedPlatform) throw new UsageError(`--platform takes os/arch[/variant], e.g. linux/amd64 or linux/arm64: "${values.platform}" is not one (${parsedPlatform.error}).`);
+    if ('error' in parsedPlatform)
+      throw new UsageError(`--platform takes os/arch[/variant], e.g. linux/amd64 or linux/arm64: "${values.platform}" is not one (${parsedPlatform.error}).`);
     platform = formatPlatform(parsedPlatform.platform);
   }
-  return { dockerfile: dockerfile ?? 'Dockerfile', ...(values.context ? { context: values.context } : {}), builder, buildArgs, ...(values.target ? { target: values.target } : {}), ...(platform ? { platform } : {}) };
+  return {
+    dockerfile: dockerfile ?? 'Dockerfile',
+    ...(values.context ? { context: values.context } : {}),
+    builder,
+    buildArgs,
+    ...(values.target ? { target: values.target } : {}),
+    ...(platform ? { platform } : {}),
+  };
 }
 
 function print(result: Plan & { text?: string }, json: boolean, title?: string, config?: BuildConfig): void {
@@ -342,7 +386,11 @@ function print(result: Plan & { text?: string }, json: boolean, title?: string, 
   }
   const color = pc.createColors(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
   const paint: Record<StepPrediction['status'], (s: string) => string> = {
-    cached: color.green, rebuilds: color.red, maybe: color.yellow, skipped: color.dim, none: color.dim,
+    cached: color.green,
+    rebuilds: color.red,
+    maybe: color.yellow,
+    skipped: color.dim,
+    none: color.dim,
   };
   const lines = (result as { source?: string[] }).source ?? [];
   const out: string[] = [];
@@ -352,12 +400,18 @@ function print(result: Plan & { text?: string }, json: boolean, title?: string, 
   out.push(color.bold(['LINE', 'STAGE', 'INSTRUCTION', 'STATUS'].map((h, i) => h.padEnd(widths[i])).join('  ') + '  REASON'));
   for (const [i, r] of rows.entries()) {
     const status = result.steps[i].status;
-    out.push([r[0].padStart(widths[0]), r[1].padEnd(widths[1]), r[2].padEnd(widths[2]), paint[status](r[3].padEnd(widths[3]))].join('  ') + '  ' + color.dim(r[4]));
+    out.push(
+      [r[0].padStart(widths[0]), r[1].padEnd(widths[1]), r[2].padEnd(widths[2]), paint[status](r[3].padEnd(widths[3]))].join('  ') + '  ' + color.dim(r[4]),
+    );
   }
   out.push('', summary(result));
   const estimate = (result as { estimate?: RebuildEstimate }).estimate;
-  if (estimate?.timedSteps) out.push(`Rebuild time by recorded builds: ${formatDuration(estimate.rebuildMs)}${estimate.untimedSteps ? ` plus ${estimate.untimedSteps} ${estimate.untimedSteps === 1 ? 'step' : 'steps'} never timed` : ''}.`);
-  for (const d of result.diagnostics) out.push(`${d.severity === 'error' ? color.red('error') : d.severity === 'warning' ? color.yellow('warning') : 'info'}: line ${d.line}: ${d.message}`);
+  if (estimate?.timedSteps)
+    out.push(
+      `Rebuild time by recorded builds: ${formatDuration(estimate.rebuildMs)}${estimate.untimedSteps ? ` plus ${estimate.untimedSteps} ${estimate.untimedSteps === 1 ? 'step' : 'steps'} never timed` : ''}.`,
+    );
+  for (const d of result.diagnostics)
+    out.push(`${d.severity === 'error' ? color.red('error') : d.severity === 'warning' ? color.yellow('warning') : 'info'}: line ${d.line}: ${d.message}`);
   process.stdout.write(out.join('\n') + '\n');
 }
 

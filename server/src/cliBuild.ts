@@ -17,11 +17,18 @@ export async function buildCommand(project: Project, loaded: LoadedStore, storeP
   const interrupt = (): void => abort.abort();
   process.once('SIGINT', interrupt);
   try {
-    const report = await buildProject(project, knownBuilds(loaded.store, builder, id), (keys, build) => {
-      // Added to the store as it is on disk now (under its lock): another process may have recorded while this build ran.
-      const written = updateStore(storePath, (current) => recordBuild(current, builder, id, keys, build, { source: 'build', at: Date.now() }), { known: loaded });
-      for (const note of written.notes) process.stderr.write(`layerlens: ${note}\n`);
-    }, { signal: abort.signal, onLog: (line) => process.stderr.write(`${line}\n`) });
+    const report = await buildProject(
+      project,
+      knownBuilds(loaded.store, builder, id),
+      (keys, build) => {
+        // Added to the store as it is on disk now (under its lock): another process may have recorded while this build ran.
+        const written = updateStore(storePath, (current) => recordBuild(current, builder, id, keys, build, { source: 'build', at: Date.now() }), {
+          known: loaded,
+        });
+        for (const note of written.notes) process.stderr.write(`layerlens: ${note}\n`);
+      },
+      { signal: abort.signal, onLog: (line) => process.stderr.write(`${line}\n`) },
+    );
     if (json) process.stdout.write(JSON.stringify(report) + '\n');
     else process.stdout.write(`\n${formatBuildReport(report)}\n`);
     if (!report.ok) process.stderr.write(`layerlens: ${report.failure?.message ?? 'The build failed.'} ${stoppedBuildNote(report)}\n`);

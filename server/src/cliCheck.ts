@@ -98,10 +98,18 @@ function run(usage: string, body: () => number): number {
 
 export function runCheck(argv: string[]): number {
   return run(CHECK_USAGE, () => {
-    const parsed = parseCommandLine({ args: argv, allowPositionals: true, options: {
-      context: { type: 'string' }, format: { type: 'string' }, rule: { type: 'string', multiple: true },
-      'fail-on': { type: 'string' }, builder: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    } });
+    const parsed = parseCommandLine({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        context: { type: 'string' },
+        format: { type: 'string' },
+        rule: { type: 'string', multiple: true },
+        'fail-on': { type: 'string' },
+        builder: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
     const { values, positionals } = parsed;
     if (values.help) {
       process.stdout.write(CHECK_USAGE + '\n');
@@ -115,7 +123,14 @@ export function runCheck(argv: string[]): number {
     const project = openProject({ dockerfile: opts.dockerfile, ...(opts.context ? { context: opts.context } : {}), builder: opts.builder, buildArgs: {} });
     const dockerfile = withinLimits(project.text);
     for (const p of project.problems) process.stderr.write(`layerlens: ${p}\n`);
-    const findings = advise({ text: project.text, parsed: dockerfile, builder: opts.builder, context: adviseContextOf(project), fileName: project.options.dockerfilePath, ...(opts.rules ? { rules: opts.rules } : {}) });
+    const findings = advise({
+      text: project.text,
+      parsed: dockerfile,
+      builder: opts.builder,
+      context: adviseContextOf(project),
+      fileName: project.options.dockerfilePath,
+      ...(opts.rules ? { rules: opts.rules } : {}),
+    });
     const name = shownPath(project.dockerfileAbs);
     if (format === 'json') process.stdout.write(JSON.stringify({ dockerfile: name, findings }, null, 2) + '\n');
     else if (format === 'sarif') process.stdout.write(JSON.stringify(sarifOf(project, findings), null, 2) + '\n');
@@ -145,7 +160,9 @@ function textReport(name: string, findings: Advice[]): string {
     for (const fix of f.fixes) out.push(`    ${color.green('fix')}: ${fix.title}`);
   }
   const count = (s: AdviceSeverity) => findings.filter((f) => f.severity === s).length;
-  const parts = (['error', 'warning', 'info', 'hint'] as const).filter((s) => count(s)).map((s) => `${count(s)} ${s}${count(s) === 1 ? '' : s === 'info' ? '' : 's'}`);
+  const parts = (['error', 'warning', 'info', 'hint'] as const)
+    .filter((s) => count(s))
+    .map((s) => `${count(s)} ${s}${count(s) === 1 ? '' : s === 'info' ? '' : 's'}`);
   const fixable = findings.filter((f) => f.fixes.length).length;
   if (!findings.length) out.push(`${name}: no findings.`);
   else out.push('', `${parts.join(', ')}${fixable ? `; ${fixable} can be fixed with: layerlens fix ${name}` : ''}.`);
@@ -154,10 +171,17 @@ function textReport(name: string, findings: Advice[]): string {
 
 export function runFix(argv: string[]): number {
   return run(FIX_USAGE, () => {
-    const parsed = parseCommandLine({ args: argv, allowPositionals: true, options: {
-      context: { type: 'string' }, rule: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean' },
-      builder: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    } });
+    const parsed = parseCommandLine({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        context: { type: 'string' },
+        rule: { type: 'string', multiple: true },
+        'dry-run': { type: 'boolean' },
+        builder: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
     const { values, positionals } = parsed;
     if (values.help) {
       process.stdout.write(FIX_USAGE + '\n');
@@ -192,7 +216,12 @@ export function runFix(argv: string[]): number {
     }
     process.stdout.write(out.join('\n') + '\n');
     if (!result.applied.length) return 0;
-    return writeResults(abs, original, result.text, result.createFiles.map((f) => ({ abs: join(project.contextDir, ...f.path.split('/')), text: f.text })));
+    return writeResults(
+      abs,
+      original,
+      result.text,
+      result.createFiles.map((f) => ({ abs: join(project.contextDir, ...f.path.split('/')), text: f.text })),
+    );
   });
 }
 
@@ -232,7 +261,10 @@ export function writeResults(dockerfile: string, original: Buffer, text: string,
   for (const f of files) {
     const there = entryKind(f.abs);
     if (there === 'file') return fail(`${f.abs} exists now; nothing was written. Run layerlens fix again.`);
-    if (there) return fail(`${f.abs} is ${there}, not a regular file; nothing was written (a fix never writes through a link or into a folder). Remove or rename it, then run layerlens fix again.`);
+    if (there)
+      return fail(
+        `${f.abs} is ${there}, not a regular file; nothing was written (a fix never writes through a link or into a folder). Remove or rename it, then run layerlens fix again.`,
+      );
   }
   try {
     const replaced = replaceAtomically(target, text, st, () => readFileSync(target).equals(original));

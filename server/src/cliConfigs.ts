@@ -23,13 +23,22 @@ type Found = Discovery & { groups: BakeGroup[] };
 
 export function discoverHere(folder: string, envFiles?: string[]): Promise<Found> {
   const print = process.env.LAYERLENS_NO_BAKE_PRINT ? undefined : bakePrintWith('docker', undefined, resolve(folder));
-  return discoverConfigs({ root: resolve(folder), env: processEnv(), ...(print ? { bakePrint: print } : {}), ...(envFiles?.length ? { composeEnvFiles: envFiles.map((f) => resolve(f)) } : {}) });
+  return discoverConfigs({
+    root: resolve(folder),
+    env: processEnv(),
+    ...(print ? { bakePrint: print } : {}),
+    ...(envFiles?.length ? { composeEnvFiles: envFiles.map((f) => resolve(f)) } : {}),
+  });
 }
 
 export async function runConfigs(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseCommandLine({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, 'env-file': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseCommandLine({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: 'boolean' }, 'env-file': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+    });
   } catch (e) {
     return usageExit((e as Error).message, CONFIGS_USAGE);
   }
@@ -65,8 +74,19 @@ export function configsTable(found: Found): string {
     ]);
     const head = ['KIND', 'NAME', 'DOCKERFILE', 'CONTEXT', 'TARGET', 'PLATFORM', 'SOURCE'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    out.push(head.map((h, i) => h.padEnd(widths[i])).join('  ').trimEnd());
-    for (const r of rows) out.push(r.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd());
+    out.push(
+      head
+        .map((h, i) => h.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    );
+    for (const r of rows)
+      out.push(
+        r
+          .map((v, i) => v.padEnd(widths[i]))
+          .join('  ')
+          .trimEnd(),
+      );
     const remarks = found.configs.flatMap((c) => remarksOf(c).map((r) => `  ${configLabel(c)}: ${r}`));
     if (remarks.length) out.push('', ...remarks);
   }
@@ -102,7 +122,9 @@ export async function chooseConfig(choice: ConfigChoice, workspace: string, envF
   const found = await discoverHere(workspace, envFiles);
   const ofKind = found.configs.filter((c) => c.kind === kind);
   const known = ofKind.map((c) => (kind === 'devcontainer' ? c.source.file : c.source.name));
-  const listing = known.length ? `Known: ${[...new Set(known)].join(', ')}.` : `None was found in ${found.root}${found.problems.length ? ` (${found.problems.map((p) => `${p.file}: ${p.message}`).join('; ')})` : ''}.`;
+  const listing = known.length
+    ? `Known: ${[...new Set(known)].join(', ')}.`
+    : `None was found in ${found.root}${found.problems.length ? ` (${found.problems.map((p) => `${p.file}: ${p.message}`).join('; ')})` : ''}.`;
   let matches: BuildConfig[];
   if (kind === 'devcontainer') {
     if (name === '') matches = ofKind;
@@ -116,12 +138,23 @@ export async function chooseConfig(choice: ConfigChoice, workspace: string, envF
     if (!matches.length && kind === 'bake') {
       const group = found.groups.find((g) => g.name === name);
       if (group && group.targets.length === 1) matches = ofKind.filter((c) => c.source.name === group.targets[0]);
-      else if (group) throw new ConfigUsageError(`Bake group "${name}" builds ${group.targets.length} targets (${group.targets.join(', ')}): name one of them.`);
+      else if (group)
+        throw new ConfigUsageError(`Bake group "${name}" builds ${group.targets.length} targets (${group.targets.join(', ')}): name one of them.`);
     }
-    if (matches.length > 1) throw new ConfigUsageError(`Several ${kind} configurations are named "${name}": ${matches.map((c) => `${c.source.file}:${c.source.line}`).join(', ')}. Run layerlens plan with the Dockerfile and --context instead.`);
+    if (matches.length > 1)
+      throw new ConfigUsageError(
+        `Several ${kind} configurations are named "${name}": ${matches.map((c) => `${c.source.file}:${c.source.line}`).join(', ')}. Run layerlens plan with the Dockerfile and --context instead.`,
+      );
   }
   if (!matches.length) {
-    const what = kind === 'compose' ? `compose service "${name}"` : kind === 'bake' ? `Bake target "${name}"` : name ? `devcontainer.json at ${name}` : 'devcontainer.json';
+    const what =
+      kind === 'compose'
+        ? `compose service "${name}"`
+        : kind === 'bake'
+          ? `Bake target "${name}"`
+          : name
+            ? `devcontainer.json at ${name}`
+            : 'devcontainer.json';
     throw new ConfigUsageError(`No ${what} builds a Dockerfile in ${found.root}. ${listing}`);
   }
   const c = matches[0];
@@ -135,7 +168,9 @@ export async function chooseConfig(choice: ConfigChoice, workspace: string, envF
 /** What the CLI says about the configuration it plans with (on stderr, so --json stays the documented shape). */
 export function configSummary(c: BuildConfig, root: string): string[] {
   const rel = (p: string) => relative(root, p).split(sep).join('/') || '.';
-  const lines = [`Configuration ${configLabel(c)} from ${c.source.file}:${c.source.line}: Dockerfile ${rel(c.dockerfile as string)}, context ${rel(c.context as string)}${c.platform ? `, platform ${c.platform}` : ''}.`];
+  const lines = [
+    `Configuration ${configLabel(c)} from ${c.source.file}:${c.source.line}: Dockerfile ${rel(c.dockerfile as string)}, context ${rel(c.context as string)}${c.platform ? `, platform ${c.platform}` : ''}.`,
+  ];
   for (const [k, why] of Object.entries(c.unresolvedArgs)) lines.push(`build arg ${k} is unresolved (${why}): the steps that depend on it are "maybe".`);
   for (const n of c.notes) lines.push(n);
   return lines;

@@ -33,7 +33,10 @@ reading only git objects (no checkout). The cache is a fresh one in memory, neve
 /** What cli.ts lends: its option parsing, so `history` reads plan's options exactly as plan does. */
 export interface CliParsing {
   devcontainerValue(argv: string[]): string[];
-  projectOptions(values: { context?: string; builder?: string; 'build-arg'?: string[]; target?: string; platform?: string }, dockerfile: string | undefined): ProjectOptions;
+  projectOptions(
+    values: { context?: string; builder?: string; 'build-arg'?: string[]; target?: string; platform?: string },
+    dockerfile: string | undefined,
+  ): ProjectOptions;
   withConfig(options: ProjectOptions, values: { context?: string; target?: string; platform?: string }, config: BuildConfig): ProjectOptions;
 }
 
@@ -77,7 +80,8 @@ export async function runHistory(argv: string[], cli: CliParsing): Promise<numbe
   }
   if (positionals.length > 1) return usage(`Unexpected argument "${positionals[1]}": give at most one Dockerfile.`);
   const count = values.commits === undefined ? DEFAULT_COMMITS : Number(values.commits);
-  if (!/^\d+$/.test(values.commits ?? '1') || !Number.isSafeInteger(count) || count < 1 || count > MAX_COMMITS) return usage(`--commits takes a number from 1 to ${MAX_COMMITS}, not "${values.commits}".`);
+  if (!/^\d+$/.test(values.commits ?? '1') || !Number.isSafeInteger(count) || count < 1 || count > MAX_COMMITS)
+    return usage(`--commits takes a number from 1 to ${MAX_COMMITS}, not "${values.commits}".`);
   const cache = (values.cache ?? 'all') as CacheMode;
   if (cache !== 'all' && cache !== 'previous') return usage(`--cache must be all or previous, not "${values.cache}".`);
   let options: ProjectOptions;
@@ -93,7 +97,9 @@ export async function runHistory(argv: string[], cli: CliParsing): Promise<numbe
       config = await chooseConfig(choice, workspace);
       const dockerfileArg = positionals[0];
       if (dockerfileArg !== undefined && (!config.dockerfile || resolve(dockerfileArg) !== resolve(config.dockerfile))) {
-        return usage(`"${dockerfileArg}" is not the Dockerfile ${configLabel(config)} builds: leave it out, --compose, --bake and --devcontainer name the Dockerfile.`);
+        return usage(
+          `"${dockerfileArg}" is not the Dockerfile ${configLabel(config)} builds: leave it out, --compose, --bake and --devcontainer name the Dockerfile.`,
+        );
       }
       options = cli.withConfig(cli.projectOptions(values, config.dockerfile), values, config);
       for (const line of configSummary(config, resolve(workspace))) process.stderr.write(`layerlens: ${line}\n`);

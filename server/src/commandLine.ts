@@ -7,7 +7,8 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Builder } from './core/shared/types';
 
-export type BuildTool = 'docker build' | 'docker buildx build' | 'docker image build' | 'podman build' | 'docker compose build' | 'docker compose up --build' | 'docker buildx bake';
+export type BuildTool =
+  'docker build' | 'docker buildx build' | 'docker image build' | 'podman build' | 'docker compose build' | 'docker compose up --build' | 'docker buildx bake';
 
 interface Common {
   tool: BuildTool;
@@ -79,10 +80,30 @@ export interface RecogniseOptions {
 /** Every build the command line runs, in order. Empty when it runs none (or one hidden in an alias or a script). */
 export function recogniseCommandLine(line: string, cwd: string, options: RecogniseOptions = {}): RecognisedBuild[] {
   const mentions = /\b(docker|podman|docker-compose)\b/.test(line);
-  if (line.length > MAX_LINE) return mentions ? [{ kind: 'unknown', tool: 'docker build', text: `${line.slice(0, 80)}…`, reason: `Layer Lens cannot tell what this builds: the command line is longer than ${MAX_LINE} characters` }] : [];
+  if (line.length > MAX_LINE)
+    return mentions
+      ? [
+          {
+            kind: 'unknown',
+            tool: 'docker build',
+            text: `${line.slice(0, 80)}…`,
+            reason: `Layer Lens cannot tell what this builds: the command line is longer than ${MAX_LINE} characters`,
+          },
+        ]
+      : [];
   const lexed = lex(line);
   // A line the shell would not run as it is (it waits for the quote to close): nothing is recognised from half of it.
-  if (lexed.problem) return mentions ? [{ kind: 'unknown', tool: 'docker build', text: line.trim().slice(0, 200), reason: `Layer Lens cannot tell what this builds: the line has ${lexed.problem}` }] : [];
+  if (lexed.problem)
+    return mentions
+      ? [
+          {
+            kind: 'unknown',
+            tool: 'docker build',
+            text: line.trim().slice(0, 200),
+            reason: `Layer Lens cannot tell what this builds: the line has ${lexed.problem}`,
+          },
+        ]
+      : [];
   const out: RecognisedBuild[] = [];
   let dir: string | undefined = cwd;
   for (const words of lexed.commands) {
@@ -274,7 +295,28 @@ function expandHome(path: string, home: string | undefined): string | undefined 
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 
 /** Options of sudo that take a value. */
-const SUDO_VALUE = new Set(['-u', '-g', '-p', '-C', '-D', '-r', '-t', '-U', '-T', '-h', '--user', '--group', '--prompt', '--chdir', '--role', '--type', '--other-user', '--host', '--command-timeout', '--close-from']);
+const SUDO_VALUE = new Set([
+  '-u',
+  '-g',
+  '-p',
+  '-C',
+  '-D',
+  '-r',
+  '-t',
+  '-U',
+  '-T',
+  '-h',
+  '--user',
+  '--group',
+  '--prompt',
+  '--chdir',
+  '--role',
+  '--type',
+  '--other-user',
+  '--host',
+  '--command-timeout',
+  '--close-from',
+]);
 /** Commands that run the rest of the line as a command. */
 const WRAPPERS = new Set(['command', 'exec', 'time', 'nohup', 'builtin', 'noglob']);
 
@@ -379,7 +421,11 @@ class Unknowable extends Error {}
  * Reads options until the first operand (or the end): each value option's values by name (`--file`, `-f x`,
  * `-fx`, `--file=x`), each flag's last value. Stops at the first operand when `stopAtOperand`.
  */
-function readOptions(args: Args, spec: { values: Record<string, string>; flags: Record<string, string> }, stopAtOperand: boolean): { values: Map<string, Word[]>; flags: Map<string, boolean>; operands: Word[] } {
+function readOptions(
+  args: Args,
+  spec: { values: Record<string, string>; flags: Record<string, string> },
+  stopAtOperand: boolean,
+): { values: Map<string, Word[]>; flags: Map<string, boolean>; operands: Word[] } {
   const values = new Map<string, Word[]>();
   const flags = new Map<string, boolean>();
   const operands: Word[] = [];
@@ -434,7 +480,11 @@ function push(values: Map<string, Word[]>, key: string, value: Word): void {
 const opt = (names: string[], key: string) => Object.fromEntries(names.map((n) => [n, key]));
 
 const DOCKER_GLOBAL = {
-  values: { ...opt(['-c', '--context'], 'context'), ...opt(['-H', '--host'], 'host'), ...opt(['--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey'], 'ignored') },
+  values: {
+    ...opt(['-c', '--context'], 'context'),
+    ...opt(['-H', '--host'], 'host'),
+    ...opt(['--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey'], 'ignored'),
+  },
   flags: opt(['-D', '--debug', '--tls', '--tlsverify'], 'ignored'),
 };
 
@@ -446,33 +496,166 @@ const BUILD_OPTIONS = {
     ...opt(['--platform'], 'platform'),
     ...opt(['--builder'], 'builder'),
     ...opt(['--build-context'], 'buildContext'),
-    ...opt(['-t', '--tag', '--progress', '--cache-from', '--cache-to', '-o', '--output', '--secret', '--ssh', '--label', '--network', '--add-host', '--iidfile', '--metadata-file', '--shm-size', '--ulimit', '--cgroup-parent', '--isolation', '-m', '--memory', '--memory-swap', '--cpu-shares', '--cpu-period', '--cpu-quota', '--cpuset-cpus', '--cpuset-mems', '--attest', '--sbom', '--provenance', '--annotation', '--call', '--allow', '--no-cache-filter', '--security-opt', '--build-arg-file', '--format', '-v', '--volume', '--jobs', '--layer-label', '--authfile', '--creds', '--cert-dir', '--sign-by', '--timestamp', '--arch', '--os', '--variant', '--userns', '--decryption-key', '--cpp-flag', '--retry', '--retry-delay', '--hooks-dir', '--runtime', '--from', '--tls-verify', '--ignorefile', '--env', '--unsetenv', '--unsetlabel'], 'ignored'),
+    ...opt(
+      [
+        '-t',
+        '--tag',
+        '--progress',
+        '--cache-from',
+        '--cache-to',
+        '-o',
+        '--output',
+        '--secret',
+        '--ssh',
+        '--label',
+        '--network',
+        '--add-host',
+        '--iidfile',
+        '--metadata-file',
+        '--shm-size',
+        '--ulimit',
+        '--cgroup-parent',
+        '--isolation',
+        '-m',
+        '--memory',
+        '--memory-swap',
+        '--cpu-shares',
+        '--cpu-period',
+        '--cpu-quota',
+        '--cpuset-cpus',
+        '--cpuset-mems',
+        '--attest',
+        '--sbom',
+        '--provenance',
+        '--annotation',
+        '--call',
+        '--allow',
+        '--no-cache-filter',
+        '--security-opt',
+        '--build-arg-file',
+        '--format',
+        '-v',
+        '--volume',
+        '--jobs',
+        '--layer-label',
+        '--authfile',
+        '--creds',
+        '--cert-dir',
+        '--sign-by',
+        '--timestamp',
+        '--arch',
+        '--os',
+        '--variant',
+        '--userns',
+        '--decryption-key',
+        '--cpp-flag',
+        '--retry',
+        '--retry-delay',
+        '--hooks-dir',
+        '--runtime',
+        '--from',
+        '--tls-verify',
+        '--ignorefile',
+        '--env',
+        '--unsetenv',
+        '--unsetlabel',
+      ],
+      'ignored',
+    ),
   },
   flags: {
     ...opt(['--no-cache'], 'noCache'),
-    ...opt(['--load', '--push', '--pull', '-q', '--quiet', '--rm', '--force-rm', '--squash', '--compress', '--disable-content-trust', '--debug', '-D', '--layers', '--no-hosts', '--omit-history', '--all-platforms', '--identity-label', '--stdin', '--check'], 'ignored'),
+    ...opt(
+      [
+        '--load',
+        '--push',
+        '--pull',
+        '-q',
+        '--quiet',
+        '--rm',
+        '--force-rm',
+        '--squash',
+        '--compress',
+        '--disable-content-trust',
+        '--debug',
+        '-D',
+        '--layers',
+        '--no-hosts',
+        '--omit-history',
+        '--all-platforms',
+        '--identity-label',
+        '--stdin',
+        '--check',
+      ],
+      'ignored',
+    ),
   },
 };
 
 const COMPOSE_GLOBAL = {
-  values: { ...opt(['-f', '--file'], 'file'), ...opt(['--project-directory'], 'projectDirectory'), ...opt(['-p', '--project-name', '--profile', '--env-file', '--ansi', '--progress', '--parallel'], 'ignored') },
+  values: {
+    ...opt(['-f', '--file'], 'file'),
+    ...opt(['--project-directory'], 'projectDirectory'),
+    ...opt(['-p', '--project-name', '--profile', '--env-file', '--ansi', '--progress', '--parallel'], 'ignored'),
+  },
   flags: opt(['--dry-run', '--compatibility', '--all-resources', '--verbose'], 'ignored'),
 };
 const COMPOSE_BUILD = {
   values: { ...opt(['--build-arg'], 'buildArg'), ...opt(['--builder'], 'builder'), ...opt(['--ssh', '-m', '--memory', '--progress'], 'ignored') },
-  flags: { ...opt(['--no-cache'], 'noCache'), ...opt(['--pull', '--push', '-q', '--quiet', '--with-dependencies', '--check', '--no-rm', '--parallel', '--force-rm', '--compress'], 'ignored') },
+  flags: {
+    ...opt(['--no-cache'], 'noCache'),
+    ...opt(['--pull', '--push', '-q', '--quiet', '--with-dependencies', '--check', '--no-rm', '--parallel', '--force-rm', '--compress'], 'ignored'),
+  },
 };
 const COMPOSE_UP = {
-  values: opt(['--scale', '-t', '--timeout', '--exit-code-from', '--attach', '--no-attach', '--pull', '--wait-timeout', '--abort-on-container-failure'], 'ignored'),
+  values: opt(
+    ['--scale', '-t', '--timeout', '--exit-code-from', '--attach', '--no-attach', '--pull', '--wait-timeout', '--abort-on-container-failure'],
+    'ignored',
+  ),
   flags: {
     ...opt(['--build'], 'build'),
     ...opt(['--no-build'], 'noBuild'),
-    ...opt(['-d', '--detach', '--force-recreate', '--no-recreate', '--no-deps', '--remove-orphans', '-V', '--renew-anon-volumes', '--always-recreate-deps', '--abort-on-container-exit', '--no-color', '--no-log-prefix', '--no-start', '--quiet-pull', '--timestamps', '--wait', '-w', '--watch', '-y', '--yes', '--menu', '--attach-dependencies'], 'ignored'),
+    ...opt(
+      [
+        '-d',
+        '--detach',
+        '--force-recreate',
+        '--no-recreate',
+        '--no-deps',
+        '--remove-orphans',
+        '-V',
+        '--renew-anon-volumes',
+        '--always-recreate-deps',
+        '--abort-on-container-exit',
+        '--no-color',
+        '--no-log-prefix',
+        '--no-start',
+        '--quiet-pull',
+        '--timestamps',
+        '--wait',
+        '-w',
+        '--watch',
+        '-y',
+        '--yes',
+        '--menu',
+        '--attach-dependencies',
+      ],
+      'ignored',
+    ),
   },
 };
 const BAKE_OPTIONS = {
-  values: { ...opt(['-f', '--file'], 'file'), ...opt(['--set'], 'set'), ...opt(['--builder'], 'builder'), ...opt(['--progress', '--metadata-file', '--provenance', '--sbom', '--call', '--allow'], 'ignored') },
-  flags: { ...opt(['--no-cache'], 'noCache'), ...opt(['--print', '--list'], 'print'), ...opt(['--pull', '--load', '--push', '--check', '--debug', '-D'], 'ignored') },
+  values: {
+    ...opt(['-f', '--file'], 'file'),
+    ...opt(['--set'], 'set'),
+    ...opt(['--builder'], 'builder'),
+    ...opt(['--progress', '--metadata-file', '--provenance', '--sbom', '--call', '--allow'], 'ignored'),
+  },
+  flags: {
+    ...opt(['--no-cache'], 'noCache'),
+    ...opt(['--print', '--list'], 'print'),
+    ...opt(['--pull', '--load', '--push', '--check', '--debug', '-D'], 'ignored'),
+  },
 };
 
 function recogniseSimple(words: Word[], cwd: string | undefined, home: string | undefined): RecognisedBuild | undefined {
@@ -555,7 +738,15 @@ function isRemote(text: string): boolean {
   return /^(https?:\/\/|git@|git:\/\/|ssh:\/\/|github\.com\/)/.test(text) || /\.git(#.*)?$/.test(text);
 }
 
-function dockerfileBuild(args: Args, env: Unwrapped, text: string, tool: BuildTool, bxBuilder: Word | undefined, given: string | undefined, home: string | undefined): RecognisedBuild {
+function dockerfileBuild(
+  args: Args,
+  env: Unwrapped,
+  text: string,
+  tool: BuildTool,
+  bxBuilder: Word | undefined,
+  given: string | undefined,
+  home: string | undefined,
+): RecognisedBuild {
   const { values, flags, operands } = readOptions(args, BUILD_OPTIONS, false);
   const endpoint = endpointOf(env, given);
   if (operands.length === 0) throw new Unknowable('no build context is given');
@@ -571,7 +762,8 @@ function dockerfileBuild(args: Args, env: Unwrapped, text: string, tool: BuildTo
   const target = last(values.get('target'));
   const platform = last(values.get('platform'));
   if (target?.dynamic || platform?.dynamic) throw new Unknowable('the target or platform comes from a variable');
-  const builderWord = last(values.get('builder')) ?? bxBuilder ?? (env.env.BUILDX_BUILDER !== undefined ? { text: env.env.BUILDX_BUILDER, dynamic: false } : undefined);
+  const builderWord =
+    last(values.get('builder')) ?? bxBuilder ?? (env.env.BUILDX_BUILDER !== undefined ? { text: env.env.BUILDX_BUILDER, dynamic: false } : undefined);
   if (builderWord?.dynamic) throw new Unknowable('the builder comes from a variable');
   const classic = tool !== 'docker buildx build' && env.env.DOCKER_BUILDKIT === '0';
   return {
@@ -605,7 +797,9 @@ function composeBuild(args: Args, env: Unwrapped, text: string, home: string | u
   const tool: BuildTool = sub === 'build' ? 'docker compose build' : 'docker compose up --build';
   const endpoint = endpointOf(env, given);
   if (env.cwd === undefined) throw new Unknowable('the folder it runs in is not known (a `cd` to a variable or `-`)');
-  const projectDirectory = global.values.get('projectDirectory') ? pathOf(last(global.values.get('projectDirectory')) as Word, env.cwd, home, 'project directory') : env.cwd;
+  const projectDirectory = global.values.get('projectDirectory')
+    ? pathOf(last(global.values.get('projectDirectory')) as Word, env.cwd, home, 'project directory')
+    : env.cwd;
   const files = (global.values.get('file') ?? []).map((w) => pathOf(w, env.cwd, home, 'compose file'));
   for (const s of own.operands) if (s.dynamic) throw new Unknowable(`the service ${s.text} comes from a variable`);
   const builder = last(own.values.get('builder'));

@@ -320,7 +320,9 @@ function identityOf(e: ContextEntry | undefined): Identity | undefined {
 
 /** sha256 of a buffer in one call: crypto.hash (Node 20.12+, no Hash object per file) where the runtime has it. */
 const sha256Hex: (data: Buffer) => string =
-  typeof nodeCrypto.hash === 'function' ? (data) => nodeCrypto.hash('sha256', data, 'hex') : (data) => nodeCrypto.createHash('sha256').update(data).digest('hex');
+  typeof nodeCrypto.hash === 'function'
+    ? (data) => nodeCrypto.hash('sha256', data, 'hex')
+    : (data) => nodeCrypto.createHash('sha256').update(data).digest('hex');
 let chunk: Buffer | undefined;
 
 /**
@@ -361,9 +363,11 @@ function code(err: unknown): string {
 }
 
 function advice(c: string, what: 'file' | 'folder'): string {
-  if (c === 'EACCES' || c === 'EPERM') return `Make it readable (chmod a+r${what === 'folder' ? 'x' : ''}) or add it to .dockerignore: docker build fails on it too.`;
+  if (c === 'EACCES' || c === 'EPERM')
+    return `Make it readable (chmod a+r${what === 'folder' ? 'x' : ''}) or add it to .dockerignore: docker build fails on it too.`;
   if (c === 'ENOENT') return 'It disappeared after the context was read; read the context again.';
-  if (c === 'ECHANGED' || c === 'ELOOP' || c === 'ENOTDIR') return 'It was replaced (by a symlink, a file or another folder) after the context was read; read the context again.';
+  if (c === 'ECHANGED' || c === 'ELOOP' || c === 'ENOTDIR')
+    return 'It was replaced (by a symlink, a file or another folder) after the context was read; read the context again.';
   return `Check the ${what}, or add it to .dockerignore if the build does not need it.`;
 }
 
@@ -491,7 +495,16 @@ function readEntry(s: Walk, rel: string, at: string | Buffer): ContextEntry | un
   const type = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'other';
   const entry: ContextEntry =
     type === 'file'
-      ? (({ path: rel, type, mode: st.mode & 0o7777, size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino, ctimeMs: st.ctimeMs }) satisfies FileEntry as ContextEntry)
+      ? ({
+          path: rel,
+          type,
+          mode: st.mode & 0o7777,
+          size: st.size,
+          mtimeMs: st.mtimeMs,
+          dev: st.dev,
+          ino: st.ino,
+          ctimeMs: st.ctimeMs,
+        } satisfies FileEntry as ContextEntry)
       : type === 'dir'
         ? ({ path: rel, type, mode: st.mode & 0o7777, size: 0, dev: st.dev, ino: st.ino } as ContextEntry)
         : { path: rel, type, mode: st.mode & 0o7777, size: st.size };
@@ -626,7 +639,11 @@ function forget(s: Walk, rel: string): void {
   const parent = slash < 0 ? '' : rel.slice(0, slash);
   const name = rel.slice(slash + 1);
   const kids = s.kids.get(parent);
-  if (kids) s.kids.set(parent, kids.filter((n) => n !== name));
+  if (kids)
+    s.kids.set(
+      parent,
+      kids.filter((n) => n !== name),
+    );
 }
 
 function markChanged(s: Walk, rel: string, found: ContextEntry): void {
@@ -802,8 +819,12 @@ function sameEntry(a: ContextEntry, b: ContextEntry): boolean {
 
 function toRelative(root: string, raw: string): string | undefined {
   let p = isAbsolute(raw) ? relative(root, raw) : raw;
-  p = p.split(sep).join('/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-  if (p === '.' ) p = '';
+  p = p
+    .split(sep)
+    .join('/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/+$/, '');
+  if (p === '.') p = '';
   if (p === '..' || p.startsWith('../') || isAbsolute(p)) return undefined;
   return p;
 }
@@ -832,7 +853,10 @@ function refresh(s: State, rel: string, changed: Set<string>): void {
   if (!found) {
     if (!old) return;
     removeTree(s, rel);
-    s.kids.set(parent, (s.kids.get(parent) ?? []).filter((n) => n !== name));
+    s.kids.set(
+      parent,
+      (s.kids.get(parent) ?? []).filter((n) => n !== name),
+    );
     changed.add(rel);
     // A watcher may report only the files of a deleted folder: check the folder too.
     if (parent !== '' && !readEntryIn(s, parent)) refresh(s, parent, changed);
@@ -1121,10 +1145,18 @@ export function findIgnoreFile(contextDir: string, dockerfilePath: string, build
 function readIgnoreText(scope: string, rel: string, candidate: string, ops: FsOps, problems: string[], linked = false, builder?: Builder): string | undefined {
   const r = readInside(scope, rel, MAX_IGNORE_BYTES, ops);
   if ('bytes' in r) return r.bytes.toString('utf8');
-  if (r.refused === 'too-large') problems.push(`${candidate} is larger than ${MAX_IGNORE_BYTES / 1048576} MB: too large for an ignore file, so Layer Lens predicts with no ignore rules from it. Check that it is the right file.`);
+  if (r.refused === 'too-large')
+    problems.push(
+      `${candidate} is larger than ${MAX_IGNORE_BYTES / 1048576} MB: too large for an ignore file, so Layer Lens predicts with no ignore rules from it. Check that it is the right file.`,
+    );
   else if (r.refused === 'missing' && linked && builder === 'buildkit')
-    problems.push(`${candidate} is a symlink whose target is not in the build context: BuildKit resolves it inside the context only, finds nothing and uses no ignore rules from it. Replace the symlink with a regular file.`);
-  else if (r.refused === 'not-a-file') problems.push(`${candidate} is not a regular file (a FIFO, socket or device); Layer Lens does not read it and predicts with no ignore rules from it. Replace it with a regular file.`);
+    problems.push(
+      `${candidate} is a symlink whose target is not in the build context: BuildKit resolves it inside the context only, finds nothing and uses no ignore rules from it. Replace the symlink with a regular file.`,
+    );
+  else if (r.refused === 'not-a-file')
+    problems.push(
+      `${candidate} is not a regular file (a FIFO, socket or device); Layer Lens does not read it and predicts with no ignore rules from it. Replace it with a regular file.`,
+    );
   else if (r.refused === 'unreadable') problems.push(`Cannot read ${candidate}: ${r.code ?? 'error'}. Make it readable (chmod a+r).`);
   return undefined;
 }

@@ -110,9 +110,23 @@ function finishOpen(opts: ProjectOptions, o: Opening, snapshot: FsContextSnapsho
     dockerfileAbs,
     contextDir,
     text,
-    options: { builder: opts.builder, buildArgs: opts.buildArgs, dockerfilePath, ...(opts.target ? { target: opts.target } : {}), ...(opts.platform ? { platform: opts.platform } : {}) },
+    options: {
+      builder: opts.builder,
+      buildArgs: opts.buildArgs,
+      dockerfilePath,
+      ...(opts.target ? { target: opts.target } : {}),
+      ...(opts.platform ? { platform: opts.platform } : {}),
+    },
     snapshot,
-    ...(synced ? { synced: { files: opts.synced as SyncedFiles, snapshot: synced, stale: staleFiles(snapshot, opts.synced as SyncedFiles, Object.keys(opts.synced as SyncedFiles)) } } : {}),
+    ...(synced
+      ? {
+          synced: {
+            files: opts.synced as SyncedFiles,
+            snapshot: synced,
+            stale: staleFiles(snapshot, opts.synced as SyncedFiles, Object.keys(opts.synced as SyncedFiles)),
+          },
+        }
+      : {}),
     view: viewContext(synced ?? snapshot, ignoreText),
     ...(ignoreText !== undefined ? { ignoreText, ignoreFile: ignore.file?.path } : {}),
     ...(ignore.problems.length ? { ignoreProblems: ignore.problems } : {}),
@@ -192,7 +206,10 @@ function sourceRoots(project: Project): ViewNode[] {
       roots.add(project.view.root);
       return;
     }
-    const segs = src.replace(/\\/g, '/').split('/').filter((x) => x !== '' && x !== '.');
+    const segs = src
+      .replace(/\\/g, '/')
+      .split('/')
+      .filter((x) => x !== '' && x !== '.');
     const first = segs.findIndex((x) => /[*?[]/.test(x) || x === '..');
     const node = lookup(project.view.root, (first < 0 ? segs : segs.slice(0, first)).join('/'));
     if (node?.entry.type === 'symlink') roots.add(project.view.root);
@@ -237,7 +254,9 @@ type ContextEntryLike = ViewNode['entry'];
 export function refreshProject(project: Project, changedPaths: Iterable<string>, text?: string): Project {
   const { snapshot, changed } = updateSnapshot(project.snapshot, changedPaths);
   const was = project.synced;
-  const synced = was ? { files: was.files, snapshot: withSyncedContent(snapshot, was.files), stale: staleFiles(snapshot, was.files, [...was.stale, ...changed]) } : undefined;
+  const synced = was
+    ? { files: was.files, snapshot: withSyncedContent(snapshot, was.files), stale: staleFiles(snapshot, was.files, [...was.stale, ...changed]) }
+    : undefined;
   const seen = synced?.snapshot ?? snapshot;
   const ignoreFiles = new Set(ignoreFileCandidates(project.options.dockerfilePath, project.options.builder));
   let { view, ignoreText, ignoreFile } = project;
@@ -251,7 +270,14 @@ export function refreshProject(project: Project, changedPaths: Iterable<string>,
   } else if (changed.length) {
     view = updateView(view, seen, changed);
   }
-  const next: Project = { ...project, snapshot, ...(synced ? { synced } : {}), view, text: text ?? project.text, problems: [...ignoreProblems, ...snapshot.problems.map((p) => `${p.path}: ${p.message}`)] };
+  const next: Project = {
+    ...project,
+    snapshot,
+    ...(synced ? { synced } : {}),
+    view,
+    text: text ?? project.text,
+    problems: [...ignoreProblems, ...snapshot.problems.map((p) => `${p.path}: ${p.message}`)],
+  };
   if (ignoreProblems.length) next.ignoreProblems = ignoreProblems;
   else delete next.ignoreProblems;
   // An ignore file created, removed or replaced (`<name>.dockerignore` over `.dockerignore`): which one it is too.
@@ -266,7 +292,12 @@ export function refreshProject(project: Project, changedPaths: Iterable<string>,
  * The core's access to a context view. Fingerprints are memoised on the view nodes, which updateView shares
  * between versions, so a plan after an edit recomputes only the edited paths' fingerprints.
  */
-export function planContext(snapshot: ContextSnapshot, ignoreText: string | undefined, builder: Builder, existing?: ContextView): PlanContext & { selections: SourceSelection[] } {
+export function planContext(
+  snapshot: ContextSnapshot,
+  ignoreText: string | undefined,
+  builder: Builder,
+  existing?: ContextView,
+): PlanContext & { selections: SourceSelection[] } {
   const view = existing ?? viewContext(snapshot, ignoreText);
   const selections: SourceSelection[] = [];
   const made = <T extends SourceSelection>(sel: T): T => {

@@ -270,7 +270,8 @@ export class DockerfileDocuments {
     if (entry.project && entry.project.text !== text) entry.project = refreshProject(entry.project, [], text);
     const simulation = this.simulationState?.uri === uri ? this.simulationState : undefined;
     const base = { uri, settings: entry.settings, ...(simulation ? { simulation } : {}) };
-    if (!entry.project) return { ...base, problem: entry.problem ?? NOT_A_FILE, baseline: { kind: 'none', label: 'nothing built yet', detail: entry.problem ?? NOT_A_FILE } };
+    if (!entry.project)
+      return { ...base, problem: entry.problem ?? NOT_A_FILE, baseline: { kind: 'none', label: 'nothing built yet', detail: entry.problem ?? NOT_A_FILE } };
     const none: BaselineInfo = { kind: 'none', label: 'nothing built yet', detail: '' };
     // Parsing (and the limits) is the first slice of work: it is remembered for the text (document/parsed.ts).
     const limit = textLimit(text);
@@ -283,7 +284,15 @@ export class DockerfileDocuments {
       if (!entry.baseline) {
         // git runs off the event loop meanwhile; the document may change, close or reload before it answers.
         if ((await unlessCancelled(this.baselineFor(entry, entry.project, entry.settings), token)) === CANCELLED) return undefined;
-        if (this.entries.get(uri) !== entry || entry.generation !== generation || !entry.baseline || !entry.project || this.host.text(uri)?.getText() !== text || entry.project.text !== text) return 'again';
+        if (
+          this.entries.get(uri) !== entry ||
+          entry.generation !== generation ||
+          !entry.baseline ||
+          !entry.project ||
+          this.host.text(uri)?.getText() !== text ||
+          entry.project.text !== text
+        )
+          return 'again';
       }
       if (token?.isCancellationRequested) return undefined;
       entry.plan ??= simulation
@@ -295,7 +304,12 @@ export class DockerfileDocuments {
         return { ...base, project: entry.project, problem: over.message, limit: over, baseline: entry.baseline?.info ?? none };
       }
       this.host.log('error', `Cannot analyse ${entry.path ?? uri}: ${(e as Error).stack ?? String(e)}`);
-      return { ...base, project: entry.project, problem: `Layer Lens could not analyse this file: ${(e as Error).message}`, baseline: entry.baseline?.info ?? { kind: 'none', label: 'nothing built yet', detail: '' } };
+      return {
+        ...base,
+        project: entry.project,
+        problem: `Layer Lens could not analyse this file: ${(e as Error).message}`,
+        baseline: entry.baseline?.info ?? { kind: 'none', label: 'nothing built yet', detail: '' },
+      };
     }
     return { ...base, project: entry.project, baseline: entry.baseline.info, plan: entry.plan };
   }
@@ -359,7 +373,10 @@ export class DockerfileDocuments {
       if (opening.signal.aborted || generation !== entry.generation || this.entries.get(entry.uri) !== entry) return;
       const missed = entry.changedWhileOpening ?? [];
       entry.project = missed.length ? refreshProject(project, missed) : project;
-      this.host.log('info', `Read the build context ${entry.project.contextDir} for ${entry.path}: ${entry.project.snapshot.entries.size} entries in ${Date.now() - started} ms.`);
+      this.host.log(
+        'info',
+        `Read the build context ${entry.project.contextDir} for ${entry.path}: ${entry.project.snapshot.entries.size} entries in ${Date.now() - started} ms.`,
+      );
       for (const p of entry.project.problems) this.host.log('warn', p);
     } catch (e) {
       if (opening.signal.aborted) return;
@@ -482,10 +499,17 @@ export class DockerfileDocuments {
     let found = this.discoveries.get(folder);
     if (!found) {
       const started = Date.now();
-      found = discoverConfigs({ root: folder, env: processEnv(), ...(this.host.trusted() ? { bakePrint: bakePrintWith('docker', undefined, folder) } : {}) }).then(
+      found = discoverConfigs({
+        root: folder,
+        env: processEnv(),
+        ...(this.host.trusted() ? { bakePrint: bakePrintWith('docker', undefined, folder) } : {}),
+      }).then(
         (d) => {
           if (this.discoveries.get(folder) === found) this.discovered.set(folder, d);
-          this.host.log('info', `Found ${d.configs.length} build configurations (compose, Bake, devcontainer, workflows) in ${folder} in ${Date.now() - started} ms.`);
+          this.host.log(
+            'info',
+            `Found ${d.configs.length} build configurations (compose, Bake, devcontainer, workflows) in ${folder} in ${Date.now() - started} ms.`,
+          );
           for (const p of d.problems) this.host.log('warn', `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
           return d;
         },
@@ -505,7 +529,10 @@ export class DockerfileDocuments {
     for (const p of paths) {
       const folder = this.folderOf(p);
       if (!folder || !this.discoveries.has(folder)) continue;
-      const rel = p.slice(folder.length + 1).split(sep).join('/');
+      const rel = p
+        .slice(folder.length + 1)
+        .split(sep)
+        .join('/');
       if (affectsDiscovery(rel, this.discovered.get(folder))) folders.add(folder);
     }
     if (!folders.size) return;

@@ -49,7 +49,8 @@ export async function headCommitAsync(dir: string): Promise<{ repoRoot: string; 
     repoRoot = (await git(dir, ['rev-parse', '--show-toplevel'])).toString('utf8').trim();
   } catch (e) {
     const stderr = e instanceof GitError ? e.stderr : '';
-    if (/dubious ownership/.test(stderr)) return { reason: `git refuses to read the repository of ${dir}: it belongs to another user (see git's safe.directory setting)` };
+    if (/dubious ownership/.test(stderr))
+      return { reason: `git refuses to read the repository of ${dir}: it belongs to another user (see git's safe.directory setting)` };
     if (/not a git repository/i.test(stderr) || !(e instanceof GitError)) return { reason: `${dir} is not in a git repository` };
     return { reason: e.reason };
   }
@@ -90,7 +91,12 @@ async function missingObjects(repoRoot: string, commit: string): Promise<Set<str
     throw e;
   }
   const listed = (await git(repoRoot, ['rev-list', '--objects', '--no-walk', '--missing=print', commit])).toString('utf8');
-  return new Set(listed.split('\n').filter((l) => l.startsWith('?')).map((l) => l.slice(1).trim()));
+  return new Set(
+    listed
+      .split('\n')
+      .filter((l) => l.startsWith('?'))
+      .map((l) => l.slice(1).trim()),
+  );
 }
 
 async function readHead(options: GitHeadOptions, repoRoot: string, commit: string): Promise<GitHeadResult> {
@@ -135,7 +141,10 @@ async function readHead(options: GitHeadOptions, repoRoot: string, commit: strin
     if (dockerfileName) dockerfileName = await objectId(repoRoot, dockerfileName);
     const absent = [...new Set([...blobs.values(), dockerfileName])].filter((oid) => missing.has(oid));
     if (absent.length > 0) {
-      return { ok: false, reason: `${absent.length} file${absent.length === 1 ? '' : 's'} of git HEAD ${absent.length === 1 ? 'is' : 'are'} not downloaded in this partial clone, and Layer Lens does not download anything` };
+      return {
+        ok: false,
+        reason: `${absent.length} file${absent.length === 1 ? '' : 's'} of git HEAD ${absent.length === 1 ? 'is' : 'are'} not downloaded in this partial clone, and Layer Lens does not download anything`,
+      };
     }
   }
   const named = await catFile(repoRoot, [
@@ -153,7 +162,11 @@ async function readHead(options: GitHeadOptions, repoRoot: string, commit: strin
   const digests = options.blobDigests;
   // Only blobs not hashed before (a HEAD move hashes what is new at the new HEAD).
   const fileOids = new Set([...blobs].filter(([p]) => entries.get(p)?.type === 'file').map(([, o]) => o));
-  await fillDigests(repoRoot, [...fileOids].filter((o) => !digests.has(o)), digests);
+  await fillDigests(
+    repoRoot,
+    [...fileOids].filter((o) => !digests.has(o)),
+    digests,
+  );
   const snapshot: ContextSnapshot = {
     entries,
     problems: [],
@@ -165,7 +178,10 @@ async function readHead(options: GitHeadOptions, repoRoot: string, commit: strin
       return digest;
     },
   };
-  return { ok: true, head: { commit, repoRoot, snapshot, ...(dockerfileText !== undefined ? { dockerfileText } : {}), ...(ignoreText !== undefined ? { ignoreText } : {}) } };
+  return {
+    ok: true,
+    head: { commit, repoRoot, snapshot, ...(dockerfileText !== undefined ? { dockerfileText } : {}), ...(ignoreText !== undefined ? { ignoreText } : {}) },
+  };
 }
 
 /** The object id `<commit>:<path>` names (read from trees, no blob), or '' when HEAD has no such path. */

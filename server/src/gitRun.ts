@@ -22,16 +22,26 @@ export const GIT_MAX_BUFFER = 1 << 30;
 /** Given before the command: they override the repository's config (command-line settings win over the files). */
 export const GIT_HARDENING: readonly string[] = [
   '--no-pager',
-  '-c', 'protocol.allow=never',
-  '-c', 'core.sshCommand=false',
-  '-c', 'core.fsmonitor=false',
-  '-c', 'core.hooksPath=/dev/null',
-  '-c', 'core.pager=cat',
-  '-c', 'core.askPass=',
-  '-c', 'credential.helper=',
-  '-c', 'diff.external=',
-  '-c', 'gc.auto=0',
-  '-c', 'maintenance.auto=false',
+  '-c',
+  'protocol.allow=never',
+  '-c',
+  'core.sshCommand=false',
+  '-c',
+  'core.fsmonitor=false',
+  '-c',
+  'core.hooksPath=/dev/null',
+  '-c',
+  'core.pager=cat',
+  '-c',
+  'core.askPass=',
+  '-c',
+  'credential.helper=',
+  '-c',
+  'diff.external=',
+  '-c',
+  'gc.auto=0',
+  '-c',
+  'maintenance.auto=false',
 ];
 
 /** The user's environment without what makes git start other programs, plus what keeps it quiet and local. */
@@ -133,10 +143,21 @@ export function runGitAsync(cwd: string, args: readonly string[], options: GitAs
   });
 }
 
-function gitError(command: string, timeoutMs: number, e: NodeJS.ErrnoException & { status?: number | null; signal?: string | null; stderr?: Buffer | string }): GitError {
+function gitError(
+  command: string,
+  timeoutMs: number,
+  e: NodeJS.ErrnoException & { status?: number | null; signal?: string | null; stderr?: Buffer | string },
+): GitError {
   const stderr = e.stderr === undefined ? '' : e.stderr.toString();
   if (e.code === 'ENOENT') return new GitError('git is not installed (no git on PATH)');
   if (e.signal === 'SIGKILL' && e.status === null) return new GitError(`git ${command} did not finish within ${timeoutMs / 1000} s and was stopped`);
-  const fatal = stderr.split('\n').map((l) => l.trim()).find((l) => /^(fatal|error):/.test(l));
-  return new GitError(fatal ? `git ${command} failed: ${fatal.replace(/^(fatal|error):\s*/, '')}` : `git ${command} failed (${e.status ?? e.signal ?? e.code ?? 'unknown'})`, e.status ?? undefined, stderr);
+  const fatal = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => /^(fatal|error):/.test(l));
+  return new GitError(
+    fatal ? `git ${command} failed: ${fatal.replace(/^(fatal|error):\s*/, '')}` : `git ${command} failed (${e.status ?? e.signal ?? e.code ?? 'unknown'})`,
+    e.status ?? undefined,
+    stderr,
+  );
 }

@@ -11,7 +11,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 
 /** A file-system failure described for a person; `code` is the errno code (EACCES, ...), if any. */
 export class WriteProblem extends Error {
-  constructor(message: string, readonly code?: string) {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
     super(message);
   }
 }
@@ -127,7 +130,7 @@ export function writeNew(path: string, data: string | Uint8Array, like?: Like): 
       if (process.getuid?.() === 0) fchownSync(fd, like.uid, like.gid);
     }
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+    for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done);
     fsyncSync(fd);
     ok = true;
   } finally {

@@ -30,7 +30,16 @@ import { hover } from './features/hover';
 import { serverTranslate } from './l10n/l10n';
 import { buildImage } from './features/buildImage';
 import { historyParams, HistoryService } from './history/request';
-import { buildEndedParams, buildStartedParams, documentParams, noParams, pickConfigurationParams, simulateParams, statusParams, trustParams } from './lsp/params';
+import {
+  buildEndedParams,
+  buildStartedParams,
+  documentParams,
+  noParams,
+  pickConfigurationParams,
+  simulateParams,
+  statusParams,
+  trustParams,
+} from './lsp/params';
 import { openWorkspaceStore, storePathOf } from './store/record';
 import { SeenBuilds } from './features/seenBuilds';
 import { planResponse } from './features/simulate';
@@ -61,7 +70,8 @@ import {
 export { serverVersion };
 
 /** Build Image runs docker build, which runs the Dockerfile's RUN commands: never in an untrusted workspace. */
-export const RESTRICTED_BUILD_PROBLEM = 'Layer Lens builds images only in trusted workspaces: a build runs the commands of the Dockerfile. Trust this workspace to build.';
+export const RESTRICTED_BUILD_PROBLEM =
+  'Layer Lens builds images only in trusted workspaces: a build runs the commands of the Dockerfile. Trust this workspace to build.';
 
 /** Whether the user trusts the workspace; untrusted until the client says otherwise. */
 interface Trust {
@@ -101,7 +111,10 @@ export function startServer(connection: Connection): void {
   });
   connection.onInitialized(() => {
     connection.console.info(`Layer Lens server ${serverVersion} started (pid ${process.pid})`);
-    if (!trust.trusted) connection.console.info('Restricted Mode: the workspace is not trusted, so Layer Lens starts no process (no git, no docker) and only predicts from the files.');
+    if (!trust.trusted)
+      connection.console.info(
+        'Restricted Mode: the workspace is not trusted, so Layer Lens starts no process (no git, no docker) and only predicts from the files.',
+      );
   });
   texts.onDidOpen((e) => documents.opened(e.document.uri));
   texts.onDidChangeContent((e) => (documents.changed(e.document.uri), editor.diagnostics.update([e.document.uri])));
@@ -109,17 +122,53 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeWatchedFiles((p) => documents.filesChanged(p.changes.flatMap((c) => (c.uri.startsWith('file:') ? [fileURLToPath(c.uri)] : []))));
   connection.onDidChangeConfiguration(() => documents.settingsChanged());
   // The editor cancels a request it no longer needs (the user typed on, scrolled away): its waits end early.
-  connection.onCodeLens(cancellable(guarded(logError, 'CodeLens', [], async (p, token) => codeLenses(await documents.analysis(p.textDocument.uri, token), editor.t))));
-  connection.onHover(cancellable(guarded(logError, 'hover', null, async (p, token) => hover(await documents.analysis(p.textDocument.uri, token), text(p.textDocument.uri), p.position, await editor.settings.get(p.textDocument.uri), editor.t))));
-  connection.onCodeAction(cancellable(guarded(logError, 'code actions', [], async (p, token) => codeActions(await documents.analysis(p.textDocument.uri, token), versioned(p.textDocument.uri), p, editor.edits, editor.t))));
+  connection.onCodeLens(
+    cancellable(guarded(logError, 'CodeLens', [], async (p, token) => codeLenses(await documents.analysis(p.textDocument.uri, token), editor.t))),
+  );
+  connection.onHover(
+    cancellable(
+      guarded(logError, 'hover', null, async (p, token) =>
+        hover(
+          await documents.analysis(p.textDocument.uri, token),
+          text(p.textDocument.uri),
+          p.position,
+          await editor.settings.get(p.textDocument.uri),
+          editor.t,
+        ),
+      ),
+    ),
+  );
+  connection.onCodeAction(
+    cancellable(
+      guarded(logError, 'code actions', [], async (p, token) =>
+        codeActions(await documents.analysis(p.textDocument.uri, token), versioned(p.textDocument.uri), p, editor.edits, editor.t),
+      ),
+    ),
+  );
   connection.onRequest(statusRequest.method, (p: unknown) => status(documents, text, statusParams(statusRequest.method, p)));
-  connection.onRequest(planRequest.method, cancellable(async (p: unknown, token) => mapDefined(await documents.analysis(documentParams(planRequest.method, p).uri, token), planResponse)));
-  connection.onRequest(layerStackRequest.method, cancellable(async (p: unknown, token) => mapDefined(await documents.analysis(documentParams(layerStackRequest.method, p).uri, token), (a) => layerStack(a, editor.t))));
-  connection.onRequest(stepFilesRequest.method, cancellable(async (p: unknown, token) => {
-    const { uri, line } = stepFilesParams(stepFilesRequest.method, p);
-    return mapDefined(await documents.analysis(uri, token), (a) => stepFiles(a, line));
-  }));
-  connection.onRequest(buildContextRequest.method, cancellable(async (p: unknown, token) => mapDefined(await documents.analysis(documentParams(buildContextRequest.method, p).uri, token), (a) => buildContext(a, editor.t))));
+  connection.onRequest(
+    planRequest.method,
+    cancellable(async (p: unknown, token) => mapDefined(await documents.analysis(documentParams(planRequest.method, p).uri, token), planResponse)),
+  );
+  connection.onRequest(
+    layerStackRequest.method,
+    cancellable(async (p: unknown, token) =>
+      mapDefined(await documents.analysis(documentParams(layerStackRequest.method, p).uri, token), (a) => layerStack(a, editor.t)),
+    ),
+  );
+  connection.onRequest(
+    stepFilesRequest.method,
+    cancellable(async (p: unknown, token) => {
+      const { uri, line } = stepFilesParams(stepFilesRequest.method, p);
+      return mapDefined(await documents.analysis(uri, token), (a) => stepFiles(a, line));
+    }),
+  );
+  connection.onRequest(
+    buildContextRequest.method,
+    cancellable(async (p: unknown, token) =>
+      mapDefined(await documents.analysis(documentParams(buildContextRequest.method, p).uri, token), (a) => buildContext(a, editor.t)),
+    ),
+  );
   connection.onRequest(simulateRequest.method, async (p: unknown) => {
     const { uri, changedFiles, editedLines } = simulateParams(simulateRequest.method, p);
     return (await documents.simulate(uri, changedFiles, editedLines)) ?? null;
@@ -141,7 +190,10 @@ export function startServer(connection: Connection): void {
     store: () => documents.store.data,
     progress: (uri, done, total) => void connection.sendNotification(historyProgressNotification.method, { uri, done, total }),
   });
-  connection.onRequest(historyRequest.method, cancellable((p: unknown, token) => history.replay(historyParams(historyRequest.method, p), abortSignal(token))));
+  connection.onRequest(
+    historyRequest.method,
+    cancellable((p: unknown, token) => history.replay(historyParams(historyRequest.method, p), abortSignal(token))),
+  );
   const configLenses = new ConfigLenses({
     workspaceFolders: () => documents.workspaceFolders(),
     discovery: (folder) => documents.discovery(folder),
@@ -168,7 +220,11 @@ export function startServer(connection: Connection): void {
     if (!params) return connection.console.warn(`${didChangeTrustNotification.method}: ignored malformed parameters (expected { trusted: boolean }).`);
     if (params.trusted === trust.trusted) return;
     trust.trusted = params.trusted;
-    connection.console.info(params.trusted ? 'The workspace is trusted now: reading the settings again; git HEAD can be the baseline.' : 'The workspace is not trusted any more: no git, no docker.');
+    connection.console.info(
+      params.trusted
+        ? 'The workspace is trusted now: reading the settings again; git HEAD can be the baseline.'
+        : 'The workspace is not trusted any more: no git, no docker.',
+    );
     documents.trustChanged();
   });
   texts.listen(connection);
@@ -187,14 +243,25 @@ function editorState(
   const log = (message: string) => connection.console.error(message);
   const workspaceEdit = params.capabilities.workspace?.workspaceEdit;
   return {
-    settings: pulledSettings(connection, params.capabilities.workspace?.configuration === true, () => trust.trusted, (message) => connection.console.info(message)),
+    settings: pulledSettings(
+      connection,
+      params.capabilities.workspace?.configuration === true,
+      () => trust.trusted,
+      (message) => connection.console.info(message),
+    ),
     t,
     diagnostics: new DiagnosticsPublisher(connection, { analysis, document, t, log }),
     edits: { documentChanges: workspaceEdit?.documentChanges === true, createFiles: workspaceEdit?.resourceOperations?.includes('create') === true },
   };
 }
 
-function createDocuments(connection: Connection, texts: TextDocuments<TextDocument>, params: InitializeParams, editor: EditorState, trust: Trust): DockerfileDocuments {
+function createDocuments(
+  connection: Connection,
+  texts: TextDocuments<TextDocument>,
+  params: InitializeParams,
+  editor: EditorState,
+  trust: Trust,
+): DockerfileDocuments {
   const options = (params.initializationOptions ?? {}) as InitializationOptions;
   const { settings } = editor;
   const canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;

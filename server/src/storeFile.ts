@@ -8,7 +8,21 @@
 // - only a file that is recognisably a Layer Lens store but damaged is replaced (a copy kept aside); a file that
 //   is not ours, or from a newer version, is never touched; a folder, FIFO or device at the path is never opened
 //   for writing, and is read without blocking (O_NONBLOCK, then fstat).
-import { closeSync, constants, copyFileSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  copyFileSync,
+  fstatSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { createHash, randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
@@ -28,7 +42,10 @@ export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
   const endpoint = dockerEndpoint(env);
   if (endpoint === 'default') return join(base, 'layer-lens', 'cache-store.json');
-  const slug = endpoint.replace(/^[a-z]+:\/\//, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40);
+  const slug = endpoint
+    .replace(/^[a-z]+:\/\//, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .slice(0, 40);
   const hash = createHash('sha256').update(endpoint).digest('hex').slice(0, 8);
   return join(base, 'layer-lens', `cache-store.${slug}-${hash}.json`);
 }
@@ -135,12 +152,21 @@ function readStoreText(file: string): Found {
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) return { kind: 'unusable', message: folderMessage(file) };
-    if (!st.isFile()) return { kind: 'unusable', message: `The cache store path ${file} is ${specialKind(st)}, not a file; it was left untouched. Pass --store with a file path.` };
-    if (st.size > MAX_STORE_BYTES) return { kind: 'unusable', message: `${file} is ${(st.size / 2 ** 20).toFixed(0)} MB, larger than any Layer Lens store; it was left untouched. Pass --store with another path.` };
+    if (!st.isFile())
+      return {
+        kind: 'unusable',
+        message: `The cache store path ${file} is ${specialKind(st)}, not a file; it was left untouched. Pass --store with a file path.`,
+      };
+    if (st.size > MAX_STORE_BYTES)
+      return {
+        kind: 'unusable',
+        message: `${file} is ${(st.size / 2 ** 20).toFixed(0)} MB, larger than any Layer Lens store; it was left untouched. Pass --store with another path.`,
+      };
     if (st.size > SNIFF_ABOVE) {
       const head = Buffer.alloc(256);
       const n = readSync(fd, head, 0, head.length, 0);
-      if (!looksLikeStore(head.subarray(0, n).toString('utf8'))) return { kind: 'unusable', message: `${file} is not a Layer Lens cache store; it was left untouched. Pass --store with another path.` };
+      if (!looksLikeStore(head.subarray(0, n).toString('utf8')))
+        return { kind: 'unusable', message: `${file} is not a Layer Lens cache store; it was left untouched. Pass --store with another path.` };
     }
     return { kind: 'text', text: readFileSync(fd, 'utf8'), version: fileVersion(st) };
   } catch (e) {
@@ -166,7 +192,11 @@ export function loadStore(file: string): LoadedStore {
   if (read.ok) return { store: read.store, version: found.version };
   const warning = `The cache store ${file} cannot be used: ${read.message}. Predictions start from an empty store.`;
   if (read.kind === 'corrupt') return { store: emptyStore(), warning, corrupt: true };
-  return { store: emptyStore(), warning, readOnly: `${file} is not a Layer Lens store this version can write (${read.message}); it was left untouched. Pass --store with another path.` };
+  return {
+    store: emptyStore(),
+    warning,
+    readOnly: `${file} is not a Layer Lens store this version can write (${read.message}); it was left untouched. Pass --store with another path.`,
+  };
 }
 
 export interface StoreWrite {
@@ -182,7 +212,11 @@ export interface StoreWrite {
  * the file is still that version (a big store is then parsed once). Throws StoreError with a message that says
  * what to do.
  */
-export function updateStore(file: string, change: (current: StoreData) => StoreData, options: { known?: LoadedStore; timing?: typeof LOCK_TIMING } = {}): StoreWrite {
+export function updateStore(
+  file: string,
+  change: (current: StoreData) => StoreData,
+  options: { known?: LoadedStore; timing?: typeof LOCK_TIMING } = {},
+): StoreWrite {
   const timing = options.timing ?? LOCK_TIMING;
   let target: string;
   try {
@@ -211,7 +245,8 @@ export function updateStore(file: string, change: (current: StoreData) => StoreD
     const loaded = known?.version !== undefined && like?.isFile() && known.version === fileVersion(like) ? known : loadStore(target);
     if (loaded.readOnly) throw new StoreError(loaded.readOnly);
     // The mode bits, not access(): root may write anything, and a read-only store says "keep me as I am".
-    if (like && (like.mode & 0o222) === 0) throw new StoreError(`The cache store ${file} is read-only; nothing was recorded. Make it writable (chmod u+w) or pass --store with another file.`);
+    if (like && (like.mode & 0o222) === 0)
+      throw new StoreError(`The cache store ${file} is read-only; nothing was recorded. Make it writable (chmod u+w) or pass --store with another file.`);
     const next = change(loaded.store);
     const text = JSON.stringify(next);
     const notes: string[] = [];
@@ -265,7 +300,9 @@ function acquireLock(file: string, lockPath: string, timing: typeof LOCK_TIMING)
     }
     if (Date.now() >= deadline) {
       const holder = seen === undefined ? undefined : parseLock(seen);
-      throw new StoreError(`The cache store ${file} is being written by another Layer Lens${holder ? ` (process ${holder.pid})` : ''} and stayed locked. Try again; if no layerlens is running, delete ${lockPath}.`);
+      throw new StoreError(
+        `The cache store ${file} is being written by another Layer Lens${holder ? ` (process ${holder.pid})` : ''} and stayed locked. Try again; if no layerlens is running, delete ${lockPath}.`,
+      );
     }
     sleep(pause + Math.random() * pause);
     pause = Math.min(pause * 2, 50);

@@ -28,15 +28,31 @@ RUN echo about to fail && exit 3
 
 async function capture(engine: Engine, progress: 'rawjson' | 'plain' | undefined, name: string, dir: string, dockerfile = 'Dockerfile'): Promise<void> {
   let raw: CapturedBuild | undefined;
-  await runBuild({ builder: engine, dockerfile: join(dir, dockerfile), contextDir: dir, buildArgs: {} }, { ...engineRun(engine), ...(progress ? { progress } : {}), capture: (c) => (raw = c) });
+  await runBuild(
+    { builder: engine, dockerfile: join(dir, dockerfile), contextDir: dir, buildArgs: {} },
+    { ...engineRun(engine), ...(progress ? { progress } : {}), capture: (c) => (raw = c) },
+  );
   if (!raw) throw new Error(`${name}: nothing captured`);
   const { command, lines, stderr, code, ms, history } = raw;
-  const fixture = { engine, progress: progress ?? 'classic', dockerfile: DOCKERFILE_TEXT.get(dockerfile), code, ms, lines: progress === 'rawjson' ? [] : lines, ...(progress === 'rawjson' ? { stderr } : {}), ...(history !== undefined ? { history } : {}), command: command.map((a) => a.replace(dir, '<context>')) };
+  const fixture = {
+    engine,
+    progress: progress ?? 'classic',
+    dockerfile: DOCKERFILE_TEXT.get(dockerfile),
+    code,
+    ms,
+    lines: progress === 'rawjson' ? [] : lines,
+    ...(progress === 'rawjson' ? { stderr } : {}),
+    ...(history !== undefined ? { history } : {}),
+    command: command.map((a) => a.replace(dir, '<context>')),
+  };
   writeFileSync(join(__dirname, '..', 'fixtures', 'build-output', `${name}.json`), JSON.stringify(fixture, null, 1) + '\n');
   console.log(`${name}: exit ${code}, ${lines.length} lines, ${ms} ms`);
 }
 
-const DOCKERFILE_TEXT = new Map([['Dockerfile', DOCKERFILE], ['Failing.Dockerfile', FAILING]]);
+const DOCKERFILE_TEXT = new Map([
+  ['Dockerfile', DOCKERFILE],
+  ['Failing.Dockerfile', FAILING],
+]);
 
 async function main(): Promise<void> {
   mkdirSync(join(__dirname, '..', 'fixtures', 'build-output'), { recursive: true });

@@ -36,11 +36,17 @@ const BASE = 'll-monofix:1';
 const tool = (name: string, body: string) => `RUN printf '#!/bin/sh\\nset -e\\n${body}\\n' > /bin/${name} && chmod 755 /bin/${name}`;
 const BASE_DOCKERFILE = [
   'FROM localbase:1',
-  tool('pnpm', 'if [ "$1" = build ]; then cat packages/*/index.js > dist.js; exit 0; fi\\nmkdir -p node_modules\\ncat package.json pnpm-lock.yaml pnpm-workspace.yaml packages/*/package.json > node_modules/.installed'),
+  tool(
+    'pnpm',
+    'if [ "$1" = build ]; then cat packages/*/index.js > dist.js; exit 0; fi\\nmkdir -p node_modules\\ncat package.json pnpm-lock.yaml pnpm-workspace.yaml packages/*/package.json > node_modules/.installed',
+  ),
   tool('yarn', 'mkdir -p node_modules\\ncat package.json yarn.lock .yarnrc.yml .yarn/releases/* apps/*/package.json > node_modules/.installed'),
   tool('npm', 'mkdir -p node_modules\\ncat package.json package-lock.json libs/*/package.json > node_modules/.installed'),
   // go mod download fills the module cache from go.mod/go.sum; go build needs it and reads the sources.
-  tool('go', 'mkdir -p /root/go/pkg\\nif [ "$1" = mod ]; then cat go.mod go.sum > /root/go/pkg/mod.txt; exit 0; fi\\ntest -f /root/go/pkg/mod.txt || cat go.mod go.sum > /root/go/pkg/mod.txt\\ncat main.go > /out-app'),
+  tool(
+    'go',
+    'mkdir -p /root/go/pkg\\nif [ "$1" = mod ]; then cat go.mod go.sum > /root/go/pkg/mod.txt; exit 0; fi\\ntest -f /root/go/pkg/mod.txt || cat go.mod go.sum > /root/go/pkg/mod.txt\\ncat main.go > /out-app',
+  ),
   '',
 ].join('\n');
 
@@ -142,10 +148,13 @@ function fixesOf(dir: string, engine: Engine): Array<{ title: string; text: stri
 }
 
 async function snapshot(engine: Engine, image: string): Promise<string> {
-  const list = "cd / && find . -xdev \\( -path ./proc -o -path ./sys -o -path ./dev -o -path ./etc -o -path ./.dockerenv \\) -prune -o -print | sort | while IFS= read -r f; do if [ -d \"$f\" ]; then echo \"D $(stat -c '%a %u:%g' \"$f\") $f\"; else echo \"F $(stat -c '%a %u:%g %s' \"$f\") $(sha256sum < \"$f\" | cut -c1-16) $f\"; fi; done";
+  const list =
+    'cd / && find . -xdev \\( -path ./proc -o -path ./sys -o -path ./dev -o -path ./etc -o -path ./.dockerenv \\) -prune -o -print | sort | while IFS= read -r f; do if [ -d "$f" ]; then echo "D $(stat -c \'%a %u:%g\' "$f") $f"; else echo "F $(stat -c \'%a %u:%g %s\' "$f") $(sha256sum < "$f" | cut -c1-16) $f"; fi; done';
   const files = await docker(engine, ['run', '--rm', '--network', 'none', '--entrypoint', '/bin/sh', image, '-c', list], { timeoutMs: 120_000 });
   assert.equal(files.code, 0, files.output);
-  const config = await docker(engine, ['image', 'inspect', '--format', '{{json .Config.Cmd}} {{json .Config.WorkingDir}} {{json .Config.Env}}', image], { timeoutMs: 30_000 });
+  const config = await docker(engine, ['image', 'inspect', '--format', '{{json .Config.Cmd}} {{json .Config.WorkingDir}} {{json .Config.Env}}', image], {
+    timeoutMs: 30_000,
+  });
   assert.equal(config.code, 0, config.output);
   return `${config.stdout}\n${files.stdout}`;
 }
@@ -153,75 +162,93 @@ async function snapshot(engine: Engine, image: string): Promise<string> {
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle) && !l.includes('go mod download')) + 1;
 
 // The two engines build at the same time (each under its own lock).
-describe('monorepo fixes built by real engines: each fix builds the same image, and after a source edit its install step is cached', { concurrency: true }, () => {
-  for (const engine of ENGINES) {
-    test(engine, async (t) => {
-      const skip = await engineProblem(engine);
-      if (skip) return t.skip(`${engine}: ${skip} (start it with scripts/engines/start.sh)`);
-      await withEngineLock(engine, async () => {
-        const work = mkdtempSync(join(tmpdir(), `ll-monofix-${engine}-`));
-        const tags: string[] = [BASE];
-        try {
-          writeTree(join(work, 'base'), { Dockerfile: BASE_DOCKERFILE });
-          await buildWithEngine(engine, { contextDir: join(work, 'base'), tag: BASE });
-          for (const [i, c] of CASES.entries()) {
-            await t.test(c.name, async () => {
-              // Unique folder names: BuildKit shares incremental context state between contexts of the same name.
-              const original = join(work, `c${i}-original-${randomBytes(3).toString('hex')}`);
-              writeTree(original, c.files);
-              const fixes = fixesOf(original, engine);
-              // The COPY form through the CLI, as a user applies it.
-              const copyForm = join(work, `c${i}-copy-${randomBytes(3).toString('hex')}`);
-              cpSync(original, copyForm, { recursive: true });
-              const fix = spawnSync(process.execPath, [cliPath, 'fix', join(copyForm, 'Dockerfile'), '--builder', engine], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-              assert.equal(fix.status, 0, fix.stdout + fix.stderr);
-              assert.match(fix.stdout, /fixed \[copy-before-install\]/);
-              const fixedText = readFileSync(join(copyForm, 'Dockerfile'), 'utf8');
-              assert.equal(fixedText, fixes[0].text, 'the CLI applies the preferred fix');
-              for (const n of c.names) assert.ok(fixedText.includes(n), `the fix copies ${n}:\n${fixedText}`);
-              assert.ok(!fixedText.includes(c.never), `the fix must not name ${c.never}:\n${fixedText}`);
-              const variants: Array<{ dir: string; text: string }> = [{ dir: copyForm, text: fixedText }];
-              if (engine === 'buildkit' && c.install !== 'go build') {
-                assert.equal(fixes.length, 2, fixes.map((f) => f.title).join('\n'));
-                assert.match(fixes[1].text, /--mount=type=bind,source=/);
-                const bindForm = join(work, `c${i}-bind-${randomBytes(3).toString('hex')}`);
-                cpSync(original, bindForm, { recursive: true });
-                writeFileSync(join(bindForm, 'Dockerfile'), fixes[1].text);
-                variants.push({ dir: bindForm, text: fixes[1].text });
-              } else {
-                assert.equal(fixes.length, 1, fixes.map((f) => f.title).join('\n'));
-              }
-              const tag = (n: string) => { const x = `ll-monofix-${n}:${i}`; tags.push(x); return x; };
-              await buildWithEngine(engine, { contextDir: original, tag: tag('original') });
-              const want = await snapshot(engine, `ll-monofix-original:${i}`);
-              assert.ok(want.split('\n').length > 20, want);
-              for (const [v, variant] of variants.entries()) {
-                await buildWithEngine(engine, { contextDir: variant.dir, tag: tag(`fixed${v}`) });
-                assert.equal(await snapshot(engine, `ll-monofix-fixed${v}:${i}`), want, `the fixed image differs:\n${variant.text}`);
-              }
-              // A source edit: the original reruns its install, each fix takes it from the cache.
-              // A new text each run: an edit another run (or this test run twice) already built would be in the cache.
-              const nonce = randomBytes(6).toString('hex');
-              const edit = (dir: string) => writeFileSync(join(dir, c.source), `${c.files[c.source]}// edited ${nonce}\n`);
-              edit(original);
-              const again = await buildWithEngine(engine, { contextDir: original, tag: tag('original') });
-              const origLine = lineOf(c.files.Dockerfile, c.install);
-              assert.equal(again.steps.find((s) => s.line === origLine)?.cached, false, `the original's install reran:\n${again.output.slice(-2000)}`);
-              for (const [v, variant] of variants.entries()) {
-                edit(variant.dir);
-                const rebuilt = await buildWithEngine(engine, { contextDir: variant.dir, tag: tag(`fixed${v}`) });
-                // The step that reads the manifests: the install, or the module download the Go fix added.
-                const installLine = c.install === 'go build' ? lineOf(variant.text.replace(/go mod download/, 'GO-MOD-DOWNLOAD'), 'GO-MOD-DOWNLOAD') : lineOf(variant.text, c.install);
-                const step = rebuilt.steps.find((s) => s.line === installLine);
-                assert.equal(step?.cached, true, `line ${installLine} of the fixed Dockerfile is cached after the edit:\n${variant.text}\n${rebuilt.output.slice(-2000)}`);
-              }
-            });
+describe(
+  'monorepo fixes built by real engines: each fix builds the same image, and after a source edit its install step is cached',
+  { concurrency: true },
+  () => {
+    for (const engine of ENGINES) {
+      test(engine, async (t) => {
+        const skip = await engineProblem(engine);
+        if (skip) return t.skip(`${engine}: ${skip} (start it with scripts/engines/start.sh)`);
+        await withEngineLock(engine, async () => {
+          const work = mkdtempSync(join(tmpdir(), `ll-monofix-${engine}-`));
+          const tags: string[] = [BASE];
+          try {
+            writeTree(join(work, 'base'), { Dockerfile: BASE_DOCKERFILE });
+            await buildWithEngine(engine, { contextDir: join(work, 'base'), tag: BASE });
+            for (const [i, c] of CASES.entries()) {
+              await t.test(c.name, async () => {
+                // Unique folder names: BuildKit shares incremental context state between contexts of the same name.
+                const original = join(work, `c${i}-original-${randomBytes(3).toString('hex')}`);
+                writeTree(original, c.files);
+                const fixes = fixesOf(original, engine);
+                // The COPY form through the CLI, as a user applies it.
+                const copyForm = join(work, `c${i}-copy-${randomBytes(3).toString('hex')}`);
+                cpSync(original, copyForm, { recursive: true });
+                const fix = spawnSync(process.execPath, [cliPath, 'fix', join(copyForm, 'Dockerfile'), '--builder', engine], {
+                  encoding: 'utf8',
+                  env: { ...process.env, NO_COLOR: '1' },
+                });
+                assert.equal(fix.status, 0, fix.stdout + fix.stderr);
+                assert.match(fix.stdout, /fixed \[copy-before-install\]/);
+                const fixedText = readFileSync(join(copyForm, 'Dockerfile'), 'utf8');
+                assert.equal(fixedText, fixes[0].text, 'the CLI applies the preferred fix');
+                for (const n of c.names) assert.ok(fixedText.includes(n), `the fix copies ${n}:\n${fixedText}`);
+                assert.ok(!fixedText.includes(c.never), `the fix must not name ${c.never}:\n${fixedText}`);
+                const variants: Array<{ dir: string; text: string }> = [{ dir: copyForm, text: fixedText }];
+                if (engine === 'buildkit' && c.install !== 'go build') {
+                  assert.equal(fixes.length, 2, fixes.map((f) => f.title).join('\n'));
+                  assert.match(fixes[1].text, /--mount=type=bind,source=/);
+                  const bindForm = join(work, `c${i}-bind-${randomBytes(3).toString('hex')}`);
+                  cpSync(original, bindForm, { recursive: true });
+                  writeFileSync(join(bindForm, 'Dockerfile'), fixes[1].text);
+                  variants.push({ dir: bindForm, text: fixes[1].text });
+                } else {
+                  assert.equal(fixes.length, 1, fixes.map((f) => f.title).join('\n'));
+                }
+                const tag = (n: string) => {
+                  const x = `ll-monofix-${n}:${i}`;
+                  tags.push(x);
+                  return x;
+                };
+                await buildWithEngine(engine, { contextDir: original, tag: tag('original') });
+                const want = await snapshot(engine, `ll-monofix-original:${i}`);
+                assert.ok(want.split('\n').length > 20, want);
+                for (const [v, variant] of variants.entries()) {
+                  await buildWithEngine(engine, { contextDir: variant.dir, tag: tag(`fixed${v}`) });
+                  assert.equal(await snapshot(engine, `ll-monofix-fixed${v}:${i}`), want, `the fixed image differs:\n${variant.text}`);
+                }
+                // A source edit: the original reruns its install, each fix takes it from the cache.
+                // A new text each run: an edit another run (or this test run twice) already built would be in the cache.
+                const nonce = randomBytes(6).toString('hex');
+                const edit = (dir: string) => writeFileSync(join(dir, c.source), `${c.files[c.source]}// edited ${nonce}\n`);
+                edit(original);
+                const again = await buildWithEngine(engine, { contextDir: original, tag: tag('original') });
+                const origLine = lineOf(c.files.Dockerfile, c.install);
+                assert.equal(again.steps.find((s) => s.line === origLine)?.cached, false, `the original's install reran:\n${again.output.slice(-2000)}`);
+                for (const [v, variant] of variants.entries()) {
+                  edit(variant.dir);
+                  const rebuilt = await buildWithEngine(engine, { contextDir: variant.dir, tag: tag(`fixed${v}`) });
+                  // The step that reads the manifests: the install, or the module download the Go fix added.
+                  const installLine =
+                    c.install === 'go build'
+                      ? lineOf(variant.text.replace(/go mod download/, 'GO-MOD-DOWNLOAD'), 'GO-MOD-DOWNLOAD')
+                      : lineOf(variant.text, c.install);
+                  const step = rebuilt.steps.find((s) => s.line === installLine);
+                  assert.equal(
+                    step?.cached,
+                    true,
+                    `line ${installLine} of the fixed Dockerfile is cached after the edit:\n${variant.text}\n${rebuilt.output.slice(-2000)}`,
+                  );
+                }
+              });
+            }
+          } finally {
+            await docker(engine, ['image', 'rm', '-f', ...new Set(tags)]);
+            rmSync(work, { recursive: true, force: true });
           }
-        } finally {
-          await docker(engine, ['image', 'rm', '-f', ...new Set(tags)]);
-          rmSync(work, { recursive: true, force: true });
-        }
+        });
       });
-    });
-  }
-});
+    }
+  },
+);

@@ -4,7 +4,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import fs, { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import fs, {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,7 +30,14 @@ const tsx = pathToFileURL(require.resolve('tsx')).href;
 function spawned(fn: 'runCheck' | 'runFix', args: string[], cwd: string) {
   const script = `process.exitCode = require(${JSON.stringify(cliCheck)}).${fn}(process.argv.slice(1));`;
   const r = spawnSync(process.execPath, ['--import', tsx, '-e', script, '--', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr.split('\n').filter((l) => !/npm warn/.test(l)).join('\n') };
+  return {
+    code: r.status,
+    out: r.stdout,
+    err: r.stderr
+      .split('\n')
+      .filter((l) => !/npm warn/.test(l))
+      .join('\n'),
+  };
 }
 
 /** In this process (faster): cwd, stdout and stderr are swapped for the call. */
@@ -65,7 +85,11 @@ test('check (as a process): text report with the fixes, exit 1 on warnings', (t)
 });
 
 test('check: exit 0 without findings; --fail-on decides what fails', (t) => {
-  const clean = project({ Dockerfile: 'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "server.js"]\n', '.dockerignore': '.git\n', ...APP });
+  const clean = project({
+    Dockerfile: 'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "server.js"]\n',
+    '.dockerignore': '.git\n',
+    ...APP,
+  });
   const hints = project({ Dockerfile: 'FROM alpine\nRUN echo a\nRUN echo b\n' });
   t.after(() => [clean, hints].forEach((d) => rmSync(d, { recursive: true, force: true })));
   const r = cli('runCheck', ['Dockerfile'], clean);
@@ -85,7 +109,10 @@ test('check --format json: the advice as data', (t) => {
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const r = cli('runCheck', ['docker/app.Dockerfile', '--context', '.', '--format', 'json'], dir);
   assert.equal(r.code, 1, r.err);
-  const data = JSON.parse(r.out) as { dockerfile: string; findings: Array<{ code: string; line: number; range: unknown; fixes: Array<{ title: string; edits: unknown[] }> }> };
+  const data = JSON.parse(r.out) as {
+    dockerfile: string;
+    findings: Array<{ code: string; line: number; range: unknown; fixes: Array<{ title: string; edits: unknown[] }> }>;
+  };
   assert.equal(data.dockerfile, 'docker/app.Dockerfile');
   const copy = data.findings.find((f) => f.code === 'copy-before-install');
   assert.ok(copy);
@@ -101,13 +128,24 @@ test('check --format sarif: SARIF 2.1.0 with rules, results, locations and fixes
   assert.equal(r.code, 1, r.err);
   type Region = { startLine: number; startColumn?: number; endLine?: number; endColumn?: number };
   const log = JSON.parse(r.out) as {
-    version: string; $schema: string;
+    version: string;
+    $schema: string;
     runs: Array<{
-      tool: { driver: { name: string; version: string; rules: Array<{ id: string; shortDescription: { text: string }; defaultConfiguration: { level: string } }> } };
+      tool: {
+        driver: { name: string; version: string; rules: Array<{ id: string; shortDescription: { text: string }; defaultConfiguration: { level: string } }> };
+      };
       originalUriBaseIds: Record<string, { uri: string }>;
-      results: Array<{ ruleId: string; ruleIndex: number; level: string; message: { text: string };
+      results: Array<{
+        ruleId: string;
+        ruleIndex: number;
+        level: string;
+        message: { text: string };
         locations: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: Region } }>;
-        fixes?: Array<{ description: { text: string }; artifactChanges: Array<{ artifactLocation: { uri: string }; replacements: Array<{ deletedRegion: Region; insertedContent: { text: string } }> }> }> }>;
+        fixes?: Array<{
+          description: { text: string };
+          artifactChanges: Array<{ artifactLocation: { uri: string }; replacements: Array<{ deletedRegion: Region; insertedContent: { text: string } }> }>;
+        }>;
+      }>;
     }>;
   };
   assert.equal(log.version, '2.1.0');
@@ -160,7 +198,10 @@ test('fix --dry-run shows a diff and writes nothing', (t) => {
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const r = cli('runFix', ['--dry-run'], dir);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /^--- a\/Dockerfile\n\+\+\+ b\/Dockerfile\n@@ -1,6 \+1,7 @@\n FROM node:20-alpine\n WORKDIR \/app\n-COPY \. \.\n\+COPY package\.json package-lock\.json \.\/\n RUN npm ci\n\+COPY \. \.\n/);
+  assert.match(
+    r.out,
+    /^--- a\/Dockerfile\n\+\+\+ b\/Dockerfile\n@@ -1,6 \+1,7 @@\n FROM node:20-alpine\n WORKDIR \/app\n-COPY \. \.\n\+COPY package\.json package-lock\.json \.\/\n RUN npm ci\n\+COPY \. \.\n/,
+  );
   assert.match(r.out, /^--- \/dev\/null\n\+\+\+ b\/\.dockerignore\n@@ -0,0 \+1,1 @@\n\+\.git$/m);
   assert.match(r.out, /^Dry run: nothing was written\.$/m);
   assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), CLASSIC);
@@ -175,8 +216,10 @@ test('fix writes the Dockerfile (mode and CRLF kept) and creates .dockerignore; 
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^fixed \[copy-before-install\] Copy package\.json, package-lock\.json first, install, then copy the rest$/m);
   assert.match(r.out, /^fixed \[missing-dockerignore\] Create \.dockerignore with \.git$/m);
-  assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'),
-    'FROM node:20-alpine\r\nWORKDIR /app\r\nCOPY package.json package-lock.json ./\r\nRUN npm ci\r\nCOPY . .\r\nEXPOSE 3000\r\nCMD ["node", "server.js"]\r\n');
+  assert.equal(
+    readFileSync(join(dir, 'Dockerfile'), 'utf8'),
+    'FROM node:20-alpine\r\nWORKDIR /app\r\nCOPY package.json package-lock.json ./\r\nRUN npm ci\r\nCOPY . .\r\nEXPOSE 3000\r\nCMD ["node", "server.js"]\r\n',
+  );
   assert.equal(statSync(join(dir, 'Dockerfile')).mode & 0o777, 0o640);
   assert.equal(readFileSync(join(dir, '.dockerignore'), 'utf8'), '.git\n');
   assert.equal(cli('runCheck', [], dir).code, 0);
@@ -210,13 +253,22 @@ test('fix never loses text: a changed file, an existing file to create, or bytes
       process.stderr.write = saved;
     }
   };
-  assert.equal(quiet(() => writeResults(file, original, 'FROM a\nCMD ["y"]\n', [])), 1);
+  assert.equal(
+    quiet(() => writeResults(file, original, 'FROM a\nCMD ["y"]\n', [])),
+    1,
+  );
   assert.equal(readFileSync(file, 'utf8'), 'FROM a\n# edited meanwhile\n');
   writeFileSync(join(dir, '.dockerignore'), 'mine\n');
-  assert.equal(quiet(() => writeResults(file, readFileSync(file), 'FROM b\n', [{ abs: join(dir, '.dockerignore'), text: '.git\n' }])), 1);
+  assert.equal(
+    quiet(() => writeResults(file, readFileSync(file), 'FROM b\n', [{ abs: join(dir, '.dockerignore'), text: '.git\n' }])),
+    1,
+  );
   assert.equal(readFileSync(join(dir, '.dockerignore'), 'utf8'), 'mine\n');
   assert.equal(readFileSync(file, 'utf8'), 'FROM a\n# edited meanwhile\n');
-  writeFileSync(join(dir, 'binary.Dockerfile'), Buffer.from([0x46, 0x52, 0x4f, 0x4d, 0x20, 0xff, 0x0a, 0x43, 0x4d, 0x44, 0x20, 0x61, 0x0a, 0x43, 0x4d, 0x44, 0x20, 0x62, 0x0a]));
+  writeFileSync(
+    join(dir, 'binary.Dockerfile'),
+    Buffer.from([0x46, 0x52, 0x4f, 0x4d, 0x20, 0xff, 0x0a, 0x43, 0x4d, 0x44, 0x20, 0x61, 0x0a, 0x43, 0x4d, 0x44, 0x20, 0x62, 0x0a]),
+  );
   const r = spawned('runFix', ['binary.Dockerfile'], dir);
   assert.equal(r.code, 1);
   assert.match(r.err, /not valid UTF-8/);
@@ -284,7 +336,10 @@ test('fix never creates .dockerignore through a symlink or over a folder of that
   symlinkSync(join(outside, 'planted'), join(dir, '.dockerignore'));
   const viaLink = cli('runFix', [], dir);
   assert.equal(viaLink.code, 1);
-  assert.match(viaLink.err, /\.dockerignore is a symlink, not a regular file; nothing was written \(a fix never writes through a link or into a folder\)\. Remove or rename it, then run layerlens fix again\./);
+  assert.match(
+    viaLink.err,
+    /\.dockerignore is a symlink, not a regular file; nothing was written \(a fix never writes through a link or into a folder\)\. Remove or rename it, then run layerlens fix again\./,
+  );
   assert.deepEqual(readdirSync(outside), [], 'nothing created where the link points');
   rmSync(join(dir, '.dockerignore'));
   mkdirSync(join(dir, '.dockerignore'));
@@ -302,7 +357,12 @@ test('fix where it cannot write: one line that says what to do, exit 1, nothing 
   chmodSync(dir, 0o555);
   chmodSync(join(dir, 'Dockerfile'), 0o666);
   const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-  const r = spawnSync(process.execPath, ['--import', tsx, '-e', `process.exitCode = require(${JSON.stringify(cliCheck)}).runFix([])`], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, ...asNobody });
+  const r = spawnSync(process.execPath, ['--import', tsx, '-e', `process.exitCode = require(${JSON.stringify(cliCheck)}).runFix([])`], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    ...asNobody,
+  });
   chmodSync(dir, 0o755);
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /layerlens: Cannot write .*Dockerfile: permission denied \(EACCES\); nothing was written\. Check that you can write to /);

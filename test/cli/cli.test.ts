@@ -34,16 +34,31 @@ function project(name: string, files: Record<string, string>): string {
   return dir;
 }
 
-const nodeApp = { Dockerfile: 'FROM node:20\nWORKDIR /app\nCOPY . /app\nRUN npm install\nEXPOSE 3000\nCMD ["node", "src/app.js"]\n', 'package.json': '{}', 'src/app.js': 'v1' };
+const nodeApp = {
+  Dockerfile: 'FROM node:20\nWORKDIR /app\nCOPY . /app\nRUN npm install\nEXPOSE 3000\nCMD ["node", "src/app.js"]\n',
+  'package.json': '{}',
+  'src/app.js': 'v1',
+};
 
 test('plan --json: one entry per instruction in file order, exactly the documented fields', () => {
   const dir = project('json', { ...nodeApp, Dockerfile: 'ARG V=1\n' + nodeApp.Dockerfile });
   const r = cli(['plan', '--json', '--store', join(dir, '..', 'json-store.json')], { cwd: dir });
   assert.equal(r.code, 0, r.err);
   const { steps } = JSON.parse(r.out);
-  assert.deepEqual(steps.map((s: { line: number }) => s.line), [1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(
+    steps.map((s: { line: number }) => s.line),
+    [1, 2, 3, 4, 5, 6, 7],
+  );
   for (const s of steps) assert.deepEqual(Object.keys(s), ['line', 'keyword', 'stage', 'layer', 'status', 'reason', 'cause']);
-  assert.deepEqual(steps[0], { line: 1, keyword: 'ARG', stage: '(global)', layer: 'none', status: 'none', reason: 'global ARG: usable only in FROM lines unless a stage declares it again', cause: { code: 'globalArg' } });
+  assert.deepEqual(steps[0], {
+    line: 1,
+    keyword: 'ARG',
+    stage: '(global)',
+    layer: 'none',
+    status: 'none',
+    reason: 'global ARG: usable only in FROM lines unless a stage declares it again',
+    cause: { code: 'globalArg' },
+  });
   assert.equal(steps[1].stage, '0');
 });
 
@@ -52,7 +67,10 @@ test('record then plan: cached; simulate a source edit: COPY and the install reb
   const store = join(work, 'cycle-store.json');
   assert.equal(cli(['record', join(dir, 'Dockerfile'), '--store', store]).code, 0);
   const planned = JSON.parse(cli(['plan', join(dir, 'Dockerfile'), '--store', store, '--json']).out);
-  assert.deepEqual(planned.steps.map((s: { status: string }) => s.status), ['cached', 'cached', 'cached', 'cached', 'none', 'none']);
+  assert.deepEqual(
+    planned.steps.map((s: { status: string }) => s.status),
+    ['cached', 'cached', 'cached', 'cached', 'none', 'none'],
+  );
   const sim = cli(['simulate', join(dir, 'Dockerfile'), '--store', store, '--change', 'src/app.js']);
   assert.equal(sim.code, 0, sim.err);
   assert.match(sim.out, /COPY \. \/app\s+rebuilds\s+src\/app\.js changed/);
@@ -76,7 +94,10 @@ test('a real edit after record is explained; reverting is cached again', () => {
 test('simulate --edit-line marks that instruction edited (and the Dockerfile itself changed)', () => {
   const dir = project('editline', nodeApp);
   const r = JSON.parse(cli(['simulate', join(dir, 'Dockerfile'), '--edit-line', '4', '--json', '--store', join(work, 'el.json')]).out);
-  assert.deepEqual(r.steps.map((s: { status: string }) => s.status), ['cached', 'cached', 'rebuilds', 'rebuilds', 'none', 'none']);
+  assert.deepEqual(
+    r.steps.map((s: { status: string }) => s.status),
+    ['cached', 'cached', 'rebuilds', 'rebuilds', 'none', 'none'],
+  );
   assert.equal(r.steps[2].reason, 'Dockerfile changed');
 });
 
@@ -110,8 +131,14 @@ test('--platform: os/arch[/variant] on plan, record and simulate; a bad value ex
   const other = cli(['plan', join(dir, 'Dockerfile'), ...base, '--platform', 'LINUX/ARM64', '--json']);
   assert.equal(other.code, 0, other.err);
   const steps = (r: { out: string }) => (JSON.parse(r.out) as { steps: Array<{ status: string; reason: string }> }).steps;
-  assert.deepEqual(steps(same).map((s) => s.status), ['cached', 'none', 'cached']);
-  assert.deepEqual(steps(other).map((s) => s.status), ['rebuilds', 'none', 'rebuilds']);
+  assert.deepEqual(
+    steps(same).map((s) => s.status),
+    ['cached', 'none', 'cached'],
+  );
+  assert.deepEqual(
+    steps(other).map((s) => s.status),
+    ['rebuilds', 'none', 'rebuilds'],
+  );
   assert.equal(steps(other)[0].reason, 'platform changed: linux/arm64 (was linux/amd64)');
   assert.equal(cli(['simulate', join(dir, 'Dockerfile'), ...base, '--platform', 'arm64', '--change', 'a.txt']).code, 0);
   for (const bad of ['linux//arm64', 'foo', 'linux/amd64/v2/x', '']) {
@@ -128,8 +155,14 @@ test('a build that fails (classic FROM --platform=$BUILDPLATFORM): plan shows th
   const plan = cli(['plan', ...args, '--json']);
   assert.equal(plan.code, 0, plan.err);
   const out = JSON.parse(plan.out) as { steps: Array<{ status: string }>; diagnostics: Array<{ severity: string; message: string }> };
-  assert.deepEqual(out.steps.map((s) => s.status), ['skipped', 'skipped']);
-  assert.match(out.diagnostics[0].message, /Declare it before the first FROM with a value, e\.g\. "ARG BUILDPLATFORM=linux\/[a-z0-9]+.*", or build with BuildKit/);
+  assert.deepEqual(
+    out.steps.map((s) => s.status),
+    ['skipped', 'skipped'],
+  );
+  assert.match(
+    out.diagnostics[0].message,
+    /Declare it before the first FROM with a value, e\.g\. "ARG BUILDPLATFORM=linux\/[a-z0-9]+.*", or build with BuildKit/,
+  );
   const rec = cli(['record', ...args]);
   assert.equal(rec.code, 1);
   assert.match(rec.err, /nothing recorded: this build fails at line 1: FROM --platform=\$BUILDPLATFORM: the classic builder has no automatic platform args/);
@@ -168,7 +201,10 @@ test('broken Dockerfiles and hostile contexts still get verdicts for what can be
   const r = cli(['plan', join(dir, 'Dockerfile'), '--json', '--store', join(work, 'hostile.json')]);
   assert.equal(r.code, 0, r.err);
   const out = JSON.parse(r.out);
-  assert.deepEqual(out.steps.map((s: { keyword: string }) => s.keyword), ['FROM', 'BOGUS', 'COPY', 'COPY', 'RUN']);
+  assert.deepEqual(
+    out.steps.map((s: { keyword: string }) => s.keyword),
+    ['FROM', 'BOGUS', 'COPY', 'COPY', 'RUN'],
+  );
   assert.match(out.diagnostics.map((d: { message: string }) => d.message).join('\n'), /Unknown instruction "BOGUS"[\s\S]*Unterminated heredoc/);
   chmodSync(join(dir, 'locked'), 0o755);
 });
@@ -201,7 +237,7 @@ test('the table is plain when piped and lists every instruction', () => {
   const dir = project('table', nodeApp);
   const r = cli(['plan', join(dir, 'Dockerfile'), '--store', join(work, 'table.json')]);
   assert.equal(r.code, 0);
-  assert.ok(!r.out.includes("\u001b["), "no colour codes when piped");
+  assert.ok(!r.out.includes('\u001b['), 'no colour codes when piped');
   assert.match(r.out, /^LINE\s+STAGE\s+INSTRUCTION\s+STATUS\s+REASON$/m);
   assert.equal(r.out.split('\n').filter((l) => /^\s+\d+\s/.test(l)).length, 6);
 });

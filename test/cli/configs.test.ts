@@ -60,14 +60,24 @@ test('configs --json: the discovered values, absolute paths, groups and problems
   assert.equal(tagged.configs.find((c: { source: { name: string } }) => c.source.name === 'app').args.TAG, 'v9');
 });
 
-test('plan --compose SERVICE: the service\'s Dockerfile, context, target and args; --json carries the configuration', () => {
+test("plan --compose SERVICE: the service's Dockerfile, context, target and args; --json carries the configuration", () => {
   const r = cli(['plan', '--compose', 'api', '--json'], join(fixtures, 'compose-app'));
   assert.equal(r.code, 0, r.err);
   const out = JSON.parse(r.out);
-  assert.deepEqual(out.steps.map((s: { line: number; stage: string }) => [s.line, s.stage]), [[1, 'prod'], [2, 'prod'], [3, 'prod']]);
+  assert.deepEqual(
+    out.steps.map((s: { line: number; stage: string }) => [s.line, s.stage]),
+    [
+      [1, 'prod'],
+      [2, 'prod'],
+      [3, 'prod'],
+    ],
+  );
   assert.equal(out.config.source.name, 'api');
   assert.equal(out.config.target, 'prod');
-  assert.match(r.err, /Configuration compose:api \(target prod\) from compose\.yaml:10: Dockerfile docker\/api\.Dockerfile, context \., platform linux\/arm64\./);
+  assert.match(
+    r.err,
+    /Configuration compose:api \(target prod\) from compose\.yaml:10: Dockerfile docker\/api\.Dockerfile, context \., platform linux\/arm64\./,
+  );
   assert.match(r.err, /build arg GIT_SHA is unresolved/);
 });
 
@@ -102,7 +112,13 @@ test('plan --bake TARGET with --workspace; a group of several targets is refused
   assert.equal(r.code, 0, r.err);
   const steps = JSON.parse(r.out).steps;
   // target runtime: the test stage is not built.
-  assert.deepEqual(steps.map((s: { stage: string; status: string }) => [s.stage, s.status]), [['runtime', 'rebuilds'], ['test', 'skipped']]);
+  assert.deepEqual(
+    steps.map((s: { stage: string; status: string }) => [s.stage, s.status]),
+    [
+      ['runtime', 'rebuilds'],
+      ['test', 'skipped'],
+    ],
+  );
   const group = cli(['plan', '--bake', 'default', '--workspace', dir], work);
   assert.equal(group.code, 2);
   assert.match(group.err, /Bake group "default" builds 2 targets \(app, tests\): name one of them\./);
@@ -112,7 +128,10 @@ test('plan --devcontainer: the only one, or the one named; several without a pat
   const dir = join(fixtures, 'devcontainer');
   const several = cli(['plan', '--devcontainer'], dir);
   assert.equal(several.code, 2);
-  assert.match(several.err, /Several devcontainer\.json files build a Dockerfile: name one with --devcontainer PATH\. Known: \.devcontainer\/devcontainer\.json, \.devcontainer\/python\/devcontainer\.json\./);
+  assert.match(
+    several.err,
+    /Several devcontainer\.json files build a Dockerfile: name one with --devcontainer PATH\. Known: \.devcontainer\/devcontainer\.json, \.devcontainer\/python\/devcontainer\.json\./,
+  );
   const named = cli(['plan', '--devcontainer', '.devcontainer/devcontainer.json', '--json'], dir);
   assert.equal(named.code, 0, named.err);
   const out = JSON.parse(named.out);
@@ -133,18 +152,27 @@ test('an unresolved build arg: the steps whose key depends on it are maybe, the 
   const rec = cli(['record', '--compose', 'app', '--store', store], dir, { GIT_SHA: 'abc' });
   assert.equal(rec.code, 0, rec.err);
   const known = JSON.parse(cli(['plan', '--compose', 'app', '--store', store, '--json'], dir, { GIT_SHA: 'abc' }).out);
-  assert.deepEqual(known.steps.map((s: { status: string }) => s.status), ['cached', 'cached', 'none', 'cached', 'cached']);
+  assert.deepEqual(
+    known.steps.map((s: { status: string }) => s.status),
+    ['cached', 'cached', 'none', 'cached', 'cached'],
+  );
   const r = cli(['plan', '--compose', 'app', '--store', store, '--json'], dir);
   assert.equal(r.code, 0, r.err);
   const steps = JSON.parse(r.out).steps;
-  assert.deepEqual(steps.map((s: { status: string }) => s.status), ['cached', 'cached', 'none', 'maybe', 'maybe']);
+  assert.deepEqual(
+    steps.map((s: { status: string }) => s.status),
+    ['cached', 'cached', 'none', 'maybe', 'maybe'],
+  );
   assert.equal(steps[3].reason, 'depends on build arg GIT_SHA, unknown here (not set in the environment or .env)');
   // A value given on the command line resolves it.
   const given = JSON.parse(cli(['plan', '--compose', 'app', '--store', store, '--json', '--build-arg', 'GIT_SHA=abc'], dir).out);
-  assert.deepEqual(given.steps.map((s: { status: string }) => s.status), ['cached', 'cached', 'none', 'cached', 'cached']);
+  assert.deepEqual(
+    given.steps.map((s: { status: string }) => s.status),
+    ['cached', 'cached', 'none', 'cached', 'cached'],
+  );
 });
 
-test('check --compose SERVICE: the service\'s Dockerfile over its context (here the folder above the compose file)', () => {
+test("check --compose SERVICE: the service's Dockerfile over its context (here the folder above the compose file)", () => {
   const dir = join(work, 'check');
   mkdirSync(join(dir, 'deploy'), { recursive: true });
   mkdirSync(join(dir, 'docker'), { recursive: true });
@@ -156,14 +184,17 @@ test('check --compose SERVICE: the service\'s Dockerfile over its context (here 
   const out = JSON.parse(r.out);
   assert.equal(out.dockerfile, 'docker/web.Dockerfile');
   // package.json is in the context (the workspace root), so the broad COPY before npm install is found.
-  assert.ok(out.findings.some((f: { code: string }) => f.code === 'copy-before-install'), JSON.stringify(out.findings.map((f: { code: string }) => f.code)));
+  assert.ok(
+    out.findings.some((f: { code: string }) => f.code === 'copy-before-install'),
+    JSON.stringify(out.findings.map((f: { code: string }) => f.code)),
+  );
   const refused = cli(['check', '--compose', 'web', '--context', '.'], dir);
   assert.equal(refused.code, 2);
   assert.match(refused.err, /leave out --context/);
   assert.equal(cli(['fix', '--compose', 'nope'], dir).code, 2);
 });
 
-test('--env-file replaces the workspace\'s .env (COMPOSE_FILE, variables), as docker compose --env-file; one outside the workspace is refused', () => {
+test("--env-file replaces the workspace's .env (COMPOSE_FILE, variables), as docker compose --env-file; one outside the workspace is refused", () => {
   const dir = join(fixtures, 'compose-env');
   const plain = cli(['configs'], dir);
   assert.equal(plain.code, 0, plain.err);

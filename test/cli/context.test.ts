@@ -75,8 +75,21 @@ test('context --json: totals after .dockerignore, what each pattern kept out, wa
   // Sent: Dockerfile, .dockerignore, package.json, src/app.js, build/keep.txt (re-included), node_modules/dep/index.js,
   // .git/HEAD, data.bin, and the FIFO and the two symlinks as entries (never read or followed).
   assert.equal(report.files, 11);
-  assert.deepEqual(report.excluded.map((g) => [g.pattern, g.files, g.bytes, g.paths]), [['build', 1, 1000, ['build/out.js']], ['*.log', 1, 3, ['debug.log']]]);
-  assert.deepEqual(report.warnings.map((w) => [w.kind, w.path, w.fix ?? null]), [['large', '', null], ['vcs', '.git', '.git'], ['dependencies', 'node_modules', 'node_modules']]);
+  assert.deepEqual(
+    report.excluded.map((g) => [g.pattern, g.files, g.bytes, g.paths]),
+    [
+      ['build', 1, 1000, ['build/out.js']],
+      ['*.log', 1, 3, ['debug.log']],
+    ],
+  );
+  assert.deepEqual(
+    report.warnings.map((w) => [w.kind, w.path, w.fix ?? null]),
+    [
+      ['large', '', null],
+      ['vcs', '.git', '.git'],
+      ['dependencies', 'node_modules', 'node_modules'],
+    ],
+  );
   // The files directly in the context (Dockerfile, .dockerignore, package.json, data.bin, the FIFO, two symlinks) first.
   assert.deepEqual([report.largest[0].path, report.largest[0].files], ['.', 7]);
   assert.ok(report.largest[0].bytes >= 300 * 1024 * 1024);

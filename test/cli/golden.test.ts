@@ -38,10 +38,11 @@ async function cli(args: string[]): Promise<string> {
   const out: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
   const writeErr = process.stderr.write.bind(process.stderr);
-  const capture = (tag: string) => ((chunk: string | Uint8Array) => {
-    out.push(tag + (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')));
-    return true;
-  }) as typeof process.stdout.write;
+  const capture = (tag: string) =>
+    ((chunk: string | Uint8Array) => {
+      out.push(tag + (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')));
+      return true;
+    }) as typeof process.stdout.write;
   process.stdout.write = capture('');
   process.stderr.write = capture('stderr: ');
   let code: number;
@@ -70,17 +71,25 @@ function compareGolden(name: string, raw: string): void {
   const b = text.split('\n');
   let i = 0;
   while (i < a.length && a[i] === b[i]) i++;
-  const lines = (l: string[]) => l.slice(Math.max(0, i - 3), i + 4).map((x, k) => `  ${Math.max(0, i - 3) + k + 1}: ${x}`).join('\n');
-  assert.fail(`CLI output differs from ${relative(ROOT, file)} first at line ${i + 1}\nexpected:\n${lines(a)}\nactual:\n${lines(b)}\n` +
-    'If the change is meant: LAYERLENS_GOLDEN_UPDATE=1 node --import tsx --test test/cli/golden.test.ts, and read the diff.');
+  const lines = (l: string[]) =>
+    l
+      .slice(Math.max(0, i - 3), i + 4)
+      .map((x, k) => `  ${Math.max(0, i - 3) + k + 1}: ${x}`)
+      .join('\n');
+  assert.fail(
+    `CLI output differs from ${relative(ROOT, file)} first at line ${i + 1}\nexpected:\n${lines(a)}\nactual:\n${lines(b)}\n` +
+      'If the change is meant: LAYERLENS_GOLDEN_UPDATE=1 node --import tsx --test test/cli/golden.test.ts, and read the diff.',
+  );
 }
 
 function dockerfilesUnder(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((name) => {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) return name === 'node_modules' ? [] : dockerfilesUnder(p);
-    return /(^|\.)Dockerfile(\.|$)|^Containerfile$/.test(name) ? [p] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) return name === 'node_modules' ? [] : dockerfilesUnder(p);
+      return /(^|\.)Dockerfile(\.|$)|^Containerfile$/.test(name) ? [p] : [];
+    });
 }
 
 void test('golden: plan, record and check on examples/ and the e2e workspace', async () => {
@@ -96,7 +105,9 @@ void test('golden: plan, record and check on examples/ and the e2e workspace', a
       for (const builder of ['buildkit', 'classic']) {
         const base = [df, '--context', ctx, '--store', store, '--builder', builder];
         out.push(await cli(['plan', ...base]), await cli(['plan', ...base, '--json']), await cli(['record', ...base]), await cli(['plan', ...base]));
-        const someFile = readdirSync(ctx).sort().find((n) => !n.includes('Dockerfile') && statSync(join(ctx, n)).isFile());
+        const someFile = readdirSync(ctx)
+          .sort()
+          .find((n) => !n.includes('Dockerfile') && statSync(join(ctx, n)).isFile());
         out.push(await cli(['simulate', ...base, '--edit-line', '3']));
         if (someFile) out.push(await cli(['simulate', ...base, '--change', someFile, '--json']));
       }
@@ -149,7 +160,9 @@ void test('golden: check on every scenario and on the real Dockerfiles of the hi
     rmSync(ctx, { recursive: true, force: true });
   }
   const dataDir = join(ROOT, 'test', 'oracle', 'history', 'data');
-  for (const f of readdirSync(dataDir).filter((n) => n.endsWith('.json')).sort()) {
+  for (const f of readdirSync(dataDir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
     const h = loadHistory(join(dataDir, f));
     const seen = new Set<string>();
     for (const [i, st] of h.states.entries()) {

@@ -50,7 +50,8 @@ async function inProcess(args: string[], cwd: string) {
   const was = process.cwd();
   process.chdir(cwd);
   // The CLI writes strings; the test runner's own reports (serialised Buffers) pass through.
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (typeof chunk === 'string' ? (out.push(chunk), true) : stdout(chunk, ...rest))) as typeof process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) =>
+    typeof chunk === 'string' ? (out.push(chunk), true) : stdout(chunk, ...rest)) as typeof process.stdout.write;
   process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
   try {
     const code = await runMain(args);
@@ -63,32 +64,48 @@ async function inProcess(args: string[], cwd: string) {
 }
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', '-c', 'core.symlinks=true', ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
-  });
+  return execFileSync(
+    'git',
+    ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', '-c', 'core.symlinks=true', ...args],
+    {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
+    },
+  );
 }
 
 type Edit = (dir: string) => void;
-const write = (path: string, text: string): Edit => (dir) => {
-  mkdirSync(dirname(join(dir, path)), { recursive: true });
-  writeFileSync(join(dir, path), text);
-};
-const remove = (path: string): Edit => (dir) => rmSync(join(dir, path), { recursive: true, force: true });
-const move = (from: string, to: string): Edit => (dir) => {
-  mkdirSync(dirname(join(dir, to)), { recursive: true });
-  renameSync(join(dir, from), join(dir, to));
-};
-const chmod = (path: string, mode: number): Edit => (dir) => chmodSync(join(dir, path), mode);
-const link = (path: string, target: string): Edit => (dir) => {
-  try {
-    unlinkSync(join(dir, path));
-  } catch {
-    // not there yet
-  }
-  symlinkSync(target, join(dir, path));
-};
+const write =
+  (path: string, text: string): Edit =>
+  (dir) => {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  };
+const remove =
+  (path: string): Edit =>
+  (dir) =>
+    rmSync(join(dir, path), { recursive: true, force: true });
+const move =
+  (from: string, to: string): Edit =>
+  (dir) => {
+    mkdirSync(dirname(join(dir, to)), { recursive: true });
+    renameSync(join(dir, from), join(dir, to));
+  };
+const chmod =
+  (path: string, mode: number): Edit =>
+  (dir) =>
+    chmodSync(join(dir, path), mode);
+const link =
+  (path: string, target: string): Edit =>
+  (dir) => {
+    try {
+      unlinkSync(join(dir, path));
+    } catch {
+      // not there yet
+    }
+    symlinkSync(target, join(dir, path));
+  };
 
 /** A repository with one commit per step (each a list of edits and a subject). */
 function repository(name: string, commits: Array<[string, Edit[]]>): string {
@@ -128,7 +145,13 @@ async function history(repo: string, args: string[]): Promise<Replayed> {
  * Plans every replayed commit on a checkout (a clone, `checkout -f` and `clean -fdx` per commit), recording each
  * state after planning it, and compares each plan with the replay's state.
  */
-async function compareWithCheckouts(repo: string, replay: Replayed, cache: 'all' | 'previous', planArgs: (checkout: string) => string[], fixArgs?: (checkout: string) => string[]): Promise<number> {
+async function compareWithCheckouts(
+  repo: string,
+  replay: Replayed,
+  cache: 'all' | 'previous',
+  planArgs: (checkout: string) => string[],
+  fixArgs?: (checkout: string) => string[],
+): Promise<number> {
   const checkout = mkdtempSync(join(work, 'checkout-'));
   git(work, 'clone', '-q', repo, checkout);
   const store = join(checkout, '..', `${checkout.split('/').pop()}-store.json`);
@@ -144,7 +167,13 @@ async function compareWithCheckouts(repo: string, replay: Replayed, cache: 'all'
     }
     const planned = await inProcess(['plan', '--json', '--store', store, ...planArgs(checkout)], checkout);
     assert.equal(planned.code, 0, planned.err);
-    const steps = (JSON.parse(planned.out) as { steps: Step[] }).steps.map(({ line, keyword, stage, status, reason }) => ({ line, keyword, stage, status, reason }));
+    const steps = (JSON.parse(planned.out) as { steps: Step[] }).steps.map(({ line, keyword, stage, status, reason }) => ({
+      line,
+      keyword,
+      stage,
+      status,
+      reason,
+    }));
     const replayed = state.steps.map(({ line, keyword, stage, status, reason }) => ({ line, keyword, stage, status, reason }));
     assert.deepEqual(replayed, steps, `commit ${state.commit.slice(0, 7)} "${state.subject}" (--cache ${cache})`);
     compared += steps.length;
@@ -167,7 +196,19 @@ const appDockerfile = [
 ].join('\n');
 
 const appHistory: Array<[string, Edit[]]> = [
-  ['first', [write('README.md', 'hello\n'), write('app/Dockerfile', appDockerfile), write('app/package.json', '{"name":"a"}\n'), write('app/package-lock.json', '{"v":1}\n'), write('app/src/a.js', 'a1\n'), write('app/src/b.js', 'b1\n'), write('app/.dockerignore', 'node_modules\n*.log\n'), write('app/docs', 'docs as a file\n')]],
+  [
+    'first',
+    [
+      write('README.md', 'hello\n'),
+      write('app/Dockerfile', appDockerfile),
+      write('app/package.json', '{"name":"a"}\n'),
+      write('app/package-lock.json', '{"v":1}\n'),
+      write('app/src/a.js', 'a1\n'),
+      write('app/src/b.js', 'b1\n'),
+      write('app/.dockerignore', 'node_modules\n*.log\n'),
+      write('app/docs', 'docs as a file\n'),
+    ],
+  ],
   ['source edit', [write('app/src/a.js', 'a2\n')]],
   ['manifest edit', [write('app/package-lock.json', '{"v":2}\n')]],
   ['outside the context', [write('README.md', 'hello again\n')]],
@@ -188,7 +229,10 @@ test('history equals plan on a checkout of each commit after record of every ear
   const repo = repository('app-all', appHistory);
   const replay = await history(repo, ['app/Dockerfile']);
   // The commit outside the context is not replayed; every other one is.
-  assert.deepEqual(replay.commits.map((c) => c.subject), appHistory.map(([s]) => s).filter((s) => s !== 'outside the context'));
+  assert.deepEqual(
+    replay.commits.map((c) => c.subject),
+    appHistory.map(([s]) => s).filter((s) => s !== 'outside the context'),
+  );
   assert.equal(replay.states, appHistory.length - 1);
   const compared = await compareWithCheckouts(repo, replay, 'all', (co) => [join(co, 'app/Dockerfile')]);
   assert.ok(compared >= 14 * 7, `compared ${compared} steps`);
@@ -212,13 +256,18 @@ test('--cache previous equals plan after record of the previous state only; a re
   // The summary: per instruction of the newest Dockerfile, with the first causes grouped.
   const run = all.summary.find((r) => r.keyword === 'RUN')!;
   assert.deepEqual([run.rebuilds, run.maybe, run.cached], [3, 0, 1]);
-  assert.deepEqual(run.causes, [{ cause: 'app.txt', count: 1 }, { cause: 'base image', count: 1 }, { cause: 'first build', count: 1 }]);
+  assert.deepEqual(run.causes, [
+    { cause: 'app.txt', count: 1 },
+    { cause: 'base image', count: 1 },
+    { cause: 'first build', count: 1 },
+  ]);
   const from = previous.summary.find((r) => r.keyword === 'FROM')!;
   assert.deepEqual([from.rebuilds, from.cached], [2, 2]);
 });
 
 test('a Dockerfile that appears later, a multi-stage build with the classic builder, the context at the top with .git ignored', async () => {
-  const dockerfile = 'FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod ./\nRUN go mod download\nCOPY . .\nRUN go build -o /app\nFROM alpine:3.19\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n';
+  const dockerfile =
+    'FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod ./\nRUN go mod download\nCOPY . .\nRUN go build -o /app\nFROM alpine:3.19\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n';
   const repo = repository('late', [
     ['readme only', [write('README.md', 'x\n')]],
     ['still no Dockerfile', [write('main.go', 'package main\n')]],
@@ -230,7 +279,10 @@ test('a Dockerfile that appears later, a multi-stage build with the classic buil
   for (const builder of ['classic', 'buildkit']) {
     const replay = await history(repo, ['--builder', builder]);
     assert.equal(replay.states, 4);
-    assert.ok(replay.notes.some((n) => /Dockerfile first appears in commit [0-9a-f]{12}: the 2 older commits are not replayed/.test(n)), replay.notes.join('\n'));
+    assert.ok(
+      replay.notes.some((n) => /Dockerfile first appears in commit [0-9a-f]{12}: the 2 older commits are not replayed/.test(n)),
+      replay.notes.join('\n'),
+    );
     await compareWithCheckouts(repo, replay, 'all', (co) => [join(co, 'Dockerfile'), '--builder', builder]);
   }
 });
@@ -248,7 +300,11 @@ test('a context holding .git (not ignored): every commit rebuilds COPY . ., as a
   for (const state of replay.commits) {
     git(checkout, 'checkout', '-q', '-f', state.commit);
     const planned = JSON.parse((await inProcess(['plan', '--json', '--store', store], checkout)).out) as { steps: Step[] };
-    assert.deepEqual(state.steps.map((s) => s.status), planned.steps.map((s) => s.status), state.subject);
+    assert.deepEqual(
+      state.steps.map((s) => s.status),
+      planned.steps.map((s) => s.status),
+      state.subject,
+    );
     await inProcess(['record', '--store', store], checkout);
   }
   const copy = replay.commits[2].steps.find((s) => s.keyword === 'COPY')!;
@@ -291,13 +347,25 @@ test('shallow clone: replays what exists and says so', async () => {
   assert.equal(r.code, 0, r.err);
   const replay = JSON.parse(r.out) as Replayed;
   assert.equal(replay.states, 2);
-  assert.ok(replay.notes.some((n) => /shallow clone: only 2 of the 10 commits/.test(n)), replay.notes.join('\n'));
+  assert.ok(
+    replay.notes.some((n) => /shallow clone: only 2 of the 10 commits/.test(n)),
+    replay.notes.join('\n'),
+  );
 });
 
 test('text output: a bar per step, the causes, the timeline; --fixed: the same history with fix rewrites side by side', async () => {
   const dockerfile = 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "index.js"]\n';
   const repo = repository('fixed', [
-    ['one', [write('Dockerfile', dockerfile), write('package.json', '{"name":"x"}\n'), write('package-lock.json', '{}\n'), write('index.js', '1\n'), write('.dockerignore', '.git\nnode_modules\n')]],
+    [
+      'one',
+      [
+        write('Dockerfile', dockerfile),
+        write('package.json', '{"name":"x"}\n'),
+        write('package-lock.json', '{}\n'),
+        write('index.js', '1\n'),
+        write('.dockerignore', '.git\nnode_modules\n'),
+      ],
+    ],
     ['two', [write('index.js', '2\n')]],
     ['three', [write('index.js', '3\n')]],
     ['four', [write('package-lock.json', '{"v":2}\n')]],
@@ -333,7 +401,13 @@ test('--fixed equals plan on a checkout of each commit after `layerlens fix`, wi
   const replay = (await history(repo, ['--fixed'])) as Replayed & { fixed: { changedStates: number; commits: Replayed['commits'] } };
   assert.ok(replay.fixed.changedStates >= 6, `the fixes rewrote ${replay.fixed.changedStates} states`);
   const fixedReplay: Replayed = { ...replay, commits: replay.fixed.commits.map((c, i) => ({ ...c, subject: replay.commits[i].subject })) };
-  const compared = await compareWithCheckouts(repo, fixedReplay, 'all', (co) => [join(co, 'Dockerfile')], (co) => [join(co, 'Dockerfile')]);
+  const compared = await compareWithCheckouts(
+    repo,
+    fixedReplay,
+    'all',
+    (co) => [join(co, 'Dockerfile')],
+    (co) => [join(co, 'Dockerfile')],
+  );
   assert.ok(compared >= 7 * 6, `compared ${compared} steps`);
   // What the fixes save here: the install reruns on every source edit before, only where its manifests changed after.
   const npm = (r: { summary: Replayed['summary'] }) => r.summary.find((x) => x.keyword === 'RUN')?.rebuilds;
@@ -371,7 +445,12 @@ test('time: the durations a real build recorded in the user store (read only) gi
   assert.match(r.out, /RUN sleep 41\s+█+\s+3 of 3\s+3 x 41 s = 2 min 3 s\s+a\.txt 2, first build 1/);
   assert.match(r.out, /COPY a\.txt \/a\s+█+\s+3 of 3\s+untimed/);
   assert.match(r.out, /Time these rebuilds cost, by the durations real builds recorded: about 2 min 3 s plus 2 steps never timed\./);
-  const json = JSON.parse((await inProcess(['history', '--store', store, '--json'], repo)).out) as { summary: Array<{ keyword: string; estimatedMs: number | null }> };
-  assert.deepEqual(json.summary.map((s) => s.estimatedMs), [null, null, 123_000]);
+  const json = JSON.parse((await inProcess(['history', '--store', store, '--json'], repo)).out) as {
+    summary: Array<{ keyword: string; estimatedMs: number | null }>;
+  };
+  assert.deepEqual(
+    json.summary.map((s) => s.estimatedMs),
+    [null, null, 123_000],
+  );
   assert.equal(readFileSync(store, 'utf8'), before, 'the user store is only read');
 });

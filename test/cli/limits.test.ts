@@ -60,9 +60,18 @@ test('20,000 RUN lines, a 200,000-character line, 10,000 ARGs, 300 KB: plan, che
     args: dockerfile('args', 'FROM alpine\n' + Array.from({ length: 10_000 }, (_, i) => `ARG A${i}=${i}`).join('\n') + '\nRUN echo\n'),
     size: dockerfile('size', 'FROM alpine\n' + `RUN echo ${'y'.repeat(90)}\n`.repeat(3000)),
   };
-  const expected = { lines: /^layerlens: This Dockerfile has 20,002 lines, more than Layer Lens analyses \(limit 20,000\)\. Layer Lens shows no verdicts for it\./, line: /^layerlens: Line 2 of this Dockerfile has 200,009 characters/, args: /^layerlens: This Dockerfile has 10,000 ARG and ENV instructions/, size: /^layerlens: .*(is 293 KB|has 300,012 characters), more than Layer Lens analyses/ };
+  const expected = {
+    lines: /^layerlens: This Dockerfile has 20,002 lines, more than Layer Lens analyses \(limit 20,000\)\. Layer Lens shows no verdicts for it\./,
+    line: /^layerlens: Line 2 of this Dockerfile has 200,009 characters/,
+    args: /^layerlens: This Dockerfile has 10,000 ARG and ENV instructions/,
+    size: /^layerlens: .*(is 293 KB|has 300,012 characters), more than Layer Lens analyses/,
+  };
   for (const [name, file] of Object.entries(files)) {
-    for (const args of [['plan', file, '--store', join(work, 'limits.json')], ['check', file], ['fix', file, '--dry-run']]) {
+    for (const args of [
+      ['plan', file, '--store', join(work, 'limits.json')],
+      ['check', file],
+      ['fix', file, '--dry-run'],
+    ]) {
       const r = cli(args);
       assert.equal(r.code, 1, `${args[0]} ${name}: ${r.err}`);
       assert.match(r.err, expected[name as keyof typeof expected], `${args[0]} ${name}`);
@@ -75,9 +84,15 @@ test('an error the CLI did not expect (here a stack overflow) is one line with a
   const file = dockerfile('ok', 'FROM alpine\nRUN true\n');
   // Make JSON.stringify of the plan overflow the stack, as a bug deep in the engine would.
   const preload = join(work, 'overflow.js');
-  writeFileSync(preload, 'const o = JSON.stringify; JSON.stringify = function (v, ...a) { if (v && v.steps) { const f = () => f() + 1; f(); } return o.call(this, v, ...a); };\n');
+  writeFileSync(
+    preload,
+    'const o = JSON.stringify; JSON.stringify = function (v, ...a) { if (v && v.steps) { const f = () => f() + 1; f(); } return o.call(this, v, ...a); };\n',
+  );
   const r = cli(['plan', file, '--json', '--store', join(work, 'ok.json')], ['--require', preload]);
   assert.equal(r.code, 1, r.err);
-  assert.match(r.err, /^layerlens: the input is nested too deeply to analyse \(the analysis ran out of stack\)\.\nThis is a bug in Layer Lens: please report it/);
+  assert.match(
+    r.err,
+    /^layerlens: the input is nested too deeply to analyse \(the analysis ran out of stack\)\.\nThis is a bug in Layer Lens: please report it/,
+  );
   assert.doesNotMatch(r.err, NO_STACK);
 });

@@ -5,7 +5,19 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -50,13 +62,25 @@ function builds(store: string): string[] {
 test('20 processes recording into one store at once: every build is kept', async () => {
   const store = join(work, 'concurrent.json');
   const dockerfiles = Array.from({ length: 20 }, (_, i) => app(`c${i}`, i));
-  const codes = await Promise.all(dockerfiles.map((d) => new Promise<number | null>((done) => {
-    const child = spawn(process.execPath, [cliPath, 'record', d, '--store', store], { env: env(), stdio: 'ignore' });
-    child.on('exit', (code) => done(code));
-  })));
-  assert.deepEqual(codes, dockerfiles.map(() => 0));
+  const codes = await Promise.all(
+    dockerfiles.map(
+      (d) =>
+        new Promise<number | null>((done) => {
+          const child = spawn(process.execPath, [cliPath, 'record', d, '--store', store], { env: env(), stdio: 'ignore' });
+          child.on('exit', (code) => done(code));
+        }),
+    ),
+  );
+  assert.deepEqual(
+    codes,
+    dockerfiles.map(() => 0),
+  );
   assert.equal(builds(store).length, 20, 'a build recorded and reported done is never lost');
-  assert.deepEqual(readdirSync(work).filter((n) => n.includes('concurrent.json') && n !== 'concurrent.json'), [], 'no lock or temporary file left');
+  assert.deepEqual(
+    readdirSync(work).filter((n) => n.includes('concurrent.json') && n !== 'concurrent.json'),
+    [],
+    'no lock or temporary file left',
+  );
 });
 
 test('a symlink to a store: written through the link (the link stays, the file it points to gets the build)', () => {
@@ -82,7 +106,11 @@ test('a symlink to a file that is not a store: never touched; record says so (ex
   noStack(r.err);
   assert.equal(readFileSync(notes, 'utf8'), 'my notes, not JSON\n');
   assert.ok(lstatSync(link).isSymbolicLink());
-  assert.deepEqual(readdirSync(work).filter((n) => n.includes('corrupt')), [], 'nothing moved aside');
+  assert.deepEqual(
+    readdirSync(work).filter((n) => n.includes('corrupt')),
+    [],
+    'nothing moved aside',
+  );
   const plan = cli(['plan', app('n1'), '--store', link]);
   assert.equal(plan.code, 0, plan.err);
   assert.match(plan.err, /not a Layer Lens cache store/);
@@ -94,7 +122,10 @@ test('a folder at the store path: plan reads on with the reason; record stops wi
   writeFileSync(join(dir, 'keep'), 'x');
   const plan = cli(['plan', app('f1'), '--store', dir]);
   assert.equal(plan.code, 0, plan.err);
-  assert.match(plan.err, /The cache store path .*folder-store\.json is a folder; pass --store with a file path or remove it\. Predictions start from an empty store\./);
+  assert.match(
+    plan.err,
+    /The cache store path .*folder-store\.json is a folder; pass --store with a file path or remove it\. Predictions start from an empty store\./,
+  );
   const rec = cli(['record', app('f1'), '--store', dir]);
   assert.equal(rec.code, 1);
   assert.match(rec.err, /^layerlens: The cache store path .*folder-store\.json is a folder; pass --store with a file path or remove it\.\n$/);
@@ -119,7 +150,10 @@ test('a store it cannot write: one line that says what to do, exit 1, never a st
   writeFileSync(file, 'x');
   const under = cli(['record', app('w1'), '--store', join(file, 'store.json')]);
   assert.equal(under.code, 1);
-  assert.match(under.err, /^layerlens: Cannot write the cache store .*a-file\/store\.json: a part of the path is a file, not a folder \(ENOTDIR\)\. Nothing was recorded\. Pass --store with a file in a folder you can write to\.\n$/);
+  assert.match(
+    under.err,
+    /^layerlens: Cannot write the cache store .*a-file\/store\.json: a part of the path is a file, not a folder \(ENOTDIR\)\. Nothing was recorded\. Pass --store with a file in a folder you can write to\.\n$/,
+  );
   const cache = cli(['record', app('w1')], { env: { XDG_CACHE_HOME: file, LAYERLENS_STORE: '' } });
   assert.equal(cache.code, 1);
   assert.match(cache.err, /Cannot write the cache store .*a-file\/layer-lens\/cache-store\.json: .*\((ENOTDIR|EEXIST)\)/);
@@ -154,7 +188,10 @@ test('a read-only store (by its mode, even as root) is read by plan and left as 
   const before = readFileSync(store, 'utf8');
   const rec = cli(['record', app('r2'), '--store', store]);
   assert.equal(rec.code, 1);
-  assert.match(rec.err, /^layerlens: The cache store .*readonly-store\.json is read-only; nothing was recorded\. Make it writable \(chmod u\+w\) or pass --store with another file\.\n$/);
+  assert.match(
+    rec.err,
+    /^layerlens: The cache store .*readonly-store\.json is read-only; nothing was recorded\. Make it writable \(chmod u\+w\) or pass --store with another file\.\n$/,
+  );
   assert.equal(readFileSync(store, 'utf8'), before);
   const plan = cli(['plan', app('r1'), '--store', store, '--json']);
   assert.equal(plan.code, 0, plan.err);
@@ -192,7 +229,10 @@ test('file digests are kept per build context: a file per context, the 32 newest
   assert.equal(cli(['plan', app('d3')], { env: envNoOverride }).code, 0);
   const kept = readdirSync(folder).filter((n) => n !== `${'f'.repeat(24)}.json`);
   assert.equal(kept.length, 32, `kept ${kept.length}`);
-  assert.ok(written.every((n) => kept.includes(n)), 'the newest caches stay');
+  assert.ok(
+    written.every((n) => kept.includes(n)),
+    'the newest caches stay',
+  );
   assert.ok(!kept.includes(`${'0'.repeat(24)}.json`), 'the oldest is removed');
   assert.ok(existsSync(foreign), 'a file that is not a digest cache is never removed');
 });

@@ -38,8 +38,12 @@ test('apt-update-alone merges the update into the next install', () => {
   assert.equal(a.line, 3);
   assert.equal(a.fixes[0].title, 'Merge into the install on line 5');
   assert.equal(fix(a, text), 'FROM debian\n# refresh\nENV X=1\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    curl\n');
-  const flagged = 'FROM debian\r\nRUN --mount=type=cache,target=/var/cache/apt apt-get update -qq\r\nRUN --mount=type=cache,target=/var/cache/apt apt-get -y install git\r\n';
-  assert.equal(fix(run('apt-update-alone', flagged)[0], flagged), 'FROM debian\r\nRUN --mount=type=cache,target=/var/cache/apt apt-get update -qq && apt-get -y install git\r\n');
+  const flagged =
+    'FROM debian\r\nRUN --mount=type=cache,target=/var/cache/apt apt-get update -qq\r\nRUN --mount=type=cache,target=/var/cache/apt apt-get -y install git\r\n';
+  assert.equal(
+    fix(run('apt-update-alone', flagged)[0], flagged),
+    'FROM debian\r\nRUN --mount=type=cache,target=/var/cache/apt apt-get update -qq && apt-get -y install git\r\n',
+  );
   const apk = 'FROM alpine\nRUN apk update\nRUN apk add curl\n';
   assert.equal(fix(run('apt-update-alone', apk)[0], apk), 'FROM alpine\nRUN apk update && apk add curl\n');
 });
@@ -76,7 +80,14 @@ test('run-starts-app removes the RUN when a CMD or ENTRYPOINT already starts the
   const [a] = run('run-starts-app', text);
   assert.equal(a.fixes[0].title, 'Remove this RUN (the CMD on line 3 starts the container)');
   assert.equal(fix(a, text), 'FROM node:20\nCMD ["node", "server.js"]\n');
-  for (const line of ['RUN node build.js', 'RUN npm run build', 'RUN python setup.py install', 'RUN python manage.py collectstatic', 'RUN go build ./...', 'RUN npm install']) {
+  for (const line of [
+    'RUN node build.js',
+    'RUN npm run build',
+    'RUN python setup.py install',
+    'RUN python manage.py collectstatic',
+    'RUN go build ./...',
+    'RUN npm install',
+  ]) {
     assert.deepEqual(run('run-starts-app', `FROM x\n${line}\n`), [], line);
   }
 });
@@ -84,7 +95,13 @@ test('run-starts-app removes the RUN when a CMD or ENTRYPOINT already starts the
 test('cmd-overridden flags every CMD/ENTRYPOINT but the last of a stage; the fix removes it and keeps comments', () => {
   const text = 'FROM node:20 AS a\nCMD ["a"]\nFROM node:20\n# first\nCMD ["node", \\\n  "x.js"]\nENTRYPOINT ["/e"]\nCMD ["node", "y.js"]\nENTRYPOINT ["/f"]\n';
   const advice = run('cmd-overridden', text);
-  assert.deepEqual(advice.map((a) => [a.line, a.endLine]), [[5, 6], [7, 7]]);
+  assert.deepEqual(
+    advice.map((a) => [a.line, a.endLine]),
+    [
+      [5, 6],
+      [7, 7],
+    ],
+  );
   assert.deepEqual(advice[0].tags, ['unnecessary']);
   assert.match(advice[0].message, /Only the last CMD of a stage counts: the one on line 8/);
   assert.equal(fix(advice[0], text), 'FROM node:20 AS a\nCMD ["a"]\nFROM node:20\n# first\nENTRYPOINT ["/e"]\nCMD ["node", "y.js"]\nENTRYPOINT ["/f"]\n');
@@ -108,24 +125,49 @@ test('missing-dockerignore creates a .dockerignore with what the Dockerfile recr
 
 test('consecutive-runs is a hint without a fix, one per group', () => {
   const advice = run('consecutive-runs', 'FROM a\nRUN a\n# c\nRUN b\nRUN c\nENV X=1\nRUN d\nRUN e\n');
-  assert.deepEqual(advice.map((a) => [a.line, a.endLine, a.severity, a.fixes.length]), [[2, 5, 'hint', 0], [7, 8, 'hint', 0]]);
+  assert.deepEqual(
+    advice.map((a) => [a.line, a.endLine, a.severity, a.fixes.length]),
+    [
+      [2, 5, 'hint', 0],
+      [7, 8, 'hint', 0],
+    ],
+  );
   assert.match(advice[0].message, /^3 RUN instructions in a row make 3 layers/);
 });
 
 test('advice comes sorted by line with LSP ranges; rules can be chosen', () => {
   const text = 'FROM node:20\nRUN apt-get update\nRUN apt-get install -y x\nCMD ["a"]\nCMD ["b"]\n';
   const all = advise({ text });
-  assert.deepEqual(all.map((a) => [a.line, a.code]), [[2, 'apt-update-alone'], [2, 'consecutive-runs'], [4, 'cmd-overridden']]);
+  assert.deepEqual(
+    all.map((a) => [a.line, a.code]),
+    [
+      [2, 'apt-update-alone'],
+      [2, 'consecutive-runs'],
+      [4, 'cmd-overridden'],
+    ],
+  );
   assert.deepEqual(all[0].range, { start: { line: 1, character: 0 }, end: { line: 1, character: 18 } });
-  assert.deepEqual(advise({ text, rules: ['cmd-overridden'] }).map((a) => a.code), ['cmd-overridden']);
+  assert.deepEqual(
+    advise({ text, rules: ['cmd-overridden'] }).map((a) => a.code),
+    ['cmd-overridden'],
+  );
 });
 
 test('fixAll applies fixes one by one and reports what it created', () => {
   const text = 'FROM node:20\nARG V=1\nWORKDIR /app\nCOPY . .\nRUN apt-get update\nRUN apt-get install -y git\nRUN npm ci\nRUN echo $V\nRUN node server.js\n';
   const result = fixAll({ text, context: { paths: ['package.json', 'package-lock.json', '.git/HEAD', 'node_modules/a/b.js'] } });
-  assert.equal(result.text, 'FROM node:20\nWORKDIR /app\nRUN apt-get update && apt-get install -y git\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nARG V=1\nRUN echo $V\nCMD ["node", "server.js"]\n');
+  assert.equal(
+    result.text,
+    'FROM node:20\nWORKDIR /app\nRUN apt-get update && apt-get install -y git\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nARG V=1\nRUN echo $V\nCMD ["node", "server.js"]\n',
+  );
   assert.deepEqual(result.createFiles, [{ path: '.dockerignore', text: '.git\nnode_modules\n' }]);
-  assert.deepEqual(result.applied.map((a) => a.code).sort(), ['apt-update-alone', 'arg-declared-early', 'copy-before-install', 'missing-dockerignore', 'run-starts-app']);
+  assert.deepEqual(result.applied.map((a) => a.code).sort(), [
+    'apt-update-alone',
+    'arg-declared-early',
+    'copy-before-install',
+    'missing-dockerignore',
+    'run-starts-app',
+  ]);
   assert.ok(result.remaining.every((a) => a.fixes.length === 0));
 });
 
@@ -135,14 +177,25 @@ test('text edits: inserting after a last line without newline, and overlapping e
   const crlf = textModel('FROM a\r\n');
   assert.equal(applyEdits(crlf.text, [insertLines(crlf, 2, 'RUN c\r\n')]), 'FROM a\r\nRUN c\r\n');
   const r = { start: { line: 0, character: 0 }, end: { line: 0, character: 4 } };
-  assert.throws(() => applyEdits('FROM a', [{ range: r, newText: 'x' }, { range: { start: { line: 0, character: 2 }, end: { line: 0, character: 5 } }, newText: 'y' }]), /Overlapping/);
+  assert.throws(
+    () =>
+      applyEdits('FROM a', [
+        { range: r, newText: 'x' },
+        { range: { start: { line: 0, character: 2 }, end: { line: 0, character: 5 } }, newText: 'y' },
+      ]),
+    /Overlapping/,
+  );
 });
 
 test('a Dockerfile template gets one notice and no findings from its template syntax', () => {
   const text = 'FROM {{ base }}\n{% if dev %}\nRUN apt-get update\n{% endif %}\nCOPY . .\nRUN npm ci\nRUN a\nRUN b\n';
   for (const name of ['Dockerfile.j2', 'docker/Dockerfile.tmpl', 'Dockerfile.in', 'file:///w/app/Dockerfile.template', 'C:\\w\\Dockerfile.jinja']) {
     const advice = advise({ text, fileName: name, context: { paths: ['package.json'] } });
-    assert.deepEqual(advice.map((a) => [a.code, a.severity, a.line]), [['template-not-analysed', 'info', 1]], name);
+    assert.deepEqual(
+      advice.map((a) => [a.code, a.severity, a.line]),
+      [['template-not-analysed', 'info', 1]],
+      name,
+    );
     assert.match(advice[0].message, /does not analyse templates/);
     assert.deepEqual(advise({ text, fileName: name, rules: ['copy-before-install'] }), [], `${name}: only the rules asked for`);
   }

@@ -51,7 +51,9 @@ function checkFix(text: string, fix: Fix, label: string): void {
   const directives = textModel(text).lines.filter((_, i, all) => all.slice(0, i + 1).every((x) => /^#\s*[a-z]+=/.test(x)));
   assert.deepEqual(textModel(after).lines.slice(0, directives.length), directives, `${label}: directives moved`);
   const endings = new Set(textModel(text).endings.filter(Boolean));
-  if (endings.size === 1) for (const e of textModel(after).endings) assert.ok(e === '' || endings.has(e), `${label}: line ending ${JSON.stringify(e)} added to a ${JSON.stringify([...endings][0])} file`);
+  if (endings.size === 1)
+    for (const e of textModel(after).endings)
+      assert.ok(e === '' || endings.has(e), `${label}: line ending ${JSON.stringify(e)} added to a ${JSON.stringify([...endings][0])} file`);
 }
 
 test('every fix on 400 generated Dockerfiles keeps everything else byte for byte and still parses', () => {
@@ -67,7 +69,14 @@ test('every fix on 400 generated Dockerfiles keeps everything else byte for byte
       }
     }
   }
-  for (const code of ['copy-before-install', 'arg-declared-early', 'apt-update-alone', 'run-starts-app', 'cmd-overridden', 'missing-dockerignore'] as AdviceCode[]) {
+  for (const code of [
+    'copy-before-install',
+    'arg-declared-early',
+    'apt-update-alone',
+    'run-starts-app',
+    'cmd-overridden',
+    'missing-dockerignore',
+  ] as AdviceCode[]) {
     assert.ok((seen.get(code) ?? 0) >= 10, `the generator should exercise ${code} (seen ${seen.get(code) ?? 0} fixes)`);
   }
 });
@@ -76,8 +85,19 @@ test('applying all fixes one after another terminates and the result still parse
   for (let seed = 401; seed <= 600; seed++) {
     const { text, context } = generate(seed);
     const result = fixAll({ text, context });
-    assert.deepEqual(parseDockerfile(result.text).diagnostics.map((d) => d.message).sort(), parseDockerfile(text).diagnostics.map((d) => d.message).sort(), `seed ${seed}`);
+    assert.deepEqual(
+      parseDockerfile(result.text)
+        .diagnostics.map((d) => d.message)
+        .sort(),
+      parseDockerfile(text)
+        .diagnostics.map((d) => d.message)
+        .sort(),
+      `seed ${seed}`,
+    );
     assert.ok(result.applied.length <= 100);
-    assert.ok(result.remaining.every((a) => !a.fixes.length || result.applied.some((x) => x.code === a.code) || a.code === 'missing-dockerignore'), `seed ${seed}: a fix was left unapplied`);
+    assert.ok(
+      result.remaining.every((a) => !a.fixes.length || result.applied.some((x) => x.code === a.code) || a.code === 'missing-dockerignore'),
+      `seed ${seed}: a fix was left unapplied`,
+    );
   }
 });

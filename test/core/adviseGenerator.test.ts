@@ -13,10 +13,25 @@ import { seededRandom } from '../helpers/random';
 const rng = seededRandom;
 
 const INSTALLS = [
-  'npm ci', 'npm install --omit=dev', 'yarn install --frozen-lockfile', 'pnpm install --frozen-lockfile', 'bun install',
-  'pip install --no-cache-dir -r requirements.txt', 'pipenv install --deploy --system', 'poetry install --no-root', 'uv sync --locked',
-  'go mod download', 'go build -o /out/app .', 'cargo build --release', 'mvn -B package', './gradlew build --no-daemon',
-  'bundle install', 'composer install --no-dev', 'dotnet restore', 'dotnet publish -c Release -o /out', 'mix deps.get',
+  'npm ci',
+  'npm install --omit=dev',
+  'yarn install --frozen-lockfile',
+  'pnpm install --frozen-lockfile',
+  'bun install',
+  'pip install --no-cache-dir -r requirements.txt',
+  'pipenv install --deploy --system',
+  'poetry install --no-root',
+  'uv sync --locked',
+  'go mod download',
+  'go build -o /out/app .',
+  'cargo build --release',
+  'mvn -B package',
+  './gradlew build --no-daemon',
+  'bundle install',
+  'composer install --no-dev',
+  'dotnet restore',
+  'dotnet publish -c Release -o /out',
+  'mix deps.get',
 ];
 
 type Gen = () => number;
@@ -37,20 +52,47 @@ function body(r: Gen, stage: number, names: string[]): string[] {
     else if (k === 3) out.push(`ARG V${i}=${i}`, `RUN echo first`, `RUN echo $V${i}`);
     else if (k === 4) out.push(pick(r, ['ENV NODE_ENV=production', 'ENV A=1 B=2', 'USER app', 'LABEL x=y']));
     else if (k === 5 || k === 6) out.push(copy());
-    else if (k === 7) out.push('RUN apt-get update', pick(r, ['RUN apt-get install -y curl', 'RUN --mount=type=cache,target=/var/cache/apt apt-get install -y git', '# later', 'RUN apt-get install -y \\\n    make \\\n    gcc']));
+    else if (k === 7)
+      out.push(
+        'RUN apt-get update',
+        pick(r, [
+          'RUN apt-get install -y curl',
+          'RUN --mount=type=cache,target=/var/cache/apt apt-get install -y git',
+          '# later',
+          'RUN apt-get install -y \\\n    make \\\n    gcc',
+        ]),
+      );
     else if (k === 8 || k === 9) out.push(`RUN ${pick(r, INSTALLS)}`);
     else if (k === 10) out.push(`RUN ${pick(r, INSTALLS)} \\\n    # build it\n    && make build`);
-    else if (k === 11) out.push(`RUN --mount=type=cache,target=/root/.cache ${pick(r, INSTALLS)} && ${pick(r, ['npm run build', 'echo done', 'rm -rf /tmp/x'])}`);
+    else if (k === 11)
+      out.push(`RUN --mount=type=cache,target=/root/.cache ${pick(r, INSTALLS)} && ${pick(r, ['npm run build', 'echo done', 'rm -rf /tmp/x'])}`);
     else if (k === 12) out.push('RUN <<EOF\nset -e\n# not a comment: heredoc\necho hi\nEOF');
     else if (k === 13) out.push('COPY <<EOT /etc/motd\nhello\nEOT');
-    else if (k === 14) out.push(pick(r, ['RUN node server.js', 'RUN npm start', 'RUN python app.py', 'RUN npm run build && npm start', 'RUN PORT=3000 node index.js', 'RUN ["node", "server.js"]']));
+    else if (k === 14)
+      out.push(
+        pick(r, [
+          'RUN node server.js',
+          'RUN npm start',
+          'RUN python app.py',
+          'RUN npm run build && npm start',
+          'RUN PORT=3000 node index.js',
+          'RUN ["node", "server.js"]',
+        ]),
+      );
     else if (k === 15) out.push(pick(r, ['CMD ["node", "a.js"]', 'CMD npm start', 'ENTRYPOINT ["/entry.sh"]', 'cmd ["x"]']));
     else if (k === 16) out.push(`EXPOSE ${pick(r, ['3000', '80 443', '8080/udp'])}`);
     else if (k === 17 && names.length) out.push(`COPY --from=${pick(r, names)} /out /out`);
     else if (k === 18) out.push('RUN echo a \\\n  && echo b', 'RUN echo c');
     else if (k === 19) out.push('  RUN   echo indented   ');
     else if (k === 20) out.push('RUN apk update', 'RUN apk add --no-cache curl');
-    else if (k === 21) out.push('WORKDIR /app', `# sources${i}`, copy().replace(/ \S+ \S+$/, ` ${pick(r, ['. .', './ ./', 'src .'])}`), ...(r() < 0.3 ? ['ENV CI=1'] : []), `RUN ${pick(r, INSTALLS)}${r() < 0.3 ? ' && npm run build' : ''}`);
+    else if (k === 21)
+      out.push(
+        'WORKDIR /app',
+        `# sources${i}`,
+        copy().replace(/ \S+ \S+$/, ` ${pick(r, ['. .', './ ./', 'src .'])}`),
+        ...(r() < 0.3 ? ['ENV CI=1'] : []),
+        `RUN ${pick(r, INSTALLS)}${r() < 0.3 ? ' && npm run build' : ''}`,
+      );
     else out.push(`RUN echo step${i}`);
   }
   return out;
@@ -73,10 +115,42 @@ export function generate(seed: number): { text: string; context: AdviseContext }
   const eol = r() < 0.4 ? '\r\n' : '\n';
   let text = lines.join('\n').replace(/\n/g, eol);
   if (r() < 0.8) text += eol;
-  const all = ['package.json', 'package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'requirements.txt', 'Pipfile', 'pyproject.toml',
-    'poetry.lock', 'uv.lock', 'go.mod', 'go.sum', 'Cargo.toml', 'Cargo.lock', 'pom.xml', '.mvn/wrapper/maven-wrapper.properties', 'build.gradle',
-    'settings.gradle', 'gradlew', 'Gemfile', 'Gemfile.lock', 'composer.json', 'composer.lock', 'src/App/App.csproj', 'App.sln', 'mix.exs',
-    'mix.lock', 'config/config.exs', 'src/index.js', 'src/main.py', '.git/HEAD', 'node_modules/x/index.js', 'dist/app.js', 'packages/a/package.json'];
+  const all = [
+    'package.json',
+    'package-lock.json',
+    'yarn.lock',
+    'pnpm-lock.yaml',
+    'bun.lock',
+    'requirements.txt',
+    'Pipfile',
+    'pyproject.toml',
+    'poetry.lock',
+    'uv.lock',
+    'go.mod',
+    'go.sum',
+    'Cargo.toml',
+    'Cargo.lock',
+    'pom.xml',
+    '.mvn/wrapper/maven-wrapper.properties',
+    'build.gradle',
+    'settings.gradle',
+    'gradlew',
+    'Gemfile',
+    'Gemfile.lock',
+    'composer.json',
+    'composer.lock',
+    'src/App/App.csproj',
+    'App.sln',
+    'mix.exs',
+    'mix.lock',
+    'config/config.exs',
+    'src/index.js',
+    'src/main.py',
+    '.git/HEAD',
+    'node_modules/x/index.js',
+    'dist/app.js',
+    'packages/a/package.json',
+  ];
   const paths = all.filter(() => r() < 0.5);
   return { text, context: { paths, ...(r() < 0.2 ? { ignoreFile: '.dockerignore' } : {}) } };
 }
@@ -97,7 +171,10 @@ test('advice and hovers never throw on truncated or garbled Dockerfiles', () => 
     const garbled = [...cut].map((c) => (r() < 0.03 ? pick(r, ['\\', '"', "'", '[', '<<', '\r', '\n', '$', '{', '#', '\u00e9', ' --']) : c)).join('');
     for (const t of [cut, garbled]) {
       const advice = advise({ text: t, context });
-      assert.ok(advice.every((a) => !a.message.startsWith('Layer Lens could not check')), advice.map((a) => a.message).join('\n'));
+      assert.ok(
+        advice.every((a) => !a.message.startsWith('Layer Lens could not check')),
+        advice.map((a) => a.message).join('\n'),
+      );
       const lines = t.split('\n');
       for (let k = 0; k < 5; k++) {
         const line = Math.floor(r() * lines.length);

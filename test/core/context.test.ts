@@ -1,7 +1,15 @@
 // The context view and source selection (R8, R9, R17, R19, R20-R22) over in-memory snapshots.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { entryFingerprint, includedPaths, selectSources, updateView, viewContext, wholeContext, type SelectOptions } from '../../server/src/core/context/context';
+import {
+  entryFingerprint,
+  includedPaths,
+  selectSources,
+  updateView,
+  viewContext,
+  wholeContext,
+  type SelectOptions,
+} from '../../server/src/core/context/context';
 import { lookup } from '../../server/src/core/context/view';
 import type { Builder } from '../../server/src/core/shared/types';
 import { snap, type Spec } from '../helpers/memoryContext';
@@ -12,13 +20,17 @@ function without(spec: Record<string, Spec>, ...paths: string[]): Record<string,
 
 const BK: SelectOptions = { builder: 'buildkit' };
 const CL: SelectOptions = { builder: 'classic' };
-const sel = (s: Record<string, Spec>, sources: string[], opts: SelectOptions = BK, ignore?: string) => selectSources(viewContext(snap(s), ignore), sources, opts);
+const sel = (s: Record<string, Spec>, sources: string[], opts: SelectOptions = BK, ignore?: string) =>
+  selectSources(viewContext(snap(s), ignore), sources, opts);
 const dig = (s: Record<string, Spec>, sources: string[], opts: SelectOptions = BK, ignore?: string) => sel(s, sources, opts, ignore).digest;
 
-const APP = { 'Dockerfile': 'FROM x', 'package.json': '{}', 'src/a.js': 'a', 'src/lib/b.js': 'b', 'README.md': 'r' };
+const APP = { Dockerfile: 'FROM x', 'package.json': '{}', 'src/a.js': 'a', 'src/lib/b.js': 'b', 'README.md': 'r' };
 
 void test('.dockerignore: a folder pattern drops everything below; "!" re-includes inside it; last match wins', () => {
-  const v = viewContext(snap({ ...APP, 'node_modules/x/i.js': 'x', 'docs/a.md': 'a', 'docs/keep.md': 'k' }), 'node_modules\ndocs\n!docs/keep.md\n*.md\n!README.md\n');
+  const v = viewContext(
+    snap({ ...APP, 'node_modules/x/i.js': 'x', 'docs/a.md': 'a', 'docs/keep.md': 'k' }),
+    'node_modules\ndocs\n!docs/keep.md\n*.md\n!README.md\n',
+  );
   assert.deepEqual(includedPaths(v), ['Dockerfile', 'README.md', 'docs', 'docs/keep.md', 'package.json', 'src', 'src/a.js', 'src/lib', 'src/lib/b.js']);
   assert.equal(lookup(v.root, 'docs')?.implicit, true);
   // fsutil TestWalkerExclude: ["foo*", "!foo/bar2"] keeps bar, the foo folder and foo/bar2.
@@ -116,7 +128,7 @@ void test('BuildKit wildcard/--exclude checksums follow every symlink they list 
 });
 
 void test('a symlink given as the source itself is followed (contents of its target)', () => {
-  const s = { 'cfg': { link: 'conf/v1' }, 'conf/v1/a': 'a', 'conf/v2/a': 'b' };
+  const s = { cfg: { link: 'conf/v1' }, 'conf/v1/a': 'a', 'conf/v2/a': 'b' };
   assert.deepEqual(sel(s, ['cfg']).paths, ['cfg', 'conf/v1', 'conf/v1/a']);
   assert.notEqual(dig(s, ['cfg']), dig({ ...s, cfg: { link: 'conf/v2' } }, ['cfg']));
   assert.notEqual(dig(s, ['cfg']), dig({ ...s, 'conf/v1/a': 'z' }, ['cfg']));
@@ -201,7 +213,9 @@ void test('updateView gives the same digests as a fresh view and reuses untouche
   ];
   const before = viewContext(snap(spec), ignore);
   const probe = (v: ReturnType<typeof viewContext>, b: Builder) =>
-    [['.'], ['src'], ['docs'], ['*.json', 'src/*'], ['src/lib/b.js']].map((s) => selectSources(v, s, { builder: b }).digest).concat(wholeContext(v).digest, includedPaths(v).join(','));
+    [['.'], ['src'], ['docs'], ['*.json', 'src/*'], ['src/lib/b.js']]
+      .map((s) => selectSources(v, s, { builder: b }).digest)
+      .concat(wholeContext(v).digest, includedPaths(v).join(','));
   for (const [after, changed] of edits) {
     const fresh = viewContext(snap(after), ignore);
     const updated = updateView(before, snap(after), changed);

@@ -38,11 +38,14 @@ test('totals: the files and bytes sent after the ignore file, and what it kept o
   const r = contextReport(fixture(), ignore);
   // Kept out: dist/app.min.js (dist), logs/a.log + logs/b.log (logs), docs/README.md (**/*.md: last match wins),
   // README.md is re-included by !README.md... then excluded again by **/*.md, the last pattern that matches it.
-  assert.deepEqual(r.excluded.map((g) => [g.pattern, g.files, g.bytes, g.paths]), [
-    ['dist', 1, 300, ['dist/app.min.js']],
-    ['**/*.md', 2, 11, ['README.md', 'docs/README.md']],
-    ['logs', 2, 6, ['logs']],
-  ]);
+  assert.deepEqual(
+    r.excluded.map((g) => [g.pattern, g.files, g.bytes, g.paths]),
+    [
+      ['dist', 1, 300, ['dist/app.min.js']],
+      ['**/*.md', 2, 11, ['README.md', 'docs/README.md']],
+      ['logs', 2, 6, ['logs']],
+    ],
+  );
   assert.equal(r.excludedFiles, 5);
   assert.equal(r.excludedBytes, 317);
   const all = [...fixture().entries.values()].filter((e) => e.type !== 'dir');
@@ -56,31 +59,52 @@ test('a `!` line re-includes a file inside an excluded folder: the folder is loo
   const dist = r.largest.find((f) => f.path === 'dist');
   assert.equal(dist, undefined, 'dist itself is excluded: it is no folder of the context');
   const withoutNegation = contextReport(fixture(), 'dist\n');
-  assert.deepEqual(withoutNegation.excluded.map((g) => [g.pattern, g.files, g.paths]), [['dist', 2, ['dist']]]);
+  assert.deepEqual(
+    withoutNegation.excluded.map((g) => [g.pattern, g.files, g.paths]),
+    [['dist', 2, ['dist']]],
+  );
   // Without those lines the two logs and the two .md files are sent, and dist/keep.txt is not.
   assert.equal(withoutNegation.files, r.files + 4 - 1);
 });
 
 test('warnings: a large context, .git, node_modules (top-most only), a virtualenv, each with the pattern that fixes it', () => {
   const r = contextReport(fixture(), ignore);
-  assert.deepEqual(r.warnings.map((w) => [w.kind, w.path, w.fix ?? null]), [
-    ['large', '', null],
-    ['vcs', '.git', '.git'],
-    ['virtualenv', '.venv', '.venv'],
-    ['dependencies', 'node_modules', 'node_modules'],
-    ['dependencies', 'services/worker/node_modules', '**/node_modules'],
-  ]);
+  assert.deepEqual(
+    r.warnings.map((w) => [w.kind, w.path, w.fix ?? null]),
+    [
+      ['large', '', null],
+      ['vcs', '.git', '.git'],
+      ['virtualenv', '.venv', '.venv'],
+      ['dependencies', 'node_modules', 'node_modules'],
+      ['dependencies', 'services/worker/node_modules', '**/node_modules'],
+    ],
+  );
   assert.deepEqual(r.warnings.find((w) => w.path === 'node_modules')?.files, 2);
   // With the fixes applied, the warnings go and the report says what each pattern kept out.
   const fixed = contextReport(fixture(), `${ignore}\n.git\n.venv\nnode_modules\n**/node_modules\ndata/big.bin\n`);
   assert.deepEqual(fixed.warnings, []);
-  assert.deepEqual(fixed.excluded.map((g) => g.pattern).sort(), ['**/*.md', '**/node_modules', '.git', '.venv', 'data/big.bin', 'dist', 'logs', 'node_modules']);
+  assert.deepEqual(fixed.excluded.map((g) => g.pattern).sort(), [
+    '**/*.md',
+    '**/node_modules',
+    '.git',
+    '.venv',
+    'data/big.bin',
+    'dist',
+    'logs',
+    'node_modules',
+  ]);
 });
 
 test('the largest folders, biggest first; `.` holds the files directly in the context', () => {
   const r = contextReport(fixture(), ignore);
-  assert.deepEqual(r.largest.slice(0, 3).map((f) => f.path), ['data', '.', 'src']);
-  assert.deepEqual(r.largest.find((f) => f.path === 'src'), { path: 'src', files: 2, bytes: 25 });
+  assert.deepEqual(
+    r.largest.slice(0, 3).map((f) => f.path),
+    ['data', '.', 'src'],
+  );
+  assert.deepEqual(
+    r.largest.find((f) => f.path === 'src'),
+    { path: 'src', files: 2, bytes: 25 },
+  );
   assert.ok(!r.largest.some((f) => f.path === 'node_modules/left-pad'), 'a folder holding exactly what its parent holds is left out');
 });
 

@@ -25,14 +25,24 @@ function costs(store: StoreData): Record<string, CostedStep> {
 }
 
 test('a real build records durations of the steps it ran and sizes of the layers, by slot', () => {
-  const store = recordMeasured(v1, emptyStore(), { 2: { ran: true, durationMs: 40, sizeBytes: 2 }, 3: { ran: true, durationMs: 41_000, sizeBytes: 9_000_000 }, 5: { ran: true, durationMs: 3_000 } });
-  const runs = Object.values(costs(store)).filter((s) => s.keyword === 'RUN').map((s) => s.durationMs);
+  const store = recordMeasured(v1, emptyStore(), {
+    2: { ran: true, durationMs: 40, sizeBytes: 2 },
+    3: { ran: true, durationMs: 41_000, sizeBytes: 9_000_000 },
+    5: { ran: true, durationMs: 3_000 },
+  });
+  const runs = Object.values(costs(store))
+    .filter((s) => s.keyword === 'RUN')
+    .map((s) => s.durationMs);
   assert.deepEqual(runs, [41_000, 3_000]);
   assert.equal(Object.values(costs(store)).find((s) => s.keyword === 'COPY')?.sizeBytes, 2);
 });
 
 test('a later plan: rebuild verdicts carry the recorded duration, cached ones do not, and the estimate adds them up', () => {
-  const store = recordMeasured(v1, emptyStore(), { 3: { ran: true, durationMs: 41_000 }, 4: { ran: true, durationMs: 50 }, 5: { ran: true, durationMs: 3_000 } });
+  const store = recordMeasured(v1, emptyStore(), {
+    3: { ran: true, durationMs: 41_000 },
+    4: { ran: true, durationMs: 50 },
+    5: { ran: true, durationMs: 3_000 },
+  });
   const plan = planState(v2, 'buildkit', store);
   const { steps, estimate } = planCosts(plan.steps, plan.recorded, knownBuilds(store, 'buildkit', id).last);
   const at = (line: number) => steps.find((s) => s.line === line);

@@ -16,7 +16,17 @@ function ins(text: string, n = 0) {
   return { ins: parsed.instructions[n], all: parsed.instructions };
 }
 
-const step = (over: Partial<StepPrediction>): StepPrediction => ({ line: 2, endLine: 2, keyword: 'RUN', stage: '0', layer: 'filesystem', status: 'rebuilds', reason: 'src/app.js changed', cause: { code: 'filesChanged', changed: { files: ['src/app.js'], more: 0 } }, ...over });
+const step = (over: Partial<StepPrediction>): StepPrediction => ({
+  line: 2,
+  endLine: 2,
+  keyword: 'RUN',
+  stage: '0',
+  layer: 'filesystem',
+  status: 'rebuilds',
+  reason: 'src/app.js changed',
+  cause: { code: 'filesChanged', changed: { files: ['src/app.js'], more: 0 } },
+  ...over,
+});
 
 test('RUN: build time, one layer, keyed by its text so apt-get update never refreshes, and the verdict', () => {
   const { ins: run, all } = ins('FROM debian\nRUN apt-get update && apt-get install -y curl\n', 1);
@@ -78,7 +88,10 @@ test('layers per builder: metadata is no step with BuildKit, a cached step with 
 
 test('cacheOnly keeps only the layer and cache part (and the verdict)', () => {
   const { ins: cmd } = ins('FROM a\nCMD ["x"]\n', 1);
-  const md = explainInstruction(cmd, step({ keyword: 'CMD', layer: 'metadata', status: 'none', reason: 'metadata only: no rebuild' }), { builder: 'buildkit', cacheOnly: true });
+  const md = explainInstruction(cmd, step({ keyword: 'CMD', layer: 'metadata', status: 'none', reason: 'metadata only: no rebuild' }), {
+    builder: 'buildkit',
+    cacheOnly: true,
+  });
   assert.doesNotMatch(md, /When|default command|exec form/);
   assert.match(md, /\*\*Layer:\*\*/);
   assert.match(md, /\*\*Cache key:\*\*/);

@@ -21,7 +21,10 @@ import { HISTORY_WEBVIEW_STRINGS } from '../../client/src/history/messages';
 const root = join(__dirname, '../..');
 const bundle = JSON.parse(readFileSync(join(root, 'l10n/bundle.l10n.ko.json'), 'utf8')) as Record<string, string>;
 const coreDir = join(root, 'server/src/core');
-const tsIn = (dir: string) => readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(root, dir, f));
+const tsIn = (dir: string) =>
+  readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(root, dir, f));
 // The language server's own words (lens verdicts, hover notes) too; l10n/ only hands messages on to @vscode/l10n.
 const sources = [
   ...tsIn('server/src/core/explain'),
@@ -32,7 +35,9 @@ const sources = [
 ];
 // The client's own words (vscode.l10n.t, same bundle) and the layer stack webview's.
 const clientDir = join(root, 'client/src');
-const clientSources = readdirSync(clientDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(clientDir, f));
+const clientSources = readdirSync(clientDir, { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => join(clientDir, f));
 
 function unquote(literal: string): string {
   return literal.slice(1, -1).replace(/\\(.)/g, '$1');
@@ -51,7 +56,7 @@ function scan(): Set<string> {
   // against tables of templates (both checked in test/server/features/reasonText.test.ts): their messages are used too.
   for (const m of [...ALL_REASON_MESSAGES, ...TEMPLATE_MESSAGES]) found.add(m);
   for (const file of clientSources) {
-    for (const m of readFileSync(file, 'utf8').matchAll(/vscode\.l10n\.t\(\s*('(?:[^'\\]|\\.)*')/g)) found.add(unquote(m[1]));
+    for (const m of readFileSync(file, 'utf8').matchAll(/vscode\.l10n\.t\(\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/g)) found.add(unquote(m[1]));
   }
   for (const m of [...WEBVIEW_STRINGS, ...HISTORY_WEBVIEW_STRINGS]) found.add(m);
   return found;
@@ -84,16 +89,27 @@ test('a recording t sees only bundled strings while hovers and advice are produc
   for (const builder of ['buildkit', 'classic'] as const) {
     for (const keyword of KNOWN_KEYWORDS) {
       for (const args of ['x', '["a", "b"]', 'scratch', '/', '. .', 'apt-get update', 'curl x']) {
-        const parsed = parseDockerfile(`FROM alpine\n${keyword} --from=a --chown=1 --chmod=2 --link --mount=type=cache,target=/c --mount=type=secret,id=s --mount=type=ssh --mount=type=tmpfs,target=/t --mount=target=/b --mount=from=a,source=x,target=/y --network=none --security=insecure --platform=x --exclude=y --parents --checksum=z --keep-git-dir --other ${args}\n`);
+        const parsed = parseDockerfile(
+          `FROM alpine\n${keyword} --from=a --chown=1 --chmod=2 --link --mount=type=cache,target=/c --mount=type=secret,id=s --mount=type=ssh --mount=type=tmpfs,target=/t --mount=target=/b --mount=from=a,source=x,target=/y --network=none --security=insecure --platform=x --exclude=y --parents --checksum=z --keep-git-dir --other ${args}\n`,
+        );
         const ins = parsed.instructions[1];
         for (const cacheOnly of [false, true]) {
-          explainInstruction(ins, { line: 2, endLine: 2, keyword, stage: '0', layer: 'none', status: 'maybe', reason: 'r', cause: { code: 'notPredicted' } }, { builder, cacheOnly, t, instructions: parsed.instructions });
+          explainInstruction(
+            ins,
+            { line: 2, endLine: 2, keyword, stage: '0', layer: 'none', status: 'maybe', reason: 'r', cause: { code: 'notPredicted' } },
+            { builder, cacheOnly, t, instructions: parsed.instructions },
+          );
           for (const f of ins.flags) explainFlag(ins, f, undefined, { builder, cacheOnly, t });
         }
       }
     }
   }
-  for (const status of ['cached', 'rebuilds', 'skipped', 'none'] as const) explainInstruction(parseDockerfile('FROM a').instructions[0], { line: 1, endLine: 1, keyword: 'FROM', stage: '0', layer: 'filesystem', status, reason: 'r', cause: { code: 'notPredicted' } }, { builder: 'buildkit', t });
+  for (const status of ['cached', 'rebuilds', 'skipped', 'none'] as const)
+    explainInstruction(
+      parseDockerfile('FROM a').instructions[0],
+      { line: 1, endLine: 1, keyword: 'FROM', stage: '0', layer: 'filesystem', status, reason: 'r', cause: { code: 'notPredicted' } },
+      { builder: 'buildkit', t },
+    );
   for (const code of ADVICE_CODES) ruleSummary(code, t);
   for (let seed = 1; seed <= 150; seed++) {
     const { text, context } = generate(seed);

@@ -72,7 +72,10 @@ test('slots the failed build did not finish keep what the build before recorded;
   // The next plan of v2 explains the unfinished steps; going back to v1 is cached again (R4).
   const plan = planState(v2, 'buildkit', store);
   assert.equal(reasonAt(plan, 5), 'the last build stopped before this step finished');
-  assert.deepEqual(statuses(planState(state, 'buildkit', store)).filter((s) => !s.endsWith('none')), ['1:cached', '2:cached', '3:cached', '5:cached', '6:cached', '7:cached']);
+  assert.deepEqual(
+    statuses(planState(state, 'buildkit', store)).filter((s) => !s.endsWith('none')),
+    ['1:cached', '2:cached', '3:cached', '5:cached', '6:cached', '7:cached'],
+  );
   // A later build that finishes clears the unfinished list.
   store = record(v2, 'buildkit', store);
   assert.equal(store.builds[id('buildkit')].unfinished, undefined);

@@ -36,11 +36,18 @@ test('one stage: base image at the bottom, a block per layer with context sizes,
   const m = model(state, planState(state, 'buildkit').steps);
   assert.equal(m.stages.length, 1);
   const [stage] = m.stages;
-  assert.deepEqual({ label: stage.label, needed: stage.needed, target: stage.target, container: stage.container }, { label: '0', needed: true, target: true, container: true });
-  assert.deepEqual({ kind: stage.base.kind, text: stage.base.text, line: stage.base.line, size: stage.base.size }, { kind: 'base', text: 'FROM node:20', line: 1, size: 'unknown' });
-  assert.deepEqual(stage.blocks.map((b) => `${b.line} ${b.kind} ${b.text}`), [
-    '2 layer WORKDIR /app', '3 layer COPY . /app', '4 layer RUN npm install', '5 metadata EXPOSE 3000', '6 metadata CMD ["node", "src/app.js"]',
-  ]);
+  assert.deepEqual(
+    { label: stage.label, needed: stage.needed, target: stage.target, container: stage.container },
+    { label: '0', needed: true, target: true, container: true },
+  );
+  assert.deepEqual(
+    { kind: stage.base.kind, text: stage.base.text, line: stage.base.line, size: stage.base.size },
+    { kind: 'base', text: 'FROM node:20', line: 1, size: 'unknown' },
+  );
+  assert.deepEqual(
+    stage.blocks.map((b) => `${b.line} ${b.kind} ${b.text}`),
+    ['2 layer WORKDIR /app', '3 layer COPY . /app', '4 layer RUN npm install', '5 metadata EXPOSE 3000', '6 metadata CMD ["node", "src/app.js"]'],
+  );
   const copy = stage.blocks[1];
   // .dockerignore (11 B) + package.json (14 B) + src/app.js (15 B) + src/lib/util.js (2500 B); folders are not files.
   assert.equal(copy.bytes, 11 + 14 + 15 + 2500);
@@ -48,7 +55,10 @@ test('one stage: base image at the bottom, a block per layer with context sizes,
   assert.equal(copy.sizeText, '≈ 2.5 kB from 4 files');
   assert.deepEqual(copy.files, ['.dockerignore', 'package.json', 'src/app.js', 'src/lib/util.js']);
   const run = stage.blocks[2];
-  assert.deepEqual({ bytes: run.bytes, size: run.size, weight: run.weight, sizeText: run.sizeText }, { bytes: null, size: 'unknown', weight: null, sizeText: 'size unknown until built' });
+  assert.deepEqual(
+    { bytes: run.bytes, size: run.size, weight: run.weight, sizeText: run.sizeText },
+    { bytes: null, size: 'unknown', weight: null, sizeText: 'size unknown until built' },
+  );
   // Nothing reaches a megabyte: the 2.5 kB COPY is drawn on the megabyte scale, not at full height.
   assert.equal(copy.weight, Math.log1p(11 + 14 + 15 + 2500) / Math.log1p(FULL_HEIGHT_BYTES));
   assert.ok((copy.weight ?? 1) < 0.6);
@@ -63,7 +73,10 @@ test('nothing built yet: every layer rebuilds, the summary names the first miss'
   const m = model(state, planState(state, 'buildkit').steps);
   assert.equal(m.summary.text, '4 of 4 layers rebuild; first miss: FROM node:20 (not built yet: no recorded build)');
   assert.deepEqual([m.summary.layers, m.summary.rebuild, m.summary.maybe], [4, 4, 0]);
-  assert.deepEqual(m.stages[0].blocks.map((b) => `${b.icon} ${b.verdict}`), ['sync rebuilds', 'sync rebuilds', 'sync rebuilds', 'dash no build step', 'dash no build step']);
+  assert.deepEqual(
+    m.stages[0].blocks.map((b) => `${b.icon} ${b.verdict}`),
+    ['sync rebuilds', 'sync rebuilds', 'sync rebuilds', 'dash no build step', 'dash no build step'],
+  );
 });
 
 test('a source edit: the summary names COPY and the file; blocks below stay cached', () => {
@@ -71,8 +84,16 @@ test('a source edit: the summary names COPY and the file; blocks below stay cach
   const after: State = { ...before, files: { ...appFiles, 'src/app.js': 'console.log(2)\n' } };
   const m = model(after, afterBuilds('buildkit', before, after).steps);
   assert.equal(m.summary.text, '2 of 4 layers rebuild; first miss: COPY . /app (src/app.js changed)');
-  assert.deepEqual(m.summary.firstMiss, { line: 3, text: 'COPY . /app', reason: 'src/app.js changed', cause: { code: 'filesChanged', changed: { files: ['src/app.js'], more: 0 } } });
-  assert.deepEqual([m.stages[0].base, ...m.stages[0].blocks].map((b) => b.verdict), ['cached', 'cached', 'rebuilds', 'rebuilds', 'no build step', 'no build step']);
+  assert.deepEqual(m.summary.firstMiss, {
+    line: 3,
+    text: 'COPY . /app',
+    reason: 'src/app.js changed',
+    cause: { code: 'filesChanged', changed: { files: ['src/app.js'], more: 0 } },
+  });
+  assert.deepEqual(
+    [m.stages[0].base, ...m.stages[0].blocks].map((b) => b.verdict),
+    ['cached', 'cached', 'rebuilds', 'rebuilds', 'no build step', 'no build step'],
+  );
   assert.equal(m.stages[0].blocks[0].icon, 'pass');
 });
 
@@ -81,41 +102,50 @@ test('all cached: the summary says so', () => {
   assert.equal(model(state, afterBuilds('buildkit', state, state).steps).summary.text, 'All 4 layers cached');
 });
 
-const multi = [
-  'FROM node:20 AS deps', // 1
-  'COPY package.json ./', // 2
-  'RUN npm ci', // 3
-  'FROM deps AS test', // 4
-  'RUN npm test', // 5
-  'FROM golang:1.22 AS tools', // 6
-  'RUN go install x', // 7
-  'FROM node:20-slim AS runtime', // 8
-  'COPY --from=deps /node_modules ./node_modules', // 9
-  'RUN --mount=type=cache,target=/c --mount=type=bind,from=test,target=/t cp /t/report .', // 10
-  'COPY src ./src', // 11
-  'USER node', // 12
-].join('\n') + '\n';
+const multi =
+  [
+    'FROM node:20 AS deps', // 1
+    'COPY package.json ./', // 2
+    'RUN npm ci', // 3
+    'FROM deps AS test', // 4
+    'RUN npm test', // 5
+    'FROM golang:1.22 AS tools', // 6
+    'RUN go install x', // 7
+    'FROM node:20-slim AS runtime', // 8
+    'COPY --from=deps /node_modules ./node_modules', // 9
+    'RUN --mount=type=cache,target=/c --mount=type=bind,from=test,target=/t cp /t/report .', // 10
+    'COPY src ./src', // 11
+    'USER node', // 12
+  ].join('\n') + '\n';
 
 test('stages in build order, edges for FROM <stage>, COPY --from and RUN --mount=from=, an unneeded stage dimmed', () => {
   const state: State = { dockerfile: multi, files: appFiles };
   const m = model(state, planState(state, 'buildkit').steps);
-  assert.deepEqual(m.stages.map((s) => `${s.label}${s.needed ? '' : ' (dimmed)'}${s.target ? ' (target)' : ''}`), ['deps', 'test', 'runtime (target)', 'tools (dimmed)']);
-  assert.deepEqual(m.edges.map((e) => `${e.from}->${e.to} line ${e.line} ${e.kind}: ${e.text}`), [
-    '0->1 line 4 from: FROM deps',
-    '0->3 line 9 copy: COPY --from=deps',
-    '1->3 line 10 mount: RUN --mount=from=test',
-  ]);
+  assert.deepEqual(
+    m.stages.map((s) => `${s.label}${s.needed ? '' : ' (dimmed)'}${s.target ? ' (target)' : ''}`),
+    ['deps', 'test', 'runtime (target)', 'tools (dimmed)'],
+  );
+  assert.deepEqual(
+    m.edges.map((e) => `${e.from}->${e.to} line ${e.line} ${e.kind}: ${e.text}`),
+    ['0->1 line 4 from: FROM deps', '0->3 line 9 copy: COPY --from=deps', '1->3 line 10 mount: RUN --mount=from=test'],
+  );
   const test = m.stages[1];
   assert.equal(test.base.fromStage, 0);
   assert.equal(test.base.sizeText, 'the layers of stage deps');
   assert.equal(test.container, false);
   const runtime = m.stages[2];
   assert.equal(runtime.container, true);
-  assert.deepEqual(runtime.blocks.map((b) => b.fromStage), [0, 1, undefined, undefined]);
+  assert.deepEqual(
+    runtime.blocks.map((b) => b.fromStage),
+    [0, 1, undefined, undefined],
+  );
   assert.equal(runtime.blocks[0].size, 'unknown', 'COPY --from copies what another stage made: unknown until built');
   assert.equal(runtime.blocks[2].sizeText, '≈ 2.5 kB from 2 files');
   const tools = m.stages[3];
-  assert.deepEqual([tools.base, ...tools.blocks].map((b) => `${b.status} ${b.icon}`), ['skipped circle-slash', 'skipped circle-slash']);
+  assert.deepEqual(
+    [tools.base, ...tools.blocks].map((b) => `${b.status} ${b.icon}`),
+    ['skipped circle-slash', 'skipped circle-slash'],
+  );
   assert.equal(tools.container, false);
   // deps FROM + COPY + RUN, test RUN, runtime FROM + COPY + RUN + COPY: the skipped stage does not count.
   assert.equal(m.summary.layers, 8);
@@ -136,7 +166,10 @@ test('a changed manifest ripples into COPY --from: maybe, counted apart', () => 
 test('--target: later stages are not needed, the container layer sits on the target', () => {
   const state: State = { dockerfile: multi, files: appFiles, target: 'test' };
   const m = model(state, planState(state, 'buildkit').steps);
-  assert.deepEqual(m.stages.map((s) => `${s.label}:${s.needed ? 'built' : 'dimmed'}:${s.container ? 'container' : ''}`), ['deps:built:', 'test:built:container', 'tools:dimmed:', 'runtime:dimmed:']);
+  assert.deepEqual(
+    m.stages.map((s) => `${s.label}:${s.needed ? 'built' : 'dimmed'}:${s.container ? 'container' : ''}`),
+    ['deps:built:', 'test:built:container', 'tools:dimmed:', 'runtime:dimmed:'],
+  );
 });
 
 test('recorded sizes and timings replace estimates; the summary adds the rebuild cost', () => {
@@ -160,8 +193,14 @@ test('the classic builder: metadata steps are bands with their own verdicts; scr
   const state: State = { dockerfile: text, files: appFiles };
   const m = model(state, planState(state, 'classic').steps, 'classic');
   const [stage] = m.stages;
-  assert.deepEqual({ text: stage.base.text, sizeText: stage.base.sizeText, status: stage.base.status }, { text: 'FROM scratch', sizeText: 'empty image', status: 'none' });
-  assert.deepEqual(stage.blocks.map((b) => `${b.kind} ${b.status}`), ['metadata rebuilds', 'layer rebuilds']);
+  assert.deepEqual(
+    { text: stage.base.text, sizeText: stage.base.sizeText, status: stage.base.status },
+    { text: 'FROM scratch', sizeText: 'empty image', status: 'none' },
+  );
+  assert.deepEqual(
+    stage.blocks.map((b) => `${b.kind} ${b.status}`),
+    ['metadata rebuilds', 'layer rebuilds'],
+  );
 });
 
 test('instruction text: flags kept, continuations joined, long lines shortened; hostile text kept verbatim (the webview renders it as text)', () => {
@@ -186,5 +225,8 @@ test('bad input never throws: no FROM, an empty file', () => {
 
 test('formatBytes and formatDuration use Docker-like units', () => {
   assert.deepEqual([0, 999, 1000, 1234, 45_600, 3_400_000, 2_000_000_000].map(formatBytes), ['0 B', '999 B', '1.0 kB', '1.2 kB', '46 kB', '3.4 MB', '2.0 GB']);
-  assert.deepEqual([850, 42_000, 65_000, 120_000].map((ms) => formatDuration(ms)), ['850 ms', '42 s', '1 min 5 s', '2 min']);
+  assert.deepEqual(
+    [850, 42_000, 65_000, 120_000].map((ms) => formatDuration(ms)),
+    ['850 ms', '42 s', '1 min 5 s', '2 min'],
+  );
 });

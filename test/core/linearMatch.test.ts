@@ -28,7 +28,11 @@ function generator(seed: number) {
 }
 
 /** One pattern's verdict: Docker's error, or its match type and result on `path`. */
-function verdict(create: (p: string[]) => { errors: string[]; matcher: { patterns: readonly { matchType: string; match(s: string): boolean }[] } }, pattern: string, path: string): string {
+function verdict(
+  create: (p: string[]) => { errors: string[]; matcher: { patterns: readonly { matchType: string; match(s: string): boolean }[] } },
+  pattern: string,
+  path: string,
+): string {
   const r = create([pattern]);
   if (r.errors.length) return 'bad';
   const p = r.matcher.patterns[0];
@@ -61,7 +65,8 @@ void test('differential: .dockerignore patterns give the RegExp port\'s match, m
   for (let n = 0; n < 6000; n++) {
     const pattern = word(PATTERN, 9);
     // Half the paths are made from the pattern so that matches are common, not just misses.
-    const path = rnd() < 0.5 ? word(PATH, 12) : pattern.replace(/\*\*\/?/g, () => pick(['', 'a/', 'a/b/'])).replace(/[*?\\]/g, () => pick(['', 'a', 'xx', '/']));
+    const path =
+      rnd() < 0.5 ? word(PATH, 12) : pattern.replace(/\*\*\/?/g, () => pick(['', 'a/', 'a/b/'])).replace(/[*?\\]/g, () => pick(['', 'a', 'xx', '/']));
     if (oldDiverges(pattern, path)) continue;
     const want = verdict(OLD, pattern, path);
     assert.equal(verdict(NEW, pattern, path), want, `${JSON.stringify(pattern)} on ${JSON.stringify(path)}`);
@@ -156,14 +161,42 @@ void test('the matcher is linear: a DFA cache that overflows its budget is rebui
   }
 });
 
-void test('differential: layerLens.dockerfiles keys give the RegExp globMatches\' answer', () => {
+void test("differential: layerLens.dockerfiles keys give the RegExp globMatches' answer", () => {
   const { rnd, pick, word } = generator(14);
-  const PATTERN = ['*', '**', '**/', '?', '{', '}', ',', '/', '.', 'a', 'b', 'D', 'é', '😀', '\n', '\r', '\u2028', '[', ']', '\\', '$', '^', '(', ')', '|', '+'];
+  const PATTERN = [
+    '*',
+    '**',
+    '**/',
+    '?',
+    '{',
+    '}',
+    ',',
+    '/',
+    '.',
+    'a',
+    'b',
+    'D',
+    'é',
+    '😀',
+    '\n',
+    '\r',
+    '\u2028',
+    '[',
+    ']',
+    '\\',
+    '$',
+    '^',
+    '(',
+    ')',
+    '|',
+    '+',
+  ];
   const PATH = ['a', 'b', 'D', '/', '.', 'é', '😀', '\n', '\r', '\u2028', ',', '{', '}', '*', '?'];
   let matched = 0;
   for (let n = 0; n < 6000; n++) {
     const pattern = word(PATTERN, 10);
-    const path = rnd() < 0.5 ? word(PATH, 10) : pattern.replace(/\*\*\/?/g, () => pick(['', 'a/', 'a/b/'])).replace(/[*?{},]/g, () => pick(['', 'a', 'D', ',']));
+    const path =
+      rnd() < 0.5 ? word(PATH, 10) : pattern.replace(/\*\*\/?/g, () => pick(['', 'a/', 'a/b/'])).replace(/[*?{},]/g, () => pick(['', 'a', 'D', ',']));
     const want = regexGlobMatches(pattern, path);
     assert.equal(globMatches(pattern, path), want, `${JSON.stringify(pattern)} on ${JSON.stringify(path)}`);
     if (want) matched++;

@@ -21,7 +21,11 @@ test('keyword case and spacing after the keyword do not matter', () => {
 
 test('flags are split from arguments, quotes allowed in values', () => {
   const ins = parseDockerfile('FROM x\nCOPY --chown=1:1 --from=build --exclude="*.md" a b /c/\n').instructions[1];
-  assert.deepEqual(ins.flags, [{ name: 'chown', value: '1:1' }, { name: 'from', value: 'build' }, { name: 'exclude', value: '*.md' }]);
+  assert.deepEqual(ins.flags, [
+    { name: 'chown', value: '1:1' },
+    { name: 'from', value: 'build' },
+    { name: 'exclude', value: '*.md' },
+  ]);
   assert.equal(ins.args, 'a b /c/');
 });
 
@@ -58,9 +62,15 @@ test('bad input gives diagnostics, never a throw', () => {
 
 test('line breaks are LF or CRLF as for Docker; a lone CR stays inside its line and never throws', () => {
   for (const text of ['FROM a\r\nRUN b\r\n', 'FROM a\nRUN b\\\r\n  c\r\n']) {
-    assert.deepEqual(parseDockerfile(text).instructions.map((i) => i.keyword), ['FROM', 'RUN']);
+    assert.deepEqual(
+      parseDockerfile(text).instructions.map((i) => i.keyword),
+      ['FROM', 'RUN'],
+    );
   }
   assert.equal(parseDockerfile('FROM a\r\nRUN b\r\n').instructions[1].args, 'b');
-  assert.deepEqual(parseDockerfile('FROM a\rRUN b').instructions.map((i) => i.keyword), ['FROM']);
+  assert.deepEqual(
+    parseDockerfile('FROM a\rRUN b').instructions.map((i) => i.keyword),
+    ['FROM'],
+  );
   assert.doesNotThrow(() => parseDockerfile('FROM a\r\rRUN b\\\r  c\r'));
 });

@@ -12,9 +12,19 @@ const state = (dockerfile: string, more: Record<string, unknown> = {}) => ({ doc
 
 test('platform texts are normalised as the engine printed TARGETPLATFORM; bad ones are refused with the reason', () => {
   const seen: Record<string, string> = {
-    'linux/aarch64': 'linux/arm64', 'linux/arm64/v8': 'linux/arm64', 'linux/arm': 'linux/arm/v7', 'linux/armhf': 'linux/arm/v7',
-    'linux/x86_64': 'linux/amd64', 'linux/amd64/v1': 'linux/amd64', 'linux/amd64/v2': 'linux/amd64/v2', 'linux/arm/v6': 'linux/arm/v6',
-    'linux/386': 'linux/386', 'linux/arm64/v9': 'linux/arm64/v9', 'LINUX/ARM64': 'linux/arm64', arm64: 'linux/arm64', 'windows/amd64': 'windows/amd64',
+    'linux/aarch64': 'linux/arm64',
+    'linux/arm64/v8': 'linux/arm64',
+    'linux/arm': 'linux/arm/v7',
+    'linux/armhf': 'linux/arm/v7',
+    'linux/x86_64': 'linux/amd64',
+    'linux/amd64/v1': 'linux/amd64',
+    'linux/amd64/v2': 'linux/amd64/v2',
+    'linux/arm/v6': 'linux/arm/v6',
+    'linux/386': 'linux/386',
+    'linux/arm64/v9': 'linux/arm64/v9',
+    'LINUX/ARM64': 'linux/arm64',
+    arm64: 'linux/arm64',
+    'windows/amd64': 'windows/amd64',
   };
   for (const [given, printed] of Object.entries(seen)) assert.equal(normalizePlatform(given), printed, given);
   for (const bad of ['linux//arm64', 'foo', 'linux/amd64/v2/x', '', 'linux/a b']) {
@@ -24,7 +34,7 @@ test('platform texts are normalised as the engine printed TARGETPLATFORM; bad on
   assert.match((parsePlatform('foo') as { error: string }).error, /not a known operating system or architecture/);
 });
 
-test('the machine platform: linux/ and node\'s architecture in Docker\'s words', () => {
+test("the machine platform: linux/ and node's architecture in Docker's words", () => {
   assert.equal(machinePlatform('x64'), 'linux/amd64');
   assert.equal(machinePlatform('arm64'), 'linux/arm64');
   assert.equal(machinePlatform('arm'), 'linux/arm/v7');
@@ -35,8 +45,14 @@ test('the machine platform: linux/ and node\'s architecture in Docker\'s words',
 test('automatic values: BUILD* the machine, TARGET* the target; a platform without variant gives an empty VARIANT', () => {
   const v = platformArgValues('linux/amd64', 'linux/arm/v7');
   assert.deepEqual(Object.fromEntries(v), {
-    BUILDPLATFORM: 'linux/amd64', BUILDOS: 'linux', BUILDARCH: 'amd64', BUILDVARIANT: '',
-    TARGETPLATFORM: 'linux/arm/v7', TARGETOS: 'linux', TARGETARCH: 'arm', TARGETVARIANT: 'v7',
+    BUILDPLATFORM: 'linux/amd64',
+    BUILDOS: 'linux',
+    BUILDARCH: 'amd64',
+    BUILDVARIANT: '',
+    TARGETPLATFORM: 'linux/arm/v7',
+    TARGETOS: 'linux',
+    TARGETARCH: 'arm',
+    TARGETVARIANT: 'v7',
   });
 });
 
@@ -100,7 +116,11 @@ test('BuildKit: FROM --platform=$BUILDPLATFORM needs no ARG and keys like a plai
   ];
   for (const df of forms) {
     const r = afterBuilds('buildkit', plain, state(df));
-    assert.deepEqual(r.steps.filter((s) => s.keyword !== 'ARG').map((s) => s.status), ['cached', 'cached'], df);
+    assert.deepEqual(
+      r.steps.filter((s) => s.keyword !== 'ARG').map((s) => s.status),
+      ['cached', 'cached'],
+      df,
+    );
     assert.deepEqual(r.diagnostics, []);
   }
   // Keys recorded before platforms were resolved stored '' for a FROM without --platform: still the same key.
@@ -113,7 +133,7 @@ test('BuildKit: a variant is another platform: FROM --platform=linux/amd64/v2 re
   assert.equal(reasonAt(r, 1), 'platform changed: linux/amd64/v2 (was linux/amd64)');
 });
 
-test('--platform: the machine\'s own changes nothing; another one rebuilds FROM img but not a stage on $BUILDPLATFORM', () => {
+test("--platform: the machine's own changes nothing; another one rebuilds FROM img but not a stage on $BUILDPLATFORM", () => {
   const plain = state('FROM base\nARG TARGETARCH\nRUN env\n');
   assert.deepEqual(statuses(afterBuilds('buildkit', plain, { ...plain, platform: 'linux/amd64' })), ['1:cached', '2:none', '3:cached']);
   const arm = afterBuilds('buildkit', plain, { ...plain, platform: 'linux/arm64' });
@@ -124,7 +144,11 @@ test('--platform: the machine\'s own changes nothing; another one rebuilds FROM 
   const onBuildArg = state('FROM --platform=$BUILDPLATFORM base\nRUN echo x\nARG TARGETARCH\nRUN env\n');
   assert.deepEqual(statuses(afterBuilds('buildkit', onBuildArg, { ...onBuildArg, platform: 'linux/arm64' })), ['1:cached', '2:cached', '3:none', '4:rebuilds']);
   // --platform linux/arm64/v8 is linux/arm64
-  assert.deepEqual(statuses(afterBuilds('buildkit', { ...plain, platform: 'linux/arm64' }, { ...plain, platform: 'linux/arm64/v8' })), ['1:cached', '2:none', '3:cached']);
+  assert.deepEqual(statuses(afterBuilds('buildkit', { ...plain, platform: 'linux/arm64' }, { ...plain, platform: 'linux/arm64/v8' })), [
+    '1:cached',
+    '2:none',
+    '3:cached',
+  ]);
 });
 
 test('BuildKit: --build-arg BUILDPLATFORM reaches FROM lines; --build-arg TARGETPLATFORM does not move a plain FROM', () => {
@@ -170,9 +194,15 @@ test('classic: FROM --platform=$BUILDPLATFORM without a global ARG fails the bui
     assert.equal(r.fails?.line, 1);
   }
   // Declared globally with a value (or with --build-arg to a global declaration) it builds, on the cache of FROM base.
-  for (const s of [state('ARG BUILDPLATFORM=linux/amd64\nFROM --platform=$BUILDPLATFORM base\nRUN echo a\n'), state('ARG BUILDPLATFORM\nFROM --platform=$BUILDPLATFORM base\nRUN echo a\n', { buildArgs: { BUILDPLATFORM: 'linux/amd64' } })]) {
+  for (const s of [
+    state('ARG BUILDPLATFORM=linux/amd64\nFROM --platform=$BUILDPLATFORM base\nRUN echo a\n'),
+    state('ARG BUILDPLATFORM\nFROM --platform=$BUILDPLATFORM base\nRUN echo a\n', { buildArgs: { BUILDPLATFORM: 'linux/amd64' } }),
+  ]) {
     const r = afterBuilds('classic', state('FROM base\nRUN echo a\n'), s);
-    assert.deepEqual(r.steps.filter((x) => x.keyword !== 'ARG').map((x) => x.status), ['cached', 'cached']);
+    assert.deepEqual(
+      r.steps.filter((x) => x.keyword !== 'ARG').map((x) => x.status),
+      ['cached', 'cached'],
+    );
     assert.equal(r.fails, undefined);
   }
 });

@@ -42,7 +42,14 @@ test('C3: build args reach RUN only when declared; proxies and undeclared args c
   assert.deepEqual(statuses(afterBuilds('buildkit', v1, w2)), ['1:cached', '2:none', '3:cached', '4:cached', '5:none', '6:rebuilds']);
   const noops: Array<Record<string, string>> = [{ UNDECLARED: '1' }, { HTTP_PROXY: 'http://p:3128' }, { https_proxy: 'x' }];
   for (const noop of noops) {
-    assert.deepEqual(statuses(afterBuilds('buildkit', base, { ...base, buildArgs: noop })), ['1:cached', '2:none', '3:cached', '4:cached', '5:none', '6:cached']);
+    assert.deepEqual(statuses(afterBuilds('buildkit', base, { ...base, buildArgs: noop })), [
+      '1:cached',
+      '2:none',
+      '3:cached',
+      '4:cached',
+      '5:none',
+      '6:cached',
+    ]);
   }
   assert.deepEqual(statuses(afterBuilds('buildkit', base, { ...base, buildArgs: { V: '' } })).slice(3, 4), ['4:rebuilds']);
   // Classic: the ARG step keys on the Dockerfile default, so it stays cached; the first RUN misses.
@@ -104,7 +111,11 @@ test('C10/R20: COPY . reads the Dockerfile itself unless .dockerignore excludes 
 });
 
 test('R21: ignored files never matter; a ! re-include brings one back', () => {
-  const a = { dockerfile: 'FROM base\nCOPY . /app\n', files: { ...files, 'logs/x.log': '1', 'logs/keep.log': '1' }, ignore: 'logs\n!logs/keep.log\nDockerfile\n.dockerignore\n' };
+  const a = {
+    dockerfile: 'FROM base\nCOPY . /app\n',
+    files: { ...files, 'logs/x.log': '1', 'logs/keep.log': '1' },
+    ignore: 'logs\n!logs/keep.log\nDockerfile\n.dockerignore\n',
+  };
   assert.deepEqual(statuses(afterBuilds('buildkit', a, { ...a, files: { ...a.files, 'logs/x.log': '2' } })), ['1:cached', '2:cached']);
   const r = afterBuilds('buildkit', a, { ...a, files: { ...a.files, 'logs/keep.log': '2' } });
   assert.equal(reasonAt(r, 2), 'logs/keep.log changed');
@@ -179,8 +190,14 @@ test('C14/R8: a bind mount keys its source only; without a source the whole cont
 
 test('C16: a cache mount ignores id and sharing but not target', () => {
   const a = { dockerfile: 'FROM base\nRUN --mount=type=cache,target=/c,id=one npm ci\n', files };
-  assert.deepEqual(statuses(afterBuilds('buildkit', a, { ...a, dockerfile: 'FROM base\nRUN --mount=type=cache,target=/c,id=two,sharing=locked npm ci\n' })), ['1:cached', '2:cached']);
-  assert.deepEqual(statuses(afterBuilds('buildkit', a, { ...a, dockerfile: 'FROM base\nRUN --mount=type=cache,target=/d,id=one npm ci\n' })), ['1:cached', '2:rebuilds']);
+  assert.deepEqual(statuses(afterBuilds('buildkit', a, { ...a, dockerfile: 'FROM base\nRUN --mount=type=cache,target=/c,id=two,sharing=locked npm ci\n' })), [
+    '1:cached',
+    '2:cached',
+  ]);
+  assert.deepEqual(statuses(afterBuilds('buildkit', a, { ...a, dockerfile: 'FROM base\nRUN --mount=type=cache,target=/d,id=one npm ci\n' })), [
+    '1:cached',
+    '2:rebuilds',
+  ]);
 });
 
 test('C17/R13: USER changes RUN and WORKDIR keys, not COPY', () => {
@@ -215,7 +232,12 @@ test('C24: an unchanged secret-mount RUN after a re-run RUN is maybe (BuildKit o
   assert.deepEqual(statuses(r), ['1:cached', '2:rebuilds', '3:maybe', '4:maybe']);
   assert.match(reasonAt(r, 3) ?? '', /cached only if line 2 RUN changes no files/);
   const plain = { dockerfile: 'FROM base\nRUN echo A-1\nRUN true\nRUN echo n3\n', files };
-  assert.deepEqual(statuses(afterBuilds('buildkit', plain, { ...plain, dockerfile: plain.dockerfile.replace('A-1', 'A-2') })), ['1:cached', '2:rebuilds', '3:rebuilds', '4:rebuilds']);
+  assert.deepEqual(statuses(afterBuilds('buildkit', plain, { ...plain, dockerfile: plain.dockerfile.replace('A-1', 'A-2') })), [
+    '1:cached',
+    '2:rebuilds',
+    '3:rebuilds',
+    '4:rebuilds',
+  ]);
   const edited = { ...b, dockerfile: b.dockerfile.replace('id=tok', 'id=other') };
   assert.equal(statusAt(afterBuilds('buildkit', a, edited), 3), 'rebuilds');
 });
@@ -245,7 +267,10 @@ test('R16/R17: --chown and --chmod are in the key; ADD of a URL is maybe unless 
 
 test('bad input: verdicts for what can be known, diagnostics for the rest', () => {
   const r = planState({ dockerfile: 'FROM base\nBOGUS x\nRUN <<EOF\necho\n', files }, 'buildkit');
-  assert.deepEqual(r.steps.map((s) => s.keyword), ['FROM', 'BOGUS', 'RUN']);
+  assert.deepEqual(
+    r.steps.map((s) => s.keyword),
+    ['FROM', 'BOGUS', 'RUN'],
+  );
   assert.match(r.diagnostics.map((d) => d.message).join('\n'), /Unknown instruction "BOGUS"[\s\S]*Unterminated heredoc/);
   const noFrom = planState({ dockerfile: 'RUN x\nCOPY . .\n', files }, 'buildkit');
   assert.equal(noFrom.steps.length, 0);

@@ -156,7 +156,11 @@ for (const keepReads of [true, false]) {
         const what = `seed ${seed} round ${round}: ${e.changed.join(', ')}`;
         assert.deepEqual(summary(fast), summary(plain), what);
         assert.deepEqual(summary(again), summary(plain), `${what} (planned twice on one view)`);
-        if (back) assert.ok(fast.steps.every((s) => s.status === 'cached' || s.status === 'none'), `${what}: back to the recorded state is cached`);
+        if (back)
+          assert.ok(
+            fast.steps.every((s) => s.status === 'cached' || s.status === 'none'),
+            `${what}: back to the recorded state is cached`,
+          );
         rebuilt += fast.steps.filter((s) => s.status === 'rebuilds' && / (changed|added|removed)/.test(s.reason)).length;
       }
       assert.ok(rebuilt > 0, `seed ${seed}: some edits gave file reasons (the comparison compared something)`);

@@ -12,16 +12,35 @@ import type { Builder } from '../../server/src/core/shared/types';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 const prefix = lines(
-  'FROM base AS a', 'ENV A=1', 'WORKDIR /app', 'RUN echo same > /s', 'COPY f.txt /f', 'RUN echo a-only',
-  'FROM base AS b', 'ENV A=1', 'WORKDIR /app', 'RUN echo same > /s', 'COPY f.txt /f', 'RUN echo b-only',
-  'FROM a AS c', 'RUN echo fromA',
-  'FROM a AS d', 'RUN echo fromA', 'COPY --from=b /s /s2', 'COPY --from=c /s /s3');
+  'FROM base AS a',
+  'ENV A=1',
+  'WORKDIR /app',
+  'RUN echo same > /s',
+  'COPY f.txt /f',
+  'RUN echo a-only',
+  'FROM base AS b',
+  'ENV A=1',
+  'WORKDIR /app',
+  'RUN echo same > /s',
+  'COPY f.txt /f',
+  'RUN echo b-only',
+  'FROM a AS c',
+  'RUN echo fromA',
+  'FROM a AS d',
+  'RUN echo fromA',
+  'COPY --from=b /s /s2',
+  'COPY --from=c /s /s3',
+);
 const v1 = { dockerfile: prefix, files: { 'f.txt': 'f1' } };
 const v2 = { dockerfile: prefix, files: { 'f.txt': 'f2' } };
 /** Status letters per instruction, stages separated: = cached, R rebuilds, ? maybe, . none. */
-const brief = (r: ReturnType<typeof planState>) => r.steps.map((s) => (s.keyword === 'FROM' ? ' -' : { cached: '=', rebuilds: 'R', maybe: '?', none: '.', skipped: 's' }[s.status])).join('').trim();
+const brief = (r: ReturnType<typeof planState>) =>
+  r.steps
+    .map((s) => (s.keyword === 'FROM' ? ' -' : { cached: '=', rebuilds: 'R', maybe: '?', none: '.', skipped: 's' }[s.status]))
+    .join('')
+    .trim();
 
-test('cold plan, classic: the later stage\'s copies of the same steps are cached, with the line that makes them first', () => {
+test("cold plan, classic: the later stage's copies of the same steps are cached, with the line that makes them first", () => {
   const r = planState(v1, 'classic');
   assert.equal(brief(r), '-RRRRR -====R -R -=RR');
   assert.equal(reasonAt(r, 8), 'same step as line 2 (stage a), which this build makes first');
@@ -38,7 +57,7 @@ test('cold plan, BuildKit: the same steps are one vertex, so they rebuild with t
   assert.equal(reasonAt(r, 16), 'same step as line 14 (stage c): BuildKit runs it once for both lines');
 });
 
-test('after a record, the first stage\'s copy rebuilds: classic reuses it in the second, BuildKit runs it once for both', () => {
+test("after a record, the first stage's copy rebuilds: classic reuses it in the second, BuildKit runs it once for both", () => {
   const cl = afterBuilds('classic', v1, v2);
   assert.equal(brief(cl), '-===RR -====R -R -=RR');
   assert.equal(reasonAt(cl, 11), 'same step as line 5 (stage a), which this build makes first');
@@ -51,17 +70,37 @@ test('after a record, the first stage\'s copy rebuilds: classic reuses it in the
   // nothing changed: the usual reasons, no same-step ones
   for (const builder of ['classic', 'buildkit'] as const) {
     const same = afterBuilds(builder, v1, v1);
-    assert.ok(same.steps.every((s) => s.status !== 'rebuilds' && !s.reason.startsWith('same step')), builder);
+    assert.ok(
+      same.steps.every((s) => s.status !== 'rebuilds' && !s.reason.startsWith('same step')),
+      builder,
+    );
   }
 });
 
 test('not the same step: a LABEL (classic only), another ENV value, an in-scope ARG, another base', () => {
   const df = lines(
-    'FROM base AS a', 'LABEL x=1', 'RUN echo same', 'COPY f.txt /f',
-    'FROM base AS b', 'ENV X=2', 'RUN echo same', 'COPY f.txt /f',
-    'FROM base AS c', 'ARG V=1', 'RUN echo same', 'COPY f.txt /f',
-    'FROM other AS o', 'RUN echo same',
-    'FROM base', 'RUN echo same', 'COPY f.txt /f', 'COPY --from=a /f /a', 'COPY --from=b /f /b', 'COPY --from=c /f /c', 'COPY --from=o /f /o');
+    'FROM base AS a',
+    'LABEL x=1',
+    'RUN echo same',
+    'COPY f.txt /f',
+    'FROM base AS b',
+    'ENV X=2',
+    'RUN echo same',
+    'COPY f.txt /f',
+    'FROM base AS c',
+    'ARG V=1',
+    'RUN echo same',
+    'COPY f.txt /f',
+    'FROM other AS o',
+    'RUN echo same',
+    'FROM base',
+    'RUN echo same',
+    'COPY f.txt /f',
+    'COPY --from=a /f /a',
+    'COPY --from=b /f /b',
+    'COPY --from=c /f /c',
+    'COPY --from=o /f /o',
+  );
   const s = { dockerfile: df, files: { 'f.txt': 'f1' } };
   assert.equal(brief(planState(s, 'classic')), '-RRR -RRR -RRR -R -RRRRRR');
   // BuildKit: the LABEL is in no key, so the last stage's RUN and COPY are stage a's
@@ -84,27 +123,48 @@ test('a stage that is not built makes nothing: no reuse from it (BuildKit, class
 
 test('a maybe step (COPY --from of a stage that rebuilds) in two stages: classic cached, BuildKit maybe, and the chain stays maybe', () => {
   const df = lines(
-    'FROM base AS src', 'COPY f.txt /f', 'RUN cat /f > /out',
-    'FROM base AS a', 'COPY --from=src /out /out', 'RUN echo a',
-    'FROM base AS b', 'COPY --from=src /out /out', 'RUN echo a', 'RUN echo b',
-    'FROM base', 'COPY --from=a /out /a', 'COPY --from=b /out /b');
+    'FROM base AS src',
+    'COPY f.txt /f',
+    'RUN cat /f > /out',
+    'FROM base AS a',
+    'COPY --from=src /out /out',
+    'RUN echo a',
+    'FROM base AS b',
+    'COPY --from=src /out /out',
+    'RUN echo a',
+    'RUN echo b',
+    'FROM base',
+    'COPY --from=a /out /a',
+    'COPY --from=b /out /b',
+  );
   const s1 = { dockerfile: df, files: { 'f.txt': 'f1' } };
   const s2 = { dockerfile: df, files: { 'f.txt': 'f2' } };
   const cl = afterBuilds('classic', s1, s2);
-  assert.deepEqual([5, 6, 8, 9, 10].map((l) => cl.steps.find((x) => x.line === l)?.status), ['maybe', 'maybe', 'cached', 'cached', 'maybe']);
+  assert.deepEqual(
+    [5, 6, 8, 9, 10].map((l) => cl.steps.find((x) => x.line === l)?.status),
+    ['maybe', 'maybe', 'cached', 'cached', 'maybe'],
+  );
   assert.equal(reasonAt(cl, 8), 'same step as line 5 (stage a), which this build makes first');
   assert.match(reasonAt(cl, 10) ?? '', /^parent step may rebuild: line 5 COPY/);
   const bk = afterBuilds('buildkit', s1, s2);
-  assert.deepEqual([5, 6, 8, 9, 10].map((l) => bk.steps.find((x) => x.line === l)?.status), ['maybe', 'maybe', 'maybe', 'maybe', 'maybe']);
+  assert.deepEqual(
+    [5, 6, 8, 9, 10].map((l) => bk.steps.find((x) => x.line === l)?.status),
+    ['maybe', 'maybe', 'maybe', 'maybe', 'maybe'],
+  );
   assert.equal(reasonAt(bk, 9), 'same step as line 6 (stage a): BuildKit runs it once for both lines');
 });
 
 function planWith(store: StoreData, dockerfile: string, path: string, files: Record<string, string>, builder: Builder) {
   const context = planContext(snap({ [path]: dockerfile, ...files }), undefined, builder);
-  return planBuild({ text: dockerfile, options: { builder, buildArgs: {}, dockerfilePath: path }, context, known: knownBuilds(store, builder, buildId(builder, path, undefined)) });
+  return planBuild({
+    text: dockerfile,
+    options: { builder, buildArgs: {}, dockerfilePath: path },
+    context,
+    known: knownBuilds(store, builder, buildId(builder, path, undefined)),
+  });
 }
 
-test('across Dockerfiles: a recorded build of A makes the shared prefix of B cached (the store\'s keys are per builder)', () => {
+test("across Dockerfiles: a recorded build of A makes the shared prefix of B cached (the store's keys are per builder)", () => {
   const A = lines('FROM base', 'ENV APP=1', 'WORKDIR /app', 'COPY f.txt ./', 'RUN echo a');
   const B = lines('FROM base', 'ENV APP=1', 'WORKDIR /app', 'COPY f.txt ./', 'RUN echo b', 'RUN echo more');
   const files = { 'f.txt': 'f1' };
@@ -117,6 +177,9 @@ test('across Dockerfiles: a recorded build of A makes the shared prefix of B cac
     assert.equal(reasonAt(b, 5), 'no recorded build of this Dockerfile has this step', builder);
     // recorded with the other builder: nothing is shared
     const other = builder === 'classic' ? 'buildkit' : 'classic';
-    assert.ok(planWith(store, B, 'B.Dockerfile', files, other).steps.every((s) => s.status !== 'cached'), builder);
+    assert.ok(
+      planWith(store, B, 'B.Dockerfile', files, other).steps.every((s) => s.status !== 'cached'),
+      builder,
+    );
   }
 });

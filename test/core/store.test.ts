@@ -68,10 +68,23 @@ test('only a file that starts like a store (or is empty) is "corrupt", so replac
 
 test('a store of the right format but the wrong shape is read as far as it is usable, never as something to crash on', () => {
   const text = JSON.stringify({
-    format: 'layer-lens-cache-store', version: 1, seq: 'x',
+    format: 'layer-lens-cache-store',
+    version: 1,
+    seq: 'x',
     keys: { buildkit: { good: 1, bad: 'x', inf: null }, classic: [1, 2] },
     builds: {
-      ok: { steps: { '0#1': { keyword: 'RUN', key: 'k', parts: { cmd: 'x' } }, '0#2': { keyword: 'RUN', key: 5, parts: {} }, '0#3': { keyword: 'COPY', key: 'k', parts: { a: 1 } }, '0#4': { keyword: 'COPY', key: 'k', parts: {}, reads: 'a' } }, files: { a: 'x' }, synced: { a: 3 }, unfinished: 'no', seq: 2 },
+      ok: {
+        steps: {
+          '0#1': { keyword: 'RUN', key: 'k', parts: { cmd: 'x' } },
+          '0#2': { keyword: 'RUN', key: 5, parts: {} },
+          '0#3': { keyword: 'COPY', key: 'k', parts: { a: 1 } },
+          '0#4': { keyword: 'COPY', key: 'k', parts: {}, reads: 'a' },
+        },
+        files: { a: 'x' },
+        synced: { a: 3 },
+        unfinished: 'no',
+        seq: 2,
+      },
       badFiles: { steps: {}, files: { a: 1 } },
       notObject: [],
     },

@@ -2,7 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { processWord, processWords } from '../../server/src/core/dockerfile/words';
 
-const vars = new Map([['A', 'one'], ['EMPTY', ''], ['SP', 'a b']]);
+const vars = new Map([
+  ['A', 'one'],
+  ['EMPTY', ''],
+  ['SP', 'a b'],
+]);
 
 test('expands $VAR and ${VAR}, unset is empty', () => {
   assert.equal(processWord('$A/${A}/$NOPE/x', vars).value, 'one/one//x');

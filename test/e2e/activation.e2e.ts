@@ -52,7 +52,11 @@ describe('Layer Lens in a real VS Code (code-server)', () => {
     await statusBarItemLabelled(page, `, ${dockerfileInstructions + 1} instructions`).waitFor({ timeout: 30_000 });
   });
 
-  for (const [fileName, instructions] of [['Containerfile', 3], ['Dockerfile.dev', 4], ['worker.Dockerfile', 6]] as const) {
+  for (const [fileName, instructions] of [
+    ['Containerfile', 3],
+    ['Dockerfile.dev', 4],
+    ['worker.Dockerfile', 6],
+  ] as const) {
     it(`${fileName} is a Dockerfile too`, async () => {
       const { page } = session();
       await quickOpen(page, fileName);

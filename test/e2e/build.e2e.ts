@@ -24,10 +24,14 @@ const toasts = '.notifications-toasts';
 async function lensesMatch(page: Page, expected: RegExp[], what: string): Promise<string[]> {
   let last: string[] = [];
   try {
-    return await waitFor(what, async () => {
-      last = await lensTitles(page);
-      return last.length === expected.length && expected.every((re, i) => re.test(last[i])) ? last : undefined;
-    }, { timeoutMs: 30_000 });
+    return await waitFor(
+      what,
+      async () => {
+        last = await lensTitles(page);
+        return last.length === expected.length && expected.every((re, i) => re.test(last[i])) ? last : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
   } catch (error) {
     throw new Error(`${(error as Error).message}; the lenses say ${JSON.stringify(last)}`);
   }
@@ -35,10 +39,14 @@ async function lensesMatch(page: Page, expected: RegExp[], what: string): Promis
 
 /** A notification toast with this text, once it shows. */
 async function toast(page: Page, text: RegExp, timeoutMs = 90_000): Promise<string> {
-  return waitFor(`a notification saying ${text}`, async () => {
-    const shown = await page.locator(`${toasts} .notification-toast`).allInnerTexts();
-    return shown.find((t) => text.test(t.replace(/\s+/g, ' ')));
-  }, { timeoutMs });
+  return waitFor(
+    `a notification saying ${text}`,
+    async () => {
+      const shown = await page.locator(`${toasts} .notification-toast`).allInnerTexts();
+      return shown.find((t) => text.test(t.replace(/\s+/g, ' ')));
+    },
+    { timeoutMs },
+  );
 }
 
 async function clearToasts(page: Page): Promise<void> {
@@ -90,7 +98,11 @@ describe('Layer Lens: Build Image in a real VS Code (BuildKit engine)', function
     const { page } = session();
     // Warm the engine's cache behind the editor's back (the CLI with a store of its own).
     const store = join(tmpdir(), `ll-e2e-store-${token}.json`);
-    const warm = spawnSync(process.execPath, [join(repoRoot, 'dist/cli.js'), 'build', join(demo, 'demo.Dockerfile'), '--store', store], { encoding: 'utf8', env: engineEnv('buildkit'), timeout: 120_000 });
+    const warm = spawnSync(process.execPath, [join(repoRoot, 'dist/cli.js'), 'build', join(demo, 'demo.Dockerfile'), '--store', store], {
+      encoding: 'utf8',
+      env: engineEnv('buildkit'),
+      timeout: 120_000,
+    });
     rmSync(store, { force: true });
     assert.equal(warm.status, 0, warm.stderr);
 
@@ -109,7 +121,9 @@ describe('Layer Lens: Build Image in a real VS Code (BuildKit engine)', function
     await page.keyboard.press('Control+Shift+M');
     const problems = await waitFor('the self-check in the Problems view', async () => {
       const text = (await page.locator('.markers-panel').allInnerTexts()).join('\n');
-      return /Self-check after the build: line 4 RUN sleep 2 && cat app\.txt > copy\.txt: predicted rebuilds, Docker used its cache/.test(text) ? text : undefined;
+      return /Self-check after the build: line 4 RUN sleep 2 && cat app\.txt > copy\.txt: predicted rebuilds, Docker used its cache/.test(text)
+        ? text
+        : undefined;
     });
     assert.match(problems, /Layer Lens build/);
     assert.match(problems, /line 3 COPY app\.txt \.\/: predicted rebuilds, Docker used its cache/);
@@ -124,7 +138,11 @@ describe('Layer Lens: Build Image in a real VS Code (BuildKit engine)', function
     writeFileSync(join(demo, 'app.txt'), `second ${token}\n`);
     await openFolderFile(page, 'build-demo', 'demo.Dockerfile');
     await scrollEditorToTop(page);
-    await lensesMatch(page, [/^cached$/, /^cached$/, /^rebuilds: app\.txt changed$/, /^rebuilds: parent step rebuilds \(line 3 COPY\)$/], 'the COPY and RUN rebuilding for app.txt');
+    await lensesMatch(
+      page,
+      [/^cached$/, /^cached$/, /^rebuilds: app\.txt changed$/, /^rebuilds: parent step rebuilds \(line 3 COPY\)$/],
+      'the COPY and RUN rebuilding for app.txt',
+    );
 
     await runCommand(page, 'Layer Lens: Build Image');
     await toast(page, /Layer Lens: building/, 30_000);
@@ -134,7 +152,11 @@ describe('Layer Lens: Build Image in a real VS Code (BuildKit engine)', function
 
     // Edit again: the lenses now say what the rebuild costs, from the build just recorded.
     writeFileSync(join(demo, 'app.txt'), `third ${token}\n`);
-    const lenses = await lensesMatch(page, [/^cached$/, /^cached$/, /^rebuilds, under 1 s: app\.txt changed$/, /^rebuilds, about [2-9] s: parent step rebuilds \(line 3 COPY\)$/], 'lenses with the recorded cost');
+    const lenses = await lensesMatch(
+      page,
+      [/^cached$/, /^cached$/, /^rebuilds, under 1 s: app\.txt changed$/, /^rebuilds, about [2-9] s: parent step rebuilds \(line 3 COPY\)$/],
+      'lenses with the recorded cost',
+    );
     console.log(`      lenses: ${JSON.stringify(lenses)}`);
   });
 
@@ -155,7 +177,9 @@ describe('Layer Lens: Build Image in a real VS Code (BuildKit engine)', function
     await runCommand(page, 'View: Revert and Close Editor');
     // The output channel has the build's progress and the same report.
     await runCommand(page, 'Layer Lens: Show Output');
-    await waitFor('the report at the end of the Layer Lens output', async () => /The prediction matched Docker on every step it reported\./.test(await outputText(page)));
+    await waitFor('the report at the end of the Layer Lens output', async () =>
+      /The prediction matched Docker on every step it reported\./.test(await outputText(page)),
+    );
   });
 
   it('a failing build: the notification says what it recorded and which line to fix; the lenses turn cached up to it', async function () {
@@ -171,9 +195,16 @@ describe('Layer Lens: Build Image in a real VS Code (BuildKit engine)', function
     await lensesMatch(page, [/^(cached|rebuilds: .+)$/, /^rebuilds: /, /^rebuilds: /, /^rebuilds: /, /^rebuilds: /], 'the new steps rebuilding');
 
     await runCommand(page, 'Layer Lens: Build Image');
-    const failed = await toast(page, /The build failed \(docker exit \d+\) at line 4 RUN\. .*Recorded the 3 steps Docker finished; fix line 4 and build again\./);
+    const failed = await toast(
+      page,
+      /The build failed \(docker exit \d+\) at line 4 RUN\. .*Recorded the 3 steps Docker finished; fix line 4 and build again\./,
+    );
     assert.match(failed, /Copy Report/);
-    await lensesMatch(page, [/^cached$/, /^cached$/, /^cached$/, /^rebuilds: the last build stopped before this step finished$/, /^rebuilds: parent step rebuilds \(line 4 RUN\)$/], 'cached up to the failed step');
+    await lensesMatch(
+      page,
+      [/^cached$/, /^cached$/, /^cached$/, /^rebuilds: the last build stopped before this step finished$/, /^rebuilds: parent step rebuilds \(line 4 RUN\)$/],
+      'cached up to the failed step',
+    );
     const shot = await screenshot('failed-build-recorded');
     if (shot) console.log(`      screenshot: ${shot}`);
 
@@ -197,16 +228,24 @@ describe('Layer Lens: Build Image in a real VS Code (BuildKit engine)', function
     const summary = (frame: Frame) => frame.locator('.summary').innerText();
     // app.txt was edited after the last build: the panel says so, with the cost the last build recorded.
     let frame = await webviewFrame(page, '.toolbar');
-    await waitFor('the stack to show the app.txt edit with its cost', async () => {
-      frame = await webviewFrame(page, '.toolbar');
-      return /^2 of 4 layers rebuild; first miss: COPY app\.txt \.\/ \(app\.txt changed\); rebuild ≈ [2-9] s$/.test(await summary(frame).catch(() => ''));
-    }, { timeoutMs: 30_000 });
+    await waitFor(
+      'the stack to show the app.txt edit with its cost',
+      async () => {
+        frame = await webviewFrame(page, '.toolbar');
+        return /^2 of 4 layers rebuild; first miss: COPY app\.txt \.\/ \(app\.txt changed\); rebuild ≈ [2-9] s$/.test(await summary(frame).catch(() => ''));
+      },
+      { timeoutMs: 30_000 },
+    );
     await frame.locator('.toolbar button', { hasText: 'Build Image' }).click();
     await toast(page, /Built and recorded in [\d.]+ s\. The prediction matched Docker on every step\./);
-    await waitFor('the stack to show every layer cached after the build', async () => {
-      frame = await webviewFrame(page, '.toolbar');
-      return (await summary(frame).catch(() => '')) === 'All 4 layers cached';
-    }, { timeoutMs: 30_000 });
+    await waitFor(
+      'the stack to show every layer cached after the build',
+      async () => {
+        frame = await webviewFrame(page, '.toolbar');
+        return (await summary(frame).catch(() => '')) === 'All 4 layers cached';
+      },
+      { timeoutMs: 30_000 },
+    );
     // The editor beside the panel says the same.
     await runCommand(page, 'View: Focus First Editor Group');
     await lensesMatch(page, Array(4).fill(/^cached$/), 'the lenses beside the panel to say cached');

@@ -40,13 +40,17 @@ describe('Show Build Context in a real VS Code', () => {
     await warning.waitFor({ timeout: 10_000 });
     await screenshot('build-context-view');
     await viewRow(page, 'Fix: add "node_modules" to .dockerignore').click();
-    await waitFor('.dockerignore created with the pattern', async () => {
-      try {
-        return readFileSync(join(dir, '.dockerignore'), 'utf8') === 'node_modules\n';
-      } catch {
-        return false;
-      }
-    }, { timeoutMs: 20_000 });
+    await waitFor(
+      '.dockerignore created with the pattern',
+      async () => {
+        try {
+          return readFileSync(join(dir, '.dockerignore'), 'utf8') === 'node_modules\n';
+        } catch {
+          return false;
+        }
+      },
+      { timeoutMs: 20_000 },
+    );
     await viewRow(page, 'Ignore file: .dockerignore').waitFor({ timeout: 30_000 });
     await viewRow(page, 'Kept out by the ignore file').waitFor({ timeout: 10_000 });
     assert.equal(await warning.count(), 0, 'the node_modules warning is gone');

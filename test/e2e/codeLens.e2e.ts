@@ -30,7 +30,18 @@ describe('CodeLens verdicts in a real VS Code', () => {
     await scrollEditorToTop(page);
     // Line 8 `WORKDIR /app` repeats line 3 on the same base image: BuildKit makes that step once (cache-rules R4a).
     const notBuilt = 'rebuilds: not built yet';
-    const lenses = [notBuilt, notBuilt, notBuilt, notBuilt, notBuilt, 'rebuilds: same step as line 3 (stage deps): BuildKit runs it once for both lines', notBuilt, notBuilt, metadata, metadata];
+    const lenses = [
+      notBuilt,
+      notBuilt,
+      notBuilt,
+      notBuilt,
+      notBuilt,
+      'rebuilds: same step as line 3 (stage deps): BuildKit runs it once for both lines',
+      notBuilt,
+      notBuilt,
+      metadata,
+      metadata,
+    ];
     await lensesAre(page, lenses, 'lenses saying nothing is built yet');
     await statusBarItem(page, /Layer Lens: nothing built yet/).waitFor({ timeout: 10_000 });
   });
@@ -54,22 +65,43 @@ describe('CodeLens verdicts in a real VS Code', () => {
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ timeout: 20_000 });
     const rows = page.locator('.quick-input-list .monaco-list-row');
-    await rows.filter({ hasText: /^server\.js/ }).first().waitFor({ timeout: 20_000 });
+    await rows
+      .filter({ hasText: /^server\.js/ })
+      .first()
+      .waitFor({ timeout: 20_000 });
     // Grouped by folder: the context's root with its count and bytes, and the whole folder as one choice.
-    await page.locator('.quick-input-list', { hasText: /\.\/ · \d+ files, \d+(\.\d)? K?B/ }).first().waitFor({ timeout: 10_000 });
+    await page
+      .locator('.quick-input-list', { hasText: /\.\/ · \d+ files, \d+(\.\d)? K?B/ })
+      .first()
+      .waitFor({ timeout: 10_000 });
     assert.equal(await rows.filter({ hasText: /all \d+ files in this folder changed/ }).count(), 1, 'the root folder as a whole');
     assert.match(await page.locator('.quick-input-title').first().innerText(), /Simulate: which file that line 10 COPY copies changed\? \(\d+ files, /);
     await saveSimulationScreenshot('quick-pick-of-copy-files');
     await input.fill('package.json');
-    await rows.filter({ has: page.locator('.label-name', { hasText: /^package\.json$/ }) }).first().click();
+    await rows
+      .filter({ has: page.locator('.label-name', { hasText: /^package\.json$/ }) })
+      .first()
+      .click();
 
     const simulating = statusBarItem(page, /Simulating: package\.json changed/);
     await simulating.waitFor({ timeout: 20_000 });
-    await lensesAre(page, [
-      'cached', 'cached', 'rebuilds: package.json changed', 'rebuilds: parent step rebuilds (line 4 COPY)',
-      // COPY --from is content-addressed (maybe); COPY . . copies package.json itself, so it rebuilds either way.
-      'cached', 'cached', "maybe: depends on stage deps's output", 'rebuilds: package.json changed', metadata, metadata,
-    ], 'the simulated state of package.json changing');
+    await lensesAre(
+      page,
+      [
+        'cached',
+        'cached',
+        'rebuilds: package.json changed',
+        'rebuilds: parent step rebuilds (line 4 COPY)',
+        // COPY --from is content-addressed (maybe); COPY . . copies package.json itself, so it rebuilds either way.
+        'cached',
+        'cached',
+        "maybe: depends on stage deps's output",
+        'rebuilds: package.json changed',
+        metadata,
+        metadata,
+      ],
+      'the simulated state of package.json changing',
+    );
     await simulating.waitFor({ timeout: 10_000 });
     await saveSimulationScreenshot('simulating-package-json');
 
@@ -83,11 +115,22 @@ describe('CodeLens verdicts in a real VS Code', () => {
     await clickLens(page, 1); // line 3 WORKDIR /app
     const simulating = statusBarItem(page, /Simulating: line 3 edited/);
     await simulating.waitFor({ timeout: 20_000 });
-    await lensesAre(page, [
-      'cached', 'rebuilds: line edited (simulated)', ...Array(2).fill('rebuilds: parent step rebuilds (line 3 WORKDIR)'),
-      // An edited line is an edited Dockerfile, which COPY . . copies (the fixture's .dockerignore keeps it).
-      'cached', 'cached', "maybe: depends on stage deps's output", 'rebuilds: Dockerfile changed', metadata, metadata,
-    ], 'the simulated edit of line 3');
+    await lensesAre(
+      page,
+      [
+        'cached',
+        'rebuilds: line edited (simulated)',
+        ...Array(2).fill('rebuilds: parent step rebuilds (line 3 WORKDIR)'),
+        // An edited line is an edited Dockerfile, which COPY . . copies (the fixture's .dockerignore keeps it).
+        'cached',
+        'cached',
+        "maybe: depends on stage deps's output",
+        'rebuilds: Dockerfile changed',
+        metadata,
+        metadata,
+      ],
+      'the simulated edit of line 3',
+    );
     await simulating.waitFor({ timeout: 10_000 });
     await saveSimulationScreenshot('simulating-line-3');
 
@@ -102,7 +145,8 @@ describe('CodeLens verdicts in a real VS Code', () => {
     await openFromExplorer(page, 'worker.Dockerfile');
     await scrollEditorToTop(page);
     await lensesAre(page, [...Array(5).fill('rebuilds: not built yet'), metadata], 'worker.Dockerfile: nothing built yet');
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.invalid', '-c', 'init.defaultBranch=main', ...args], { cwd: workspace });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.invalid', '-c', 'init.defaultBranch=main', ...args], { cwd: workspace });
     git('init', '-q');
     git('add', '-A');
     git('commit', '-q', '-m', 'fixture');

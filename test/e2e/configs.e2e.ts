@@ -10,27 +10,39 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from './support/poll';
 import { launchSession, type E2ESession, type OwnSession } from './support/session';
-import { editorText, lens, lensesAre, openFolderFile, openFromExplorer, runCommand, scrollEditorToTop, statusBarItem, waitForWorkbench } from './support/workbench';
+import {
+  editorText,
+  lens,
+  lensesAre,
+  openFolderFile,
+  openFromExplorer,
+  runCommand,
+  scrollEditorToTop,
+  statusBarItem,
+  waitForWorkbench,
+} from './support/workbench';
 import { webviewFrame } from './support/webview';
 
 const folderName = 'compose-project';
-const dockerfile = [
-  'FROM node:20-alpine AS base',
-  'WORKDIR /app',
-  'COPY package.json ./',
-  'RUN npm install',
-  '',
-  'FROM base AS prod',
-  'ARG NODE_ENV',
-  'COPY src ./src',
-  'RUN echo "$NODE_ENV" > /app/env',
-  'CMD ["node", "src/index.js"]',
-  '',
-  'FROM base AS dev',
-  'RUN npm install --include=dev',
-  'CMD ["npm", "run", "dev"]',
-].join('\n') + '\n';
-const compose = (target: string) => `services:\n  api:\n    build:\n      context: .\n      dockerfile: docker/api.Dockerfile\n      target: ${target}\n      args:\n        NODE_ENV: production\n`;
+const dockerfile =
+  [
+    'FROM node:20-alpine AS base',
+    'WORKDIR /app',
+    'COPY package.json ./',
+    'RUN npm install',
+    '',
+    'FROM base AS prod',
+    'ARG NODE_ENV',
+    'COPY src ./src',
+    'RUN echo "$NODE_ENV" > /app/env',
+    'CMD ["node", "src/index.js"]',
+    '',
+    'FROM base AS dev',
+    'RUN npm install --include=dev',
+    'CMD ["npm", "run", "dev"]',
+  ].join('\n') + '\n';
+const compose = (target: string) =>
+  `services:\n  api:\n    build:\n      context: .\n      dockerfile: docker/api.Dockerfile\n      target: ${target}\n      args:\n        NODE_ENV: production\n`;
 
 const notBuilt = 'rebuilds: not built yet';
 const metadata = 'metadata only: no rebuild';
@@ -72,7 +84,11 @@ describe('the build a compose file declares', () => {
     await scrollEditorToTop(page);
     // FROM base, WORKDIR, COPY package.json (found: the context is the project), RUN; prod's ARG, COPY src, RUN,
     // CMD; dev after the target: skipped.
-    await lensesAre(page, [notBuilt, notBuilt, notBuilt, notBuilt, 'continues stage base', metadata, notBuilt, notBuilt, metadata, afterTarget, afterTarget, afterTarget], 'the lenses of the compose build');
+    await lensesAre(
+      page,
+      [notBuilt, notBuilt, notBuilt, notBuilt, 'continues stage base', metadata, notBuilt, notBuilt, metadata, afterTarget, afterTarget, afterTarget],
+      'the lenses of the compose build',
+    );
     await statusBarItem(page, /compose:api \(target prod\)/).waitFor({ timeout: 20_000 });
     await shot('configs-compose-planned');
   });
@@ -86,7 +102,11 @@ describe('the build a compose file declares', () => {
     await row.click();
     await statusBarItem(page, /the Dockerfile's folder/).waitFor({ timeout: 20_000 });
     await scrollEditorToTop(page);
-    await lensesAre(page, [notBuilt, notBuilt, notBuilt, notBuilt, prodSkipped, prodSkipped, prodSkipped, prodSkipped, prodSkipped, 'continues stage base', notBuilt, metadata], 'the lenses with the folder as the context');
+    await lensesAre(
+      page,
+      [notBuilt, notBuilt, notBuilt, notBuilt, prodSkipped, prodSkipped, prodSkipped, prodSkipped, prodSkipped, 'continues stage base', notBuilt, metadata],
+      'the lenses with the folder as the context',
+    );
     await shot('configs-folder-picked');
     // back to compose for the next test
     await runCommand(page, 'Layer Lens: Choose Build Configuration');
@@ -101,7 +121,11 @@ describe('the build a compose file declares', () => {
     writeFileSync(join(ws, 'compose.yaml'), readFileSync(join(ws, 'compose.yaml'), 'utf8').replace('target: prod', 'target: dev'));
     await statusBarItem(page, /compose:api \(target dev\)/).waitFor({ timeout: 30_000 });
     await scrollEditorToTop(page);
-    await lensesAre(page, [notBuilt, notBuilt, notBuilt, notBuilt, prodSkipped, prodSkipped, prodSkipped, prodSkipped, prodSkipped, 'continues stage base', notBuilt, metadata], 'the lenses after the target changed to dev');
+    await lensesAre(
+      page,
+      [notBuilt, notBuilt, notBuilt, notBuilt, prodSkipped, prodSkipped, prodSkipped, prodSkipped, prodSkipped, 'continues stage base', notBuilt, metadata],
+      'the lenses after the target changed to dev',
+    );
     await shot('configs-compose-target-dev');
   });
 

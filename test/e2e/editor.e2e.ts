@@ -11,7 +11,19 @@ import type { Page } from 'playwright-core';
 import { packageLanguagePack, registerLanguagePack } from './support/languagePack';
 import { waitFor } from './support/poll';
 import { artifactsDir, launchSession, repoRoot, screenshot, session, workspaceName, type E2ESession, type OwnSession } from './support/session';
-import { clickLens, editorLines, editorText, lensesAre, lensTitles, openFolderFile, openFromExplorer, runCommand, scrollEditorToTop, statusBarItem, waitForWorkbench } from './support/workbench';
+import {
+  clickLens,
+  editorLines,
+  editorText,
+  lensesAre,
+  lensTitles,
+  openFolderFile,
+  openFromExplorer,
+  runCommand,
+  scrollEditorToTop,
+  statusBarItem,
+  waitForWorkbench,
+} from './support/workbench';
 import { webviewFrame } from './support/webview';
 
 const fileName = 'classic.Dockerfile';
@@ -27,19 +39,29 @@ function editorLine(page: Page, text: RegExp) {
 /** Points the mouse at the first word of a line and returns the hover's text once it shows `expected`. */
 async function hoverText(page: Page, line: RegExp, expected: RegExp): Promise<string> {
   let last = '';
-  await waitFor(`a hover matching ${expected}`, async () => {
-    // Away first, so the previous hover closes and a new one opens for this line.
-    await page.mouse.move(5, 5);
-    await editorLine(page, line).locator('span > span').first().hover();
-    const hover = page.locator('.monaco-hover:visible').first();
-    await hover.waitFor({ timeout: 5_000 });
-    last = await waitFor('the hover to fill in and finish fading in', async () => {
-      const text = (await hover.innerText()).replace(/\u00a0/g, ' ');
-      const opaque = await hover.evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { opacity: string } }).getComputedStyle(e).opacity === '1');
-      return opaque && expected.test(text) && text;
-    }, { timeoutMs: 5_000 });
-    return true;
-  }, { timeoutMs: 45_000, intervalMs: 500 });
+  await waitFor(
+    `a hover matching ${expected}`,
+    async () => {
+      // Away first, so the previous hover closes and a new one opens for this line.
+      await page.mouse.move(5, 5);
+      await editorLine(page, line).locator('span > span').first().hover();
+      const hover = page.locator('.monaco-hover:visible').first();
+      await hover.waitFor({ timeout: 5_000 });
+      last = await waitFor(
+        'the hover to fill in and finish fading in',
+        async () => {
+          const text = (await hover.innerText()).replace(/\u00a0/g, ' ');
+          const opaque = await hover.evaluate(
+            (e) => (globalThis as unknown as { getComputedStyle(el: unknown): { opacity: string } }).getComputedStyle(e).opacity === '1',
+          );
+          return opaque && expected.test(text) && text;
+        },
+        { timeoutMs: 5_000 },
+      );
+      return true;
+    },
+    { timeoutMs: 45_000, intervalMs: 500 },
+  );
   return last;
 }
 
@@ -48,11 +70,15 @@ async function quickFixMenu(page: Page, line: RegExp, title: string | RegExp): P
   await page.mouse.move(5, 5);
   await editorLine(page, line).click();
   const item = page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
-  await waitFor(`the quick-fix menu with ${String(title)}`, async () => {
-    if (!(await item.isVisible())) await page.keyboard.press('Control+.');
-    await item.waitFor({ timeout: 5_000 });
-    return true;
-  }, { timeoutMs: 45_000, intervalMs: 1_000 });
+  await waitFor(
+    `the quick-fix menu with ${String(title)}`,
+    async () => {
+      if (!(await item.isVisible())) await page.keyboard.press('Control+.');
+      await item.waitFor({ timeout: 5_000 });
+      return true;
+    },
+    { timeoutMs: 45_000, intervalMs: 1_000 },
+  );
 }
 
 async function openClassic(page: Page): Promise<void> {
@@ -97,7 +123,13 @@ describe('Hovers, diagnostics and quick fixes in a real VS Code', () => {
     if (box) {
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       await page.mouse.wheel(0, 2_000);
-      await waitFor('the verdict line on screen', () => page.locator('.monaco-hover:visible', { hasText: 'This step:' }).getByText(/This step:/).first().isVisible());
+      await waitFor('the verdict line on screen', () =>
+        page
+          .locator('.monaco-hover:visible', { hasText: 'This step:' })
+          .getByText(/This step:/)
+          .first()
+          .isVisible(),
+      );
       await screenshot('editor-hover-run-verdict');
     }
 
@@ -154,7 +186,11 @@ describe('Hovers, diagnostics and quick fixes in a real VS Code', () => {
     await runCommand(page, 'Layer Lens: Mark Current State as Built');
     await lensesAre(page, ['cached', 'cached', 'cached', 'cached', 'cached', metadata, metadata], 'every step of the fixed Dockerfile cached');
     writeFileSync(join(workspace, 'server.js'), "require('node:http').createServer((_q, r) => r.end('edited by the editor test\\n')).listen(3000);\n");
-    await lensesAre(page, ['cached', 'cached', 'cached', 'cached', 'rebuilds: server.js changed', metadata, metadata], 'only COPY . . rebuilding after server.js changed');
+    await lensesAre(
+      page,
+      ['cached', 'cached', 'cached', 'cached', 'rebuilds: server.js changed', metadata, metadata],
+      'only COPY . . rebuilding after server.js changed',
+    );
     await screenshot('editor-install-cached-after-source-edit');
     await runCommand(page, 'File: Revert File');
     await waitFor('the reverted Dockerfile', async () => (await editorLines(page)).join('\n').includes('COPY . .\nRUN npm install'));
@@ -194,11 +230,15 @@ describe('The .dockerignore quick fix and layerLens.hover.cacheOnly in a real VS
     await screenshot('editor-dockerignore-fix-menu');
     // The line also has the COPY-reorder fix: move the menu's focus to this one, then Enter applies it.
     const focused = page.locator('.action-widget .monaco-list-row.focused', { hasText: /Create \.dockerignore with \.git, node_modules/ });
-    await waitFor('"Create .dockerignore" focused in the menu', async () => {
-      if (await focused.isVisible()) return true;
-      await page.keyboard.press('ArrowDown');
-      return false;
-    }, { timeoutMs: 20_000, intervalMs: 300 });
+    await waitFor(
+      '"Create .dockerignore" focused in the menu',
+      async () => {
+        if (await focused.isVisible()) return true;
+        await page.keyboard.press('ArrowDown');
+        return false;
+      },
+      { timeoutMs: 20_000, intervalMs: 300 },
+    );
     await page.keyboard.press('Enter');
 
     // On disk (saved, not only in an editor buffer): what docker build reads.
@@ -217,10 +257,14 @@ describe('The .dockerignore quick fix and layerLens.hover.cacheOnly in a real VS
     await openFolderFile(page, folder, dockerfile);
     assert.equal((await editorLines(page)).filter((l) => l.trim()).join('\n'), text.trim(), 'the Dockerfile in the editor is untouched');
     // The .dockerignore warning goes; the COPY-reorder warning stays (its own fix, not applied here).
-    await waitFor('the .dockerignore warning gone from the COPY line', async () => {
-      const h = await hoverText(page, /^COPY\s+\.\s+\/app$/, /before the dependency install/);
-      return !/there is no \.dockerignore/.test(h);
-    }, { timeoutMs: 60_000, intervalMs: 1_000 });
+    await waitFor(
+      'the .dockerignore warning gone from the COPY line',
+      async () => {
+        const h = await hoverText(page, /^COPY\s+\.\s+\/app$/, /before the dependency install/);
+        return !/there is no \.dockerignore/.test(h);
+      },
+      { timeoutMs: 60_000, intervalMs: 1_000 },
+    );
     await page.mouse.move(5, 5);
     await screenshot('editor-dockerignore-fix-applied');
   });
@@ -232,10 +276,14 @@ describe('The .dockerignore quick fix and layerLens.hover.cacheOnly in a real VS
     assert.match(full, /Runs a command in a temporary container during the build/);
     mkdirSync(join(workspace, '.vscode'), { recursive: true });
     writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'layerLens.hover.cacheOnly': true }, null, 2));
-    const short = await waitFor('a hover without the instruction explanation', async () => {
-      const h = await hoverText(page, /^RUN\s+npm/, /This step:/);
-      return !/Runs a command in a temporary container/.test(h) && h;
-    }, { timeoutMs: 60_000, intervalMs: 1_000 });
+    const short = await waitFor(
+      'a hover without the instruction explanation',
+      async () => {
+        const h = await hoverText(page, /^RUN\s+npm/, /This step:/);
+        return !/Runs a command in a temporary container/.test(h) && h;
+      },
+      { timeoutMs: 60_000, intervalMs: 1_000 },
+    );
     assert.match(short, /Layer:/);
     assert.match(short, /Cache key:/);
     assert.match(short, /This step: /);
@@ -243,7 +291,10 @@ describe('The .dockerignore quick fix and layerLens.hover.cacheOnly in a real VS
     await screenshot('editor-hover-cache-only');
     await page.mouse.move(5, 5);
     rmSync(join(workspace, '.vscode'), { recursive: true, force: true });
-    await waitFor('the full hover back', async () => /Runs a command in a temporary container/.test(await hoverText(page, /^RUN\s+npm/, /This step:/)), { timeoutMs: 60_000, intervalMs: 1_000 });
+    await waitFor('the full hover back', async () => /Runs a command in a temporary container/.test(await hoverText(page, /^RUN\s+npm/, /This step:/)), {
+      timeoutMs: 60_000,
+      intervalMs: 1_000,
+    });
     await page.mouse.move(5, 5);
   });
 });
@@ -273,7 +324,11 @@ describe('VS Code in Korean (code-server --locale ko)', () => {
   it('the hover, the lens words and the diagnostic are Korean', async () => {
     const page = (korean as E2ESession).page;
     await openClassic(page);
-    await lensesAre(page, [...Array(4).fill('다시 빌드됨: 아직 빌드되지 않음'), '메타데이터만: 다시 빌드 안 함', '메타데이터만: 다시 빌드 안 함'], 'Korean lens words');
+    await lensesAre(
+      page,
+      [...Array(4).fill('다시 빌드됨: 아직 빌드되지 않음'), '메타데이터만: 다시 빌드 안 함', '메타데이터만: 다시 빌드 안 함'],
+      'Korean lens words',
+    );
     const run = await hoverText(page, /^RUN\s+npm\s+install/, new RegExp(bundle['This step']));
     assert.ok(run.includes(`${bundle['When']}:`), run);
     assert.ok(run.includes(bundle['adds one filesystem layer.']), run);
@@ -287,7 +342,7 @@ describe('VS Code in Korean (code-server --locale ko)', () => {
     await shot('editor-ko-hover-copy-diagnostic');
   });
 
-  it('the status bar, the command titles, the engine\'s reasons in lenses and hovers, a simulation and the layer stack are Korean', async () => {
+  it("the status bar, the command titles, the engine's reasons in lenses and hovers, a simulation and the layer stack are Korean", async () => {
     const { page, workspace } = korean as E2ESession;
     const meta = bundle['metadata only: no rebuild'];
     await statusBarItem(page, /Layer Lens: 아직 빌드 안 됨/).waitFor({ timeout: 30_000 });
@@ -297,7 +352,11 @@ describe('VS Code in Korean (code-server --locale ko)', () => {
     await statusBarItem(page, /Layer Lens: 기준 기록된 빌드/).waitFor({ timeout: 30_000 });
 
     writeFileSync(join(workspace, 'server.js'), "const http = require('node:http');\nhttp.createServer((_req, res) => res.end('수정됨\\n')).listen(3000);\n");
-    await lensesAre(page, ['캐시됨', '캐시됨', '다시 빌드됨: server.js 변경됨', '다시 빌드됨: 이전 단계가 다시 빌드됨(4번 줄 COPY)', meta, meta], 'server.js edited on disk');
+    await lensesAre(
+      page,
+      ['캐시됨', '캐시됨', '다시 빌드됨: server.js 변경됨', '다시 빌드됨: 이전 단계가 다시 빌드됨(4번 줄 COPY)', meta, meta],
+      'server.js edited on disk',
+    );
     // The hover gives the engine's whole reason, translated, the nested reason of the parent step included.
     const run = await hoverText(page, /^RUN\s+npm\s+install/, /이전 단계가 다시 빌드됨: 4번 줄 COPY\(server\.js 변경됨\)/);
     assert.doesNotMatch(run, /parent step rebuilds/);
@@ -306,7 +365,11 @@ describe('VS Code in Korean (code-server --locale ko)', () => {
     if (box) {
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       await page.mouse.wheel(0, 2_000);
-      const verdictLine = page.locator('.monaco-hover:visible').first().getByText(new RegExp(`${bundle['This step']}:`)).first();
+      const verdictLine = page
+        .locator('.monaco-hover:visible')
+        .first()
+        .getByText(new RegExp(`${bundle['This step']}:`))
+        .first();
       await waitFor('the verdict line scrolled inside the hover', async () => {
         const line = await verdictLine.boundingBox();
         return line !== null && line.y >= box.y && line.y + line.height <= box.y + box.height;
@@ -320,7 +383,11 @@ describe('VS Code in Korean (code-server --locale ko)', () => {
     await clickLens(page, 1);
     const simulating = statusBarItem(page, /시뮬레이션 중: 3번 줄 수정됨/);
     await simulating.waitFor({ timeout: 20_000 });
-    await lensesAre(page, ['캐시됨', '다시 빌드됨: 줄 수정됨(시뮬레이션)', ...Array(2).fill('다시 빌드됨: 이전 단계가 다시 빌드됨(3번 줄 WORKDIR)'), meta, meta], 'the simulated edit of line 3');
+    await lensesAre(
+      page,
+      ['캐시됨', '다시 빌드됨: 줄 수정됨(시뮬레이션)', ...Array(2).fill('다시 빌드됨: 이전 단계가 다시 빌드됨(3번 줄 WORKDIR)'), meta, meta],
+      'the simulated edit of line 3',
+    );
     await shot('editor-ko-simulating');
     await simulating.click();
     await waitFor('the simulation to stop', async () => (await simulating.count()) === 0);

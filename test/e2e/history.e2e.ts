@@ -17,7 +17,10 @@ const hostileSubject = '<img src=x onerror=alert(1)><b>bold</b><script>alert(2)<
 const folder = 'history-repo';
 
 function git(cwd: string, ...args: string[]): void {
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], { cwd, stdio: 'ignore' });
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    stdio: 'ignore',
+  });
 }
 
 function commit(dir: string, files: Record<string, string>, subject: string): void {
@@ -69,7 +72,17 @@ describe('Git history panel in a real VS Code', () => {
     const dir = join(workspace, folder);
     mkdirSync(dir, { recursive: true });
     git(dir, 'init', '-q');
-    commit(dir, { 'history.Dockerfile': 'FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "index.js"]\n', 'package.json': '{"name":"h"}\n', 'package-lock.json': '{}\n', 'index.js': 'one\n', '.dockerignore': '.git\n' }, 'first');
+    commit(
+      dir,
+      {
+        'history.Dockerfile': 'FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "index.js"]\n',
+        'package.json': '{"name":"h"}\n',
+        'package-lock.json': '{}\n',
+        'index.js': 'one\n',
+        '.dockerignore': '.git\n',
+      },
+      'first',
+    );
     commit(dir, { 'index.js': 'two\n' }, hostileSubject);
     commit(dir, { 'package-lock.json': '{"v":2}\n' }, 'lock');
     commit(dir, { 'index.js': 'three\n' }, 'three');
@@ -77,22 +90,35 @@ describe('Git history panel in a real VS Code', () => {
       // A name of its own: the workspace has a Dockerfile at its top.
       await openFolderFile(page, folder, 'history.Dockerfile');
       await runCommand(page, 'Layer Lens: Replay History');
-      const frame = await waitFor('the replay in the history panel', async () => {
-        const f = await webviewFrame(page, '#app .title');
-        const v = await shown(f);
-        return v.commits.length === 4 ? f : undefined;
-      }, { timeoutMs: 60_000 });
+      const frame = await waitFor(
+        'the replay in the history panel',
+        async () => {
+          const f = await webviewFrame(page, '#app .title');
+          const v = await shown(f);
+          return v.commits.length === 4 ? f : undefined;
+        },
+        { timeoutMs: 60_000 },
+      );
       const v = await shown(frame);
       assert.match(v.title, /Git history of history\.Dockerfile/);
       assert.match(v.meta, /^4 states replayed, [0-9a-f]{7}\.\.[0-9a-f]{7}/);
-      assert.deepEqual(v.rows.map((r) => `${r.line} ${r.text}`), ['1 FROM node:20-alpine', '2 WORKDIR /app', '3 COPY . .', '4 RUN npm ci']);
+      assert.deepEqual(
+        v.rows.map((r) => `${r.line} ${r.text}`),
+        ['1 FROM node:20-alpine', '2 WORKDIR /app', '3 COPY . .', '4 RUN npm ci'],
+      );
       const npm = v.rows[3];
       // The install reruns on every commit (COPY . . before it); `layerlens fix` copies the manifests first, so
       // only the first build and the lock edit rerun it.
       assert.equal(npm.count, '4 of 4');
       assert.equal(npm.fixed, '4 → 2 of 4 with fixes');
-      assert.deepEqual(v.commits.map((c) => c.subject), ['first', hostileSubject, 'lock', 'three']);
-      assert.deepEqual(v.commits.map((c) => c.cells.join('')), ['RRRR', '..RR', '..RR', '..RR']);
+      assert.deepEqual(
+        v.commits.map((c) => c.subject),
+        ['first', hostileSubject, 'lock', 'three'],
+      );
+      assert.deepEqual(
+        v.commits.map((c) => c.cells.join('')),
+        ['RRRR', '..RR', '..RR', '..RR'],
+      );
       // The hostile subject made no element and ran nothing; the only script with a source is the panel's.
       assert.equal(v.img, 0);
       assert.equal(v.b, 0);
@@ -119,7 +145,11 @@ describe('Git history panel in a real VS Code', () => {
       console.log(`      screenshot: ${file}`);
       assert.deepEqual(dialogs, [], 'no script ran');
     } finally {
-      await page.locator('.tabs-container .tab', { hasText: 'Git History' }).first().click({ timeout: 5_000 }).catch(() => undefined);
+      await page
+        .locator('.tabs-container .tab', { hasText: 'Git History' })
+        .first()
+        .click({ timeout: 5_000 })
+        .catch(() => undefined);
       await runCommand(page, 'View: Close Editor').catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     }

@@ -13,7 +13,11 @@ afterEach(async function () {
   const test = this.currentTest;
   if (!test) return;
   testNumber += 1;
-  const slug = test.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+  const slug = test.title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 80);
   const file = await screenshot(`${String(testNumber).padStart(2, '0')}-${slug}`).catch(() => undefined);
   if (file) console.log(`      screenshot: ${file}`);
 });

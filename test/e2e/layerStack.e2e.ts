@@ -8,7 +8,17 @@ import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { waitFor } from './support/poll';
 import { artifactsDir, screenshot, session, workspaceName } from './support/session';
-import { clickLens, editorText, lensTitles, openFolderFile, openFromExplorer, quickOpen, runCommand, statusBarItem, waitForWorkbench } from './support/workbench';
+import {
+  clickLens,
+  editorText,
+  lensTitles,
+  openFolderFile,
+  openFromExplorer,
+  quickOpen,
+  runCommand,
+  statusBarItem,
+  waitForWorkbench,
+} from './support/workbench';
 import { webviewFrame } from './support/webview';
 
 interface ShownBlock {
@@ -36,7 +46,9 @@ async function stackFrame(page: Page): Promise<Frame> {
  * `stages/Dockerfile.stages` must not pass for the one of `Dockerfile`.
  */
 function stackTab(page: Page, path: string) {
-  return page.locator('.tabs-container .tab', { has: page.locator('.label-name', { hasText: new RegExp(`^Layer Stack: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
+  return page.locator('.tabs-container .tab', {
+    has: page.locator('.label-name', { hasText: new RegExp(`^Layer Stack: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
+  });
 }
 
 /** What the panel shows, read from its DOM in one go: heading, summary, stages top to bottom. */
@@ -84,11 +96,15 @@ async function inPanel<T>(frame: Frame, expression: string): Promise<T> {
 
 async function summaryIs(page: Page, expected: string | RegExp): Promise<Frame> {
   let last = '';
-  return waitFor(`the layer stack summary to say ${String(expected)}`, async () => {
-    const frame = await stackFrame(page);
-    last = (await shown(frame)).summary;
-    return (typeof expected === 'string' ? last === expected : expected.test(last)) ? frame : undefined;
-  }, { timeoutMs: 30_000 }).catch((error: Error) => {
+  return waitFor(
+    `the layer stack summary to say ${String(expected)}`,
+    async () => {
+      const frame = await stackFrame(page);
+      last = (await shown(frame)).summary;
+      return (typeof expected === 'string' ? last === expected : expected.test(last)) ? frame : undefined;
+    },
+    { timeoutMs: 30_000 },
+  ).catch((error: Error) => {
     throw new Error(`${error.message}; it says "${last}"`);
   });
 }
@@ -100,11 +116,15 @@ function verdicts(stages: ShownStage[]): string[] {
 /** Clicks into the Dockerfile's editor (the first group) so that opening a file does not replace the panel. */
 async function focusFirstGroup(page: Page): Promise<void> {
   const first = page.locator('.editor-group-container').first();
-  await waitFor('the first editor group to be active', async () => {
-    if ((await first.getAttribute('class'))?.split(/\s+/).includes('active')) return true;
-    await first.locator('.tab.active').first().click({ timeout: 5_000 });
-    return false;
-  }, { timeoutMs: 20_000 });
+  await waitFor(
+    'the first editor group to be active',
+    async () => {
+      if ((await first.getAttribute('class'))?.split(/\s+/).includes('active')) return true;
+      await first.locator('.tab.active').first().click({ timeout: 5_000 });
+      return false;
+    },
+    { timeoutMs: 20_000 },
+  );
 }
 
 async function panelScreenshot(frame: Frame, name: string): Promise<void> {
@@ -123,7 +143,10 @@ async function setTheme(page: Page, label: string, workbenchClass: string): Prom
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: 20_000 });
   await input.fill(label);
-  await page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first().waitFor({ timeout: 10_000 });
+  await page
+    .locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) })
+    .first()
+    .waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
   await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 20_000 });
 }
@@ -145,16 +168,36 @@ describe('Layer stack view in a real VS Code', () => {
     const frame = await summaryIs(page, 'All 8 layers cached');
     const view = await shown(frame);
     assert.equal(view.file, 'Dockerfile');
-    assert.deepEqual(view.stages.map((s) => [s.title, s.badges, s.dimmed, s.container]), [['deps', [], false, false], ['stage 1', ['target'], false, true]]);
-    assert.deepEqual(view.stages.map((s) => s.blocks.map((b) => b.line)), [stageDeps, stageApp], 'top to bottom: last instruction first, FROM at the bottom');
+    assert.deepEqual(
+      view.stages.map((s) => [s.title, s.badges, s.dimmed, s.container]),
+      [
+        ['deps', [], false, false],
+        ['stage 1', ['target'], false, true],
+      ],
+    );
+    assert.deepEqual(
+      view.stages.map((s) => s.blocks.map((b) => b.line)),
+      [stageDeps, stageApp],
+      'top to bottom: last instruction first, FROM at the bottom',
+    );
     const app = view.stages[1].blocks;
-    assert.deepEqual(app.map((b) => `${b.kind} ${b.text}`), [
-      'metadata CMD ["node", "server.js"]', 'metadata EXPOSE 3000', 'layer COPY . .', 'layer COPY --from=deps /app/node_modules ./node_modules',
-      'layer WORKDIR /app', 'base FROM node:20-alpine',
-    ]);
+    assert.deepEqual(
+      app.map((b) => `${b.kind} ${b.text}`),
+      [
+        'metadata CMD ["node", "server.js"]',
+        'metadata EXPOSE 3000',
+        'layer COPY . .',
+        'layer COPY --from=deps /app/node_modules ./node_modules',
+        'layer WORKDIR /app',
+        'base FROM node:20-alpine',
+      ],
+    );
     assert.match(app[2].size, /^≈ [\d.]+ (B|kB) from \d+ files$/, 'COPY . . is sized from the context files it copies');
     assert.equal(app[3].size, 'size unknown until built');
-    assert.ok(verdicts(view.stages).every((v) => / (cached|no build step)$/.test(v)), verdicts(view.stages).join(', '));
+    assert.ok(
+      verdicts(view.stages).every((v) => / (cached|no build step)$/.test(v)),
+      verdicts(view.stages).join(', '),
+    );
     assert.equal(view.edges, 1, 'one arrow: COPY --from=deps');
     await panelScreenshot(frame, 'all-cached');
   });
@@ -178,15 +221,26 @@ describe('Layer stack view in a real VS Code', () => {
     const view = await shown(after);
     assert.equal(view.simulation, 'Simulating: line 4 edited');
     assert.deepEqual(verdicts(view.stages), [
-      '5 rebuilds', '4 rebuilds', '3 cached', '2 cached',
-      '12 no build step', '11 no build step', '10 rebuilds', '9 maybe', '8 cached', '7 cached',
+      '5 rebuilds',
+      '4 rebuilds',
+      '3 cached',
+      '2 cached',
+      '12 no build step',
+      '11 no build step',
+      '10 rebuilds',
+      '9 maybe',
+      '8 cached',
+      '7 cached',
     ]);
     await statusBarItem(page, /Simulating: line 4 edited/).waitFor({ timeout: 10_000 });
     // The focus outline is visible on the focused block (keyboard users see where they are).
-    const outline = await inPanel<{ style: string; width: string }>(after, `(() => {
+    const outline = await inPanel<{ style: string; width: string }>(
+      after,
+      `(() => {
       const style = getComputedStyle(document.activeElement);
       return { style: style.outlineStyle, width: style.outlineWidth };
-    })()`);
+    })()`,
+    );
     assert.equal(outline.style, 'solid');
     assert.notEqual(outline.width, '0px');
     await panelScreenshot(after, 'simulated-edit-dark');
@@ -233,7 +287,7 @@ describe('Layer stack view in a real VS Code', () => {
     await summaryIs(page, 'All 8 layers cached');
   });
 
-  it('a context file changed on disk redraws the stack (the server\'s didUpdate)', async () => {
+  it("a context file changed on disk redraws the stack (the server's didUpdate)", async () => {
     const { page, workspace } = session();
     const file = join(workspace, 'server.js');
     const original = readFileSync(file, 'utf8');
@@ -253,21 +307,24 @@ describe('Layer stack view in a real VS Code', () => {
     const dir = join(workspace, 'stages');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'main.go'), 'package main\n\nfunc main() {}\n');
-    writeFileSync(join(dir, 'Dockerfile.stages'), [
-      'FROM golang:1.22 AS build',
-      'WORKDIR /src',
-      'COPY main.go ./',
-      'RUN go build -o /out/app .',
-      'FROM build AS test',
-      'RUN go vet ./...',
-      'FROM alpine:3.20 AS docs',
-      'RUN echo docs > /docs.txt',
-      'FROM gcr.io/distroless/static AS runtime',
-      'COPY --from=build /out/app /app',
-      'RUN --mount=type=bind,from=test,target=/t true',
-      'ENTRYPOINT ["/app"]',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'Dockerfile.stages'),
+      [
+        'FROM golang:1.22 AS build',
+        'WORKDIR /src',
+        'COPY main.go ./',
+        'RUN go build -o /out/app .',
+        'FROM build AS test',
+        'RUN go vet ./...',
+        'FROM alpine:3.20 AS docs',
+        'RUN echo docs > /docs.txt',
+        'FROM gcr.io/distroless/static AS runtime',
+        'COPY --from=build /out/app /app',
+        'RUN --mount=type=bind,from=test,target=/t true',
+        'ENTRYPOINT ["/app"]',
+        '',
+      ].join('\n'),
+    );
     try {
       await focusFirstGroup(page);
       await openFolderFile(page, 'stages', 'Dockerfile.stages');
@@ -279,10 +336,19 @@ describe('Layer stack view in a real VS Code', () => {
       await stackTab(page, 'stages/Dockerfile.stages').waitFor({ timeout: 30_000 });
       await waitFor('the arrows drawn', async () => (await shown(frame)).edges === 3);
       const view = await shown(frame);
-      assert.deepEqual(view.stages.map((s) => [s.title, s.dimmed, s.badges]), [
-        ['build', false, []], ['test', false, []], ['runtime', false, ['target']], ['docs', true, ['not built for the target']],
-      ]);
-      assert.deepEqual(view.stages[3].blocks.map((b) => b.verdict), ['skipped', 'skipped']);
+      assert.deepEqual(
+        view.stages.map((s) => [s.title, s.dimmed, s.badges]),
+        [
+          ['build', false, []],
+          ['test', false, []],
+          ['runtime', false, ['target']],
+          ['docs', true, ['not built for the target']],
+        ],
+      );
+      assert.deepEqual(
+        view.stages[3].blocks.map((b) => b.verdict),
+        ['skipped', 'skipped'],
+      );
       assert.equal(view.summary, '8 of 8 layers rebuild; first miss: FROM golang:1.22 AS build (not built yet: no recorded build)');
       await panelScreenshot(frame, 'stages-dimmed-and-arrows');
     } finally {
@@ -301,13 +367,16 @@ describe('Layer stack view in a real VS Code', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, '<img src=x onerror=alert(1)>.js'), 'console.log(1);\n');
     writeFileSync(join(dir, '<b>bold<b>.txt'), 'b\n');
-    writeFileSync(join(dir, 'Dockerfile.hostile'), [
-      'FROM alpine:3.20 AS build',
-      'COPY ["<img src=x onerror=alert(1)>.js", "<b>bold<b>.txt", "/app/"]',
-      `RUN echo "<script>alert('run')</script>" > /app/x.html`,
-      'LABEL description="<b>bold</b><script>alert(2)</script>"',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'Dockerfile.hostile'),
+      [
+        'FROM alpine:3.20 AS build',
+        'COPY ["<img src=x onerror=alert(1)>.js", "<b>bold<b>.txt", "/app/"]',
+        `RUN echo "<script>alert('run')</script>" > /app/x.html`,
+        'LABEL description="<b>bold</b><script>alert(2)</script>"',
+        '',
+      ].join('\n'),
+    );
     try {
       await focusFirstGroup(page);
       // Quick open does not know a file this new yet: open it from the Explorer, in its folder.
@@ -318,20 +387,26 @@ describe('Layer stack view in a real VS Code', () => {
         return v.file === 'Dockerfile.hostile' && v.stages.length === 1 ? f : undefined;
       });
       const view = await shown(frame);
-      assert.deepEqual(view.stages[0].blocks.map((b) => b.text), [
-        'LABEL description="<b>bold</b><script>alert(2)</script>"',
-        `RUN echo "<script>alert('run')</script>" > /app/x.html`,
-        'COPY ["<img src=x onerror=alert(1)>.js", "<b>bold<b>.txt", "/app/"]',
-        'FROM alpine:3.20 AS build',
-      ]);
+      assert.deepEqual(
+        view.stages[0].blocks.map((b) => b.text),
+        [
+          'LABEL description="<b>bold</b><script>alert(2)</script>"',
+          `RUN echo "<script>alert('run')</script>" > /app/x.html`,
+          'COPY ["<img src=x onerror=alert(1)>.js", "<b>bold<b>.txt", "/app/"]',
+          'FROM alpine:3.20 AS build',
+        ],
+      );
       assert.match(view.stages[0].blocks[2].size, /from 2 files$/, 'both oddly named files were found and sized');
-      const elements = await inPanel<{ img: number; b: number; scripts: string[]; alerts: number; csp: string }>(frame, `({
+      const elements = await inPanel<{ img: number; b: number; scripts: string[]; alerts: number; csp: string }>(
+        frame,
+        `({
         img: document.querySelectorAll('img').length,
         b: document.querySelectorAll('b').length,
         scripts: [...document.querySelectorAll('script')].map((s) => s.getAttribute('src') || 'inline'),
         alerts: [...document.querySelectorAll('script')].filter((s) => s.textContent.includes('alert(')).length,
         csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]').getAttribute('content'),
-      })`);
+      })`,
+      );
       assert.equal(elements.img, 0);
       assert.equal(elements.b, 0);
       // Ours is the only script with a source; VS Code adds one inline script of its own (acquireVsCodeApi).
@@ -377,7 +452,9 @@ describe('Layer stack view in a real VS Code', () => {
         return (await inPanel<boolean>(f, `document.body.classList.contains('${bodyClass}')`)) ? f : undefined;
       });
       await summaryIs(page, '1 of 8 layers rebuilds; first miss: COPY . . (line edited (simulated))');
-      const colours = await inPanel<Record<'background' | 'text' | 'rebuilds' | 'cached' | 'font', string>>(frame, `(() => {
+      const colours = await inPanel<Record<'background' | 'text' | 'rebuilds' | 'cached' | 'font', string>>(
+        frame,
+        `(() => {
         const css = (selector, property) => getComputedStyle(document.querySelector(selector)).getPropertyValue(property);
         return {
           background: css('body', 'background-color'),
@@ -386,7 +463,8 @@ describe('Layer stack view in a real VS Code', () => {
           cached: css('.block.status-cached .verdict', 'color'),
           font: css('.codicon', 'font-family'),
         };
-      })()`);
+      })()`,
+      );
       assert.notEqual(colours.text, colours.background, 'text is not the background colour');
       assert.notEqual(colours.rebuilds, colours.cached, 'verdict colours differ (and each also has an icon and a word)');
       assert.match(colours.font, /codicon/);
@@ -411,8 +489,10 @@ describe('Layer stack view in a real VS Code', () => {
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show in the layer stack' }).first().click();
     await waitFor('the COPY . . block selected and focused in the panel', async () => {
       const frame = await stackFrame(page);
-      return (await inPanel<string | null>(frame, "document.querySelector('.block.selected') && document.querySelector('.block.selected').dataset.line")) === '10'
-        && (await inPanel<string | undefined>(frame, 'document.activeElement.dataset.line')) === '10';
+      return (
+        (await inPanel<string | null>(frame, "document.querySelector('.block.selected') && document.querySelector('.block.selected').dataset.line")) === '10' &&
+        (await inPanel<string | undefined>(frame, 'document.activeElement.dataset.line')) === '10'
+      );
     });
     assert.equal(await statusBarItem(page, /Simulating/).count(), 0, 'showing the stack simulates nothing');
   });
@@ -424,7 +504,10 @@ describe('Layer stack view in a real VS Code', () => {
     await stackTab(page, 'Dockerfile').waitFor({ timeout: 60_000 });
     // The simulation lived in the language server, which the reload restarted: the real verdicts are back.
     const frame = await summaryIs(page, 'All 8 layers cached');
-    assert.deepEqual((await shown(frame)).stages.map((s) => s.blocks.length), [4, 6]);
+    assert.deepEqual(
+      (await shown(frame)).stages.map((s) => s.blocks.length),
+      [4, 6],
+    );
     await panelScreenshot(frame, 'after-reload');
   });
 

@@ -13,7 +13,19 @@ const vsce = join(root, 'node_modules/@vscode/vsce/vsce');
 const maxVsixBytes = 1024 * 1024;
 
 // media: the icon, the webview script bundle, its stylesheet, and the codicon font with its stylesheet and licence (no sources).
-const allowed = [/^media\/icon\.png$/, /^dist\/[^/]+\.js$/, /^media\/dist\/[^/]+\.js$/, /^media\/[^/]+\.css$/, /^media\/codicons\/(codicon\.css|codicon\.ttf|LICENSE)$/, /^l10n\/bundle\.l10n\.[a-z-]+\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^package\.json$/, /^package\.nls(\.[a-z-]+)?\.json$/];
+const allowed = [
+  /^media\/icon\.png$/,
+  /^dist\/[^/]+\.js$/,
+  /^media\/dist\/[^/]+\.js$/,
+  /^media\/[^/]+\.css$/,
+  /^media\/codicons\/(codicon\.css|codicon\.ttf|LICENSE)$/,
+  /^l10n\/bundle\.l10n\.[a-z-]+\.json$/,
+  /^README\.md$/,
+  /^LICENSE$/,
+  /^CHANGELOG\.md$/,
+  /^package\.json$/,
+  /^package\.nls(\.[a-z-]+)?\.json$/,
+];
 
 function run(args: string[]): string {
   return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -23,7 +35,10 @@ let shipped: string[] = [];
 
 before(() => {
   run(['esbuild.mjs']);
-  shipped = run([vsce, 'ls', '--no-dependencies']).split('\n').map((line) => line.trim()).filter(Boolean);
+  shipped = run([vsce, 'ls', '--no-dependencies'])
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
 });
 
 void test('vsce ls ships only the bundles, media, README, LICENSE, CHANGELOG, package.json and its translations', () => {
@@ -32,7 +47,23 @@ void test('vsce ls ships only the bundles, media, README, LICENSE, CHANGELOG, pa
 });
 
 void test('vsce ls ships the client and server bundles, the layer stack webview and the documents', () => {
-  const required = ['package.json', 'dist/client.js', 'dist/server.js', 'LICENSE', 'CHANGELOG.md', 'media/dist/main.js', 'media/layerStack.css', 'media/dist/history.js', 'media/history.css', 'media/codicons/codicon.css', 'media/codicons/codicon.ttf', 'media/codicons/LICENSE', 'l10n/bundle.l10n.ko.json', 'package.nls.json', 'package.nls.ko.json'];
+  const required = [
+    'package.json',
+    'dist/client.js',
+    'dist/server.js',
+    'LICENSE',
+    'CHANGELOG.md',
+    'media/dist/main.js',
+    'media/layerStack.css',
+    'media/dist/history.js',
+    'media/history.css',
+    'media/codicons/codicon.css',
+    'media/codicons/codicon.ttf',
+    'media/codicons/LICENSE',
+    'l10n/bundle.l10n.ko.json',
+    'package.nls.json',
+    'package.nls.ko.json',
+  ];
   if (existsSync(join(root, 'README.md'))) required.push('README.md');
   for (const file of required) assert.ok(shipped.includes(file), `${file} is missing from: ${shipped.join(', ')}`);
 });
@@ -40,7 +71,11 @@ void test('vsce ls ships the client and server bundles, the layer stack webview 
 void test('package.json is ready for a marketplace: vsce packages it without any --allow-missing flag', () => {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
   const flags = packageScriptFlags();
-  assert.deepEqual(flags.filter((flag) => flag.startsWith('--allow-')), [], `npm run package bypasses a check: ${flags.join(' ')}`);
+  assert.deepEqual(
+    flags.filter((flag) => flag.startsWith('--allow-')),
+    [],
+    `npm run package bypasses a check: ${flags.join(' ')}`,
+  );
   const icon = manifest.icon as string;
   assert.ok(shipped.includes(icon), `icon ${icon} is not shipped`);
   const png = readFileSync(join(root, icon));

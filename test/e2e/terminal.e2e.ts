@@ -20,12 +20,21 @@ const dockerfile = `FROM localbase:1\nWORKDIR /term-${token}\nCOPY app.txt ./\nA
 async function lensesAll(page: Page, re: RegExp, what: string, count?: number): Promise<string[]> {
   let last: string[] = [];
   try {
-    return await waitFor(what, async () => {
-      await scrollEditorToTop(page);
-      last = await lensTitles(page);
-      // The ARG line's lens says `metadata only: no rebuild` whatever was built.
-      return last.length > 0 && (count === undefined || last.length === count) && last.every((t) => re.test(t) || t === 'metadata only: no rebuild') && last.some((t) => re.test(t)) ? last : undefined;
-    }, { timeoutMs: 30_000 });
+    return await waitFor(
+      what,
+      async () => {
+        await scrollEditorToTop(page);
+        last = await lensTitles(page);
+        // The ARG line's lens says `metadata only: no rebuild` whatever was built.
+        return last.length > 0 &&
+          (count === undefined || last.length === count) &&
+          last.every((t) => re.test(t) || t === 'metadata only: no rebuild') &&
+          last.some((t) => re.test(t))
+          ? last
+          : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
   } catch (error) {
     throw new Error(`${(error as Error).message}; the lenses say ${JSON.stringify(last)}`);
   }
@@ -39,11 +48,15 @@ async function typeInTerminal(page: Page, line: string): Promise<void> {
 }
 
 async function outputSays(page: Page, re: RegExp, timeoutMs = 90_000): Promise<string> {
-  return waitFor(`the Layer Lens output saying ${re}`, async () => {
-    await runCommand(page, 'Layer Lens: Show Output');
-    const text = await outputText(page);
-    return re.test(text) ? text : undefined;
-  }, { timeoutMs, intervalMs: 1_000 });
+  return waitFor(
+    `the Layer Lens output saying ${re}`,
+    async () => {
+      await runCommand(page, 'Layer Lens: Show Output');
+      const text = await outputText(page);
+      return re.test(text) ? text : undefined;
+    },
+    { timeoutMs, intervalMs: 1_000 },
+  );
 }
 
 async function showDockerfile(page: Page): Promise<void> {
@@ -112,11 +125,21 @@ describe('Layer Lens: builds typed in the integrated terminal (BuildKit engine)'
     writeFileSync(join(demo, 'app.txt'), `edited during the build ${token}\n`);
     await outputSays(page, /Recorded the build of .*terminal-demo\/term\.Dockerfile \(buildkit\) run in the terminal: docker build -f term\.Dockerfile \./);
     await showDockerfile(page);
-    const lenses = await waitFor('the COPY rebuilding for the edit made during the build', async () => {
-      await scrollEditorToTop(page);
-      const now = await lensTitles(page);
-      return now.length === 5 && now[0] === 'cached' && now[1] === 'cached' && now[2] === 'rebuilds: app.txt changed' && /^rebuilds: parent step rebuilds/.test(now[4]) ? now : undefined;
-    }, { timeoutMs: 30_000 });
+    const lenses = await waitFor(
+      'the COPY rebuilding for the edit made during the build',
+      async () => {
+        await scrollEditorToTop(page);
+        const now = await lensTitles(page);
+        return now.length === 5 &&
+          now[0] === 'cached' &&
+          now[1] === 'cached' &&
+          now[2] === 'rebuilds: app.txt changed' &&
+          /^rebuilds: parent step rebuilds/.test(now[4])
+          ? now
+          : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     console.log(`      lenses after the edit during the build: ${JSON.stringify(lenses)}`);
     // Back to what Docker was sent: every step is what was built.
     writeFileSync(join(demo, 'app.txt'), `first ${token}\n`);
@@ -124,7 +147,7 @@ describe('Layer Lens: builds typed in the integrated terminal (BuildKit engine)'
     assert.equal(cached.length, lenses.length);
     const status = await waitFor('the status bar saying where the baseline was built', async () => {
       const item = statusBarItem(page, /built .* in the terminal/);
-      return (await item.count()) > 0 ? (await item.first().innerText()) : undefined;
+      return (await item.count()) > 0 ? await item.first().innerText() : undefined;
     });
     assert.match(status, /Layer Lens: built (just now|\d+ min ago) in the terminal/);
     const shot = await screenshot('terminal-build-recorded');

@@ -54,7 +54,12 @@ describe('an untrusted hostile repository (Restricted Mode)', () => {
   const shot = async (name: string): Promise<void> => restricted?.shot(name);
 
   /** The git commands run so far (GIT_TRACE's "built-in: git ..." lines). */
-  const gitRuns = (): string[] => (existsSync(gitLog) ? readFileSync(gitLog, 'utf8').split('\n').filter((l) => /trace: built-in: git /.test(l)) : []);
+  const gitRuns = (): string[] =>
+    existsSync(gitLog)
+      ? readFileSync(gitLog, 'utf8')
+          .split('\n')
+          .filter((l) => /trace: built-in: git /.test(l))
+      : [];
 
   it('opening its Dockerfile in Restricted Mode shows the lenses, runs no git, and the status bar says why', async () => {
     const page = (restricted as E2ESession).page;
@@ -81,11 +86,15 @@ describe('an untrusted hostile repository (Restricted Mode)', () => {
     // Back to the Dockerfile: its lenses and status are asked for again, and its baseline is chosen again.
     await openFromExplorer(page, 'Dockerfile');
     try {
-      await waitFor('Layer Lens to run git once trusted', () => gitRuns().some((l) => /git (rev-parse|rev-list|config|ls-tree|cat-file)/.test(l)), { timeoutMs: 60_000 });
+      await waitFor('Layer Lens to run git once trusted', () => gitRuns().some((l) => /git (rev-parse|rev-list|config|ls-tree|cat-file)/.test(l)), {
+        timeoutMs: 60_000,
+      });
       await statusTooltip(page, /not downloaded in this partial clone, and Layer Lens does not download anything/);
     } catch (error) {
       // What the server said, for the failure report.
-      await statusBarItem(page, /Layer Lens:/).first().click();
+      await statusBarItem(page, /Layer Lens:/)
+        .first()
+        .click();
       await shot('trust-debug-output');
       console.log(await outputText(page).catch(() => ''), existsSync(gitLog) ? readFileSync(gitLog, 'utf8') : 'no git run');
       throw error;
@@ -99,12 +108,22 @@ describe('an untrusted hostile repository (Restricted Mode)', () => {
 /** Hovers the Layer Lens status bar item until its tooltip shows `expected`. */
 async function statusTooltip(page: Page, expected: RegExp): Promise<void> {
   const item = statusBarItem(page, /Layer Lens:/).first();
-  await waitFor(`the Layer Lens status tooltip to say ${expected}`, async () => {
-    await page.mouse.move(5, 5);
-    await item.hover();
-    const tip = page.locator('.workbench-hover, .monaco-hover', { hasText: expected }).first();
-    return tip.isVisible({ timeout: 3_000 }).catch(() => false) || (await tip.waitFor({ timeout: 3_000 }).then(() => true, () => false));
-  }, { timeoutMs: 60_000, intervalMs: 1_000 });
+  await waitFor(
+    `the Layer Lens status tooltip to say ${expected}`,
+    async () => {
+      await page.mouse.move(5, 5);
+      await item.hover();
+      const tip = page.locator('.workbench-hover, .monaco-hover', { hasText: expected }).first();
+      return (
+        tip.isVisible({ timeout: 3_000 }).catch(() => false) ||
+        (await tip.waitFor({ timeout: 3_000 }).then(
+          () => true,
+          () => false,
+        ))
+      );
+    },
+    { timeoutMs: 60_000, intervalMs: 1_000 },
+  );
 }
 
 /** The issue's reproduction: a partial clone missing its Dockerfile blob, whose sshCommand writes `marker`. */

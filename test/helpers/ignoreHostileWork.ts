@@ -74,10 +74,15 @@ if (scenario === 'backtracking') {
   // 100,000 lines: the first MAX_IGNORE_PATTERNS apply, one problem says so, the analysis finishes.
   const files: Record<string, string> = {};
   for (let d = 0; d < 10; d++) for (let f = 0; f < 20; f++) files[`src${d}/f${f}.ts`] = 'x';
-  const lines = Array.from({ length: 100_000 }, (_, i) => (i % 7 === 3 ? `!src${i % 10}/f${i % 20}.ts` : i % 2 ? `src${i % 10}/f${i % 20}.ts` : `**/*.ext${i}`));
+  const lines = Array.from({ length: 100_000 }, (_, i) =>
+    i % 7 === 3 ? `!src${i % 10}/f${i % 20}.ts` : i % 2 ? `src${i % 10}/f${i % 20}.ts` : `**/*.ext${i}`,
+  );
   const view = viewContext(snap(files), lines.join('\n'));
   const over = view.problems.filter((p) => p.includes('more than Layer Lens analyses'));
-  check(over.length === 1 && over[0].includes('has 100000 patterns') && over[0].includes(`limit ${MAX_IGNORE_PATTERNS}`), `limit problem: ${view.problems.join(' / ')}`);
+  check(
+    over.length === 1 && over[0].includes('has 100000 patterns') && over[0].includes(`limit ${MAX_IGNORE_PATTERNS}`),
+    `limit problem: ${view.problems.join(' / ')}`,
+  );
   // The verdict of the first MAX_IGNORE_PATTERNS lines, from the old matcher (fast enough on 500 paths here).
   const old = RegexPatternMatcher.create(lines.slice(0, MAX_IGNORE_PATTERNS)).matcher;
   const included = new Set(includedPaths(view));
@@ -118,7 +123,10 @@ if (scenario === 'backtracking') {
     const bad = pick(BAD);
     const text = `ok.txt\n${bad === '!' ? '' : '**/'.repeat(int(0, 5))}${bad}\n*.log`;
     const view = viewContext(snap({ 'a.log': 'x', 'b.txt': 'y' }), text);
-    check(view.problems.length === 1 && /syntax error|illegal exclusion/.test(view.problems[0]), `problem for ${JSON.stringify(bad)}: ${view.problems.join(' / ')}`);
+    check(
+      view.problems.length === 1 && /syntax error|illegal exclusion/.test(view.problems[0]),
+      `problem for ${JSON.stringify(bad)}: ${view.problems.join(' / ')}`,
+    );
     check(!includedPaths(view).includes('a.log') && includedPaths(view).includes('b.txt'), `other lines still apply (${bad})`);
     cases++;
   }
@@ -138,7 +146,11 @@ if (scenario === 'backtracking') {
     check(advice.length === 1, `advice for ${stars}: ${advice.length}`);
     cases++;
   }
-  const named = advise({ text: 'FROM node:20\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n', context: { paths: ['package.json'] }, rules: ['copy-before-install'] });
+  const named = advise({
+    text: 'FROM node:20\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n',
+    context: { paths: ['package.json'] },
+    rules: ['copy-before-install'],
+  });
   check(named.length === 0, 'package*.json brings the manifest before the install');
   cases++;
 } else {

@@ -30,8 +30,9 @@ export function snap(spec: Record<string, Spec>): ContextSnapshot & { entries: M
     problems: [],
     contentDigest(p) {
       if (unreadable.has(p)) throw new Error(`cannot read ${p}: EACCES; make it readable or exclude it`);
-      return createHash('sha256').update(content.get(p) ?? '').digest('hex');
+      return createHash('sha256')
+        .update(content.get(p) ?? '')
+        .digest('hex');
     },
   };
 }
-

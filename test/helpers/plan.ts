@@ -21,8 +21,12 @@ export function planState(state: State, builder: Builder, store: StoreData = emp
   const files = { Dockerfile: state.dockerfile, ...(state.ignore !== undefined ? { '.dockerignore': state.ignore } : {}), ...(state.files ?? {}) };
   const context = planContext(snap(files), state.ignore, builder);
   const options = {
-    builder, buildArgs: state.buildArgs ?? {}, dockerfilePath: 'Dockerfile', ...(state.target ? { target: state.target } : {}),
-    ...(state.platform ? { platform: state.platform } : {}), buildPlatform: state.buildPlatform ?? 'linux/amd64',
+    builder,
+    buildArgs: state.buildArgs ?? {},
+    dockerfilePath: 'Dockerfile',
+    ...(state.target ? { target: state.target } : {}),
+    ...(state.platform ? { platform: state.platform } : {}),
+    buildPlatform: state.buildPlatform ?? 'linux/amd64',
   };
   return planBuild({ text: state.dockerfile, options, context, known: knownBuilds(store, builder, buildId(builder, 'Dockerfile', state.target)) });
 }

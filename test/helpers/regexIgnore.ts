@@ -6,7 +6,12 @@ import { goTrimSpace } from '../../server/src/core/context/dockerignore';
 
 export type MatchInfo = readonly boolean[] | undefined;
 
-enum Kind { Exact, Prefix, Suffix, Regexp }
+enum Kind {
+  Exact,
+  Prefix,
+  Suffix,
+  Regexp,
+}
 const ANY = '[^\\n]'; // Go's '.' (no s flag): anything but newline
 // Go's [^/] is one code point; without the u flag a JS class is one UTF-16 unit, so pair surrogates.
 const ONE = '(?:[^/\\ud800-\\udbff]|[\\ud800-\\udbff][\\udc00-\\udfff]?)';
@@ -15,7 +20,10 @@ export class RegexPattern {
   private kind: Kind = Kind.Exact;
   private regexp: RegExp | undefined;
   readonly bad: boolean;
-  constructor(readonly cleaned: string, readonly exclusion: boolean) {
+  constructor(
+    readonly cleaned: string,
+    readonly exclusion: boolean,
+  ) {
     this.bad = !this.compile();
   }
 
@@ -198,4 +206,3 @@ function parentDirs(file: string): string[] {
   for (let i = 1; i < parts.length; i++) out.push(parts.slice(0, i).join('/'));
   return out;
 }
-

@@ -74,7 +74,24 @@ async function generate(seed: number): Promise<Case> {
   for (let i = 0; i < 40; i++) {
     const p = inDir(name());
     if (fs.existsSync(at(root, p))) continue;
-    const kind = pick(['file', 'file', 'file', 'dir', 'dir', 'link-in', 'link-out-file', 'link-out-dir', 'link-out-rel', 'loop', 'chain', 'fifo', 'socket', 'sparse', 'unreadable', 'unreadable-dir'] as const);
+    const kind = pick([
+      'file',
+      'file',
+      'file',
+      'dir',
+      'dir',
+      'link-in',
+      'link-out-file',
+      'link-out-dir',
+      'link-out-rel',
+      'loop',
+      'chain',
+      'fifo',
+      'socket',
+      'sparse',
+      'unreadable',
+      'unreadable-dir',
+    ] as const);
     // mkfifo and listen() take string paths: those two only get names that are UTF-8.
     const plain = !/[\udc80-\udcff]/.test(p);
     try {
@@ -171,7 +188,14 @@ function hookedFs(c: Case, swap: string | undefined): { ops: Partial<FsOps>; ope
     }) as typeof fs.openSync,
     lstatSync: ((p: fs.PathLike, o?: fs.StatOptions) => {
       const st = fs.lstatSync(p, o as undefined);
-      if (!done && target && st.isDirectory() && Buffer.from(p as string | Buffer).subarray(-tail.length).equals(tail)) {
+      if (
+        !done &&
+        target &&
+        st.isDirectory() &&
+        Buffer.from(p as string | Buffer)
+          .subarray(-tail.length)
+          .equals(tail)
+      ) {
         const real = at(c.root, swap!);
         try {
           fs.renameSync(real, Buffer.concat([real, Buffer.from('.moved')]));
@@ -230,7 +254,9 @@ for (let n = 0; n < CASES; n++) {
     const fresh = scanContext(c.root);
     const view = viewContext(fresh, ignoreText);
     const included = new Set(includedPaths(view));
-    const editable = [...fresh.entries.values()].filter((e) => e.type === 'file' && !e.error && included.has(e.path) && e.path !== '.dockerignore' && !e.path.includes('locked-'));
+    const editable = [...fresh.entries.values()].filter(
+      (e) => e.type === 'file' && !e.error && included.has(e.path) && e.path !== '.dockerignore' && !e.path.includes('locked-'),
+    );
     for (const e of editable.slice(0, 4)) {
       const before = digests(c.root, ignoreText);
       fs.appendFileSync(at(c.root, e.path), 'edited');

@@ -66,11 +66,15 @@ test('every command refuses a Dockerfile that is a FIFO, socket, device, folder,
         symlinkSync(path, link);
         path = link;
       }
-      const r = spawnSync(process.execPath, [cliPath, ...command, path, '--context', dir, ...(command[0] === 'check' || command[0] === 'fix' ? [] : ['--store', join(dir, 'store.json')])], {
-        encoding: 'utf8',
-        timeout: 20_000,
-        env: { ...process.env, LAYERLENS_DIGEST_CACHE: join(dir, 'digests.json'), NO_COLOR: '1' },
-      });
+      const r = spawnSync(
+        process.execPath,
+        [cliPath, ...command, path, '--context', dir, ...(command[0] === 'check' || command[0] === 'fix' ? [] : ['--store', join(dir, 'store.json')])],
+        {
+          encoding: 'utf8',
+          timeout: 20_000,
+          env: { ...process.env, LAYERLENS_DIGEST_CACHE: join(dir, 'digests.json'), NO_COLOR: '1' },
+        },
+      );
       const what = `${command.join(' ')} on a ${kind} behind ${links} links`;
       assert.equal(r.error, undefined, `${what}: ${r.error?.message} (a hang is killed at 20 s)`);
       // README: plan, record and simulate exit 1 on input they cannot read; check and fix exit 2.

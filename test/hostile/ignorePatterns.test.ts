@@ -15,7 +15,11 @@ const WORKER = join(__dirname, '..', 'helpers', 'ignoreHostileWork.ts');
 const LIMIT_MS = 90_000;
 
 function run(scenario: string, seed: number, ...extra: string[]): { cases: number; failures: string[] } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', WORKER, scenario, String(seed), ...extra], { encoding: 'utf8', timeout: LIMIT_MS, maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', WORKER, scenario, String(seed), ...extra], {
+    encoding: 'utf8',
+    timeout: LIMIT_MS,
+    maxBuffer: 1 << 24,
+  });
   assert.equal(r.error, undefined, `${scenario}: ${r.error?.message} (did not finish within ${LIMIT_MS / 1000} s?)`);
   assert.equal(r.status, 0, `${scenario} failed:\n${r.stderr}`);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { cases: number; failures: string[] };

@@ -25,7 +25,16 @@ import { TestServer } from '../server/support/lspClient';
 
 const SEED = 0x11a7;
 const CASES_PER_METHOD = 300;
-const requests = [statusRequest, planRequest, layerStackRequest, simulateRequest, clearSimulationRequest, recordRequest, buildImageRequest, pickConfigurationRequest].map((r) => r.method);
+const requests = [
+  statusRequest,
+  planRequest,
+  layerStackRequest,
+  simulateRequest,
+  clearSimulationRequest,
+  recordRequest,
+  buildImageRequest,
+  pickConfigurationRequest,
+].map((r) => r.method);
 
 const dir = fs.mkdtempSync(join(tmpdir(), 'll-hostile-params-'));
 const dockerfile = 'FROM alpine\nWORKDIR /app\nCOPY . .\nRUN echo hi\n';
@@ -96,8 +105,12 @@ function randomObject(random: Random, depth = 0): Record<string, unknown> {
 
 function randomField(random: Random, key: string, depth: number): unknown {
   if (key === 'uri' && random() < 0.6) return random() < 0.7 ? docUri : randomString(random);
-  if (key === 'changedFiles' && random() < 0.6) return Array.from({ length: Math.floor(random() * 4) }, () => (random() < 0.7 ? pick(random, ['app.txt', 'Dockerfile', 'gone.txt', '../x', '/etc/passwd', '.', '']) : randomValue(random, depth + 1)));
-  if (key === 'editedLines' && random() < 0.6) return Array.from({ length: Math.floor(random() * 4) }, () => (random() < 0.7 ? Math.floor(random() * 8) - 1 : randomValue(random, depth + 1)));
+  if (key === 'changedFiles' && random() < 0.6)
+    return Array.from({ length: Math.floor(random() * 4) }, () =>
+      random() < 0.7 ? pick(random, ['app.txt', 'Dockerfile', 'gone.txt', '../x', '/etc/passwd', '.', '']) : randomValue(random, depth + 1),
+    );
+  if (key === 'editedLines' && random() < 0.6)
+    return Array.from({ length: Math.floor(random() * 4) }, () => (random() < 0.7 ? Math.floor(random() * 8) - 1 : randomValue(random, depth + 1)));
   return randomValue(random, depth);
 }
 
@@ -144,11 +157,19 @@ void test('random parameters for every custom request: a result or InvalidParams
 
 void test('the documented malformed cases get a clear InvalidParams message', async () => {
   const cases: Array<[string, unknown, RegExp]> = [
-    [simulateRequest.method, { uri: docUri, changedFiles: 'app.txt' }, /"changedFiles" must be an array of non-empty strings \(context paths\), not "app\.txt"\./],
+    [
+      simulateRequest.method,
+      { uri: docUri, changedFiles: 'app.txt' },
+      /"changedFiles" must be an array of non-empty strings \(context paths\), not "app\.txt"\./,
+    ],
     [simulateRequest.method, { uri: 42, changedFiles: [] }, /"uri" must be a string, not 42\./],
     [simulateRequest.method, { uri: docUri, editedLines: [1, 2.5] }, /"editedLines" must hold 1-based line numbers \(whole numbers from 1\); item 1 is 2\.5\./],
     [simulateRequest.method, { uri: docUri, editedLines: ['3'] }, /item 0 is "3"\./],
-    [simulateRequest.method, { uri: docUri, changedFiles: Array(MAX_SIMULATED_ITEMS + 1).fill('app.txt') }, /"changedFiles" has 10001 items; at most 10000 are accepted\./],
+    [
+      simulateRequest.method,
+      { uri: docUri, changedFiles: Array(MAX_SIMULATED_ITEMS + 1).fill('app.txt') },
+      /"changedFiles" has 10001 items; at most 10000 are accepted\./,
+    ],
     [simulateRequest.method, [docUri], /the parameters must be an object, not an array\./],
     [planRequest.method, {}, /"uri" must be a string, not a undefined\./],
     [layerStackRequest.method, null, /the parameters must be an object, not null\./],

@@ -6,7 +6,20 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import fs, { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import fs, {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openProject, planProject, type Project } from '../../server/src/diskProject';
@@ -49,15 +62,22 @@ function randomText(rand: () => number, n: number): string {
 function randomJson(rand: () => number, depth: number): unknown {
   const kind = int(rand, depth > 0 ? 8 : 5);
   switch (kind) {
-    case 0: return null;
-    case 1: return rand() < 0.5;
-    case 2: return pick(rand, [0, -1, 1.5, 1e308, -0, 2 ** 53]);
-    case 3: return randomText(rand, int(rand, 12));
-    case 4: return pick(rand, ['__proto__', 'constructor', 'toString', '0#1', 'buildkit', '']);
-    case 5: return Array.from({ length: int(rand, 4) }, () => randomJson(rand, depth - 1));
+    case 0:
+      return null;
+    case 1:
+      return rand() < 0.5;
+    case 2:
+      return pick(rand, [0, -1, 1.5, 1e308, -0, 2 ** 53]);
+    case 3:
+      return randomText(rand, int(rand, 12));
+    case 4:
+      return pick(rand, ['__proto__', 'constructor', 'toString', '0#1', 'buildkit', '']);
+    case 5:
+      return Array.from({ length: int(rand, 4) }, () => randomJson(rand, depth - 1));
     default: {
       const o: Record<string, unknown> = {};
-      for (let i = int(rand, 5); i > 0; i--) Object.defineProperty(o, String(randomJson(rand, 0)), { value: randomJson(rand, depth - 1), enumerable: true, writable: true, configurable: true });
+      for (let i = int(rand, 5); i > 0; i--)
+        Object.defineProperty(o, String(randomJson(rand, 0)), { value: randomJson(rand, depth - 1), enumerable: true, writable: true, configurable: true });
       return o;
     }
   }
@@ -71,7 +91,10 @@ function validStore(rand: () => number, n: number): StoreData {
   s = recordBuild(s, 'buildkit', projectId, rand() < 0.5 ? plan.keys : [], plan.recorded);
   for (let i = 1; i < n; i++) {
     const files = Object.fromEntries(Array.from({ length: int(rand, 5) }, (_, j) => [`f${j}/${randomText(rand, 4)}`, `sha256:${j}`]));
-    s = recordBuild(s, pick(rand, ['buildkit', 'classic'] as const), buildId('buildkit', `/p${i}/Dockerfile`, undefined), [`k${i}-${int(rand, 1e6)}`], { steps: {}, files });
+    s = recordBuild(s, pick(rand, ['buildkit', 'classic'] as const), buildId('buildkit', `/p${i}/Dockerfile`, undefined), [`k${i}-${int(rand, 1e6)}`], {
+      steps: {},
+      files,
+    });
   }
   return s;
 }
@@ -101,18 +124,26 @@ const KINDS: Kind[] = ['valid', 'truncated', 'random-bytes', 'misshapen', 'newer
 
 function generate(rand: () => number, kind: Kind): Buffer {
   switch (kind) {
-    case 'valid': return Buffer.from(JSON.stringify(validStore(rand, 1 + int(rand, 6))));
+    case 'valid':
+      return Buffer.from(JSON.stringify(validStore(rand, 1 + int(rand, 6))));
     case 'truncated': {
       const full = JSON.stringify(validStore(rand, 3));
       return Buffer.from(full.slice(0, 40 + int(rand, full.length - 41)));
     }
-    case 'random-bytes': return Buffer.from(Array.from({ length: 1 + int(rand, 3000) }, () => int(rand, 256)));
-    case 'misshapen': return Buffer.from(JSON.stringify(misshapen(rand)));
-    case 'newer': return Buffer.from(JSON.stringify({ ...validStore(rand, 2), version: pick(rand, [2, 99, 1e9, '2', null]) }));
-    case 'foreign-json': return Buffer.from(JSON.stringify(pick(rand, [{ name: 'pkg', version: '1.0.0' }, [1, 2], 'text', 42, { format: 'other' }])));
-    case 'foreign-text': return Buffer.from(`# my notes\n${randomText(rand, 200)}`);
-    case 'empty': return Buffer.from(pick(rand, ['', ' ', '\n\n']));
-    case 'big-foreign': return Buffer.alloc(2 * 1024 * 1024, 'x');
+    case 'random-bytes':
+      return Buffer.from(Array.from({ length: 1 + int(rand, 3000) }, () => int(rand, 256)));
+    case 'misshapen':
+      return Buffer.from(JSON.stringify(misshapen(rand)));
+    case 'newer':
+      return Buffer.from(JSON.stringify({ ...validStore(rand, 2), version: pick(rand, [2, 99, 1e9, '2', null]) }));
+    case 'foreign-json':
+      return Buffer.from(JSON.stringify(pick(rand, [{ name: 'pkg', version: '1.0.0' }, [1, 2], 'text', 42, { format: 'other' }])));
+    case 'foreign-text':
+      return Buffer.from(`# my notes\n${randomText(rand, 200)}`);
+    case 'empty':
+      return Buffer.from(pick(rand, ['', ' ', '\n\n']));
+    case 'big-foreign':
+      return Buffer.alloc(2 * 1024 * 1024, 'x');
   }
 }
 
@@ -161,7 +192,11 @@ test('generated store files, plain or behind a symlink: read without a crash, pl
         assert.ok(written, `${what}: a store of ours is written`);
         assert.ok(after.store.builds[newId], `${what}: the new record is there`);
         for (const id of before) assert.ok(after.store.builds[id], `${what}: ${id} kept`);
-        if (loaded.corrupt) assert.ok(readdirSync(dir).some((f) => f.startsWith(`real-${name}.corrupt-`)), `${what}: a copy kept aside`);
+        if (loaded.corrupt)
+          assert.ok(
+            readdirSync(dir).some((f) => f.startsWith(`real-${name}.corrupt-`)),
+            `${what}: a copy kept aside`,
+          );
       } else {
         assert.equal(written, undefined, what);
         assert.ok(readFileSync(real).equals(bytes), `${what}: a file that is not ours is never touched`);
@@ -179,7 +214,10 @@ test('what is not a file at the store path (a folder, a FIFO, a dangling or loop
   mkdirSync(join(dir, 'folder.json'));
   const folder = loadStore(join(dir, 'folder.json'));
   assert.match(folder.warning ?? '', /is a folder; pass --store with a file path or remove it\. Predictions start from an empty store\./);
-  assert.throws(() => updateStore(join(dir, 'folder.json'), add(1)), (e: Error) => e instanceof StoreError && /is a folder/.test(e.message));
+  assert.throws(
+    () => updateStore(join(dir, 'folder.json'), add(1)),
+    (e: Error) => e instanceof StoreError && /is a folder/.test(e.message),
+  );
   if (spawnSync('mkfifo', [join(dir, 'fifo.json')]).status === 0) {
     symlinkSync('fifo.json', join(dir, 'to-fifo.json'));
     for (const p of ['fifo.json', 'to-fifo.json']) {
@@ -196,7 +234,10 @@ test('what is not a file at the store path (a folder, a FIFO, a dangling or loop
   symlinkSync('loop-b.json', join(dir, 'loop-a.json'));
   symlinkSync('loop-a.json', join(dir, 'loop-b.json'));
   assert.ok(loadStore(join(dir, 'loop-a.json')).readOnly);
-  assert.throws(() => updateStore(join(dir, 'loop-a.json'), add(4)), (e: Error) => e instanceof StoreError && /symlink/.test(e.message));
+  assert.throws(
+    () => updateStore(join(dir, 'loop-a.json'), add(4)),
+    (e: Error) => e instanceof StoreError && /symlink/.test(e.message),
+  );
   const huge = join(dir, 'huge.json');
   writeFileSync(huge, `{"format":"${STORE_FORMAT}","version":1}`);
   truncateSync(huge, MAX_STORE_BYTES + 1); // sparse: no disk used
@@ -234,7 +275,13 @@ test('the lock: a dead or our-own-pid holder is broken at once, a live one is wa
         record();
         assert.ok(!existsSync(lock), `${what}: broken and released`);
       } else {
-        assert.throws(record, (e: Error) => e instanceof StoreError && /is being written by another Layer Lens.*stayed locked\. Try again; if no layerlens is running, delete .*store\.json\.lock\./.test(e.message), what);
+        assert.throws(
+          record,
+          (e: Error) =>
+            e instanceof StoreError &&
+            /is being written by another Layer Lens.*stayed locked\. Try again; if no layerlens is running, delete .*store\.json\.lock\./.test(e.message),
+          what,
+        );
         assert.equal(readFileSync(lock, 'utf8'), text, `${what}: a held lock is not removed`);
       }
     }
@@ -389,7 +436,13 @@ test('a write that fails at any step (injected: read-only file system, disk full
   writeFileSync(store, JSON.stringify(validStore(rand, 3)));
   const before = readFileSync(store);
   const steps = ['openSync', 'writeSync', 'fsyncSync', 'renameSync', 'mkdirSync', 'fchmodSync'] as const;
-  const errors = [['EROFS', 'the file system is read-only'], ['ENOSPC', 'no space is left on the device'], ['EIO', 'an input/output error'], ['EACCES', 'permission denied'], ['EDQUOT', 'the disk quota is exceeded']] as const;
+  const errors = [
+    ['EROFS', 'the file system is read-only'],
+    ['ENOSPC', 'no space is left on the device'],
+    ['EIO', 'an input/output error'],
+    ['EACCES', 'permission denied'],
+    ['EDQUOT', 'the disk quota is exceeded'],
+  ] as const;
   for (let i = 0; i < 12; i++) {
     const step = pick(rand, steps);
     const [code, phrase] = pick(rand, errors);
@@ -413,7 +466,11 @@ test('a write that fails at any step (injected: read-only file system, disk full
       if (message === '') writeFileSync(store, before);
       continue;
     }
-    assert.equal(message, `Cannot write the cache store ${store}: ${phrase} (${code}). Nothing was recorded. Pass --store with a file in a folder you can write to.`, `${step} ${code}`);
+    assert.equal(
+      message,
+      `Cannot write the cache store ${store}: ${phrase} (${code}). Nothing was recorded. Pass --store with a file in a folder you can write to.`,
+      `${step} ${code}`,
+    );
     assert.ok(readFileSync(store).equals(before), `${step} ${code}: the store is as before`);
     assert.deepEqual(leftovers(dir), [], `${step} ${code}: no lock or temporary file left`);
   }

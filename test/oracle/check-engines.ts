@@ -38,7 +38,9 @@ async function runEngine(engine: Engine): Promise<{ lines: string[]; bad: number
       const ok = r.mismatches.length === 0;
       if (!ok) bad++;
       if (!ok || verbose) {
-        lines.push(`${engine} ${s.name} #${r.round} (${r.does}): engine ${r.engineString}${r.expected ? `  expected ${r.expected}` : ''}${ok ? '' : '  MISMATCH'}`);
+        lines.push(
+          `${engine} ${s.name} #${r.round} (${r.does}): engine ${r.engineString}${r.expected ? `  expected ${r.expected}` : ''}${ok ? '' : '  MISMATCH'}`,
+        );
         for (const m of r.mismatches) lines.push(`    line ${m.line} ${m.instruction}: expected ${m.expected}, engine ${m.engineSays}`);
       }
     }

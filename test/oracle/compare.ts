@@ -13,9 +13,23 @@ export const ROOT = resolve(__dirname, '..', '..');
 export const CLI = join(ROOT, 'dist', 'cli.js');
 
 export type OurStatus = 'cached' | 'rebuilds' | 'maybe' | 'skipped' | 'none';
-export interface PlanStep { line: number; keyword: string; stage: string; layer: string; status: OurStatus; reason: string }
-export interface PlanDiagnostic { line: number; message: string; severity: 'error' | 'warning' | 'info' }
-export interface PlanJson { steps: PlanStep[]; diagnostics: PlanDiagnostic[] }
+export interface PlanStep {
+  line: number;
+  keyword: string;
+  stage: string;
+  layer: string;
+  status: OurStatus;
+  reason: string;
+}
+export interface PlanDiagnostic {
+  line: number;
+  message: string;
+  severity: 'error' | 'warning' | 'info';
+}
+export interface PlanJson {
+  steps: PlanStep[];
+  diagnostics: PlanDiagnostic[];
+}
 
 /**
  * Where a run's CLI processes keep their file digests: a file of the run's own scratch folder (one scenario, or one
@@ -109,6 +123,10 @@ export function compareSteps(dfile: DfFile, result: EngineResult, steps: PlanSte
 /** A fixed-width text table; the last column may be longer than the others. */
 export function textTable(head: string[], data: string[][], lastWidth = 80): string {
   const widths = head.map((h, i) => Math.min(i === head.length - 1 ? lastWidth : 60, Math.max(h.length, ...data.map((d) => d[i].length))));
-  const fmt = (cells: string[]) => cells.map((c, i) => c.slice(0, widths[i]).padEnd(widths[i])).join(' | ').trimEnd();
+  const fmt = (cells: string[]) =>
+    cells
+      .map((c, i) => c.slice(0, widths[i]).padEnd(widths[i]))
+      .join(' | ')
+      .trimEnd();
   return [fmt(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...data.map(fmt)].join('\n');
 }

@@ -19,7 +19,13 @@ const plugins = join(toolsDir(), 'docker-config', 'cli-plugins');
 
 /** The tool's JSON, run with no variables from this process (as discovery is given none). */
 function tool(args: string[], cwd: string, extra: Record<string, string> = {}): unknown {
-  const env: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', DOCKER_CONFIG: join(toolsDir(), 'docker-config'), DOCKER_CLI_HINTS: 'false', ...extra };
+  const env: NodeJS.ProcessEnv = {
+    PATH: '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/root',
+    DOCKER_CONFIG: join(toolsDir(), 'docker-config'),
+    DOCKER_CLI_HINTS: 'false',
+    ...extra,
+  };
   const r = spawnSync(dockerCli, args, { cwd, env, encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, `docker ${args.join(' ')} in ${cwd}: ${r.stderr}`);
   return JSON.parse(r.stdout);
@@ -88,8 +94,14 @@ for (const [fixture, projectDir, env, envFiles] of composeRuns) {
     const why = missing('compose');
     if (why) return t.skip(why);
     const root = join(fixtures, fixture);
-    const config = tool(['compose', ...(envFiles ?? []).flatMap((f) => ['--env-file', f]), 'config', '--format', 'json'], join(root, projectDir), env) as { services: Record<string, { build?: ToolBuild; platform?: string }> };
-    const d = await discoverConfigs({ root, env: (n) => (Object.hasOwn(env, n) ? env[n] : undefined), ...(envFiles ? { composeEnvFiles: envFiles.map((f) => join(root, f)) } : {}) });
+    const config = tool(['compose', ...(envFiles ?? []).flatMap((f) => ['--env-file', f]), 'config', '--format', 'json'], join(root, projectDir), env) as {
+      services: Record<string, { build?: ToolBuild; platform?: string }>;
+    };
+    const d = await discoverConfigs({
+      root,
+      env: (n) => (Object.hasOwn(env, n) ? env[n] : undefined),
+      ...(envFiles ? { composeEnvFiles: envFiles.map((f) => join(root, f)) } : {}),
+    });
     // a service whose profiles are all inactive is listed by discovery (said to be inactive), left out by compose
     const compose = d.configs.filter((c) => c.kind === 'compose' && !c.inactive);
     const built = Object.entries(config.services).filter(([, s]) => s.build);

@@ -103,7 +103,13 @@ function engineEnv(engine: Engine, extra: Record<string, string> = {}): NodeJS.P
   return { ...env, ...extra };
 }
 
-export interface RunResult { code: number; stdout: string; stderr: string; output: string; ms: number }
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  output: string;
+  ms: number;
+}
 
 /** Runs the engine's docker CLI. Never throws for a non-zero exit; check `code`. */
 export function docker(engine: Engine, args: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> {
@@ -113,11 +119,28 @@ export function docker(engine: Engine, args: string[], opts: { cwd?: string; env
     let stdout = '';
     let stderr = '';
     let output = '';
-    child.stdout.on('data', (d: Buffer) => { const s = d.toString(); stdout += s; output += s; });
-    child.stderr.on('data', (d: Buffer) => { const s = d.toString(); stderr += s; output += s; });
-    const timer = setTimeout(() => { output += `\n[killed after ${opts.timeoutMs} ms]\n`; child.kill('SIGKILL'); }, opts.timeoutMs ?? 180_000);
-    child.on('error', (err) => { clearTimeout(timer); resolvePromise({ code: 127, stdout, stderr: stderr + String(err), output: output + String(err), ms: Date.now() - started }); });
-    child.on('close', (code) => { clearTimeout(timer); resolvePromise({ code: code ?? 1, stdout, stderr, output, ms: Date.now() - started }); });
+    child.stdout.on('data', (d: Buffer) => {
+      const s = d.toString();
+      stdout += s;
+      output += s;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      const s = d.toString();
+      stderr += s;
+      output += s;
+    });
+    const timer = setTimeout(() => {
+      output += `\n[killed after ${opts.timeoutMs} ms]\n`;
+      child.kill('SIGKILL');
+    }, opts.timeoutMs ?? 180_000);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      resolvePromise({ code: 127, stdout, stderr: stderr + String(err), output: output + String(err), ms: Date.now() - started });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? 1, stdout, stderr, output, ms: Date.now() - started });
+    });
   });
 }
 
@@ -157,7 +180,10 @@ export function parseBuildkitOutput(output: string, df: DfFile, target?: string)
 }
 
 export function parseClassicOutput(output: string, df: DfFile): { steps: EngineStep[]; unprobed: number[] } {
-  const { steps, unprobed } = classicSteps(output.split('\n').map((text) => ({ t: 0, text })), df);
+  const { steps, unprobed } = classicSteps(
+    output.split('\n').map((text) => ({ t: 0, text })),
+    df,
+  );
   return { steps: steps.map(engineStep), unprobed };
 }
 
@@ -165,7 +191,12 @@ export function parseClassicOutput(output: string, df: DfFile): { steps: EngineS
 // Builds
 
 export class BuildError extends Error {
-  constructor(message: string, readonly output: string) { super(message); }
+  constructor(
+    message: string,
+    readonly output: string,
+  ) {
+    super(message);
+  }
 }
 
 export async function buildWithEngine(engine: Engine, opts: BuildOptions): Promise<EngineResult> {
@@ -179,18 +210,28 @@ export async function buildWithEngine(engine: Engine, opts: BuildOptions): Promi
   const tag = opts.tag ?? 'll-oracle:latest';
   let res: RunResult;
   if (engine === 'classic') {
-    res = await docker(engine, ['build', '--force-rm', '-t', tag, '-f', dockerfile, ...args, contextDir], { env: { DOCKER_BUILDKIT: '0' }, timeoutMs: opts.timeoutMs });
-    if (res.code !== 0) throw new BuildError(`${engine} build failed (exit ${res.code}) for ${dockerfile}:\n${res.output.split('\n').slice(-25).join('\n')}`, res.output);
+    res = await docker(engine, ['build', '--force-rm', '-t', tag, '-f', dockerfile, ...args, contextDir], {
+      env: { DOCKER_BUILDKIT: '0' },
+      timeoutMs: opts.timeoutMs,
+    });
+    if (res.code !== 0)
+      throw new BuildError(`${engine} build failed (exit ${res.code}) for ${dockerfile}:\n${res.output.split('\n').slice(-25).join('\n')}`, res.output);
     const { steps, unprobed } = parseClassicOutput(res.output, df);
     if (steps.length + unprobed.length === 0) throw new BuildError('classic: no `Step N/M` lines in the output', res.output);
     return { steps, unprobed, output: res.output, ms: res.ms };
   }
   for (let attempt = 1; ; attempt++) {
-    res = await docker(engine, ['buildx', 'build', '--progress=plain', '--load', '-t', tag, '-f', dockerfile, ...args, contextDir], { timeoutMs: opts.timeoutMs });
+    res = await docker(engine, ['buildx', 'build', '--progress=plain', '--load', '-t', tag, '-f', dockerfile, ...args, contextDir], {
+      timeoutMs: opts.timeoutMs,
+    });
     try {
       if (res.code !== 0) {
         // a foreign Dockerfile can also make the build fail (e.g. a COPY source that is not in our context)
-        try { parseBuildkitOutput(res.output, df, opts.target); } catch (e) { if (e instanceof ForeignBuildError) throw e; }
+        try {
+          parseBuildkitOutput(res.output, df, opts.target);
+        } catch (e) {
+          if (e instanceof ForeignBuildError) throw e;
+        }
         throw new BuildError(`${engine} build failed (exit ${res.code}) for ${dockerfile}:\n${res.output.split('\n').slice(-25).join('\n')}`, res.output);
       }
       const steps = parseBuildkitOutput(res.output, df, opts.target);
@@ -224,11 +265,31 @@ export async function withEngineLock<T>(engine: Engine, fn: () => Promise<T>, ti
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       let owner = NaN;
-      try { owner = Number(readFileSync(join(dir, 'owner'), 'utf8')); } catch { /* being written or removed */ }
-      const alive = Number.isInteger(owner) && owner > 0 && (() => { try { process.kill(owner, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; } })();
-      if (!alive && Number.isInteger(owner) && owner > 0) { rmSync(dir, { recursive: true, force: true }); continue; }
+      try {
+        owner = Number(readFileSync(join(dir, 'owner'), 'utf8'));
+      } catch {
+        /* being written or removed */
+      }
+      const alive =
+        Number.isInteger(owner) &&
+        owner > 0 &&
+        (() => {
+          try {
+            process.kill(owner, 0);
+            return true;
+          } catch (e) {
+            return (e as NodeJS.ErrnoException).code === 'EPERM';
+          }
+        })();
+      if (!alive && Number.isInteger(owner) && owner > 0) {
+        rmSync(dir, { recursive: true, force: true });
+        continue;
+      }
       if (Date.now() - started > timeoutMs) throw new Error(`${engine}: ${dir} held by pid ${owner} for over ${timeoutMs / 1000} s`);
-      if (!told) { process.stderr.write(`oracle: waiting for ${dir} (pid ${owner} is using the ${engine} engine)\n`); told = true; }
+      if (!told) {
+        process.stderr.write(`oracle: waiting for ${dir} (pid ${owner} is using the ${engine} engine)\n`);
+        told = true;
+      }
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -247,7 +308,11 @@ export async function withEngineLock<T>(engine: Engine, fn: () => Promise<T>, ti
 export async function resetEngineCache(engine: Engine): Promise<void> {
   const keep = new Set<string>();
   const base = await docker(engine, ['image', 'inspect', '--format', '{{.Id}}', 'localbase:1', 'localbase:2']);
-  for (const id of base.stdout.split('\n').map((s) => s.trim()).filter(Boolean)) keep.add(id);
+  for (const id of base.stdout
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean))
+    keep.add(id);
   if (keep.size < 2) throw new Error(`${engine}: base images localbase:1/2 missing; run scripts/engines/start.sh`);
   if (engine === 'buildkit') {
     const pr = await docker(engine, ['builder', 'prune', '-af']);
@@ -258,7 +323,14 @@ export async function resetEngineCache(engine: Engine): Promise<void> {
   // Remove all other images; repeat because children must go before parents.
   for (let pass = 0; pass < 5; pass++) {
     const ls = await docker(engine, ['images', '-a', '--no-trunc', '--format', '{{.ID}}']);
-    const ids = [...new Set(ls.stdout.split('\n').map((s) => s.trim()).filter((s) => s && !keep.has(s)))];
+    const ids = [
+      ...new Set(
+        ls.stdout
+          .split('\n')
+          .map((s) => s.trim())
+          .filter((s) => s && !keep.has(s)),
+      ),
+    ];
     if (ids.length === 0) return;
     await docker(engine, ['rmi', '-f', ...ids]);
   }

@@ -118,7 +118,7 @@ function layerlens(args: string[], cwd: string): { code: number; out: string } {
 async function snapshot(engine: Engine, image: string): Promise<{ files: string; config: string }> {
   const list = [
     'cd /',
-    "find . -xdev \\( -path ./proc -o -path ./sys -o -path ./dev -o -path ./etc/hosts -o -path ./etc/hostname -o -path ./etc/resolv.conf -o -path ./.dockerenv \\) -prune -o -print | sort | while IFS= read -r f; do",
+    'find . -xdev \\( -path ./proc -o -path ./sys -o -path ./dev -o -path ./etc/hosts -o -path ./etc/hostname -o -path ./etc/resolv.conf -o -path ./.dockerenv \\) -prune -o -print | sort | while IFS= read -r f; do',
     '  if [ -L "$f" ]; then echo "L $f -> $(readlink "$f")";',
     '  elif [ -d "$f" ]; then echo "D $(stat -c "%a %u:%g" "$f") $f";',
     '  else echo "F $(stat -c "%a %u:%g %s" "$f") $(sha256sum < "$f" | cut -c1-16) $f"; fi',
@@ -129,7 +129,11 @@ async function snapshot(engine: Engine, image: string): Promise<{ files: string;
   const inspect = await docker(engine, ['image', 'inspect', '--format', '{{json .Config}}', image], { timeoutMs: 30_000 });
   assert.equal(inspect.code, 0, `inspecting ${image} failed: ${inspect.output}`);
   const c = JSON.parse(inspect.stdout) as Record<string, unknown>;
-  const config = JSON.stringify({ Cmd: c.Cmd, Entrypoint: c.Entrypoint, Env: c.Env, WorkingDir: c.WorkingDir, User: c.User, ExposedPorts: c.ExposedPorts, Labels: c.Labels }, null, 1);
+  const config = JSON.stringify(
+    { Cmd: c.Cmd, Entrypoint: c.Entrypoint, Env: c.Env, WorkingDir: c.WorkingDir, User: c.User, ExposedPorts: c.ExposedPorts, Labels: c.Labels },
+    null,
+    1,
+  );
   return { files: files.stdout, config };
 }
 

@@ -40,12 +40,17 @@ const WANTED: Engine[] = wantedEngines();
 
 function dataFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 // The replayer's own fixture is always replayed whole (its outcomes are checked state by state).
-const repos: HistoryRepo[] = [...dataFiles(FIXTURE_DIR).map((f) => loadHistory(f)), ...dataFiles(DATA_DIR).map((f) => sampleStates(loadHistory(f), MAX_STATES))]
-  .filter((r) => !FILTER || FILTER.test(r.repo));
+const repos: HistoryRepo[] = [
+  ...dataFiles(FIXTURE_DIR).map((f) => loadHistory(f)),
+  ...dataFiles(DATA_DIR).map((f) => sampleStates(loadHistory(f), MAX_STATES)),
+].filter((r) => !FILTER || FILTER.test(r.repo));
 
 /** What the replayer's own fixture must give (one letter per state: c compared, f failure predicted, s skipped). */
 const SELF_TEST: Record<string, Record<Engine, string>> = {
@@ -81,14 +86,18 @@ function summary(): string {
   for (const r of results) {
     r.outcomes.forEach((o, i) => {
       for (const row of o.rows) {
-        if (row.verdict === 'wrong') wrongRows.push([r.engine, r.repo, short(r, i), String(row.line), row.instruction, `${row.weSay}: ${row.reason}`, row.engineSays]);
+        if (row.verdict === 'wrong')
+          wrongRows.push([r.engine, r.repo, short(r, i), String(row.line), row.instruction, `${row.weSay}: ${row.reason}`, row.engineSays]);
       }
       if (o.kind === 'engine-failed') failed.push(`${r.engine} ${r.repo} state ${short(r, i)}: ${o.detail}`);
       if (o.kind === 'skipped') skipped.push(`${r.engine} ${r.repo} state ${short(r, i)}: ${o.detail}`);
       if (o.kind === 'error') errors.push(`${r.engine} ${r.repo} state ${short(r, i)}: ${o.detail}`);
     });
   }
-  if (wrongRows.length) out.push(`\nWrong verdicts (${wrongRows.length}):\n${textTable(['engine', 'repository', 'state', 'line', 'instruction', 'we said', 'engine'], wrongRows, 110)}`);
+  if (wrongRows.length)
+    out.push(
+      `\nWrong verdicts (${wrongRows.length}):\n${textTable(['engine', 'repository', 'state', 'line', 'instruction', 'we said', 'engine'], wrongRows, 110)}`,
+    );
   if (failed.length) out.push(`\nBuilds that failed without our plan predicting it (${failed.length}):\n  ${failed.join('\n  ')}`);
   if (skipped.length) out.push(`\nStates skipped (${skipped.length}):\n  ${skipped.join('\n  ')}`);
   const notImported = results.flatMap((r) => r.standins.failed.map((f) => `${r.engine} ${r.repo}: ${f}`));
@@ -100,16 +109,20 @@ function summary(): string {
     const t: RepoTally = emptyTally();
     for (const r of mine) addTally(t, r.tally);
     const secs = mine.reduce((a, r) => a + r.ms, 0) / 1000;
-    out.push(`history: ${engine} ${t.states} states, ${t.right} right, ${t.wrong} wrong, ${t.maybe} maybe (${t.unscorable} unscorable), ${t.skipped} skipped` +
-      `; ${t.failurePredicted} failures predicted, ${t.engineFailed} engine failed, ${t.errors} replayer errors; ${mine.length} repositories in ${secs.toFixed(0)} s`);
+    out.push(
+      `history: ${engine} ${t.states} states, ${t.right} right, ${t.wrong} wrong, ${t.maybe} maybe (${t.unscorable} unscorable), ${t.skipped} skipped` +
+        `; ${t.failurePredicted} failures predicted, ${t.engineFailed} engine failed, ${t.errors} replayer errors; ${mine.length} repositories in ${secs.toFixed(0)} s`,
+    );
   }
   for (const engine of WANTED) {
     const mine = historyChecks.filter((h) => h.engine === engine);
     if (!mine.length) continue;
     const sum = (k: 'states' | 'equal' | 'decided') => mine.reduce((a, h) => a + h.check[k], 0);
     const stopped = mine.filter((h) => h.check.stopped);
-    out.push(`history: layerlens history on the same states (${engine}): ${sum('states')} states, ${sum('equal')} steps equal to the plan before the build (${sum('decided')} of them decided by the engine, right), ${mine.reduce((a, h) => a + h.check.differences.length, 0)} different` +
-      (stopped.length ? `; stopped early in ${stopped.length} repositories (${stopped.map((h) => `${h.repo}: ${h.check.stopped}`).join('; ')})` : ''));
+    out.push(
+      `history: layerlens history on the same states (${engine}): ${sum('states')} states, ${sum('equal')} steps equal to the plan before the build (${sum('decided')} of them decided by the engine, right), ${mine.reduce((a, h) => a + h.check.differences.length, 0)} different` +
+        (stopped.length ? `; stopped early in ${stopped.length} repositories (${stopped.map((h) => `${h.repo}: ${h.check.stopped}`).join('; ')})` : ''),
+    );
   }
   out.push(`history: wall time ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return out.join('\n');
@@ -125,12 +138,28 @@ void test('replayer: rewrites, stand-in needs and contents, failure classificati
   assert.equal(lines[3], `FROM ${pinnedStandin(pin)} AS b`, 'every line keeps its number; the digest names the stand-in');
   assert.equal(rewriteDockerfile('FROM a\n# syntax=x\n').text, 'FROM a\n# syntax=x\n', 'a comment after the first instruction is not a directive');
 
-  const df = ['ARG BASE=node:20', 'FROM $BASE AS deps', 'USER app:web', 'RUN ["npm", "ci"]', 'FROM deps AS build', 'SHELL ["/bin/bash", "-c"]',
-    'FROM --platform=$BUILDPLATFORM alpine AS out', 'COPY --from=build /app/dist /srv/', 'COPY --from=build /app/package.json /app/*.lock ./',
-    'COPY --from=tools:1 --chown=svc /usr/bin/tool /bin/', 'RUN --mount=type=bind,from=deps,source=/cache,target=/c true'].join('\n') + '\n';
+  const df =
+    [
+      'ARG BASE=node:20',
+      'FROM $BASE AS deps',
+      'USER app:web',
+      'RUN ["npm", "ci"]',
+      'FROM deps AS build',
+      'SHELL ["/bin/bash", "-c"]',
+      'FROM --platform=$BUILDPLATFORM alpine AS out',
+      'COPY --from=build /app/dist /srv/',
+      'COPY --from=build /app/package.json /app/*.lock ./',
+      'COPY --from=tools:1 --chown=svc /usr/bin/tool /bin/',
+      'RUN --mount=type=bind,from=deps,source=/cache,target=/c true',
+    ].join('\n') + '\n';
   const bk = collectNeeds(df, 'buildkit');
   assert.deepEqual([...bk.images.keys()].sort(), ['alpine', 'node:20', 'tools:1']);
-  assert.deepEqual([...(bk.images.get('node:20') ?? [])].sort(), [['app/dist', 'dir'], ['app/package.json', 'file'], ['app/x.lock', 'file'], ['cache', 'dir']]);
+  assert.deepEqual([...(bk.images.get('node:20') ?? [])].sort(), [
+    ['app/dist', 'dir'],
+    ['app/package.json', 'file'],
+    ['app/x.lock', 'file'],
+    ['cache', 'dir'],
+  ]);
   assert.deepEqual([...bk.execs].sort(), ['bin/bash', 'usr/bin/npm', 'usr/local/bin/npm']);
   assert.deepEqual([...bk.users].sort(), ['app', 'svc']);
   assert.deepEqual([...bk.groups], ['web']);
@@ -158,22 +187,62 @@ void test('replayer: rewrites, stand-in needs and contents, failure classificati
   assert.equal(elf.length, 129);
 
   // sampleStates: Dockerfile changes and the state before each first, then spread; skipped commits folded in
-  const st = (i: number, df: string, files: Record<string, [string, string] | null>) => ({ commit: String(i).repeat(40).slice(0, 40), date: '', subject: `c${i}`, dockerfileText: df, ignoreText: null, files });
-  const hist: HistoryRepo = { format: 1, repo: 'a/b', url: '', license: 'MIT', dockerfile: 'Dockerfile', context: '', why: '', states: [
-    st(0, 'FROM a\n', { 'x': ['100644', 'x0'], 'y': ['100644', 'y0'] }), st(1, 'FROM a\n', { 'x': ['100644', 'x1'] }), st(2, 'FROM a\n', { 'y': null, 'z': ['100644', 'z2'] }),
-    st(3, 'FROM a\n', { 'x': ['100644', 'x3'] }), st(4, 'FROM b\n', { 'z': ['100755', 'z2'] }), st(5, 'FROM b\n', { 'x': ['100644', 'x5'] }),
-    st(6, 'FROM b\n', { 'w': ['100644', 'w6'] }), st(7, 'FROM b\n', {}) ] };
+  const st = (i: number, df: string, files: Record<string, [string, string] | null>) => ({
+    commit: String(i).repeat(40).slice(0, 40),
+    date: '',
+    subject: `c${i}`,
+    dockerfileText: df,
+    ignoreText: null,
+    files,
+  });
+  const hist: HistoryRepo = {
+    format: 1,
+    repo: 'a/b',
+    url: '',
+    license: 'MIT',
+    dockerfile: 'Dockerfile',
+    context: '',
+    why: '',
+    states: [
+      st(0, 'FROM a\n', { x: ['100644', 'x0'], y: ['100644', 'y0'] }),
+      st(1, 'FROM a\n', { x: ['100644', 'x1'] }),
+      st(2, 'FROM a\n', { y: null, z: ['100644', 'z2'] }),
+      st(3, 'FROM a\n', { x: ['100644', 'x3'] }),
+      st(4, 'FROM b\n', { z: ['100755', 'z2'] }),
+      st(5, 'FROM b\n', { x: ['100644', 'x5'] }),
+      st(6, 'FROM b\n', { w: ['100644', 'w6'] }),
+      st(7, 'FROM b\n', {}),
+    ],
+  };
   const few = sampleStates(hist, 4);
-  assert.deepEqual(few.states.map((s) => s.subject), ['c0', 'c3 (+2 earlier commits folded in)', 'c4', 'c5']);
+  assert.deepEqual(
+    few.states.map((s) => s.subject),
+    ['c0', 'c3 (+2 earlier commits folded in)', 'c4', 'c5'],
+  );
   assert.deepEqual(few.states[1].files, { x: ['100644', 'x3'], y: null, z: ['100644', 'z2'] }, 'the later change of a path wins; a removal stays a removal');
-  assert.deepEqual(sampleStates(hist, 5).states.map((s) => s.subject), ['c0', 'c2 (+1 earlier commit folded in)', 'c3', 'c4', 'c6 (+1 earlier commit folded in)']);
+  assert.deepEqual(
+    sampleStates(hist, 5).states.map((s) => s.subject),
+    ['c0', 'c2 (+1 earlier commit folded in)', 'c3', 'c4', 'c6 (+1 earlier commit folded in)'],
+  );
   assert.deepEqual(sampleStates(hist, 5).states[4].files, { x: ['100644', 'x5'], w: ['100644', 'w6'] });
   assert.equal(sampleStates(hist, 8), hist, 'a history that fits is replayed as it is');
-  assert.deepEqual(sampleStates(hist, 2).states.map((s) => s.subject), ['c0', 'c4 (+3 earlier commits folded in)']);
+  assert.deepEqual(
+    sampleStates(hist, 2).states.map((s) => s.subject),
+    ['c0', 'c4 (+3 earlier commits folded in)'],
+  );
 
-  assert.equal(failurePredicted('classic', [{ line: 3, severity: 'warning', message: 'RUN --mount requires BuildKit: the classic builder rejects it.' }])?.line, 3);
-  assert.equal(failurePredicted('buildkit', [{ line: 3, severity: 'warning', message: 'RUN --mount requires BuildKit: the classic builder rejects it.' }]), undefined);
-  assert.equal(firstErrorLine('#1 [internal] load\n#9 ERROR: process "/bin/sh -c x" did not complete\nmore\n'), 'ERROR: process "/bin/sh -c x" did not complete');
+  assert.equal(
+    failurePredicted('classic', [{ line: 3, severity: 'warning', message: 'RUN --mount requires BuildKit: the classic builder rejects it.' }])?.line,
+    3,
+  );
+  assert.equal(
+    failurePredicted('buildkit', [{ line: 3, severity: 'warning', message: 'RUN --mount requires BuildKit: the classic builder rejects it.' }]),
+    undefined,
+  );
+  assert.equal(
+    firstErrorLine('#1 [internal] load\n#9 ERROR: process "/bin/sh -c x" did not complete\nmore\n'),
+    'ERROR: process "/bin/sh -c x" did not complete',
+  );
 });
 
 void describe('history: predictions vs real builds of real project histories', { concurrency: true }, () => {
@@ -197,7 +266,9 @@ void describe('history: predictions vs real builds of real project histories', {
             t.skip(`LAYERLENS_SKIP_ORACLE=1: skipping the ${engine} engine: ${problem}`);
             return;
           }
-          throw new Error(`${engine} engine not running (${problem}). Run scripts/engines/setup.sh and then scripts/engines/start.sh (or set LAYERLENS_SKIP_ORACLE=1 to skip).`);
+          throw new Error(
+            `${engine} engine not running (${problem}). Run scripts/engines/setup.sh and then scripts/engines/start.sh (or set LAYERLENS_SKIP_ORACLE=1 to skip).`,
+          );
         }
         if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run node esbuild.mjs first (npm run test:history does).`);
         const r = await queued(engine, () => replayRepo(repo, engine, { log: VERBOSE ? (l) => process.stderr.write(l + '\n') : undefined }));
@@ -205,15 +276,26 @@ void describe('history: predictions vs real builds of real project histories', {
         const complaints: string[] = [];
         const self = SELF_TEST[repo.repo]?.[engine];
         const kinds = r.outcomes.map((o) => KIND_LETTER[o.kind]).join('');
-        if (self && kinds !== self) complaints.push(`state outcomes ${kinds}, the fixture expects ${self} (c compared, f failure predicted, s skipped, E engine failed, X replayer error)`);
+        if (self && kinds !== self)
+          complaints.push(
+            `state outcomes ${kinds}, the fixture expects ${self} (c compared, f failure predicted, s skipped, E engine failed, X replayer error)`,
+          );
         for (const o of r.outcomes) {
           if (o.kind === 'error') complaints.push(`state ${o.index} ${o.commit.slice(0, 10)}: replayer error: ${o.detail}`);
           const wrong = o.rows.filter((x) => x.verdict === 'wrong');
-          if (wrong.length) complaints.push(`state ${o.index} ${o.commit.slice(0, 10)} "${o.subject.slice(0, 60)}": ${wrong.map((w) => `line ${w.line} ${w.keyword}: we said ${w.weSay} (${w.reason}), engine ${w.engineSays}`).join('; ')}`);
+          if (wrong.length)
+            complaints.push(
+              `state ${o.index} ${o.commit.slice(0, 10)} "${o.subject.slice(0, 60)}": ${wrong.map((w) => `line ${w.line} ${w.keyword}: we said ${w.weSay} (${w.reason}), engine ${w.engineSays}`).join('; ')}`,
+            );
         }
         // `layerlens history` on the same states must give every compared step the verdict the plan before the build
         // gave (no build: the states as a git repository, replayed from its objects).
-        const check = await checkHistoryCli(repo, repo.states.map((s) => rewriteDockerfile(s.dockerfileText).text), engine, r);
+        const check = await checkHistoryCli(
+          repo,
+          repo.states.map((s) => rewriteDockerfile(s.dockerfileText).text),
+          engine,
+          r,
+        );
         historyChecks.push({ engine, repo: repo.repo, check });
         for (const d of check.differences) complaints.push(`layerlens history: ${d}`);
         if (complaints.length) throw new Error(`${engine} ${repo.repo}:\n  ${complaints.join('\n  ')}`);

@@ -21,7 +21,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { CLI, cliEnv, compareSteps, planJson, recordBuild, runCli, textTable, type PlanStep } from './compare';
-import { wantedEngines, engineProblem, ForeignBuildError, parseBuildkitOutput, parseClassicOutput, readDockerfile, type Engine, type EngineStep } from './engine';
+import {
+  wantedEngines,
+  engineProblem,
+  ForeignBuildError,
+  parseBuildkitOutput,
+  parseClassicOutput,
+  readDockerfile,
+  type Engine,
+  type EngineStep,
+} from './engine';
 import { roundCliArgs, runScenario, type RoundContext, type RoundReport } from './runner';
 import { scenariosFor, type Scenario } from './scenarios';
 
@@ -132,7 +141,10 @@ async function oracleScenario(s: Scenario, engine: Engine): Promise<string[]> {
 
 function table(rows: Disagreement[]): string {
   const head = ['scenario', 'engine', 'round', 'line', 'instruction', 'engine says', 'we say', 'our reason'];
-  return textTable(head, rows.map((r) => [r.scenario, r.engine, String(r.round), String(r.line), r.instruction, r.engineSays, r.weSay, r.reason]));
+  return textTable(
+    head,
+    rows.map((r) => [r.scenario, r.engine, String(r.round), String(r.line), r.instruction, r.engineSays, r.weSay, r.reason]),
+  );
 }
 
 // Needs no engine: the step-to-line mapping on outputs captured from the real engines (test/oracle/fixtures).
@@ -140,8 +152,10 @@ void test('engine output mapping: captured classic and BuildKit outputs map to t
   const fx = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
   const brief = (steps: EngineStep[]) => steps.map((st) => `${st.line}${st.cached ? '=' : 'R'}`).join(' ');
   const multi = readDockerfile(fx('multistage.Dockerfile'));
-  assert.equal(multi.instructions.map((i) => `${i.line}:${i.keyword}:${i.stage}`).join(' '),
-    '2:ARG:-1 3:FROM:0 4:RUN:0 5:WORKDIR:0 6:RUN:0 9:FROM:1 10:RUN:1 11:COPY:1 12:WORKDIR:1 13:RUN:1 15:FROM:2 16:RUN:2 17:COPY:2 19:FROM:3 20:COPY:3 21:COPY:3');
+  assert.equal(
+    multi.instructions.map((i) => `${i.line}:${i.keyword}:${i.stage}`).join(' '),
+    '2:ARG:-1 3:FROM:0 4:RUN:0 5:WORKDIR:0 6:RUN:0 9:FROM:1 10:RUN:1 11:COPY:1 12:WORKDIR:1 13:RUN:1 15:FROM:2 16:RUN:2 17:COPY:2 19:FROM:3 20:COPY:3 21:COPY:3',
+  );
   // named + `stage-N` prefixes, `WORKDIR /` counted in n but not a vertex, FROM <stage> / FROM scratch not counted,
   // the second `FROM localbase:1` deduplicated into the first stage's vertex
   // (the rebuild outputs were captured after editing `echo child` to `echo child2`)
@@ -159,7 +173,10 @@ void test('engine output mapping: captured classic and BuildKit outputs map to t
   assert.equal(brief(parseBuildkitOutput(fx('syntax.buildkit.txt'), syntax)), '1= 2R 6R 9R 11R');
   // escape directive
   const bt = readDockerfile('# escape=`\nFROM localbase:1\nRUN echo a `\n  b\nRUN echo c\\\n');
-  assert.deepEqual(bt.instructions.map((i) => i.line), [2, 3, 5]);
+  assert.deepEqual(
+    bt.instructions.map((i) => i.line),
+    [2, 3, 5],
+  );
   // a mapping that does not fit the Dockerfile is an error, never a silent guess
   assert.throws(() => parseBuildkitOutput('#5 [stage-1 2/9] RUN echo ff\n#5 DONE 0.1s\n', multi), /counted instructions/);
 });
@@ -169,9 +186,12 @@ void describe('oracle: predictions vs real Docker builds', { concurrency: true }
     const out: string[] = [];
     if (disagreements.length) out.push(`\nDisagreements (${disagreements.length}):\n${table(disagreements)}`);
     if (maybes.length) out.push(`\n"maybe" verdicts (${maybes.length}, accepted):\n${table(maybes)}`);
-    if (expectationMisses.length) out.push(`\nEngines disagreeing with scenario expectations (${expectationMisses.length}):\n  ${expectationMisses.join('\n  ')}`);
+    if (expectationMisses.length)
+      out.push(`\nEngines disagreeing with scenario expectations (${expectationMisses.length}):\n  ${expectationMisses.join('\n  ')}`);
     if (scenarioErrors.length) out.push(`\nScenario errors (${scenarioErrors.length}):\n  ${scenarioErrors.join('\n  ')}`);
-    const times = Object.entries(timings).map(([e, ms]) => `${e} ${(ms! / 1000).toFixed(0)} s`).join(', ');
+    const times = Object.entries(timings)
+      .map(([e, ms]) => `${e} ${(ms! / 1000).toFixed(0)} s`)
+      .join(', ');
     out.push(`oracle: ${tally.compared} steps compared, ${tally.wrong} wrong, ${tally.maybe} maybe (${tally.rounds} rounds${times ? `; ${times}` : ''})`);
     console.log(out.join('\n'));
   });
@@ -180,7 +200,8 @@ void describe('oracle: predictions vs real Docker builds', { concurrency: true }
     void test(engine, async (t) => {
       const problem = await engineProblem(engine);
       if (problem) {
-        const msg = `${engine} engine not running (${problem}). Run scripts/engines/setup.sh and then scripts/engines/start.sh` +
+        const msg =
+          `${engine} engine not running (${problem}). Run scripts/engines/setup.sh and then scripts/engines/start.sh` +
           ' (or set LAYERLENS_SKIP_ORACLE=1 to skip the oracle).';
         if (SKIP) {
           t.skip(`LAYERLENS_SKIP_ORACLE=1: skipping the ${engine} oracle: ${problem}`);

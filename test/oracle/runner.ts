@@ -142,7 +142,11 @@ export function applyOps(root: string, ops: Op[]): void {
 }
 
 function isSymlink(p: string): boolean {
-  try { return lstatSync(p).isSymbolicLink(); } catch { return false; }
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -194,7 +198,7 @@ export function engineString(dfile: DfFile, result: EngineResult): string {
   let out = '';
   for (const ins of dfile.instructions) {
     if (ins.keyword === 'FROM' && out) out += ' ';
-    out += ins.keyword === 'FROM' ? '-' : got.get(ins.line) ?? '.';
+    out += ins.keyword === 'FROM' ? '-' : (got.get(ins.line) ?? '.');
   }
   return out;
 }
@@ -212,7 +216,12 @@ export interface RoundSettings {
 
 /** The first build's settings. */
 export function initialSettings(scenario: Scenario): RoundSettings {
-  return { buildArgs: { ...(scenario.buildArgs ?? {}) }, target: scenario.target, dockerfile: scenario.dockerfile ?? 'Dockerfile', platform: scenario.platform };
+  return {
+    buildArgs: { ...(scenario.buildArgs ?? {}) },
+    target: scenario.target,
+    dockerfile: scenario.dockerfile ?? 'Dockerfile',
+    platform: scenario.platform,
+  };
 }
 
 /** A round's settings: what it sets replaces what the rounds before set (a platform of '' goes back to none). */
@@ -301,7 +310,20 @@ async function runScenarioUnlocked(scenario: Scenario, engine: Engine, hooks: Sc
       }
       const { buildArgs, target, dockerfile, platform } = settings;
       const dockerfileText = readFileSync(join(contextDir, dockerfile), 'utf8');
-      const ctx: RoundContext = { scenario, engine, round: r, does: round.does, contextDir, dockerfile, dockerfileText, dfile: readDockerfile(dockerfileText), buildArgs, target, ...(platform ? { platform } : {}), workDir };
+      const ctx: RoundContext = {
+        scenario,
+        engine,
+        round: r,
+        does: round.does,
+        contextDir,
+        dockerfile,
+        dockerfileText,
+        dfile: readDockerfile(dockerfileText),
+        buildArgs,
+        target,
+        ...(platform ? { platform } : {}),
+        workDir,
+      };
       await hooks.beforeBuild?.(ctx);
       const failsWith = r > 0 ? scenario.rounds[r - 1].fails?.[engine] : undefined;
       let result: EngineResult;
@@ -321,7 +343,14 @@ async function runScenarioUnlocked(scenario: Scenario, engine: Engine, hooks: Sc
         const engineSays = failed ? `failed otherwise: ${result.output.trim().split('\n').slice(-2).join(' ')}` : 'built';
         mismatches = [{ line: 0, instruction: '(the build)', expected: expected as string, engineSays }];
       }
-      const report: RoundReport = { ...ctx, result, engineString: failed ? 'build failed' : engineString(ctx.dfile, result), expected, mismatches, ...(failed ? { failed } : {}) };
+      const report: RoundReport = {
+        ...ctx,
+        result,
+        engineString: failed ? 'build failed' : engineString(ctx.dfile, result),
+        expected,
+        mismatches,
+        ...(failed ? { failed } : {}),
+      };
       reports.push(report);
       await hooks.afterBuild?.(report);
     }

@@ -112,7 +112,11 @@ export const SCENARIOS: Scenario[] = [
     },
     rounds: [
       { does: 'edit the file whose name is not UTF-8', ops: [write('caf\udce9.txt', 'v2\n')], expect: both('-RR') },
-      { does: 'rename it to another name that is not UTF-8 (\\xe9 -> \\xe8), same content', ops: [rm('caf\udce9.txt'), write('caf\udce8.txt', 'v2\n')], expect: both('-RR') },
+      {
+        does: 'rename it to another name that is not UTF-8 (\\xe9 -> \\xe8), same content',
+        ops: [rm('caf\udce9.txt'), write('caf\udce8.txt', 'v2\n')],
+        expect: both('-RR'),
+      },
       { does: 'touch it: nothing changes', ops: [touch('caf\udce8.txt')], expect: both('-==') },
     ],
   },
@@ -177,9 +181,7 @@ export const SCENARIOS: Scenario[] = [
       'app/a.txt': 'a\n',
       'top.txt': 'top\n',
     },
-    rounds: [
-      { does: 'touch every file (mtime only)', ops: [touch('app/a.txt'), touch('top.txt'), touch('Dockerfile'), touch('app')], expect: both('-===') },
-    ],
+    rounds: [{ does: 'touch every file (mtime only)', ops: [touch('app/a.txt'), touch('top.txt'), touch('Dockerfile'), touch('app')], expect: both('-===') }],
   },
   {
     name: 'host-chown',
@@ -288,7 +290,11 @@ export const SCENARIOS: Scenario[] = [
       'data.txt': 'd\n',
     },
     rounds: [
-      { does: 'append a comment to the Dockerfile (COPY . copies it)', ops: [edit('Dockerfile', 'RUN ls -a /app > /ls.txt\n', 'RUN ls -a /app > /ls.txt\n# comment\n')], expect: both('-RR') },
+      {
+        does: 'append a comment to the Dockerfile (COPY . copies it)',
+        ops: [edit('Dockerfile', 'RUN ls -a /app > /ls.txt\n', 'RUN ls -a /app > /ls.txt\n# comment\n')],
+        expect: both('-RR'),
+      },
       { does: 'create a .dockerignore that ignores nothing present', ops: [write('.dockerignore', 'nothing-here\n')], expect: both('-RR') },
     ],
   },
@@ -301,7 +307,11 @@ export const SCENARIOS: Scenario[] = [
       'data.txt': 'd\n',
     },
     rounds: [
-      { does: 'append a comment to the Dockerfile', ops: [edit('Dockerfile', 'RUN ls -a /app > /ls.txt\n', 'RUN ls -a /app > /ls.txt\n# comment\n')], expect: both('-==') },
+      {
+        does: 'append a comment to the Dockerfile',
+        ops: [edit('Dockerfile', 'RUN ls -a /app > /ls.txt\n', 'RUN ls -a /app > /ls.txt\n# comment\n')],
+        expect: both('-=='),
+      },
       { does: 'append a comment to .dockerignore', ops: [edit('.dockerignore', '.dockerignore\n', '.dockerignore\n# c\n')], expect: both('-==') },
       { does: 'edit a copied file', ops: [write('data.txt', 'd2\n')], expect: both('-RR') },
     ],
@@ -473,7 +483,11 @@ export const SCENARIOS: Scenario[] = [
       Dockerfile: lines('FROM localbase:1', 'SHELL ["/bin/sh", "-c"]', 'RUN ["/bin/echo", "exec form"]', 'RUN echo shell form > /s'),
     },
     rounds: [
-      { does: 'SHELL with -e (exec-form RUN unaffected in BuildKit)', ops: [df('SHELL ["/bin/sh", "-c"]', 'SHELL ["/bin/sh", "-e", "-c"]')], expect: { buildkit: '-.=R', classic: '-RRR' } },
+      {
+        does: 'SHELL with -e (exec-form RUN unaffected in BuildKit)',
+        ops: [df('SHELL ["/bin/sh", "-c"]', 'SHELL ["/bin/sh", "-e", "-c"]')],
+        expect: { buildkit: '-.=R', classic: '-RRR' },
+      },
     ],
   },
   {
@@ -556,7 +570,13 @@ export const SCENARIOS: Scenario[] = [
       Dockerfile: lines('FROM localbase:1', 'ARG HTTP_PROXY', 'COPY a.txt /a', 'RUN echo p > /p'),
       'a.txt': 'a\n',
     },
-    rounds: [{ does: '--build-arg HTTP_PROXY with ARG HTTP_PROXY declared', buildArgs: { HTTP_PROXY: 'http://proxy-one:3128' }, expect: { buildkit: '-.=R', classic: '-==R' } }],
+    rounds: [
+      {
+        does: '--build-arg HTTP_PROXY with ARG HTTP_PROXY declared',
+        buildArgs: { HTTP_PROXY: 'http://proxy-one:3128' },
+        expect: { buildkit: '-.=R', classic: '-==R' },
+      },
+    ],
   },
   {
     name: 'build-arg-global-only',
@@ -566,7 +586,11 @@ export const SCENARIOS: Scenario[] = [
     },
     rounds: [
       { does: '--build-arg VER=2 (global ARG, not re-declared)', buildArgs: { VER: '2' }, expect: both('--=') },
-      { does: 're-declare ARG VER in the stage', ops: [df('FROM localbase:1\n', 'FROM localbase:1\nARG VER\n')], expect: { buildkit: '--.R', classic: '--RR' } },
+      {
+        does: 're-declare ARG VER in the stage',
+        ops: [df('FROM localbase:1\n', 'FROM localbase:1\nARG VER\n')],
+        expect: { buildkit: '--.R', classic: '--RR' },
+      },
     ],
   },
   {
@@ -600,8 +624,16 @@ export const SCENARIOS: Scenario[] = [
     rules: ['C11', 'R15', 'R3'],
     files: {
       Dockerfile: lines(
-        'FROM localbase:1 AS builder', 'RUN echo v1 > /out', 'RUN echo extra > /tmp/x',
-        'FROM localbase:1', 'RUN echo ff > /ff', 'COPY --from=builder /out /out', 'RUN cat /out > /o', 'WORKDIR /w', 'RUN echo last > /l'),
+        'FROM localbase:1 AS builder',
+        'RUN echo v1 > /out',
+        'RUN echo extra > /tmp/x',
+        'FROM localbase:1',
+        'RUN echo ff > /ff',
+        'COPY --from=builder /out /out',
+        'RUN cat /out > /o',
+        'WORKDIR /w',
+        'RUN echo last > /l',
+      ),
     },
     rounds: [
       { does: 'builder changes, copied artifact identical', ops: [df('echo extra', 'echo extra2')], expect: both('-=R -=====') },
@@ -613,14 +645,28 @@ export const SCENARIOS: Scenario[] = [
     rules: ['C11', 'R15', 'R3'],
     files: {
       Dockerfile: lines(
-        'FROM localbase:1 AS b', 'COPY dep.txt /d', 'RUN cat /d > /out',
-        'FROM localbase:1', 'COPY --from=b /out /out', 'COPY app.txt /app.txt', 'RUN cat /app.txt /out > /all'),
+        'FROM localbase:1 AS b',
+        'COPY dep.txt /d',
+        'RUN cat /d > /out',
+        'FROM localbase:1',
+        'COPY --from=b /out /out',
+        'COPY app.txt /app.txt',
+        'RUN cat /app.txt /out > /all',
+      ),
       'dep.txt': 'dep v1\n',
       'app.txt': 'app v1\n',
     },
     rounds: [
-      { does: 'the artifact and the later COPY\'s own file change', ops: [write('dep.txt', 'dep v2\n'), write('app.txt', 'app v2\n')], expect: both('-RR -RRR') },
-      { does: 'the artifact comes out identical, the later COPY\'s file changes', ops: [df('cat /d > /out', 'cat /d > /out && true'), write('app.txt', 'app v3\n')], expect: both('-=R -=RR') },
+      {
+        does: "the artifact and the later COPY's own file change",
+        ops: [write('dep.txt', 'dep v2\n'), write('app.txt', 'app v2\n')],
+        expect: both('-RR -RRR'),
+      },
+      {
+        does: "the artifact comes out identical, the later COPY's file changes",
+        ops: [df('cat /d > /out', 'cat /d > /out && true'), write('app.txt', 'app v3\n')],
+        expect: both('-=R -=RR'),
+      },
       { does: 'only the artifact changes', ops: [write('dep.txt', 'dep v3\n')], expect: both('-RR -RRR') },
     ],
   },
@@ -629,7 +675,14 @@ export const SCENARIOS: Scenario[] = [
     rules: ['C12', 'R23'],
     target: 'prod',
     files: {
-      Dockerfile: lines('FROM localbase:1 AS base', 'RUN echo base > /base', 'FROM base AS test', 'RUN echo test > /test', 'FROM base AS prod', 'RUN echo prod > /prod'),
+      Dockerfile: lines(
+        'FROM localbase:1 AS base',
+        'RUN echo base > /base',
+        'FROM base AS test',
+        'RUN echo test > /test',
+        'FROM base AS prod',
+        'RUN echo prod > /prod',
+      ),
     },
     rounds: [
       { does: 'edit the stage the target does not need', ops: [df('echo test', 'echo test2')], expect: { buildkit: '-=-.-=', classic: '-=-R-=' } },
@@ -670,7 +723,11 @@ export const SCENARIOS: Scenario[] = [
     rules: ['C14', 'R8'],
     only: 'buildkit',
     files: {
-      Dockerfile: lines('FROM localbase:1', 'RUN --mount=type=bind,source=a.txt,target=/m/a.txt cat /m/a.txt > /copy', 'RUN --mount=type=bind,target=/ctx ls /ctx > /ls.txt'),
+      Dockerfile: lines(
+        'FROM localbase:1',
+        'RUN --mount=type=bind,source=a.txt,target=/m/a.txt cat /m/a.txt > /copy',
+        'RUN --mount=type=bind,target=/ctx ls /ctx > /ls.txt',
+      ),
       'a.txt': 'a\n',
       'b.txt': 'b\n',
     },
@@ -809,7 +866,13 @@ export const SCENARIOS: Scenario[] = [
     name: 'node-app-naive',
     rules: ['G', 'R20'],
     files: {
-      Dockerfile: lines('FROM localbase:1', 'WORKDIR /app', 'COPY . /app', 'RUN mkdir -p node_modules && cp package.json node_modules/.installed && echo npm install', 'CMD ["node", "src/index.js"]'),
+      Dockerfile: lines(
+        'FROM localbase:1',
+        'WORKDIR /app',
+        'COPY . /app',
+        'RUN mkdir -p node_modules && cp package.json node_modules/.installed && echo npm install',
+        'CMD ["node", "src/index.js"]',
+      ),
       '.dockerignore': lines('node_modules', '.git'),
       'package.json': '{"name":"app","version":"1.0.0"}\n',
       'package-lock.json': '{"lockfileVersion":3}\n',
@@ -825,9 +888,14 @@ export const SCENARIOS: Scenario[] = [
     rules: ['G', 'R9'],
     files: {
       Dockerfile: lines(
-        'FROM localbase:1', 'WORKDIR /app', 'COPY package.json package-lock.json ./',
+        'FROM localbase:1',
+        'WORKDIR /app',
+        'COPY package.json package-lock.json ./',
         'RUN mkdir -p node_modules && cp package.json node_modules/.installed && echo npm install',
-        'COPY . .', 'RUN cat src/index.js > /app/build.out', 'CMD ["node", "src/index.js"]'),
+        'COPY . .',
+        'RUN cat src/index.js > /app/build.out',
+        'CMD ["node", "src/index.js"]',
+      ),
       '.dockerignore': lines('node_modules', '.git'),
       'package.json': '{"name":"app","version":"1.0.0"}\n',
       'package-lock.json': '{"lockfileVersion":3}\n',
@@ -848,17 +916,44 @@ export const SCENARIOS: Scenario[] = [
     rules: ['R4', 'R3'],
     files: {
       Dockerfile: lines(
-        'FROM localbase:1 AS a', 'ENV A=1', 'WORKDIR /app', 'RUN echo same > /s', 'COPY f.txt /f', 'RUN echo a-only > /o',
-        'FROM localbase:1 AS b', 'ENV A=1', 'WORKDIR /app', 'RUN echo same > /s', 'COPY f.txt /f', 'RUN echo b-only > /o',
-        'FROM a AS c', 'RUN echo fromA > /c',
-        'FROM a AS d', 'RUN echo fromA > /c', 'COPY --from=b /s /s2', 'COPY --from=c /c /c2'),
+        'FROM localbase:1 AS a',
+        'ENV A=1',
+        'WORKDIR /app',
+        'RUN echo same > /s',
+        'COPY f.txt /f',
+        'RUN echo a-only > /o',
+        'FROM localbase:1 AS b',
+        'ENV A=1',
+        'WORKDIR /app',
+        'RUN echo same > /s',
+        'COPY f.txt /f',
+        'RUN echo b-only > /o',
+        'FROM a AS c',
+        'RUN echo fromA > /c',
+        'FROM a AS d',
+        'RUN echo fromA > /c',
+        'COPY --from=b /s /s2',
+        'COPY --from=c /c /c2',
+      ),
       'f.txt': 'f1\n',
     },
     initial: { classic: '-RRRRR -====R -R -=RR', buildkit: '-.RRRR -.RRRR -R -RRR' },
     rounds: [
-      { does: "edit the file both stages copy: a's copy runs, b's is a's", ops: [write('f.txt', 'f2\n')], expect: { classic: '-===RR -====R -R -=RR', buildkit: '-.==RR -.==RR -R -RRR' } },
-      { does: 'edit a RUN only stage b has', ops: [df('echo b-only', 'echo b-only2')], expect: { classic: '-===== -====R -= -===', buildkit: '-.==== -.===R -= -===' } },
-      { does: 'edit the shared RUN in stage a only: the stages part', ops: [df('echo same > /s', 'echo same2 > /s')], expect: { classic: '-==RRR -===== -R -=RR', buildkit: '-.=RRR -.==== -R -RRR' } },
+      {
+        does: "edit the file both stages copy: a's copy runs, b's is a's",
+        ops: [write('f.txt', 'f2\n')],
+        expect: { classic: '-===RR -====R -R -=RR', buildkit: '-.==RR -.==RR -R -RRR' },
+      },
+      {
+        does: 'edit a RUN only stage b has',
+        ops: [df('echo b-only', 'echo b-only2')],
+        expect: { classic: '-===== -====R -= -===', buildkit: '-.==== -.===R -= -===' },
+      },
+      {
+        does: 'edit the shared RUN in stage a only: the stages part',
+        ops: [df('echo same > /s', 'echo same2 > /s')],
+        expect: { classic: '-==RRR -===== -R -=RR', buildkit: '-.=RRR -.==== -R -RRR' },
+      },
     ],
   },
   {
@@ -868,16 +963,29 @@ export const SCENARIOS: Scenario[] = [
     rules: ['R4', 'R10', 'R11', 'R14'],
     files: {
       Dockerfile: lines(
-        'FROM localbase:1 AS a', 'LABEL x=1', 'RUN echo same > /s', 'COPY f.txt /f',
-        'FROM localbase:1 AS b', 'ENV X=2', 'RUN echo same > /s', 'COPY f.txt /f',
-        'FROM localbase:1 AS c', 'ARG V=1', 'RUN echo same > /s', 'COPY f.txt /f',
-        'FROM localbase:1', 'RUN echo same > /s', 'COPY f.txt /f', 'COPY --from=a /f /a', 'COPY --from=b /f /b', 'COPY --from=c /f /c'),
+        'FROM localbase:1 AS a',
+        'LABEL x=1',
+        'RUN echo same > /s',
+        'COPY f.txt /f',
+        'FROM localbase:1 AS b',
+        'ENV X=2',
+        'RUN echo same > /s',
+        'COPY f.txt /f',
+        'FROM localbase:1 AS c',
+        'ARG V=1',
+        'RUN echo same > /s',
+        'COPY f.txt /f',
+        'FROM localbase:1',
+        'RUN echo same > /s',
+        'COPY f.txt /f',
+        'COPY --from=a /f /a',
+        'COPY --from=b /f /b',
+        'COPY --from=c /f /c',
+      ),
       'f.txt': 'f1\n',
     },
     initial: { classic: '-RRR -RRR -RRR -RRRRR', buildkit: '-.RR -.RR -.RR -RRRRR' },
-    rounds: [
-      { does: 'edit the copied file', ops: [write('f.txt', 'f2\n')], expect: { classic: '-==R -==R -==R -=RRRR', buildkit: '-.=R -.=R -.=R -=RRRR' } },
-    ],
+    rounds: [{ does: 'edit the copied file', ops: [write('f.txt', 'f2\n')], expect: { classic: '-==R -==R -==R -=RRRR', buildkit: '-.=R -.=R -.=R -=RRRR' } }],
   },
   {
     // Two stages alike for k steps, then different: the rest of each stage is its own.
@@ -885,8 +993,18 @@ export const SCENARIOS: Scenario[] = [
     rules: ['R4', 'R3'],
     files: {
       Dockerfile: lines(
-        'FROM localbase:2 AS a', 'WORKDIR /w', 'COPY f.txt ./', 'RUN echo two-a > /t', 'RUN echo three > /3',
-        'FROM localbase:2', 'WORKDIR /w', 'COPY f.txt ./', 'RUN echo two-b > /t', 'RUN echo three > /3', 'COPY --from=a /t /ta'),
+        'FROM localbase:2 AS a',
+        'WORKDIR /w',
+        'COPY f.txt ./',
+        'RUN echo two-a > /t',
+        'RUN echo three > /3',
+        'FROM localbase:2',
+        'WORKDIR /w',
+        'COPY f.txt ./',
+        'RUN echo two-b > /t',
+        'RUN echo three > /3',
+        'COPY --from=a /t /ta',
+      ),
       'f.txt': 'f1\n',
     },
     initial: { classic: '-RRRR -==RRR', buildkit: '-RRRR -RRRRR' },
@@ -902,10 +1020,20 @@ export const SCENARIOS: Scenario[] = [
     rules: ['R4', 'R15'],
     files: {
       Dockerfile: lines(
-        'FROM localbase:1 AS src', 'COPY f.txt /f', 'RUN cat /f > /out',
-        'FROM localbase:1 AS a', 'COPY --from=src /out /out', 'RUN echo a > /a',
-        'FROM localbase:1 AS b', 'COPY --from=src /out /out', 'RUN echo a > /a', 'RUN echo b > /b',
-        'FROM localbase:1', 'COPY --from=a /out /a', 'COPY --from=b /out /b'),
+        'FROM localbase:1 AS src',
+        'COPY f.txt /f',
+        'RUN cat /f > /out',
+        'FROM localbase:1 AS a',
+        'COPY --from=src /out /out',
+        'RUN echo a > /a',
+        'FROM localbase:1 AS b',
+        'COPY --from=src /out /out',
+        'RUN echo a > /a',
+        'RUN echo b > /b',
+        'FROM localbase:1',
+        'COPY --from=a /out /a',
+        'COPY --from=b /out /b',
+      ),
       'f.txt': 'f1\n',
     },
     initial: { classic: '-RR -RR -==R -RR', buildkit: '-RR -RR -RRR -RR' },
@@ -928,7 +1056,12 @@ export const SCENARIOS: Scenario[] = [
     initial: { classic: '-RRRR', buildkit: '-.RRR' },
     rounds: [
       { does: 'build B.Dockerfile after A', dockerfile: 'B.Dockerfile', expect: { classic: '-===RR', buildkit: '-.==RR' } },
-      { does: 'edit the shared file, build A again', dockerfile: 'A.Dockerfile', ops: [write('f.txt', 'f2\n')], expect: { classic: '-==RR', buildkit: '-.=RR' } },
+      {
+        does: 'edit the shared file, build A again',
+        dockerfile: 'A.Dockerfile',
+        ops: [write('f.txt', 'f2\n')],
+        expect: { classic: '-==RR', buildkit: '-.=RR' },
+      },
       { does: 'then B: its copy is the one A just made', dockerfile: 'B.Dockerfile', expect: { classic: '-===RR', buildkit: '-.==RR' } },
     ],
   },
@@ -943,10 +1076,27 @@ export const SCENARIOS: Scenario[] = [
     rounds: [
       // BuildKit: the declared automatic arg has its value (linux) and enters the env of later RUNs.
       // Classic: no automatic args, but the new ARG line is a step of its own (chain).
-      { does: 'declare ARG TARGETOS (no default) in the stage', ops: [df('RUN echo one > /a\n', 'RUN echo one > /a\nARG TARGETOS\n')], expect: { buildkit: '-=.RR', classic: '-=RRR' } },
-      { does: 'give it a default equal to the automatic value', ops: [df('ARG TARGETOS\n', 'ARG TARGETOS=linux\n')], expect: { buildkit: '-=.==', classic: '-=RRR' } },
-      { does: 'a default that differs from the automatic value wins', ops: [df('ARG TARGETOS=linux\n', 'ARG TARGETOS=plan9\n')], expect: { buildkit: '-=.RR', classic: '-=RRR' } },
-      { does: 'no default again, --build-arg TARGETOS=plan9 (the value of the last round)', ops: [df('ARG TARGETOS=plan9\n', 'ARG TARGETOS\n')], buildArgs: { TARGETOS: 'plan9' }, expect: { buildkit: '-=.==', classic: '-==RR' } },
+      {
+        does: 'declare ARG TARGETOS (no default) in the stage',
+        ops: [df('RUN echo one > /a\n', 'RUN echo one > /a\nARG TARGETOS\n')],
+        expect: { buildkit: '-=.RR', classic: '-=RRR' },
+      },
+      {
+        does: 'give it a default equal to the automatic value',
+        ops: [df('ARG TARGETOS\n', 'ARG TARGETOS=linux\n')],
+        expect: { buildkit: '-=.==', classic: '-=RRR' },
+      },
+      {
+        does: 'a default that differs from the automatic value wins',
+        ops: [df('ARG TARGETOS=linux\n', 'ARG TARGETOS=plan9\n')],
+        expect: { buildkit: '-=.RR', classic: '-=RRR' },
+      },
+      {
+        does: 'no default again, --build-arg TARGETOS=plan9 (the value of the last round)',
+        ops: [df('ARG TARGETOS=plan9\n', 'ARG TARGETOS\n')],
+        buildArgs: { TARGETOS: 'plan9' },
+        expect: { buildkit: '-=.==', classic: '-==RR' },
+      },
       { does: '--build-arg of an automatic arg the stage does not declare', buildArgs: { TARGETARCH: 'x' }, expect: { buildkit: '-=.==', classic: '-====' } },
     ],
   },
@@ -958,13 +1108,31 @@ export const SCENARIOS: Scenario[] = [
       // BuildKit: $BUILDPLATFORM needs no declaration and is the machine's platform, the one FROM used anyway.
       // Classic: it has no value, and an empty platform fails the build.
       {
-        does: 'FROM --platform=$BUILDPLATFORM without a global ARG', ops: [df('FROM localbase:1', 'FROM --platform=$BUILDPLATFORM localbase:1')],
-        expect: { buildkit: '-==' }, fails: { classic: 'failed to parse platform' },
+        does: 'FROM --platform=$BUILDPLATFORM without a global ARG',
+        ops: [df('FROM localbase:1', 'FROM --platform=$BUILDPLATFORM localbase:1')],
+        expect: { buildkit: '-==' },
+        fails: { classic: 'failed to parse platform' },
       },
-      { does: 'declare ARG BUILDPLATFORM=linux/amd64 before FROM', ops: [df('FROM --platform', 'ARG BUILDPLATFORM=linux/amd64\nFROM --platform')], expect: { buildkit: '.-==', classic: '--==' } },
-      { does: 'back to a plain FROM', ops: [df('ARG BUILDPLATFORM=linux/amd64\nFROM --platform=$BUILDPLATFORM localbase:1', 'FROM localbase:1')], expect: both('-==') },
-      { does: 'FROM --platform=linux/amd64 (the machine\'s, written out)', ops: [df('FROM localbase:1', 'FROM --platform=linux/amd64 localbase:1')], expect: both('-==') },
-      { does: 'FROM --platform=linux/x86_64 (the same platform, another name)', ops: [df('--platform=linux/amd64', '--platform=linux/x86_64')], expect: both('-==') },
+      {
+        does: 'declare ARG BUILDPLATFORM=linux/amd64 before FROM',
+        ops: [df('FROM --platform', 'ARG BUILDPLATFORM=linux/amd64\nFROM --platform')],
+        expect: { buildkit: '.-==', classic: '--==' },
+      },
+      {
+        does: 'back to a plain FROM',
+        ops: [df('ARG BUILDPLATFORM=linux/amd64\nFROM --platform=$BUILDPLATFORM localbase:1', 'FROM localbase:1')],
+        expect: both('-=='),
+      },
+      {
+        does: "FROM --platform=linux/amd64 (the machine's, written out)",
+        ops: [df('FROM localbase:1', 'FROM --platform=linux/amd64 localbase:1')],
+        expect: both('-=='),
+      },
+      {
+        does: 'FROM --platform=linux/x86_64 (the same platform, another name)',
+        ops: [df('--platform=linux/amd64', '--platform=linux/x86_64')],
+        expect: both('-=='),
+      },
     ],
   },
   {
@@ -974,10 +1142,23 @@ export const SCENARIOS: Scenario[] = [
     only: 'buildkit',
     files: { Dockerfile: lines('FROM --platform=$BUILDPLATFORM localbase:1', 'RUN echo x > /a', 'ARG TARGETARCH', 'RUN env > /e') },
     rounds: [
-      { does: '--platform linux/arm64: the stage stays on the build platform, TARGETARCH becomes arm64', platform: 'linux/arm64', expect: { buildkit: '-=.R' } },
+      {
+        does: '--platform linux/arm64: the stage stays on the build platform, TARGETARCH becomes arm64',
+        platform: 'linux/arm64',
+        expect: { buildkit: '-=.R' },
+      },
       { does: 'no --platform again', platform: '', expect: { buildkit: '-=.=' } },
-      { does: 'ARG TARGETARCH=arm64: the default wins over the automatic value', ops: [df('ARG TARGETARCH\n', 'ARG TARGETARCH=arm64\n')], expect: { buildkit: '-=.=' } },
-      { does: '--platform linux/arm64/v8 is linux/arm64', platform: 'linux/arm64/v8', ops: [df('ARG TARGETARCH=arm64\n', 'ARG TARGETARCH\n')], expect: { buildkit: '-=.=' } },
+      {
+        does: 'ARG TARGETARCH=arm64: the default wins over the automatic value',
+        ops: [df('ARG TARGETARCH\n', 'ARG TARGETARCH=arm64\n')],
+        expect: { buildkit: '-=.=' },
+      },
+      {
+        does: '--platform linux/arm64/v8 is linux/arm64',
+        platform: 'linux/arm64/v8',
+        ops: [df('ARG TARGETARCH=arm64\n', 'ARG TARGETARCH\n')],
+        expect: { buildkit: '-=.=' },
+      },
       { does: '--platform linux/arm/v7 (TARGETARCH arm, and TARGETVARIANT v7 is not declared)', platform: 'linux/arm/v7', expect: { buildkit: '-=.R' } },
       { does: 'declare TARGETVARIANT as well', ops: [df('ARG TARGETARCH\n', 'ARG TARGETARCH TARGETVARIANT\n')], expect: { buildkit: '-=.R' } },
     ],
@@ -988,7 +1169,11 @@ export const SCENARIOS: Scenario[] = [
     files: { Dockerfile: lines('FROM localbase:1', 'ARG TARGETOS', 'RUN env > /e') },
     rounds: [
       // BuildKit: a global ARG without a value takes the automatic value away from the stage's ARG.
-      { does: 'global ARG TARGETOS without a value', ops: [df('FROM localbase:1', 'ARG TARGETOS\nFROM localbase:1')], expect: { buildkit: '.-.R', classic: '--==' } },
+      {
+        does: 'global ARG TARGETOS without a value',
+        ops: [df('FROM localbase:1', 'ARG TARGETOS\nFROM localbase:1')],
+        expect: { buildkit: '.-.R', classic: '--==' },
+      },
       { does: 'global ARG TARGETOS=linux', ops: [df('ARG TARGETOS\nFROM', 'ARG TARGETOS=linux\nFROM')], expect: { buildkit: '.-.=', classic: '--=R' } },
     ],
   },
@@ -1009,8 +1194,10 @@ export const SCENARIOS: Scenario[] = [
       // BuildKit parses every stage's platform before building, reachable or not; classic never reaches a stage
       // after the target.
       {
-        does: 'add a stage after the target whose --platform is empty', ops: [write('Dockerfile', lines('FROM localbase:1 AS final', 'RUN echo f > /f', 'FROM --platform=$NOPE localbase:1 AS later', 'RUN echo l'))],
-        expect: { classic: '-= ..' }, fails: { buildkit: 'failed to parse platform' },
+        does: 'add a stage after the target whose --platform is empty',
+        ops: [write('Dockerfile', lines('FROM localbase:1 AS final', 'RUN echo f > /f', 'FROM --platform=$NOPE localbase:1 AS later', 'RUN echo l'))],
+        expect: { classic: '-= ..' },
+        fails: { buildkit: 'failed to parse platform' },
       },
     ],
   },

@@ -10,19 +10,51 @@ const home = '/home/u';
 /** The fields a row checks, from the first build of the line. */
 function summary(b: RecognisedBuild): Record<string, unknown> {
   if (b.kind === 'unknown') return { kind: b.kind, tool: b.tool, reason: b.reason };
-  const common = { kind: b.kind, tool: b.tool, cwd: b.cwd, noCache: b.noCache, buildArgs: b.buildArgs, ...(b.buildxBuilder ? { buildxBuilder: b.buildxBuilder } : {}), ...(b.endpoint ? { endpoint: b.endpoint } : {}) };
-  if (b.kind === 'dockerfile') return { ...common, context: b.context, dockerfile: b.dockerfile, builder: b.builder, ...(b.target ? { target: b.target } : {}), ...(b.platform ? { platform: b.platform } : {}) };
+  const common = {
+    kind: b.kind,
+    tool: b.tool,
+    cwd: b.cwd,
+    noCache: b.noCache,
+    buildArgs: b.buildArgs,
+    ...(b.buildxBuilder ? { buildxBuilder: b.buildxBuilder } : {}),
+    ...(b.endpoint ? { endpoint: b.endpoint } : {}),
+  };
+  if (b.kind === 'dockerfile')
+    return {
+      ...common,
+      context: b.context,
+      dockerfile: b.dockerfile,
+      builder: b.builder,
+      ...(b.target ? { target: b.target } : {}),
+      ...(b.platform ? { platform: b.platform } : {}),
+    };
   if (b.kind === 'compose') return { ...common, files: b.files, projectDirectory: b.projectDirectory, services: b.services };
   return { ...common, files: b.files, targets: b.targets, sets: b.sets };
 }
 
-const df = (extra: Record<string, unknown> = {}) => ({ kind: 'dockerfile', tool: 'docker build', cwd, noCache: false, buildArgs: {}, context: cwd, dockerfile: `${cwd}/Dockerfile`, builder: 'buildkit', ...extra });
+const df = (extra: Record<string, unknown> = {}) => ({
+  kind: 'dockerfile',
+  tool: 'docker build',
+  cwd,
+  noCache: false,
+  buildArgs: {},
+  context: cwd,
+  dockerfile: `${cwd}/Dockerfile`,
+  builder: 'buildkit',
+  ...extra,
+});
 
 const rows: Array<[string, Array<Record<string, unknown>> | RegExp]> = [
   ['docker build .', [df()]],
   ['docker build -t myapp:latest .', [df()]],
-  ['docker build -t app -f docker/Dockerfile.prod --target prod --build-arg NODE_ENV=production .', [df({ dockerfile: `${cwd}/docker/Dockerfile.prod`, target: 'prod', buildArgs: { NODE_ENV: 'production' } })]],
-  ['docker build --file=ci/Dockerfile --build-arg=A=1 --build-arg B=two\\ words ./app', [df({ context: `${cwd}/app`, dockerfile: `${cwd}/ci/Dockerfile`, buildArgs: { A: '1', B: 'two words' } })]],
+  [
+    'docker build -t app -f docker/Dockerfile.prod --target prod --build-arg NODE_ENV=production .',
+    [df({ dockerfile: `${cwd}/docker/Dockerfile.prod`, target: 'prod', buildArgs: { NODE_ENV: 'production' } })],
+  ],
+  [
+    'docker build --file=ci/Dockerfile --build-arg=A=1 --build-arg B=two\\ words ./app',
+    [df({ context: `${cwd}/app`, dockerfile: `${cwd}/ci/Dockerfile`, buildArgs: { A: '1', B: 'two words' } })],
+  ],
   ['docker build -fci/Dockerfile -tapp .', [df({ dockerfile: `${cwd}/ci/Dockerfile` })]],
   ['docker buildx build --platform linux/amd64 --load -t app .', [df({ tool: 'docker buildx build', platform: 'linux/amd64' })]],
   ['docker buildx build --builder mybuilder --push -t reg/app .', [df({ tool: 'docker buildx build', buildxBuilder: 'mybuilder' })]],
@@ -41,7 +73,10 @@ const rows: Array<[string, Array<Record<string, unknown>> | RegExp]> = [
   ['docker build \\\n  -t app \\\n  --target test \\\n  .', [df({ target: 'test' })]],
   ['docker build \\\r\n  --target test \\\r\n  .', [df({ target: 'test' })]],
   ['npm ci && docker build -t app . && docker run --rm app', [df()]],
-  ['cd services/api && docker build -t api .', [df({ cwd: `${cwd}/services/api`, context: `${cwd}/services/api`, dockerfile: `${cwd}/services/api/Dockerfile` })]],
+  [
+    'cd services/api && docker build -t api .',
+    [df({ cwd: `${cwd}/services/api`, context: `${cwd}/services/api`, dockerfile: `${cwd}/services/api/Dockerfile` })],
+  ],
   ['docker build . 2>&1 | tee build.log', [df()]],
   ['docker build . > build.log 2>&1; echo done', [df()]],
   ['time docker build . # the slow one', [df()]],
@@ -53,13 +88,50 @@ const rows: Array<[string, Array<Record<string, unknown>> | RegExp]> = [
   ['docker build -t app . && docker build -f Dockerfile.test -t app-test .', [df(), df({ dockerfile: `${cwd}/Dockerfile.test` })]],
   ['podman build -t app .', [df({ tool: 'podman build', dockerfile: `${cwd}/Containerfile` })]],
   ['podman build -f Dockerfile --layers .', [df({ tool: 'podman build' })]],
-  ['docker compose build', [{ kind: 'compose', tool: 'docker compose build', cwd, noCache: false, buildArgs: {}, files: [], projectDirectory: cwd, services: [] }]],
-  ['docker compose -f compose.prod.yaml build --no-cache api worker', [{ kind: 'compose', tool: 'docker compose build', cwd, noCache: true, buildArgs: {}, files: [`${cwd}/compose.prod.yaml`], projectDirectory: cwd, services: ['api', 'worker'] }]],
-  ['docker compose up --build -d', [{ kind: 'compose', tool: 'docker compose up --build', cwd, noCache: false, buildArgs: {}, files: [], projectDirectory: cwd, services: [] }]],
-  ['docker-compose up -d --build web', [{ kind: 'compose', tool: 'docker compose up --build', cwd, noCache: false, buildArgs: {}, files: [], projectDirectory: cwd, services: ['web'] }]],
+  [
+    'docker compose build',
+    [{ kind: 'compose', tool: 'docker compose build', cwd, noCache: false, buildArgs: {}, files: [], projectDirectory: cwd, services: [] }],
+  ],
+  [
+    'docker compose -f compose.prod.yaml build --no-cache api worker',
+    [
+      {
+        kind: 'compose',
+        tool: 'docker compose build',
+        cwd,
+        noCache: true,
+        buildArgs: {},
+        files: [`${cwd}/compose.prod.yaml`],
+        projectDirectory: cwd,
+        services: ['api', 'worker'],
+      },
+    ],
+  ],
+  [
+    'docker compose up --build -d',
+    [{ kind: 'compose', tool: 'docker compose up --build', cwd, noCache: false, buildArgs: {}, files: [], projectDirectory: cwd, services: [] }],
+  ],
+  [
+    'docker-compose up -d --build web',
+    [{ kind: 'compose', tool: 'docker compose up --build', cwd, noCache: false, buildArgs: {}, files: [], projectDirectory: cwd, services: ['web'] }],
+  ],
   ['docker compose up -d', []],
   ['docker buildx bake', [{ kind: 'bake', tool: 'docker buildx bake', cwd, noCache: false, buildArgs: {}, files: [], targets: [], sets: [] }]],
-  ['docker buildx bake -f docker-bake.hcl --set app.platform=linux/arm64 app test', [{ kind: 'bake', tool: 'docker buildx bake', cwd, noCache: false, buildArgs: {}, files: [`${cwd}/docker-bake.hcl`], targets: ['app', 'test'], sets: ['app.platform=linux/arm64'] }]],
+  [
+    'docker buildx bake -f docker-bake.hcl --set app.platform=linux/arm64 app test',
+    [
+      {
+        kind: 'bake',
+        tool: 'docker buildx bake',
+        cwd,
+        noCache: false,
+        buildArgs: {},
+        files: [`${cwd}/docker-bake.hcl`],
+        targets: ['app', 'test'],
+        sets: ['app.platform=linux/arm64'],
+      },
+    ],
+  ],
   ['docker buildx bake --print', []],
   ['docker run --rm -it alpine sh', []],
   ['docker ps', []],
@@ -107,7 +179,14 @@ test('a path under ~ is unknown without a home folder, and a bare cd goes home',
 
 test('hostile or huge lines end quickly without a crash', () => {
   const started = Date.now();
-  for (const line of ['$('.repeat(10_000), '"$(' + '$('.repeat(20_000), '"'.repeat(10_001), 'docker build ' + '-t x '.repeat(10_000) + '.', '\\'.repeat(100_000), 'docker build ' + "'".repeat(3)]) {
+  for (const line of [
+    '$('.repeat(10_000),
+    '"$(' + '$('.repeat(20_000),
+    '"'.repeat(10_001),
+    'docker build ' + '-t x '.repeat(10_000) + '.',
+    '\\'.repeat(100_000),
+    'docker build ' + "'".repeat(3),
+  ]) {
     assert.ok(Array.isArray(recogniseCommandLine(line, cwd)));
   }
   assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);

@@ -24,7 +24,19 @@ async function server(root: string, trusted = true): Promise<TestServer> {
   return s;
 }
 
-const dockerfile = ['FROM alpine AS base', 'RUN echo base', 'FROM base AS prod', 'ARG GIT_SHA', 'RUN echo $GIT_SHA', 'COPY app.txt /app/', 'FROM base AS dev', 'RUN echo dev', 'COPY app.txt /app/', 'RUN echo more', ''].join('\n');
+const dockerfile = [
+  'FROM alpine AS base',
+  'RUN echo base',
+  'FROM base AS prod',
+  'ARG GIT_SHA',
+  'RUN echo $GIT_SHA',
+  'COPY app.txt /app/',
+  'FROM base AS dev',
+  'RUN echo dev',
+  'COPY app.txt /app/',
+  'RUN echo more',
+  '',
+].join('\n');
 const compose = [
   'services:',
   '  api:',
@@ -49,7 +61,11 @@ const bake = JSON.stringify({ target: { web: { context: '..', dockerfile: 'docke
 const uriOf = (path: string) => pathToFileURL(path).toString();
 
 void test('each compose service and Bake target that builds an image has a lens with its plan in a few words; an image-only service has none', async () => {
-  const root = diskProject('ll-configlens-', { 'deploy/compose.yaml': compose, 'deploy/docker-bake.json': bake, 'docker/api.Dockerfile': dockerfile, 'app.txt': 'v1' }, roots);
+  const root = diskProject(
+    'll-configlens-',
+    { 'deploy/compose.yaml': compose, 'deploy/docker-bake.json': bake, 'docker/api.Dockerfile': dockerfile, 'app.txt': 'v1' },
+    roots,
+  );
   const s = await server(root);
   const lenses = await s.request(configLensesRequest, { uri: uriOf(join(root, 'deploy', 'compose.yaml')) });
   const dockerfileUri = uriOf(join(root, 'docker', 'api.Dockerfile'));
@@ -66,7 +82,10 @@ void test('each compose service and Bake target that builds an image has a lens 
   assert.equal(lenses[0].configId, 'compose:deploy/compose.yaml:3:api');
   assert.equal(lenses[2].configId, undefined);
   const bakeLenses = await s.request(configLensesRequest, { uri: uriOf(join(root, 'deploy', 'docker-bake.json')) });
-  assert.deepEqual(bakeLenses.map((l) => [l.line, l.title]), [[3, 'Layer Lens: 5 steps, 5 rebuild']]);
+  assert.deepEqual(
+    bakeLenses.map((l) => [l.line, l.title]),
+    [[3, 'Layer Lens: 5 steps, 5 rebuild']],
+  );
   // A file no configuration is declared in, and a URI that is not a file, get none.
   assert.deepEqual(await s.request(configLensesRequest, { uri: dockerfileUri }), []);
   assert.deepEqual(await s.request(configLensesRequest, { uri: 'untitled:compose.yaml' }), []);
@@ -88,7 +107,10 @@ void test('after a build of one service is recorded, its lens says what a change
   await s.request(pickConfigurationRequest, { uri: u, id: lenses[1].configId! });
   await s.request(recordRequest, { uri: u });
   lenses = await s.request(configLensesRequest, { uri: composeUri });
-  assert.deepEqual(lenses.slice(0, 2).map((l) => l.title), ['Layer Lens: 4 steps, 0 rebuild', 'Layer Lens: 5 steps, 0 rebuild']);
+  assert.deepEqual(
+    lenses.slice(0, 2).map((l) => l.title),
+    ['Layer Lens: 4 steps, 0 rebuild', 'Layer Lens: 5 steps, 0 rebuild'],
+  );
   // A file of the context changes on disk: both lenses say the COPY and what follows it rebuild.
   fs.writeFileSync(join(root, 'app.txt'), 'v2');
   await s.filesChanged([join(root, 'app.txt')]);
@@ -103,7 +125,16 @@ void test('after a build of one service is recorded, its lens says what a change
 
 void test('an unknown build arg makes the lens say how many steps may rebuild; a context outside the workspace is not planned', async () => {
   const withArg = compose.replace('      target: prod\n', '      target: prod\n      args:\n        - GIT_SHA\n');
-  const root = diskProject('ll-configlens-', { 'compose.yaml': withArg.replaceAll('context: ..', 'context: .'), 'docker/api.Dockerfile': dockerfile, 'app.txt': 'v1', 'out/compose.yaml': 'services:\n  x:\n    build: ../../elsewhere\n' }, roots);
+  const root = diskProject(
+    'll-configlens-',
+    {
+      'compose.yaml': withArg.replaceAll('context: ..', 'context: .'),
+      'docker/api.Dockerfile': dockerfile,
+      'app.txt': 'v1',
+      'out/compose.yaml': 'services:\n  x:\n    build: ../../elsewhere\n',
+    },
+    roots,
+  );
   const s = await server(root);
   const u = await s.open(join(root, 'docker', 'api.Dockerfile'), dockerfile);
   await s.request(recordRequest, { uri: u });

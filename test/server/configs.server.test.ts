@@ -24,8 +24,28 @@ async function server(root: string, settings: Record<string, unknown> = {}, trus
   return s;
 }
 
-const dockerfile = ['FROM alpine AS base', 'RUN echo base', 'FROM base AS prod', 'ARG GIT_SHA', 'RUN echo $GIT_SHA', 'COPY app.txt /app/', 'FROM base AS other', 'RUN echo other', ''].join('\n');
-const compose = ['services:', '  api:', '    build:', '      context: ..', '      dockerfile: docker/api.Dockerfile', '      target: prod', '      args:', '        - GIT_SHA', ''].join('\n');
+const dockerfile = [
+  'FROM alpine AS base',
+  'RUN echo base',
+  'FROM base AS prod',
+  'ARG GIT_SHA',
+  'RUN echo $GIT_SHA',
+  'COPY app.txt /app/',
+  'FROM base AS other',
+  'RUN echo other',
+  '',
+].join('\n');
+const compose = [
+  'services:',
+  '  api:',
+  '    build:',
+  '      context: ..',
+  '      dockerfile: docker/api.Dockerfile',
+  '      target: prod',
+  '      args:',
+  '        - GIT_SHA',
+  '',
+].join('\n');
 
 void test('a Dockerfile that compose builds is planned with its context and target; the status names the configuration', async () => {
   const root = diskProject('ll-configs-', { 'deploy/compose.yaml': compose, 'docker/api.Dockerfile': dockerfile, 'app.txt': 'v1' }, roots);
@@ -40,10 +60,16 @@ void test('a Dockerfile that compose builds is planned with its context and targ
   assert.equal(status.configuration?.origin, 'discovered');
   assert.equal(status.configuration?.source, 'deploy/compose.yaml:3');
   assert.deepEqual(status.configuration?.unresolvedArgs, { GIT_SHA: 'not set in the environment or .env' });
-  assert.deepEqual(status.configuration?.choices.map((c) => c.label), ['compose:api (target prod)', 'folder']);
+  assert.deepEqual(
+    status.configuration?.choices.map((c) => c.label),
+    ['compose:api (target prod)', 'folder'],
+  );
   // The hover on ARG says where the configuration sets it (the list item's line in compose.yaml).
   const argHover = JSON.stringify(await s.hover(u, 3, 2));
-  assert.match(argHover, /Build arg `GIT_SHA`: set by `deploy\/compose\.yaml:8` \(`compose:api \(target prod\)`\), unknown here: `not set in the environment or \.env`\./);
+  assert.match(
+    argHover,
+    /Build arg `GIT_SHA`: set by `deploy\/compose\.yaml:8` \(`compose:api \(target prod\)`\), unknown here: `not set in the environment or \.env`\./,
+  );
   assert.doesNotMatch(JSON.stringify(await s.hover(u, 4, 2)), /Build arg/, 'only ARG lines say where an arg is set');
   // Recorded, then planned: the step that reads the unknown GIT_SHA (and the chain after it) is maybe.
   const refreshes = s.refreshes;
@@ -103,7 +129,17 @@ void test('an edit of the compose file is followed: a new target, then the servi
 });
 
 void test('untrusted: discovery still applies (it reads only workspace files), a Bake HCL file is unresolved without running docker', async () => {
-  const root = diskProject('ll-configs-', { 'docker-bake.hcl': 'target "app" {\n  context = "."\n}\n', Dockerfile: 'FROM alpine\n', 'deploy/compose.yaml': compose, 'docker/api.Dockerfile': dockerfile, 'app.txt': 'v1' }, roots);
+  const root = diskProject(
+    'll-configs-',
+    {
+      'docker-bake.hcl': 'target "app" {\n  context = "."\n}\n',
+      Dockerfile: 'FROM alpine\n',
+      'deploy/compose.yaml': compose,
+      'docker/api.Dockerfile': dockerfile,
+      'app.txt': 'v1',
+    },
+    roots,
+  );
   const s = await server(root, {}, false);
   const u = await s.open(join(root, 'docker', 'api.Dockerfile'), dockerfile);
   assert.equal((await s.request(statusRequest, { uri: u })).configuration?.label, 'compose:api (target prod)');

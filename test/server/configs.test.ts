@@ -39,7 +39,9 @@ test('interpolation: ${VAR}, ${VAR:-default}, ${VAR-default}, $VAR, $$, nesting,
 });
 
 test('.env: export, quotes, comments, interpolation from earlier lines; the environment wins', () => {
-  const vars = parseDotEnv('# c\nA=1\nexport B="x\\ny" # c\nC=\'lit ${A}\'\nD=${A}-${OUTER}\nE=plain # comment\nOUTER=ignored\n', (n) => (n === 'OUTER' ? 'env' : undefined));
+  const vars = parseDotEnv('# c\nA=1\nexport B="x\\ny" # c\nC=\'lit ${A}\'\nD=${A}-${OUTER}\nE=plain # comment\nOUTER=ignored\n', (n) =>
+    n === 'OUTER' ? 'env' : undefined,
+  );
   assert.deepEqual(vars, { A: '1', B: 'x\ny', C: 'lit ${A}', D: '1-env', E: 'plain', OUTER: 'ignored' });
 });
 
@@ -91,7 +93,10 @@ test('compose: short form, extends from another file (its paths from its own fol
   assert.deepEqual(tool.args, { TOOL_ENV: 'from-tools-dotenv' });
   assert.deepEqual(d.files, ['.env', 'common/base.yaml', 'compose.override.yaml', 'compose.yaml', 'tools/.env', 'tools/compose.yaml']);
   // A service without build is no configuration.
-  assert.equal(d.configs.some((c) => c.source.name === 'db'), false);
+  assert.equal(
+    d.configs.some((c) => c.source.name === 'db'),
+    false,
+  );
 });
 
 test('compose: inline Dockerfile, remote context and an unresolved context are said, not planned', async () => {
@@ -107,10 +112,13 @@ test('compose: inline Dockerfile, remote context and an unresolved context are s
   assert.deepEqual(unset.unresolved, ['context: depends on APP_DIR']);
   assert.equal(unset.context, undefined);
   // Only plannable configurations build a Dockerfile.
-  assert.deepEqual(configsFor(d, join(d.root, 'web', 'Dockerfile')).map((c) => c.source.name), ['web']);
+  assert.deepEqual(
+    configsFor(d, join(d.root, 'web', 'Dockerfile')).map((c) => c.source.name),
+    ['web'],
+  );
 });
 
-test('compose in a subfolder: context .. is the project directory\'s parent, dockerfile relative to it, service platform', async () => {
+test("compose in a subfolder: context .. is the project directory's parent, dockerfile relative to it, service platform", async () => {
   const d = await discoverConfigs({ root: join(fixtures, 'compose-parent'), env: noEnv });
   assert.equal(d.configs.length, 1);
   const api = d.configs[0];
@@ -136,7 +144,7 @@ test('devcontainer: dockerfile and context relative to the devcontainer.json fol
   assert.equal(byName(withUser.configs, '.devcontainer').args.USER_NAME, 'me');
 });
 
-test('devcontainer with dockerComposeFile: the files relative to the devcontainer.json, the service built by compose\'s path rules; an image service builds nothing; a missing service is a problem', async () => {
+test("devcontainer with dockerComposeFile: the files relative to the devcontainer.json, the service built by compose's path rules; an image service builds nothing; a missing service is a problem", async () => {
   const d = await discoverConfigs({ root: join(fixtures, 'devcontainer-compose'), env: noEnv });
   const api = d.configs.filter((c) => c.kind === 'devcontainer');
   assert.equal(api.length, 1, JSON.stringify(api));
@@ -148,8 +156,14 @@ test('devcontainer with dockerComposeFile: the files relative to the devcontaine
   assert.equal(api[0].target, 'debug');
   assert.deepEqual(api[0].args, { NODE_VERSION: '20', EXTRA: '1' });
   // the same service is also a compose configuration of its own; the devcontainer comes first in the editor
-  assert.deepEqual(d.configs.map((c) => `${c.kind}:${c.source.name}`), ['devcontainer:.devcontainer', 'compose:app']);
-  assert.deepEqual(d.problems.map((p) => `${p.file}:${p.line}: ${p.message}`), ['.devcontainer/missing/devcontainer.json:3: service "worker" is not in docker-compose.yml.']);
+  assert.deepEqual(
+    d.configs.map((c) => `${c.kind}:${c.source.name}`),
+    ['devcontainer:.devcontainer', 'compose:app'],
+  );
+  assert.deepEqual(
+    d.problems.map((p) => `${p.file}:${p.line}: ${p.message}`),
+    ['.devcontainer/missing/devcontainer.json:3: service "worker" is not in docker-compose.yml.'],
+  );
 });
 
 test('workflow: file relative to the workspace, no context = the repository root, build-args with ${{ }} unresolved, platforms', async () => {
@@ -173,14 +187,20 @@ test('workflow: a literal matrix gives one configuration per combination; an exp
   assert.equal(byName(d.configs, 'ci.yml#variants[variant=full]').dockerfile, join(d.root, 'variants', 'full', 'Dockerfile'));
   const dynamic = byName(d.configs, 'ci.yml#dynamic[matrix unknown]');
   assert.equal(dynamic.context, undefined);
-  assert.deepEqual(dynamic.unresolved, ['context: depends on ${{ matrix.variant }}', 'dockerfile: the default `{context}/Dockerfile`: context depends on ${{ matrix.variant }}']);
+  assert.deepEqual(dynamic.unresolved, [
+    'context: depends on ${{ matrix.variant }}',
+    'dockerfile: the default `{context}/Dockerfile`: context depends on ${{ matrix.variant }}',
+  ]);
 });
 
 test('workflow: {{defaultContext}}:subdir is a folder of the repository', async () => {
   const root = mkdtempSync(join(tmpdir(), 'layerlens-configs-wf-'));
   mkdirSync(join(root, '.github', 'workflows'), { recursive: true });
   mkdirSync(join(root, 'docker'));
-  writeFileSync(join(root, '.github', 'workflows', 'build.yaml'), 'jobs:\n  img:\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          context: "{{defaultContext}}:docker"\n');
+  writeFileSync(
+    join(root, '.github', 'workflows', 'build.yaml'),
+    'jobs:\n  img:\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          context: "{{defaultContext}}:docker"\n',
+  );
   const d = await discoverConfigs({ root, env: noEnv });
   assert.equal(d.configs.length, 1);
   assert.equal(d.configs[0].context, join(root, 'docker'));
@@ -189,12 +209,23 @@ test('workflow: {{defaultContext}}:subdir is a folder of the repository', async 
 });
 
 test('workflow matrix: include adds keys or combinations, exclude removes', () => {
-  assert.deepEqual(combinations({ os: ['a', 'b'], v: [1, 2], exclude: [{ os: 'b', v: 2 }], include: [{ os: 'a', extra: 'x' }, { os: 'c', v: 3 }] }), [
-    { os: 'a', v: '1', extra: 'x' },
-    { os: 'a', v: '2', extra: 'x' },
-    { os: 'b', v: '1' },
-    { os: 'c', v: '3' },
-  ]);
+  assert.deepEqual(
+    combinations({
+      os: ['a', 'b'],
+      v: [1, 2],
+      exclude: [{ os: 'b', v: 2 }],
+      include: [
+        { os: 'a', extra: 'x' },
+        { os: 'c', v: 3 },
+      ],
+    }),
+    [
+      { os: 'a', v: '1', extra: 'x' },
+      { os: 'a', v: '2', extra: 'x' },
+      { os: 'b', v: '1' },
+      { os: 'c', v: '3' },
+    ],
+  );
   assert.deepEqual(combinations('${{ fromJSON(x) }}'), ['unknown']);
   assert.deepEqual(combinations(undefined), [{}]);
 });
@@ -218,16 +249,26 @@ test('Bake JSON: inherits merged in order, variables from defaults or the enviro
   assert.equal(byName(withTag.configs, 'app').args.TAG, 'v2');
 });
 
-test('argSources: where each arg is declared, after override files, extends, Bake inherits; found in a workflow\'s build-args block', async () => {
+test("argSources: where each arg is declared, after override files, extends, Bake inherits; found in a workflow's build-args block", async () => {
   const at = (c: BuildConfig) => Object.fromEntries(Object.entries(c.argSources ?? {}).map(([k, v]) => [k, `${v.file}:${v.line}`]));
   const compose = await discoverConfigs({ root: join(fixtures, 'compose-app'), env: noEnv });
   // a list item, a map entry and an arg the override file adds
-  assert.deepEqual(at(byName(compose.configs, 'api')), { NODE_VERSION: 'compose.yaml:14', GIT_SHA: 'compose.yaml:16', RELEASE: 'compose.yaml:17', PRICE: 'compose.yaml:18', DEBUG: 'compose.override.yaml:5' });
+  assert.deepEqual(at(byName(compose.configs, 'api')), {
+    NODE_VERSION: 'compose.yaml:14',
+    GIT_SHA: 'compose.yaml:16',
+    RELEASE: 'compose.yaml:17',
+    PRICE: 'compose.yaml:18',
+    DEBUG: 'compose.override.yaml:5',
+  });
   const bake = await discoverConfigs({ root: join(fixtures, 'bake-json'), env: noEnv });
   // args inherited from `base` point into base's block
   assert.deepEqual(at(byName(bake.configs, 'app')), { BASE_IMAGE: 'docker-bake.json:13', TAG: 'docker-bake.json:13', MODE: 'docker-bake.json:20' });
   const wf = await discoverConfigs({ root: join(fixtures, 'workflows'), env: noEnv });
-  assert.deepEqual(at(byName(wf.configs, 'ci.yml#build')), { REGISTRY: '.github/workflows/ci.yml:16', TOKEN: '.github/workflows/ci.yml:17', PLAIN: '.github/workflows/ci.yml:18' });
+  assert.deepEqual(at(byName(wf.configs, 'ci.yml#build')), {
+    REGISTRY: '.github/workflows/ci.yml:16',
+    TOKEN: '.github/workflows/ci.yml:17',
+    PLAIN: '.github/workflows/ci.yml:18',
+  });
   const dc = await discoverConfigs({ root: join(fixtures, 'devcontainer-compose'), env: noEnv });
   assert.deepEqual(at(byName(dc.configs, '.devcontainer')), { NODE_VERSION: 'docker-compose.yml:8', EXTRA: '.devcontainer/docker-compose.extend.yml:8' });
 });
@@ -262,7 +303,7 @@ test('Bake HCL with a docker that prints: the printed targets are used; a docker
   assert.deepEqual(app.source, { file: 'docker-bake.hcl', line: 5, name: 'app' });
   assert.equal(app.dockerfile, join(d.root, 'Dockerfile'));
   assert.deepEqual(app.args, { TAG: 'latest' });
-  writeFileSync(join(bin, 'nobuildx'), "#!/bin/sh\necho \"docker: 'buildx' is not a docker command.\" >&2\nexit 1\n");
+  writeFileSync(join(bin, 'nobuildx'), '#!/bin/sh\necho "docker: \'buildx\' is not a docker command." >&2\nexit 1\n');
   chmodSync(join(bin, 'nobuildx'), 0o755);
   const without = await discoverConfigs({ root: join(fixtures, 'bake-hcl'), env: noEnv, bakePrint: bakePrintWith(join(bin, 'nobuildx')) });
   assert.match(without.problems[0].message, /docker buildx bake --print failed: docker buildx is not installed/);
@@ -305,20 +346,46 @@ test('hostile: links out of the workspace are not followed, contexts outside it 
   writeFileSync(join(root, 'big', 'compose.yaml'), 'services:\n' + '  x:\n    image: a\n'.repeat(100_000));
   mkdirSync(join(root, 'bomb'));
   const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-  for (let i = 0; i < 9; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill('*' + String.fromCharCode(97 + i)).join(',')}]`);
+  for (let i = 0; i < 9; i++)
+    bomb.push(
+      `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+        .fill('*' + String.fromCharCode(97 + i))
+        .join(',')}]`,
+    );
   writeFileSync(join(root, 'bomb', 'compose.yaml'), bomb.join('\n') + '\nservices: {}\n');
   const d = await discoverConfigs({ root, env: noEnv });
-  assert.equal(d.configs.some((c) => c.source.name === 'secret'), false);
-  assert.deepEqual(d.configs.map((c) => [c.source.name, c.context, c.unresolved]), [
-    ['out', undefined, ['context: ../outside is outside the workspace: not read.']],
-    ['abs', undefined, ['context: / is outside the workspace: not read.']],
-  ]);
+  assert.equal(
+    d.configs.some((c) => c.source.name === 'secret'),
+    false,
+  );
+  assert.deepEqual(
+    d.configs.map((c) => [c.source.name, c.context, c.unresolved]),
+    [
+      ['out', undefined, ['context: ../outside is outside the workspace: not read.']],
+      ['abs', undefined, ['context: / is outside the workspace: not read.']],
+    ],
+  );
   const messages = d.problems.map((p) => `${p.file}: ${p.message}`);
-  assert.ok(messages.some((m) => m.startsWith('.devcontainer/devcontainer.json: is a symlink')), messages.join('\n'));
-  assert.ok(messages.some((m) => m.startsWith('a/compose.yaml: is a symlink')), messages.join('\n'));
-  assert.ok(messages.some((m) => m.startsWith('big/compose.yaml: is larger than 1 MiB')), messages.join('\n'));
-  assert.ok(messages.some((m) => m.startsWith('bomb/compose.yaml: cannot be read as YAML')), messages.join('\n'));
-  assert.equal(messages.some((m) => m.includes('secret')), false);
+  assert.ok(
+    messages.some((m) => m.startsWith('.devcontainer/devcontainer.json: is a symlink')),
+    messages.join('\n'),
+  );
+  assert.ok(
+    messages.some((m) => m.startsWith('a/compose.yaml: is a symlink')),
+    messages.join('\n'),
+  );
+  assert.ok(
+    messages.some((m) => m.startsWith('big/compose.yaml: is larger than 1 MiB')),
+    messages.join('\n'),
+  );
+  assert.ok(
+    messages.some((m) => m.startsWith('bomb/compose.yaml: cannot be read as YAML')),
+    messages.join('\n'),
+  );
+  assert.equal(
+    messages.some((m) => m.includes('secret')),
+    false,
+  );
 });
 
 test('compose: an include loop and an extends loop are refused with a problem, not followed forever', async () => {
@@ -333,24 +400,41 @@ test('compose: an include loop and an extends loop are refused with a problem, n
     ['compose.yaml', 'c', root],
   ]);
   const messages = d.problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
-  assert.ok(messages.includes('b/compose.yaml:2: include compose.yaml: already loaded (an include loop, or a file included twice): not read again.'), messages.join('\n'));
-  assert.ok(messages.some((m) => /extends loops or nests too deep/.test(m)), messages.join('\n'));
+  assert.ok(
+    messages.includes('b/compose.yaml:2: include compose.yaml: already loaded (an include loop, or a file included twice): not read again.'),
+    messages.join('\n'),
+  );
+  assert.ok(
+    messages.some((m) => /extends loops or nests too deep/.test(m)),
+    messages.join('\n'),
+  );
 });
 
 test('affectsDiscovery: the files discovery reads and the names it looks for', () => {
-  for (const rel of ['compose.yaml', 'deploy/docker-compose.override.yml', 'x/.env', 'docker-bake.hcl', '.devcontainer/devcontainer.json', '.github/workflows/ci.yaml']) assert.equal(affectsDiscovery(rel, undefined), true, rel);
+  for (const rel of [
+    'compose.yaml',
+    'deploy/docker-compose.override.yml',
+    'x/.env',
+    'docker-bake.hcl',
+    '.devcontainer/devcontainer.json',
+    '.github/workflows/ci.yaml',
+  ])
+    assert.equal(affectsDiscovery(rel, undefined), true, rel);
   for (const rel of ['src/app.js', 'Dockerfile', '.github/workflows/sub/x.yml']) assert.equal(affectsDiscovery(rel, undefined), false, rel);
   assert.equal(affectsDiscovery('common/base.yaml', { files: ['common/base.yaml'] }), true);
 });
 
-test('compose: COMPOSE_FILE in .env picks the files (the folder\'s compose.yaml is not read), COMPOSE_PROJECT_NAME is a variable, profiles', async () => {
+test("compose: COMPOSE_FILE in .env picks the files (the folder's compose.yaml is not read), COMPOSE_PROJECT_NAME is a variable, profiles", async () => {
   const root = join(fixtures, 'compose-env');
   const d = await discoverConfigs({ root, env: noEnv });
   const compose = d.configs.filter((c) => c.kind === 'compose');
   // compose.yaml's `ignored` service is not part of the project COMPOSE_FILE names; deploy/extra.yaml is merged.
-  assert.deepEqual(compose.map((c) => c.source.name), ['api', 'debug', 'tools']);
+  assert.deepEqual(
+    compose.map((c) => c.source.name),
+    ['api', 'debug', 'tools'],
+  );
   const api = byName(compose, 'api');
-  assert.equal(api.context, join(root, 'src'), 'relative to the first file\'s folder, deploy/');
+  assert.equal(api.context, join(root, 'src'), "relative to the first file's folder, deploy/");
   assert.equal(api.target, 'prod');
   // the top-level `name: My_Shop`, normalised as compose does
   assert.deepEqual(api.args, { PROJECT: 'my_shop', EXTRA: '1' });
@@ -361,9 +445,15 @@ test('compose: COMPOSE_FILE in .env picks the files (the folder\'s compose.yaml 
   assert.match(byName(compose, 'debug').notes.join(' '), /only with profile debug, not active here/);
   assert.equal(byName(compose, 'tools').inactive, undefined);
   // The editor plans src/Dockerfile with api (active) before debug (inactive), which stays a choice.
-  assert.deepEqual(configsFor(d, join(root, 'src', 'Dockerfile')).map((c) => c.source.name), ['api', 'debug']);
+  assert.deepEqual(
+    configsFor(d, join(root, 'src', 'Dockerfile')).map((c) => c.source.name),
+    ['api', 'debug'],
+  );
   // Were debug first in the file, it would still come after the active one.
-  assert.deepEqual(configsFor({ ...d, configs: [byName(compose, 'debug'), api] }, join(root, 'src', 'Dockerfile')).map((c) => c.source.name), ['api', 'debug']);
+  assert.deepEqual(
+    configsFor({ ...d, configs: [byName(compose, 'debug'), api] }, join(root, 'src', 'Dockerfile')).map((c) => c.source.name),
+    ['api', 'debug'],
+  );
   // The environment wins over .env and over `name`: another project name, other profiles.
   const env: Record<string, string> = { COMPOSE_PROFILES: 'debug', COMPOSE_PROJECT_NAME: 'other_name' };
   const d2 = await discoverConfigs({ root, env: (n) => env[n] });
@@ -378,12 +468,18 @@ test('compose: COMPOSE_FILE in .env picks the files (the folder\'s compose.yaml 
   const env3: Record<string, string> = { COMPOSE_FILE: 'compose.yaml;deploy/extra.yaml', COMPOSE_PATH_SEPARATOR: ';' };
   const d3 = await discoverConfigs({ root, env: (n) => env3[n] });
   const d3compose = d3.configs.filter((c) => c.kind === 'compose');
-  assert.deepEqual(d3compose.map((c) => c.source.name), ['ignored', 'api']);
+  assert.deepEqual(
+    d3compose.map((c) => c.source.name),
+    ['ignored', 'api'],
+  );
   // extra.yaml's api has only args: its context is the project directory (the root, compose.yaml's folder), as compose says.
   assert.equal(byName(d3compose, 'api').context, root);
   assert.deepEqual(byName(d3compose, 'api').args, { EXTRA: '1' });
   const env4: Record<string, string> = { COMPOSE_FILE: '../elsewhere/compose.yaml' };
   const d4 = await discoverConfigs({ root, env: (n) => env4[n] });
-  assert.deepEqual(d4.configs.filter((c) => c.kind === 'compose'), []);
+  assert.deepEqual(
+    d4.configs.filter((c) => c.kind === 'compose'),
+    [],
+  );
   assert.match(d4.problems.map((p) => p.message).join(' '), /COMPOSE_FILE names \.\.\/elsewhere\/compose\.yaml, outside the workspace: not read\./);
 });

@@ -9,7 +9,18 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { DigestCache, findIgnoreFile, loadDigestCache, useProcFdForTests, readIgnoreFile, saveDigestCache, scanContext, scanContextAsync, updateSnapshot, type FsContextSnapshot } from '../../server/src/contextFs';
+import {
+  DigestCache,
+  findIgnoreFile,
+  loadDigestCache,
+  useProcFdForTests,
+  readIgnoreFile,
+  saveDigestCache,
+  scanContext,
+  scanContextAsync,
+  updateSnapshot,
+  type FsContextSnapshot,
+} from '../../server/src/contextFs';
 import { openProject } from '../../server/src/diskProject';
 import { adviseContextOf } from '../../server/src/adviseContext';
 import { includedPaths, selectSources, updateView, viewContext, wholeContext } from '../../server/src/core/context/context';
@@ -30,7 +41,8 @@ function tempContext(files: Record<string, string>): string {
   return root;
 }
 
-const digestOf = (root: string, sources = ['.'], ignore?: string) => selectSources(viewContext(scanContext(root), ignore), sources, { builder: 'buildkit' }).digest;
+const digestOf = (root: string, sources = ['.'], ignore?: string) =>
+  selectSources(viewContext(scanContext(root), ignore), sources, { builder: 'buildkit' }).digest;
 
 /** The same snapshot without its folder listings: viewContext then groups every path by its parent. */
 function unlisted(snapshot: FsContextSnapshot): ContextSnapshot {
@@ -42,7 +54,8 @@ function sameAsGrouped(snapshot: FsContextSnapshot, ignore: string | undefined, 
   const listed = viewContext(snapshot, ignore);
   const grouped = viewContext(unlisted(snapshot), ignore);
   assert.deepEqual(includedPaths(listed), includedPaths(grouped), `${what}: included paths`);
-  for (const builder of ['buildkit', 'classic'] as const) assert.equal(selectSources(listed, ['.'], { builder }).digest, selectSources(grouped, ['.'], { builder }).digest, `${what}: digest (${builder})`);
+  for (const builder of ['buildkit', 'classic'] as const)
+    assert.equal(selectSources(listed, ['.'], { builder }).digest, selectSources(grouped, ['.'], { builder }).digest, `${what}: digest (${builder})`);
 }
 
 function plain(snapshot: FsContextSnapshot) {
@@ -88,10 +101,13 @@ void test('digest invariants on disk: touch and chown keep it; chmod, content, r
     ['rename', () => fs.renameSync(join(root, 'app/t2'), join(root, 'app/t3'))],
     ['new empty folder', () => fs.mkdirSync(join(root, 'app/empty'))],
     ['new symlink', () => fs.symlinkSync('main.js', join(root, 'app/l2'))],
-    ['symlink retarget', () => {
-      fs.unlinkSync(join(root, 'app/link'));
-      fs.symlinkSync('t3', join(root, 'app/link'));
-    }],
+    [
+      'symlink retarget',
+      () => {
+        fs.unlinkSync(join(root, 'app/link'));
+        fs.symlinkSync('t3', join(root, 'app/link'));
+      },
+    ],
   ];
   let prev = d0;
   for (const [what, change] of steps) {
@@ -157,7 +173,10 @@ void test('a small file is hashed with one read and no fstat of its own (Linux);
   const root = tempContext({ 'small.txt': 'small', 'grows.txt': 'tiny', 'empty.txt': '' });
   let reads = 0;
   let fstats = 0;
-  const readSync = ((fd: number, buf: NodeJS.ArrayBufferView, off: number, len: number, pos: null) => (reads++, fs.readSync(fd, buf, off, len, pos))) as typeof fs.readSync;
+  const readSync = ((fd: number, buf: NodeJS.ArrayBufferView, off: number, len: number, pos: null) => (
+    reads++,
+    fs.readSync(fd, buf, off, len, pos)
+  )) as typeof fs.readSync;
   const fstatSync = ((fd: number) => (fstats++, fs.fstatSync(fd))) as typeof fs.fstatSync;
   const snap = scanContext(root, { fs: { readSync, fstatSync } });
   fstats = 0;
@@ -179,7 +198,13 @@ void test('digest cache keys are the lstat key (dev:ino:size:mtimeMs:ctimeMs:mod
     const st = fs.lstatSync(join(root, p));
     const digest = snap.contentDigest(p);
     assert.equal(cache.get(`${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.mode}`), digest, p);
-    assert.equal(digest, createHash('sha256').update(fs.readFileSync(join(root, p))).digest('hex'), p);
+    assert.equal(
+      digest,
+      createHash('sha256')
+        .update(fs.readFileSync(join(root, p)))
+        .digest('hex'),
+      p,
+    );
   }
 });
 
@@ -214,17 +239,24 @@ void test('digest cache: unchanged files are never re-read across scans; saved a
   assert.equal(loadDigestCache(join(root, 'missing.json')).size, 0);
   const small = new DigestCache(2);
   for (const k of ['1', '2', '3']) small.set(k, 'f'.repeat(64));
-  assert.deepEqual([...small.entries()].map(([k]) => k), ['2', '3']);
+  assert.deepEqual(
+    [...small.entries()].map(([k]) => k),
+    ['2', '3'],
+  );
   const lru = new DigestCache(4);
   for (const k of ['1', '2', '3']) lru.set(k, 'f'.repeat(64));
   lru.get('1');
   lru.set('4', 'f'.repeat(64));
-  assert.deepEqual([...lru.entries()].map(([k]) => k), ['3', '1', '4'], 'a recent hit survives, the unused entry goes');
+  assert.deepEqual(
+    [...lru.entries()].map(([k]) => k),
+    ['3', '1', '4'],
+    'a recent hit survives, the unused entry goes',
+  );
   assert.equal(saveDigestCache(join(root, 'a.txt', 'cannot', 'be', 'here.json'), cache), false, 'failure is reported, not thrown');
 });
 
 void test('updateSnapshot after edits equals a fresh scan, and updateView gives the same digests', () => {
-  const root = tempContext({ 'Dockerfile': 'FROM x', 'src/a.js': 'a', 'src/lib/b.js': 'b', 'docs/x.md': 'x', 'node_modules/m/i.js': 'm' });
+  const root = tempContext({ Dockerfile: 'FROM x', 'src/a.js': 'a', 'src/lib/b.js': 'b', 'docs/x.md': 'x', 'node_modules/m/i.js': 'm' });
   const ignore = 'node_modules\ndocs\n!docs/keep.md';
   let snap = scanContext(root);
   let view = viewContext(snap, ignore);
@@ -233,7 +265,10 @@ void test('updateSnapshot after edits equals a fresh scan, and updateView gives 
     ['new folder with a file', () => (fs.mkdirSync(join(root, 'src/new')), fs.writeFileSync(join(root, 'src/new/n.js'), 'n'), [join(root, 'src/new/n.js')])],
     ['re-included file appears in an excluded folder', () => (fs.writeFileSync(join(root, 'docs/keep.md'), 'k'), ['docs/keep.md'])],
     ['folder removed', () => (fs.rmSync(join(root, 'src/lib'), { recursive: true }), ['src/lib'])],
-    ['file replaced by a folder', () => (fs.rmSync(join(root, 'src/a.js')), fs.mkdirSync(join(root, 'src/a.js')), fs.writeFileSync(join(root, 'src/a.js/in'), 'i'), ['src/a.js'])],
+    [
+      'file replaced by a folder',
+      () => (fs.rmSync(join(root, 'src/a.js')), fs.mkdirSync(join(root, 'src/a.js')), fs.writeFileSync(join(root, 'src/a.js/in'), 'i'), ['src/a.js']),
+    ],
     ['chmod and symlink', () => (fs.chmodSync(join(root, 'Dockerfile'), 0o600), fs.symlinkSync('Dockerfile', join(root, 'src/df')), ['Dockerfile', 'src/df'])],
     ['excluded churn', () => (fs.writeFileSync(join(root, 'node_modules/m/i.js'), 'm2'), ['node_modules/m/i.js'])],
     ['listing of the root', () => (fs.writeFileSync(join(root, 'top.txt'), 't'), [root])],
@@ -250,7 +285,11 @@ void test('updateSnapshot after edits equals a fresh scan, and updateView gives 
     assert.deepEqual(includedPaths(view), includedPaths(freshView), what);
     for (const sources of [['.'], ['src'], ['docs'], ['src/*']]) {
       for (const builder of ['buildkit', 'classic'] as const) {
-        assert.equal(selectSources(view, sources, { builder }).digest, selectSources(freshView, sources, { builder }).digest, `${what}: ${sources.join(' ')} (${builder})`);
+        assert.equal(
+          selectSources(view, sources, { builder }).digest,
+          selectSources(freshView, sources, { builder }).digest,
+          `${what}: ${sources.join(' ')} (${builder})`,
+        );
       }
     }
     assert.equal(wholeContext(view).digest, wholeContext(freshView).digest, what);
@@ -328,11 +367,12 @@ void test('a file name that is not UTF-8 is kept (lossless), read, hashed by its
 
 void test('a symlinked .dockerignore: BuildKit resolves it inside the context, a link out of it is never read; classic reads a target inside only', () => {
   const out = outside();
-  const root = tempContext({ 'Dockerfile': 'FROM x', 'ignores/real': 'node_modules\n', 'docker/app.Dockerfile': 'FROM x', '.dockerignore.inner': 'dist\n' });
+  const root = tempContext({ Dockerfile: 'FROM x', 'ignores/real': 'node_modules\n', 'docker/app.Dockerfile': 'FROM x', '.dockerignore.inner': 'dist\n' });
   const all = (r: ReturnType<typeof findIgnoreFile>) => JSON.stringify(r);
   // A link inside the context: read there (both builders).
   fs.symlinkSync('ignores/real', join(root, '.dockerignore'));
-  for (const builder of ['buildkit', 'classic'] as const) assert.deepEqual(findIgnoreFile(root, 'Dockerfile', builder), { file: { path: '.dockerignore', text: 'node_modules\n' }, problems: [] }, builder);
+  for (const builder of ['buildkit', 'classic'] as const)
+    assert.deepEqual(findIgnoreFile(root, 'Dockerfile', builder), { file: { path: '.dockerignore', text: 'node_modules\n' }, problems: [] }, builder);
   // An absolute link: BuildKit resolves it from the context root (<context>/ignores/real), the CLI from the host's root.
   fs.rmSync(join(root, '.dockerignore'));
   fs.symlinkSync('/ignores/real', join(root, '.dockerignore'));
@@ -346,7 +386,13 @@ void test('a symlinked .dockerignore: BuildKit resolves it inside the context, a
       const r = findIgnoreFile(root, 'Dockerfile', builder);
       assert.equal(r.file, undefined, `${builder} ${target}`);
       assert.ok(!all(r).includes(out.secret), 'the secret never appears');
-      assert.match(r.problems.join('\n'), builder === 'classic' ? /outside the build context.*Replace the symlink with a regular file/ : /not in the build context.*Replace the symlink with a regular file/, `${builder} ${target}`);
+      assert.match(
+        r.problems.join('\n'),
+        builder === 'classic'
+          ? /outside the build context.*Replace the symlink with a regular file/
+          : /not in the build context.*Replace the symlink with a regular file/,
+        `${builder} ${target}`,
+      );
       assert.equal(readIgnoreFile(root, 'Dockerfile', builder), undefined);
     }
   }
@@ -375,7 +421,7 @@ void test('a symlinked .dockerignore: BuildKit resolves it inside the context, a
 
 void test('advice reads package.json, go.mod, ... only as regular files inside the context (never through a link out of it)', () => {
   const out = outside();
-  const root = tempContext({ 'Dockerfile': 'FROM x', 'app/package.json': '{"name":"inner"}', 'big.json': 'x'.repeat(2 * 1024 * 1024) });
+  const root = tempContext({ Dockerfile: 'FROM x', 'app/package.json': '{"name":"inner"}', 'big.json': 'x'.repeat(2 * 1024 * 1024) });
   fs.symlinkSync(join(out.dir, 'package.json'), join(root, 'package.json'));
   fs.symlinkSync(out.dir, join(root, 'linked'));
   fs.symlinkSync('app/package.json', join(root, 'inner.json'));
@@ -427,7 +473,11 @@ void test('a folder swapped for a symlink to outside during the scan is recorded
   const snap = scanContext(root, { fs: { lstatSync, ...rec.fs } });
   assert.ok(swapped);
   assert.equal(snap.entries.get('a')?.type, 'symlink', 'what is there now');
-  assert.deepEqual([...snap.entries.keys()].filter((k) => k.startsWith('a/')), [], 'nothing listed through the link');
+  assert.deepEqual(
+    [...snap.entries.keys()].filter((k) => k.startsWith('a/')),
+    [],
+    'nothing listed through the link',
+  );
   assert.ok(!rec.opened.some((p) => p.startsWith(out.dir)), `nothing opened outside: ${rec.opened.join(', ')}`);
   assert.ok(!JSON.stringify(snap.problems).includes(out.secret));
 });
@@ -465,13 +515,21 @@ void test('sockets, FIFOs, a sparse file and a symlink loop: no hang, the sparse
     fs.ftruncateSync(fd, 256 * 1024 * 1024);
     fs.closeSync(fd);
     let largest = 0;
-    const readSync = ((f: number, b: NodeJS.ArrayBufferView, o: number, l: number, p: null) => ((largest = Math.max(largest, l)), fs.readSync(f, b, o, l, p))) as typeof fs.readSync;
+    const readSync = ((f: number, b: NodeJS.ArrayBufferView, o: number, l: number, p: null) => (
+      (largest = Math.max(largest, l)),
+      fs.readSync(f, b, o, l, p)
+    )) as typeof fs.readSync;
     const snap = await scanContextAsync(root, { fs: { readSync } });
     assert.equal(snap.entries.get('app.sock')?.type, 'other');
     assert.equal(snap.entries.get('fifo')?.type, 'other');
     const sel = selectSources(viewContext(snap), ['.'], { builder: 'buildkit' });
     assert.deepEqual(sel.problems, []);
-    assert.equal(snap.contentDigest('sparse.bin'), createHash('sha256').update(Buffer.alloc(256 * 1024 * 1024)).digest('hex'));
+    assert.equal(
+      snap.contentDigest('sparse.bin'),
+      createHash('sha256')
+        .update(Buffer.alloc(256 * 1024 * 1024))
+        .digest('hex'),
+    );
     assert.equal(largest, 1024 * 1024);
   } finally {
     sock.close();
@@ -509,7 +567,10 @@ void test('without /proc (macOS, BSD): folders are checked by (dev, ino) around 
     }) as typeof fs.lstatSync;
     const snap = scanContext(root, { fs: { lstatSync } });
     assert.equal(snap.entries.get('a')?.type, 'symlink');
-    assert.deepEqual([...snap.entries.keys()].filter((k) => k.startsWith('a/')), []);
+    assert.deepEqual(
+      [...snap.entries.keys()].filter((k) => k.startsWith('a/')),
+      [],
+    );
     assert.equal(snap.contentDigest('pkg/package.json'), createHash('sha256').update('{}').digest('hex'));
     fs.renameSync(join(root, 'sub'), join(root, 'sub.moved'));
     fs.symlinkSync(join(out.dir, 'sub'), join(root, 'sub'));

@@ -50,9 +50,17 @@ void test('lenses: nothing built yet, then "Mark Current State as Built" makes e
   const s = await server(root);
   const u = await s.open(join(root, 'Dockerfile'), nodeApp);
   assert.deepEqual(await s.titles(u), {
-    1: 'rebuilds: not built yet', 2: 'rebuilds: not built yet', 3: 'rebuilds: not built yet', 4: 'rebuilds: not built yet',
-    5: 'rebuilds: not built yet', 6: 'rebuilds: not built yet', 8: 'rebuilds: not built yet', 9: 'rebuilds: not built yet',
-    10: 'metadata only: no rebuild', 11: 'metadata only: no rebuild', 12: 'metadata only: no rebuild',
+    1: 'rebuilds: not built yet',
+    2: 'rebuilds: not built yet',
+    3: 'rebuilds: not built yet',
+    4: 'rebuilds: not built yet',
+    5: 'rebuilds: not built yet',
+    6: 'rebuilds: not built yet',
+    8: 'rebuilds: not built yet',
+    9: 'rebuilds: not built yet',
+    10: 'metadata only: no rebuild',
+    11: 'metadata only: no rebuild',
+    12: 'metadata only: no rebuild',
   });
   const status = await s.request(statusRequest, { uri: u });
   assert.equal(status.baseline?.kind, 'none');
@@ -114,7 +122,7 @@ void test('lenses follow unsaved edits and context files changed on disk; only t
   assert.equal(titles[4], 'cached', 'the install keeps its cache: package.json did not change');
   assert.equal(titles[5], 'rebuilds: src/app.js changed');
   assert.equal(titles[6], 'rebuilds: parent step rebuilds (line 5 COPY)');
-  assert.equal(titles[9], 'maybe: depends on stage builder\'s output');
+  assert.equal(titles[9], "maybe: depends on stage builder's output");
   assert.deepEqual(opened, ['src/app.js'], 'only the changed file was hashed again');
   t.mock.restoreAll();
 
@@ -160,7 +168,7 @@ void test('simulation: a file of a COPY, then a line; every lens shows it until 
   assert.equal(titles[2], 'cached');
   assert.equal(titles[3], 'rebuilds: package.json changed');
   assert.equal(titles[4], 'rebuilds: parent step rebuilds (line 3 COPY)');
-  assert.equal(titles[9], 'maybe: depends on stage builder\'s output');
+  assert.equal(titles[9], "maybe: depends on stage builder's output");
   assert.equal((await s.request(statusRequest, {})).simulation?.label, 'package.json changed');
   assert.equal((await s.request(planRequest, { uri: u }))?.simulation?.label, 'package.json changed');
 

@@ -15,17 +15,78 @@ const SEED = 0x1a7e5;
 const CASES = 160;
 
 const LINES = [
-  '# syntax=docker/dockerfile:1', '# escape=`', '# escape=\\', 'ARG BASE=node:20', 'FROM ${BASE} AS deps', 'FROM scratch', 'FROM', 'FROM a AS',
-  'FROM deps AS final', 'FROM --platform=$BUILDPLATFORM golang:1.22 AS build', 'WORKDIR /app', 'WORKDIR /', 'WORKDIR',
-  'COPY package.json package-lock.json ./', 'COPY . .', 'COPY --chown=node:node --chmod=755 src/ /app/src/', 'COPY --from=deps /app /app',
-  'COPY --from=nowhere x y', 'COPY --link --parents ./a/**/b.txt /x/', 'COPY --exclude=*.md . /app', 'COPY', 'ADD https://example.invalid/x.tgz /x',
-  'ADD --checksum=sha256:0 a.tar /', 'RUN npm install', 'RUN npm ci \\', '    --omit=dev', 'RUN apt-get update', 'RUN apt-get install -y curl',
-  'RUN --mount=type=cache,target=/root/.npm npm ci', 'RUN --mount=type=secret,id=s cat /run/secrets/s', 'RUN --mount=from=deps,source=/x,target=/y ls',
-  'RUN --network=none true', 'RUN ["sh", "-c", "echo hi"]', 'RUN node server.js', 'RUN <<EOF', 'echo heredoc', 'EOF', 'RUN <<-"END" cat', 'RUN \\',
-  'ENV A=1 B="two words"', 'ENV', 'ARG', 'ARG X', 'LABEL a=b', 'EXPOSE 3000', 'EXPOSE 8080/udp 9000', 'EXPOSE', 'USER node', 'SHELL ["/bin/bash", "-c"]',
-  'VOLUME /data', 'STOPSIGNAL SIGTERM', 'HEALTHCHECK CMD curl -f localhost || exit 1', 'HEALTHCHECK NONE', 'ONBUILD RUN echo', 'MAINTAINER me',
-  'CMD ["node", "server.js"]', 'CMD node server.js', 'CMD [', 'ENTRYPOINT ["tini", "--"]', 'NOTANINSTRUCTION foo', '', '   ', '#', '\\', '`',
-  'RUN echo $((1+2)) ${X:-y} ${Y:+z} "unterminated', "RUN echo 'a", 'COPY ["a b", "c"]', 'COPY [', 'FROM a\r', 'RUN x\r\\\r', '\uFEFFFROM bom',
+  '# syntax=docker/dockerfile:1',
+  '# escape=`',
+  '# escape=\\',
+  'ARG BASE=node:20',
+  'FROM ${BASE} AS deps',
+  'FROM scratch',
+  'FROM',
+  'FROM a AS',
+  'FROM deps AS final',
+  'FROM --platform=$BUILDPLATFORM golang:1.22 AS build',
+  'WORKDIR /app',
+  'WORKDIR /',
+  'WORKDIR',
+  'COPY package.json package-lock.json ./',
+  'COPY . .',
+  'COPY --chown=node:node --chmod=755 src/ /app/src/',
+  'COPY --from=deps /app /app',
+  'COPY --from=nowhere x y',
+  'COPY --link --parents ./a/**/b.txt /x/',
+  'COPY --exclude=*.md . /app',
+  'COPY',
+  'ADD https://example.invalid/x.tgz /x',
+  'ADD --checksum=sha256:0 a.tar /',
+  'RUN npm install',
+  'RUN npm ci \\',
+  '    --omit=dev',
+  'RUN apt-get update',
+  'RUN apt-get install -y curl',
+  'RUN --mount=type=cache,target=/root/.npm npm ci',
+  'RUN --mount=type=secret,id=s cat /run/secrets/s',
+  'RUN --mount=from=deps,source=/x,target=/y ls',
+  'RUN --network=none true',
+  'RUN ["sh", "-c", "echo hi"]',
+  'RUN node server.js',
+  'RUN <<EOF',
+  'echo heredoc',
+  'EOF',
+  'RUN <<-"END" cat',
+  'RUN \\',
+  'ENV A=1 B="two words"',
+  'ENV',
+  'ARG',
+  'ARG X',
+  'LABEL a=b',
+  'EXPOSE 3000',
+  'EXPOSE 8080/udp 9000',
+  'EXPOSE',
+  'USER node',
+  'SHELL ["/bin/bash", "-c"]',
+  'VOLUME /data',
+  'STOPSIGNAL SIGTERM',
+  'HEALTHCHECK CMD curl -f localhost || exit 1',
+  'HEALTHCHECK NONE',
+  'ONBUILD RUN echo',
+  'MAINTAINER me',
+  'CMD ["node", "server.js"]',
+  'CMD node server.js',
+  'CMD [',
+  'ENTRYPOINT ["tini", "--"]',
+  'NOTANINSTRUCTION foo',
+  '',
+  '   ',
+  '#',
+  '\\',
+  '`',
+  'RUN echo $((1+2)) ${X:-y} ${Y:+z} "unterminated',
+  "RUN echo 'a",
+  'COPY ["a b", "c"]',
+  'COPY [',
+  'FROM a\r',
+  'RUN x\r\\\r',
+  '\uFEFFFROM bom',
 ];
 
 const ALPHABET = ' \t\n\r\\`$#{}[]"\'=-:/.,*?!<>|&;ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789\u00e9\u4e00\ud83d\ude00\u0000\u200b';
@@ -66,7 +127,11 @@ after(async () => {
 });
 
 void test(`fuzz: ${CASES} random, truncated, binary and huge-line Dockerfiles never stop the server from answering (seed ${SEED})`, async () => {
-  const root = diskProject('ll-fuzz-', { 'package.json': '{"name":"x"}', 'package-lock.json': '{}', 'src/app.js': 'a', '.git/HEAD': 'ref: refs/heads/main\n', 'node_modules/a/index.js': '' }, roots);
+  const root = diskProject(
+    'll-fuzz-',
+    { 'package.json': '{"name":"x"}', 'package-lock.json': '{}', 'src/app.js': 'a', '.git/HEAD': 'ref: refs/heads/main\n', 'node_modules/a/index.js': '' },
+    roots,
+  );
   roots.push(`${root}-store.json`);
   const s = await TestServer.start({ storePath: `${root}-store.json`, workspaceFolders: [root] });
   servers.push(s);
@@ -108,12 +173,22 @@ void test(`fuzz: ${CASES} random, truncated, binary and huge-line Dockerfiles ne
   await s.edit(u, plain);
   assert.equal((await s.request(statusRequest, { uri: u })).instructionCount, 5);
   await s.request(clearSimulationRequest, {});
-  assert.deepEqual(await s.titles(u), { 1: 'rebuilds: not built yet', 2: 'rebuilds: not built yet', 3: 'rebuilds: not built yet', 4: 'rebuilds: not built yet', 5: 'metadata only: no rebuild' });
+  assert.deepEqual(await s.titles(u), {
+    1: 'rebuilds: not built yet',
+    2: 'rebuilds: not built yet',
+    3: 'rebuilds: not built yet',
+    4: 'rebuilds: not built yet',
+    5: 'metadata only: no rebuild',
+  });
   assert.match((await s.hover(u, 3, 1)) ?? '', /^\*\*RUN\*\*/);
   assert.ok((await s.diagnosticsFor(u, CASES + 2)).some((d) => d.code === 'copy-before-install'));
   // Every request was answered; what the answers held shows the inputs reached the features.
   assert.ok(counts.lenses > CASES && counts.hoverTexts > 100 && counts.diagnostics > 50, JSON.stringify(counts));
   console.log(`fuzz answers: ${JSON.stringify(counts)}`);
   const failures = s.logged.filter((m) => / failed: /.test(m.message));
-  assert.deepEqual(failures.map((m) => m.message.split('\n')[0]), [], 'no handler failed (each failure is logged, not thrown)');
+  assert.deepEqual(
+    failures.map((m) => m.message.split('\n')[0]),
+    [],
+    'no handler failed (each failure is logged, not thrown)',
+  );
 });

@@ -23,7 +23,11 @@ const servers: TestServer[] = [];
 const savedPath = process.env.PATH;
 
 function realGit(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', '-c', 'gc.auto=0', '-C', cwd, ...args], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'] });
+  return execFileSync(
+    'git',
+    ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', '-c', 'gc.auto=0', '-C', cwd, ...args],
+    { encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'] },
+  );
 }
 
 before(() => {
@@ -151,7 +155,9 @@ void test('a request cancelled while the baseline is read is answered at once wi
 void test('a repository with 20,000 files and large blobs at HEAD: the event loop keeps turning while they are hashed', async () => {
   const ws = repo('big', 20_000, 4);
   // The read itself: listing, 20,000 blobs and 4 large ones streamed through sha256.
-  const read = await longestStall(() => readGitHeadAsync({ contextDir: ws, dockerfileAbs: join(ws, 'Dockerfile'), dockerfilePath: 'Dockerfile', builder: 'buildkit', blobDigests: new Map() }));
+  const read = await longestStall(() =>
+    readGitHeadAsync({ contextDir: ws, dockerfileAbs: join(ws, 'Dockerfile'), dockerfilePath: 'Dockerfile', builder: 'buildkit', blobDigests: new Map() }),
+  );
   console.log(`longest event-loop stall while reading git HEAD (20,000 files, 32 MiB of blobs): ${Math.round(read.stallMs)} ms`);
   assert.ok(read.result.ok && read.result.head.snapshot.contentDigest('big0.bin').length === 64);
   assert.ok(read.stallMs < 3000, `reading git HEAD stalled for ${Math.round(read.stallMs)} ms (hang guard)`);

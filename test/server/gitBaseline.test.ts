@@ -20,7 +20,11 @@ after(async () => {
 });
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } });
+  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
+  });
 }
 
 function repo(files: Record<string, string>, commit = true): string {
@@ -39,11 +43,20 @@ function repo(files: Record<string, string>, commit = true): string {
 }
 
 const dockerfile = 'FROM node:20-alpine\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\nCOPY . .\nCMD ["node", "src/app.js"]\n';
-const files = { Dockerfile: dockerfile, 'package.json': '{}', 'src/app.js': 'console.log(1)\n', 'src/lib/util.js': 'u', '.dockerignore': '.git\n*.log\n', 'debug.log': 'x' };
+const files = {
+  Dockerfile: dockerfile,
+  'package.json': '{}',
+  'src/app.js': 'console.log(1)\n',
+  'src/lib/util.js': 'u',
+  '.dockerignore': '.git\n*.log\n',
+  'debug.log': 'x',
+};
 
 function digests(snapshot: Parameters<typeof viewContext>[0], ignore: string | undefined): string[] {
   const view = viewContext(snapshot, ignore);
-  return (['buildkit', 'classic'] as const).flatMap((builder) => [['.'], ['src'], ['package.json'], ['run.sh', 'link']].map((s) => selectSources(view, s, { builder }).digest));
+  return (['buildkit', 'classic'] as const).flatMap((builder) =>
+    [['.'], ['src'], ['package.json'], ['run.sh', 'link']].map((s) => selectSources(view, s, { builder }).digest),
+  );
 }
 
 void test('HEAD read from git objects hashes like the same files on disk (content, exec bit, symlinks, .dockerignore)', async () => {
@@ -55,7 +68,14 @@ void test('HEAD read from git objects hashes like the same files on disk (conten
   git(root, 'commit', '-q', '-m', 'first');
   const blobDigests: BlobDigests = new Map();
   const worktree = scanContext(root);
-  const result = await readGitHeadAsync({ contextDir: root, dockerfileAbs: join(root, 'Dockerfile'), dockerfilePath: 'Dockerfile', builder: 'buildkit', worktree, blobDigests });
+  const result = await readGitHeadAsync({
+    contextDir: root,
+    dockerfileAbs: join(root, 'Dockerfile'),
+    dockerfilePath: 'Dockerfile',
+    builder: 'buildkit',
+    worktree,
+    blobDigests,
+  });
   assert.ok(result.ok);
   const { head } = result;
   assert.equal(head.dockerfileText, dockerfile);
@@ -68,7 +88,14 @@ void test('HEAD read from git objects hashes like the same files on disk (conten
 
   // The work tree moves on; HEAD does not.
   fs.writeFileSync(join(root, 'src/app.js'), 'console.log(2)\n');
-  const again = await readGitHeadAsync({ contextDir: root, dockerfileAbs: join(root, 'Dockerfile'), dockerfilePath: 'Dockerfile', builder: 'buildkit', worktree: scanContext(root), blobDigests });
+  const again = await readGitHeadAsync({
+    contextDir: root,
+    dockerfileAbs: join(root, 'Dockerfile'),
+    dockerfilePath: 'Dockerfile',
+    builder: 'buildkit',
+    worktree: scanContext(root),
+    blobDigests,
+  });
   assert.ok(again.ok);
   assert.deepEqual(digests(again.head.snapshot, head.ignoreText), digests(head.snapshot, head.ignoreText));
   assert.notDeepEqual(digests(scanContext(root), head.ignoreText), digests(head.snapshot, head.ignoreText));
@@ -82,7 +109,13 @@ void test('reading HEAD writes nothing: the index and the work tree stay byte fo
   const before = listing();
   const index = fs.readFileSync(join(root, '.git/index'));
   for (let i = 0; i < 2; i++) {
-    const r = await readGitHeadAsync({ contextDir: root, dockerfileAbs: join(root, 'Dockerfile'), dockerfilePath: 'Dockerfile', builder: 'buildkit', blobDigests: new Map() });
+    const r = await readGitHeadAsync({
+      contextDir: root,
+      dockerfileAbs: join(root, 'Dockerfile'),
+      dockerfilePath: 'Dockerfile',
+      builder: 'buildkit',
+      blobDigests: new Map(),
+    });
     assert.ok(r.ok);
     for (const p of ['src/app.js', 'package.json']) r.head.snapshot.contentDigest(p);
   }
@@ -93,7 +126,14 @@ void test('reading HEAD writes nothing: the index and the work tree stay byte fo
 void test('a context in a subfolder of the repository; no repository; no commit; a Dockerfile never committed', async () => {
   const root = repo({ 'services/api/Dockerfile': dockerfile, 'services/api/package.json': '{"a":1}', 'services/api/src/app.js': 'a', 'README.md': 'r' });
   const api = join(root, 'services/api');
-  const r = await readGitHeadAsync({ contextDir: api, dockerfileAbs: join(api, 'Dockerfile'), dockerfilePath: 'Dockerfile', builder: 'buildkit', worktree: scanContext(api), blobDigests: new Map() });
+  const r = await readGitHeadAsync({
+    contextDir: api,
+    dockerfileAbs: join(api, 'Dockerfile'),
+    dockerfilePath: 'Dockerfile',
+    builder: 'buildkit',
+    worktree: scanContext(api),
+    blobDigests: new Map(),
+  });
   assert.ok(r.ok);
   assert.deepEqual([...r.head.snapshot.entries.keys()].sort(), ['Dockerfile', 'package.json', 'src', 'src/app.js']);
   assert.deepEqual(digests(r.head.snapshot, undefined), digests(scanContext(api), undefined));
@@ -105,7 +145,13 @@ void test('a context in a subfolder of the repository; no repository; no commit;
   assert.match(String(((await headCommitAsync(empty)) as { reason: string }).reason), /no commit yet/);
 
   fs.writeFileSync(join(root, 'Dockerfile.new'), dockerfile);
-  const untracked = await readGitHeadAsync({ contextDir: root, dockerfileAbs: join(root, 'Dockerfile.new'), dockerfilePath: 'Dockerfile.new', builder: 'buildkit', blobDigests: new Map() });
+  const untracked = await readGitHeadAsync({
+    contextDir: root,
+    dockerfileAbs: join(root, 'Dockerfile.new'),
+    dockerfilePath: 'Dockerfile.new',
+    builder: 'buildkit',
+    blobDigests: new Map(),
+  });
   assert.ok(untracked.ok);
   assert.equal(untracked.head.dockerfileText, undefined);
 });

@@ -17,7 +17,11 @@ after(() => {
 });
 
 function plainGit(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'] });
+  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
 }
 
 interface Hostile {
@@ -66,71 +70,120 @@ function localRemote(h: Hostile): string {
   return `file://${remote}`;
 }
 
-const HOOKS = ['pre-commit', 'post-checkout', 'post-merge', 'reference-transaction', 'post-index-change', 'fsmonitor-watchman', 'pre-auto-gc', 'post-rewrite', 'push-to-checkout'];
+const HOOKS = [
+  'pre-commit',
+  'post-checkout',
+  'post-merge',
+  'reference-transaction',
+  'post-index-change',
+  'fsmonitor-watchman',
+  'pre-auto-gc',
+  'post-rewrite',
+  'push-to-checkout',
+];
 
 const cases: Array<[string, (h: Hostile) => void]> = [
-  ['core.sshCommand through a partial clone\'s lazy fetch', (h) => {
-    partialClone(h, 'ssh://attacker.invalid/x');
-    plainGit(h.ws, 'config', 'core.sshCommand', h.touch);
-  }],
-  ['remote.origin.uploadpack over file:// through a lazy fetch', (h) => {
-    partialClone(h, localRemote(h));
-    plainGit(h.ws, 'config', 'remote.origin.uploadpack', `touch '${h.marker}'; git-upload-pack`);
-  }],
-  ['core.gitProxy over git:// through a lazy fetch', (h) => {
-    partialClone(h, 'git://attacker.invalid/x');
-    plainGit(h.ws, 'config', 'core.gitProxy', h.script);
-  }],
-  ['an ext:: remote through a lazy fetch', (h) => {
-    partialClone(h, `ext::sh -c touch% ${h.marker}`);
-    plainGit(h.ws, 'config', 'protocol.ext.allow', 'always');
-  }],
-  ['credential.helper and core.askPass over https through a lazy fetch', (h) => {
-    partialClone(h, 'https://127.0.0.1:9/x');
-    plainGit(h.ws, 'config', 'credential.helper', `!${h.touch}`);
-    plainGit(h.ws, 'config', 'core.askPass', h.script);
-  }],
-  ['core.alternateRefsCommand with an alternate, through a lazy fetch', (h) => {
-    const remote = localRemote(h);
-    partialClone(h, remote);
-    fs.mkdirSync(join(h.ws, '.git/objects/info'), { recursive: true });
-    fs.writeFileSync(join(h.ws, '.git/objects/info/alternates'), `${join(h.root, 'remote.git/objects')}\n`);
-    // Neither has the Dockerfile: git would fetch it, negotiating with the alternate's refs.
-    const blob = plainGit(h.ws, 'rev-parse', 'HEAD:Dockerfile').trim();
-    fs.rmSync(join(h.root, 'remote.git/objects', blob.slice(0, 2), blob.slice(2)), { force: true });
-    plainGit(h.ws, 'config', 'core.alternateRefsCommand', h.touch);
-  }],
+  [
+    "core.sshCommand through a partial clone's lazy fetch",
+    (h) => {
+      partialClone(h, 'ssh://attacker.invalid/x');
+      plainGit(h.ws, 'config', 'core.sshCommand', h.touch);
+    },
+  ],
+  [
+    'remote.origin.uploadpack over file:// through a lazy fetch',
+    (h) => {
+      partialClone(h, localRemote(h));
+      plainGit(h.ws, 'config', 'remote.origin.uploadpack', `touch '${h.marker}'; git-upload-pack`);
+    },
+  ],
+  [
+    'core.gitProxy over git:// through a lazy fetch',
+    (h) => {
+      partialClone(h, 'git://attacker.invalid/x');
+      plainGit(h.ws, 'config', 'core.gitProxy', h.script);
+    },
+  ],
+  [
+    'an ext:: remote through a lazy fetch',
+    (h) => {
+      partialClone(h, `ext::sh -c touch% ${h.marker}`);
+      plainGit(h.ws, 'config', 'protocol.ext.allow', 'always');
+    },
+  ],
+  [
+    'credential.helper and core.askPass over https through a lazy fetch',
+    (h) => {
+      partialClone(h, 'https://127.0.0.1:9/x');
+      plainGit(h.ws, 'config', 'credential.helper', `!${h.touch}`);
+      plainGit(h.ws, 'config', 'core.askPass', h.script);
+    },
+  ],
+  [
+    'core.alternateRefsCommand with an alternate, through a lazy fetch',
+    (h) => {
+      const remote = localRemote(h);
+      partialClone(h, remote);
+      fs.mkdirSync(join(h.ws, '.git/objects/info'), { recursive: true });
+      fs.writeFileSync(join(h.ws, '.git/objects/info/alternates'), `${join(h.root, 'remote.git/objects')}\n`);
+      // Neither has the Dockerfile: git would fetch it, negotiating with the alternate's refs.
+      const blob = plainGit(h.ws, 'rev-parse', 'HEAD:Dockerfile').trim();
+      fs.rmSync(join(h.root, 'remote.git/objects', blob.slice(0, 2), blob.slice(2)), { force: true });
+      plainGit(h.ws, 'config', 'core.alternateRefsCommand', h.touch);
+    },
+  ],
   ['core.fsmonitor', (h) => plainGit(h.ws, 'config', 'core.fsmonitor', h.script)],
-  ['core.hooksPath with every hook', (h) => {
-    const hooks = join(h.root, 'hooks');
-    fs.mkdirSync(hooks);
-    for (const name of HOOKS) fs.copyFileSync(h.script, join(hooks, name));
-    for (const name of HOOKS) fs.chmodSync(join(hooks, name), 0o755);
-    plainGit(h.ws, 'config', 'core.hooksPath', hooks);
-  }],
-  ['core.pager and pager.*', (h) => {
-    plainGit(h.ws, 'config', 'core.pager', h.touch);
-    for (const cmd of ['cat-file', 'ls-tree', 'rev-parse', 'rev-list', 'config']) plainGit(h.ws, 'config', `pager.${cmd}`, h.touch);
-  }],
-  ['diff.external, a textconv driver and filters', (h) => {
-    fs.writeFileSync(join(h.ws, '.gitattributes'), '* diff=evil filter=evil\n');
-    plainGit(h.ws, 'add', '.gitattributes');
-    plainGit(h.ws, 'commit', '-q', '-m', 'attributes');
-    plainGit(h.ws, 'config', 'diff.external', h.script);
-    plainGit(h.ws, 'config', 'diff.evil.textconv', h.script);
-    plainGit(h.ws, 'config', 'filter.evil.smudge', h.touch);
-    plainGit(h.ws, 'config', 'filter.evil.clean', h.touch);
-    plainGit(h.ws, 'config', 'filter.evil.process', h.script);
-  }],
+  [
+    'core.hooksPath with every hook',
+    (h) => {
+      const hooks = join(h.root, 'hooks');
+      fs.mkdirSync(hooks);
+      for (const name of HOOKS) fs.copyFileSync(h.script, join(hooks, name));
+      for (const name of HOOKS) fs.chmodSync(join(hooks, name), 0o755);
+      plainGit(h.ws, 'config', 'core.hooksPath', hooks);
+    },
+  ],
+  [
+    'core.pager and pager.*',
+    (h) => {
+      plainGit(h.ws, 'config', 'core.pager', h.touch);
+      for (const cmd of ['cat-file', 'ls-tree', 'rev-parse', 'rev-list', 'config']) plainGit(h.ws, 'config', `pager.${cmd}`, h.touch);
+    },
+  ],
+  [
+    'diff.external, a textconv driver and filters',
+    (h) => {
+      fs.writeFileSync(join(h.ws, '.gitattributes'), '* diff=evil filter=evil\n');
+      plainGit(h.ws, 'add', '.gitattributes');
+      plainGit(h.ws, 'commit', '-q', '-m', 'attributes');
+      plainGit(h.ws, 'config', 'diff.external', h.script);
+      plainGit(h.ws, 'config', 'diff.evil.textconv', h.script);
+      plainGit(h.ws, 'config', 'filter.evil.smudge', h.touch);
+      plainGit(h.ws, 'config', 'filter.evil.clean', h.touch);
+      plainGit(h.ws, 'config', 'filter.evil.process', h.script);
+    },
+  ],
 ];
 
 for (const [name, configure] of cases) {
   void test(`hostile repository config runs nothing when Layer Lens reads git HEAD: ${name}`, async () => {
     const h = hostile(name.replace(/[^a-z]+/gi, '-').slice(0, 30), configure);
-    const result = await readGitHeadAsync({ contextDir: h.ws, dockerfileAbs: join(h.ws, 'Dockerfile'), dockerfilePath: 'Dockerfile', builder: 'buildkit', worktree: scanContext(h.ws), blobDigests: new Map() });
+    const result = await readGitHeadAsync({
+      contextDir: h.ws,
+      dockerfileAbs: join(h.ws, 'Dockerfile'),
+      dockerfilePath: 'Dockerfile',
+      builder: 'buildkit',
+      worktree: scanContext(h.ws),
+      blobDigests: new Map(),
+    });
     if (result.ok) for (const [path, entry] of result.head.snapshot.entries) if (entry.type === 'file') result.head.snapshot.contentDigest(path);
     // Every command gitRun is used for, asked directly too (a missing blob by id and by path).
-    for (const args of [['rev-parse', '--show-toplevel'], ['ls-tree', '-r', 'HEAD'], ['rev-list', '--objects', '--no-walk', '--missing=print', 'HEAD'], ['config', '--list']]) {
+    for (const args of [
+      ['rev-parse', '--show-toplevel'],
+      ['ls-tree', '-r', 'HEAD'],
+      ['rev-list', '--objects', '--no-walk', '--missing=print', 'HEAD'],
+      ['config', '--list'],
+    ]) {
       try {
         await runGitAsync(h.ws, args);
       } catch {
@@ -156,11 +209,15 @@ void test('the partial-clone vector is real: plain git (as Layer Lens ran it bef
     plainGit(x.ws, 'config', 'core.sshCommand', x.touch);
   });
   try {
-    execFileSync('git', ['-C', h.ws, 'cat-file', '--batch'], { input: 'HEAD:Dockerfile\n', stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+    execFileSync('git', ['-C', h.ws, 'cat-file', '--batch'], {
+      input: 'HEAD:Dockerfile\n',
+      stdio: ['pipe', 'pipe', 'ignore'],
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+    });
   } catch {
     // The fetch fails after the command ran.
   }
-  assert.equal(fs.existsSync(h.marker), true, 'without the hardening git runs the repository\'s sshCommand');
+  assert.equal(fs.existsSync(h.marker), true, "without the hardening git runs the repository's sshCommand");
 });
 
 void test('a partial clone whose HEAD files are all here is read as usual (nothing is fetched)', async () => {
@@ -171,7 +228,13 @@ void test('a partial clone whose HEAD files are all here is read as usual (nothi
     plainGit(x.ws, 'config', 'remote.origin.promisor', 'true');
     plainGit(x.ws, 'config', 'core.sshCommand', x.touch);
   });
-  const result = await readGitHeadAsync({ contextDir: h.ws, dockerfileAbs: join(h.ws, 'Dockerfile'), dockerfilePath: 'Dockerfile', builder: 'buildkit', blobDigests: new Map() });
+  const result = await readGitHeadAsync({
+    contextDir: h.ws,
+    dockerfileAbs: join(h.ws, 'Dockerfile'),
+    dockerfilePath: 'Dockerfile',
+    builder: 'buildkit',
+    blobDigests: new Map(),
+  });
   assert.ok(result.ok, (result as { reason?: string }).reason);
   assert.equal(result.head.dockerfileText, 'FROM alpine\nCOPY . /app\n');
   assert.equal(fs.existsSync(h.marker), false);
@@ -180,8 +243,12 @@ void test('a partial clone whose HEAD files are all here is read as usual (nothi
 void test('git that fails says why in words (no stack, no command line)', async () => {
   const plain = fs.mkdtempSync(join(tmpdir(), 'll-nogit-'));
   roots.push(plain);
-  await assert.rejects(runGitAsync(plain, ['rev-parse', '--show-toplevel']), (e: Error & { reason?: string }) => /^git rev-parse failed: not a git repository/.test(e.reason ?? ''));
-  await assert.rejects(runGitAsync(join(plain, 'gone'), ['rev-parse']), (e: Error & { reason?: string }) => /^git rev-parse failed: cannot change to/.test(e.reason ?? ''));
+  await assert.rejects(runGitAsync(plain, ['rev-parse', '--show-toplevel']), (e: Error & { reason?: string }) =>
+    /^git rev-parse failed: not a git repository/.test(e.reason ?? ''),
+  );
+  await assert.rejects(runGitAsync(join(plain, 'gone'), ['rev-parse']), (e: Error & { reason?: string }) =>
+    /^git rev-parse failed: cannot change to/.test(e.reason ?? ''),
+  );
 });
 
 void test('a git that hangs is stopped at the timeout and reported (it never hangs the server)', async () => {
@@ -191,7 +258,10 @@ void test('a git that hangs is stopped at the timeout and reported (it never han
   const path = process.env.PATH;
   process.env.PATH = `${bin}:${path ?? ''}`;
   try {
-    await assert.rejects(runGitAsync(bin, ['cat-file', '--batch'], { input: 'HEAD\n', timeoutMs: 300 }), (e: Error & { reason?: string }) => e.reason === 'git cat-file did not finish within 0.3 s and was stopped');
+    await assert.rejects(
+      runGitAsync(bin, ['cat-file', '--batch'], { input: 'HEAD\n', timeoutMs: 300 }),
+      (e: Error & { reason?: string }) => e.reason === 'git cat-file did not finish within 0.3 s and was stopped',
+    );
   } finally {
     process.env.PATH = path;
   }

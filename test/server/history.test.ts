@@ -22,7 +22,11 @@ const saved = { PATH: process.env.PATH, LAYERLENS_STORE: process.env.LAYERLENS_S
 const hostileSubject = '<img src=x onerror="alert(1)"><script>alert(2)</script> & "quotes"';
 
 function realGit(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'] });
+  return execFileSync(
+    'git',
+    ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args],
+    { cwd, encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'] },
+  );
 }
 
 function commit(ws: string, files: Record<string, string | null>, subject: string): void {
@@ -102,7 +106,10 @@ void test('trusted: the panel gets what history --json computes, per step and pe
     view.rows.map(({ line, keyword, text, rebuilds, maybe, cached, causes }) => ({ line, keyword, text, rebuilds, maybe, cached, causes })),
     cli.summary.map(({ line, keyword, text, rebuilds, maybe, cached, causes }) => ({ line, keyword, text, rebuilds, maybe, cached, causes })),
   );
-  assert.deepEqual(view.commits.map((c) => c.subject), ['first', hostileSubject, 'lock', 'ignore .git', 'three', 'move']);
+  assert.deepEqual(
+    view.commits.map((c) => c.subject),
+    ['first', hostileSubject, 'lock', 'ignore .git', 'three', 'move'],
+  );
   // Each cell is that commit's verdict of the row's step, with its reason, as the CLI's steps say.
   for (const [i, c] of view.commits.entries()) {
     assert.equal(c.commit, cli.commits[i].commit);

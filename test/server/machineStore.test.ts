@@ -43,7 +43,13 @@ test('the machine store: LAYERLENS_STORE wins; one file per Docker endpoint unde
 
 test('mergeStore adds what the machine store lacks and keeps its own builds', () => {
   const mine = recordBuild(emptyStore(), 'buildkit', 'buildkit:/a/Dockerfile', ['k1', 'k2'], { steps: {}, files: { x: 'new' } }, { source: 'terminal', at: 5 });
-  const old = recordBuild(recordBuild(emptyStore(), 'buildkit', 'buildkit:/a/Dockerfile', ['k0'], { steps: {}, files: { x: 'old' } }), 'classic', 'classic:/b/Dockerfile', ['c1'], { steps: {}, files: {} });
+  const old = recordBuild(
+    recordBuild(emptyStore(), 'buildkit', 'buildkit:/a/Dockerfile', ['k0'], { steps: {}, files: { x: 'old' } }),
+    'classic',
+    'classic:/b/Dockerfile',
+    ['c1'],
+    { steps: {}, files: {} },
+  );
   const merged = mergeStore(mine, old);
   assert.deepEqual(Object.keys(merged.keys.buildkit).sort(), ['k0', 'k1', 'k2']);
   assert.deepEqual(Object.keys(merged.keys.classic), ['c1']);
@@ -62,16 +68,30 @@ test("the editor uses the machine store and moves the workspace's old store into
   assert.ok(recordProject(openWorkspaceStore(legacy), project).storePath, 'the old per-workspace store has the build');
   const env = { LAYERLENS_STORE: machine };
   const logs: string[] = [];
-  assert.equal(storePathOf({ machineStore: true, legacyStorePath: legacy }, (_level, m) => logs.push(m), env), machine);
+  assert.equal(
+    storePathOf({ machineStore: true, legacyStorePath: legacy }, (_level, m) => logs.push(m), env),
+    machine,
+  );
   assert.match(logs.join('\n'), /Moved 1 recorded builds from this workspace's old store/);
   assert.equal(fs.existsSync(legacy), false, 'renamed');
   assert.ok(fs.existsSync(`${legacy}.moved`));
   assert.ok(loadStore(machine).store.builds[buildId('buildkit', project.dockerfileAbs, undefined)], 'moved into the machine store');
   logs.length = 0;
-  assert.equal(storePathOf({ machineStore: true, legacyStorePath: legacy }, (_level, m) => logs.push(m), env), machine);
+  assert.equal(
+    storePathOf({ machineStore: true, legacyStorePath: legacy }, (_level, m) => logs.push(m), env),
+    machine,
+  );
   assert.deepEqual(logs, [], 'nothing to move the second time');
-  assert.equal(storePathOf({}, () => undefined, env), undefined, 'no store asked for: memory only');
-  assert.equal(storePathOf({ storePath: '/t/s.json', machineStore: true }, () => undefined, env), '/t/s.json', 'an explicit path wins');
+  assert.equal(
+    storePathOf({}, () => undefined, env),
+    undefined,
+    'no store asked for: memory only',
+  );
+  assert.equal(
+    storePathOf({ storePath: '/t/s.json', machineStore: true }, () => undefined, env),
+    '/t/s.json',
+    'an explicit path wins',
+  );
 
   // The server started as the extension starts it sees the moved build: every step cached, no click.
   const previous = process.env.LAYERLENS_STORE;

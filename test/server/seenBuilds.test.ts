@@ -32,7 +32,10 @@ test('a docker build typed in the terminal is recorded at exit 0, with the conte
   assert.match((await s.hover(u, 2, 1)) ?? '', /\*\*This step:\*\* rebuilds/);
   const started = await s.request(buildStartedRequest, { source: 'terminal', commandLine: 'sudo docker build -t app .', cwd: root });
   assert.ok(started.id);
-  assert.deepEqual(started.builds.map((b) => [b.dockerfile, b.problem]), [[join(root, 'Dockerfile'), null]]);
+  assert.deepEqual(
+    started.builds.map((b) => [b.dockerfile, b.problem]),
+    [[join(root, 'Dockerfile'), null]],
+  );
   fs.writeFileSync(join(root, 'a.txt'), 'edited during the build');
   await s.filesChanged([join(root, 'a.txt')]);
   const ended = await s.request(buildEndedRequest, { id: started.id, exitCode: 0 });
@@ -45,7 +48,7 @@ test('a docker build typed in the terminal is recorded at exit 0, with the conte
   const status = await s.request(statusRequest, { uri: u });
   assert.equal(status.baseline?.kind, 'recorded');
   assert.equal(status.baseline?.origin?.source, 'terminal', 'the status bar can say where the baseline was built');
-  assert.ok(status.baseline.origin.at <= Date.now() && status.baseline.origin.at === build.origin?.at, 'when: the build\'s start');
+  assert.ok(status.baseline.origin.at <= Date.now() && status.baseline.origin.at === build.origin?.at, "when: the build's start");
 });
 
 test('a failed build records nothing; an untrusted workspace recognises nothing', async () => {

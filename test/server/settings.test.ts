@@ -15,12 +15,17 @@ const manifest = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 
 };
 const properties = manifest.contributes.configuration.properties;
 // Settings the language client reads for itself, not part of the server's shape.
-const clientOnly = new Set([`${settingsSection}.trace.server`]);
+// Settings the extension reads for itself (the terminal and task listeners), not part of the server's shape.
+const clientOnly = new Set([`${settingsSection}.trace.server`, ...['terminal', 'tasks'].map((s) => `${settingsSection}.record.${s}`)]);
 
 void test('every contributed setting has the same default as the settings module, and back', () => {
-  const contributed = Object.keys(properties).filter((key) => !clientOnly.has(key)).sort();
+  const contributed = Object.keys(properties)
+    .filter((key) => !clientOnly.has(key))
+    .sort();
   // `hover` is a group: VS Code hands `layerLens.hover.cacheOnly` over as hover: { cacheOnly }.
-  const flat: Array<[string, unknown]> = Object.entries(defaultSettings).flatMap(([key, value]): Array<[string, unknown]> => (key === 'hover' ? Object.entries(value as object).map(([k, v]): [string, unknown] => [`${key}.${k}`, v]) : [[key, value]]));
+  const flat: Array<[string, unknown]> = Object.entries(defaultSettings).flatMap(([key, value]): Array<[string, unknown]> =>
+    key === 'hover' ? Object.entries(value as object).map(([k, v]): [string, unknown] => [`${key}.${k}`, v]) : [[key, value]],
+  );
   assert.deepEqual(contributed, flat.map(([key]) => `${settingsSection}.${key}`).sort());
   for (const [key, value] of flat) {
     const property = properties[`${settingsSection}.${key}`];
@@ -35,17 +40,26 @@ void test('normaliseSettings keeps valid values and replaces missing or invalid 
   assert.deepEqual(normaliseSettings(undefined), defaultSettings);
   assert.deepEqual(normaliseSettings('nonsense'), defaultSettings);
   assert.deepEqual(normaliseSettings({ baseline: 'gitHead' }).baseline, 'gitHead');
-  assert.deepEqual(normaliseSettings({ buildArgs: { A: 'a', N: 3, B: true, O: {}, '': 'x' } }).buildArgs, { A: 'a', N: '3', B: 'true' }, 'docker takes text; objects and empty names are dropped');
   assert.deepEqual(
-    normaliseSettings({ dockerfiles: { ' api/Dockerfile ': { context: ' . ', target: '', builder: 'podman', buildArgs: { X: '1' }, extra: 1 }, bad: 'x' } }).dockerfiles,
+    normaliseSettings({ buildArgs: { A: 'a', N: 3, B: true, O: {}, '': 'x' } }).buildArgs,
+    { A: 'a', N: '3', B: 'true' },
+    'docker takes text; objects and empty names are dropped',
+  );
+  assert.deepEqual(
+    normaliseSettings({ dockerfiles: { ' api/Dockerfile ': { context: ' . ', target: '', builder: 'podman', buildArgs: { X: '1' }, extra: 1 }, bad: 'x' } })
+      .dockerfiles,
     { 'api/Dockerfile': { context: '.', buildArgs: { X: '1' } }, bad: {} },
   );
   // A platform is kept normalised; one that is not a platform is dropped (the machine's applies).
-  assert.deepEqual(
-    normaliseSettings({ dockerfiles: { a: { platform: ' LINUX/aarch64 ' }, b: { platform: 'linux//x' }, c: { platform: 7 } } }).dockerfiles,
-    { a: { platform: 'linux/arm64' }, b: {}, c: {} },
+  assert.deepEqual(normaliseSettings({ dockerfiles: { a: { platform: ' LINUX/aarch64 ' }, b: { platform: 'linux//x' }, c: { platform: 7 } } }).dockerfiles, {
+    a: { platform: 'linux/arm64' },
+    b: {},
+    c: {},
+  });
+  assert.equal(
+    dockerfileSettings(normaliseSettings({ dockerfiles: { Dockerfile: { platform: 'linux/arm/v7' } } }), '/w/Dockerfile', '/w').platform,
+    'linux/arm/v7',
   );
-  assert.equal(dockerfileSettings(normaliseSettings({ dockerfiles: { Dockerfile: { platform: 'linux/arm/v7' } } }), '/w/Dockerfile', '/w').platform, 'linux/arm/v7');
   assert.equal(dockerfileSettings(normaliseSettings({}), '/w/Dockerfile', '/w').platform, undefined);
 });
 
@@ -62,14 +76,27 @@ void test('dockerfileSettings: globs and exact paths relative to the workspace f
   });
   const ws = '/ws';
   assert.deepEqual(dockerfileSettings(settings, '/ws/services/api/Dockerfile', ws), {
-    builder: 'classic', baseline: 'auto', buildArgs: { NODE_ENV: 'production', A: 'exact' }, target: 'runtime', context: '/ws/services', fromSetting: true,
+    builder: 'classic',
+    baseline: 'auto',
+    buildArgs: { NODE_ENV: 'production', A: 'exact' },
+    target: 'runtime',
+    context: '/ws/services',
+    fromSetting: true,
   });
   assert.deepEqual(dockerfileSettings(settings, '/ws/services/web/Dockerfile', ws).buildArgs, { NODE_ENV: 'production', A: 'glob' });
-  assert.deepEqual(dockerfileSettings(settings, '/ws/Dockerfile', ws), { builder: 'buildkit', baseline: 'auto', buildArgs: { NODE_ENV: 'production', A: 'global' } });
+  assert.deepEqual(dockerfileSettings(settings, '/ws/Dockerfile', ws), {
+    builder: 'buildkit',
+    baseline: 'auto',
+    buildArgs: { NODE_ENV: 'production', A: 'global' },
+  });
   assert.equal(dockerfileSettings(settings, '/ws/deep/down/worker.Dockerfile', ws).context, '/abs/ctx', 'a key without a slash matches the file name anywhere');
   assert.equal(dockerfileSettings(settings, '/ws/a/b/dev.Dockerfile', ws).target, 'dev');
   assert.equal(dockerfileSettings(settings, '/ws/a/b/prod.Dockerfile', ws).target, undefined);
-  assert.equal(dockerfileSettings(settings, '/elsewhere/services/api/Dockerfile', undefined).context, undefined, 'outside any workspace folder: paths are relative to the Dockerfile\'s folder');
+  assert.equal(
+    dockerfileSettings(settings, '/elsewhere/services/api/Dockerfile', undefined).context,
+    undefined,
+    "outside any workspace folder: paths are relative to the Dockerfile's folder",
+  );
 });
 
 void test('globMatches: * and ? stay in a segment, ** spans segments, braces pick, regex characters are literal', () => {
@@ -88,8 +115,14 @@ void test('globMatches: * and ? stay in a segment, ** spans segments, braces pic
 void test('a build arg named __proto__ or constructor is kept as an argument, from settings and per-Dockerfile overrides', () => {
   const raw = JSON.parse('{"buildArgs":{"__proto__":"p","constructor":"c"},"dockerfiles":{"Dockerfile":{"buildArgs":{"__proto__":"q"}}}}') as unknown;
   const settings = normaliseSettings(raw);
-  assert.deepEqual(Object.entries(settings.buildArgs), [['__proto__', 'p'], ['constructor', 'c']]);
+  assert.deepEqual(Object.entries(settings.buildArgs), [
+    ['__proto__', 'p'],
+    ['constructor', 'c'],
+  ]);
   const merged = dockerfileSettings(settings, '/w/Dockerfile', '/w').buildArgs;
-  assert.deepEqual(Object.entries(merged), [['__proto__', 'q'], ['constructor', 'c']]);
+  assert.deepEqual(Object.entries(merged), [
+    ['__proto__', 'q'],
+    ['constructor', 'c'],
+  ]);
   assert.equal(Object.getPrototypeOf(merged), Object.prototype);
 });

@@ -70,12 +70,18 @@ void test('initialize names the server and its version, and asks for incremental
 
 void test('the server logs that it started, with its version and pid', async () => {
   await status({}); // Requests are answered in order, so the log sent on `initialized` has arrived by now.
-  assert.ok(logged.some((entry) => entry.message === `Layer Lens server ${version} started (pid ${process.pid})`), JSON.stringify(logged));
+  assert.ok(
+    logged.some((entry) => entry.message === `Layer Lens server ${version} started (pid ${process.pid})`),
+    JSON.stringify(logged),
+  );
 });
 
 void test('layerLens/status counts the instructions of an open document', async () => {
   const result = await status({ uri });
-  assert.deepEqual({ ...result, baseline: undefined }, { serverVersion: version, pid: process.pid, instructionCount: 7, baseline: undefined, simulation: null, configuration: null });
+  assert.deepEqual(
+    { ...result, baseline: undefined },
+    { serverVersion: version, pid: process.pid, instructionCount: 7, baseline: undefined, simulation: null, configuration: null },
+  );
   assert.equal(result.baseline?.kind, 'none', 'no build context at /project: nothing can have been built');
 });
 

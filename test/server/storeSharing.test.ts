@@ -36,7 +36,10 @@ test('the editor sees a build the CLI recorded into its store at the next analys
   servers.push(s);
   const u = await s.open(join(root, 'Dockerfile'), text);
   assert.match((await s.hover(u, 2, 1)) ?? '', /\*\*This step:\*\* rebuilds — not built yet/);
-  const r = spawnSync(process.execPath, ['--import', tsx, cliTs, 'record', join(root, 'Dockerfile'), '--store', storePath], { encoding: 'utf8', env: { ...process.env, LAYERLENS_DIGEST_CACHE: `${root}-digests.json` } });
+  const r = spawnSync(process.execPath, ['--import', tsx, cliTs, 'record', join(root, 'Dockerfile'), '--store', storePath], {
+    encoding: 'utf8',
+    env: { ...process.env, LAYERLENS_DIGEST_CACHE: `${root}-digests.json` },
+  });
   roots.push(`${root}-digests.json`);
   assert.equal(r.status, 0, r.stderr);
   assert.match((await s.hover(u, 2, 1)) ?? '', /\*\*This step:\*\* cached/, 'the next request reads the changed store');
@@ -48,7 +51,10 @@ test('editor and CLI records into one store: each lands on what the other wrote'
   roots.push(storePath);
   const store = openWorkspaceStore(storePath);
   const project = openProject({ dockerfile: join(root, 'Dockerfile'), builder: 'buildkit', buildArgs: {} });
-  const cliRecord = (n: number) => updateStore(storePath, (current) => recordBuild(current, 'buildkit', buildId('buildkit', `/elsewhere/${n}/Dockerfile`, undefined), [`k${n}`], { steps: {}, files: {} }));
+  const cliRecord = (n: number) =>
+    updateStore(storePath, (current) =>
+      recordBuild(current, 'buildkit', buildId('buildkit', `/elsewhere/${n}/Dockerfile`, undefined), [`k${n}`], { steps: {}, files: {} }),
+    );
   assert.equal(store.refresh(), false, 'nothing changed');
   cliRecord(1);
   assert.equal(store.refresh(), true);
@@ -58,7 +64,14 @@ test('editor and CLI records into one store: each lands on what the other wrote'
   cliRecord(2);
   assert.equal(store.refresh(), true);
   const ids = Object.keys(store.data.builds).sort();
-  assert.deepEqual(ids, [buildId('buildkit', '/elsewhere/1/Dockerfile', undefined), buildId('buildkit', '/elsewhere/2/Dockerfile', undefined), buildId('buildkit', project.dockerfileAbs, undefined)].sort());
+  assert.deepEqual(
+    ids,
+    [
+      buildId('buildkit', '/elsewhere/1/Dockerfile', undefined),
+      buildId('buildkit', '/elsewhere/2/Dockerfile', undefined),
+      buildId('buildkit', project.dockerfileAbs, undefined),
+    ].sort(),
+  );
 });
 
 test('no quick fix creates .dockerignore where a folder or a symlink (even a dangling one, to outside) has that name', async () => {

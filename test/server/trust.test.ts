@@ -25,7 +25,10 @@ const servers: TestServer[] = [];
 const saved = { HOME: process.env.HOME, PATH: process.env.PATH };
 
 function realGit(...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', ...args], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'] });
+  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', ...args], {
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
 }
 
 before(() => {
@@ -98,7 +101,10 @@ void test('untrusted (no trusted option): a hostile partial clone is opened with
   assert.equal((await s.request(statusRequest, { uri: u })).baseline?.detail, RESTRICTED_GIT_DETAIL);
   assert.deepEqual(runs(), [], 'git was not even started');
   assert.equal(fs.existsSync(pwned), false);
-  assert.ok(s.logged.some((m) => /Restricted Mode: the workspace is not trusted/.test(m.message)), 'the log says what Restricted Mode means');
+  assert.ok(
+    s.logged.some((m) => /Restricted Mode: the workspace is not trusted/.test(m.message)),
+    'the log says what Restricted Mode means',
+  );
 });
 
 void test('untrusted: Build Image is refused by the server itself (docker is not started)', async () => {
@@ -119,9 +125,12 @@ void test('trusted: git runs hardened on the hostile partial clone; nothing is f
   await s.titles(u);
   const status = await s.request(statusRequest, { uri: u });
   assert.ok(runs().length > 0, 'git ran (the workspace is trusted)');
-  assert.equal(fs.existsSync(pwned), false, 'the repository\'s core.sshCommand did not run');
+  assert.equal(fs.existsSync(pwned), false, "the repository's core.sshCommand did not run");
   assert.equal(status.baseline?.kind, 'none');
-  assert.match(status.baseline?.detail ?? '', /no git HEAD to compare with: 1 file of git HEAD is not downloaded in this partial clone, and Layer Lens does not download anything\./);
+  assert.match(
+    status.baseline?.detail ?? '',
+    /no git HEAD to compare with: 1 file of git HEAD is not downloaded in this partial clone, and Layer Lens does not download anything\./,
+  );
 });
 
 void test('trust granted by layerLens/didChangeTrust: git HEAD becomes the baseline', async () => {
@@ -148,7 +157,7 @@ void test('untrusted: layerLens.dockerfiles naming /etc as the build context is 
   const u = await s.open(join(ws, 'Dockerfile'), dockerfile);
   await s.titles(u);
   const contexts = () => s.logged.map((m) => /^Read the build context (.*) for /.exec(m.message)?.[1]).filter(Boolean);
-  assert.deepEqual(contexts(), [ws], 'the Dockerfile\'s own folder, not /etc');
+  assert.deepEqual(contexts(), [ws], "the Dockerfile's own folder, not /etc");
   await s.changeSettings({ dockerfiles: { Dockerfile: { context: outside } } });
   await s.titles(u);
   assert.deepEqual(contexts(), [ws]);

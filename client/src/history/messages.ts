@@ -26,7 +26,7 @@ export const HISTORY_WEBVIEW_STRINGS = [
   'Replay the history again (after new commits, or with the other cache option)',
   'Cache: every earlier state',
   'Cache: previous build only',
-  'Switch between a developer\'s builder (every earlier state cached) and CI (the previous build only)',
+  "Switch between a developer's builder (every earlier state cached) and CI (the previous build only)",
   'Steps of the newest Dockerfile',
   'line',
   'instruction',

@@ -29,7 +29,10 @@ class HistoryController implements vscode.Disposable {
   private progress: { report(value: { message?: string; increment?: number }): void; done: number } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly client: LanguageClient) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly client: LanguageClient,
+  ) {
     this.disposables.push(
       client.onNotification(historyProgressNotification.method, (p: { uri: string; done: number; total: number }) => {
         const progress = this.progress;
@@ -42,7 +45,11 @@ class HistoryController implements vscode.Disposable {
 
   async show(target: vscode.Uri | undefined): Promise<void> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Layer Lens replays the git history only in trusted workspaces: it runs git on the repository. Trust this workspace to replay its history.'));
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t(
+          'Layer Lens replays the git history only in trusted workspaces: it runs git on the repository. Trust this workspace to replay its history.',
+        ),
+      );
       return;
     }
     const active = vscode.window.activeTextEditor?.document;
@@ -53,7 +60,15 @@ class HistoryController implements vscode.Disposable {
     }
     this.uri = uri;
     if (this.panel) this.panel.reveal(undefined, true);
-    else this.attach(vscode.window.createWebviewPanel(historyViewType, vscode.l10n.t('Git History'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'media')] }));
+    else
+      this.attach(
+        vscode.window.createWebviewPanel(
+          historyViewType,
+          vscode.l10n.t('Git History'),
+          { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+          { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'media')] },
+        ),
+      );
     await this.replay();
   }
 
@@ -106,7 +121,11 @@ class HistoryController implements vscode.Disposable {
     let view: HistoryPanelView;
     try {
       const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Layer Lens: replaying the git history of {0}', this.base(null).fileName), cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('Layer Lens: replaying the git history of {0}', this.base(null).fileName),
+          cancellable: true,
+        },
         async (progress, token) => {
           this.progress = { report: (v) => progress.report(v), done: 0 };
           token.onCancellationRequested(() => source.cancel());
@@ -174,7 +193,14 @@ function localised(result: HistoryResultView): HistoryResultView {
     rows: result.rows.map((r) => ({ ...r, causes: causes(r.causes), fixed: r.fixed && { ...r.fixed, causes: causes(r.fixed.causes) } })),
     commits: result.commits.map((c) => ({
       ...c,
-      cells: c.cells.map((cell) => cell && { ...cell, reason: cell.why ? renderReason(cell.why, vscode.l10n.t) : cell.reason, cause: cell.cause && cell.cause.split(' + ').map(causeLabel).join(' + ') }),
+      cells: c.cells.map(
+        (cell) =>
+          cell && {
+            ...cell,
+            reason: cell.why ? renderReason(cell.why, vscode.l10n.t) : cell.reason,
+            cause: cell.cause && cell.cause.split(' + ').map(causeLabel).join(' + '),
+          },
+      ),
     })),
   };
 }
@@ -204,6 +230,9 @@ function historyHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string 
 async function revealLine(uri: string, line: number): Promise<void> {
   const position = new vscode.Position(line - 1, 0);
   const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);
-  const editor = await vscode.window.showTextDocument(vscode.Uri.parse(uri), { viewColumn: shown?.viewColumn ?? vscode.ViewColumn.One, selection: new vscode.Range(position, position) });
+  const editor = await vscode.window.showTextDocument(vscode.Uri.parse(uri), {
+    viewColumn: shown?.viewColumn ?? vscode.ViewColumn.One,
+    selection: new vscode.Range(position, position),
+  });
   editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }

@@ -3,7 +3,15 @@
 // builds, settings, simulations) and when the server restarts; it restores itself after a window reload.
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { clearSimulationRequest, layerStackRequest, renderReason, simulateRequest, type LayerStackResult, type ParamsOf, type ResultOf } from '../../../server/src/protocol';
+import {
+  clearSimulationRequest,
+  layerStackRequest,
+  renderReason,
+  simulateRequest,
+  type LayerStackResult,
+  type ParamsOf,
+  type ResultOf,
+} from '../../../server/src/protocol';
 import { layerStackHtml } from './html';
 import { WEBVIEW_STRINGS, type FromWebview, type PersistedState, type StackView, type ToWebview } from './messages';
 
@@ -43,7 +51,11 @@ class LayerStackController implements vscode.Disposable {
   private generation = 0;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly client: LanguageClient, onDidUpdate: vscode.Event<string[]>) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly client: LanguageClient,
+    onDidUpdate: vscode.Event<string[]>,
+  ) {
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         if (editor?.document.languageId !== 'dockerfile' || editor.document.uri.toString() === this.uri) return;
@@ -73,7 +85,12 @@ class LayerStackController implements vscode.Disposable {
     if (this.panel) {
       this.panel.reveal(undefined, true);
     } else {
-      const panel = vscode.window.createWebviewPanel(layerStackViewType, vscode.l10n.t('Layer Stack'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.options());
+      const panel = vscode.window.createWebviewPanel(
+        layerStackViewType,
+        vscode.l10n.t('Layer Stack'),
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        this.options(),
+      );
       this.attach(panel);
     }
     this.schedule(0);
@@ -129,14 +146,31 @@ class LayerStackController implements vscode.Disposable {
     if (!panel) return;
     const current = ++this.generation;
     if (!uri) {
-      this.post({ type: 'show', view: { uri: '', fileName: '', folder: '', result: null, message: vscode.l10n.t('Open a Dockerfile to see its layer stack.'), strings: webviewStrings() } });
+      this.post({
+        type: 'show',
+        view: {
+          uri: '',
+          fileName: '',
+          folder: '',
+          result: null,
+          message: vscode.l10n.t('Open a Dockerfile to see its layer stack.'),
+          strings: webviewStrings(),
+        },
+      });
       return;
     }
     const fileUri = vscode.Uri.parse(uri);
     const folder = vscode.workspace.getWorkspaceFolder(fileUri);
     const relativePath = folder ? vscode.workspace.asRelativePath(fileUri, false) : fileUri.fsPath;
     const slash = relativePath.lastIndexOf('/');
-    const view: StackView = { uri, fileName: relativePath.slice(slash + 1), folder: slash < 0 ? '' : relativePath.slice(0, slash), result: null, message: null, strings: webviewStrings() };
+    const view: StackView = {
+      uri,
+      fileName: relativePath.slice(slash + 1),
+      folder: slash < 0 ? '' : relativePath.slice(0, slash),
+      result: null,
+      message: null,
+      strings: webviewStrings(),
+    };
     panel.title = vscode.l10n.t('Layer Stack: {0}', titlePath(fileUri));
     if (this.client.state !== State.Running) {
       view.message = vscode.l10n.t('The Layer Lens server is starting…');
@@ -197,14 +231,23 @@ class LayerStackController implements vscode.Disposable {
     const chosen = line === null ? undefined : blocks.find((b) => b.line === line);
     const files = [...new Set((chosen ? [chosen] : blocks).flatMap((b) => b.files))].sort();
     if (files.length === 0) {
-      void vscode.window.showInformationMessage(chosen ? vscode.l10n.t('Layer Lens: line {0} {1} reads no context files.', chosen.line, chosen.keyword) : vscode.l10n.t('Layer Lens: no step of this Dockerfile reads context files.'));
+      void vscode.window.showInformationMessage(
+        chosen
+          ? vscode.l10n.t('Layer Lens: line {0} {1} reads no context files.', chosen.line, chosen.keyword)
+          : vscode.l10n.t('Layer Lens: no step of this Dockerfile reads context files.'),
+      );
       return;
     }
-    const picked = await vscode.window.showQuickPick(files.map((label) => ({ label })), {
-      canPickMany: true,
-      title: chosen ? vscode.l10n.t('Simulate: which files that line {0} {1} copies changed?', chosen.line, chosen.keyword) : vscode.l10n.t('Simulate: which context files changed?'),
-      placeHolder: vscode.l10n.t('Pick the files to pretend changed (the layer stack then shows what rebuilds)'),
-    });
+    const picked = await vscode.window.showQuickPick(
+      files.map((label) => ({ label })),
+      {
+        canPickMany: true,
+        title: chosen
+          ? vscode.l10n.t('Simulate: which files that line {0} {1} copies changed?', chosen.line, chosen.keyword)
+          : vscode.l10n.t('Simulate: which context files changed?'),
+        placeHolder: vscode.l10n.t('Pick the files to pretend changed (the layer stack then shows what rebuilds)'),
+      },
+    );
     if (picked?.length) await this.simulate({ uri, changedFiles: picked.map((p) => p.label), editedLines: [] });
   }
 

@@ -34,17 +34,22 @@ export type RecordFn = (keys: string[], build: RecordedBuild) => void;
 export async function buildProject(project: Project, known: KnownBuilds, record: RecordFn, opts: BuildRunOptions = {}): Promise<BuildReport> {
   const plan = planProject(project, known);
   const predicted = planCosts(plan.steps, plan.recorded, known.last).steps;
-  const outcome = await runBuild({
-    builder: project.options.builder,
-    dockerfile: project.dockerfileAbs,
-    contextDir: project.contextDir,
-    buildArgs: project.options.buildArgs,
-    ...(project.options.target ? { target: project.options.target } : {}),
-    ...(project.options.platform ? { platform: project.options.platform } : {}),
-  }, opts);
+  const outcome = await runBuild(
+    {
+      builder: project.options.builder,
+      dockerfile: project.dockerfileAbs,
+      contextDir: project.contextDir,
+      buildArgs: project.options.buildArgs,
+      ...(project.options.target ? { target: project.options.target } : {}),
+      ...(project.options.platform ? { platform: project.options.platform } : {}),
+    },
+    opts,
+  );
   const { rows, disagreements } = compareWithBuild(predicted, outcome.steps, outcome.layers, plan.source);
   const measured = new Map<number, MeasuredStep>();
-  for (const s of outcome.steps) if (s.outcome === 'ran' || s.outcome === 'cached') measured.set(s.line, { ran: s.outcome === 'ran', ...(s.durationMs !== undefined ? { durationMs: s.durationMs } : {}) });
+  for (const s of outcome.steps)
+    if (s.outcome === 'ran' || s.outcome === 'cached')
+      measured.set(s.line, { ran: s.outcome === 'ran', ...(s.durationMs !== undefined ? { durationMs: s.durationMs } : {}) });
   for (const l of outcome.layers) measured.set(l.line, { ...(measured.get(l.line) ?? { ran: false }), sizeBytes: l.sizeBytes });
   const built = withMeasurements(plan.recorded, plan.steps, measured, known.last);
   let recordedKeys = 0;

@@ -31,7 +31,10 @@ export interface DockerRun {
 export type DockerProblemKind = 'missing' | 'daemon' | 'permission' | 'buildx' | 'canceled';
 
 export class DockerProblem extends Error {
-  constructor(readonly kind: DockerProblemKind, message: string) {
+  constructor(
+    readonly kind: DockerProblemKind,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -70,7 +73,13 @@ export function runDocker(args: string[], inv: DockerInvocation = {}): Promise<D
     inv.signal?.addEventListener('abort', abort, { once: true });
     child.on('error', (err: NodeJS.ErrnoException) => {
       inv.signal?.removeEventListener('abort', abort);
-      if (err.code === 'ENOENT') reject(new DockerProblem('missing', `The docker command was not found (${docker}). Install Docker (the docker CLI must be on PATH), or set PATH so "${docker}" is found.`));
+      if (err.code === 'ENOENT')
+        reject(
+          new DockerProblem(
+            'missing',
+            `The docker command was not found (${docker}). Install Docker (the docker CLI must be on PATH), or set PATH so "${docker}" is found.`,
+          ),
+        );
       else if (err.code === 'EACCES') reject(new DockerProblem('permission', `Cannot run ${docker}: permission denied. Check that it is executable by you.`));
       else reject(err);
     });
@@ -96,13 +105,26 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 export function dockerProblemIn(output: string, env: NodeJS.ProcessEnv = process.env): DockerProblem | undefined {
   const where = env.DOCKER_HOST ? `DOCKER_HOST=${env.DOCKER_HOST}` : env.DOCKER_CONTEXT ? `docker context ${env.DOCKER_CONTEXT}` : 'the current docker context';
   if (/permission denied while trying to connect to the Docker daemon/i.test(output) || /connect: permission denied/i.test(output)) {
-    return new DockerProblem('permission', `Permission denied on the Docker daemon socket (${where}). Add your user to the "docker" group (then log in again), or use a rootless Docker and its DOCKER_HOST.`);
+    return new DockerProblem(
+      'permission',
+      `Permission denied on the Docker daemon socket (${where}). Add your user to the "docker" group (then log in again), or use a rootless Docker and its DOCKER_HOST.`,
+    );
   }
-  if (/Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|dial unix .*: connect: (no such file|connection refused)/i.test(output)) {
-    return new DockerProblem('daemon', `The Docker daemon is not running or not reachable (${where}). Start Docker (e.g. "sudo systemctl start docker" or Docker Desktop), or point DOCKER_HOST / "docker context use" at a running one.`);
+  if (
+    /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|dial unix .*: connect: (no such file|connection refused)/i.test(
+      output,
+    )
+  ) {
+    return new DockerProblem(
+      'daemon',
+      `The Docker daemon is not running or not reachable (${where}). Start Docker (e.g. "sudo systemctl start docker" or Docker Desktop), or point DOCKER_HOST / "docker context use" at a running one.`,
+    );
   }
   if (/'buildx' is not a docker command|unknown command "buildx"|unknown flag: --load/i.test(output)) {
-    return new DockerProblem('buildx', 'docker buildx is not installed, so BuildKit builds cannot run. Install the buildx plugin (package docker-buildx or docker-buildx-plugin), or build with the classic builder (layerLens.builder "classic" / --builder classic).');
+    return new DockerProblem(
+      'buildx',
+      'docker buildx is not installed, so BuildKit builds cannot run. Install the buildx plugin (package docker-buildx or docker-buildx-plugin), or build with the classic builder (layerLens.builder "classic" / --builder classic).',
+    );
   }
   return undefined;
 }

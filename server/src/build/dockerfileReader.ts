@@ -21,7 +21,10 @@ export interface DfStage {
   base: string;
   instructions: DfInstruction[];
 }
-export interface DfFile { instructions: DfInstruction[]; stages: DfStage[] }
+export interface DfFile {
+  instructions: DfInstruction[];
+  stages: DfStage[];
+}
 
 /**
  * `platform`: the build's `--platform` (`os/arch[/variant]`), which sets the TARGET* automatic args; the BUILD* ones
@@ -44,7 +47,10 @@ export function readInstructions(text: string, platform?: string): DfFile {
   while (i < lines.length) {
     const raw = lines[i];
     const trimmed = raw.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) { i++; continue; }
+    if (trimmed === '' || trimmed.startsWith('#')) {
+      i++;
+      continue;
+    }
     const startLine = i + 1;
     let joined = '';
     let cur = raw;
@@ -91,7 +97,10 @@ export function readInstructions(text: string, platform?: string): DfFile {
       }
     }
     if (keyword === 'FROM') {
-      const words = args.trim().split(/\s+/).filter((w) => !w.startsWith('--'));
+      const words = args
+        .trim()
+        .split(/\s+/)
+        .filter((w) => !w.startsWith('--'));
       const asIx = words.findIndex((w) => w.toLowerCase() === 'as');
       let base = (words[0] ?? '').toLowerCase();
       // `FROM go-${TARGETOS}` / `FROM ${BASE}` may name an earlier stage once global ARG defaults and BuildKit's
@@ -115,8 +124,16 @@ function automaticArgs(platform?: string): Map<string, string> {
   const os = 'linux';
   const [tOs = os, tArch = arch, tVariant = ''] = platform ? platform.toLowerCase().split('/') : [];
   const target = [tOs, tArch, tVariant].filter(Boolean).join('/');
-  return new Map([['TARGETOS', tOs], ['TARGETARCH', tArch], ['TARGETPLATFORM', target], ['TARGETVARIANT', tVariant],
-    ['BUILDOS', os], ['BUILDARCH', arch], ['BUILDPLATFORM', `${os}/${arch}`], ['BUILDVARIANT', '']]);
+  return new Map([
+    ['TARGETOS', tOs],
+    ['TARGETARCH', tArch],
+    ['TARGETPLATFORM', target],
+    ['TARGETVARIANT', tVariant],
+    ['BUILDOS', os],
+    ['BUILDARCH', arch],
+    ['BUILDPLATFORM', `${os}/${arch}`],
+    ['BUILDVARIANT', ''],
+  ]);
 }
 
 /** `$NAME` and `${NAME}` from global ARG defaults, then automatic platform ARGs; anything else is left as it is. */
@@ -151,11 +168,17 @@ export function buildkitOps(df: DfFile, stageIx: number): { ops: DfInstruction[]
     switch (ins.keyword) {
       case 'FROM': {
         const fromStage = stageRef(df, st.base);
-        if (st.base !== 'scratch' && !(fromStage >= 0 && fromStage < stageIx)) { ops.push(ins); total++; }
+        if (st.base !== 'scratch' && !(fromStage >= 0 && fromStage < stageIx)) {
+          ops.push(ins);
+          total++;
+        }
         break;
       }
-      case 'RUN': case 'COPY': case 'ADD':
-        ops.push(ins); total++;
+      case 'RUN':
+      case 'COPY':
+      case 'ADD':
+        ops.push(ins);
+        total++;
         break;
       case 'WORKDIR':
         total++;
@@ -167,7 +190,6 @@ export function buildkitOps(df: DfFile, stageIx: number): { ops: DfInstruction[]
   }
   return { ops, total };
 }
-
 
 /** Stages a stage needs built first: the stage it continues, `--from=` of COPY/ADD and of RUN mounts. */
 export function stageDeps(df: DfFile, stageIx: number): number[] {
@@ -253,7 +275,11 @@ export function buildkitTwins(df: DfFile, target?: string): Map<number, DfInstru
   const twins = new Map<number, DfInstruction[]>();
   for (const list of bySignature.values()) {
     if (list.length < 2) continue;
-    for (const ins of list) twins.set(ins.line, list.filter((o) => o !== ins));
+    for (const ins of list)
+      twins.set(
+        ins.line,
+        list.filter((o) => o !== ins),
+      );
   }
   return twins;
 }

@@ -25,10 +25,13 @@ export function historyKeyword(createdBy: string): string | undefined {
 
 /** Sizes per Dockerfile line for the stage `stageIx` (the target) and the stages it continues (`FROM <stage>`). */
 export function layerSizes(historyText: string, df: DfFile, stageIx: number): LayerSize[] {
-  const entries = historyText.split('\n').filter((l) => l.includes('\t')).map((l) => {
-    const tab = l.lastIndexOf('\t');
-    return { keyword: historyKeyword(l.slice(0, tab)), size: Number(l.slice(tab + 1).trim()) };
-  });
+  const entries = historyText
+    .split('\n')
+    .filter((l) => l.includes('\t'))
+    .map((l) => {
+      const tab = l.lastIndexOf('\t');
+      return { keyword: historyKeyword(l.slice(0, tab)), size: Number(l.slice(tab + 1).trim()) };
+    });
   const chain: number[] = [];
   for (let s = stageIx; s >= 0 && !chain.includes(s); s = parentStage(df, s)) chain.unshift(s);
   const instructions = chain.flatMap((s) => df.stages[s].instructions.filter((ins) => ins.keyword !== 'FROM'));

@@ -78,9 +78,22 @@ export function plainVertices(output: string): Vertex[] {
 // ---------------------------------------------------------------------------------------------------------------
 // BuildKit, rawjson progress
 
-interface RawVertex { digest?: string; name?: string; started?: string; completed?: string; cached?: boolean; error?: string }
-interface RawLog { vertex?: string; data?: string }
-interface RawStatus { vertexes?: RawVertex[]; logs?: RawLog[] }
+interface RawVertex {
+  digest?: string;
+  name?: string;
+  started?: string;
+  completed?: string;
+  cached?: boolean;
+  error?: string;
+}
+interface RawLog {
+  vertex?: string;
+  data?: string;
+}
+interface RawStatus {
+  vertexes?: RawVertex[];
+  logs?: RawLog[];
+}
 
 /**
  * Splits concatenated JSON objects (buildx prints them pretty-printed, back to back, on stderr) as they arrive.
@@ -94,7 +107,10 @@ export class JsonObjectStream {
   private start = -1;
   private scanned = 0;
 
-  constructor(private readonly onObject: (value: unknown) => void, private readonly onText: (line: string) => void = () => undefined) {}
+  constructor(
+    private readonly onObject: (value: unknown) => void,
+    private readonly onText: (line: string) => void = () => undefined,
+  ) {}
 
   push(chunk: string): void {
     this.buffer += chunk;
@@ -179,11 +195,21 @@ export class RawJsonProgress {
   }
 
   result(): Vertex[] {
-    return [...this.vertices.values()].filter((v) => typeof v.name === 'string').map((v): Vertex => {
-      const outcome: StepOutcome = v.error ? (/context canceled/.test(v.error) ? 'canceled' : 'error') : v.cached ? 'cached' : v.completed ? 'ran' : 'incomplete';
-      const durationMs = outcome === 'ran' || outcome === 'error' ? durationOf(v) : undefined;
-      return { name: v.name as string, outcome, ...(durationMs !== undefined ? { durationMs } : {}), ...(v.error ? { error: v.error } : {}) };
-    });
+    return [...this.vertices.values()]
+      .filter((v) => typeof v.name === 'string')
+      .map((v): Vertex => {
+        const outcome: StepOutcome = v.error
+          ? /context canceled/.test(v.error)
+            ? 'canceled'
+            : 'error'
+          : v.cached
+            ? 'cached'
+            : v.completed
+              ? 'ran'
+              : 'incomplete';
+        const durationMs = outcome === 'ran' || outcome === 'error' ? durationOf(v) : undefined;
+        return { name: v.name as string, outcome, ...(durationMs !== undefined ? { durationMs } : {}), ...(v.error ? { error: v.error } : {}) };
+      });
   }
 }
 
@@ -292,7 +318,14 @@ export function buildkitSteps(vertices: Vertex[], df: DfFile, opts: { strict?: b
     }
     if (seen.has(ins.line)) continue;
     seen.add(ins.line);
-    steps.push({ line: ins.line, keyword: ins.keyword, stage: stageIx, outcome: v.outcome, ...(v.durationMs !== undefined ? { durationMs: v.durationMs } : {}), text });
+    steps.push({
+      line: ins.line,
+      keyword: ins.keyword,
+      stage: stageIx,
+      outcome: v.outcome,
+      ...(v.durationMs !== undefined ? { durationMs: v.durationMs } : {}),
+      text,
+    });
   }
   // One vertex stands for the same operation in several stages (BuildKit runs identical ops once per build): it
   // is reported under one stage's name; the same step of the other stages built did what it did.
@@ -327,7 +360,8 @@ export function classicSteps(lines: TimedLine[], df: DfFile, end?: { endMs: numb
     const n = Number(m[1]);
     const ins = df.instructions[n - 1];
     if (!ins) throw new Error(`classic: step ${n} beyond the ${df.instructions.length} instructions we read: ${lines[i].text}`);
-    if (ins.keyword !== m[3].toUpperCase()) throw new Error(`classic: instruction ${n} is ${ins.keyword} (line ${ins.line}) but engine printed: ${lines[i].text}`);
+    if (ins.keyword !== m[3].toUpperCase())
+      throw new Error(`classic: instruction ${n} is ${ins.keyword} (line ${ins.line}) but engine printed: ${lines[i].text}`);
     starts.push({ index: i, t: lines[i].t });
     if (ins.keyword === 'FROM' || ins.stage < 0) {
       unprobed.push(ins.line);
@@ -343,7 +377,14 @@ export function classicSteps(lines: TimedLine[], df: DfFile, end?: { endMs: numb
     // The last step of a failed (or cancelled) build failed, unless its result was printed before the build stopped.
     const outcome: StepOutcome = last && finished && !finished.has(ins.line) ? 'error' : cached ? 'cached' : 'ran';
     const durationMs = until !== undefined && outcome !== 'cached' ? Math.max(0, until - lines[i].t) : undefined;
-    steps.push({ line: ins.line, keyword: ins.keyword, stage: ins.stage, outcome, ...(durationMs !== undefined ? { durationMs } : {}), text: `${m[3]}${m[4]}` });
+    steps.push({
+      line: ins.line,
+      keyword: ins.keyword,
+      stage: ins.stage,
+      outcome,
+      ...(durationMs !== undefined ? { durationMs } : {}),
+      text: `${m[3]}${m[4]}`,
+    });
   }
   return { steps, unprobed };
 }
@@ -398,7 +439,8 @@ export function buildkitFinished(steps: ActualStep[], df: DfFile): number[] {
     return chain;
   };
   /** Is `a` (an instruction) before `b` in b's chain? */
-  const before = (a: { line: number; stage: number }, b: { line: number; stage: number }): boolean => (a.stage === b.stage ? a.line < b.line : chainOf(b.stage).includes(a.stage));
+  const before = (a: { line: number; stage: number }, b: { line: number; stage: number }): boolean =>
+    a.stage === b.stage ? a.line < b.line : chainOf(b.stage).includes(a.stage);
   const unfinished = steps.filter((s) => s.outcome !== 'cached' && s.outcome !== 'ran');
   const finished = new Set<number>();
   for (const s of steps) {

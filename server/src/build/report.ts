@@ -3,7 +3,14 @@ import { formatDuration } from '../core/plan/cost';
 import { formatBytes } from '../core/stack/layerStack';
 import type { BuildReport } from './buildProject';
 
-const ACTUAL: Record<string, string> = { cached: 'cached', ran: 'rebuilt', error: 'FAILED', canceled: 'cancelled', incomplete: 'unfinished', 'not reported': '' };
+const ACTUAL: Record<string, string> = {
+  cached: 'cached',
+  ran: 'rebuilt',
+  error: 'FAILED',
+  canceled: 'cancelled',
+  incomplete: 'unfinished',
+  'not reported': '',
+};
 
 export function formatBuildReport(report: BuildReport): string {
   const out: string[] = [];
@@ -12,14 +19,36 @@ export function formatBuildReport(report: BuildReport): string {
   out.push('');
   const rows = report.rows.filter((r) => r.actual !== 'not reported' || r.predicted === 'cached' || r.predicted === 'rebuilds');
   // FROM is no cache lookup (the engine resolves the base image), so there is nothing to compare.
-  const table = rows.map((r) => [String(r.line), r.text, r.predicted, r.keyword === 'FROM' ? '-' : (ACTUAL[r.actual] ?? r.actual), r.durationMs !== undefined ? `${(r.durationMs / 1000).toFixed(1)} s` : '', r.sizeBytes !== undefined ? formatBytes(r.sizeBytes) : '', r.agrees ? '' : '≠']);
+  const table = rows.map((r) => [
+    String(r.line),
+    r.text,
+    r.predicted,
+    r.keyword === 'FROM' ? '-' : (ACTUAL[r.actual] ?? r.actual),
+    r.durationMs !== undefined ? `${(r.durationMs / 1000).toFixed(1)} s` : '',
+    r.sizeBytes !== undefined ? formatBytes(r.sizeBytes) : '',
+    r.agrees ? '' : '≠',
+  ]);
   const head = ['LINE', 'INSTRUCTION', 'PREDICTED', 'DOCKER', 'TIME', 'SIZE', ''];
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
-  out.push(head.map((h, i) => h.padEnd(widths[i])).join('  ').trimEnd());
-  for (const t of table) out.push(t.map((c, i) => (i === 0 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd());
+  out.push(
+    head
+      .map((h, i) => h.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd(),
+  );
+  for (const t of table)
+    out.push(
+      t
+        .map((c, i) => (i === 0 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    );
   out.push('');
   if (report.failure) out.push(`${report.failure.message} ${stoppedBuildNote(report)}`);
-  else out.push(`Built in ${formatDuration(report.ms).replace(/^about /, '')}${report.imageId ? ` (image ${report.imageId.replace(/^sha256:/, '').slice(0, 12)})` : ''}; recorded ${report.recordedKeys} step keys.`);
+  else
+    out.push(
+      `Built in ${formatDuration(report.ms).replace(/^about /, '')}${report.imageId ? ` (image ${report.imageId.replace(/^sha256:/, '').slice(0, 12)})` : ''}; recorded ${report.recordedKeys} step keys.`,
+    );
   if (report.disagreements.length) {
     out.push(`${report.disagreements.length} ${report.disagreements.length === 1 ? 'step' : 'steps'} where the prediction and Docker disagreed:`);
     for (const d of report.disagreements) out.push(`  ${d.message}`);
@@ -33,9 +62,10 @@ export function formatBuildReport(report: BuildReport): string {
  */
 export function stoppedBuildNote(report: Pick<BuildReport, 'canceled' | 'failure' | 'recordedLines'>): string {
   const n = report.recordedLines.length;
-  const line = report.canceled ? null : report.failure?.line ?? null;
+  const line = report.canceled ? null : (report.failure?.line ?? null);
   const fix = report.canceled ? '' : line !== null ? `fix line ${line} and build again` : 'fix the failure and build again';
-  if (n === 0) return `Docker finished no step${report.canceled ? ' before the build was cancelled' : ''}; nothing was recorded.${fix ? ` ${fix[0].toUpperCase()}${fix.slice(1)}.` : ''}`;
+  if (n === 0)
+    return `Docker finished no step${report.canceled ? ' before the build was cancelled' : ''}; nothing was recorded.${fix ? ` ${fix[0].toUpperCase()}${fix.slice(1)}.` : ''}`;
   const recorded = `Recorded the ${n === 1 ? 'step' : `${n} steps`} Docker finished (${lineRanges(report.recordedLines)})`;
   return report.canceled ? `${recorded} before the build was cancelled.` : `${recorded}; ${fix}.`;
 }

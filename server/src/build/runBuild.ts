@@ -122,11 +122,26 @@ export async function runBuild(spec: BuildSpec, opts: BuildRunOptions = {}): Pro
       finished = classicFinished(run.lines, df);
     } else {
       const foreign: string[] = [];
-      steps = buildkitSteps(progress === 'rawjson' ? raw.result() : plainVertices(output), df, { strict: false, foreign, ...(spec.target ? { target: spec.target } : {}) });
+      steps = buildkitSteps(progress === 'rawjson' ? raw.result() : plainVertices(output), df, {
+        strict: false,
+        foreign,
+        ...(spec.target ? { target: spec.target } : {}),
+      });
       for (const f of foreign) say(`layerlens: left out a progress entry that does not fit this Dockerfile (BuildKit shares vertices between builds): ${f}`);
       finished = buildkitFinished(steps, df);
     }
-    const outcome: BuildOutcome = { ok, canceled: run.canceled, builder: spec.builder, progress, steps, unprobed, finished, layers: [], command: ['docker', ...command], ms: run.ms };
+    const outcome: BuildOutcome = {
+      ok,
+      canceled: run.canceled,
+      builder: spec.builder,
+      progress,
+      steps,
+      unprobed,
+      finished,
+      layers: [],
+      command: ['docker', ...command],
+      ms: run.ms,
+    };
     if (!ok) {
       const step = steps.find((s) => s.outcome === 'error') ?? (run.canceled ? undefined : steps.at(-1));
       const what = run.canceled ? 'The build was cancelled' : `The build failed (docker exit ${run.code})`;
@@ -165,7 +180,14 @@ async function hasRawJson(inv: DockerInvocation): Promise<boolean> {
     if (e instanceof DockerProblem) throw e;
     return false;
   }
-  if (run.code !== 0) throw dockerProblemIn(run.stdout + run.stderr, inv.env) ?? new DockerProblem('buildx', `docker buildx does not work here: ${(run.stderr || run.stdout).trim()}. Install the buildx plugin, or build with the classic builder.`);
+  if (run.code !== 0)
+    throw (
+      dockerProblemIn(run.stdout + run.stderr, inv.env) ??
+      new DockerProblem(
+        'buildx',
+        `docker buildx does not work here: ${(run.stderr || run.stdout).trim()}. Install the buildx plugin, or build with the classic builder.`,
+      )
+    );
   const m = /\bv?(\d+)\.(\d+)\.\d+/.exec(run.stdout);
   const supported = m ? Number(m[1]) > 0 || Number(m[2]) >= 12 : false;
   rawJsonSupport.set(cacheKey, supported);

@@ -38,7 +38,12 @@ const ACTUAL_WORDS: Record<StepOutcome, string> = {
   incomplete: 'the step did not finish',
 };
 
-export function compareWithBuild(predicted: CostedPrediction[], actual: ActualStep[], layers: LayerSize[], source: string[]): { rows: StepComparison[]; disagreements: Disagreement[] } {
+export function compareWithBuild(
+  predicted: CostedPrediction[],
+  actual: ActualStep[],
+  layers: LayerSize[],
+  source: string[],
+): { rows: StepComparison[]; disagreements: Disagreement[] } {
   const byLine = new Map(actual.map((s) => [s.line, s]));
   const sizes = new Map(layers.map((l) => [l.line, l.sizeBytes]));
   const rows: StepComparison[] = [];
@@ -49,11 +54,24 @@ export function compareWithBuild(predicted: CostedPrediction[], actual: ActualSt
     const agrees = !a || agreement(p.keyword, p.status, a.outcome);
     const size = sizes.get(p.line);
     rows.push({
-      line: p.line, keyword: p.keyword, text, predicted: p.status, reason: p.reason, actual: a?.outcome ?? 'not reported', agrees,
-      ...(a?.durationMs !== undefined ? { durationMs: a.durationMs } : {}), ...(size !== undefined ? { sizeBytes: size } : {}),
+      line: p.line,
+      keyword: p.keyword,
+      text,
+      predicted: p.status,
+      reason: p.reason,
+      actual: a?.outcome ?? 'not reported',
+      agrees,
+      ...(a?.durationMs !== undefined ? { durationMs: a.durationMs } : {}),
+      ...(size !== undefined ? { sizeBytes: size } : {}),
     });
     if (!agrees && a) {
-      disagreements.push({ line: p.line, keyword: p.keyword, predicted: p.status, actual: a.outcome, message: `line ${p.line} ${text}: predicted ${p.status}, ${ACTUAL_WORDS[a.outcome]}` });
+      disagreements.push({
+        line: p.line,
+        keyword: p.keyword,
+        predicted: p.status,
+        actual: a.outcome,
+        message: `line ${p.line} ${text}: predicted ${p.status}, ${ACTUAL_WORDS[a.outcome]}`,
+      });
     }
   }
   return { rows, disagreements };

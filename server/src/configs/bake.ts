@@ -40,7 +40,12 @@ export interface BakeFolder {
 export function bakeFolders(files: WorkspaceFiles, folders: string[]): BakeFolder[] {
   const out: BakeFolder[] = [];
   for (const dir of folders) {
-    const names = new Set(files.list(dir).filter((e) => e.file).map((e) => e.name));
+    const names = new Set(
+      files
+        .list(dir)
+        .filter((e) => e.file)
+        .map((e) => e.name),
+    );
     const json = BAKE_JSON_FILES.filter((n) => names.has(n)).map((n) => joinRel(dir, n));
     const hcl = BAKE_HCL_FILES.filter((n) => names.has(n)).map((n) => joinRel(dir, n));
     if (json.length || hcl.length) out.push({ dir, json, hcl });
@@ -48,7 +53,13 @@ export function bakeFolders(files: WorkspaceFiles, folders: string[]): BakeFolde
   return out;
 }
 
-export async function discoverBake(files: WorkspaceFiles, folders: string[], env: Lookup, problems: ConfigProblem[], print: BakePrint | undefined): Promise<BuildConfig[]> {
+export async function discoverBake(
+  files: WorkspaceFiles,
+  folders: string[],
+  env: Lookup,
+  problems: ConfigProblem[],
+  print: BakePrint | undefined,
+): Promise<BuildConfig[]> {
   const out: BuildConfig[] = [];
   for (const folder of bakeFolders(files, folders)) {
     const parsed: JsonFile[] = [];
@@ -66,7 +77,14 @@ export async function discoverBake(files: WorkspaceFiles, folders: string[], env
         // buildx has merged every file of the folder, JSON included, and evaluated variables and inherits.
         const source = parsed;
         const data = printed.data;
-        out.push(...bakeConfigs(files.root, folder.dir, [{ rel: folder.hcl[0], data, lineOf: (path) => hclLine(files, folder.hcl, String(path[1] ?? ''), source) }], () => undefined));
+        out.push(
+          ...bakeConfigs(
+            files.root,
+            folder.dir,
+            [{ rel: folder.hcl[0], data, lineOf: (path) => hclLine(files, folder.hcl, String(path[1] ?? ''), source) }],
+            () => undefined,
+          ),
+        );
         continue;
       }
     }
@@ -83,7 +101,11 @@ async function printHcl(files: WorkspaceFiles, folder: BakeFolder, print: BakePr
     for (const m of text.matchAll(/^\s*target\s+"([^"\n]+)"\s*\{/gm)) names.add(m[1]);
   }
   if (!names.size) return { error: 'declares no `target "name" {` block that Layer Lens can see.' };
-  const r = await print(resolve(files.root, folder.dir), [...folder.json, ...folder.hcl].map((f) => f.slice(folder.dir ? folder.dir.length + 1 : 0)), [...names]);
+  const r = await print(
+    resolve(files.root, folder.dir),
+    [...folder.json, ...folder.hcl].map((f) => f.slice(folder.dir ? folder.dir.length + 1 : 0)),
+    [...names],
+  );
   if ('error' in r) return { error: `unresolved: docker buildx bake --print failed: ${r.error}` };
   try {
     return { data: JSON.parse(r.json) as unknown };
@@ -98,12 +120,20 @@ function hclLine(files: WorkspaceFiles, hcl: string[], target: string, json: Jso
     const i = lines.findIndex((l) => new RegExp(`^\\s*target\\s+"${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`).test(l));
     if (i >= 0) return i + 1;
   }
-  for (const j of json) if (isObject((j.data as Record<string, unknown>).target) && Object.hasOwn((j.data as { target: object }).target, target)) return j.lineOf(['target', target]);
+  for (const j of json)
+    if (isObject((j.data as Record<string, unknown>).target) && Object.hasOwn((j.data as { target: object }).target, target))
+      return j.lineOf(['target', target]);
   return 1;
 }
 
 /** The configurations of one folder's Bake files (merged in order). `env` undefined: values are already evaluated. */
-function bakeConfigs(root: string, dir: string, parsed: Array<Pick<JsonFile, 'rel' | 'data' | 'lineOf'>>, env: Lookup | (() => undefined), json = false): BuildConfig[] {
+function bakeConfigs(
+  root: string,
+  dir: string,
+  parsed: Array<Pick<JsonFile, 'rel' | 'data' | 'lineOf'>>,
+  env: Lookup | (() => undefined),
+  json = false,
+): BuildConfig[] {
   const variables: Record<string, { default?: string }> = {};
   const targets = new Map<string, Target>();
   for (const json of parsed) {
@@ -120,7 +150,16 @@ function bakeConfigs(root: string, dir: string, parsed: Array<Pick<JsonFile, 're
         const before = targets.get(name);
         const argAt = { ...before?.argAt };
         if (isObject(raw.args)) for (const k of Object.keys(raw.args)) setOwn(argAt, k, { file: json.rel, line: json.lineOf(['target', name, 'args', k]) });
-        targets.set(name, before ? { ...before, argAt, raw: { ...before.raw, ...raw, args: { ...(isObject(before.raw.args) ? before.raw.args : {}), ...(isObject(raw.args) ? raw.args : {}) } } } : { name, file: json.rel, line: json.lineOf(['target', name]), raw, argAt });
+        targets.set(
+          name,
+          before
+            ? {
+                ...before,
+                argAt,
+                raw: { ...before.raw, ...raw, args: { ...(isObject(before.raw.args) ? before.raw.args : {}), ...(isObject(raw.args) ? raw.args : {}) } },
+              }
+            : { name, file: json.rel, line: json.lineOf(['target', name]), raw, argAt },
+        );
       }
     }
   }
@@ -143,7 +182,11 @@ function bakeConfigs(root: string, dir: string, parsed: Array<Pick<JsonFile, 're
       }
     }
     const contexts: Record<string, Maybe> = {};
-    if (isObject(raw.contexts)) for (const [k, v] of Object.entries(raw.contexts)) { const value = val(v); if (value) setOwn(contexts, k, value); }
+    if (isObject(raw.contexts))
+      for (const [k, v] of Object.entries(raw.contexts)) {
+        const value = val(v);
+        if (value) setOwn(contexts, k, value);
+      }
     const context = val(raw.context);
     const dockerfile = val(raw.dockerfile);
     const target = val(raw.target);
@@ -232,7 +275,12 @@ export function bakeGroups(files: WorkspaceFiles, folder: BakeFolder): Record<st
     const json = parseJsonc(rel, files.read(rel) ?? '{}', []);
     const groups = json && isObject(json.data) && isObject(json.data.group) ? json.data.group : {};
     for (const [name, g] of Object.entries(groups)) {
-      if (isObject(g) && Array.isArray(g.targets)) setOwn(out, name, g.targets.map((x) => scalarText(x)).filter((x): x is string => x !== undefined));
+      if (isObject(g) && Array.isArray(g.targets))
+        setOwn(
+          out,
+          name,
+          g.targets.map((x) => scalarText(x)).filter((x): x is string => x !== undefined),
+        );
     }
   }
   return out;

@@ -16,7 +16,14 @@ const MAX_OUTPUT = 4 * 1024 * 1024;
  * ship its own `docker`).
  */
 export function findExecutable(name: string, workspace: string, path = process.env.PATH ?? ''): string | undefined {
-  const candidates = isAbsolute(name) ? [name] : name.includes('/') ? [] : path.split(delimiter).filter((d) => isAbsolute(d)).map((d) => join(d, name));
+  const candidates = isAbsolute(name)
+    ? [name]
+    : name.includes('/')
+      ? []
+      : path
+          .split(delimiter)
+          .filter((d) => isAbsolute(d))
+          .map((d) => join(d, name));
   for (const c of candidates) {
     if (inside(workspace, c)) continue;
     try {

@@ -61,7 +61,12 @@ export function discoverCompose(files: WorkspaceFiles, folders: string[], env: L
   const loader: Loader = { files, env, problems, loaded: new Set() };
   const out: BuildConfig[] = [];
   for (const dir of folders) {
-    const names = new Set(files.list(dir).filter((e) => e.file).map((e) => e.name));
+    const names = new Set(
+      files
+        .list(dir)
+        .filter((e) => e.file)
+        .map((e) => e.name),
+    );
     // `docker compose --env-file` (run in the workspace root) replaces the root's .env.
     const dotEnvs = dir === '' && envFiles ? envFiles : names.has('.env') ? [joinRel(dir, '.env')] : [];
     const composeFile = composeFileVariable(loader, dir, dotEnvs);
@@ -92,7 +97,11 @@ export function discoverCompose(files: WorkspaceFiles, folders: string[], env: L
  */
 function composeFileVariable(loader: Loader, dir: string, dotEnvs: string[]): { value: string; separator: string } | undefined {
   const dot: Record<string, string> = {};
-  for (const f of dotEnvs) Object.assign(dot, parseDotEnv(loader.files.read(f) ?? '', () => undefined));
+  for (const f of dotEnvs)
+    Object.assign(
+      dot,
+      parseDotEnv(loader.files.read(f) ?? '', () => undefined),
+    );
   const get = (n: string) => (dir === '' ? loader.env(n) : undefined) ?? (Object.hasOwn(dot, n) ? dot[n] : undefined);
   const value = get('COMPOSE_FILE');
   if (value === undefined || value.trim() === '') return undefined;
@@ -103,7 +112,10 @@ function composeFileVariable(loader: Loader, dir: string, dotEnvs: string[]): { 
 function composeFileList(loader: Loader, dir: string, variable: { value: string; separator: string }): string[] | undefined {
   const where = joinRel(dir, '.env');
   const rels: string[] = [];
-  for (const name of variable.value.split(variable.separator).map((n) => n.trim()).filter(Boolean)) {
+  for (const name of variable.value
+    .split(variable.separator)
+    .map((n) => n.trim())
+    .filter(Boolean)) {
     const rel = workspaceRel(loader.files.root, resolve(loader.files.root, dir, name));
     if (rel === undefined) {
       loader.problems.push({ file: where, message: `COMPOSE_FILE names ${name}, outside the workspace: not read.` });
@@ -116,7 +128,10 @@ function composeFileList(loader: Loader, dir: string, variable: { value: string;
 
 /** Compose's project name rule: lower case, only a-z, 0-9, `_` and `-`, not starting with `_` or `-`. */
 export function normaliseProjectName(name: string): string {
-  return name.toLowerCase().replace(/[^-_a-z0-9]+/g, '').replace(/^[-_]+/, '');
+  return name
+    .toLowerCase()
+    .replace(/[^-_a-z0-9]+/g, '')
+    .replace(/^[-_]+/, '');
 }
 
 /**
@@ -147,7 +162,9 @@ function toConfigs(s: Service, root: string, active: Set<string> | undefined): B
     ...(b.platforms?.length ? { platforms: b.platforms } : s.platform ? { platforms: [s.platform] } : {}),
     namedContexts: b.namedContexts,
     argSources: b.argAt,
-    ...(inactive ? { notes: [`only with profile ${s.profiles?.join(' or ')}, not active here (COMPOSE_PROFILES): \`docker compose build\` leaves it out.`] } : {}),
+    ...(inactive
+      ? { notes: [`only with profile ${s.profiles?.join(' or ')}, not active here (COMPOSE_PROFILES): \`docker compose build\` leaves it out.`] }
+      : {}),
   };
   const config = finishConfig(d, root);
   if (s.profiles?.length) {
@@ -194,7 +211,10 @@ function loadProject(loader: Loader, fileRels: string[], projectDir: string, env
       // From the environment or .env compose takes the name as it is, and refuses one with other characters (or capitals).
       projectName = fromEnv;
       if (!/^[a-z0-9][a-z0-9_-]*$/.test(projectName)) {
-        problems.push({ file: fileRels[0], message: `COMPOSE_PROJECT_NAME "${fromEnv}" is not a valid project name (lowercase letters, digits, - and _): compose refuses it.` });
+        problems.push({
+          file: fileRels[0],
+          message: `COMPOSE_PROJECT_NAME "${fromEnv}" is not a valid project name (lowercase letters, digits, - and _): compose refuses it.`,
+        });
         projectName = undefined;
       }
     } else {
@@ -203,7 +223,12 @@ function loadProject(loader: Loader, fileRels: string[], projectDir: string, env
     }
     loader.projectName = projectName;
     const profiles = outer('COMPOSE_PROFILES');
-    loader.profiles = new Set((profiles ?? '').split(',').map((p) => p.trim()).filter(Boolean));
+    loader.profiles = new Set(
+      (profiles ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    );
   }
   const lookup: Lookup = (n) => (n === 'COMPOSE_PROJECT_NAME' ? projectName : outer(n));
   const merged = new Map<string, Service>();
@@ -217,7 +242,8 @@ function loadProject(loader: Loader, fileRels: string[], projectDir: string, env
   }
   const resolved = [...merged.values()].map((s) => resolveExtends(loader, s, merged, [], depth));
   for (const s of included) {
-    if (merged.has(s.name)) problems.push({ file: s.file, line: s.line, message: `service "${s.name}" is also defined by the file that includes it: Compose refuses this.` });
+    if (merged.has(s.name))
+      problems.push({ file: s.file, line: s.line, message: `service "${s.name}" is also defined by the file that includes it: Compose refuses this.` });
     else resolved.push(s);
   }
   return resolved;
@@ -248,22 +274,42 @@ function includes(loader: Loader, yaml: YamlFile, projectDir: string, lookup: Lo
       const value = interpolate(p, lookup);
       const rel = workspaceRel(loader.files.root, resolve(loader.files.root, projectDir, value.value));
       if (value.unresolved.length || rel === undefined) {
-        loader.problems.push({ file: yaml.rel, line, message: value.unresolved.length ? `include ${p}: depends on ${value.unresolved.join(', ')}.` : `include ${p} is outside the workspace: not read.` });
+        loader.problems.push({
+          file: yaml.rel,
+          line,
+          message: value.unresolved.length ? `include ${p}: depends on ${value.unresolved.join(', ')}.` : `include ${p} is outside the workspace: not read.`,
+        });
         return;
       }
       rels.push(rel);
     }
     if (rels.some((r) => loader.loaded.has(r))) {
-      loader.problems.push({ file: yaml.rel, line, message: `include ${rels.join(', ')}: already loaded (an include loop, or a file included twice): not read again.` });
+      loader.problems.push({
+        file: yaml.rel,
+        line,
+        message: `include ${rels.join(', ')}: already loaded (an include loop, or a file included twice): not read again.`,
+      });
       return;
     }
     const dirText = scalarText(spec.project_directory);
-    const dir = dirText !== undefined ? workspaceRel(loader.files.root, resolve(loader.files.root, projectDir, interpolate(dirText, lookup).value)) : posix.dirname(rels[0]) === '.' ? '' : posix.dirname(rels[0]);
+    const dir =
+      dirText !== undefined
+        ? workspaceRel(loader.files.root, resolve(loader.files.root, projectDir, interpolate(dirText, lookup).value))
+        : posix.dirname(rels[0]) === '.'
+          ? ''
+          : posix.dirname(rels[0]);
     if (dir === undefined) {
       loader.problems.push({ file: yaml.rel, line, message: `include ${rels[0]}: its project_directory is outside the workspace.` });
       return;
     }
-    const envSpec = spec.env_file === undefined ? [joinRel(dir, '.env')] : (Array.isArray(spec.env_file) ? spec.env_file : [spec.env_file]).map((e) => scalarText(e)).filter((e): e is string => e !== undefined).map((e) => workspaceRel(loader.files.root, resolve(loader.files.root, projectDir, e))).filter((e): e is string => e !== undefined);
+    const envSpec =
+      spec.env_file === undefined
+        ? [joinRel(dir, '.env')]
+        : (Array.isArray(spec.env_file) ? spec.env_file : [spec.env_file])
+            .map((e) => scalarText(e))
+            .filter((e): e is string => e !== undefined)
+            .map((e) => workspaceRel(loader.files.root, resolve(loader.files.root, projectDir, e)))
+            .filter((e): e is string => e !== undefined);
     out.push(...loadProject(loader, rels, dir, envSpec, depth + 1));
   });
   return out;
@@ -290,13 +336,18 @@ function servicesOf(yaml: YamlFile, projectAbs: string, projectDir: string, look
         if (isObject(raw.build)) build.argAt = argLines(raw.build.args, yaml, ['services', name, 'build', 'args']);
         s.build = build;
         s.line = yaml.lineOf(['services', name, 'build']);
-      } else problems.push({ file: yaml.rel, line: yaml.lineOf(['services', name, 'build']), message: `service "${name}": \`build\` must be a path or a mapping.` });
+      } else
+        problems.push({ file: yaml.rel, line: yaml.lineOf(['services', name, 'build']), message: `service "${name}": \`build\` must be a path or a mapping.` });
     }
     if (raw.platform !== undefined) {
       const p = value(raw.platform, lookup);
       if (p) s.platform = p;
     }
-    if (Array.isArray(raw.profiles)) s.profiles = raw.profiles.map((p) => scalarText(p)).filter((p): p is string => p !== undefined).map((p) => interpolate(p, lookup).value);
+    if (Array.isArray(raw.profiles))
+      s.profiles = raw.profiles
+        .map((p) => scalarText(p))
+        .filter((p): p is string => p !== undefined)
+        .map((p) => interpolate(p, lookup).value);
     if (typeof raw.extends === 'string') s.extends = { service: raw.extends };
     else if (isObject(raw.extends) && typeof raw.extends.service === 'string') {
       s.extends = { service: raw.extends.service, ...(typeof raw.extends.file === 'string' ? { file: interpolate(raw.extends.file, lookup).value } : {}) };
@@ -393,7 +444,8 @@ function mergeBuild(base: Build | undefined, over: Build | undefined): Build | u
   for (const [k, v] of Object.entries(over.args)) setOwn(out.args, k, v);
   for (const [k, v] of Object.entries(over.argAt)) setOwn(out.argAt, k, v);
   for (const [k, v] of Object.entries(over.namedContexts)) setOwn(out.namedContexts, k, v);
-  if (over.platforms) out.platforms = [...(base.platforms ?? []), ...over.platforms.filter((p) => !(base.platforms ?? []).some((q) => JSON.stringify(q) === JSON.stringify(p)))];
+  if (over.platforms)
+    out.platforms = [...(base.platforms ?? []), ...over.platforms.filter((p) => !(base.platforms ?? []).some((q) => JSON.stringify(q) === JSON.stringify(p)))];
   return out;
 }
 
@@ -429,11 +481,17 @@ function resolveExtends(loader: Loader, s: Service, siblings: Map<string, Servic
     const text = loader.files.read(rel);
     const yaml = text === undefined ? undefined : parseYaml(rel, text, loader.problems);
     const dir = posix.dirname(rel) === '.' ? '' : posix.dirname(rel);
-    pool = new Map((yaml && isObject(yaml.data) ? servicesOf(yaml, resolve(loader.files.root, dir), dir, s.lookup, loader.problems) : []).map((x) => [x.name, x]));
+    pool = new Map(
+      (yaml && isObject(yaml.data) ? servicesOf(yaml, resolve(loader.files.root, dir), dir, s.lookup, loader.problems) : []).map((x) => [x.name, x]),
+    );
   }
   base = pool.get(s.extends.service);
   if (!base) {
-    loader.problems.push({ file: s.file, line: s.line, message: `service "${s.name}" extends "${s.extends.service}"${s.extends.file ? ` in ${s.extends.file}` : ''}, which is not defined.` });
+    loader.problems.push({
+      file: s.file,
+      line: s.line,
+      message: `service "${s.name}" extends "${s.extends.service}"${s.extends.file ? ` in ${s.extends.file}` : ''}, which is not defined.`,
+    });
     return { ...s, extends: undefined };
   }
   base = resolveExtends(loader, base, pool, [...stack, key], depth);
@@ -442,7 +500,7 @@ function resolveExtends(loader: Loader, s: Service, siblings: Map<string, Servic
     ...s,
     extends: undefined,
     ...(build ? { build } : {}),
-    ...(s.platform ?? base.platform ? { platform: (s.platform ?? base.platform) as Maybe } : {}),
+    ...((s.platform ?? base.platform) ? { platform: (s.platform ?? base.platform) as Maybe } : {}),
   };
 }
 
@@ -452,5 +510,3 @@ export function workspaceRel(root: string, abs: string): string | undefined {
   if (!(abs === root || abs.startsWith(root.endsWith('/') ? root : root + '/'))) return undefined;
   return rel === '.' ? '' : rel;
 }
-
-

@@ -96,7 +96,11 @@ function composeBuild(files: WorkspaceFiles, rel: string, json: JsonFile, base: 
     const value = substitute(p, env, files.root);
     const r = 'why' in value ? undefined : workspaceRel(files.root, resolve(base, value.value));
     if (r === undefined) {
-      problems.push({ file: rel, line, message: 'why' in value ? `dockerComposeFile ${p}: ${value.why}.` : `dockerComposeFile ${p} is outside the workspace: not read.` });
+      problems.push({
+        file: rel,
+        line,
+        message: 'why' in value ? `dockerComposeFile ${p}: ${value.why}.` : `dockerComposeFile ${p} is outside the workspace: not read.`,
+      });
       return [];
     }
     rels.push(r);
@@ -107,7 +111,12 @@ function composeBuild(files: WorkspaceFiles, rel: string, json: JsonFile, base: 
     return [];
   }
   const dir = posix.dirname(rel) === '.' ? '' : posix.dirname(rel);
-  return configs.map((c) => ({ ...c, kind: 'devcontainer' as const, source: { file: rel, line: json.lineOf(['service']), name: dir || rel }, notes: [...c.notes, `compose service ${service} of ${rels.join(', ')}`] }));
+  return configs.map((c) => ({
+    ...c,
+    kind: 'devcontainer' as const,
+    source: { file: rel, line: json.lineOf(['service']), name: dir || rel },
+    notes: [...c.notes, `compose service ${service} of ${rels.join(', ')}`],
+  }));
 }
 
 /** `--platform=X` or `--platform X` in `build.options`. */

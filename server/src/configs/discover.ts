@@ -58,7 +58,8 @@ function envFilesOf(files: WorkspaceFiles, paths: string[] | undefined): string[
   const out: string[] = [];
   for (const p of paths) {
     const rel = relative(files.root, resolve(p)).split(sep).join('/');
-    if (rel === '' || rel === '..' || rel.startsWith('../') || isAbsolute(rel)) files.problems.push({ file: p, message: 'the --env-file is outside the workspace: not read.' });
+    if (rel === '' || rel === '..' || rel.startsWith('../') || isAbsolute(rel))
+      files.problems.push({ file: p, message: 'the --env-file is outside the workspace: not read.' });
     else if (files.read(rel) === undefined) files.problems.push({ file: rel, message: 'the --env-file cannot be read.' });
     else out.push(rel);
   }

@@ -73,13 +73,14 @@ export function diskFiles(rootArg: string): WorkspaceFiles {
       return r.bytes.toString('utf8');
     }
     if (r.refused === 'missing') return undefined;
-    const why = r.refused === 'symlink'
-      ? 'is a symlink or lies behind one: discovery does not follow links, replace it with a regular file.'
-      : r.refused === 'too-large'
-        ? `is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB: not read.`
-        : r.refused === 'not-a-file'
-          ? 'is not a regular file: not read.'
-          : `cannot be read (${r.code ?? 'error'}).`;
+    const why =
+      r.refused === 'symlink'
+        ? 'is a symlink or lies behind one: discovery does not follow links, replace it with a regular file.'
+        : r.refused === 'too-large'
+          ? `is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB: not read.`
+          : r.refused === 'not-a-file'
+            ? 'is not a regular file: not read.'
+            : `cannot be read (${r.code ?? 'error'}).`;
     problems.push({ file: rel, message: why });
     return undefined;
   }
@@ -92,7 +93,11 @@ export function diskFiles(rootArg: string): WorkspaceFiles {
       for (let i = 1; i <= parts.length; i++) {
         if (!lstatSync(join(root, ...parts.slice(0, i))).isDirectory()) return [];
       }
-      return readdirSync(join(root, ...parts), { withFileTypes: true }).map((d) => ({ name: d.name, dir: d.isDirectory(), file: d.isFile() || d.isSymbolicLink() }));
+      return readdirSync(join(root, ...parts), { withFileTypes: true }).map((d) => ({
+        name: d.name,
+        dir: d.isDirectory(),
+        file: d.isFile() || d.isSymbolicLink(),
+      }));
     } catch {
       return [];
     }

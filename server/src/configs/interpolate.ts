@@ -154,7 +154,13 @@ export function parseDotEnv(text: string, outer: Lookup): Record<string, string>
         end = closingQuote(body, quote);
       }
       body = end < 0 ? body : body.slice(0, end);
-      value = quote === "'" ? body : interpolate(body.replace(/\\(["\\nrt])/g, (_, ch: string) => ({ n: '\n', r: '\r', t: '\t' })[ch] ?? ch), lookup).value;
+      value =
+        quote === "'"
+          ? body
+          : interpolate(
+              body.replace(/\\(["\\nrt])/g, (_, ch: string) => ({ n: '\n', r: '\r', t: '\t' })[ch] ?? ch),
+              lookup,
+            ).value;
     } else {
       const hash = raw.search(/\s#/);
       if (hash >= 0) raw = raw.slice(0, hash);

@@ -36,7 +36,12 @@ export function discoverWorkflows(files: WorkspaceFiles, problems: ConfigProblem
       const jobEnv = { ...workflowEnv, ...literalEnv(job.env) };
       const strategy = isObject(job.strategy) ? job.strategy : {};
       const combos = combinations(strategy.matrix);
-      if (combos.length > MAX_COMBINATIONS) problems.push({ file: rel, line: yaml.lineOf(['jobs', jobId, 'strategy', 'matrix']), message: `the matrix of job ${jobId} has ${combos.length} combinations: the first ${MAX_COMBINATIONS} are listed.` });
+      if (combos.length > MAX_COMBINATIONS)
+        problems.push({
+          file: rel,
+          line: yaml.lineOf(['jobs', jobId, 'strategy', 'matrix']),
+          message: `the matrix of job ${jobId} has ${combos.length} combinations: the first ${MAX_COMBINATIONS} are listed.`,
+        });
       const buildSteps = job.steps.map((s, i) => ({ s, i })).filter(({ s }) => isObject(s) && typeof s.uses === 'string' && ACTION.test(s.uses.trim()));
       for (const { s, i } of buildSteps) {
         const step = s as Record<string, unknown>;
@@ -48,7 +53,14 @@ export function discoverWorkflows(files: WorkspaceFiles, problems: ConfigProblem
             return t === undefined ? undefined : expressions(t, combo, env, files.root);
           };
           const stepName = buildSteps.length > 1 ? `.${i + 1}` : '';
-          const comboName = combo === 'unknown' ? '[matrix unknown]' : Object.keys(combo).length ? `[${Object.entries(combo).map(([k, v]) => `${k}=${v}`).join(',')}]` : '';
+          const comboName =
+            combo === 'unknown'
+              ? '[matrix unknown]'
+              : Object.keys(combo).length
+                ? `[${Object.entries(combo)
+                    .map(([k, v]) => `${k}=${v}`)
+                    .join(',')}]`
+                : '';
           let context = val(w.context);
           // `{{defaultContext}}` (or `{{defaultContext}}:subdir`) is the action's git context: the repository (a folder of it).
           const git = context && 'value' in context ? /^\{\{\s*defaultContext\s*\}\}(?::(.*))?$/.exec(context.value) : null;
@@ -57,8 +69,13 @@ export function discoverWorkflows(files: WorkspaceFiles, problems: ConfigProblem
           const file = val(w.file);
           const target = val(w.target);
           const notes: string[] = [];
-          if (!context) notes.push("no `context`: the action builds the git repository at the commit; planned with the workspace folder, so files that are not committed may differ.");
-          if (git) notes[0] = 'the context `{{defaultContext}}` is the git repository at the commit; planned with the workspace folder, so files that are not committed may differ.';
+          if (!context)
+            notes.push(
+              'no `context`: the action builds the git repository at the commit; planned with the workspace folder, so files that are not committed may differ.',
+            );
+          if (git)
+            notes[0] =
+              'the context `{{defaultContext}}` is the git repository at the commit; planned with the workspace folder, so files that are not committed may differ.';
           const contextMaybe = context ?? { value: gitSubdir || '.' };
           const args: Record<string, Maybe> = {};
           for (const line of lines(w['build-args'], false)) {

@@ -15,19 +15,30 @@ export interface Baseline {
 const NOTHING: KnownBuilds = { has: () => false, empty: true };
 
 /** Why there is no git HEAD baseline in an untrusted workspace (BASELINE_TEMPLATES translates it). */
-export const RESTRICTED_GIT_DETAIL = 'No build recorded for this Dockerfile, and git HEAD is not read in Restricted Mode: trust the workspace to compare with it.';
+export const RESTRICTED_GIT_DETAIL =
+  'No build recorded for this Dockerfile, and git HEAD is not read in Restricted Mode: trust the workspace to compare with it.';
 
 /**
  * `gitHead` is called only when the choice needs it (it reads git objects, off the event loop); undefined in an
  * untrusted workspace, where git never runs (a repository's own config could make it run a command).
  */
-export async function chooseBaseline(setting: BaselineSetting, store: StoreData, project: Project, gitHead: (() => Promise<GitHeadResult>) | undefined): Promise<Baseline> {
+export async function chooseBaseline(
+  setting: BaselineSetting,
+  store: StoreData,
+  project: Project,
+  gitHead: (() => Promise<GitHeadResult>) | undefined,
+): Promise<Baseline> {
   const { builder, target } = project.options;
   const id = buildId(builder, project.dockerfileAbs, target);
   const hasRecord = store.builds[id] !== undefined;
   const origin = store.builds[id]?.origin;
   const recorded = (): Baseline => ({
-    info: { kind: 'recorded', label: 'recorded build', detail: `Builds recorded with "Mark Current State as Built" (${builder}).`, ...(origin ? { origin: { source: origin.source, at: origin.at } } : {}) },
+    info: {
+      kind: 'recorded',
+      label: 'recorded build',
+      detail: `Builds recorded with "Mark Current State as Built" (${builder}).`,
+      ...(origin ? { origin: { source: origin.source, at: origin.at } } : {}),
+    },
     known: knownBuilds(store, builder, id),
   });
   if (setting === 'recorded') {
@@ -38,8 +49,12 @@ export async function chooseBaseline(setting: BaselineSetting, store: StoreData,
   if (!gitHead) return nothing(RESTRICTED_GIT_DETAIL);
   const git = await gitHead();
   if (!git.ok) return nothing(`No build recorded for this Dockerfile, and no git HEAD to compare with: ${git.reason}.`);
-  if (git.head.dockerfileText === undefined) return nothing(`This Dockerfile is not in git HEAD (${git.head.commit.slice(0, 7)}), so nothing was built from it there.`);
-  return { info: { kind: 'gitHead', label: 'git HEAD', detail: `The state at git HEAD (${git.head.commit.slice(0, 7)}), as if it had been built.` }, known: gitHeadKnown(project, git) };
+  if (git.head.dockerfileText === undefined)
+    return nothing(`This Dockerfile is not in git HEAD (${git.head.commit.slice(0, 7)}), so nothing was built from it there.`);
+  return {
+    info: { kind: 'gitHead', label: 'git HEAD', detail: `The state at git HEAD (${git.head.commit.slice(0, 7)}), as if it had been built.` },
+    known: gitHeadKnown(project, git),
+  };
 }
 
 /** The keys a build of the HEAD state would have left: its Dockerfile planned over its context. */

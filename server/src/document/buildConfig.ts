@@ -21,7 +21,11 @@ export function choiceOf(c: BuildConfig): ConfigurationChoice {
  * `configs` are the plannable configurations that build this Dockerfile, in precedence order.
  */
 export function withConfiguration(settings: DockerfileSettings, configs: BuildConfig[], picked: string | undefined): DockerfileSettings {
-  if (settings.fromSetting) return { ...settings, configuration: { id: 'setting', label: 'layerLens.dockerfiles', source: '', origin: 'setting', choices: [], unresolvedArgs: {}, notes: [] } };
+  if (settings.fromSetting)
+    return {
+      ...settings,
+      configuration: { id: 'setting', label: 'layerLens.dockerfiles', source: '', origin: 'setting', choices: [], unresolvedArgs: {}, notes: [] },
+    };
   if (!configs.length) return settings;
   const choices = [...configs.map(choiceOf), FOLDER_CHOICE];
   const pickedConfig = picked === undefined ? undefined : configs.find((c) => configId(c) === picked);
@@ -40,6 +44,13 @@ export function withConfiguration(settings: DockerfileSettings, configs: BuildCo
     ...(c.target ? { target: c.target } : {}),
     ...(c.platform ? { platform: c.platform } : {}),
     ...(Object.keys(c.unresolvedArgs).length ? { unresolvedArgs: c.unresolvedArgs } : {}),
-    configuration: { ...choiceOf(c), origin: pickedConfig ? 'picked' : 'discovered', choices, unresolvedArgs: c.unresolvedArgs, notes, ...(Object.keys(argSources).length ? { argSources } : {}) },
+    configuration: {
+      ...choiceOf(c),
+      origin: pickedConfig ? 'picked' : 'discovered',
+      choices,
+      unresolvedArgs: c.unresolvedArgs,
+      notes,
+      ...(Object.keys(argSources).length ? { argSources } : {}),
+    },
   };
 }

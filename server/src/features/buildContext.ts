@@ -14,7 +14,14 @@ const MAX_PATHS = 5;
 export function buildContext(analysis: Analysis, t: Translate = englishT): BuildContextResult {
   const project = analysis.project;
   if (!project) {
-    return { contextDir: null, ignoreFile: null, fixTarget: null, report: null, nodes: [], problem: analysis.problem ? translateProblem(analysis.problem, t) : t('This Dockerfile has no build context on disk (is it saved?).') };
+    return {
+      contextDir: null,
+      ignoreFile: null,
+      fixTarget: null,
+      report: null,
+      nodes: [],
+      problem: analysis.problem ? translateProblem(analysis.problem, t) : t('This Dockerfile has no build context on disk (is it saved?).'),
+    };
   }
   const raw = contextReport(project.snapshot, project.ignoreText, project.ignoreFile);
   const report: ContextReport = { ...raw, problems: [...(project.ignoreProblems ?? []), ...raw.problems] };
@@ -92,10 +99,7 @@ export function contextNodes(report: ContextReport, ignoreFile: string | undefin
           label: g.pattern,
           description: size(g, t),
           icon: 'filter',
-          children: [
-            ...shown.map((p) => ({ label: p, icon: 'file' })),
-            ...(more > 0 ? [{ label: t('and {0} more', more), icon: 'ellipsis' }] : []),
-          ],
+          children: [...shown.map((p) => ({ label: p, icon: 'file' })), ...(more > 0 ? [{ label: t('and {0} more', more), icon: 'ellipsis' }] : [])],
         };
       }),
     });

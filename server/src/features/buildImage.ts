@@ -17,7 +17,12 @@ const OUTPUT_BATCH_MS = 100;
 
 let running: string | undefined;
 
-export async function buildImage(documents: DockerfileDocuments, uri: string, signal: AbortSignal, sendOutput: (lines: string[]) => void): Promise<BuildImageResult> {
+export async function buildImage(
+  documents: DockerfileDocuments,
+  uri: string,
+  signal: AbortSignal,
+  sendOutput: (lines: string[]) => void,
+): Promise<BuildImageResult> {
   if (running) return failed(`A build is already running (${running}). Wait for it or cancel it.`);
   const analysis = await documents.analysis(uri);
   if (!analysis?.project || !uri.startsWith('file:')) return failed(analysis?.problem ?? 'Layer Lens builds Dockerfiles saved on disk: save this file first.');
@@ -46,15 +51,20 @@ export async function buildImage(documents: DockerfileDocuments, uri: string, si
       ...(synced ? { synced } : {}),
     });
     let warning: string | null = null;
-    const report = await buildProject(project, knownBuilds(store.data, settings.builder, id), (keys, build) => {
-      warning = recordPlan(store, project, keys, build, { source: 'build', at: Date.now() }).warning;
-    }, {
-      signal,
-      onLog: (line) => {
-        pending.push(line);
-        timer ??= setTimeout(flush, OUTPUT_BATCH_MS);
+    const report = await buildProject(
+      project,
+      knownBuilds(store.data, settings.builder, id),
+      (keys, build) => {
+        warning = recordPlan(store, project, keys, build, { source: 'build', at: Date.now() }).warning;
       },
-    });
+      {
+        signal,
+        onLog: (line) => {
+          pending.push(line);
+          timer ??= setTimeout(flush, OUTPUT_BATCH_MS);
+        },
+      },
+    );
     if (timer) clearTimeout(timer);
     flush();
     if (report.recordedKeys > 0) documents.storeChanged();

@@ -6,13 +6,7 @@
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  CodeActionKind,
-  type CodeAction,
-  type CodeActionParams,
-  type TextDocumentEdit,
-  type WorkspaceEdit,
-} from 'vscode-languageserver';
+import { CodeActionKind, type CodeAction, type CodeActionParams, type TextDocumentEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Fix, Range } from '../core/advise/advise';
 import type { Translate } from '../core/shared/translate';
 import type { Analysis } from '../documents';
@@ -61,7 +55,10 @@ function workspaceEdit(uri: string, version: number, fix: Fix, contextDir: strin
   for (const file of files) {
     const fileUri = pathToFileURL(join(contextDir as string, ...file.path.split('/'))).href;
     changes.push({ kind: 'create', uri: fileUri, options: { overwrite: false, ignoreIfExists: false } });
-    changes.push({ textDocument: { uri: fileUri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.text }] });
+    changes.push({
+      textDocument: { uri: fileUri, version: null },
+      edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.text }],
+    });
   }
   return changes.length ? { documentChanges: changes } : undefined;
 }

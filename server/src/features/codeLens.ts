@@ -20,7 +20,12 @@ export function codeLenses(analysis: Analysis | undefined, t: Translate = englis
     const args: SimulateStepArgs = { uri: analysis.uri, line: step.line, keyword: step.keyword };
     return {
       range: lineRange(step.line),
-      command: { title: lensTitle(step, t), command: simulateStepCommand, arguments: [args], tooltip: t('{0}: {1}{2}. Click to simulate a change here.', verdictWord(step.status, t), renderReason(step.cause, t), simulated) },
+      command: {
+        title: lensTitle(step, t),
+        command: simulateStepCommand,
+        arguments: [args],
+        tooltip: t('{0}: {1}{2}. Click to simulate a change here.', verdictWord(step.status, t), renderReason(step.cause, t), simulated),
+      },
     } as CodeLens;
   });
 }

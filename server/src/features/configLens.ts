@@ -91,7 +91,17 @@ export class ConfigLenses {
       ? async () => {
           const head = await headCommitAsync(project.contextDir);
           if ('reason' in head) return { ok: false as const, reason: head.reason };
-          return readGitHeadAsync({ contextDir: project.contextDir, dockerfileAbs: project.dockerfileAbs, dockerfilePath: project.options.dockerfilePath, builder: project.options.builder, worktree: project.snapshot, blobDigests: this.blobDigests }, head);
+          return readGitHeadAsync(
+            {
+              contextDir: project.contextDir,
+              dockerfileAbs: project.dockerfileAbs,
+              dockerfilePath: project.options.dockerfilePath,
+              builder: project.options.builder,
+              worktree: project.snapshot,
+              blobDigests: this.blobDigests,
+            },
+            head,
+          );
         }
       : undefined;
     const baseline = await chooseBaseline(settings.baseline, this.host.store().data, project, gitHead);
@@ -107,17 +117,29 @@ export function lensOf(c: BuildConfig, planned: LensPlan | undefined, t: Transla
   const dockerfileUri = c.dockerfile ? pathToFileURL(c.dockerfile).toString() : undefined;
   const base = { line: c.source.line, ...(dockerfileUri ? { dockerfileUri } : {}) };
   if (!planned) {
-    const why = c.inline ? t('the Dockerfile is inline') : c.remoteContext ? t('remote context {0}', c.remoteContext) : c.unresolved.length ? c.unresolved.join('; ') : t('nothing to plan');
+    const why = c.inline
+      ? t('the Dockerfile is inline')
+      : c.remoteContext
+        ? t('remote context {0}', c.remoteContext)
+        : c.unresolved.length
+          ? c.unresolved.join('; ')
+          : t('nothing to plan');
     return { ...base, title: t('Layer Lens: not planned: {0}', why), tooltip: label };
   }
   if ('problem' in planned) return { ...base, title: t('Layer Lens: {0}', translateProblem(planned.problem, t)), tooltip: label };
   const steps = planned.plan.steps.filter((s) => s.status === 'cached' || s.status === 'rebuilds' || s.status === 'maybe');
   const rebuild = steps.filter((s) => s.status === 'rebuilds').length;
   const maybe = steps.filter((s) => s.status === 'maybe').length;
-  const title = maybe ? t('Layer Lens: {0} steps, {1} rebuild, {2} maybe', steps.length, rebuild, maybe) : t('Layer Lens: {0} steps, {1} rebuild', steps.length, rebuild);
+  const title = maybe
+    ? t('Layer Lens: {0} steps, {1} rebuild, {2} maybe', steps.length, rebuild, maybe)
+    : t('Layer Lens: {0} steps, {1} rebuild', steps.length, rebuild);
   const unknown = Object.keys(c.unresolvedArgs);
   const tooltip = [
-    t('{0}: compared with {1}. Click to open the Dockerfile planned with this configuration.', label, planned.baseline === 'recorded' ? t('recorded build') : planned.baseline === 'gitHead' ? 'git HEAD' : t('nothing built yet')),
+    t(
+      '{0}: compared with {1}. Click to open the Dockerfile planned with this configuration.',
+      label,
+      planned.baseline === 'recorded' ? t('recorded build') : planned.baseline === 'gitHead' ? 'git HEAD' : t('nothing built yet'),
+    ),
     ...(unknown.length ? [t('Build args unknown here: {0}', unknown.join(', '))] : []),
   ].join('\n');
   return { ...base, title, tooltip, ...(dockerfileUri ? { configId: configId(c) } : {}) };

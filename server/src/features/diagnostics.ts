@@ -47,7 +47,9 @@ function adviceOrLimit(analysis: Analysis, text: string, t: Translate): AdviceRe
   const parsed = parsedText(text);
   let result: AdviceResult;
   try {
-    result = { advice: advise({ text, builder, t, fileName: analysis.uri, ...(parsed ? { parsed } : {}), ...(project ? { context: adviseContextOf(project) } : {}) }) };
+    result = {
+      advice: advise({ text, builder, t, fileName: analysis.uri, ...(parsed ? { parsed } : {}), ...(project ? { context: adviseContextOf(project) } : {}) }),
+    };
   } catch (e) {
     if (!(e instanceof LimitError)) throw e;
     result = { advice: [], limit: { line: e.line ?? 1, message: e.message } };
@@ -69,9 +71,7 @@ export function adviceDiagnostic(uri: string, advice: Advice): Diagnostic {
     code: advice.code,
     message: advice.message,
     ...(advice.tags?.includes('unnecessary') ? { tags: [DiagnosticTag.Unnecessary] } : {}),
-    ...(advice.related?.length
-      ? { relatedInformation: advice.related.map((r) => ({ location: { uri, range: wholeLine(r.line) }, message: r.message })) }
-      : {}),
+    ...(advice.related?.length ? { relatedInformation: advice.related.map((r) => ({ location: { uri, range: wholeLine(r.line) }, message: r.message })) } : {}),
   };
 }
 
@@ -81,7 +81,16 @@ export function diagnostics(analysis: Analysis | undefined, text: string | undef
   const { advice, limit } = adviceOrLimit(analysis, text, t);
   // Past a limit: one diagnostic says so, and nothing else is analysed.
   const over = limit ?? (current ? analysis.limit : undefined);
-  if (over) return [{ range: wholeLine(over.line), severity: DiagnosticSeverity.Warning, source: DIAGNOSTIC_SOURCE, code: 'limit', message: translateProblem(over.message, t) }];
+  if (over)
+    return [
+      {
+        range: wholeLine(over.line),
+        severity: DiagnosticSeverity.Warning,
+        source: DIAGNOSTIC_SOURCE,
+        code: 'limit',
+        message: translateProblem(over.message, t),
+      },
+    ];
   const planned = current ? (analysis.plan?.diagnostics ?? []) : [];
   return [...advice.map((a) => adviceDiagnostic(analysis.uri, a)), ...planned.map((d) => planDiagnostic(d, t))];
 }
@@ -89,7 +98,12 @@ export function diagnostics(analysis: Analysis | undefined, text: string | undef
 /** An engine diagnostic, in the display language when it is one of the templates (English otherwise). */
 function planDiagnostic(d: PlanDiagnostic, t: Translate): Diagnostic {
   const severity = d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
-  return { range: wholeLine(d.line), severity, source: DIAGNOSTIC_SOURCE, message: t === englishT ? d.message : (matchTemplate(d.message, DIAGNOSTIC_TEMPLATES, t) ?? d.message) };
+  return {
+    range: wholeLine(d.line),
+    severity,
+    source: DIAGNOSTIC_SOURCE,
+    message: t === englishT ? d.message : (matchTemplate(d.message, DIAGNOSTIC_TEMPLATES, t) ?? d.message),
+  };
 }
 
 function wholeLine(line: number): Diagnostic['range'] {
@@ -112,7 +126,10 @@ export class DiagnosticsPublisher {
   private readonly running = new Set<string>();
   private readonly again = new Set<string>();
 
-  constructor(private readonly connection: Connection, private readonly host: DiagnosticsHost) {}
+  constructor(
+    private readonly connection: Connection,
+    private readonly host: DiagnosticsHost,
+  ) {}
 
   update(uris: Iterable<string>): void {
     for (const uri of uris) void this.run(uri);

@@ -12,17 +12,18 @@ import { matchTemplate, SIZE_TEMPLATES, translateProblem } from '../l10n/reasonT
 /** The steps carry what real builds recorded (sizes, run times): the model prefers those to estimates. */
 export function layerStack(analysis: Analysis, t: Translate = englishT): LayerStackResult {
   const { settings, project, plan } = analysis;
-  const model = project && plan
-    ? layerStackModel({
-      text: project.text,
-      builder: project.options.builder,
-      buildArgs: project.options.buildArgs,
-      ...(project.options.target ? { target: project.options.target } : {}),
-      ...(project.options.platform ? { platform: project.options.platform } : {}),
-      steps: plan.steps,
-      sizeOf: (path) => sizeOf(project.view, path),
-    })
-    : null;
+  const model =
+    project && plan
+      ? layerStackModel({
+          text: project.text,
+          builder: project.options.builder,
+          buildArgs: project.options.buildArgs,
+          ...(project.options.target ? { target: project.options.target } : {}),
+          ...(project.options.platform ? { platform: project.options.platform } : {}),
+          steps: plan.steps,
+          sizeOf: (path) => sizeOf(project.view, path),
+        })
+      : null;
   return {
     model: model && t !== englishT ? localised(model, t) : model,
     baseline: analysis.baseline,
@@ -43,7 +44,12 @@ function sizeOf(view: ContextView, path: string): number | undefined {
 
 /** The model's words in the display language: verdicts, reasons, sizes and the summary (file names stay). */
 function localised(model: LayerStackModel, t: Translate): LayerStackModel {
-  const block = (b: DrawnBlock): DrawnBlock => ({ ...b, verdict: verdictWord(b.status, t), reason: renderReason(b.cause, t), sizeText: matchTemplate(b.sizeText, SIZE_TEMPLATES, t) ?? b.sizeText });
+  const block = (b: DrawnBlock): DrawnBlock => ({
+    ...b,
+    verdict: verdictWord(b.status, t),
+    reason: renderReason(b.cause, t),
+    sizeText: matchTemplate(b.sizeText, SIZE_TEMPLATES, t) ?? b.sizeText,
+  });
   return {
     ...model,
     stages: model.stages.map((s) => ({ ...s, base: block(s.base), blocks: s.blocks.map(block) })),

@@ -65,7 +65,14 @@ export class SeenBuilds {
     if (recordable.length === 0) return { id: null, builds: seen };
     const id = randomBytes(8).toString('hex');
     // The contexts are read now, as the command starts: what Docker is sent, not what is on disk when it ends.
-    const snapshots = Promise.all(recordable.map((b) => this.snapshot(b.label, b.build, b.config).catch((e: unknown) => ({ label: b.label, problem: `its context could not be read: ${(e as Error).message}` }))));
+    const snapshots = Promise.all(
+      recordable.map((b) =>
+        this.snapshot(b.label, b.build, b.config).catch((e: unknown) => ({
+          label: b.label,
+          problem: `its context could not be read: ${(e as Error).message}`,
+        })),
+      ),
+    );
     this.forgetOld(startedAt);
     this.pending.set(id, { source: params.source, startedAt, snapshots });
     await snapshots;
@@ -91,7 +98,9 @@ export class SeenBuilds {
       }
       const result = recordPlan(this.host.store(), s.project, s.keys, s.recorded, { source: pending.source, at: pending.startedAt });
       recorded++;
-      messages.push(`Recorded the build of ${s.dockerfile}${s.target ? ` (target ${s.target})` : ''} (${s.builder}) run in ${where}: ${s.label}; ${s.keys.length} step keys${result.storePath ? ` in ${result.storePath}` : ' in memory'}.${result.warning ? ` ${result.warning}` : ''}`);
+      messages.push(
+        `Recorded the build of ${s.dockerfile}${s.target ? ` (target ${s.target})` : ''} (${s.builder}) run in ${where}: ${s.label}; ${s.keys.length} step keys${result.storePath ? ` in ${result.storePath}` : ' in memory'}.${result.warning ? ` ${result.warning}` : ''}`,
+      );
     }
     if (recorded > 0) this.host.storeChanged();
     return { messages, recorded };
@@ -121,7 +130,11 @@ export class SeenBuilds {
   }
 
   /** The builds a command runs, each with the Dockerfile build it amounts to, or why it will not be recorded. */
-  private async resolve(params: BuildStartedParams): Promise<Array<{ label: string; dockerfile: string; build: DockerfileBuild; config?: BuildConfig } | { label: string; dockerfile?: string; problem: string }>> {
+  private async resolve(
+    params: BuildStartedParams,
+  ): Promise<
+    Array<{ label: string; dockerfile: string; build: DockerfileBuild; config?: BuildConfig } | { label: string; dockerfile?: string; problem: string }>
+  > {
     const cwd = params.cwd ?? undefined;
     let recognised: RecognisedBuild[];
     if (params.dockerBuild) {
@@ -129,9 +142,14 @@ export class SeenBuilds {
       recognised = [task];
     } else if (params.commandLine) {
       recognised = recogniseCommandLine(params.commandLine, cwd ?? '', { home: homedir() });
-      if (!cwd) recognised = recognised.map((r) => (r.kind === 'unknown' ? r : { kind: 'unknown', tool: r.tool, text: r.text, reason: 'the folder the command ran in is not known' }));
+      if (!cwd)
+        recognised = recognised.map((r) =>
+          r.kind === 'unknown' ? r : { kind: 'unknown', tool: r.tool, text: r.text, reason: 'the folder the command ran in is not known' },
+        );
     } else recognised = [];
-    const out: Array<{ label: string; dockerfile: string; build: DockerfileBuild; config?: BuildConfig } | { label: string; dockerfile?: string; problem: string }> = [];
+    const out: Array<
+      { label: string; dockerfile: string; build: DockerfileBuild; config?: BuildConfig } | { label: string; dockerfile?: string; problem: string }
+    > = [];
     for (const r of recognised) {
       if (r.kind === 'unknown') {
         out.push({ label: r.text, problem: r.reason });
@@ -152,7 +170,10 @@ export class SeenBuilds {
         continue;
       }
       const discovery = await this.host.discovery(folder);
-      const configs = r.kind === 'compose' ? composeConfigs(discovery, folder, r.files, r.projectDirectory, r.services) : bakeConfigs(discovery, folder, r.files, r.cwd, r.targets);
+      const configs =
+        r.kind === 'compose'
+          ? composeConfigs(discovery, folder, r.files, r.projectDirectory, r.services)
+          : bakeConfigs(discovery, folder, r.files, r.cwd, r.targets);
       if (typeof configs === 'string') {
         out.push({ label: r.text, problem: configs });
         continue;
@@ -160,7 +181,13 @@ export class SeenBuilds {
       for (const c of configs) {
         const label = `${c.kind}:${c.source.name} (${r.tool})`;
         if (!plannable(c) || !c.dockerfile || !c.context) {
-          out.push({ label, problem: [...c.unresolved, c.inline ? 'its Dockerfile is inline' : '', c.remoteContext ? `its context ${c.remoteContext} is remote` : ''].filter(Boolean).join('; ') || 'its Dockerfile or context is not known' });
+          out.push({
+            label,
+            problem:
+              [...c.unresolved, c.inline ? 'its Dockerfile is inline' : '', c.remoteContext ? `its context ${c.remoteContext} is remote` : '']
+                .filter(Boolean)
+                .join('; ') || 'its Dockerfile or context is not known',
+          });
           continue;
         }
         if (r.kind === 'bake' && r.sets.length) {
@@ -190,13 +217,19 @@ export class SeenBuilds {
   /** Problems of any build: another Docker daemon, another buildx builder, podman. */
   private commonProblem(r: Exclude<RecognisedBuild, { kind: 'unknown' }>): string | undefined {
     if (r.tool === 'podman build') return 'podman keeps its own build cache, not the one of the Docker daemon this store describes';
-    if (r.endpoint && r.endpoint !== dockerEndpoint() && `context:${r.endpoint}` !== dockerEndpoint()) return `it builds on another Docker daemon (${r.endpoint}) than the editor's (${dockerEndpoint()})`;
-    if (r.buildxBuilder && r.buildxBuilder !== 'default') return `the buildx builder ${r.buildxBuilder} keeps its own cache; Layer Lens records the default builder's`;
+    if (r.endpoint && r.endpoint !== dockerEndpoint() && `context:${r.endpoint}` !== dockerEndpoint())
+      return `it builds on another Docker daemon (${r.endpoint}) than the editor's (${dockerEndpoint()})`;
+    if (r.buildxBuilder && r.buildxBuilder !== 'default')
+      return `the buildx builder ${r.buildxBuilder} keeps its own cache; Layer Lens records the default builder's`;
     return undefined;
   }
 
-  private checked(label: string, build: DockerfileBuild): { label: string; dockerfile: string; build: DockerfileBuild } | { label: string; dockerfile: string; problem: string } {
-    if (!this.folderOf(build.dockerfile) || !this.folderOf(build.context)) return { label, dockerfile: build.dockerfile, problem: 'its Dockerfile or context is outside the open workspace folders' };
+  private checked(
+    label: string,
+    build: DockerfileBuild,
+  ): { label: string; dockerfile: string; build: DockerfileBuild } | { label: string; dockerfile: string; problem: string } {
+    if (!this.folderOf(build.dockerfile) || !this.folderOf(build.context))
+      return { label, dockerfile: build.dockerfile, problem: 'its Dockerfile or context is outside the open workspace folders' };
     return { label, dockerfile: build.dockerfile, build };
   }
 
@@ -208,7 +241,8 @@ export class SeenBuilds {
 /** A `docker-build` task: its paths are relative to the workspace folder the task runs in (`${workspaceFolder}` already resolved by VS Code). */
 function taskBuild(fields: NonNullable<BuildStartedParams['dockerBuild']>, cwd: string | undefined): RecognisedBuild {
   const text = `docker-build task (${fields.dockerfile ?? 'Dockerfile'})`;
-  if (!cwd && (!fields.context || !isAbsolute(fields.context))) return { kind: 'unknown', tool: 'docker build', text, reason: 'the folder the task runs in is not known' };
+  if (!cwd && (!fields.context || !isAbsolute(fields.context)))
+    return { kind: 'unknown', tool: 'docker build', text, reason: 'the folder the task runs in is not known' };
   const base = cwd ?? '/';
   const context = resolve(base, fields.context ?? '.');
   return {
@@ -249,8 +283,11 @@ function composeConfigs(discovery: Discovery, folder: string, files: string[], p
 
 /** The Bake targets a `docker buildx bake` builds (a group expanded; none named: the `default` group or target). */
 function bakeConfigs(discovery: Discovery & { groups?: BakeGroup[] }, folder: string, files: string[], cwd: string, targets: string[]): BuildConfig[] | string {
-  const bake = discovery.configs.filter((c) => c.kind === 'bake' && (files.length ? files.includes(absolute(folder, c.source.file)) : dirname(absolute(folder, c.source.file)) === cwd));
-  if (bake.length === 0) return `no Bake target was found in ${relative(folder, cwd) || '.'} (Layer Lens reads docker-bake.json, and docker-bake.hcl through \`docker buildx bake --print\`)`;
+  const bake = discovery.configs.filter(
+    (c) => c.kind === 'bake' && (files.length ? files.includes(absolute(folder, c.source.file)) : dirname(absolute(folder, c.source.file)) === cwd),
+  );
+  if (bake.length === 0)
+    return `no Bake target was found in ${relative(folder, cwd) || '.'} (Layer Lens reads docker-bake.json, and docker-bake.hcl through \`docker buildx bake --print\`)`;
   const groups = discovery.groups ?? [];
   const expand = (name: string, depth: number): string[] => {
     const group = groups.find((g) => g.name === name && dirname(absolute(folder, g.file)) === dirname(absolute(folder, bake[0].source.file)));

@@ -11,7 +11,8 @@ const MAX_LINE = 10_000_000;
 export function stepFilesParams(method: string, params: unknown): StepFilesParams {
   const { uri } = documentParams(method, params);
   const line = (params as { line?: unknown }).line;
-  if (!Number.isSafeInteger(line) || (line as number) < 1 || (line as number) > MAX_LINE) throw new ParamsError(method, '"line" must be a 1-based line number (a whole number from 1).');
+  if (!Number.isSafeInteger(line) || (line as number) < 1 || (line as number) > MAX_LINE)
+    throw new ParamsError(method, '"line" must be a 1-based line number (a whole number from 1).');
   return { uri, line: line as number };
 }
 

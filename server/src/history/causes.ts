@@ -14,7 +14,8 @@ export interface CauseInput {
 }
 
 /** Reasons that name a part of the instruction the Dockerfile's author edited (core/plan/reasons.ts PART_TEXT and kin). */
-const DOCKERFILE_EDIT = /^(new instruction|command changed|instruction changed|SHELL changed|ENV |WORKDIR changed|USER changed|--\S+ changed|destination changed|heredoc text changed|source paths changed|URL changed|path changed|not built on top of this parent before|platform changed)/;
+const DOCKERFILE_EDIT =
+  /^(new instruction|command changed|instruction changed|SHELL changed|ENV |WORKDIR changed|USER changed|--\S+ changed|destination changed|heredoc text changed|source paths changed|URL changed|path changed|not built on top of this parent before|platform changed)/;
 
 /** The first folder (with a slash) or the file at the top of each changed path, for grouping. */
 export function pathGroup(path: string): string {
@@ -63,7 +64,8 @@ function filesCause(step: StepPrediction, changed: ReadonlySet<string>): string 
   if (!groups.size) {
     // From the reason's list of paths ("a, b and 3 more changed; c added").
     for (const part of step.reason.split('; ')) {
-      for (const p of part.replace(/ and \d+ more (changed|added|removed)$| (changed|added|removed)$/, '').split(', ')) if (p && !p.includes(' ')) groups.add(pathGroup(p));
+      for (const p of part.replace(/ and \d+ more (changed|added|removed)$| (changed|added|removed)$/, '').split(', '))
+        if (p && !p.includes(' ')) groups.add(pathGroup(p));
     }
   }
   if (!groups.size) return undefined;

@@ -24,7 +24,16 @@ export function historyJson(result: HistoryResult): unknown {
     ...(c.error ? { error: c.error } : {}),
     steps: c.steps.map(({ line, keyword, stage, status, reason, cause }) => ({ line, keyword, stage, status, reason, cause })),
   }));
-  const summary = result.summary.map(({ line, keyword, text, rebuilds, maybe, cached, causes, estimatedMs }) => ({ line, keyword, text, rebuilds, maybe, cached, causes, estimatedMs }));
+  const summary = result.summary.map(({ line, keyword, text, rebuilds, maybe, cached, causes, estimatedMs }) => ({
+    line,
+    keyword,
+    text,
+    rebuilds,
+    maybe,
+    cached,
+    causes,
+    estimatedMs,
+  }));
   return {
     cache: result.cache,
     states: result.states,
@@ -35,8 +44,20 @@ export function historyJson(result: HistoryResult): unknown {
       ? {
           fixed: {
             changedStates: result.fixed.changedStates,
-            commits: result.fixed.commits.map((c) => ({ commit: c.commit, steps: c.steps.map(({ line, keyword, stage, status, reason, cause }) => ({ line, keyword, stage, status, reason, cause })) })),
-            summary: result.fixed.summary.map(({ line, keyword, text, rebuilds, maybe, cached, causes, estimatedMs }) => ({ line, keyword, text, rebuilds, maybe, cached, causes, estimatedMs })),
+            commits: result.fixed.commits.map((c) => ({
+              commit: c.commit,
+              steps: c.steps.map(({ line, keyword, stage, status, reason, cause }) => ({ line, keyword, stage, status, reason, cause })),
+            })),
+            summary: result.fixed.summary.map(({ line, keyword, text, rebuilds, maybe, cached, causes, estimatedMs }) => ({
+              line,
+              keyword,
+              text,
+              rebuilds,
+              maybe,
+              cached,
+              causes,
+              estimatedMs,
+            })),
           },
         }
       : {}),
@@ -96,7 +117,9 @@ export function historyText(result: HistoryResult, paint: Paint, dockerfileName:
   out.push(
     paint.bold(
       `History of ${dockerfileName}: ${n} ${n === 1 ? 'state' : 'states'} replayed, ${first.commit.slice(0, 7)}..${last.commit.slice(0, 7)}, ` +
-        (result.cache === 'all' ? 'each built with every earlier state in the cache (--cache all)' : 'each built with only the previous state in the cache (--cache previous)'),
+        (result.cache === 'all'
+          ? 'each built with every earlier state in the cache (--cache all)'
+          : 'each built with only the previous state in the cache (--cache previous)'),
     ),
     '',
   );
@@ -106,7 +129,11 @@ export function historyText(result: HistoryResult, paint: Paint, dockerfileName:
   const tw = Math.max(11, ...texts.map((t) => t.length));
   const counts = rows.map((r) => `${r.rebuilds} of ${n}${r.maybe ? `, ${r.maybe} maybe` : ''}`);
   const cw = Math.max(7, ...counts.map((c) => c.length));
-  out.push(paint.bold(`${'LINE'.padStart(4)}  ${'INSTRUCTION'.padEnd(tw)}  ${'REBUILT'.padEnd(BAR)}  ${'STATES'.padEnd(cw)}  ${fixedRows ? 'WITH FIXES    ' : ''}TIME / FIRST CAUSES`));
+  out.push(
+    paint.bold(
+      `${'LINE'.padStart(4)}  ${'INSTRUCTION'.padEnd(tw)}  ${'REBUILT'.padEnd(BAR)}  ${'STATES'.padEnd(cw)}  ${fixedRows ? 'WITH FIXES    ' : ''}TIME / FIRST CAUSES`,
+    ),
+  );
   let totalMs = 0;
   let untimed = 0;
   rows.forEach((r, i) => {
@@ -119,13 +146,17 @@ export function historyText(result: HistoryResult, paint: Paint, dockerfileName:
     out.push(`${String(r.line).padStart(4)}  ${texts[i].padEnd(tw)}  ${bar(r, paint, n)}  ${counts[i].padEnd(cw)}  ${fixedText}${paint.dim(tail)}`);
   });
   out.push('', `${paint.rebuilds('█')} rebuilt  ${paint.maybe('▒')} maybe  ${paint.cached('░')} cached`);
-  if (totalMs > 0) out.push(`Time these rebuilds cost, by the durations real builds recorded: ${formatDuration(totalMs)}${untimed ? ` plus ${untimed} ${untimed === 1 ? 'step' : 'steps'} never timed` : ''}.`);
+  if (totalMs > 0)
+    out.push(
+      `Time these rebuilds cost, by the durations real builds recorded: ${formatDuration(totalMs)}${untimed ? ` plus ${untimed} ${untimed === 1 ? 'step' : 'steps'} never timed` : ''}.`,
+    );
   else out.push('Time: untimed (no real build of this Dockerfile recorded step durations; `layerlens build` records them).');
   if (result.fixed) {
     out.push(`With the fixes of \`layerlens fix\`: ${result.fixed.changedStates} of ${result.commits.length} states rewritten.`);
     for (const r of rows) {
       const f = fixedRowFor(r, result.fixed.summary, rows);
-      if (f && f.rebuilds < r.rebuilds) out.push(`  ${r.text}: rebuilt ${r.rebuilds} of ${n} -> ${f.rebuilds} of ${n} with fixes${r.causes[0] ? ` (${r.causes[0].cause})` : ''}`);
+      if (f && f.rebuilds < r.rebuilds)
+        out.push(`  ${r.text}: rebuilt ${r.rebuilds} of ${n} -> ${f.rebuilds} of ${n} with fixes${r.causes[0] ? ` (${r.causes[0].cause})` : ''}`);
     }
   }
   out.push('', paint.bold('Commits, oldest first (R rebuilt, ? maybe, . cached; one column per step above):'));

@@ -50,7 +50,8 @@ export async function repositoryOf(dir: string): Promise<string> {
     return (await runGitAsync(dir, ['rev-parse', '--show-toplevel'])).toString('utf8').trim();
   } catch (e) {
     const stderr = e instanceof GitError ? e.stderr : '';
-    if (/dubious ownership/.test(stderr)) throw new HistoryError(`git refuses to read the repository of ${dir}: it belongs to another user (see git's safe.directory setting)`);
+    if (/dubious ownership/.test(stderr))
+      throw new HistoryError(`git refuses to read the repository of ${dir}: it belongs to another user (see git's safe.directory setting)`);
     if (/not a git repository/i.test(stderr)) throw new HistoryError(`${dir} is not in a git repository: history replays git commits.`);
     throw new HistoryError(e instanceof GitError ? e.reason : String(e));
   }
@@ -62,7 +63,8 @@ export async function resolveCommit(repoRoot: string, rev: string): Promise<stri
   try {
     return (await runGitAsync(repoRoot, ['rev-parse', '--verify', '-q', '--end-of-options', `${rev}^{commit}`])).toString('utf8').trim();
   } catch (e) {
-    if (e instanceof GitError && e.status === 1) throw new HistoryError(rev === 'HEAD' ? 'the git repository has no commit yet' : `"${rev}" does not name a commit in this repository.`);
+    if (e instanceof GitError && e.status === 1)
+      throw new HistoryError(rev === 'HEAD' ? 'the git repository has no commit yet' : `"${rev}" does not name a commit in this repository.`);
     throw new HistoryError(e instanceof GitError ? e.reason : String(e));
   }
 }
@@ -83,7 +85,12 @@ export function pathspecs(paths: readonly string[]): string[] {
  */
 export async function listCommits(repoRoot: string, commit: string, paths: readonly string[], count: number, signal?: AbortSignal): Promise<CommitInfo[]> {
   const specs = pathspecs(paths);
-  const out = await git(repoRoot, ['log', '--first-parent', '--no-show-signature', '-z', `--max-count=${count}`, '--format=%H%x1f%s', commit, '--', ...specs], undefined, signal);
+  const out = await git(
+    repoRoot,
+    ['log', '--first-parent', '--no-show-signature', '-z', `--max-count=${count}`, '--format=%H%x1f%s', commit, '--', ...specs],
+    undefined,
+    signal,
+  );
   const commits: CommitInfo[] = [];
   for (const record of out.toString('utf8').split('\0')) {
     const sep = record.indexOf('\x1f');
@@ -112,8 +119,17 @@ export async function listTree(repoRoot: string, commit: string, paths: readonly
  */
 export async function listChanges(repoRoot: string, commits: readonly string[], paths: readonly string[], signal?: AbortSignal): Promise<TreeChange[][]> {
   if (commits.length < 2) return [];
-  const input = commits.slice(1).map((c, i) => `${c} ${commits[i]}`).join('\n') + '\n';
-  const out = await git(repoRoot, ['diff-tree', '-r', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--always', '--stdin', '--', ...pathspecs(paths)], input, signal);
+  const input =
+    commits
+      .slice(1)
+      .map((c, i) => `${c} ${commits[i]}`)
+      .join('\n') + '\n';
+  const out = await git(
+    repoRoot,
+    ['diff-tree', '-r', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--always', '--stdin', '--', ...pathspecs(paths)],
+    input,
+    signal,
+  );
   const fields = out.toString('utf8').split('\0');
   const result: TreeChange[][] = [];
   let current: TreeChange[] | undefined;

@@ -15,7 +15,20 @@ import { emptyStore, knownBuilds, recordBuild, type StoreData } from '../core/pl
 import type { Reason } from '../core/plan/reason';
 import type { Builder, ContextSnapshot, PlanOptions, StepPrediction } from '../core/shared/types';
 import { causeOf } from './causes';
-import { abortError, HistoryError, isShallow, listChanges, listCommits, listTree, readBlobs, repositoryOf, resolveCommit, type BlobRead, type TreeChange, type TreeRecord } from './gitHistory';
+import {
+  abortError,
+  HistoryError,
+  isShallow,
+  listChanges,
+  listCommits,
+  listTree,
+  readBlobs,
+  repositoryOf,
+  resolveCommit,
+  type BlobRead,
+  type TreeChange,
+  type TreeRecord,
+} from './gitHistory';
 import { GitContextTree } from './gitTree';
 
 export type CacheMode = 'all' | 'previous';
@@ -142,9 +155,11 @@ async function layoutOf(options: HistoryOptions): Promise<Layout> {
   const repoRoot = await repositoryOf(realOr(contextDir));
   const root = realOr(repoRoot);
   const prefix = toPosix(relative(root, realOr(contextDir)));
-  if (prefix.startsWith('..') || posix.isAbsolute(prefix)) throw new HistoryError(`The build context ${contextDir} is not inside the git repository ${repoRoot}.`);
+  if (prefix.startsWith('..') || posix.isAbsolute(prefix))
+    throw new HistoryError(`The build context ${contextDir} is not inside the git repository ${repoRoot}.`);
   const dockerfileInRepo = toPosix(relative(root, resolve(realOr(dirname(dockerfileAbs)), basename(dockerfileAbs))));
-  if (dockerfileInRepo.startsWith('..') || posix.isAbsolute(dockerfileInRepo)) throw new HistoryError(`The Dockerfile ${dockerfileAbs} is not inside the git repository ${repoRoot}.`);
+  if (dockerfileInRepo.startsWith('..') || posix.isAbsolute(dockerfileInRepo))
+    throw new HistoryError(`The Dockerfile ${dockerfileAbs} is not inside the git repository ${repoRoot}.`);
   const dockerfilePath = toPosix(relative(contextDir, dockerfileAbs));
   const ignoreInRepo = ignoreFileCandidates(dockerfilePath, options.builder)
     .map((c) => posix.normalize(prefix ? `${prefix}/${c}` : c))
@@ -183,7 +198,12 @@ export async function replayHistory(options: HistoryOptions): Promise<HistoryRes
     notes.push(`This is a shallow clone: only ${commits.length} of the ${count} commits asked for are in it (fetch more with git fetch --deepen).`);
   }
   const tree = await listTree(repoRoot, commits[0].commit, watchedPaths, signal);
-  const changes = await listChanges(repoRoot, commits.map((c) => c.commit), watchedPaths, signal);
+  const changes = await listChanges(
+    repoRoot,
+    commits.map((c) => c.commit),
+    watchedPaths,
+    signal,
+  );
 
   // The blobs whose text is needed: every version of the Dockerfile and ignore files, and every symlink's target.
   const textPaths = new Set([layout.dockerfileInRepo, ...layout.ignoreInRepo]);
@@ -286,7 +306,12 @@ export async function replayHistory(options: HistoryOptions): Promise<HistoryRes
     pending = [];
     if (withGit && view.root.kids?.has('.git')) gitInContext = true;
     const changed = changedPaths.filter((p) => p === layout.dockerfileInRepo || textPaths.has(p) || inContext(prefix, p) !== undefined);
-    const info = { commit, subject, changed: changed.slice(0, CHANGED_SHOWN), ...(changed.length > CHANGED_SHOWN ? { moreChanged: changed.length - CHANGED_SHOWN } : {}) };
+    const info = {
+      commit,
+      subject,
+      changed: changed.slice(0, CHANGED_SHOWN),
+      ...(changed.length > CHANGED_SHOWN ? { moreChanged: changed.length - CHANGED_SHOWN } : {}),
+    };
     const contextChanged = new Set(changedPaths.map((p) => inContext(prefix, p)).filter((p): p is string => p !== undefined));
     if (withGit && i > 0) contextChanged.add('.git/index');
     original.state(info, text, snapshot, view, ignoreText, contextChanged);
@@ -300,7 +325,10 @@ export async function replayHistory(options: HistoryOptions): Promise<HistoryRes
     options.onProgress?.(i + 1, commits.length);
   }
   if (!original.planned) throw new HistoryError(`${layout.dockerfileInRepo} is in none of the ${commits.length} commits replayed.`);
-  if (absentBefore) notes.push(`${layout.dockerfileInRepo} first appears in commit ${original.commits[0].commit.slice(0, 12)}: the ${absentBefore} older ${absentBefore === 1 ? 'commit is' : 'commits are'} not replayed.`);
+  if (absentBefore)
+    notes.push(
+      `${layout.dockerfileInRepo} first appears in commit ${original.commits[0].commit.slice(0, 12)}: the ${absentBefore} older ${absentBefore === 1 ? 'commit is' : 'commits are'} not replayed.`,
+    );
   notes.push(
     gitInContext
       ? 'Only what git tracks is replayed: untracked files (build output, node_modules), Git LFS contents and submodule contents are not in history. The context holds .git (not in the ignore file), which changes with every commit, as in a build from a checkout (pass --exported-tree for a build from git archive).'
@@ -333,7 +361,10 @@ class Replayer {
   planned = 0;
   private newest: { steps: StepPrediction[]; slots: Map<string, string>; source: string[] } | undefined;
   /** Per state: slot -> status and cause, for the summary. */
-  private readonly bySlot: Array<{ commit: number; tally: Map<string, { keyword: string; status: StepPrediction['status']; cause: string | null; step: number }> }> = [];
+  private readonly bySlot: Array<{
+    commit: number;
+    tally: Map<string, { keyword: string; status: StepPrediction['status']; cause: string | null; step: number }>;
+  }> = [];
   private readonly id = 'history';
 
   constructor(
@@ -346,15 +377,34 @@ class Replayer {
     this.commits.push({ commit, subject, changed: [], steps: [], error });
   }
 
-  state(info: Omit<HistoryCommit, 'steps'>, text: string, snapshot: ContextSnapshot, view: ContextView, ignoreText: string | undefined, changed: ReadonlySet<string>): void {
+  state(
+    info: Omit<HistoryCommit, 'steps'>,
+    text: string,
+    snapshot: ContextSnapshot,
+    view: ContextView,
+    ignoreText: string | undefined,
+    changed: ReadonlySet<string>,
+  ): void {
     const { parsed, limit } = parseWithinLimits(text);
     if (limit || text.includes('\0')) {
       this.commits.push({ ...info, steps: [], error: limit ? `line ${limit.line}: ${limit.message}` : 'the Dockerfile contains NUL bytes' });
       return;
     }
-    const store = this.mode === 'all' || !this.previous ? this.store : recordBuild(emptyStore(), this.options.builder, this.id, this.previous.keys, this.previous.recorded);
+    const store =
+      this.mode === 'all' || !this.previous ? this.store : recordBuild(emptyStore(), this.options.builder, this.id, this.previous.keys, this.previous.recorded);
     const known = knownBuilds(store, this.options.builder, this.id);
-    const plan = planProject({ text, options: this.options, view, snapshot, ...(ignoreText !== undefined ? { ignoreText } : {}), ...(this.history.unresolvedArgs ? { unresolvedArgs: this.history.unresolvedArgs } : {}) }, known, parsed);
+    const plan = planProject(
+      {
+        text,
+        options: this.options,
+        view,
+        snapshot,
+        ...(ignoreText !== undefined ? { ignoreText } : {}),
+        ...(this.history.unresolvedArgs ? { unresolvedArgs: this.history.unresolvedArgs } : {}),
+      },
+      known,
+      parsed,
+    );
     const byLine = new Map<number, StepPrediction>();
     for (const s of plan.steps) if (!byLine.has(s.line)) byLine.set(s.line, s);
     const causes = new Map<StepPrediction, string | null>();
@@ -365,7 +415,15 @@ class Replayer {
       }
       return causes.get(s) as string | null;
     };
-    const steps: HistoryStep[] = plan.steps.map((s) => ({ line: s.line, keyword: s.keyword, stage: s.stage, status: s.status, reason: s.reason, cause: cause(s), why: s.cause }));
+    const steps: HistoryStep[] = plan.steps.map((s) => ({
+      line: s.line,
+      keyword: s.keyword,
+      stage: s.stage,
+      status: s.status,
+      reason: s.reason,
+      cause: cause(s),
+      why: s.cause,
+    }));
     const slots = slotsByKey(plan.recorded);
     const tally = new Map<string, { keyword: string; status: StepPrediction['status']; cause: string | null; step: number }>();
     plan.steps.forEach((s, k) => {

@@ -11,7 +11,8 @@ import { fixedRowFor } from './format';
 import { HistoryError, repositoryOf, resolveCommit } from './gitHistory';
 import { DEFAULT_COMMITS, MAX_COMMITS, replayHistory, type HistoryResult, type HistorySummaryRow } from './replay';
 
-export const RESTRICTED_HISTORY_PROBLEM = 'Layer Lens replays the git history only in trusted workspaces: it runs git on this repository. Trust this workspace to replay its history.';
+export const RESTRICTED_HISTORY_PROBLEM =
+  'Layer Lens replays the git history only in trusted workspaces: it runs git on this repository. Trust this workspace to replay its history.';
 /** Longer URIs are not a document. */
 const MAX_URI = 32_768;
 /** Answers kept (per HEAD commit, Dockerfile and options). */
@@ -29,7 +30,8 @@ export function historyParams(method: string, params: unknown): Required<History
   const p = params as Record<string, unknown>;
   if (typeof p.uri !== 'string' || p.uri.length > MAX_URI) throw new ParamsError(method, '"uri" must be a document URI (a string).');
   const commits = p.commits ?? DEFAULT_COMMITS;
-  if (!Number.isSafeInteger(commits) || (commits as number) < 1 || (commits as number) > MAX_COMMITS) throw new ParamsError(method, `"commits" must be a whole number from 1 to ${MAX_COMMITS}.`);
+  if (!Number.isSafeInteger(commits) || (commits as number) < 1 || (commits as number) > MAX_COMMITS)
+    throw new ParamsError(method, `"commits" must be a whole number from 1 to ${MAX_COMMITS}.`);
   const cache = p.cache ?? 'all';
   if (cache !== 'all' && cache !== 'previous') throw new ParamsError(method, '"cache" must be "all" or "previous".');
   const fixed = p.fixed ?? false;
@@ -38,7 +40,20 @@ export function historyParams(method: string, params: unknown): Required<History
 }
 
 function emptyView(problem: string, cache: 'all' | 'previous'): HistoryResultView {
-  return { problem, dockerfile: '', head: '', cache, states: 0, notes: [], commits: [], rows: [], estimatedMs: null, fixed: null, tookMs: 0, cachedAnswer: false };
+  return {
+    problem,
+    dockerfile: '',
+    head: '',
+    cache,
+    states: 0,
+    notes: [],
+    commits: [],
+    rows: [],
+    estimatedMs: null,
+    fixed: null,
+    tookMs: 0,
+    cachedAnswer: false,
+  };
 }
 
 export class HistoryService {
@@ -64,7 +79,14 @@ export class HistoryService {
       const repo = await repositoryOf(project.contextDir);
       const head = await resolveCommit(repo, 'HEAD');
       const timings = this.host.store().builds[buildId(settings.builder, project.dockerfileAbs, settings.target)];
-      const key = JSON.stringify({ head, ...options, commits: params.commits, cache: params.cache, fixed: params.fixed, timed: timings ? Object.keys(timings.steps).length : 0 });
+      const key = JSON.stringify({
+        head,
+        ...options,
+        commits: params.commits,
+        cache: params.cache,
+        fixed: params.fixed,
+        timed: timings ? Object.keys(timings.steps).length : 0,
+      });
       const kept = this.kept.get(key);
       if (kept) return { ...kept, tookMs: 0, cachedAnswer: true };
       const started = Date.now();

@@ -18,13 +18,15 @@ export interface Template {
 const SLOT_PATTERN: Record<Slot, string> = { text: '(.+?)', num: '(\\d+)', files: '((?:(?!; ).)+?)', problem: '(.+)' };
 
 export function template(message: string, ...slots: Slot[]): Template {
-  const source = message.split(/(\{\d+\})/).map((piece) => {
-    const slot = /^\{(\d+)\}$/.exec(piece);
-    return slot ? SLOT_PATTERN[slots[Number(slot[1])] ?? 'text'] : piece.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }).join('');
+  const source = message
+    .split(/(\{\d+\})/)
+    .map((piece) => {
+      const slot = /^\{(\d+)\}$/.exec(piece);
+      return slot ? SLOT_PATTERN[slots[Number(slot[1])] ?? 'text'] : piece.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('');
   return { message, slots, pattern: new RegExp(`^${source}$`) };
 }
-
 
 /** document/baseline.ts: what counts as built, said in the status bar's tooltip (the client translates it). */
 export const BASELINE_TEMPLATES: readonly Template[] = [
@@ -48,8 +50,12 @@ export const DIAGNOSTIC_TEMPLATES: readonly Template[] = [
   template('Invalid stage name "{0}": use letters, digits, "-", "_" or "." and start with a letter.'),
   template('FROM needs an image, e.g. "FROM node:20".'),
   template('Stage {0} depends on itself through --from: Docker refuses circular stage dependencies.'),
-  template('FROM --platform={0}: the classic builder has no automatic platform args, so ${1} is empty here and the build fails ("failed to parse platform"). Declare it before the first FROM with a value, e.g. "ARG {2}={3}", or build with BuildKit.'),
-  template('FROM --platform={0} expands to an empty platform: the build fails ("failed to parse platform"). Give {1} a value: a global ARG with a default before the first FROM, or --build-arg.'),
+  template(
+    'FROM --platform={0}: the classic builder has no automatic platform args, so ${1} is empty here and the build fails ("failed to parse platform"). Declare it before the first FROM with a value, e.g. "ARG {2}={3}", or build with BuildKit.',
+  ),
+  template(
+    'FROM --platform={0} expands to an empty platform: the build fails ("failed to parse platform"). Give {1} a value: a global ARG with a default before the first FROM, or --build-arg.',
+  ),
   template('FROM --platform={0} expands to an empty platform: the build fails ("failed to parse platform"). Name a platform, e.g. --platform=linux/amd64.'),
   template('FROM --platform={0} gives "{1}", which is not a platform ({2}): the build fails. Use os/arch[/variant], e.g. linux/amd64 or linux/arm64.'),
   template('Target stage "{0}" is not in this Dockerfile (stage names: {1}). Name a stage with "FROM image AS {2}" or pick another --target.'),
@@ -96,7 +102,11 @@ export const PROBLEM_TEMPLATES: readonly Template[] = [
   template('The build was recorded for this session only: {0}', 'problem'),
   template('{0} Predictions start from an empty store.', 'problem'),
   template('The cache store {0} is read-only; nothing was recorded. Make it writable (chmod u+w) or pass --store with another file.'),
-  template('The cache store {0} is being written by another Layer Lens (process {1}) and stayed locked. Try again; if no layerlens is running, delete {2}.', 'text', 'num'),
+  template(
+    'The cache store {0} is being written by another Layer Lens (process {1}) and stayed locked. Try again; if no layerlens is running, delete {2}.',
+    'text',
+    'num',
+  ),
   template('The cache store {0} is being written by another Layer Lens and stayed locked. Try again; if no layerlens is running, delete {1}.'),
   template('Cannot write the cache store {0}: {1}. Nothing was recorded. Pass --store with a file in a folder you can write to.', 'text', 'problem'),
   template('The cache store {0} cannot be read: {1}. Check its permissions or pass --store with another file.', 'text', 'problem'),
@@ -147,7 +157,9 @@ export const PROBLEM_TEMPLATES: readonly Template[] = [
 ];
 
 /** Every message this module translates through its templates (t is called with them, not with literals). */
-export const TEMPLATE_MESSAGES: readonly string[] = [...BASELINE_TEMPLATES, ...SIZE_TEMPLATES, ...DIAGNOSTIC_TEMPLATES, ...PROBLEM_TEMPLATES].map((tpl) => tpl.message);
+export const TEMPLATE_MESSAGES: readonly string[] = [...BASELINE_TEMPLATES, ...SIZE_TEMPLATES, ...DIAGNOSTIC_TEMPLATES, ...PROBLEM_TEMPLATES].map(
+  (tpl) => tpl.message,
+);
 
 /**
  * A whole problem message (PROBLEM_TEMPLATES: a limit, the store, a build refusal, a git reason) in the display

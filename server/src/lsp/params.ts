@@ -2,7 +2,15 @@
 // sends, a handler gets the declared shape or the client gets a JSON-RPC InvalidParams error saying what is wrong
 // (never a TypeError from deep inside a feature).
 import { ErrorCodes, ResponseError } from 'vscode-languageserver';
-import type { BuildEndedParams, BuildStartedParams, DidChangeTrustParams, DocumentParams, PickConfigurationParams, SimulateParams, StatusParams } from '../protocol';
+import type {
+  BuildEndedParams,
+  BuildStartedParams,
+  DidChangeTrustParams,
+  DocumentParams,
+  PickConfigurationParams,
+  SimulateParams,
+  StatusParams,
+} from '../protocol';
 
 /** More paths or lines than any Dockerfile's simulation needs (the client sends one file or one line). */
 export const MAX_SIMULATED_ITEMS = 10_000;
@@ -19,7 +27,8 @@ export class ParamsError extends ResponseError<void> {
 
 function object(method: string, params: unknown, optional = false): Record<string, unknown> {
   if ((params === undefined || params === null) && optional) return {};
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new ParamsError(method, `the parameters must be an object, not ${describe(params)}.`);
+  if (typeof params !== 'object' || params === null || Array.isArray(params))
+    throw new ParamsError(method, `the parameters must be an object, not ${describe(params)}.`);
   return params as Record<string, unknown>;
 }
 
@@ -40,14 +49,27 @@ export function documentParams(method: string, params: unknown): DocumentParams 
 
 export function simulateParams(method: string, params: unknown): SimulateParams {
   const p = object(method, params);
-  const changedFiles = list(method, 'changedFiles', p.changedFiles, (v) => typeof v === 'string' && v.length > 0 && v.length <= MAX_STRING_LENGTH, 'non-empty strings (context paths)');
-  const editedLines = list(method, 'editedLines', p.editedLines, (v) => Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= MAX_LINE, '1-based line numbers (whole numbers from 1)');
+  const changedFiles = list(
+    method,
+    'changedFiles',
+    p.changedFiles,
+    (v) => typeof v === 'string' && v.length > 0 && v.length <= MAX_STRING_LENGTH,
+    'non-empty strings (context paths)',
+  );
+  const editedLines = list(
+    method,
+    'editedLines',
+    p.editedLines,
+    (v) => Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= MAX_LINE,
+    '1-based line numbers (whole numbers from 1)',
+  );
   return { uri: uri(method, p.uri), changedFiles: changedFiles as string[], editedLines: editedLines as number[] };
 }
 
 export function pickConfigurationParams(method: string, params: unknown): PickConfigurationParams {
   const p = object(method, params);
-  if (typeof p.id !== 'string' || p.id.length === 0 || p.id.length > MAX_STRING_LENGTH) throw new ParamsError(method, `"id" must be a configuration id (a non-empty string), not ${describe(p.id)}.`);
+  if (typeof p.id !== 'string' || p.id.length === 0 || p.id.length > MAX_STRING_LENGTH)
+    throw new ParamsError(method, `"id" must be a configuration id (a non-empty string), not ${describe(p.id)}.`);
   return { uri: uri(method, p.uri), id: p.id };
 }
 
@@ -70,20 +92,30 @@ export function buildStartedParams(method: string, params: unknown): BuildStarte
     const d = object(method, p.dockerBuild);
     const field = (name: string): string | undefined => (d[name] === undefined || d[name] === null ? undefined : path(method, `dockerBuild.${name}`, d[name]));
     const args = d.buildArgs === undefined || d.buildArgs === null ? {} : object(method, d.buildArgs);
-    for (const [k, v] of Object.entries(args)) if (typeof v !== 'string' || k.length > MAX_STRING_LENGTH || v.length > MAX_STRING_LENGTH) throw new ParamsError(method, `"dockerBuild.buildArgs" must map names to strings; ${JSON.stringify(k.slice(0, 40))} is ${describe(v)}.`);
+    for (const [k, v] of Object.entries(args))
+      if (typeof v !== 'string' || k.length > MAX_STRING_LENGTH || v.length > MAX_STRING_LENGTH)
+        throw new ParamsError(method, `"dockerBuild.buildArgs" must map names to strings; ${JSON.stringify(k.slice(0, 40))} is ${describe(v)}.`);
     const context = field('context');
     const dockerfile = field('dockerfile');
     const target = field('target');
     const platform = field('platform');
-    out.dockerBuild = { ...(context ? { context } : {}), ...(dockerfile ? { dockerfile } : {}), ...(target ? { target } : {}), ...(platform ? { platform } : {}), buildArgs: args as Record<string, string> };
+    out.dockerBuild = {
+      ...(context ? { context } : {}),
+      ...(dockerfile ? { dockerfile } : {}),
+      ...(target ? { target } : {}),
+      ...(platform ? { platform } : {}),
+      buildArgs: args as Record<string, string>,
+    };
   }
   return out;
 }
 
 export function buildEndedParams(method: string, params: unknown): BuildEndedParams {
   const p = object(method, params);
-  if (typeof p.id !== 'string' || p.id.length === 0 || p.id.length > 64) throw new ParamsError(method, `"id" must be the id layerLens/buildStarted gave, not ${describe(p.id)}.`);
-  if (p.exitCode !== null && p.exitCode !== undefined && !Number.isSafeInteger(p.exitCode)) throw new ParamsError(method, `"exitCode" must be a whole number or null, not ${describe(p.exitCode)}.`);
+  if (typeof p.id !== 'string' || p.id.length === 0 || p.id.length > 64)
+    throw new ParamsError(method, `"id" must be the id layerLens/buildStarted gave, not ${describe(p.id)}.`);
+  if (p.exitCode !== null && p.exitCode !== undefined && !Number.isSafeInteger(p.exitCode))
+    throw new ParamsError(method, `"exitCode" must be a whole number or null, not ${describe(p.exitCode)}.`);
   return { id: p.id, exitCode: typeof p.exitCode === 'number' ? p.exitCode : null };
 }
 

@@ -12,13 +12,21 @@ import type { InitializationOptions, RecordResult } from '../protocol';
  * the client asks for it, else none (builds kept in memory). The editor's older per-workspace store is moved into
  * it once.
  */
-export function storePathOf(options: InitializationOptions, log: (level: 'info' | 'warn', message: string) => void, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function storePathOf(
+  options: InitializationOptions,
+  log: (level: 'info' | 'warn', message: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   const path = typeof options.storePath === 'string' ? options.storePath : options.machineStore === true ? defaultStorePath(env) : undefined;
   const legacy = options.legacyStorePath;
   if (path && typeof legacy === 'string' && legacy !== path) {
     try {
       const moved = moveStoreInto(legacy, path);
-      if (moved !== undefined) log('info', `Moved ${moved} recorded builds from this workspace's old store ${legacy} into ${path} (shared with the layerlens CLI); the old file is now ${legacy}.moved.`);
+      if (moved !== undefined)
+        log(
+          'info',
+          `Moved ${moved} recorded builds from this workspace's old store ${legacy} into ${path} (shared with the layerlens CLI); the old file is now ${legacy}.moved.`,
+        );
     } catch (e) {
       log('warn', `The recorded builds of this workspace's old store ${legacy} were not moved into ${path}: ${(e as Error).message}`);
     }

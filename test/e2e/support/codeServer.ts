@@ -69,7 +69,12 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   const settings = options.restrictedMode
-    ? { ...userSettings, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' }
+    ? {
+        ...userSettings,
+        'security.workspace.trust.enabled': true,
+        'security.workspace.trust.startupPrompt': 'never',
+        'security.workspace.trust.banner': 'always',
+      }
     : userSettings;
   writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify(settings, null, 2));
   // An explicit config keeps code-server from writing one into the user's home.
@@ -88,10 +93,27 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const log = createWriteStream(logFile);
   const child = spawn(
     process.execPath,
-    [entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-      ...(options.restrictedMode ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', '--ignore-last-opened', ...(options.locale ? ['--locale', options.locale] : []), options.workspace],
+    [
+      entry,
+      ...common,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      ...(options.restrictedMode ? [] : ['--disable-workspace-trust']),
+      '--disable-getting-started-override',
+      '--ignore-last-opened',
+      ...(options.locale ? ['--locale', options.locale] : []),
+      options.workspace,
+    ],
     // The machine's store of this run only: never the user's ~/.cache/layer-lens.
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...codeServerEnv(), LAYERLENS_STORE: join(options.runDir, 'cache-store.json'), ...options.env } },
+    {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...codeServerEnv(), LAYERLENS_STORE: join(options.runDir, 'cache-store.json'), ...options.env },
+    },
   );
   child.stdout.pipe(log);
   child.stderr.pipe(log);
@@ -109,11 +131,15 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   for (const signal of signals) process.on(signal, onSignal);
 
   const base = `http://127.0.0.1:${port}`;
-  await waitFor('code-server to answer /healthz', async () => {
-    if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}; see ${logFile}`);
-    const response = await fetch(`${base}/healthz`);
-    return response.ok;
-  }, { timeoutMs: 60_000 });
+  await waitFor(
+    'code-server to answer /healthz',
+    async () => {
+      if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}; see ${logFile}`);
+      const response = await fetch(`${base}/healthz`);
+      return response.ok;
+    },
+    { timeoutMs: 60_000 },
+  );
 
   return {
     url: `${base}/?folder=${encodeURIComponent(options.workspace)}`,

@@ -27,13 +27,21 @@ export function packageLanguagePack(locale: string, languageName: string, out: s
       license: 'MIT',
       engines: { vscode: '^1.91.0' },
       categories: ['Language Packs'],
-      contributes: { localizations: [{ languageId: locale, languageName, localizedLanguageName: languageName, translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] }] },
+      contributes: {
+        localizations: [
+          { languageId: locale, languageName, localizedLanguageName: languageName, translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] },
+        ],
+      },
     };
     mkdirSync(join(dir, 'translations'));
     writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
     writeFileSync(join(dir, 'README.md'), `${manifest.description}\n`);
     writeFileSync(join(dir, 'translations/main.i18n.json'), JSON.stringify({ version: '1.0.0', contents: {} }));
-    execFileSync(process.execPath, [join(repoRoot, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(
+      process.execPath,
+      [join(repoRoot, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out],
+      { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -50,6 +58,8 @@ export function registerLanguagePack(dirs: { userDataDir: string; extensionsDir:
   const translations = join(dirs.extensionsDir, `${id}-${VERSION}`, 'translations/main.i18n.json');
   if (!existsSync(translations)) throw new Error(`the ${languageName} language pack is not installed: no ${translations}`);
   const hash = createHash('md5').update(id).update(VERSION).digest('hex');
-  const packs = { [locale]: { hash, extensions: [{ extensionIdentifier: { id }, version: VERSION }], translations: { vscode: translations }, label: languageName } };
+  const packs = {
+    [locale]: { hash, extensions: [{ extensionIdentifier: { id }, version: VERSION }], translations: { vscode: translations }, label: languageName },
+  };
   writeFileSync(join(dirs.userDataDir, 'languagepacks.json'), JSON.stringify(packs));
 }

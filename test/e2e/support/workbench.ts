@@ -17,46 +17,69 @@ export async function waitForWorkbench(page: Page, folderName: string): Promise<
 export async function quickOpen(page: Page, fileName: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   const tab = activeTab(page, fileName);
-  await waitFor(`${fileName} to open from quick open`, async () => {
-    if (await tab.isVisible()) return true;
-    if (!(await input.isVisible())) await page.keyboard.press('Control+P');
-    await input.waitFor({ timeout: 5_000 });
-    await input.fill(fileName);
-    const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${escape(fileName)}$`) }) }).first();
-    await row.waitFor({ timeout: 10_000 });
-    await row.click({ timeout: 5_000 });
-    await tab.waitFor({ timeout: 5_000 });
-    return true;
-  }, { timeoutMs: 45_000, intervalMs: 500 });
+  await waitFor(
+    `${fileName} to open from quick open`,
+    async () => {
+      if (await tab.isVisible()) return true;
+      if (!(await input.isVisible())) await page.keyboard.press('Control+P');
+      await input.waitFor({ timeout: 5_000 });
+      await input.fill(fileName);
+      const row = page
+        .locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${escape(fileName)}$`) }) })
+        .first();
+      await row.waitFor({ timeout: 10_000 });
+      await row.click({ timeout: 5_000 });
+      await tab.waitFor({ timeout: 5_000 });
+      return true;
+    },
+    { timeoutMs: 45_000, intervalMs: 500 },
+  );
 }
 
 /** Opens a file of the workspace root by clicking it in the Explorer (the file list is short and on screen). */
 export async function openFromExplorer(page: Page, fileName: string): Promise<void> {
-  const row = page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${escape(fileName)}$`) }) }).first();
+  const row = page
+    .locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${escape(fileName)}$`) }) })
+    .first();
   const tab = activeTab(page, fileName);
-  await waitFor(`${fileName} to open from the Explorer`, async () => {
-    if (!(await tab.isVisible())) await row.click({ timeout: 5_000 });
-    return tab.isVisible();
-  }, { timeoutMs: 30_000, intervalMs: 500 });
+  await waitFor(
+    `${fileName} to open from the Explorer`,
+    async () => {
+      if (!(await tab.isVisible())) await row.click({ timeout: 5_000 });
+      return tab.isVisible();
+    },
+    { timeoutMs: 30_000, intervalMs: 500 },
+  );
 }
 
 /** Opens folder/file from the Explorer (quick open does not know files this new yet), expanding the folder. */
 export async function openFolderFile(page: Page, folder: string, fileName: string): Promise<void> {
-  const row = (name: string) => page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }) }).first();
+  const row = (name: string) =>
+    page
+      .locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }) })
+      .first();
   let polls = 0;
-  await waitFor(`the ${folder} folder open in the Explorer`, async () => {
-    if (await row(fileName).isVisible()) return true;
-    if (!(await row(folder).isVisible())) {
-      // A folder made while the workbench was still starting can miss the file watcher: refresh now and then.
-      if (++polls % 8 === 0) {
-        await page.locator('.explorer-folders-view').hover();
-        await page.locator('.pane-header .action-label[aria-label="Refresh Explorer"]').first().click({ timeout: 5_000, force: true }).catch(() => undefined);
+  await waitFor(
+    `the ${folder} folder open in the Explorer`,
+    async () => {
+      if (await row(fileName).isVisible()) return true;
+      if (!(await row(folder).isVisible())) {
+        // A folder made while the workbench was still starting can miss the file watcher: refresh now and then.
+        if (++polls % 8 === 0) {
+          await page.locator('.explorer-folders-view').hover();
+          await page
+            .locator('.pane-header .action-label[aria-label="Refresh Explorer"]')
+            .first()
+            .click({ timeout: 5_000, force: true })
+            .catch(() => undefined);
+        }
+        return false;
       }
+      if ((await row(folder).getAttribute('aria-expanded')) !== 'true') await row(folder).click({ timeout: 5_000 });
       return false;
-    }
-    if ((await row(folder).getAttribute('aria-expanded')) !== 'true') await row(folder).click({ timeout: 5_000 });
-    return false;
-  }, { timeoutMs: 45_000, intervalMs: 500 });
+    },
+    { timeoutMs: 45_000, intervalMs: 500 },
+  );
   await openFromExplorer(page, fileName);
 }
 
@@ -91,7 +114,12 @@ async function visibleLenses(page: Page): Promise<Array<{ index: number; text: s
   const area = await page.locator(`${activeEditor} .editor-scrollable`).first().boundingBox();
   if (!area) return [];
   const lenses = await page.locator(`${activeEditor} .codelens-decoration`).evaluateAll((elements) =>
-    elements.map((e, index) => ({ index, y: e.getBoundingClientRect().top, height: e.getBoundingClientRect().height, text: (e as { innerText?: string }).innerText ?? '' })),
+    elements.map((e, index) => ({
+      index,
+      y: e.getBoundingClientRect().top,
+      height: e.getBoundingClientRect().height,
+      text: (e as { innerText?: string }).innerText ?? '',
+    })),
   );
   return lenses
     .filter((l) => l.height > 0 && l.y >= area.y - 1 && l.y + l.height <= area.y + area.height + 1)
@@ -108,10 +136,14 @@ export async function lensTitles(page: Page): Promise<string[]> {
 export async function lensesAre(page: Page, expected: string[], what: string): Promise<void> {
   let last: string[] = [];
   try {
-    await waitFor(what, async () => {
-      last = await lensTitles(page);
-      return JSON.stringify(last) === JSON.stringify(expected);
-    }, { timeoutMs: 30_000 });
+    await waitFor(
+      what,
+      async () => {
+        last = await lensTitles(page);
+        return JSON.stringify(last) === JSON.stringify(expected);
+      },
+      { timeoutMs: 30_000 },
+    );
   } catch (error) {
     assert.deepEqual(last, expected, `${(error as Error).message}; the lenses say`);
   }
@@ -145,9 +177,9 @@ export async function editorText(page: Page): Promise<string> {
  * order is not always the visual order; this sorts them by position.
  */
 export async function editorLines(page: Page): Promise<string[]> {
-  const lines = await page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line').evaluateAll((elements) =>
-    elements.map((e) => ({ top: e.getBoundingClientRect().top, text: e.textContent ?? '' })),
-  );
+  const lines = await page
+    .locator('.editor-group-container.active .monaco-editor .view-lines .view-line')
+    .evaluateAll((elements) => elements.map((e) => ({ top: e.getBoundingClientRect().top, text: e.textContent ?? '' })));
   return lines.sort((a, b) => a.top - b.top).map((l) => l.text.replace(/\u00a0/g, ' '));
 }
 

@@ -113,7 +113,23 @@ export async function checkHistoryCli(repo: HistoryRepo, texts: readonly string[
     // The states the tier did not record (skipped, or the build failed) are folded into the next one.
     const folded = new Set(result.outcomes.filter((o) => o.kind !== 'compared').map((o) => o.index));
     historyAsGit(repo, texts, join(dir, 'repo'), folded);
-    const r = await run(['history', join(dir, 'repo', paths(repo).dockerfile), '--context', join(dir, 'repo', repo.context), '--builder', engine, '--exported-tree', '--commits', String(repo.states.length), '--store', join(dir, 'no-store.json'), '--json'], cliEnv(join(dir, 'digests.json')));
+    const r = await run(
+      [
+        'history',
+        join(dir, 'repo', paths(repo).dockerfile),
+        '--context',
+        join(dir, 'repo', repo.context),
+        '--builder',
+        engine,
+        '--exported-tree',
+        '--commits',
+        String(repo.states.length),
+        '--store',
+        join(dir, 'no-store.json'),
+        '--json',
+      ],
+      cliEnv(join(dir, 'digests.json')),
+    );
     if (r.code !== 0) return { states: 0, equal: 0, decided: 0, differences: [`layerlens history exited ${r.code}: ${r.stderr.trim()}`] };
     const json = JSON.parse(r.stdout) as HistoryJson;
     const byState = new Map(json.commits.map((c) => [Number(/^state (\d+)$/.exec(c.subject)?.[1] ?? -1), c]));
@@ -123,7 +139,8 @@ export async function checkHistoryCli(repo: HistoryRepo, texts: readonly string[
       const mine = byState.get(o.index);
       // A state without a change of the build's inputs is not replayed: the tier built it fully cached.
       if (!mine) {
-        if (o.kind !== 'compared' || o.rows.some((row) => row.weSay !== 'cached' && row.weSay !== 'none' && row.weSay !== 'skipped')) out.differences.push(`state ${o.index}: not replayed by history, but the tier's plan was not all cached (${o.kind})`);
+        if (o.kind !== 'compared' || o.rows.some((row) => row.weSay !== 'cached' && row.weSay !== 'none' && row.weSay !== 'skipped'))
+          out.differences.push(`state ${o.index}: not replayed by history, but the tier's plan was not all cached (${o.kind})`);
         continue;
       }
       out.states++;
@@ -134,7 +151,10 @@ export async function checkHistoryCli(repo: HistoryRepo, texts: readonly string[
           if (s && s.status === row.weSay && s.reason === row.reason) {
             out.equal++;
             if (row.verdict === 'right') out.decided++;
-          } else out.differences.push(`state ${o.index} line ${row.line} ${row.keyword}: history says ${s ? `${s.status} (${s.reason})` : 'nothing'}, the plan before the build ${row.weSay} (${row.reason})`);
+          } else
+            out.differences.push(
+              `state ${o.index} line ${row.line} ${row.keyword}: history says ${s ? `${s.status} (${s.reason})` : 'nothing'}, the plan before the build ${row.weSay} (${row.reason})`,
+            );
         }
       }
       if (mine.error) {

@@ -37,35 +37,49 @@ export interface StateReport {
 /** `$X` / `${X}` / `${X:-d}` with the given values; undefined when a variable has no value. */
 function expand(text: string, vars: Map<string, string | undefined>): string | undefined {
   let missing = false;
-  const out = text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced: string, op: string, word: string, bare: string) => {
-    const name = braced ?? bare;
-    const value = vars.get(name);
-    if (op === '-') return value ? value : word;
-    if (op === '+') return value ? word : '';
-    if (value === undefined) {
-      missing = true;
-      return '';
-    }
-    return value;
-  });
+  const out = text.replace(
+    /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (_m, braced: string, op: string, word: string, bare: string) => {
+      const name = braced ?? bare;
+      const value = vars.get(name);
+      if (op === '-') return value ? value : word;
+      if (op === '+') return value ? word : '';
+      if (value === undefined) {
+        missing = true;
+        return '';
+      }
+      return value;
+    },
+  );
   return missing ? undefined : out;
 }
 
 function argPairs(ins: Instruction): Array<[string, string | undefined]> {
-  return ins.args.split(/\s+/).filter(Boolean).map((w) => {
-    const eq = w.indexOf('=');
-    return eq < 0 ? [w, undefined] : [w.slice(0, eq), w.slice(eq + 1).replace(/^"(.*)"$/, '$1')];
-  });
+  return ins.args
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => {
+      const eq = w.indexOf('=');
+      return eq < 0 ? [w, undefined] : [w.slice(0, eq), w.slice(eq + 1).replace(/^"(.*)"$/, '$1')];
+    });
 }
 
 function envPairs(ins: Instruction): Array<[string, string]> {
   const words = ins.args.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? [];
   const first = words[0];
   if (first !== undefined && words.length >= 2 && !first.includes('=')) return [[first, words.slice(1).join(' ')]];
-  return words.filter((w) => w.includes('=')).map((w) => {
-    const eq = w.indexOf('=');
-    return [w.slice(0, eq), w.slice(eq + 1).replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1')];
-  });
+  return words
+    .filter((w) => w.includes('='))
+    .map((w) => {
+      const eq = w.indexOf('=');
+      return [
+        w.slice(0, eq),
+        w
+          .slice(eq + 1)
+          .replace(/^"(.*)"$/, '$1')
+          .replace(/^'(.*)'$/, '$1'),
+      ];
+    });
 }
 
 /** Checks one state, given every file of the context at that state. */
@@ -99,7 +113,10 @@ export function checkState(dockerfileText: string, ignoreText: string | null, fi
 
   const globalArgs = new Map<string, string | undefined>();
   const stageNames: string[] = [];
-  interface StageInfo { base: string; first: string }
+  interface StageInfo {
+    base: string;
+    first: string;
+  }
   const stages: StageInfo[] = [];
   let vars = new Map<string, string | undefined>();
   let seenFrom = false;
@@ -249,7 +266,12 @@ export function checkHistory(h: HistoryFile): RepoReport {
 function main(): void {
   const dataDir = join(__dirname, 'data');
   const args = process.argv.slice(2);
-  const paths = args.length ? args : readdirSync(dataDir).filter((n) => n.endsWith('.json')).sort().map((n) => join(dataDir, n));
+  const paths = args.length
+    ? args
+    : readdirSync(dataDir)
+        .filter((n) => n.endsWith('.json'))
+        .sort()
+        .map((n) => join(dataDir, n));
   let failed = false;
   let total = 0;
   const rows: string[] = [];

@@ -37,7 +37,9 @@ export function loadHistory(file: string): HistoryRepo {
   } catch (e) {
     throw new Error(`${file}: not readable JSON: ${(e as Error).message}`);
   }
-  const fail = (what: string): never => { throw new Error(`${file}: ${what}`); };
+  const fail = (what: string): never => {
+    throw new Error(`${file}: ${what}`);
+  };
   const d = data as Partial<HistoryRepo>;
   if (!d || typeof d !== 'object') fail('not a JSON object');
   if (d.format !== 1) fail(`"format" is ${JSON.stringify(d.format)}, expected 1`);
@@ -45,7 +47,8 @@ export function loadHistory(file: string): HistoryRepo {
   if (!/^[^/\s]+\/[^/\s]+$/.test(d.repo as string)) fail(`"repo" must be owner/name, got "${d.repo}"`);
   if (!Array.isArray(d.states) || d.states.length === 0) fail('"states" must be a non-empty array');
   const norm = (p: string) => p.replace(/^\/+|\/+$/g, '');
-  if (/(^|\/)\.\.(\/|$)/.test(d.dockerfile as string) || /(^|\/)\.\.(\/|$)/.test(d.context as string)) fail('"dockerfile" and "context" must stay inside the repository');
+  if (/(^|\/)\.\.(\/|$)/.test(d.dockerfile as string) || /(^|\/)\.\.(\/|$)/.test(d.context as string))
+    fail('"dockerfile" and "context" must stay inside the repository');
   (d as HistoryRepo).context = norm(d.context as string);
   (d.states as HistoryState[]).forEach((s, i) => {
     const where = `state ${i} (${s?.commit ?? '?'})`;
@@ -59,7 +62,8 @@ export function loadHistory(file: string): HistoryRepo {
         if (i === 0) fail(`${where}: a removal ("${p}": null) in the first state`);
         continue;
       }
-      if (!Array.isArray(c) || c.length !== 2 || !MODES.has(c[0]) || typeof c[1] !== 'string') fail(`${where}: "${p}" must be [mode, blob id or link target] with mode 100644, 100755 or 120000`);
+      if (!Array.isArray(c) || c.length !== 2 || !MODES.has(c[0]) || typeof c[1] !== 'string')
+        fail(`${where}: "${p}" must be [mode, blob id or link target] with mode 100644, 100755 or 120000`);
     }
   });
   return d as HistoryRepo;
@@ -93,7 +97,11 @@ export function sampleStates(repo: HistoryRepo, max: number): HistoryRepo {
     const files: Record<string, FileChange> = {};
     for (let i = from; i <= k; i++) Object.assign(files, st[i].files);
     const folded = k - from;
-    states.push({ ...st[k], files, ...(from > 0 && folded > 0 ? { subject: `${st[k].subject} (+${folded} earlier commit${folded > 1 ? 's' : ''} folded in)` } : {}) });
+    states.push({
+      ...st[k],
+      files,
+      ...(from > 0 && folded > 0 ? { subject: `${st[k].subject} (+${folded} earlier commit${folded > 1 ? 's' : ''} folded in)` } : {}),
+    });
     from = k + 1;
   }
   return { ...repo, states };

@@ -19,7 +19,9 @@ let otherOnly = '';
 /** Git's blob id, computed here independently of git. */
 function blobId(content: string): string {
   const body = Buffer.from(content);
-  return createHash('sha1').update(Buffer.concat([Buffer.from(`blob ${body.length}\0`), body])).digest('hex');
+  return createHash('sha1')
+    .update(Buffer.concat([Buffer.from(`blob ${body.length}\0`), body]))
+    .digest('hex');
 }
 
 function run(args: string[], date?: number): string {
@@ -89,7 +91,14 @@ after(() => {
 
 test('extracts states, full listing then changes, exactly', async () => {
   const h = await extractHistory({
-    gitDir, repo: 'acme/tiny', license: 'MIT', dockerfile: 'app/Dockerfile', context: './app/', from: commits[0], to: commits[3], why: 'test',
+    gitDir,
+    repo: 'acme/tiny',
+    license: 'MIT',
+    dockerfile: 'app/Dockerfile',
+    context: './app/',
+    from: commits[0],
+    to: commits[3],
+    why: 'test',
   });
   const expected: HistoryFile = {
     format: 1,
@@ -101,8 +110,11 @@ test('extracts states, full listing then changes, exactly', async () => {
     why: 'test',
     states: [
       {
-        commit: commits[0], date: iso(T0), subject: 'first state',
-        dockerfileText: 'FROM localbase:1\nCOPY src/ /src/\n', ignoreText: '*.log\n',
+        commit: commits[0],
+        date: iso(T0),
+        subject: 'first state',
+        dockerfileText: 'FROM localbase:1\nCOPY src/ /src/\n',
+        ignoreText: '*.log\n',
         files: {
           '.dockerignore': ['100644', blobId('*.log\n')],
           Dockerfile: ['100644', blobId('FROM localbase:1\nCOPY src/ /src/\n')],
@@ -112,8 +124,11 @@ test('extracts states, full listing then changes, exactly', async () => {
         },
       },
       {
-        commit: commits[1], date: iso(T0 + 20), subject: 'change, remove, add',
-        dockerfileText: 'FROM localbase:1\nCOPY src/ /src/\n', ignoreText: '*.log\n',
+        commit: commits[1],
+        date: iso(T0 + 20),
+        subject: 'change, remove, add',
+        dockerfileText: 'FROM localbase:1\nCOPY src/ /src/\n',
+        ignoreText: '*.log\n',
         files: {
           link: ['120000', 'src/b.txt'],
           'run.sh': null,
@@ -122,8 +137,11 @@ test('extracts states, full listing then changes, exactly', async () => {
         },
       },
       {
-        commit: commits[2], date: iso(T0 + 30), subject: 'rename',
-        dockerfileText: 'FROM localbase:1\nARG V=1\nCOPY src/ /src/\n', ignoreText: null,
+        commit: commits[2],
+        date: iso(T0 + 30),
+        subject: 'rename',
+        dockerfileText: 'FROM localbase:1\nARG V=1\nCOPY src/ /src/\n',
+        ignoreText: null,
         files: {
           '.dockerignore': null,
           Dockerfile: ['100644', blobId('FROM localbase:1\nARG V=1\nCOPY src/ /src/\n')],
@@ -132,8 +150,11 @@ test('extracts states, full listing then changes, exactly', async () => {
         },
       },
       {
-        commit: commits[3], date: iso(T0 + 50), subject: 'Merge side',
-        dockerfileText: 'FROM localbase:1\nARG V=1\nCOPY src/ /src/\n', ignoreText: null,
+        commit: commits[3],
+        date: iso(T0 + 50),
+        subject: 'Merge side',
+        dockerfileText: 'FROM localbase:1\nARG V=1\nCOPY src/ /src/\n',
+        ignoreText: null,
         files: { 'src/d.txt': ['100644', blobId('delta\n')] },
       },
     ],
@@ -151,10 +172,20 @@ test('extracts states, full listing then changes, exactly', async () => {
 
 test('the root as context lists every file; --max-states keeps the oldest states', async () => {
   const h = await extractHistory({
-    gitDir, repo: 'acme/tiny', license: 'MIT', dockerfile: 'app/Dockerfile', context: '.', from: commits[0], to: commits[3], maxStates: 2,
+    gitDir,
+    repo: 'acme/tiny',
+    license: 'MIT',
+    dockerfile: 'app/Dockerfile',
+    context: '.',
+    from: commits[0],
+    to: commits[3],
+    maxStates: 2,
   });
   assert.equal(h.context, '');
-  assert.deepEqual(h.states.map((s) => s.commit), [commits[0], otherOnly]);
+  assert.deepEqual(
+    h.states.map((s) => s.commit),
+    [commits[0], otherOnly],
+  );
   assert.deepEqual(Object.keys(h.states[0].files).sort(), ['app/.dockerignore', 'app/Dockerfile', 'app/link', 'app/run.sh', 'app/src/a.txt', 'other/x.txt']);
   assert.deepEqual(h.states[1].files, { 'other/x.txt': ['100644', blobId('outside 2\n')] });
 });
@@ -164,7 +195,10 @@ test('a <Dockerfile>.dockerignore next to the Dockerfile is the ignore text when
   write('app/Dockerfile.dockerignore', 'df-ignore\n');
   const head = commit('both ignore files', T0 + 60);
   const h = await extractHistory({ gitDir, repo: 'acme/tiny', license: 'MIT', dockerfile: 'app/Dockerfile', context: 'app', from: commits[3], to: head });
-  assert.deepEqual(h.states.map((s) => s.ignoreText), [null, 'df-ignore\n']);
+  assert.deepEqual(
+    h.states.map((s) => s.ignoreText),
+    [null, 'df-ignore\n'],
+  );
   assert.deepEqual(h.states[1].files, {
     '.dockerignore': ['100644', blobId('root-ignore\n')],
     'Dockerfile.dockerignore': ['100644', blobId('df-ignore\n')],
@@ -180,7 +214,8 @@ test('refuses a range off the first-parent history, a missing Dockerfile and bad
   assert.throws(() => parseArgs(['--git', 'x']), /--repo is required/);
   assert.throws(() => parseArgs(['--bogus', 'x']), /unknown argument/);
   assert.throws(
-    () => parseArgs(['--git', 'g', '--repo', 'a/b', '--license', 'MIT', '--dockerfile', 'D', '--context', '.', '--from', 'a', '--to', 'b', '--max-states', '0']),
+    () =>
+      parseArgs(['--git', 'g', '--repo', 'a/b', '--license', 'MIT', '--dockerfile', 'D', '--context', '.', '--from', 'a', '--to', 'b', '--max-states', '0']),
     /positive integer/,
   );
 });
@@ -198,7 +233,16 @@ test('the checker reports what a stand-in build cannot do', () => {
   );
   assert.deepEqual(ok.problems, []);
   assert.deepEqual([...ok.features].sort(), [
-    'ARG TARGET*', 'ARG default', 'COPY --from=<image>', 'FROM --platform=$BUILDPLATFORM', 'FROM <stage>', 'RUN --mount=type=bind', 'RUN --mount=type=cache', 'digest-pinned base', 'ignore file', 'multi-stage',
+    'ARG TARGET*',
+    'ARG default',
+    'COPY --from=<image>',
+    'FROM --platform=$BUILDPLATFORM',
+    'FROM <stage>',
+    'RUN --mount=type=bind',
+    'RUN --mount=type=cache',
+    'digest-pinned base',
+    'ignore file',
+    'multi-stage',
   ]);
   const bad = checkState(
     'ARG IMG\nFROM $IMG\nFROM --platform=linux/arm64 x\nADD https://example.invalid/a /a\nCOPY secret.log missing.txt /\nRUN --mount=type=ssh true\nRUN --mount=type=bind,source=nope,target=/n true\n',

@@ -51,7 +51,11 @@ function git(gitDir: string, args: string[]): Promise<string> {
 
 /** Normalizes a repository-relative folder: no leading `./` or `/`, no trailing `/`, `""` for the root. */
 export function normalizeDir(p: string): string {
-  let s = p.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/^\/+/, '').replace(/\/+$/, '');
+  let s = p
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/^\/+/, '')
+    .replace(/\/+$/, '');
   if (s === '.') s = '';
   if (s.split('/').some((part) => part === '..')) throw new ExtractError(`path "${p}" must stay inside the repository`);
   return s;
@@ -174,7 +178,11 @@ export async function extractHistory(opts: ExtractOptions): Promise<HistoryFile>
   const ctxIgnore = context === '' ? '.dockerignore' : `${context}/.dockerignore`;
   const pathspecs = [context === '' ? '.' : context, dockerfile, dfIgnore, ctxIgnore];
   const logOut = await git(gitDir, ['log', '--first-parent', '-z', '--format=%H', `${from}..${to}`, '--', ...pathspecs]);
-  const later = logOut.split('\0').map((s) => s.trim()).filter(Boolean).reverse();
+  const later = logOut
+    .split('\0')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .reverse();
   for (const c of later) if (!inRange.has(c)) throw new ExtractError(`git log listed ${c}, which is not on the first-parent range`);
   const commits = [from, ...later].slice(0, maxStates);
 

@@ -3,7 +3,21 @@
 // Everything for one repository runs under one withEngineLock, after a cache reset, with stand-in images
 // (standins.ts) imported once.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, lutimesSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  lutimesSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { cliEnv, compareSteps, planJson, recordBuild, type PlanDiagnostic, type StepComparison } from '../compare';
@@ -96,11 +110,20 @@ function layout(repo: HistoryRepo, engine: Engine, workDir: string): Layout {
 }
 
 function isLink(p: string): boolean {
-  try { return lstatSync(p).isSymbolicLink(); } catch { return false; }
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function exists(p: string): boolean {
-  try { lstatSync(p); return true; } catch { return false; }
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Removes a path, then the folders it leaves empty (git does not keep empty folders). */
@@ -112,7 +135,9 @@ function removeWithParents(root: string, rel: string): void {
     try {
       if (readdirSync(abs).length) break;
       rmdirSync(abs);
-    } catch { break; }
+    } catch {
+      break;
+    }
     d = dirname(d);
   }
 }
@@ -171,15 +196,20 @@ function mergeNeeds(into: StandinNeeds, n: StandinNeeds): void {
 
 /** The engine's first error line of a failed build. */
 export function firstErrorLine(output: string): string {
-  const lines = output.split('\n').map((l) => l.replace(/^#\d+\s+/, '').trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((l) => l.replace(/^#\d+\s+/, '').trim())
+    .filter(Boolean);
   const hit = lines.find((l) => /^ERROR\b|^error\b|failed to solve|returned a non-zero code|invalid reference format|not found|no such file/i.test(l));
   return (hit ?? lines[lines.length - 1] ?? '(no output)').slice(0, 240);
 }
 
 /** Our plan predicted that this engine refuses the Dockerfile. */
 export function failurePredicted(engine: Engine, diagnostics: PlanDiagnostic[]): PlanDiagnostic | undefined {
-  return diagnostics.find((d) => d.severity === 'error') ??
-    (engine === 'classic' ? diagnostics.find((d) => /classic builder (rejects|does not support|fails)|requires BuildKit/i.test(d.message)) : undefined);
+  return (
+    diagnostics.find((d) => d.severity === 'error') ??
+    (engine === 'classic' ? diagnostics.find((d) => /classic builder (rejects|does not support|fails)|requires BuildKit/i.test(d.message)) : undefined)
+  );
 }
 
 export interface ReplayOptions {
@@ -199,7 +229,15 @@ async function replayUnlocked(repo: HistoryRepo, engine: Engine, opts: ReplayOpt
   const started = Date.now();
   const log = opts.log ?? (() => undefined);
   const workDir = mkdtempSync(join(tmpdir(), `ll-history-${engine}-`));
-  const result: RepoResult = { repo: repo.repo, engine, outcomes: [], tally: emptyTally(), standins: { imported: [], existing: [], failed: [], notes: [] }, notes: [], ms: 0 };
+  const result: RepoResult = {
+    repo: repo.repo,
+    engine,
+    outcomes: [],
+    tally: emptyTally(),
+    standins: { imported: [], existing: [], failed: [], notes: [] },
+    notes: [],
+    ms: 0,
+  };
   try {
     await resetEngineCache(engine);
     const lay = layout(repo, engine, workDir);
@@ -227,7 +265,15 @@ async function replayUnlocked(repo: HistoryRepo, engine: Engine, opts: ReplayOpt
       const state = repo.states[i];
       const { text, needs } = prepared[i];
       const t = Date.now();
-      const out: StateOutcome = { index: i, commit: state.commit, subject: state.subject, kind: 'compared', rows: [], ms: 0, split: { plan: 0, build: 0, record: 0 } };
+      const out: StateOutcome = {
+        index: i,
+        commit: state.commit,
+        subject: state.subject,
+        kind: 'compared',
+        rows: [],
+        ms: 0,
+        split: { plan: 0, build: 0, record: 0 },
+      };
       result.outcomes.push(out);
       applyState(lay, state, i, text);
       if (needs.exclusion) {
@@ -238,7 +284,10 @@ async function replayUnlocked(repo: HistoryRepo, engine: Engine, opts: ReplayOpt
           // The plan reads only the context and the store, which the build does not touch (the store changes at
           // `record`, after the build): planning while the engine builds is planning before the build.
           let t0 = Date.now();
-          const planning = planJson(cliArgs, env).then((p) => { out.split.plan = Date.now() - t0; return p; });
+          const planning = planJson(cliArgs, env).then((p) => {
+            out.split.plan = Date.now() - t0;
+            return p;
+          });
           planning.catch(() => undefined);
           let built: Awaited<ReturnType<typeof buildWithEngine>> | undefined;
           let failure: BuildError | undefined;
@@ -284,7 +333,9 @@ async function replayUnlocked(repo: HistoryRepo, engine: Engine, opts: ReplayOpt
         }
       }
       const wrong = out.rows.filter((r) => r.verdict === 'wrong').length;
-      log(`${engine} ${repo.repo} state ${i} ${state.commit.slice(0, 10)}: ${out.kind}${out.rows.length ? ` ${out.rows.length} steps, ${wrong} wrong` : ''}${out.detail ? ` (${out.detail})` : ''} ${out.ms} ms (plan ${out.split.plan} and build ${out.split.build} together, record ${out.split.record})`);
+      log(
+        `${engine} ${repo.repo} state ${i} ${state.commit.slice(0, 10)}: ${out.kind}${out.rows.length ? ` ${out.rows.length} steps, ${wrong} wrong` : ''}${out.detail ? ` (${out.detail})` : ''} ${out.ms} ms (plan ${out.split.plan} and build ${out.split.build} together, record ${out.split.record})`,
+      );
     }
   } finally {
     if (!opts.keep) rmSync(workDir, { recursive: true, force: true });

@@ -128,15 +128,24 @@ export function emptyNeeds(): StandinNeeds {
 
 /** Automatic platform ARGs (BuildKit only; the classic builder has none, cache-rules R11). */
 const AUTO_ARGS: Record<string, string> = {
-  BUILDPLATFORM: 'linux/amd64', BUILDOS: 'linux', BUILDARCH: 'amd64', BUILDVARIANT: '',
-  TARGETPLATFORM: 'linux/amd64', TARGETOS: 'linux', TARGETARCH: 'amd64', TARGETVARIANT: '',
+  BUILDPLATFORM: 'linux/amd64',
+  BUILDOS: 'linux',
+  BUILDARCH: 'amd64',
+  BUILDVARIANT: '',
+  TARGETPLATFORM: 'linux/amd64',
+  TARGETOS: 'linux',
+  TARGETARCH: 'amd64',
+  TARGETVARIANT: '',
 };
 
 const GLOB = /[*?[]/;
 
 /** One path that matches a wildcard source (`*` and `?` become `x`, a `[...]` class its first character). */
 function globExample(p: string): string {
-  return p.replace(/\[!?\^?([^\]])[^\]]*\]/g, '$1').replace(/\*\*/g, 'x').replace(/[*?]/g, 'x');
+  return p
+    .replace(/\[!?\^?([^\]])[^\]]*\]/g, '$1')
+    .replace(/\*\*/g, 'x')
+    .replace(/[*?]/g, 'x');
 }
 
 function addExec(needs: StandinNeeds, argv0: string | undefined, line: number): void {
@@ -183,15 +192,21 @@ export function collectNeeds(text: string, engine: Engine, needs: StandinNeeds =
   const images = new Map<number, string>();
   const endVars = new Map<number, Map<string, string>>();
   const parents = new Map<number, number>();
-  const exclude = (why: string) => { if (!needs.exclusion) needs.exclusion = why; };
+  const exclude = (why: string) => {
+    if (!needs.exclusion) needs.exclusion = why;
+  };
   const addPath = (ref: string, p: string, line: number) => {
-    let rel = posix.normalize('/' + p).replace(/^\/+/, '').replace(/\/+$/, '');
+    let rel = posix
+      .normalize('/' + p)
+      .replace(/^\/+/, '')
+      .replace(/\/+$/, '');
     const kind = GLOB.test(rel) ? 'file' : sourceKind(rel);
     if (kind === 'file') rel = globExample(rel);
     const paths = needs.images.get(ref) ?? new Map<string, 'file' | 'dir'>();
     needs.images.set(ref, paths);
-    if (rel && rel !== '.') { if (paths.get(rel) !== 'dir') paths.set(rel, kind); }
-    else needs.notes.push(`line ${line}: reads the whole of ${ref}`);
+    if (rel && rel !== '.') {
+      if (paths.get(rel) !== 'dir') paths.set(rel, kind);
+    } else needs.notes.push(`line ${line}: reads the whole of ${ref}`);
   };
   for (const stage of graph.stages) {
     const words = stage.from.args.split(/\s+/).filter(Boolean);
@@ -221,11 +236,13 @@ export function collectNeeds(text: string, engine: Engine, needs: StandinNeeds =
         }
       } else if (ins.keyword === 'ENV') {
         const parts = splitKeepingQuotes(ins.args);
-        if (parts.length && !parts[0].includes('=')) vars.set(parts[0], processWord(ins.args.slice(ins.args.indexOf(parts[0]) + parts[0].length).trim(), vars, esc).value);
-        else for (const w of parts) {
-          const eq = w.indexOf('=');
-          if (eq > 0) vars.set(w.slice(0, eq), processWord(w.slice(eq + 1), vars, esc).value);
-        }
+        if (parts.length && !parts[0].includes('='))
+          vars.set(parts[0], processWord(ins.args.slice(ins.args.indexOf(parts[0]) + parts[0].length).trim(), vars, esc).value);
+        else
+          for (const w of parts) {
+            const eq = w.indexOf('=');
+            if (eq > 0) vars.set(w.slice(0, eq), processWord(w.slice(eq + 1), vars, esc).value);
+          }
       } else if (ins.keyword === 'USER') {
         addOwner(needs, processWord(ins.args.trim(), vars, esc).value);
       } else if (ins.keyword === 'SHELL') {
@@ -234,7 +251,8 @@ export function collectNeeds(text: string, engine: Engine, needs: StandinNeeds =
         for (const c of flagValues(ins, 'chown')) addOwner(needs, processWord(c, vars, esc).value);
         const w = ins.json ?? processWords(ins.args, vars, esc).words;
         const sources = w.slice(0, -1).filter((s) => !/^\d*<<-?["']?[A-Za-z]/.test(s));
-        if (ins.keyword === 'ADD' && sources.some((s) => /^(https?|ftp):\/\/|^git@|\.git(#|$)/i.test(s))) exclude(`ADD <url>: line ${line} ADD ${ins.args.slice(0, 80)}`);
+        if (ins.keyword === 'ADD' && sources.some((s) => /^(https?|ftp):\/\/|^git@|\.git(#|$)/i.test(s)))
+          exclude(`ADD <url>: line ${line} ADD ${ins.args.slice(0, 80)}`);
         const from = flagValue(ins, 'from');
         if (from !== undefined) {
           const dep = resolveStageRef(from, graph.stages, stage.index);
@@ -242,7 +260,10 @@ export function collectNeeds(text: string, engine: Engine, needs: StandinNeeds =
           if (dep) {
             needs.stageReads.add(line);
             ref = rootImage(dep, graph.stages, images, parents) ?? (dep.index > stage.index ? rootImageLater(dep, graph.stages, fromVars, esc) : undefined);
-            if (!ref) { needs.notes.push(`line ${line}: COPY --from=${from}: that stage starts FROM scratch; its files come only from its own steps`); continue; }
+            if (!ref) {
+              needs.notes.push(`line ${line}: COPY --from=${from}: that stage starts FROM scratch; its files come only from its own steps`);
+              continue;
+            }
           }
           for (const s of sources) addPath(ref, s, line);
         }
@@ -259,7 +280,10 @@ export function collectNeeds(text: string, engine: Engine, needs: StandinNeeds =
           if (dep) {
             needs.stageReads.add(line);
             ref = rootImage(dep, graph.stages, images, parents) ?? (dep.index > stage.index ? rootImageLater(dep, graph.stages, fromVars, esc) : undefined);
-            if (!ref) { needs.notes.push(`line ${line}: RUN --mount from=${from}: that stage starts FROM scratch`); continue; }
+            if (!ref) {
+              needs.notes.push(`line ${line}: RUN --mount from=${from}: that stage starts FROM scratch`);
+              continue;
+            }
           }
           const source = opts.get('source') ?? opts.get('src');
           if (source) addPath(ref, source, line);
@@ -283,7 +307,12 @@ function rootImageLater(stage: Stage, stages: Stage[], fromVars: Map<string, str
 // ---------------------------------------------------------------------------------------------------------------
 // The root filesystem and the import
 
-interface TarEntry { path: string; type: 'file' | 'dir'; mode: number; body?: Buffer }
+interface TarEntry {
+  path: string;
+  type: 'file' | 'dir';
+  mode: number;
+  body?: Buffer;
+}
 
 /** A deterministic ustar archive (long names split into prefix + name; over 255 bytes is an error). */
 export function tarArchive(entries: TarEntry[]): Buffer {
@@ -338,7 +367,10 @@ export function standinEntries(ref: string, needs: StandinNeeds): { entries: Tar
   const elf = exitZeroElf();
   const users = [...needs.users].filter((u) => u !== 'root').sort();
   const groups = [...new Set([...needs.users, ...needs.groups])].filter((g) => g !== 'root').sort();
-  const passwd = ['root:x:0:0:root:/root:/bin/sh', ...users.map((u, i) => `${u}:x:${1000 + i}:${1000 + Math.max(0, groups.indexOf(u))}:${u}:/home/${u}:/bin/sh`)].join('\n') + '\n';
+  const passwd =
+    ['root:x:0:0:root:/root:/bin/sh', ...users.map((u, i) => `${u}:x:${1000 + i}:${1000 + Math.max(0, groups.indexOf(u))}:${u}:/home/${u}:/bin/sh`)].join(
+      '\n',
+    ) + '\n';
   const group = ['root:x:0:', ...groups.map((g, i) => `${g}:x:${1000 + i}:`)].join('\n') + '\n';
   const files = new Map<string, { mode: number; body: Buffer }>();
   for (const p of ['bin/sh', 'bin/bash', 'bin/ash', 'usr/bin/env', ...needs.execs]) files.set(p, { mode: 0o755, body: elf });
@@ -359,10 +391,11 @@ export function standinEntries(ref: string, needs: StandinNeeds): { entries: Tar
     for (let i = 1; i < parts.length; i++) allDirs.add(parts.slice(0, i).join('/'));
   }
   for (const d of dirs) allDirs.add(d);
-  for (const d of allDirs) if (files.has(d)) {
-    notes.push(`${ref}: /${d} is needed both as a file and as a folder; it is a folder`);
-    files.delete(d);
-  }
+  for (const d of allDirs)
+    if (files.has(d)) {
+      notes.push(`${ref}: /${d} is needed both as a file and as a folder; it is a folder`);
+      files.delete(d);
+    }
   const entries: TarEntry[] = [];
   for (const d of [...allDirs].sort()) entries.push({ path: d, type: 'dir', mode: d === 'tmp' ? 0o1777 : 0o755 });
   for (const [p, f] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) entries.push({ path: p, type: 'file', mode: f.mode, body: f.body });
@@ -387,7 +420,10 @@ export async function importStandins(engine: Engine, needs: StandinNeeds, scratc
   const report: ImportReport = { imported: [], existing: [], failed: [], notes: [] };
   let n = 0;
   for (const ref of [...needs.images.keys()].sort()) {
-    if (await imageExists(engine, ref)) { report.existing.push(ref); continue; }
+    if (await imageExists(engine, ref)) {
+      report.existing.push(ref);
+      continue;
+    }
     let tar: Buffer;
     try {
       const { entries, notes } = standinEntries(ref, needs);

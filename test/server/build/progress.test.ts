@@ -9,9 +9,29 @@ import { join } from 'node:path';
 import { buildkitOps, buildkitTwins, readInstructions } from '../../../server/src/build/dockerfileReader';
 import { dockerProblemIn } from '../../../server/src/build/docker';
 import { historyKeyword, layerSizes } from '../../../server/src/build/history';
-import { buildkitFinished, buildkitSteps, classicFinished, classicSteps, ForeignBuildError, JsonObjectStream, plainVertices, rawjsonVertices, type ActualStep, type TimedLine } from '../../../server/src/build/progress';
+import {
+  buildkitFinished,
+  buildkitSteps,
+  classicFinished,
+  classicSteps,
+  ForeignBuildError,
+  JsonObjectStream,
+  plainVertices,
+  rawjsonVertices,
+  type ActualStep,
+  type TimedLine,
+} from '../../../server/src/build/progress';
 
-interface Fixture { engine: string; progress: 'classic' | 'rawjson' | 'plain'; dockerfile: string; code: number; ms: number; lines: TimedLine[]; stderr?: string; history?: string }
+interface Fixture {
+  engine: string;
+  progress: 'classic' | 'rawjson' | 'plain';
+  dockerfile: string;
+  code: number;
+  ms: number;
+  lines: TimedLine[];
+  stderr?: string;
+  history?: string;
+}
 
 function fixture(name: string): Fixture {
   return JSON.parse(readFileSync(join(__dirname, '../../fixtures/build-output', `${name}.json`), 'utf8')) as Fixture;
@@ -25,7 +45,12 @@ function steps(f: Fixture, dockerfile = f.dockerfile): ActualStep[] {
 
 /** line → outcome, FROM left out (no cache lookup). */
 function outcomes(list: ActualStep[]): Record<number, string> {
-  return Object.fromEntries(list.filter((s) => s.keyword !== 'FROM').sort((a, b) => a.line - b.line).map((s) => [s.line, s.outcome]));
+  return Object.fromEntries(
+    list
+      .filter((s) => s.keyword !== 'FROM')
+      .sort((a, b) => a.line - b.line)
+      .map((s) => [s.line, s.outcome]),
+  );
 }
 
 const RUNS = ['classic-classic', 'buildkit-rawjson', 'buildkit-plain'];
@@ -62,7 +87,10 @@ for (const run of RUNS) {
   });
 
   test(`${run}: layer sizes from the image history map to the instructions that made them`, () => {
-    for (const [name, bSize] of [['first', 2], ['edited', 10]] as const) {
+    for (const [name, bSize] of [
+      ['first', 2],
+      ['edited', 10],
+    ] as const) {
       const f = fixture(`${run}-${name}`);
       const df = readInstructions(f.dockerfile);
       const sizes = Object.fromEntries(layerSizes(f.history ?? '', df, 1).map((l) => [l.line, l.sizeBytes]));
@@ -88,18 +116,27 @@ test('rawjson: objects split across chunks anywhere parse the same as the whole 
   for (const size of [1, 7, 64, 4096]) {
     const objects: unknown[] = [];
     const text: string[] = [];
-    const stream = new JsonObjectStream((v) => objects.push(v), (t) => text.push(t));
+    const stream = new JsonObjectStream(
+      (v) => objects.push(v),
+      (t) => text.push(t),
+    );
     for (let i = 0; i < (f.stderr ?? '').length; i += size) stream.push((f.stderr ?? '').slice(i, i + size));
     stream.end();
     assert.ok(objects.length > 10, `chunk ${size}: ${objects.length} objects`);
-    assert.ok(text.some((t) => /^ERROR: failed to solve: process .*exit code: 3/.test(t)), `chunk ${size}: buildx's own error line is passed on as text`);
+    assert.ok(
+      text.some((t) => /^ERROR: failed to solve: process .*exit code: 3/.test(t)),
+      `chunk ${size}: buildx's own error line is passed on as text`,
+    );
   }
   assert.equal(whole.find((v) => v.outcome === 'error')?.name, '[3/3] RUN echo about to fail && exit 3');
 });
 
 test('output of a different Dockerfile is refused, not mapped to the wrong lines', () => {
   const f = fixture('buildkit-plain-first');
-  assert.throws(() => steps(f, 'FROM localbase:1\nRUN true\n'), (e: Error) => e instanceof ForeignBuildError || /stage|op/.test(e.message));
+  assert.throws(
+    () => steps(f, 'FROM localbase:1\nRUN true\n'),
+    (e: Error) => e instanceof ForeignBuildError || /stage|op/.test(e.message),
+  );
   const c = fixture('classic-classic-first');
   assert.throws(() => steps(c, 'FROM localbase:1\nRUN true\nRUN true\n'), /classic: /);
 });
@@ -116,15 +153,36 @@ test('history CreatedBy texts of both engines give the instruction keyword', () 
 
 test('docker problems are told apart from build failures, with what to do', () => {
   // Printed by the engines' CLIs here with the daemon stopped.
-  const down = dockerProblemIn('ERROR: Cannot connect to the Docker daemon at unix:///tmp/ll-buildkit.sock. Is the docker daemon running?', { DOCKER_HOST: 'unix:///tmp/ll-buildkit.sock' });
+  const down = dockerProblemIn('ERROR: Cannot connect to the Docker daemon at unix:///tmp/ll-buildkit.sock. Is the docker daemon running?', {
+    DOCKER_HOST: 'unix:///tmp/ll-buildkit.sock',
+  });
   assert.equal(down?.kind, 'daemon');
   assert.match(down?.message ?? '', /DOCKER_HOST=unix:\/\/\/tmp\/ll-buildkit.sock/);
   assert.match(down?.message ?? '', /Start Docker/);
-  const denied = dockerProblemIn('permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get "http://%2Fvar%2Frun%2Fdocker.sock/_ping": dial unix /var/run/docker.sock: connect: permission denied', {});
+  const denied = dockerProblemIn(
+    'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get "http://%2Fvar%2Frun%2Fdocker.sock/_ping": dial unix /var/run/docker.sock: connect: permission denied',
+    {},
+  );
   assert.equal(denied?.kind, 'permission');
   assert.match(denied?.message ?? '', /docker" group/);
-  assert.equal(dockerProblemIn(fixture('buildkit-plain-failing').lines.map((l) => l.text).join('\n'), {}), undefined);
-  assert.equal(dockerProblemIn(fixture('classic-classic-failing').lines.map((l) => l.text).join('\n'), {}), undefined);
+  assert.equal(
+    dockerProblemIn(
+      fixture('buildkit-plain-failing')
+        .lines.map((l) => l.text)
+        .join('\n'),
+      {},
+    ),
+    undefined,
+  );
+  assert.equal(
+    dockerProblemIn(
+      fixture('classic-classic-failing')
+        .lines.map((l) => l.text)
+        .join('\n'),
+      {},
+    ),
+    undefined,
+  );
 });
 
 test('a vertex named by another build (BuildKit shares vertices with the same digest): strict throws, real builds leave it out', () => {
@@ -140,7 +198,14 @@ test('a vertex named by another build (BuildKit shares vertices with the same di
   assert.throws(() => buildkitSteps(vertices, df), ForeignBuildError);
   const foreign: string[] = [];
   const got = buildkitSteps(vertices, df, { strict: false, foreign });
-  assert.deepEqual(got.map((s) => [s.line, s.keyword, s.outcome, s.durationMs]), [[2, 'WORKDIR', 'ran', 10], [3, 'COPY', 'ran', 20], [4, 'RUN', 'ran', 2200]]);
+  assert.deepEqual(
+    got.map((s) => [s.line, s.keyword, s.outcome, s.durationMs]),
+    [
+      [2, 'WORKDIR', 'ran', 10],
+      [3, 'COPY', 'ran', 20],
+      [4, 'RUN', 'ran', 2200],
+    ],
+  );
   assert.equal(foreign.length, 1);
   assert.match(foreign[0], /engine says 2: \[1\/2\] FROM docker\.io\/library\/localbase:1/);
 });
@@ -175,13 +240,37 @@ function classicLines(text: string): TimedLine[] {
 const CLASSIC_DF = readInstructions('FROM localbase:1\nCOPY a.txt /\nRUN make\nRUN make install\n');
 
 test('classic: a step is finished when its result image ID is printed; a cancelled RUN is not', () => {
-  const head = 'Step 1/4 : FROM localbase:1\n ---> 621f91b80114\nStep 2/4 : COPY a.txt /\n ---> 93046aff3b04\nStep 3/4 : RUN make\n ---> Running in 4d77172f279f\nbuilding';
+  const head =
+    'Step 1/4 : FROM localbase:1\n ---> 621f91b80114\nStep 2/4 : COPY a.txt /\n ---> 93046aff3b04\nStep 3/4 : RUN make\n ---> Running in 4d77172f279f\nbuilding';
   assert.deepEqual(classicFinished(classicLines(head), CLASSIC_DF), [1, 2], 'killed while the RUN ran');
-  assert.deepEqual(classicFinished(classicLines(`${head}\nRemoving intermediate container 4d77172f279f\n ---> 1a2b3c4d5e6f`), CLASSIC_DF), [1, 2, 3], 'killed after the RUN was committed, before step 4 started');
-  assert.deepEqual(classicFinished(classicLines(`${head}\nRemoving intermediate container 4d77172f279f`), CLASSIC_DF), [1, 2], 'killed before the result was printed');
-  assert.deepEqual(classicFinished(classicLines(`${head}\n ---> 0123456789ab\nThe command '/bin/sh -c make' returned a non-zero code: 2`), CLASSIC_DF), [1, 2], 'a RUN that prints an ID-like line and fails');
-  assert.deepEqual(classicFinished(classicLines('Step 1/4 : FROM localbase:1\n ---> 621f91b80114\nStep 2/4 : COPY a.txt /\n ---> Using cache\n ---> 93046aff3b04'), CLASSIC_DF), [1, 2], 'a cached last step');
-  assert.deepEqual(classicFinished(classicLines('Step 1/4 : FROM nothing:here\npull access denied for nothing'), CLASSIC_DF), [], 'the base image could not be had');
+  assert.deepEqual(
+    classicFinished(classicLines(`${head}\nRemoving intermediate container 4d77172f279f\n ---> 1a2b3c4d5e6f`), CLASSIC_DF),
+    [1, 2, 3],
+    'killed after the RUN was committed, before step 4 started',
+  );
+  assert.deepEqual(
+    classicFinished(classicLines(`${head}\nRemoving intermediate container 4d77172f279f`), CLASSIC_DF),
+    [1, 2],
+    'killed before the result was printed',
+  );
+  assert.deepEqual(
+    classicFinished(classicLines(`${head}\n ---> 0123456789ab\nThe command '/bin/sh -c make' returned a non-zero code: 2`), CLASSIC_DF),
+    [1, 2],
+    'a RUN that prints an ID-like line and fails',
+  );
+  assert.deepEqual(
+    classicFinished(
+      classicLines('Step 1/4 : FROM localbase:1\n ---> 621f91b80114\nStep 2/4 : COPY a.txt /\n ---> Using cache\n ---> 93046aff3b04'),
+      CLASSIC_DF,
+    ),
+    [1, 2],
+    'a cached last step',
+  );
+  assert.deepEqual(
+    classicFinished(classicLines('Step 1/4 : FROM nothing:here\npull access denied for nothing'), CLASSIC_DF),
+    [],
+    'the base image could not be had',
+  );
   // The step outcomes agree: the committed RUN is no failure, the one that was running is.
   const killed = classicLines(`${head}\nRemoving intermediate container 4d77172f279f\n ---> 1a2b3c4d5e6f`);
   assert.equal(classicSteps(killed, CLASSIC_DF, { endMs: 1000, failed: true }).steps.find((s) => s.line === 3)?.outcome, 'ran');
@@ -189,16 +278,40 @@ test('classic: a step is finished when its result image ID is printed; a cancell
 });
 
 // Stage 0 `tools` (lines 1-3), stage 1 (lines 5-8) copies from it, stage 2 continues stage 1 (lines 10-11).
-const BK_DF = readInstructions('FROM localbase:1 AS tools\nCOPY b.txt /b\nRUN make tool\n\nFROM localbase:1 AS main\nCOPY a.txt /a\nRUN make\nCOPY --from=tools /tool /tool\n\nFROM main\nRUN make test\n');
+const BK_DF = readInstructions(
+  'FROM localbase:1 AS tools\nCOPY b.txt /b\nRUN make tool\n\nFROM localbase:1 AS main\nCOPY a.txt /a\nRUN make\nCOPY --from=tools /tool /tool\n\nFROM main\nRUN make test\n',
+);
 const bk = (line: number, stage: number, keyword: string, outcome: ActualStep['outcome']): ActualStep => ({ line, stage, keyword, outcome, text: keyword });
 
 test('BuildKit: steps of another stage that finished in parallel are kept; nothing at or after the failed step in its chain', () => {
-  const got = buildkitFinished([bk(1, 0, 'FROM', 'cached'), bk(2, 0, 'COPY', 'ran'), bk(3, 0, 'RUN', 'ran'), bk(6, 1, 'COPY', 'ran'), bk(7, 1, 'RUN', 'error'), bk(8, 1, 'COPY', 'incomplete'), bk(11, 2, 'RUN', 'incomplete')], BK_DF);
+  const got = buildkitFinished(
+    [
+      bk(1, 0, 'FROM', 'cached'),
+      bk(2, 0, 'COPY', 'ran'),
+      bk(3, 0, 'RUN', 'ran'),
+      bk(6, 1, 'COPY', 'ran'),
+      bk(7, 1, 'RUN', 'error'),
+      bk(8, 1, 'COPY', 'incomplete'),
+      bk(11, 2, 'RUN', 'incomplete'),
+    ],
+    BK_DF,
+  );
   assert.deepEqual(got, [1, 2, 3, 5, 6], 'line 5 (FROM of stage main, one vertex shared with line 1) finished before line 6 could');
 });
 
 test('BuildKit: a step reported done after an unfinished one in its chain is not taken (not even in a stage built on it)', () => {
-  const got = buildkitFinished([bk(1, 0, 'FROM', 'ran'), bk(2, 0, 'COPY', 'canceled'), bk(3, 0, 'RUN', 'ran'), bk(5, 1, 'FROM', 'ran'), bk(6, 1, 'COPY', 'ran'), bk(7, 1, 'RUN', 'error'), bk(11, 2, 'RUN', 'cached')], BK_DF);
+  const got = buildkitFinished(
+    [
+      bk(1, 0, 'FROM', 'ran'),
+      bk(2, 0, 'COPY', 'canceled'),
+      bk(3, 0, 'RUN', 'ran'),
+      bk(5, 1, 'FROM', 'ran'),
+      bk(6, 1, 'COPY', 'ran'),
+      bk(7, 1, 'RUN', 'error'),
+      bk(11, 2, 'RUN', 'cached'),
+    ],
+    BK_DF,
+  );
   assert.deepEqual(got, [1, 5, 6]);
 });
 
@@ -217,7 +330,12 @@ test('BuildKit: one vertex for the same step in several stages counts for each b
   // `[c 1/1]` in one build and `[d 1/3]` in the next.
   const fx = (n: string) => readFileSync(join(__dirname, '../../oracle/fixtures', n), 'utf8');
   const df = readInstructions(fx('samebuild.Dockerfile'));
-  const brief = (list: ActualStep[]) => list.slice().sort((a, b) => a.line - b.line).map((s) => `${s.line}${s.outcome === 'cached' ? '=' : 'R'}`).join(' ');
+  const brief = (list: ActualStep[]) =>
+    list
+      .slice()
+      .sort((a, b) => a.line - b.line)
+      .map((s) => `${s.line}${s.outcome === 'cached' ? '=' : 'R'}`)
+      .join(' ');
   const cold = buildkitSteps(plainVertices(fx('samebuild.buildkit-cold.txt')), df);
   assert.equal(brief(cold), '1R 3R 4R 5R 6R 7R 10R 11R 12R 13R 17R 19R 20R 21R');
   // the time was spent once: only the line the vertex is reported for has it
@@ -227,10 +345,14 @@ test('BuildKit: one vertex for the same step in several stages counts for each b
   const edit = buildkitSteps(plainVertices(fx('samebuild.buildkit-edit.txt')), df);
   assert.equal(brief(edit), '1R 3= 4= 5R 6R 7R 10= 11= 12R 13R 17R 19R 20R 21R');
   // Target `unused`: only it is built; a vertex named for it is not copied to the stages that are not built.
-  const onlyUnused = buildkitSteps([
-    { name: '[unused 1/2] FROM docker.io/library/localbase:1', outcome: 'cached' },
-    { name: '[unused 2/2] WORKDIR /app', outcome: 'cached' },
-  ], df, { target: 'unused' });
+  const onlyUnused = buildkitSteps(
+    [
+      { name: '[unused 1/2] FROM docker.io/library/localbase:1', outcome: 'cached' },
+      { name: '[unused 2/2] WORKDIR /app', outcome: 'cached' },
+    ],
+    df,
+    { target: 'unused' },
+  );
   assert.equal(brief(onlyUnused), '14= 15=');
 });
 
@@ -260,32 +382,50 @@ test('BuildKit prints a JSON-form COPY as a Go string list: `COPY [a, b, ./]` is
   const df = readInstructions('FROM localbase:1 AS builder\nWORKDIR /app\nCOPY ["build.gradle", "gradlew", "./"]\nRUN ["echo", "x"]\n');
   // as Engine 26.1.5 printed GoogleCloudPlatform/microservices-demo's adservice COPY (the exec-form RUN keeps its JSON)
   const out = (copy: string) => `#5 [builder 3/4] ${copy}\n#5 DONE 0.1s\n\n#6 [builder 4/4] RUN ["echo", "x"]\n#6 CACHED\n`;
-  assert.deepEqual(buildkitSteps(plainVertices(out('COPY [build.gradle, gradlew, ./]')), df).map((s) => `${s.line}${s.outcome}`), ['3ran', '4cached']);
+  assert.deepEqual(
+    buildkitSteps(plainVertices(out('COPY [build.gradle, gradlew, ./]')), df).map((s) => `${s.line}${s.outcome}`),
+    ['3ran', '4cached'],
+  );
   assert.throws(() => buildkitSteps(plainVertices(out('COPY [build.gradle, other, ./]')), df), ForeignBuildError);
 });
 
 test('BuildKit pads the op number to the width of the total: `[build  4/13]` and `[ 4/13]` are op 4', () => {
   const body = Array.from({ length: 12 }, (_, i) => `RUN echo ${i + 2}`).join('\n');
   const named = readInstructions(`FROM localbase:1 AS build\n${body}\n`);
-  const out = (prefix: string) => `#9 [${prefix} 1/13] FROM docker.io/library/localbase:1\n#9 CACHED\n\n#12 [${prefix} 4/13] RUN echo 4\n#12 DONE 0.2s\n\n#13 [${prefix}10/13] RUN echo 10\n#13 CACHED\n`;
+  const out = (prefix: string) =>
+    `#9 [${prefix} 1/13] FROM docker.io/library/localbase:1\n#9 CACHED\n\n#12 [${prefix} 4/13] RUN echo 4\n#12 DONE 0.2s\n\n#13 [${prefix}10/13] RUN echo 10\n#13 CACHED\n`;
   // as Engine 26.1.5 printed vaultwarden's 13-op build stage
-  assert.deepEqual(buildkitSteps(plainVertices(out('build ')), named).map((s) => `${s.line}${s.outcome}`), ['1cached', '4ran', '10cached']);
+  assert.deepEqual(
+    buildkitSteps(plainVertices(out('build ')), named).map((s) => `${s.line}${s.outcome}`),
+    ['1cached', '4ran', '10cached'],
+  );
   const single = readInstructions(`FROM localbase:1\n${body}\n`);
-  assert.deepEqual(buildkitSteps(plainVertices(out('').replace(/\[ /g, '[ ')), single).map((s) => `${s.line}${s.outcome}`), ['1cached', '4ran', '10cached']);
+  assert.deepEqual(
+    buildkitSteps(plainVertices(out('').replace(/\[ /g, '[ ')), single).map((s) => `${s.line}${s.outcome}`),
+    ['1cached', '4ran', '10cached'],
+  );
 });
 
 test('a FROM that names a stage through a global ARG default or an automatic platform ARG continues that stage (not counted as an op)', () => {
   // as in fluxcd/source-controller: `FROM go-${TARGETOS} AS build-base`, which BuildKit printed as [build-base 1/2] RUN ...
-  const df = readInstructions('ARG BASE=gostable\nFROM localbase:1 AS gostable\nFROM gostable AS go-linux\nFROM go-${TARGETOS} AS build-base\nRUN echo a\nCOPY a /\nFROM ${BASE}\nRUN echo b\nFROM other-$TARGETOS\nRUN echo c\n');
-  assert.deepEqual(df.stages.map((s) => s.base), ['localbase:1', 'gostable', 'go-linux', 'gostable', 'other-$targetos']);
+  const df = readInstructions(
+    'ARG BASE=gostable\nFROM localbase:1 AS gostable\nFROM gostable AS go-linux\nFROM go-${TARGETOS} AS build-base\nRUN echo a\nCOPY a /\nFROM ${BASE}\nRUN echo b\nFROM other-$TARGETOS\nRUN echo c\n',
+  );
+  assert.deepEqual(
+    df.stages.map((s) => s.base),
+    ['localbase:1', 'gostable', 'go-linux', 'gostable', 'other-$targetos'],
+  );
   assert.equal(buildkitOps(df, 2).total, 2);
   assert.equal(buildkitOps(df, 3).total, 1);
   assert.equal(buildkitOps(df, 4).total, 2); // an image, not a stage: its FROM counts
   const out = '#7 [build-base 1/2] RUN echo a\n#7 CACHED\n\n#8 [build-base 2/2] COPY a /\n#8 DONE 0.1s\n';
-  assert.deepEqual(buildkitSteps(plainVertices(out), df).map((s) => `${s.line}${s.outcome}`), ['5cached', '6ran']);
+  assert.deepEqual(
+    buildkitSteps(plainVertices(out), df).map((s) => `${s.line}${s.outcome}`),
+    ['5cached', '6ran'],
+  );
 });
 
-test('with --platform, a FROM through $TARGETARCH names the stage of the chosen platform, not the machine\'s', () => {
+test("with --platform, a FROM through $TARGETARCH names the stage of the chosen platform, not the machine's", () => {
   const text = 'FROM localbase:1 AS base-amd64\nRUN echo amd\nFROM localbase:1 AS base-arm64\nRUN echo arm\nFROM base-${TARGETARCH}\nRUN echo c\n';
   const machine = process.arch === 'arm64' ? 'arm64' : 'amd64';
   const other = machine === 'arm64' ? 'amd64' : 'arm64';

@@ -23,7 +23,10 @@ after(async () => {
 
 const project = (files: Record<string, string>): string => diskProject('ll-editor-', files, roots);
 
-async function server(root: string, options: Omit<Parameters<typeof TestServer.start>[0] & object, 'workspaceFolders' | 'storePath'> = {}): Promise<TestServer> {
+async function server(
+  root: string,
+  options: Omit<Parameters<typeof TestServer.start>[0] & object, 'workspaceFolders' | 'storePath'> = {},
+): Promise<TestServer> {
   const storePath = `${root}-store.json`;
   roots.push(storePath);
   const s = await TestServer.start({ storePath, workspaceFolders: [root], ...options });
@@ -31,8 +34,23 @@ async function server(root: string, options: Omit<Parameters<typeof TestServer.s
   return s;
 }
 
-const classic = ['FROM node:20-alpine', 'WORKDIR /app', '# sources and dependencies', 'COPY --chown=node . .', 'RUN npm install', 'EXPOSE 3000', 'CMD ["node", "server.js"]', ''].join('\n');
-const files = { Dockerfile: classic, 'package.json': '{"name":"app"}', 'package-lock.json': '{}', 'server.js': 'listen(3000)', '.dockerignore': 'Dockerfile\n' };
+const classic = [
+  'FROM node:20-alpine',
+  'WORKDIR /app',
+  '# sources and dependencies',
+  'COPY --chown=node . .',
+  'RUN npm install',
+  'EXPOSE 3000',
+  'CMD ["node", "server.js"]',
+  '',
+].join('\n');
+const files = {
+  Dockerfile: classic,
+  'package.json': '{"name":"app"}',
+  'package-lock.json': '{}',
+  'server.js': 'listen(3000)',
+  '.dockerignore': 'Dockerfile\n',
+};
 
 void test('hover: RUN, CMD and EXPOSE explain themselves and end with the verdict the lenses show', async () => {
   const root = project(files);
@@ -60,7 +78,10 @@ void test('hover: RUN, CMD and EXPOSE explain themselves and end with the verdic
   await s.request(recordRequest, { uri: u });
   assert.match((await s.hover(u, 4, 2)) ?? '', /\*\*This step:\*\* cached — /);
   await s.request(simulateRequest, { uri: u, changedFiles: ['server.js'], editedLines: [] });
-  assert.match((await s.hover(u, 4, 2)) ?? '', /\*\*This step:\*\* rebuilds — parent step rebuilds: line 4 COPY \(server\.js changed\) \(simulated: server\.js changed\)/);
+  assert.match(
+    (await s.hover(u, 4, 2)) ?? '',
+    /\*\*This step:\*\* rebuilds — parent step rebuilds: line 4 COPY \(server\.js changed\) \(simulated: server\.js changed\)/,
+  );
 });
 
 void test('hover: unsaved text is what is explained; layerLens.hover.cacheOnly keeps only the layer and cache part', async () => {
@@ -119,7 +140,11 @@ void test('Korean: a Dockerfile past a limit gets its one diagnostic and lens in
     const u = await s.open(join(root, 'Dockerfile'), 'FROM a\n'.repeat(501));
     const found = await s.diagnosticsFor(u);
     const limit = found.find((d) => d.code === 'limit');
-    assert.equal(limit?.message, '이 Dockerfile에는 빌드 스테이지(FROM 줄)가 501개 있어, Layer Lens가 분석하는 한도(500개)를 넘습니다. Layer Lens는 이 파일의 판정을 표시하지 않습니다. 올바른 파일인지 확인하거나 파일을 나누세요.', JSON.stringify(found));
+    assert.equal(
+      limit?.message,
+      '이 Dockerfile에는 빌드 스테이지(FROM 줄)가 501개 있어, Layer Lens가 분석하는 한도(500개)를 넘습니다. Layer Lens는 이 파일의 판정을 표시하지 않습니다. 올바른 파일인지 확인하거나 파일을 나누세요.',
+      JSON.stringify(found),
+    );
     const titles = await s.titles(u);
     assert.match(titles[1] ?? '', /^Layer Lens: 이 Dockerfile에는 빌드 스테이지/, JSON.stringify(titles));
   } finally {
@@ -153,7 +178,10 @@ void test('diagnostics are pushed on open, follow unsaved edits and context file
   fs.mkdirSync(join(root, '.git'));
   fs.writeFileSync(join(root, '.git/HEAD'), 'ref: refs/heads/main\n');
   await s.filesChanged([join(root, '.dockerignore'), join(root, '.git'), join(root, '.git/HEAD')]);
-  await s.until(() => s.diagnostics.get(u)?.diagnostics.some((d) => d.code === 'missing-dockerignore') === true, 'missing-dockerignore pushed after the context changed');
+  await s.until(
+    () => s.diagnostics.get(u)?.diagnostics.some((d) => d.code === 'missing-dockerignore') === true,
+    'missing-dockerignore pushed after the context changed',
+  );
 
   // A stage error from the plan comes along with the advice.
   await s.edit(u, classic.replace('FROM node:20-alpine', 'FROM node:20-alpine AS 1bad'));
@@ -166,7 +194,16 @@ void test('diagnostics are pushed on open, follow unsaved edits and context file
 function apply(text: string, action: CodeAction, u: string): string {
   const edits = (action.edit?.documentChanges ?? []).filter((c): c is TextDocumentEdit => 'textDocument' in c && c.textDocument.uri === u);
   let doc = TextDocument.create(u, 'dockerfile', 1, text);
-  for (const e of edits) doc = TextDocument.create(u, 'dockerfile', 1, TextDocument.applyEdits(doc, e.edits.map((x) => ({ range: x.range, newText: 'newText' in x ? x.newText : '' }))));
+  for (const e of edits)
+    doc = TextDocument.create(
+      u,
+      'dockerfile',
+      1,
+      TextDocument.applyEdits(
+        doc,
+        e.edits.map((x) => ({ range: x.range, newText: 'newText' in x ? x.newText : '' })),
+      ),
+    );
   return doc.getText();
 }
 
@@ -185,16 +222,40 @@ void test('quick fix: the COPY reorder copies the manifests first, keeps --chown
   assert.equal(docEdits.length, 1);
   assert.deepEqual((docEdits[0] as TextDocumentEdit).textDocument, { uri: u, version: 1 }, 'bound to the version it was made for');
   const after = apply(classic, reorder, u);
-  assert.equal(after, ['FROM node:20-alpine', 'WORKDIR /app', 'COPY --chown=node package.json package-lock.json ./', 'RUN npm install', '# sources and dependencies', 'COPY --chown=node . .', 'EXPOSE 3000', 'CMD ["node", "server.js"]', ''].join('\n'));
-  const remaining = (t: string) => t.split('\n').filter((l) => !l.startsWith('COPY --chown=node package.json')).sort();
+  assert.equal(
+    after,
+    [
+      'FROM node:20-alpine',
+      'WORKDIR /app',
+      'COPY --chown=node package.json package-lock.json ./',
+      'RUN npm install',
+      '# sources and dependencies',
+      'COPY --chown=node . .',
+      'EXPOSE 3000',
+      'CMD ["node", "server.js"]',
+      '',
+    ].join('\n'),
+  );
+  const remaining = (t: string) =>
+    t
+      .split('\n')
+      .filter((l) => !l.startsWith('COPY --chown=node package.json'))
+      .sort();
   assert.deepEqual(remaining(after), remaining(classic), 'every other line survives, byte for byte');
 
   // After applying it, the warning is gone and the fix is no longer offered.
   await s.edit(u, after);
   assert.ok(!(await s.diagnosticsFor(u, 2)).some((d) => d.code === 'copy-before-install'));
-  assert.deepEqual((await s.codeActions(u, 0, 8)).filter((a) => a.diagnostics?.[0]?.code === 'copy-before-install'), []);
+  assert.deepEqual(
+    (await s.codeActions(u, 0, 8)).filter((a) => a.diagnostics?.[0]?.code === 'copy-before-install'),
+    [],
+  );
   // Asked for refactorings only, the server offers no quick fix.
-  const only = await s.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: u }, range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, context: { diagnostics: [], only: ['refactor'] } });
+  const only = await s.connection.sendRequest('textDocument/codeAction', {
+    textDocument: { uri: u },
+    range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } },
+    context: { diagnostics: [], only: ['refactor'] },
+  });
   assert.deepEqual(only, []);
 });
 
@@ -213,7 +274,10 @@ void test('quick fix: a missing .dockerignore is created as a new file in the bu
   assert.equal(fileURLToPath(op.uri), join(root, '.dockerignore'));
   assert.deepEqual(op.options, { overwrite: false, ignoreIfExists: false });
   const content = changes.find((c): c is TextDocumentEdit => 'textDocument' in c && c.textDocument.uri === op.uri);
-  assert.deepEqual(content?.edits.map((e) => ('newText' in e ? e.newText : e)), ['.git\nnode_modules\n']);
+  assert.deepEqual(
+    content?.edits.map((e) => ('newText' in e ? e.newText : e)),
+    ['.git\nnode_modules\n'],
+  );
   assert.ok(!changes.some((c) => 'textDocument' in c && c.textDocument.uri === u), 'the Dockerfile itself is not edited');
   // With node_modules in the context, the COPY reorder has no automatic fix (it would copy it over the install).
   assert.ok(!actions.some((a) => a.diagnostics?.[0]?.code === 'copy-before-install'));
@@ -221,10 +285,15 @@ void test('quick fix: a missing .dockerignore is created as a new file in the bu
 
 void test('a handler that throws answers with its fallback and says why in the log, not as an error to the editor', async () => {
   const logged: string[] = [];
-  const handler = guarded((m: string) => void logged.push(m), 'hover', null, (uri: string) => {
-    if (uri === 'bad') throw new Error('boom');
-    return `ok ${uri}`;
-  });
+  const handler = guarded(
+    (m: string) => void logged.push(m),
+    'hover',
+    null,
+    (uri: string) => {
+      if (uri === 'bad') throw new Error('boom');
+      return `ok ${uri}`;
+    },
+  );
   assert.equal(await handler('good'), 'ok good');
   assert.equal(await handler('bad'), null);
   assert.equal(logged.length, 1);

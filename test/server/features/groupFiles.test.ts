@@ -12,17 +12,28 @@ test('files are grouped by the folder they are directly in: the root first, fold
     { path: 'src/a.js', size: 2048 },
     { path: 'README.md', size: 7 },
   ]);
-  assert.deepEqual(groups.map((g) => [g.folder, g.files.map((f) => f.path), g.bytes]), [
-    ['', ['README.md', 'package.json'], 12],
-    ['src', ['src/a.js', 'src/b.js'], 2058],
-    ['src/lib', ['src/lib/x.js'], 1],
-  ]);
+  assert.deepEqual(
+    groups.map((g) => [g.folder, g.files.map((f) => f.path), g.bytes]),
+    [
+      ['', ['README.md', 'package.json'], 12],
+      ['src', ['src/a.js', 'src/b.js'], 2058],
+      ['src/lib', ['src/lib/x.js'], 1],
+    ],
+  );
 });
 
 test('thousands of files stay a few groups', () => {
   const files = Array.from({ length: 5000 }, (_, i) => ({ path: `pkg${i % 4}/f${i}.ts`, size: 100 }));
   const groups = groupByFolder(files);
-  assert.deepEqual(groups.map((g) => [g.folder, g.files.length, g.bytes]), [['pkg0', 1250, 125000], ['pkg1', 1250, 125000], ['pkg2', 1250, 125000], ['pkg3', 1250, 125000]]);
+  assert.deepEqual(
+    groups.map((g) => [g.folder, g.files.length, g.bytes]),
+    [
+      ['pkg0', 1250, 125000],
+      ['pkg1', 1250, 125000],
+      ['pkg2', 1250, 125000],
+      ['pkg3', 1250, 125000],
+    ],
+  );
 });
 
 test('sizes are written as `layerlens context` writes them', () => {

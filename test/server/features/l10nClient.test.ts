@@ -14,7 +14,9 @@ const hangul = /[\uac00-\ud7a3]/;
 const placeholders = (s: string) => [...new Set(s.match(/\{\d+\}/g) ?? [])].sort();
 
 function sources(folder: string): string[] {
-  return readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(folder, f));
+  return readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(folder, f));
 }
 
 /** The first argument of every `<call>('literal'` in the files (single-quoted literals, as the code writes them). */
@@ -46,11 +48,21 @@ void test('every string of the layer stack webview has a Korean translation, and
   assertTranslated([...WEBVIEW_STRINGS], 'WEBVIEW_STRINGS');
   const used = literals(['media/src/main.ts'], /\bt/);
   assert.ok(used.length > 15);
-  assert.deepEqual(used.filter((m) => !(WEBVIEW_STRINGS as readonly string[]).includes(m)), []);
+  assert.deepEqual(
+    used.filter((m) => !(WEBVIEW_STRINGS as readonly string[]).includes(m)),
+    [],
+  );
 });
 
 void test('every t() message of the language server features has a Korean translation', () => {
-  const messages = literals([...['server/src/features', 'server/src/document', 'server/src/store', 'server/src/lsp'].flatMap(sources), 'server/src/core/stack/layerStack.ts', 'server/src/core/plan/cost.ts'], /\bt/);
+  const messages = literals(
+    [
+      ...['server/src/features', 'server/src/document', 'server/src/store', 'server/src/lsp'].flatMap(sources),
+      'server/src/core/stack/layerStack.ts',
+      'server/src/core/plan/cost.ts',
+    ],
+    /\bt/,
+  );
   assert.ok(messages.length > 20);
   assertTranslated(messages, 'server/src/features');
 });
@@ -61,7 +73,11 @@ void test('package.json: every %key% has English in package.nls.json and Korean 
   const ko = JSON.parse(read('package.nls.ko.json')) as Record<string, string>;
   const keys = [...manifest.matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]);
   assert.ok(keys.length >= 20);
-  assert.deepEqual(keys.filter((k) => en[k] === undefined), [], 'no English');
+  assert.deepEqual(
+    keys.filter((k) => en[k] === undefined),
+    [],
+    'no English',
+  );
   assert.deepEqual(Object.keys(ko).sort(), Object.keys(en).sort());
   for (const k of keys) assert.match(ko[k], hangul, k);
   // Command titles and setting descriptions are all translated: no English text left in their fields.

@@ -27,13 +27,17 @@ const dockerfile = [
 ].join('\n');
 
 void test('the layer stack of a Dockerfile on disk: sizes from its context after .dockerignore, edges, summary; simulated and edited', async () => {
-  const root = diskProject('ll-stack-', {
-    Dockerfile: dockerfile,
-    '.dockerignore': 'Dockerfile\nlogs\n',
-    'package.json': '{"name":"x"}', // 12 B
-    'app.js': 'a'.repeat(3000),
-    'logs/big.log': 'x'.repeat(50_000),
-  }, roots);
+  const root = diskProject(
+    'll-stack-',
+    {
+      Dockerfile: dockerfile,
+      '.dockerignore': 'Dockerfile\nlogs\n',
+      'package.json': '{"name":"x"}', // 12 B
+      'app.js': 'a'.repeat(3000),
+      'logs/big.log': 'x'.repeat(50_000),
+    },
+    roots,
+  );
   const store = join(root, '..', `${root.split('/').pop()}-store.json`);
   roots.push(store);
   const server = await TestServer.start({ storePath: store, workspaceFolders: [root] });
@@ -44,8 +48,17 @@ void test('the layer stack of a Dockerfile on disk: sizes from its context after
   const model = first?.model;
   assert.ok(model, first?.problem ?? 'no model');
   assert.equal(first?.builder, 'buildkit');
-  assert.deepEqual(model.stages.map((s) => [s.label, s.needed, s.container]), [['deps', true, false], ['1', true, true]]);
-  assert.deepEqual(model.edges.map((e) => [e.from, e.to, e.line, e.kind]), [[0, 1, 5, 'copy']]);
+  assert.deepEqual(
+    model.stages.map((s) => [s.label, s.needed, s.container]),
+    [
+      ['deps', true, false],
+      ['1', true, true],
+    ],
+  );
+  assert.deepEqual(
+    model.edges.map((e) => [e.from, e.to, e.line, e.kind]),
+    [[0, 1, 5, 'copy']],
+  );
   const [copyFrom, copyAll] = model.stages[1].blocks;
   // .dockerignore (16 B) + app.js (3000 B) + package.json (12 B); logs/ is ignored, the Dockerfile too.
   assert.deepEqual([copyAll.bytes, copyAll.sizeText, copyAll.files], [3028, '≈ 3.0 kB from 3 files', ['.dockerignore', 'app.js', 'package.json']]);

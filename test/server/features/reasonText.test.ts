@@ -55,7 +55,10 @@ const SAMPLES: { [C in ReasonCode]: Array<Reason & { code: C }> } = {
   sameStepOnce: [{ code: 'sameStepOnce', line: 3, stage: 'a' }],
   parentRebuilds: [{ code: 'parentRebuilds', line: 4, keyword: 'COPY', cause: inner }],
   parentMayRebuild: [{ code: 'parentMayRebuild', line: 9, keyword: 'COPY', cause: { code: 'dependsOnStage', stage: 'deps', line: 4, keyword: 'COPY' } }],
-  dependsOnStage: [{ code: 'dependsOnStage', stage: 'deps' }, { code: 'dependsOnStage', stage: 'deps', line: 4, keyword: 'COPY' }],
+  dependsOnStage: [
+    { code: 'dependsOnStage', stage: 'deps' },
+    { code: 'dependsOnStage', stage: 'deps', line: 4, keyword: 'COPY' },
+  ],
   secretAfterRerun: [{ code: 'secretAfterRerun', line: 5 }],
   baseImageChanged: [{ code: 'baseImageChanged', value: 'node:22', was: 'node:20' }],
   platformChanged: [{ code: 'platformChanged', value: 'linux/arm64', was: 'linux/amd64' }],
@@ -75,8 +78,20 @@ const SAMPLES: { [C in ReasonCode]: Array<Reason & { code: C }> } = {
     { code: 'filesChanged', added: { files: ['a.js', 'b.js', 'c.js'], more: 1 }, removed: { files: ['a.js', 'b.js', 'c.js'], more: 4 } },
     { code: 'filesChanged' },
   ],
-  unknownBuildArgs: [{ code: 'unknownBuildArgs', args: [{ name: 'GIT_SHA', why: 'not set in the environment or .env' }, { name: 'B', why: 'x' }] }],
-  simulation: [{ code: 'simulation' }, { code: 'simulation', files: fileList('src/app.js'), lines: [4] }, { code: 'simulation', files: { files: ['a', 'b'], more: 2 }, lines: [3, 5] }],
+  unknownBuildArgs: [
+    {
+      code: 'unknownBuildArgs',
+      args: [
+        { name: 'GIT_SHA', why: 'not set in the environment or .env' },
+        { name: 'B', why: 'x' },
+      ],
+    },
+  ],
+  simulation: [
+    { code: 'simulation' },
+    { code: 'simulation', files: fileList('src/app.js'), lines: [4] },
+    { code: 'simulation', files: { files: ['a', 'b'], more: 2 }, lines: [3, 5] },
+  ],
 };
 
 void test('every reason message has a Korean translation with the same placeholders, in Hangul', () => {
@@ -116,7 +131,16 @@ void test('every reason code renders in English and in Korean, through bundle me
   assert.deepEqual(unreached, [], 'messages no sample reaches (a code without a sample for that case)');
 });
 
-const files = { 'app/a.txt': 'a', 'app/b.txt': 'b', 'package.json': '{}', 'src/app.js': 'v1', 'src/b.js': 'b', 'src/c.js': 'c', 'src/d.js': 'd', 'src/e.js': 'e' };
+const files = {
+  'app/a.txt': 'a',
+  'app/b.txt': 'b',
+  'package.json': '{}',
+  'src/app.js': 'v1',
+  'src/b.js': 'b',
+  'src/c.js': 'c',
+  'src/d.js': 'd',
+  'src/e.js': 'e',
+};
 const multi = [
   'ARG BASE=alpine',
   'FROM node:20 AS deps',
@@ -178,7 +202,7 @@ function scenarioSteps(): Array<{ reason: string; cause: Reason }> {
   return [...new Map(reasons.map((r) => [r.reason, r])).values()];
 }
 
-void test('every reason the engine gives in the scenarios renders in Korean; in English it is the step\'s reason text', () => {
+void test("every reason the engine gives in the scenarios renders in Korean; in English it is the step's reason text", () => {
   const reasons = scenarioSteps();
   assert.ok(reasons.length > 25, `only ${reasons.length} distinct reasons`);
   const codes = new Set(reasons.map((r) => r.cause.code));
@@ -195,13 +219,22 @@ void test('every reason the engine gives in the scenarios renders in Korean; in 
 
 void test('Korean reasons: nested reasons, file lists and simulation labels', () => {
   assert.equal(renderReason({ code: 'notBuiltYet' }, ko), '아직 빌드되지 않음: 기록된 빌드 없음');
-  assert.equal(renderReason({ code: 'parentRebuilds', line: 6, keyword: 'COPY', cause: { code: 'filesChanged', changed: fileList('app/a.txt') } }, ko), '이전 단계가 다시 빌드됨: 6번 줄 COPY(app/a.txt 변경됨)');
+  assert.equal(
+    renderReason({ code: 'parentRebuilds', line: 6, keyword: 'COPY', cause: { code: 'filesChanged', changed: fileList('app/a.txt') } }, ko),
+    '이전 단계가 다시 빌드됨: 6번 줄 COPY(app/a.txt 변경됨)',
+  );
   assert.equal(
     renderReason({ code: 'parentMayRebuild', line: 9, keyword: 'COPY', cause: { code: 'dependsOnStage', stage: 'deps', line: 4, keyword: 'COPY' } }, ko),
     '이전 단계가 다시 빌드될 수 있음: 9번 줄 COPY(스테이지 deps의 출력에 따라 다름(4번 줄 COPY 다시 빌드됨): 복사되는 파일이 똑같이 나와야 캐시됨)',
   );
-  assert.equal(renderReason({ code: 'filesChanged', changed: { files: ['a.js', 'b.js', 'c.js'], more: 2 }, added: fileList('d.js'), removed: fileList('e.js') }, ko), 'a.js, b.js, c.js 외 2개 변경됨; d.js 추가됨; e.js 제거됨');
-  assert.equal(renderReason({ code: 'filesChanged', changed: { files: ['a.js', 'b.js', 'c.js'], more: 2 }, added: fileList('d.js'), removed: fileList('e.js') }), 'a.js, b.js, c.js and 2 more changed; d.js added; e.js removed');
+  assert.equal(
+    renderReason({ code: 'filesChanged', changed: { files: ['a.js', 'b.js', 'c.js'], more: 2 }, added: fileList('d.js'), removed: fileList('e.js') }, ko),
+    'a.js, b.js, c.js 외 2개 변경됨; d.js 추가됨; e.js 제거됨',
+  );
+  assert.equal(
+    renderReason({ code: 'filesChanged', changed: { files: ['a.js', 'b.js', 'c.js'], more: 2 }, added: fileList('d.js'), removed: fileList('e.js') }),
+    'a.js, b.js, c.js and 2 more changed; d.js added; e.js removed',
+  );
   assert.equal(renderReason({ code: 'envChanged', variable: 'NODE_ENV' }, ko), 'ENV NODE_ENV 변경됨');
   assert.equal(renderReason({ code: 'partChanged', part: 'cmd' }, ko), '실행할 명령 변경됨');
   assert.equal(renderReason({ code: 'afterTarget', stage: 'test' }, ko), '스테이지 test은(는) 대상 스테이지 뒤에 있어 빌드되지 않음');
@@ -225,7 +258,9 @@ void test('layer stack summary: said again from its numbers, identical in Englis
   const changed = cases[2].steps;
   const timed = changed.map((s) => (s.status === 'rebuilds' ? { ...s, durationMs: 65_000 } : s));
   const partly = changed.map((s) => (s.status === 'rebuilds' && s.line === 7 ? { ...s, durationMs: 800 } : s));
-  const summaries = [...cases.map((r) => r.steps), timed, partly].map((steps) => layerStackModel({ text: multi, builder: 'buildkit', buildArgs: {}, target: 'prod', steps }).summary);
+  const summaries = [...cases.map((r) => r.steps), timed, partly].map(
+    (steps) => layerStackModel({ text: multi, builder: 'buildkit', buildArgs: {}, target: 'prod', steps }).summary,
+  );
   assert.match(summaries[4].text, /; rebuild ≈ 2 min 10 s$/);
   assert.match(summaries[5].text, /; rebuild ≥ 800 ms \(1 of 2 timed\)$/);
   for (const summary of summaries) assert.equal(localisedSummary(summary, noBundle).text, summary.text);
@@ -236,10 +271,24 @@ void test('layer stack summary: said again from its numbers, identical in Englis
   assert.match(localisedSummary(summaries[4], ko).text, /; 다시 빌드 ≈ 2분 10초$/);
 });
 
-void test('the engine\'s common plan diagnostics match a template and read Korean; the rest stays English', () => {
+void test("the engine's common plan diagnostics match a template and read Korean; the rest stays English", () => {
   const bad: Array<[State, Builder]> = [
-    [{ dockerfile: 'RUN echo before\nFROM alpine\nBOGUS x\nCOPY missing.txt /m\nCOPY only\nCOPY https://example.invalid/a /a\nRUN --mount=type=cache,target=/c true\nRUN <<EOF\necho\n', files }, 'classic'],
-    [{ dockerfile: 'FROM alpine AS 1bad\nFROM\nCOPY --from=self /a /b\nFROM alpine AS self\nCOPY --from=self /a /b\nCOPY missing.txt /m\n', files, target: 'nope' }, 'buildkit'],
+    [
+      {
+        dockerfile:
+          'RUN echo before\nFROM alpine\nBOGUS x\nCOPY missing.txt /m\nCOPY only\nCOPY https://example.invalid/a /a\nRUN --mount=type=cache,target=/c true\nRUN <<EOF\necho\n',
+        files,
+      },
+      'classic',
+    ],
+    [
+      {
+        dockerfile: 'FROM alpine AS 1bad\nFROM\nCOPY --from=self /a /b\nFROM alpine AS self\nCOPY --from=self /a /b\nCOPY missing.txt /m\n',
+        files,
+        target: 'nope',
+      },
+      'buildkit',
+    ],
     [{ dockerfile: 'ARG X\n', files }, 'buildkit'],
   ];
   const messages = [...new Set(bad.flatMap(([state, builder]) => planState(state, builder).diagnostics.map((d) => d.message)))];

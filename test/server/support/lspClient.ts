@@ -63,7 +63,10 @@ export class TestServer {
   private readonly versions = new Map<string, number>();
   private waiters: Array<() => void> = [];
 
-  private constructor(readonly connection: ProtocolConnection, options: TestServerOptions) {
+  private constructor(
+    readonly connection: ProtocolConnection,
+    options: TestServerOptions,
+  ) {
     this.settings = options.settings ?? {};
   }
 

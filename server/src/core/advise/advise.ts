@@ -64,8 +64,13 @@ export function advise(input: AdviseInput): Advice[] {
       if (e instanceof LimitError) throw e;
       // A rule must never take the others (or the language server) down with it.
       out.push({
-        code, severity: 'hint', line: 1, endLine: 1, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        message: ctx.t('Layer Lens could not check this rule ({0}): {1}', code, (e as Error).message), fixes: [],
+        code,
+        severity: 'hint',
+        line: 1,
+        endLine: 1,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        message: ctx.t('Layer Lens could not check this rule ({0}): {1}', code, (e as Error).message),
+        fixes: [],
       });
     }
   }

@@ -58,6 +58,9 @@ export function fixAll(input: AdviseInput, options: { rules?: readonly AdviceCod
 
 function signature(text: string, advice: Advice): string {
   // The same advice on the same instruction text: applying its fix did not make it go away.
-  const lines = text.split('\n').slice(advice.line - 1, advice.endLine).join('\n');
+  const lines = text
+    .split('\n')
+    .slice(advice.line - 1, advice.endLine)
+    .join('\n');
   return `${advice.code}\u0000${lines}`;
 }

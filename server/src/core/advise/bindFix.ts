@@ -26,7 +26,15 @@ const join = (a: string, b: string) => (a === '' ? b : `${a}/${b}`);
  * the path the COPY would have put it, and a cache mount per tool whose download cache is known, when the RUN
  * runs as root and has none. Undefined when the form does not fit.
  */
-export function bindMountFlags(opts: { root: string; dest: string; groups: ManifestGroup[]; ecosystems: Ecosystem[]; commands: string[]; existingCaches: string[]; asRoot: boolean }): string | undefined {
+export function bindMountFlags(opts: {
+  root: string;
+  dest: string;
+  groups: ManifestGroup[];
+  ecosystems: Ecosystem[];
+  commands: string[];
+  existingCaches: string[];
+  asRoot: boolean;
+}): string | undefined {
   if (!opts.groups.length || opts.commands.some(writesManifests)) return undefined;
   const base = opts.dest === '.' || opts.dest === './' ? '' : opts.dest.replace(/\/+$/, '');
   const target = (rel: string) => (base === '' ? rel : `${base}/${rel}`);

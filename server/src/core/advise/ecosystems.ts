@@ -47,28 +47,69 @@ const YARN_VALUED = ['--network-timeout', '--network-concurrency', '--cache-fold
 
 export const ECOSYSTEMS: Ecosystem[] = [
   {
-    id: 'npm', tools: ['npm'], downloadCache: /\.npm(\/|$)/, files: ['package.json', 'package-lock.json', 'npm-shrinkwrap.json', '.npmrc'], required: /^package\.json$/, outputs: JS_OUT, workspaces: true,
-    classify: (w) => (w[0] === 'npm' && ['ci', 'install', 'i', 'clean-install'].includes(w[1]) && !has(w, '-g', '--global') && onlyFlags(w, 2, ['--omit', '--include', '--loglevel']) ? { kind: 'install' } : undefined),
+    id: 'npm',
+    tools: ['npm'],
+    downloadCache: /\.npm(\/|$)/,
+    files: ['package.json', 'package-lock.json', 'npm-shrinkwrap.json', '.npmrc'],
+    required: /^package\.json$/,
+    outputs: JS_OUT,
+    workspaces: true,
+    classify: (w) =>
+      w[0] === 'npm' &&
+      ['ci', 'install', 'i', 'clean-install'].includes(w[1]) &&
+      !has(w, '-g', '--global') &&
+      onlyFlags(w, 2, ['--omit', '--include', '--loglevel'])
+        ? { kind: 'install' }
+        : undefined,
   },
   {
-    id: 'yarn', tools: ['yarn'], downloadCache: /yarn/, files: ['package.json', 'yarn.lock', '.yarnrc', '.yarnrc.yml', '.npmrc'], dirs: ['.yarn/releases', '.yarn/plugins', '.yarn/patches'], required: /^package\.json$/, outputs: JS_OUT, workspaces: true,
+    id: 'yarn',
+    tools: ['yarn'],
+    downloadCache: /yarn/,
+    files: ['package.json', 'yarn.lock', '.yarnrc', '.yarnrc.yml', '.npmrc'],
+    dirs: ['.yarn/releases', '.yarn/plugins', '.yarn/patches'],
+    required: /^package\.json$/,
+    outputs: JS_OUT,
+    workspaces: true,
     classify: (w) => {
       if (w[0] !== 'yarn') return undefined;
       // `yarn workspaces focus` (Yarn Berry) installs the named workspaces from the manifests only.
       if (w[1] === 'workspaces' && w[2] === 'focus') return { kind: 'install' };
-      return (w.length === 1 || w[1].startsWith('-') || w[1] === 'install') && onlyFlags(w, w[1] === 'install' ? 2 : 1, YARN_VALUED) ? { kind: 'install' } : undefined;
+      return (w.length === 1 || w[1].startsWith('-') || w[1] === 'install') && onlyFlags(w, w[1] === 'install' ? 2 : 1, YARN_VALUED)
+        ? { kind: 'install' }
+        : undefined;
     },
   },
   {
-    id: 'pnpm', tools: ['pnpm'], downloadCache: /pnpm/, files: ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', '.npmrc', '.pnpmfile.cjs'], dirs: ['patches'], required: /^package\.json$/, outputs: JS_OUT, workspaces: true,
+    id: 'pnpm',
+    tools: ['pnpm'],
+    downloadCache: /pnpm/,
+    files: ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', '.npmrc', '.pnpmfile.cjs'],
+    dirs: ['patches'],
+    required: /^package\.json$/,
+    outputs: JS_OUT,
+    workspaces: true,
     classify: (w) => (w[0] === 'pnpm' && ['install', 'i', 'fetch'].includes(w[1]) && onlyFlags(w, 2) ? { kind: 'install' } : undefined),
   },
   {
-    id: 'bun', tools: ['bun'], downloadCache: /\.bun/, files: ['package.json', 'bun.lock', 'bun.lockb', 'bunfig.toml', '.npmrc'], required: /^package\.json$/, outputs: JS_OUT, workspaces: true,
+    id: 'bun',
+    tools: ['bun'],
+    downloadCache: /\.bun/,
+    files: ['package.json', 'bun.lock', 'bun.lockb', 'bunfig.toml', '.npmrc'],
+    required: /^package\.json$/,
+    outputs: JS_OUT,
+    workspaces: true,
     classify: (w) => (w[0] === 'bun' && ['install', 'i'].includes(w[1]) && onlyFlags(w, 2) ? { kind: 'install' } : undefined),
   },
   {
-    id: 'pip', tools: ['pip', 'pip3'], downloadCache: /\.cache\/pip/, files: [], top: /^(requirements.*\.txt|constraints.*\.txt)$/, dirs: ['requirements'], required: /\.txt$/, outputs: [],
+    id: 'pip',
+    tools: ['pip', 'pip3'],
+    downloadCache: /\.cache\/pip/,
+    files: [],
+    top: /^(requirements.*\.txt|constraints.*\.txt)$/,
+    dirs: ['requirements'],
+    required: /\.txt$/,
+    outputs: [],
     classify: (w) => {
       const i = pipInstallAt(w);
       if (i < 0 || !has(w, '-r', '--requirement')) return undefined;
@@ -78,11 +119,21 @@ export const ECOSYSTEMS: Ecosystem[] = [
     },
   },
   {
-    id: 'pipenv', tools: ['pipenv'], downloadCache: /\.cache\/(pip|pipenv)/, files: ['Pipfile', 'Pipfile.lock'], required: /^Pipfile$/, outputs: ['.venv'],
+    id: 'pipenv',
+    tools: ['pipenv'],
+    downloadCache: /\.cache\/(pip|pipenv)/,
+    files: ['Pipfile', 'Pipfile.lock'],
+    required: /^Pipfile$/,
+    outputs: ['.venv'],
     classify: (w) => (w[0] === 'pipenv' && ['install', 'sync'].includes(w[1]) && onlyFlags(w, 2) ? { kind: 'install' } : undefined),
   },
   {
-    id: 'poetry', tools: ['poetry'], downloadCache: /pypoetry/, files: ['pyproject.toml', 'poetry.lock', 'poetry.toml'], required: /^pyproject\.toml$/, outputs: ['.venv'],
+    id: 'poetry',
+    tools: ['poetry'],
+    downloadCache: /pypoetry/,
+    files: ['pyproject.toml', 'poetry.lock', 'poetry.toml'],
+    required: /^pyproject\.toml$/,
+    outputs: ['.venv'],
     classify: (w) => {
       if (w[0] !== 'poetry' || w[1] !== 'install' || has(w, '--only-root')) return undefined;
       if (has(w, '--no-root')) return { kind: 'install' };
@@ -90,7 +141,12 @@ export const ECOSYSTEMS: Ecosystem[] = [
     },
   },
   {
-    id: 'uv', tools: ['uv'], downloadCache: /\.cache\/uv|(^|\/)uv(-cache)?\/?$/, files: ['pyproject.toml', 'uv.lock', '.python-version'], required: /^(pyproject\.toml|uv\.lock)$/, outputs: ['.venv'],
+    id: 'uv',
+    tools: ['uv'],
+    downloadCache: /\.cache\/uv|(^|\/)uv(-cache)?\/?$/,
+    files: ['pyproject.toml', 'uv.lock', '.python-version'],
+    required: /^(pyproject\.toml|uv\.lock)$/,
+    outputs: ['.venv'],
     classify: (w) => {
       if (w[0] !== 'uv' || w[1] !== 'sync') return undefined;
       if (has(w, '--no-install-project', '--no-install-workspace')) return { kind: 'install' };
@@ -98,7 +154,14 @@ export const ECOSYSTEMS: Ecosystem[] = [
     },
   },
   {
-    id: 'go', tools: ['go', 'xx-go'], downloadCache: /\/pkg\/mod(\/|$)/, files: ['go.mod', 'go.sum', 'go.work', 'go.work.sum'], dirs: ['vendor'], required: /^go\.mod$/, outputs: [], prefetchOutputs: [],
+    id: 'go',
+    tools: ['go', 'xx-go'],
+    downloadCache: /\/pkg\/mod(\/|$)/,
+    files: ['go.mod', 'go.sum', 'go.work', 'go.work.sum'],
+    dirs: ['vendor'],
+    required: /^go\.mod$/,
+    outputs: [],
+    prefetchOutputs: [],
     classify: (w) => {
       if (w[0] !== 'go') return undefined;
       if (w[1] === 'mod' && w[2] === 'download') return { kind: 'install' };
@@ -107,17 +170,33 @@ export const ECOSYSTEMS: Ecosystem[] = [
     },
   },
   {
-    id: 'cargo', tools: ['cargo', 'xx-cargo'], downloadCache: /(cargo|\.cargo)\/(registry|git)(\/|$)/, files: ['Cargo.toml', 'Cargo.lock', 'rust-toolchain.toml', 'rust-toolchain'], dirs: ['.cargo'], required: /^Cargo\.toml$/, outputs: ['target'], prefetchOutputs: [],
-    classify: (w) => (w[0] === 'cargo' && w[1] === 'chef' && w[2] === 'cook'
-      // cargo-chef builds the dependencies from recipe.json alone.
-      ? { kind: 'install' }
-      : w[0] === 'cargo' && (w[1] === 'build' || (w[1] === 'install' && has(w, '--path')))
-      // cargo reads the targets when it loads a manifest: give it empty ones, fetch, remove them.
-      ? { kind: 'build', prefetch: 'mkdir -p src && echo "fn main() {}" > src/main.rs && touch src/lib.rs && cargo fetch && rm -rf src' }
-      : undefined),
+    id: 'cargo',
+    tools: ['cargo', 'xx-cargo'],
+    downloadCache: /(cargo|\.cargo)\/(registry|git)(\/|$)/,
+    files: ['Cargo.toml', 'Cargo.lock', 'rust-toolchain.toml', 'rust-toolchain'],
+    dirs: ['.cargo'],
+    required: /^Cargo\.toml$/,
+    outputs: ['target'],
+    prefetchOutputs: [],
+    classify: (w) =>
+      w[0] === 'cargo' && w[1] === 'chef' && w[2] === 'cook'
+        ? // cargo-chef builds the dependencies from recipe.json alone.
+          { kind: 'install' }
+        : w[0] === 'cargo' && (w[1] === 'build' || (w[1] === 'install' && has(w, '--path')))
+          ? // cargo reads the targets when it loads a manifest: give it empty ones, fetch, remove them.
+            { kind: 'build', prefetch: 'mkdir -p src && echo "fn main() {}" > src/main.rs && touch src/lib.rs && cargo fetch && rm -rf src' }
+          : undefined,
   },
   {
-    id: 'maven', tools: ['mvn', 'mvnw'], downloadCache: /\.m2(\/|$)/, files: ['pom.xml', 'mvnw'], dirs: ['.mvn'], nested: /(^|\/)pom\.xml$/, required: /^pom\.xml$/, outputs: ['target'], prefetchOutputs: [],
+    id: 'maven',
+    tools: ['mvn', 'mvnw'],
+    downloadCache: /\.m2(\/|$)/,
+    files: ['pom.xml', 'mvnw'],
+    dirs: ['.mvn'],
+    nested: /(^|\/)pom\.xml$/,
+    required: /^pom\.xml$/,
+    outputs: ['target'],
+    prefetchOutputs: [],
     classify: (w) => {
       if (!tool(w[0], 'mvn', 'mvnw')) return undefined;
       const phases = ['package', 'install', 'verify', 'compile', 'test', 'deploy'];
@@ -126,21 +205,40 @@ export const ECOSYSTEMS: Ecosystem[] = [
     },
   },
   {
-    id: 'gradle', tools: ['gradle', 'gradlew'], downloadCache: /\.gradle(\/|$)/, files: ['settings.gradle', 'settings.gradle.kts', 'build.gradle', 'build.gradle.kts', 'gradle.properties', 'gradlew'], dirs: ['gradle', 'buildSrc'],
-    nested: /(^|\/)build\.gradle(\.kts)?$/, required: /^(settings|build)\.gradle(\.kts)?$/, outputs: ['build', '.gradle'],
+    id: 'gradle',
+    tools: ['gradle', 'gradlew'],
+    downloadCache: /\.gradle(\/|$)/,
+    files: ['settings.gradle', 'settings.gradle.kts', 'build.gradle', 'build.gradle.kts', 'gradle.properties', 'gradlew'],
+    dirs: ['gradle', 'buildSrc'],
+    nested: /(^|\/)build\.gradle(\.kts)?$/,
+    required: /^(settings|build)\.gradle(\.kts)?$/,
+    outputs: ['build', '.gradle'],
     classify: (w) => {
       if (!tool(w[0], 'gradle', 'gradlew')) return undefined;
       const tasks = w.slice(1).filter((x) => !x.startsWith('-'));
       if (tasks.length && tasks.every((x) => x === 'dependencies')) return { kind: 'install' };
-      return tasks.some((x) => /^(build|assemble|jar|bootJar|shadowJar|installDist|distTar|distZip)$/.test(x)) ? { kind: 'build', prefetch: `${w[0]} dependencies --no-daemon` } : undefined;
+      return tasks.some((x) => /^(build|assemble|jar|bootJar|shadowJar|installDist|distTar|distZip)$/.test(x))
+        ? { kind: 'build', prefetch: `${w[0]} dependencies --no-daemon` }
+        : undefined;
     },
   },
   {
-    id: 'bundler', tools: ['bundle'], downloadCache: /bundle|gems/, files: ['Gemfile', 'Gemfile.lock', '.ruby-version'], top: /\.gemspec$/, required: /^Gemfile$/, outputs: ['vendor/bundle', '.bundle'],
+    id: 'bundler',
+    tools: ['bundle'],
+    downloadCache: /bundle|gems/,
+    files: ['Gemfile', 'Gemfile.lock', '.ruby-version'],
+    top: /\.gemspec$/,
+    required: /^Gemfile$/,
+    outputs: ['vendor/bundle', '.bundle'],
     classify: (w) => (w[0] === 'bundle' && w[1] === 'install' ? { kind: 'install' } : undefined),
   },
   {
-    id: 'composer', tools: ['composer', 'composer.phar'], downloadCache: /composer/, files: ['composer.json', 'composer.lock', 'auth.json'], required: /^composer\.json$/, outputs: ['vendor'],
+    id: 'composer',
+    tools: ['composer', 'composer.phar'],
+    downloadCache: /composer/,
+    files: ['composer.json', 'composer.lock', 'auth.json'],
+    required: /^composer\.json$/,
+    outputs: ['vendor'],
     classify: (w) => {
       if (!tool(w[0], 'composer', 'composer.phar') || w[1] !== 'install' || !onlyFlags(w, 2)) return undefined;
       if (has(w, '--no-scripts') && has(w, '--no-autoloader')) return { kind: 'install' };
@@ -149,18 +247,32 @@ export const ECOSYSTEMS: Ecosystem[] = [
     },
   },
   {
-    id: 'dotnet', tools: ['dotnet'], downloadCache: /\.nuget(\/|$)/, files: [], nested: /(^|\/)([^/]*\.(csproj|fsproj|vbproj|sln|slnx)|nuget\.config|directory\.build\.props|directory\.build\.targets|directory\.packages\.props|global\.json|packages\.lock\.json)$/i,
-    required: /\.(csproj|fsproj|vbproj|sln|slnx)$/i, outputs: ['obj', 'bin'],
+    id: 'dotnet',
+    tools: ['dotnet'],
+    downloadCache: /\.nuget(\/|$)/,
+    files: [],
+    nested:
+      /(^|\/)([^/]*\.(csproj|fsproj|vbproj|sln|slnx)|nuget\.config|directory\.build\.props|directory\.build\.targets|directory\.packages\.props|global\.json|packages\.lock\.json)$/i,
+    required: /\.(csproj|fsproj|vbproj|sln|slnx)$/i,
+    outputs: ['obj', 'bin'],
     classify: (w) => {
       if (w[0] !== 'dotnet') return undefined;
       if (w[1] === 'restore') return { kind: 'install' };
       if (w[1] !== 'publish' && w[1] !== 'build') return undefined;
-      const project = w.slice(2).find((x, i, all) => !x.startsWith('-') && !(all[i - 1] ?? '').startsWith('-') && /\.(csproj|fsproj|vbproj|sln|slnx)$/i.test(x));
+      const project = w
+        .slice(2)
+        .find((x, i, all) => !x.startsWith('-') && !(all[i - 1] ?? '').startsWith('-') && /\.(csproj|fsproj|vbproj|sln|slnx)$/i.test(x));
       return { kind: 'build', prefetch: project ? `dotnet restore ${project}` : 'dotnet restore' };
     },
   },
   {
-    id: 'mix', tools: ['mix'], downloadCache: /\.hex|\.mix/, files: ['mix.exs', 'mix.lock'], nested: /^(apps\/[^/]+\/mix\.exs|config\/(?!runtime\.exs$)[^/]+\.exs)$/, required: /^mix\.exs$/, outputs: ['deps', '_build'],
+    id: 'mix',
+    tools: ['mix'],
+    downloadCache: /\.hex|\.mix/,
+    files: ['mix.exs', 'mix.lock'],
+    nested: /^(apps\/[^/]+\/mix\.exs|config\/(?!runtime\.exs$)[^/]+\.exs)$/,
+    required: /^mix\.exs$/,
+    outputs: ['deps', '_build'],
     classify: (w) => {
       if (w[0] !== 'mix') return undefined;
       if (w[1] === 'deps.get' || w[1] === 'deps.compile') return { kind: 'install' };
@@ -191,16 +303,21 @@ export function pipRequirementFiles(words: string[]): string[] {
 export function isSourceFree(command: string): boolean {
   const w = stripPrefixes(looseWords(command));
   const line = w.join(' ');
-  return /^(apt-get|apt|apk|yum|dnf|microdnf|zypper)\s/.test(line)
-    || /^rm -(r|f|rf|fr) \/(var|tmp|root)\//.test(line)
-    || /^(corepack|true)(\s|$)/.test(line)
-    || /^npm (cache|config) /.test(line) || /^npm (i|install) (-g|--global) /.test(line)
-    || /^(yarn|pnpm) (cache|config|store) /.test(line)
-    || /^(python3? -m )?pip3? install (-U|--upgrade) (pip|setuptools|wheel)(\s|$)/.test(line)
-    || /^(python3? -m )?pip3? install (--no-cache-dir )?(poetry|pipenv|uv)(==\S+)?$/.test(line)
-    || /^(bundle|poetry) config /.test(line) || /^gem install bundler(\s|$)/.test(line)
-    || /^mix local\.(hex|rebar)/.test(line) || /^go mod verify$/.test(line)
-    || /^mkdir -p \S+$/.test(line);
+  return (
+    /^(apt-get|apt|apk|yum|dnf|microdnf|zypper)\s/.test(line) ||
+    /^rm -(r|f|rf|fr) \/(var|tmp|root)\//.test(line) ||
+    /^(corepack|true)(\s|$)/.test(line) ||
+    /^npm (cache|config) /.test(line) ||
+    /^npm (i|install) (-g|--global) /.test(line) ||
+    /^(yarn|pnpm) (cache|config|store) /.test(line) ||
+    /^(python3? -m )?pip3? install (-U|--upgrade) (pip|setuptools|wheel)(\s|$)/.test(line) ||
+    /^(python3? -m )?pip3? install (--no-cache-dir )?(poetry|pipenv|uv)(==\S+)?$/.test(line) ||
+    /^(bundle|poetry) config /.test(line) ||
+    /^gem install bundler(\s|$)/.test(line) ||
+    /^mix local\.(hex|rebar)/.test(line) ||
+    /^go mod verify$/.test(line) ||
+    /^mkdir -p \S+$/.test(line)
+  );
 }
 
 /** The ecosystems whose install or build `command` is, with its classification. */

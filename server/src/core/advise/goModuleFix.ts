@@ -14,7 +14,14 @@ import type { Instruction } from '../dockerfile/parse';
 const join = (a: string, b: string) => (a === '' ? b : b === '' ? a : `${a}/${b}`);
 
 /** Undefined when the install is not a Go one run in a folder below the COPY's destination. */
-export function goModuleFix(ctx: RuleContext, stage: Stage, dirs: Array<string | undefined>, ci: number, ri: number, analysis: RunAnalysis): { fix?: Fix; problem?: string } | undefined {
+export function goModuleFix(
+  ctx: RuleContext,
+  stage: Stage,
+  dirs: Array<string | undefined>,
+  ci: number,
+  ri: number,
+  analysis: RunAnalysis,
+): { fix?: Fix; problem?: string } | undefined {
   const { t, model } = ctx;
   const used = analysis.parts.filter((p) => p.kind === 'install' || p.kind === 'build');
   if (!used.length || used.some((p) => p.ecosystems.some((e) => e.id !== 'go')) || analysis.parts.some((p) => p.kind === 'cd')) return undefined;
@@ -33,7 +40,10 @@ export function goModuleFix(ctx: RuleContext, stage: Stage, dirs: Array<string |
   }
   const index = ctx.index();
   if (!index) return { problem: t('the build context is not known, so the manifests cannot be listed') };
-  const root = ops.sources[0].replace(/^\.\/+/, '').replace(/\/+$/, '').replace(/^\.$/, '');
+  const root = ops.sources[0]
+    .replace(/^\.\/+/, '')
+    .replace(/\/+$/, '')
+    .replace(/^\.$/, '');
   if (root.startsWith('/') || root.split('/').includes('..')) return undefined;
   // The module: the nearest go.mod from the working folder up to the copied folder.
   const sub = cwd.slice(dest.replace(/\/+$/, '').length + 1).replace(/\/+$/, '');
@@ -46,10 +56,18 @@ export function goModuleFix(ctx: RuleContext, stage: Stage, dirs: Array<string |
   if (moduleDir === undefined) return { problem: t('none of the {0} manifests is in the context', 'go') };
   // A module inside a larger repository often replaces modules with folders beside it (`=> ../../`), which the
   // download would need: without go.mod's text that cannot be ruled out, so no fix.
-  if (index.readText(join(join(root, moduleDir), 'go.mod')) === undefined) return { problem: t('go.mod could not be read, so its local replacements are not known') };
-  const plan = planManifests(index, join(root, moduleDir), used.flatMap((p) => p.ecosystems).slice(0, 1), used.map((p) => p.text), t, { prefetch: true, needed: true });
+  if (index.readText(join(join(root, moduleDir), 'go.mod')) === undefined)
+    return { problem: t('go.mod could not be read, so its local replacements are not known') };
+  const plan = planManifests(
+    index,
+    join(root, moduleDir),
+    used.flatMap((p) => p.ecosystems).slice(0, 1),
+    used.map((p) => p.text),
+    t,
+    { prefetch: true, needed: true },
+  );
   if (plan.problem) return { problem: plan.problem };
-  const keyword = copy.keyword === 'COPY' ? keywordAsWritten(model, copy) : (keywordAsWritten(model, copy) === 'add' ? 'copy' : 'COPY');
+  const keyword = copy.keyword === 'COPY' ? keywordAsWritten(model, copy) : keywordAsWritten(model, copy) === 'add' ? 'copy' : 'COPY';
   const folder = destFolder(ops.dest, moduleDir).replace(/\/+$/, '');
   const manifests = manifestLines(keyword, copy.flags, join(root, moduleDir), folder, plan.groups, model.eol);
   const absolute = moduleDir === '' ? dest.replace(/(.)\/+$/, '$1') : `${dest.replace(/\/+$/, '')}/${moduleDir}`;

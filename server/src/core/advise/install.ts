@@ -31,7 +31,8 @@ export function analyseRun(ins: Instruction): RunAnalysis {
     const found = classifyCommand(text);
     if (found.length) {
       const build = found.find((f) => f.classification.kind === 'build');
-      if (build && build.classification.kind === 'build') return { text, kind: 'build', ecosystems: found.map((f) => f.ecosystem), prefetch: build.classification.prefetch };
+      if (build && build.classification.kind === 'build')
+        return { text, kind: 'build', ecosystems: found.map((f) => f.ecosystem), prefetch: build.classification.prefetch };
       return { text, kind: 'install', ecosystems: found.map((f) => f.ecosystem) };
     }
     if (/^cd\s+\S+$/.test(text)) return { text, kind: 'cd', ecosystems: [] };
@@ -43,7 +44,11 @@ export function analyseRun(ins: Instruction): RunAnalysis {
 
 function normalSource(s: string): string {
   // COPY sources are relative to the context even when written with a leading slash.
-  return s.replace(/^\/+/, '').replace(/^\.\/+/, '').replace(/\/+$/, '').replace(/^\.$/, '');
+  return s
+    .replace(/^\/+/, '')
+    .replace(/^\.\/+/, '')
+    .replace(/\/+$/, '')
+    .replace(/^\.$/, '');
 }
 
 /** A COPY of a whole folder of the context (not single files), without --from. */
@@ -65,7 +70,10 @@ export function isBroadCopy(ctx: RuleContext, ins: Instruction): boolean {
 /** The shell commands of a RUN: its command line, or each line of its heredoc scripts (continuations joined). */
 export function runCommands(ins: Instruction): string[] {
   const texts = ins.heredocs.length ? ins.heredocs.flatMap((h) => h.content.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) : [runCommand(ins)];
-  return texts.flatMap((t) => splitCommands(t).commands).map((c) => c.trim()).filter((c) => c !== '' && !c.startsWith('#'));
+  return texts
+    .flatMap((t) => splitCommands(t).commands)
+    .map((c) => c.trim())
+    .filter((c) => c !== '' && !c.startsWith('#'));
 }
 
 /**
@@ -142,4 +150,3 @@ export function manifestsProvided(stage: Stage, copyIndex: number, run: Instruct
   }
   return provided;
 }
-

@@ -7,7 +7,23 @@ import type { AdviseContext } from './types';
 import type { Translate } from '../shared/translate';
 
 /** Folders never searched for nested manifests: installed dependencies and build output. */
-const SKIP_DIRS = new Set(['node_modules', '.git', 'target', 'bin', 'obj', 'build', 'dist', 'out', 'vendor', '.venv', 'venv', '__pycache__', '.gradle', 'deps', '_build']);
+const SKIP_DIRS = new Set([
+  'node_modules',
+  '.git',
+  'target',
+  'bin',
+  'obj',
+  'build',
+  'dist',
+  'out',
+  'vendor',
+  '.venv',
+  'venv',
+  '__pycache__',
+  '.gradle',
+  'deps',
+  '_build',
+]);
 
 export interface ContextIndex {
   has(path: string): boolean;
@@ -72,7 +88,10 @@ export interface ManifestPlan {
 const join = (a: string, b: string) => (a === '' ? b : `${a}/${b}`);
 
 function skipped(rel: string): boolean {
-  return rel.split('/').slice(0, -1).some((seg) => SKIP_DIRS.has(seg));
+  return rel
+    .split('/')
+    .slice(0, -1)
+    .some((seg) => SKIP_DIRS.has(seg));
 }
 
 // index.below() keeps its lists while the context is unchanged; so does this filter of them (a
@@ -93,7 +112,14 @@ function searched(below: string[]): string[] {
  * Manifests of `ecosystems` under `root` (context-relative folder the broad COPY copies),
  * with `commands` the install commands (pip's -r files are taken from them).
  */
-export function planManifests(index: ContextIndex, root: string, ecosystems: Ecosystem[], commands: string[], t: Translate, how: { prefetch: boolean; needed: boolean }): ManifestPlan {
+export function planManifests(
+  index: ContextIndex,
+  root: string,
+  ecosystems: Ecosystem[],
+  commands: string[],
+  t: Translate,
+  how: { prefetch: boolean; needed: boolean },
+): ManifestPlan {
   const files = new Set<string>();
   const wholeDirs = new Set<string>();
   const below = how.needed ? searched(index.below(root)) : [];
@@ -105,13 +131,18 @@ export function planManifests(index: ContextIndex, root: string, ecosystems: Eco
       if (eco.nested && eco.nested.test(p) && !index.isDir(join(root, p))) files.add(p);
     }
     if (eco.workspaces) for (const p of workspaceManifests(index, root, below)) files.add(p);
-    if (eco.id === 'pip') for (const r of commands.flatMap((c) => pipRequirementFiles(looseWords(c)))) addRequirements(index, root, r.replace(/^\.\//, ''), files);
+    if (eco.id === 'pip')
+      for (const r of commands.flatMap((c) => pipRequirementFiles(looseWords(c)))) addRequirements(index, root, r.replace(/^\.\//, ''), files);
     const problem = ecosystemProblem(index, root, eco, [...files], below, t);
     if (problem) return { groups: [], problem };
   }
   for (const eco of ecosystems) {
     for (const out of (how.prefetch ? eco.prefetchOutputs : undefined) ?? eco.outputs) {
-      if (index.has(join(root, out))) return { groups: [], problem: t('the context has {0}, which the broad COPY would copy over what the install created; exclude it in .dockerignore first', out) };
+      if (index.has(join(root, out)))
+        return {
+          groups: [],
+          problem: t('the context has {0}, which the broad COPY would copy over what the install created; exclude it in .dockerignore first', out),
+        };
     }
   }
   // Files inside a folder copied whole need no COPY of their own.
@@ -157,7 +188,11 @@ function packageWorkspaces(text: string): string[] {
   try {
     const json = JSON.parse(text) as { workspaces?: unknown };
     const w = json.workspaces;
-    const list = Array.isArray(w) ? w : w && typeof w === 'object' && Array.isArray((w as { packages?: unknown }).packages) ? (w as { packages: unknown[] }).packages : [];
+    const list = Array.isArray(w)
+      ? w
+      : w && typeof w === 'object' && Array.isArray((w as { packages?: unknown }).packages)
+        ? (w as { packages: unknown[] }).packages
+        : [];
     return list.filter((x): x is string => typeof x === 'string');
   } catch {
     return [];
@@ -169,7 +204,10 @@ function pnpmPackages(text: string): string[] {
   const out: string[] = [];
   let inList = false;
   for (const line of text.split(/\r?\n/)) {
-    if (/^packages\s*:\s*$/.test(line)) { inList = true; continue; }
+    if (/^packages\s*:\s*$/.test(line)) {
+      inList = true;
+      continue;
+    }
     if (!inList) continue;
     if (/^\S/.test(line)) break;
     const m = /^\s+-\s*(?:'([^']*)'|"([^"]*)"|([^\s#]+))/.exec(line);
@@ -181,7 +219,11 @@ function pnpmPackages(text: string): string[] {
 /** A workspace glob (`packages/*`, `apps/**`, `./tools/x`) as a test of a folder path: by segments, `**` for any
  * number of them, `*` and `?` inside one; dynamic programming, so a hostile glob cannot make it slow. */
 function globRegExp(glob: string): { test(path: string): boolean } {
-  const pattern = glob.replace(/^\.\//, '').replace(/\/+$/, '').split('/').filter((x) => x !== '' && x !== '.');
+  const pattern = glob
+    .replace(/^\.\//, '')
+    .replace(/\/+$/, '')
+    .split('/')
+    .filter((x) => x !== '' && x !== '.');
   return {
     test: (path: string) => {
       const parts = path.split('/');
@@ -219,7 +261,7 @@ function segmentMatches(p: string, s: string): boolean {
 }
 
 function addRequirements(index: ContextIndex, root: string, file: string, into: Set<string>, depth = 0): void {
-  if (depth > 8 || into.has(file) && depth > 0) return;
+  if (depth > 8 || (into.has(file) && depth > 0)) return;
   if (!index.has(join(root, file))) return;
   into.add(file);
   const text = index.readText(join(root, file));
@@ -239,8 +281,10 @@ function ecosystemProblem(index: ContextIndex, root: string, eco: Ecosystem, fou
     const text = index.readText(join(root, 'package.json'));
     if (text && /"(preinstall|install|postinstall|prepare)"\s*:/.test(text)) return t('package.json has install scripts that may need the sources');
   }
-  if (eco.id === 'cargo' && below.some((p) => p !== 'Cargo.toml' && /(^|\/)Cargo\.toml$/.test(p))) return t('this is a Cargo workspace; copy its member manifests by hand or use cargo-chef');
-  if (eco.id === 'go' && /^\s*replace\s.*=>\s*\.{1,2}\//m.test(index.readText(join(root, 'go.mod')) ?? '')) return t('go.mod replaces modules with local folders, which the install would need');
+  if (eco.id === 'cargo' && below.some((p) => p !== 'Cargo.toml' && /(^|\/)Cargo\.toml$/.test(p)))
+    return t('this is a Cargo workspace; copy its member manifests by hand or use cargo-chef');
+  if (eco.id === 'go' && /^\s*replace\s.*=>\s*\.{1,2}\//m.test(index.readText(join(root, 'go.mod')) ?? ''))
+    return t('go.mod replaces modules with local folders, which the install would need');
   if (eco.id === 'bundler' && found.some((f) => f.endsWith('.gemspec'))) return t('the gemspec usually reads files from the sources');
   return undefined;
 }

@@ -23,7 +23,15 @@ export interface RuleContext {
 
 export type Rule = (ctx: RuleContext) => Advice[];
 
-export function makeAdvice(ctx: RuleContext, code: AdviceCode, severity: AdviceSeverity, ins: { line: number; endLine: number }, message: string, fixes: Fix[], extra: { related?: RelatedLine[]; tags?: Array<'unnecessary'> } = {}): Advice {
+export function makeAdvice(
+  ctx: RuleContext,
+  code: AdviceCode,
+  severity: AdviceSeverity,
+  ins: { line: number; endLine: number },
+  message: string,
+  fixes: Fix[],
+  extra: { related?: RelatedLine[]; tags?: Array<'unnecessary'> } = {},
+): Advice {
   return {
     code,
     severity,
@@ -67,7 +75,7 @@ const BASE = '<base>';
 export function resolveDir(cwd: string | undefined, p: string): string | undefined {
   if (p.includes('$')) return undefined;
   if (!p.startsWith('/') && cwd === undefined) return undefined;
-  const parts = (p.startsWith('/') ? [] : (cwd as string).split('/').filter(Boolean));
+  const parts = p.startsWith('/') ? [] : (cwd as string).split('/').filter(Boolean);
   for (const seg of p.split('/')) {
     if (seg === '' || seg === '.') continue;
     if (seg === '..') {

@@ -5,25 +5,42 @@ import { englishT, type Translate } from '../shared/translate';
 
 export function ruleSummary(code: AdviceCode, t: Translate): string {
   switch (code) {
-    case 'copy-before-install': return t('A broad COPY comes before a dependency install, so every source edit reruns the install.');
-    case 'arg-declared-early': return t('An ARG is declared long before its first use, so a new value reruns every RUN in between.');
-    case 'apt-update-alone': return t('apt-get update runs in its own RUN, so its package index goes stale in the cache.');
-    case 'run-starts-app': return t('A RUN starts the application during the build; it belongs in CMD.');
-    case 'cmd-overridden': return t('A stage has more than one CMD or ENTRYPOINT; only the last one counts.');
-    case 'missing-dockerignore': return t('COPY . copies .git, node_modules or build output because there is no .dockerignore.');
-    case 'consecutive-runs': return t('Consecutive RUN instructions could share one layer (a caching trade-off).');
-    case 'template-not-analysed': return t('A Dockerfile template (Jinja, Go template) is not analysed: its lines are template syntax.');
+    case 'copy-before-install':
+      return t('A broad COPY comes before a dependency install, so every source edit reruns the install.');
+    case 'arg-declared-early':
+      return t('An ARG is declared long before its first use, so a new value reruns every RUN in between.');
+    case 'apt-update-alone':
+      return t('apt-get update runs in its own RUN, so its package index goes stale in the cache.');
+    case 'run-starts-app':
+      return t('A RUN starts the application during the build; it belongs in CMD.');
+    case 'cmd-overridden':
+      return t('A stage has more than one CMD or ENTRYPOINT; only the last one counts.');
+    case 'missing-dockerignore':
+      return t('COPY . copies .git, node_modules or build output because there is no .dockerignore.');
+    case 'consecutive-runs':
+      return t('Consecutive RUN instructions could share one layer (a caching trade-off).');
+    case 'template-not-analysed':
+      return t('A Dockerfile template (Jinja, Go template) is not analysed: its lines are template syntax.');
   }
 }
 
 const LEVEL: Record<AdviceSeverity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 const DEFAULT_LEVEL: Record<AdviceCode, 'warning' | 'note'> = {
-  'copy-before-install': 'warning', 'arg-declared-early': 'note', 'apt-update-alone': 'warning', 'run-starts-app': 'warning',
-  'cmd-overridden': 'warning', 'missing-dockerignore': 'warning', 'consecutive-runs': 'note', 'template-not-analysed': 'note',
+  'copy-before-install': 'warning',
+  'arg-declared-early': 'note',
+  'apt-update-alone': 'warning',
+  'run-starts-app': 'warning',
+  'cmd-overridden': 'warning',
+  'missing-dockerignore': 'warning',
+  'consecutive-runs': 'note',
+  'template-not-analysed': 'note',
 };
 
 function pascal(code: string): string {
-  return code.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  return code
+    .split('-')
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
 }
 
 /** LSP range (0-based, end exclusive) → SARIF region (1-based lines and columns, end column exclusive). */
@@ -58,33 +75,49 @@ export function toSarif(advice: readonly Advice[], options: SarifOptions): objec
     level: LEVEL[a.severity],
     message: { text: a.message },
     locations: [{ physicalLocation: { artifactLocation: location(options.dockerfileUri), region: region(a.range) } }],
-    ...(a.related?.length ? {
-      relatedLocations: a.related.map((r, i) => ({ id: i + 1, message: { text: r.message }, physicalLocation: { artifactLocation: location(options.dockerfileUri), region: { startLine: r.line } } })),
-    } : {}),
-    ...(a.fixes.length ? {
-      fixes: a.fixes.map((f) => ({
-        description: { text: f.title },
-        artifactChanges: [
-          ...(f.edits.length ? [{
-            artifactLocation: location(options.dockerfileUri),
-            replacements: f.edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })),
-          }] : []),
-          ...(f.createFiles ?? []).map((c) => ({
-            artifactLocation: location(options.contextUri === '' || options.contextUri === '.' ? c.path : `${options.contextUri.replace(/\/$/, '')}/${c.path}`),
-            replacements: [{ deletedRegion: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 }, insertedContent: { text: c.text } }],
+    ...(a.related?.length
+      ? {
+          relatedLocations: a.related.map((r, i) => ({
+            id: i + 1,
+            message: { text: r.message },
+            physicalLocation: { artifactLocation: location(options.dockerfileUri), region: { startLine: r.line } },
           })),
-        ],
-      })),
-    } : {}),
+        }
+      : {}),
+    ...(a.fixes.length
+      ? {
+          fixes: a.fixes.map((f) => ({
+            description: { text: f.title },
+            artifactChanges: [
+              ...(f.edits.length
+                ? [
+                    {
+                      artifactLocation: location(options.dockerfileUri),
+                      replacements: f.edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })),
+                    },
+                  ]
+                : []),
+              ...(f.createFiles ?? []).map((c) => ({
+                artifactLocation: location(
+                  options.contextUri === '' || options.contextUri === '.' ? c.path : `${options.contextUri.replace(/\/$/, '')}/${c.path}`,
+                ),
+                replacements: [{ deletedRegion: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 }, insertedContent: { text: c.text } }],
+              })),
+            ],
+          })),
+        }
+      : {}),
   }));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: 'Layer Lens', version: options.toolVersion, rules } },
-      ...(relative && options.srcRoot ? { originalUriBaseIds: { '%SRCROOT%': { uri: options.srcRoot } } } : {}),
-      columnKind: 'utf16CodeUnits',
-      results,
-    }],
+    runs: [
+      {
+        tool: { driver: { name: 'Layer Lens', version: options.toolVersion, rules } },
+        ...(relative && options.srcRoot ? { originalUriBaseIds: { '%SRCROOT%': { uri: options.srcRoot } } } : {}),
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
   };
 }

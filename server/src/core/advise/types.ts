@@ -48,7 +48,14 @@ export type AdviceCode =
   | 'template-not-analysed';
 
 export const ADVICE_CODES: readonly AdviceCode[] = [
-  'copy-before-install', 'arg-declared-early', 'apt-update-alone', 'run-starts-app', 'cmd-overridden', 'missing-dockerignore', 'consecutive-runs', 'template-not-analysed',
+  'copy-before-install',
+  'arg-declared-early',
+  'apt-update-alone',
+  'run-starts-app',
+  'cmd-overridden',
+  'missing-dockerignore',
+  'consecutive-runs',
+  'template-not-analysed',
 ];
 
 export type AdviceSeverity = 'error' | 'warning' | 'info' | 'hint';

@@ -80,7 +80,9 @@ function selectBuildkit(view: ContextView, sources: string[], opts: SelectOption
     }
     if (escapes(s)) {
       const inside = cleanPath('/' + s).slice(1) || '.';
-      warnings.push(`${src}: BuildKit cleans sources as path.Join("/", src), so '..' stops at the context root and this reads "${inside}" from the context (the classic builder fails instead).`);
+      warnings.push(
+        `${src}: BuildKit cleans sources as path.Join("/", src), so '..' stops at the context root and this reads "${inside}" from the context (the classic builder fails instead).`,
+      );
     }
     const path = cleanPath('/' + s);
     bases.push(pattern === undefined ? basePath(path) : `${basePath(path)}\0${pattern}`);
@@ -101,7 +103,11 @@ function selectBuildkit(view: ContextView, sources: string[], opts: SelectOption
     }
     const r = resolveInScope(view.root, sel.path.slice(1), true);
     if (!('node' in r)) {
-      problems.push('error' in r ? r.error : `${sel.src}: not found in the build context (missing, or excluded by .dockerignore); BuildKit fails with "${sel.path}": not found.`);
+      problems.push(
+        'error' in r
+          ? r.error
+          : `${sel.src}: not found in the build context (missing, or excluded by .dockerignore); BuildKit fails with "${sel.path}": not found.`,
+      );
       return hash('missing', sel.path);
     }
     const link = lookup(view.root, sel.path.slice(1));
@@ -173,7 +179,9 @@ function selectClassic(view: ContextView, sources: string[], opts: SelectOptions
     matches.forEach(literal);
   }
   if (infos.length === 0 && problems.length === view.ignore.problems.length) {
-    problems.push(`No source files were specified: ${sources.join(' ')} matches nothing in the context; the classic builder fails (BuildKit allows an empty wildcard).`);
+    problems.push(
+      `No source files were specified: ${sources.join(' ')} matches nothing in the context; the classic builder fails (BuildKit allows an empty wildcard).`,
+    );
   }
   const digest = infos.length === 1 ? hash('classic', infos[0]) : hash('multi', ...infos);
   return finish(view, { digest, problems: unique(problems), warnings }, picked);

@@ -50,7 +50,8 @@ export function bkRecord(view: ContextView, node: ViewNode): Digested {
   let digest: string;
   if (node.path === '') digest = ROOT_HEADER;
   else if (e.type === 'file') digest = `F${mode(e)}:${e.error ? `unreadable:${e.path}` : content(view, e, errs)}`;
-  else if (e.type === 'symlink') digest = `L:${e.linkTarget ?? ''}`; // contenthash forces link perms to 0777
+  else if (e.type === 'symlink')
+    digest = `L:${e.linkTarget ?? ''}`; // contenthash forces link perms to 0777
   else if (e.type === 'dir') digest = `D${mode(e)}`;
   else digest = `O${mode(e)}`;
   return { digest, errs: errs.length ? errs : NONE };

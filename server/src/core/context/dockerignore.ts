@@ -10,7 +10,8 @@ import type { Builder, ContextSnapshot } from '../shared/types';
 /** What a folder's match passes to its children (see ParentMatches); undefined is Go's zero MatchInfo. */
 export type MatchInfo = ParentMatches | undefined;
 
-const GO_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+const GO_SPACE =
+  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
 
 /** Go's strings.TrimSpace (Unicode White_Space; unlike String.trim it keeps U+FEFF). */
 export function goTrimSpace(s: string): string {
@@ -42,7 +43,12 @@ export function readIgnorePatterns(text: string): string[] {
   return out;
 }
 
-const enum Kind { Exact, Prefix, Suffix, Regexp }
+const enum Kind {
+  Exact,
+  Prefix,
+  Suffix,
+  Regexp,
+}
 
 // patternmatcher means to escape `.+()|{}$`, but its bitmap (escapeBytes[b%8] |= 1<<(b/8), in bytes) loses every
 // character from 64 up: `|`, `{` and `}` reach Go's regexp unescaped, as alternation and counted repetition.
@@ -116,7 +122,10 @@ export class Pattern {
   /** After `test` read a whole path: its matcher state, a token `test` can resume from for a child path. */
   lastState = NO_STATE;
 
-  constructor(readonly cleaned: string, readonly exclusion: boolean) {
+  constructor(
+    readonly cleaned: string,
+    readonly exclusion: boolean,
+  ) {
     const { kind, source } = patternRegexp(cleaned);
     this.kind = KIND_NAMES.indexOf(kind);
     let matcher: LinearMatcher | undefined;
@@ -286,7 +295,10 @@ export class PatternMatcher {
     const hits = new Uint8Array(patterns.length);
     const states = this.regexps ? new Float64Array(patterns.length).fill(NO_STATE) : undefined;
     // A child of the parent's path: regexps go on from where they stood at its end.
-    const resumeAt = parent?.states && file.length > parent.path.length && file.charCodeAt(parent.path.length) === SLASH && file.startsWith(parent.path) ? parent.path.length : -1;
+    const resumeAt =
+      parent?.states && file.length > parent.path.length && file.charCodeAt(parent.path.length) === SLASH && file.startsWith(parent.path)
+        ? parent.path.length
+        : -1;
     let matched = false;
     for (let i = 0; i < patterns.length; i++) {
       const p = patterns[i];
@@ -354,7 +366,9 @@ export function compileIgnore(text: string | undefined, fileName = '.dockerignor
   const problems = errors.map((e) => `${fileName}: ${e}. Docker stops the build on it; fix or remove that line.`);
   for (const raw of tooLarge) {
     const shown = raw.length > 60 ? `${raw.slice(0, 60)}…` : raw;
-    problems.push(`${fileName}: the pattern "${shown}" is too large for Layer Lens to analyse (${raw.length} characters); it is left out, so predictions for the files it names may be wrong. Split it into simpler lines.`);
+    problems.push(
+      `${fileName}: the pattern "${shown}" is too large for Layer Lens to analyse (${raw.length} characters); it is left out, so predictions for the files it names may be wrong. Split it into simpler lines.`,
+    );
   }
   if (over) {
     problems.push(

@@ -111,7 +111,11 @@ export function flatChecksum(view: ContextView, sel: FlatSelector): FlatResult {
     if (node.entry.type === 'symlink') {
       const target = resolveInScope(view.root, it.path, true);
       if (!('node' in target)) {
-        problems.push('error' in target ? target.error : `${it.path}: symlink target ${node.entry.linkTarget ?? ''} is not in the build context; BuildKit fails to compute the cache key.`);
+        problems.push(
+          'error' in target
+            ? target.error
+            : `${it.path}: symlink target ${node.entry.linkTarget ?? ''} is not in the build context; BuildKit fails to compute the cache key.`,
+        );
         return hash('dangling', it.path);
       }
       picked.push({ node, path: it.path, subtree: false }, { node: target.node, path: target.path, subtree: true });

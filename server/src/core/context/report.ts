@@ -185,7 +185,8 @@ export function contextReport(snapshot: ContextSnapshot, ignoreText?: string, ig
     folders++;
     const nested = path.includes('/');
     if (VCS_FOLDERS.has(name)) warnings.push({ kind: 'vcs', path, files: total.files, bytes: total.bytes, fix: nested ? `**/${name}` : name });
-    else if (dependencies && !inDependencies) warnings.push({ kind: 'dependencies', path, files: total.files, bytes: total.bytes, fix: nested ? `**/${name}` : name });
+    else if (dependencies && !inDependencies)
+      warnings.push({ kind: 'dependencies', path, files: total.files, bytes: total.bytes, fix: nested ? `**/${name}` : name });
     else if (n.kids.some((kid) => nameOf(kid) === 'pyvenv.cfg' && snapshot.entries.get(kid)?.type === 'file')) {
       warnings.push({ kind: 'virtualenv', path, files: total.files, bytes: total.bytes, fix: path });
     }
@@ -256,7 +257,9 @@ const WARNING_TEXT: Record<ContextWarningKind, string> = {
 
 /** A warning in English, `{0}` the folder and `{1}` its size (the editor translates the same templates). */
 export function warningText(w: ContextWarning, template: (english: string) => string = (s) => s): string {
-  return template(WARNING_TEXT[w.kind]).replace('{0}', `${w.path}/`).replace('{1}', `${plural(w.files, 'file', 'files')}, ${formatBytes(w.bytes)}`);
+  return template(WARNING_TEXT[w.kind])
+    .replace('{0}', `${w.path}/`)
+    .replace('{1}', `${plural(w.files, 'file', 'files')}, ${formatBytes(w.bytes)}`);
 }
 
 /** The report as text (the CLI prints it; the editor shows the same facts). */
@@ -264,14 +267,21 @@ export function formatContextReport(report: ContextReport, header: { context: st
   const lines: string[] = [];
   lines.push(`Build context ${header.context}`);
   lines.push(`Sent to Docker: ${plural(report.files, 'file', 'files')} in ${plural(report.folders, 'folder', 'folders')}, ${formatBytes(report.bytes)}`);
-  lines.push(header.ignoreFile ? `Ignore file: ${header.ignoreFile} (${plural(report.excludedFiles, 'file', 'files')}, ${formatBytes(report.excludedBytes)} kept out)` : 'Ignore file: none (nothing is kept out)');
+  lines.push(
+    header.ignoreFile
+      ? `Ignore file: ${header.ignoreFile} (${plural(report.excludedFiles, 'file', 'files')}, ${formatBytes(report.excludedBytes)} kept out)`
+      : 'Ignore file: none (nothing is kept out)',
+  );
   if (report.warnings.length) {
     lines.push('', 'Warnings:');
     for (const w of report.warnings) lines.push(`  ! ${warningText(w)}${w.fix ? `; fix: add "${w.fix}" to the ignore file` : ''}`);
   }
   if (report.largest.length) {
     lines.push('', 'Largest folders sent:');
-    for (const f of report.largest) lines.push(`  ${formatBytes(f.bytes).padStart(10)}  ${plural(f.files, 'file ', 'files').padStart(13)}  ${f.path === '.' ? '. (files directly in the context)' : `${f.path}/`}`);
+    for (const f of report.largest)
+      lines.push(
+        `  ${formatBytes(f.bytes).padStart(10)}  ${plural(f.files, 'file ', 'files').padStart(13)}  ${f.path === '.' ? '. (files directly in the context)' : `${f.path}/`}`,
+      );
   }
   if (report.excluded.length) {
     lines.push('', 'Kept out by the ignore file:');

@@ -102,4 +102,3 @@ export class LayeredMap<V> implements ReadonlyMap<string, V> {
     return this.entries();
   }
 }
-

@@ -93,7 +93,8 @@ export function textLimitProblem(text: string): LimitProblem | undefined {
   return undefined;
 }
 
-const KEYWORD_LINE = /^[ \t]*(FROM|ARG|ENV|RUN|CMD|LABEL|MAINTAINER|EXPOSE|ADD|COPY|ENTRYPOINT|VOLUME|USER|WORKDIR|ONBUILD|STOPSIGNAL|HEALTHCHECK|SHELL)(?=[ \t\r]|$)/i;
+const KEYWORD_LINE =
+  /^[ \t]*(FROM|ARG|ENV|RUN|CMD|LABEL|MAINTAINER|EXPOSE|ADD|COPY|ENTRYPOINT|VOLUME|USER|WORKDIR|ONBUILD|STOPSIGNAL|HEALTHCHECK|SHELL)(?=[ \t\r]|$)/i;
 
 /** The instruction keyword a line starts with (upper case), if any. */
 function leadingWord(text: string, start: number, end: number): string | undefined {
@@ -111,7 +112,8 @@ export function parsedLimitProblem(parsed: ParsedDockerfile): LimitProblem | und
     else if (ins.keyword === 'ARG' || ins.keyword === 'ENV') variables += ins.args.split(/\s+/).filter(Boolean).length;
   }
   if (variables > MAX_VARIABLES) return { line: 1, message: limitMessage('variables', count(variables), count(MAX_VARIABLES)) };
-  if (variables * runs > MAX_VARIABLE_RUNS) return { line: 1, message: limitMessage('variableRuns', count(variables), count(runs), count(variables * runs), count(MAX_VARIABLE_RUNS)) };
+  if (variables * runs > MAX_VARIABLE_RUNS)
+    return { line: 1, message: limitMessage('variableRuns', count(variables), count(runs), count(variables * runs), count(MAX_VARIABLE_RUNS)) };
   return undefined;
 }
 

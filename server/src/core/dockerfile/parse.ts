@@ -41,8 +41,24 @@ export interface ParsedDockerfile {
 }
 
 export const KNOWN_KEYWORDS = new Set([
-  'FROM', 'RUN', 'CMD', 'LABEL', 'MAINTAINER', 'EXPOSE', 'ENV', 'ADD', 'COPY', 'ENTRYPOINT', 'VOLUME',
-  'USER', 'WORKDIR', 'ARG', 'ONBUILD', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL',
+  'FROM',
+  'RUN',
+  'CMD',
+  'LABEL',
+  'MAINTAINER',
+  'EXPOSE',
+  'ENV',
+  'ADD',
+  'COPY',
+  'ENTRYPOINT',
+  'VOLUME',
+  'USER',
+  'WORKDIR',
+  'ARG',
+  'ONBUILD',
+  'STOPSIGNAL',
+  'HEALTHCHECK',
+  'SHELL',
 ]);
 const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
 
@@ -53,7 +69,9 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     return {
       instructions: [],
       escape: '\\',
-      diagnostics: [{ line: 1, severity: 'error', message: 'This file contains NUL bytes: it looks binary, not like a Dockerfile. Open the Dockerfile itself.' }],
+      diagnostics: [
+        { line: 1, severity: 'error', message: 'This file contains NUL bytes: it looks binary, not like a Dockerfile. Open the Dockerfile itself.' },
+      ],
     };
   }
   const ast = DockerfileParser.parse(source.replace(/\r(?!\n)/g, ' '));
@@ -69,16 +87,28 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     const keyword = node.getKeyword().toUpperCase();
     const instruction = buildInstruction(keyword, lines, start, end, escape, diagnostics);
     if (!KNOWN_KEYWORDS.has(keyword)) {
-      diagnostics.push({ line: start + 1, severity: 'error', message: `Unknown instruction "${node.getKeyword()}": Docker will refuse to build this file. Check the spelling (known: ${[...KNOWN_KEYWORDS].join(', ')}).` });
+      diagnostics.push({
+        line: start + 1,
+        severity: 'error',
+        message: `Unknown instruction "${node.getKeyword()}": Docker will refuse to build this file. Check the spelling (known: ${[...KNOWN_KEYWORDS].join(', ')}).`,
+      });
     }
     instructions.push(instruction);
   }
   if (!instructions.some((i) => i.keyword === 'FROM')) {
-    diagnostics.push({ line: 1, severity: 'error', message: 'No FROM instruction: a Dockerfile must start a build stage with FROM (after optional ARGs). Add e.g. "FROM node:20".' });
+    diagnostics.push({
+      line: 1,
+      severity: 'error',
+      message: 'No FROM instruction: a Dockerfile must start a build stage with FROM (after optional ARGs). Add e.g. "FROM node:20".',
+    });
   } else {
     const firstOther = instructions.find((i) => i.keyword !== 'ARG');
     if (firstOther && firstOther.keyword !== 'FROM') {
-      diagnostics.push({ line: firstOther.line, severity: 'error', message: `${firstOther.keyword} before the first FROM: only ARG may come before FROM. Move it below a FROM line.` });
+      diagnostics.push({
+        line: firstOther.line,
+        severity: 'error',
+        message: `${firstOther.keyword} before the first FROM: only ARG may come before FROM. Move it below a FROM line.`,
+      });
     }
   }
   return { instructions, escape, diagnostics };
@@ -124,7 +154,11 @@ function buildInstruction(keyword: string, lines: string[], start: number, end: 
         content += raw.replace(/\r$/, '') + '\n';
       }
       if (!terminated) {
-        diagnostics.push({ line: start + 1, severity: 'error', message: `Unterminated heredoc: no line "${name}" ends the text that starts here, so Docker will refuse this file. Add a line containing only ${name}.` });
+        diagnostics.push({
+          line: start + 1,
+          severity: 'error',
+          message: `Unterminated heredoc: no line "${name}" ends the text that starts here, so Docker will refuse this file. Add a line containing only ${name}.`,
+        });
       }
       heredocs.push({ name, content, chomp, expand: quote === '' });
     }

@@ -13,8 +13,49 @@ export interface Platform {
   variant: string;
 }
 
-const KNOWN_OS = new Set(['aix', 'android', 'darwin', 'dragonfly', 'freebsd', 'illumos', 'ios', 'js', 'linux', 'netbsd', 'openbsd', 'plan9', 'solaris', 'wasip1', 'windows']);
-const KNOWN_ARCH = new Set(['386', 'amd64', 'amd64p32', 'arm', 'armbe', 'arm64', 'arm64be', 'loong64', 'mips', 'mipsle', 'mips64', 'mips64le', 'mips64p32', 'mips64p32le', 'ppc', 'ppc64', 'ppc64le', 'riscv', 'riscv64', 's390', 's390x', 'sparc', 'sparc64', 'wasm']);
+const KNOWN_OS = new Set([
+  'aix',
+  'android',
+  'darwin',
+  'dragonfly',
+  'freebsd',
+  'illumos',
+  'ios',
+  'js',
+  'linux',
+  'netbsd',
+  'openbsd',
+  'plan9',
+  'solaris',
+  'wasip1',
+  'windows',
+]);
+const KNOWN_ARCH = new Set([
+  '386',
+  'amd64',
+  'amd64p32',
+  'arm',
+  'armbe',
+  'arm64',
+  'arm64be',
+  'loong64',
+  'mips',
+  'mipsle',
+  'mips64',
+  'mips64le',
+  'mips64p32',
+  'mips64p32le',
+  'ppc',
+  'ppc64',
+  'ppc64le',
+  'riscv',
+  'riscv64',
+  's390',
+  's390x',
+  'sparc',
+  'sparc64',
+  'wasm',
+]);
 
 /** Node's process.arch → the Docker architecture (with variant) of a machine running it. */
 const NODE_ARCH: Record<string, string> = {
@@ -68,7 +109,8 @@ export function parsePlatform(text: string): { platform: Platform } | { error: s
   if (text === '') return { error: 'it is empty' };
   if (parts.length > 3) return { error: `"${text}" has more than three parts (os/arch/variant)` };
   const bad = parts.find((p) => !/^[a-z0-9_-]+$/.test(p));
-  if (bad !== undefined) return { error: bad === '' ? `"${text}" has an empty part` : `"${bad}" is not a valid platform part (letters, digits, "_" and "-" only)` };
+  if (bad !== undefined)
+    return { error: bad === '' ? `"${text}" has an empty part` : `"${bad}" is not a valid platform part (letters, digits, "_" and "-" only)` };
   let os: string;
   let arch: string;
   let variant = parts[2] ?? '';
@@ -103,7 +145,10 @@ export function normalizePlatform(text: string): string | undefined {
 /** BuildKit's automatic args for a build on `build` for `target` (both normalised platform texts). */
 export function platformArgValues(build: string, target: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [prefix, text] of [['BUILD', build], ['TARGET', target]] as const) {
+  for (const [prefix, text] of [
+    ['BUILD', build],
+    ['TARGET', target],
+  ] as const) {
     const r = parsePlatform(text);
     const p = 'platform' in r ? r.platform : { os: '', arch: '', variant: '' };
     out.set(`${prefix}PLATFORM`, formatPlatform(p));

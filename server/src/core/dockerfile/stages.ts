@@ -100,14 +100,25 @@ export function buildStageGraph(parsed: ParsedDockerfile, buildArgs: Record<stri
   return { globalArgs, stages, globalVars, buildPlatform, targetPlatform, diagnostics };
 }
 
-function makeStage(from: Instruction, earlier: Stage[], globalVars: Vars, escape: string, diagnostics: Diagnostic[], platforms: { builder: Builder; target: string; automatic: Map<string, string> }): Stage {
+function makeStage(
+  from: Instruction,
+  earlier: Stage[],
+  globalVars: Vars,
+  escape: string,
+  diagnostics: Diagnostic[],
+  platforms: { builder: Builder; target: string; automatic: Map<string, string> },
+): Stage {
   const index = earlier.length;
   const words = from.args.split(/\s+/).filter(Boolean);
   let name: string | undefined;
   if (words.length >= 3 && words[words.length - 2].toUpperCase() === 'AS') {
     name = words[words.length - 1].toLowerCase();
     if (!/^[a-z][a-z0-9-_.]*$/.test(name)) {
-      diagnostics.push({ line: from.line, severity: 'error', message: `Invalid stage name "${name}": use letters, digits, "-", "_" or "." and start with a letter.` });
+      diagnostics.push({
+        line: from.line,
+        severity: 'error',
+        message: `Invalid stage name "${name}": use letters, digits, "-", "_" or "." and start with a letter.`,
+      });
     }
   }
   const imageWord = words[0] ?? '';
@@ -145,11 +156,15 @@ function platformProblem(flag: string, value: string, why: string, builder: Buil
   const names = [...flag.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
   const automatic = names.find((n) => (PLATFORM_ARGS as readonly string[]).includes(n));
   if (value === '' && builder === 'classic' && automatic) {
-    return `FROM --platform=${flag}: the classic builder has no automatic platform args, so $${automatic} is empty here and the build fails ("failed to parse platform"). ` +
-      `Declare it before the first FROM with a value, e.g. "ARG ${automatic}=${automaticValues.get(automatic) ?? ''}", or build with BuildKit.`;
+    return (
+      `FROM --platform=${flag}: the classic builder has no automatic platform args, so $${automatic} is empty here and the build fails ("failed to parse platform"). ` +
+      `Declare it before the first FROM with a value, e.g. "ARG ${automatic}=${automaticValues.get(automatic) ?? ''}", or build with BuildKit.`
+    );
   }
   if (value === '') {
-    const hint = names.length ? `Give ${names.map((n) => `$${n}`).join(', ')} a value: a global ARG with a default before the first FROM, or --build-arg.` : 'Name a platform, e.g. --platform=linux/amd64.';
+    const hint = names.length
+      ? `Give ${names.map((n) => `$${n}`).join(', ')} a value: a global ARG with a default before the first FROM, or --build-arg.`
+      : 'Name a platform, e.g. --platform=linux/amd64.';
     return `FROM --platform=${flag} expands to an empty platform: the build fails ("failed to parse platform"). ${hint}`;
   }
   return `FROM --platform=${flag} gives "${value}", which is not a platform (${why}): the build fails. Use os/arch[/variant], e.g. linux/amd64 or linux/arm64.`;
@@ -223,10 +238,11 @@ function stageDeps(stage: Stage, stages: Stage[]): number[] {
     const refs: string[] = [];
     if ((ins.keyword === 'COPY' || ins.keyword === 'ADD') && flagValue(ins, 'from') !== undefined) refs.push(flagValue(ins, 'from') as string);
     if (ins.keyword === 'RUN') {
-      for (const f of ins.flags) if (f.name === 'mount' && f.value) {
-        const from = mountOptions(f.value).get('from');
-        if (from) refs.push(from);
-      }
+      for (const f of ins.flags)
+        if (f.name === 'mount' && f.value) {
+          const from = mountOptions(f.value).get('from');
+          if (from) refs.push(from);
+        }
     }
     for (const ref of refs) {
       const dep = resolveStageRef(ref, stages, stage.index);
@@ -244,7 +260,11 @@ export function buildOrder(graph: StageGraph, needed: Set<number>): { order: num
   const visit = (i: number) => {
     if (state.get(i) === 'done') return;
     if (state.get(i) === 'visiting') {
-      diagnostics.push({ line: graph.stages[i].from.line, severity: 'error', message: `Stage ${graph.stages[i].label} depends on itself through --from: Docker refuses circular stage dependencies.` });
+      diagnostics.push({
+        line: graph.stages[i].from.line,
+        severity: 'error',
+        message: `Stage ${graph.stages[i].label} depends on itself through --from: Docker refuses circular stage dependencies.`,
+      });
       return;
     }
     state.set(i, 'visiting');
@@ -271,8 +291,16 @@ export function selectStages(graph: StageGraph, builder: Builder, target: string
     const found = stages.find((s) => s.name === target.toLowerCase());
     if (found) targetIndex = found.index;
     else {
-      const names = stages.filter((s) => s.name).map((s) => s.name).join(', ') || 'none are named';
-      diagnostics.push({ line: 1, severity: 'error', message: `Target stage "${target}" is not in this Dockerfile (stage names: ${names}). Name a stage with "FROM image AS ${target}" or pick another --target.` });
+      const names =
+        stages
+          .filter((s) => s.name)
+          .map((s) => s.name)
+          .join(', ') || 'none are named';
+      diagnostics.push({
+        line: 1,
+        severity: 'error',
+        message: `Target stage "${target}" is not in this Dockerfile (stage names: ${names}). Name a stage with "FROM image AS ${target}" or pick another --target.`,
+      });
     }
   }
   const needed = new Set<number>();

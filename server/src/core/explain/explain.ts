@@ -30,14 +30,20 @@ export function explainInstruction(ins: Instruction, step: StepPrediction | unde
     const specific = specifics(ins, options, t);
     if (specific.length) out.push(specific.join(' '));
   }
-  out.push(`**${t('Layer')}:**\n` + layerLines(ins, options.builder, t).map((l) => `- ${l}`).join('\n'));
+  out.push(
+    `**${t('Layer')}:**\n` +
+      layerLines(ins, options.builder, t)
+        .map((l) => `- ${l}`)
+        .join('\n'),
+  );
   out.push(`**${t('Cache key')}:** ${cacheKeyText(ins, options.builder, t)}`);
   out.push(...cacheNotes(ins, t));
   if (ins.flags.length) {
     const lines = ins.flags.map((f) => `- \`--${f.name}${f.value !== undefined ? '=' + f.value : ''}\`: ${explainFlagText(ins.keyword, f, t).cacheText}`);
     out.push(`**${t('Flags')}:**\n` + lines.join('\n'));
   }
-  if (options.builder === 'classic' && ins.keyword === 'RUN' && ins.flags.length) out.push(t('The classic builder rejects RUN flags: this line needs BuildKit.'));
+  if (options.builder === 'classic' && ins.keyword === 'RUN' && ins.flags.length)
+    out.push(t('The classic builder rejects RUN flags: this line needs BuildKit.'));
   if (step) out.push('---\n' + verdictLine(step, t));
   return out.join('\n\n');
 }
@@ -54,11 +60,16 @@ export function explainFlag(ins: Instruction, flag: Flag, step: StepPrediction |
 
 export function statusText(status: StepPrediction['status'], t: Translate): string {
   switch (status) {
-    case 'cached': return t('cached');
-    case 'rebuilds': return t('rebuilds');
-    case 'maybe': return t('may rebuild');
-    case 'skipped': return t('skipped');
-    default: return t('not a build step');
+    case 'cached':
+      return t('cached');
+    case 'rebuilds':
+      return t('rebuilds');
+    case 'maybe':
+      return t('may rebuild');
+    case 'skipped':
+      return t('skipped');
+    default:
+      return t('not a build step');
   }
 }
 
@@ -89,9 +100,15 @@ function specifics(ins: Instruction, options: ExplainOptions, t: Translate): str
       break;
     case 'CMD':
     case 'ENTRYPOINT': {
-      out.push(ins.json
-        ? t('This line uses the exec form (a JSON array): the program runs directly, without a shell, so it receives stop signals; variables such as $PORT are not expanded.')
-        : t('This line uses the shell form: Docker runs it with `/bin/sh -c`, which expands variables, but the shell becomes the main process and may not pass stop signals on to the program.'));
+      out.push(
+        ins.json
+          ? t(
+              'This line uses the exec form (a JSON array): the program runs directly, without a shell, so it receives stop signals; variables such as $PORT are not expanded.',
+            )
+          : t(
+              'This line uses the shell form: Docker runs it with `/bin/sh -c`, which expands variables, but the shell becomes the main process and may not pass stop signals on to the program.',
+            ),
+      );
       if (ins.keyword === 'CMD') out.push(t('Only the last CMD counts, and arguments after the image name in `docker run <image> ...` replace it.'));
       else out.push(t('Only the last ENTRYPOINT counts; `docker run --entrypoint` replaces it.'));
       const replacing = later.find((i) => i.keyword === ins.keyword);
@@ -107,7 +124,13 @@ function specifics(ins: Instruction, options: ExplainOptions, t: Translate): str
           const [port, proto] = p.split('/');
           return `-p ${port}:${port}${proto ? '/' + proto : ''}`;
         });
-        out.push(t('To reach it from your machine, publish it when you run the container: `{0}`, or `{1}` to publish every exposed port on a random host port.', `docker run ${publish.join(' ')} <image>`, 'docker run -P <image>'));
+        out.push(
+          t(
+            'To reach it from your machine, publish it when you run the container: `{0}`, or `{1}` to publish every exposed port on a random host port.',
+            `docker run ${publish.join(' ')} <image>`,
+            'docker run -P <image>',
+          ),
+        );
       }
       break;
     }

@@ -6,9 +6,24 @@ export const REFERENCE_URL = 'https://docs.docker.com/reference/dockerfile/';
 
 /** Anchors of the Dockerfile reference, per instruction. */
 const ANCHORS: Record<string, string> = {
-  FROM: 'from', RUN: 'run', CMD: 'cmd', LABEL: 'label', MAINTAINER: 'maintainer-deprecated', EXPOSE: 'expose',
-  ENV: 'env', ADD: 'add', COPY: 'copy', ENTRYPOINT: 'entrypoint', VOLUME: 'volume', USER: 'user', WORKDIR: 'workdir',
-  ARG: 'arg', ONBUILD: 'onbuild', STOPSIGNAL: 'stopsignal', HEALTHCHECK: 'healthcheck', SHELL: 'shell',
+  FROM: 'from',
+  RUN: 'run',
+  CMD: 'cmd',
+  LABEL: 'label',
+  MAINTAINER: 'maintainer-deprecated',
+  EXPOSE: 'expose',
+  ENV: 'env',
+  ADD: 'add',
+  COPY: 'copy',
+  ENTRYPOINT: 'entrypoint',
+  VOLUME: 'volume',
+  USER: 'user',
+  WORKDIR: 'workdir',
+  ARG: 'arg',
+  ONBUILD: 'onbuild',
+  STOPSIGNAL: 'stopsignal',
+  HEALTHCHECK: 'healthcheck',
+  SHELL: 'shell',
 };
 
 export function referenceLink(keyword: string): string {
@@ -20,13 +35,17 @@ export function referenceLink(keyword: string): string {
 export function whatItDoes(keyword: string, t: Translate): string | undefined {
   switch (keyword) {
     case 'FROM':
-      return t('Starts a build stage from a base image (or from an earlier stage, or from the empty image `scratch`). `AS name` names the stage for `COPY --from` and `docker build --target`.');
+      return t(
+        'Starts a build stage from a base image (or from an earlier stage, or from the empty image `scratch`). `AS name` names the stage for `COPY --from` and `docker build --target`.',
+      );
     case 'RUN':
       return t('Runs a command in a temporary container during the build and keeps the files it changes as a new layer of the image.');
     case 'CMD':
       return t('Sets the default command of the image: what a container runs when it starts. Nothing runs during the build.');
     case 'ENTRYPOINT':
-      return t('Sets the program a container runs when it starts; CMD, or the arguments given to `docker run`, become its arguments. `docker run --entrypoint` replaces it.');
+      return t(
+        'Sets the program a container runs when it starts; CMD, or the arguments given to `docker run`, become its arguments. `docker run --entrypoint` replaces it.',
+      );
     case 'EXPOSE':
       return t('Documents the port(s) the application listens on. It opens and publishes nothing by itself.');
     case 'COPY':
@@ -36,17 +55,19 @@ export function whatItDoes(keyword: string, t: Translate): string | undefined {
     case 'ENV':
       return t('Sets environment variables for the later instructions of the stage and for every container started from the image.');
     case 'ARG':
-      return t('Declares a build argument, set with `docker build --build-arg NAME=value` or by its default. It is not kept in the environment of running containers.');
+      return t(
+        'Declares a build argument, set with `docker build --build-arg NAME=value` or by its default. It is not kept in the environment of running containers.',
+      );
     case 'WORKDIR':
       return t('Sets the working folder for later RUN, CMD, ENTRYPOINT, COPY and ADD instructions (creating it when missing), and for running containers.');
     case 'USER':
-      return t('Sets the user (and optionally the group) that later RUN instructions and the container\'s processes run as.');
+      return t("Sets the user (and optionally the group) that later RUN instructions and the container's processes run as.");
     case 'LABEL':
       return t('Adds key-value metadata to the image; `docker inspect` shows it.');
     case 'VOLUME':
       return t('Marks a path as a volume: each container gets an anonymous volume there unless one is mounted.');
     case 'STOPSIGNAL':
-      return t('Sets the signal `docker stop` sends to the container\'s main process (SIGTERM by default).');
+      return t("Sets the signal `docker stop` sends to the container's main process (SIGTERM by default).");
     case 'HEALTHCHECK':
       return t('Sets a command Docker runs at intervals inside a running container to report it healthy or unhealthy (`NONE` turns an inherited check off).');
     case 'SHELL':

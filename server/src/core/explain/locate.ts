@@ -50,7 +50,12 @@ function inside(range: Range, p: Position): boolean {
 }
 
 /** The hover for an LSP position, or undefined on comments, blank lines and outside instructions. */
-export function hoverAt(text: string, position: Position, options: ExplainOptions & { steps?: readonly StepPrediction[] }, parsed?: ParsedDockerfile): Hover | undefined {
+export function hoverAt(
+  text: string,
+  position: Position,
+  options: ExplainOptions & { steps?: readonly StepPrediction[] },
+  parsed?: ParsedDockerfile,
+): Hover | undefined {
   try {
     parsed ??= parseDockerfile(text);
   } catch {

@@ -298,7 +298,7 @@ export class LinearMatcher {
     const units = this.symbols === 'units';
     const cls = this.asciiClass;
     const k = this.classCount;
-    for (let i = from; i < to; ) {
+    for (let i = from; i < to;) {
       let c = text.charCodeAt(i++);
       let next: number;
       if (c < 128) next = this.table[id * k + cls[c]];

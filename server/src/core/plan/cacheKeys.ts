@@ -59,7 +59,21 @@ export interface KeyInputs {
 
 export const PROXY_ARGS = new Set(['http_proxy', 'https_proxy', 'ftp_proxy', 'no_proxy', 'all_proxy']);
 const SIM = '\u0000edited';
-const META_KEYWORDS = new Set(['ENV', 'ARG', 'LABEL', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'USER', 'VOLUME', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL', 'MAINTAINER', 'ONBUILD']);
+const META_KEYWORDS = new Set([
+  'ENV',
+  'ARG',
+  'LABEL',
+  'EXPOSE',
+  'CMD',
+  'ENTRYPOINT',
+  'USER',
+  'VOLUME',
+  'STOPSIGNAL',
+  'HEALTHCHECK',
+  'SHELL',
+  'MAINTAINER',
+  'ONBUILD',
+]);
 
 export function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -86,7 +100,10 @@ export function recurringDigest(text: string): string {
 
 /** Parts named `~...` only help explain a change (e.g. which SHELL); they are not in the key. */
 export function stepKey(parentKey: string, parts: Record<string, string>): string {
-  const sorted = Object.keys(parts).filter((k) => !k.startsWith('~')).sort().map((k) => [k, parts[k]]);
+  const sorted = Object.keys(parts)
+    .filter((k) => !k.startsWith('~'))
+    .sort()
+    .map((k) => [k, parts[k]]);
   return digest(parentKey + '\n' + JSON.stringify(sorted));
 }
 
@@ -157,9 +174,11 @@ export function defineStep(ins: Instruction, state: StageState, stage: Stage, in
 function defineBuildkit(ins: Instruction, state: StageState, stage: Stage, inputs: KeyInputs): StepDefinition {
   const base = { fromStages: [] as number[], problems: [] as string[] };
   switch (ins.keyword) {
-    case 'RUN': return { kind: 'op', layer: 'filesystem', ...runParts(ins, state, stage, inputs, base) };
+    case 'RUN':
+      return { kind: 'op', layer: 'filesystem', ...runParts(ins, state, stage, inputs, base) };
     case 'COPY':
-    case 'ADD': return { kind: 'op', layer: 'filesystem', ...copyParts(ins, state, stage, inputs, base) };
+    case 'ADD':
+      return { kind: 'op', layer: 'filesystem', ...copyParts(ins, state, stage, inputs, base) };
     case 'WORKDIR': {
       const path = resolvePath(state.workdir, expand(ins.args, state, inputs));
       if (path === '/') return { kind: 'meta', layer: 'metadata', parts: {}, ...base };
@@ -182,7 +201,10 @@ function defineClassic(ins: Instruction, state: StageState, stage: Stage, inputs
       for (const f of ins.flags) r.problems.push(`RUN --${f.name} requires BuildKit: the classic builder rejects it.`);
       if (ins.heredocs.length) r.problems.push('Heredocs require BuildKit: the classic builder does not support them.');
       // Classic keys RUN by its cache text "|N a=1 b=2 cmd" with every in-scope ARG value (R11, C28).
-      const argList = [...state.args].filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`).sort();
+      const argList = [...state.args]
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => `${k}=${v}`)
+        .sort();
       const proxyPassed = Object.keys(inputs.buildArgs).some((k) => PROXY_ARGS.has(k.toLowerCase()));
       const prefix = argList.length || proxyPassed ? `|${argList.length} ${argList.join(' ')}` : '';
       const parts: Record<string, string> = { cmd: r.parts.cmd, '~shell': r.parts['~shell'] ?? '' };
@@ -199,7 +221,12 @@ function defineClassic(ins: Instruction, state: StageState, stage: Stage, inputs
       return { kind: 'op', layer: 'filesystem', ...r };
     }
     case 'WORKDIR':
-      return { kind: 'op', layer: 'filesystem', parts: { path: resolvePath(state.workdir, processWord(ins.args, vars, inputs.escape).value) + edited }, ...base };
+      return {
+        kind: 'op',
+        layer: 'filesystem',
+        parts: { path: resolvePath(state.workdir, processWord(ins.args, vars, inputs.escape).value) + edited },
+        ...base,
+      };
     case 'ARG':
       // The ARG step's cache text uses the Dockerfile default, not --build-arg (R11).
       return { kind: 'op', layer: 'metadata', parts: { text: ins.args + edited }, ...base };
@@ -211,14 +238,24 @@ function defineClassic(ins: Instruction, state: StageState, stage: Stage, inputs
     case 'CMD':
     case 'ENTRYPOINT':
     case 'HEALTHCHECK':
-      return { kind: 'op', layer: 'metadata', parts: { text: JSON.stringify(ins.json ?? [...state.shell, ins.args]) + JSON.stringify(ins.flags) + edited }, ...base };
+      return {
+        kind: 'op',
+        layer: 'metadata',
+        parts: { text: JSON.stringify(ins.json ?? [...state.shell, ins.args]) + JSON.stringify(ins.flags) + edited },
+        ...base,
+      };
     case 'ENV':
     case 'LABEL':
       return { kind: 'op', layer: 'metadata', parts: { text: JSON.stringify(nameValues(ins, vars, inputs.escape)) + edited }, ...base };
     case 'EXPOSE':
     case 'VOLUME':
     case 'USER':
-      return { kind: 'op', layer: 'metadata', parts: { text: processWords(ins.json ? ins.json.join(' ') : ins.args, vars, inputs.escape).words.join(' ') + edited }, ...base };
+      return {
+        kind: 'op',
+        layer: 'metadata',
+        parts: { text: processWords(ins.json ? ins.json.join(' ') : ins.args, vars, inputs.escape).words.join(' ') + edited },
+        ...base,
+      };
     default:
       return { kind: 'none', layer: 'none', parts: {}, ...base };
   }
@@ -280,7 +317,9 @@ function copyParts(ins: Instruction, state: StageState, stage: Stage, inputs: Ke
     base.problems.push(`${ins.keyword} needs at least one source and a destination, e.g. "${ins.keyword} package.json /app/".`);
   }
   const dest = words.length ? words[words.length - 1] : '';
-  parts.dest = dest.startsWith('/') ? dest : resolvePath(state.workdir, dest) + (dest.endsWith('/') && !resolvePath(state.workdir, dest).endsWith('/') ? '/' : '');
+  parts.dest = dest.startsWith('/')
+    ? dest
+    : resolvePath(state.workdir, dest) + (dest.endsWith('/') && !resolvePath(state.workdir, dest).endsWith('/') ? '/' : '');
   for (const name of ['chown', 'chmod', 'link', 'parents', 'checksum', 'keep-git-dir', 'unpack']) {
     const v = flagValue(ins, name);
     if (v !== undefined) parts[name] = name === 'chown' ? processWord(v, vars, inputs.escape).value : v;
@@ -311,7 +350,11 @@ function copyParts(ins: Instruction, state: StageState, stage: Stage, inputs: Ke
       }
     }
     if (local.length) {
-      const sel = inputs.context.select(local, { builder: inputs.builder, excludes, parents: flagValue(ins, 'parents') !== undefined && flagValue(ins, 'parents') !== 'false' });
+      const sel = inputs.context.select(local, {
+        builder: inputs.builder,
+        excludes,
+        parents: flagValue(ins, 'parents') !== undefined && flagValue(ins, 'parents') !== 'false',
+      });
       parts.files = sel.digest;
       selections.push(sel);
       base.problems.push(...sel.problems);
@@ -342,7 +385,7 @@ function applyState(ins: Instruction, state: StageState, inputs: KeyInputs): voi
         }
         // --build-arg, then the in-stage default, then the global value: with BuildKit that includes the automatic
         // platform args, so `ARG TARGETARCH` alone has the target's architecture (R11a).
-        const value = passed !== undefined ? passed : dflt ?? inputs.globalVars.get(name);
+        const value = passed !== undefined ? passed : (dflt ?? inputs.globalVars.get(name));
         state.args.set(name, value === undefined ? (edited ? edited : undefined) : value + edited);
       }
       break;

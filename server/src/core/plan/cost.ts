@@ -39,7 +39,11 @@ function slotsByKey(recorded: RecordedBuild): Map<string, string> {
  * The plan's steps with the costs the last recorded build knows (durations on rebuilds and maybes, sizes on every
  * step), and the estimate. `recorded` is this plan's own record (for the slots), `last` the store's last build.
  */
-export function planCosts(steps: StepPrediction[], recorded: RecordedBuild, last: RecordedBuild | undefined): { steps: CostedPrediction[]; estimate: RebuildEstimate } {
+export function planCosts(
+  steps: StepPrediction[],
+  recorded: RecordedBuild,
+  last: RecordedBuild | undefined,
+): { steps: CostedPrediction[]; estimate: RebuildEstimate } {
   const estimate: RebuildEstimate = { rebuildMs: 0, maybeMs: 0, timedSteps: 0, untimedSteps: 0 };
   const slots = slotsByKey(recorded);
   const costed = steps.map((step): CostedPrediction => {
@@ -73,7 +77,12 @@ export interface MeasuredStep {
  * A plan's record with what a real build measured, by instruction line. A step the engine took from its cache keeps
  * the duration of its last real run (from `last`), so the cost of rebuilding it is not forgotten.
  */
-export function withMeasurements(recorded: RecordedBuild, steps: StepPrediction[], measured: ReadonlyMap<number, MeasuredStep>, last: RecordedBuild | undefined): RecordedBuild {
+export function withMeasurements(
+  recorded: RecordedBuild,
+  steps: StepPrediction[],
+  measured: ReadonlyMap<number, MeasuredStep>,
+  last: RecordedBuild | undefined,
+): RecordedBuild {
   const slots = slotsByKey(recorded);
   const out: RecordedBuild = { ...recorded, steps: { ...recorded.steps } };
   for (const step of steps) {
@@ -86,7 +95,11 @@ export function withMeasurements(recorded: RecordedBuild, steps: StepPrediction[
     // A step that ran made a new layer: without a measured size (not in the image history, or the build failed
     // before there was an image) its old size is not kept.
     const sizeBytes = m.sizeBytes ?? (!m.ran && before && before.keyword === step.keyword ? before.sizeBytes : undefined);
-    const costed: CostedStep = { ...recorded.steps[slot], ...(typeof durationMs === 'number' ? { durationMs } : {}), ...(typeof sizeBytes === 'number' ? { sizeBytes } : {}) };
+    const costed: CostedStep = {
+      ...recorded.steps[slot],
+      ...(typeof durationMs === 'number' ? { durationMs } : {}),
+      ...(typeof sizeBytes === 'number' ? { sizeBytes } : {}),
+    };
     out.steps[slot] = costed;
   }
   return out;

@@ -22,7 +22,12 @@ export interface FinishedPart {
  * store's last build of this Dockerfile. Steps with the same key as a finished step are the same cache entry, so
  * they count as finished too.
  */
-export function finishedPart(steps: readonly StepPrediction[], recorded: RecordedBuild, finishedLines: Iterable<number>, last: RecordedBuild | undefined): FinishedPart {
+export function finishedPart(
+  steps: readonly StepPrediction[],
+  recorded: RecordedBuild,
+  finishedLines: Iterable<number>,
+  last: RecordedBuild | undefined,
+): FinishedPart {
   const done = new Set(finishedLines);
   const keys = new Set<string>();
   for (const s of steps) if (s.key !== undefined && done.has(s.line)) keys.add(s.key);

@@ -57,10 +57,23 @@ class BuildPlanner {
   private readonly inputs: KeyInputs;
   private readonly scope: VerdictScope;
 
-  constructor(private readonly input: PlanInput, private readonly graph: StageGraph, escape: string, private readonly diagnostics: Diagnostic[]) {
+  constructor(
+    private readonly input: PlanInput,
+    private readonly graph: StageGraph,
+    escape: string,
+    private readonly diagnostics: Diagnostic[],
+  ) {
     const { options, context, known } = input;
     this.edited = input.edited ?? new Set<number>();
-    this.inputs = { builder: options.builder, buildArgs: options.buildArgs, globalVars: graph.globalVars, escape, context, stages: graph.stages, edited: this.edited };
+    this.inputs = {
+      builder: options.builder,
+      buildArgs: options.buildArgs,
+      globalVars: graph.globalVars,
+      escape,
+      context,
+      stages: graph.stages,
+      edited: this.edited,
+    };
     this.scope = { builder: options.builder, known, context, graph, madeHere: this.madeHere, stageEnd: this.stageEnd };
   }
 
@@ -74,9 +87,10 @@ class BuildPlanner {
     for (const stage of graph.stages) {
       if (selection.needed.has(stage.index)) continue;
       const targetLabel = graph.stages[selection.target]?.label ?? '';
-      const why: Reason = stage.index > selection.target
-        ? { code: 'afterTarget', stage: stage.label }
-        : { code: 'notNeededByTarget', ...(targetLabel.trim() ? { stage: targetLabel.trim() } : {}) };
+      const why: Reason =
+        stage.index > selection.target
+          ? { code: 'afterTarget', stage: stage.label }
+          : { code: 'notNeededByTarget', ...(targetLabel.trim() ? { stage: targetLabel.trim() } : {}) };
       for (const ins of [stage.from, ...stage.instructions]) {
         this.steps.push(step(ins, stage.label, layerOf(ins, this.input.options.builder), 'skipped', why));
       }
@@ -101,10 +115,11 @@ class BuildPlanner {
     const stepsRead = steps.slice();
     lazyProperty(recorded, 'files', () => {
       const files: Record<string, string> = {};
-      for (const s of stepsRead) for (const p of s.reads ?? []) {
-        const f = context.fingerprint(p);
-        if (f !== undefined) setOwn(files, p, f);
-      }
+      for (const s of stepsRead)
+        for (const p of s.reads ?? []) {
+          const f = context.fingerprint(p);
+          if (f !== undefined) setOwn(files, p, f);
+        }
       return files;
     });
     steps.sort((a, b) => a.line - b.line);

@@ -67,7 +67,8 @@ export const REASON_MESSAGES = {
   dependsOnStage: "depends on stage {0}'s output: cached only if the copied files come out identical",
   dependsOnStageRebuilds: "depends on stage {0}'s output (line {1} {2} rebuilds): cached only if the copied files come out identical",
   dependsOnStageShort: "depends on stage {0}'s output",
-  secretAfterRerun: 'cached only if line {0} RUN changes no files: BuildKit reuses a secret-mount step after a re-run step that left the filesystem as it was (cache-rules C24)',
+  secretAfterRerun:
+    'cached only if line {0} RUN changes no files: BuildKit reuses a secret-mount step after a re-run step that left the filesystem as it was (cache-rules C24)',
   editedBaseChanged: 'line edited (simulated): base image changed',
   baseImageChanged: 'base image changed: {0} (was {1})',
   platformChanged: 'platform changed: {0} (was {1})',

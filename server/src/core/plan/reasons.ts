@@ -23,13 +23,16 @@ export function explainChange(input: ChangeInput): Reason {
   const changed = Object.keys({ ...now, ...prev.parts }).filter((k) => now[k] !== prev.parts[k]);
   // Order: what the user most likely did first: edited the line, then files, then variables.
   // A changed SHELL also changes the command; name the SHELL.
-  const order = (k: string) => (k === 'edited' ? 0 : k === 'files' ? 1 : k === '~shell' ? 2 : k.startsWith('arg:') || k.startsWith('env:') ? 4 : k.startsWith('from:') ? 5 : 3);
+  const order = (k: string) =>
+    k === 'edited' ? 0 : k === 'files' ? 1 : k === '~shell' ? 2 : k.startsWith('arg:') || k.startsWith('env:') ? 4 : k.startsWith('from:') ? 5 : 3;
   changed.sort((a, b) => order(a) - order(b));
   const first = changed[0];
   if (first === undefined) return { code: 'notOnThisParent' };
   if (first === 'files') return filesReason(input);
-  if (first.startsWith('env:')) return { code: prev.parts[first] === undefined ? 'envAdded' : now[first] === undefined ? 'envRemoved' : 'envChanged', variable: first.slice(4) };
-  if (first.startsWith('arg:')) return { code: prev.parts[first] === undefined ? 'argSet' : now[first] === undefined ? 'argUnset' : 'argChanged', variable: first.slice(4) };
+  if (first.startsWith('env:'))
+    return { code: prev.parts[first] === undefined ? 'envAdded' : now[first] === undefined ? 'envRemoved' : 'envChanged', variable: first.slice(4) };
+  if (first.startsWith('arg:'))
+    return { code: prev.parts[first] === undefined ? 'argSet' : now[first] === undefined ? 'argUnset' : 'argChanged', variable: first.slice(4) };
   if (first.startsWith('from:')) return { code: 'sourceStageChanged' };
   return { code: 'partChanged', part: first };
 }
@@ -70,7 +73,12 @@ function filesReason(input: ChangeInput): Reason {
   const a = withoutAncestors(added);
   const r = removed.length ? withoutAncestors(removed) : [];
   if (!c.length && !a.length && !r.length) return { code: 'sourceFilesChanged' };
-  return { code: 'filesChanged', ...(c.length ? { changed: list(c) } : {}), ...(a.length ? { added: list(a) } : {}), ...(r.length ? { removed: list(r) } : {}) };
+  return {
+    code: 'filesChanged',
+    ...(c.length ? { changed: list(c) } : {}),
+    ...(a.length ? { added: list(a) } : {}),
+    ...(r.length ? { removed: list(r) } : {}),
+  };
 }
 
 /** A folder changes when something in it does: name what is inside, not the folder. */

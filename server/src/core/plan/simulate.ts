@@ -26,12 +26,23 @@ export function simulateBuild(input: SimulateInput): RecordablePlan {
   for (const line of input.editedLines) {
     const ins = instructions.find((i) => line >= i.line && line <= i.endLine);
     if (ins) edited.add(ins.line);
-    else diagnostics.push({ line, severity: 'info', message: `Line ${line} is not part of an instruction: editing it changes no step, except through COPY/ADD of the Dockerfile itself.` });
+    else
+      diagnostics.push({
+        line,
+        severity: 'info',
+        message: `Line ${line} is not part of an instruction: editing it changes no step, except through COPY/ADD of the Dockerfile itself.`,
+      });
   }
   // An edit anywhere changes the Dockerfile's own bytes, which COPY . reads unless .dockerignore excludes it (R20).
   const changed = [...input.changedFiles, ...(input.editedLines.length ? [input.options.dockerfilePath] : [])];
   const context = changed.length ? input.changedContext(changed) : input.context;
-  const result = planBuild({ text: input.text, options: input.options, context, known: { has: (k) => keys.has(k), empty: false, last: built.recorded }, edited });
+  const result = planBuild({
+    text: input.text,
+    options: input.options,
+    context,
+    known: { has: (k) => keys.has(k), empty: false, last: built.recorded },
+    edited,
+  });
   return { ...result, diagnostics: [...result.diagnostics, ...diagnostics] };
 }
 
@@ -56,7 +67,11 @@ export function withChangedFiles(snapshot: ContextSnapshot, paths: string[]): Co
 }
 
 function normalize(p: string): string {
-  return p.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/^\/+/, '').replace(/\/+$/, '');
+  return p
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/^\/+/, '')
+    .replace(/\/+$/, '');
 }
 
 function parent(p: string): string {

@@ -37,9 +37,7 @@ export function emptyStore(): StoreData {
   return { format: STORE_FORMAT, version: STORE_VERSION, seq: 0, keys: { buildkit: {}, classic: {} }, builds: {} };
 }
 
-export type StoreRead =
-  | { ok: true; store: StoreData }
-  | { ok: false; kind: 'corrupt' | 'foreign' | 'newer'; message: string };
+export type StoreRead = { ok: true; store: StoreData } | { ok: false; kind: 'corrupt' | 'foreign' | 'newer'; message: string };
 
 /** The start of every store this tool writes (JSON.stringify puts "format" first); a test that needs no parse. */
 const STORE_HEAD = /^\s*\{\s*"format"\s*:\s*"layer-lens-cache-store"/;
@@ -67,7 +65,11 @@ export function readStore(text: string): StoreRead {
     return { ok: false, kind: 'foreign', message: 'it is not a Layer Lens cache store (no "format": "layer-lens-cache-store")' };
   }
   if (typeof value.version !== 'number' || !(value.version <= STORE_VERSION)) {
-    return { ok: false, kind: 'newer', message: `it was written by a newer Layer Lens (store version ${String(value.version)}, this one reads ${STORE_VERSION})` };
+    return {
+      ok: false,
+      kind: 'newer',
+      message: `it was written by a newer Layer Lens (store version ${String(value.version)}, this one reads ${STORE_VERSION})`,
+    };
   }
   const store = emptyStore();
   store.seq = typeof value.seq === 'number' && Number.isFinite(value.seq) ? value.seq : 0;
@@ -99,7 +101,13 @@ function storedBuild(b: unknown): StoreData['builds'][string] | undefined {
   if (isStringRecord(b.synced)) build.synced = b.synced;
   if (isStringArray(b.unfinished)) build.unfinished = b.unfinished;
   const origin = b.origin;
-  if (isObject(origin) && typeof origin.source === 'string' && (BUILD_SOURCES as readonly string[]).includes(origin.source) && typeof origin.at === 'number' && Number.isFinite(origin.at)) {
+  if (
+    isObject(origin) &&
+    typeof origin.source === 'string' &&
+    (BUILD_SOURCES as readonly string[]).includes(origin.source) &&
+    typeof origin.at === 'number' &&
+    Number.isFinite(origin.at)
+  ) {
     build.origin = { source: origin.source as BuildSource, at: origin.at };
   }
   return build;
@@ -180,7 +188,10 @@ function prune(store: StoreData): StoreData {
   for (const [id, b] of builds.slice(0, LIMITS.builds)) {
     const n = Object.keys(b.files).length;
     files += n;
-    store.builds[id] = files > LIMITS.filesTotal ? { steps: b.steps, files: {}, ...(b.unfinished ? { unfinished: b.unfinished } : {}), seq: b.seq, ...(b.origin ? { origin: b.origin } : {}) } : b;
+    store.builds[id] =
+      files > LIMITS.filesTotal
+        ? { steps: b.steps, files: {}, ...(b.unfinished ? { unfinished: b.unfinished } : {}), seq: b.seq, ...(b.origin ? { origin: b.origin } : {}) }
+        : b;
   }
   return store;
 }

@@ -48,7 +48,14 @@ export function judgeStep(scope: VerdictScope, s: StepToJudge): Judged {
     return def.readCount ? lazyProperty(made, 'reads', () => def.reads) : made;
   };
   const ownChange = (): StepPrediction => {
-    const change = { keyword: ins.keyword, parts: def.parts, previous: known.last?.steps[slot], lastFiles: known.last?.files, fingerprint: context.fingerprint, ...(def.changesSince ? { changesSince: def.changesSince } : {}) };
+    const change = {
+      keyword: ins.keyword,
+      parts: def.parts,
+      previous: known.last?.steps[slot],
+      lastFiles: known.last?.files,
+      fingerprint: context.fingerprint,
+      ...(def.changesSince ? { changesSince: def.changesSince } : {}),
+    };
     return make('rebuilds', explainChange(lazyProperty(change, 'reads', () => def.reads ?? []) as ChangeInput));
   };
   const same = scope.madeHere.get(key);
@@ -69,13 +76,24 @@ export function judgeStep(scope: VerdictScope, s: StepToJudge): Judged {
     optimistic = best;
   }
   if (chain.status !== 'cached' && chain.cause) {
-    return { step: make(chain.status, { code: chain.status === 'rebuilds' ? 'parentRebuilds' : 'parentMayRebuild', line: chain.cause.line, keyword: chain.cause.keyword, cause: chain.cause.cause }), optimistic };
+    return {
+      step: make(chain.status, {
+        code: chain.status === 'rebuilds' ? 'parentRebuilds' : 'parentMayRebuild',
+        line: chain.cause.line,
+        keyword: chain.cause.keyword,
+        cause: chain.cause.cause,
+      }),
+      optimistic,
+    };
   }
   const unsettled = def.fromStages.map((d) => ({ d, end: scope.stageEnd.get(d) })).find((x) => !x.end || x.end.outcome.status !== 'cached');
   if (unsettled) {
     const src = scope.graph.stages[unsettled.d];
     const cause = unsettled.end?.outcome.cause;
-    return { step: make('maybe', { code: 'dependsOnStage', stage: src.label, ...(cause ? { line: cause.line, keyword: cause.keyword } : {}) }), optimistic: bestCaseKey(known, s) };
+    return {
+      step: make('maybe', { code: 'dependsOnStage', stage: src.label, ...(cause ? { line: cause.line, keyword: cause.keyword } : {}) }),
+      optimistic: bestCaseKey(known, s),
+    };
   }
   if (!known.last) return { step: make('rebuilds', { code: 'noRecordedStep' }), optimistic };
   if (known.last.unfinished?.includes(slot)) return { step: make('rebuilds', { code: 'lastBuildStopped' }), optimistic };
@@ -89,7 +107,14 @@ export function chainAfter(chain: Outcome, key: string, judged: Judged): Outcome
   // vertex, is the one this build makes): later steps miss for the same cause, or stay 'maybe'.
   if (judged.twin) return { ...judged.twin.after, key, previous: s };
   if (s.status === 'cached') return { key, status: 'cached', previous: s };
-  if (s.status === 'maybe') return { key, status: 'maybe', cause: chain.status === 'maybe' ? chain.cause : s, previous: s, ...(judged.optimistic ? { optimistic: judged.optimistic } : {}) };
+  if (s.status === 'maybe')
+    return {
+      key,
+      status: 'maybe',
+      cause: chain.status === 'maybe' ? chain.cause : s,
+      previous: s,
+      ...(judged.optimistic ? { optimistic: judged.optimistic } : {}),
+    };
   return { key, status: 'rebuilds', cause: chain.status === 'rebuilds' ? chain.cause : s, previous: s };
 }
 

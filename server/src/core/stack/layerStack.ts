@@ -143,7 +143,13 @@ export function layerStackModel(input: LayerStackInput): LayerStackModel {
         const source = resolveStageRef(ref, graph.stages, stage.index);
         if (!source) continue;
         block.fromStage ??= source.index;
-        edges.push({ from: source.index, to: stage.index, line: ins.line, kind, text: kind === 'copy' ? `${ins.keyword} --from=${ref}` : `RUN --mount=from=${ref}` });
+        edges.push({
+          from: source.index,
+          to: stage.index,
+          line: ins.line,
+          kind,
+          text: kind === 'copy' ? `${ins.keyword} --from=${ref}` : `RUN --mount=from=${ref}`,
+        });
       }
       return block;
     });
@@ -174,7 +180,13 @@ export function layerStackModel(input: LayerStackInput): LayerStackModel {
     };
   }
 
-  function measure(ins: Instruction, stage: Stage, kind: BlockKind, files: string[], recorded: number | undefined): Pick<DrawnBlock, 'bytes' | 'size' | 'sizeText'> {
+  function measure(
+    ins: Instruction,
+    stage: Stage,
+    kind: BlockKind,
+    files: string[],
+    recorded: number | undefined,
+  ): Pick<DrawnBlock, 'bytes' | 'size' | 'sizeText'> {
     if (recorded !== undefined && kind !== 'metadata') return { bytes: recorded, size: 'recorded', sizeText: `${formatBytes(recorded)} (recorded)` };
     if (kind === 'metadata') return { bytes: 0, size: 'estimate', sizeText: 'metadata only' };
     if (kind === 'base') {
@@ -267,11 +279,15 @@ export function summaryText(summary: Omit<LayerSummary, 'text'>, t: Translate = 
   const { layers: n, rebuild, maybe, firstMiss, costMs, timed } = summary;
   if (n === 0) return t('No layers to build');
   if (!firstMiss) return n === 1 ? t('The only layer is cached') : t('All {0} layers cached', n);
-  let text = n === 1 ? t('{0} of {1} layer rebuilds', rebuild, n) : rebuild === 1 ? t('{0} of {1} layers rebuilds', rebuild, n) : t('{0} of {1} layers rebuild', rebuild, n);
+  let text =
+    n === 1
+      ? t('{0} of {1} layer rebuilds', rebuild, n)
+      : rebuild === 1
+        ? t('{0} of {1} layers rebuilds', rebuild, n)
+        : t('{0} of {1} layers rebuild', rebuild, n);
   if (maybe) text += t(', {0} maybe', maybe);
   text += t('; first miss: {0} ({1})', firstMiss.text, firstMiss.reason);
   if (timed && timed === rebuild) text += t('; rebuild ≈ {0}', formatDuration(costMs, t));
   else if (timed) text += t('; rebuild ≥ {0} ({1} of {2} timed)', formatDuration(costMs, t), timed, rebuild);
   return text;
 }
-

@@ -20,7 +20,11 @@ function updateOnly(ins: Instruction): { family: 'apt' | 'apk'; text: string } |
 }
 
 function sameFlags(a: Instruction, b: Instruction): boolean {
-  const key = (i: Instruction) => i.flags.map((f) => `${f.name}=${f.value ?? ''}`).sort().join('\n');
+  const key = (i: Instruction) =>
+    i.flags
+      .map((f) => `${f.name}=${f.value ?? ''}`)
+      .sort()
+      .join('\n');
   return key(a) === key(b);
 }
 
@@ -34,7 +38,10 @@ export const aptUpdateAlone: Rule = (ctx) => {
       const later = stage.instructions.slice(i + 1);
       const installAt = later.findIndex((x) => x.keyword === 'RUN' && INSTALL[update.family].test(x.json ? x.json.join(' ') : x.args));
       const fixes: Fix[] = [];
-      let message = t('`{0}` alone in a RUN is cached by its text: the package index it downloaded is reused by later builds until this line or an earlier step changes, so the installs after it can get outdated or missing package versions.', update.text);
+      let message = t(
+        '`{0}` alone in a RUN is cached by its text: the package index it downloaded is reused by later builds until this line or an earlier step changes, so the installs after it can get outdated or missing package versions.',
+        update.text,
+      );
       if (installAt < 0) {
         message += ' ' + t('No later RUN of this stage installs packages: this step only adds a layer.');
       } else {
@@ -52,7 +59,17 @@ export const aptUpdateAlone: Rule = (ctx) => {
           });
         }
       }
-      out.push(makeAdvice(ctx, 'apt-update-alone', 'warning', ins, message, fixes, installAt < 0 ? {} : { related: [{ line: later[installAt].line, message: t('the package install') }] }));
+      out.push(
+        makeAdvice(
+          ctx,
+          'apt-update-alone',
+          'warning',
+          ins,
+          message,
+          fixes,
+          installAt < 0 ? {} : { related: [{ line: later[installAt].line, message: t('the package install') }] },
+        ),
+      );
     });
   }
   return out;

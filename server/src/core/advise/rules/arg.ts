@@ -9,7 +9,8 @@ import { argDeclarations } from '../../dockerfile/stages';
 import type { Advice } from '../types';
 import type { Instruction } from '../../dockerfile/parse';
 
-const IMPLICIT = /^(DEBIAN_FRONTEND|NODE_ENV|NODE_OPTIONS|NPM_CONFIG_.*|YARN_.*|PNPM_.*|PIP_.*|PYTHON.*|UV_.*|POETRY_.*|PIPENV_.*|GO[A-Z0-9_]*|CGO_.*|CARGO_.*|RUST.*|JAVA_.*|JDK_.*|MAVEN_.*|GRADLE_.*|DOTNET_.*|ASPNETCORE_.*|NUGET_.*|COMPOSER_.*|BUNDLE_.*|GEM_.*|RAILS_ENV|RACK_ENV|MIX_ENV|LANG|LANGUAGE|LC_.*|TZ|CI|HOME|PATH|USER|SHELL|TERM|TARGET.*|BUILD.*|SOURCE_DATE_EPOCH|.*_PROXY)$/i;
+const IMPLICIT =
+  /^(DEBIAN_FRONTEND|NODE_ENV|NODE_OPTIONS|NPM_CONFIG_.*|YARN_.*|PNPM_.*|PIP_.*|PYTHON.*|UV_.*|POETRY_.*|PIPENV_.*|GO[A-Z0-9_]*|CGO_.*|CARGO_.*|RUST.*|JAVA_.*|JDK_.*|MAVEN_.*|GRADLE_.*|DOTNET_.*|ASPNETCORE_.*|NUGET_.*|COMPOSER_.*|BUNDLE_.*|GEM_.*|RAILS_ENV|RACK_ENV|MIX_ENV|LANG|LANGUAGE|LC_.*|TZ|CI|HOME|PATH|USER|SHELL|TERM|TARGET.*|BUILD.*|SOURCE_DATE_EPOCH|.*_PROXY)$/i;
 
 /** Names an instruction refers to as `$NAME` or `${NAME...}` (what a per-name `\$\{?NAME\b` test would find). */
 function mentioned(ins: Instruction): Set<string> {
@@ -43,7 +44,8 @@ export const argDeclaredEarly: Rule = (ctx) => {
         // ONBUILD text naming it anywhere counts as a use too; those are few, so they are searched.
         // `onbuilds` runs from the last index down: the last match is the earliest ONBUILD.
         let onbuild: number | undefined;
-        for (let k = onbuilds.length - 1; k >= 0 && onbuilds[k] < stop && onbuild === undefined; k--) if (list[onbuilds[k]].args.includes(name)) onbuild = onbuilds[k];
+        for (let k = onbuilds.length - 1; k >= 0 && onbuilds[k] < stop && onbuild === undefined; k--)
+          if (list[onbuilds[k]].args.includes(name)) onbuild = onbuilds[k];
         firstUse[i] = onbuild ?? (event?.use ? event.index : undefined);
       }
       const mentions = mentioned(ins);
@@ -73,7 +75,12 @@ export const argDeclaredEarly: Rule = (ctx) => {
         rewrites: [],
         isPreferred: true,
       };
-      const message = t('ARG {0} is declared here but first used on line {1}: a new value for it reruns the {2} RUN instruction(s) in between, which do not mention it. Declare it right before its first use (keep it here if those RUNs read it from the environment).', name, use.line, runs);
+      const message = t(
+        'ARG {0} is declared here but first used on line {1}: a new value for it reruns the {2} RUN instruction(s) in between, which do not mention it. Declare it right before its first use (keep it here if those RUNs read it from the environment).',
+        name,
+        use.line,
+        runs,
+      );
       out.push(makeAdvice(ctx, 'arg-declared-early', 'info', arg, message, [fix], { related: [{ line: use.line, message: t('first use of {0}', name) }] }));
     });
   }

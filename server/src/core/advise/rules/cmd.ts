@@ -14,12 +14,24 @@ export const cmdOverridden: Rule = (ctx) => {
       const last = all[all.length - 1];
       for (const ins of all.slice(0, -1)) {
         const message = t('Only the last {0} of a stage counts: the one on line {1} replaces this one, which has no effect.', keyword, last.line);
-        out.push(makeAdvice(ctx, 'cmd-overridden', 'warning', ins, message, [{
-          title: t('Remove this {0}', keyword),
-          edits: [deleteLines(model, ins.line - 1, ins.endLine - 1)],
-          rewrites: [ins.line],
-          isPreferred: true,
-        }], { tags: ['unnecessary'], related: [{ line: last.line, message: t('the {0} that counts', keyword) }] }));
+        out.push(
+          makeAdvice(
+            ctx,
+            'cmd-overridden',
+            'warning',
+            ins,
+            message,
+            [
+              {
+                title: t('Remove this {0}', keyword),
+                edits: [deleteLines(model, ins.line - 1, ins.endLine - 1)],
+                rewrites: [ins.line],
+                isPreferred: true,
+              },
+            ],
+            { tags: ['unnecessary'], related: [{ line: last.line, message: t('the {0} that counts', keyword) }] },
+          ),
+        );
       }
     }
   }

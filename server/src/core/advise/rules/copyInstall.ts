@@ -36,7 +36,11 @@ function goVendored(ctx: RuleContext, stage: Stage, ci: number, ri: number, part
   const ops = copyOperands(stage.instructions[ci]);
   const index = ctx.index();
   if (!ops || !index) return false;
-  const root = ops.sources[0].replace(/^\/+/, '').replace(/^\.\/+/, '').replace(/\/+$/, '').replace(/^\.$/, '');
+  const root = ops.sources[0]
+    .replace(/^\/+/, '')
+    .replace(/^\.\/+/, '')
+    .replace(/\/+$/, '')
+    .replace(/^\.$/, '');
   const join = (a: string, b: string) => (a === '' ? b : b === '' ? a : `${a}/${b}`);
   // The folder of the context the build runs in: its working folder below the COPY's destination.
   const dirs = stageWorkdirs(stage, ctx.graph);
@@ -108,16 +112,33 @@ export const copyBeforeInstall: Rule = (ctx) => {
       reported.add(copy);
       dirs ??= stageWorkdirs(stage, ctx.graph);
       const trigger = analysis.parts.find((p) => (p.kind === 'install' || p.kind === 'build') && p.ecosystems.some((e) => affected.includes(e))) as RunPart;
-      let message = trigger.kind === 'install'
-        ? t('This COPY brings in the sources before the dependency install on line {0} (`{1}`): any change to a copied file reruns the install and every step after it. Copy the dependency manifests first, install, then copy the rest.', ins.line, shorten(trigger.text))
-        : t('This COPY brings in the sources before line {0} (`{1}`), which also downloads the dependencies: any change to a copied file downloads them again. Fetch the dependencies from the manifests first, then copy the rest.', ins.line, shorten(trigger.text));
+      let message =
+        trigger.kind === 'install'
+          ? t(
+              'This COPY brings in the sources before the dependency install on line {0} (`{1}`): any change to a copied file reruns the install and every step after it. Copy the dependency manifests first, install, then copy the rest.',
+              ins.line,
+              shorten(trigger.text),
+            )
+          : t(
+              'This COPY brings in the sources before line {0} (`{1}`), which also downloads the dependencies: any change to a copied file downloads them again. Fetch the dependencies from the manifests first, then copy the rest.',
+              ins.line,
+              shorten(trigger.text),
+            );
       // The dummy-project prefetch only downloads the crates; cargo-chef also caches their compilation.
-      if (trigger.kind === 'build' && trigger.ecosystems.some((e) => e.id === 'cargo')) message += ' ' + t('cargo-chef (`cargo chef prepare` in a planner stage, `cargo chef cook` from its recipe.json before the COPY) would also cache the compiled dependencies, which a dummy main.rs with `cargo fetch` does not.');
-      const result: { fix?: Fix; problem?: string; alternative?: Fix } = goModuleFix(ctx, stage, dirs, lastCopy.index, ri, analysis) ?? copyInstallFix(ctx, stage, dirs, lastCopy.index, ri, analysis);
+      if (trigger.kind === 'build' && trigger.ecosystems.some((e) => e.id === 'cargo'))
+        message +=
+          ' ' +
+          t(
+            'cargo-chef (`cargo chef prepare` in a planner stage, `cargo chef cook` from its recipe.json before the COPY) would also cache the compiled dependencies, which a dummy main.rs with `cargo fetch` does not.',
+          );
+      const result: { fix?: Fix; problem?: string; alternative?: Fix } =
+        goModuleFix(ctx, stage, dirs, lastCopy.index, ri, analysis) ?? copyInstallFix(ctx, stage, dirs, lastCopy.index, ri, analysis);
       if (result.problem) message += ' ' + t('No automatic fix: {0}.', result.problem);
-      out.push(makeAdvice(ctx, 'copy-before-install', 'warning', copy, message, result.fix ? [result.fix, ...(result.alternative ? [result.alternative] : [])] : [], {
-        related: [{ line: ins.line, message: t('the dependency install') }],
-      }));
+      out.push(
+        makeAdvice(ctx, 'copy-before-install', 'warning', copy, message, result.fix ? [result.fix, ...(result.alternative ? [result.alternative] : [])] : [], {
+          related: [{ line: ins.line, message: t('the dependency install') }],
+        }),
+      );
     });
   }
   return out;

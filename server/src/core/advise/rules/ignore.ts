@@ -17,8 +17,12 @@ export const missingDockerignore: Rule = (ctx) => {
   const index = ctx.index();
   if (!index || ctx.ignoreFile !== undefined) return [];
   const all = ctx.graph.stages.flatMap((s) => s.instructions);
-  const copy = all.find((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && flagValue(i, 'from') === undefined
-    && (copyOperands(i)?.sources ?? []).some((s) => s === '.' || s === './'));
+  const copy = all.find(
+    (i) =>
+      (i.keyword === 'COPY' || i.keyword === 'ADD') &&
+      flagValue(i, 'from') === undefined &&
+      (copyOperands(i)?.sources ?? []).some((s) => s === '.' || s === './'),
+  );
   if (!copy) return [];
   const runs = all.filter((i) => i.keyword === 'RUN').map(runCommand);
   const found = runs.flatMap((r) => splitCommands(r).commands.flatMap(classifyCommand));
@@ -28,10 +32,16 @@ export const missingDockerignore: Rule = (ctx) => {
   const wanted: Array<[string, boolean]> = [
     ['.git', true],
     ['node_modules', installs(JS)],
-    ['dist', jsBuild], ['build', jsBuild || builds('gradle')], ['out', jsBuild], ['.next', jsBuild],
+    ['dist', jsBuild],
+    ['build', jsBuild || builds('gradle')],
+    ['out', jsBuild],
+    ['.next', jsBuild],
     ['target', builds('cargo') || builds('maven')],
-    ['bin', builds('dotnet')], ['obj', builds('dotnet')], ['.gradle', builds('gradle')],
-    ['.venv', installs(PY)], ['__pycache__', true],
+    ['bin', builds('dotnet')],
+    ['obj', builds('dotnet')],
+    ['.gradle', builds('gradle')],
+    ['.venv', installs(PY)],
+    ['__pycache__', true],
   ];
   const entries = wanted.filter(([p, ok]) => ok && index.has(p)).map(([p]) => p);
   if (index.below('').some((p) => /(^|\/)__pycache__$/.test(p) && p !== '__pycache__') && !entries.includes('__pycache__')) entries.push('**/__pycache__');
@@ -39,13 +49,20 @@ export const missingDockerignore: Rule = (ctx) => {
   if (!entries.length) return [];
   const { t } = ctx;
   const list = entries.join(', ');
-  const message = t('This COPY sends the whole build context and there is no .dockerignore, so {0} get copied too: a bigger context, and this step reruns whenever they change (every commit changes .git). Exclude them in a .dockerignore.', list);
-  const out: Advice[] = [makeAdvice(ctx, 'missing-dockerignore', 'warning', copy, message, [{
-    title: t('Create .dockerignore with {0}', list),
-    edits: [],
-    createFiles: [{ path: '.dockerignore', text: entries.join('\n') + '\n' }],
-    rewrites: [],
-    isPreferred: true,
-  }])];
+  const message = t(
+    'This COPY sends the whole build context and there is no .dockerignore, so {0} get copied too: a bigger context, and this step reruns whenever they change (every commit changes .git). Exclude them in a .dockerignore.',
+    list,
+  );
+  const out: Advice[] = [
+    makeAdvice(ctx, 'missing-dockerignore', 'warning', copy, message, [
+      {
+        title: t('Create .dockerignore with {0}', list),
+        edits: [],
+        createFiles: [{ path: '.dockerignore', text: entries.join('\n') + '\n' }],
+        rewrites: [],
+        isPreferred: true,
+      },
+    ]),
+  ];
   return out;
 };

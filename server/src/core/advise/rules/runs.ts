@@ -14,10 +14,15 @@ export const consecutiveRuns: Rule = (ctx) => {
       if (group.length >= 2) {
         const first = group[0];
         const last = group[group.length - 1];
-        const message = t('{0} RUN instructions in a row make {0} layers. Joined with && they make one layer, and files one command creates and a later one deletes never reach the image; but then a change to any of them reruns all of them. Keep a slow step that rarely changes (such as a dependency install) in its own RUN so it stays cached.', group.length);
-        out.push(makeAdvice(ctx, 'consecutive-runs', 'hint', { line: first.line, endLine: last.endLine }, message, [], {
-          related: group.slice(1).map((r) => ({ line: r.line, message: t('RUN in the same group') })),
-        }));
+        const message = t(
+          '{0} RUN instructions in a row make {0} layers. Joined with && they make one layer, and files one command creates and a later one deletes never reach the image; but then a change to any of them reruns all of them. Keep a slow step that rarely changes (such as a dependency install) in its own RUN so it stays cached.',
+          group.length,
+        );
+        out.push(
+          makeAdvice(ctx, 'consecutive-runs', 'hint', { line: first.line, endLine: last.endLine }, message, [], {
+            related: group.slice(1).map((r) => ({ line: r.line, message: t('RUN in the same group') })),
+          }),
+        );
       }
       group = [];
     };

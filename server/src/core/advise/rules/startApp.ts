@@ -16,8 +16,17 @@ export function startsApp(command: string): boolean {
   if (w[0] === 'bundle' && w[1] === 'exec') w = w.slice(2);
   const [a, b, c] = w;
   if (a === undefined) return false;
-  if ((a === 'node' || a === 'nodejs' || a === 'bun' || a === 'deno' || a === 'ts-node' || a === 'tsx') && b !== undefined && (SCRIPT.test(b) || b === 'bin/www')) return true;
-  if (['npm', 'yarn', 'pnpm', 'bun'].includes(a) && (b === 'start' || (b === 'run' && /^(start|dev|serve|prod)$/.test(c ?? '')) || (a !== 'npm' && /^(dev|serve)$/.test(b ?? '')))) return true;
+  if (
+    (a === 'node' || a === 'nodejs' || a === 'bun' || a === 'deno' || a === 'ts-node' || a === 'tsx') &&
+    b !== undefined &&
+    (SCRIPT.test(b) || b === 'bin/www')
+  )
+    return true;
+  if (
+    ['npm', 'yarn', 'pnpm', 'bun'].includes(a) &&
+    (b === 'start' || (b === 'run' && /^(start|dev|serve|prod)$/.test(c ?? '')) || (a !== 'npm' && /^(dev|serve)$/.test(b ?? '')))
+  )
+    return true;
   if (/^python(3(\.\d+)?)?$/.test(a)) {
     if (b !== undefined && PY.test(b)) return true;
     if (b === 'manage.py' && c === 'runserver') return true;
@@ -52,7 +61,11 @@ export const runStartsApp: Rule = (ctx) => {
       const last = list.commands[list.commands.length - 1];
       if (!last || !startsApp(last)) continue;
       const fixes: Fix[] = [];
-      const comments = model.lines.slice(ins.line, ins.endLine).filter((l) => /^\s*#/.test(l)).map((l) => l + model.eol).join('');
+      const comments = model.lines
+        .slice(ins.line, ins.endLine)
+        .filter((l) => /^\s*#/.test(l))
+        .map((l) => l + model.eol)
+        .join('');
       const cmdKeyword = keywordAsWritten(model, ins) === 'run' ? 'cmd' : 'CMD';
       const command = ins.json ? JSON.stringify(ins.json).replace(/","/g, '", "') : execForm(last);
       const earlier = list.commands.slice(0, -1);
@@ -60,7 +73,12 @@ export const runStartsApp: Rule = (ctx) => {
       if (starters.length) {
         const other = starters[starters.length - 1];
         if (!earlier.length) {
-          fixes.push({ title: t('Remove this RUN (the {0} on line {1} starts the container)', other.keyword, other.line), edits: [deleteLines(model, ins.line - 1, ins.endLine - 1)], rewrites: [ins.line], isPreferred: true });
+          fixes.push({
+            title: t('Remove this RUN (the {0} on line {1} starts the container)', other.keyword, other.line),
+            edits: [deleteLines(model, ins.line - 1, ins.endLine - 1)],
+            rewrites: [ins.line],
+            isPreferred: true,
+          });
         }
       } else if (!earlier.length || chainable) {
         const run = earlier.length ? [keywordAsWritten(model, ins), ...ins.flags.map(flagText), earlier.join(' && ')].join(' ') + model.eol : '';
@@ -71,7 +89,10 @@ export const runStartsApp: Rule = (ctx) => {
           isPreferred: true,
         });
       }
-      const message = t('This RUN starts the application (`{0}`) during the build: the build waits for it to exit, and a server never does. Start it when the container starts, with CMD.', last.length > 60 ? last.slice(0, 59) + '…' : last);
+      const message = t(
+        'This RUN starts the application (`{0}`) during the build: the build waits for it to exit, and a server never does. Start it when the container starts, with CMD.',
+        last.length > 60 ? last.slice(0, 59) + '…' : last,
+      );
       out.push(makeAdvice(ctx, 'run-starts-app', 'warning', ins, message, fixes));
     }
   }

@@ -11,7 +11,11 @@ const TEMPLATE_NAME = /\.(j2|jinja2?|tmpl|tpl|in|template)$/i;
 
 /** A template by its file name (a path or URI; only the last segment counts). */
 export function isTemplateName(fileName: string): boolean {
-  const base = fileName.replace(/[?#].*$/, '').split(/[\\/]/).pop() ?? '';
+  const base =
+    fileName
+      .replace(/[?#].*$/, '')
+      .split(/[\\/]/)
+      .pop() ?? '';
   return TEMPLATE_NAME.test(base);
 }
 
@@ -25,7 +29,9 @@ export function templateNotice(model: TextModel, t: Translate): Advice {
     severity: 'info',
     ...line,
     range: instructionRange(model, line),
-    message: t('This file is a template (Jinja, Go template): Layer Lens does not analyse templates, so it gives no advice here. Open the Dockerfile the template generates to see its advice.'),
+    message: t(
+      'This file is a template (Jinja, Go template): Layer Lens does not analyse templates, so it gives no advice here. Open the Dockerfile the template generates to see its advice.',
+    ),
     fixes: [],
   };
 }
