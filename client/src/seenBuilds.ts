@@ -104,13 +104,15 @@ export function registerSeenBuilds(context: vscode.ExtensionContext, output: vsc
 
 /**
  * The path on the extension host's machine of a folder the terminal or a task reports. In a remote window
- * (code-server, SSH) the terminal's folder can come as a `vscode-remote:` URI of that same machine: its path is
+ * (code-server, SSH) the terminal's folder can come as a `vscode-remote:` or `vscode-local:` URI of that same machine: its path is
  * the folder. Other schemes (a virtual file system) have no folder Docker could read.
  */
 function localPath(uri: vscode.Uri | undefined): string | null {
   if (!uri) return null;
   if (uri.scheme === 'file') return uri.fsPath;
-  if (uri.scheme === 'vscode-remote' && uri.path.startsWith('/')) return vscode.Uri.file(uri.path).fsPath;
+  // code-server reports its terminals' folder as `vscode-local:` (seen with 4.100): the same machine as the
+  // extension host there. A path that is not the folder of an open Dockerfile's build matches nothing.
+  if ((uri.scheme === 'vscode-remote' || uri.scheme === 'vscode-local') && uri.path.startsWith('/')) return vscode.Uri.file(uri.path).fsPath;
   return null;
 }
 
