@@ -4,6 +4,7 @@
 import type { FromHistoryWebview, HISTORY_WEBVIEW_STRINGS, HistoryPanelView, ToHistoryWebview } from '../../client/src/history/messages';
 import type { HistoryCell, HistoryCommitView, HistoryCounts, HistoryResultView, HistoryRowView } from '../../server/src/protocol';
 import { formatMessage } from '../../server/src/core/shared/translate';
+import { el, icon } from './dom';
 
 interface VsCodeApi {
   postMessage(message: FromHistoryWebview): void;
@@ -26,19 +27,6 @@ vscode.postMessage({ type: 'ready' });
 
 function t(message: (typeof HISTORY_WEBVIEW_STRINGS)[number], ...args: Array<string | number>): string {
   return formatMessage(view?.strings?.[message] ?? message, args);
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-function icon(name: string): HTMLElement {
-  const i = el('span', `codicon codicon-${name}`);
-  i.setAttribute('aria-hidden', 'true');
-  return i;
 }
 
 function duration(ms: number): string {

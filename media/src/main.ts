@@ -4,6 +4,7 @@
 import type { DrawnBlock, DrawnEdge, DrawnStage } from '../../server/src/core/stack/layerStack';
 import type { FromWebview, PersistedState, StackView, ToWebview, WEBVIEW_STRINGS } from '../../client/src/layerStack/messages';
 import { formatMessage } from '../../server/src/core/shared/translate';
+import { el, icon } from './dom';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -36,19 +37,6 @@ vscode.postMessage({ type: 'ready' });
 /** The page's words in the display language the panel sent (English when it sent none). */
 function t(message: (typeof WEBVIEW_STRINGS)[number], ...args: Array<string | number>): string {
   return formatMessage(view?.strings?.[message] ?? message, args);
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-function icon(name: string): HTMLElement {
-  const i = el('span', `codicon codicon-${name}`);
-  i.setAttribute('aria-hidden', 'true');
-  return i;
 }
 
 function button(name: string, label: string, title: string, onClick: () => void, disabled = false): HTMLButtonElement {

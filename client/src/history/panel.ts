@@ -1,7 +1,7 @@
 // "Layer Lens: Replay History": a webview panel with what `layerlens history` computes for the active Dockerfile,
 // asked from the language server (layerLens/history: git runs there, hardened, and only in a trusted workspace).
 // The replay runs behind a cancellable progress notification; the server keeps answers per HEAD commit.
-import { randomBytes } from 'node:crypto';
+import { webviewHtml } from '../webviewHtml';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { historyProgressNotification, historyRequest, renderReason, type HistoryParams, type HistoryResultView } from '../../../server/src/protocol';
@@ -205,26 +205,9 @@ function localised(result: HistoryResultView): HistoryResultView {
   };
 }
 
-/** The page: a strict CSP (its stylesheets, the codicon font, one script with a fresh nonce); data only by postMessage. */
+/** The page (webviewHtml.ts: strict CSP, data only by postMessage). */
 function historyHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const media = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', ...path)).toString();
-  const nonce = randomBytes(18).toString('base64');
-  const csp = ["default-src 'none'", `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${media('codicons', 'codicon.css')}">
-<link rel="stylesheet" href="${media('history.css')}">
-<title>Git History</title>
-</head>
-<body>
-<main id="app" aria-label="Git history"></main>
-<script nonce="${nonce}" src="${media('dist', 'history.js')}"></script>
-</body>
-</html>`;
+  return webviewHtml(webview, extensionUri, { stylesheet: 'history.css', script: 'history.js', title: 'Git History', label: 'Git history' });
 }
 
 async function revealLine(uri: string, line: number): Promise<void> {
