@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   clearSimulationRequest,
+  formatBytes,
   pickConfigurationRequest,
   recordRequest,
   simulateRequest,
@@ -16,7 +17,7 @@ import {
 } from '../../server/src/protocol';
 import { focusLayerStackLine, showLayerStackCommand } from './layerStack/panel';
 import { translateProblem } from '../../server/src/l10n/reasonText';
-import { bytesText, groupByFolder, type ReadFile } from './groupFiles';
+import { groupByFolder, type ReadFile } from './groupFiles';
 
 export const showOutputCommand = 'layerLens.showOutput';
 export const markAsBuiltCommand = 'layerLens.markAsBuilt';
@@ -123,7 +124,7 @@ async function simulateStep(client: LanguageClient, args: SimulateStepArgs): Pro
             args.line,
             args.keyword,
             fileCount(reads.length),
-            bytesText(reads.reduce((n, f) => n + f.size, 0)),
+            formatBytes(reads.reduce((n, f) => n + f.size, 0)),
           ),
           placeHolder: vscode.l10n.t('Pick a file or a folder to pretend it changed (the lenses then show what rebuilds)'),
           matchOnDescription: true,
@@ -153,7 +154,7 @@ function groupedPicks(reads: readonly ReadFile[]): FilePick[] {
   for (const group of groupByFolder(reads)) {
     const folder = group.folder ? `${group.folder}/` : './';
     picks.push({
-      label: `${folder} · ${fileCount(group.files.length)}, ${bytesText(group.bytes)}`,
+      label: `${folder} · ${fileCount(group.files.length)}, ${formatBytes(group.bytes)}`,
       kind: vscode.QuickPickItemKind.Separator,
       changedFiles: [],
       editedLines: [],
@@ -169,7 +170,7 @@ function groupedPicks(reads: readonly ReadFile[]): FilePick[] {
     for (const file of group.files) {
       picks.push({
         label: file.path.slice(group.folder ? group.folder.length + 1 : 0),
-        description: `${group.folder ? folder : ''}  ${bytesText(file.size)}`.trim(),
+        description: `${group.folder ? folder : ''}  ${formatBytes(file.size)}`.trim(),
         changedFiles: [file.path],
         editedLines: [],
       });

@@ -33,16 +33,3 @@ export function groupByFolder(files: readonly ReadFile[]): FileGroup[] {
   for (const g of sorted) g.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return sorted;
 }
-
-/** A byte count for people: 1023 B, 4.0 KB, 12.3 MB (powers of 1024, one decimal), as `layerlens context` writes it. */
-export function bytesText(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}

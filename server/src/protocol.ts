@@ -11,6 +11,7 @@ import type { BuildOrigin } from './core/plan/store';
 
 /** A reason (a step's, a simulation's) as a value, and its one renderer per language (the `Translate` passed). */
 export { renderReason, REASON_MESSAGES, type Reason } from './core/plan/reason';
+export { formatBytes } from './core/shared/bytes';
 
 /** A request method with its parameter and result types attached for the adapters on either side. */
 export interface RequestDeclaration<Params, Result> {

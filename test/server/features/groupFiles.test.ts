@@ -1,8 +1,8 @@
 // The COPY lens's pick groups the files a step reads by folder, with counts and bytes per folder.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bytesText, groupByFolder } from '../../../client/src/groupFiles';
-import { formatBytes } from '../../../server/src/core/context/report';
+import { groupByFolder } from '../../../client/src/groupFiles';
+import { formatBytes } from '../../../server/src/core/shared/bytes';
 
 test('files are grouped by the folder they are directly in: the root first, folders in path order, counts and bytes', () => {
   const groups = groupByFolder([
@@ -36,6 +36,6 @@ test('thousands of files stay a few groups', () => {
   );
 });
 
-test('sizes are written as `layerlens context` writes them', () => {
-  for (const n of [0, 1023, 1024, 125000, 5 * 1024 * 1024 + 1, 3 * 1024 ** 4]) assert.equal(bytesText(n), formatBytes(n));
+test('sizes are written as `layerlens context` writes them (one function, server/src/core/shared/bytes.ts)', () => {
+  assert.deepEqual([0, 1023, 1024, 125000, 5 * 1024 * 1024 + 1, 3 * 1024 ** 4].map(formatBytes), ['0 B', '1023 B', '1.0 KB', '122.1 KB', '5.0 MB', '3.0 TB']);
 });

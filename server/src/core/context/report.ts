@@ -6,6 +6,7 @@
 import { compareNames } from './glob';
 import { compileIgnore, type MatchInfo } from './dockerignore';
 import type { ContextEntry, ContextSnapshot } from '../shared/types';
+import { formatBytes } from '../shared/bytes';
 
 /** Files and bytes below a folder (or the whole context: path ''). */
 export interface FolderTotal {
@@ -235,18 +236,7 @@ export function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** A byte count for people: 1023 B, 4.0 KB, 12.3 MB (powers of 1024, one decimal). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
+export { formatBytes };
 
 const WARNING_TEXT: Record<ContextWarningKind, string> = {
   large: 'the context is large ({1}): every build sends all of it; keep out what the image does not need',
