@@ -1,4 +1,4 @@
-// "Layer Lens: Show Build Context": what the build context of a document sends to Docker (core/contextReport.ts,
+// "Layer Lens: Show Build Context": what the build context of a document sends to Docker (core/context/report.ts,
 // the same facts as `layerlens context`), as a tree of labelled nodes in the display language. Pure: it reads the
 // analysis's context snapshot (file metadata the plan already scanned), no git, nothing run, trusted or not.
 import { join } from 'node:path';
@@ -37,7 +37,7 @@ export function buildContext(analysis: Analysis, t: Translate = englishT): Build
   };
 }
 
-/** core/contextReport.ts's warning templates (`{0}` the folder, `{1}` its size), in the display language. */
+/** core/context/report.ts's warning templates (`{0}` the folder, `{1}` its size), in the display language. */
 function warningTemplate(kind: ContextWarningKind, t: Translate): string {
   switch (kind) {
     case 'large':

@@ -1,6 +1,6 @@
 // What a COPY/ADD source list or a RUN bind mount reads from the build context, and the digest
 // Docker's cache key takes from it (R9, R17, R19, R20-R22). Pure: it reads a ContextSnapshot
-// through a ContextView (contextView.ts) and never touches the disk.
+// through a ContextView (view.ts) and never touches the disk.
 //
 // BuildKit (dockerfile2llb/convert_copy.go, solver/llbsolver/ops/file.go, cache/contenthash):
 // each source is cleaned as path.Join("/", src), so '..' stops at the context root instead of

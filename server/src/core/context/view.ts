@@ -6,7 +6,7 @@ import { compareNames } from './glob';
 import { compileIgnore, type IgnoreRules, type MatchInfo } from './dockerignore';
 import type { ContextEntry, ContextSnapshot } from '../shared/types';
 
-/** Digests computed for a node, filled lazily by contextDigest.ts. */
+/** Digests computed for a node, filled lazily by digest.ts. */
 export interface NodeMemo {
   bk?: string;
   cl?: string;

@@ -1,5 +1,5 @@
 // What each instruction does and when it runs, for hovers. The cache side lives in
-// explainCache.ts; the flags in explainFlags.ts. Wording follows the Dockerfile reference.
+// cache.ts; the flags in flags.ts. Wording follows the Dockerfile reference.
 import type { Translate } from '../shared/translate';
 
 export const REFERENCE_URL = 'https://docs.docker.com/reference/dockerfile/';

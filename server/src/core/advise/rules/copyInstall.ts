@@ -1,5 +1,5 @@
 // Rule copy-before-install: a broad COPY (`COPY . .`, `COPY src .`) before a dependency install
-// makes every source edit rerun the install (cache-rules R3, Part G). The fix (adviseCopyInstallFix)
+// makes every source edit rerun the install (cache-rules R3, Part G). The fix (copyInstallFix.ts)
 // copies the manifests first, installs, then copies the rest.
 //
 // The established "dependencies first" patterns are recognised as done, per ecosystem: an install that
