@@ -144,7 +144,7 @@ describe('the build a compose file declares', () => {
     await shot('configs-compose-service-lens');
     await composeLens.click();
     await statusBarItem(page, /compose:api \(target dev\)/).waitFor({ timeout: 20_000 });
-    await page.locator('.tabs-container .tab', { hasText: 'Layer Stack: api.Dockerfile' }).waitFor({ timeout: 30_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'Layer Stack: docker/api.Dockerfile' }).waitFor({ timeout: 30_000 });
     await webviewFrame(page, '#app .title');
     await shot('configs-compose-lens-opened');
   });

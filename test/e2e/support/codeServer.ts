@@ -58,6 +58,8 @@ const userSettings = {
   // The terminal test types a docker build in bash; shell integration (on by default) reports it to extensions.
   'terminal.integrated.defaultProfile.linux': 'bash',
   'terminal.integrated.shellIntegration.enabled': true,
+  // One view line per output line: the output view wraps by default, and a wrapped line reads back with breaks.
+  '[Log]': { 'editor.wordWrap': 'off' },
 };
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
