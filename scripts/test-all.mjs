@@ -14,6 +14,7 @@ const skip = new Set(
     .filter(Boolean),
 );
 const results = [];
+const started = Date.now();
 
 function run(cmd, args, env = {}) {
   return new Promise((resolve) => {
@@ -51,13 +52,15 @@ async function tier(name, steps) {
   let pass = 0;
   let fail = 0;
   for (const [label, cmd, args, env, counted] of steps) {
+    const began = Date.now();
     const r = await run(cmd, args, env);
+    const took = `${Math.round((Date.now() - began) / 1000)} s`;
     const c = counted ? counts(r.out) : { pass: r.code === 0 ? 1 : 0, fail: r.code === 0 ? 0 : 1 };
     // A runner that exits non-zero without a counted failure still failed.
     if (r.code !== 0 && c.fail === 0) c.fail = 1;
     pass += c.pass;
     fail += c.fail;
-    console.log(`--- ${name}/${label}: ${r.code === 0 ? 'ok' : `FAILED (exit ${r.code})`}`);
+    console.log(`--- ${name}/${label}: ${r.code === 0 ? 'ok' : `FAILED (exit ${r.code})`} (${took})`);
   }
   results.push({ name, pass, fail });
 }
@@ -109,5 +112,6 @@ for (const r of results) {
   }
 }
 const skipped = results.filter((r) => r.skipped).map((r) => r.name);
+console.log(`all tiers took ${((Date.now() - started) / 60_000).toFixed(1)} min`);
 console.log(`${pass} passed, ${fail} failed${skipped.length ? `, ${skipped.length} skipped` : ''}`);
 process.exit(fail === 0 && pass > 0 ? 0 : 1);
