@@ -11,6 +11,8 @@
 //   LAYERLENS_HISTORY_DATA=dir           data files to replay (default test/oracle/history/data); the replayer's
 //                                        own fixture (test/oracle/history/fixtures) is always replayed
 //   LAYERLENS_HISTORY_VERBOSE=1          one progress line per state on stderr
+//   LAYERLENS_HISTORY_DUMP=dir           write each repository's states and results there, to check `layerlens
+//                                        history` again without building (test/oracle/history/recheck.ts)
 //   LAYERLENS_HISTORY_CLI_CHECK=1        also check `layerlens history` on the same states (not yet right everywhere)
 //   LAYERLENS_HISTORY_STATES=N|all       states per repository (default 8, chosen by sampleStates in
 //                                        history/data.ts: every Dockerfile or ignore-file change and the state
@@ -19,7 +21,7 @@
 // One test per repository and engine; a repository's states run under one engine lock. The two engines are
 // separate daemons, so their repositories run concurrently; each engine takes its repositories one at a time.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { CLI, ROOT, textTable } from './compare';
@@ -32,6 +34,7 @@ import { collectNeeds, exitZeroElf, pinnedStandin, rewriteDockerfile, standinEnt
 const SKIP = process.env.LAYERLENS_SKIP_ORACLE === '1';
 const VERBOSE = process.env.LAYERLENS_HISTORY_VERBOSE === '1';
 const HISTORY_CLI_CHECK = process.env.LAYERLENS_HISTORY_CLI_CHECK === '1';
+const DUMP_DIR = process.env.LAYERLENS_HISTORY_DUMP;
 const FILTER = process.env.LAYERLENS_HISTORY_FILTER ? new RegExp(process.env.LAYERLENS_HISTORY_FILTER) : undefined;
 const DATA_DIR = process.env.LAYERLENS_HISTORY_DATA || join(ROOT, 'test', 'oracle', 'history', 'data');
 const FIXTURE_DIR = join(ROOT, 'test', 'oracle', 'history', 'fixtures');
@@ -294,13 +297,13 @@ void describe('history: predictions vs real builds of real project histories', {
         // gave (no build: the states as a git repository, replayed from its objects). Opt-in for now: on repositories
         // whose Dockerfile is in a subfolder, or whose states all fail, it does not run yet, and it finds a few
         // differences elsewhere (README, test/oracle/README.md).
+        const texts = repo.states.map((s) => rewriteDockerfile(s.dockerfileText).text);
+        if (DUMP_DIR) {
+          mkdirSync(DUMP_DIR, { recursive: true });
+          writeFileSync(join(DUMP_DIR, `${repo.repo.replace(/\//g, '+')}.${engine}.json`), JSON.stringify({ repo, texts, engine, result: r }));
+        }
         if (HISTORY_CLI_CHECK) {
-          const check = await checkHistoryCli(
-            repo,
-            repo.states.map((s) => rewriteDockerfile(s.dockerfileText).text),
-            engine,
-            r,
-          );
+          const check = await checkHistoryCli(repo, texts, engine, r);
           historyChecks.push({ engine, repo: repo.repo, check });
           for (const d of check.differences) complaints.push(`layerlens history: ${d}`);
         }

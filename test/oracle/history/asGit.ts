@@ -90,6 +90,12 @@ export function historyAsGit(repo: HistoryRepo, texts: readonly string[], dir: s
   if (init.status !== 0) throw new Error(`git init: ${init.stderr.toString()}`);
   const r = spawnSync('git', ['fast-import', '--quiet'], { cwd: dir, input: Buffer.concat(parts), maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`git fast-import: ${r.stderr.toString()}`);
+  // A working tree of the last commit, as a user's checkout has: the context folder (a subfolder of the repository
+  // for many projects) must exist for `layerlens history --context` to find the repository from it.
+  if (parts.length) {
+    const co = spawnSync('git', ['checkout', '-q', '-f', 'main'], { cwd: dir });
+    if (co.status !== 0) throw new Error(`git checkout: ${co.stderr.toString()}`);
+  }
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -112,6 +118,8 @@ export async function checkHistoryCli(repo: HistoryRepo, texts: readonly string[
   try {
     // The states the tier did not record (skipped, or the build failed) are folded into the next one.
     const folded = new Set(result.outcomes.filter((o) => o.kind !== 'compared').map((o) => o.index));
+    // No state was built and recorded (every one failed or was skipped): history has nothing to replay.
+    if (result.outcomes.every((o) => folded.has(o.index))) return { states: 0, equal: 0, decided: 0, differences: [] };
     historyAsGit(repo, texts, join(dir, 'repo'), folded);
     const r = await run(
       [
