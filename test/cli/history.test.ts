@@ -335,6 +335,21 @@ test('errors: not a git repository, a revision that is not there, bad options; e
   assert.match(absent.err, /No commit up to HEAD touches other\/Dockerfile|other\/Dockerfile is in none of the/);
 });
 
+test('a context folder gone from the work tree (a service deleted since): history still replays it from git', async () => {
+  const repo = repository('gone', [
+    ['service', [write('svc/Dockerfile', 'FROM alpine\nCOPY app.txt /\n'), write('svc/app.txt', 'one\n')]],
+    ['edit', [write('svc/app.txt', 'two\n')]],
+  ]);
+  rmSync(join(repo, 'svc'), { recursive: true, force: true });
+  const replay = await history(repo, ['svc/Dockerfile', '--context', 'svc']);
+  assert.equal(replay.states, 2);
+  assert.deepEqual(
+    replay.commits.map((c) => c.steps.find((s) => s.keyword === 'COPY')?.status),
+    ['rebuilds', 'rebuilds'],
+  );
+  assert.match(replay.commits[1].steps.find((s) => s.keyword === 'COPY')?.reason ?? '', /app\.txt changed/);
+});
+
 test('shallow clone: replays what exists and says so', async () => {
   const repo = repository('deep', [
     ['one', [write('Dockerfile', 'FROM alpine\nCOPY a /a\n'), write('a', '1\n')]],

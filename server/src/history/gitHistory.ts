@@ -2,6 +2,8 @@
 // listing of the oldest commit's tree, the changes between consecutive replayed commits, and the few blobs whose
 // text is needed (Dockerfile, ignore file, symlink targets, manifests for the fixes). The work tree, the index
 // and HEAD are never read or written, and every git process starts through gitRun.ts (hardened).
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { GitError, runGitAsync } from '../gitRun';
 
 /** A path as git prints it in a tree: mode (octal text), object id, type. */
@@ -44,16 +46,29 @@ export function abortError(): Error {
   return Object.assign(new Error('The history replay was cancelled.'), { name: 'AbortError' });
 }
 
-/** The repository holding `dir`: its top folder, or a HistoryError saying it is not one. */
+/**
+ * The repository holding `dir`: its top folder, or a HistoryError saying it is not one. A folder that is gone from
+ * the work tree (a context the history still holds) is looked up from its nearest existing parent.
+ */
 export async function repositoryOf(dir: string): Promise<string> {
+  let from = resolve(dir);
+  while (!isFolder(from) && dirname(from) !== from) from = dirname(from);
   try {
-    return (await runGitAsync(dir, ['rev-parse', '--show-toplevel'])).toString('utf8').trim();
+    return (await runGitAsync(from, ['rev-parse', '--show-toplevel'])).toString('utf8').trim();
   } catch (e) {
     const stderr = e instanceof GitError ? e.stderr : '';
     if (/dubious ownership/.test(stderr))
       throw new HistoryError(`git refuses to read the repository of ${dir}: it belongs to another user (see git's safe.directory setting)`);
     if (/not a git repository/i.test(stderr)) throw new HistoryError(`${dir} is not in a git repository: history replays git commits.`);
     throw new HistoryError(e instanceof GitError ? e.reason : String(e));
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 
