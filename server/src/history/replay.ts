@@ -14,6 +14,7 @@ import type { RecordedBuild, RecordedStep } from '../core/plan/predict';
 import { emptyStore, knownBuilds, recordBuild, type StoreData } from '../core/plan/store';
 import type { Reason } from '../core/plan/reason';
 import type { Builder, ContextSnapshot, PlanOptions, StepPrediction } from '../core/shared/types';
+import { setOwn } from '../core/shared/own';
 import { causeOf } from './causes';
 import {
   abortError,
@@ -440,7 +441,7 @@ class Replayer {
     this.newest = { steps: plan.steps, slots, source: text.split('\n') };
     // Recorded as `record` would, without BuildKit's sync state (a checkout writes every changed file afresh).
     // Copied now: its lazy parts read the context, which the next commit changes.
-    const recorded: RecordedBuild = structuredClone({ steps: plan.recorded.steps, files: plan.recorded.files });
+    const recorded: RecordedBuild = { steps: materialised(plan.recorded.steps), files: { ...plan.recorded.files } };
     if (this.mode === 'all') this.store = recordBuild(this.store, this.options.builder, this.id, plan.keys, recorded);
     else this.previous = { keys: plan.keys, recorded };
   }
@@ -517,6 +518,13 @@ interface FixedState {
  * The state as `layerlens fix` would leave it: the Dockerfile rewritten, and a `.dockerignore` it creates added to
  * the context. The fixes read small context files (manifests): their blobs are read on demand and kept by blob id.
  */
+/** The recorded steps with their lazy parts read now (plain values, nothing left that reads the context later). */
+function materialised(steps: RecordedBuild['steps']): RecordedBuild['steps'] {
+  const out: RecordedBuild['steps'] = {};
+  for (const [slot, step] of Object.entries(steps)) setOwn(out, slot, { ...step, parts: { ...step.parts }, ...(step.reads ? { reads: [...step.reads] } : {}) });
+  return out;
+}
+
 async function fixedState(
   text: string,
   snapshot: ContextSnapshot,

@@ -134,7 +134,13 @@ export function knownBuilds(store: StoreData, builder: Builder, id: string): Kno
 
 /** A copy of the store with a build's keys added and its record kept as the last build. */
 export function recordBuild(store: StoreData, builder: Builder, id: string, keys: string[], build: RecordedBuild, origin?: BuildOrigin): StoreData {
-  const next: StoreData = structuredClone(store);
+  // A copy of what changes (the key maps and the table of builds); the builds themselves are replaced, never
+  // changed, so they are shared (a deep copy of every kept build's files made each record cost the whole store).
+  const next: StoreData = {
+    ...store,
+    keys: { buildkit: { ...store.keys.buildkit }, classic: { ...store.keys.classic } },
+    builds: { ...store.builds },
+  };
   next.seq += 1;
   for (const k of keys) next.keys[builder][k] = next.seq;
   const big = Object.keys(build.files).length > LIMITS.filesPerBuild;
