@@ -1,11 +1,12 @@
-// Runs every *.test.ts under the given folders with node's test runner (TypeScript through tsx).
-// Usage: node scripts/run-node-tests.mjs test/core test/server
+// Runs every *.test.ts under the given folders (or the given test files) with node's test runner (TypeScript through tsx).
+// Usage: node scripts/run-node-tests.mjs test/core test/server test/cli/history.test.ts
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 function findTests(dir) {
   if (!existsSync(dir)) return [];
+  if (!statSync(dir).isDirectory()) return dir.endsWith('.test.ts') ? [dir] : [];
   return readdirSync(dir).flatMap((name) => {
     const full = join(dir, name);
     if (statSync(full).isDirectory()) return name === 'fixtures' ? [] : findTests(full);

@@ -8,6 +8,7 @@ import { relative, sep } from 'node:path';
 import { ignoreFileCandidates } from './core/context/dockerignore';
 import { yieldToEventLoop } from './core/dockerfile/limits';
 import type { Builder, ContextEntry, ContextSnapshot } from './core/shared/types';
+import { catFileBatchParser } from './gitCatFile';
 import { GitError, runGitAsync } from './gitRun';
 
 /** sha256 of blob contents by object id. Blobs never change, so this outlives HEAD moving. */
@@ -201,43 +202,16 @@ async function objectId(repoRoot: string, name: string): Promise<string> {
 async function fillDigests(repoRoot: string, oids: string[], digests: BlobDigests): Promise<void> {
   for (let i = 0; i < oids.length; i += BATCH) {
     const batch = oids.slice(i, i + BATCH);
-    let header: Buffer[] = [];
-    let k = 0;
-    let left = -1; // bytes of contents still to come (-1: reading a header; 0: the newline after the contents)
     let hash: Hash | undefined;
-    const onStdout = (chunk: Buffer): void => {
-      let pos = 0;
-      while (pos < chunk.length) {
-        if (left < 0) {
-          const nl = chunk.indexOf(10, pos);
-          header.push(chunk.subarray(pos, nl < 0 ? chunk.length : nl));
-          if (nl < 0) return;
-          pos = nl + 1;
-          const line = Buffer.concat(header).toString('utf8');
-          header = [];
-          if (line.endsWith(' missing') || line.endsWith(' ambiguous')) {
-            k++;
-            continue;
-          }
-          left = Number(line.slice(line.lastIndexOf(' ') + 1));
-          if (!Number.isSafeInteger(left) || left < 0) throw new GitError(`git cat-file printed an unexpected line: ${line.slice(0, 80)}`);
-          hash = createHash('sha256');
-          continue;
-        }
-        if (left > 0) {
-          const take = Math.min(left, chunk.length - pos);
-          hash?.update(chunk.subarray(pos, pos + take));
-          pos += take;
-          left -= take;
-          continue;
-        }
-        pos++; // the newline after the contents
+    const onStdout = catFileBatchParser({
+      missing: () => undefined,
+      start: () => (hash = createHash('sha256')),
+      data: (chunk) => hash?.update(chunk),
+      end: (k) => {
         if (hash && k < batch.length) digests.set(batch[k], hash.digest('hex'));
         hash = undefined;
-        k++;
-        left = -1;
-      }
-    };
+      },
+    });
     await runGitAsync(repoRoot, ['cat-file', '--batch'], { input: batch.join('\n') + '\n', onStdout });
   }
 }

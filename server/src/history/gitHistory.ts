@@ -4,6 +4,7 @@
 // and HEAD are never read or written, and every git process starts through gitRun.ts (hardened).
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { catFileBatchParser } from '../gitCatFile';
 import { GitError, runGitAsync } from '../gitRun';
 
 /** A path as git prints it in a tree: mode (octal text), object id, type. */
@@ -176,44 +177,20 @@ export async function readBlobs(repoRoot: string, oids: readonly string[], maxBy
   const answers = new Map<string, BlobRead>();
   if (!asked.length) return answers;
   if (signal?.aborted) throw abortError();
-  let header: Buffer[] = [];
-  let k = 0;
-  let left = -1;
   let body: Buffer[] | undefined;
   let size = 0;
-  const onStdout = (chunk: Buffer): void => {
-    let pos = 0;
-    while (pos < chunk.length) {
-      if (left < 0) {
-        const nl = chunk.indexOf(10, pos);
-        header.push(chunk.subarray(pos, nl < 0 ? chunk.length : nl));
-        if (nl < 0) return;
-        pos = nl + 1;
-        const line = Buffer.concat(header).toString('utf8');
-        header = [];
-        if (line.endsWith(' missing') || line.endsWith(' ambiguous')) {
-          answers.set(asked[k++], { missing: true });
-          continue;
-        }
-        size = Number(line.slice(line.lastIndexOf(' ') + 1));
-        if (!Number.isSafeInteger(size) || size < 0) throw new GitError(`git cat-file printed an unexpected line: ${line.slice(0, 80)}`);
-        left = size;
-        body = size <= maxBytes ? [] : undefined;
-        continue;
-      }
-      if (left > 0) {
-        const take = Math.min(left, chunk.length - pos);
-        body?.push(chunk.subarray(pos, pos + take));
-        pos += take;
-        left -= take;
-        continue;
-      }
-      pos++; // the newline after the contents
-      answers.set(asked[k++], body ? { bytes: Buffer.concat(body) } : { tooLarge: size });
+  const onStdout = catFileBatchParser({
+    missing: (k) => answers.set(asked[k], { missing: true }),
+    start: (_k, n) => {
+      size = n;
+      body = n <= maxBytes ? [] : undefined;
+    },
+    data: (chunk) => body?.push(chunk),
+    end: (k) => {
+      answers.set(asked[k], body ? { bytes: Buffer.concat(body) } : { tooLarge: size });
       body = undefined;
-      left = -1;
-    }
-  };
+    },
+  });
   try {
     await runGitAsync(repoRoot, ['cat-file', '--batch'], { input: asked.join('\n') + '\n', onStdout });
   } catch (e) {
