@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
 export interface WebviewPage {
-  /** The page's stylesheet in media/. */
+  /** The page's stylesheet in media/ (after media/webview.css, which every page shares). */
   stylesheet: string;
   /** The page's bundled script in media/dist/. */
   script: string;
@@ -24,6 +24,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${media('codicons', 'codicon.css')}">
+<link rel="stylesheet" href="${media('webview.css')}">
 <link rel="stylesheet" href="${media(page.stylesheet)}">
 <title>${page.title}</title>
 </head>

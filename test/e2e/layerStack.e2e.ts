@@ -198,7 +198,9 @@ describe('Layer stack view in a real VS Code', () => {
       verdicts(view.stages).every((v) => / (cached|no build step)$/.test(v)),
       verdicts(view.stages).join(', '),
     );
-    assert.equal(view.edges, 1, 'one arrow: COPY --from=deps');
+    // The arrow is drawn once the blocks are laid out, a frame after the summary: wait for it, then exactly one.
+    await waitFor('the arrow of COPY --from=deps', async () => ((await shown(frame)).edges > 0 ? true : undefined));
+    assert.equal((await shown(frame)).edges, 1, 'one arrow: COPY --from=deps');
     await panelScreenshot(frame, 'all-cached');
   });
 

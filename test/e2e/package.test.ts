@@ -54,6 +54,7 @@ void test('vsce ls ships the client and server bundles, the layer stack webview 
     'LICENSE',
     'CHANGELOG.md',
     'media/dist/main.js',
+    'media/webview.css',
     'media/layerStack.css',
     'media/dist/history.js',
     'media/history.css',
