@@ -12,6 +12,7 @@ import {
   type ParamsOf,
   type ResultOf,
 } from '../../../server/src/protocol';
+import { activeDockerfile } from '../activeDockerfile';
 import { layerStackHtml } from './html';
 import { WEBVIEW_STRINGS, type FromWebview, type PersistedState, type StackView, type ToWebview } from './messages';
 
@@ -74,8 +75,7 @@ class LayerStackController implements vscode.Disposable {
 
   async show(args: ShowLayerStackArgs): Promise<void> {
     const target = args instanceof vscode.Uri ? { uri: args.toString() } : args;
-    const active = vscode.window.activeTextEditor?.document;
-    const uri = target?.uri ?? (active?.languageId === 'dockerfile' ? active.uri.toString() : this.uri);
+    const uri = target?.uri ?? activeDockerfile()?.uri.toString() ?? this.uri;
     if (!uri) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: open a Dockerfile to see its layer stack.'));
       return;
