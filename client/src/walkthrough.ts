@@ -85,7 +85,9 @@ async function createExample(context: vscode.ExtensionContext, output: vscode.Lo
   await vscode.commands.executeCommand('setContext', exampleCreatedKey, true);
   const dockerfile = vscode.Uri.joinPath(folder, 'Dockerfile');
   if (vscode.workspace.getWorkspaceFolder(folder)) {
-    await vscode.window.showTextDocument(dockerfile, { preview: false });
+    // Run from the walkthrough (or another page that is not a text editor): beside it, so both stay in sight.
+    const besidePage = !vscode.window.activeTextEditor && vscode.window.tabGroups.activeTabGroup.activeTab !== undefined;
+    await vscode.window.showTextDocument(dockerfile, { preview: false, viewColumn: besidePage ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active });
   } else {
     // Another folder is open (or none): open the example in a new window, so this one keeps what it shows.
     await vscode.commands.executeCommand('vscode.openFolder', folder, { forceNewWindow: (vscode.workspace.workspaceFolders?.length ?? 0) > 0 });
