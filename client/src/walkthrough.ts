@@ -66,8 +66,8 @@ async function createExample(context: vscode.ExtensionContext, output: vscode.Lo
     if (existing.length > 0) {
       void vscode.window.showWarningMessage(
         vscode.l10n.t(
-          'Layer Lens did not copy the example: {0} already has {1}. Layer Lens never overwrites files; choose an empty folder.',
-          folder.fsPath,
+          'Nothing copied: {0} already has {1}, and Layer Lens never overwrites files. Choose an empty folder for the example.',
+          folder.path.split('/').filter(Boolean).pop() ?? folder.fsPath,
           existing.join(', '),
         ),
       );

@@ -219,10 +219,10 @@ describe('The walkthrough teaches on the example project, each step ticking itse
     writeFileSync(join(ws, 'hello/src/app.js'), '// mine\n');
     await stepButton(page(), title('createExample'), 'Create the Example Project');
     await pickFolder(page(), join(ws, 'hello'), 'Create the Example Here');
-    const toast = page().locator('.notifications-toasts .notification-toast', { hasText: 'did not copy the example' }).first();
+    const toast = page().locator('.notifications-toasts .notification-toast', { hasText: 'Nothing copied' }).first();
     await toast.waitFor({ timeout: 20_000 });
     const message = await toast.innerText();
-    assert.match(message, /already has Dockerfile, package\.json, src\/app\.js/);
+    assert.match(message, /Nothing copied: hello already has Dockerfile, package\.json, src\/app\.js/);
     assert.match(message, /never overwrites files/);
     await shot('walkthrough-en-refused');
     assert.equal(readFileSync(join(ws, 'hello/src/app.js'), 'utf8'), '// mine\n');
