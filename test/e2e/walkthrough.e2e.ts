@@ -117,14 +117,25 @@ async function stepButton(page: Page, stepTitle: string, button: string): Promis
 
 /** Answers VS Code's own folder dialog (the simple dialog a browser workbench uses): types the path and accepts. */
 async function pickFolder(page: Page, folder: string, acceptLabel: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 20_000 });
-  await input.fill(`${folder}/`);
-  const ok = page.locator('.quick-input-widget .monaco-button', { hasText: acceptLabel }).first();
-  await ok.waitFor({ timeout: 10_000 });
-  // The dialog reads the folder as the path is typed; accept once it has.
-  await page.waitForTimeout(500);
-  await ok.click();
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input');
+  const ok = widget.locator('.monaco-button', { hasText: acceptLabel }).first();
+  await ok.waitFor({ timeout: 20_000 });
+  // The dialog fills in its starting folder a moment after it opens, over anything typed before: type once it has.
+  await waitFor('the folder dialog to show its starting folder', async () => (await input.inputValue()).startsWith('/'), { timeoutMs: 10_000 });
+  await waitFor(
+    `the folder dialog to accept ${folder}`,
+    async () => {
+      if (!(await ok.isVisible())) return true;
+      if ((await input.inputValue()) !== `${folder}/`) await input.fill(`${folder}/`);
+      // It lists the typed folder's entries (".." first) once it has read it.
+      await page.waitForTimeout(700);
+      if ((await input.inputValue()) === `${folder}/`) await ok.click({ timeout: 2_000 }).catch(() => undefined);
+      await page.waitForTimeout(500);
+      return !(await ok.isVisible());
+    },
+    { timeoutMs: 30_000, intervalMs: 500 },
+  );
 }
 
 /** The markdown page of the step shown on the right (a webview): its text, once it has some. */
