@@ -12,7 +12,7 @@ import type { Frame, Page } from 'playwright-core';
 import { packageLanguagePack, registerLanguagePack } from './support/languagePack';
 import { waitFor } from './support/poll';
 import { launchSession, repoRoot, type OwnSession } from './support/session';
-import { activeTab, editorLines, lensesAre, quickOpen, runCommand, statusBarItem, waitForWorkbench } from './support/workbench';
+import { activeTab, editorLines, lensesAre, openFromExplorer, quickOpen, runCommand, statusBarItem, waitForWorkbench } from './support/workbench';
 
 const folderName = 'walk-ws';
 const walkthroughId = 'layerLens.firstDay';
@@ -331,7 +331,7 @@ describe('The walkthrough teaches on the example project, each step ticking itse
         .first();
     await stackTab('hello/Dockerfile').click();
     // Opened in the panel's group, the new Dockerfile covers the panel, which follows it unseen.
-    await quickOpen(page(), 'other.Dockerfile');
+    await openFromExplorer(page(), 'other.Dockerfile');
     await stackTab('other.Dockerfile').waitFor({ timeout: 30_000 });
     await runCommand(page(), 'Developer: Reload Window');
     await waitForWorkbench(page(), folderName);
