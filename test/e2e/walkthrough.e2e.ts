@@ -291,7 +291,13 @@ describe('The walkthrough teaches on the example project, each step ticking itse
     await waitFor('the reordered Dockerfile', async () => (await editorLines(page())).join('\n').includes('RUN npm install\nCOPY . /app'));
     await waitForDone(page(), ['createExample', 'markBuilt', 'editSource', 'reorder'], 'the fourth step ticked');
     await focusDockerfile(page());
+    // Saved before it is marked: `COPY . /app` copies the Dockerfile too, so the recorded build must have the new one.
     await page().keyboard.press('Control+S');
+    await waitFor(
+      'the reordered Dockerfile saved',
+      async () =>
+        (await page().locator('.tabs-container .tab.dirty').count()) === 0 && readFileSync(join(ws, 'hello/Dockerfile'), 'utf8').includes('COPY package.json'),
+    );
     await runCommand(page(), 'Layer Lens: Mark Current State as Built');
     await lensesAre(page(), ['cached', 'cached', 'cached', 'cached', 'cached', metadata, metadata], 'the reordered Dockerfile cached once marked');
     writeFileSync(join(ws, 'hello/src/app.js'), `${example('src/app.js')}// edited again\n`);
