@@ -18,6 +18,7 @@ import {
 import { focusLayerStackLine, showLayerStackCommand } from './layerStack/panel';
 import { translateProblem } from '../../server/src/l10n/reasonText';
 import { groupByFolder, type ReadFile } from './groupFiles';
+import { activeDockerfile } from './activeDockerfile';
 
 export const showOutputCommand = 'layerLens.showOutput';
 export const markAsBuiltCommand = 'layerLens.markAsBuilt';
@@ -72,8 +73,8 @@ async function pickConfiguration(client: LanguageClient): Promise<void> {
 }
 
 async function markAsBuilt(client: LanguageClient, output: vscode.LogOutputChannel): Promise<void> {
-  const document = vscode.window.activeTextEditor?.document;
-  if (!document || document.languageId !== 'dockerfile') {
+  const document = activeDockerfile();
+  if (!document) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: open a Dockerfile to mark its current state as built.'));
     return;
   }

@@ -11,6 +11,7 @@ import { registerLayerStack } from './layerStack/panel';
 import { createLanguageClient } from './languageClient';
 import { registerSeenBuilds } from './seenBuilds';
 import { registerStatusItems } from './statusItem';
+import { registerWalkthrough } from './walkthrough';
 
 let client: LanguageClient | undefined;
 
@@ -27,6 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerBuildContext(context, client, didUpdate);
   registerConfigLenses(context, client, didUpdate);
   registerSeenBuilds(context, output, client);
+  registerWalkthrough(context, output);
   await client.start();
 }
 

@@ -11,6 +11,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { reorderAppliedCommand } from './walkthrough';
 
 /** A server that dies is restarted, but one that keeps dying within this window is left stopped. */
 const maxRestarts = 5;
@@ -39,6 +40,19 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     errorHandler: restartingErrorHandler(output),
     initializationOptions,
     synchronize: { fileEvents: watcher, configurationSection: 'layerLens' },
+    middleware: {
+      // The walkthrough's reorder step ticks when the "copy the manifests first" fix is applied: the editor runs
+      // an action's command after its edit.
+      provideCodeActions: async (document, range, context, token, next) => {
+        const actions = await next(document, range, context, token);
+        for (const action of actions ?? []) {
+          if (action instanceof vscode.CodeAction && !action.command && action.diagnostics?.some((d) => d.code === 'copy-before-install')) {
+            action.command = { command: reorderAppliedCommand, title: action.title };
+          }
+        }
+        return actions;
+      },
+    },
   };
   const client = new LanguageClient('layerLens', 'Layer Lens', serverOptions, clientOptions);
   // Untrusted, the server runs no git and no docker; once the user trusts the workspace it may (trust is never

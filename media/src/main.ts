@@ -18,13 +18,16 @@ const app = document.getElementById('app') as HTMLElement;
 const svgNs = 'http://www.w3.org/2000/svg';
 
 let view: StackView | undefined;
-let selected: number | null = vscode.getState()?.line ?? null;
+const restored = vscode.getState();
+let selected: number | null = restored?.line ?? null;
 let drawEdges: (() => void) | undefined;
 
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const message = event.data;
   if (message.type === 'show') {
-    if (view && view.uri !== message.view.uri) selected = null;
+    // The selection belongs to the Dockerfile it was made in (after a reload: the one the saved state names).
+    const previous = view?.uri ?? restored?.uri;
+    if (previous !== undefined && previous !== message.view.uri) selected = null;
     view = message.view;
     render(message.view);
   } else if (message.type === 'focusLine') {

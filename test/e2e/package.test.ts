@@ -12,8 +12,11 @@ const root = resolve(__dirname, '../..');
 const vsce = join(root, 'node_modules/@vscode/vsce/vsce');
 const maxVsixBytes = 1024 * 1024;
 
-// media: the icon, the webview script bundle, its stylesheet, and the codicon font with its stylesheet and licence (no sources).
+// media: the icon, the webview script bundle, its stylesheet, and the codicon font with its stylesheet and licence (no sources);
+// the walkthrough's pages (English and Korean) and the example Node project its first step copies.
 const allowed = [
+  /^media\/walkthrough\/(en|ko)\/[a-zA-Z]+\.md$/,
+  /^examples\/node-app\/(Dockerfile|package\.json|src\/app\.js)$/,
   /^media\/icon\.png$/,
   /^dist\/[^/]+\.js$/,
   /^media\/dist\/[^/]+\.js$/,
@@ -41,7 +44,7 @@ before(() => {
     .filter(Boolean);
 });
 
-void test('vsce ls ships only the bundles, media, README, LICENSE, CHANGELOG, package.json and its translations', () => {
+void test('vsce ls ships only the bundles, media, the walkthrough and its example, README, LICENSE, CHANGELOG, package.json and its translations', () => {
   const unexpected = shipped.filter((file) => !allowed.some((pattern) => pattern.test(file)));
   assert.deepEqual(unexpected, [], `files outside the allowlist would ship: ${unexpected.join(', ')}`);
 });
@@ -64,6 +67,9 @@ void test('vsce ls ships the client and server bundles, the layer stack webview 
     'l10n/bundle.l10n.ko.json',
     'package.nls.json',
     'package.nls.ko.json',
+    'examples/node-app/Dockerfile',
+    'examples/node-app/package.json',
+    'examples/node-app/src/app.js',
   ];
   if (existsSync(join(root, 'README.md'))) required.push('README.md');
   for (const file of required) assert.ok(shipped.includes(file), `${file} is missing from: ${shipped.join(', ')}`);
@@ -89,6 +95,25 @@ void test('package.json is ready for a marketplace: vsce packages it without any
   // resolve or belong to anyone) until there is one.
   const url = new URL((manifest.repository as { url: string }).url);
   assert.ok(url.hostname.endsWith('.invalid'), `repository ${url.href}: replace the placeholder only with the real public URL`);
+});
+
+void test('every walkthrough page package.json names, in every language, ships', () => {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    contributes: { walkthroughs: Array<{ steps: Array<{ id: string; media: { markdown: string } }> }> };
+  };
+  const steps = manifest.contributes.walkthroughs.flatMap((w) => w.steps);
+  assert.ok(steps.length >= 6, `only ${steps.length} walkthrough steps`);
+  for (const nls of ['package.nls.json', 'package.nls.ko.json']) {
+    const strings = JSON.parse(readFileSync(join(root, nls), 'utf8')) as Record<string, string>;
+    for (const step of steps) {
+      // The page's path is a translated string (%key%): each language names its own page.
+      const key = /^%(.+)%$/.exec(step.media.markdown)?.[1];
+      assert.ok(key, `step ${step.id}: its markdown is not a %key% of package.nls*.json`);
+      const page = strings[key];
+      assert.ok(page, `${nls} has no ${key}`);
+      assert.ok(shipped.includes(page), `${nls}: ${page} (step ${step.id}) does not ship`);
+    }
+  }
 });
 
 void test('package.json main points at a shipped bundle', () => {

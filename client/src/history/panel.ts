@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { historyProgressNotification, historyRequest, renderReason, type HistoryParams, type HistoryResultView } from '../../../server/src/protocol';
 import { HISTORY_WEBVIEW_STRINGS, type FromHistoryWebview, type HistoryPanelView, type ToHistoryWebview } from './messages';
+import { activeDockerfile } from '../activeDockerfile';
 
 export const replayHistoryCommand = 'layerLens.replayHistory';
 export const historyViewType = 'layerLens.history';
@@ -52,8 +53,7 @@ class HistoryController implements vscode.Disposable {
       );
       return;
     }
-    const active = vscode.window.activeTextEditor?.document;
-    const uri = target instanceof vscode.Uri ? target.toString() : active?.languageId === 'dockerfile' ? active.uri.toString() : this.uri;
+    const uri = target instanceof vscode.Uri ? target.toString() : (activeDockerfile()?.uri.toString() ?? this.uri);
     if (!uri) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: open a Dockerfile to replay its git history.'));
       return;

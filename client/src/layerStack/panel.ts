@@ -12,11 +12,14 @@ import {
   type ParamsOf,
   type ResultOf,
 } from '../../../server/src/protocol';
+import { activeDockerfile } from '../activeDockerfile';
 import { layerStackHtml } from './html';
 import { WEBVIEW_STRINGS, type FromWebview, type PersistedState, type StackView, type ToWebview } from './messages';
 
 export const showLayerStackCommand = 'layerLens.showLayerStack';
 export const layerStackViewType = 'layerLens.layerStack';
+/** workspaceState: the Dockerfile the panel follows, for the panel restored after a window reload. */
+const followedKey = 'layerLens.layerStack.followed';
 /** Typing fires many change events; redraw once the burst settles. */
 const refreshDelayMs = 200;
 
@@ -59,7 +62,7 @@ class LayerStackController implements vscode.Disposable {
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         if (editor?.document.languageId !== 'dockerfile' || editor.document.uri.toString() === this.uri) return;
-        this.uri = editor.document.uri.toString();
+        this.follow(editor.document.uri.toString());
         this.schedule(0);
       }),
       vscode.workspace.onDidChangeTextDocument((event) => {
@@ -74,13 +77,11 @@ class LayerStackController implements vscode.Disposable {
 
   async show(args: ShowLayerStackArgs): Promise<void> {
     const target = args instanceof vscode.Uri ? { uri: args.toString() } : args;
-    const active = vscode.window.activeTextEditor?.document;
-    const uri = target?.uri ?? (active?.languageId === 'dockerfile' ? active.uri.toString() : this.uri);
+    const uri = target?.uri ?? activeDockerfile()?.uri.toString() ?? this.uri;
     if (!uri) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: open a Dockerfile to see its layer stack.'));
       return;
     }
-    this.uri = uri;
     this.pendingLine = target && 'line' in target ? target.line : undefined;
     if (this.panel) {
       this.panel.reveal(undefined, true);
@@ -93,15 +94,30 @@ class LayerStackController implements vscode.Disposable {
       );
       this.attach(panel);
     }
+    this.follow(uri);
     this.schedule(0);
   }
 
+  /**
+   * After a window reload. The panel shows the Dockerfile it followed last, as this window remembered it: the
+   * webview's own state is only as new as the last page it drew, and a hidden panel draws nothing (its page is
+   * torn down) while it keeps following the active Dockerfile, so that state can name a Dockerfile the panel left
+   * long ago, which it would show until the next switch of editor. Without either, the active Dockerfile, or
+   * nothing until there is one.
+   */
   async restore(panel: vscode.WebviewPanel, state: PersistedState | undefined): Promise<void> {
-    const active = vscode.window.activeTextEditor?.document;
-    this.uri = typeof state?.uri === 'string' ? state.uri : active?.languageId === 'dockerfile' ? active.uri.toString() : undefined;
+    const remembered = this.context.workspaceState.get<unknown>(followedKey);
+    this.uri =
+      typeof remembered === 'string' && remembered ? remembered : typeof state?.uri === 'string' && state.uri ? state.uri : activeDockerfile()?.uri.toString();
     panel.webview.options = this.options();
     this.attach(panel);
     this.schedule(0);
+  }
+
+  /** The panel now follows `uri`: remembered for the next window reload (see restore). */
+  private follow(uri: string): void {
+    this.uri = uri;
+    if (this.panel) void this.context.workspaceState.update(followedKey, uri);
   }
 
   focusLine(uri: string, line: number): void {
