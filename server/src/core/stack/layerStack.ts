@@ -140,7 +140,7 @@ export function layerStackModel(input: LayerStackInput): LayerStackModel {
       const step = byLine.get(ins.line);
       const block = drawBlock(ins, stage, step?.layer === 'filesystem' ? 'layer' : 'metadata');
       for (const { ref, kind } of stageRefs(ins)) {
-        const source = resolveStageRef(ref, graph.stages, stage.index);
+        const source = resolveStageRef(ref, graph.stages, stage.index, graph.namedContexts);
         if (!source) continue;
         block.fromStage ??= source.index;
         edges.push({
