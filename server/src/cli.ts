@@ -7,6 +7,7 @@ import { runCheck, runFix } from './cliCheck';
 import { chooseConfig, ConfigInputError, ConfigUsageError, configSummary, runConfigs, type ConfigChoice } from './cliConfigs';
 import { configLabel, type BuildConfig } from './configs/types';
 import { buildCommand } from './cliBuild';
+import { unbuildableNamedContexts } from './build/buildProject';
 import { runHistory } from './cliHistory';
 import { formatDuration, type RebuildEstimate } from './core/plan/cost';
 import { contextReport, formatContextReport } from './core/context/report';
@@ -270,7 +271,11 @@ function run(command: string, values: CliValues, dockerfileArg: string | undefin
       );
       return 0;
     }
-    if (command === 'build') return buildCommand(project, loaded, storePath, Boolean(values.json));
+    if (command === 'build') {
+      const unbuildable = unbuildableNamedContexts(project.options.namedContexts);
+      if (unbuildable) throw new InputError(unbuildable);
+      return buildCommand(project, loaded, storePath, Boolean(values.json));
+    }
     const result = planProject(project, knownBuilds(loaded.store, options.builder, id), dockerfile);
     if (command === 'plan') {
       print(result, Boolean(values.json), undefined, config);

@@ -106,8 +106,15 @@ function filesReason(input: ChangeInput): Reason {
 function namedFilesReason(name: string, input: ChangeInput): Reason {
   const named = input.named && Object.hasOwn(input.named, name) ? input.named[name] : undefined;
   if (!named) return { code: 'sourceFilesChanged' };
-  const { previous: _previous, ...rest } = input;
-  const reason = filesReason({ ...rest, ...named, lastFiles: named.lastFiles, keyword: input.keyword });
+  // No `previous`: its recorded reads are the build context's, not this folder's.
+  const reason = filesReason({
+    keyword: input.keyword,
+    parts: input.parts,
+    reads: named.reads,
+    fingerprint: named.fingerprint,
+    ...(named.lastFiles ? { lastFiles: named.lastFiles } : {}),
+    ...(named.changesSince ? { changesSince: named.changesSince } : {}),
+  });
   if (reason.code !== 'filesChanged') return reason;
   const prefix = (l: FileList | undefined) => l && { files: l.files.map((f) => `${name}/${f}`), more: l.more };
   const changed = prefix(reason.changed);
