@@ -174,3 +174,17 @@ void test('a store written before named contexts existed is read, and a named st
   assert.equal(Object.values(again.store.builds)[0].named, undefined);
   assert.equal(Object.keys(again.store.builds).length, 1);
 });
+
+void test('hostile names: __proto__ and constructor are plain names, never the prototype', () => {
+  const named = JSON.parse('{"__proto__": "docker-image://alpine:1", "constructor": "/work/c"}') as Record<string, string>;
+  const state = (v: string) => ({
+    dockerfile: ['FROM alpine:3.19', 'COPY --from=__proto__ /a /a', 'COPY --from=constructor x /x'].join('\n'),
+    named,
+    folders: { constructor: { files: { x: v } } },
+  });
+  const store = recordState(state('1'));
+  const r = plan(state('2'), 'buildkit', store);
+  assert.equal(at(r, 2), 'cached: unchanged since a recorded build');
+  assert.equal(at(r, 3), 'rebuilds: constructor/x changed');
+  assert.equal(Object.getPrototypeOf(store.builds[buildId('buildkit', 'Dockerfile', undefined)].named ?? {}), Object.prototype);
+});
