@@ -7,6 +7,7 @@ import { planBuild, type RecordablePlan } from '../../server/src/core/plan/predi
 import { planContext } from '../../server/src/diskProject';
 import { buildId, emptyStore, knownBuilds, readStore, recordBuild, type StoreData } from '../../server/src/core/plan/store';
 import { snap, type Spec } from '../helpers/memoryContext';
+import { layerStackModel } from '../../server/src/core/stack/layerStack';
 import type { Builder } from '../../server/src/core/shared/types';
 
 interface NamedState {
@@ -187,4 +188,18 @@ void test('hostile names: __proto__ and constructor are plain names, never the p
   assert.equal(at(r, 2), 'cached: unchanged since a recorded build');
   assert.equal(at(r, 3), 'rebuilds: constructor/x changed');
   assert.equal(Object.getPrototypeOf(store.builds[buildId('buildkit', 'Dockerfile', undefined)].named ?? {}), Object.prototype);
+});
+
+void test('the layer stack draws no arrow from a stage a named context replaces', () => {
+  const dockerfile = ['FROM alpine:3.19 AS shared', 'RUN make', 'FROM alpine:3.19', 'COPY --from=shared util.js /u'].join('\n');
+  const state = { dockerfile, named: { shared: '/work/shared' }, folders: { shared: { files: { 'util.js': '1' } } } };
+  const input = { text: dockerfile, builder: 'buildkit' as const, buildArgs: {}, steps: plan(state).steps };
+  assert.deepEqual(
+    layerStackModel({ ...input, namedContexts: state.named }).edges.map((e) => e.line),
+    [],
+  );
+  assert.deepEqual(
+    layerStackModel(input).edges.map((e) => e.line),
+    [4],
+  );
 });

@@ -20,6 +20,8 @@ export interface LayerStackInput {
   target?: string;
   /** Target platform, as in PlanOptions. */
   platform?: string;
+  /** Named contexts, as in PlanOptions: a `--from` naming one is not an arrow from the stage of that name (R27). */
+  namedContexts?: Record<string, string>;
   /**
    * The plan's steps, one per instruction, with what real builds recorded (core/plan/cost.ts): the layer's size on
    * any step, the run time on the steps that rebuild or may.
