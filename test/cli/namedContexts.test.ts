@@ -142,3 +142,13 @@ void test('--build-context NAME=VALUE as docker buildx build takes it; it wins o
   assert.match(missing.err, /named context shared: .*nope is not a folder/);
   assert.match(steps(missing.out).get(3) ?? '', /^maybe: named context shared \(.*nope\) is not read here: not planned$/);
 });
+
+void test("layerlens build refuses another build's output as a named context before running docker, saying what to use", () => {
+  const p = project('build');
+  const r = cli(['build', '--build-context', 'base=target:base'], p.app, p.store);
+  assert.equal(r.code, 1);
+  assert.match(
+    r.err,
+    /named context base=target:base is another build's output: docker buildx build cannot make it; build with docker buildx bake or docker compose build\./,
+  );
+});
