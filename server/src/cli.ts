@@ -7,6 +7,7 @@ import { runCheck, runFix } from './cliCheck';
 import { chooseConfig, ConfigInputError, ConfigUsageError, configSummary, runConfigs, type ConfigChoice } from './cliConfigs';
 import { configLabel, type BuildConfig } from './configs/types';
 import { buildCommand } from './cliBuild';
+import { unbuildableNamedContexts } from './build/buildProject';
 import { runHistory } from './cliHistory';
 import { formatDuration, type RebuildEstimate } from './core/plan/cost';
 import { contextReport, formatContextReport } from './core/context/report';
@@ -42,6 +43,9 @@ Options:
   --build-arg K=V        a build argument, as for docker build (repeatable)
   --target NAME          build up to this stage
   --platform OS/ARCH     target platform, as for docker build (e.g. linux/arm64; default: this machine's)
+  --build-context NAME=VALUE
+                         a named context, as for docker buildx build (repeatable): a folder, docker-image://REF;
+                         COPY --from=NAME and RUN --mount=from=NAME read it (BuildKit)
   --compose SERVICE      plan the build of this compose service: its Dockerfile, context, target, args, platform
   --bake TARGET          the same for a Bake target (or a group of one target)
   --devcontainer [PATH]  the same for a devcontainer.json (PATH needed when there are several)
@@ -75,6 +79,7 @@ export function main(argv: string[]): number | Promise<number> {
         store: { type: 'string' },
         builder: { type: 'string' },
         'build-arg': { type: 'string', multiple: true },
+        'build-context': { type: 'string', multiple: true },
         target: { type: 'string' },
         platform: { type: 'string' },
         json: { type: 'boolean' },
@@ -182,6 +187,7 @@ type CliValues = {
   store?: string;
   builder?: string;
   'build-arg'?: string[];
+  'build-context'?: string[];
   target?: string;
   platform?: string;
   json?: boolean;
@@ -265,7 +271,11 @@ function run(command: string, values: CliValues, dockerfileArg: string | undefin
       );
       return 0;
     }
-    if (command === 'build') return buildCommand(project, loaded, storePath, Boolean(values.json));
+    if (command === 'build') {
+      const unbuildable = unbuildableNamedContexts(project.options.namedContexts);
+      if (unbuildable) throw new InputError(unbuildable);
+      return buildCommand(project, loaded, storePath, Boolean(values.json));
+    }
     const result = planProject(project, knownBuilds(loaded.store, options.builder, id), dockerfile);
     if (command === 'plan') {
       print(result, Boolean(values.json), undefined, config);
@@ -332,6 +342,8 @@ export async function runMain(argv: string[]): Promise<number> {
  * command line gave its own (an arg given there is no longer unresolved).
  */
 function withConfig(options: ProjectOptions, values: CliValues, config: BuildConfig): ProjectOptions {
+  const namedContexts: Record<string, string> = { ...config.namedContexts };
+  for (const [k, v] of Object.entries(options.namedContexts ?? {})) setOwn(namedContexts, k, v);
   const buildArgs: Record<string, string> = { ...config.args };
   for (const [k, v] of Object.entries(options.buildArgs)) setOwn(buildArgs, k, v);
   const unresolvedArgs: Record<string, string> = {};
@@ -343,11 +355,12 @@ function withConfig(options: ProjectOptions, values: CliValues, config: BuildCon
     ...(values.target === undefined && config.target ? { target: config.target } : {}),
     ...(values.platform === undefined && config.platform ? { platform: config.platform } : {}),
     ...(Object.keys(unresolvedArgs).length ? { unresolvedArgs } : {}),
+    ...(Object.keys(namedContexts).length ? { namedContexts } : {}),
   };
 }
 
 function projectOptions(
-  values: { context?: string; builder?: string; 'build-arg'?: string[]; target?: string; platform?: string },
+  values: { context?: string; builder?: string; 'build-arg'?: string[]; 'build-context'?: string[]; target?: string; platform?: string },
   dockerfile: string | undefined,
 ): ProjectOptions {
   const builder = (values.builder ?? 'buildkit') as Builder;
@@ -360,6 +373,13 @@ function projectOptions(
     if (eq < 0) {
       if (process.env[kv] !== undefined) setOwn(buildArgs, kv, process.env[kv] as string);
     } else setOwn(buildArgs, kv.slice(0, eq), kv.slice(eq + 1));
+  }
+  const namedContexts: Record<string, string> = {};
+  for (const kv of values['build-context'] ?? []) {
+    // As docker buildx build --build-context: NAME=VALUE, a folder relative to the current one, or a typed value.
+    const eq = kv.indexOf('=');
+    if (eq <= 0 || eq === kv.length - 1) throw new UsageError(`--build-context takes NAME=VALUE (a folder or docker-image://REF), not "${kv}".`);
+    setOwn(namedContexts, kv.slice(0, eq), kv.slice(eq + 1));
   }
   let platform: string | undefined;
   if (values.platform !== undefined) {
@@ -375,6 +395,7 @@ function projectOptions(
     buildArgs,
     ...(values.target ? { target: values.target } : {}),
     ...(platform ? { platform } : {}),
+    ...(Object.keys(namedContexts).length ? { namedContexts } : {}),
   };
 }
 

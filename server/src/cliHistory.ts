@@ -28,13 +28,13 @@ reading only git objects (no checkout). The cache is a fresh one in memory, neve
   --exported-tree        replay the trees without .git (a build from git archive)
   --json                 machine-readable output
   --store FILE           read step durations of real builds from this store (read only)
-  --context, --builder, --build-arg, --target, --platform, --compose, --bake, --devcontainer, --workspace: as for plan`;
+  --context, --builder, --build-arg, --build-context, --target, --platform, --compose, --bake, --devcontainer, --workspace: as for plan`;
 
 /** What cli.ts lends: its option parsing, so `history` reads plan's options exactly as plan does. */
 export interface CliParsing {
   devcontainerValue(argv: string[]): string[];
   projectOptions(
-    values: { context?: string; builder?: string; 'build-arg'?: string[]; target?: string; platform?: string },
+    values: { context?: string; builder?: string; 'build-arg'?: string[]; 'build-context'?: string[]; target?: string; platform?: string },
     dockerfile: string | undefined,
   ): ProjectOptions;
   withConfig(options: ProjectOptions, values: { context?: string; target?: string; platform?: string }, config: BuildConfig): ProjectOptions;
@@ -55,6 +55,7 @@ export async function runHistory(argv: string[], cli: CliParsing): Promise<numbe
         store: { type: 'string' },
         builder: { type: 'string' },
         'build-arg': { type: 'string', multiple: true },
+        'build-context': { type: 'string', multiple: true },
         target: { type: 'string' },
         platform: { type: 'string' },
         json: { type: 'boolean' },

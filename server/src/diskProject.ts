@@ -2,7 +2,7 @@
 // read the Dockerfile (or take unsaved text), read the context and its ignore file, and hand
 // the core plain data.
 import { statSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { planBuild, type KnownBuilds, type PlanContext, type RecordablePlan } from './core/plan/predict';
 import { simulateBuild, withChangedFiles } from './core/plan/simulate';
 import { nodeFingerprint, selectSources, updateView, viewContext, wholeContext, type ContextView } from './core/context/context';
@@ -17,6 +17,7 @@ import { mountOptions, splitKeepingQuotes } from './core/dockerfile/stages';
 import { staleDiagnostics, staleFiles, syncedEntry, withSyncedContent, type SyncedFiles, type SyncedSnapshot } from './core/plan/syncState';
 import type { Builder, ContextSnapshot, PlanOptions, SourceSelection, StepPrediction } from './core/shared/types';
 import { renderReason, type Reason } from './core/plan/reason';
+import { namedContextKind } from './core/plan/cacheKeys';
 import type { ParsedDockerfile } from './core/dockerfile/parse';
 import { MAX_DOCKERFILE_BYTES } from './core/dockerfile/limits';
 import { planCosts, type CostedPrediction, type RebuildEstimate } from './core/plan/cost';
@@ -43,6 +44,12 @@ export interface ProjectOptions {
   digestCache?: DigestCache;
   /** BuildKit: what its context sync held at the last recorded build (C9), from the store. */
   synced?: SyncedFiles;
+  /**
+   * Named contexts (`--build-context NAME=VALUE`, compose `additional_contexts`, Bake `contexts`, workflow
+   * `build-contexts`): name → a folder (absolute, or relative to the current folder), `docker-image://REF`,
+   * `target:X`/`service:X`, or a remote URL. Folders are read like the context, after their own `.dockerignore`.
+   */
+  namedContexts?: Record<string, string>;
   /**
    * Build args a discovered configuration passes whose value cannot be known (`${VAR}` unset, `${{ secrets.X }}`):
    * name → why. Left out of `buildArgs`; the steps whose key depends on them are `maybe` (see planProject).
@@ -72,6 +79,16 @@ export interface Project {
   problems: string[];
   /** ProjectOptions.unresolvedArgs. */
   unresolvedArgs?: Record<string, string>;
+  /** The named contexts that are folders, read: name → the folder, its files and its own ignore file (R27). */
+  named?: Record<string, NamedFolder>;
+}
+
+/** A named context that is a folder, read like the build context (symlinks never followed, the same guards). */
+export interface NamedFolder {
+  dir: string;
+  snapshot: FsContextSnapshot;
+  view: ContextView;
+  ignoreText?: string;
 }
 
 export function readDockerfile(path: string): string {
@@ -100,12 +117,75 @@ function prepareOpen(opts: ProjectOptions): Opening {
   return { dockerfileAbs, text, contextDir, dockerfilePath: relative(contextDir, dockerfileAbs).split(sep).join('/') };
 }
 
-function finishOpen(opts: ProjectOptions, o: Opening, snapshot: FsContextSnapshot): Project {
+/** The named contexts' values as the plan takes them: folders absolute (BuildKit only: the classic builder has none). */
+function namedValues(opts: ProjectOptions): Record<string, string> | undefined {
+  if (opts.builder !== 'buildkit' || !opts.namedContexts || !Object.keys(opts.namedContexts).length) return undefined;
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(opts.namedContexts)) setOwn(out, name, namedContextKind(value) === 'folder' ? resolve(value) : value);
+  return out;
+}
+
+/** The named folders' files: a folder that is not there (or not a folder) is said and left unread (its steps are 'maybe'). */
+async function readNamedFolders(
+  values: Record<string, string> | undefined,
+  scan: (dir: string) => FsContextSnapshot | Promise<FsContextSnapshot>,
+  problems: string[],
+): Promise<Record<string, NamedFolder> | undefined> {
+  if (!values) return undefined;
+  const out: Record<string, NamedFolder> = {};
+  for (const [name, dir] of Object.entries(values)) {
+    if (namedContextKind(dir) !== 'folder') continue;
+    try {
+      if (!statSync(dir).isDirectory()) throw new Error('not a folder');
+    } catch {
+      problems.push(`named context ${name}: ${dir} is not a folder; the steps that read it are "maybe".`);
+      continue;
+    }
+    setOwn(out, name, namedFolder(dir, await scan(dir), problems, name));
+  }
+  return out;
+}
+
+/** One named folder: BuildKit applies the `.dockerignore` at its root (only that name) when it loads it (R27). */
+function namedFolder(dir: string, snapshot: FsContextSnapshot, problems: string[], name: string): NamedFolder {
+  const ignore = findIgnoreFile(dir, '.', 'buildkit');
+  problems.push(
+    ...ignore.problems.map((p) => `named context ${name}: ${p}`),
+    ...snapshot.problems.map((p) => `named context ${name}: ${p.path}: ${p.message}`),
+  );
+  const ignoreText = ignore.file?.text;
+  return { dir, snapshot, view: viewContext(snapshot, ignoreText), ...(ignoreText !== undefined ? { ignoreText } : {}) };
+}
+
+/** The same, synchronously (the CLI). */
+function readNamedFoldersSync(values: Record<string, string> | undefined, problems: string[], cache?: DigestCache): Record<string, NamedFolder> | undefined {
+  if (!values) return undefined;
+  const out: Record<string, NamedFolder> = {};
+  for (const [name, dir] of Object.entries(values)) {
+    if (namedContextKind(dir) !== 'folder') continue;
+    try {
+      if (!statSync(dir).isDirectory()) throw new Error('not a folder');
+    } catch {
+      problems.push(`named context ${name}: ${dir} is not a folder; the steps that read it are "maybe".`);
+      continue;
+    }
+    setOwn(out, name, namedFolder(dir, scanContext(dir, cache ? { digestCache: cache } : {}), problems, name));
+  }
+  return out;
+}
+
+function finishOpen(
+  opts: ProjectOptions,
+  o: Opening,
+  snapshot: FsContextSnapshot,
+  named?: { folders?: Record<string, NamedFolder>; problems: string[] },
+): Project {
   const { dockerfileAbs, text, contextDir, dockerfilePath } = o;
   const ignore = findIgnoreFile(contextDir, dockerfilePath, opts.builder);
   const ignoreText = ignore.file?.text;
   const synced = opts.builder === 'buildkit' && opts.synced ? withSyncedContent(snapshot, opts.synced) : undefined;
-  const problems = [...ignore.problems, ...snapshot.problems.map((p) => `${p.path}: ${p.message}`)];
+  const problems = [...ignore.problems, ...snapshot.problems.map((p) => `${p.path}: ${p.message}`), ...(named?.problems ?? [])];
+  const namedContexts = namedValues(opts);
   return {
     dockerfileAbs,
     contextDir,
@@ -116,6 +196,7 @@ function finishOpen(opts: ProjectOptions, o: Opening, snapshot: FsContextSnapsho
       dockerfilePath,
       ...(opts.target ? { target: opts.target } : {}),
       ...(opts.platform ? { platform: opts.platform } : {}),
+      ...(namedContexts ? { namedContexts } : {}),
     },
     snapshot,
     ...(synced
@@ -132,12 +213,18 @@ function finishOpen(opts: ProjectOptions, o: Opening, snapshot: FsContextSnapsho
     ...(ignore.problems.length ? { ignoreProblems: ignore.problems } : {}),
     problems,
     ...(opts.unresolvedArgs && Object.keys(opts.unresolvedArgs).length ? { unresolvedArgs: opts.unresolvedArgs } : {}),
+    ...(named?.folders ? { named: named.folders } : {}),
   };
 }
 
 export function openProject(opts: ProjectOptions): Project {
   const o = prepareOpen(opts);
-  return finishOpen(opts, o, scanContext(o.contextDir, opts.digestCache ? { digestCache: opts.digestCache } : {}));
+  const problems: string[] = [];
+  const folders = readNamedFoldersSync(namedValues(opts), problems, opts.digestCache);
+  return finishOpen(opts, o, scanContext(o.contextDir, opts.digestCache ? { digestCache: opts.digestCache } : {}), {
+    ...(folders ? { folders } : {}),
+    problems,
+  });
 }
 
 /**
@@ -147,8 +234,11 @@ export function openProject(opts: ProjectOptions): Project {
  */
 export async function openProjectAsync(opts: ProjectOptions, signal?: AbortSignal): Promise<Project> {
   const o = prepareOpen(opts);
-  const snapshot = await scanContextAsync(o.contextDir, { ...(opts.digestCache ? { digestCache: opts.digestCache } : {}), ...(signal ? { signal } : {}) });
-  const project = finishOpen(opts, o, snapshot);
+  const scanOptions = { ...(opts.digestCache ? { digestCache: opts.digestCache } : {}), ...(signal ? { signal } : {}) };
+  const snapshot = await scanContextAsync(o.contextDir, scanOptions);
+  const problems: string[] = [];
+  const folders = await readNamedFolders(namedValues(opts), (dir) => scanContextAsync(dir, scanOptions), problems);
+  const project = finishOpen(opts, o, snapshot, { ...(folders ? { folders } : {}), problems });
   const roots = sourceRoots(project);
   await warmDigests(snapshot, filesBelow(roots), signal);
   await warmTrees(project, roots, signal);
@@ -252,6 +342,7 @@ type ContextEntryLike = ViewNode['entry'];
  * paths are examined again and only digests along them recomputed. `text` replaces the Dockerfile text.
  */
 export function refreshProject(project: Project, changedPaths: Iterable<string>, text?: string): Project {
+  changedPaths = [...changedPaths];
   const { snapshot, changed } = updateSnapshot(project.snapshot, changedPaths);
   const was = project.synced;
   const synced = was
@@ -270,9 +361,11 @@ export function refreshProject(project: Project, changedPaths: Iterable<string>,
   } else if (changed.length) {
     view = updateView(view, seen, changed);
   }
+  const named = refreshNamed(project.named, changedPaths);
   const next: Project = {
     ...project,
     snapshot,
+    ...(named ? { named } : {}),
     ...(synced ? { synced } : {}),
     view,
     text: text ?? project.text,
@@ -286,6 +379,33 @@ export function refreshProject(project: Project, changedPaths: Iterable<string>,
   if (ignoreText === undefined || ignoreFile === undefined) delete next.ignoreFile;
   else next.ignoreFile = ignoreFile;
   return next;
+}
+
+/** The named folders after files changed: absolute paths inside a folder update it (its ignore file read again). */
+function refreshNamed(named: Record<string, NamedFolder> | undefined, changedPaths: Iterable<string>): Record<string, NamedFolder> | undefined {
+  if (!named) return undefined;
+  const paths = [...changedPaths].filter((p) => isAbsolute(p));
+  if (!paths.length) return named;
+  const out: Record<string, NamedFolder> = {};
+  for (const [name, folder] of Object.entries(named)) {
+    const inside = paths.filter((p) => p === folder.dir || p.startsWith(folder.dir + sep));
+    if (!inside.length) {
+      setOwn(out, name, folder);
+      continue;
+    }
+    const { snapshot, changed } = updateSnapshot(folder.snapshot, inside);
+    if (changed.includes('.dockerignore')) setOwn(out, name, namedFolder(folder.dir, snapshot, [], name));
+    else setOwn(out, name, { ...folder, snapshot, view: changed.length ? updateView(folder.view, snapshot, changed) : folder.view });
+  }
+  return out;
+}
+
+/** The named folders as the plan reads them. */
+function namedPlanContexts(named: Record<string, NamedFolder> | undefined): Record<string, PlanContext> | undefined {
+  if (!named) return undefined;
+  const out: Record<string, PlanContext> = {};
+  for (const [name, f] of Object.entries(named)) setOwn(out, name, planContext(f.snapshot, f.ignoreText, 'buildkit', f.view));
+  return out;
 }
 
 /**
@@ -319,13 +439,14 @@ export function planContext(
 export type ProjectPlan = RecordablePlan & { source: string[]; steps: CostedPrediction[]; estimate?: RebuildEstimate };
 
 /** What planProject reads of a project: any context snapshot will do (a folder on disk, a git tree). */
-export type PlannedProject = Pick<Project, 'text' | 'options' | 'view' | 'ignoreText' | 'synced' | 'unresolvedArgs'> & { snapshot: ContextSnapshot };
+export type PlannedProject = Pick<Project, 'text' | 'options' | 'view' | 'ignoreText' | 'synced' | 'unresolvedArgs' | 'named'> & { snapshot: ContextSnapshot };
 
 /** `parsed`: parseDockerfile(project.text), when the caller has it already. */
 export function planProject(project: PlannedProject, known: KnownBuilds, parsed?: ParsedDockerfile): ProjectPlan {
   const seen = project.synced?.snapshot ?? project.snapshot;
   const context = planContext(seen, project.ignoreText, project.options.builder, project.view);
-  const result = planBuild({ text: project.text, ...(parsed ? { parsed } : {}), options: project.options, context, known });
+  const named = namedPlanContexts(project.named);
+  const result = planBuild({ text: project.text, ...(parsed ? { parsed } : {}), options: project.options, context, known, ...(named ? { named } : {}) });
   if (project.options.builder === 'buildkit') {
     // What BuildKit's sync will hold after this build, for the next prediction (C9): only needed when
     // the plan is recorded, and it covers every file read.
@@ -375,6 +496,7 @@ function withUnresolvedArgs(project: PlannedProject, known: KnownBuilds, parsed:
       options: { ...project.options, buildArgs },
       context: planContext(seen, project.ignoreText, project.options.builder, project.view),
       known,
+      ...(project.named ? { named: namedPlanContexts(project.named) } : {}),
     });
     const keyAt = new Map(other.steps.map((s) => [s.line, s.key]));
     for (const s of steps) {
@@ -402,6 +524,7 @@ export function simulateProject(project: Project, changedFiles: string[], edited
     },
     changedFiles: changedFiles.map((p) => relative(project.contextDir, resolve(project.contextDir, p)).split(sep).join('/')),
     editedLines,
+    ...(project.named ? { named: namedPlanContexts(project.named) } : {}),
   });
   return { ...result, source: project.text.split('\n') };
 }

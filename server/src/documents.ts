@@ -365,6 +365,7 @@ export class DockerfileDocuments {
           ...(settings.target ? { target: settings.target } : {}),
           ...(settings.platform ? { platform: settings.platform } : {}),
           ...(settings.unresolvedArgs ? { unresolvedArgs: settings.unresolvedArgs } : {}),
+          ...(settings.namedContexts ? { namedContexts: settings.namedContexts } : {}),
           text: this.host.text(entry.uri)?.getText() ?? '',
           digestCache: this.digestCache,
         },
@@ -449,8 +450,9 @@ export class DockerfileDocuments {
         if (entry.opening) (entry.changedWhileOpening ??= []).push(...paths);
         continue;
       }
-      const dir = entry.project.contextDir;
-      const inside = paths.filter((p) => p === dir || p.startsWith(dir + sep));
+      // The build context's folder and the named contexts' folders (R27).
+      const dirs = [entry.project.contextDir, ...Object.values(entry.project.named ?? {}).map((f) => f.dir)];
+      const inside = paths.filter((p) => dirs.some((dir) => p === dir || p.startsWith(dir + sep)));
       if (inside.length === 0) continue;
       entry.project = refreshProject(entry.project, inside);
       entry.plan = undefined;

@@ -92,6 +92,8 @@ export interface DockerfileSettings {
   configuration?: ConfigurationInfo;
   /** Build args of that configuration whose value is unknown: name → why (see diskProject.ts). */
   unresolvedArgs?: Record<string, string>;
+  /** That configuration's named contexts: name → absolute folder or value as written (ProjectOptions.namedContexts). */
+  namedContexts?: Record<string, string>;
 }
 
 /**

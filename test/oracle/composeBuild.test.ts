@@ -3,6 +3,10 @@
 // context (the project folder, not the Dockerfile's), its target (the `dev` stage after it is not built) and its
 // build arg. The base image is the oracle's local stand-in (no network). Round 1 builds and records; round 2 changes
 // a file only the target stage copies and compares each step's verdict with what compose's build did.
+// A second service reads a named context (`additional_contexts: shared: ../shared`, outside the project folder) with
+// `COPY --from=shared`, where the Dockerfile also has a stage named `shared`: the build succeeds only if the named
+// context wins over the stage (cache-rules R27); a file the named folder's own .dockerignore excludes changes nothing,
+// a copied file rebuilds the COPY that reads it and what follows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -107,6 +111,115 @@ void test(
         plan.steps.filter((p) => p.line >= 11).map((p) => p.status),
         ['skipped', 'skipped'],
       );
+    });
+  },
+);
+
+const webDockerfile = [
+  'FROM localbase:1 AS shared',
+  'RUN echo stage > /stage.txt',
+  '',
+  'FROM localbase:1',
+  'WORKDIR /app',
+  'COPY --from=shared util.js ./',
+  'RUN cat util.js > /app/out',
+  'COPY --from=shared lib ./lib',
+  'RUN ls lib > /app/lib.txt',
+  '',
+].join('\n');
+const webCompose = [
+  'services:',
+  '  web:',
+  '    build:',
+  '      context: .',
+  '      additional_contexts:',
+  '        shared: ../shared',
+  '    image: ll-compose-oracle:web',
+  '',
+].join('\n');
+
+void test(
+  'docker compose build with additional_contexts equals the plan: COPY --from=NAME reads the named folder (BuildKit)',
+  { skip: SKIP || !wantedEngines().includes('buildkit') ? 'the BuildKit engine is not wanted here' : false },
+  async (t) => {
+    if (!existsSync(join(toolsDir(), 'docker-config', 'cli-plugins', 'docker-compose')))
+      return t.skip('the compose plugin is not installed (scripts/engines/setup.sh)');
+    const problem = await engineProblem('buildkit');
+    if (problem) return t.skip(problem);
+    const dir = mkdtempSync(join(tmpdir(), 'll-compose-named-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const project = join(dir, 'project');
+    const shared = join(dir, 'shared');
+    mkdirSync(project, { recursive: true });
+    mkdirSync(join(shared, 'lib'), { recursive: true });
+    writeFileSync(join(project, 'Dockerfile'), webDockerfile);
+    writeFileSync(join(project, 'compose.yaml'), webCompose);
+    writeFileSync(join(shared, 'util.js'), `// ${Date.now()}\n`);
+    writeFileSync(join(shared, 'lib', 'a.js'), 'a\n');
+    writeFileSync(join(shared, 'debug.log'), 'one\n');
+    writeFileSync(join(shared, '.dockerignore'), '*.log\n');
+    const store = join(dir, 'store.json');
+    const env = cliEnv(join(dir, 'digests.json'));
+    const cliArgs = ['--compose', 'web', '--workspace', project, '--store', store, '--builder', 'buildkit'];
+    const df = readDockerfile(webDockerfile);
+    const build = async () => {
+      const r = await docker('buildkit', ['compose', '--progress', 'plain', 'build', 'web'], {
+        cwd: project,
+        env: { COMPOSE_PROJECT_NAME: 'llcomposenamed' },
+        timeoutMs: 120_000,
+      });
+      assert.equal(r.code, 0, `docker compose build failed:\n${r.output.split('\n').slice(-30).join('\n')}`);
+      return { steps: parseBuildkitOutput(r.output.replace(/^(#\d+ \[)web (?=\S)/gm, '$1'), df), output: r.output };
+    };
+    const compare = async (round: string, change: () => void) => {
+      change();
+      const plan = await planJson(cliArgs, env);
+      const { steps } = await build();
+      const verdicts = steps
+        .filter((s) => s.keyword !== 'FROM')
+        .map((s) => {
+          const ours = plan.steps.find((p) => p.line === s.line);
+          return { line: s.line, keyword: s.keyword, engine: s.cached ? 'cached' : 'rebuilds', ours: ours?.status ?? 'missing', reason: ours?.reason ?? '' };
+        });
+      t.diagnostic(`${round}: compose build vs plan: ${verdicts.map((v) => `${v.line} ${v.keyword} ${v.engine}/${v.ours}`).join(', ')}`);
+      assert.deepEqual(
+        verdicts.filter((v) => v.ours !== v.engine),
+        [],
+        `${round}: every step compose built has the verdict the plan gave it`,
+      );
+      // The stage named like the context is neither built nor planned.
+      assert.deepEqual(
+        plan.steps.filter((p) => p.line <= 2).map((p) => p.status),
+        ['skipped', 'skipped'],
+      );
+      return { verdicts, plan };
+    };
+    await withEngineLock('buildkit', async () => {
+      const first = await build();
+      assert.ok(
+        first.steps.some((s) => !s.cached),
+        'round 1 ran something',
+      );
+      assert.ok(!first.steps.some((s) => s.line === 2), 'the stage named shared is not built: the named context replaces it');
+      await recordBuild(cliArgs, env);
+      // Round 2: only a file the named folder's .dockerignore excludes changed: everything cached.
+      const ignored = await compare('ignored file', () => writeFileSync(join(shared, 'debug.log'), 'two\n'));
+      assert.deepEqual(
+        ignored.verdicts.filter((v) => v.engine === 'rebuilds'),
+        [],
+      );
+      assert.deepEqual(
+        ignored.verdicts.map((v) => v.line).sort((x, y) => x - y),
+        [5, 6, 7, 8, 9],
+      );
+      await recordBuild(cliArgs, env);
+      // Round 3: a file of lib/ changed: its COPY and the RUN after it rebuild, the COPY of util.js stays cached.
+      const lib = await compare('lib/a.js changed', () => writeFileSync(join(shared, 'lib', 'a.js'), 'b\n'));
+      assert.deepEqual(
+        lib.verdicts.filter((v) => v.engine === 'rebuilds').map((v) => v.line),
+        [8, 9],
+      );
+      assert.equal(lib.plan.steps.find((p) => p.line === 8)?.reason, 'shared/lib/a.js changed');
     });
   },
 );

@@ -146,3 +146,35 @@ void test('untrusted: discovery still applies (it reads only workspace files), a
   const plain = await s.open(join(root, 'Dockerfile'), 'FROM alpine\n');
   assert.equal((await s.request(statusRequest, { uri: plain })).configuration, null);
 });
+
+void test("compose additional_contexts: the editor plans COPY --from=NAME with the named folder's files and follows its edits", async () => {
+  const named = [
+    'services:',
+    '  api:',
+    '    build:',
+    '      context: .',
+    '      additional_contexts:',
+    '        shared: ../shared',
+    '        upstream: https://github.com/example/repo.git',
+    '',
+  ].join('\n');
+  const df = ['FROM alpine', 'COPY --from=shared util.js /u', 'COPY --from=upstream /r /r', ''].join('\n');
+  const root = diskProject('ll-configs-', { 'app/compose.yaml': named, 'app/Dockerfile': df, 'shared/util.js': 'v1' }, roots);
+  const s = await server(root);
+  const u = await s.open(join(root, 'app', 'Dockerfile'), df);
+  assert.equal((await s.request(statusRequest, { uri: u })).configuration?.label, 'compose:api');
+  const refreshes = s.refreshes;
+  await s.request(recordRequest, { uri: u });
+  await s.refreshAfter(refreshes);
+  let titles = await s.titles(u);
+  // Keyed by line: the COPY from the named folder, then the one from the remote named context.
+  assert.equal(titles[2], 'cached');
+  assert.equal(titles[3], 'maybe: remote named context upstream: not planned');
+  fs.writeFileSync(join(root, 'shared', 'util.js'), 'v2');
+  await s.filesChanged([join(root, 'shared', 'util.js')]);
+  for (let i = 0; i < 100 && titles[2] === 'cached'; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    titles = await s.titles(u);
+  }
+  assert.equal(titles[2], 'rebuilds: shared/util.js changed');
+});

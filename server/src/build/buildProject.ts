@@ -1,7 +1,8 @@
 // A real build of a project (CLI `layerlens build`, editor "Layer Lens: Build Image"): predict right before it,
 // build, record the state as built with the measured timings and sizes, and compare prediction and build. A build
 // that fails or is cancelled records the steps Docker finished before it stopped (its cache keeps them).
-import { planProject, type Project } from '../diskProject';
+import { InputError, planProject, type Project } from '../diskProject';
+import { namedContextKind } from '../core/plan/cacheKeys';
 import { planCosts, withMeasurements, type MeasuredStep } from '../core/plan/cost';
 import { finishedPart } from '../core/plan/finishedBuild';
 import type { KnownBuilds, RecordedBuild } from '../core/plan/predict';
@@ -32,6 +33,8 @@ export interface BuildReport {
 export type RecordFn = (keys: string[], build: RecordedBuild) => void;
 
 export async function buildProject(project: Project, known: KnownBuilds, record: RecordFn, opts: BuildRunOptions = {}): Promise<BuildReport> {
+  const unbuildable = unbuildableNamedContexts(project.options.namedContexts);
+  if (unbuildable) throw new InputError(unbuildable);
   const plan = planProject(project, known);
   const predicted = planCosts(plan.steps, plan.recorded, known.last).steps;
   const outcome = await runBuild(
@@ -42,6 +45,7 @@ export async function buildProject(project: Project, known: KnownBuilds, record:
       buildArgs: project.options.buildArgs,
       ...(project.options.target ? { target: project.options.target } : {}),
       ...(project.options.platform ? { platform: project.options.platform } : {}),
+      ...(project.options.namedContexts ? { namedContexts: project.options.namedContexts } : {}),
     },
     opts,
   );
@@ -80,4 +84,14 @@ export async function buildProject(project: Project, known: KnownBuilds, record:
     recordedKeys,
     recordedLines,
   };
+}
+
+/**
+ * Why `docker buildx build` cannot be given these named contexts: `target:` (Bake) and `service:` (compose) name
+ * another build of the same invocation, which only `docker buildx bake` / `docker compose build` make.
+ */
+export function unbuildableNamedContexts(named: Record<string, string> | undefined): string | undefined {
+  const other = Object.entries(named ?? {}).filter(([, v]) => namedContextKind(v) === 'build');
+  if (!other.length) return undefined;
+  return `named context ${other.map(([k, v]) => `${k}=${v}`).join(', ')} is another build's output: docker buildx build cannot make it; build with docker buildx bake or docker compose build.`;
 }

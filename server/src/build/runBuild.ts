@@ -22,6 +22,8 @@ export interface BuildSpec {
   platform?: string;
   /** Image name to tag the result with, if any. */
   tag?: string;
+  /** Named contexts (BuildKit): passed as `--build-context NAME=VALUE`. */
+  namedContexts?: Record<string, string>;
 }
 
 export interface BuildRunOptions extends Pick<DockerInvocation, 'docker' | 'env' | 'signal'> {
@@ -87,6 +89,7 @@ export async function runBuild(spec: BuildSpec, opts: BuildRunOptions = {}): Pro
   for (const [k, v] of Object.entries(spec.buildArgs)) args.push('--build-arg', `${k}=${v}`);
   if (spec.target) args.push('--target', spec.target);
   if (spec.platform) args.push('--platform', spec.platform);
+  if (spec.builder === 'buildkit') for (const [k, v] of Object.entries(spec.namedContexts ?? {})) args.push('--build-context', `${k}=${v}`);
   if (spec.tag) args.push('-t', spec.tag);
   args.push('--iidfile', iidfile, '-f', spec.dockerfile, spec.contextDir);
   const command = spec.builder === 'classic' ? ['build', ...args] : ['buildx', 'build', `--progress=${progress}`, '--load', ...args];

@@ -44,6 +44,7 @@ export function withConfiguration(settings: DockerfileSettings, configs: BuildCo
     ...(c.target ? { target: c.target } : {}),
     ...(c.platform ? { platform: c.platform } : {}),
     ...(Object.keys(c.unresolvedArgs).length ? { unresolvedArgs: c.unresolvedArgs } : {}),
+    ...(Object.keys(c.namedContexts).length ? { namedContexts: c.namedContexts } : {}),
     configuration: {
       ...choiceOf(c),
       origin: pickedConfig ? 'picked' : 'discovered',

@@ -58,7 +58,7 @@ export class ConfigLenses {
   }
 
   private plan(c: BuildConfig, folder: string): Promise<LensPlan> {
-    const key = JSON.stringify([configId(c), c.dockerfile, c.context, c.target, c.platform, c.args, c.unresolvedArgs]);
+    const key = JSON.stringify([configId(c), c.dockerfile, c.context, c.target, c.platform, c.args, c.unresolvedArgs, c.namedContexts]);
     let found = this.plans.get(key);
     if (!found) {
       found = this.planOnce(c, folder).catch((e: unknown) => ({ problem: (e as Error).message }));
@@ -85,6 +85,7 @@ export class ConfigLenses {
       ...(settings.target ? { target: settings.target } : {}),
       ...(settings.platform ? { platform: settings.platform } : {}),
       ...(settings.unresolvedArgs ? { unresolvedArgs: settings.unresolvedArgs } : {}),
+      ...(settings.namedContexts ? { namedContexts: settings.namedContexts } : {}),
       digestCache: this.digestCache,
     });
     const gitHead = this.host.trusted()

@@ -20,6 +20,7 @@ export function layerStack(analysis: Analysis, t: Translate = englishT): LayerSt
           buildArgs: project.options.buildArgs,
           ...(project.options.target ? { target: project.options.target } : {}),
           ...(project.options.platform ? { platform: project.options.platform } : {}),
+          ...(project.options.namedContexts ? { namedContexts: project.options.namedContexts } : {}),
           steps: plan.steps,
           sizeOf: (path) => sizeOf(project.view, path),
         })

@@ -123,6 +123,7 @@ export class SeenBuilds {
       ...(build.platform ? { platform: build.platform } : {}),
       ...(synced ? { synced } : {}),
       ...(config && Object.keys(config.unresolvedArgs).length ? { unresolvedArgs: config.unresolvedArgs } : {}),
+      ...(config && Object.keys(config.namedContexts).length ? { namedContexts: config.namedContexts } : {}),
     });
     const plan = planProject(project, { has: () => false, empty: true });
     if (plan.fails) throw new Error(`this build fails at line ${plan.fails.line}: ${plan.fails.message}`);

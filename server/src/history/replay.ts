@@ -254,6 +254,8 @@ export async function replayHistory(options: HistoryOptions): Promise<HistoryRes
     dockerfilePath: layout.dockerfilePath,
     ...(options.target ? { target: options.target } : {}),
     ...(options.platform ? { platform: options.platform } : {}),
+    // Named contexts: an image is planned as one; a folder is not replayed from git (its steps are 'maybe', R27).
+    ...(options.builder === 'buildkit' && options.namedContexts && Object.keys(options.namedContexts).length ? { namedContexts: options.namedContexts } : {}),
   };
   const original = new Replayer(cache, plannerOptions, options);
   const fixed = options.fixed ? new Replayer(cache, plannerOptions, options) : undefined;

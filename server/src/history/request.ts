@@ -74,6 +74,7 @@ export class HistoryService {
       ...(settings.target ? { target: settings.target } : {}),
       ...(settings.platform ? { platform: settings.platform } : {}),
       ...(settings.unresolvedArgs ? { unresolvedArgs: settings.unresolvedArgs } : {}),
+      ...(settings.namedContexts ? { namedContexts: settings.namedContexts } : {}),
     };
     try {
       const repo = await repositoryOf(project.contextDir);

@@ -65,6 +65,13 @@ const SAMPLES: { [C in ReasonCode]: Array<Reason & { code: C }> } = {
   buildFails: [{ code: 'buildFails', line: 2 }],
   baseNotRecorded: [{ code: 'baseNotRecorded', image: 'alpine' }],
   remoteAdd: [{ code: 'remoteAdd', url: 'https://example.invalid/x.tgz' }],
+  namedContextNotPlanned: [
+    { code: 'namedContextNotPlanned', name: 'src', value: 'https://example.invalid/repo.git', why: 'remote' },
+    { code: 'namedContextNotPlanned', name: 'base', value: 'target:base', why: 'build' },
+    { code: 'namedContextNotPlanned', name: 'shared', value: '/work/shared', why: 'unread' },
+    { code: 'namedContextNotPlanned', name: 'shared', value: '/work/shared', why: 'base' },
+  ],
+  replacedByNamedContext: [{ code: 'replacedByNamedContext', stage: 'src' }],
   envAdded: [{ code: 'envAdded', variable: 'A' }],
   envRemoved: [{ code: 'envRemoved', variable: 'A' }],
   envChanged: [{ code: 'envChanged', variable: 'A' }],

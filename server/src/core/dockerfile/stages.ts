@@ -42,6 +42,8 @@ export interface StageGraph {
   buildPlatform: string;
   targetPlatform: string;
   diagnostics: Diagnostic[];
+  /** GraphOptions.namedContexts (BuildKit only): these names read a named context, not a stage (R27). */
+  namedContexts?: ReadonlySet<string>;
 }
 
 export interface GraphOptions {
@@ -51,11 +53,22 @@ export interface GraphOptions {
   platform?: string;
   /** Build machine's platform; default the machine's. */
   buildPlatform?: string;
+  /**
+   * Names of the build's named contexts (`--build-context`, compose `additional_contexts`, Bake `contexts`), BuildKit
+   * only: a `FROM`, `--from` or `from=` naming one reads that context, even where a stage has the same name (R27).
+   */
+  namedContexts?: readonly string[];
 }
 
 /** The graph options of a plan's (or a view's) options: builder, and the platforms when they are given. */
-export function graphOptions(o: { builder: Builder; platform?: string; buildPlatform?: string }): GraphOptions {
-  return { builder: o.builder, ...(o.platform ? { platform: o.platform } : {}), ...(o.buildPlatform ? { buildPlatform: o.buildPlatform } : {}) };
+export function graphOptions(o: { builder: Builder; platform?: string; buildPlatform?: string; namedContexts?: Record<string, unknown> }): GraphOptions {
+  const named = o.builder === 'buildkit' && o.namedContexts ? Object.keys(o.namedContexts) : [];
+  return {
+    builder: o.builder,
+    ...(o.platform ? { platform: o.platform } : {}),
+    ...(o.buildPlatform ? { buildPlatform: o.buildPlatform } : {}),
+    ...(named.length ? { namedContexts: named } : {}),
+  };
 }
 
 export const GLOBAL_STAGE = '(global)';
@@ -78,9 +91,11 @@ export function buildStageGraph(parsed: ParsedDockerfile, buildArgs: Record<stri
     }
   }
   const platforms = { builder, target: targetPlatform, automatic };
+  // Named contexts are a BuildKit feature; the classic builder has none.
+  const namedContexts: ReadonlySet<string> = new Set(builder === 'buildkit' ? (opts.namedContexts ?? []) : []);
   for (const ins of parsed.instructions) {
     if (ins.keyword === 'FROM') {
-      stages.push(atLine(ins.line, () => makeStage(ins, stages, globalVars, parsed.escape, diagnostics, platforms)));
+      stages.push(atLine(ins.line, () => makeStage(ins, stages, globalVars, parsed.escape, diagnostics, platforms, namedContexts)));
     } else if (stages.length === 0) {
       if (ins.keyword === 'ARG') {
         globalArgs.push(ins);
@@ -96,8 +111,8 @@ export function buildStageGraph(parsed: ParsedDockerfile, buildArgs: Record<stri
       stages[stages.length - 1].instructions.push(ins);
     }
   }
-  for (const stage of stages) stage.deps = stageDeps(stage, stages);
-  return { globalArgs, stages, globalVars, buildPlatform, targetPlatform, diagnostics };
+  for (const stage of stages) stage.deps = stageDeps(stage, stages, namedContexts);
+  return { globalArgs, stages, globalVars, buildPlatform, targetPlatform, diagnostics, namedContexts };
 }
 
 function makeStage(
@@ -107,6 +122,7 @@ function makeStage(
   escape: string,
   diagnostics: Diagnostic[],
   platforms: { builder: Builder; target: string; automatic: Map<string, string> },
+  namedContexts: ReadonlySet<string>,
 ): Stage {
   const index = earlier.length;
   const words = from.args.split(/\s+/).filter(Boolean);
@@ -126,7 +142,8 @@ function makeStage(
   const image = processWord(imageWord, globalVars, escape).value;
   const platformFlag = flagValue(from, 'platform');
   const platform = platformFlag === undefined ? undefined : processWord(platformFlag, globalVars, escape).value;
-  const parent = earlier.find((s) => s.name !== undefined && s.name === image.toLowerCase());
+  // A named context of that name wins over a stage (R27): the FROM then reads the context.
+  const parent = namedContexts.has(image) ? undefined : earlier.find((s) => s.name !== undefined && s.name === image.toLowerCase());
   let resolvedPlatform = platforms.target;
   let platformError: string | undefined;
   if (platformFlag !== undefined && platform !== undefined) {
@@ -210,7 +227,9 @@ export function splitKeepingQuotes(text: string): string[] {
  * Resolves a `--from` / `from=` value to a stage by name (any other stage: BuildKit allows later
  * ones and rejects cycles) or by the index of an earlier stage.
  */
-export function resolveStageRef(ref: string, stages: Stage[], before: number): Stage | undefined {
+export function resolveStageRef(ref: string, stages: Stage[], before: number, namedContexts?: ReadonlySet<string>): Stage | undefined {
+  // A named context of that name wins over a stage of the same name (R27).
+  if (namedContexts?.has(ref)) return undefined;
   const lower = ref.toLowerCase();
   const byName = stages.find((s) => s.index !== before && s.name === lower);
   if (byName) return byName;
@@ -231,7 +250,7 @@ export function mountOptions(value: string): Map<string, string> {
   return opts;
 }
 
-function stageDeps(stage: Stage, stages: Stage[]): number[] {
+function stageDeps(stage: Stage, stages: Stage[], namedContexts: ReadonlySet<string>): number[] {
   const deps = new Set<number>();
   if (stage.parent !== undefined) deps.add(stage.parent);
   for (const ins of stage.instructions) {
@@ -245,7 +264,7 @@ function stageDeps(stage: Stage, stages: Stage[]): number[] {
         }
     }
     for (const ref of refs) {
-      const dep = resolveStageRef(ref, stages, stage.index);
+      const dep = resolveStageRef(ref, stages, stage.index, namedContexts);
       if (dep) deps.add(dep.index);
     }
   }

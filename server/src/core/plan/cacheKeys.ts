@@ -40,9 +40,45 @@ export interface StepDefinition {
   changesSince?: SourceSelection['changesSince'];
   /** Stages whose output this step reads by content (COPY --from, RUN --mount=from=). */
   fromStages: number[];
+  /** What this step reads from named contexts that are folders (COPY --from=NAME, RUN --mount=from=NAME). */
+  named?: Array<{ name: string; selection: SourceSelection }>;
   /** Set when the outcome depends on something outside the Dockerfile and context (a URL). */
   external?: Reason;
   problems: string[];
+}
+
+/** What a named context (`--build-context NAME=VALUE`) is, as the plan treats it (cache-rules R27). */
+export type NamedSource =
+  | { kind: 'folder'; name: string; context: ContextAccess }
+  | { kind: 'image'; name: string; ref: string }
+  /** remote: a URL, git or oci-layout; build: another build's output (Bake `target:`, compose `service:`); unread: a folder not read. */
+  | { kind: 'unplanned'; name: string; value: string; why: 'remote' | 'build' | 'unread' };
+
+/** How a named context's value reads: `docker-image://ref`, `target:x`/`service:x`, a remote, else a folder. */
+export function namedContextKind(value: string): 'image' | 'build' | 'remote' | 'folder' {
+  if (/^docker-image:\/\//i.test(value)) return 'image';
+  if (/^(target|service):/i.test(value)) return 'build';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^git@/i.test(value) || /^github\.com\//i.test(value) || /^[a-z0-9.-]+\.git(#.*)?$/i.test(value))
+    return 'remote';
+  return 'folder';
+}
+
+/** The named context a `--from`/`from=`/FROM value names, when the build has one by that name (BuildKit only). */
+export function namedSource(name: string, named: KeyInputs['named']): NamedSource | undefined {
+  if (!named || !Object.hasOwn(named.values, name)) return undefined;
+  const value = named.values[name];
+  const kind = namedContextKind(value);
+  if (kind === 'image') return { kind: 'image', name, ref: value.replace(/^docker-image:\/\//i, '') };
+  if (kind === 'folder') {
+    const context = Object.hasOwn(named.folders, name) ? named.folders[name] : undefined;
+    return context ? { kind: 'folder', name, context } : { kind: 'unplanned', name, value, why: 'unread' };
+  }
+  return { kind: 'unplanned', name, value, why: kind };
+}
+
+/** The reason a named context the plan cannot judge gives its step ('maybe'). */
+export function unplannedReason(src: Extract<NamedSource, { kind: 'unplanned' }>): Reason {
+  return { code: 'namedContextNotPlanned', name: src.name, value: src.value, why: src.why };
 }
 
 export interface KeyInputs {
@@ -55,6 +91,8 @@ export interface KeyInputs {
   stages: Stage[];
   /** Lines pretended to be edited (simulation): their values get a marker so keys change. */
   edited: ReadonlySet<number>;
+  /** The build's named contexts (BuildKit): name → value as given, and the folders read, by name. */
+  named?: { values: Readonly<Record<string, string>>; folders: Readonly<Record<string, ContextAccess>> };
 }
 
 export const PROXY_ARGS = new Set(['http_proxy', 'https_proxy', 'ftp_proxy', 'no_proxy', 'all_proxy']);
@@ -261,7 +299,9 @@ function defineClassic(ins: Instruction, state: StageState, stage: Stage, inputs
   }
 }
 
-function runParts(ins: Instruction, state: StageState, stage: Stage, inputs: KeyInputs, base: { fromStages: number[]; problems: string[] }) {
+type PartsBase = { fromStages: number[]; problems: string[]; named?: Array<{ name: string; selection: SourceSelection }>; external?: Reason };
+
+function runParts(ins: Instruction, state: StageState, stage: Stage, inputs: KeyInputs, base: PartsBase) {
   const parts: Record<string, string> = {};
   const argv = ins.json ?? [...state.shell, ins.args];
   parts.cmd = digest(JSON.stringify(argv) + ins.heredocs.map((h) => `\n${h.name}${h.chomp ? '-' : ''}${h.expand ? '' : "'"}\n${h.content}`).join(''));
@@ -286,8 +326,25 @@ function runParts(ins: Instruction, state: StageState, stage: Stage, inputs: Key
     let content = '';
     if (type === 'bind' || type === 'cache') {
       const from = opts.get('from');
-      if (from !== undefined) {
-        const dep = resolveStageRef(from, inputs.stages, stage.index);
+      const named = from !== undefined ? namedSource(from, inputs.named) : undefined;
+      if (named) {
+        // A named context (R27): a folder mounts its files (the source path below it, like a context bind mount).
+        if (named.kind === 'image') content = `image:${named.ref}`;
+        else if (named.kind === 'unplanned') {
+          content = `context:${named.name}=${named.value}`;
+          base.external ??= unplannedReason(named);
+        } else {
+          const source = opts.get('source') ?? opts.get('src');
+          opts.delete('source');
+          opts.delete('src');
+          const sel = source === undefined ? named.context.whole() : named.context.select([source], { builder: inputs.builder, mount: true });
+          content = `context:${named.name}`;
+          parts[`named:${named.name}`] = sel.digest;
+          (base.named ??= []).push({ name: named.name, selection: sel });
+          base.problems.push(...sel.problems.map((p) => `named context ${named.name}: ${p}`));
+        }
+      } else if (from !== undefined) {
+        const dep = resolveStageRef(from, inputs.stages, stage.index, inputs.named && new Set(Object.keys(inputs.named.values)));
         if (dep) base.fromStages.push(dep.index);
         content = dep ? `stage:${dep.index}` : `image:${from}`;
       } else if (type === 'bind') {
@@ -304,10 +361,17 @@ function runParts(ins: Instruction, state: StageState, stage: Stage, inputs: Key
     mounts.push(JSON.stringify([type, [...opts].sort(), content]));
   }
   if (mounts.length) parts.mounts = digest(mounts.join('\n'));
-  return { parts, selections, fromStages: base.fromStages, problems: base.problems };
+  return {
+    parts,
+    selections,
+    fromStages: base.fromStages,
+    problems: base.problems,
+    ...(base.named ? { named: base.named } : {}),
+    ...(base.external ? { external: base.external } : {}),
+  };
 }
 
-function copyParts(ins: Instruction, state: StageState, stage: Stage, inputs: KeyInputs, base: { fromStages: number[]; problems: string[] }) {
+function copyParts(ins: Instruction, state: StageState, stage: Stage, inputs: KeyInputs, base: PartsBase) {
   const vars = expansionVars(state);
   const words = ins.json ?? processWords(ins.args, vars, inputs.escape).words;
   const parts: Record<string, string> = {};
@@ -334,8 +398,30 @@ function copyParts(ins: Instruction, state: StageState, stage: Stage, inputs: Ke
   }
   const fileSources = sources.filter((s) => !heredocSources.includes(s));
   const from = flagValue(ins, 'from');
-  if (from !== undefined) {
-    const dep = resolveStageRef(from, inputs.stages, stage.index);
+  const named = from !== undefined ? namedSource(from, inputs.named) : undefined;
+  if (named) {
+    // A named context (R27): a folder is read like the build context (its own .dockerignore applied), an image
+    // like `--from=image`; another build's output or a remote one is not planned.
+    if (named.kind === 'image') {
+      parts.from = `image:${named.ref}`;
+      parts.sources = JSON.stringify(fileSources);
+    } else if (named.kind === 'unplanned') {
+      parts.from = `context:${named.name}=${named.value}`;
+      parts.sources = JSON.stringify(fileSources);
+      external = unplannedReason(named);
+    } else {
+      parts.from = `context:${named.name}`;
+      const sel = named.context.select(fileSources, {
+        builder: inputs.builder,
+        excludes,
+        parents: flagValue(ins, 'parents') !== undefined && flagValue(ins, 'parents') !== 'false',
+      });
+      parts[`named:${named.name}`] = sel.digest;
+      (base.named ??= []).push({ name: named.name, selection: sel });
+      base.problems.push(...sel.problems.map((p) => `named context ${named.name}: ${p}`));
+    }
+  } else if (from !== undefined) {
+    const dep = resolveStageRef(from, inputs.stages, stage.index, inputs.named && new Set(Object.keys(inputs.named.values)));
     if (dep) base.fromStages.push(dep.index);
     parts.from = dep ? `stage:${dep.index}` : `image:${from}`;
     parts.sources = JSON.stringify(fileSources);
@@ -360,7 +446,14 @@ function copyParts(ins: Instruction, state: StageState, stage: Stage, inputs: Ke
       base.problems.push(...sel.problems);
     }
   }
-  return { parts, selections, fromStages: base.fromStages, problems: base.problems, ...(external ? { external } : {}) };
+  return {
+    parts,
+    selections,
+    fromStages: base.fromStages,
+    problems: base.problems,
+    ...(base.named ? { named: base.named } : {}),
+    ...(external ? { external } : {}),
+  };
 }
 
 /** State changes: ENV, ARG, WORKDIR, USER, SHELL (both builders). */

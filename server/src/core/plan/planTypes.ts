@@ -13,6 +13,8 @@ export interface RecordedBuild {
   steps: Record<string, RecordedStep>;
   /** Context path → fingerprint (type, mode, content) at that build. */
   files: Record<string, string>;
+  /** The same for the files read from named contexts that are folders: context name → path → fingerprint (R27). */
+  named?: Record<string, Record<string, string>>;
   /** BuildKit only: what its context sync holds per file read (see core/plan/syncState.ts). */
   synced?: Record<string, string>;
   /**
@@ -43,6 +45,8 @@ export interface PlanInput {
   known: KnownBuilds;
   /** Lines pretended to be edited (simulation). */
   edited?: ReadonlySet<number>;
+  /** The named contexts of options.namedContexts that are folders, read (after each folder's own .dockerignore). */
+  named?: Record<string, PlanContext>;
 }
 
 /** planBuild's answer: the plan (a verdict per step, diagnostics) and what recording this state would store. */

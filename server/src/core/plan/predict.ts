@@ -3,7 +3,19 @@
 // rebuilds, and so does every later step of its stage (the chain rule, R3), except across
 // content-addressed edges (COPY --from, RUN --mount=from=) where the outcome depends on what the
 // source stage produces: 'maybe'.
-import { cloneState, defineStep, digest, initialState, stepKey, type ContextAccess, type KeyInputs, type StageState, type StepDefinition } from './cacheKeys';
+import {
+  cloneState,
+  defineStep,
+  digest,
+  initialState,
+  namedSource,
+  stepKey,
+  unplannedReason,
+  type ContextAccess,
+  type KeyInputs,
+  type StageState,
+  type StepDefinition,
+} from './cacheKeys';
 import { parseDockerfile, type Instruction } from '../dockerfile/parse';
 import { buildOrder, buildStageGraph, GLOBAL_STAGE, graphOptions, selectStages, type Stage, type StageGraph, type StageSelection } from '../dockerfile/stages';
 import { lazyProperty } from '../shared/lazy';
@@ -13,7 +25,7 @@ import { shortenParts } from './reasons';
 import type { Reason } from './reason';
 import { chainAfter, judgeStep, step, type VerdictScope } from './verdict';
 import { MAX_RECORDED_READS, type MadeStep, type Outcome, type PlanInput, type RecordablePlan, type RecordedBuild, type StageEnd } from './planTypes';
-import type { Builder, Diagnostic, RecordedStep, StepPrediction } from '../shared/types';
+import type { Builder, Diagnostic, RecordedStep, SourceSelection, StepPrediction } from '../shared/types';
 
 /** RecordedStep lives in types.ts (reasons.ts needs it too); exported here as before. */
 export type { RecordedStep } from '../shared/types';
@@ -55,6 +67,8 @@ class BuildPlanner {
   private readonly madeHere = new Map<string, MadeStep>();
   private readonly edited: ReadonlySet<number>;
   private readonly inputs: KeyInputs;
+  /** What the steps read from named contexts that are folders, by name (recorded with the build). */
+  private readonly namedReads = new Map<string, SourceSelection[]>();
   private readonly scope: VerdictScope;
 
   constructor(
@@ -73,8 +87,20 @@ class BuildPlanner {
       context,
       stages: graph.stages,
       edited: this.edited,
+      // Named contexts are BuildKit's: the classic builder has none, so a `--from=NAME` stays an image there.
+      ...(options.builder === 'buildkit' && options.namedContexts && Object.keys(options.namedContexts).length
+        ? { named: { values: options.namedContexts, folders: input.named ?? {} } }
+        : {}),
     };
-    this.scope = { builder: options.builder, known, context, graph, madeHere: this.madeHere, stageEnd: this.stageEnd };
+    this.scope = {
+      builder: options.builder,
+      known,
+      context,
+      graph,
+      madeHere: this.madeHere,
+      stageEnd: this.stageEnd,
+      ...(this.inputs.named ? { named: input.named ?? {} } : {}),
+    };
   }
 
   addGlobalArgs(): void {
@@ -88,9 +114,11 @@ class BuildPlanner {
       if (selection.needed.has(stage.index)) continue;
       const targetLabel = graph.stages[selection.target]?.label ?? '';
       const why: Reason =
-        stage.index > selection.target
-          ? { code: 'afterTarget', stage: stage.label }
-          : { code: 'notNeededByTarget', ...(targetLabel.trim() ? { stage: targetLabel.trim() } : {}) };
+        stage.name !== undefined && graph.namedContexts?.has(stage.name)
+          ? { code: 'replacedByNamedContext', stage: stage.name }
+          : stage.index > selection.target
+            ? { code: 'afterTarget', stage: stage.label }
+            : { code: 'notNeededByTarget', ...(targetLabel.trim() ? { stage: targetLabel.trim() } : {}) };
       for (const ins of [stage.from, ...stage.instructions]) {
         this.steps.push(step(ins, stage.label, layerOf(ins, this.input.options.builder), 'skipped', why));
       }
@@ -113,6 +141,24 @@ class BuildPlanner {
     const { steps, recorded, keys, diagnostics } = this;
     const context = this.input.context;
     const stepsRead = steps.slice();
+    const namedReads = this.namedReads;
+    const folders = this.input.named ?? {};
+    if (namedReads.size)
+      lazyProperty(recorded, 'named', () => {
+        const named: Record<string, Record<string, string>> = {};
+        for (const [name, sels] of namedReads) {
+          const ctx = Object.hasOwn(folders, name) ? folders[name] : undefined;
+          if (!ctx) continue;
+          const files: Record<string, string> = {};
+          for (const sel of sels)
+            for (const p of sel.paths) {
+              const f = ctx.fingerprint(p);
+              if (f !== undefined) setOwn(files, p, f);
+            }
+          setOwn(named, name, files);
+        }
+        return named;
+      });
     lazyProperty(recorded, 'files', () => {
       const files: Record<string, string> = {};
       for (const s of stepsRead)
@@ -140,6 +186,18 @@ class BuildPlanner {
     }
     const parts: Record<string, string> = { image: stage.image ?? '', platform: this.platformPart(stage) };
     if (this.edited.has(stage.from.line)) parts.edited = 'edited';
+    const named = stage.image !== undefined ? namedSource(stage.image, this.inputs.named) : undefined;
+    if (named?.kind === 'image') parts.image = named.ref;
+    else if (named) {
+      // FROM a named context that is a folder, another build's output or a remote: not planned (R27).
+      parts.image = `context:${named.name}`;
+      const key = stepKey('FROM', parts);
+      const reason: Reason =
+        named.kind === 'unplanned' ? unplannedReason(named) : { code: 'namedContextNotPlanned', name: named.name, value: 'a folder', why: 'base' };
+      const s = step(stage.from, stage.label, 'filesystem', 'maybe', reason, key);
+      this.steps.push(s);
+      return { key, status: 'maybe', cause: s };
+    }
     const key = stepKey('FROM', parts);
     this.keys.push(key);
     this.recorded.steps[fromSlot] = record('FROM', key, { parts });
@@ -166,6 +224,7 @@ class BuildPlanner {
     const key = stepKey(chain.key, def.parts);
     this.keys.push(key);
     this.recorded.steps[slot] = record(ins.keyword, key, def);
+    for (const { name, selection } of def.named ?? []) this.namedReads.set(name, [...(this.namedReads.get(name) ?? []), selection]);
     const judged = judgeStep(this.scope, { ins, stage, slot, key, def, chain });
     this.steps.push(judged.step);
     for (const p of def.problems) this.diagnostics.push({ line: ins.line, severity: 'warning', message: p });

@@ -30,6 +30,10 @@ export type Reason =
   | { code: 'buildFails'; line: number }
   | { code: 'baseNotRecorded'; image: string }
   | { code: 'remoteAdd'; url: string }
+  /** A named context the plan does not judge: a remote one, another build's output, a folder not read (cache-rules R27). */
+  | { code: 'namedContextNotPlanned'; name: string; value: string; why: 'remote' | 'build' | 'unread' | 'base' }
+  /** A stage whose name a named context takes (R27): BuildKit does not build it. */
+  | { code: 'replacedByNamedContext'; stage: string }
   | { code: 'envAdded' | 'envRemoved' | 'envChanged' | 'argSet' | 'argUnset' | 'argChanged'; variable: string }
   /** One part of the instruction's key (core/plan/reasons.ts): `part` is its name there (cmd, cwd, mounts, ...). */
   | { code: 'partChanged'; part: string }
@@ -80,6 +84,11 @@ export const REASON_MESSAGES = {
   workdirRoot: 'WORKDIR /: nothing to create, no build step',
   metaOnly: 'metadata only: no rebuild',
   remoteAdd: 'ADD of {0}: Docker checks the remote on every build',
+  namedContextRemote: 'remote named context {0}: not planned',
+  namedContextBuild: 'named context {0} is the output of {1}: not planned (cached only if its files come out identical)',
+  namedContextUnread: 'named context {0} ({1}) is not read here: not planned',
+  namedContextBase: 'FROM named context {0} ({1}): not planned',
+  replacedByNamedContext: 'stage replaced by named context {0}: BuildKit does not build it',
   newInstruction: 'new instruction: not in the last recorded build',
   notOnThisParent: 'not built on top of this parent before',
   sourceStageChanged: 'source stage output changed',
@@ -173,6 +182,12 @@ export function renderReason(reason: Reason, t: Translate = englishT, options: R
       return t(m.baseNotRecorded, reason.image);
     case 'remoteAdd':
       return t(m.remoteAdd, reason.url);
+    case 'namedContextNotPlanned':
+      if (reason.why === 'remote') return t(m.namedContextRemote, reason.name);
+      if (reason.why === 'build') return t(m.namedContextBuild, reason.name, reason.value);
+      return t(reason.why === 'unread' ? m.namedContextUnread : m.namedContextBase, reason.name, reason.value);
+    case 'replacedByNamedContext':
+      return t(m.replacedByNamedContext, reason.stage);
     case 'envAdded':
     case 'envRemoved':
     case 'envChanged':

@@ -14,6 +14,16 @@ export interface ChangeInput {
   fingerprint(path: string): string | undefined;
   /** The same comparison as of `reads` with `lastFiles`, without listing `reads` (see core/context/changes.ts). */
   changesSince?(last: Record<string, string>): { changed: string[]; added: string[]; removed: string[] };
+  /** The files read from named contexts that are folders (part `named:NAME`), each compared on its own (R27). */
+  named?: Record<string, NamedChangeInput>;
+}
+
+export interface NamedChangeInput {
+  reads: string[];
+  /** The named context's files at the last recorded build; absent when that build did not record them. */
+  lastFiles?: Record<string, string>;
+  fingerprint(path: string): string | undefined;
+  changesSince?(last: Record<string, string>): { changed: string[]; added: string[]; removed: string[] };
 }
 
 export function explainChange(input: ChangeInput): Reason {
@@ -24,11 +34,22 @@ export function explainChange(input: ChangeInput): Reason {
   // Order: what the user most likely did first: edited the line, then files, then variables.
   // A changed SHELL also changes the command; name the SHELL.
   const order = (k: string) =>
-    k === 'edited' ? 0 : k === 'files' ? 1 : k === '~shell' ? 2 : k.startsWith('arg:') || k.startsWith('env:') ? 4 : k.startsWith('from:') ? 5 : 3;
+    k === 'edited'
+      ? 0
+      : k === 'files' || k.startsWith('named:')
+        ? 1
+        : k === '~shell'
+          ? 2
+          : k.startsWith('arg:') || k.startsWith('env:')
+            ? 4
+            : k.startsWith('from:')
+              ? 5
+              : 3;
   changed.sort((a, b) => order(a) - order(b));
   const first = changed[0];
   if (first === undefined) return { code: 'notOnThisParent' };
   if (first === 'files') return filesReason(input);
+  if (first.startsWith('named:')) return namedFilesReason(first.slice(6), input);
   if (first.startsWith('env:'))
     return { code: prev.parts[first] === undefined ? 'envAdded' : now[first] === undefined ? 'envRemoved' : 'envChanged', variable: first.slice(4) };
   if (first.startsWith('arg:'))
@@ -79,6 +100,27 @@ function filesReason(input: ChangeInput): Reason {
     ...(a.length ? { added: list(a) } : {}),
     ...(r.length ? { removed: list(r) } : {}),
   };
+}
+
+/** The files a step reads from the named context `name` that changed, each named `NAME/path`. */
+function namedFilesReason(name: string, input: ChangeInput): Reason {
+  const named = input.named && Object.hasOwn(input.named, name) ? input.named[name] : undefined;
+  if (!named) return { code: 'sourceFilesChanged' };
+  // No `previous`: its recorded reads are the build context's, not this folder's.
+  const reason = filesReason({
+    keyword: input.keyword,
+    parts: input.parts,
+    reads: named.reads,
+    fingerprint: named.fingerprint,
+    ...(named.lastFiles ? { lastFiles: named.lastFiles } : {}),
+    ...(named.changesSince ? { changesSince: named.changesSince } : {}),
+  });
+  if (reason.code !== 'filesChanged') return reason;
+  const prefix = (l: FileList | undefined) => l && { files: l.files.map((f) => `${name}/${f}`), more: l.more };
+  const changed = prefix(reason.changed);
+  const added = prefix(reason.added);
+  const removed = prefix(reason.removed);
+  return { code: 'filesChanged', ...(changed ? { changed } : {}), ...(added ? { added } : {}), ...(removed ? { removed } : {}) };
 }
 
 /** A folder changes when something in it does: name what is inside, not the folder. */

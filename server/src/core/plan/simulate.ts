@@ -15,10 +15,13 @@ export interface SimulateInput {
   changedFiles: string[];
   /** 1-based lines pretended edited; any line of an instruction counts for the whole instruction. */
   editedLines: number[];
+  /** PlanInput.named: the named contexts that are folders (their files are not among those a simulation changes). */
+  named?: Record<string, PlanContext>;
 }
 
 export function simulateBuild(input: SimulateInput): RecordablePlan {
-  const built = planBuild({ text: input.text, options: input.options, context: input.context, known: { has: () => false, empty: true } });
+  const named = input.named ? { named: input.named } : {};
+  const built = planBuild({ text: input.text, options: input.options, context: input.context, known: { has: () => false, empty: true }, ...named });
   const keys = new Set(built.keys);
   const diagnostics: Diagnostic[] = [];
   const edited = new Set<number>();
@@ -42,6 +45,7 @@ export function simulateBuild(input: SimulateInput): RecordablePlan {
     context,
     known: { has: (k) => keys.has(k), empty: false, last: built.recorded },
     edited,
+    ...named,
   });
   return { ...result, diagnostics: [...result.diagnostics, ...diagnostics] };
 }

@@ -99,6 +99,8 @@ function storedBuild(b: unknown): StoreData['builds'][string] | undefined {
   if (!isStringRecord(b.files)) return undefined;
   const build: StoreData['builds'][string] = { steps, files: b.files, seq: typeof b.seq === 'number' && Number.isFinite(b.seq) ? b.seq : 0 };
   if (isStringRecord(b.synced)) build.synced = b.synced;
+  // Named contexts' files (a later addition: older stores have none, and older readers skip it).
+  if (isObject(b.named) && Object.values(b.named).every(isStringRecord)) build.named = b.named as Record<string, Record<string, string>>;
   if (isStringArray(b.unfinished)) build.unfinished = b.unfinished;
   const origin = b.origin;
   if (
@@ -143,10 +145,12 @@ export function recordBuild(store: StoreData, builder: Builder, id: string, keys
   };
   next.seq += 1;
   for (const k of keys) next.keys[builder][k] = next.seq;
-  const big = Object.keys(build.files).length > LIMITS.filesPerBuild;
+  const namedCount = Object.values(build.named ?? {}).reduce((n, f) => n + Object.keys(f).length, 0);
+  const big = Object.keys(build.files).length + namedCount > LIMITS.filesPerBuild;
   next.builds[id] = {
     steps: build.steps,
     files: big ? {} : build.files,
+    ...(build.named && namedCount && !big ? { named: build.named } : {}),
     ...(build.synced && !big ? { synced: build.synced } : {}),
     ...(build.unfinished ? { unfinished: build.unfinished } : {}),
     seq: next.seq,
@@ -192,7 +196,7 @@ function prune(store: StoreData): StoreData {
   let files = 0;
   store.builds = {};
   for (const [id, b] of builds.slice(0, LIMITS.builds)) {
-    const n = Object.keys(b.files).length;
+    const n = Object.keys(b.files).length + Object.values(b.named ?? {}).reduce((m, f) => m + Object.keys(f).length, 0);
     files += n;
     store.builds[id] =
       files > LIMITS.filesTotal

@@ -6,6 +6,7 @@ import { stepKey, type StepDefinition } from './cacheKeys';
 import { mountOptions, type Stage, type StageGraph } from '../dockerfile/stages';
 import type { Instruction } from '../dockerfile/parse';
 import { lazyProperty } from '../shared/lazy';
+import { setOwn } from '../shared/own';
 import { explainChange, shortenParts, type ChangeInput } from './reasons';
 import { renderReason, type Reason } from './reason';
 import type { KnownBuilds, MadeStep, Outcome, PlanContext, StageEnd } from './planTypes';
@@ -20,6 +21,8 @@ export interface VerdictScope {
   /** Steps this build makes, by key, in build order: the first step with each key and the chain after it. */
   madeHere: ReadonlyMap<string, MadeStep>;
   stageEnd: ReadonlyMap<number, StageEnd>;
+  /** The named contexts that are folders, read (PlanInput.named). */
+  named?: Readonly<Record<string, PlanContext>>;
 }
 
 /** One build step to judge: its instruction, stage, slot (`stage#index`), key, definition and the chain into it. */
@@ -55,6 +58,7 @@ export function judgeStep(scope: VerdictScope, s: StepToJudge): Judged {
       lastFiles: known.last?.files,
       fingerprint: context.fingerprint,
       ...(def.changesSince ? { changesSince: def.changesSince } : {}),
+      ...(def.named ? { named: namedChanges(scope, def) } : {}),
     };
     return make('rebuilds', explainChange(lazyProperty(change, 'reads', () => def.reads ?? []) as ChangeInput));
   };
@@ -98,6 +102,23 @@ export function judgeStep(scope: VerdictScope, s: StepToJudge): Judged {
   if (!known.last) return { step: make('rebuilds', { code: 'noRecordedStep' }), optimistic };
   if (known.last.unfinished?.includes(slot)) return { step: make('rebuilds', { code: 'lastBuildStopped' }), optimistic };
   return { step: ownChange(), optimistic };
+}
+
+/** What explainChange compares for each named context a step reads: its files now and at the last recorded build. */
+function namedChanges(scope: VerdictScope, def: StepDefinition): NonNullable<ChangeInput['named']> {
+  const out: NonNullable<ChangeInput['named']> = {};
+  for (const { name, selection } of def.named ?? []) {
+    const ctx = scope.named && Object.hasOwn(scope.named, name) ? scope.named[name] : undefined;
+    const last = scope.known.last?.named;
+    if (!ctx) continue;
+    setOwn(out, name, {
+      reads: selection.paths,
+      lastFiles: last && Object.hasOwn(last, name) ? last[name] : undefined,
+      fingerprint: ctx.fingerprint,
+      ...(selection.changesSince ? { changesSince: selection.changesSince } : {}),
+    });
+  }
+  return out;
 }
 
 /** The chain after a judged step: where its twin left it, or this step's own status and first cause. */

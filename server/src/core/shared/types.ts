@@ -116,6 +116,12 @@ export interface PlanOptions {
   platform?: string;
   /** Platform of the machine that builds (BuildKit's BUILD* args). Absent: the machine's; set by tests. */
   buildPlatform?: string;
+  /**
+   * Named contexts (`--build-context NAME=VALUE`, compose `additional_contexts`, Bake `contexts`), BuildKit only: name →
+   * an absolute folder, `docker-image://REF`, `target:X`/`service:X`, or a remote URL (cache-rules R27). The folders'
+   * files come in PlanInput.named.
+   */
+  namedContexts?: Record<string, string>;
 }
 
 export interface Diagnostic {

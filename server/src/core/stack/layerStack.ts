@@ -20,6 +20,8 @@ export interface LayerStackInput {
   target?: string;
   /** Target platform, as in PlanOptions. */
   platform?: string;
+  /** Named contexts, as in PlanOptions: a `--from` naming one is not an arrow from the stage of that name (R27). */
+  namedContexts?: Record<string, string>;
   /**
    * The plan's steps, one per instruction, with what real builds recorded (core/plan/cost.ts): the layer's size on
    * any step, the run time on the steps that rebuild or may.
@@ -140,7 +142,7 @@ export function layerStackModel(input: LayerStackInput): LayerStackModel {
       const step = byLine.get(ins.line);
       const block = drawBlock(ins, stage, step?.layer === 'filesystem' ? 'layer' : 'metadata');
       for (const { ref, kind } of stageRefs(ins)) {
-        const source = resolveStageRef(ref, graph.stages, stage.index);
+        const source = resolveStageRef(ref, graph.stages, stage.index, graph.namedContexts);
         if (!source) continue;
         block.fromStage ??= source.index;
         edges.push({
