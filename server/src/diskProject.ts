@@ -51,6 +51,11 @@ export interface ProjectOptions {
    */
   namedContexts?: Record<string, string>;
   /**
+   * Which named folders may be read (the editor in Restricted Mode: only those inside the workspace); the others are
+   * said and left unread, their steps 'maybe'. Absent: every one.
+   */
+  namedFolderReadable?: (dir: string) => boolean;
+  /**
    * Build args a discovered configuration passes whose value cannot be known (`${VAR}` unset, `${{ secrets.X }}`):
    * name → why. Left out of `buildArgs`; the steps whose key depends on them are `maybe` (see planProject).
    */
@@ -130,11 +135,18 @@ async function readNamedFolders(
   values: Record<string, string> | undefined,
   scan: (dir: string) => FsContextSnapshot | Promise<FsContextSnapshot>,
   problems: string[],
+  readable: (dir: string) => boolean = () => true,
 ): Promise<Record<string, NamedFolder> | undefined> {
   if (!values) return undefined;
   const out: Record<string, NamedFolder> = {};
   for (const [name, dir] of Object.entries(values)) {
     if (namedContextKind(dir) !== 'folder') continue;
+    if (!readable(dir)) {
+      problems.push(
+        `named context ${name}: ${dir} is outside the workspace and is not read in Restricted Mode; the steps that read it are "maybe". Trust the workspace to read it.`,
+      );
+      continue;
+    }
     try {
       if (!statSync(dir).isDirectory()) throw new Error('not a folder');
     } catch {
@@ -237,7 +249,7 @@ export async function openProjectAsync(opts: ProjectOptions, signal?: AbortSigna
   const scanOptions = { ...(opts.digestCache ? { digestCache: opts.digestCache } : {}), ...(signal ? { signal } : {}) };
   const snapshot = await scanContextAsync(o.contextDir, scanOptions);
   const problems: string[] = [];
-  const folders = await readNamedFolders(namedValues(opts), (dir) => scanContextAsync(dir, scanOptions), problems);
+  const folders = await readNamedFolders(namedValues(opts), (dir) => scanContextAsync(dir, scanOptions), problems, opts.namedFolderReadable);
   const project = finishOpen(opts, o, snapshot, { ...(folders ? { folders } : {}), problems });
   const roots = sourceRoots(project);
   await warmDigests(snapshot, filesBelow(roots), signal);

@@ -20,7 +20,7 @@ import { dockerfileSettings, normaliseSettings, type DockerfileSettings, type La
 import { affectsDiscovery, configsFor, discoverConfigs, processEnv } from './configs/discover';
 import { bakePrintWith } from './configs/bakePrint';
 import type { Discovery } from './configs/types';
-import { withConfiguration } from './document/buildConfig';
+import { insideFolder, withConfiguration } from './document/buildConfig';
 import type { ConfigurationInfo } from './protocol';
 
 export interface DocumentsHost {
@@ -366,6 +366,7 @@ export class DockerfileDocuments {
           ...(settings.platform ? { platform: settings.platform } : {}),
           ...(settings.unresolvedArgs ? { unresolvedArgs: settings.unresolvedArgs } : {}),
           ...(settings.namedContexts ? { namedContexts: settings.namedContexts } : {}),
+          ...(this.host.trusted() ? {} : { namedFolderReadable: (dir: string) => insideFolder(this.folderOf(entry.path as string), dir) }),
           text: this.host.text(entry.uri)?.getText() ?? '',
           digestCache: this.digestCache,
         },

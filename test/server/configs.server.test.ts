@@ -178,3 +178,37 @@ void test("compose additional_contexts: the editor plans COPY --from=NAME with t
   }
   assert.equal(titles[2], 'rebuilds: shared/util.js changed');
 });
+
+void test('untrusted: a named folder outside the workspace is not read (its steps maybe); trusted, it is', async () => {
+  const outside = diskProject('ll-outside-', { 'secret.txt': 'outside the workspace', 'shared/util.js': 'v1' }, roots);
+  const composeOut = [
+    'services:',
+    '  api:',
+    '    build:',
+    `      context: ${outside}`,
+    '      dockerfile: ' + '${PWD}/Dockerfile',
+    '  web:',
+    '    build:',
+    '      context: .',
+    '      dockerfile: web.Dockerfile',
+    '      additional_contexts:',
+    `        shared: ${join(outside, 'shared')}`,
+    '',
+  ].join('\n');
+  const web = ['FROM alpine', 'COPY --from=shared util.js /u', ''].join('\n');
+  const root = diskProject('ll-configs-', { 'compose.yaml': composeOut, 'web.Dockerfile': web }, roots);
+  const s = await server(root, {}, false);
+  const u = await s.open(join(root, 'web.Dockerfile'), web);
+  const status = await s.request(statusRequest, { uri: u });
+  assert.equal(status.configuration?.label, 'compose:web');
+  const refreshes = s.refreshes;
+  await s.request(recordRequest, { uri: u });
+  await s.refreshAfter(refreshes);
+  const titles = await s.titles(u);
+  assert.match(titles[2], /^maybe: named context shared \(.*\) is not read here/, JSON.stringify(titles));
+  // (The output channel also says why: named context shared: ... is outside the workspace and is not read in Restricted Mode.)
+  const trusted = await server(root, {}, true);
+  const v = await trusted.open(join(root, 'web.Dockerfile'), web);
+  // Trusted, the folder is read: the step is judged by its files (the record above had none of them).
+  assert.equal((await trusted.titles(v))[2], 'rebuilds: source files changed');
+});
