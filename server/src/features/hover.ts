@@ -7,15 +7,15 @@ import type { Translate } from '../core/shared/translate';
 import type { StepPrediction } from '../core/shared/types';
 import type { Analysis } from '../documents';
 import type { LayerLensSettings } from '../settings';
-import { parsedText, textLimit } from '../document/parsed';
 import { renderReason } from '../core/plan/reason';
 import { translateProblem } from '../l10n/reasonText';
 
 export function hover(analysis: Analysis | undefined, text: string | undefined, position: Position, settings: LayerLensSettings, t: Translate): Hover | null {
   if (!analysis || text === undefined) return null;
   // Text past the limits (core/dockerfile/limits.ts) is not analysed; its one diagnostic says why.
-  const parsed = parsedText(text);
-  if (!parsed && textLimit(text)) return null;
+  const model = analysis.model.at(text);
+  const parsed = model.parsed;
+  if (!parsed && model.limit) return null;
   // The plan is of the text the analysis took up; a newer edit (not analysed yet) gets no verdicts rather than wrong ones.
   const current = analysis.project?.text === text;
   const steps = current ? analysis.plan?.steps.map((s) => withSimulation(s, analysis, t)) : undefined;
