@@ -7,6 +7,7 @@
 import { LimitError, parseWithinLimits, type LimitProblem } from '../core/dockerfile/limits';
 import type { ParsedDockerfile } from '../core/dockerfile/parse';
 import { advise, type Advice } from '../core/advise/advise';
+import { textModel, type TextModel } from '../core/advise/text';
 import type { Translate } from '../core/shared/translate';
 import type { Builder } from '../core/shared/types';
 import { adviseContextOf } from '../adviseContext';
@@ -15,12 +16,19 @@ import type { Project, ProjectPlan } from '../diskProject';
 /** The parse of one text (and the limit it goes past, if any), made the first time it is asked for. */
 export class ParsedText {
   private result: { parsed?: ParsedDockerfile; limit?: LimitProblem } | undefined;
+  private textLines: TextModel | undefined;
 
   constructor(readonly text: string) {}
 
   /** parseDockerfile(text), or undefined where it throws or the text is past the limits. */
   get parsed(): ParsedDockerfile | undefined {
     return this.parse().parsed;
+  }
+
+  /** The text as lines (core/advise/text.ts), which the fixes and the hovers' ranges are made of. */
+  get lines(): TextModel {
+    this.textLines ??= textModel(this.text);
+    return this.textLines;
   }
 
   /** The limit of core/dockerfile/limits.ts the text goes past, if any. */
@@ -127,6 +135,7 @@ export class DocumentModel {
             t,
             fileName: this.inputs.uri,
             ...(parsed ? { parsed } : {}),
+            lines: this.source.lines,
             ...(project ? { context: adviseContextOf(project) } : {}),
           }),
         };

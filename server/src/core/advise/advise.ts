@@ -34,7 +34,7 @@ export function advise(input: AdviseInput): Advice[] {
   // A template's lines are template syntax: one notice, no findings from the text.
   if (input.fileName !== undefined && isTemplateName(input.fileName)) {
     if (input.rules && !input.rules.includes('template-not-analysed')) return [];
-    return [templateNotice(textModel(input.text), input.t ?? englishT)];
+    return [templateNotice(input.lines ?? textModel(input.text), input.t ?? englishT)];
   }
   let parsed = input.parsed;
   try {
@@ -47,7 +47,7 @@ export function advise(input: AdviseInput): Advice[] {
   const graph = buildStageGraph(parsed, {});
   let index: ContextIndex | undefined;
   const ctx: RuleContext = {
-    model: textModel(input.text),
+    model: input.lines ?? textModel(input.text),
     parsed,
     graph,
     builder: input.builder ?? 'buildkit',
