@@ -10,6 +10,8 @@ import type { Manifest } from './gen';
 import { median, ms, now, p95, ratio } from './stats';
 
 export const TARGET_EDITOR_MS = 50;
+/** The whole answer of an edit (lenses + hover + diagnostics) against the engine's plan of the same text alone. */
+export const TARGET_PLAN_RATIO = 1.3;
 const LINES = 1000;
 const ROUNDS = 40;
 
@@ -115,5 +117,10 @@ export async function editorPhase(m: Manifest): Promise<EditorRow> {
 export function editorSummary(row: EditorRow): string {
   const met = median(row.rounds) < TARGET_EDITOR_MS;
   const figures = `edit -> lenses + hover + diagnostics ${ms(median(row.rounds))} median, ${ms(p95(row.rounds))} p95; hover alone ${ms(median(row.hovers))}; engine plan alone ${ms(median(row.plans))}`;
-  return `${`editor, ${row.lines}-line Dockerfile`.padEnd(37)}${figures}\n${`   target < ${TARGET_EDITOR_MS} ms`.padEnd(37)}${met ? 'MET' : 'MISSED'} (median ${ratio(median(row.rounds) / TARGET_EDITOR_MS)} the target)`;
+  const perPlan = median(row.rounds) / median(row.plans);
+  return [
+    `${`editor, ${row.lines}-line Dockerfile`.padEnd(37)}${figures}`,
+    `${`   target < ${TARGET_EDITOR_MS} ms`.padEnd(37)}${met ? 'MET' : 'MISSED'} (median ${ratio(median(row.rounds) / TARGET_EDITOR_MS)} the target)`,
+    `${`   whole answer / plan alone`.padEnd(37)}${ratio(perPlan)} (target <= ${TARGET_PLAN_RATIO}x: ${perPlan <= TARGET_PLAN_RATIO ? 'MET' : 'MISSED'}; one model per document version)`,
+  ].join('\n');
 }

@@ -482,6 +482,9 @@ async function bundleCli(): Promise<string> {
     target: 'node20',
     minify: true,
     logLevel: 'warning',
+    // As esbuild.mjs: jsonc-parser's main (UMD) build requires its modules at run time (./impl/format), which a
+    // bundle cannot hold, so its ES build is bundled.
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
     entryPoints: [join(REPO, 'server/src/cli.ts')],
     outfile,
     banner: { js: '#!/usr/bin/env node' },

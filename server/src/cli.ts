@@ -12,7 +12,8 @@ import { runHistory } from './cliHistory';
 import { formatDuration, type RebuildEstimate } from './core/plan/cost';
 import { contextReport, formatContextReport } from './core/context/report';
 import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './diskProject';
-import { LimitError, limitText, parseWithinLimits } from './core/dockerfile/limits';
+import { LimitError, limitText } from './core/dockerfile/limits';
+import { DocumentModel, ParsedText } from './document/model';
 import { setOwn } from './core/shared/own';
 import { formatPlatform, parsePlatform } from './core/dockerfile/platform';
 import { buildId, knownBuilds, recordBuild } from './core/plan/store';
@@ -226,7 +227,15 @@ function run(command: string, values: CliValues, dockerfileArg: string | undefin
     const digestCache = loadDigestCache(digestCachePath);
     const synced = loaded.store.builds[buildId(options.builder, resolve(options.dockerfile), options.target)]?.synced;
     const project = openProject({ ...options, digestCache, ...(synced ? { synced } : {}) });
-    const { parsed: dockerfile, limit } = parseWithinLimits(project.text);
+    // The model the editor keeps per document version (document/model.ts), made from the file: one parse, one plan.
+    const id = buildId(options.builder, project.dockerfileAbs, options.target);
+    const model = new DocumentModel(new ParsedText(project.text), {
+      uri: project.dockerfileAbs,
+      builder: options.builder,
+      project,
+      plan: (parsed) => planProject(project, knownBuilds(loaded.store, options.builder, id), parsed),
+    });
+    const limit = model.limit;
     if (limit) throw new LimitError(limit.message, limit.line);
     // Written only when files were hashed: rewriting an unchanged cache costs more than the plan it saved.
     process.on('exit', () => {
@@ -255,7 +264,6 @@ function run(command: string, values: CliValues, dockerfileArg: string | undefin
       return 0;
     }
     for (const p of project.problems) process.stderr.write(`layerlens: ${p}\n`);
-    const id = buildId(options.builder, project.dockerfileAbs, options.target);
     if (command === 'simulate') {
       const lines = (values['edit-line'] ?? []).map((v) => {
         if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--edit-line takes a line number (1 or more), not "${v}".`);
@@ -263,7 +271,7 @@ function run(command: string, values: CliValues, dockerfileArg: string | undefin
       });
       if (!values.change?.length && !lines.length)
         throw new UsageError('Tell simulate what changes: --change PATH (a context file) or --edit-line N (a Dockerfile line).');
-      const result = simulateProject(project, values.change ?? [], lines);
+      const result = simulateProject(project, values.change ?? [], lines, model.parsed);
       print(
         result,
         Boolean(values.json),
@@ -276,7 +284,7 @@ function run(command: string, values: CliValues, dockerfileArg: string | undefin
       if (unbuildable) throw new InputError(unbuildable);
       return buildCommand(project, loaded, storePath, Boolean(values.json));
     }
-    const result = planProject(project, knownBuilds(loaded.store, options.builder, id), dockerfile);
+    const result = model.plan() as NonNullable<ReturnType<DocumentModel['plan']>>;
     if (command === 'plan') {
       print(result, Boolean(values.json), undefined, config);
       return 0;

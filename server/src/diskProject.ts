@@ -40,6 +40,8 @@ export interface ProjectOptions {
   platform?: string;
   /** Unsaved editor text; read from disk when absent. */
   text?: string;
+  /** parseDockerfile(text), when the caller has it already (openProjectAsync reads the COPY sources from it). */
+  parsed?: ParsedDockerfile;
   /** Digests of unchanged files from earlier runs, so they are not read again. */
   digestCache?: DigestCache;
   /** BuildKit: what its context sync held at the last recorded build (C9), from the store. */
@@ -251,7 +253,7 @@ export async function openProjectAsync(opts: ProjectOptions, signal?: AbortSigna
   const problems: string[] = [];
   const folders = await readNamedFolders(namedValues(opts), (dir) => scanContextAsync(dir, scanOptions), problems, opts.namedFolderReadable);
   const project = finishOpen(opts, o, snapshot, { ...(folders ? { folders } : {}), problems });
-  const roots = sourceRoots(project);
+  const roots = sourceRoots(project, opts.text !== undefined ? opts.parsed : undefined);
   await warmDigests(snapshot, filesBelow(roots), signal);
   await warmTrees(project, roots, signal);
   return project;
@@ -294,10 +296,10 @@ async function warmTrees(project: Project, roots: ViewNode[], signal: AbortSigna
  * mounts: a path's subtree, a wildcard's folder before its first wildcard, the whole context for '.', a variable or a
  * symlink. Only a warm-up: what is missed here is hashed by the plan itself.
  */
-function sourceRoots(project: Project): ViewNode[] {
-  let parsed;
+function sourceRoots(project: Project, known: ParsedDockerfile | undefined): ViewNode[] {
+  let parsed = known;
   try {
-    parsed = parseDockerfile(project.text);
+    parsed ??= parseDockerfile(project.text);
   } catch {
     return [];
   }
@@ -524,10 +526,17 @@ function withUnresolvedArgs(project: PlannedProject, known: KnownBuilds, parsed:
   });
 }
 
-export function simulateProject(project: Project, changedFiles: string[], editedLines: number[]): RecordablePlan & { source: string[] } {
+/** `parsed`: parseDockerfile(project.text), when the caller has it already. */
+export function simulateProject(
+  project: Project,
+  changedFiles: string[],
+  editedLines: number[],
+  parsed?: ParsedDockerfile,
+): RecordablePlan & { source: string[] } {
   const { snapshot, ignoreText, options } = project;
   const result = simulateBuild({
     text: project.text,
+    ...(parsed ? { parsed } : {}),
     options,
     context: planContext(snapshot, ignoreText, options.builder, project.view),
     changedContext: (paths) => {

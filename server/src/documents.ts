@@ -5,7 +5,8 @@ import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { openProjectAsync, planProject, refreshProject, simulateProject, type Project } from './diskProject';
+import { openProjectAsync, planProject, refreshProject, simulateProject, type Project, type ProjectPlan } from './diskProject';
+import type { ParsedDockerfile } from './core/dockerfile/parse';
 import { DigestCache } from './contextFs';
 import type { RecordablePlan } from './core/plan/predict';
 import { fileListOf, renderReason, type Reason } from './core/plan/reason';
@@ -13,7 +14,7 @@ import type { CostedPrediction, RebuildEstimate } from './core/plan/cost';
 import { headCommitAsync, readGitHeadAsync, type BlobDigests, type GitHeadResult } from './gitBaseline';
 import { chooseBaseline, type Baseline } from './document/baseline';
 import { recordProject, type WorkspaceStore } from './store/record';
-import { parsedText, textLimit } from './document/parsed';
+import { DocumentModel, ParsedText } from './document/model';
 import { LimitError, yieldToEventLoop, type LimitProblem } from './core/dockerfile/limits';
 import type { BaselineInfo, RecordResult, SimulationInfo } from './protocol';
 import { dockerfileSettings, normaliseSettings, type DockerfileSettings, type LayerLensSettings } from './settings';
@@ -50,6 +51,8 @@ export interface Analysis {
   /** Set when `plan` is a simulation. */
   simulation?: SimulationInfo;
   plan?: RecordablePlan & { source: string[]; steps: CostedPrediction[]; estimate?: RebuildEstimate };
+  /** The model of the analysed text (document/model.ts): its parse, plan and advice, shared by every feature. */
+  model: DocumentModel;
   /** The text is past a limit of core/dockerfile/limits.ts (then `problem` is its message, and there is no plan). */
   limit?: LimitProblem;
 }
@@ -67,7 +70,10 @@ interface Entry {
   /** The baseline being chosen (git runs off the event loop); every analysis of the entry waits for this one. */
   baselineRead?: Promise<Baseline | undefined>;
   git?: { commit: string; result: GitHeadResult };
-  plan?: Analysis['plan'];
+  /** The model of the text last analysed with the inputs it was made of (document/model.ts); a new one when either changes. */
+  model?: DocumentModel;
+  /** The parse of the newest text seen (shared by the model of that text and by features asked about it first). */
+  source?: ParsedText;
   /** Stops the context scan of a load that a newer one (or closing the document) made useless. */
   opening?: AbortController;
   /** Files changed on disk while the context was being read: examined again once it is. */
@@ -109,7 +115,7 @@ export class DockerfileDocuments {
   /** The editor text changed: the project takes it up when next analysed. */
   changed(uri: string): void {
     const entry = this.entries.get(uri);
-    if (entry) entry.plan = undefined;
+    if (entry) entry.model = undefined;
   }
 
   closed(uri: string): void {
@@ -143,7 +149,7 @@ export class DockerfileDocuments {
       e.baseline = undefined;
       e.baselineRead = undefined;
       e.git = undefined;
-      e.plan = undefined;
+      e.model = undefined;
     }
     this.settingsChanged();
   }
@@ -173,7 +179,7 @@ export class DockerfileDocuments {
     this.picks.set(entry.path, id);
     this.load(entry);
     await entry.ready;
-    entry.plan = undefined;
+    entry.model = undefined;
     this.host.didUpdate([uri]);
     return entry.settings?.configuration;
   }
@@ -190,7 +196,7 @@ export class DockerfileDocuments {
     const previous = this.simulationState?.uri;
     const cause = simulationCause(changedFiles, editedLines);
     this.simulationState = { uri, changedFiles, editedLines, label: renderReason(cause), cause };
-    for (const e of [entry, ...(previous ? [this.entries.get(previous)] : [])]) if (e) e.plan = undefined;
+    for (const e of [entry, ...(previous ? [this.entries.get(previous)] : [])]) if (e) e.model = undefined;
     this.host.didUpdate([...new Set([uri, ...(previous ? [previous] : [])])]);
     return this.simulationState;
   }
@@ -200,7 +206,7 @@ export class DockerfileDocuments {
     this.simulationState = undefined;
     if (uri === undefined) return;
     const entry = this.entries.get(uri);
-    if (entry) entry.plan = undefined;
+    if (entry) entry.model = undefined;
     this.host.didUpdate([uri]);
   }
 
@@ -227,7 +233,7 @@ export class DockerfileDocuments {
     for (const e of this.entries.values()) {
       e.baseline = undefined;
       e.baselineRead = undefined;
-      e.plan = undefined;
+      e.model = undefined;
     }
     this.host.didUpdate(this.uris());
   }
@@ -271,12 +277,22 @@ export class DockerfileDocuments {
     const simulation = this.simulationState?.uri === uri ? this.simulationState : undefined;
     const base = { uri, settings: entry.settings, ...(simulation ? { simulation } : {}) };
     if (!entry.project)
-      return { ...base, problem: entry.problem ?? NOT_A_FILE, baseline: { kind: 'none', label: 'nothing built yet', detail: entry.problem ?? NOT_A_FILE } };
+      return {
+        ...base,
+        model: this.modelOf(entry, text, undefined),
+        problem: entry.problem ?? NOT_A_FILE,
+        baseline: { kind: 'none', label: 'nothing built yet', detail: entry.problem ?? NOT_A_FILE },
+      };
     const none: BaselineInfo = { kind: 'none', label: 'nothing built yet', detail: '' };
-    // Parsing (and the limits) is the first slice of work: it is remembered for the text (document/parsed.ts).
-    const limit = textLimit(text);
-    if (limit) return { ...base, project: entry.project, problem: limit.message, limit, baseline: entry.baseline?.info ?? none };
-    if (!entry.plan && mayYield) {
+    // Parsing (and the limits) is the first slice of work: the model of this text keeps it (document/model.ts).
+    const limit = this.sourceFor(entry, text).limit;
+    if (limit) {
+      const model = this.modelOf(entry, text, undefined);
+      return { ...base, project: entry.project, model, problem: limit.message, limit, baseline: entry.baseline?.info ?? none };
+    }
+    let model: DocumentModel | undefined;
+    let plan: Analysis['plan'];
+    if (!(entry.model?.hasPlan && entry.model.text === text) && mayYield) {
       await yieldToEventLoop();
       if (this.entries.get(uri) !== entry || this.host.text(uri)?.getText() !== text || entry.project?.text !== text) return 'again';
     }
@@ -295,23 +311,55 @@ export class DockerfileDocuments {
           return 'again';
       }
       if (token?.isCancellationRequested) return undefined;
-      entry.plan ??= simulation
-        ? simulateProject(entry.project, simulation.changedFiles, simulation.editedLines)
-        : planProject(entry.project, entry.baseline.known, parsedText(entry.project.text));
+      const project = entry.project;
+      const known = entry.baseline.known;
+      model = this.modelOf(entry, text, (parsed) =>
+        simulation ? simulateProject(project, simulation.changedFiles, simulation.editedLines, parsed) : planProject(project, known, parsed),
+      );
+      plan = model.plan();
     } catch (e) {
+      model ??= this.modelOf(entry, text, undefined);
       if (e instanceof LimitError) {
         const over = { line: e.line ?? 1, message: e.message };
-        return { ...base, project: entry.project, problem: over.message, limit: over, baseline: entry.baseline?.info ?? none };
+        return { ...base, project: entry.project, model, problem: over.message, limit: over, baseline: entry.baseline?.info ?? none };
       }
       this.host.log('error', `Cannot analyse ${entry.path ?? uri}: ${(e as Error).stack ?? String(e)}`);
       return {
         ...base,
         project: entry.project,
+        model,
         problem: `Layer Lens could not analyse this file: ${(e as Error).message}`,
         baseline: entry.baseline?.info ?? { kind: 'none', label: 'nothing built yet', detail: '' },
       };
     }
-    return { ...base, project: entry.project, baseline: entry.baseline.info, plan: entry.plan };
+    return { ...base, project: entry.project, baseline: entry.baseline.info, model, ...(plan ? { plan } : {}) };
+  }
+
+  /** The parse of the document's newest text (one kept per document: an older text's goes with its model). */
+  private sourceFor(entry: Entry, text: string): ParsedText {
+    if (entry.model?.text === text) return entry.model.source;
+    if (entry.source?.text !== text) entry.source = new ParsedText(text);
+    return entry.source;
+  }
+
+  /**
+   * The document's model of this text with its current project, settings, baseline and simulation: the one kept
+   * while all of them are the same, a new one otherwise. `plan` makes its plan (absent: nothing to plan yet).
+   */
+  private modelOf(entry: Entry, text: string, plan: ((parsed: ParsedDockerfile | undefined) => ProjectPlan) | undefined): DocumentModel {
+    const simulation = this.simulationState?.uri === entry.uri ? this.simulationState : undefined;
+    const depends = [entry.settings, plan ? entry.baseline : undefined, simulation];
+    if (entry.model?.current(text, entry.project, depends)) return entry.model;
+    const builder = entry.settings?.builder ?? 'buildkit';
+    entry.model = new DocumentModel(this.sourceFor(entry, text), {
+      uri: entry.uri,
+      builder,
+      ...(entry.project ? { project: entry.project } : {}),
+      ...(plan ? { plan } : {}),
+      depends,
+      sourceFor: (newer) => this.sourceFor(entry, newer),
+    });
+    return entry.model;
   }
 
   private load(entry: Entry): void {
@@ -350,11 +398,14 @@ export class DockerfileDocuments {
     entry.problem = undefined;
     entry.baseline = undefined;
     entry.git = undefined;
-    entry.plan = undefined;
+    entry.model = undefined;
     if (!entry.path) return;
     const started = Date.now();
     const opening = new AbortController();
     entry.opening = opening;
+    const text = this.host.text(entry.uri)?.getText() ?? '';
+    // The parse of this text, which its model keeps: the COPY sources whose digests are computed ahead come from it.
+    const parsed = this.sourceFor(entry, text).parsed;
     try {
       const project = await openProjectAsync(
         {
@@ -367,7 +418,8 @@ export class DockerfileDocuments {
           ...(settings.unresolvedArgs ? { unresolvedArgs: settings.unresolvedArgs } : {}),
           ...(settings.namedContexts ? { namedContexts: settings.namedContexts } : {}),
           ...(this.host.trusted() ? {} : { namedFolderReadable: (dir: string) => insideFolder(this.folderOf(entry.path as string), dir) }),
-          text: this.host.text(entry.uri)?.getText() ?? '',
+          text,
+          ...(parsed ? { parsed } : {}),
           digestCache: this.digestCache,
         },
         opening.signal,
@@ -456,7 +508,7 @@ export class DockerfileDocuments {
       const inside = paths.filter((p) => dirs.some((dir) => p === dir || p.startsWith(dir + sep)));
       if (inside.length === 0) continue;
       entry.project = refreshProject(entry.project, inside);
-      entry.plan = undefined;
+      entry.model = undefined;
       updated.push(entry.uri);
     }
     if (updated.length) this.host.didUpdate(updated);
@@ -478,7 +530,7 @@ export class DockerfileDocuments {
         this.host.log('info', `git HEAD of ${entry.project.contextDir} moved: choosing the baseline of ${entry.path} again.`);
         entry.baseline = undefined;
         entry.baselineRead = undefined;
-        entry.plan = undefined;
+        entry.model = undefined;
         moved.push(entry.uri);
       }),
     ).catch((e: unknown) => this.host.log('warn', `Cannot tell whether git HEAD moved: ${String(e)}`));

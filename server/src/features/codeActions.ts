@@ -10,7 +10,7 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type TextDocume
 import type { Fix, Range } from '../core/advise/advise';
 import type { Translate } from '../core/shared/translate';
 import type { Analysis } from '../documents';
-import { adviceDiagnostic, adviceFor } from './diagnostics';
+import { adviceDiagnostic } from './diagnostics';
 
 /** What the client said it can apply (InitializeParams.capabilities.workspace.workspaceEdit). */
 export interface EditSupport {
@@ -31,7 +31,7 @@ export function codeActions(
   const uri = params.textDocument.uri;
   const contextDir = analysis.project?.text === document.text ? analysis.project.contextDir : undefined;
   const out: CodeAction[] = [];
-  for (const advice of adviceFor(analysis, document.text, t)) {
+  for (const advice of analysis.model.at(document.text).advice(t).advice) {
     if (!overlaps(advice.range, params.range)) continue;
     const diagnostic = adviceDiagnostic(uri, advice);
     for (const fix of advice.fixes) {

@@ -9,7 +9,8 @@ import type { StepStatus } from '../core/shared/types';
 import { renderReason, type Reason } from '../core/plan/reason';
 import { translateProblem } from '../l10n/reasonText';
 
-export function codeLenses(analysis: Analysis | undefined, t: Translate = englishT): CodeLens[] {
+/** The lenses read the analysis's plan (its model's), not the model itself. */
+export function codeLenses(analysis: Omit<Analysis, 'model'> | undefined, t: Translate = englishT): CodeLens[] {
   if (!analysis) return [];
   if (!analysis.plan) {
     const title = analysis.problem ? t('Layer Lens: {0}', translateProblem(analysis.problem, t)) : `Layer Lens: ${t('no verdicts')}`;

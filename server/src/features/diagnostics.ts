@@ -2,13 +2,11 @@
 // problems (invalid stage names, a missing target, BuildKit's stale context sync), pushed to the editor
 // when a Dockerfile opens, its text changes, or its context, settings or baseline change.
 import { DiagnosticSeverity, DiagnosticTag, type Connection, type Diagnostic } from 'vscode-languageserver';
-import { adviseContextOf } from '../adviseContext';
-import { advise, type Advice, type AdviceSeverity } from '../core/advise/advise';
+import type { Advice, AdviceSeverity } from '../core/advise/advise';
 import { englishT, type Translate } from '../core/shared/translate';
 import type { Diagnostic as PlanDiagnostic } from '../core/shared/types';
 import type { Analysis } from '../documents';
-import { parsedText, textLimit } from '../document/parsed';
-import { LimitError, yieldToEventLoop, type LimitProblem } from '../core/dockerfile/limits';
+import { yieldToEventLoop } from '../core/dockerfile/limits';
 import { DIAGNOSTIC_TEMPLATES, matchTemplate, translateProblem } from '../l10n/reasonText';
 
 export const DIAGNOSTIC_SOURCE = 'Layer Lens';
@@ -19,49 +17,6 @@ const SEVERITY: Record<AdviceSeverity, DiagnosticSeverity> = {
   info: DiagnosticSeverity.Information,
   hint: DiagnosticSeverity.Hint,
 };
-
-interface AdviceResult {
-  advice: Advice[];
-  /** Set when the text is past a limit of core/dockerfile/limits.ts: no advice, this one message instead. */
-  limit?: LimitProblem;
-}
-
-/** The last advice per document, for the code actions that follow the diagnostics of the same text. */
-const lastAdvice = new Map<string, { text: string; builder: string; view: unknown; t: Translate; result: AdviceResult }>();
-
-/**
- * Advice on the analysed text; its context (manifests, .dockerignore) when the Dockerfile has one on disk.
- * The same text over the same context view gives the same advice, so it is computed once.
- */
-export function adviceFor(analysis: Analysis, text: string, t: Translate): Advice[] {
-  return adviceOrLimit(analysis, text, t).advice;
-}
-
-function adviceOrLimit(analysis: Analysis, text: string, t: Translate): AdviceResult {
-  const limit = textLimit(text);
-  if (limit) return { advice: [], limit };
-  const project = analysis.project?.text === text ? analysis.project : undefined;
-  const builder = analysis.settings.builder;
-  const last = lastAdvice.get(analysis.uri);
-  if (last && last.text === text && last.builder === builder && last.view === project?.view && last.t === t) return last.result;
-  const parsed = parsedText(text);
-  let result: AdviceResult;
-  try {
-    result = {
-      advice: advise({ text, builder, t, fileName: analysis.uri, ...(parsed ? { parsed } : {}), ...(project ? { context: adviseContextOf(project) } : {}) }),
-    };
-  } catch (e) {
-    if (!(e instanceof LimitError)) throw e;
-    result = { advice: [], limit: { line: e.line ?? 1, message: e.message } };
-  }
-  lastAdvice.set(analysis.uri, { text, builder, view: project?.view, t, result });
-  return result;
-}
-
-/** The document closed: forget its advice. */
-export function forgetAdvice(uri: string): void {
-  lastAdvice.delete(uri);
-}
 
 export function adviceDiagnostic(uri: string, advice: Advice): Diagnostic {
   return {
@@ -78,7 +33,8 @@ export function adviceDiagnostic(uri: string, advice: Advice): Diagnostic {
 export function diagnostics(analysis: Analysis | undefined, text: string | undefined, t: Translate): Diagnostic[] {
   if (!analysis || text === undefined) return [];
   const current = analysis.project?.text === text;
-  const { advice, limit } = adviceOrLimit(analysis, text, t);
+  // The advice of this text's model (document/model.ts): made once per version, shared with the code actions.
+  const { advice, limit } = analysis.model.at(text).advice(t);
   // Past a limit: one diagnostic says so, and nothing else is analysed.
   const over = limit ?? (current ? analysis.limit : undefined);
   if (over)
@@ -137,7 +93,6 @@ export class DiagnosticsPublisher {
 
   clear(uri: string): void {
     this.again.delete(uri);
-    forgetAdvice(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
   }
 

@@ -7,19 +7,21 @@ import type { Translate } from '../core/shared/translate';
 import type { StepPrediction } from '../core/shared/types';
 import type { Analysis } from '../documents';
 import type { LayerLensSettings } from '../settings';
-import { parsedText, textLimit } from '../document/parsed';
 import { renderReason } from '../core/plan/reason';
+import { lazyProperty } from '../core/shared/lazy';
 import { translateProblem } from '../l10n/reasonText';
 
 export function hover(analysis: Analysis | undefined, text: string | undefined, position: Position, settings: LayerLensSettings, t: Translate): Hover | null {
   if (!analysis || text === undefined) return null;
   // Text past the limits (core/dockerfile/limits.ts) is not analysed; its one diagnostic says why.
-  const parsed = parsedText(text);
-  if (!parsed && textLimit(text)) return null;
+  const model = analysis.model.at(text);
+  const parsed = model.parsed;
+  if (!parsed && model.limit) return null;
   // The plan is of the text the analysis took up; a newer edit (not analysed yet) gets no verdicts rather than wrong ones.
   const current = analysis.project?.text === text;
   const steps = current ? analysis.plan?.steps.map((s) => withSimulation(s, analysis, t)) : undefined;
-  const found = hoverAt(text, position, { builder: analysis.settings.builder, cacheOnly: settings.hover.cacheOnly, t, ...(steps ? { steps } : {}) }, parsed);
+  const options = { builder: analysis.settings.builder, cacheOnly: settings.hover.cacheOnly, t, lines: model.source.lines, ...(steps ? { steps } : {}) };
+  const found = hoverAt(text, position, options, parsed);
   if (!found) return null;
   const problem = !steps && analysis.problem ? `\n\n---\n${t('Layer Lens: {0}', translateProblem(analysis.problem, t))}` : '';
   return { contents: { kind: 'markdown', value: found.contents + argOrigins(analysis, text, position.line, t) + problem }, range: found.range };
@@ -47,8 +49,13 @@ function argOrigins(analysis: Analysis, text: string, line: number, t: Translate
   return out.length ? `\n\n---\n${out.join('\n\n')}` : '';
 }
 
-/** The step with its reason in the display language, and the simulation it assumes, if any. */
+/**
+ * The step with its reason in the display language, and the simulation it assumes, if any. Rendered when read: the
+ * hover shows one step of the plan.
+ */
 function withSimulation(step: StepPrediction, analysis: Analysis, t: Translate): StepPrediction {
-  const reason = renderReason(step.cause, t);
-  return { ...step, reason: analysis.simulation ? `${reason} (${t('simulated: {0}', renderReason(analysis.simulation.cause, t))})` : reason };
+  return lazyProperty({ ...step }, 'reason', () => {
+    const reason = renderReason(step.cause, t);
+    return analysis.simulation ? `${reason} (${t('simulated: {0}', renderReason(analysis.simulation.cause, t))})` : reason;
+  });
 }

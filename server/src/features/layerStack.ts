@@ -16,6 +16,7 @@ export function layerStack(analysis: Analysis, t: Translate = englishT): LayerSt
     project && plan
       ? layerStackModel({
           text: project.text,
+          ...(analysis.model.project === project && analysis.model.parsed ? { parsed: analysis.model.parsed } : {}),
           builder: project.options.builder,
           buildArgs: project.options.buildArgs,
           ...(project.options.target ? { target: project.options.target } : {}),

@@ -1,6 +1,6 @@
 // layerLens/status: who is answering, how many instructions a document has, and what counts as built.
 import type { DockerfileDocuments } from '../documents';
-import { parsedText } from '../document/parsed';
+import { ParsedText } from '../document/model';
 import type { StatusParams, StatusResult } from '../protocol';
 import { version } from '../../../package.json';
 
@@ -12,8 +12,8 @@ export async function status(documents: DockerfileDocuments, text: (uri: string)
   return {
     serverVersion,
     pid: process.pid,
-    // The parse the other features share; null past the limits (core/dockerfile/limits.ts), where nothing is parsed.
-    instructionCount: source === undefined ? null : (parsedText(source)?.instructions.length ?? null),
+    // The parse the other features share (the document's model); null past the limits (core/dockerfile/limits.ts).
+    instructionCount: source === undefined ? null : ((analysis?.model.at(source).source ?? new ParsedText(source)).parsed?.instructions.length ?? null),
     baseline: analysis?.baseline ?? null,
     simulation: documents.simulation ?? null,
     configuration: analysis?.settings.configuration ?? null,

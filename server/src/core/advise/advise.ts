@@ -1,5 +1,6 @@
 // Diagnostics with quick fixes: `advise` runs every rule over the Dockerfile text (and the context,
 // when given) and returns plain data with LSP-shaped ranges. Each rule lives in its own file.
+import { workCounts } from '../shared/workCounts';
 import { parseDockerfile } from '../dockerfile/parse';
 import { buildStageGraph } from '../dockerfile/stages';
 import { LimitError } from '../dockerfile/limits';
@@ -29,10 +30,11 @@ export const RULES: Record<AdviceCode, Rule> = {
 };
 
 export function advise(input: AdviseInput): Advice[] {
+  workCounts.advice++;
   // A template's lines are template syntax: one notice, no findings from the text.
   if (input.fileName !== undefined && isTemplateName(input.fileName)) {
     if (input.rules && !input.rules.includes('template-not-analysed')) return [];
-    return [templateNotice(textModel(input.text), input.t ?? englishT)];
+    return [templateNotice(input.lines ?? textModel(input.text), input.t ?? englishT)];
   }
   let parsed = input.parsed;
   try {
@@ -45,7 +47,7 @@ export function advise(input: AdviseInput): Advice[] {
   const graph = buildStageGraph(parsed, {});
   let index: ContextIndex | undefined;
   const ctx: RuleContext = {
-    model: textModel(input.text),
+    model: input.lines ?? textModel(input.text),
     parsed,
     graph,
     builder: input.builder ?? 'buildkit',

@@ -2,17 +2,9 @@
 // of whole original lines (moved or deleted byte for byte, line endings included) plus new lines
 // written with the file's own line ending (CRLF stays CRLF).
 import type { Instruction } from '../dockerfile/parse';
-import type { Position, Range, TextEdit } from './types';
+import type { Position, Range, TextEdit, TextModel } from './types';
 
-export interface TextModel {
-  text: string;
-  /** Lines without their line ending. */
-  lines: string[];
-  /** The ending of each line: '\r\n', '\n', or '' for the last line. */
-  endings: string[];
-  /** The ending new lines get: the first one the file uses, else '\n'. */
-  eol: string;
-}
+export type { TextModel };
 
 export function textModel(text: string): TextModel {
   const lines: string[] = [];

@@ -93,10 +93,23 @@ export interface AdviseContext {
   readText?(path: string): string | undefined;
 }
 
+/** The Dockerfile as lines, for fixes that change only whole lines (advise/text.ts makes it). */
+export interface TextModel {
+  text: string;
+  /** Lines without their line ending. */
+  lines: string[];
+  /** The ending of each line: '\r\n', '\n', or '' for the last line. */
+  endings: string[];
+  /** The ending new lines get: the first one the file uses, else '\n'. */
+  eol: string;
+}
+
 export interface AdviseInput {
   text: string;
   /** parseDockerfile(text), when the caller has it already (parsing is the costly part for long files). */
   parsed?: ParsedDockerfile;
+  /** textModel(text) (advise/text.ts), when the caller has it already. */
+  lines?: TextModel;
   builder?: Builder;
   /** Without it, rules that need the context (manifests, .dockerignore) are skipped or fix-less. */
   context?: AdviseContext;

@@ -4,6 +4,7 @@
 // whitespace, comment and blank lines inside a continuation are dropped, and `\` plus trailing
 // blanks is removed. So re-indenting a continued RUN changes its key; editing a comment inside it
 // does not (cache-rules R7, C29).
+import { workCounts } from '../shared/workCounts';
 import { DockerfileParser } from 'dockerfile-ast';
 import type { Diagnostic } from '../shared/types';
 
@@ -63,6 +64,7 @@ export const KNOWN_KEYWORDS = new Set([
 const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
 
 export function parseDockerfile(text: string): ParsedDockerfile {
+  workCounts.parses++;
   const diagnostics: Diagnostic[] = [];
   const source = text.replace(/^\uFEFF/, '');
   if (source.includes('\u0000')) {

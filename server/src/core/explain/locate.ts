@@ -53,7 +53,7 @@ function inside(range: Range, p: Position): boolean {
 export function hoverAt(
   text: string,
   position: Position,
-  options: ExplainOptions & { steps?: readonly StepPrediction[] },
+  options: ExplainOptions & { steps?: readonly StepPrediction[]; lines?: TextModel },
   parsed?: ParsedDockerfile,
 ): Hover | undefined {
   try {
@@ -64,7 +64,7 @@ export function hoverAt(
   const line = position.line + 1;
   const ins = parsed.instructions.find((i) => i.line <= line && line <= i.endLine);
   if (!ins) return undefined;
-  const model = textModel(text);
+  const model = options.lines ?? textModel(text);
   const raw = model.lines[position.line] ?? '';
   // A comment line inside a continued instruction is not part of it for Docker.
   if (line !== ins.line && /^\s*#/.test(raw) && !ins.heredocs.length) return undefined;

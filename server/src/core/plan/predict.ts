@@ -3,6 +3,7 @@
 // rebuilds, and so does every later step of its stage (the chain rule, R3), except across
 // content-addressed edges (COPY --from, RUN --mount=from=) where the outcome depends on what the
 // source stage produces: 'maybe'.
+import { workCounts } from '../shared/workCounts';
 import {
   cloneState,
   defineStep,
@@ -38,6 +39,7 @@ export { MAX_RECORDED_READS, type KnownBuilds, type PlanContext, type PlanInput,
  * step judged against the store (verdict.ts) and recorded for `record`.
  */
 export function planBuild(input: PlanInput): RecordablePlan {
+  workCounts.plans++;
   const { options } = input;
   const parsed = input.parsed ?? parseDockerfile(input.text);
   const graph = buildStageGraph(parsed, options.buildArgs, graphOptions(options));

@@ -3,10 +3,12 @@
 // exactly those keys.
 import { planBuild, type PlanContext, type RecordablePlan } from './predict';
 import type { ContextEntry, ContextSnapshot, Diagnostic, PlanOptions } from '../shared/types';
-import { parseDockerfile } from '../dockerfile/parse';
+import { parseDockerfile, type ParsedDockerfile } from '../dockerfile/parse';
 
 export interface SimulateInput {
   text: string;
+  /** parseDockerfile(text), when the caller has it already. */
+  parsed?: ParsedDockerfile;
   options: PlanOptions;
   /** The context as it is now. */
   context: PlanContext;
@@ -21,11 +23,12 @@ export interface SimulateInput {
 
 export function simulateBuild(input: SimulateInput): RecordablePlan {
   const named = input.named ? { named: input.named } : {};
-  const built = planBuild({ text: input.text, options: input.options, context: input.context, known: { has: () => false, empty: true }, ...named });
+  const parsed = input.parsed ?? parseDockerfile(input.text);
+  const built = planBuild({ text: input.text, parsed, options: input.options, context: input.context, known: { has: () => false, empty: true }, ...named });
   const keys = new Set(built.keys);
   const diagnostics: Diagnostic[] = [];
   const edited = new Set<number>();
-  const instructions = parseDockerfile(input.text).instructions;
+  const instructions = parsed.instructions;
   for (const line of input.editedLines) {
     const ins = instructions.find((i) => line >= i.line && line <= i.endLine);
     if (ins) edited.add(ins.line);
@@ -41,6 +44,7 @@ export function simulateBuild(input: SimulateInput): RecordablePlan {
   const context = changed.length ? input.changedContext(changed) : input.context;
   const result = planBuild({
     text: input.text,
+    parsed,
     options: input.options,
     context,
     known: { has: (k) => keys.has(k), empty: false, last: built.recorded },

@@ -3,7 +3,7 @@
 // files a COPY/ADD selects, or recorded from a real build), metadata instructions as thin bands, and the
 // writable container layer on top of the target stage (sizes and run times recorded by real builds win); edges for FROM <stage>, COPY --from and
 // RUN --mount=from=; stages the target does not need dimmed; one summary line. Pure: plain data in, JSON out.
-import { flagValue, parseDockerfile, type Instruction } from '../dockerfile/parse';
+import { flagValue, parseDockerfile, type Instruction, type ParsedDockerfile } from '../dockerfile/parse';
 import { buildOrder, buildStageGraph, graphOptions, mountOptions, resolveStageRef, selectStages, type Stage } from '../dockerfile/stages';
 import type { CostedPrediction } from '../plan/cost';
 import { englishT, type Translate } from '../shared/translate';
@@ -15,6 +15,8 @@ const NOT_PREDICTED: Reason = { code: 'notPredicted' };
 export interface LayerStackInput {
   /** The Dockerfile text the steps were predicted for. */
   text: string;
+  /** parseDockerfile(text), when the caller has it already. */
+  parsed?: ParsedDockerfile;
   builder: Builder;
   buildArgs: Record<string, string>;
   target?: string;
@@ -121,7 +123,7 @@ const VERDICT: Record<StepStatus, { icon: string; verdict: string }> = {
 };
 
 export function layerStackModel(input: LayerStackInput): LayerStackModel {
-  const parsed = parseDockerfile(input.text);
+  const parsed = input.parsed ?? parseDockerfile(input.text);
   const graph = buildStageGraph(parsed, input.buildArgs, graphOptions(input));
   const selection = selectStages(graph, input.builder, input.target);
   const byLine = new Map(input.steps.map((s) => [s.line, s]));
