@@ -85,10 +85,20 @@ export async function openFolderFile(page: Page, folder: string, fileName: strin
 
 /** Runs a command from the command palette by its title. */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 20_000 });
-  await input.fill(`>${title}`);
+  // The palette can close again as it opens when a webview takes the focus (seen once in CI, the layer stack panel
+  // just opened): open it again, a few times, before giving up.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ timeout: attempt < 3 ? 10_000 : 20_000 });
+      await input.fill(`>${title}`, { timeout: attempt < 3 ? 5_000 : 30_000 });
+      break;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ timeout: 20_000 });
   await row.click();
