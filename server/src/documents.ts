@@ -21,7 +21,8 @@ import { dockerfileSettings, normaliseSettings, type DockerfileSettings, type La
 import { affectsDiscovery, configsFor, discoverConfigs, processEnv } from './configs/discover';
 import { bakePrintWith } from './configs/bakePrint';
 import type { Discovery } from './configs/types';
-import { insideFolder, withConfiguration } from './document/buildConfig';
+import { withConfiguration } from './document/buildConfig';
+import { inside } from './configs/common';
 import type { ConfigurationInfo } from './protocol';
 
 export interface DocumentsHost {
@@ -407,6 +408,8 @@ export class DockerfileDocuments {
     // The parse of this text, which its model keeps: the COPY sources whose digests are computed ahead come from it.
     const parsed = this.sourceFor(entry, text).parsed;
     try {
+      // Restricted Mode reads no named folder outside the Dockerfile's workspace folder.
+      const workspace = this.folderOf(entry.path);
       const project = await openProjectAsync(
         {
           dockerfile: entry.path,
@@ -417,7 +420,7 @@ export class DockerfileDocuments {
           ...(settings.platform ? { platform: settings.platform } : {}),
           ...(settings.unresolvedArgs ? { unresolvedArgs: settings.unresolvedArgs } : {}),
           ...(settings.namedContexts ? { namedContexts: settings.namedContexts } : {}),
-          ...(this.host.trusted() ? {} : { namedFolderReadable: (dir: string) => insideFolder(this.folderOf(entry.path as string), dir) }),
+          ...(this.host.trusted() ? {} : { namedFolderReadable: (dir: string) => workspace !== undefined && inside(workspace, dir) }),
           text,
           ...(parsed ? { parsed } : {}),
           digestCache: this.digestCache,

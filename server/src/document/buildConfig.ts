@@ -1,7 +1,6 @@
 // Which build configuration a Dockerfile is planned with in the editor: a `layerLens.dockerfiles` entry wins,
 // then the user's pick, then the first discovered configuration (devcontainer, compose, Bake, workflow), then
 // the Dockerfile's folder.
-import { isAbsolute, relative, resolve } from 'node:path';
 import { setOwn } from '../core/shared/own';
 import { configLabel, type BuildConfig } from '../configs/types';
 import type { ConfigurationChoice } from '../protocol';
@@ -55,11 +54,4 @@ export function withConfiguration(settings: DockerfileSettings, configs: BuildCo
       ...(Object.keys(argSources).length ? { argSources } : {}),
     },
   };
-}
-
-/** Whether `path` is `folder` or inside it (both absolute). */
-export function insideFolder(folder: string | undefined, path: string): boolean {
-  if (!folder) return false;
-  const rel = relative(folder, resolve(path));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
