@@ -1,7 +1,8 @@
 // Bundles the extension client, the language server, the CLI and the webview script.
 // `--watch` rebuilds on change; `--dev` keeps bundles unminified with source maps.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 const dev = process.argv.includes('--dev');
 const watch = process.argv.includes('--watch');
@@ -49,5 +50,13 @@ if (existsSync('media/src/history.ts'))
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  // Written whole and renamed into place: tests rebuild the bundles while other tests run dist/cli.js (npm test runs
+  // the oracle beside the unit tier), and a bundle read half-written would be a syntax error.
+  const results = await Promise.all(builds.map((b) => esbuild.build({ ...b, write: false })));
+  for (const file of results.flatMap((r) => r.outputFiles)) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    const temp = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temp, file.contents, { mode: file.path.endsWith('cli.js') ? 0o755 : 0o644 });
+    renameSync(temp, file.path);
+  }
 }
