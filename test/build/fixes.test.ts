@@ -38,7 +38,9 @@ const BASE_DOCKERFILE = [
   'FROM localbase:1',
   tool(
     'pnpm',
-    'if [ "$1" = build ]; then cat packages/*/index.js > dist.js; exit 0; fi\\nmkdir -p node_modules\\ncat package.json pnpm-lock.yaml pnpm-workspace.yaml packages/*/package.json > node_modules/.installed',
+    // `pnpm fetch` fills the store from the lockfile alone; `install --offline` fails without it; an online install
+    // fills the same store, so every form of the fix leaves the same files.
+    'if [ "$1" = build ]; then cat packages/*/index.js > dist.js; exit 0; fi\\nmkdir -p /root/.pnpm-store\\nif [ "$1" = fetch ]; then cat pnpm-lock.yaml > /root/.pnpm-store/fetched; exit 0; fi\\ncase " $* " in *" --offline "*) test -f /root/.pnpm-store/fetched ;; *) cat pnpm-lock.yaml > /root/.pnpm-store/fetched ;; esac\\nmkdir -p node_modules\\ncat package.json pnpm-lock.yaml pnpm-workspace.yaml packages/*/package.json > node_modules/.installed',
   ),
   tool('yarn', 'mkdir -p node_modules\\ncat package.json yarn.lock .yarnrc.yml .yarn/releases/* apps/*/package.json > node_modules/.installed'),
   tool('npm', 'mkdir -p node_modules\\ncat package.json package-lock.json libs/*/package.json > node_modules/.installed'),
@@ -195,16 +197,26 @@ describe(
                 assert.equal(fixedText, fixes[0].text, 'the CLI applies the preferred fix');
                 for (const n of c.names) assert.ok(fixedText.includes(n), `the fix copies ${n}:\n${fixedText}`);
                 assert.ok(!fixedText.includes(c.never), `the fix must not name ${c.never}:\n${fixedText}`);
-                const variants: Array<{ dir: string; text: string }> = [{ dir: copyForm, text: fixedText }];
-                if (engine === 'buildkit' && c.install !== 'go build') {
-                  assert.equal(fixes.length, 2, fixes.map((f) => f.title).join('\n'));
+                const variants: Array<{ dir: string; text: string; step?: string }> = [{ dir: copyForm, text: fixedText }];
+                const pnpm = c.install.startsWith('pnpm');
+                const bind = engine === 'buildkit' && c.install !== 'go build';
+                assert.equal(fixes.length, 1 + (bind ? 1 : 0) + (pnpm ? 1 : 0), fixes.map((f) => f.title).join('\n'));
+                if (bind) {
                   assert.match(fixes[1].text, /--mount=type=bind,source=/);
                   const bindForm = join(work, `c${i}-bind-${randomBytes(3).toString('hex')}`);
                   cpSync(original, bindForm, { recursive: true });
                   writeFileSync(join(bindForm, 'Dockerfile'), fixes[1].text);
                   variants.push({ dir: bindForm, text: fixes[1].text });
-                } else {
-                  assert.equal(fixes.length, 1, fixes.map((f) => f.title).join('\n'));
+                }
+                if (pnpm) {
+                  // The `pnpm fetch` form: the step that must stay cached is the fetch (the offline install after
+                  // the broad COPY runs again, from the store).
+                  const text = fixes.at(-1)!.text;
+                  assert.match(text, /RUN pnpm fetch\n/);
+                  const fetchForm = join(work, `c${i}-fetch-${randomBytes(3).toString('hex')}`);
+                  cpSync(original, fetchForm, { recursive: true });
+                  writeFileSync(join(fetchForm, 'Dockerfile'), text);
+                  variants.push({ dir: fetchForm, text, step: 'RUN pnpm fetch' });
                 }
                 const tag = (n: string) => {
                   const x = `ll-monofix-${n}:${i}`;
@@ -230,8 +242,9 @@ describe(
                   edit(variant.dir);
                   const rebuilt = await buildWithEngine(engine, { contextDir: variant.dir, tag: tag(`fixed${v}`) });
                   // The step that reads the manifests: the install, or the module download the Go fix added.
-                  const installLine =
-                    c.install === 'go build'
+                  const installLine = variant.step
+                    ? lineOf(variant.text, variant.step)
+                    : c.install === 'go build'
                       ? lineOf(variant.text.replace(/go mod download/, 'GO-MOD-DOWNLOAD'), 'GO-MOD-DOWNLOAD')
                       : lineOf(variant.text, c.install);
                   const step = rebuilt.steps.find((s) => s.line === installLine);
@@ -240,6 +253,19 @@ describe(
                     true,
                     `line ${installLine} of the fixed Dockerfile is cached after the edit:\n${variant.text}\n${rebuilt.output.slice(-2000)}`,
                   );
+                }
+                if (pnpm) {
+                  // What the fetch form is for: a workspace's package.json edited (a script, not a dependency) reruns the
+                  // install of the manifest-COPY form, while `pnpm fetch` (lockfile only) stays cached.
+                  const manifest = 'packages/b/package.json';
+                  const [copyVariant, fetchVariant] = [variants[0], variants.at(-1)!];
+                  for (const v of [copyVariant, fetchVariant]) writeFileSync(join(v.dir, manifest), `{"name":"b","scripts":{"x":"${nonce}"}}\n`);
+                  const copyBuild = await buildWithEngine(engine, { contextDir: copyVariant.dir, tag: tag('fixed0') });
+                  const copyInstall = copyBuild.steps.find((s) => s.line === lineOf(copyVariant.text, c.install));
+                  assert.equal(copyInstall?.cached, false, `the manifest-COPY form reinstalls after ${manifest} changed:\n${copyBuild.output.slice(-2000)}`);
+                  const fetchBuild = await buildWithEngine(engine, { contextDir: fetchVariant.dir, tag: tag(`fixed${variants.length - 1}`) });
+                  const fetchStep = fetchBuild.steps.find((s) => s.line === lineOf(fetchVariant.text, 'RUN pnpm fetch'));
+                  assert.equal(fetchStep?.cached, true, `pnpm fetch stays cached after ${manifest} changed:\n${fetchBuild.output.slice(-2000)}`);
                 }
               });
             }

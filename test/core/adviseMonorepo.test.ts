@@ -168,3 +168,53 @@ test("on the corpus: the Go service inside hoppscotch's JS monorepo gets the sub
   assert.equal(remark.advice[0].fixes.length, 0);
   assert.match(remark.advice[0].message, /replaces modules with local folders/);
 });
+
+test('pnpm: a second fix in the `pnpm fetch` form (lockfile only, fetch, then the broad COPY and an offline install); the rule is quiet after it', () => {
+  const text = [
+    'FROM node:20',
+    'WORKDIR /app',
+    'RUN corepack enable',
+    'COPY . .',
+    'RUN --mount=type=cache,id=pnpm,target=/pnpm/store pnpm install --frozen-lockfile --prod && \\',
+    '    pnpm -r build',
+    'CMD ["node", "apps/web/index.js"]',
+    '',
+  ].join('\n');
+  const context = {
+    paths: ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', '.npmrc', 'apps/web/package.json', 'apps/web/index.js'],
+    readText: (p: string) => (p === 'pnpm-workspace.yaml' ? 'packages:\n  - apps/*\n' : p === 'package.json' ? '{"name":"root"}' : undefined),
+  };
+  const [a] = advise({ text, context, rules: ['copy-before-install'] });
+  const fetch = a.fixes.find((f) => f.title.includes('pnpm fetch'));
+  assert.ok(fetch, a.fixes.map((f) => f.title).join('\n'));
+  assert.equal(fetch.title, 'Fetch with `pnpm fetch` from pnpm-lock.yaml, pnpm-workspace.yaml, .npmrc before copying the sources, then install offline');
+  assert.equal(fetch.isPreferred, false);
+  const after = applyEdits(text, fetch.edits);
+  assert.equal(
+    after,
+    [
+      'FROM node:20',
+      'WORKDIR /app',
+      'RUN corepack enable',
+      'COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./',
+      'RUN --mount=type=cache,id=pnpm,target=/pnpm/store pnpm fetch --prod',
+      'COPY . .',
+      'RUN --mount=type=cache,id=pnpm,target=/pnpm/store pnpm install --offline --frozen-lockfile --prod && \\',
+      '    pnpm -r build',
+      'CMD ["node", "apps/web/index.js"]',
+      '',
+    ].join('\n'),
+  );
+  assert.deepEqual(advise({ text: after, context, rules: ['copy-before-install'] }), []);
+  // No lockfile: pnpm fetch has nothing to read, so the form is not offered (the manifest COPY still is).
+  const [b] = advise({ text, context: { ...context, paths: context.paths.filter((p) => p !== 'pnpm-lock.yaml') }, rules: ['copy-before-install'] });
+  assert.ok(b.fixes.length >= 1);
+  assert.ok(!b.fixes.some((f) => f.title.includes('pnpm fetch')));
+  // npm installs never get it.
+  const [c] = advise({
+    text: text.replace(/pnpm install --frozen-lockfile --prod/, 'npm ci'),
+    context: { paths: ['package.json', 'package-lock.json'] },
+    rules: ['copy-before-install'],
+  });
+  assert.ok(!c.fixes.some((f) => f.title.includes('pnpm fetch')));
+});

@@ -10,6 +10,7 @@
 // ecosystem's tool on manifests copied on their own (a dummy-project build, `./gradlew downloadRepos`).
 import { analyseRun, cacheTargets, isBroadCopy, manifestsMounted, manifestsNamed, toolsRun, type RunAnalysis, type RunPart } from '../install';
 import { copyOperands, makeAdvice, resolveDir, stageWorkdirs, type Rule, type RuleContext } from '../rule';
+import { pnpmFetchFix } from '../pnpmFetchFix';
 import { copyInstallFix } from './copyInstallFix';
 import { goModuleFix } from '../goModuleFix';
 import type { Ecosystem } from '../ecosystems';
@@ -134,8 +135,10 @@ export const copyBeforeInstall: Rule = (ctx) => {
       const result: { fix?: Fix; problem?: string; alternative?: Fix } =
         goModuleFix(ctx, stage, dirs, lastCopy.index, ri, analysis) ?? copyInstallFix(ctx, stage, dirs, lastCopy.index, ri, analysis);
       if (result.problem) message += ' ' + t('No automatic fix: {0}.', result.problem);
+      const pnpmFetch = result.fix ? pnpmFetchFix(ctx, stage, dirs, lastCopy.index, ri, analysis) : undefined;
+      const fixes = result.fix ? [result.fix, ...(result.alternative ? [result.alternative] : []), ...(pnpmFetch ? [pnpmFetch] : [])] : [];
       out.push(
-        makeAdvice(ctx, 'copy-before-install', 'warning', copy, message, result.fix ? [result.fix, ...(result.alternative ? [result.alternative] : [])] : [], {
+        makeAdvice(ctx, 'copy-before-install', 'warning', copy, message, fixes, {
           related: [{ line: ins.line, message: t('the dependency install') }],
         }),
       );
