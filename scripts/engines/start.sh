@@ -14,6 +14,8 @@
 # Only the buildkit daemon gets a bridge network (BuildKit's RUN needs it), our own $LL_BRIDGE rather than docker0
 # (see start_engine); classic uses --bridge=none.
 # --iptables=false on both: no host firewall changes.
+# LL_NICE=N starts both daemons (and so every build step they run) at that niceness: `npm test` sets it while the
+# oracle runs beside the editor's tiers, so the builds take the CPU the real VS Code leaves over, not the reverse.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/common.sh"
@@ -21,6 +23,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 engines=("$@")
 [ ${#engines[@]} -gt 0 ] || read -r -a engines <<< "${LAYERLENS_ENGINES:-classic buildkit}"
 DEADLINE_S="${LAYERLENS_ENGINE_START_TIMEOUT:-90}"
+NICE=()
+[ -n "${LL_NICE:-}" ] && NICE=(nice -n "$LL_NICE")
 
 # poll CMD... until it succeeds or the deadline (seconds since $SECONDS=start) passes
 wait_until() {  # $1 = deadline (absolute $SECONDS), rest = command
@@ -59,7 +63,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [metrics]
   address = ""
 TOML
-      PATH="$(ll_path "$e")" setsid "$ctrd" --config "$st/containerd.toml" </dev/null >"$st/containerd.log" 2>&1 &
+      PATH="$(ll_path "$e")" setsid "${NICE[@]}" "$ctrd" --config "$st/containerd.toml" </dev/null >"$st/containerd.log" 2>&1 &
       echo $! > "$st/containerd.pid"
     fi
     if ! wait_until "$deadline" test -S "$st/containerd.sock"; then
@@ -81,7 +85,7 @@ TOML
         ip link set "$LL_BRIDGE" up
         extra+=(--bridge="$LL_BRIDGE")
       fi
-      PATH="$(ll_path "$e")" setsid "$dockerd" --config-file "$st/daemon.json" \
+      PATH="$(ll_path "$e")" setsid "${NICE[@]}" "$dockerd" --config-file "$st/daemon.json" \
         --data-root "$st/data" --exec-root "$st/exec" --pidfile "$st/dockerd.pid" \
         -H "unix://$sock" --containerd "$st/containerd.sock" --iptables=false --ip6tables=false "${extra[@]}" \
         </dev/null >"$st/dockerd.log" 2>&1 &

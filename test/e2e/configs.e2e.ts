@@ -142,8 +142,19 @@ describe('the build a compose file declares', () => {
     const composeLens = lens(page, 'Layer Lens: 5 steps, 5 rebuild');
     await composeLens.waitFor({ timeout: 30_000 });
     await shot('configs-compose-service-lens');
-    await composeLens.click();
-    await statusBarItem(page, /compose:api \(target dev\)/).waitFor({ timeout: 20_000 });
+    // The lens re-renders while the plan settles: a click can land on one going away, so click again until the
+    // status bar names the service (clicking twice only plans the same configuration twice).
+    const chosen = statusBarItem(page, /compose:api \(target dev\)/);
+    await waitFor(
+      'the status bar to name compose:api (target dev) after the lens click',
+      async () => {
+        if (await chosen.isVisible()) return true;
+        await composeLens.click({ timeout: 5_000 });
+        await chosen.waitFor({ timeout: 15_000 });
+        return true;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
     await page.locator('.tabs-container .tab', { hasText: 'Layer Stack: docker/api.Dockerfile' }).waitFor({ timeout: 30_000 });
     await webviewFrame(page, '#app .title');
     await shot('configs-compose-lens-opened');

@@ -83,25 +83,32 @@ export async function openFolderFile(page: Page, folder: string, fileName: strin
   await openFromExplorer(page, fileName);
 }
 
-/** Runs a command from the command palette by its title. */
+/**
+ * Runs a command from the command palette by its title. The whole sequence is retried, a few times, while the
+ * command has not been picked: the palette can close again as it opens when a webview takes the focus (seen in
+ * CI, the layer stack panel just opened), and a command whose `when` names the editor (editorLangId) is only
+ * listed while the editor has the focus, which a file opened from the Explorer or a busy machine can leave
+ * elsewhere: each retry focuses the active editor group first (Ctrl+1, the cursor stays where it was).
+ */
 export async function runCommand(page: Page, title: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
-  // The palette can close again as it opens when a webview takes the focus (seen once in CI, the layer stack panel
-  // just opened): open it again, a few times, before giving up.
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  const attempts = 4;
   for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
+    const last = attempt === attempts;
     try {
-      await input.waitFor({ timeout: attempt < 3 ? 10_000 : 20_000 });
-      await input.fill(`>${title}`, { timeout: attempt < 3 ? 5_000 : 30_000 });
-      break;
+      if (!(await input.isVisible())) await page.keyboard.press('F1');
+      await input.waitFor({ timeout: last ? 20_000 : 10_000 });
+      await input.fill(`>${title}`, { timeout: last ? 30_000 : 5_000 });
+      await row.waitFor({ timeout: last ? 30_000 : 15_000 });
+      await row.click({ timeout: 10_000 });
+      return;
     } catch (e) {
-      if (attempt >= 3) throw e;
+      if (last) throw e;
       await page.keyboard.press('Escape');
+      if (attempt >= 2) await page.keyboard.press('Control+1');
     }
   }
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ timeout: 20_000 });
-  await row.click();
 }
 
 export function activeTab(page: Page, fileName: string): Locator {
