@@ -88,7 +88,7 @@ export async function openFolderFile(page: Page, folder: string, fileName: strin
  * command has not been picked: the palette can close again as it opens when a webview takes the focus (seen in
  * CI, the layer stack panel just opened), and a command whose `when` names the editor (editorLangId) is only
  * listed while the editor has the focus, which a file opened from the Explorer or a busy machine can leave
- * elsewhere: each retry focuses the active editor group first (Ctrl+1, the cursor stays where it was).
+ * elsewhere: later retries click the active tab first (it focuses its editor; the cursor stays where it was).
  */
 export async function runCommand(page: Page, title: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
@@ -106,7 +106,13 @@ export async function runCommand(page: Page, title: string): Promise<void> {
     } catch (e) {
       if (last) throw e;
       await page.keyboard.press('Escape');
-      if (attempt >= 2) await page.keyboard.press('Control+1');
+      if (attempt >= 2) {
+        await page
+          .locator('.editor-group-container.active .tabs-container .tab.active')
+          .first()
+          .click({ timeout: 5_000 })
+          .catch(() => undefined);
+      }
     }
   }
 }
