@@ -87,6 +87,11 @@ const composeRuns: Array<[string, string, Record<string, string>, string[]?]> = 
   ['compose-env', '.', { COMPOSE_PROFILES: 'debug,tools', COMPOSE_PROJECT_NAME: 'other_name' }],
   ['compose-env', '.', { COMPOSE_FILE: 'compose.yaml;deploy/extra.yaml', COMPOSE_PATH_SEPARATOR: ';' }],
   ['compose-env', '.', {}, ['release.env']],
+  // real projects' files, copied unchanged (test/fixtures/configs/REAL.md says from where)
+  ['real-otel-demo', '.', {}],
+  ['real-otel-demo', '.', { COMPOSE_FILE: 'compose.yaml:compose.full.yaml:compose.observability.yaml:compose.extras.yaml' }],
+  ['real-voting-app', '.', {}],
+  ['real-voting-app', '.', { COMPOSE_PROFILES: 'seed' }],
 ];
 for (const [fixture, projectDir, env, envFiles] of composeRuns) {
   const how = [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...(envFiles ?? []).map((f) => `--env-file ${f}`)].join(' ');
@@ -113,6 +118,7 @@ for (const [fixture, projectDir, env, envFiles] of composeRuns) {
       const build = { ...s.build, ...(!s.build?.platforms && s.platform ? { platforms: [s.platform] } : {}) };
       compareCompose(ours, build, `${fixture}/${name}`);
     }
+    t.diagnostic(`${built.length} services that build compared: ${built.map(([n]) => n).join(', ')}`);
   });
 }
 
