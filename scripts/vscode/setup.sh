@@ -35,6 +35,15 @@ if ((${#missing[@]})); then
   rm -f "$apt_log"
 fi
 
+# One install at a time: two runs at once (a test run and a second checkout's) would rebuild the same native modules
+# under each other's feet (node-gyp: "ENOENT ... build/node_gyp_bins"). The second waits, then finds the stamp.
+mkdir -p "$(dirname "$TOOLS")"
+exec 9>"$TOOLS.lock"
+if ! flock -n 9; then
+  log "another setup is installing code-server into $TOOLS: waiting for it"
+  flock -w 900 9 || { log "still locked after 15 min: $TOOLS.lock"; exit 1; }
+fi
+
 if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$CODE_SERVER_VERSION" && -f "$CS/out/node/entry.js" ]]; then
   log "code-server $CODE_SERVER_VERSION already installed in $TOOLS"
   echo "$CS"
