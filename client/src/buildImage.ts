@@ -4,8 +4,15 @@
 // "Copy Report". Only in trusted workspaces: a build runs the Dockerfile's commands.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { translateProblem } from '../../server/src/l10n/reasonText';
-import { BUILD_OUTPUT_HINT, buildImageRequest, buildOutputNotification, type BuildOutputParams, type ParamsOf, type ResultOf } from '../../server/src/protocol';
+import {
+  renderMessage,
+  BUILD_OUTPUT_HINT,
+  buildImageRequest,
+  buildOutputNotification,
+  type BuildOutputParams,
+  type ParamsOf,
+  type ResultOf,
+} from '../../server/src/protocol';
 
 export const buildImageCommand = 'layerLens.buildImage';
 export const copyBuildReportCommand = 'layerLens.copyBuildReport';
@@ -96,10 +103,10 @@ async function build(
 
 function show(result: BuildResult, document: vscode.TextDocument, diagnostics: vscode.DiagnosticCollection, output: vscode.LogOutputChannel): void {
   if (result.problem || !result.report) {
-    output.warn(result.problem ?? 'The build did not run.');
+    output.warn(result.problem ? renderMessage(result.problem) : 'The build did not run.');
     void vscode.window
       .showErrorMessage(
-        vscode.l10n.t('Layer Lens: {0}', result.problem ? translateProblem(result.problem, vscode.l10n.t) : vscode.l10n.t('the build did not run.')),
+        vscode.l10n.t('Layer Lens: {0}', result.problem ? renderMessage(result.problem, vscode.l10n.t) : vscode.l10n.t('the build did not run.')),
         vscode.l10n.t('Show Output'),
       )
       .then((a) => a && output.show(true));

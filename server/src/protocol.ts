@@ -8,6 +8,9 @@ import type { CostedPrediction, RebuildEstimate } from './core/plan/cost';
 import type { BuildReport } from './build/buildProject';
 import type { Reason } from './core/plan/reason';
 import type { BuildOrigin } from './core/plan/store';
+import type { Message } from './core/shared/message';
+
+export { renderMessage, type Message } from './core/shared/message';
 
 /** A reason (a step's, a simulation's) as a value, and its one renderer per language (the `Translate` passed). */
 export { renderReason, REASON_MESSAGES, type Reason } from './core/plan/reason';
@@ -144,8 +147,8 @@ export interface BaselineInfo {
   kind: BaselineKind;
   /** Short words for the status bar: "recorded build", "git HEAD", "nothing built yet". */
   label: string;
-  /** One sentence on where it comes from or why the wanted baseline is not available. */
-  detail: string;
+  /** One sentence on where it comes from or why the wanted baseline is not available (the client renders it). */
+  detail: Message;
   /** A recorded baseline: where its last build came from and when (ms since the epoch), when the store knows. */
   origin?: BuildOrigin;
 }
@@ -272,8 +275,8 @@ export interface RecordResult {
   keys: number;
   /** Where the store was written, or null when it is kept in memory only. */
   storePath: string | null;
-  /** A problem worth showing (the store file could not be written, a corrupt store was set aside). */
-  warning: string | null;
+  /** A problem worth showing (the store file could not be written, a corrupt store was set aside), as a value. */
+  warning: Message | null;
 }
 
 /**
@@ -313,8 +316,8 @@ export interface BuildImageResult {
   report: BuildReport | null;
   /** The report as text, for "Copy Report" and the output channel. */
   reportText: string | null;
-  /** Why the build could not run (docker missing, daemon down, socket permission, no build context, busy). */
-  problem: string | null;
+  /** Why the build could not run (docker missing, daemon down, socket permission, no build context, busy), as a value. */
+  problem: Message | null;
 }
 
 /**

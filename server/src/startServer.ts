@@ -2,6 +2,7 @@
 // (server/src/features/*) that reads the shared per-document state (documents.ts), so tests can drive the
 // real server over in-memory streams.
 import { fileURLToPath } from 'node:url';
+import { msg, renderMessage, type Message } from './core/shared/message';
 import {
   CodeActionKind,
   CodeLensRefreshRequest,
@@ -70,8 +71,7 @@ import {
 export { serverVersion };
 
 /** Build Image runs docker build, which runs the Dockerfile's RUN commands: never in an untrusted workspace. */
-export const RESTRICTED_BUILD_PROBLEM =
-  'Layer Lens builds images only in trusted workspaces: a build runs the commands of the Dockerfile. Trust this workspace to build.';
+export const RESTRICTED_BUILD_PROBLEM: Message = msg('buildUntrusted');
 
 /** Whether the user trusts the workspace; untrusted until the client says otherwise. */
 interface Trust {
@@ -267,7 +267,7 @@ function createDocuments(
   const canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   const folders = (params.workspaceFolders ?? []).flatMap((f) => (f.uri.startsWith('file:') ? [fileURLToPath(f.uri)] : []));
   const store = openWorkspaceStore(storePathOf(options, (level, message) => connection.console[level](message)));
-  if (store.warning) connection.console.warn(store.warning);
+  if (store.warning) connection.console.warn(renderMessage(store.warning));
   return new DockerfileDocuments({
     text: (uri) => texts.get(uri),
     settingsFor: (uri) => settings.get(uri),

@@ -13,6 +13,7 @@ import { RESTRICTED_DOCKERFILES_NOTE } from '../../server/src/lsp/configuration'
 import { buildImageRequest, statusRequest } from '../../server/src/protocol';
 import { RESTRICTED_BUILD_PROBLEM } from '../../server/src/startServer';
 import { TestServer } from './support/lspClient';
+import { renderMessage } from '../../server/src/core/shared/message';
 
 const root = fs.mkdtempSync(join(tmpdir(), 'll-trust-'));
 const home = join(root, 'home');
@@ -128,7 +129,7 @@ void test('trusted: git runs hardened on the hostile partial clone; nothing is f
   assert.equal(fs.existsSync(pwned), false, "the repository's core.sshCommand did not run");
   assert.equal(status.baseline?.kind, 'none');
   assert.match(
-    status.baseline?.detail ?? '',
+    status.baseline ? renderMessage(status.baseline.detail) : '',
     /no git HEAD to compare with: 1 file of git HEAD is not downloaded in this partial clone, and Layer Lens does not download anything\./,
   );
 });

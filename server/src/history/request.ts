@@ -5,6 +5,7 @@
 import { relative, sep } from 'node:path';
 import { ParamsError } from '../lsp/params';
 import type { Analysis } from '../documents';
+import { renderMessage } from '../core/shared/message';
 import { buildId, type StoreData } from '../core/plan/store';
 import type { HistoryCell, HistoryCounts, HistoryParams, HistoryResultView, HistoryRowView } from '../protocol';
 import { fixedRowFor } from './format';
@@ -64,7 +65,8 @@ export class HistoryService {
   async replay(params: Required<HistoryParams>, signal: AbortSignal): Promise<HistoryResultView> {
     if (!this.host.trusted()) return emptyView(RESTRICTED_HISTORY_PROBLEM, params.cache);
     const analysis = await this.host.analysis(params.uri);
-    if (!analysis?.project) return emptyView(analysis?.problem ?? 'Layer Lens has no analysis for this file: open it in an editor.', params.cache);
+    if (!analysis?.project)
+      return emptyView(analysis?.problem ? renderMessage(analysis.problem) : 'Layer Lens has no analysis for this file: open it in an editor.', params.cache);
     const { project, settings } = analysis;
     const options = {
       dockerfile: project.dockerfileAbs,

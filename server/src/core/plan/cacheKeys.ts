@@ -9,6 +9,7 @@ import { ownValue } from '../shared/own';
 import { processWord, processWords } from '../dockerfile/words';
 import type { Builder, LayerKind, SourceSelection } from '../shared/types';
 import type { Reason } from './reason';
+import { msg, type Message } from '../shared/message';
 
 /** How the key computation reads the build context (implemented over core/context/context.ts). */
 export interface ContextAccess {
@@ -44,7 +45,7 @@ export interface StepDefinition {
   named?: Array<{ name: string; selection: SourceSelection }>;
   /** Set when the outcome depends on something outside the Dockerfile and context (a URL). */
   external?: Reason;
-  problems: string[];
+  problems: Message[];
 }
 
 /** What a named context (`--build-context NAME=VALUE`) is, as the plan treats it (cache-rules R27). */
@@ -210,7 +211,7 @@ export function defineStep(ins: Instruction, state: StageState, stage: Stage, in
 }
 
 function defineBuildkit(ins: Instruction, state: StageState, stage: Stage, inputs: KeyInputs): StepDefinition {
-  const base = { fromStages: [] as number[], problems: [] as string[] };
+  const base = { fromStages: [] as number[], problems: [] as Message[] };
   switch (ins.keyword) {
     case 'RUN':
       return { kind: 'op', layer: 'filesystem', ...runParts(ins, state, stage, inputs, base) };
@@ -230,14 +231,14 @@ function defineBuildkit(ins: Instruction, state: StageState, stage: Stage, input
 }
 
 function defineClassic(ins: Instruction, state: StageState, stage: Stage, inputs: KeyInputs): StepDefinition {
-  const base = { fromStages: [] as number[], problems: [] as string[] };
+  const base = { fromStages: [] as number[], problems: [] as Message[] };
   const vars = expansionVars(state);
   const edited = inputs.edited.has(ins.line) ? SIM : '';
   switch (ins.keyword) {
     case 'RUN': {
       const r = runParts(ins, state, stage, inputs, base);
-      for (const f of ins.flags) r.problems.push(`RUN --${f.name} requires BuildKit: the classic builder rejects it.`);
-      if (ins.heredocs.length) r.problems.push('Heredocs require BuildKit: the classic builder does not support them.');
+      for (const f of ins.flags) r.problems.push(msg('runFlagBuildkit', f.name));
+      if (ins.heredocs.length) r.problems.push(msg('heredocBuildkit'));
       // Classic keys RUN by its cache text "|N a=1 b=2 cmd" with every in-scope ARG value (R11, C28).
       const argList = [...state.args]
         .filter(([, v]) => v !== undefined)
@@ -254,7 +255,7 @@ function defineClassic(ins: Instruction, state: StageState, stage: Stage, inputs
     case 'ADD': {
       const r = copyParts(ins, state, stage, inputs, base);
       for (const name of ['chmod', 'link', 'parents', 'exclude', 'checksum', 'keep-git-dir', 'unpack']) {
-        if (flagValue(ins, name) !== undefined) r.problems.push(`${ins.keyword} --${name} requires BuildKit: the classic builder does not support it.`);
+        if (flagValue(ins, name) !== undefined) r.problems.push(msg('flagBuildkit', ins.keyword, name));
       }
       return { kind: 'op', layer: 'filesystem', ...r };
     }
@@ -299,7 +300,7 @@ function defineClassic(ins: Instruction, state: StageState, stage: Stage, inputs
   }
 }
 
-type PartsBase = { fromStages: number[]; problems: string[]; named?: Array<{ name: string; selection: SourceSelection }>; external?: Reason };
+type PartsBase = { fromStages: number[]; problems: Message[]; named?: Array<{ name: string; selection: SourceSelection }>; external?: Reason };
 
 function runParts(ins: Instruction, state: StageState, stage: Stage, inputs: KeyInputs, base: PartsBase) {
   const parts: Record<string, string> = {};
@@ -341,7 +342,7 @@ function runParts(ins: Instruction, state: StageState, stage: Stage, inputs: Key
           content = `context:${named.name}`;
           parts[`named:${named.name}`] = sel.digest;
           (base.named ??= []).push({ name: named.name, selection: sel });
-          base.problems.push(...sel.problems.map((p) => `named context ${named.name}: ${p}`));
+          base.problems.push(...sel.problems.map((p) => msg('namedContextProblem', named.name, p)));
         }
       } else if (from !== undefined) {
         const dep = resolveStageRef(from, inputs.stages, stage.index, inputs.named && new Set(Object.keys(inputs.named.values)));
@@ -378,7 +379,7 @@ function copyParts(ins: Instruction, state: StageState, stage: Stage, inputs: Ke
   const selections: SourceSelection[] = [];
   let external: Reason | undefined;
   if (words.length < 2) {
-    base.problems.push(`${ins.keyword} needs at least one source and a destination, e.g. "${ins.keyword} package.json /app/".`);
+    base.problems.push(msg('copyNeedsSource', ins.keyword, ins.keyword));
   }
   const dest = words.length ? words[words.length - 1] : '';
   parts.dest = dest.startsWith('/')
@@ -418,7 +419,7 @@ function copyParts(ins: Instruction, state: StageState, stage: Stage, inputs: Ke
       });
       parts[`named:${named.name}`] = sel.digest;
       (base.named ??= []).push({ name: named.name, selection: sel });
-      base.problems.push(...sel.problems.map((p) => `named context ${named.name}: ${p}`));
+      base.problems.push(...sel.problems.map((p) => msg('namedContextProblem', named.name, p)));
     }
   } else if (from !== undefined) {
     const dep = resolveStageRef(from, inputs.stages, stage.index, inputs.named && new Set(Object.keys(inputs.named.values)));
@@ -430,7 +431,7 @@ function copyParts(ins: Instruction, state: StageState, stage: Stage, inputs: Ke
     const local = fileSources.filter((s) => !urls.includes(s));
     if (urls.length) {
       parts.urls = JSON.stringify(urls);
-      if (ins.keyword !== 'ADD') base.problems.push('COPY does not accept URLs; use ADD or RUN curl.');
+      if (ins.keyword !== 'ADD') base.problems.push(msg('copyUrl'));
       else if (flagValue(ins, 'checksum') === undefined && !urls.every((u) => /#[0-9a-f]{40}$/.test(u))) {
         external = { code: 'remoteAdd', url: urls[0] };
       }

@@ -24,6 +24,7 @@ import { atLine } from '../dockerfile/limits';
 import { setOwn } from '../shared/own';
 import { shortenParts } from './reasons';
 import type { Reason } from './reason';
+import { diagnosticOf, renderMessage, type Message } from '../shared/message';
 import { chainAfter, judgeStep, step, type VerdictScope } from './verdict';
 import { MAX_RECORDED_READS, type MadeStep, type Outcome, type PlanInput, type RecordablePlan, type RecordedBuild, type StageEnd } from './planTypes';
 import type { Builder, Diagnostic, RecordedStep, SourceSelection, StepPrediction } from '../shared/types';
@@ -47,7 +48,7 @@ export function planBuild(input: PlanInput): RecordablePlan {
   const diagnostics: Diagnostic[] = [...parsed.diagnostics, ...graph.diagnostics, ...selection.diagnostics];
   const failing = platformFailure(graph.stages, options.builder, selection.needed);
   if (failing) {
-    diagnostics.push({ line: failing.from.line, severity: 'error', message: failing.platformError as string });
+    diagnostics.push(diagnosticOf(failing.from.line, 'error', failing.platformError as Message));
     return refusedPlan(graph, options.builder, failing, diagnostics);
   }
   const planner = new BuildPlanner(input, graph, parsed.escape, diagnostics);
@@ -216,7 +217,7 @@ class BuildPlanner {
     if (def.kind !== 'op') {
       const reason: Reason = def.kind === 'meta' ? metaReason(ins) : { code: 'notABuildStep' };
       this.steps.push(step(ins, stage.label, def.layer, 'none', reason));
-      for (const p of def.problems) this.diagnostics.push({ line: ins.line, severity: 'warning', message: p });
+      for (const p of def.problems) this.diagnostics.push(diagnosticOf(ins.line, 'warning', p));
       return chain;
     }
     for (const d of def.fromStages) {
@@ -229,7 +230,7 @@ class BuildPlanner {
     for (const { name, selection } of def.named ?? []) this.namedReads.set(name, [...(this.namedReads.get(name) ?? []), selection]);
     const judged = judgeStep(this.scope, { ins, stage, slot, key, def, chain });
     this.steps.push(judged.step);
-    for (const p of def.problems) this.diagnostics.push({ line: ins.line, severity: 'warning', message: p });
+    for (const p of def.problems) this.diagnostics.push(diagnosticOf(ins.line, 'warning', p));
     const after = chainAfter(chain, key, judged);
     if (!this.madeHere.has(key)) this.madeHere.set(key, { step: judged.step, stage: stage.label, after });
     return after;
@@ -281,7 +282,13 @@ function refusedPlan(graph: StageGraph, builder: Builder, failing: Stage, diagno
     }
   }
   steps.sort((a, b) => a.line - b.line);
-  return { steps, diagnostics, recorded: { steps: {}, files: {} }, keys: [], fails: { line: failing.from.line, message: failing.platformError as string } };
+  return {
+    steps,
+    diagnostics,
+    recorded: { steps: {}, files: {} },
+    keys: [],
+    fails: { line: failing.from.line, message: renderMessage(failing.platformError as Message), text: failing.platformError as Message },
+  };
 }
 
 function layerOf(ins: Instruction, builder: Builder): StepPrediction['layer'] {

@@ -9,6 +9,7 @@ import type { CostedPrediction } from '../plan/cost';
 import { englishT, type Translate } from '../shared/translate';
 import { renderReason, type Reason } from '../plan/reason';
 import type { Builder, StepStatus } from '../shared/types';
+import { msg, renderMessage, type Message } from '../shared/message';
 
 const NOT_PREDICTED: Reason = { code: 'notPredicted' };
 
@@ -54,8 +55,10 @@ export interface DrawnBlock {
   cause: Reason;
   bytes: number | null;
   size: SizeSource;
-  /** "≈ 1.2 kB from 3 files", "12.4 MB (recorded)", "size unknown". */
+  /** "≈ 1.2 kB from 3 files", "12.4 MB (recorded)", "size unknown": the English text of `sizeWords`. */
   sizeText: string;
+  /** `sizeText` as a value (core/shared/message.ts): the editor renders it in its display language. */
+  sizeWords: Message;
   /** 0..1 on a log scale against the largest known block of the drawing; null when the size is unknown. */
   weight: number | null;
   /** Context files the step reads (folders left out), for "pick changed files". */
@@ -190,21 +193,22 @@ export function layerStackModel(input: LayerStackInput): LayerStackModel {
     kind: BlockKind,
     files: string[],
     recorded: number | undefined,
-  ): Pick<DrawnBlock, 'bytes' | 'size' | 'sizeText'> {
-    if (recorded !== undefined && kind !== 'metadata') return { bytes: recorded, size: 'recorded', sizeText: `${formatBytes(recorded)} (recorded)` };
-    if (kind === 'metadata') return { bytes: 0, size: 'estimate', sizeText: 'metadata only' };
+  ): Pick<DrawnBlock, 'bytes' | 'size' | 'sizeText' | 'sizeWords'> {
+    const sized = (bytes: number | null, size: SizeSource, sizeWords: Message) => ({ bytes, size, sizeText: renderMessage(sizeWords), sizeWords });
+    if (recorded !== undefined && kind !== 'metadata') return sized(recorded, 'recorded', msg('sizeRecorded', formatBytes(recorded)));
+    if (kind === 'metadata') return sized(0, 'estimate', msg('sizeMetadata'));
     if (kind === 'base') {
-      if (stage.parent !== undefined) return { bytes: null, size: 'unknown', sizeText: `the layers of stage ${graph.stages[stage.parent].label}` };
-      if (stage.image?.toLowerCase() === 'scratch') return { bytes: 0, size: 'estimate', sizeText: 'empty image' };
-      return { bytes: null, size: 'unknown', sizeText: 'image size unknown until built' };
+      if (stage.parent !== undefined) return sized(null, 'unknown', msg('sizeStageLayers', graph.stages[stage.parent].label));
+      if (stage.image?.toLowerCase() === 'scratch') return sized(0, 'estimate', msg('sizeEmptyImage'));
+      return sized(null, 'unknown', msg('sizeImageUnknown'));
     }
     const fromContext = (ins.keyword === 'COPY' || ins.keyword === 'ADD') && flagValue(ins, 'from') === undefined && files.length > 0;
     if (fromContext) {
       const bytes = files.reduce((sum, p) => sum + (input.sizeOf?.(p) ?? 0), 0);
-      return { bytes, size: 'estimate', sizeText: `≈ ${formatBytes(bytes)} from ${files.length} ${files.length === 1 ? 'file' : 'files'}` };
+      return sized(bytes, 'estimate', msg(files.length === 1 ? 'sizeFromFile' : 'sizeFromFiles', formatBytes(bytes), files.length));
     }
-    if (ins.keyword === 'WORKDIR') return { bytes: 0, size: 'estimate', sizeText: '≈ 0 B (a folder)' };
-    return { bytes: null, size: 'unknown', sizeText: 'size unknown until built' };
+    if (ins.keyword === 'WORKDIR') return sized(0, 'estimate', msg('sizeFolder'));
+    return sized(null, 'unknown', msg('sizeUnknown'));
   }
 }
 
