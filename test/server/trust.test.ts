@@ -95,11 +95,11 @@ void test('untrusted (no trusted option): a hostile partial clone is opened with
   assert.deepEqual(await s.titles(u), { 1: 'rebuilds: not built yet', 2: 'rebuilds: not built yet' }, 'the server analysed the file');
   const status = await s.request(statusRequest, { uri: u });
   assert.equal(status.baseline?.kind, 'none');
-  assert.equal(status.baseline?.detail, RESTRICTED_GIT_DETAIL);
+  assert.deepEqual(status.baseline?.detail, RESTRICTED_GIT_DETAIL);
   // Reopening, a settings change and a .git event give git every chance to be asked.
   await s.changeSettings({ baseline: 'gitHead' });
   await s.filesChanged([join(ws, '.git/HEAD'), join(ws, 'app.txt')]);
-  assert.equal((await s.request(statusRequest, { uri: u })).baseline?.detail, RESTRICTED_GIT_DETAIL);
+  assert.deepEqual((await s.request(statusRequest, { uri: u })).baseline?.detail, RESTRICTED_GIT_DETAIL);
   assert.deepEqual(runs(), [], 'git was not even started');
   assert.equal(fs.existsSync(pwned), false);
   assert.ok(
@@ -139,7 +139,7 @@ void test('trust granted by layerLens/didChangeTrust: git HEAD becomes the basel
   fs.rmSync(spawned, { force: true });
   const s = await start(ws, false);
   const u = await s.open(join(ws, 'Dockerfile'), dockerfile);
-  assert.equal((await s.request(statusRequest, { uri: u })).baseline?.detail, RESTRICTED_GIT_DETAIL);
+  assert.deepEqual((await s.request(statusRequest, { uri: u })).baseline?.detail, RESTRICTED_GIT_DETAIL);
   assert.deepEqual(runs(), []);
   const updates = s.updates;
   await s.grantTrust();
