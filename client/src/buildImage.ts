@@ -25,7 +25,7 @@ export function registerBuildImage(context: vscode.ExtensionContext, output: vsc
   let listener: ((params: BuildOutputParams) => void) | undefined;
   context.subscriptions.push(
     diagnostics,
-    client.onNotification(buildOutputNotification.method, (params: BuildOutputParams) => listener?.(params)),
+    client.onNotification(buildOutputNotification, (params: BuildOutputParams) => listener?.(params)),
     // The disagreements describe the text that was built: an edit of the document retires them.
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length && diagnostics.has(e.document.uri)) diagnostics.delete(e.document.uri);
@@ -91,7 +91,7 @@ async function build(
       });
       const params: ParamsOf<typeof buildImageRequest> = { uri };
       try {
-        return await client.sendRequest<BuildResult>(buildImageRequest.method, params, token);
+        return await client.sendRequest(buildImageRequest, params, token);
       } catch (e) {
         if (token.isCancellationRequested) output.info('Build cancelled.');
         else void vscode.window.showErrorMessage(vscode.l10n.t('Layer Lens: the build request failed: {0}', String(e)));

@@ -39,7 +39,7 @@ export function registerStatusItems(context: vscode.ExtensionContext, client: La
     }
     try {
       const params: ParamsOf<typeof statusRequest> = isDockerfile ? { uri: document.uri.toString() } : {};
-      const result = await client.sendRequest<StatusResult>(statusRequest.method, params);
+      const result = await client.sendRequest(statusRequest, params);
       if (current !== generation) return;
       showResult(item, result);
       showSimulation(simulation, result.simulation);

@@ -1,6 +1,10 @@
-// Every custom message between the Layer Lens client and server, declared once and imported by both sides.
-// Declarations are plain method names with their parameter and result shapes, so this file pulls in neither
-// vscode-languageclient nor vscode-languageserver (they ship different vscode-jsonrpc versions).
+// Every custom request and notification between the Layer Lens client and server, declared once as a typed
+// vscode-jsonrpc RequestType / NotificationType and used as it is by both sides: the client sends through
+// `client.sendRequest(someRequest, params)`, the server handles through `connection.onRequest(someRequest, handler)`.
+// The client and the webviews import nothing else of server/src but this module and the pure helpers of
+// server/src/shared it re-exports (eslint's no-restricted-imports holds that). vscode-languageclient and
+// vscode-languageserver share one vscode-jsonrpc (package.json's overrides), so one RequestType serves both.
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { LayerStackModel } from './core/stack/layerStack';
 import type { ContextReport } from './core/context/report';
 import type { Builder, Diagnostic } from './core/shared/types';
@@ -10,24 +14,15 @@ import type { Reason } from './core/plan/reason';
 import type { BuildOrigin } from './core/plan/store';
 import type { Message } from './core/shared/message';
 
-export { renderMessage, type Message } from './core/shared/message';
+export * from './shared/text';
+export type * from './shared/drawn';
 
-/** A reason (a step's, a simulation's) as a value, and its one renderer per language (the `Translate` passed). */
-export { renderReason, REASON_MESSAGES, type Reason } from './core/plan/reason';
-export { formatBytes } from './core/shared/bytes';
+/** The parameters and the result a request declares. */
+export type ParamsOf<R> = R extends RequestType<infer P, unknown, unknown> ? P : never;
+export type ResultOf<R> = R extends RequestType<unknown, infer T, unknown> ? T : never;
 
-/** A request method with its parameter and result types attached for the adapters on either side. */
-export interface RequestDeclaration<Params, Result> {
-  readonly method: string;
-  /** Never set: carries the types only. */
-  readonly types?: { params: Params; result: Result };
-}
-
-export type ParamsOf<R> = R extends RequestDeclaration<infer P, unknown> ? P : never;
-export type ResultOf<R> = R extends RequestDeclaration<unknown, infer T> ? T : never;
-
-function request<Params, Result>(method: string): RequestDeclaration<Params, Result> {
-  return { method };
+function request<Params, Result>(method: string): RequestType<Params, Result, void> {
+  return new RequestType<Params, Result, void>(method);
 }
 
 export interface StatusParams {
@@ -92,15 +87,8 @@ export const pickConfigurationRequest = request<PickConfigurationParams, Configu
  */
 export const statusRequest = request<StatusParams, StatusResult>('layerLens/status');
 
-function notification<Params>(method: string): NotificationDeclaration<Params> {
-  return { method };
-}
-
-/** A notification method with its parameter type attached. */
-export interface NotificationDeclaration<Params> {
-  readonly method: string;
-  /** Never set: carries the type only. */
-  readonly types?: { params: Params };
+function notification<Params>(method: string): NotificationType<Params> {
+  return new NotificationType<Params>(method);
 }
 
 /** What the client passes in `initializationOptions`. */
