@@ -10,6 +10,9 @@ import { englishT, type Translate } from '../shared/translate';
 import { renderReason, type Reason } from '../plan/reason';
 import type { Builder, StepStatus } from '../shared/types';
 import { msg, renderMessage, type Message } from '../shared/message';
+import { formatBytes, formatDuration, instructionText } from './stackText';
+
+export { formatBytes, formatDuration, instructionText, MAX_TEXT } from './stackText';
 
 const NOT_PREDICTED: Reason = { code: 'notPredicted' };
 
@@ -113,7 +116,6 @@ export interface LayerStackModel {
   summary: LayerSummary;
 }
 
-export const MAX_TEXT = 90;
 /** Files listed per block for the simulation picker (a `COPY . .` can read the whole context). */
 export const MAX_FILES = 500;
 
@@ -224,34 +226,6 @@ function stageRefs(ins: Instruction): Array<{ ref: string; kind: EdgeKind }> {
     }
   }
   return refs;
-}
-
-/** The instruction on one line as written: keyword, flags, arguments; long ones end in "…". */
-export function instructionText(ins: Instruction): string {
-  const flags = ins.flags.map((f) => (f.value === undefined ? `--${f.name}` : `--${f.name}=${f.value}`));
-  const text = [ins.keyword, ...flags, ins.args].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
-}
-
-/** Docker's units (powers of 1000): "0 B", "512 B", "1.2 kB", "34 MB". */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = -1;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
-
-/** "42 s", "1 min 5 s", "850 ms" (in the display language when the editor passes its `t`). */
-export function formatDuration(ms: number, t: Translate = englishT): string {
-  if (ms < 1000) return t('{0} ms', Math.round(ms));
-  const s = Math.round(ms / 1000);
-  if (s < 60) return t('{0} s', s);
-  return s % 60 ? t('{0} min {1} s', Math.floor(s / 60), s % 60) : t('{0} min', Math.floor(s / 60));
 }
 
 /**
