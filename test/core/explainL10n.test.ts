@@ -30,6 +30,7 @@ const sources = [
   ...tsIn('server/src/core/explain'),
   ...tsIn('server/src/core/advise'),
   join(coreDir, 'stack/layerStack.ts'),
+  join(coreDir, 'stack/stackText.ts'),
   join(coreDir, 'plan/cost.ts'),
   ...['server/src/features', 'server/src/document', 'server/src/store', 'server/src/lsp'].flatMap(tsIn),
 ];

@@ -278,7 +278,7 @@ void test('layer stack summary: said again from its numbers, identical in Englis
   assert.match(localisedSummary(summaries[4], ko).text, /; 다시 빌드 ≈ 2분 10초$/);
 });
 
-void test("the engine's common plan diagnostics match a template and read Korean; the rest stays English", () => {
+void test("the engine's plan diagnostics are values: Korean in the editor, English exactly as the CLI prints them", () => {
   const bad: Array<[State, Builder]> = [
     [
       {
