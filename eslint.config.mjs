@@ -44,19 +44,60 @@ export default tseslint.config(
     },
   })),
   {
-    // The client and the webview talk to the server through the protocol module only. The three other server files
-    // they still import go away when the remaining messages become data (they translate problem and baseline text and build the stack view).
-    files: ['client/**/*.ts', 'media/**/*.ts'],
+    // The client talks to the server through the contract module only (server/src/protocol.ts: every request and
+    // notification as a typed vscode-jsonrpc declaration) and the pure helpers of server/src/shared it re-exports.
+    files: ['client/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              regex: '/server/(?!src/(protocol|l10n/reasonText|core/shared/translate|core/stack/layerStack)$)',
-              message: 'client/ and media/ may import from the server only server/src/protocol (the shared contract).',
+              regex: '/server/(?!src/(protocol|shared/[a-z]+)$)',
+              message: 'client/ may import from the server only server/src/protocol (the shared contract) and server/src/shared.',
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // The webviews: the pure helpers of server/src/shared, and the contract's types only (its value imports would
+    // bundle the RPC library into the page).
+    files: ['media/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '/server/(?!src/(protocol|shared/[a-z]+)$)',
+              message: 'media/ may import from the server only server/src/shared and the types of server/src/protocol.',
+            },
+            {
+              regex: '/server/src/protocol$',
+              allowTypeImports: true,
+              message: 'media/ may import only types from server/src/protocol (its values bundle the RPC library); use server/src/shared.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Requests and notifications go through their declaration (server/src/protocol.ts) whole: its method name is not
+    // sent on its own, and a result type comes from the declaration, not from a cast on sendRequest.
+    files: ['client/**/*.ts', 'server/src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'MemberExpression[object.name=/(Request|Notification)$/][property.name="method"]',
+          message: 'Pass the declaration itself (sendRequest(someRequest, params), onRequest(someRequest, handler)), not its method name.',
+        },
+        {
+          selector: 'CallExpression[callee.property.name=/^(sendRequest|sendNotification|onRequest|onNotification)$/][typeArguments]',
+          message: 'The declaration types the call: no type arguments on sendRequest/onRequest.',
         },
       ],
     },

@@ -4,7 +4,7 @@
 // follows the active Dockerfile and refreshes on the server's didUpdate (context files, the ignore file, settings).
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { buildContextRequest, type BuildContextNode, type BuildContextResult, type ParamsOf, type ResultOf } from '../../server/src/protocol';
+import { buildContextRequest, type BuildContextNode, type BuildContextResult, type ParamsOf } from '../../server/src/protocol';
 
 export const showBuildContextCommand = 'layerLens.showBuildContext';
 export const addIgnorePatternCommand = 'layerLens.addIgnorePattern';
@@ -95,7 +95,7 @@ class BuildContextProvider implements vscode.TreeDataProvider<Item>, vscode.Disp
     else {
       try {
         const params: ParamsOf<typeof buildContextRequest> = { uri };
-        result = await this.client.sendRequest<ResultOf<typeof buildContextRequest>>(buildContextRequest.method, params);
+        result = await this.client.sendRequest(buildContextRequest, params);
         if (!result) message = vscode.l10n.t('Layer Lens has no analysis for this file: open it in an editor.');
         else if (result.problem) message = result.problem;
       } catch (error) {

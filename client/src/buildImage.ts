@@ -4,8 +4,15 @@
 // "Copy Report". Only in trusted workspaces: a build runs the Dockerfile's commands.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { translateProblem } from '../../server/src/l10n/reasonText';
-import { BUILD_OUTPUT_HINT, buildImageRequest, buildOutputNotification, type BuildOutputParams, type ParamsOf, type ResultOf } from '../../server/src/protocol';
+import {
+  renderMessage,
+  BUILD_OUTPUT_HINT,
+  buildImageRequest,
+  buildOutputNotification,
+  type BuildOutputParams,
+  type ParamsOf,
+  type ResultOf,
+} from '../../server/src/protocol';
 
 export const buildImageCommand = 'layerLens.buildImage';
 export const copyBuildReportCommand = 'layerLens.copyBuildReport';
@@ -18,7 +25,7 @@ export function registerBuildImage(context: vscode.ExtensionContext, output: vsc
   let listener: ((params: BuildOutputParams) => void) | undefined;
   context.subscriptions.push(
     diagnostics,
-    client.onNotification(buildOutputNotification.method, (params: BuildOutputParams) => listener?.(params)),
+    client.onNotification(buildOutputNotification, (params: BuildOutputParams) => listener?.(params)),
     // The disagreements describe the text that was built: an edit of the document retires them.
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length && diagnostics.has(e.document.uri)) diagnostics.delete(e.document.uri);
@@ -84,7 +91,7 @@ async function build(
       });
       const params: ParamsOf<typeof buildImageRequest> = { uri };
       try {
-        return await client.sendRequest<BuildResult>(buildImageRequest.method, params, token);
+        return await client.sendRequest(buildImageRequest, params, token);
       } catch (e) {
         if (token.isCancellationRequested) output.info('Build cancelled.');
         else void vscode.window.showErrorMessage(vscode.l10n.t('Layer Lens: the build request failed: {0}', String(e)));
@@ -96,10 +103,10 @@ async function build(
 
 function show(result: BuildResult, document: vscode.TextDocument, diagnostics: vscode.DiagnosticCollection, output: vscode.LogOutputChannel): void {
   if (result.problem || !result.report) {
-    output.warn(result.problem ?? 'The build did not run.');
+    output.warn(result.problem ? renderMessage(result.problem) : 'The build did not run.');
     void vscode.window
       .showErrorMessage(
-        vscode.l10n.t('Layer Lens: {0}', result.problem ? translateProblem(result.problem, vscode.l10n.t) : vscode.l10n.t('the build did not run.')),
+        vscode.l10n.t('Layer Lens: {0}', result.problem ? renderMessage(result.problem, vscode.l10n.t) : vscode.l10n.t('the build did not run.')),
         vscode.l10n.t('Show Output'),
       )
       .then((a) => a && output.show(true));

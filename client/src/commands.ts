@@ -12,11 +12,10 @@ import {
   statusRequest,
   stepFilesRequest,
   type ParamsOf,
-  type ResultOf,
   type SimulateStepArgs,
 } from '../../server/src/protocol';
 import { focusLayerStackLine, showLayerStackCommand } from './layerStack/panel';
-import { translateProblem } from '../../server/src/l10n/reasonText';
+import { renderMessage } from '../../server/src/protocol';
 import { groupByFolder, type ReadFile } from './groupFiles';
 import { activeDockerfile } from './activeDockerfile';
 
@@ -30,7 +29,7 @@ export function registerCommands(context: vscode.ExtensionContext, output: vscod
     vscode.commands.registerCommand(showOutputCommand, () => output.show(true)),
     vscode.commands.registerCommand(markAsBuiltCommand, () => markAsBuilt(client, output)),
     vscode.commands.registerCommand(simulateStepCommand, (args: SimulateStepArgs) => simulateStep(client, args)),
-    vscode.commands.registerCommand(clearSimulationCommand, () => client.sendRequest(clearSimulationRequest.method, {})),
+    vscode.commands.registerCommand(clearSimulationCommand, () => client.sendRequest(clearSimulationRequest, {})),
     vscode.commands.registerCommand(pickConfigurationCommand, () => pickConfiguration(client)),
   );
 }
@@ -47,7 +46,7 @@ async function pickConfiguration(client: LanguageClient): Promise<void> {
     return;
   }
   const uri = document.uri.toString();
-  const status = await client.sendRequest<ResultOf<typeof statusRequest>>(statusRequest.method, { uri });
+  const status = await client.sendRequest(statusRequest, { uri });
   const info = status.configuration;
   if (info?.origin === 'setting') {
     void vscode.window.showInformationMessage(
@@ -69,7 +68,7 @@ async function pickConfiguration(client: LanguageClient): Promise<void> {
   const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Plan this Dockerfile with which build configuration?') });
   if (!pick) return;
   const params: ParamsOf<typeof pickConfigurationRequest> = { uri, id: pick.id };
-  await client.sendRequest(pickConfigurationRequest.method, params);
+  await client.sendRequest(pickConfigurationRequest, params);
 }
 
 async function markAsBuilt(client: LanguageClient, output: vscode.LogOutputChannel): Promise<void> {
@@ -79,13 +78,13 @@ async function markAsBuilt(client: LanguageClient, output: vscode.LogOutputChann
     return;
   }
   const params: ParamsOf<typeof recordRequest> = { uri: document.uri.toString() };
-  const result = await client.sendRequest<ResultOf<typeof recordRequest>>(recordRequest.method, params);
+  const result = await client.sendRequest(recordRequest, params);
   if (!result) {
     void vscode.window.showWarningMessage(vscode.l10n.t('Layer Lens: this Dockerfile has no build context to record (is it saved on disk?).'));
     return;
   }
   output.info(`Recorded ${result.keys} step keys of ${document.uri.fsPath}${result.storePath ? ` in ${result.storePath}` : ' in memory'}.`);
-  if (result.warning) void vscode.window.showWarningMessage(vscode.l10n.t('Layer Lens: {0}', translateProblem(result.warning, vscode.l10n.t)));
+  if (result.warning) void vscode.window.showWarningMessage(vscode.l10n.t('Layer Lens: {0}', renderMessage(result.warning, vscode.l10n.t)));
   // Short: a long message pushes right-hand items (the Simulating item among them) off a narrow status bar.
   vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Marked as built')}`, 5000);
 }
@@ -108,7 +107,7 @@ async function simulateStep(client: LanguageClient, args: SimulateStepArgs): Pro
   let pick: FilePick | undefined = lineEdit;
   if (args.keyword === 'COPY' || args.keyword === 'ADD') {
     const params: ParamsOf<typeof stepFilesRequest> = { uri: args.uri, line: args.line };
-    const reads = (await client.sendRequest<ResultOf<typeof stepFilesRequest>>(stepFilesRequest.method, params))?.files ?? [];
+    const reads = (await client.sendRequest(stepFilesRequest, params))?.files ?? [];
     if (reads.length) {
       const stack: FilePick = {
         label: `$(layers) ${vscode.l10n.t('Show in the layer stack')}`,
@@ -139,7 +138,7 @@ async function simulateStep(client: LanguageClient, args: SimulateStepArgs): Pro
     return;
   }
   const params: ParamsOf<typeof simulateRequest> = { uri: args.uri, changedFiles: pick.changedFiles, editedLines: pick.editedLines };
-  await client.sendRequest(simulateRequest.method, params);
+  await client.sendRequest(simulateRequest, params);
   // An open layer stack shows the clicked step (it redraws with the simulation itself).
   focusLayerStackLine(args.uri, args.line);
 }

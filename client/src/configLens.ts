@@ -3,14 +3,7 @@
 // Dockerfile planned with it, and its layer stack.
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import {
-  configLensesRequest,
-  openConfigurationCommand,
-  pickConfigurationRequest,
-  type OpenConfigurationArgs,
-  type ParamsOf,
-  type ResultOf,
-} from '../../server/src/protocol';
+import { configLensesRequest, openConfigurationCommand, pickConfigurationRequest, type OpenConfigurationArgs, type ParamsOf } from '../../server/src/protocol';
 import { showLayerStackCommand } from './layerStack/panel';
 
 /** The files compose and Bake read (any YAML, since compose `include`s and `extends` name files freely); the server answers none for others. */
@@ -26,7 +19,7 @@ export function registerConfigLenses(context: vscode.ExtensionContext, client: L
     provideCodeLenses: async (document, token) => {
       if (client.state !== State.Running) return [];
       const params: ParamsOf<typeof configLensesRequest> = { uri: document.uri.toString() };
-      const lenses = await client.sendRequest<ResultOf<typeof configLensesRequest>>(configLensesRequest.method, params, token).catch(() => []);
+      const lenses = await client.sendRequest(configLensesRequest, params, token).catch(() => []);
       return lenses.map((l) => {
         const line = Math.min(Math.max(l.line - 1, 0), Math.max(document.lineCount - 1, 0));
         const args: OpenConfigurationArgs | undefined = l.dockerfileUri && l.configId ? { dockerfileUri: l.dockerfileUri, configId: l.configId } : undefined;
@@ -60,7 +53,7 @@ async function openConfiguration(client: LanguageClient, args: OpenConfiguration
   const params: ParamsOf<typeof pickConfigurationRequest> = { uri: uri.toString(), id: args.configId };
   // The server learns of the opened document through the language client's didOpen: ask until it has it.
   for (let attempt = 0; attempt < 20; attempt++) {
-    const info = await client.sendRequest<ResultOf<typeof pickConfigurationRequest>>(pickConfigurationRequest.method, params);
+    const info = await client.sendRequest(pickConfigurationRequest, params);
     if (info) break;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -8,7 +8,7 @@ export function didUpdateEvent(context: vscode.ExtensionContext, client: Languag
   const emitter = new vscode.EventEmitter<string[]>();
   context.subscriptions.push(
     emitter,
-    client.onNotification(didUpdateNotification.method, (params: DidUpdateParams) => emitter.fire(params?.uris ?? [])),
+    client.onNotification(didUpdateNotification, (params: DidUpdateParams) => emitter.fire(params?.uris ?? [])),
   );
   return emitter.event;
 }

@@ -63,7 +63,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
       if (client.state === State.Stopped) return;
       const params: DidChangeTrustParams = { trusted: true };
       client
-        .sendNotification(didChangeTrustNotification.method, params)
+        .sendNotification(didChangeTrustNotification, params)
         .catch((error: unknown) => output.warn(`Could not tell the server that the workspace is trusted: ${String(error)}`));
     }),
   );

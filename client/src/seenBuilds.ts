@@ -5,14 +5,7 @@
 // nothing is sent from an untrusted workspace.
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import {
-  buildEndedRequest,
-  buildStartedRequest,
-  type BuildEndedResult,
-  type BuildStartedParams,
-  type BuildStartedResult,
-  type DockerBuildTaskFields,
-} from '../../server/src/protocol';
+import { buildEndedRequest, buildStartedRequest, type BuildStartedParams, type DockerBuildTaskFields } from '../../server/src/protocol';
 import { mayBuild, taskCommandLine, taskVariables, type TaskArg } from './seenBuildsText';
 
 /** A terminal without shell integration this long after it opened is said (once per window) to hide its builds. */
@@ -28,7 +21,7 @@ export function registerSeenBuilds(context: vscode.ExtensionContext, output: vsc
       output.info(`Not recorded: a build in the ${params.source} started while the Layer Lens server was not running.`);
       return null;
     }
-    const result = await client.sendRequest<BuildStartedResult>(buildStartedRequest.method, params);
+    const result = await client.sendRequest(buildStartedRequest, params);
     for (const b of result.builds) {
       if (b.problem === null)
         output.info(
@@ -40,7 +33,7 @@ export function registerSeenBuilds(context: vscode.ExtensionContext, output: vsc
   const end = async (id: Promise<string | null>, exitCode: number | null): Promise<void> => {
     const known = await id;
     if (known === null || client.state !== State.Running) return;
-    const result = await client.sendRequest<BuildEndedResult>(buildEndedRequest.method, { id: known, exitCode });
+    const result = await client.sendRequest(buildEndedRequest, { id: known, exitCode });
     for (const message of result.messages) output.info(message);
   };
   const failed = (what: string) => (error: unknown) => {

@@ -2,8 +2,7 @@
 // while a simulation is on, "Simulating: src/app.js changed", which stops it when clicked (or on Escape).
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { renderReason, statusRequest, type ParamsOf, type ResultOf } from '../../server/src/protocol';
-import { BASELINE_TEMPLATES, matchTemplate } from '../../server/src/l10n/reasonText';
+import { renderMessage, renderReason, statusRequest, type ParamsOf, type ResultOf } from '../../server/src/protocol';
 import { clearSimulationCommand, showOutputCommand } from './commands';
 import { ago } from './seenBuildsText';
 
@@ -40,7 +39,7 @@ export function registerStatusItems(context: vscode.ExtensionContext, client: La
     }
     try {
       const params: ParamsOf<typeof statusRequest> = isDockerfile ? { uri: document.uri.toString() } : {};
-      const result = await client.sendRequest<StatusResult>(statusRequest.method, params);
+      const result = await client.sendRequest(statusRequest, params);
       if (current !== generation) return;
       showResult(item, result);
       showSimulation(simulation, result.simulation);
@@ -111,11 +110,7 @@ function showResult(item: vscode.StatusBarItem, result: StatusResult): void {
           .filter(Boolean)
           .join(' '),
     baseline
-      ? vscode.l10n.t(
-          'What counts as built: {0}. {1}',
-          built ? `${label ?? ''} (${built})` : (label ?? ''),
-          matchTemplate(baseline.detail, BASELINE_TEMPLATES, vscode.l10n.t) ?? baseline.detail,
-        )
+      ? vscode.l10n.t('What counts as built: {0}. {1}', built ? `${label ?? ''} (${built})` : (label ?? ''), renderMessage(baseline.detail, vscode.l10n.t))
       : '',
     count === null
       ? vscode.l10n.t('Layer Lens server {0} (pid {1}) is running. Click for its output.', result.serverVersion, result.pid)

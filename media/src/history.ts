@@ -3,7 +3,7 @@
 // with createElement: never parsed as HTML. Colours are VS Code theme variables (history.css).
 import type { FromHistoryWebview, HISTORY_WEBVIEW_STRINGS, HistoryPanelView, ToHistoryWebview } from '../../client/src/history/messages';
 import type { HistoryCell, HistoryCommitView, HistoryCounts, HistoryResultView, HistoryRowView } from '../../server/src/protocol';
-import { formatMessage } from '../../server/src/core/shared/translate';
+import { formatMessage } from '../../server/src/shared/text';
 import { el, icon } from './dom';
 
 interface VsCodeApi {

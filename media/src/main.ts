@@ -1,9 +1,9 @@
 // The layer stack webview: draws what the panel posts (client/src/layerStack/messages.ts). Every string from
 // the Dockerfile or the build context is put in the page with textContent or as an attribute value of an element
 // made with createElement: never parsed as HTML. Colours are VS Code theme variables (layerStack.css).
-import type { DrawnBlock, DrawnEdge, DrawnStage } from '../../server/src/core/stack/layerStack';
+import type { DrawnBlock, DrawnEdge, DrawnStage } from '../../server/src/shared/drawn';
 import type { FromWebview, PersistedState, StackView, ToWebview, WEBVIEW_STRINGS } from '../../client/src/layerStack/messages';
-import { formatMessage } from '../../server/src/core/shared/translate';
+import { formatMessage } from '../../server/src/shared/text';
 import { el, icon } from './dom';
 
 interface VsCodeApi {

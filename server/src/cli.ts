@@ -13,6 +13,7 @@ import { formatDuration, type RebuildEstimate } from './core/plan/cost';
 import { contextReport, formatContextReport } from './core/context/report';
 import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './diskProject';
 import { LimitError, limitText } from './core/dockerfile/limits';
+import { renderMessage } from './core/shared/message';
 import { DocumentModel, ParsedText } from './document/model';
 import { setOwn } from './core/shared/own';
 import { formatPlatform, parsePlatform } from './core/dockerfile/platform';
@@ -221,7 +222,7 @@ function run(command: string, values: CliValues, dockerfileArg: string | undefin
     const storePath = values.store ?? defaultStorePath();
     const loaded = loadStore(storePath);
     // record stops on a store it must not write (below, with the reason); every other command reads on without it.
-    if (loaded.warning && !(command === 'record' && loaded.readOnly)) process.stderr.write(`layerlens: ${loaded.warning}\n`);
+    if (loaded.warning && !(command === 'record' && loaded.readOnly)) process.stderr.write(`layerlens: ${renderMessage(loaded.warning)}\n`);
     // File digests from earlier runs: unchanged files (same inode, size, times, mode) are not read again.
     const digestCachePath = defaultDigestCachePath(resolve(options.context ?? dirname(resolve(options.dockerfile))));
     const digestCache = loadDigestCache(digestCachePath);
@@ -236,7 +237,7 @@ function run(command: string, values: CliValues, dockerfileArg: string | undefin
       plan: (parsed) => planProject(project, knownBuilds(loaded.store, options.builder, id), parsed),
     });
     const limit = model.limit;
-    if (limit) throw new LimitError(limit.message, limit.line);
+    if (limit) throw new LimitError(limit.text, limit.line);
     // Written only when files were hashed: rewriting an unchanged cache costs more than the plan it saved.
     process.on('exit', () => {
       if (!digestCache.dirty || !saveDigestCache(digestCachePath, digestCache)) return;
@@ -303,7 +304,7 @@ function run(command: string, values: CliValues, dockerfileArg: string | undefin
       (current) => recordBuild(current, options.builder, id, result.keys, result.recorded, { source: 'cli', at: Date.now() }),
       { known: loaded },
     );
-    for (const note of written.notes) process.stderr.write(`layerlens: ${note}\n`);
+    for (const note of written.notes) process.stderr.write(`layerlens: ${renderMessage(note)}\n`);
     const summary = { recorded: result.keys.length, store: storePath, builder: options.builder };
     if (values.json) process.stdout.write(JSON.stringify(summary) + '\n');
     else process.stdout.write(`Recorded ${result.keys.length} step keys (${options.builder}) in ${storePath}.\n`);
@@ -410,7 +411,9 @@ function projectOptions(
 function print(result: Plan & { text?: string }, json: boolean, title?: string, config?: BuildConfig): void {
   if (json) {
     const steps = result.steps.map(({ line, keyword, stage, layer, status, reason, cause }) => ({ line, keyword, stage, layer, status, reason, cause }));
-    process.stdout.write(JSON.stringify({ steps, diagnostics: result.diagnostics, ...(config ? { config } : {}) }) + '\n');
+    // Each diagnostic's English text only (its `text` value is the editor's): the output stays as it was.
+    const diagnostics = result.diagnostics.map(({ line, severity, message }) => ({ line, severity, message }));
+    process.stdout.write(JSON.stringify({ steps, diagnostics, ...(config ? { config } : {}) }) + '\n');
     return;
   }
   const color = pc.createColors(Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);

@@ -9,6 +9,7 @@ import { DockerProblem } from './build/docker';
 import { formatBuildReport, stoppedBuildNote } from './build/report';
 import { buildId, knownBuilds, recordBuild } from './core/plan/store';
 import { StoreError, updateStore, type LoadedStore } from './storeFile';
+import { renderMessage } from './core/shared/message';
 
 export async function buildCommand(project: Project, loaded: LoadedStore, storePath: string, json: boolean): Promise<number> {
   const { builder, target } = project.options;
@@ -25,7 +26,7 @@ export async function buildCommand(project: Project, loaded: LoadedStore, storeP
         const written = updateStore(storePath, (current) => recordBuild(current, builder, id, keys, build, { source: 'build', at: Date.now() }), {
           known: loaded,
         });
-        for (const note of written.notes) process.stderr.write(`layerlens: ${note}\n`);
+        for (const note of written.notes) process.stderr.write(`layerlens: ${renderMessage(note)}\n`);
       },
       { signal: abort.signal, onLog: (line) => process.stderr.write(`${line}\n`) },
     );

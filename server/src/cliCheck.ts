@@ -15,6 +15,7 @@ import { InputError, openProject, type Project } from './diskProject';
 import { adviseContextOf } from './adviseContext';
 import { readDockerfileBytes } from './dockerfileFile';
 import { cleanStaleTemps, errnoOf, fsProblem, removeQuietly, replaceAtomically, resolveLink, tempPathFor, writeNew } from './safeWrite';
+import { renderMessage } from './core/shared/message';
 import { advise } from './core/advise/advise';
 import { fixAll } from './core/advise/apply';
 import { unifiedDiff } from './core/advise/diff';
@@ -228,7 +229,7 @@ export function runFix(argv: string[]): number {
 /** The parsed text; a LimitError past a limit of core/dockerfile/limits.ts. */
 function withinLimits(text: string): ParsedDockerfile {
   const { parsed, limit } = parseWithinLimits(text);
-  if (limit) throw new LimitError(limit.message, limit.line);
+  if (limit) throw new LimitError(limit.text, limit.line);
   return parsed;
 }
 
@@ -254,7 +255,7 @@ export function writeResults(dockerfile: string, original: Buffer, text: string,
     target = resolveLink(dockerfile);
     st = statSync(target);
   } catch (e) {
-    return fail(`Cannot write ${dockerfile}: ${fsProblem(e)}; nothing was written.`);
+    return fail(`Cannot write ${dockerfile}: ${renderMessage(fsProblem(e))}; nothing was written.`);
   }
   // The mode bits, not access(): root may write anything, and a read-only file says "do not change me".
   if ((st.mode & 0o222) === 0) return fail(`${dockerfile} is read-only; nothing was written. Make it writable (chmod u+w) to fix it.`);
@@ -270,13 +271,13 @@ export function writeResults(dockerfile: string, original: Buffer, text: string,
     const replaced = replaceAtomically(target, text, st, () => readFileSync(target).equals(original));
     if (!replaced) return fail(`${dockerfile} changed while it was being fixed; it was left as it is. Run layerlens fix again.`);
   } catch (e) {
-    return fail(`Cannot write ${dockerfile}: ${fsProblem(e)}; nothing was written. Check that you can write to ${dirname(target)}.`);
+    return fail(`Cannot write ${dockerfile}: ${renderMessage(fsProblem(e))}; nothing was written. Check that you can write to ${dirname(target)}.`);
   }
   for (const f of files) {
     try {
       createFile(f.abs, f.text);
     } catch (e) {
-      const why = errnoOf(e) === 'EEXIST' ? 'it appeared meanwhile and was left as it is' : fsProblem(e);
+      const why = errnoOf(e) === 'EEXIST' ? 'it appeared meanwhile and was left as it is' : renderMessage(fsProblem(e));
       return fail(`Could not create ${f.abs} (${why}); the Dockerfile was fixed. Check that you can write to ${dirname(f.abs)}, then run layerlens fix again.`);
     }
   }

@@ -24,6 +24,7 @@ import type { Discovery } from './configs/types';
 import { withConfiguration } from './document/buildConfig';
 import { inside } from './configs/common';
 import type { ConfigurationInfo } from './protocol';
+import { messageOf, msg, renderMessage, verbatim, type Message } from './core/shared/message';
 
 export interface DocumentsHost {
   /** The open documents (the editor's text, saved or not). */
@@ -47,7 +48,8 @@ export interface Analysis {
   settings: DockerfileSettings;
   /** Absent when there is nothing to analyse (see `problem`). */
   project?: Project;
-  problem?: string;
+  /** Why there is no plan, as a value each feature renders in its language. */
+  problem?: Message;
   baseline: BaselineInfo;
   /** Set when `plan` is a simulation. */
   simulation?: SimulationInfo;
@@ -66,7 +68,7 @@ interface Entry {
   ready: Promise<void>;
   settings?: DockerfileSettings;
   project?: Project;
-  problem?: string;
+  problem?: Message;
   baseline?: Baseline;
   /** The baseline being chosen (git runs off the event loop); every analysis of the entry waits for this one. */
   baselineRead?: Promise<Baseline | undefined>;
@@ -84,7 +86,7 @@ interface Entry {
 /** Watched-file events arrive in bursts (a save writes a temp file, renames it, touches the folder). */
 export const FILE_EVENT_DEBOUNCE_MS = 20;
 
-const NOT_A_FILE = 'Layer Lens analyses Dockerfiles saved on disk: save this file so it has a build context.';
+const NOT_A_FILE: Message = msg('notOnDisk');
 /** Any change inside .git may move HEAD (a commit writes the ref through a lock file and a rename). */
 const GIT_DIR = /(^|[\\/])\.git([\\/]|$)/;
 
@@ -216,9 +218,9 @@ export class DockerfileDocuments {
     const analysis = await this.analysis(uri);
     if (!analysis?.project) return undefined;
     // Text past a limit (core/dockerfile/limits.ts) is not planned, so there is nothing to record: say why.
-    if (analysis.limit) return { keys: 0, storePath: null, warning: analysis.limit.message };
+    if (analysis.limit) return { keys: 0, storePath: null, warning: analysis.limit.text };
     const result = recordProject(this.host.store, analysis.project);
-    if (result.warning) this.host.log('warn', result.warning);
+    if (result.warning) this.host.log('warn', renderMessage(result.warning));
     this.storeChanged();
     return result;
   }
@@ -284,12 +286,12 @@ export class DockerfileDocuments {
         problem: entry.problem ?? NOT_A_FILE,
         baseline: { kind: 'none', label: 'nothing built yet', detail: entry.problem ?? NOT_A_FILE },
       };
-    const none: BaselineInfo = { kind: 'none', label: 'nothing built yet', detail: '' };
+    const none: BaselineInfo = { kind: 'none', label: 'nothing built yet', detail: verbatim('') };
     // Parsing (and the limits) is the first slice of work: the model of this text keeps it (document/model.ts).
     const limit = this.sourceFor(entry, text).limit;
     if (limit) {
       const model = this.modelOf(entry, text, undefined);
-      return { ...base, project: entry.project, model, problem: limit.message, limit, baseline: entry.baseline?.info ?? none };
+      return { ...base, project: entry.project, model, problem: limit.text, limit, baseline: entry.baseline?.info ?? none };
     }
     let model: DocumentModel | undefined;
     let plan: Analysis['plan'];
@@ -321,16 +323,16 @@ export class DockerfileDocuments {
     } catch (e) {
       model ??= this.modelOf(entry, text, undefined);
       if (e instanceof LimitError) {
-        const over = { line: e.line ?? 1, message: e.message };
-        return { ...base, project: entry.project, model, problem: over.message, limit: over, baseline: entry.baseline?.info ?? none };
+        const over = { line: e.line ?? 1, message: e.message, text: e.text };
+        return { ...base, project: entry.project, model, problem: over.text, limit: over, baseline: entry.baseline?.info ?? none };
       }
       this.host.log('error', `Cannot analyse ${entry.path ?? uri}: ${(e as Error).stack ?? String(e)}`);
       return {
         ...base,
         project: entry.project,
         model,
-        problem: `Layer Lens could not analyse this file: ${(e as Error).message}`,
-        baseline: entry.baseline?.info ?? { kind: 'none', label: 'nothing built yet', detail: '' },
+        problem: msg('cannotAnalyse', messageOf(e)),
+        baseline: entry.baseline?.info ?? { kind: 'none', label: 'nothing built yet', detail: verbatim('') },
       };
     }
     return { ...base, project: entry.project, baseline: entry.baseline.info, model, ...(plan ? { plan } : {}) };
@@ -437,8 +439,8 @@ export class DockerfileDocuments {
       for (const p of entry.project.problems) this.host.log('warn', p);
     } catch (e) {
       if (opening.signal.aborted) return;
-      entry.problem = (e as Error).message;
-      this.host.log('warn', entry.problem);
+      entry.problem = messageOf(e);
+      this.host.log('warn', renderMessage(entry.problem));
     } finally {
       if (entry.opening === opening) {
         entry.opening = undefined;

@@ -10,6 +10,7 @@ import { yieldToEventLoop } from './core/dockerfile/limits';
 import type { Builder, ContextEntry, ContextSnapshot } from './core/shared/types';
 import { catFileBatchParser } from './gitCatFile';
 import { GitError, runGitAsync } from './gitRun';
+import { msg, type Message } from './core/shared/message';
 
 /** sha256 of blob contents by object id. Blobs never change, so this outlives HEAD moving. */
 export type BlobDigests = Map<string, string>;
@@ -34,7 +35,7 @@ export interface GitHead {
   ignoreText?: string;
 }
 
-export type GitHeadResult = { ok: true; head: GitHead } | { ok: false; reason: string };
+export type GitHeadResult = { ok: true; head: GitHead } | { ok: false; reason: Message };
 
 /** Blobs are hashed in batches of this many, one `git cat-file` process (and one timeout) per batch. */
 const BATCH = 2000;
@@ -44,21 +45,20 @@ const LISTING_SLICE = 2000;
 const git = (cwd: string, args: readonly string[], input?: string): Promise<Buffer> => runGitAsync(cwd, args, input === undefined ? {} : { input });
 
 /** The repository holding `dir` and its HEAD commit, or why there is none (git runs off the event loop). */
-export async function headCommitAsync(dir: string): Promise<{ repoRoot: string; commit: string } | { reason: string }> {
+export async function headCommitAsync(dir: string): Promise<{ repoRoot: string; commit: string } | { reason: Message }> {
   let repoRoot: string;
   try {
     repoRoot = (await git(dir, ['rev-parse', '--show-toplevel'])).toString('utf8').trim();
   } catch (e) {
     const stderr = e instanceof GitError ? e.stderr : '';
-    if (/dubious ownership/.test(stderr))
-      return { reason: `git refuses to read the repository of ${dir}: it belongs to another user (see git's safe.directory setting)` };
-    if (/not a git repository/i.test(stderr) || !(e instanceof GitError)) return { reason: `${dir} is not in a git repository` };
-    return { reason: e.reason };
+    if (/dubious ownership/.test(stderr)) return { reason: msg('gitOtherOwner', dir) };
+    if (/not a git repository/i.test(stderr) || !(e instanceof GitError)) return { reason: msg('gitNoRepository', dir) };
+    return { reason: e.text };
   }
   try {
     return { repoRoot, commit: (await git(repoRoot, ['rev-parse', '--verify', '-q', 'HEAD^{commit}'])).toString('utf8').trim() };
   } catch (e) {
-    return { reason: e instanceof GitError && e.status !== 1 ? e.reason : 'the git repository has no commit yet' };
+    return { reason: e instanceof GitError && e.status !== 1 ? e.text : msg('gitNoCommit') };
   }
 }
 
@@ -74,7 +74,7 @@ export async function readGitHeadAsync(options: GitHeadOptions, found?: { repoRo
   try {
     return await readHead(options, head.repoRoot, head.commit);
   } catch (e) {
-    if (e instanceof GitError) return { ok: false, reason: e.reason };
+    if (e instanceof GitError) return { ok: false, reason: e.text };
     throw e;
   }
 }
@@ -103,7 +103,7 @@ async function missingObjects(repoRoot: string, commit: string): Promise<Set<str
 async function readHead(options: GitHeadOptions, repoRoot: string, commit: string): Promise<GitHeadResult> {
   const missing = await missingObjects(repoRoot, commit);
   const prefix = relative(realpathSync(repoRoot), realpathSync(options.contextDir)).split(sep).join('/');
-  if (prefix.startsWith('..')) return { ok: false, reason: `the build context ${options.contextDir} is not inside the git repository ${repoRoot}` };
+  if (prefix.startsWith('..')) return { ok: false, reason: msg('gitContextOutside', options.contextDir, repoRoot) };
 
   const listing = await git(repoRoot, ['ls-tree', '-r', '-l', '-z', '--full-tree', commit, ...(prefix ? ['--', `:(literal)${prefix}`] : [])]);
   const entries = new Map<string, ContextEntry>();
@@ -144,7 +144,7 @@ async function readHead(options: GitHeadOptions, repoRoot: string, commit: strin
     if (absent.length > 0) {
       return {
         ok: false,
-        reason: `${absent.length} file${absent.length === 1 ? '' : 's'} of git HEAD ${absent.length === 1 ? 'is' : 'are'} not downloaded in this partial clone, and Layer Lens does not download anything`,
+        reason: absent.length === 1 ? msg('gitPartialOne') : msg('gitPartialMany', absent.length),
       };
     }
   }

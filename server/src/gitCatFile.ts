@@ -2,6 +2,7 @@
 // `<oid> <type> <size>` (or `<name> missing` / `<name> ambiguous`), then its contents and a newline. The caller
 // sees each object's start, its bytes in chunks and its end, so no object has to be held whole.
 import { GitError } from './gitRun';
+import { verbatim } from './core/shared/message';
 
 export interface CatFileSink {
   /** Object number `k` (in the order asked) is missing or ambiguous: nothing else comes for it. */
@@ -34,7 +35,7 @@ export function catFileBatchParser(sink: CatFileSink): (chunk: Buffer) => void {
           continue;
         }
         left = Number(line.slice(line.lastIndexOf(' ') + 1));
-        if (!Number.isSafeInteger(left) || left < 0) throw new GitError(`git cat-file printed an unexpected line: ${line.slice(0, 80)}`);
+        if (!Number.isSafeInteger(left) || left < 0) throw new GitError(verbatim(`git cat-file printed an unexpected line: ${line.slice(0, 80)}`));
         sink.start(k, left);
         continue;
       }

@@ -13,6 +13,7 @@
 // command added here does not inherit them. Filters and textconv only run for `cat-file --filters/--textconv`,
 // which are not used.
 import { spawn } from 'node:child_process';
+import { msg, MessageError, verbatim, type Message } from './core/shared/message';
 
 /** A git command that takes longer is killed and reported (a hostile or huge repository must not hang the server). */
 export const GIT_TIMEOUT_MS = 30_000;
@@ -64,15 +65,19 @@ export function gitEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv
   };
 }
 
-/** git failed: `reason` says why in words for the baseline detail (no stack, no command line). */
-export class GitError extends Error {
+/** git failed: `text` says why for the baseline detail (no stack, no command line); `reason` is its English text. */
+export class GitError extends MessageError {
   constructor(
-    readonly reason: string,
+    text: Message,
     /** git's exit status, when it ran and exited. */
     readonly status?: number,
     readonly stderr = '',
   ) {
-    super(reason);
+    super(text);
+  }
+
+  get reason(): string {
+    return this.message;
   }
 }
 
@@ -109,19 +114,19 @@ export function runGitAsync(cwd: string, args: readonly string[], options: GitAs
       failure ??= why;
       child.kill('SIGKILL');
     };
-    const timer = setTimeout(() => stop(new GitError(`git ${command} did not finish within ${timeoutMs / 1000} s and was stopped`)), timeoutMs);
+    const timer = setTimeout(() => stop(new GitError(msg('gitTimeout', command, timeoutMs / 1000))), timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
       if (failure) return;
       if (options.onStdout) {
         try {
           options.onStdout(chunk);
         } catch (e) {
-          stop(e instanceof GitError ? e : new GitError(`git ${command}: ${(e as Error).message}`));
+          stop(e instanceof GitError ? e : new GitError(verbatim(`git ${command}: ${(e as Error).message}`)));
         }
         return;
       }
       size += chunk.length;
-      if (size > GIT_MAX_BUFFER) return stop(new GitError(`git ${command} printed more than ${GIT_MAX_BUFFER / (1 << 20)} MiB`));
+      if (size > GIT_MAX_BUFFER) return stop(new GitError(msg('gitTooMuchOutput', command, GIT_MAX_BUFFER / (1 << 20))));
       chunks.push(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
@@ -149,14 +154,16 @@ function gitError(
   e: NodeJS.ErrnoException & { status?: number | null; signal?: string | null; stderr?: Buffer | string },
 ): GitError {
   const stderr = e.stderr === undefined ? '' : e.stderr.toString();
-  if (e.code === 'ENOENT') return new GitError('git is not installed (no git on PATH)');
-  if (e.signal === 'SIGKILL' && e.status === null) return new GitError(`git ${command} did not finish within ${timeoutMs / 1000} s and was stopped`);
+  if (e.code === 'ENOENT') return new GitError(msg('gitMissing'));
+  if (e.signal === 'SIGKILL' && e.status === null) return new GitError(msg('gitTimeout', command, timeoutMs / 1000));
   const fatal = stderr
     .split('\n')
     .map((l) => l.trim())
     .find((l) => /^(fatal|error):/.test(l));
   return new GitError(
-    fatal ? `git ${command} failed: ${fatal.replace(/^(fatal|error):\s*/, '')}` : `git ${command} failed (${e.status ?? e.signal ?? e.code ?? 'unknown'})`,
+    fatal
+      ? msg('gitFailedWith', command, fatal.replace(/^(fatal|error):\s*/, ''))
+      : msg('gitFailed', command, String(e.status ?? e.signal ?? e.code ?? 'unknown')),
     e.status ?? undefined,
     stderr,
   );

@@ -1,6 +1,10 @@
-// Every custom message between the Layer Lens client and server, declared once and imported by both sides.
-// Declarations are plain method names with their parameter and result shapes, so this file pulls in neither
-// vscode-languageclient nor vscode-languageserver (they ship different vscode-jsonrpc versions).
+// Every custom request and notification between the Layer Lens client and server, declared once as a typed
+// vscode-jsonrpc RequestType / NotificationType and used as it is by both sides: the client sends through
+// `client.sendRequest(someRequest, params)`, the server handles through `connection.onRequest(someRequest, handler)`.
+// The client and the webviews import nothing else of server/src but this module and the pure helpers of
+// server/src/shared it re-exports (eslint's no-restricted-imports holds that). vscode-languageclient and
+// vscode-languageserver share one vscode-jsonrpc (package.json's overrides), so one RequestType serves both.
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { LayerStackModel } from './core/stack/layerStack';
 import type { ContextReport } from './core/context/report';
 import type { Builder, Diagnostic } from './core/shared/types';
@@ -8,23 +12,17 @@ import type { CostedPrediction, RebuildEstimate } from './core/plan/cost';
 import type { BuildReport } from './build/buildProject';
 import type { Reason } from './core/plan/reason';
 import type { BuildOrigin } from './core/plan/store';
+import type { Message } from './core/shared/message';
 
-/** A reason (a step's, a simulation's) as a value, and its one renderer per language (the `Translate` passed). */
-export { renderReason, REASON_MESSAGES, type Reason } from './core/plan/reason';
-export { formatBytes } from './core/shared/bytes';
+export * from './shared/text';
+export type * from './shared/drawn';
 
-/** A request method with its parameter and result types attached for the adapters on either side. */
-export interface RequestDeclaration<Params, Result> {
-  readonly method: string;
-  /** Never set: carries the types only. */
-  readonly types?: { params: Params; result: Result };
-}
+/** The parameters and the result a request declares. */
+export type ParamsOf<R> = R extends RequestType<infer P, unknown, unknown> ? P : never;
+export type ResultOf<R> = R extends RequestType<unknown, infer T, unknown> ? T : never;
 
-export type ParamsOf<R> = R extends RequestDeclaration<infer P, unknown> ? P : never;
-export type ResultOf<R> = R extends RequestDeclaration<unknown, infer T> ? T : never;
-
-function request<Params, Result>(method: string): RequestDeclaration<Params, Result> {
-  return { method };
+function request<Params, Result>(method: string): RequestType<Params, Result, void> {
+  return new RequestType<Params, Result, void>(method);
 }
 
 export interface StatusParams {
@@ -89,15 +87,8 @@ export const pickConfigurationRequest = request<PickConfigurationParams, Configu
  */
 export const statusRequest = request<StatusParams, StatusResult>('layerLens/status');
 
-function notification<Params>(method: string): NotificationDeclaration<Params> {
-  return { method };
-}
-
-/** A notification method with its parameter type attached. */
-export interface NotificationDeclaration<Params> {
-  readonly method: string;
-  /** Never set: carries the type only. */
-  readonly types?: { params: Params };
+function notification<Params>(method: string): NotificationType<Params> {
+  return new NotificationType<Params>(method);
 }
 
 /** What the client passes in `initializationOptions`. */
@@ -144,8 +135,8 @@ export interface BaselineInfo {
   kind: BaselineKind;
   /** Short words for the status bar: "recorded build", "git HEAD", "nothing built yet". */
   label: string;
-  /** One sentence on where it comes from or why the wanted baseline is not available. */
-  detail: string;
+  /** One sentence on where it comes from or why the wanted baseline is not available (the client renders it). */
+  detail: Message;
   /** A recorded baseline: where its last build came from and when (ms since the epoch), when the store knows. */
   origin?: BuildOrigin;
 }
@@ -272,8 +263,8 @@ export interface RecordResult {
   keys: number;
   /** Where the store was written, or null when it is kept in memory only. */
   storePath: string | null;
-  /** A problem worth showing (the store file could not be written, a corrupt store was set aside). */
-  warning: string | null;
+  /** A problem worth showing (the store file could not be written, a corrupt store was set aside), as a value. */
+  warning: Message | null;
 }
 
 /**
@@ -313,8 +304,8 @@ export interface BuildImageResult {
   report: BuildReport | null;
   /** The report as text, for "Copy Report" and the output channel. */
   reportText: string | null;
-  /** Why the build could not run (docker missing, daemon down, socket permission, no build context, busy). */
-  problem: string | null;
+  /** Why the build could not run (docker missing, daemon down, socket permission, no build context, busy), as a value. */
+  problem: Message | null;
 }
 
 /**

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readdirSync, readlinkSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { msg, verbatim, type Message } from './core/shared/message';
 
 /** A file-system failure described for a person; `code` is the errno code (EACCES, ...), if any. */
 export class WriteProblem extends Error {
@@ -19,31 +20,32 @@ export class WriteProblem extends Error {
   }
 }
 
-const PHRASES: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'the operation is not permitted',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'no space is left on the device',
-  EDQUOT: 'the disk quota is exceeded',
-  ENOTDIR: 'a part of the path is a file, not a folder',
-  EEXIST: 'a file is in the way of a folder on the path',
-  EISDIR: 'it is a folder',
-  ELOOP: 'too many symlinks (a symlink loop?)',
-  ENAMETOOLONG: 'the path is too long',
-  ENOENT: 'a folder on the path does not exist',
-  EIO: 'an input/output error',
-  EBUSY: 'it is busy',
-  EMFILE: 'too many files are open',
-  ENFILE: 'too many files are open',
-  EXDEV: 'it is on another file system',
-};
+/** The errno codes fsProblem says in words (their English phrases are the fs* templates of core/shared/messages.ts). */
+const FS_CODES = {
+  EACCES: 'fsEACCES',
+  EPERM: 'fsEPERM',
+  EROFS: 'fsEROFS',
+  ENOSPC: 'fsENOSPC',
+  EDQUOT: 'fsEDQUOT',
+  ENOTDIR: 'fsENOTDIR',
+  EEXIST: 'fsEEXIST',
+  EISDIR: 'fsEISDIR',
+  ELOOP: 'fsELOOP',
+  ENAMETOOLONG: 'fsENAMETOOLONG',
+  ENOENT: 'fsENOENT',
+  EIO: 'fsEIO',
+  EBUSY: 'fsEBUSY',
+  EMFILE: 'fsEMFILE',
+  ENFILE: 'fsEMFILE',
+  EXDEV: 'fsEXDEV',
+} as const;
 
-/** "permission denied (EACCES)": what went wrong, in words, with the code to search for. */
-export function fsProblem(e: unknown): string {
+/** "permission denied (EACCES)": what went wrong, in words, with the code to search for (a value: core/shared/message.ts). */
+export function fsProblem(e: unknown): Message {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (code && PHRASES[code]) return `${PHRASES[code]} (${code})`;
-  if (code) return code;
-  return e instanceof Error ? e.message : String(e);
+  if (code && Object.hasOwn(FS_CODES, code)) return msg(FS_CODES[code as keyof typeof FS_CODES], code);
+  if (code) return verbatim(code);
+  return verbatim(e instanceof Error ? e.message : String(e));
 }
 
 export function errnoOf(e: unknown): string | undefined {

@@ -2,6 +2,7 @@
 // (server/src/features/*) that reads the shared per-document state (documents.ts), so tests can drive the
 // real server over in-memory streams.
 import { fileURLToPath } from 'node:url';
+import { msg, renderMessage, type Message } from './core/shared/message';
 import {
   CodeActionKind,
   CodeLensRefreshRequest,
@@ -70,8 +71,7 @@ import {
 export { serverVersion };
 
 /** Build Image runs docker build, which runs the Dockerfile's RUN commands: never in an untrusted workspace. */
-export const RESTRICTED_BUILD_PROBLEM =
-  'Layer Lens builds images only in trusted workspaces: a build runs the commands of the Dockerfile. Trust this workspace to build.';
+export const RESTRICTED_BUILD_PROBLEM: Message = msg('buildUntrusted');
 
 /** Whether the user trusts the workspace; untrusted until the client says otherwise. */
 interface Trust {
@@ -145,54 +145,54 @@ export function startServer(connection: Connection): void {
       ),
     ),
   );
-  connection.onRequest(statusRequest.method, (p: unknown) => status(documents, text, statusParams(statusRequest.method, p)));
+  connection.onRequest(statusRequest, (p: unknown) => status(documents, text, statusParams(statusRequest, p)));
   connection.onRequest(
-    planRequest.method,
-    cancellable(async (p: unknown, token) => mapDefined(await documents.analysis(documentParams(planRequest.method, p).uri, token), planResponse)),
+    planRequest,
+    cancellable(async (p: unknown, token) => mapDefined(await documents.analysis(documentParams(planRequest, p).uri, token), planResponse)),
   );
   connection.onRequest(
-    layerStackRequest.method,
+    layerStackRequest,
     cancellable(async (p: unknown, token) =>
-      mapDefined(await documents.analysis(documentParams(layerStackRequest.method, p).uri, token), (a) => layerStack(a, editor.t)),
+      mapDefined(await documents.analysis(documentParams(layerStackRequest, p).uri, token), (a) => layerStack(a, editor.t)),
     ),
   );
   connection.onRequest(
-    stepFilesRequest.method,
+    stepFilesRequest,
     cancellable(async (p: unknown, token) => {
-      const { uri, line } = stepFilesParams(stepFilesRequest.method, p);
+      const { uri, line } = stepFilesParams(stepFilesRequest, p);
       return mapDefined(await documents.analysis(uri, token), (a) => stepFiles(a, line));
     }),
   );
   connection.onRequest(
-    buildContextRequest.method,
+    buildContextRequest,
     cancellable(async (p: unknown, token) =>
-      mapDefined(await documents.analysis(documentParams(buildContextRequest.method, p).uri, token), (a) => buildContext(a, editor.t)),
+      mapDefined(await documents.analysis(documentParams(buildContextRequest, p).uri, token), (a) => buildContext(a, editor.t)),
     ),
   );
-  connection.onRequest(simulateRequest.method, async (p: unknown) => {
-    const { uri, changedFiles, editedLines } = simulateParams(simulateRequest.method, p);
+  connection.onRequest(simulateRequest, async (p: unknown) => {
+    const { uri, changedFiles, editedLines } = simulateParams(simulateRequest, p);
     return (await documents.simulate(uri, changedFiles, editedLines)) ?? null;
   });
-  connection.onRequest(clearSimulationRequest.method, (p: unknown) => (noParams(clearSimulationRequest.method, p), documents.clearSimulation(), null));
-  connection.onRequest(pickConfigurationRequest.method, async (p: unknown) => {
-    const { uri, id } = pickConfigurationParams(pickConfigurationRequest.method, p);
+  connection.onRequest(clearSimulationRequest, (p: unknown) => (noParams(clearSimulationRequest, p), documents.clearSimulation(), null));
+  connection.onRequest(pickConfigurationRequest, async (p: unknown) => {
+    const { uri, id } = pickConfigurationParams(pickConfigurationRequest, p);
     return (await documents.pickConfiguration(uri, id)) ?? null;
   });
-  connection.onRequest(recordRequest.method, async (p: unknown) => (await documents.record(documentParams(recordRequest.method, p).uri)) ?? null);
-  connection.onRequest(buildImageRequest.method, (p: unknown, token: CancellationToken): BuildImageResult | Promise<BuildImageResult> => {
-    const { uri } = documentParams(buildImageRequest.method, p);
+  connection.onRequest(recordRequest, async (p: unknown) => (await documents.record(documentParams(recordRequest, p).uri)) ?? null);
+  connection.onRequest(buildImageRequest, (p: unknown, token: CancellationToken): BuildImageResult | Promise<BuildImageResult> => {
+    const { uri } = documentParams(buildImageRequest, p);
     if (!trust.trusted) return { report: null, reportText: null, problem: RESTRICTED_BUILD_PROBLEM };
-    return buildImage(documents, uri, abortSignal(token), (lines) => void connection.sendNotification(buildOutputNotification.method, { uri, lines }));
+    return buildImage(documents, uri, abortSignal(token), (lines) => void connection.sendNotification(buildOutputNotification, { uri, lines }));
   });
   const history = new HistoryService({
     trusted: () => trust.trusted,
     analysis: (uri) => documents.analysis(uri),
     store: () => documents.store.data,
-    progress: (uri, done, total) => void connection.sendNotification(historyProgressNotification.method, { uri, done, total }),
+    progress: (uri, done, total) => void connection.sendNotification(historyProgressNotification, { uri, done, total }),
   });
   connection.onRequest(
-    historyRequest.method,
-    cancellable((p: unknown, token) => history.replay(historyParams(historyRequest.method, p), abortSignal(token))),
+    historyRequest,
+    cancellable((p: unknown, token) => history.replay(historyParams(historyRequest, p), abortSignal(token))),
   );
   const configLenses = new ConfigLenses({
     workspaceFolders: () => documents.workspaceFolders(),
@@ -204,7 +204,7 @@ export function startServer(connection: Connection): void {
     revision: () => documents.revision(),
   });
   const lensesOf = guarded(logError, 'configuration lenses', [], (uri: string) => configLenses.lenses(uri, editor.t));
-  connection.onRequest(configLensesRequest.method, (p: unknown) => lensesOf(documentParams(configLensesRequest.method, p).uri));
+  connection.onRequest(configLensesRequest, (p: unknown) => lensesOf(documentParams(configLensesRequest, p).uri));
   const seen = new SeenBuilds({
     trusted: () => trust.trusted,
     workspaceFolders: () => documents.workspaceFolders(),
@@ -213,11 +213,11 @@ export function startServer(connection: Connection): void {
     log: (level, message) => connection.console[level](message),
     storeChanged: () => documents.storeChanged(),
   });
-  connection.onRequest(buildStartedRequest.method, (p: unknown) => seen.started(buildStartedParams(buildStartedRequest.method, p)));
-  connection.onRequest(buildEndedRequest.method, (p: unknown) => seen.ended(buildEndedParams(buildEndedRequest.method, p)));
-  connection.onNotification(didChangeTrustNotification.method, (p: unknown) => {
+  connection.onRequest(buildStartedRequest, (p: unknown) => seen.started(buildStartedParams(buildStartedRequest, p)));
+  connection.onRequest(buildEndedRequest, (p: unknown) => seen.ended(buildEndedParams(buildEndedRequest, p)));
+  connection.onNotification(didChangeTrustNotification, (p: unknown) => {
     const params = trustParams(p);
-    if (!params) return connection.console.warn(`${didChangeTrustNotification.method}: ignored malformed parameters (expected { trusted: boolean }).`);
+    if (!params) return connection.console.warn(`The trust notification: ignored malformed parameters (expected { trusted: boolean }).`);
     if (params.trusted === trust.trusted) return;
     trust.trusted = params.trusted;
     connection.console.info(
@@ -267,7 +267,7 @@ function createDocuments(
   const canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   const folders = (params.workspaceFolders ?? []).flatMap((f) => (f.uri.startsWith('file:') ? [fileURLToPath(f.uri)] : []));
   const store = openWorkspaceStore(storePathOf(options, (level, message) => connection.console[level](message)));
-  if (store.warning) connection.console.warn(store.warning);
+  if (store.warning) connection.console.warn(renderMessage(store.warning));
   return new DockerfileDocuments({
     text: (uri) => texts.get(uri),
     settingsFor: (uri) => settings.get(uri),
@@ -278,7 +278,7 @@ function createDocuments(
     log: (level, message) => connection.console[level](message),
     didUpdate: (uris) => {
       if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
-      void connection.sendNotification(didUpdateNotification.method, { uris });
+      void connection.sendNotification(didUpdateNotification, { uris });
       editor.diagnostics.update(uris);
     },
   });

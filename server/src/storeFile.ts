@@ -27,9 +27,11 @@ import { homedir, hostname } from 'node:os';
 import { createHash, randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { emptyStore, looksLikeStore, mergeStore, readStore, type StoreData } from './core/plan/store';
+import { msg, MessageError, type Message } from './core/shared/message';
 import { cleanStaleTemps, errnoOf, fsProblem, processAlive, removeQuietly, replaceAtomically, resolveLink, tempPathFor, writeNew } from './safeWrite';
 
-export class StoreError extends Error {}
+/** The store cannot be written: `text` says why and what to do (`message` is its English text). */
+export class StoreError extends MessageError {}
 
 /**
  * The machine's store, shared by the editor and the CLI, one per Docker endpoint (Docker's cache belongs to the
@@ -117,9 +119,9 @@ export const LOCK_TIMING = { waitMs: 30_000, staleMs: 60_000, liveMs: 5 * 60_000
 export interface LoadedStore {
   store: StoreData;
   /** Set when the file existed but could not be used; the store is then empty. */
-  warning?: string;
+  warning?: Message;
   /** Why the file must not be overwritten (foreign, newer, a folder, unreadable), if so. */
-  readOnly?: string;
+  readOnly?: Message;
   /** A Layer Lens store, damaged: it may be replaced (a copy is kept aside). */
   corrupt?: boolean;
   /** Which version of the file was read (see fileVersion); absent when there was none. */
@@ -131,11 +133,11 @@ function fileVersion(st: Stats): string {
   return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
 }
 
-export function folderMessage(file: string): string {
-  return `The cache store path ${file} is a folder; pass --store with a file path or remove it.`;
+export function folderMessage(file: string): Message {
+  return msg('storeIsFolder', file);
 }
 
-type Found = { kind: 'missing' } | { kind: 'text'; text: string; version: string } | { kind: 'unusable'; message: string };
+type Found = { kind: 'missing' } | { kind: 'text'; text: string; version: string } | { kind: 'unusable'; message: Message };
 
 /** The store file's text, without ever blocking (a FIFO) or reading what cannot be a store (a folder, a device). */
 function readStoreText(file: string): Found {
@@ -147,7 +149,7 @@ function readStoreText(file: string): Found {
     // Nothing there (a dangling symlink included: a write creates its target).
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
     if (code === 'EISDIR') return { kind: 'unusable', message: folderMessage(file) };
-    return { kind: 'unusable', message: `The cache store ${file} cannot be read: ${fsProblem(e)}. Check its permissions or pass --store with another file.` };
+    return { kind: 'unusable', message: msg('storeCannotRead', file, fsProblem(e)) };
   }
   try {
     const st = fstatSync(fd);
@@ -155,47 +157,46 @@ function readStoreText(file: string): Found {
     if (!st.isFile())
       return {
         kind: 'unusable',
-        message: `The cache store path ${file} is ${specialKind(st)}, not a file; it was left untouched. Pass --store with a file path.`,
+        message: msg(specialKind(st), file),
       };
     if (st.size > MAX_STORE_BYTES)
       return {
         kind: 'unusable',
-        message: `${file} is ${(st.size / 2 ** 20).toFixed(0)} MB, larger than any Layer Lens store; it was left untouched. Pass --store with another path.`,
+        message: msg('storeTooLarge', file, (st.size / 2 ** 20).toFixed(0)),
       };
     if (st.size > SNIFF_ABOVE) {
       const head = Buffer.alloc(256);
       const n = readSync(fd, head, 0, head.length, 0);
-      if (!looksLikeStore(head.subarray(0, n).toString('utf8')))
-        return { kind: 'unusable', message: `${file} is not a Layer Lens cache store; it was left untouched. Pass --store with another path.` };
+      if (!looksLikeStore(head.subarray(0, n).toString('utf8'))) return { kind: 'unusable', message: msg('storeForeignFile', file) };
     }
     return { kind: 'text', text: readFileSync(fd, 'utf8'), version: fileVersion(st) };
   } catch (e) {
-    return { kind: 'unusable', message: `The cache store ${file} cannot be read: ${fsProblem(e)}. Check its permissions or pass --store with another file.` };
+    return { kind: 'unusable', message: msg('storeCannotRead', file, fsProblem(e)) };
   } finally {
     closeSync(fd);
   }
 }
 
-function specialKind(st: Stats): string {
-  if (st.isFIFO()) return 'a FIFO (named pipe)';
-  if (st.isSocket()) return 'a socket';
-  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
-  return 'not a regular file';
+function specialKind(st: Stats): 'storeIsFifo' | 'storeIsSocket' | 'storeIsDevice' | 'storeIsSpecial' {
+  if (st.isFIFO()) return 'storeIsFifo';
+  if (st.isSocket()) return 'storeIsSocket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'storeIsDevice';
+  return 'storeIsSpecial';
 }
 
 /** Reads the store. Never throws: what cannot be used is described, and marked read-only unless it is ours. */
 export function loadStore(file: string): LoadedStore {
   const found = readStoreText(file);
   if (found.kind === 'missing') return { store: emptyStore() };
-  if (found.kind === 'unusable') return { store: emptyStore(), warning: `${found.message} Predictions start from an empty store.`, readOnly: found.message };
+  if (found.kind === 'unusable') return { store: emptyStore(), warning: msg('storeStartsEmpty', found.message), readOnly: found.message };
   const read = readStore(found.text);
   if (read.ok) return { store: read.store, version: found.version };
-  const warning = `The cache store ${file} cannot be used: ${read.message}. Predictions start from an empty store.`;
+  const warning = msg('storeUnusable', file, read.message);
   if (read.kind === 'corrupt') return { store: emptyStore(), warning, corrupt: true };
   return {
     store: emptyStore(),
     warning,
-    readOnly: `${file} is not a Layer Lens store this version can write (${read.message}); it was left untouched. Pass --store with another path.`,
+    readOnly: msg('storeNotWritable', file, read.message),
   };
 }
 
@@ -203,7 +204,7 @@ export interface StoreWrite {
   /** The store as written: what was on disk, with this change. */
   store: StoreData;
   /** Things the user should know (a damaged store kept aside). */
-  notes: string[];
+  notes: Message[];
 }
 
 /**
@@ -245,15 +246,14 @@ export function updateStore(
     const loaded = known?.version !== undefined && like?.isFile() && known.version === fileVersion(like) ? known : loadStore(target);
     if (loaded.readOnly) throw new StoreError(loaded.readOnly);
     // The mode bits, not access(): root may write anything, and a read-only store says "keep me as I am".
-    if (like && (like.mode & 0o222) === 0)
-      throw new StoreError(`The cache store ${file} is read-only; nothing was recorded. Make it writable (chmod u+w) or pass --store with another file.`);
+    if (like && (like.mode & 0o222) === 0) throw new StoreError(msg('storeReadOnly', file));
     const next = change(loaded.store);
     const text = JSON.stringify(next);
-    const notes: string[] = [];
+    const notes: Message[] = [];
     if (loaded.corrupt && like) {
       const aside = `${target}.corrupt-${Date.now()}`;
       copyFileSync(target, aside, constants.COPYFILE_EXCL);
-      notes.push(`The unreadable store was kept as ${aside}.`);
+      notes.push(msg('storeKeptAside', aside));
     }
     replaceAtomically(target, text, like);
     return { store: next, notes };
@@ -265,8 +265,8 @@ export function updateStore(
   }
 }
 
-function cannotWrite(file: string, e: unknown): string {
-  return `Cannot write the cache store ${file}: ${fsProblem(e)}. Nothing was recorded. Pass --store with a file in a folder you can write to.`;
+function cannotWrite(file: string, e: unknown): Message {
+  return msg('storeCannotWrite', file, fsProblem(e));
 }
 
 interface LockHolder {
@@ -300,9 +300,7 @@ function acquireLock(file: string, lockPath: string, timing: typeof LOCK_TIMING)
     }
     if (Date.now() >= deadline) {
       const holder = seen === undefined ? undefined : parseLock(seen);
-      throw new StoreError(
-        `The cache store ${file} is being written by another Layer Lens${holder ? ` (process ${holder.pid})` : ''} and stayed locked. Try again; if no layerlens is running, delete ${lockPath}.`,
-      );
+      throw new StoreError(holder ? msg('storeLockedBy', file, holder.pid, lockPath) : msg('storeLocked', file, lockPath));
     }
     sleep(pause + Math.random() * pause);
     pause = Math.min(pause * 2, 50);

@@ -13,7 +13,7 @@ import { explainFlag, explainInstruction } from '../../server/src/core/explain/e
 import { formatMessage, type Translate } from '../../server/src/core/shared/translate';
 import { KNOWN_KEYWORDS, parseDockerfile } from '../../server/src/core/dockerfile/parse';
 import { generate } from './adviseGenerator.test';
-import { TEMPLATE_MESSAGES } from '../../server/src/l10n/reasonText';
+import { MESSAGES } from '../../server/src/core/shared/message';
 import { ALL_REASON_MESSAGES } from '../../server/src/core/plan/reason';
 import { WEBVIEW_STRINGS } from '../../client/src/layerStack/messages';
 import { HISTORY_WEBVIEW_STRINGS } from '../../client/src/history/messages';
@@ -30,6 +30,7 @@ const sources = [
   ...tsIn('server/src/core/explain'),
   ...tsIn('server/src/core/advise'),
   join(coreDir, 'stack/layerStack.ts'),
+  join(coreDir, 'stack/stackText.ts'),
   join(coreDir, 'plan/cost.ts'),
   ...['server/src/features', 'server/src/document', 'server/src/store', 'server/src/lsp'].flatMap(tsIn),
 ];
@@ -52,9 +53,10 @@ function scan(): Set<string> {
     assert.equal(literals.length, calls, `${file}: every t(...) call must pass a string literal, so the bundle can be checked`);
     for (const l of literals) found.add(l);
   }
-  // core/plan/reason.ts renders reasons through its table of messages, l10n/reasonText.ts matches other messages
-  // against tables of templates (both checked in test/server/features/reasonText.test.ts): their messages are used too.
-  for (const m of [...ALL_REASON_MESSAGES, ...TEMPLATE_MESSAGES]) found.add(m);
+  // core/plan/reason.ts renders reasons through its table of messages, core/shared/message.ts other messages through
+  // MESSAGES (checked in test/server/features/reasonText.test.ts and messages.test.ts): their templates are used too.
+  const templates = Object.entries(MESSAGES).flatMap(([code, m]) => (code === 'verbatim' ? [] : [m]));
+  for (const m of [...ALL_REASON_MESSAGES, ...templates]) found.add(m);
   for (const file of clientSources) {
     for (const m of readFileSync(file, 'utf8').matchAll(/vscode\.l10n\.t\(\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/g)) found.add(unquote(m[1]));
   }

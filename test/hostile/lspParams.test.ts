@@ -129,7 +129,9 @@ async function answer(method: string, params: unknown): Promise<{ ok: true; resu
   } catch (e) {
     assert.ok(e instanceof ResponseError, `${method} threw ${String(e)}`);
     assert.equal(e.code, ErrorCodes.InvalidParams, `${method} ${JSON.stringify(params)?.slice(0, 300)} answered ${e.code}: ${e.message}`);
-    assert.ok(e.message.startsWith(`${method}: `), e.message);
+    // Ours name the method first; a request with no parameters at all is refused by vscode-jsonrpc itself (the
+    // declaration says it takes one), naming the method too.
+    assert.ok(e.message.startsWith(`${method}: `) || e.message === `Request ${method} defines 1 params but received none.`, e.message);
     return { ok: false, message: e.message };
   }
 }

@@ -27,6 +27,9 @@ import { buildId, emptyStore, knownBuilds, recordBuild, STORE_FORMAT, type Store
 import { openWorkspaceStore, recordPlan } from '../../server/src/store/record';
 import { loadStore, MAX_STORE_BYTES, StoreError, updateStore } from '../../server/src/storeFile';
 import { seededRandom } from '../helpers/random';
+import { renderMessage, type Message } from '../../server/src/core/shared/message';
+
+const en = (m: Message | undefined) => (m ? renderMessage(m) : '');
 
 const repo = join(__dirname, '..', '..');
 const cliPath = join(repo, 'dist', 'cli.js');
@@ -213,7 +216,7 @@ test('what is not a file at the store path (a folder, a FIFO, a dangling or loop
   const add = (n: number) => (current: StoreData) => recordBuild(current, 'buildkit', `special-${n}`, [`k${n}`], { steps: {}, files: {} });
   mkdirSync(join(dir, 'folder.json'));
   const folder = loadStore(join(dir, 'folder.json'));
-  assert.match(folder.warning ?? '', /is a folder; pass --store with a file path or remove it\. Predictions start from an empty store\./);
+  assert.match(en(folder.warning), /is a folder; pass --store with a file path or remove it\. Predictions start from an empty store\./);
   assert.throws(
     () => updateStore(join(dir, 'folder.json'), add(1)),
     (e: Error) => e instanceof StoreError && /is a folder/.test(e.message),
@@ -221,7 +224,7 @@ test('what is not a file at the store path (a folder, a FIFO, a dangling or loop
   if (spawnSync('mkfifo', [join(dir, 'fifo.json')]).status === 0) {
     symlinkSync('fifo.json', join(dir, 'to-fifo.json'));
     for (const p of ['fifo.json', 'to-fifo.json']) {
-      assert.match(loadStore(join(dir, p)).warning ?? '', /FIFO \(named pipe\)/);
+      assert.match(en(loadStore(join(dir, p)).warning), /FIFO \(named pipe\)/);
       assert.throws(() => updateStore(join(dir, p), add(2)), StoreError);
     }
     assert.ok(lstatSync(join(dir, 'fifo.json')).isFIFO());
@@ -241,7 +244,7 @@ test('what is not a file at the store path (a folder, a FIFO, a dangling or loop
   const huge = join(dir, 'huge.json');
   writeFileSync(huge, `{"format":"${STORE_FORMAT}","version":1}`);
   truncateSync(huge, MAX_STORE_BYTES + 1); // sparse: no disk used
-  assert.match(loadStore(huge).warning ?? '', /larger than any Layer Lens store; it was left untouched/);
+  assert.match(en(loadStore(huge).warning), /larger than any Layer Lens store; it was left untouched/);
   assert.throws(() => updateStore(huge, add(5)), StoreError);
   assert.equal(lstatSync(huge).size, MAX_STORE_BYTES + 1);
   rmSync(huge);

@@ -25,6 +25,7 @@ import { openProject } from '../../server/src/diskProject';
 import { adviseContextOf } from '../../server/src/adviseContext';
 import { includedPaths, selectSources, updateView, viewContext, wholeContext } from '../../server/src/core/context/context';
 import type { ContextSnapshot } from '../../server/src/core/shared/types';
+import { renderMessage } from '../../server/src/core/shared/message';
 
 const roots: string[] = [];
 after(() => {
@@ -81,7 +82,7 @@ void test('scan: lstat only, symlink loops and FIFOs never hang, types and modes
   assert.deepEqual(snap.problems, []);
   const sel = selectSources(viewContext(snap), ['.'], { builder: 'buildkit' });
   assert.deepEqual(sel.problems, [], 'links inside a copied folder are hashed as links, never followed');
-  assert.match(selectSources(viewContext(snap), ['loop1'], { builder: 'buildkit' }).problems[0], /too many levels of symbolic links/);
+  assert.match(renderMessage(selectSources(viewContext(snap), ['loop1'], { builder: 'buildkit' }).problems[0]), /too many levels of symbolic links/);
   assert.throws(() => snap.contentDigest('pipes/fifo'), /not a regular file/);
   assert.match(scanContext(join(root, 'nope')).problems[0].message, /not a readable folder/);
 });
@@ -127,7 +128,12 @@ void test('unreadable folder (injected EACCES on opening it): recorded with advi
   const snap = scanContext(root, { fs: { openSync } });
   assert.match(snap.entries.get('secret')?.error ?? '', /Cannot list the folder: EACCES\. Make it readable \(chmod a\+rx\) or add it to \.dockerignore/);
   assert.equal(snap.problems[0].path, 'secret');
-  assert.match(selectSources(viewContext(snap), ['.'], { builder: 'buildkit' }).problems.join('\n'), /secret: Cannot list the folder/);
+  assert.match(
+    selectSources(viewContext(snap), ['.'], { builder: 'buildkit' })
+      .problems.map((p) => renderMessage(p))
+      .join('\n'),
+    /secret: Cannot list the folder/,
+  );
   assert.deepEqual(selectSources(viewContext(snap), ['ok.txt'], { builder: 'buildkit' }).problems, []);
   assert.deepEqual(viewContext(snap, 'secret').problems, [], 'excluded: no problem, like fsutil ignoring EACCES on skipped paths');
 });
@@ -140,7 +146,7 @@ void test('unreadable file: injected EACCES on open, and a real file removed aft
   }) as typeof fs.openSync;
   const snap = scanContext(root, { fs: { openSync } });
   assert.throws(() => snap.contentDigest('b.txt'), /Cannot read b\.txt: EACCES\. Make it readable \(chmod a\+r\) or add it to \.dockerignore/);
-  assert.match(selectSources(viewContext(snap), ['.'], { builder: 'buildkit' }).problems[0], /b\.txt: Cannot read/);
+  assert.match(renderMessage(selectSources(viewContext(snap), ['.'], { builder: 'buildkit' }).problems[0]), /b\.txt: Cannot read/);
   const snap2 = scanContext(root);
   fs.unlinkSync(join(root, 'a.txt'));
   assert.throws(() => snap2.contentDigest('a.txt'), /Cannot read a\.txt: ENOENT\. It disappeared after the context was read/);

@@ -11,6 +11,7 @@ import { selectSources, viewContext } from '../../server/src/core/context/contex
 import { headCommitAsync, readGitHeadAsync, type BlobDigests } from '../../server/src/gitBaseline';
 import { recordRequest, statusRequest } from '../../server/src/protocol';
 import { TestServer } from './support/lspClient';
+import { renderMessage, type Message } from '../../server/src/core/shared/message';
 
 const roots: string[] = [];
 const servers: TestServer[] = [];
@@ -140,9 +141,9 @@ void test('a context in a subfolder of the repository; no repository; no commit;
 
   const plain = fs.mkdtempSync(join(tmpdir(), 'll-nogit-'));
   roots.push(plain);
-  assert.match(String(((await headCommitAsync(plain)) as { reason: string }).reason), /not in a git repository/);
+  assert.match(renderMessage(((await headCommitAsync(plain)) as { reason: Message }).reason), /not in a git repository/);
   const empty = repo({ Dockerfile: dockerfile }, false);
-  assert.match(String(((await headCommitAsync(empty)) as { reason: string }).reason), /no commit yet/);
+  assert.match(renderMessage(((await headCommitAsync(empty)) as { reason: Message }).reason), /no commit yet/);
 
   fs.writeFileSync(join(root, 'Dockerfile.new'), dockerfile);
   const untracked = await readGitHeadAsync({
@@ -210,7 +211,7 @@ void test('server: outside git and with nothing recorded, nothing is built yet; 
   const u = await s.open(join(root, 'Dockerfile'), dockerfile);
   const status = await s.request(statusRequest, { uri: u });
   assert.equal(status.baseline?.kind, 'none');
-  assert.match(status.baseline?.detail ?? '', /Mark Current State as Built/);
+  assert.match(status.baseline ? renderMessage(status.baseline.detail) : '', /Mark Current State as Built/);
   assert.equal((await s.titles(u))[1], 'rebuilds: not built yet');
 
   const plain = fs.mkdtempSync(join(tmpdir(), 'll-nogit-'));
@@ -220,7 +221,7 @@ void test('server: outside git and with nothing recorded, nothing is built yet; 
   const v = await s.open(join(plain, 'Dockerfile'), dockerfile);
   const other = await s.request(statusRequest, { uri: v });
   assert.equal(other.baseline?.label, 'nothing built yet');
-  assert.match(other.baseline?.detail ?? '', /not in a git repository/);
+  assert.match(other.baseline ? renderMessage(other.baseline.detail) : '', /not in a git repository/);
 });
 
 async function waitFor(check: () => Promise<boolean>): Promise<void> {

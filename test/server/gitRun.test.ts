@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { scanContext } from '../../server/src/contextFs';
 import { readGitHeadAsync } from '../../server/src/gitBaseline';
 import { runGitAsync } from '../../server/src/gitRun';
+import { renderMessage, type Message } from '../../server/src/core/shared/message';
 
 const roots: string[] = [];
 after(() => {
@@ -198,7 +199,7 @@ for (const [name, configure] of cases) {
     assert.equal(fs.existsSync(h.marker), false, `the repository's config ran a command (${h.marker} exists)`);
     if (/lazy fetch/.test(name)) {
       assert.equal(result.ok, false, 'a Dockerfile that is not downloaded is not read');
-      assert.match((result as { reason: string }).reason, /not downloaded in this partial clone, and Layer Lens does not download anything/);
+      assert.match(renderMessage((result as { reason: Message }).reason), /not downloaded in this partial clone, and Layer Lens does not download anything/);
     }
   });
 }

@@ -16,6 +16,7 @@ import { updateStore } from '../../server/src/storeFile';
 import { diskProject } from '../helpers/diskProject';
 import { TestServer } from './support/lspClient';
 import { recordRequest } from '../../server/src/protocol';
+import { renderMessage } from '../../server/src/core/shared/message';
 
 const roots: string[] = [];
 const servers: TestServer[] = [];
@@ -112,7 +113,7 @@ test('Mark as Built while another live process holds the store lock: the server 
     const waited = Date.now() - started;
     assert.ok(waited < 15_000, `the record answered after ${waited} ms (the CLI's wait is 30 s)`);
     assert.equal(result?.storePath, null);
-    assert.match(result?.warning ?? '', /recorded for this session only: .*stayed locked\. Try again/);
+    assert.match(result?.warning ? renderMessage(result.warning) : '', /recorded for this session only: .*stayed locked\. Try again/);
     assert.equal(fs.existsSync(storePath), false, 'nothing written under a lock held by another');
     assert.match((await s.hover(u, 2, 1)) ?? '', /\*\*This step:\*\* cached/, 'the build counts in this session');
   } finally {

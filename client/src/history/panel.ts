@@ -35,7 +35,7 @@ class HistoryController implements vscode.Disposable {
     private readonly client: LanguageClient,
   ) {
     this.disposables.push(
-      client.onNotification(historyProgressNotification.method, (p: { uri: string; done: number; total: number }) => {
+      client.onNotification(historyProgressNotification, (p: { uri: string; done: number; total: number }) => {
         const progress = this.progress;
         if (!progress || p.uri !== this.uri || !(p.total > 0)) return;
         progress.report({ message: vscode.l10n.t('{0} of {1} commits', p.done, p.total), increment: ((p.done - progress.done) / p.total) * 100 });
@@ -130,7 +130,7 @@ class HistoryController implements vscode.Disposable {
           this.progress = { report: (v) => progress.report(v), done: 0 };
           token.onCancellationRequested(() => source.cancel());
           try {
-            return await this.client.sendRequest<HistoryResultView>(historyRequest.method, params, source.token);
+            return await this.client.sendRequest(historyRequest, params, source.token);
           } finally {
             this.progress = undefined;
           }

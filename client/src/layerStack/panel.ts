@@ -3,15 +3,7 @@
 // builds, settings, simulations) and when the server restarts; it restores itself after a window reload.
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import {
-  clearSimulationRequest,
-  layerStackRequest,
-  renderReason,
-  simulateRequest,
-  type LayerStackResult,
-  type ParamsOf,
-  type ResultOf,
-} from '../../../server/src/protocol';
+import { clearSimulationRequest, layerStackRequest, renderReason, simulateRequest, type LayerStackResult, type ParamsOf } from '../../../server/src/protocol';
 import { activeDockerfile } from '../activeDockerfile';
 import { layerStackHtml } from './html';
 import { WEBVIEW_STRINGS, type FromWebview, type PersistedState, type StackView, type ToWebview } from './messages';
@@ -208,7 +200,7 @@ class LayerStackController implements vscode.Disposable {
   /** The server answers only for documents open in VS Code: a restored panel's file may need opening first. */
   private async request(uri: string): Promise<LayerStackResult | null> {
     const params: ParamsOf<typeof layerStackRequest> = { uri };
-    const ask = () => this.client.sendRequest<ResultOf<typeof layerStackRequest>>(layerStackRequest.method, params);
+    const ask = () => this.client.sendRequest(layerStackRequest, params);
     const result = await ask();
     if (result || vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri)) return result;
     await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
@@ -234,7 +226,7 @@ class LayerStackController implements vscode.Disposable {
         if (uri) await this.simulate({ uri, changedFiles: [], editedLines: [message.line] });
         return;
       case 'reset':
-        await this.client.sendRequest(clearSimulationRequest.method, {});
+        await this.client.sendRequest(clearSimulationRequest, {});
         return;
       case 'build':
         if (uri) await vscode.commands.executeCommand('layerLens.buildImage', vscode.Uri.parse(uri));
@@ -268,7 +260,7 @@ class LayerStackController implements vscode.Disposable {
   }
 
   private async simulate(params: ParamsOf<typeof simulateRequest>): Promise<void> {
-    await this.client.sendRequest(simulateRequest.method, params);
+    await this.client.sendRequest(simulateRequest, params);
   }
 }
 

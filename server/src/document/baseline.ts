@@ -6,6 +6,7 @@ import { buildId, knownBuilds, type StoreData } from '../core/plan/store';
 import type { GitHeadResult } from '../gitBaseline';
 import type { BaselineInfo } from '../protocol';
 import type { BaselineSetting } from '../settings';
+import { msg, type Message } from '../core/shared/message';
 
 export interface Baseline {
   info: BaselineInfo;
@@ -14,9 +15,8 @@ export interface Baseline {
 
 const NOTHING: KnownBuilds = { has: () => false, empty: true };
 
-/** Why there is no git HEAD baseline in an untrusted workspace (BASELINE_TEMPLATES translates it). */
-export const RESTRICTED_GIT_DETAIL =
-  'No build recorded for this Dockerfile, and git HEAD is not read in Restricted Mode: trust the workspace to compare with it.';
+/** Why there is no git HEAD baseline in an untrusted workspace. */
+export const RESTRICTED_GIT_DETAIL: Message = msg('baselineRestricted');
 
 /**
  * `gitHead` is called only when the choice needs it (it reads git objects, off the event loop); undefined in an
@@ -36,23 +36,22 @@ export async function chooseBaseline(
     info: {
       kind: 'recorded',
       label: 'recorded build',
-      detail: `Builds recorded with "Mark Current State as Built" (${builder}).`,
+      detail: msg('baselineRecorded', builder),
       ...(origin ? { origin: { source: origin.source, at: origin.at } } : {}),
     },
     known: knownBuilds(store, builder, id),
   });
   if (setting === 'recorded') {
     if (hasRecord || Object.keys(store.keys[builder]).length > 0) return recorded();
-    return nothing(`No build recorded yet (${builder}): run "Layer Lens: Mark Current State as Built".`);
+    return nothing(msg('baselineNoneYet', builder));
   }
   if (setting === 'auto' && hasRecord) return recorded();
   if (!gitHead) return nothing(RESTRICTED_GIT_DETAIL);
   const git = await gitHead();
-  if (!git.ok) return nothing(`No build recorded for this Dockerfile, and no git HEAD to compare with: ${git.reason}.`);
-  if (git.head.dockerfileText === undefined)
-    return nothing(`This Dockerfile is not in git HEAD (${git.head.commit.slice(0, 7)}), so nothing was built from it there.`);
+  if (!git.ok) return nothing(msg('baselineNoGit', git.reason));
+  if (git.head.dockerfileText === undefined) return nothing(msg('baselineNotInHead', git.head.commit.slice(0, 7)));
   return {
-    info: { kind: 'gitHead', label: 'git HEAD', detail: `The state at git HEAD (${git.head.commit.slice(0, 7)}), as if it had been built.` },
+    info: { kind: 'gitHead', label: 'git HEAD', detail: msg('baselineGitHead', git.head.commit.slice(0, 7)) },
     known: gitHeadKnown(project, git),
   };
 }
@@ -66,6 +65,6 @@ function gitHeadKnown(project: Project, git: Extract<GitHeadResult, { ok: true }
   return { has: (k) => keys.has(k), empty: false, last: built.recorded };
 }
 
-function nothing(detail: string): Baseline {
+function nothing(detail: Message): Baseline {
   return { info: { kind: 'none', label: 'nothing built yet', detail }, known: NOTHING };
 }

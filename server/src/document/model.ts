@@ -141,7 +141,7 @@ export class DocumentModel {
         };
       } catch (e) {
         if (!(e instanceof LimitError)) throw e;
-        result = { advice: [], limit: { line: e.line ?? 1, message: e.message } };
+        result = { advice: [], limit: { line: e.line ?? 1, message: e.message, text: e.text } };
       }
     }
     this.advised.set(t, result);

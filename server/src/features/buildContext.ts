@@ -6,7 +6,7 @@ import { contextReport, formatBytes, warningText, type ContextReport, type Conte
 import { englishT, type Translate } from '../core/shared/translate';
 import type { Analysis } from '../documents';
 import type { BuildContextNode, BuildContextResult } from '../protocol';
-import { translateProblem } from '../l10n/reasonText';
+import { renderMessage } from '../core/shared/message';
 
 /** Folders listed under "Kept out": the example paths shown per pattern. */
 const MAX_PATHS = 5;
@@ -20,7 +20,7 @@ export function buildContext(analysis: Analysis, t: Translate = englishT): Build
       fixTarget: null,
       report: null,
       nodes: [],
-      problem: analysis.problem ? translateProblem(analysis.problem, t) : t('This Dockerfile has no build context on disk (is it saved?).'),
+      problem: analysis.problem ? renderMessage(analysis.problem, t) : t('This Dockerfile has no build context on disk (is it saved?).'),
     };
   }
   const raw = contextReport(project.snapshot, project.ignoreText, project.ignoreFile);
@@ -105,7 +105,7 @@ export function contextNodes(report: ContextReport, ignoreFile: string | undefin
     });
   }
   if (report.problems.length) {
-    nodes.push({ label: t('Problems'), icon: 'error', children: report.problems.map((p) => ({ label: translateProblem(p, t), tooltip: p, icon: 'error' })) });
+    nodes.push({ label: t('Problems'), icon: 'error', children: report.problems.map((p) => ({ label: p, tooltip: p, icon: 'error' })) });
   }
   return nodes;
 }

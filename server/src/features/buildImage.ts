@@ -10,6 +10,7 @@ import { formatBuildReport } from '../build/report';
 import { buildId, knownBuilds } from '../core/plan/store';
 import type { DockerfileDocuments } from '../documents';
 import type { BuildImageResult } from '../protocol';
+import { msg, renderMessage, verbatim, type Message } from '../core/shared/message';
 import { recordPlan } from '../store/record';
 
 /** Output lines are sent in batches: a chatty RUN must not flood the connection. */
@@ -23,10 +24,10 @@ export async function buildImage(
   signal: AbortSignal,
   sendOutput: (lines: string[]) => void,
 ): Promise<BuildImageResult> {
-  if (running) return failed(`A build is already running (${running}). Wait for it or cancel it.`);
+  if (running) return failed(msg('buildRunning', running));
   const analysis = await documents.analysis(uri);
-  if (!analysis?.project || !uri.startsWith('file:')) return failed(analysis?.problem ?? 'Layer Lens builds Dockerfiles saved on disk: save this file first.');
-  if (analysis.limit) return failed(analysis.limit.message);
+  if (!analysis?.project || !uri.startsWith('file:')) return failed(analysis?.problem ?? msg('buildUnsaved'));
+  if (analysis.limit) return failed(analysis.limit.text);
   const { settings } = analysis;
   const store = documents.store;
   let pending: string[] = [];
@@ -50,7 +51,7 @@ export async function buildImage(
       ...(settings.platform ? { platform: settings.platform } : {}),
       ...(synced ? { synced } : {}),
     });
-    let warning: string | null = null;
+    let warning: Message | null = null;
     const report = await buildProject(
       project,
       knownBuilds(store.data, settings.builder, id),
@@ -69,9 +70,9 @@ export async function buildImage(
     flush();
     if (report.recordedKeys > 0) documents.storeChanged();
     const text = formatBuildReport(report);
-    return { report, reportText: warning ? `${text}\n${warning}` : text, problem: null };
+    return { report, reportText: warning ? `${text}\n${renderMessage(warning)}` : text, problem: null };
   } catch (e) {
-    if (e instanceof DockerProblem || e instanceof InputError) return failed(e.message);
+    if (e instanceof DockerProblem || e instanceof InputError) return failed(verbatim(e.message));
     throw e;
   } finally {
     if (timer) clearTimeout(timer);
@@ -79,6 +80,6 @@ export async function buildImage(
   }
 }
 
-function failed(problem: string): BuildImageResult {
+function failed(problem: Message): BuildImageResult {
   return { report: null, reportText: null, problem };
 }

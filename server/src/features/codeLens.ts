@@ -7,13 +7,13 @@ import type { Analysis } from '../documents';
 import { simulateStepCommand, type SimulateStepArgs } from '../protocol';
 import type { StepStatus } from '../core/shared/types';
 import { renderReason, type Reason } from '../core/plan/reason';
-import { translateProblem } from '../l10n/reasonText';
+import { renderMessage } from '../core/shared/message';
 
 /** The lenses read the analysis's plan (its model's), not the model itself. */
 export function codeLenses(analysis: Omit<Analysis, 'model'> | undefined, t: Translate = englishT): CodeLens[] {
   if (!analysis) return [];
   if (!analysis.plan) {
-    const title = analysis.problem ? t('Layer Lens: {0}', translateProblem(analysis.problem, t)) : `Layer Lens: ${t('no verdicts')}`;
+    const title = analysis.problem ? t('Layer Lens: {0}', renderMessage(analysis.problem, t)) : `Layer Lens: ${t('no verdicts')}`;
     return [{ range: lineRange(1), command: { title: title.length > 120 ? `${title.slice(0, 119)}…` : title, command: '' } }];
   }
   const simulated = analysis.simulation ? ` (${t('simulated: {0}', renderReason(analysis.simulation.cause, t))})` : '';

@@ -14,7 +14,7 @@ import { dockerfileSettings, normaliseSettings, type LayerLensSettings } from '.
 import { chooseBaseline } from '../document/baseline';
 import { configId, withConfiguration } from '../document/buildConfig';
 import type { WorkspaceStore } from '../store/record';
-import { translateProblem } from '../l10n/reasonText';
+import { messageOf, renderMessage, verbatim, type Message } from '../core/shared/message';
 
 export interface ConfigLensHost {
   workspaceFolders(): readonly string[];
@@ -61,7 +61,7 @@ export class ConfigLenses {
     const key = JSON.stringify([configId(c), c.dockerfile, c.context, c.target, c.platform, c.args, c.unresolvedArgs, c.namedContexts]);
     let found = this.plans.get(key);
     if (!found) {
-      found = this.planOnce(c, folder).catch((e: unknown) => ({ problem: (e as Error).message }));
+      found = this.planOnce(c, folder).catch((e: unknown) => ({ problem: messageOf(e) }));
       this.plans.set(key, found);
     }
     return found;
@@ -72,7 +72,7 @@ export class ConfigLenses {
     const id = configId(c);
     // The Dockerfile is open and planned with this configuration: its lenses and this one agree (unsaved text included).
     const open = await this.host.openAnalysis(dockerfile, id);
-    if (open) return open.plan ? { plan: open.plan, baseline: open.baseline.kind } : { problem: open.problem ?? 'not planned' };
+    if (open) return open.plan ? { plan: open.plan, baseline: open.baseline.kind } : { problem: open.problem ?? verbatim('not planned') };
     const raw = await this.host.settingsFor(pathToFileURL(dockerfile).toString()).catch(() => normaliseSettings(undefined));
     // The lens is about this service or target: a layerLens.dockerfiles entry for the Dockerfile does not replace it.
     const base = dockerfileSettings({ ...raw, dockerfiles: {} }, dockerfile, folder);
@@ -110,7 +110,7 @@ export class ConfigLenses {
   }
 }
 
-type LensPlan = { plan: ProjectPlan; baseline: BaselineKind } | { problem: string };
+type LensPlan = { plan: ProjectPlan; baseline: BaselineKind } | { problem: Message };
 
 /** `Layer Lens: 9 steps, 2 rebuild` (and `, 1 maybe`), or why the configuration is not planned. */
 export function lensOf(c: BuildConfig, planned: LensPlan | undefined, t: Translate = englishT): ConfigLens {
@@ -127,7 +127,7 @@ export function lensOf(c: BuildConfig, planned: LensPlan | undefined, t: Transla
           : t('nothing to plan');
     return { ...base, title: t('Layer Lens: not planned: {0}', why), tooltip: label };
   }
-  if ('problem' in planned) return { ...base, title: t('Layer Lens: {0}', translateProblem(planned.problem, t)), tooltip: label };
+  if ('problem' in planned) return { ...base, title: t('Layer Lens: {0}', renderMessage(planned.problem, t)), tooltip: label };
   const steps = planned.plan.steps.filter((s) => s.status === 'cached' || s.status === 'rebuilds' || s.status === 'maybe');
   const rebuild = steps.filter((s) => s.status === 'rebuilds').length;
   const maybe = steps.filter((s) => s.status === 'maybe').length;

@@ -3,11 +3,11 @@
 // when a Dockerfile opens, its text changes, or its context, settings or baseline change.
 import { DiagnosticSeverity, DiagnosticTag, type Connection, type Diagnostic } from 'vscode-languageserver';
 import type { Advice, AdviceSeverity } from '../core/advise/advise';
-import { englishT, type Translate } from '../core/shared/translate';
+import type { Translate } from '../core/shared/translate';
 import type { Diagnostic as PlanDiagnostic } from '../core/shared/types';
 import type { Analysis } from '../documents';
 import { yieldToEventLoop } from '../core/dockerfile/limits';
-import { DIAGNOSTIC_TEMPLATES, matchTemplate, translateProblem } from '../l10n/reasonText';
+import { renderMessage } from '../core/shared/message';
 
 export const DIAGNOSTIC_SOURCE = 'Layer Lens';
 
@@ -44,21 +44,21 @@ export function diagnostics(analysis: Analysis | undefined, text: string | undef
         severity: DiagnosticSeverity.Warning,
         source: DIAGNOSTIC_SOURCE,
         code: 'limit',
-        message: translateProblem(over.message, t),
+        message: renderMessage(over.text, t),
       },
     ];
   const planned = current ? (analysis.plan?.diagnostics ?? []) : [];
   return [...advice.map((a) => adviceDiagnostic(analysis.uri, a)), ...planned.map((d) => planDiagnostic(d, t))];
 }
 
-/** An engine diagnostic, in the display language when it is one of the templates (English otherwise). */
+/** An engine diagnostic, in the display language when its message is a value (English otherwise). */
 function planDiagnostic(d: PlanDiagnostic, t: Translate): Diagnostic {
   const severity = d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
   return {
     range: wholeLine(d.line),
     severity,
     source: DIAGNOSTIC_SOURCE,
-    message: t === englishT ? d.message : (matchTemplate(d.message, DIAGNOSTIC_TEMPLATES, t) ?? d.message),
+    message: d.text ? renderMessage(d.text, t) : d.message,
   };
 }
 

@@ -9,7 +9,7 @@ import type { Analysis } from '../documents';
 import type { LayerLensSettings } from '../settings';
 import { renderReason } from '../core/plan/reason';
 import { lazyProperty } from '../core/shared/lazy';
-import { translateProblem } from '../l10n/reasonText';
+import { renderMessage } from '../core/shared/message';
 
 export function hover(analysis: Analysis | undefined, text: string | undefined, position: Position, settings: LayerLensSettings, t: Translate): Hover | null {
   if (!analysis || text === undefined) return null;
@@ -23,7 +23,7 @@ export function hover(analysis: Analysis | undefined, text: string | undefined, 
   const options = { builder: analysis.settings.builder, cacheOnly: settings.hover.cacheOnly, t, lines: model.source.lines, ...(steps ? { steps } : {}) };
   const found = hoverAt(text, position, options, parsed);
   if (!found) return null;
-  const problem = !steps && analysis.problem ? `\n\n---\n${t('Layer Lens: {0}', translateProblem(analysis.problem, t))}` : '';
+  const problem = !steps && analysis.problem ? `\n\n---\n${t('Layer Lens: {0}', renderMessage(analysis.problem, t))}` : '';
   return { contents: { kind: 'markdown', value: found.contents + argOrigins(analysis, text, position.line, t) + problem }, range: found.range };
 }
 

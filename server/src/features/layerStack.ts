@@ -7,7 +7,7 @@ import type { Analysis } from '../documents';
 import type { LayerStackResult } from '../protocol';
 import { verdictWord } from './codeLens';
 import { renderReason } from '../core/plan/reason';
-import { matchTemplate, SIZE_TEMPLATES, translateProblem } from '../l10n/reasonText';
+import { renderMessage } from '../core/shared/message';
 
 /** The steps carry what real builds recorded (sizes, run times): the model prefers those to estimates. */
 export function layerStack(analysis: Analysis, t: Translate = englishT): LayerStackResult {
@@ -30,7 +30,7 @@ export function layerStack(analysis: Analysis, t: Translate = englishT): LayerSt
     model: model && t !== englishT ? localised(model, t) : model,
     baseline: analysis.baseline,
     simulation: analysis.simulation ?? null,
-    problem: analysis.problem ? translateProblem(analysis.problem, t) : null,
+    problem: analysis.problem ? renderMessage(analysis.problem, t) : null,
     builder: project?.options.builder ?? settings.builder,
     target: project?.options.target ?? null,
   };
@@ -50,7 +50,7 @@ function localised(model: LayerStackModel, t: Translate): LayerStackModel {
     ...b,
     verdict: verdictWord(b.status, t),
     reason: renderReason(b.cause, t),
-    sizeText: matchTemplate(b.sizeText, SIZE_TEMPLATES, t) ?? b.sizeText,
+    sizeText: renderMessage(b.sizeWords, t),
   });
   return {
     ...model,

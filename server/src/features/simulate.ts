@@ -3,6 +3,7 @@
 import { viewEntry } from '../core/context/context';
 import type { Analysis } from '../documents';
 import type { PlanResponse } from '../protocol';
+import { renderMessage } from '../core/shared/message';
 
 /** The plan request's answer: the verdicts the lenses show, with each step's files (folders left out). */
 export function planResponse(analysis: Analysis): PlanResponse {
@@ -17,6 +18,6 @@ export function planResponse(analysis: Analysis): PlanResponse {
     diagnostics: analysis.plan?.diagnostics ?? [],
     baseline: analysis.baseline,
     simulation: analysis.simulation ?? null,
-    problem: analysis.problem ?? null,
+    problem: analysis.problem ? renderMessage(analysis.problem) : null,
   };
 }

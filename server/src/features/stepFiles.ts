@@ -3,13 +3,14 @@
 import { viewEntry } from '../core/context/view';
 import type { Analysis } from '../documents';
 import type { StepFilesParams, StepFilesResult } from '../protocol';
-import { documentParams, ParamsError } from '../lsp/params';
+import { documentParams, ParamsError, type Declared } from '../lsp/params';
 
 /** Dockerfile lines are 1-based and far below this. */
 const MAX_LINE = 10_000_000;
 
-export function stepFilesParams(method: string, params: unknown): StepFilesParams {
-  const { uri } = documentParams(method, params);
+export function stepFilesParams(request: Declared, params: unknown): StepFilesParams {
+  const { method } = request;
+  const { uri } = documentParams(request, params);
   const line = (params as { line?: unknown }).line;
   if (!Number.isSafeInteger(line) || (line as number) < 1 || (line as number) > MAX_LINE)
     throw new ParamsError(method, '"line" must be a 1-based line number (a whole number from 1).');

@@ -3,8 +3,9 @@
 // and only in a trusted workspace. Answers are kept per HEAD commit, Dockerfile and options (a few of them), so
 // reopening the panel on the same HEAD costs two git calls.
 import { relative, sep } from 'node:path';
-import { ParamsError } from '../lsp/params';
+import { ParamsError, type Declared } from '../lsp/params';
 import type { Analysis } from '../documents';
+import { renderMessage } from '../core/shared/message';
 import { buildId, type StoreData } from '../core/plan/store';
 import type { HistoryCell, HistoryCounts, HistoryParams, HistoryResultView, HistoryRowView } from '../protocol';
 import { fixedRowFor } from './format';
@@ -25,7 +26,8 @@ export interface HistoryHost {
   progress(uri: string, done: number, total: number): void;
 }
 
-export function historyParams(method: string, params: unknown): Required<HistoryParams> {
+export function historyParams(request: Declared, params: unknown): Required<HistoryParams> {
+  const { method } = request;
   if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new ParamsError(method, 'the parameters must be an object.');
   const p = params as Record<string, unknown>;
   if (typeof p.uri !== 'string' || p.uri.length > MAX_URI) throw new ParamsError(method, '"uri" must be a document URI (a string).');
@@ -64,7 +66,8 @@ export class HistoryService {
   async replay(params: Required<HistoryParams>, signal: AbortSignal): Promise<HistoryResultView> {
     if (!this.host.trusted()) return emptyView(RESTRICTED_HISTORY_PROBLEM, params.cache);
     const analysis = await this.host.analysis(params.uri);
-    if (!analysis?.project) return emptyView(analysis?.problem ?? 'Layer Lens has no analysis for this file: open it in an editor.', params.cache);
+    if (!analysis?.project)
+      return emptyView(analysis?.problem ? renderMessage(analysis.problem) : 'Layer Lens has no analysis for this file: open it in an editor.', params.cache);
     const { project, settings } = analysis;
     const options = {
       dockerfile: project.dockerfileAbs,

@@ -13,6 +13,6 @@ export function serverTranslate(options: InitializationOptions['l10n'], log: (me
   // Always configure, so a server started after another one in the same process (tests) never keeps its bundle.
   l10n.config({ contents: usable ? bundle : {} });
   log(`Display language ${options?.locale ?? 'not given'}: ${usable ? `${Object.keys(bundle).length} translated messages` : 'English (no l10n bundle)'}.`);
-  // English: the source strings as they are, and the presentation layer knows it need not translate (reasonText.ts).
+  // English: the source strings as they are (renderReason and renderMessage fill the templates themselves).
   return usable && Object.keys(bundle).length > 0 ? (message, ...args) => l10n.t(message, ...args) : englishT;
 }

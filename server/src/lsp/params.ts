@@ -12,6 +12,9 @@ import type {
   StatusParams,
 } from '../protocol';
 
+/** A request of the contract (server/src/protocol.ts): its method names the request in an error. */
+export type Declared = { readonly method: string };
+
 /** More paths or lines than any Dockerfile's simulation needs (the client sends one file or one line). */
 export const MAX_SIMULATED_ITEMS = 10_000;
 /** Longer URIs and paths are not a document or a context file. */
@@ -38,16 +41,19 @@ function uri(method: string, value: unknown): string {
   return value;
 }
 
-export function statusParams(method: string, params: unknown): StatusParams {
+export function statusParams(request: Declared, params: unknown): StatusParams {
+  const { method } = request;
   const p = object(method, params, true);
   return p.uri === undefined || p.uri === null ? {} : { uri: uri(method, p.uri) };
 }
 
-export function documentParams(method: string, params: unknown): DocumentParams {
+export function documentParams(request: Declared, params: unknown): DocumentParams {
+  const { method } = request;
   return { uri: uri(method, object(method, params).uri) };
 }
 
-export function simulateParams(method: string, params: unknown): SimulateParams {
+export function simulateParams(request: Declared, params: unknown): SimulateParams {
+  const { method } = request;
   const p = object(method, params);
   const changedFiles = list(
     method,
@@ -66,7 +72,8 @@ export function simulateParams(method: string, params: unknown): SimulateParams 
   return { uri: uri(method, p.uri), changedFiles: changedFiles as string[], editedLines: editedLines as number[] };
 }
 
-export function pickConfigurationParams(method: string, params: unknown): PickConfigurationParams {
+export function pickConfigurationParams(request: Declared, params: unknown): PickConfigurationParams {
+  const { method } = request;
   const p = object(method, params);
   if (typeof p.id !== 'string' || p.id.length === 0 || p.id.length > MAX_STRING_LENGTH)
     throw new ParamsError(method, `"id" must be a configuration id (a non-empty string), not ${describe(p.id)}.`);
@@ -74,12 +81,14 @@ export function pickConfigurationParams(method: string, params: unknown): PickCo
 }
 
 /** Whatever was sent is ignored; only its shape is checked. */
-export function noParams(method: string, params: unknown): Record<string, never> {
+export function noParams(request: Declared, params: unknown): Record<string, never> {
+  const { method } = request;
   object(method, params, true);
   return {};
 }
 
-export function buildStartedParams(method: string, params: unknown): BuildStartedParams {
+export function buildStartedParams(request: Declared, params: unknown): BuildStartedParams {
+  const { method } = request;
   const p = object(method, params);
   if (p.source !== 'terminal' && p.source !== 'task') throw new ParamsError(method, `"source" must be "terminal" or "task", not ${describe(p.source)}.`);
   const cwd = p.cwd === undefined || p.cwd === null ? null : path(method, 'cwd', p.cwd);
@@ -110,7 +119,8 @@ export function buildStartedParams(method: string, params: unknown): BuildStarte
   return out;
 }
 
-export function buildEndedParams(method: string, params: unknown): BuildEndedParams {
+export function buildEndedParams(request: Declared, params: unknown): BuildEndedParams {
+  const { method } = request;
   const p = object(method, params);
   if (typeof p.id !== 'string' || p.id.length === 0 || p.id.length > 64)
     throw new ParamsError(method, `"id" must be the id layerLens/buildStarted gave, not ${describe(p.id)}.`);

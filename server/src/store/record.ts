@@ -6,6 +6,7 @@ import type { RecordedBuild } from '../core/plan/predict';
 import { buildId, emptyStore, recordBuild, type BuildOrigin, type StoreData } from '../core/plan/store';
 import { defaultStorePath, LOCK_TIMING, loadStore, moveStoreInto, updateStore } from '../storeFile';
 import type { InitializationOptions, RecordResult } from '../protocol';
+import { messageOf, msg, type Message } from '../core/shared/message';
 
 /**
  * The store file the server uses: the one the client names (tests), else the machine's (shared with the CLI) when
@@ -40,7 +41,7 @@ export interface WorkspaceStore {
   /** The store as last read or written by this server. */
   readonly data: StoreData;
   /** Problems met reading the file, for the output channel. */
-  warning?: string;
+  warning?: Message;
   /**
    * Reads the file again if it changed since (another window or `layerlens record` wrote it: every write replaces
    * the file, so its inode changes). Returns whether the data changed. A stat when nothing did.
@@ -97,7 +98,7 @@ const SERVER_LOCK_TIMING = { ...LOCK_TIMING, waitMs: 2_000 };
 /** Records the project's current state. */
 export function recordProject(store: WorkspaceStore, project: Project): RecordResult {
   const plan = planProject(project, { has: () => false, empty: true });
-  if (plan.fails) return { keys: 0, storePath: null, warning: `Nothing was recorded: this build fails at line ${plan.fails.line}: ${plan.fails.message}` };
+  if (plan.fails) return { keys: 0, storePath: null, warning: msg('recordFails', plan.fails.line, plan.fails.text) };
   return recordPlan(store, project, plan.keys, plan.recorded, { source: 'editor', at: Date.now() });
 }
 
@@ -116,9 +117,9 @@ export function recordPlan(store: WorkspaceStore, project: Project, keys: string
   try {
     const written = updateStore(store.path, add, { timing: SERVER_LOCK_TIMING });
     store.set(written.store);
-    return { keys: keys.length, storePath: store.path, warning: written.notes.length ? written.notes.join(' ') : null };
+    return { keys: keys.length, storePath: store.path, warning: written.notes.length ? written.notes.reduce((a, b) => msg('sentences', a, b)) : null };
   } catch (e) {
     store.set(add(store.data));
-    return { keys: keys.length, storePath: null, warning: `The build was recorded for this session only: ${(e as Error).message}` };
+    return { keys: keys.length, storePath: null, warning: msg('recordedSessionOnly', messageOf(e)) };
   }
 }

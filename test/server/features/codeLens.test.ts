@@ -5,6 +5,7 @@ import { codeLenses, lensTitle } from '../../../server/src/features/codeLens';
 import { simulationLabel } from '../../../server/src/documents';
 import type { StepPrediction } from '../../../server/src/core/shared/types';
 import { renderReason, type Reason } from '../../../server/src/core/plan/reason';
+import { verbatim } from '../../../server/src/core/shared/message';
 
 const step = (status: StepPrediction['status'], cause: Reason): StepPrediction => ({
   line: 1,
@@ -57,7 +58,7 @@ void test('codeLenses: one per step on its first line, clicking simulates; a pro
   const lenses = codeLenses({
     uri: 'file:///d/Dockerfile',
     settings: { builder: 'buildkit', baseline: 'auto', buildArgs: {} },
-    baseline: { kind: 'none', label: '', detail: '' },
+    baseline: { kind: 'none', label: '', detail: verbatim('') },
     plan: { steps, diagnostics: [], keys: [], recorded: { steps: {}, files: {} }, source: [] },
   });
   assert.deepEqual(
@@ -70,8 +71,8 @@ void test('codeLenses: one per step on its first line, clicking simulates; a pro
   const problem = codeLenses({
     uri: 'u',
     settings: { builder: 'buildkit', baseline: 'auto', buildArgs: {} },
-    baseline: { kind: 'none', label: '', detail: '' },
-    problem: 'no context',
+    baseline: { kind: 'none', label: '', detail: verbatim('') },
+    problem: verbatim('no context'),
   });
   assert.deepEqual(
     problem.map((l) => l.command?.title),

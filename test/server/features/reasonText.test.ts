@@ -1,14 +1,14 @@
 // Reasons are values (core/plan/reason.ts): every code has a rendering in English (the CLI's text) and in Korean (the
 // editor's bundle), walked code by code; every reason the engine gives in many scenarios renders in Korean, and in
-// English exactly as its `reason` text. The other messages the editor matches whole (l10n/reasonText.ts: the
-// baseline detail, plan diagnostics) have Korean too.
+// English exactly as its `reason` text. The plan's diagnostics are values too (core/shared/message.ts, every code
+// checked in messages.test.ts): the ones the engine gives render in Korean, and in English exactly as their text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { englishT, formatMessage, type Translate } from '../../../server/src/core/shared/translate';
 import { ALL_REASON_MESSAGES, PART_MESSAGES, renderReason, type Reason, type ReasonCode } from '../../../server/src/core/plan/reason';
-import { BASELINE_TEMPLATES, DIAGNOSTIC_TEMPLATES, matchTemplate } from '../../../server/src/l10n/reasonText';
+import { renderMessage } from '../../../server/src/core/shared/message';
 import { localisedSummary } from '../../../server/src/features/layerStack';
 import { layerStackModel } from '../../../server/src/core/stack/layerStack';
 import { afterBuilds, planState, type State } from '../../helpers/plan';
@@ -103,7 +103,7 @@ const SAMPLES: { [C in ReasonCode]: Array<Reason & { code: C }> } = {
 
 void test('every reason message has a Korean translation with the same placeholders, in Hangul', () => {
   assert.ok(ALL_REASON_MESSAGES.length > 60);
-  for (const message of [...ALL_REASON_MESSAGES, ...BASELINE_TEMPLATES.map((t) => t.message), ...DIAGNOSTIC_TEMPLATES.map((t) => t.message)]) {
+  for (const message of ALL_REASON_MESSAGES) {
     const translated = bundle[message];
     assert.ok(translated, `no Korean for "${message}"`);
     assert.deepEqual(placeholders(translated), placeholders(message), message);
@@ -278,7 +278,7 @@ void test('layer stack summary: said again from its numbers, identical in Englis
   assert.match(localisedSummary(summaries[4], ko).text, /; 다시 빌드 ≈ 2분 10초$/);
 });
 
-void test("the engine's common plan diagnostics match a template and read Korean; the rest stays English", () => {
+void test("the engine's plan diagnostics are values: Korean in the editor, English exactly as the CLI prints them", () => {
   const bad: Array<[State, Builder]> = [
     [
       {
@@ -298,12 +298,14 @@ void test("the engine's common plan diagnostics match a template and read Korean
     ],
     [{ dockerfile: 'ARG X\n', files }, 'buildkit'],
   ];
-  const messages = [...new Set(bad.flatMap(([state, builder]) => planState(state, builder).diagnostics.map((d) => d.message)))];
-  const translated = messages.filter((m) => matchTemplate(m, DIAGNOSTIC_TEMPLATES, ko) !== undefined);
-  assert.ok(translated.length >= 8, `only ${translated.length} of ${messages.length} translated:\n${messages.join('\n')}`);
-  for (const m of translated) {
-    assert.match(matchTemplate(m, DIAGNOSTIC_TEMPLATES, ko) ?? '', /[\uac00-\ud7a3]/, m);
-    assert.equal(matchTemplate(m, DIAGNOSTIC_TEMPLATES, noBundle), m, `English changes: ${m}`);
+  const diagnostics = bad.flatMap(([state, builder]) => planState(state, builder).diagnostics);
+  const valued = diagnostics.filter((d) => d.text !== undefined);
+  const codes = new Set(valued.map((d) => d.text?.code));
+  assert.ok(codes.size >= 8, `only ${codes.size} codes among ${diagnostics.length} diagnostics:\n${diagnostics.map((d) => d.message).join('\n')}`);
+  for (const d of valued) {
+    const text = d.text!;
+    assert.match(renderMessage(text, ko), /[\uac00-\ud7a3]/, d.message);
+    assert.equal(renderMessage(text, noBundle), d.message, `English changes: ${d.message}`);
+    assert.equal(renderMessage(text), d.message);
   }
-  assert.equal(matchTemplate('Some engine error nobody templated.', DIAGNOSTIC_TEMPLATES, ko), undefined);
 });

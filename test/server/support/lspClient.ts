@@ -30,7 +30,8 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
-import { didChangeTrustNotification, didUpdateNotification, type InitializationOptions, type RequestDeclaration } from '../../../server/src/protocol';
+import type { RequestParam, RequestType } from 'vscode-jsonrpc';
+import { didChangeTrustNotification, didUpdateNotification, type InitializationOptions } from '../../../server/src/protocol';
 import { startServer } from '../../../server/src/startServer';
 
 export interface TestServerOptions {
@@ -83,7 +84,7 @@ export class TestServer {
       server.wake();
       return null;
     });
-    connection.onNotification(didUpdateNotification.method, () => {
+    connection.onNotification(didUpdateNotification, () => {
       server.updates++;
       server.wake();
     });
@@ -115,8 +116,8 @@ export class TestServer {
     return server;
   }
 
-  request<P, R>(declaration: RequestDeclaration<P, R>, params: P): Promise<R> {
-    return this.connection.sendRequest(declaration.method, params);
+  request<P, R>(declaration: RequestType<P, R, void>, params: RequestParam<P>): Promise<R> {
+    return this.connection.sendRequest(declaration, params);
   }
 
   async open(path: string, text: string): Promise<string> {
@@ -143,7 +144,7 @@ export class TestServer {
 
   /** What the extension sends when the user trusts the workspace (vscode.workspace.onDidGrantWorkspaceTrust). */
   async grantTrust(): Promise<void> {
-    await this.connection.sendNotification(didChangeTrustNotification.method, { trusted: true });
+    await this.connection.sendNotification(didChangeTrustNotification, { trusted: true });
   }
 
   async changeSettings(settings: Record<string, unknown>): Promise<void> {

@@ -4,103 +4,13 @@
 // sources but downloads dependencies too, so the fix adds a `prefetch` command that reads only
 // the manifests and keeps the build where it is.
 import { looseWords, stripPrefixes } from './shell';
+import { has, onlyFlags, tool, type Classification, type Ecosystem } from './ecosystemTypes';
+import { JS_ECOSYSTEMS } from './jsEcosystems';
 
-export type Classification = { kind: 'install' } | { kind: 'build'; prefetch: string };
-
-export interface Ecosystem {
-  id: string;
-  /** Files at the top of the copied folder. */
-  files: string[];
-  /** Folders at the top of the copied folder, copied whole. */
-  dirs?: string[];
-  /** Paths (relative to the copied folder) to look for at any depth: modules, project files. */
-  nested?: RegExp;
-  /** Workspace manifests (package.json) below the top are copied too when the project declares workspaces. */
-  workspaces?: boolean;
-  /** Base names at the top only (requirements*.txt, *.gemspec). */
-  top?: RegExp;
-  /** Manifests that must exist for a fix. */
-  required: RegExp;
-  /** Folders the install writes into the destination: when the context has them, the broad COPY would overwrite them. */
-  outputs: string[];
-  /** The same for the prefetch command, when it differs (downloads that land outside the destination). */
-  prefetchOutputs?: string[];
-  /** Command names of the ecosystem's tools: a RUN of one of them on manifests copied on their own prepares the dependencies. */
-  tools: string[];
-  /** Cache-mount targets where the tool keeps its downloads: a build with one does not download them again. */
-  downloadCache?: RegExp;
-  classify(words: string[]): Classification | undefined;
-}
-
-const onlyFlags = (words: string[], from: number, valued: string[] = []): boolean => {
-  for (let i = from; i < words.length; i++) {
-    if (words[i].startsWith('-')) continue;
-    if (valued.includes(words[i - 1])) continue;
-    return false;
-  }
-  return true;
-};
-const has = (words: string[], ...names: string[]) => names.some((n) => words.includes(n));
-const tool = (w: string | undefined, ...names: string[]) => w !== undefined && names.includes(w.replace(/^\.\//, ''));
-const JS_OUT = ['node_modules'];
-const YARN_VALUED = ['--network-timeout', '--network-concurrency', '--cache-folder', '--modules-folder', '--mutex', '--registry'];
+export type { Classification, Ecosystem } from './ecosystemTypes';
 
 export const ECOSYSTEMS: Ecosystem[] = [
-  {
-    id: 'npm',
-    tools: ['npm'],
-    downloadCache: /\.npm(\/|$)/,
-    files: ['package.json', 'package-lock.json', 'npm-shrinkwrap.json', '.npmrc'],
-    required: /^package\.json$/,
-    outputs: JS_OUT,
-    workspaces: true,
-    classify: (w) =>
-      w[0] === 'npm' &&
-      ['ci', 'install', 'i', 'clean-install'].includes(w[1]) &&
-      !has(w, '-g', '--global') &&
-      onlyFlags(w, 2, ['--omit', '--include', '--loglevel'])
-        ? { kind: 'install' }
-        : undefined,
-  },
-  {
-    id: 'yarn',
-    tools: ['yarn'],
-    downloadCache: /yarn/,
-    files: ['package.json', 'yarn.lock', '.yarnrc', '.yarnrc.yml', '.npmrc'],
-    dirs: ['.yarn/releases', '.yarn/plugins', '.yarn/patches'],
-    required: /^package\.json$/,
-    outputs: JS_OUT,
-    workspaces: true,
-    classify: (w) => {
-      if (w[0] !== 'yarn') return undefined;
-      // `yarn workspaces focus` (Yarn Berry) installs the named workspaces from the manifests only.
-      if (w[1] === 'workspaces' && w[2] === 'focus') return { kind: 'install' };
-      return (w.length === 1 || w[1].startsWith('-') || w[1] === 'install') && onlyFlags(w, w[1] === 'install' ? 2 : 1, YARN_VALUED)
-        ? { kind: 'install' }
-        : undefined;
-    },
-  },
-  {
-    id: 'pnpm',
-    tools: ['pnpm'],
-    downloadCache: /pnpm/,
-    files: ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', '.npmrc', '.pnpmfile.cjs'],
-    dirs: ['patches'],
-    required: /^package\.json$/,
-    outputs: JS_OUT,
-    workspaces: true,
-    classify: (w) => (w[0] === 'pnpm' && ['install', 'i', 'fetch'].includes(w[1]) && onlyFlags(w, 2) ? { kind: 'install' } : undefined),
-  },
-  {
-    id: 'bun',
-    tools: ['bun'],
-    downloadCache: /\.bun/,
-    files: ['package.json', 'bun.lock', 'bun.lockb', 'bunfig.toml', '.npmrc'],
-    required: /^package\.json$/,
-    outputs: JS_OUT,
-    workspaces: true,
-    classify: (w) => (w[0] === 'bun' && ['install', 'i'].includes(w[1]) && onlyFlags(w, 2) ? { kind: 'install' } : undefined),
-  },
+  ...JS_ECOSYSTEMS,
   {
     id: 'pip',
     tools: ['pip', 'pip3'],

@@ -16,6 +16,7 @@ import { lookup, sortedNames, type ContextView, type ViewNode } from './view';
 import { lazyProperty } from '../shared/lazy';
 import { PatternMatcher } from './dockerignore';
 import type { Builder, SourceSelection } from '../shared/types';
+import { msg, renderMessage, verbatim, type Message } from '../shared/message';
 
 export { viewContext, updateView, viewEntry, includedPaths, type ContextView } from './view';
 export { entryFingerprint, nodeFingerprint } from './digest';
@@ -59,13 +60,13 @@ function escapes(src: string): boolean {
 }
 
 function selectBuildkit(view: ContextView, sources: string[], opts: SelectOptions): ContextSelection {
-  const problems = [...view.ignore.problems];
+  const problems: Message[] = view.ignore.problems.map(verbatim);
   const warnings: string[] = [];
   const mount = opts.mount === true;
   let exclude: PatternMatcher | undefined;
   if (!mount && opts.excludes?.length) {
     const r = PatternMatcher.create(opts.excludes);
-    problems.push(...r.errors.map((e) => `--exclude: ${e}; BuildKit rejects the instruction.`));
+    problems.push(...r.errors.map((e) => verbatim(`--exclude: ${e}; BuildKit rejects the instruction.`)));
     if (r.matcher.patterns.length) exclude = r.matcher;
   }
   const selectors: Selector[] = [];
@@ -90,31 +91,28 @@ function selectBuildkit(view: ContextView, sources: string[], opts: SelectOption
     selectors.push({ src, path, wildcard: !mount && containsWildcards(path), include, exclude });
     if (pattern !== undefined && !containsWildcards(s) && !containsWildcards(pattern)) {
       const required = cleanPath(`${path}/${pattern}`).slice(1);
-      if (!('node' in resolveInScope(view.root, required, true))) problems.push(`${src}: ${required} is not in the build context; BuildKit fails the copy.`);
+      if (!('node' in resolveInScope(view.root, required, true)))
+        problems.push(verbatim(`${src}: ${required} is not in the build context; BuildKit fails the copy.`));
     }
   }
   const picked: Picked[] = [];
   const digests = dedupe(selectors, mount).map((sel) => {
     if (sel.wildcard || sel.include || sel.exclude) {
       const r = flatChecksum(view, sel);
-      problems.push(...r.problems);
+      problems.push(...r.problems.map(verbatim));
       picked.push(...r.picked);
       return r.digest;
     }
     const r = resolveInScope(view.root, sel.path.slice(1), true);
     if (!('node' in r)) {
-      problems.push(
-        'error' in r
-          ? r.error
-          : `${sel.src}: not found in the build context (missing, or excluded by .dockerignore); BuildKit fails with "${sel.path}": not found.`,
-      );
+      problems.push('error' in r ? verbatim(r.error) : msg('sourceNotFoundBuildkit', sel.src, sel.path));
       return hash('missing', sel.path);
     }
     const link = lookup(view.root, sel.path.slice(1));
     if (link && link !== r.node) picked.push({ node: link, path: link.path, subtree: false });
     picked.push({ node: r.node, path: r.path, subtree: true });
     const d = bkTree(view, r.node);
-    problems.push(...d.errs);
+    problems.push(...d.errs.map(verbatim));
     return d.digest;
   });
   const digest = mount
@@ -142,7 +140,7 @@ function dedupe(selectors: Selector[], mount: boolean): Selector[] {
 }
 
 function selectClassic(view: ContextView, sources: string[], opts: SelectOptions): ContextSelection {
-  const problems = [...view.ignore.problems];
+  const problems: Message[] = view.ignore.problems.map(verbatim);
   const warnings: string[] = [];
   if (opts.excludes?.length) warnings.push('The classic builder ignores --exclude: every file of the source is copied and hashed.');
   if (opts.parents) warnings.push('The classic builder ignores --parents: sources are copied without their parent folders.');
@@ -151,17 +149,17 @@ function selectClassic(view: ContextView, sources: string[], opts: SelectOptions
   const literal = (rel: string) => {
     const c = cleanPath(rel);
     if (c === '..' || c.startsWith('../')) {
-      problems.push(`${rel}: forbidden path outside the build context; the classic builder fails (BuildKit would read it from inside the context).`);
+      problems.push(msg('sourceOutsideClassic', rel));
       return;
     }
     const r = resolveInScope(view.root, c === '.' ? '' : c, true);
     if (!('node' in r)) {
-      problems.push('error' in r ? r.error : `${rel}: file not found in build context or excluded by .dockerignore; the classic builder fails.`);
+      problems.push('error' in r ? verbatim(r.error) : msg('sourceNotFoundClassic', rel));
       return;
     }
     const d = classicPath(view, r.node, r.path);
     infos.push(d.digest);
-    problems.push(...d.errs);
+    problems.push(...d.errs.map(verbatim));
     picked.push({ node: r.node, path: r.path, subtree: true });
   };
   for (const src of sources) {
@@ -179,23 +177,28 @@ function selectClassic(view: ContextView, sources: string[], opts: SelectOptions
     matches.forEach(literal);
   }
   if (infos.length === 0 && problems.length === view.ignore.problems.length) {
-    problems.push(
-      `No source files were specified: ${sources.join(' ')} matches nothing in the context; the classic builder fails (BuildKit allows an empty wildcard).`,
-    );
+    problems.push(msg('noSourceFiles', sources.join(' ')));
   }
   const digest = infos.length === 1 ? hash('classic', infos[0]) : hash('multi', ...infos);
   return finish(view, { digest, problems: unique(problems), warnings }, picked);
 }
 
-function unique(list: string[]): string[] {
-  return [...new Set(list)];
+/** Each problem once (by its English text), in first-seen order. */
+function unique(list: Message[]): Message[] {
+  const seen = new Set<string>();
+  return list.filter((m) => {
+    const key = renderMessage(m);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**
  * Attach `paths` as a lazily computed, enumerable property (JSON.stringify still sees it), and, not
  * enumerable, `hasPaths` and `changesSince`, which answer without listing the paths.
  */
-function finish(view: ContextView, sel: { digest: string; problems: string[]; warnings: string[] }, picked: Picked[]): ContextSelection {
+function finish(view: ContextView, sel: { digest: string; problems: Message[]; warnings: string[] }, picked: Picked[]): ContextSelection {
   lazyProperty(sel, 'paths', () => collect(picked));
   Object.defineProperty(sel, 'count', { value: countPaths(picked) });
   Object.defineProperty(sel, 'changesSince', { value: (last: Record<string, string>) => changesSince(view, picked, last) });

@@ -1,12 +1,8 @@
-// The messages of core/dockerfile/limits.ts, in a module of their own with no imports: the editor's client matches them too
-// (l10n/reasonText.ts), and this keeps the parser out of its bundle.
+// The English templates of core/dockerfile/limits.ts's messages (codes limit* of core/shared/messages.ts), in a module
+// of their own with no imports.
 const NO_VERDICTS = 'Layer Lens shows no verdicts for it';
 
-/**
- * Every limit message, as a template with {0}-style arguments (numbers as count() writes them). The editor shows
- * them in its display language by matching these templates whole (l10n/reasonText.ts LIMIT_TEMPLATES); the CLI
- * prints the English text.
- */
+/** Every limit message, as a template with {0}-style arguments (numbers as count() writes them). */
 export const LIMIT_MESSAGES = {
   fileSize: `{0} is {1}, more than Layer Lens analyses (limit {2} KB). ${NO_VERDICTS}. Check that this is the right file.`,
   characters: `This Dockerfile has {0} characters, more than Layer Lens analyses (limit {1}). ${NO_VERDICTS}. Check that this is the right file.`,
@@ -22,8 +18,3 @@ export const LIMIT_MESSAGES = {
 } as const;
 
 export type LimitKind = keyof typeof LIMIT_MESSAGES;
-
-/** The message of one limit kind with its arguments filled in. */
-export function limitMessage(kind: LimitKind, ...args: Array<string | number>): string {
-  return LIMIT_MESSAGES[kind].replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)]));
-}

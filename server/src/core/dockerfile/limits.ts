@@ -5,9 +5,34 @@
 // textLimitProblem() is checked before parsing and costs one pass over the text; expansion limits are
 // checked while words are expanded (core/dockerfile/words.ts) and thrown as a LimitError.
 import { parseDockerfile, type ParsedDockerfile } from './parse';
-import { limitMessage } from './limitMessages';
+import { type LimitKind } from './limitMessages';
+import { msg, MessageError, renderMessage, type Message } from '../shared/message';
 
-export { LIMIT_MESSAGES, limitMessage, type LimitKind } from './limitMessages';
+export { LIMIT_MESSAGES, type LimitKind } from './limitMessages';
+
+const LIMIT_CODE = {
+  fileSize: 'limitFileSize',
+  characters: 'limitCharacters',
+  lineLength: 'limitLineLength',
+  lines: 'limitLines',
+  stages: 'limitStages',
+  variableLines: 'limitVariableLines',
+  instructions: 'limitInstructions',
+  variables: 'limitVariables',
+  variableRuns: 'limitVariableRuns',
+  expansionDepth: 'limitExpansionDepth',
+  expansionLength: 'limitExpansionLength',
+} as const satisfies Record<LimitKind, string>;
+
+/** The message of one limit kind with its arguments, as a value. */
+export function limitMessage(kind: LimitKind, ...args: Array<string | number>): Message {
+  return msg(LIMIT_CODE[kind], ...args);
+}
+
+/** A limit problem at `line`: the value and its English text. */
+function problemAt(line: number, text: Message): LimitProblem {
+  return { line, message: renderMessage(text), text };
+}
 
 /** Characters of the whole text (UTF-16 code units, about bytes for ASCII). */
 export const MAX_DOCKERFILE_CHARS = 256 * 1024;
@@ -40,14 +65,16 @@ export const MAX_EXPANDED_LENGTH = 128 * 1024;
 /** Text Layer Lens does not analyse: one message for one diagnostic (line 1, or the line at fault). */
 export interface LimitProblem {
   line: number;
+  /** The English text of `text` (the CLI's). */
   message: string;
+  text: Message;
 }
 
 /** Thrown by the analysis when an expansion goes past a limit; `line` is set by the instruction loop that caught it. */
-export class LimitError extends Error {
+export class LimitError extends MessageError {
   line: number | undefined;
-  constructor(message: string, line?: number) {
-    super(message);
+  constructor(text: Message, line?: number) {
+    super(text);
     this.name = 'LimitError';
     this.line = line;
   }
@@ -56,7 +83,7 @@ export class LimitError extends Error {
 const count = (n: number) => n.toLocaleString('en-US');
 
 /** The CLI's message for a file larger than MAX_DOCKERFILE_BYTES on disk (it is not read). */
-export function fileSizeMessage(path: string, bytes: number): string {
+export function fileSizeMessage(path: string, bytes: number): Message {
   const size = bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
   return limitMessage('fileSize', path, size, MAX_DOCKERFILE_BYTES / 1024);
 }
@@ -64,7 +91,7 @@ export function fileSizeMessage(path: string, bytes: number): string {
 /** The limit this text goes past, if any: one pass over the text, nothing parsed. */
 export function textLimitProblem(text: string): LimitProblem | undefined {
   if (text.length > MAX_DOCKERFILE_CHARS) {
-    return { line: 1, message: limitMessage('characters', count(text.length), count(MAX_DOCKERFILE_CHARS)) };
+    return problemAt(1, limitMessage('characters', count(text.length), count(MAX_DOCKERFILE_CHARS)));
   }
   let lines = 0;
   let instructions = 0;
@@ -76,7 +103,7 @@ export function textLimitProblem(text: string): LimitProblem | undefined {
     if (end < 0) end = text.length;
     lines++;
     if (end - start > MAX_LINE_LENGTH) {
-      return { line: lines, message: limitMessage('lineLength', count(lines), count(end - start), count(MAX_LINE_LENGTH)) };
+      return problemAt(lines, limitMessage('lineLength', count(lines), count(end - start), count(MAX_LINE_LENGTH)));
     }
     const keyword = leadingWord(text, start, end);
     if (keyword) {
@@ -86,10 +113,10 @@ export function textLimitProblem(text: string): LimitProblem | undefined {
     }
     start = end + 1;
   }
-  if (lines > MAX_LINES) return { line: 1, message: limitMessage('lines', count(lines), count(MAX_LINES)) };
-  if (stages > MAX_STAGES) return { line: 1, message: limitMessage('stages', count(stages), count(MAX_STAGES)) };
-  if (variables > MAX_VARIABLE_LINES) return { line: 1, message: limitMessage('variableLines', count(variables), count(MAX_VARIABLE_LINES)) };
-  if (instructions > MAX_INSTRUCTIONS) return { line: 1, message: limitMessage('instructions', count(instructions), count(MAX_INSTRUCTIONS)) };
+  if (lines > MAX_LINES) return problemAt(1, limitMessage('lines', count(lines), count(MAX_LINES)));
+  if (stages > MAX_STAGES) return problemAt(1, limitMessage('stages', count(stages), count(MAX_STAGES)));
+  if (variables > MAX_VARIABLE_LINES) return problemAt(1, limitMessage('variableLines', count(variables), count(MAX_VARIABLE_LINES)));
+  if (instructions > MAX_INSTRUCTIONS) return problemAt(1, limitMessage('instructions', count(instructions), count(MAX_INSTRUCTIONS)));
   return undefined;
 }
 
@@ -111,9 +138,9 @@ export function parsedLimitProblem(parsed: ParsedDockerfile): LimitProblem | und
     if (ins.keyword === 'RUN') runs++;
     else if (ins.keyword === 'ARG' || ins.keyword === 'ENV') variables += ins.args.split(/\s+/).filter(Boolean).length;
   }
-  if (variables > MAX_VARIABLES) return { line: 1, message: limitMessage('variables', count(variables), count(MAX_VARIABLES)) };
+  if (variables > MAX_VARIABLES) return problemAt(1, limitMessage('variables', count(variables), count(MAX_VARIABLES)));
   if (variables * runs > MAX_VARIABLE_RUNS)
-    return { line: 1, message: limitMessage('variableRuns', count(variables), count(runs), count(variables * runs), count(MAX_VARIABLE_RUNS)) };
+    return problemAt(1, limitMessage('variableRuns', count(variables), count(runs), count(variables * runs), count(MAX_VARIABLE_RUNS)));
   return undefined;
 }
 
@@ -127,16 +154,16 @@ export function parseWithinLimits(text: string): { parsed: ParsedDockerfile; lim
 }
 
 /** A message for an expansion past a limit, at an instruction's line. */
-export function expansionDepthMessage(): string {
+export function expansionDepthMessage(): Message {
   return limitMessage('expansionDepth', MAX_EXPANSION_DEPTH, '${A:-${B:-...}}');
 }
 
-export function expansionLengthMessage(): string {
+export function expansionLengthMessage(): Message {
   return limitMessage('expansionLength', count(MAX_EXPANDED_LENGTH));
 }
 
 /** The message with its line, as the CLI prints it. */
-export function limitText(problem: LimitProblem): string {
+export function limitText(problem: Pick<LimitProblem, 'line' | 'message'>): string {
   return problem.line > 1 && !problem.message.startsWith('Line ') ? `line ${problem.line}: ${problem.message}` : problem.message;
 }
 

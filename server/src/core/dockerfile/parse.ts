@@ -7,6 +7,7 @@
 import { workCounts } from '../shared/workCounts';
 import { DockerfileParser } from 'dockerfile-ast';
 import type { Diagnostic } from '../shared/types';
+import { diagnosticOf, msg } from '../shared/message';
 
 export interface Flag {
   name: string;
@@ -89,28 +90,16 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     const keyword = node.getKeyword().toUpperCase();
     const instruction = buildInstruction(keyword, lines, start, end, escape, diagnostics);
     if (!KNOWN_KEYWORDS.has(keyword)) {
-      diagnostics.push({
-        line: start + 1,
-        severity: 'error',
-        message: `Unknown instruction "${node.getKeyword()}": Docker will refuse to build this file. Check the spelling (known: ${[...KNOWN_KEYWORDS].join(', ')}).`,
-      });
+      diagnostics.push(diagnosticOf(start + 1, 'error', msg('unknownInstruction', node.getKeyword(), [...KNOWN_KEYWORDS].join(', '))));
     }
     instructions.push(instruction);
   }
   if (!instructions.some((i) => i.keyword === 'FROM')) {
-    diagnostics.push({
-      line: 1,
-      severity: 'error',
-      message: 'No FROM instruction: a Dockerfile must start a build stage with FROM (after optional ARGs). Add e.g. "FROM node:20".',
-    });
+    diagnostics.push(diagnosticOf(1, 'error', msg('noFrom')));
   } else {
     const firstOther = instructions.find((i) => i.keyword !== 'ARG');
     if (firstOther && firstOther.keyword !== 'FROM') {
-      diagnostics.push({
-        line: firstOther.line,
-        severity: 'error',
-        message: `${firstOther.keyword} before the first FROM: only ARG may come before FROM. Move it below a FROM line.`,
-      });
+      diagnostics.push(diagnosticOf(firstOther.line, 'error', msg('beforeFirstFrom', firstOther.keyword)));
     }
   }
   return { instructions, escape, diagnostics };
@@ -156,11 +145,7 @@ function buildInstruction(keyword: string, lines: string[], start: number, end: 
         content += raw.replace(/\r$/, '') + '\n';
       }
       if (!terminated) {
-        diagnostics.push({
-          line: start + 1,
-          severity: 'error',
-          message: `Unterminated heredoc: no line "${name}" ends the text that starts here, so Docker will refuse this file. Add a line containing only ${name}.`,
-        });
+        diagnostics.push(diagnosticOf(start + 1, 'error', msg('unterminatedHeredoc', name, name)));
       }
       heredocs.push({ name, content, chomp, expand: quote === '' });
     }

@@ -7,6 +7,10 @@ import { ownValue } from '../shared/own';
 import { processWord, type Vars } from './words';
 import { formatPlatform, machinePlatform, normalizePlatform, parsePlatform, PLATFORM_ARGS, platformArgValues } from './platform';
 import type { Builder, Diagnostic } from '../shared/types';
+import { argDeclarations, mountOptions } from './instructionWords';
+
+export { argDeclarations, mountOptions, splitKeepingQuotes } from './instructionWords';
+import { diagnosticOf, msg, type Message } from '../shared/message';
 
 export interface Stage {
   index: number;
@@ -24,7 +28,7 @@ export interface Stage {
   /** The platform the stage is built for, normalised: its --platform, else the build's target platform (R11a). */
   resolvedPlatform: string;
   /** Set when the --platform flag gives no valid platform: the build fails (R11a); the text says what to do. */
-  platformError?: string;
+  platformError?: Message;
   instructions: Instruction[];
   /** Stages whose output this stage reads (parent, COPY --from, RUN --mount=from=). */
   deps: number[];
@@ -130,22 +134,18 @@ function makeStage(
   if (words.length >= 3 && words[words.length - 2].toUpperCase() === 'AS') {
     name = words[words.length - 1].toLowerCase();
     if (!/^[a-z][a-z0-9-_.]*$/.test(name)) {
-      diagnostics.push({
-        line: from.line,
-        severity: 'error',
-        message: `Invalid stage name "${name}": use letters, digits, "-", "_" or "." and start with a letter.`,
-      });
+      diagnostics.push(diagnosticOf(from.line, 'error', msg('invalidStageName', name)));
     }
   }
   const imageWord = words[0] ?? '';
-  if (!imageWord) diagnostics.push({ line: from.line, severity: 'error', message: 'FROM needs an image, e.g. "FROM node:20".' });
+  if (!imageWord) diagnostics.push(diagnosticOf(from.line, 'error', msg('fromNeedsImage')));
   const image = processWord(imageWord, globalVars, escape).value;
   const platformFlag = flagValue(from, 'platform');
   const platform = platformFlag === undefined ? undefined : processWord(platformFlag, globalVars, escape).value;
   // A named context of that name wins over a stage (R27): the FROM then reads the context.
   const parent = namedContexts.has(image) ? undefined : earlier.find((s) => s.name !== undefined && s.name === image.toLowerCase());
   let resolvedPlatform = platforms.target;
-  let platformError: string | undefined;
+  let platformError: Message | undefined;
   if (platformFlag !== undefined && platform !== undefined) {
     const parsed = parsePlatform(platform);
     if ('platform' in parsed) resolvedPlatform = formatPlatform(parsed.platform);
@@ -169,58 +169,17 @@ function makeStage(
 }
 
 /** What to say about a FROM --platform that gives no valid platform (both builders fail the build, R11a). */
-function platformProblem(flag: string, value: string, why: string, builder: Builder, automaticValues: Map<string, string>): string {
+function platformProblem(flag: string, value: string, why: string, builder: Builder, automaticValues: Map<string, string>): Message {
   const names = [...flag.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
   const automatic = names.find((n) => (PLATFORM_ARGS as readonly string[]).includes(n));
   if (value === '' && builder === 'classic' && automatic) {
-    return (
-      `FROM --platform=${flag}: the classic builder has no automatic platform args, so $${automatic} is empty here and the build fails ("failed to parse platform"). ` +
-      `Declare it before the first FROM with a value, e.g. "ARG ${automatic}=${automaticValues.get(automatic) ?? ''}", or build with BuildKit.`
-    );
+    return msg('platformArgClassic', flag, automatic, automatic, automaticValues.get(automatic) ?? '');
   }
   if (value === '') {
-    const hint = names.length
-      ? `Give ${names.map((n) => `$${n}`).join(', ')} a value: a global ARG with a default before the first FROM, or --build-arg.`
-      : 'Name a platform, e.g. --platform=linux/amd64.';
-    return `FROM --platform=${flag} expands to an empty platform: the build fails ("failed to parse platform"). ${hint}`;
+    if (names.length) return msg('platformEmptyArg', flag, names.map((n) => `$${n}`).join(', '));
+    return msg('platformEmpty', flag);
   }
-  return `FROM --platform=${flag} gives "${value}", which is not a platform (${why}): the build fails. Use os/arch[/variant], e.g. linux/amd64 or linux/arm64.`;
-}
-
-/** `ARG a=1 b` → [['a','1'],['b',undefined]] with defaults expanded. */
-export function argDeclarations(ins: Instruction, vars: Vars, escape: string): Array<[string, string | undefined]> {
-  const out: Array<[string, string | undefined]> = [];
-  for (const word of splitKeepingQuotes(ins.args)) {
-    const eq = word.indexOf('=');
-    if (eq < 0) out.push([word, undefined]);
-    else out.push([word.slice(0, eq), processWord(word.slice(eq + 1), vars, escape).value]);
-  }
-  return out;
-}
-
-/** Splits on unquoted whitespace, keeping quotes and escapes for later processing. */
-export function splitKeepingQuotes(text: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quote = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      cur += c;
-      if (c === quote) quote = '';
-      else if (c === '\\' && quote === '"' && i + 1 < text.length) cur += text[++i];
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      cur += c;
-    } else if (c === '\\' && i + 1 < text.length) {
-      cur += c + text[++i];
-    } else if (/\s/.test(c)) {
-      if (cur) out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  if (cur) out.push(cur);
-  return out;
+  return msg('platformInvalid', flag, value, why);
 }
 
 /**
@@ -238,16 +197,6 @@ export function resolveStageRef(ref: string, stages: Stage[], before: number, na
     if (i < before) return stages[i];
   }
   return undefined;
-}
-
-export function mountOptions(value: string): Map<string, string> {
-  const opts = new Map<string, string>();
-  for (const part of value.split(',')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) opts.set(part.trim().toLowerCase(), 'true');
-    else opts.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
-  }
-  return opts;
 }
 
 function stageDeps(stage: Stage, stages: Stage[], namedContexts: ReadonlySet<string>): number[] {
@@ -279,11 +228,7 @@ export function buildOrder(graph: StageGraph, needed: Set<number>): { order: num
   const visit = (i: number) => {
     if (state.get(i) === 'done') return;
     if (state.get(i) === 'visiting') {
-      diagnostics.push({
-        line: graph.stages[i].from.line,
-        severity: 'error',
-        message: `Stage ${graph.stages[i].label} depends on itself through --from: Docker refuses circular stage dependencies.`,
-      });
+      diagnostics.push(diagnosticOf(graph.stages[i].from.line, 'error', msg('circularStage', graph.stages[i].label)));
       return;
     }
     state.set(i, 'visiting');
@@ -315,11 +260,7 @@ export function selectStages(graph: StageGraph, builder: Builder, target: string
           .filter((s) => s.name)
           .map((s) => s.name)
           .join(', ') || 'none are named';
-      diagnostics.push({
-        line: 1,
-        severity: 'error',
-        message: `Target stage "${target}" is not in this Dockerfile (stage names: ${names}). Name a stage with "FROM image AS ${target}" or pick another --target.`,
-      });
+      diagnostics.push(diagnosticOf(1, 'error', msg('targetMissing', target, names, target)));
     }
   }
   const needed = new Set<number>();

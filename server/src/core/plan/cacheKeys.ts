@@ -1,102 +1,21 @@
 // What each instruction's cache key is made of, per builder (cache-rules Part B).
 // A step's key is a digest of its parent's key and these named parts; the names let a
 // prediction say which part changed ("command changed", "ENV NODE_ENV changed").
-import { createHash } from 'node:crypto';
 import { flagValue, flagValues, type Instruction } from '../dockerfile/parse';
-import { argDeclarations, mountOptions, resolveStageRef, splitKeepingQuotes, type Stage } from '../dockerfile/stages';
+import { mountOptions, resolveStageRef, type Stage } from '../dockerfile/stages';
 import { lazyProperty } from '../shared/lazy';
-import { ownValue } from '../shared/own';
 import { processWord, processWords } from '../dockerfile/words';
-import type { Builder, LayerKind, SourceSelection } from '../shared/types';
+import type { SourceSelection } from '../shared/types';
 import type { Reason } from './reason';
+import { msg, type Message } from '../shared/message';
+import { namedSource, unplannedReason, type KeyInputs, type StageState, type StepDefinition } from './keyInputs';
+import { digest, recurringDigest } from './keyDigest';
+import { applyState, expand, expansionVars, nameValues, PROXY_ARGS, resolvePath, runEnvironment, SIM } from './stageState';
 
-/** How the key computation reads the build context (implemented over core/context/context.ts). */
-export interface ContextAccess {
-  select(sources: string[], opts: { builder: Builder; excludes?: string[]; parents?: boolean; mount?: boolean }): SourceSelection;
-  whole(): SourceSelection;
-}
+export * from './keyInputs';
+export * from './keyDigest';
+export { cloneState, expansionVars, initialState, nameValues, PROXY_ARGS, resolvePath } from './stageState';
 
-export interface StageState {
-  env: Array<[string, string]>;
-  /** ARGs declared in scope, with their value for this build (undefined: no value). */
-  args: Map<string, string | undefined>;
-  workdir: string;
-  user?: string;
-  shell: string[];
-}
-
-export interface StepDefinition {
-  /** 'op': a cache step; 'meta': image-config only (BuildKit); 'none': nothing at all. */
-  kind: 'op' | 'meta' | 'none';
-  layer: LayerKind;
-  parts: Record<string, string>;
-  /** Context paths the step reads: listed on first read (a `COPY . .` reads the whole context). */
-  reads?: string[];
-  /** The selections behind `reads` (COPY/ADD local sources, bind mounts). */
-  selections?: SourceSelection[];
-  /** `reads.length`, without listing it. */
-  readCount?: number;
-  /** The read paths that differ from a recorded build's files (SourceSelection.changesSince), when one selection has it. */
-  changesSince?: SourceSelection['changesSince'];
-  /** Stages whose output this step reads by content (COPY --from, RUN --mount=from=). */
-  fromStages: number[];
-  /** What this step reads from named contexts that are folders (COPY --from=NAME, RUN --mount=from=NAME). */
-  named?: Array<{ name: string; selection: SourceSelection }>;
-  /** Set when the outcome depends on something outside the Dockerfile and context (a URL). */
-  external?: Reason;
-  problems: string[];
-}
-
-/** What a named context (`--build-context NAME=VALUE`) is, as the plan treats it (cache-rules R27). */
-export type NamedSource =
-  | { kind: 'folder'; name: string; context: ContextAccess }
-  | { kind: 'image'; name: string; ref: string }
-  /** remote: a URL, git or oci-layout; build: another build's output (Bake `target:`, compose `service:`); unread: a folder not read. */
-  | { kind: 'unplanned'; name: string; value: string; why: 'remote' | 'build' | 'unread' };
-
-/** How a named context's value reads: `docker-image://ref`, `target:x`/`service:x`, a remote, else a folder. */
-export function namedContextKind(value: string): 'image' | 'build' | 'remote' | 'folder' {
-  if (/^docker-image:\/\//i.test(value)) return 'image';
-  if (/^(target|service):/i.test(value)) return 'build';
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^git@/i.test(value) || /^github\.com\//i.test(value) || /^[a-z0-9.-]+\.git(#.*)?$/i.test(value))
-    return 'remote';
-  return 'folder';
-}
-
-/** The named context a `--from`/`from=`/FROM value names, when the build has one by that name (BuildKit only). */
-export function namedSource(name: string, named: KeyInputs['named']): NamedSource | undefined {
-  if (!named || !Object.hasOwn(named.values, name)) return undefined;
-  const value = named.values[name];
-  const kind = namedContextKind(value);
-  if (kind === 'image') return { kind: 'image', name, ref: value.replace(/^docker-image:\/\//i, '') };
-  if (kind === 'folder') {
-    const context = Object.hasOwn(named.folders, name) ? named.folders[name] : undefined;
-    return context ? { kind: 'folder', name, context } : { kind: 'unplanned', name, value, why: 'unread' };
-  }
-  return { kind: 'unplanned', name, value, why: kind };
-}
-
-/** The reason a named context the plan cannot judge gives its step ('maybe'). */
-export function unplannedReason(src: Extract<NamedSource, { kind: 'unplanned' }>): Reason {
-  return { code: 'namedContextNotPlanned', name: src.name, value: src.value, why: src.why };
-}
-
-export interface KeyInputs {
-  builder: Builder;
-  buildArgs: Record<string, string>;
-  /** StageGraph.globalVars: global ARG values and, with BuildKit, the automatic platform args (R11a). */
-  globalVars: Map<string, string>;
-  escape: string;
-  context: ContextAccess;
-  stages: Stage[];
-  /** Lines pretended to be edited (simulation): their values get a marker so keys change. */
-  edited: ReadonlySet<number>;
-  /** The build's named contexts (BuildKit): name → value as given, and the folders read, by name. */
-  named?: { values: Readonly<Record<string, string>>; folders: Readonly<Record<string, ContextAccess>> };
-}
-
-export const PROXY_ARGS = new Set(['http_proxy', 'https_proxy', 'ftp_proxy', 'no_proxy', 'all_proxy']);
-const SIM = '\u0000edited';
 const META_KEYWORDS = new Set([
   'ENV',
   'ARG',
@@ -113,88 +32,6 @@ const META_KEYWORDS = new Set([
   'ONBUILD',
 ]);
 
-export function digest(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-const remembered = new Map<string, string>();
-const REMEMBER_MAX = 16_384;
-const REMEMBER_LENGTH = 256;
-
-/**
- * digest(text), remembered for short texts that recur from step to step and plan to plan: variable values
- * (every RUN's key has the whole environment), a stage's shell, and the part digests a record shortens.
- */
-export function recurringDigest(text: string): string {
-  if (text.length > REMEMBER_LENGTH) return digest(text);
-  let d = remembered.get(text);
-  if (d === undefined) {
-    if (remembered.size >= REMEMBER_MAX) remembered.clear();
-    d = digest(text);
-    remembered.set(text, d);
-  }
-  return d;
-}
-
-/** Parts named `~...` only help explain a change (e.g. which SHELL); they are not in the key. */
-export function stepKey(parentKey: string, parts: Record<string, string>): string {
-  const sorted = Object.keys(parts)
-    .filter((k) => !k.startsWith('~'))
-    .sort()
-    .map((k) => [k, parts[k]]);
-  return digest(parentKey + '\n' + JSON.stringify(sorted));
-}
-
-export function initialState(): StageState {
-  return { env: [], args: new Map(), workdir: '/', shell: ['/bin/sh', '-c'] };
-}
-
-export function cloneState(s: StageState, builder: Builder): StageState {
-  // The classic builder does not carry ARGs into stages built FROM another stage (R11).
-  return { env: [...s.env], args: builder === 'classic' ? new Map() : new Map(s.args), workdir: s.workdir, user: s.user, shell: [...s.shell] };
-}
-
-/**
- * What a state's variables give, computed once per state until an ENV or ARG changes them (applyState
- * forgets it): every instruction expands words with them and every RUN's key has the whole environment.
- */
-const fromVariables = new WeakMap<StageState, { vars?: ReadonlyMap<string, string>; runEnv?: Array<[string, string]> }>();
-
-function variablesOf(s: StageState): { vars?: ReadonlyMap<string, string>; runEnv?: Array<[string, string]> } {
-  let d = fromVariables.get(s);
-  if (!d) {
-    d = {};
-    fromVariables.set(s, d);
-  }
-  return d;
-}
-
-/** Variables available for expansion: ARG values, overridden by ENV of the same name. */
-export function expansionVars(s: StageState): ReadonlyMap<string, string> {
-  const d = variablesOf(s);
-  if (!d.vars) {
-    const vars = new Map<string, string>();
-    for (const [k, v] of s.args) if (v !== undefined) vars.set(k, v);
-    for (const [k, v] of s.env) vars.set(k, v);
-    d.vars = vars;
-  }
-  return d.vars;
-}
-
-/** RUN's key parts of the environment (R7, R10, R11), in order: ENV values, their order, then ARG values not shadowed by ENV. */
-function runEnvironment(s: StageState): Array<[string, string]> {
-  const d = variablesOf(s);
-  if (!d.runEnv) {
-    const out: Array<[string, string]> = [];
-    const envNames = new Set(s.env.map(([k]) => k));
-    for (const [k, v] of s.env) out.push([`env:${k}`, recurringDigest(v)]);
-    out.push(['envOrder', recurringDigest(s.env.map(([k]) => k).join('\n'))]);
-    for (const [k, v] of s.args) if (v !== undefined && !envNames.has(k)) out.push([`arg:${k}`, recurringDigest(v)]);
-    d.runEnv = out;
-  }
-  return d.runEnv;
-}
-
 /** The key parts of one instruction, then the state change it makes. */
 export function defineStep(ins: Instruction, state: StageState, stage: Stage, inputs: KeyInputs): StepDefinition {
   const def = inputs.builder === 'classic' ? defineClassic(ins, state, stage, inputs) : defineBuildkit(ins, state, stage, inputs);
@@ -210,7 +47,7 @@ export function defineStep(ins: Instruction, state: StageState, stage: Stage, in
 }
 
 function defineBuildkit(ins: Instruction, state: StageState, stage: Stage, inputs: KeyInputs): StepDefinition {
-  const base = { fromStages: [] as number[], problems: [] as string[] };
+  const base = { fromStages: [] as number[], problems: [] as Message[] };
   switch (ins.keyword) {
     case 'RUN':
       return { kind: 'op', layer: 'filesystem', ...runParts(ins, state, stage, inputs, base) };
@@ -230,14 +67,14 @@ function defineBuildkit(ins: Instruction, state: StageState, stage: Stage, input
 }
 
 function defineClassic(ins: Instruction, state: StageState, stage: Stage, inputs: KeyInputs): StepDefinition {
-  const base = { fromStages: [] as number[], problems: [] as string[] };
+  const base = { fromStages: [] as number[], problems: [] as Message[] };
   const vars = expansionVars(state);
   const edited = inputs.edited.has(ins.line) ? SIM : '';
   switch (ins.keyword) {
     case 'RUN': {
       const r = runParts(ins, state, stage, inputs, base);
-      for (const f of ins.flags) r.problems.push(`RUN --${f.name} requires BuildKit: the classic builder rejects it.`);
-      if (ins.heredocs.length) r.problems.push('Heredocs require BuildKit: the classic builder does not support them.');
+      for (const f of ins.flags) r.problems.push(msg('runFlagBuildkit', f.name));
+      if (ins.heredocs.length) r.problems.push(msg('heredocBuildkit'));
       // Classic keys RUN by its cache text "|N a=1 b=2 cmd" with every in-scope ARG value (R11, C28).
       const argList = [...state.args]
         .filter(([, v]) => v !== undefined)
@@ -254,7 +91,7 @@ function defineClassic(ins: Instruction, state: StageState, stage: Stage, inputs
     case 'ADD': {
       const r = copyParts(ins, state, stage, inputs, base);
       for (const name of ['chmod', 'link', 'parents', 'exclude', 'checksum', 'keep-git-dir', 'unpack']) {
-        if (flagValue(ins, name) !== undefined) r.problems.push(`${ins.keyword} --${name} requires BuildKit: the classic builder does not support it.`);
+        if (flagValue(ins, name) !== undefined) r.problems.push(msg('flagBuildkit', ins.keyword, name));
       }
       return { kind: 'op', layer: 'filesystem', ...r };
     }
@@ -299,7 +136,7 @@ function defineClassic(ins: Instruction, state: StageState, stage: Stage, inputs
   }
 }
 
-type PartsBase = { fromStages: number[]; problems: string[]; named?: Array<{ name: string; selection: SourceSelection }>; external?: Reason };
+type PartsBase = { fromStages: number[]; problems: Message[]; named?: Array<{ name: string; selection: SourceSelection }>; external?: Reason };
 
 function runParts(ins: Instruction, state: StageState, stage: Stage, inputs: KeyInputs, base: PartsBase) {
   const parts: Record<string, string> = {};
@@ -341,7 +178,7 @@ function runParts(ins: Instruction, state: StageState, stage: Stage, inputs: Key
           content = `context:${named.name}`;
           parts[`named:${named.name}`] = sel.digest;
           (base.named ??= []).push({ name: named.name, selection: sel });
-          base.problems.push(...sel.problems.map((p) => `named context ${named.name}: ${p}`));
+          base.problems.push(...sel.problems.map((p) => msg('namedContextProblem', named.name, p)));
         }
       } else if (from !== undefined) {
         const dep = resolveStageRef(from, inputs.stages, stage.index, inputs.named && new Set(Object.keys(inputs.named.values)));
@@ -378,7 +215,7 @@ function copyParts(ins: Instruction, state: StageState, stage: Stage, inputs: Ke
   const selections: SourceSelection[] = [];
   let external: Reason | undefined;
   if (words.length < 2) {
-    base.problems.push(`${ins.keyword} needs at least one source and a destination, e.g. "${ins.keyword} package.json /app/".`);
+    base.problems.push(msg('copyNeedsSource', ins.keyword, ins.keyword));
   }
   const dest = words.length ? words[words.length - 1] : '';
   parts.dest = dest.startsWith('/')
@@ -418,7 +255,7 @@ function copyParts(ins: Instruction, state: StageState, stage: Stage, inputs: Ke
       });
       parts[`named:${named.name}`] = sel.digest;
       (base.named ??= []).push({ name: named.name, selection: sel });
-      base.problems.push(...sel.problems.map((p) => `named context ${named.name}: ${p}`));
+      base.problems.push(...sel.problems.map((p) => msg('namedContextProblem', named.name, p)));
     }
   } else if (from !== undefined) {
     const dep = resolveStageRef(from, inputs.stages, stage.index, inputs.named && new Set(Object.keys(inputs.named.values)));
@@ -430,7 +267,7 @@ function copyParts(ins: Instruction, state: StageState, stage: Stage, inputs: Ke
     const local = fileSources.filter((s) => !urls.includes(s));
     if (urls.length) {
       parts.urls = JSON.stringify(urls);
-      if (ins.keyword !== 'ADD') base.problems.push('COPY does not accept URLs; use ADD or RUN curl.');
+      if (ins.keyword !== 'ADD') base.problems.push(msg('copyUrl'));
       else if (flagValue(ins, 'checksum') === undefined && !urls.every((u) => /#[0-9a-f]{40}$/.test(u))) {
         external = { code: 'remoteAdd', url: urls[0] };
       }
@@ -454,73 +291,6 @@ function copyParts(ins: Instruction, state: StageState, stage: Stage, inputs: Ke
     ...(base.named ? { named: base.named } : {}),
     ...(external ? { external } : {}),
   };
-}
-
-/** State changes: ENV, ARG, WORKDIR, USER, SHELL (both builders). */
-function applyState(ins: Instruction, state: StageState, inputs: KeyInputs): void {
-  const edited = inputs.edited.has(ins.line) ? SIM : '';
-  const vars = expansionVars(state);
-  if (ins.keyword === 'ENV' || ins.keyword === 'ARG') fromVariables.delete(state);
-  switch (ins.keyword) {
-    case 'ENV':
-      for (const [k, v] of nameValues(ins, vars, inputs.escape)) {
-        const i = state.env.findIndex(([name]) => name === k);
-        if (i >= 0) state.env[i] = [k, v + edited];
-        else state.env.push([k, v + edited]);
-      }
-      break;
-    case 'ARG':
-      for (const [name, dflt] of argDeclarations(ins, vars, inputs.escape)) {
-        const passed = ownValue(inputs.buildArgs, name);
-        if (PROXY_ARGS.has(name.toLowerCase()) && passed === undefined && dflt === undefined) {
-          state.args.set(name, undefined);
-          continue;
-        }
-        // --build-arg, then the in-stage default, then the global value: with BuildKit that includes the automatic
-        // platform args, so `ARG TARGETARCH` alone has the target's architecture (R11a).
-        const value = passed !== undefined ? passed : (dflt ?? inputs.globalVars.get(name));
-        state.args.set(name, value === undefined ? (edited ? edited : undefined) : value + edited);
-      }
-      break;
-    case 'WORKDIR':
-      state.workdir = resolvePath(state.workdir, processWord(ins.args, vars, inputs.escape).value) + edited;
-      break;
-    case 'USER':
-      state.user = processWord(ins.args, vars, inputs.escape).value + edited;
-      break;
-    case 'SHELL':
-      if (ins.json) state.shell = edited ? [...ins.json, edited] : ins.json;
-      break;
-  }
-}
-
-function expand(text: string, state: StageState, inputs: KeyInputs): string {
-  return processWord(text, expansionVars(state), inputs.escape).value;
-}
-
-/** `ENV a=1 b=2` or legacy `ENV a 1`; LABEL the same; values expanded. */
-export function nameValues(ins: Instruction, vars: ReadonlyMap<string, string>, escape: string): Array<[string, string]> {
-  const words = splitKeepingQuotes(ins.args);
-  if (words.length && !words[0].includes('=')) {
-    const name = processWord(words[0], vars, escape).value;
-    const rest = ins.args.slice(ins.args.indexOf(words[0]) + words[0].length).trim();
-    return [[name, processWord(rest, vars, escape).value]];
-  }
-  return words.map((w) => {
-    const eq = w.indexOf('=');
-    return [processWord(w.slice(0, eq), vars, escape).value, processWord(w.slice(eq + 1), vars, escape).value];
-  });
-}
-
-export function resolvePath(cwd: string, p: string): string {
-  const joined = p.startsWith('/') ? p : `${cwd.replace(/\/+$/, '')}/${p}`;
-  const out: string[] = [];
-  for (const seg of joined.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') out.pop();
-    else out.push(seg);
-  }
-  return '/' + out.join('/');
 }
 
 function normalizeWords(text: string): string {

@@ -4,6 +4,7 @@
 import type { ContextAccess, StageState } from './cacheKeys';
 import type { ParsedDockerfile } from '../dockerfile/parse';
 import type { Plan, PlanOptions, RecordedStep, StepPrediction } from '../shared/types';
+import type { Message } from '../shared/message';
 
 /** Beyond this many paths a step's reads are not kept; removals are then found by folder. */
 export const MAX_RECORDED_READS = 2000;
@@ -55,7 +56,7 @@ export interface RecordablePlan extends Plan {
   recorded: RecordedBuild;
   keys: string[];
   /** Set when the build cannot run (a FROM --platform with no valid platform, R11a): no verdicts, nothing to record. */
-  fails?: { line: number; message: string };
+  fails?: { line: number; message: string; text: Message };
 }
 
 export interface Outcome {

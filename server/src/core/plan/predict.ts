@@ -15,18 +15,18 @@ import {
   type ContextAccess,
   type KeyInputs,
   type StageState,
-  type StepDefinition,
 } from './cacheKeys';
 import { parseDockerfile, type Instruction } from '../dockerfile/parse';
 import { buildOrder, buildStageGraph, GLOBAL_STAGE, graphOptions, selectStages, type Stage, type StageGraph, type StageSelection } from '../dockerfile/stages';
 import { lazyProperty } from '../shared/lazy';
 import { atLine } from '../dockerfile/limits';
 import { setOwn } from '../shared/own';
-import { shortenParts } from './reasons';
 import type { Reason } from './reason';
+import { diagnosticOf, type Message } from '../shared/message';
 import { chainAfter, judgeStep, step, type VerdictScope } from './verdict';
-import { MAX_RECORDED_READS, type MadeStep, type Outcome, type PlanInput, type RecordablePlan, type RecordedBuild, type StageEnd } from './planTypes';
-import type { Builder, Diagnostic, RecordedStep, SourceSelection, StepPrediction } from '../shared/types';
+import { layerOf, metaReason, platformFailure, record, refusedPlan } from './planSteps';
+import { type MadeStep, type Outcome, type PlanInput, type RecordablePlan, type RecordedBuild, type StageEnd } from './planTypes';
+import type { Diagnostic, SourceSelection, StepPrediction } from '../shared/types';
 
 /** RecordedStep lives in types.ts (reasons.ts needs it too); exported here as before. */
 export type { RecordedStep } from '../shared/types';
@@ -47,7 +47,7 @@ export function planBuild(input: PlanInput): RecordablePlan {
   const diagnostics: Diagnostic[] = [...parsed.diagnostics, ...graph.diagnostics, ...selection.diagnostics];
   const failing = platformFailure(graph.stages, options.builder, selection.needed);
   if (failing) {
-    diagnostics.push({ line: failing.from.line, severity: 'error', message: failing.platformError as string });
+    diagnostics.push(diagnosticOf(failing.from.line, 'error', failing.platformError as Message));
     return refusedPlan(graph, options.builder, failing, diagnostics);
   }
   const planner = new BuildPlanner(input, graph, parsed.escape, diagnostics);
@@ -216,7 +216,7 @@ class BuildPlanner {
     if (def.kind !== 'op') {
       const reason: Reason = def.kind === 'meta' ? metaReason(ins) : { code: 'notABuildStep' };
       this.steps.push(step(ins, stage.label, def.layer, 'none', reason));
-      for (const p of def.problems) this.diagnostics.push({ line: ins.line, severity: 'warning', message: p });
+      for (const p of def.problems) this.diagnostics.push(diagnosticOf(ins.line, 'warning', p));
       return chain;
     }
     for (const d of def.fromStages) {
@@ -229,7 +229,7 @@ class BuildPlanner {
     for (const { name, selection } of def.named ?? []) this.namedReads.set(name, [...(this.namedReads.get(name) ?? []), selection]);
     const judged = judgeStep(this.scope, { ins, stage, slot, key, def, chain });
     this.steps.push(judged.step);
-    for (const p of def.problems) this.diagnostics.push({ line: ins.line, severity: 'warning', message: p });
+    for (const p of def.problems) this.diagnostics.push(diagnosticOf(ins.line, 'warning', p));
     const after = chainAfter(chain, key, judged);
     if (!this.madeHere.has(key)) this.madeHere.set(key, { step: judged.step, stage: stage.label, after });
     return after;
@@ -252,58 +252,6 @@ class BuildPlanner {
    */
   private platformPart(stage: Stage): string {
     return stage.resolvedPlatform === this.graph.buildPlatform ? '' : stage.resolvedPlatform;
-  }
-}
-
-function record(keyword: string, key: string, def: Pick<StepDefinition, 'parts' | 'reads' | 'readCount'>): RecordedStep {
-  // Shortened and listed when the record is stored or compared with, not on every plan.
-  const parts = def.parts;
-  const out = lazyProperty({ keyword, key } as RecordedStep, 'parts', () => shortenParts(parts));
-  const n = def.readCount ?? 0;
-  return n > 0 && n <= MAX_RECORDED_READS ? lazyProperty(out, 'reads', () => def.reads) : out;
-}
-
-/**
- * The stage whose FROM --platform gives no valid platform and stops the build (R11a): BuildKit checks every stage's
- * platform before building anything; the classic builder fails when it reaches the stage (the stages it builds).
- */
-function platformFailure(stages: Stage[], builder: Builder, built: ReadonlySet<number>): Stage | undefined {
-  return stages.find((s) => s.platformError !== undefined && (builder === 'buildkit' || built.has(s.index)));
-}
-
-/** A plan for a build that fails before it builds anything: no verdicts, nothing recorded. */
-function refusedPlan(graph: StageGraph, builder: Builder, failing: Stage, diagnostics: Diagnostic[]): RecordablePlan {
-  const why: Reason = { code: 'buildFails', line: failing.from.line };
-  const steps: StepPrediction[] = graph.globalArgs.map((ins) => step(ins, GLOBAL_STAGE, 'none', 'none', why));
-  for (const stage of graph.stages) {
-    for (const ins of [stage.from, ...stage.instructions]) {
-      steps.push(step(ins, stage.label, layerOf(ins, builder), 'skipped', why));
-    }
-  }
-  steps.sort((a, b) => a.line - b.line);
-  return { steps, diagnostics, recorded: { steps: {}, files: {} }, keys: [], fails: { line: failing.from.line, message: failing.platformError as string } };
-}
-
-function layerOf(ins: Instruction, builder: Builder): StepPrediction['layer'] {
-  if (['RUN', 'COPY', 'ADD'].includes(ins.keyword)) return 'filesystem';
-  if (ins.keyword === 'WORKDIR') return builder === 'classic' || ins.args.trim() !== '/' ? 'filesystem' : 'metadata';
-  if (ins.keyword === 'FROM') return ins.args.trim().toLowerCase().startsWith('scratch') ? 'none' : 'filesystem';
-  return 'metadata';
-}
-
-function metaReason(ins: Instruction): Reason {
-  switch (ins.keyword) {
-    case 'ENV':
-    case 'ARG':
-      return { code: 'metaEnv' };
-    case 'USER':
-      return { code: 'metaUser' };
-    case 'SHELL':
-      return { code: 'metaShell' };
-    case 'WORKDIR':
-      return { code: 'workdirRoot' };
-    default:
-      return { code: 'metaOnly' };
   }
 }
 

@@ -5,6 +5,7 @@
 import { setOwn } from '../shared/own';
 import type { KnownBuilds, RecordedBuild, RecordedStep } from './predict';
 import type { Builder } from '../shared/types';
+import { msg, type Message } from '../shared/message';
 
 export const STORE_FORMAT = 'layer-lens-cache-store';
 export const STORE_VERSION = 1;
@@ -37,7 +38,7 @@ export function emptyStore(): StoreData {
   return { format: STORE_FORMAT, version: STORE_VERSION, seq: 0, keys: { buildkit: {}, classic: {} }, builds: {} };
 }
 
-export type StoreRead = { ok: true; store: StoreData } | { ok: false; kind: 'corrupt' | 'foreign' | 'newer'; message: string };
+export type StoreRead = { ok: true; store: StoreData } | { ok: false; kind: 'corrupt' | 'foreign' | 'newer'; message: Message };
 
 /** The start of every store this tool writes (JSON.stringify puts "format" first); a test that needs no parse. */
 const STORE_HEAD = /^\s*\{\s*"format"\s*:\s*"layer-lens-cache-store"/;
@@ -57,18 +58,18 @@ export function readStore(text: string): StoreRead {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    if (looksLikeStore(text)) return { ok: false, kind: 'corrupt', message: `it is not valid JSON (${(e as Error).message})` };
-    if (!text.trim()) return { ok: false, kind: 'corrupt', message: 'it is empty' };
-    return { ok: false, kind: 'foreign', message: 'it is not a Layer Lens cache store (not JSON)' };
+    if (looksLikeStore(text)) return { ok: false, kind: 'corrupt', message: msg('storeInvalidJson', (e as Error).message) };
+    if (!text.trim()) return { ok: false, kind: 'corrupt', message: msg('storeEmpty') };
+    return { ok: false, kind: 'foreign', message: msg('storeNotJson') };
   }
   if (!isObject(value) || value.format !== STORE_FORMAT) {
-    return { ok: false, kind: 'foreign', message: 'it is not a Layer Lens cache store (no "format": "layer-lens-cache-store")' };
+    return { ok: false, kind: 'foreign', message: msg('storeNoFormat') };
   }
   if (typeof value.version !== 'number' || !(value.version <= STORE_VERSION)) {
     return {
       ok: false,
       kind: 'newer',
-      message: `it was written by a newer Layer Lens (store version ${String(value.version)}, this one reads ${STORE_VERSION})`,
+      message: msg('storeNewer', String(value.version), STORE_VERSION),
     };
   }
   const store = emptyStore();

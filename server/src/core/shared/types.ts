@@ -1,6 +1,7 @@
 // Plain data shared by the core, the language server, the CLI and the tests.
 // Nothing here imports vscode or the language server; every value is JSON-serialisable.
 import type { Reason } from '../plan/reason';
+import type { Message } from './message';
 
 export type Builder = 'buildkit' | 'classic';
 
@@ -69,8 +70,8 @@ export interface SourceSelection {
   digest: string;
   /** Context paths selected (files, dirs, symlinks), sorted: used for reasons and simulation. */
   paths: string[];
-  /** Human-readable problems: a source that matches nothing, a path escaping the context, unreadable files. */
-  problems: string[];
+  /** Problems, as values: a source that matches nothing, a path escaping the context, unreadable files. */
+  problems: Message[];
   /** `paths.length`, known without listing them (absent: look at `paths`). */
   readonly count?: number;
   /**
@@ -126,8 +127,10 @@ export interface PlanOptions {
 
 export interface Diagnostic {
   line: number;
-  message: string;
   severity: 'error' | 'warning' | 'info';
+  /** The English text (the CLI's); `text` is the value the editor renders in its display language, when it has one. */
+  message: string;
+  text?: Message;
 }
 
 export interface Plan {

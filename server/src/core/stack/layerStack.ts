@@ -9,6 +9,10 @@ import type { CostedPrediction } from '../plan/cost';
 import { englishT, type Translate } from '../shared/translate';
 import { renderReason, type Reason } from '../plan/reason';
 import type { Builder, StepStatus } from '../shared/types';
+import { msg, renderMessage, type Message } from '../shared/message';
+import { formatBytes, formatDuration, instructionText } from './stackText';
+
+export { formatBytes, formatDuration, instructionText, MAX_TEXT } from './stackText';
 
 const NOT_PREDICTED: Reason = { code: 'notPredicted' };
 
@@ -54,8 +58,10 @@ export interface DrawnBlock {
   cause: Reason;
   bytes: number | null;
   size: SizeSource;
-  /** "≈ 1.2 kB from 3 files", "12.4 MB (recorded)", "size unknown". */
+  /** "≈ 1.2 kB from 3 files", "12.4 MB (recorded)", "size unknown": the English text of `sizeWords`. */
   sizeText: string;
+  /** `sizeText` as a value (core/shared/message.ts): the editor renders it in its display language. */
+  sizeWords: Message;
   /** 0..1 on a log scale against the largest known block of the drawing; null when the size is unknown. */
   weight: number | null;
   /** Context files the step reads (folders left out), for "pick changed files". */
@@ -110,7 +116,6 @@ export interface LayerStackModel {
   summary: LayerSummary;
 }
 
-export const MAX_TEXT = 90;
 /** Files listed per block for the simulation picker (a `COPY . .` can read the whole context). */
 export const MAX_FILES = 500;
 
@@ -190,21 +195,22 @@ export function layerStackModel(input: LayerStackInput): LayerStackModel {
     kind: BlockKind,
     files: string[],
     recorded: number | undefined,
-  ): Pick<DrawnBlock, 'bytes' | 'size' | 'sizeText'> {
-    if (recorded !== undefined && kind !== 'metadata') return { bytes: recorded, size: 'recorded', sizeText: `${formatBytes(recorded)} (recorded)` };
-    if (kind === 'metadata') return { bytes: 0, size: 'estimate', sizeText: 'metadata only' };
+  ): Pick<DrawnBlock, 'bytes' | 'size' | 'sizeText' | 'sizeWords'> {
+    const sized = (bytes: number | null, size: SizeSource, sizeWords: Message) => ({ bytes, size, sizeText: renderMessage(sizeWords), sizeWords });
+    if (recorded !== undefined && kind !== 'metadata') return sized(recorded, 'recorded', msg('sizeRecorded', formatBytes(recorded)));
+    if (kind === 'metadata') return sized(0, 'estimate', msg('sizeMetadata'));
     if (kind === 'base') {
-      if (stage.parent !== undefined) return { bytes: null, size: 'unknown', sizeText: `the layers of stage ${graph.stages[stage.parent].label}` };
-      if (stage.image?.toLowerCase() === 'scratch') return { bytes: 0, size: 'estimate', sizeText: 'empty image' };
-      return { bytes: null, size: 'unknown', sizeText: 'image size unknown until built' };
+      if (stage.parent !== undefined) return sized(null, 'unknown', msg('sizeStageLayers', graph.stages[stage.parent].label));
+      if (stage.image?.toLowerCase() === 'scratch') return sized(0, 'estimate', msg('sizeEmptyImage'));
+      return sized(null, 'unknown', msg('sizeImageUnknown'));
     }
     const fromContext = (ins.keyword === 'COPY' || ins.keyword === 'ADD') && flagValue(ins, 'from') === undefined && files.length > 0;
     if (fromContext) {
       const bytes = files.reduce((sum, p) => sum + (input.sizeOf?.(p) ?? 0), 0);
-      return { bytes, size: 'estimate', sizeText: `≈ ${formatBytes(bytes)} from ${files.length} ${files.length === 1 ? 'file' : 'files'}` };
+      return sized(bytes, 'estimate', msg(files.length === 1 ? 'sizeFromFile' : 'sizeFromFiles', formatBytes(bytes), files.length));
     }
-    if (ins.keyword === 'WORKDIR') return { bytes: 0, size: 'estimate', sizeText: '≈ 0 B (a folder)' };
-    return { bytes: null, size: 'unknown', sizeText: 'size unknown until built' };
+    if (ins.keyword === 'WORKDIR') return sized(0, 'estimate', msg('sizeFolder'));
+    return sized(null, 'unknown', msg('sizeUnknown'));
   }
 }
 
@@ -220,34 +226,6 @@ function stageRefs(ins: Instruction): Array<{ ref: string; kind: EdgeKind }> {
     }
   }
   return refs;
-}
-
-/** The instruction on one line as written: keyword, flags, arguments; long ones end in "…". */
-export function instructionText(ins: Instruction): string {
-  const flags = ins.flags.map((f) => (f.value === undefined ? `--${f.name}` : `--${f.name}=${f.value}`));
-  const text = [ins.keyword, ...flags, ins.args].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
-}
-
-/** Docker's units (powers of 1000): "0 B", "512 B", "1.2 kB", "34 MB". */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = -1;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
-
-/** "42 s", "1 min 5 s", "850 ms" (in the display language when the editor passes its `t`). */
-export function formatDuration(ms: number, t: Translate = englishT): string {
-  if (ms < 1000) return t('{0} ms', Math.round(ms));
-  const s = Math.round(ms / 1000);
-  if (s < 60) return t('{0} s', s);
-  return s % 60 ? t('{0} min {1} s', Math.floor(s / 60), s % 60) : t('{0} min', Math.floor(s / 60));
 }
 
 /**
