@@ -168,14 +168,20 @@ class HistoryController implements vscode.Disposable {
           const edit = await this.client.protocol2CodeConverter.asWorkspaceEdit(result.edit);
           if (await vscode.workspace.applyEdit(edit)) {
             const titles = result.applied.join('; ');
-            outcome = result.createFiles.length
-              ? vscode.l10n.t(
-                  'Applied {0} fixes and created {1}: {2}. Undo (Ctrl+Z in the Dockerfile) reverts them; save to keep them.',
-                  result.applied.length,
-                  result.createFiles.join(', '),
-                  titles,
-                )
-              : vscode.l10n.t('Applied {0} fixes: {1}. Undo (Ctrl+Z in the Dockerfile) reverts them; save to keep them.', result.applied.length, titles);
+            const files = result.createFiles.join(', ');
+            if (result.applied.length === 1)
+              outcome = files
+                ? vscode.l10n.t('Applied the fix and created {0}: {1}. Undo (Ctrl+Z in the Dockerfile) reverts it; save to keep it.', files, titles)
+                : vscode.l10n.t('Applied the fix: {0}. Undo (Ctrl+Z in the Dockerfile) reverts it; save to keep it.', titles);
+            else
+              outcome = files
+                ? vscode.l10n.t(
+                    'Applied {0} fixes and created {1}: {2}. Undo (Ctrl+Z in the Dockerfile) reverts them; save to keep them.',
+                    result.applied.length,
+                    files,
+                    titles,
+                  )
+                : vscode.l10n.t('Applied {0} fixes: {1}. Undo (Ctrl+Z in the Dockerfile) reverts them; save to keep them.', result.applied.length, titles);
           } else outcome = vscode.l10n.t('The Dockerfile changed before the fixes could be applied; nothing was changed. Apply fixes again.');
         }
       }
