@@ -110,6 +110,40 @@ function totals(r: HistoryResultView): HTMLElement {
           : t('The fixes change nothing in these states.'),
       ),
     );
+    if (view) box.append(applyFixes(view));
+  }
+  return box;
+}
+
+/**
+ * "Apply fixes": what `layerlens fix` changes, applied to the Dockerfile by the extension as one edit. When there is
+ * nothing to apply (or it may not be) the button stays focusable but inert (aria-disabled) and says why beside it.
+ */
+function applyFixes(v: HistoryPanelView): HTMLElement {
+  const box = el('div', 'fix-actions');
+  const button = el('button', 'action primary apply-fixes');
+  button.type = 'button';
+  button.append(icon('wrench'), el('span', undefined, t('Apply fixes')));
+  const { disabled } = v.fixes;
+  const why = el('span', 'fix-why');
+  why.id = 'fix-why';
+  button.setAttribute('aria-describedby', why.id);
+  if (disabled) {
+    button.setAttribute('aria-disabled', 'true');
+    button.classList.add('disabled');
+    button.title = disabled;
+    why.textContent = disabled;
+  } else {
+    const list = v.fixes.titles.join('; ');
+    button.title = t('Apply to the Dockerfile what layerlens fix changes, as one edit (Undo reverts it): {0}', list);
+    why.textContent = v.fixes.createFiles.length ? `${list} · ${t('Creates {0}', v.fixes.createFiles.join(', '))}` : list;
+    button.addEventListener('click', () => vscode.postMessage({ type: 'applyFixes' }));
+  }
+  box.append(button, why);
+  if (v.fixes.outcome) {
+    const outcome = el('p', 'fix-outcome', v.fixes.outcome);
+    outcome.setAttribute('role', 'status');
+    box.append(outcome);
   }
   return box;
 }

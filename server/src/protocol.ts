@@ -13,6 +13,7 @@ import type { BuildReport } from './build/buildProject';
 import type { Reason } from './core/plan/reason';
 import type { BuildOrigin } from './core/plan/store';
 import type { Message } from './core/shared/message';
+import type { WorkspaceEdit } from 'vscode-languageserver-types';
 
 export * from './shared/text';
 export type * from './shared/drawn';
@@ -504,3 +505,22 @@ export interface OpenConfigurationArgs {
   dockerfileUri: string;
   configId: string;
 }
+
+/** What `layerlens fix` would apply to the document now, as one edit (the history panel's "Apply fixes"). */
+export interface FixAllResult {
+  /** The fixes, in the order `layerlens fix` applies them, in the display language; empty: nothing to fix. */
+  applied: string[];
+  /** Files the fixes create (relative to the build context), e.g. `.dockerignore`. */
+  createFiles: string[];
+  /** The edit on document version `version`; null when there is nothing to apply (or `problem` says why not). */
+  edit: WorkspaceEdit | null;
+  version: number | null;
+  /** Why the fixes cannot be applied from here (untrusted workspace, the document not open, ...). */
+  problem: string | null;
+}
+
+/**
+ * Client → server: every fix `layerlens fix` would apply to the open Dockerfile, as one WorkspaceEdit on the
+ * document version it was computed from. Trusted workspaces only. The server applies nothing itself.
+ */
+export const fixAllRequest = request<DocumentParams, FixAllResult>('layerLens/fixAll');

@@ -19,6 +19,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DockerfileDocuments } from './documents';
 import type { Translate } from './core/shared/translate';
 import { codeActions, type EditSupport } from './features/codeActions';
+import { fixAllEdit } from './features/fixAll';
 import { codeLenses } from './features/codeLens';
 import { ConfigLenses } from './features/configLens';
 import { layerStack } from './features/layerStack';
@@ -55,6 +56,7 @@ import {
   didChangeTrustNotification,
   didUpdateNotification,
   historyProgressNotification,
+  fixAllRequest,
   historyRequest,
   layerStackRequest,
   buildContextRequest,
@@ -184,6 +186,14 @@ export function startServer(connection: Connection): void {
     if (!trust.trusted) return { report: null, reportText: null, problem: RESTRICTED_BUILD_PROBLEM };
     return buildImage(documents, uri, abortSignal(token), (lines) => void connection.sendNotification(buildOutputNotification, { uri, lines }));
   });
+  connection.onRequest(
+    fixAllRequest.method,
+    cancellable(async (p: unknown, token) => {
+      const { uri } = documentParams(fixAllRequest.method, p);
+      const analysis = await documents.analysis(uri, token);
+      return fixAllEdit(analysis, versioned(uri), uri, editor.edits, trust.trusted, editor.t);
+    }),
+  );
   const history = new HistoryService({
     trusted: () => trust.trusted,
     analysis: (uri) => documents.analysis(uri),

@@ -5,12 +5,12 @@
 // the panel's own script).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { waitFor } from './support/poll';
-import { artifactsDir, session } from './support/session';
-import { openFolderFile, runCommand } from './support/workbench';
+import { artifactsDir, repoRoot, session } from './support/session';
+import { editorLines, openFolderFile, runCommand } from './support/workbench';
 import { webviewFrame } from './support/webview';
 
 const hostileSubject = '<img src=x onerror=alert(1)><b>bold</b><script>alert(2)</script>';
@@ -39,6 +39,7 @@ interface Shown {
   b: number;
   scripts: string[];
   csp: string;
+  fix: { disabled: string | null; why: string; outcome: string } | null;
 }
 
 // Runs inside the webview (a string: this project's TypeScript has no DOM types).
@@ -54,6 +55,7 @@ const readPanel = `(() => {
     b: document.querySelectorAll('b').length,
     scripts: [...document.querySelectorAll('script')].map((s) => s.getAttribute('src') || 'inline'),
     csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]').getAttribute('content'),
+    fix: document.querySelector('button.apply-fixes') ? { disabled: document.querySelector('button.apply-fixes').getAttribute('aria-disabled'), why: text(document.querySelector('.fix-why')), outcome: text(document.querySelector('.fix-outcome')) } : null,
   };
 })()`;
 
@@ -144,6 +146,40 @@ describe('Git history panel in a real VS Code', () => {
       await frame.locator('body').screenshot({ path: file });
       console.log(`      screenshot: ${file}`);
       assert.deepEqual(dialogs, [], 'no script ran');
+
+      // "Apply fixes": the Dockerfile becomes exactly what `layerlens fix` writes (the CLI on a copy of the
+      // folder), as one edit that one Undo reverts. Reached with the keyboard (focus, Enter).
+      const original = readFileSync(join(dir, 'history.Dockerfile'), 'utf8');
+      const copy = `${dir}-cli`;
+      cpSync(dir, copy, { recursive: true });
+      const cli = join(repoRoot, 'dist/cli.js');
+      execFileSync(process.execPath, [cli, 'fix', 'history.Dockerfile'], { cwd: copy, stdio: 'ignore' });
+      const fixedText = readFileSync(join(copy, 'history.Dockerfile'), 'utf8');
+      rmSync(copy, { recursive: true, force: true });
+      assert.notEqual(fixedText, original, 'layerlens fix changes this Dockerfile');
+      const ready = await waitFor('the Apply fixes button enabled', async () => {
+        const f = (await shown(frame)).fix;
+        return f && f.disabled === null && f.why ? f : undefined;
+      });
+      assert.match(ready.why, /package/i, ready.why);
+      await frame.locator('button.apply-fixes').focus();
+      await page.keyboard.press('Enter');
+      const done = await waitFor('the panel saying what it applied', async () => {
+        const f = (await shown(frame)).fix;
+        return f && /^Applied (the fix|\d+ fixes): .*Copy package\.json/.test(f.outcome) && f.disabled ? f : undefined;
+      });
+      assert.match(done.disabled ?? '', /true/);
+      assert.match(done.why, /^Nothing to fix/);
+      const file2 = join(artifactsDir, 'history-panel-applied.png');
+      await frame.locator('body').screenshot({ path: file2 });
+      console.log(`      screenshot: ${file2}`);
+      const text = async () => (await editorLines(page)).join('\n').trimEnd();
+      await runCommand(page, 'View: Focus First Editor Group');
+      await waitFor('the fixed Dockerfile in the editor', async () => (await text()) === fixedText.trimEnd());
+      await page.keyboard.press('Control+z');
+      await waitFor('the original Dockerfile after one Undo', async () => (await text()) === original.trimEnd());
+      // The panel offers the fixes again.
+      await waitFor('the Apply fixes button enabled again', async () => (await shown(frame)).fix?.disabled === null);
     } finally {
       await page
         .locator('.tabs-container .tab', { hasText: 'Git History' })

@@ -12,8 +12,21 @@ export interface HistoryPanelView {
   /** The options shown in the toolbar. */
   cache: 'all' | 'previous';
   commits: number;
+  /** The "Apply fixes" action: what `layerlens fix` would apply to the Dockerfile now, or why it cannot. */
+  fixes: FixesView;
   /** The page's own words (HISTORY_WEBVIEW_STRINGS) in the display language. */
   strings: Record<string, string>;
+}
+
+export interface FixesView {
+  /** The fixes' titles, in the order `layerlens fix` applies them (empty: nothing to apply now). */
+  titles: string[];
+  /** Files the fixes create (.dockerignore). */
+  createFiles: string[];
+  /** Why the action is disabled (nothing to fix, untrusted workspace, ...), in the display language; null: enabled. */
+  disabled: string | null;
+  /** What the last "Apply fixes" did (or why it did nothing), in the display language. */
+  outcome: string | null;
 }
 
 /** Every fixed string the history webview shows, as English source strings with {0} placeholders. */
@@ -59,6 +72,9 @@ export const HISTORY_WEBVIEW_STRINGS = [
   'Notes',
   'Took {0} ms',
   'Kept from the last replay of this commit',
+  'Apply fixes',
+  'Apply to the Dockerfile what layerlens fix changes, as one edit (Undo reverts it): {0}',
+  'Creates {0}',
 ] as const;
 
 export type ToHistoryWebview = { type: 'show'; view: HistoryPanelView };
@@ -68,4 +84,6 @@ export type FromHistoryWebview =
   /** Replay again, with this cache mode. */
   | { type: 'replay'; cache: 'all' | 'previous' }
   /** Reveal the step's line in the Dockerfile. */
-  | { type: 'reveal'; line: number };
+  | { type: 'reveal'; line: number }
+  /** Apply what `layerlens fix` changes to the Dockerfile, as one edit. */
+  | { type: 'applyFixes' };

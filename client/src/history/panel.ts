@@ -4,8 +4,16 @@
 import { webviewHtml } from '../webviewHtml';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { historyProgressNotification, historyRequest, renderReason, type HistoryParams, type HistoryResultView } from '../../../server/src/protocol';
-import { HISTORY_WEBVIEW_STRINGS, type FromHistoryWebview, type HistoryPanelView, type ToHistoryWebview } from './messages';
+import {
+  fixAllRequest,
+  historyProgressNotification,
+  historyRequest,
+  renderReason,
+  type FixAllResult,
+  type HistoryParams,
+  type HistoryResultView,
+} from '../../../server/src/protocol';
+import { HISTORY_WEBVIEW_STRINGS, type FixesView, type FromHistoryWebview, type HistoryPanelView, type ToHistoryWebview } from './messages';
 import { activeDockerfile } from '../activeDockerfile';
 
 export const replayHistoryCommand = 'layerLens.replayHistory';
@@ -29,6 +37,11 @@ class HistoryController implements vscode.Disposable {
   private running: vscode.CancellationTokenSource | undefined;
   private progress: { report(value: { message?: string; increment?: number }): void; done: number } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** The "Apply fixes" action's state, asked again after each edit of the Dockerfile. */
+  private fixes: FixesView = { titles: [], createFiles: [], disabled: null, outcome: null };
+  private fixesAsked = 0;
+  private fixesTimer: ReturnType<typeof setTimeout> | undefined;
+  private applying = false;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -41,6 +54,12 @@ class HistoryController implements vscode.Disposable {
         progress.report({ message: vscode.l10n.t('{0} of {1} commits', p.done, p.total), increment: ((p.done - progress.done) / p.total) * 100 });
         progress.done = p.done;
       }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (!this.panel || e.document.uri.toString() !== this.uri || !e.contentChanges.length) return;
+        clearTimeout(this.fixesTimer);
+        this.fixesTimer = setTimeout(() => void this.refreshFixes(), 300);
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.refreshFixes()),
     );
   }
 
@@ -58,6 +77,7 @@ class HistoryController implements vscode.Disposable {
       void vscode.window.showInformationMessage(vscode.l10n.t('Layer Lens: open a Dockerfile to replay its git history.'));
       return;
     }
+    if (uri !== this.uri) this.fixes = { titles: [], createFiles: [], disabled: null, outcome: null };
     this.uri = uri;
     if (this.panel) this.panel.reveal(undefined, true);
     else
@@ -69,10 +89,12 @@ class HistoryController implements vscode.Disposable {
           { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'media')] },
         ),
       );
+    void this.refreshFixes();
     await this.replay();
   }
 
   dispose(): void {
+    clearTimeout(this.fixesTimer);
     this.running?.cancel();
     for (const d of this.disposables) d.dispose();
     this.panel?.dispose();
@@ -100,13 +122,83 @@ class HistoryController implements vscode.Disposable {
       case 'reveal':
         if (this.uri && Number.isSafeInteger(message.line) && message.line > 0) await revealLine(this.uri, message.line);
         return;
+      case 'applyFixes':
+        return this.applyFixes();
     }
+  }
+
+  /** What `layerlens fix` would apply now (the server computes it on the open document), for the panel's button. */
+  private async ask(uri: string): Promise<FixAllResult> {
+    // Opened (not shown) so the server has the editor's text and version.
+    await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+    return this.client.sendRequest<FixAllResult>(fixAllRequest.method, { uri });
+  }
+
+  private async refreshFixes(): Promise<void> {
+    const uri = this.uri;
+    if (!uri || !this.panel) return;
+    const asked = ++this.fixesAsked;
+    let next: Omit<FixesView, 'outcome'>;
+    if (!vscode.workspace.isTrusted) next = { titles: [], createFiles: [], disabled: untrustedFixes() };
+    else {
+      try {
+        next = fixesView(await this.ask(uri));
+      } catch (error) {
+        next = { titles: [], createFiles: [], disabled: vscode.l10n.t('The Layer Lens server did not answer: {0}', String(error)) };
+      }
+    }
+    if (asked !== this.fixesAsked || uri !== this.uri) return;
+    this.fixes = { ...next, outcome: this.fixes.outcome };
+    if (this.view) this.post(this.view);
+  }
+
+  /** Applies what `layerlens fix` changes as one workspace edit (one undo step), then says what it applied. */
+  private async applyFixes(): Promise<void> {
+    const uri = this.uri;
+    if (!uri || this.applying) return;
+    this.applying = true;
+    let outcome: string;
+    try {
+      if (!vscode.workspace.isTrusted) outcome = untrustedFixes();
+      else {
+        const result = await this.ask(uri);
+        if (result.problem) outcome = result.problem;
+        else if (!result.edit || !result.applied.length) outcome = nothingToFix();
+        else {
+          const edit = await this.client.protocol2CodeConverter.asWorkspaceEdit(result.edit);
+          if (await vscode.workspace.applyEdit(edit)) {
+            const titles = result.applied.join('; ');
+            const files = result.createFiles.join(', ');
+            if (result.applied.length === 1)
+              outcome = files
+                ? vscode.l10n.t('Applied the fix and created {0}: {1}. Undo (Ctrl+Z in the Dockerfile) reverts it; save to keep it.', files, titles)
+                : vscode.l10n.t('Applied the fix: {0}. Undo (Ctrl+Z in the Dockerfile) reverts it; save to keep it.', titles);
+            else
+              outcome = files
+                ? vscode.l10n.t(
+                    'Applied {0} fixes and created {1}: {2}. Undo (Ctrl+Z in the Dockerfile) reverts them; save to keep them.',
+                    result.applied.length,
+                    files,
+                    titles,
+                  )
+                : vscode.l10n.t('Applied {0} fixes: {1}. Undo (Ctrl+Z in the Dockerfile) reverts them; save to keep them.', result.applied.length, titles);
+          } else outcome = vscode.l10n.t('The Dockerfile changed before the fixes could be applied; nothing was changed. Apply fixes again.');
+        }
+      }
+    } catch (error) {
+      outcome = vscode.l10n.t('The Layer Lens server did not answer: {0}', String(error));
+    } finally {
+      this.applying = false;
+    }
+    this.fixes = { ...this.fixes, outcome };
+    await this.refreshFixes();
+    if (this.view) this.post(this.view);
   }
 
   private base(message: string | null): HistoryPanelView {
     const uri = this.uri ? vscode.Uri.parse(this.uri) : undefined;
     const fileName = uri ? uri.path.slice(uri.path.lastIndexOf('/') + 1) : '';
-    return { fileName, result: null, message, cache: this.cache, commits: COMMITS, strings: webviewStrings() };
+    return { fileName, result: null, message, cache: this.cache, commits: COMMITS, fixes: this.fixes, strings: webviewStrings() };
   }
 
   private async replay(): Promise<void> {
@@ -150,9 +242,23 @@ class HistoryController implements vscode.Disposable {
 
   private post(view: HistoryPanelView): void {
     this.view = view;
-    const message: ToHistoryWebview = { type: 'show', view };
+    const message: ToHistoryWebview = { type: 'show', view: { ...view, fixes: this.fixes } };
     void this.panel?.webview.postMessage(message);
   }
+}
+
+function untrustedFixes(): string {
+  return vscode.l10n.t('Applying fixes needs a trusted workspace. Trust this workspace to apply them.');
+}
+
+function nothingToFix(): string {
+  return vscode.l10n.t('Nothing to fix: the Dockerfile is already as layerlens fix leaves it.');
+}
+
+function fixesView(result: FixAllResult): Omit<FixesView, 'outcome'> {
+  if (result.problem) return { titles: [], createFiles: [], disabled: result.problem };
+  if (!result.applied.length || !result.edit) return { titles: [], createFiles: [], disabled: nothingToFix() };
+  return { titles: result.applied, createFiles: result.createFiles, disabled: null };
 }
 
 function webviewStrings(): Record<string, string> {
