@@ -187,9 +187,9 @@ export function startServer(connection: Connection): void {
     return buildImage(documents, uri, abortSignal(token), (lines) => void connection.sendNotification(buildOutputNotification, { uri, lines }));
   });
   connection.onRequest(
-    fixAllRequest.method,
+    fixAllRequest,
     cancellable(async (p: unknown, token) => {
-      const { uri } = documentParams(fixAllRequest.method, p);
+      const { uri } = documentParams(fixAllRequest, p);
       const analysis = await documents.analysis(uri, token);
       return fixAllEdit(analysis, versioned(uri), uri, editor.edits, trust.trusted, editor.t);
     }),

@@ -131,7 +131,7 @@ class HistoryController implements vscode.Disposable {
   private async ask(uri: string): Promise<FixAllResult> {
     // Opened (not shown) so the server has the editor's text and version.
     await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
-    return this.client.sendRequest<FixAllResult>(fixAllRequest.method, { uri });
+    return this.client.sendRequest(fixAllRequest, { uri });
   }
 
   private async refreshFixes(): Promise<void> {

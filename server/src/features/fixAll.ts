@@ -13,6 +13,7 @@ import type { Translate } from '../core/shared/translate';
 import type { Analysis } from '../documents';
 import type { FixAllResult } from '../protocol';
 import type { EditSupport } from './codeActions';
+import { renderMessage } from '../core/shared/message';
 
 export const RESTRICTED_FIX_PROBLEM = 'Layer Lens applies fixes from this panel only in trusted workspaces. Trust this workspace to apply them.';
 
@@ -30,7 +31,7 @@ export function fixAllEdit(
 ): FixAllResult {
   if (!trusted) return refused(t(RESTRICTED_FIX_PROBLEM));
   if (!document) return refused(t('Open the Dockerfile in an editor to apply its fixes.'));
-  if (!analysis?.project) return refused(analysis?.problem ?? t('Open the Dockerfile in an editor to apply its fixes.'));
+  if (!analysis?.project) return refused(analysis?.problem ? renderMessage(analysis.problem, t) : t('Open the Dockerfile in an editor to apply its fixes.'));
   if (analysis.limit) return refused(analysis.limit.message);
   const { project } = analysis;
   // The context the fixes read (manifests, the ignore file) is the project's only while it holds this text.
