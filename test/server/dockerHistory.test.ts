@@ -170,7 +170,7 @@ test('recording: files older than the start are built as they are; a step readin
     );
     assert.equal(rec.build.changedAfter?.at, started);
     assert.deepEqual(Object.values(rec.build.changedAfter?.slots ?? {}), ['src/s.txt', 'src/s.txt']);
-    assert.ok(rec.build.steps['0#3'].durationMs !== undefined, 'the RUN keeps the duration Docker reported');
+    assert.equal(typeof (rec.build.steps['0#3'] as { durationMs?: number }).durationMs, 'number', 'the RUN keeps the duration Docker reported');
     // What the store keeps survives its file format, and the next plan says what the issue asks.
     const id = buildId('buildkit', project.dockerfileAbs, undefined);
     const written = recordBuild(emptyStore(), 'buildkit', id, rec.keys, rec.build, { source: 'dockerHistory', at: started });

@@ -41,8 +41,8 @@ export interface DockerHistoryResult {
 /** Only this many of the newest records are looked at. */
 export const MAX_RECORDS = 500;
 /**
- * A stored build of the Dockerfile that started at most this long before a record (or any time after it) is that
- * same build, seen by Layer Lens in the terminal, a task or its own `build`: the record is not recorded again.
+ * A stored build of the Dockerfile seen by Layer Lens itself (the terminal, a task, its own `build`) that started at
+ * most this long before a record (or any time after it) is that same build: the record is not recorded again.
  */
 export const SAME_BUILD_MS = 30_000;
 
@@ -100,7 +100,9 @@ export class DockerHistoryReader {
     const label = `docker buildx history, ${at}`;
     const store = this.host.store();
     const stored = store.data.builds[buildId('buildkit', dockerfile, b.target)];
-    if (stored?.origin && stored.origin.at >= b.startedAt - SAME_BUILD_MS) return { recorded: false };
+    // Known already: this record or a newer one read from the history, or this build as Layer Lens saw it run.
+    const origin = stored?.origin;
+    if (origin && origin.at >= b.startedAt - (origin.source === 'dockerHistory' ? 0 : SAME_BUILD_MS)) return { recorded: false };
     const not = (why: string) => ({ recorded: false, text: `Not recorded: the build of ${dockerfile} in ${label}: ${why}.` });
     if (b.status === 'canceled' && b.completedAt === undefined) return not('it did not finish');
     if (b.noCache) return not('it was built with --no-cache');
