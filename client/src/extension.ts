@@ -10,6 +10,7 @@ import { registerHistory } from './history/panel';
 import { registerLayerStack } from './layerStack/panel';
 import { createLanguageClient } from './languageClient';
 import { registerSeenBuilds } from './seenBuilds';
+import { registerDockerHistory } from './dockerHistory';
 import { registerStatusItems } from './statusItem';
 import { registerWalkthrough } from './walkthrough';
 
@@ -28,6 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerBuildContext(context, client, didUpdate);
   registerConfigLenses(context, client, didUpdate);
   registerSeenBuilds(context, output, client);
+  registerDockerHistory(context, output, client);
   registerWalkthrough(context, output);
   await client.start();
 }

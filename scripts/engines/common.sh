@@ -3,6 +3,7 @@
 LL_TOOLS_ROOT="${LAYERLENS_TOOLS:-$HOME/.cache/layer-lens}"
 LL_ENGINES="$LL_TOOLS_ROOT/engines"
 LL_TRIXIE="$LL_ENGINES/trixie"            # Docker Engine 26 + buildx + containerd 1.7, extracted (not installed)
+LL_SID="$LL_ENGINES/sid"                  # docker-buildx from Debian sid (has `buildx history`), extracted
 LL_BASE="$LL_ENGINES/base"                # localbase:1 / localbase:2 tarballs
 LL_DOCKER_CONFIG="$LL_ENGINES/docker-config"  # DOCKER_CONFIG with the buildx plugin linked in
 LL_BRIDGE="llbk0"                         # the buildkit daemon's bridge (not docker0: see start.sh)

@@ -8,6 +8,8 @@
 #              `apt-get download` into $LAYERLENS_TOOLS/engines/trixie and unpacked with dpkg-deb -x.
 #              Nothing from trixie is installed system-wide; trixie's runc is NOT used (needs a newer glibc),
 #              the system runc is.
+#   buildx   : docker-buildx from Debian sid (0.29 when written) replaces trixie's 0.13.1 in the buildkit engine's
+#              DOCKER_CONFIG, for `docker buildx history` (trixie's buildx stays as the fallback).
 #   images   : localbase:1 and localbase:2, busybox-static root filesystems that differ in one file
 #              (/etc/localbase-release). Saved as tarballs here; start.sh imports them with `docker import`.
 set -euo pipefail
@@ -98,8 +100,42 @@ if [ ! -x "$LL_TRIXIE/usr/libexec/docker/cli-plugins/docker-compose" ]; then
   fi
   rm -rf "$aptdir"
 fi
+# A newer buildx from Debian unstable (sid): trixie's 0.13.1 has no `docker buildx history`, which Layer Lens reads
+# builds made outside it from (the record.dockerHistory source). sid's buildx is a static Go binary that runs here and
+# talks to the 26.1 daemon (history ls / inspect / logs work against it). Same download technique, suite sid; only
+# the plugin binary is kept. Not fatal: the buildkit engine then keeps trixie's buildx and the history tests skip.
+if [ ! -x "$LL_SID/usr/libexec/docker/cli-plugins/docker-buildx" ]; then
+  log "downloading docker-buildx from Debian sid into $LL_ENGINES (not installed system-wide)"
+  aptdir="$LL_ENGINES/apt-sid"
+  rm -rf "$aptdir"; mkdir -p "$aptdir/lists/partial" "$aptdir/cache/archives/partial" "$aptdir/debs" "$aptdir/parts"
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    awk 'BEGIN{RS="";ORS="\n"} NR==1{print}' /etc/apt/sources.list.d/debian.sources \
+      | sed -E 's/^Suites:.*/Suites: sid/; s/^Components:.*/Components: main/' > "$aptdir/parts/sid.sources"
+    srcopt=(-o "Dir::Etc::sourcelist=-" -o "Dir::Etc::sourceparts=$aptdir/parts")
+  else
+    line="$(grep -hE '^deb ' /etc/apt/sources.list | grep -v security | head -1)"
+    echo "$line" | awk '{ $3="sid"; print $1, $2, $3, "main" }' > "$aptdir/sid.list"
+    srcopt=(-o "Dir::Etc::sourcelist=$aptdir/sid.list" -o "Dir::Etc::sourceparts=-")
+  fi
+  A=("${srcopt[@]}" -o "Dir::State::Lists=$aptdir/lists" -o "Dir::Cache=$aptdir/cache" -o APT::Sandbox::User=root "${APT_OPTS[@]}")
+  if apt-get "${A[@]}" update -qq >"$LL_ENGINES/setup-sid.log" 2>&1 \
+    && (cd "$aptdir/debs" && apt-get "${A[@]}" download docker-buildx >>"$LL_ENGINES/setup-sid.log" 2>&1); then
+    tmp="$LL_SID.tmp"; rm -rf "$tmp"; mkdir -p "$tmp"
+    for d in "$aptdir"/debs/*.deb; do dpkg-deb -x "$d" "$tmp"; done
+    if DOCKER_CONFIG=/nonexistent "$tmp/usr/libexec/docker/cli-plugins/docker-buildx" version >>"$LL_ENGINES/setup-sid.log" 2>&1; then
+      rm -rf "$LL_SID"; mv "$tmp" "$LL_SID"
+    else
+      log "sid's docker-buildx does not run here (see $LL_ENGINES/setup-sid.log); keeping trixie's"; rm -rf "$tmp"
+    fi
+  else
+    log "docker-buildx could not be downloaded from sid (see $LL_ENGINES/setup-sid.log); keeping trixie's"
+  fi
+  rm -rf "$aptdir"
+fi
+buildx="$LL_TRIXIE/usr/libexec/docker/cli-plugins/docker-buildx"
+[ -x "$LL_SID/usr/libexec/docker/cli-plugins/docker-buildx" ] && buildx="$LL_SID/usr/libexec/docker/cli-plugins/docker-buildx"
 mkdir -p "$LL_DOCKER_CONFIG/cli-plugins"
-ln -sfn "$LL_TRIXIE/usr/libexec/docker/cli-plugins/docker-buildx" "$LL_DOCKER_CONFIG/cli-plugins/docker-buildx"
+ln -sfn "$buildx" "$LL_DOCKER_CONFIG/cli-plugins/docker-buildx"
 if [ -x "$LL_TRIXIE/usr/libexec/docker/cli-plugins/docker-compose" ]; then
   ln -sfn "$LL_TRIXIE/usr/libexec/docker/cli-plugins/docker-compose" "$LL_DOCKER_CONFIG/cli-plugins/docker-compose"
   log "compose: $(DOCKER_CONFIG="$LL_DOCKER_CONFIG" "$LL_TRIXIE/usr/bin/docker" compose version --short 2>/dev/null)"

@@ -392,6 +392,22 @@ export interface BuildEndedResult {
 /** Client → server: that command ended: at exit code 0 its snapshots are recorded as built; otherwise nothing. */
 export const buildEndedRequest = request<BuildEndedParams, BuildEndedResult>('layerLens/buildEnded');
 
+export interface ReadDockerHistoryResult {
+  /** One line per build of this Dockerfile found in Docker's history: what was recorded, or why not. */
+  messages: string[];
+  /** Builds recorded in the store. */
+  recorded: number;
+  /** Why Docker's build history could not be read (no `docker buildx history`, no daemon), or null. */
+  problem: string | null;
+}
+
+/**
+ * Client → server: read the builds of this Dockerfile made anywhere else from Docker's own build history
+ * (`docker buildx history`) and record those newer than the last one known. Trusted workspaces only; the setting
+ * layerLens.record.dockerHistory turns it off (the client then does not ask).
+ */
+export const readDockerHistoryRequest = request<DocumentParams, ReadDockerHistoryResult>('layerLens/readDockerHistory');
+
 export interface HistoryParams {
   /** The Dockerfile (its build is planned as the editor plans it: settings, discovered configuration). */
   uri: string;

@@ -44,12 +44,16 @@ import {
 } from './lsp/params';
 import { openWorkspaceStore, storePathOf } from './store/record';
 import { SeenBuilds } from './features/seenBuilds';
+import { DockerHistoryReader } from './features/dockerHistory';
+import { dockerHistoryRunner } from './build/dockerHistory';
 import { planResponse } from './features/simulate';
 import { serverVersion, status } from './features/status';
 import {
   buildEndedRequest,
   buildImageRequest,
   buildStartedRequest,
+  readDockerHistoryRequest,
+  type ReadDockerHistoryResult,
   buildOutputNotification,
   clearSimulationRequest,
   configLensesRequest,
@@ -225,6 +229,20 @@ export function startServer(connection: Connection): void {
   });
   connection.onRequest(buildStartedRequest, (p: unknown) => seen.started(buildStartedParams(buildStartedRequest, p)));
   connection.onRequest(buildEndedRequest, (p: unknown) => seen.ended(buildEndedParams(buildEndedRequest, p)));
+  const dockerHistory = new DockerHistoryReader(
+    {
+      trusted: () => trust.trusted,
+      workspaceFolders: () => documents.workspaceFolders(),
+      store: () => documents.store,
+      storeChanged: () => documents.storeChanged(),
+    },
+    dockerHistoryRunner('docker', () => documents.workspaceFolders(), process.env),
+  );
+  connection.onRequest(readDockerHistoryRequest, async (p: unknown): Promise<ReadDockerHistoryResult> => {
+    const { uri } = documentParams(readDockerHistoryRequest, p);
+    if (!trust.trusted || !uri.startsWith('file:')) return { messages: [], recorded: 0, problem: null };
+    return dockerHistory.read(fileURLToPath(uri));
+  });
   connection.onNotification(didChangeTrustNotification, (p: unknown) => {
     const params = trustParams(p);
     if (!params) return connection.console.warn(`The trust notification: ignored malformed parameters (expected { trusted: boolean }).`);

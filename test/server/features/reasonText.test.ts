@@ -34,6 +34,7 @@ const SAMPLES: { [C in ReasonCode]: Array<Reason & { code: C }> } = {
   notBuiltYet: [{ code: 'notBuiltYet' }],
   noRecordedStep: [{ code: 'noRecordedStep' }],
   lastBuildStopped: [{ code: 'lastBuildStopped' }],
+  changedAfterBuild: [{ code: 'changedAfterBuild', path: 'src/app.js', time: '14:02' }],
   emptyBase: [{ code: 'emptyBase' }],
   notABuildStep: [{ code: 'notABuildStep' }],
   globalArg: [{ code: 'globalArg' }],

@@ -23,6 +23,12 @@ export interface RecordedBuild {
    * in `steps` are from the build before. Absent after a build that finished (see core/plan/finishedBuild.ts).
    */
   unfinished?: string[];
+  /**
+   * A build read from Docker's own history (Layer Lens did not see its context): slots whose inputs may differ from
+   * what Docker built, because a file they read changed after the build started (`at`, ms since the epoch). Slot →
+   * that file (context path). Their keys were not recorded; the next plan calls them 'maybe' (changedAfterBuild).
+   */
+  changedAfter?: { at: number; slots: Record<string, string> };
 }
 
 /** What the prediction knows about earlier builds (see core/plan/store.ts). */

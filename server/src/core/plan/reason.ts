@@ -26,6 +26,8 @@ export type Reason =
   /** `line`/`keyword`: the step of that stage that rebuilds, when one does. */
   | { code: 'dependsOnStage'; stage: string; line?: number; keyword?: string }
   | { code: 'secretAfterRerun'; line: number }
+  /** A build read from Docker's history: `path` changed after it started, at `time` (`14:02`). */
+  | { code: 'changedAfterBuild'; path: string; time: string }
   | { code: 'baseImageChanged' | 'platformChanged'; value: string; was: string }
   | { code: 'buildFails'; line: number }
   | { code: 'baseNotRecorded'; image: string }
@@ -57,6 +59,7 @@ export const REASON_MESSAGES = {
   notBuiltYet: 'not built yet: no recorded build',
   noRecordedStep: 'no recorded build of this Dockerfile has this step',
   lastBuildStopped: 'the last build stopped before this step finished',
+  changedAfterBuild: '{0} changed after the last build at {1}',
   emptyBase: 'empty base image: nothing to build',
   notABuildStep: 'not a build step',
   globalArg: 'global ARG: usable only in FROM lines unless a stage declares it again',
@@ -178,6 +181,8 @@ export function renderReason(reason: Reason, t: Translate = englishT, options: R
     case 'baseImageChanged':
     case 'platformChanged':
       return t(m[reason.code], reason.value, reason.was);
+    case 'changedAfterBuild':
+      return t(m.changedAfterBuild, reason.path, reason.time);
     case 'baseNotRecorded':
       return t(m.baseNotRecorded, reason.image);
     case 'remoteAdd':

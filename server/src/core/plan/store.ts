@@ -103,6 +103,9 @@ function storedBuild(b: unknown): StoreData['builds'][string] | undefined {
   // Named contexts' files (a later addition: older stores have none, and older readers skip it).
   if (isObject(b.named) && Object.values(b.named).every(isStringRecord)) build.named = b.named as Record<string, Record<string, string>>;
   if (isStringArray(b.unfinished)) build.unfinished = b.unfinished;
+  const after = b.changedAfter;
+  if (isObject(after) && typeof after.at === 'number' && Number.isFinite(after.at) && isStringRecord(after.slots))
+    build.changedAfter = { at: after.at, slots: after.slots };
   const origin = b.origin;
   if (
     isObject(origin) &&
@@ -154,6 +157,7 @@ export function recordBuild(store: StoreData, builder: Builder, id: string, keys
     ...(build.named && namedCount && !big ? { named: build.named } : {}),
     ...(build.synced && !big ? { synced: build.synced } : {}),
     ...(build.unfinished ? { unfinished: build.unfinished } : {}),
+    ...(build.changedAfter ? { changedAfter: build.changedAfter } : {}),
     seq: next.seq,
     ...(origin ? { origin } : {}),
   };
@@ -201,7 +205,14 @@ function prune(store: StoreData): StoreData {
     files += n;
     store.builds[id] =
       files > LIMITS.filesTotal
-        ? { steps: b.steps, files: {}, ...(b.unfinished ? { unfinished: b.unfinished } : {}), seq: b.seq, ...(b.origin ? { origin: b.origin } : {}) }
+        ? {
+            steps: b.steps,
+            files: {},
+            ...(b.unfinished ? { unfinished: b.unfinished } : {}),
+            ...(b.changedAfter ? { changedAfter: b.changedAfter } : {}),
+            seq: b.seq,
+            ...(b.origin ? { origin: b.origin } : {}),
+          }
         : b;
   }
   return store;

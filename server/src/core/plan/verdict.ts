@@ -90,6 +90,12 @@ export function judgeStep(scope: VerdictScope, s: StepToJudge): Judged {
       optimistic,
     };
   }
+  const late = known.last?.changedAfter;
+  if (late && Object.hasOwn(late.slots, slot)) {
+    // Read from Docker's history: this step read a file changed after that build started, so what Docker built
+    // from is not known. Cached only if the file was as it is now.
+    return { step: make('maybe', { code: 'changedAfterBuild', path: late.slots[slot], time: clockTime(late.at) }) };
+  }
   const unsettled = def.fromStages.map((d) => ({ d, end: scope.stageEnd.get(d) })).find((x) => !x.end || x.end.outcome.status !== 'cached');
   if (unsettled) {
     const src = scope.graph.stages[unsettled.d];
@@ -102,6 +108,12 @@ export function judgeStep(scope: VerdictScope, s: StepToJudge): Judged {
   if (!known.last) return { step: make('rebuilds', { code: 'noRecordedStep' }), optimistic };
   if (known.last.unfinished?.includes(slot)) return { step: make('rebuilds', { code: 'lastBuildStopped' }), optimistic };
   return { step: ownChange(), optimistic };
+}
+
+/** `14:02`: the local time of day of `ms`, as the status bar and the reason say it. */
+export function clockTime(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
 /** What explainChange compares for each named context a step reads: its files now and at the last recorded build. */

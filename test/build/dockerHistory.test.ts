@@ -1,0 +1,140 @@
+// Docker's build history as a source of builds, on the real BuildKit engine (scripts/engines; its buildx must have
+// `docker buildx history`: setup.sh installs sid's docker-buildx for it). A `docker buildx build` is run in a plain
+// shell, not by Layer Lens; the editor's reader (server/src/features/dockerHistory.ts) then finds it in the history
+// and records it, and the plan of that Dockerfile says cached for its steps. A file changed after the next build's
+// start makes the steps reading it `maybe`; the engine's own next build shows what they really did.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { engineProblem, withEngineLock } from '../oracle/engine';
+import { dockerHistoryRunner, historyProblem } from '../../server/src/build/dockerHistory';
+import { DockerHistoryReader } from '../../server/src/features/dockerHistory';
+import { openProjectAsync, planProject } from '../../server/src/diskProject';
+import { buildId, emptyStore, knownBuilds, type StoreData } from '../../server/src/core/plan/store';
+import { clockTime } from '../../server/src/core/plan/verdict';
+import { readInstructions } from '../../server/src/build/dockerfileReader';
+import { buildkitSteps, plainVertices } from '../../server/src/build/progress';
+import type { WorkspaceStore } from '../../server/src/store/record';
+import { engineEnv } from './engines';
+
+const DOCKERFILE = 'FROM localbase:1\nWORKDIR /app\nCOPY a.txt /app/\nRUN cat a.txt > b.txt\nCOPY src/ /app/src/\nRUN ls /app/src\n';
+const env = engineEnv('buildkit');
+let skip: string | undefined;
+let root = '';
+const tag = `ll-dhist-${randomBytes(4).toString('hex')}`;
+
+before(async () => {
+  skip = await engineProblem('buildkit');
+  if (!skip) {
+    const r = spawnSync('docker', ['buildx', 'history', 'ls', '--format', 'json'], { env, encoding: 'utf8', timeout: 30_000 });
+    if (r.status !== 0)
+      skip = `docker buildx history does not work with this engine's buildx: ${historyProblem(r.stderr + r.stdout)} (scripts/engines/setup.sh installs one that has it)`;
+  }
+  if (skip) console.log(`SKIPPED docker history test: ${skip}`);
+  root = mkdtempSync(join(tmpdir(), 'll-dhist-real-'));
+});
+after(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+  if (!skip) spawnSync('docker', ['image', 'rm', '-f', tag], { env, timeout: 30_000 });
+});
+
+/** A build typed in a shell (as a user would), not run by Layer Lens; its plain output. */
+function shellBuild(dir: string): string {
+  const r = spawnSync('sh', ['-c', `docker buildx build --load --progress=plain -t ${tag} --build-arg RUNID=${tag} .`], {
+    cwd: dir,
+    env,
+    encoding: 'utf8',
+    timeout: 5 * 60_000,
+  });
+  assert.equal(r.status, 0, `the shell build failed:\n${r.stderr.slice(-2000)}`);
+  return r.stderr;
+}
+
+test('a build made in a shell is read from docker buildx history: cached; a file changed after the next build started is maybe', async (t) => {
+  if (skip) return t.skip(skip);
+  const dir = join(root, 'app');
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  writeFileSync(join(dir, 'Dockerfile'), DOCKERFILE);
+  writeFileSync(join(dir, 'a.txt'), `a ${tag}\n`);
+  writeFileSync(join(dir, 'src', 's.txt'), `s ${tag}\n`);
+  const old = new Date(Date.now() - 120_000);
+  for (const p of ['Dockerfile', 'a.txt', 'src', 'src/s.txt']) utimesSync(join(dir, p), old, old);
+  let data: StoreData = emptyStore();
+  const store = {
+    path: null,
+    get data() {
+      return data;
+    },
+    set(d: StoreData) {
+      data = d;
+    },
+  } as unknown as WorkspaceStore;
+  let changed = 0;
+  const reader = new DockerHistoryReader(
+    { trusted: () => true, workspaceFolders: () => [root], store: () => store, storeChanged: () => changed++ },
+    dockerHistoryRunner('docker', () => [root], env),
+    env.DOCKER_CONFIG,
+  );
+  const dockerfile = join(dir, 'Dockerfile');
+  const id = buildId('buildkit', dockerfile, undefined);
+  const plan = async () => {
+    const project = await openProjectAsync({ dockerfile, context: dir, builder: 'buildkit', buildArgs: { RUNID: tag } });
+    return planProject(project, knownBuilds(data, 'buildkit', id)).steps.filter((s) => s.key !== undefined);
+  };
+
+  await withEngineLock('buildkit', async () => {
+    // 1. A build in a shell; nothing changes afterwards: every step is cached.
+    const started1 = Date.now();
+    shellBuild(dir);
+    const first = await reader.read(dockerfile);
+    assert.equal(first.problem, null);
+    assert.equal(first.recorded, 1, first.messages.join('\n'));
+    assert.match(first.messages[0], /^Recorded the build of .*Dockerfile from docker buildx history, \d\d:\d\d \(\w+\): lines 1, 2, 3, 4, 5, 6; 6 step keys/);
+    assert.equal(changed, 1);
+    assert.equal(data.builds[id]?.origin?.source, 'dockerHistory');
+    assert.ok(Math.abs((data.builds[id]?.origin?.at ?? 0) - started1) < 30_000, 'the origin is the build start Docker recorded');
+    const p1 = await plan();
+    assert.deepEqual(
+      p1.map((s) => [s.line, s.status]),
+      [1, 2, 3, 4, 5, 6].map((l) => [l, 'cached']),
+    );
+    // Read again: nothing new.
+    const again = await reader.read(dockerfile);
+    assert.deepEqual([again.recorded, again.messages], [0, []]);
+
+    // 2. Built again; src/s.txt is changed after that build started (as an edit during the build would be).
+    shellBuild(dir);
+    writeFileSync(join(dir, 'src', 's.txt'), `s ${tag} edited\n`);
+    const second = await reader.read(dockerfile);
+    assert.equal(second.recorded, 1, second.messages.join('\n'));
+    assert.match(second.messages[0], /Not recorded \(maybe\): line 5, line 6, after src\/s\.txt changed after it started\./);
+    const at = clockTime(data.builds[id]?.origin?.at ?? 0);
+    const p2 = await plan();
+    assert.deepEqual(
+      p2.map((s) => [s.line, s.status]),
+      [
+        [1, 'cached'],
+        [2, 'cached'],
+        [3, 'cached'],
+        [4, 'cached'],
+        [5, 'maybe'],
+        [6, 'maybe'],
+      ],
+    );
+    assert.equal(p2[4].reason, `src/s.txt changed after the last build at ${at}`);
+
+    // 3. The engine's next build: every step called cached is cached; the maybe ones ran (the file did change).
+    const out = shellBuild(dir);
+    const actual = buildkitSteps(plainVertices(out), readInstructions(DOCKERFILE), { strict: false });
+    const did = new Map(actual.map((s) => [s.line, s.outcome]));
+    // (Line 1, FROM a local image: BuildKit prints it DONE or CACHED, with nothing to build either way.)
+    assert.deepEqual(
+      [2, 3, 4, 5, 6].map((l) => did.get(l)),
+      ['cached', 'cached', 'cached', 'ran', 'ran'],
+    );
+  });
+});
