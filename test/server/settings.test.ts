@@ -16,7 +16,7 @@ const manifest = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 
 const properties = manifest.contributes.configuration.properties;
 // Settings the language client reads for itself, not part of the server's shape.
 // Settings the extension reads for itself (the terminal and task listeners), not part of the server's shape.
-const clientOnly = new Set([`${settingsSection}.trace.server`, ...['terminal', 'tasks'].map((s) => `${settingsSection}.record.${s}`)]);
+const clientOnly = new Set([`${settingsSection}.trace.server`, ...['terminal', 'tasks', 'dockerHistory'].map((s) => `${settingsSection}.record.${s}`)]);
 
 void test('every contributed setting has the same default as the settings module, and back', () => {
   const contributed = Object.keys(properties)

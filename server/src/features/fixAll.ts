@@ -29,7 +29,7 @@ export function fixAllEdit(
   trusted: boolean,
   t: Translate,
 ): FixAllResult {
-  if (!trusted) return refused(t(RESTRICTED_FIX_PROBLEM));
+  if (!trusted) return refused(t('Layer Lens applies fixes from this panel only in trusted workspaces. Trust this workspace to apply them.'));
   if (!document) return refused(t('Open the Dockerfile in an editor to apply its fixes.'));
   if (!analysis?.project) return refused(analysis?.problem ? renderMessage(analysis.problem, t) : t('Open the Dockerfile in an editor to apply its fixes.'));
   if (analysis.limit) return refused(analysis.limit.message);
