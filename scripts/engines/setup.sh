@@ -43,27 +43,34 @@ fi
 log "classic: $(/usr/sbin/dockerd --version)"
 
 # ---------------------------------------------------------------- buildkit engine (trixie, extracted)
+# apt_download SUITE APTDIR LOG PKG...: downloads the packages of another Debian suite into APTDIR/debs with a private
+# apt state (the system's first Debian source with the suite replaced; nothing is installed). Returns 1 on failure
+# (LOG says why); the caller decides whether that is fatal.
+apt_download() {
+  local suite="$1" aptdir="$2" logf="$3" line srcopt A
+  shift 3
+  rm -rf "$aptdir"; mkdir -p "$aptdir/lists/partial" "$aptdir/cache/archives/partial" "$aptdir/debs" "$aptdir/parts"
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    # First deb822 stanza of the system's Debian sources, with the suite replaced.
+    awk 'BEGIN{RS="";ORS="\n"} NR==1{print}' /etc/apt/sources.list.d/debian.sources \
+      | sed -E "s/^Suites:.*/Suites: $suite/; s/^Components:.*/Components: main/" > "$aptdir/parts/$suite.sources"
+    srcopt=(-o "Dir::Etc::sourcelist=-" -o "Dir::Etc::sourceparts=$aptdir/parts")
+  else
+    # One-line format: reuse the first Debian main archive line.
+    line="$(grep -hE '^deb ' /etc/apt/sources.list | grep -v security | head -1)"
+    [ -n "$line" ] || { echo "setup: no Debian apt source found" > "$logf"; return 1; }
+    echo "$line" | awk -v suite="$suite" '{ $3=suite; print $1, $2, $3, "main" }' > "$aptdir/$suite.list"
+    srcopt=(-o "Dir::Etc::sourcelist=$aptdir/$suite.list" -o "Dir::Etc::sourceparts=-")
+  fi
+  A=("${srcopt[@]}" -o "Dir::State::Lists=$aptdir/lists" -o "Dir::Cache=$aptdir/cache" -o APT::Sandbox::User=root "${APT_OPTS[@]}")
+  apt-get "${A[@]}" update -qq >"$logf" 2>&1 && (cd "$aptdir/debs" && apt-get "${A[@]}" download "$@" >>"$logf" 2>&1)
+}
+
 TRIXIE_PKGS=(docker.io docker-cli docker-buildx containerd tini)
 if [ ! -f "$LL_TRIXIE/.complete" ]; then
   log "downloading ${TRIXIE_PKGS[*]} from Debian trixie into $LL_ENGINES (not installed system-wide)"
   aptdir="$LL_ENGINES/apt"
-  rm -rf "$aptdir"; mkdir -p "$aptdir/lists/partial" "$aptdir/cache/archives/partial" "$aptdir/debs"
-  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-    # First deb822 stanza of the system's Debian sources, with the suite replaced by trixie.
-    awk 'BEGIN{RS="";ORS="\n"} NR==1{print}' /etc/apt/sources.list.d/debian.sources \
-      | sed -E 's/^Suites:.*/Suites: trixie/; s/^Components:.*/Components: main/' > "$aptdir/trixie.sources"
-    srcopt=(-o "Dir::Etc::sourcelist=-" -o "Dir::Etc::sourceparts=$aptdir/parts")
-    mkdir -p "$aptdir/parts"; mv "$aptdir/trixie.sources" "$aptdir/parts/trixie.sources"
-  else
-    # One-line format: reuse the first Debian main archive line.
-    line="$(grep -hE '^deb ' /etc/apt/sources.list | grep -v security | head -1)"
-    [ -n "$line" ] || { echo "setup: no Debian apt source found" >&2; exit 1; }
-    echo "$line" | awk '{ $3="trixie"; print $1, $2, $3, "main" }' > "$aptdir/trixie.list"
-    srcopt=(-o "Dir::Etc::sourcelist=$aptdir/trixie.list" -o "Dir::Etc::sourceparts=-")
-  fi
-  A=("${srcopt[@]}" -o "Dir::State::Lists=$aptdir/lists" -o "Dir::Cache=$aptdir/cache" -o APT::Sandbox::User=root "${APT_OPTS[@]}")
-  apt-get "${A[@]}" update -qq >"$LL_ENGINES/setup-trixie.log" 2>&1 || { tail -20 "$LL_ENGINES/setup-trixie.log" >&2; exit 1; }
-  (cd "$aptdir/debs" && apt-get "${A[@]}" download "${TRIXIE_PKGS[@]}" >>"$LL_ENGINES/setup-trixie.log" 2>&1) \
+  apt_download trixie "$aptdir" "$LL_ENGINES/setup-trixie.log" "${TRIXIE_PKGS[@]}" \
     || { tail -20 "$LL_ENGINES/setup-trixie.log" >&2; exit 1; }
   tmp="$LL_TRIXIE.tmp"; rm -rf "$tmp"; mkdir -p "$tmp"
   for d in "$aptdir"/debs/*.deb; do dpkg-deb -x "$d" "$tmp"; done
@@ -80,19 +87,7 @@ done
 if [ ! -x "$LL_TRIXIE/usr/libexec/docker/cli-plugins/docker-compose" ]; then
   log "downloading docker-compose from Debian trixie into $LL_ENGINES (not installed system-wide)"
   aptdir="$LL_ENGINES/apt-compose"
-  rm -rf "$aptdir"; mkdir -p "$aptdir/lists/partial" "$aptdir/cache/archives/partial" "$aptdir/debs" "$aptdir/parts"
-  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-    awk 'BEGIN{RS="";ORS="\n"} NR==1{print}' /etc/apt/sources.list.d/debian.sources \
-      | sed -E 's/^Suites:.*/Suites: trixie/; s/^Components:.*/Components: main/' > "$aptdir/parts/trixie.sources"
-    srcopt=(-o "Dir::Etc::sourcelist=-" -o "Dir::Etc::sourceparts=$aptdir/parts")
-  else
-    line="$(grep -hE '^deb ' /etc/apt/sources.list | grep -v security | head -1)"
-    echo "$line" | awk '{ $3="trixie"; print $1, $2, $3, "main" }' > "$aptdir/trixie.list"
-    srcopt=(-o "Dir::Etc::sourcelist=$aptdir/trixie.list" -o "Dir::Etc::sourceparts=-")
-  fi
-  A=("${srcopt[@]}" -o "Dir::State::Lists=$aptdir/lists" -o "Dir::Cache=$aptdir/cache" -o APT::Sandbox::User=root "${APT_OPTS[@]}")
-  if apt-get "${A[@]}" update -qq >"$LL_ENGINES/setup-compose.log" 2>&1 \
-    && (cd "$aptdir/debs" && apt-get "${A[@]}" download docker-compose >>"$LL_ENGINES/setup-compose.log" 2>&1); then
+  if apt_download trixie "$aptdir" "$LL_ENGINES/setup-compose.log" docker-compose; then
     for d in "$aptdir"/debs/*.deb; do dpkg-deb -x "$d" "$LL_TRIXIE"; done
   else
     # Not fatal: the compose reference test then says it skips, and why.
@@ -107,19 +102,7 @@ fi
 if [ ! -x "$LL_SID/usr/libexec/docker/cli-plugins/docker-buildx" ]; then
   log "downloading docker-buildx from Debian sid into $LL_ENGINES (not installed system-wide)"
   aptdir="$LL_ENGINES/apt-sid"
-  rm -rf "$aptdir"; mkdir -p "$aptdir/lists/partial" "$aptdir/cache/archives/partial" "$aptdir/debs" "$aptdir/parts"
-  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-    awk 'BEGIN{RS="";ORS="\n"} NR==1{print}' /etc/apt/sources.list.d/debian.sources \
-      | sed -E 's/^Suites:.*/Suites: sid/; s/^Components:.*/Components: main/' > "$aptdir/parts/sid.sources"
-    srcopt=(-o "Dir::Etc::sourcelist=-" -o "Dir::Etc::sourceparts=$aptdir/parts")
-  else
-    line="$(grep -hE '^deb ' /etc/apt/sources.list | grep -v security | head -1)"
-    echo "$line" | awk '{ $3="sid"; print $1, $2, $3, "main" }' > "$aptdir/sid.list"
-    srcopt=(-o "Dir::Etc::sourcelist=$aptdir/sid.list" -o "Dir::Etc::sourceparts=-")
-  fi
-  A=("${srcopt[@]}" -o "Dir::State::Lists=$aptdir/lists" -o "Dir::Cache=$aptdir/cache" -o APT::Sandbox::User=root "${APT_OPTS[@]}")
-  if apt-get "${A[@]}" update -qq >"$LL_ENGINES/setup-sid.log" 2>&1 \
-    && (cd "$aptdir/debs" && apt-get "${A[@]}" download docker-buildx >>"$LL_ENGINES/setup-sid.log" 2>&1); then
+  if apt_download sid "$aptdir" "$LL_ENGINES/setup-sid.log" docker-buildx; then
     tmp="$LL_SID.tmp"; rm -rf "$tmp"; mkdir -p "$tmp"
     for d in "$aptdir"/debs/*.deb; do dpkg-deb -x "$d" "$tmp"; done
     if DOCKER_CONFIG=/nonexistent "$tmp/usr/libexec/docker/cli-plugins/docker-buildx" version >>"$LL_ENGINES/setup-sid.log" 2>&1; then
