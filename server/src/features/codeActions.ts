@@ -52,18 +52,26 @@ function workspaceEdit(uri: string, version: number, fix: Fix, contextDir: strin
   if (!support.documentChanges) return { changes: { [uri]: fix.edits } };
   const changes: NonNullable<WorkspaceEdit['documentChanges']> = [];
   if (fix.edits.length) changes.push({ textDocument: { uri, version }, edits: fix.edits } satisfies TextDocumentEdit);
-  for (const file of files) {
-    const fileUri = pathToFileURL(join(contextDir as string, ...file.path.split('/'))).href;
-    changes.push({ kind: 'create', uri: fileUri, options: { overwrite: false, ignoreIfExists: false } });
-    changes.push({
-      textDocument: { uri: fileUri, version: null },
-      edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.text }],
-    });
-  }
+  changes.push(...createFileChanges(contextDir as string, files));
   return changes.length ? { documentChanges: changes } : undefined;
 }
 
-function occupied(path: string): boolean {
+/** Each file as a create operation that fails rather than overwrite (or follow a link), then its text inserted. */
+export function createFileChanges(contextDir: string, files: ReadonlyArray<{ path: string; text: string }>): NonNullable<WorkspaceEdit['documentChanges']> {
+  return files.flatMap((file) => {
+    const fileUri = pathToFileURL(join(contextDir, ...file.path.split('/'))).href;
+    return [
+      { kind: 'create', uri: fileUri, options: { overwrite: false, ignoreIfExists: false } } as const,
+      {
+        textDocument: { uri: fileUri, version: null },
+        edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.text }],
+      },
+    ];
+  });
+}
+
+/** Anything at the path: a file, a folder, a symlink (even a dangling one, whose target an editor may create). */
+export function occupied(path: string): boolean {
   try {
     lstatSync(path);
     return true;

@@ -3,16 +3,14 @@
 // history panel's "Apply fixes". The text it leaves is exactly the text `layerlens fix` writes; a file the fixes
 // create (.dockerignore) is a create operation that fails rather than overwrite anything that appeared meanwhile.
 // Nothing is applied here: the editor applies the edit (one undo step) or refuses it when the text moved on.
-import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { adviseContextOf } from '../adviseContext';
 import { fixAll } from '../core/advise/apply';
 import type { Translate } from '../core/shared/translate';
 import type { Analysis } from '../documents';
 import type { FixAllResult } from '../protocol';
-import type { EditSupport } from './codeActions';
+import { createFileChanges, occupied, type EditSupport } from './codeActions';
 import { renderMessage } from '../core/shared/message';
 
 export const RESTRICTED_FIX_PROBLEM = 'Layer Lens applies fixes from this panel only in trusted workspaces. Trust this workspace to apply them.';
@@ -47,34 +45,18 @@ export function fixAllEdit(
     return { applied: [], createFiles: [], edit: null, version: document.version, problem: null };
   if (createFiles.length && (!support.createFiles || !support.documentChanges))
     return refused(t('This editor cannot create files from an edit; run layerlens fix to create {0}.', createFiles.join(', ')));
-  const occupied = createFiles.find((p) => exists(join(project.contextDir, ...p.split('/'))));
-  if (occupied) return refused(t('{0} exists already; the fixes create it. Run layerlens fix to see why.', occupied));
+  const taken = createFiles.find((p) => occupied(join(project.contextDir, ...p.split('/'))));
+  if (taken) return refused(t('{0} exists already; the fixes create it. Run layerlens fix to see why.', taken));
   const edits = english.text === document.text ? [] : [minimalEdit(document.text, english.text)];
   let edit: WorkspaceEdit;
   if (!support.documentChanges) edit = { changes: { [uri]: edits } };
   else {
     const changes: NonNullable<WorkspaceEdit['documentChanges']> = [];
     if (edits.length) changes.push({ textDocument: { uri, version: document.version }, edits } satisfies TextDocumentEdit);
-    for (const file of english.createFiles) {
-      const fileUri = pathToFileURL(join(project.contextDir, ...file.path.split('/'))).href;
-      changes.push({ kind: 'create', uri: fileUri, options: { overwrite: false, ignoreIfExists: false } });
-      changes.push({
-        textDocument: { uri: fileUri, version: null },
-        edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.text }],
-      });
-    }
+    changes.push(...createFileChanges(project.contextDir, english.createFiles));
     edit = { documentChanges: changes };
   }
   return { applied, createFiles, edit, version: document.version, problem: null };
-}
-
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** One replacement of the whole lines that differ (the unchanged lines before and after are left alone). */
