@@ -86,12 +86,19 @@ async function waitForDone(page: Page, expected: string[], what: string): Promis
 
 /** Brings the example's Dockerfile to the front of its group and focuses it: the lenses read are the active editor's. */
 async function focusDockerfile(page: Page): Promise<void> {
-  await page
-    .locator('.tabs-container .tab', { has: page.locator('.label-name', { hasText: /^Dockerfile$/ }) })
-    .first()
-    .click();
-  await activeTab(page, 'Dockerfile').waitFor({ timeout: 10_000 });
-  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  const tab = page.locator('.tabs-container .tab', { has: page.locator('.label-name', { hasText: /^Dockerfile$/ }) }).first();
+  const lines = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+  // The walkthrough beside it can take the focus back as a step ticks: click the tab until its group is the active one.
+  await waitFor(
+    'the Dockerfile focused in its editor group',
+    async () => {
+      await tab.click({ timeout: 5_000 });
+      await activeTab(page, 'Dockerfile').waitFor({ timeout: 5_000 });
+      await lines.click({ timeout: 5_000 });
+      return true;
+    },
+    { timeoutMs: 45_000, intervalMs: 500 },
+  );
 }
 
 /** The Welcome page's tab (the walkthrough is shown there). */

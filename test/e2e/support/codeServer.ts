@@ -55,6 +55,10 @@ const userSettings = {
   'chat.commandCenter.enabled': false,
   'files.autoSave': 'off',
   'layerLens.trace.server': 'off',
+  // Docker's build history off: the Build Image tests warm the engine's cache behind the editor's back on purpose
+  // (their self-check must see steps the store did not know), and with the history source on the editor may read that
+  // build as soon as the window gets the focus. The history source has its own real test (test/build/dockerHistory.test.ts).
+  'layerLens.record.dockerHistory': false,
   // The terminal test types a docker build in bash; shell integration (on by default) reports it to extensions.
   'terminal.integrated.defaultProfile.linux': 'bash',
   'terminal.integrated.shellIntegration.enabled': true,
