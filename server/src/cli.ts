@@ -9,6 +9,7 @@ import { configLabel, type BuildConfig } from './configs/types';
 import { buildCommand } from './cliBuild';
 import { unbuildableNamedContexts } from './build/buildProject';
 import { runHistory } from './cliHistory';
+import { recordFromDockerHistory } from './cliDockerHistory';
 import { formatDuration, type RebuildEstimate } from './core/plan/cost';
 import { contextReport, formatContextReport } from './core/context/report';
 import { InputError, openProject, planProject, simulateProject, type ProjectOptions } from './diskProject';
@@ -25,6 +26,9 @@ import type { Builder, Plan, StepPrediction } from './core/shared/types';
 const USAGE = `Usage:
   layerlens plan     [DOCKERFILE] [options]   predict what the next build reuses or rebuilds
   layerlens record   [DOCKERFILE] [options]   count the current state as built (adds its keys to the store)
+  layerlens record   [DOCKERFILE] --from-docker-history [--store FILE] [--json]
+                                              record the builds of this Dockerfile that Docker's build
+                                              history holds (docker buildx history), made anywhere
   layerlens simulate [DOCKERFILE] [--change PATH]... [--edit-line N]... [options]
                                               what if these files change or these lines are edited?
   layerlens build    [DOCKERFILE] [options]   build with docker, record it with timings and sizes,
@@ -92,6 +96,7 @@ export function main(argv: string[]): number | Promise<number> {
         devcontainer: { type: 'string' },
         workspace: { type: 'string' },
         'env-file': { type: 'string', multiple: true },
+        'from-docker-history': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -109,6 +114,13 @@ export function main(argv: string[]): number | Promise<number> {
     return usage(`Unknown command "${command}". Use plan, record, simulate, build, context, check or fix.`);
   if (extra.length) return usage(`Unexpected argument "${extra[0]}": give at most one Dockerfile.`);
   if (command !== 'simulate' && (values.change || values['edit-line'])) return usage('--change and --edit-line belong to "layerlens simulate".');
+  if (values['from-docker-history']) {
+    if (command !== 'record') return usage('--from-docker-history belongs to "layerlens record".');
+    return recordFromDockerHistory(values, dockerfileArg, values.store ?? defaultStorePath()).catch((e: unknown) => {
+      if (e instanceof UsageError) return usage(e.message);
+      throw e;
+    });
+  }
   const choice: ConfigChoice = {
     ...(values.compose !== undefined ? { compose: values.compose } : {}),
     ...(values.bake !== undefined ? { bake: values.bake } : {}),

@@ -138,3 +138,61 @@ test('a build made in a shell is read from docker buildx history: cached; a file
     );
   });
 });
+
+test('layerlens record --from-docker-history records a build made in a shell; layerlens plan then says cached', async (t) => {
+  if (skip) return t.skip(skip);
+  const root2 = join(__dirname, '..', '..');
+  const built = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root2, encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stderr);
+  const cliPath = join(root2, 'dist', 'cli.js');
+  const dir = join(root, 'cli-app');
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  // Another Dockerfile text than the first test's: a fresh WORKDIR the engine has not cached.
+  writeFileSync(join(dir, 'Dockerfile'), DOCKERFILE.replaceAll('/app', `/cli-${tag}`));
+  writeFileSync(join(dir, 'a.txt'), `a ${tag}\n`);
+  writeFileSync(join(dir, 'src', 's.txt'), `s ${tag}\n`);
+  const old = new Date(Date.now() - 120_000);
+  for (const p of ['Dockerfile', 'a.txt', 'src', 'src/s.txt']) utimesSync(join(dir, p), old, old);
+  const store = join(root, 'cli-store.json');
+  const cli = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [cliPath, ...args], { cwd: dir, encoding: 'utf8', env: { ...env, NO_COLOR: '1' }, timeout: 120_000 });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  const planned = () => {
+    const r = cli('plan', '--store', store, '--build-arg', `RUNID=${tag}`, '--json');
+    assert.equal(r.code, 0, r.err);
+    return (JSON.parse(r.out) as { steps: Array<{ line: number; status: string }> }).steps.map((s) => [s.line, s.status]);
+  };
+  // Options that Docker's record names are refused, with what to do.
+  const refused = cli('record', '--from-docker-history', '--target', 'x', '--store', store);
+  assert.equal(refused.code, 2);
+  assert.match(
+    refused.err,
+    /--from-docker-history reads the context, target, build args and platform from Docker's record of each build: leave out --target\./,
+  );
+  assert.equal(cli('plan', '--from-docker-history').code, 2);
+  await withEngineLock('buildkit', async () => {
+    const none = cli('record', '--from-docker-history', '--store', store);
+    assert.equal(none.code, 0, none.err);
+    assert.match(none.out, /^No build of .*cli-app\/Dockerfile newer than the last one recorded in .*cli-store\.json is in Docker's build history\.\n$/);
+    assert.ok(planned().every(([, s]) => s === 'rebuilds'));
+    shellBuild(dir);
+    const r = cli('record', '--from-docker-history', '--store', store, '--json');
+    assert.equal(r.code, 0, r.err);
+    const result = JSON.parse(r.out) as { recorded: number; messages: string[]; store: string };
+    assert.equal(result.recorded, 1, r.out);
+    assert.equal(result.store, store);
+    assert.match(
+      result.messages[0],
+      /^Recorded the build of .*cli-app\/Dockerfile from docker buildx history, \d\d:\d\d \(\w+\): lines 1, 2, 3, 4, 5, 6; 6 step keys in .*cli-store\.json\.$/,
+    );
+    assert.deepEqual(
+      planned(),
+      [1, 2, 3, 4, 5, 6].map((l) => [l, 'cached']),
+    );
+    // Read again: the store knows that build.
+    const again = cli('record', '--from-docker-history', '--store', store);
+    assert.equal(again.code, 0, again.err);
+    assert.match(again.out, /^No build of .* is in Docker's build history\.\n$/);
+  });
+});
