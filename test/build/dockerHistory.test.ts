@@ -196,3 +196,60 @@ test('layerlens record --from-docker-history records a build made in a shell; la
     assert.match(again.out, /^No build of .* is in Docker's build history\.\n$/);
   });
 });
+
+test('a file at the top of the context removed after a build read from the history: COPY . . is maybe, and the engine reruns it', async (t) => {
+  if (skip) return t.skip(skip);
+  const dir = join(root, 'top');
+  mkdirSync(dir, { recursive: true });
+  const text = `FROM localbase:1\nWORKDIR /top-${tag}\nCOPY keep.txt ./\nCOPY . ./\nRUN ls\n`;
+  writeFileSync(join(dir, 'Dockerfile'), text);
+  writeFileSync(join(dir, 'keep.txt'), `keep ${tag}\n`);
+  writeFileSync(join(dir, 'gone.txt'), `gone ${tag}\n`);
+  const old = new Date(Date.now() - 120_000);
+  for (const p of ['Dockerfile', 'keep.txt', 'gone.txt', '.']) utimesSync(join(dir, p), old, old);
+  let data: StoreData = emptyStore();
+  const store = {
+    path: null,
+    get data() {
+      return data;
+    },
+    set(d: StoreData) {
+      data = d;
+    },
+  } as unknown as WorkspaceStore;
+  const reader = new DockerHistoryReader(
+    { trusted: () => true, workspaceFolders: () => [root], store: () => store, storeChanged: () => undefined },
+    dockerHistoryRunner('docker', () => [root], env),
+    env.DOCKER_CONFIG,
+  );
+  const dockerfile = join(dir, 'Dockerfile');
+  const id = buildId('buildkit', dockerfile, undefined);
+  await withEngineLock('buildkit', async () => {
+    shellBuild(dir);
+    // Removed after the build started: only the top folder's time says so.
+    rmSync(join(dir, 'gone.txt'));
+    const read = await reader.read(dockerfile);
+    assert.equal(read.recorded, 1, read.messages.join('\n'));
+    assert.match(read.messages[0], /Not recorded \(maybe\): line 4, line 5, after \.\/ changed after it started\./);
+    const project = await openProjectAsync({ dockerfile, context: dir, builder: 'buildkit', buildArgs: { RUNID: tag } });
+    const plan = planProject(project, knownBuilds(data, 'buildkit', id)).steps.filter((s) => s.key !== undefined);
+    assert.deepEqual(
+      plan.map((s) => [s.line, s.status]),
+      [
+        [1, 'cached'],
+        [2, 'cached'],
+        [3, 'cached'],
+        [4, 'maybe'],
+        [5, 'maybe'],
+      ],
+    );
+    assert.equal(plan[3].reason, `./ changed after the last build at ${clockTime(data.builds[id]?.origin?.at ?? 0)}`);
+    // The engine: the COPY of the whole context and the RUN after it ran again (gone.txt is gone), the rest cached.
+    const out = shellBuild(dir);
+    const did = new Map(buildkitSteps(plainVertices(out), readInstructions(text), { strict: false }).map((s) => [s.line, s.outcome]));
+    assert.deepEqual(
+      [2, 3, 4, 5].map((l) => did.get(l)),
+      ['cached', 'cached', 'ran', 'ran'],
+    );
+  });
+});

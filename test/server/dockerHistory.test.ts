@@ -11,6 +11,8 @@ import {
   changedDefinition,
   historyProblem,
   historyRecord,
+  changedAfterStart,
+  listsContextTop,
   historySteps,
   localState,
   mayBuild,
@@ -221,6 +223,59 @@ test('recording a failed build: the steps Docker finished before the failing one
         [3, 'rebuilds', 'the last build stopped before this step finished'],
       ],
     );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a step that lists the top of the context: which ones', () => {
+  const cases: Array<[string, string, boolean]> = [
+    ['COPY', '. .', true],
+    ['COPY', './ /app/', true],
+    ['COPY', '--chown=1:1 --link . /app', true],
+    ['ADD', '* /app/', true],
+    ['COPY', '*.json ./', true],
+    ['COPY', '["package.json", "*.lock", "./"]', true],
+    ['COPY', '$SRC /app', true],
+    ['COPY', 'package.json package-lock.json ./', false],
+    ['COPY', 'src/ /app/src/', false],
+    ['COPY', 'src/*.js /app/', false],
+    ['COPY', '--from=build /app /app', false],
+    ['COPY', '--from=build . .', false],
+    ['RUN', '--mount=type=bind,target=/src make', true],
+    ['RUN', '--mount=type=bind,source=.,target=/src make', true],
+    ['RUN', '--mount=type=bind,source=go.sum,target=go.sum go mod download', false],
+    ['RUN', '--mount=type=bind,from=build,target=/b ls', false],
+    ['RUN', '--mount=type=cache,target=/root/.npm npm ci', false],
+    ['RUN', 'ls', false],
+  ];
+  for (const [keyword, args, want] of cases) assert.equal(listsContextTop({ keyword, args }), want, `${keyword} ${args}`);
+});
+
+test('a file at the top of the context removed after the start: only steps listing the top (and their chain) are maybe', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'll-dhist-top-'));
+  try {
+    const text = 'FROM localbase:1\nWORKDIR /app\nCOPY package.json ./\nRUN cat package.json\nCOPY . .\nRUN ls\n';
+    writeFileSync(join(root, 'Dockerfile'), text);
+    writeFileSync(join(root, 'package.json'), '{}\n');
+    writeFileSync(join(root, 'app.js'), 'x\n');
+    const started = Date.now() - 30_000;
+    const before = new Date(started - 60_000);
+    for (const p of ['Dockerfile', 'package.json', 'app.js']) utimesSync(join(root, p), before, before);
+    const project = await openProjectAsync({ dockerfile: join(root, 'Dockerfile'), context: root, builder: 'buildkit', buildArgs: {} });
+    const plan = planProject(project, { has: () => false, empty: true });
+    const df = readInstructions(text);
+    // The top folder changed after the start (a file there removed or renamed): COPY . . and the RUN after it.
+    assert.deepEqual(
+      [...changedAfterStart(plan.steps, df, project.snapshot, started, started + 5_000)],
+      [
+        [5, './'],
+        [6, './'],
+      ],
+    );
+    // Not after the start, or not known: nothing is uncertain.
+    assert.deepEqual([...changedAfterStart(plan.steps, df, project.snapshot, started, started - 5_000)], []);
+    assert.deepEqual([...changedAfterStart(plan.steps, df, project.snapshot, started)], []);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

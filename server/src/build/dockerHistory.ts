@@ -25,7 +25,7 @@ import { finishedPart } from '../core/plan/finishedBuild';
 import { withMeasurements, type MeasuredStep } from '../core/plan/cost';
 import type { RecordedBuild } from '../core/plan/predict';
 import type { ContextSnapshot, StepPrediction } from '../core/shared/types';
-import { parentStage, readInstructions, stageRef, type DfFile } from './dockerfileReader';
+import { parentStage, readInstructions, stageRef, type DfFile, type DfInstruction } from './dockerfileReader';
 import { buildkitFinished, buildkitSteps, rawjsonVertices, type ActualStep } from './progress';
 
 export const HISTORY_TIMEOUT_MS = 15_000;
@@ -194,12 +194,65 @@ export function historySteps(logs: string, df: DfFile, target?: string): { steps
   return { steps, foreign };
 }
 
+/** The cause said when only the context's top folder changed (a file at the top removed or renamed). */
+export const CONTEXT_TOP = './';
+
+/**
+ * Whether a step lists the top of the context, so that a file removed or renamed there (which only the top folder's
+ * time shows) may change what it copies: a COPY/ADD source `.`, `./`, `/` or a glob without a folder (`*.json`), or a
+ * variable in a source (not known); a RUN bind mount of the whole context. Other steps read named paths, whose own or
+ * whose folders' times are checked.
+ */
+export function listsContextTop(ins: Pick<DfInstruction, 'keyword' | 'args'>): boolean {
+  const words = (args: string): string[] => {
+    const t = args.trim();
+    if (t.startsWith('[')) {
+      try {
+        const a = JSON.parse(t) as unknown;
+        if (Array.isArray(a) && a.every((w) => typeof w === 'string')) return a as string[];
+      } catch {
+        // Not JSON: the shell form below.
+      }
+    }
+    return t.split(/\s+/).map((w) => w.replace(/^(["'])(.*)\1$/, '$2'));
+  };
+  const top = (src: string): boolean => {
+    if (src.includes('$')) return true;
+    const p = src.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
+    if (p === '' || p === '.' || p === './') return true;
+    const glob = p.search(/[*?[]/);
+    return glob >= 0 && !p.slice(0, glob).includes('/');
+  };
+  if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
+    if (/(?:^|\s)--from=/.test(ins.args)) return false;
+    const all = words(ins.args.replace(/^(\s*--\S+)+\s*/, ''));
+    return all.slice(0, -1).some(top);
+  }
+  if (ins.keyword === 'RUN')
+    for (const m of ins.args.matchAll(/--mount=(\S+)/g)) {
+      const opts = m[1].split(',');
+      if (!opts.includes('type=bind') || opts.some((o) => o.startsWith('from='))) continue;
+      const source = opts.find((o) => o.startsWith('source=') || o.startsWith('src='));
+      if (!source || top(source.slice(source.indexOf('=') + 1))) return true;
+    }
+  return false;
+}
+
 /**
  * Lines of the build steps whose inputs may differ from what Docker built: the step reads a context path that (or
- * whose folder below the root) was modified at or after `startedAt`, or comes after such a step in its chain (its
- * stage, the stages built on it, and `--from` / `--mount=from=` of it). Line → the first such path.
+ * whose folder below the root) was modified at or after `startedAt`, or lists the top of the context
+ * (`listsContextTop`) when the context folder itself was modified then (`rootMtimeMs`: a file there removed or
+ * renamed), or comes after such a step in its chain (its stage, the stages built on it, and `--from` /
+ * `--mount=from=` of it). Line → the first such path (`./` for the top folder).
  */
-export function changedAfterStart(steps: readonly StepPrediction[], df: DfFile, snapshot: ContextSnapshot, startedAt: number): Map<number, string> {
+export function changedAfterStart(
+  steps: readonly StepPrediction[],
+  df: DfFile,
+  snapshot: ContextSnapshot,
+  startedAt: number,
+  rootMtimeMs?: number,
+): Map<number, string> {
+  const rootLate = rootMtimeMs !== undefined && rootMtimeMs >= startedAt;
   const lateCache = new Map<string, boolean>();
   const late = (path: string): boolean => {
     let v = lateCache.get(path);
@@ -213,8 +266,8 @@ export function changedAfterStart(steps: readonly StepPrediction[], df: DfFile, 
   const firstLate = (reads: readonly string[]): string | undefined => {
     for (const p of reads) {
       if (late(p)) return p;
-      // A file removed after the start leaves no entry, but its folder's time changed (the root's is not used:
-      // any new file at the top of the context would make every step uncertain).
+      // A file removed after the start leaves no entry, but its folder's time changed (the root's only for steps
+      // that list the top of the context: below).
       for (let d = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : ''; d; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') if (late(d)) return p;
     }
     return undefined;
@@ -228,7 +281,7 @@ export function changedAfterStart(steps: readonly StepPrediction[], df: DfFile, 
     for (const ins of stage.instructions) {
       const step = byLine.get(ins.line);
       if (!step || step.key === undefined) continue;
-      let cause = chain ?? firstLate(step.reads ?? []);
+      let cause = chain ?? firstLate(step.reads ?? []) ?? (rootLate && listsContextTop(ins) ? CONTEXT_TOP : undefined);
       if (!cause) {
         const refs: string[] = [];
         const from = /(?:^|\s)--from=(\S+)/.exec(ins.args);
@@ -271,10 +324,11 @@ export function historyRecord(
   logs: string,
   snapshot: ContextSnapshot,
   last: RecordedBuild | undefined,
+  rootMtimeMs?: number,
 ): HistoryRecord {
   const df = readInstructions(text, build.platform);
   const { steps, foreign } = historySteps(logs, df, build.target);
-  const uncertain = changedAfterStart(plan.steps, df, snapshot, build.startedAt);
+  const uncertain = changedAfterStart(plan.steps, df, snapshot, build.startedAt, rootMtimeMs);
   const measured = new Map<number, MeasuredStep>();
   for (const s of steps)
     if (s.outcome === 'ran' || s.outcome === 'cached')

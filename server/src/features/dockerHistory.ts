@@ -3,6 +3,7 @@
 // records, inspects each new one once to learn its Dockerfile, and records those of this Dockerfile newer than the
 // last build the store knows, oldest first, with where they came from (`dockerHistory`) and when they started.
 // Trusted workspaces only (the client does not ask otherwise, and the server checks again).
+import { statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { openProjectAsync, planProject } from '../diskProject';
 import {
@@ -128,7 +129,7 @@ export class DockerHistoryReader {
     if (typeof logs !== 'string') return not(`its steps could not be read: ${logs.problem}`);
     let rec;
     try {
-      rec = historyRecord(plan, project.text, b, logs, project.snapshot, stored);
+      rec = historyRecord(plan, project.text, b, logs, project.snapshot, stored, mtimeOf(project.contextDir));
     } catch (e) {
       return not(`its steps do not match this Dockerfile as it is now (${(e as Error).message})`);
     }
@@ -148,5 +149,14 @@ export class DockerHistoryReader {
 
   private inside(path: string): boolean {
     return this.host.workspaceFolders().some((f) => path === f || path.startsWith(f.endsWith(sep) ? f : f + sep));
+  }
+}
+
+/** The modification time of the context folder (a file at its top removed or renamed changes it), if it can be read. */
+function mtimeOf(folder: string): number | undefined {
+  try {
+    return statSync(folder).mtimeMs;
+  } catch {
+    return undefined;
   }
 }
