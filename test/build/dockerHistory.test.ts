@@ -253,3 +253,68 @@ test('a file at the top of the context removed after a build read from the histo
     );
   });
 });
+
+test('builds by docker compose and docker buildx bake are read from the history with their build args', async (t) => {
+  if (skip) return t.skip(skip);
+  const compose = spawnSync('docker', ['compose', 'version'], { env, encoding: 'utf8', timeout: 30_000 });
+  if (compose.status !== 0) return t.skip(`docker compose is not installed with this engine (${compose.stderr.trim()})`);
+  const dir = join(root, 'configs');
+  mkdirSync(join(dir, 'app'), { recursive: true });
+  const project = `ll-dhist-cfg-${tag}`;
+  writeFileSync(join(dir, 'app', 'Dockerfile'), `FROM localbase:1\nWORKDIR /cfg-${tag}\nCOPY a.txt ./\nARG MODE\nRUN echo "$MODE" > mode.txt\n`);
+  writeFileSync(join(dir, 'app', 'a.txt'), `a ${tag}\n`);
+  writeFileSync(
+    join(dir, 'compose.yaml'),
+    `services:\n  web:\n    image: ${project}-web\n    build:\n      context: ./app\n      args:\n        MODE: compose\n`,
+  );
+  writeFileSync(
+    join(dir, 'docker-bake.hcl'),
+    `target "api" {\n  context = "app"\n  tags = ["${project}-api"]\n  args = { MODE = "bake" }\n  output = ["type=docker"]\n}\n`,
+  );
+  const old = new Date(Date.now() - 120_000);
+  for (const p of ['app/Dockerfile', 'app/a.txt', 'app', 'compose.yaml', 'docker-bake.hcl', '.']) utimesSync(join(dir, p), old, old);
+  let data: StoreData = emptyStore();
+  const store = {
+    path: null,
+    get data() {
+      return data;
+    },
+    set(d: StoreData) {
+      data = d;
+    },
+  } as unknown as WorkspaceStore;
+  const reader = new DockerHistoryReader(
+    { trusted: () => true, workspaceFolders: () => [root], store: () => store, storeChanged: () => undefined },
+    dockerHistoryRunner('docker', () => [root], env),
+    env.DOCKER_CONFIG,
+  );
+  const dockerfile = join(dir, 'app', 'Dockerfile');
+  const id = buildId('buildkit', dockerfile, undefined);
+  const statuses = async (mode: string) => {
+    const p = await openProjectAsync({ dockerfile, context: join(dir, 'app'), builder: 'buildkit', buildArgs: { MODE: mode } });
+    return planProject(p, knownBuilds(data, 'buildkit', id))
+      .steps.filter((s) => s.key !== undefined)
+      .map((s) => s.status);
+  };
+  const run = (cmd: string) => {
+    const r = spawnSync('sh', ['-c', cmd], { cwd: dir, env, encoding: 'utf8', timeout: 5 * 60_000 });
+    assert.equal(r.status, 0, `${cmd} failed:\n${r.stderr.slice(-2000)}`);
+  };
+  try {
+    await withEngineLock('buildkit', async () => {
+      run(`docker compose -p ${project} build web`);
+      const first = await reader.read(dockerfile);
+      assert.equal(first.recorded, 1, first.messages.join('\n'));
+      assert.deepEqual(await statuses('compose'), ['cached', 'cached', 'cached', 'cached']);
+      // The compose build's MODE is not the bake target's: its RUN is not built yet.
+      assert.deepEqual(await statuses('bake'), ['cached', 'cached', 'cached', 'rebuilds']);
+      run('docker buildx bake api');
+      const second = await reader.read(dockerfile);
+      assert.equal(second.recorded, 1, second.messages.join('\n'));
+      assert.deepEqual(await statuses('bake'), ['cached', 'cached', 'cached', 'cached']);
+      assert.deepEqual(await statuses('compose'), ['cached', 'cached', 'cached', 'cached']);
+    });
+  } finally {
+    spawnSync('docker', ['image', 'rm', '-f', `${project}-web`, `${project}-api`], { env, timeout: 30_000 });
+  }
+});
