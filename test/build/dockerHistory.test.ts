@@ -194,6 +194,43 @@ test('layerlens record --from-docker-history records a build made in a shell; la
     const again = cli('record', '--from-docker-history', '--store', store);
     assert.equal(again.code, 0, again.err);
     assert.match(again.out, /^No build of .* is in Docker's build history\.\n$/);
+    // A --no-cache build (of an edited file) is recorded too: BuildKit keeps its results in the cache.
+    writeFileSync(join(dir, 'a.txt'), `a ${tag} edited\n`);
+    utimesSync(join(dir, 'a.txt'), old, old);
+    assert.deepEqual(
+      planned().map(([l, s]) => [l, s]),
+      [
+        [1, 'cached'],
+        [2, 'cached'],
+        [3, 'rebuilds'],
+        [4, 'rebuilds'],
+        [5, 'rebuilds'],
+        [6, 'rebuilds'],
+      ],
+    );
+    const noCache = spawnSync('sh', ['-c', `docker buildx build --no-cache --load --progress=plain -t ${tag} --build-arg RUNID=${tag} .`], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+      timeout: 5 * 60_000,
+    });
+    assert.equal(noCache.status, 0, noCache.stderr.slice(-2000));
+    const third = cli('record', '--from-docker-history', '--store', store);
+    assert.equal(third.code, 0, third.err);
+    assert.match(third.out, /^Recorded the build of .*: lines 1, 2, 3, 4, 5, 6; 6 step keys/);
+    assert.deepEqual(
+      planned(),
+      [1, 2, 3, 4, 5, 6].map((l) => [l, 'cached']),
+    );
+    // And the engine agrees: the next build takes every step from its cache.
+    const out = shellBuild(dir);
+    const did = new Map(
+      buildkitSteps(plainVertices(out), readInstructions(DOCKERFILE.replaceAll('/app', `/cli-${tag}`)), { strict: false }).map((s) => [s.line, s.outcome]),
+    );
+    assert.deepEqual(
+      [2, 3, 4, 5, 6].map((l) => did.get(l)),
+      ['cached', 'cached', 'cached', 'cached', 'cached'],
+    );
   });
 });
 

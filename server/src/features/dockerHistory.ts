@@ -106,7 +106,6 @@ export class DockerHistoryReader {
     if (origin && origin.at >= b.startedAt - (origin.source === 'dockerHistory' ? 0 : SAME_BUILD_MS)) return { recorded: false };
     const not = (why: string) => ({ recorded: false, text: `Not recorded: the build of ${dockerfile} in ${label}: ${why}.` });
     if (b.status === 'canceled' && b.completedAt === undefined) return not('it did not finish');
-    if (b.noCache) return not('it was built with --no-cache');
     if (!this.inside(dockerfile) || !this.inside(b.context)) return not('its Dockerfile or context is outside the open workspace folders');
     let project;
     try {
