@@ -58,7 +58,6 @@ export interface HistoryBuild {
   target?: string;
   platform?: string;
   buildArgs: Record<string, string>;
-  noCache: boolean;
 }
 
 export type InspectResult = { build: HistoryBuild } | { id: string; problem: string };
@@ -168,7 +167,6 @@ export function parseHistoryInspect(id: string, text: string, cwd: string, findG
     const kv = a as { Name?: unknown; Value?: unknown };
     if (typeof kv.Name === 'string' && kv.Name) buildArgs[kv.Name] = typeof kv.Value === 'string' ? kv.Value : '';
   }
-  const config = (v.Config ?? {}) as { NoCache?: unknown };
   const completedAt = asTime(v.CompletedAt);
   return {
     build: {
@@ -182,7 +180,6 @@ export function parseHistoryInspect(id: string, text: string, cwd: string, findG
       ...(typeof v.Target === 'string' && v.Target ? { target: v.Target } : {}),
       ...(platforms.length === 1 ? { platform: platforms[0] } : {}),
       buildArgs,
-      noCache: config.NoCache === true,
     },
   };
 }
