@@ -18,6 +18,7 @@ import { focusLayerStackLine, showLayerStackCommand } from './layerStack/panel';
 import { renderMessage } from '../../server/src/protocol';
 import { groupByFolder, type ReadFile } from './groupFiles';
 import { activeDockerfile } from './activeDockerfile';
+import { markedBuiltKey, tickStep } from './walkthrough';
 
 export const showOutputCommand = 'layerLens.showOutput';
 export const markAsBuiltCommand = 'layerLens.markAsBuilt';
@@ -84,6 +85,7 @@ async function markAsBuilt(client: LanguageClient, output: vscode.LogOutputChann
     return;
   }
   output.info(`Recorded ${result.keys} step keys of ${document.uri.fsPath}${result.storePath ? ` in ${result.storePath}` : ' in memory'}.`);
+  if (result.keys > 0) tickStep(markedBuiltKey);
   if (result.warning) void vscode.window.showWarningMessage(vscode.l10n.t('Layer Lens: {0}', renderMessage(result.warning, vscode.l10n.t)));
   // Short: a long message pushes right-hand items (the Simulating item among them) off a narrow status bar.
   vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Marked as built')}`, 5000);

@@ -11,6 +11,15 @@ export const reorderAppliedCommand = 'layerLens.walkthrough.reorderApplied';
 export const exampleCreatedKey = 'layerLens.walkthrough.exampleCreated';
 export const sourceEditedKey = 'layerLens.walkthrough.sourceEdited';
 export const reorderAppliedKey = 'layerLens.walkthrough.reorderApplied';
+/** Set when the command did its job (a refused command, e.g. with no Dockerfile open, ticks nothing). */
+export const markedBuiltKey = 'layerLens.walkthrough.markedBuilt';
+export const layerStackShownKey = 'layerLens.walkthrough.layerStackShown';
+export const historyReplayedKey = 'layerLens.walkthrough.historyReplayed';
+
+/** Ticks the walkthrough step that waits for `key`. */
+export function tickStep(key: typeof markedBuiltKey | typeof layerStackShownKey | typeof historyReplayedKey): void {
+  void vscode.commands.executeCommand('setContext', key, true);
+}
 /** The example shipped in the .vsix (.vscodeignore lists its files). */
 const examplePath = ['examples', 'node-app'];
 

@@ -5,6 +5,7 @@
 // src/app.js, the reorder quick fix, the layer stack, Replay History) and ticks itself. Then the same walkthrough
 // in Korean (code-server --locale ko): its titles, its buttons and its pages come from package.nls.ko.json.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -215,6 +216,26 @@ describe('The walkthrough teaches on the example project, each step ticking itse
     await shot('walkthrough-en-open');
   });
 
+  it('a step whose command is refused (no Dockerfile open yet) does not tick', async () => {
+    const refusals: Array<[string, string, RegExp]> = [
+      ['markBuilt', 'Mark Current State as Built', /open a Dockerfile to mark its current state as built/],
+      ['layerStack', 'Show Layer Stack', /open a Dockerfile to see its layer stack/],
+      ['history', 'Replay History', /open a Dockerfile to replay its git history/],
+    ];
+    for (const [step, button, said] of refusals) {
+      await stepButton(page(), title(step), button);
+      await page().locator('.notifications-toasts .notification-toast', { hasText: said }).first().waitFor({ timeout: 20_000 });
+    }
+    await runCommand(page(), 'Notifications: Clear All Notifications');
+    // A tick would show at once (the context key is set as the command ends); give it the time a real one takes.
+    await page().waitForTimeout(2_000);
+    await walkthroughTab(page()).click();
+    assert.deepEqual(
+      (await steps(page())).filter((s) => s.done).map((s) => s.id),
+      [],
+    );
+  });
+
   it('"Create the Example Project" copies the example into the folder picked in the dialog, opens its Dockerfile, and ticks', async () => {
     await stepButton(page(), title('createExample'), 'Create the Example Project');
     await pickFolder(page(), join(ws, 'hello'), 'Create the Example Here');
@@ -323,6 +344,30 @@ describe('The walkthrough teaches on the example project, each step ticking itse
       .first()
       .waitFor({ timeout: 30_000 });
     await waitForDone(page(), ['createExample', 'markBuilt', 'editSource', 'reorder', 'layerStack'], 'the fifth step ticked');
+    // The example is not a git repository: the panel says so, and the step waits for a real replay.
+    await stepButton(page(), title('history'), 'Replay History');
+    await waitFor('the history panel saying the example has no git history', async () =>
+      (await page()
+        .locator('.tabs-container .tab', { hasText: /Git History/ })
+        .count()) > 0
+        ? true
+        : undefined,
+    );
+    await page().waitForTimeout(2_000);
+    await walkthroughTab(page()).click();
+    assert.deepEqual(
+      (await steps(page())).filter((s) => !s.done).map((s) => s.id),
+      ['history'],
+    );
+    // Made a repository with one commit (as the user's own project would be), the replay runs and the step ticks.
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], {
+        cwd: join(ws, 'hello'),
+        stdio: 'ignore',
+      });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'the example');
     await stepButton(page(), title('history'), 'Replay History');
     await waitForDone(page(), stepIds, 'every step ticked');
     await walkthroughTab(page()).click();

@@ -15,6 +15,7 @@ import {
 } from '../../../server/src/protocol';
 import { HISTORY_WEBVIEW_STRINGS, type FixesView, type FromHistoryWebview, type HistoryPanelView, type ToHistoryWebview } from './messages';
 import { activeDockerfile } from '../activeDockerfile';
+import { historyReplayedKey, tickStep } from '../walkthrough';
 
 export const replayHistoryCommand = 'layerLens.replayHistory';
 export const historyViewType = 'layerLens.history';
@@ -229,6 +230,7 @@ class HistoryController implements vscode.Disposable {
         },
       );
       view = result.problem ? this.base(result.problem) : { ...this.base(null), result: localised(result) };
+      if (!result.problem) tickStep(historyReplayedKey);
     } catch (error) {
       if (source.token.isCancellationRequested) {
         if (this.running !== source) return;

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { clearSimulationRequest, layerStackRequest, renderReason, simulateRequest, type LayerStackResult, type ParamsOf } from '../../../server/src/protocol';
 import { activeDockerfile } from '../activeDockerfile';
+import { layerStackShownKey, tickStep } from '../walkthrough';
 import { layerStackHtml } from './html';
 import { WEBVIEW_STRINGS, type FromWebview, type PersistedState, type StackView, type ToWebview } from './messages';
 
@@ -88,6 +89,7 @@ class LayerStackController implements vscode.Disposable {
     }
     this.follow(uri);
     this.schedule(0);
+    tickStep(layerStackShownKey);
   }
 
   /**
