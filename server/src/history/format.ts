@@ -129,16 +129,21 @@ export function historyText(result: HistoryResult, paint: Paint, dockerfileName:
   const tw = Math.max(11, ...texts.map((t) => t.length));
   const counts = rows.map((r) => `${r.rebuilds} of ${n}${r.maybe ? `, ${r.maybe} maybe` : ''}`);
   const cw = Math.max(7, ...counts.map((c) => c.length));
+  const fixedTexts = rows.map((r) => {
+    if (!fixedRows) return '';
+    const fixedRow = fixedRowFor(r, fixedRows, rows);
+    return fixedRow ? `-> ${fixedRow.rebuilds} of ${n}` : '-> (removed)';
+  });
+  const fw = Math.max('WITH FIXES'.length, ...fixedTexts.map((t) => t.length));
   out.push(
     paint.bold(
-      `${'LINE'.padStart(4)}  ${'INSTRUCTION'.padEnd(tw)}  ${'REBUILT'.padEnd(BAR)}  ${'STATES'.padEnd(cw)}  ${fixedRows ? 'WITH FIXES    ' : ''}TIME / FIRST CAUSES`,
+      `${'LINE'.padStart(4)}  ${'INSTRUCTION'.padEnd(tw)}  ${'REBUILT'.padEnd(BAR)}  ${'STATES'.padEnd(cw)}  ${fixedRows ? `${'WITH FIXES'.padEnd(fw)}  ` : ''}TIME / FIRST CAUSES`,
     ),
   );
   let totalMs = 0;
   let untimed = 0;
   rows.forEach((r, i) => {
-    const fixedRow = fixedRows ? fixedRowFor(r, fixedRows, rows) : undefined;
-    const fixedText = fixedRows ? (fixedRow ? `-> ${fixedRow.rebuilds} of ${n}` : '-> (removed)').padEnd(12) + '  ' : '';
+    const fixedText = fixedRows ? `${fixedTexts[i].padEnd(fw)}  ` : '';
     const time = timeText(r);
     if (r.estimatedMs !== null) totalMs += r.estimatedMs;
     else if (r.rebuilds) untimed++;
