@@ -2,7 +2,7 @@
 // step (rebuilt / maybe / cached over the replayed states), the first causes, the time where real builds timed the
 // step, and a timeline of the commits (one letter per step).
 import { formatDuration } from '../core/plan/cost';
-import type { HistoryCommit, HistoryResult, HistorySummaryRow } from './replay';
+import type { HistoryCommit, HistoryResult, HistoryStep, HistorySummaryRow } from './replay';
 
 /** The `--fixed` row of the same instruction: same keyword and text, or else the same keyword at the same rank. */
 export function fixedRowFor(row: HistorySummaryRow, summary: readonly HistorySummaryRow[], rows: readonly HistorySummaryRow[]): HistorySummaryRow | undefined {
@@ -14,6 +14,23 @@ export function fixedRowFor(row: HistorySummaryRow, summary: readonly HistorySum
   return summary.filter(sameKeyword)[rows.filter(sameKeyword).indexOf(row)];
 }
 
+/** A step of a commit, as `--json` prints it (the documented fields only). */
+function stepJson({
+  line,
+  keyword,
+  stage,
+  status,
+  reason,
+  cause,
+}: HistoryStep): Pick<HistoryStep, 'line' | 'keyword' | 'stage' | 'status' | 'reason' | 'cause'> {
+  return { line, keyword, stage, status, reason, cause };
+}
+
+/** A summary row, as `--json` prints it (without the internal stepMs). */
+function summaryJson({ line, keyword, text, rebuilds, maybe, cached, causes, estimatedMs }: HistorySummaryRow): Omit<HistorySummaryRow, 'stepMs'> {
+  return { line, keyword, text, rebuilds, maybe, cached, causes, estimatedMs };
+}
+
 /** The documented JSON: commits, summary, and `fixed` with --fixed (its summary rows beside the original ones). */
 export function historyJson(result: HistoryResult): unknown {
   const commits = result.commits.map((c) => ({
@@ -22,42 +39,23 @@ export function historyJson(result: HistoryResult): unknown {
     changed: c.changed,
     ...(c.moreChanged ? { moreChanged: c.moreChanged } : {}),
     ...(c.error ? { error: c.error } : {}),
-    steps: c.steps.map(({ line, keyword, stage, status, reason, cause }) => ({ line, keyword, stage, status, reason, cause })),
-  }));
-  const summary = result.summary.map(({ line, keyword, text, rebuilds, maybe, cached, causes, estimatedMs }) => ({
-    line,
-    keyword,
-    text,
-    rebuilds,
-    maybe,
-    cached,
-    causes,
-    estimatedMs,
+    steps: c.steps.map(stepJson),
   }));
   return {
     cache: result.cache,
     states: result.states,
     notes: result.notes,
     commits,
-    summary,
+    summary: result.summary.map(summaryJson),
     ...(result.fixed
       ? {
           fixed: {
             changedStates: result.fixed.changedStates,
             commits: result.fixed.commits.map((c) => ({
               commit: c.commit,
-              steps: c.steps.map(({ line, keyword, stage, status, reason, cause }) => ({ line, keyword, stage, status, reason, cause })),
+              steps: c.steps.map(stepJson),
             })),
-            summary: result.fixed.summary.map(({ line, keyword, text, rebuilds, maybe, cached, causes, estimatedMs }) => ({
-              line,
-              keyword,
-              text,
-              rebuilds,
-              maybe,
-              cached,
-              causes,
-              estimatedMs,
-            })),
+            summary: result.fixed.summary.map(summaryJson),
           },
         }
       : {}),
