@@ -42,6 +42,28 @@ after(() => {
   if (!skip) spawnSync('docker', ['image', 'rm', '-f', tag], { env, timeout: 30_000 });
 });
 
+/** The editor's reader (as the server runs it for a workspace holding `root`) over a store kept in memory. */
+function memoryReader(): { reader: DockerHistoryReader; store: WorkspaceStore; changed: () => number } {
+  let data: StoreData = emptyStore();
+  let changes = 0;
+  const store = {
+    path: undefined,
+    get data() {
+      return data;
+    },
+    set(d: StoreData) {
+      data = d;
+    },
+    refresh: () => false,
+  } satisfies WorkspaceStore;
+  const reader = new DockerHistoryReader(
+    { trusted: () => true, workspaceFolders: () => [root], store: () => store, storeChanged: () => changes++ },
+    dockerHistoryRunner('docker', () => [root], env),
+    env.DOCKER_CONFIG,
+  );
+  return { reader, store, changed: () => changes };
+}
+
 /** A build typed in a shell (as a user would), not run by Layer Lens; its plain output. */
 function shellBuild(dir: string): string {
   const r = spawnSync('sh', ['-c', `docker buildx build --load --progress=plain -t ${tag} --build-arg RUNID=${tag} .`], {
@@ -63,27 +85,12 @@ test('a build made in a shell is read from docker buildx history: cached; a file
   writeFileSync(join(dir, 'src', 's.txt'), `s ${tag}\n`);
   const old = new Date(Date.now() - 120_000);
   for (const p of ['Dockerfile', 'a.txt', 'src', 'src/s.txt']) utimesSync(join(dir, p), old, old);
-  let data: StoreData = emptyStore();
-  const store = {
-    path: null,
-    get data() {
-      return data;
-    },
-    set(d: StoreData) {
-      data = d;
-    },
-  } as unknown as WorkspaceStore;
-  let changed = 0;
-  const reader = new DockerHistoryReader(
-    { trusted: () => true, workspaceFolders: () => [root], store: () => store, storeChanged: () => changed++ },
-    dockerHistoryRunner('docker', () => [root], env),
-    env.DOCKER_CONFIG,
-  );
+  const { reader, store, changed } = memoryReader();
   const dockerfile = join(dir, 'Dockerfile');
   const id = buildId('buildkit', dockerfile, undefined);
   const plan = async () => {
     const project = await openProjectAsync({ dockerfile, context: dir, builder: 'buildkit', buildArgs: { RUNID: tag } });
-    return planProject(project, knownBuilds(data, 'buildkit', id)).steps.filter((s) => s.key !== undefined);
+    return planProject(project, knownBuilds(store.data, 'buildkit', id)).steps.filter((s) => s.key !== undefined);
   };
 
   await withEngineLock('buildkit', async () => {
@@ -94,9 +101,9 @@ test('a build made in a shell is read from docker buildx history: cached; a file
     assert.equal(first.problem, null);
     assert.equal(first.recorded, 1, first.messages.join('\n'));
     assert.match(first.messages[0], /^Recorded the build of .*Dockerfile from docker buildx history, \d\d:\d\d \(\w+\): lines 1, 2, 3, 4, 5, 6; 6 step keys/);
-    assert.equal(changed, 1);
-    assert.equal(data.builds[id]?.origin?.source, 'dockerHistory');
-    assert.ok(Math.abs((data.builds[id]?.origin?.at ?? 0) - started1) < 30_000, 'the origin is the build start Docker recorded');
+    assert.equal(changed(), 1);
+    assert.equal(store.data.builds[id]?.origin?.source, 'dockerHistory');
+    assert.ok(Math.abs((store.data.builds[id]?.origin?.at ?? 0) - started1) < 30_000, 'the origin is the build start Docker recorded');
     const p1 = await plan();
     assert.deepEqual(
       p1.map((s) => [s.line, s.status]),
@@ -112,7 +119,7 @@ test('a build made in a shell is read from docker buildx history: cached; a file
     const second = await reader.read(dockerfile);
     assert.equal(second.recorded, 1, second.messages.join('\n'));
     assert.match(second.messages[0], /Not recorded \(maybe\): line 5, line 6, after src\/s\.txt changed after it started\./);
-    const at = clockTime(data.builds[id]?.origin?.at ?? 0);
+    const at = clockTime(store.data.builds[id]?.origin?.at ?? 0);
     const p2 = await plan();
     assert.deepEqual(
       p2.map((s) => [s.line, s.status]),
@@ -244,21 +251,7 @@ test('a file at the top of the context removed after a build read from the histo
   writeFileSync(join(dir, 'gone.txt'), `gone ${tag}\n`);
   const old = new Date(Date.now() - 120_000);
   for (const p of ['Dockerfile', 'keep.txt', 'gone.txt', '.']) utimesSync(join(dir, p), old, old);
-  let data: StoreData = emptyStore();
-  const store = {
-    path: null,
-    get data() {
-      return data;
-    },
-    set(d: StoreData) {
-      data = d;
-    },
-  } as unknown as WorkspaceStore;
-  const reader = new DockerHistoryReader(
-    { trusted: () => true, workspaceFolders: () => [root], store: () => store, storeChanged: () => undefined },
-    dockerHistoryRunner('docker', () => [root], env),
-    env.DOCKER_CONFIG,
-  );
+  const { reader, store } = memoryReader();
   const dockerfile = join(dir, 'Dockerfile');
   const id = buildId('buildkit', dockerfile, undefined);
   await withEngineLock('buildkit', async () => {
@@ -269,7 +262,7 @@ test('a file at the top of the context removed after a build read from the histo
     assert.equal(read.recorded, 1, read.messages.join('\n'));
     assert.match(read.messages[0], /Not recorded \(maybe\): line 4, line 5, after \.\/ changed after it started\./);
     const project = await openProjectAsync({ dockerfile, context: dir, builder: 'buildkit', buildArgs: { RUNID: tag } });
-    const plan = planProject(project, knownBuilds(data, 'buildkit', id)).steps.filter((s) => s.key !== undefined);
+    const plan = planProject(project, knownBuilds(store.data, 'buildkit', id)).steps.filter((s) => s.key !== undefined);
     assert.deepEqual(
       plan.map((s) => [s.line, s.status]),
       [
@@ -280,7 +273,7 @@ test('a file at the top of the context removed after a build read from the histo
         [5, 'maybe'],
       ],
     );
-    assert.equal(plan[3].reason, `./ changed after the last build at ${clockTime(data.builds[id]?.origin?.at ?? 0)}`);
+    assert.equal(plan[3].reason, `./ changed after the last build at ${clockTime(store.data.builds[id]?.origin?.at ?? 0)}`);
     // The engine: the COPY of the whole context and the RUN after it ran again (gone.txt is gone), the rest cached.
     const out = shellBuild(dir);
     const did = new Map(buildkitSteps(plainVertices(out), readInstructions(text), { strict: false }).map((s) => [s.line, s.outcome]));
@@ -310,26 +303,12 @@ test('builds by docker compose and docker buildx bake are read from the history 
   );
   const old = new Date(Date.now() - 120_000);
   for (const p of ['app/Dockerfile', 'app/a.txt', 'app', 'compose.yaml', 'docker-bake.hcl', '.']) utimesSync(join(dir, p), old, old);
-  let data: StoreData = emptyStore();
-  const store = {
-    path: null,
-    get data() {
-      return data;
-    },
-    set(d: StoreData) {
-      data = d;
-    },
-  } as unknown as WorkspaceStore;
-  const reader = new DockerHistoryReader(
-    { trusted: () => true, workspaceFolders: () => [root], store: () => store, storeChanged: () => undefined },
-    dockerHistoryRunner('docker', () => [root], env),
-    env.DOCKER_CONFIG,
-  );
+  const { reader, store } = memoryReader();
   const dockerfile = join(dir, 'app', 'Dockerfile');
   const id = buildId('buildkit', dockerfile, undefined);
   const statuses = async (mode: string) => {
     const p = await openProjectAsync({ dockerfile, context: join(dir, 'app'), builder: 'buildkit', buildArgs: { MODE: mode } });
-    return planProject(p, knownBuilds(data, 'buildkit', id))
+    return planProject(p, knownBuilds(store.data, 'buildkit', id))
       .steps.filter((s) => s.key !== undefined)
       .map((s) => s.status);
   };
