@@ -1,7 +1,7 @@
 // `layerlens`: the cache engine from a shell. A thin adapter: parse arguments, call the core
 // through diskProject.ts, print. Exit 0 on success, 2 on a usage error, 1 on input it cannot read.
 import { dirname, resolve } from 'node:path';
-import { parseCommandLine, UsageError, usageExit } from './cliArgs';
+import { BUILD_OPTIONS, parseCommandLine, UsageError, usageExit } from './cliArgs';
 import pc from 'picocolors';
 import { runCheck, runFix } from './cliCheck';
 import { chooseConfig, ConfigInputError, ConfigUsageError, configSummary, runConfigs, type ConfigChoice } from './cliConfigs';
@@ -81,23 +81,11 @@ export function main(argv: string[]): number | Promise<number> {
       args: devcontainerValue(argv),
       allowPositionals: true,
       options: {
-        context: { type: 'string' },
-        store: { type: 'string' },
-        builder: { type: 'string' },
-        'build-arg': { type: 'string', multiple: true },
-        'build-context': { type: 'string', multiple: true },
-        target: { type: 'string' },
-        platform: { type: 'string' },
-        json: { type: 'boolean' },
+        ...BUILD_OPTIONS,
         change: { type: 'string', multiple: true },
         'edit-line': { type: 'string', multiple: true },
-        compose: { type: 'string' },
-        bake: { type: 'string' },
-        devcontainer: { type: 'string' },
-        workspace: { type: 'string' },
         'env-file': { type: 'string', multiple: true },
         'from-docker-history': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (e) {

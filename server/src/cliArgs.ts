@@ -2,6 +2,23 @@
 // cliConfigs.ts, cliHistory.ts): node's util.parseArgs, whose refusals become a UsageError, and one way to say it.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+/** The options of every command that plans one build (cli.ts's plan, record, simulate, build, context; history). */
+export const BUILD_OPTIONS = {
+  context: { type: 'string' },
+  store: { type: 'string' },
+  builder: { type: 'string' },
+  'build-arg': { type: 'string', multiple: true },
+  'build-context': { type: 'string', multiple: true },
+  target: { type: 'string' },
+  platform: { type: 'string' },
+  json: { type: 'boolean' },
+  compose: { type: 'string' },
+  bake: { type: 'string' },
+  devcontainer: { type: 'string' },
+  workspace: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** A command called the wrong way: exit 2, with the message (and, where the command prints it, its usage). */
 export class UsageError extends Error {}
 

@@ -2,7 +2,7 @@
 // would have done, per step over the states, and with --fixed what `layerlens fix` would have saved. Takes plan's
 // options (and its --compose/--bake/--devcontainer); cli.ts hands over its option parsing so both read them alike.
 import { resolve } from 'node:path';
-import { parseCommandLine, UsageError, usageExit } from './cliArgs';
+import { BUILD_OPTIONS, parseCommandLine, UsageError, usageExit } from './cliArgs';
 import pc from 'picocolors';
 import type { ProjectOptions } from './diskProject';
 import { chooseConfig, ConfigInputError, configSummary } from './cliConfigs';
@@ -51,24 +51,12 @@ export async function runHistory(argv: string[], cli: CliParsing): Promise<numbe
       args: cli.devcontainerValue(argv),
       allowPositionals: true,
       options: {
-        context: { type: 'string' },
-        store: { type: 'string' },
-        builder: { type: 'string' },
-        'build-arg': { type: 'string', multiple: true },
-        'build-context': { type: 'string', multiple: true },
-        target: { type: 'string' },
-        platform: { type: 'string' },
-        json: { type: 'boolean' },
-        compose: { type: 'string' },
-        bake: { type: 'string' },
-        devcontainer: { type: 'string' },
-        workspace: { type: 'string' },
+        ...BUILD_OPTIONS,
         rev: { type: 'string' },
         commits: { type: 'string' },
         cache: { type: 'string' },
         fixed: { type: 'boolean' },
         'exported-tree': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (e) {
