@@ -9,7 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { engineProblem, withEngineLock } from '../oracle/engine';
+import { holdBuildkit } from './support/engineHold';
 import { engineEnv } from '../build/engines';
 import { waitFor } from './support/poll';
 import { webviewFrame } from './support/webview';
@@ -56,24 +56,11 @@ async function clearToasts(page: Page): Promise<void> {
 
 describe('Layer Lens: Build Image in a real VS Code (BuildKit engine)', function () {
   let demo = '';
-  let release: (() => void) | undefined;
-  let locked: Promise<void> | undefined;
+  let releaseEngine: (() => Promise<void>) | undefined;
 
   before(async function () {
-    // An oracle run on the same daemon may hold its lock for a while (withEngineLock waits up to 20 minutes).
     this.timeout(21 * 60_000);
-    const why = await engineProblem('buildkit');
-    if (why) {
-      console.log(`      SKIPPED: the BuildKit engine is not running (${why}); start it with bash scripts/engines/start.sh buildkit`);
-      this.skip();
-    }
-    // The oracle tests share the daemon: hold its lock while this describe builds.
-    await new Promise<void>((acquired) => {
-      locked = withEngineLock('buildkit', () => {
-        acquired();
-        return new Promise<void>((done) => (release = done));
-      });
-    });
+    releaseEngine = await holdBuildkit(this);
     demo = join(session().workspace, 'build-demo');
     mkdirSync(demo, { recursive: true });
     writeFileSync(join(demo, 'demo.Dockerfile'), dockerfile);
@@ -82,8 +69,7 @@ describe('Layer Lens: Build Image in a real VS Code (BuildKit engine)', function
 
   after(async function () {
     this.timeout(60_000);
-    release?.();
-    await locked;
+    await releaseEngine?.();
     if (!demo) return;
     // Leave the workbench as the next files expect it: the demo Dockerfile closed, no toasts, the folder gone.
     const { page } = session();

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { engineProblem, withEngineLock } from '../oracle/engine';
+import { holdBuildkit } from './support/engineHold';
 import { codeServerEnv } from './support/dockerEnv';
 import { waitFor } from './support/poll';
 import { screenshot, session } from './support/session';
@@ -48,16 +48,11 @@ async function showDockerfile(page: Page): Promise<void> {
 describe("Layer Lens: builds made outside VS Code, read from Docker's build history (BuildKit engine)", function () {
   let demo = '';
   let settingsDir = '';
-  let release: (() => void) | undefined;
-  let locked: Promise<void> | undefined;
+  let releaseEngine: (() => Promise<void>) | undefined;
 
   before(async function () {
     this.timeout(21 * 60_000);
-    const why = await engineProblem('buildkit');
-    if (why) {
-      console.log(`      SKIPPED: the BuildKit engine is not running (${why}); start it with bash scripts/engines/start.sh buildkit`);
-      this.skip();
-    }
+    releaseEngine = await holdBuildkit(this);
     const ls = spawnSync('docker', ['buildx', 'history', 'ls', '--format', 'json'], { env: codeServerEnv(), encoding: 'utf8', timeout: 30_000 });
     if (ls.status !== 0) {
       console.log(
@@ -65,12 +60,6 @@ describe("Layer Lens: builds made outside VS Code, read from Docker's build hist
       );
       this.skip();
     }
-    await new Promise<void>((acquired) => {
-      locked = withEngineLock('buildkit', () => {
-        acquired();
-        return new Promise<void>((done) => (release = done));
-      });
-    });
     const { workspace } = session();
     demo = join(workspace, folder);
     mkdirSync(join(demo, 'src'), { recursive: true });
@@ -95,8 +84,7 @@ describe("Layer Lens: builds made outside VS Code, read from Docker's build hist
       rmSync(demo, { recursive: true, force: true });
     }
     spawnSync('docker', ['image', 'rm', '-f', tag], { env: codeServerEnv(), timeout: 30_000 });
-    release?.();
-    await locked;
+    await releaseEngine?.();
   });
 
   it('a docker buildx build run in a plain shell turns every lens cached when the Dockerfile is opened again', async function () {

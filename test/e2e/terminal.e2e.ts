@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { engineProblem, withEngineLock } from '../oracle/engine';
+import { holdBuildkit } from './support/engineHold';
 import { waitFor } from './support/poll';
 import { screenshot, session } from './support/session';
 import { editorText, lensTitles, openFolderFile, outputText, runCommand, scrollEditorToTop, statusBarItem } from './support/workbench';
@@ -66,22 +66,11 @@ async function showDockerfile(page: Page): Promise<void> {
 
 describe('Layer Lens: builds typed in the integrated terminal (BuildKit engine)', function () {
   let demo = '';
-  let release: (() => void) | undefined;
-  let locked: Promise<void> | undefined;
+  let releaseEngine: (() => Promise<void>) | undefined;
 
   before(async function () {
     this.timeout(21 * 60_000);
-    const why = await engineProblem('buildkit');
-    if (why) {
-      console.log(`      SKIPPED: the BuildKit engine is not running (${why}); start it with bash scripts/engines/start.sh buildkit`);
-      this.skip();
-    }
-    await new Promise<void>((acquired) => {
-      locked = withEngineLock('buildkit', () => {
-        acquired();
-        return new Promise<void>((done) => (release = done));
-      });
-    });
+    releaseEngine = await holdBuildkit(this);
     demo = join(session().workspace, folder);
     mkdirSync(demo, { recursive: true });
     writeFileSync(join(demo, 'term.Dockerfile'), dockerfile);
@@ -90,8 +79,7 @@ describe('Layer Lens: builds typed in the integrated terminal (BuildKit engine)'
 
   after(async function () {
     this.timeout(60_000);
-    release?.();
-    await locked;
+    await releaseEngine?.();
     if (!demo) return;
     const { page } = session();
     await typeInTerminal(page, 'exit').catch(() => undefined);
