@@ -99,6 +99,7 @@ export class HistoryLens {
   private working: Promise<void> | undefined;
   private readonly logged = new Set<string>();
   private used = false;
+  private readonly refreshed = new Set<string>();
   private gitTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -166,11 +167,12 @@ export class HistoryLens {
   }
 
   private async replay(uri: string): Promise<void> {
-    if (!this.host.trusted() || !(await this.host.settings(uri)).history.lensSuffix) return;
+    if (!this.host.trusted()) return;
+    const { lensSuffix, commits } = (await this.host.settings(uri)).history;
+    if (!lensSuffix) return;
     const analysis = await this.host.analysis(uri);
     const project = analysis?.project;
     if (!analysis || !project || !this.host.trusted()) return;
-    const { commits } = (await this.host.settings(uri)).history;
     const head = await this.heads.read(project.contextDir);
     if ('problem' in head) {
       if (!this.logged.has(project.contextDir)) this.host.log('info', `No history suffix on the lenses of ${project.dockerfileAbs}: ${head.problem}`);
@@ -179,7 +181,14 @@ export class HistoryLens {
     }
     const options = this.host.options({ ...analysis, project });
     const base = answerBase(head.head, options, commits, 'all');
-    if (this.answers.get(project.dockerfileAbs)?.base === base) return this.host.refresh();
+    if (this.answers.get(project.dockerfileAbs)?.base === base) {
+      // Kept already (the panel's, or HEAD read anew to the same commit): the lenses are asked again once for it,
+      // not each time (a stamp that changed without HEAD moving must not make a loop of refreshes).
+      if (!this.refreshed.has(base)) this.host.refresh();
+      if (this.refreshed.size > KEPT) this.refreshed.clear();
+      this.refreshed.add(base);
+      return;
+    }
     if (this.answers.waitFor(base)) return;
     this.answers.started(base);
     const started = Date.now();
