@@ -1,7 +1,7 @@
 // HeadCache (the lens suffix's HEAD): after one read, `cached` answers HEAD without starting git for as long as
 // nothing that names HEAD changed, and stops answering (so the caller reads again) after each way HEAD moves: a
 // commit, an amend, a reset, a branch switch, a detached checkout, a commit in a linked worktree; pack-refs changes
-// the stamp but not the commit. A folder that is no repository is a problem until forgetProblems.
+// the stamp but not the commit. `moved` (the poll) says a change once, with stats only. A folder that is no repository is a problem until forgetProblems.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -71,8 +71,14 @@ void test('cached answers HEAD with no git until HEAD moves; every way of moving
     assert.equal(headOf(await heads.read(dir)), expected, what);
     assert.equal(headOf(heads.cached(dir)), expected, `${what}: cached again`);
   };
+  // The poll: nothing moved yet; after a commit it says so once (without git), and again only after another change.
+  assert.equal(heads.moved(), false);
   const second = commit(ws, 'two');
+  assert.equal(heads.moved(), true);
+  assert.equal(heads.moved(), false, 'said once');
+  assert.equal(runs(), counted, 'the poll starts no git');
   await moved('a commit', second);
+  assert.equal(heads.moved(), false, 'read again: nothing to say');
   const amended = commit(ws, 'two, amended', '--amend');
   await moved('an amend', amended);
   git(ws, 'reset', '-q', '--hard', first);

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { historyProgressNotification, historyRequest } from '../../server/src/protocol';
 import { formatMessage } from '../../server/src/core/shared/translate';
+import { HEAD_POLL_MS } from '../../server/src/history/lens';
 import { TestServer } from './support/lspClient';
 
 const repoRoot = join(__dirname, '..', '..');
@@ -222,14 +223,24 @@ void test('trusted: the titles carry the counts of layerlens history --json; a n
   assert.match(moved[6], / · rebuilt in 5 of the last 5 commits$/);
   assert.match(moved[4], / · rebuilt in 2 of the last 5 commits$/);
 
+  // A commit no file event reports (VS Code's watcher can miss them): the poll of HEAD's files notices it.
+  const polled = s.refreshes;
+  commit(ws, { 'src/index.js': 'five\n' }, 'a commit no watcher saw');
+  await s.refreshAfter(polled, HEAD_POLL_MS * 3);
+  await s.filesChanged([join(ws, 'src/index.js')]);
+  const unseen = await suffixed(s, u);
+  const cli6 = cliHistory(ws);
+  assert.equal(cli6.states, 6);
+  assertSuffixes(unseen, firstLines(dockerfile), cli6);
+
   // The working copy: an instruction added above the others gets no suffix; the others keep theirs on their new lines.
   const edited = dockerfile.replace('WORKDIR /app\n', 'WORKDIR /app\nRUN apt-get install -y curl\n');
   await s.edit(u, edited);
   const shifted = await s.titles(u);
   assert.ok(!shifted[3].includes(SEPARATOR), `the new RUN: ${shifted[3]}`);
-  assert.match(shifted[5], /^rebuilds: .* · rebuilt in 2 of the last 5 commits$/, 'RUN npm ci, now on line 5');
-  assert.match(shifted[7], / · rebuilt in 5 of the last 5 commits$/, 'COPY src/, now on line 7');
-  assert.match(shifted[8], / · rebuilt in 5 of the last 5 commits$/, 'the two-line RUN, now on line 8');
+  assert.match(shifted[5], /^rebuilds: .* · rebuilt in 2 of the last 6 commits$/, 'RUN npm ci, now on line 5');
+  assert.match(shifted[7], / · rebuilt in 6 of the last 6 commits$/, 'COPY src/, now on line 7');
+  assert.match(shifted[8], / · rebuilt in 6 of the last 6 commits$/, 'the two-line RUN, now on line 8');
   // An instruction edited in the working copy is not HEAD's any more.
   await s.edit(u, dockerfile.replace('RUN npm ci', 'RUN npm ci --ignore-scripts'));
   const changed = await s.titles(u);

@@ -2,7 +2,8 @@
 // something HEAD depends on changed on disk. The repository's git folders are found once per build context (one
 // `git rev-parse`); after that a HEAD read is remembered with a stamp of the files that name it (HEAD itself,
 // the branch's loose ref, packed-refs, a reftable's table list: a commit, checkout, reset or pack-refs rewrites one
-// of them by lock file and rename), and comparing stamps costs a small read and a few stats, no process.
+// of them by lock file and rename), and comparing stamps costs a small read and a few stats, no process. The same
+// comparison, polled, tells the lens suffix that HEAD moved when no file event says so (`moved`).
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { GitError, runGitAsync } from '../gitRun';
@@ -21,6 +22,8 @@ export class HeadCache {
   private readonly located = new Map<string, Located | { problem: string }>();
   /** By git folder: the last HEAD read and the stamp it was read at. */
   private readonly heads = new Map<string, { stamp: string; answer: HeadAnswer }>();
+  /** By git folder: the stamp `moved` last said, so that one change is said once. */
+  private readonly noticed = new Map<string, string>();
 
   /** HEAD as last read, when no file it depends on changed since; undefined when git must be asked (read()). */
   cached(dir: string): HeadAnswer | undefined {
@@ -56,6 +59,24 @@ export class HeadCache {
     }
     this.heads.set(found.gitDir, { stamp, answer });
     return answer;
+  }
+
+  /**
+   * Whether the files naming HEAD changed in a repository read before, since it was read (stats only, no git): each
+   * change is said once, so a poll that finds one asks for the lenses once, whether or not they are asked.
+   */
+  moved(): boolean {
+    let any = false;
+    for (const found of this.located.values()) {
+      if ('problem' in found) continue;
+      const kept = this.heads.get(found.gitDir);
+      if (!kept) continue;
+      const stamp = stampOf(found) ?? '';
+      if (stamp === kept.stamp || stamp === this.noticed.get(found.gitDir)) continue;
+      this.noticed.set(found.gitDir, stamp);
+      any = true;
+    }
+    return any;
   }
 
   /** After events inside a .git folder: a folder that was no repository may be one now (git init, a clone). */

@@ -30,6 +30,8 @@ export interface LensAnswer {
 
 /** Dockerfiles whose last answer is kept. */
 const KEPT = 64;
+/** How often the HEAD stamps of the repositories read are compared (stats only), for when no file event comes. */
+export const HEAD_POLL_MS = 2_000;
 /** Any change inside .git may move HEAD. */
 const GIT_DIR = /(^|[\\/])\.git([\\/]|$)/;
 
@@ -99,6 +101,7 @@ export class HistoryLens {
   private working: Promise<void> | undefined;
   private readonly logged = new Set<string>();
   private used = false;
+  private poll: ReturnType<typeof setInterval> | undefined;
   private readonly refreshed = new Set<string>();
   private gitTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -126,6 +129,10 @@ export class HistoryLens {
     const settings = await this.host.settings(analysis.uri);
     if (!settings.history.lensSuffix) return undefined;
     this.used = true;
+    // VS Code's file watcher can miss the events of a commit (seen in code-server): HEAD's files are also polled.
+    this.poll ??= setInterval(() => {
+      if (this.heads.moved()) this.host.refresh();
+    }, HEAD_POLL_MS).unref();
     const head = this.heads.cached(analysis.project.contextDir);
     if (!head) return void this.schedule(analysis.uri);
     if ('problem' in head) return undefined;
