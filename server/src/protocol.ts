@@ -411,7 +411,7 @@ export const readDockerHistoryRequest = request<DocumentParams, ReadDockerHistor
 export interface HistoryParams {
   /** The Dockerfile (its build is planned as the editor plans it: settings, discovered configuration). */
   uri: string;
-  /** How many commits touching the build's inputs (default 50). */
+  /** How many commits touching the build's inputs (default: the document's layerLens.history.commits, 50 unless set). */
   commits?: number;
   /** `all` (default): every earlier state is in the cache; `previous`: only the previous state. */
   cache?: 'all' | 'previous';

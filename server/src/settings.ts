@@ -7,6 +7,7 @@ import { normalizePlatform } from './core/dockerfile/platform';
 import { settingsGlobMatcher } from './core/match/settingsGlob';
 import type { Builder } from './core/shared/types';
 import type { ConfigurationInfo } from './protocol';
+import { DEFAULT_COMMITS, MAX_COMMITS } from './history/commits';
 
 /** Which state counts as built: see README "What counts as built". */
 export type BaselineSetting = 'auto' | 'recorded' | 'gitHead';
@@ -34,6 +35,8 @@ export interface LayerLensSettings {
   dockerfiles: Record<string, DockerfileOverrides>;
   /** `layerLens.hover.cacheOnly`: hovers keep only the layer and cache part. */
   hover: { cacheOnly: boolean };
+  /** `layerLens.history.*`: the commits the history panel and the lens suffix replay, and whether lenses get that suffix. */
+  history: { lensSuffix: boolean; commits: number };
 }
 
 export const defaultSettings: Readonly<LayerLensSettings> = Object.freeze({
@@ -42,6 +45,7 @@ export const defaultSettings: Readonly<LayerLensSettings> = Object.freeze({
   buildArgs: {},
   dockerfiles: {},
   hover: Object.freeze({ cacheOnly: false }),
+  history: Object.freeze({ lensSuffix: false, commits: DEFAULT_COMMITS }),
 });
 
 /** The settings section the client reads and the server requests (`layerLens.*`). */
@@ -59,7 +63,16 @@ export function normaliseSettings(raw: unknown): LayerLensSettings {
     buildArgs: asArgs(value.buildArgs),
     dockerfiles,
     hover: { cacheOnly: asObject(value.hover).cacheOnly === true },
+    history: normaliseHistory(value.history),
   };
+}
+
+/** A number of commits that is not a whole number from 1 to MAX_COMMITS gives the default. */
+function normaliseHistory(raw: unknown): LayerLensSettings['history'] {
+  const value = asObject(raw);
+  const commits = value.commits;
+  const valid = typeof commits === 'number' && Number.isSafeInteger(commits) && commits >= 1 && commits <= MAX_COMMITS;
+  return { lensSuffix: value.lensSuffix === true, commits: valid ? commits : DEFAULT_COMMITS };
 }
 
 function normaliseOverrides(raw: unknown): DockerfileOverrides {

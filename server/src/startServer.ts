@@ -31,7 +31,10 @@ import { guarded } from './lsp/guard';
 import { hover } from './features/hover';
 import { serverTranslate } from './l10n/l10n';
 import { buildImage } from './features/buildImage';
-import { historyParams, HistoryService } from './history/request';
+import { historyParams, HistoryService, replayOptions } from './history/request';
+import { HistoryLens, HistoryAnswers } from './history/lens';
+import { HeadCache } from './history/headCache';
+import { withHistorySuffix } from './features/historyLens';
 import {
   buildEndedParams,
   buildStartedParams,
@@ -100,9 +103,23 @@ export function startServer(connection: Connection): void {
   const versioned = (uri: string) => mapDefined(texts.get(uri), (d) => ({ text: d.getText(), version: d.version })) ?? undefined;
   const logError = (message: string) => connection.console.error(message);
   const trust: Trust = { trusted: false };
+  let canRefreshLenses = false;
+  const historyLens = new HistoryLens(
+    {
+      trusted: () => trust.trusted,
+      analysis: (uri) => documents.analysis(uri),
+      settings: (uri) => editor.settings.get(uri),
+      options: replayOptions,
+      log: (level, message) => connection.console[level](message),
+      refresh: () => void (canRefreshLenses && connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined)),
+    },
+    new HistoryAnswers(),
+    new HeadCache(),
+  );
 
   connection.onInitialize((params): InitializeResult => {
     trust.trusted = (params.initializationOptions as InitializationOptions | undefined)?.trusted === true;
+    canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     editor = editorState(connection, params, (uri) => documents.analysis(uri), versioned, trust);
     documents = createDocuments(connection, texts, params, editor, trust);
     return {
@@ -125,11 +142,20 @@ export function startServer(connection: Connection): void {
   texts.onDidOpen((e) => documents.opened(e.document.uri));
   texts.onDidChangeContent((e) => (documents.changed(e.document.uri), editor.diagnostics.update([e.document.uri])));
   texts.onDidClose((e) => (documents.closed(e.document.uri), editor.diagnostics.clear(e.document.uri)));
-  connection.onDidChangeWatchedFiles((p) => documents.filesChanged(p.changes.flatMap((c) => (c.uri.startsWith('file:') ? [fileURLToPath(c.uri)] : []))));
+  connection.onDidChangeWatchedFiles((p) => {
+    const paths = p.changes.flatMap((c) => (c.uri.startsWith('file:') ? [fileURLToPath(c.uri)] : []));
+    documents.filesChanged(paths);
+    historyLens.filesChanged(paths);
+  });
   connection.onDidChangeConfiguration(() => documents.settingsChanged());
   // The editor cancels a request it no longer needs (the user typed on, scrolled away): its waits end early.
   connection.onCodeLens(
-    cancellable(guarded(logError, 'CodeLens', [], async (p, token) => codeLenses(await documents.analysis(p.textDocument.uri, token), editor.t))),
+    cancellable(
+      guarded(logError, 'CodeLens', [], async (p, token) => {
+        const analysis = await documents.analysis(p.textDocument.uri, token);
+        return withHistorySuffix(codeLenses(analysis, editor.t), analysis, await historyLens.answerFor(analysis), editor.t);
+      }),
+    ),
   );
   connection.onHover(
     cancellable(
@@ -198,12 +224,16 @@ export function startServer(connection: Connection): void {
       return fixAllEdit(analysis, versioned(uri), uri, editor.edits, trust.trusted, editor.t);
     }),
   );
-  const history = new HistoryService({
-    trusted: () => trust.trusted,
-    analysis: (uri) => documents.analysis(uri),
-    store: () => documents.store.data,
-    progress: (uri, done, total) => void connection.sendNotification(historyProgressNotification, { uri, done, total }),
-  });
+  const history = new HistoryService(
+    {
+      trusted: () => trust.trusted,
+      analysis: (uri) => documents.analysis(uri),
+      store: () => documents.store.data,
+      progress: (uri, done, total) => void connection.sendNotification(historyProgressNotification, { uri, done, total }),
+      commits: async (uri) => (await editor.settings.get(uri)).history.commits,
+    },
+    historyLens.answers,
+  );
   connection.onRequest(
     historyRequest,
     cancellable((p: unknown, token) => history.replay(historyParams(historyRequest, p), abortSignal(token))),

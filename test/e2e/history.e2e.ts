@@ -2,15 +2,17 @@
 // a commit whose subject is HTML with a script), "Layer Lens: Replay History" from the command palette: the steps
 // with their counts and the fixes beside them, the commits as rows with a verdict per step, a click and the arrow
 // keys show a commit's reason; the hostile subject is text (no element made from it, no dialog, the CSP allows only
-// the panel's own script).
+// the panel's own script). Then layerLens.history.lensSuffix turned on in the workspace settings: every
+// instruction's lens ends with the count `layerlens history --json` gives for that repository, and a new commit
+// changes it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { waitFor } from './support/poll';
-import { artifactsDir, repoRoot, session } from './support/session';
-import { editorLines, openFolderFile, runCommand } from './support/workbench';
+import { artifactsDir, repoRoot, screenshot, session } from './support/session';
+import { editorLines, lensTitles, openFolderFile, runCommand } from './support/workbench';
 import { webviewFrame } from './support/webview';
 
 const hostileSubject = '<img src=x onerror=alert(1)><b>bold</b><script>alert(2)</script>';
@@ -186,6 +188,86 @@ describe('Git history panel in a real VS Code', () => {
         .first()
         .click({ timeout: 5_000 })
         .catch(() => undefined);
+      await runCommand(page, 'View: Close Editor').catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('layerLens.history.lensSuffix: each lens ends with the count layerlens history --json gives, and a commit changes it', async () => {
+    const { page, workspace } = session();
+    const dir = join(workspace, 'history-lens-repo');
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    git(dir, 'init', '-q');
+    commit(
+      dir,
+      {
+        'lens.Dockerfile':
+          'FROM node:20-alpine\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY src/ ./src/\nCMD ["node", "src/index.js"]\n',
+        'package.json': '{"name":"l"}\n',
+        'package-lock.json': '{}\n',
+        'src/index.js': 'one\n',
+        '.dockerignore': '.git\n',
+      },
+      'first',
+    );
+    commit(dir, { 'src/index.js': 'two\n' }, 'source edit');
+    commit(dir, { 'package-lock.json': '{"v":2}\n' }, 'manifest edit');
+    const cli = () => {
+      const out = execFileSync(process.execPath, [join(repoRoot, 'dist/cli.js'), 'history', 'lens.Dockerfile', '--json'], { cwd: dir, encoding: 'utf8' });
+      const json = JSON.parse(out) as { states: number; summary: Array<{ line: number; rebuilds: number; maybe: number }> };
+      // The suffix of each instruction's lens, top to bottom (lines 1 to 6; CMD builds nothing: no row, no suffix).
+      return [1, 2, 3, 4, 5, 6].map((line) => {
+        const r = json.summary.find((row) => row.line === line);
+        if (!r) return null;
+        return r.maybe
+          ? `rebuilt in ${r.rebuilds}, maybe in ${r.maybe}, of the last ${json.states} commits`
+          : `rebuilt in ${r.rebuilds} of the last ${json.states} commits`;
+      });
+    };
+    const settings = join(workspace, '.vscode', 'settings.json');
+    const suffixesAre = async (expected: Array<string | null>, what: string) => {
+      let last: string[] = [];
+      try {
+        await waitFor(
+          what,
+          async () => {
+            last = await lensTitles(page);
+            return (
+              last.length === expected.length &&
+              last.every((title, i) => {
+                const [verdict, suffix, ...rest] = title.split(' · ');
+                return verdict && !rest.length && (suffix ?? null) === expected[i];
+              })
+            );
+          },
+          { timeoutMs: 90_000, intervalMs: 500 },
+        );
+      } catch (error) {
+        assert.deepEqual(last, expected, `${(error as Error).message}; the lenses say`);
+      }
+      return last;
+    };
+    try {
+      await openFolderFile(page, 'history-lens-repo', 'lens.Dockerfile');
+      await suffixesAre([null, null, null, null, null, null], 'the lenses without a suffix while the setting is off');
+      mkdirSync(join(workspace, '.vscode'), { recursive: true });
+      writeFileSync(settings, JSON.stringify({ 'layerLens.history.lensSuffix': true }, null, 2));
+      const three = cli();
+      assert.deepEqual(three.slice(2, 5), ['rebuilt in 2 of the last 3 commits', 'rebuilt in 2 of the last 3 commits', 'rebuilt in 3 of the last 3 commits']);
+      const titles = await suffixesAre(three, 'every lens with the count of layerlens history --json');
+      console.log(`      lenses: ${titles.join(' | ')}`);
+      await page.mouse.move(5, 5);
+      const file = await screenshot('history-lens-suffix');
+      console.log(`      screenshot: ${file}`);
+
+      // A new commit (a source edit): the counts of the new HEAD.
+      commit(dir, { 'src/index.js': 'three\n' }, 'another source edit');
+      const four = cli();
+      assert.deepEqual(four.slice(2, 5), ['rebuilt in 2 of the last 4 commits', 'rebuilt in 2 of the last 4 commits', 'rebuilt in 4 of the last 4 commits']);
+      await suffixesAre(four, 'the counts after a new commit');
+      const file2 = await screenshot('history-lens-suffix-after-commit');
+      console.log(`      screenshot: ${file2}`);
+    } finally {
+      rmSync(join(workspace, '.vscode'), { recursive: true, force: true });
       await runCommand(page, 'View: Close Editor').catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     }

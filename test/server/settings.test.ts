@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultSettings, dockerfileSettings, globMatches, normaliseSettings, settingsSection } from '../../server/src/settings';
+import { DEFAULT_COMMITS, MAX_COMMITS } from '../../server/src/history/commits';
 
 interface ConfigurationProperty {
   default: unknown;
@@ -22,9 +23,9 @@ void test('every contributed setting has the same default as the settings module
   const contributed = Object.keys(properties)
     .filter((key) => !clientOnly.has(key))
     .sort();
-  // `hover` is a group: VS Code hands `layerLens.hover.cacheOnly` over as hover: { cacheOnly }.
+  // `hover` and `history` are groups: VS Code hands `layerLens.hover.cacheOnly` over as hover: { cacheOnly }.
   const flat: Array<[string, unknown]> = Object.entries(defaultSettings).flatMap(([key, value]): Array<[string, unknown]> =>
-    key === 'hover' ? Object.entries(value as object).map(([k, v]): [string, unknown] => [`${key}.${k}`, v]) : [[key, value]],
+    key === 'hover' || key === 'history' ? Object.entries(value as object).map(([k, v]): [string, unknown] => [`${key}.${k}`, v]) : [[key, value]],
   );
   assert.deepEqual(contributed, flat.map(([key]) => `${settingsSection}.${key}`).sort());
   for (const [key, value] of flat) {
@@ -32,6 +33,17 @@ void test('every contributed setting has the same default as the settings module
     assert.deepEqual(property.default, value, key);
     if (property.enum) assert.ok(property.enum.includes(value), `${key}: default ${String(value)} is one of its enum values`);
   }
+});
+
+void test('layerLens.history: the suffix is off unless true; commits a whole number from 1 to MAX_COMMITS, as package.json declares', () => {
+  const commits = properties[`${settingsSection}.history.commits`] as ConfigurationProperty & { minimum?: number; maximum?: number };
+  assert.deepEqual([commits.minimum, commits.maximum], [1, MAX_COMMITS]);
+  assert.deepEqual(normaliseSettings({ history: { lensSuffix: true, commits: 7 } }).history, { lensSuffix: true, commits: 7 });
+  assert.deepEqual(normaliseSettings({ history: { commits: MAX_COMMITS } }).history, { lensSuffix: false, commits: MAX_COMMITS });
+  for (const bad of [0, -3, 2.5, MAX_COMMITS + 1, '20', null, Number.NaN])
+    assert.equal(normaliseSettings({ history: { lensSuffix: 'yes', commits: bad } }).history.commits, DEFAULT_COMMITS, String(bad));
+  assert.equal(normaliseSettings({ history: { lensSuffix: 'yes' } }).history.lensSuffix, false);
+  assert.deepEqual(normaliseSettings({ history: 'all' }).history, defaultSettings.history);
 });
 
 void test('normaliseSettings keeps valid values and replaces missing or invalid ones with defaults', () => {

@@ -19,8 +19,6 @@ import { historyReplayedKey, tickStep } from '../walkthrough';
 
 export const replayHistoryCommand = 'layerLens.replayHistory';
 export const historyViewType = 'layerLens.history';
-/** Commits replayed (as `layerlens history`'s default). */
-const COMMITS = 50;
 
 export function registerHistory(context: vscode.ExtensionContext, client: LanguageClient): void {
   const controller = new HistoryController(context, client);
@@ -199,7 +197,9 @@ class HistoryController implements vscode.Disposable {
   private base(message: string | null): HistoryPanelView {
     const uri = this.uri ? vscode.Uri.parse(this.uri) : undefined;
     const fileName = uri ? uri.path.slice(uri.path.lastIndexOf('/') + 1) : '';
-    return { fileName, result: null, message, cache: this.cache, commits: COMMITS, fixes: this.fixes, strings: webviewStrings() };
+    // The server replays layerLens.history.commits (it reads the setting for the document); shown as set.
+    const commits = vscode.workspace.getConfiguration('layerLens', uri).get<number>('history.commits', 50);
+    return { fileName, result: null, message, cache: this.cache, commits, fixes: this.fixes, strings: webviewStrings() };
   }
 
   private async replay(): Promise<void> {
@@ -210,7 +210,7 @@ class HistoryController implements vscode.Disposable {
     this.running = source;
     this.panel.title = vscode.l10n.t('Git History: {0}', this.base(null).fileName);
     this.post(this.base(vscode.l10n.t('Replaying the git history…')));
-    const params: HistoryParams = { uri, commits: COMMITS, cache: this.cache, fixed: true };
+    const params: HistoryParams = { uri, cache: this.cache, fixed: true };
     let view: HistoryPanelView;
     try {
       const result = await vscode.window.withProgress(

@@ -16,6 +16,8 @@ import type { Reason } from '../core/plan/reason';
 import type { Builder, ContextSnapshot, PlanOptions, StepPrediction } from '../core/shared/types';
 import { setOwn } from '../core/shared/own';
 import { causeOf } from './causes';
+import { DEFAULT_COMMITS, MAX_COMMITS } from './commits';
+import { instructionText } from './instructionText';
 import {
   abortError,
   HistoryError,
@@ -100,6 +102,8 @@ export interface HistorySummaryRow {
   estimatedMs: number | null;
   /** Duration of one run of the step, when a real build recorded it. */
   stepMs?: number;
+  /** The whole instruction (instructionText.ts), for matching the editor's steps; not in the CLI's JSON. */
+  instruction?: string;
 }
 
 export interface HistoryReplay {
@@ -117,10 +121,7 @@ export interface HistoryResult extends HistoryReplay {
   fixed?: HistoryReplay & { changedStates: number };
 }
 
-/** Commits replayed by default. */
-export const DEFAULT_COMMITS = 50;
-/** The most commits one replay takes. */
-export const MAX_COMMITS = 5000;
+export { DEFAULT_COMMITS, MAX_COMMITS };
 /** Paths listed per commit in `changed`. */
 const CHANGED_SHOWN = 50;
 /** Largest context file whose text the fixes read (manifests). */
@@ -479,6 +480,7 @@ class Replayer {
         line: s.line,
         keyword: s.keyword,
         text: instructionLine(source, s),
+        instruction: instructionText(source, s.line, s.endLine),
         rebuilds,
         maybe,
         cached,
