@@ -10,7 +10,7 @@ import { HistoryError } from './gitHistory';
 import type { HeadCache } from './headCache';
 import { instructionText } from './instructionText';
 import { replayHistory, type HistoryResult } from './replay';
-import type { replayOptions } from './request';
+import type { replayOptions } from './options';
 
 /** A summary row as the suffix needs it: the instruction at HEAD and its counts. */
 export interface LensRow {

@@ -13,6 +13,7 @@ import { fixedRowFor } from './format';
 import { HistoryError, repositoryOf, resolveCommit } from './gitHistory';
 import { MAX_COMMITS, replayHistory, type HistoryResult, type HistorySummaryRow } from './replay';
 import { answerBase, HistoryAnswers, lensAnswer } from './lens';
+import { replayOptions } from './options';
 
 export const RESTRICTED_HISTORY_PROBLEM =
   'Layer Lens replays the git history only in trusted workspaces: it runs git on this repository. Trust this workspace to replay its history.';
@@ -61,20 +62,6 @@ function emptyView(problem: string, cache: 'all' | 'previous'): HistoryResultVie
     fixed: null,
     tookMs: 0,
     cachedAnswer: false,
-  };
-}
-
-/** The build the editor plans for the document, as replayHistory takes it. */
-export function replayOptions({ project, settings }: Analysis & { project: NonNullable<Analysis['project']> }) {
-  return {
-    dockerfile: project.dockerfileAbs,
-    context: project.contextDir,
-    builder: settings.builder,
-    buildArgs: settings.buildArgs,
-    ...(settings.target ? { target: settings.target } : {}),
-    ...(settings.platform ? { platform: settings.platform } : {}),
-    ...(settings.unresolvedArgs ? { unresolvedArgs: settings.unresolvedArgs } : {}),
-    ...(settings.namedContexts ? { namedContexts: settings.namedContexts } : {}),
   };
 }
 
