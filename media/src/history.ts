@@ -148,23 +148,39 @@ function applyFixes(v: HistoryPanelView): HTMLElement {
   return box;
 }
 
-/** A bar over the states: rebuilt, maybe, cached parts (widths in percent), with its words for screen readers. */
+/** Causes drawn apart in a bar, per status; the rest share one part. */
+const SHOWN_CAUSES = 3;
+
+/**
+ * A bar over the states: the rebuilt part split by cause (one part per cause, most frequent first, in shades of the
+ * rebuilt colour, each titled with its cause and count), the same for maybe, then cached (widths in percent), with
+ * its words for screen readers.
+ */
 function bar(c: HistoryCounts, states: number, label: string): HTMLElement {
   const total = Math.max(states, c.rebuilds + c.maybe + c.cached, 1);
   const b = el('div', 'bar');
   b.setAttribute('role', 'img');
   b.setAttribute('aria-label', label);
   b.title = label;
-  for (const [part, n] of [
-    ['rebuilds', c.rebuilds],
-    ['maybe', c.maybe],
-    ['cached', c.cached],
-  ] as const) {
-    if (!n) continue;
-    const s = el('span', `part status-${part}`);
+  const part = (status: 'rebuilds' | 'maybe' | 'cached', n: number, shade: number, title?: string) => {
+    const s = el('span', `part status-${status} shade-${shade}`);
     s.style.width = `${(n / total) * 100}%`;
+    if (title) s.title = title;
     b.append(s);
+  };
+  for (const status of ['rebuilds', 'maybe'] as const) {
+    const all = c[status];
+    if (!all) continue;
+    const mine = (c.segments ?? []).filter((s) => s.status === status);
+    const shown = mine.slice(0, SHOWN_CAUSES);
+    let left = all;
+    shown.forEach((s, i) => {
+      part(status, s.count, i, t(status === 'rebuilds' ? '{0}: {1} rebuilt' : '{0}: {1} maybe', s.cause || t('no cause recorded'), s.count));
+      left -= s.count;
+    });
+    if (left > 0) part(status, left, shown.length, t(status === 'rebuilds' ? '{0}: {1} rebuilt' : '{0}: {1} maybe', t('other causes'), left));
   }
+  if (c.cached) part('cached', c.cached, 0);
   return b;
 }
 

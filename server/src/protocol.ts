@@ -447,6 +447,8 @@ export interface HistoryCounts {
   maybe: number;
   cached: number;
   causes: Array<{ cause: string; count: number }>;
+  /** The rebuilt (then maybe) states grouped by their whole cause, most frequent first; counts add up to rebuilds and maybe. */
+  segments: Array<{ status: 'rebuilds' | 'maybe'; cause: string; count: number }>;
   estimatedMs: number | null;
 }
 

@@ -34,7 +34,7 @@ function commit(dir: string, files: Record<string, string>, subject: string): vo
 interface Shown {
   title: string;
   meta: string;
-  rows: Array<{ line: string; text: string; count: string; fixed: string }>;
+  rows: Array<{ line: string; text: string; count: string; fixed: string; parts: string[]; fixedParts: string[] }>;
   commits: Array<{ subject: string; cells: string[] }>;
   details: string;
   img: number;
@@ -50,7 +50,7 @@ const readPanel = `(() => {
   return {
     title: text(document.querySelector('.title')),
     meta: text(document.querySelector('.meta')),
-    rows: [...document.querySelectorAll('tr.row')].map((r) => ({ line: text(r.querySelector('.line')), text: text(r.querySelector('.instruction')), count: text(r.querySelector('.now .count')), fixed: text(r.querySelector('.with-fixes .count')) })),
+    rows: [...document.querySelectorAll('tr.row')].map((r) => ({ line: text(r.querySelector('.line')), text: text(r.querySelector('.instruction')), count: text(r.querySelector('.now .count')), fixed: text(r.querySelector('.with-fixes .count')), parts: [...r.querySelectorAll('.now .part')].map((p) => p.getAttribute('title') || p.className), fixedParts: [...r.querySelectorAll('.with-fixes .part')].map((p) => p.getAttribute('title') || p.className) })),
     commits: [...document.querySelectorAll('tr.commit')].map((r) => ({ subject: text(r.querySelector('.subject')), cells: [...r.querySelectorAll('button.verdict')].map((b) => text(b)) })),
     details: text(document.querySelector('.details')),
     img: document.querySelectorAll('img').length,
@@ -115,6 +115,10 @@ describe('Git history panel in a real VS Code', () => {
       // only the first build and the lock edit rerun it.
       assert.equal(npm.count, '4 of 4');
       assert.equal(npm.fixed, '4 → 2 of 4 with fixes');
+      // Its bar split by cause (most frequent first), each part titled; with the fixes, the source edits are gone.
+      assert.deepEqual(npm.parts, ['index.js: 2 rebuilt', 'first build: 1 rebuilt', 'package-lock.json: 1 rebuilt']);
+      assert.deepEqual(npm.fixedParts.slice(0, 2), ['first build: 1 rebuilt', 'package-lock.json: 1 rebuilt']);
+      assert.match(npm.fixedParts[2], /status-cached/);
       assert.deepEqual(
         v.commits.map((c) => c.subject),
         ['first', hostileSubject, 'lock', 'three'],

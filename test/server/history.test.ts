@@ -120,8 +120,34 @@ void test('trusted: the panel gets what history --json computes, per step and pe
       assert.ok(cell.why && typeof cell.why.code === 'string');
     }
   }
+  // The bar's parts: each row's rebuilt and maybe states grouped by their whole cause, as the CLI's commits give
+  // them one by one; the counts add up to the row's.
+  for (const [i, row] of view.rows.entries()) {
+    const tally = new Map<string, number>();
+    for (const c of cli.commits) {
+      const step = c.steps.find((st) => st.line === cli.summary[i].line);
+      if (step && (step.status === 'rebuilds' || step.status === 'maybe')) {
+        const key = `${step.status} ${step.cause ?? ''}`;
+        tally.set(key, (tally.get(key) ?? 0) + 1);
+      }
+    }
+    assert.deepEqual(new Map(row.segments.map((g) => [`${g.status} ${g.cause}`, g.count])), tally, `segments of line ${row.line}`);
+    assert.equal(
+      row.segments.filter((g) => g.status === 'rebuilds').reduce((n, g) => n + g.count, 0),
+      row.rebuilds,
+    );
+    assert.equal(
+      row.segments.filter((g) => g.status === 'maybe').reduce((n, g) => n + g.count, 0),
+      row.maybe,
+    );
+  }
   const npm = view.rows.find((r) => r.text === 'RUN npm ci');
   assert.ok(npm);
+  assert.ok(npm.segments.length >= 3, JSON.stringify(npm.segments));
+  assert.ok(
+    npm.segments.every((g, k) => k === 0 || g.status !== npm.segments[k - 1].status || g.count <= npm.segments[k - 1].count),
+    'most frequent first',
+  );
   // The classic layout rebuilds the install on every source edit; after the fix only the lock edit (and the first
   // build, and the Dockerfile edit) rebuild it.
   assert.equal(npm.rebuilds, 6, JSON.stringify(npm));

@@ -88,6 +88,13 @@ export interface CauseCount {
   count: number;
 }
 
+export interface CauseSegment {
+  status: 'rebuilds' | 'maybe';
+  /** The state's cause as `--json` gives it per commit ('' when it has none). */
+  cause: string;
+  count: number;
+}
+
 export interface HistorySummaryRow {
   line: number;
   keyword: string;
@@ -98,6 +105,11 @@ export interface HistorySummaryRow {
   cached: number;
   /** First causes of rebuilds and maybes, most frequent first. */
   causes: CauseCount[];
+  /**
+   * The states that rebuilt (then those that were maybe) grouped by their whole cause (`a + b` is one group), most
+   * frequent first: what splits the panel's bar. Their counts add up to `rebuilds` and `maybe`.
+   */
+  segments?: CauseSegment[];
   /** rebuilds x the step's duration in the last real build of this Dockerfile; null when that is unknown (untimed). */
   estimatedMs: number | null;
   /** Duration of one run of the step, when a real build recorded it. */
@@ -465,6 +477,7 @@ class Replayer {
       let maybe = 0;
       let cached = 0;
       const causes = new Map<string, number>();
+      const groups = new Map<string, CauseSegment>();
       for (const { tally } of this.bySlot) {
         const t = tally.get(slot);
         if (!t || t.keyword !== s.keyword) continue;
@@ -473,6 +486,12 @@ class Replayer {
         else if (t.status === 'cached') cached++;
         // A miss caused by several files or folders counts once for each of them.
         if ((t.status === 'rebuilds' || t.status === 'maybe') && t.cause) for (const c of t.cause.split(' + ')) causes.set(c, (causes.get(c) ?? 0) + 1);
+        if (t.status === 'rebuilds' || t.status === 'maybe') {
+          const key = `${t.status}\0${t.cause ?? ''}`;
+          const group = groups.get(key) ?? { status: t.status, cause: t.cause ?? '', count: 0 };
+          group.count++;
+          groups.set(key, group);
+        }
       }
       const before = timed?.[slot] as (RecordedStep & { durationMs?: number }) | undefined;
       const stepMs = before && before.keyword === s.keyword && typeof before.durationMs === 'number' ? before.durationMs : undefined;
@@ -485,6 +504,9 @@ class Replayer {
         maybe,
         cached,
         causes: [...causes].map(([c, n]) => ({ cause: c, count: n })).sort((a, b) => b.count - a.count || (a.cause < b.cause ? -1 : 1)),
+        segments: [...groups.values()].sort(
+          (a, b) => (a.status === b.status ? 0 : a.status === 'rebuilds' ? -1 : 1) || b.count - a.count || (a.cause < b.cause ? -1 : 1),
+        ),
         estimatedMs: stepMs === undefined ? null : rebuilds * stepMs,
         ...(stepMs !== undefined ? { stepMs } : {}),
       });

@@ -122,7 +122,7 @@ export class HistoryService {
 }
 
 function counts(row: HistorySummaryRow): HistoryCounts {
-  return { rebuilds: row.rebuilds, maybe: row.maybe, cached: row.cached, causes: row.causes, estimatedMs: row.estimatedMs };
+  return { rebuilds: row.rebuilds, maybe: row.maybe, cached: row.cached, causes: row.causes, segments: row.segments ?? [], estimatedMs: row.estimatedMs };
 }
 
 function total(rows: readonly HistorySummaryRow[]): number | null {
