@@ -10,17 +10,23 @@ import { readDockerHistoryRequest } from '../../server/src/protocol';
 /** The same Dockerfile is not read again within this time (opening, switching tabs and focusing come in bursts). */
 const againAfterMs = 5_000;
 
-export function registerDockerHistory(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, client: LanguageClient): void {
+/** Reads the builds of a Dockerfile (absolute path) from Docker's history now, when that source is on. */
+export type ReadDockerHistory = (dockerfile: string) => Promise<void>;
+
+export function registerDockerHistory(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, client: LanguageClient): ReadDockerHistory {
   const enabled = (): boolean => vscode.workspace.getConfiguration('layerLens.record').get<boolean>('dockerHistory', true) !== false;
   const lastRead = new Map<string, number>();
   let saidProblem: string | undefined;
   const read = async (document: vscode.TextDocument | undefined): Promise<void> => {
     if (!document || document.languageId !== 'dockerfile' || document.uri.scheme !== 'file') return;
-    if (!vscode.workspace.isTrusted || !enabled() || client.state !== State.Running) return;
     const uri = document.uri.toString();
     const now = Date.now();
     if (now - (lastRead.get(uri) ?? 0) < againAfterMs) return;
     lastRead.set(uri, now);
+    await readUri(uri);
+  };
+  const readUri = async (uri: string): Promise<void> => {
+    if (!vscode.workspace.isTrusted || !enabled() || client.state !== State.Running) return;
     try {
       const result = await client.sendRequest(readDockerHistoryRequest, { uri });
       if (result.problem) {
@@ -44,4 +50,5 @@ export function registerDockerHistory(context: vscode.ExtensionContext, output: 
       if (e.newState === State.Running) for (const d of vscode.workspace.textDocuments) void read(d);
     }),
   );
+  return (dockerfile) => readUri(vscode.Uri.file(dockerfile).toString());
 }

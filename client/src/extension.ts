@@ -28,8 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerHistory(context, client);
   registerBuildContext(context, client, didUpdate);
   registerConfigLenses(context, client, didUpdate);
-  registerSeenBuilds(context, output, client);
-  registerDockerHistory(context, output, client);
+  registerSeenBuilds(context, output, client, registerDockerHistory(context, output, client));
   registerWalkthrough(context, output);
   await client.start();
 }

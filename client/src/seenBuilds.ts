@@ -7,11 +7,17 @@ import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { buildEndedRequest, buildStartedRequest, type BuildStartedParams, type DockerBuildTaskFields } from '../../server/src/protocol';
 import { mayBuild, taskCommandLine, taskVariables, type TaskArg } from './seenBuildsText';
+import type { ReadDockerHistory } from './dockerHistory';
 
 /** A terminal without shell integration this long after it opened is said (once per window) to hide its builds. */
 const shellIntegrationWaitMs = 10_000;
 
-export function registerSeenBuilds(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, client: LanguageClient): void {
+export function registerSeenBuilds(
+  context: vscode.ExtensionContext,
+  output: vscode.LogOutputChannel,
+  client: LanguageClient,
+  readDockerHistory: ReadDockerHistory,
+): void {
   const enabled = (key: 'terminal' | 'tasks'): boolean => vscode.workspace.getConfiguration('layerLens.record').get<boolean>(key, true) !== false;
 
   /** Asks the server to take the snapshots; the id to end with, or null when nothing will be recorded. */
@@ -35,6 +41,8 @@ export function registerSeenBuilds(context: vscode.ExtensionContext, output: vsc
     if (known === null || client.state !== State.Running) return;
     const result = await client.sendRequest(buildEndedRequest, { id: known, exitCode });
     for (const message of result.messages) output.info(message);
+    // A failed BuildKit build: the steps Docker finished are in its build history (when that source is on).
+    for (const dockerfile of result.failed ?? []) await readDockerHistory(dockerfile);
   };
   const failed = (what: string) => (error: unknown) => {
     output.warn(`${what}: ${error instanceof Error ? error.message : String(error)}`);

@@ -387,6 +387,11 @@ export interface BuildEndedResult {
   messages: string[];
   /** Builds recorded in the store. */
   recorded: number;
+  /**
+   * The Dockerfiles (absolute paths) of the BuildKit builds of a command that failed: Docker's build history holds the
+   * steps it finished, which the client then reads (layerLens/readDockerHistory) when that source is on.
+   */
+  failed?: string[];
 }
 
 /** Client → server: that command ended: at exit code 0 its snapshots are recorded as built; otherwise nothing. */

@@ -12,6 +12,7 @@ import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { holdBuildkit } from './support/engineHold';
+import { outputSays, typeInTerminal } from './support/terminal';
 import { codeServerEnv } from './support/dockerEnv';
 import { waitFor } from './support/poll';
 import { screenshot, session } from './support/session';
@@ -22,6 +23,8 @@ const folder = 'docker-history-demo';
 const tag = `ll-e2e-dhist-${token}`;
 // A fresh WORKDIR each run, so the engine has none of these steps in its cache before the shell build.
 const dockerfile = `FROM localbase:1\nWORKDIR /dhist-${token}\nCOPY app.txt ./\nRUN cat app.txt > copy.txt\nCOPY src/ ./src/\n`;
+// Typed in the terminal; its last step fails.
+const failing = `FROM localbase:1\nWORKDIR /dhist-fail-${token}\nCOPY app.txt ./\nRUN cat app.txt && exit 3\n`;
 
 async function lensesNow(page: Page, ok: (titles: string[]) => boolean, what: string): Promise<string[]> {
   let last: string[] = [];
@@ -48,6 +51,7 @@ async function showDockerfile(page: Page): Promise<void> {
 describe("Layer Lens: builds made outside VS Code, read from Docker's build history (BuildKit engine)", function () {
   let demo = '';
   let settingsDir = '';
+  let terminalOpen = false;
   let releaseEngine: (() => Promise<void>) | undefined;
 
   before(async function () {
@@ -64,11 +68,12 @@ describe("Layer Lens: builds made outside VS Code, read from Docker's build hist
     demo = join(workspace, folder);
     mkdirSync(join(demo, 'src'), { recursive: true });
     writeFileSync(join(demo, 'dhist.Dockerfile'), dockerfile);
+    writeFileSync(join(demo, 'fail.Dockerfile'), failing);
     writeFileSync(join(demo, 'app.txt'), `app ${token}\n`);
     writeFileSync(join(demo, 'src', 'main.txt'), `main ${token}\n`);
     // Older than the build's start, as files are that a user did not touch while Docker ran.
     const old = new Date(Date.now() - 120_000);
-    for (const p of ['dhist.Dockerfile', 'app.txt', 'src/main.txt', 'src', '.']) utimesSync(join(demo, p), old, old);
+    for (const p of ['dhist.Dockerfile', 'fail.Dockerfile', 'app.txt', 'src/main.txt', 'src', '.']) utimesSync(join(demo, p), old, old);
     settingsDir = join(workspace, '.vscode');
     mkdirSync(settingsDir, { recursive: true });
     writeFileSync(join(settingsDir, 'settings.json'), JSON.stringify({ 'layerLens.record.dockerHistory': true }, null, 2));
@@ -79,6 +84,7 @@ describe("Layer Lens: builds made outside VS Code, read from Docker's build hist
     if (settingsDir) rmSync(settingsDir, { recursive: true, force: true });
     if (demo) {
       const { page } = session();
+      if (terminalOpen) await typeInTerminal(page, 'exit').catch(() => undefined);
       await showDockerfile(page).catch(() => undefined);
       await runCommand(page, 'View: Close Editor').catch(() => undefined);
       rmSync(demo, { recursive: true, force: true });
@@ -141,5 +147,39 @@ describe("Layer Lens: builds made outside VS Code, read from Docker's build hist
         new RegExp(`#(\\d+) \\[\\d/\\d\\] ${step}[^\\n]*\\n#\\1 CACHED`),
         `the engine did not take ${step} from its cache:\n${again.stderr}`,
       );
+  });
+  it('a failing docker build typed in the terminal: the steps Docker finished are read from its history', async function () {
+    this.timeout(240_000);
+    const { page } = session();
+    await runCommand(page, 'Terminal: Create New Terminal');
+    terminalOpen = true;
+    // Absolute paths: the command does not depend on the folder the new shell reports.
+    await typeInTerminal(page, `docker build -f ${join(demo, 'fail.Dockerfile')} ${demo}`);
+    // The terminal source records nothing for a failed command; Docker's history has the steps it finished.
+    await outputSays(page, /Not recorded: docker build -f \S*docker-history-demo\/fail\.Dockerfile \S+ in the terminal: it failed \(exit code 1\)\./);
+    const text = await outputSays(
+      page,
+      /Recorded the build of .*docker-history-demo\/fail\.Dockerfile from docker buildx history, .* It failed: the steps Docker finished are recorded\./,
+    );
+    const line = text.split('\n').find((l) => l.includes('fail.Dockerfile from docker buildx history'));
+    console.log(`      output: ${line?.trim()}`);
+    assert.match(line ?? '', /lines 1, 2, 3; 3 step keys/);
+    await openFolderFile(page, folder, 'fail.Dockerfile');
+    await waitFor('the failing Dockerfile in the editor', async () => (await editorText(page)).includes(`WORKDIR /dhist-fail-${token}`));
+    let last: string[] = [];
+    await waitFor(
+      'the finished steps cached and the failed one not',
+      async () => {
+        await scrollEditorToTop(page);
+        last = await lensTitles(page);
+        return last.length === 4 && last.slice(0, 3).every((t) => t === 'cached') && /^rebuilds/.test(last[3]);
+      },
+      { timeoutMs: 60_000, intervalMs: 1_000 },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; the lenses say ${JSON.stringify(last)}`);
+    });
+    console.log(`      lenses: ${JSON.stringify(last)}`);
+    const shot = await screenshot('docker-history-failed-terminal-build');
+    if (shot) console.log(`      screenshot: ${shot}`);
   });
 });

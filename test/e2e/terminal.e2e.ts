@@ -8,9 +8,10 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { holdBuildkit } from './support/engineHold';
+import { outputSays, typeInTerminal } from './support/terminal';
 import { waitFor } from './support/poll';
 import { screenshot, session } from './support/session';
-import { editorText, lensTitles, openFolderFile, outputText, runCommand, scrollEditorToTop, statusBarItem } from './support/workbench';
+import { editorText, lensTitles, openFolderFile, runCommand, scrollEditorToTop, statusBarItem } from './support/workbench';
 
 const token = randomBytes(4).toString('hex');
 const folder = 'terminal-demo';
@@ -38,25 +39,6 @@ async function lensesAll(page: Page, re: RegExp, what: string, count?: number): 
   } catch (error) {
     throw new Error(`${(error as Error).message}; the lenses say ${JSON.stringify(last)}`);
   }
-}
-
-async function typeInTerminal(page: Page, line: string): Promise<void> {
-  await runCommand(page, 'Terminal: Focus Terminal');
-  await page.locator('.terminal-wrapper.active .xterm-helper-textarea, .xterm-helper-textarea').first().waitFor({ timeout: 20_000 });
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-}
-
-async function outputSays(page: Page, re: RegExp, timeoutMs = 90_000): Promise<string> {
-  return waitFor(
-    `the Layer Lens output saying ${re}`,
-    async () => {
-      await runCommand(page, 'Layer Lens: Show Output');
-      const text = await outputText(page);
-      return re.test(text) ? text : undefined;
-    },
-    { timeoutMs, intervalMs: 1_000 },
-  );
 }
 
 async function showDockerfile(page: Page): Promise<void> {

@@ -58,7 +58,15 @@ test('a failed build records nothing; an untrusted workspace recognises nothing'
   const ended = await s.request(buildEndedRequest, { id: started.id, exitCode: 1 });
   assert.equal(ended.recorded, 0);
   assert.match(ended.messages[0], /Not recorded: .*it failed \(exit code 1\)/);
+  // The client then reads the steps Docker finished from its build history (BuildKit builds only).
+  assert.deepEqual(ended.failed, [join(root, 'Dockerfile')]);
   assert.equal(fs.existsSync(storePath), false);
+  const classic = await s.request(buildStartedRequest, { source: 'terminal', commandLine: 'DOCKER_BUILDKIT=0 docker build .', cwd: root });
+  assert.ok(classic.id);
+  assert.equal((await s.request(buildEndedRequest, { id: classic.id, exitCode: 1 })).failed, undefined);
+  const ok = await s.request(buildStartedRequest, { source: 'terminal', commandLine: 'docker build .', cwd: root });
+  assert.ok(ok.id);
+  assert.equal((await s.request(buildEndedRequest, { id: ok.id, exitCode: 0 })).failed, undefined);
   const other = await s.request(buildStartedRequest, { source: 'terminal', commandLine: 'docker build --builder remote .', cwd: root });
   assert.equal(other.id, null);
   assert.match(other.builds[0].problem ?? '', /buildx builder remote keeps its own cache/);

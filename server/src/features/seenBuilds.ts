@@ -87,7 +87,8 @@ export class SeenBuilds {
     const where = pending.source === 'terminal' ? 'the terminal' : 'a task';
     if (params.exitCode !== 0) {
       const why = params.exitCode === null ? 'the terminal did not report its exit code' : `it failed (exit code ${params.exitCode})`;
-      return { messages: snapshots.map((s) => `Not recorded: ${s.label} in ${where}: ${why}.`), recorded: 0 };
+      const failed = [...new Set(snapshots.flatMap((s) => ('problem' in s || s.builder !== 'buildkit' ? [] : [s.dockerfile])))];
+      return { messages: snapshots.map((s) => `Not recorded: ${s.label} in ${where}: ${why}.`), recorded: 0, ...(failed.length ? { failed } : {}) };
     }
     const messages: string[] = [];
     let recorded = 0;
