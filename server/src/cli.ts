@@ -5,7 +5,7 @@ import { BUILD_OPTIONS, parseCommandLine, UsageError, usageExit } from './cliArg
 import pc from 'picocolors';
 import { runCheck, runFix } from './cliCheck';
 import { chooseConfig, ConfigInputError, ConfigUsageError, configsBeside, configSummary, runConfigs, type ConfigChoice } from './cliConfigs';
-import { namedBuildConfigs, type NamedBuildConfig } from './configs/namedBuilds';
+import { namedBuildConfigs, namedBuildOptions, type NamedBuildOptions } from './configs/namedBuilds';
 import { configLabel, type BuildConfig } from './configs/types';
 import { buildCommand } from './cliBuild';
 import { unbuildableNamedContexts } from './build/buildProject';
@@ -368,28 +368,23 @@ function withConfig(options: ProjectOptions, values: CliValues, config: BuildCon
     ...(values.platform === undefined && config.platform ? { platform: config.platform } : {}),
     ...(Object.keys(unresolvedArgs).length ? { unresolvedArgs } : {}),
     ...(Object.keys(namedContexts).length ? { namedContexts } : {}),
-    ...namedBuildsOf(namedBuildConfigs(config, beside), namedContexts, config, options.builder),
+    ...namedBuildsOf(config, beside, namedContexts),
   };
 }
 
 /**
  * The other builds the named contexts are the output of (Bake `target:NAME` of the same folder), each with its own
- * configuration (its context, Dockerfile, target, args, platform and named contexts; none of this command line's
- * options, which are for the build named). A named context the command line gave another value is not one of them.
+ * configuration (none of this command line's options, which are for the build named). A named context the command
+ * line gave another value is not one of them.
  */
 function namedBuildsOf(
-  builds: Record<string, NamedBuildConfig>,
-  namedContexts: Record<string, string>,
   config: BuildConfig,
-  builder: Builder,
-): { namedBuilds?: Record<string, ProjectOptions> } {
-  const out: Record<string, ProjectOptions> = {};
-  for (const [name, b] of Object.entries(builds)) {
-    if (namedContexts[name] !== config.namedContexts[name]) continue;
-    const sub = withConfig({ dockerfile: b.config.dockerfile as string, builder, buildArgs: {} }, {}, b.config);
-    const own = namedBuildsOf(b.builds, sub.namedContexts ?? {}, b.config, builder);
-    setOwn(out, name, { ...sub, ...own });
-  }
+  beside: readonly BuildConfig[],
+  namedContexts: Record<string, string>,
+): { namedBuilds?: Record<string, NamedBuildOptions> } {
+  const out: Record<string, NamedBuildOptions> = {};
+  for (const [name, b] of Object.entries(namedBuildOptions(namedBuildConfigs(config, beside))))
+    if (namedContexts[name] === config.namedContexts[name]) setOwn(out, name, b);
   return Object.keys(out).length ? { namedBuilds: out } : {};
 }
 

@@ -18,6 +18,7 @@ import { staleDiagnostics, staleFiles, syncedEntry, withSyncedContent, type Sync
 import type { Builder, ContextSnapshot, PlanOptions, SourceSelection, StepPrediction } from './core/shared/types';
 import { renderReason, type Reason } from './core/plan/reason';
 import { namedContextKind, type NamedBuildResult } from './core/plan/cacheKeys';
+import type { NamedBuildOptions } from './configs/namedBuilds';
 import type { ParsedDockerfile } from './core/dockerfile/parse';
 import { MAX_DOCKERFILE_BYTES } from './core/dockerfile/limits';
 import { planCosts, type CostedPrediction, type RebuildEstimate } from './core/plan/cost';
@@ -62,7 +63,7 @@ export interface ProjectOptions {
    * name → that build's options (each with its own namedBuilds, bounded by whoever made them). They are opened
    * with this project and planned with it (planProject); a named context not here stays 'maybe'.
    */
-  namedBuilds?: Record<string, ProjectOptions>;
+  namedBuilds?: Record<string, NamedBuildOptions>;
   /**
    * Build args a discovered configuration passes whose value cannot be known (`${VAR}` unset, `${{ secrets.X }}`):
    * name → why. Left out of `buildArgs`; the steps whose key depends on them are `maybe` (see planProject).
@@ -251,7 +252,7 @@ export function openProject(opts: ProjectOptions): Project {
 }
 
 /** The named contexts that are another build's output, with that build declared: each opened (openProject's way). */
-function namedBuildsToOpen(opts: ProjectOptions): Array<[string, ProjectOptions]> {
+function namedBuildsToOpen(opts: ProjectOptions): Array<[string, NamedBuildOptions]> {
   if (opts.builder !== 'buildkit' || !opts.namedBuilds || !opts.namedContexts) return [];
   const named = opts.namedContexts;
   return Object.entries(opts.namedBuilds).filter(([name]) => Object.hasOwn(named, name) && namedContextKind(named[name]) === 'build');
@@ -267,7 +268,7 @@ function withNamedBuilds(project: Project, opts: ProjectOptions, open: (sub: Pro
   const out: Record<string, Project> = {};
   for (const [name, sub] of wanted) {
     try {
-      setOwn(out, name, open({ ...sub, builder: opts.builder }));
+      setOwn(out, name, open({ ...sub, builder: opts.builder, ...(opts.namedFolderReadable ? { namedFolderReadable: opts.namedFolderReadable } : {}) }));
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       project.problems.push(namedBuildProblem(name, (opts.namedContexts as Record<string, string>)[name], e));
@@ -296,7 +297,13 @@ export async function openProjectAsync(opts: ProjectOptions, signal?: AbortSigna
     const opened: Record<string, Project> = {};
     for (const [name, sub] of wanted) {
       try {
-        setOwn(opened, name, await openProjectAsync({ ...sub, builder: opts.builder, ...(opts.digestCache ? { digestCache: opts.digestCache } : {}) }, signal));
+        const subOpts: ProjectOptions = {
+          ...sub,
+          builder: opts.builder,
+          ...(opts.digestCache ? { digestCache: opts.digestCache } : {}),
+          ...(opts.namedFolderReadable ? { namedFolderReadable: opts.namedFolderReadable } : {}),
+        };
+        setOwn(opened, name, await openProjectAsync(subOpts, signal));
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         project.problems.push(namedBuildProblem(name, (opts.namedContexts as Record<string, string>)[name], e));
@@ -404,7 +411,8 @@ type ContextEntryLike = ViewNode['entry'];
  * paths are examined again and only digests along them recomputed. `text` replaces the Dockerfile text.
  */
 export function refreshProject(project: Project, changedPaths: Iterable<string>, text?: string): Project {
-  changedPaths = [...changedPaths];
+  const paths = [...changedPaths];
+  changedPaths = paths;
   const { snapshot, changed } = updateSnapshot(project.snapshot, changedPaths);
   const was = project.synced;
   const synced = was
@@ -424,10 +432,12 @@ export function refreshProject(project: Project, changedPaths: Iterable<string>,
     view = updateView(view, seen, changed);
   }
   const named = refreshNamed(project.named, changedPaths);
+  const namedBuilds = refreshNamedBuilds(project.namedBuilds, paths);
   const next: Project = {
     ...project,
     snapshot,
     ...(named ? { named } : {}),
+    ...(namedBuilds ? { namedBuilds } : {}),
     ...(synced ? { synced } : {}),
     view,
     text: text ?? project.text,
@@ -441,6 +451,44 @@ export function refreshProject(project: Project, changedPaths: Iterable<string>,
   if (ignoreText === undefined || ignoreFile === undefined) delete next.ignoreFile;
   else next.ignoreFile = ignoreFile;
   return next;
+}
+
+/**
+ * The folders and files a project is read from, absolute: its context, its named folders, and those of the builds
+ * its named contexts are the output of, with their Dockerfiles (a change there changes this plan too).
+ */
+export function projectPaths(project: Pick<Project, 'contextDir' | 'named' | 'namedBuilds'>): string[] {
+  return [
+    project.contextDir,
+    ...Object.values(project.named ?? {}).map((f) => f.dir),
+    ...Object.values(project.namedBuilds ?? {}).flatMap((b) => [b.dockerfileAbs, ...projectPaths(b)]),
+  ];
+}
+
+/** The named builds after files changed: each refreshed along the paths it reads, its Dockerfile read again when it changed. */
+function refreshNamedBuilds(builds: Record<string, Project> | undefined, changedPaths: string[]): Record<string, Project> | undefined {
+  if (!builds) return undefined;
+  const out: Record<string, Project> = {};
+  for (const [name, sub] of Object.entries(builds)) {
+    const dirs = projectPaths(sub);
+    const inside = changedPaths.filter((p) => isAbsolute(p) && (p === sub.dockerfileAbs || dirs.some((d) => p === d || p.startsWith(d + sep))));
+    if (!inside.length) {
+      setOwn(out, name, sub);
+      continue;
+    }
+    let text: string | undefined;
+    if (inside.includes(sub.dockerfileAbs)) {
+      try {
+        text = readDockerfile(sub.dockerfileAbs);
+      } catch (e) {
+        // Gone or unreadable now: planned as it was read, and said.
+        if (!(e instanceof InputError)) throw e;
+        sub.problems.push(e.message);
+      }
+    }
+    setOwn(out, name, refreshProject(sub, inside, text));
+  }
+  return out;
 }
 
 /** The named folders after files changed: absolute paths inside a folder update it (its ignore file read again). */
@@ -520,10 +568,12 @@ function planNamedBuilds(project: PlannedProject, known: KnownBuilds): { results
   for (const [name, sub] of Object.entries(project.namedBuilds)) {
     const plan = planProject(sub, shared);
     if (plan.fails || !plan.end) continue;
-    const cause = plan.end.cause;
+    // A step said 'maybe' after the chain was judged (a build arg unknown here): the build may rerun it.
+    const unsure = plan.end.status === 'cached' ? plan.steps.find((s) => s.status === 'maybe') : undefined;
+    const cause = unsure ?? plan.end.cause;
     setOwn(results, name, {
       key: plan.end.key,
-      status: plan.end.status,
+      status: unsure ? 'maybe' : plan.end.status,
       ...(cause ? { cause: { line: cause.line, keyword: cause.keyword, file: basename(sub.dockerfileAbs) } } : {}),
     });
     keys.push(...plan.keys);

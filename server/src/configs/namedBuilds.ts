@@ -46,3 +46,37 @@ export function namedBuildConfigs(config: BuildConfig, all: readonly BuildConfig
   }
   return out;
 }
+
+/**
+ * What planning one named build takes from its configuration (the fields of ProjectOptions it sets): its Dockerfile,
+ * context, target, platform, args (the unknown ones said), named contexts and its own named builds.
+ */
+export interface NamedBuildOptions {
+  dockerfile: string;
+  context?: string;
+  target?: string;
+  platform?: string;
+  buildArgs: Record<string, string>;
+  unresolvedArgs?: Record<string, string>;
+  namedContexts?: Record<string, string>;
+  namedBuilds?: Record<string, NamedBuildOptions>;
+}
+
+/** namedBuildConfigs as options: name → its build's configuration, as planning takes it. */
+export function namedBuildOptions(builds: Record<string, NamedBuildConfig>): Record<string, NamedBuildOptions> {
+  const out: Record<string, NamedBuildOptions> = {};
+  for (const [name, { config: c, builds: own }] of Object.entries(builds)) {
+    const nested = namedBuildOptions(own);
+    setOwn(out, name, {
+      dockerfile: c.dockerfile as string,
+      ...(c.context ? { context: c.context } : {}),
+      ...(c.target ? { target: c.target } : {}),
+      ...(c.platform ? { platform: c.platform } : {}),
+      buildArgs: { ...c.args },
+      ...(Object.keys(c.unresolvedArgs).length ? { unresolvedArgs: { ...c.unresolvedArgs } } : {}),
+      ...(Object.keys(c.namedContexts).length ? { namedContexts: { ...c.namedContexts } } : {}),
+      ...(Object.keys(nested).length ? { namedBuilds: nested } : {}),
+    });
+  }
+  return out;
+}

@@ -97,6 +97,19 @@ export function namedBuildReason(src: Extract<NamedSource, { kind: 'build' }>, c
   return { code: 'namedContextBuildChanged', name, value, status: result.status, line, keyword, file, ...(copy ? { copy: true as const } : {}) };
 }
 
+/**
+ * What a step that reads a named context's files (COPY --from, RUN --mount=from=) keys and says, for one that is
+ * not a folder nor an image: a remote or an unplanned build is not judged ('maybe'); a planned build is keyed by its
+ * last step, and, as BuildKit reads it by content, not judged either when that build reruns a step (its files may
+ * come out identical: then BuildKit keeps the step).
+ */
+export function namedRead(src: Extract<NamedSource, { kind: 'unplanned' | 'build' }>, parts: Record<string, string>): { ref: string; external?: Reason } {
+  if (src.kind === 'unplanned') return { ref: `context:${src.name}=${src.value}`, external: unplannedReason(src) };
+  // Its key in a `from:` part, as a source stage's: the best case (verdict.ts bestCaseKey) is the recorded step.
+  parts[`from:build:${src.name}`] = src.result.key;
+  return { ref: `build:${src.name}`, ...(src.result.status !== 'cached' ? { external: namedBuildReason(src, true) } : {}) };
+}
+
 /** The reason a named context the plan cannot judge gives its step ('maybe'). */
 export function unplannedReason(src: Extract<NamedSource, { kind: 'unplanned' }>): Reason {
   return { code: 'namedContextNotPlanned', name: src.name, value: src.value, why: src.why };

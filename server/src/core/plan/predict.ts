@@ -22,7 +22,7 @@ import { buildOrder, buildStageGraph, GLOBAL_STAGE, graphOptions, selectStages, 
 import { lazyProperty } from '../shared/lazy';
 import { atLine } from '../dockerfile/limits';
 import { setOwn } from '../shared/own';
-import type { Reason } from './reason';
+import { renderReason, type Reason } from './reason';
 import { diagnosticOf, type Message } from '../shared/message';
 import { chainAfter, judgeStep, step, type VerdictScope } from './verdict';
 import { layerOf, metaReason, platformFailure, record, refusedPlan } from './planSteps';
@@ -134,7 +134,7 @@ class BuildPlanner {
     const state = parentEnd ? cloneState(parentEnd.state, this.input.options.builder) : initialState();
     let chain = this.fromStep(stage, parentEnd);
     stage.instructions.forEach((ins, i) => {
-      chain = this.instructionStep(stage, ins, `${stage.label}#${i + 1}`, state, chain);
+      chain = this.uncertainOnBuild(chain, this.instructionStep(stage, ins, `${stage.label}#${i + 1}`, state, chain));
     });
     this.stageEnd.set(stage.index, { outcome: chain, state });
   }
@@ -245,6 +245,21 @@ class BuildPlanner {
     const after = chainAfter(chain, key, judged);
     if (!this.madeHere.has(key)) this.madeHere.set(key, { step: judged.step, stage: stage.label, after });
     return after;
+  }
+
+  /**
+   * On top of FROM a build that may rerun a step: BuildKit reruns this chain whenever that build reruns any step,
+   * even with the same files, so a step whose key is recorded is not 'cached' there but 'maybe'.
+   */
+  private uncertainOnBuild(before: Outcome, after: Outcome): Outcome {
+    const from = before.cause;
+    if (before.status !== 'maybe' || after.status !== 'cached' || from?.keyword !== 'FROM' || from.cause?.code !== 'namedContextBuildChanged') return after;
+    const last = this.steps[this.steps.length - 1];
+    if (last.status === 'cached') {
+      const reason: Reason = { code: 'parentMayRebuild', line: from.line, keyword: from.keyword, cause: from.cause };
+      this.steps[this.steps.length - 1] = { ...last, status: 'maybe', reason: renderReason(reason), cause: reason };
+    }
+    return { ...after, status: 'maybe', cause: from };
   }
 
   private fromReason(slot: string, parts: Record<string, string>): Reason {
