@@ -113,7 +113,7 @@ async function oracleTests() {
   // discovery against `docker compose config` / `docker buildx bake --print` (plugins from setup, no daemon), and a
   // real `docker compose build` and `docker buildx bake` of a tiny project compared with the plan of its discovered
   // configuration (BuildKit)
-  await test('configs', ['test/oracle/configs.test.ts', 'test/oracle/composeBuild.test.ts']);
+  await test('configs', ['test/oracle/configs.test.ts', 'test/oracle/composeBuild.test.ts', 'test/oracle/bakeNamedBuild.test.ts']);
   await test('fixes', ['test/oracle/fixes.test.ts']);
   await step('oracle', 'real builds', node, ['scripts/run-node-tests.mjs', 'test/build'], { counted: true });
 }

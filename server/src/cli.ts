@@ -4,7 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { BUILD_OPTIONS, parseCommandLine, UsageError, usageExit } from './cliArgs';
 import pc from 'picocolors';
 import { runCheck, runFix } from './cliCheck';
-import { chooseConfig, ConfigInputError, ConfigUsageError, configSummary, runConfigs, type ConfigChoice } from './cliConfigs';
+import { chooseConfig, ConfigInputError, ConfigUsageError, configsBeside, configSummary, runConfigs, type ConfigChoice } from './cliConfigs';
+import { namedBuildConfigs, namedBuildOptions, type NamedBuildOptions } from './configs/namedBuilds';
 import { configLabel, type BuildConfig } from './configs/types';
 import { buildCommand } from './cliBuild';
 import { unbuildableNamedContexts } from './build/buildProject';
@@ -217,7 +218,9 @@ const KEPT_DIGEST_CACHES = 32;
 
 function run(command: string, values: CliValues, dockerfileArg: string | undefined, config?: BuildConfig, workspace?: string): number | Promise<number> {
   try {
-    const options = config ? withConfig(projectOptions(values, config.dockerfile), values, config) : projectOptions(values, dockerfileArg);
+    const options = config
+      ? withConfig(projectOptions(values, config.dockerfile), values, config, configsBeside(config))
+      : projectOptions(values, dockerfileArg);
     if (config) for (const line of configSummary(config, workspace ?? process.cwd())) process.stderr.write(`layerlens: ${line}\n`);
     const storePath = values.store ?? defaultStorePath();
     const loaded = loadStore(storePath);
@@ -350,7 +353,7 @@ export async function runMain(argv: string[]): Promise<number> {
  * The discovered configuration under the options: its context, target, platform and args, except where the
  * command line gave its own (an arg given there is no longer unresolved).
  */
-function withConfig(options: ProjectOptions, values: CliValues, config: BuildConfig): ProjectOptions {
+function withConfig(options: ProjectOptions, values: CliValues, config: BuildConfig, beside: readonly BuildConfig[] = []): ProjectOptions {
   const namedContexts: Record<string, string> = { ...config.namedContexts };
   for (const [k, v] of Object.entries(options.namedContexts ?? {})) setOwn(namedContexts, k, v);
   const buildArgs: Record<string, string> = { ...config.args };
@@ -365,7 +368,24 @@ function withConfig(options: ProjectOptions, values: CliValues, config: BuildCon
     ...(values.platform === undefined && config.platform ? { platform: config.platform } : {}),
     ...(Object.keys(unresolvedArgs).length ? { unresolvedArgs } : {}),
     ...(Object.keys(namedContexts).length ? { namedContexts } : {}),
+    ...namedBuildsOf(config, beside, namedContexts),
   };
+}
+
+/**
+ * The other builds the named contexts are the output of (Bake `target:NAME` of the same folder), each with its own
+ * configuration (none of this command line's options, which are for the build named). A named context the command
+ * line gave another value is not one of them.
+ */
+function namedBuildsOf(
+  config: BuildConfig,
+  beside: readonly BuildConfig[],
+  namedContexts: Record<string, string>,
+): { namedBuilds?: Record<string, NamedBuildOptions> } {
+  const out: Record<string, NamedBuildOptions> = {};
+  for (const [name, b] of Object.entries(namedBuildOptions(namedBuildConfigs(config, beside))))
+    if (namedContexts[name] === config.namedContexts[name]) setOwn(out, name, b);
+  return Object.keys(out).length ? { namedBuilds: out } : {};
 }
 
 function projectOptions(

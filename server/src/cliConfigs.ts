@@ -114,6 +114,14 @@ export interface ConfigChoice {
 }
 
 /** The one configuration the options name, or a ConfigUsageError that lists the known ones (exit 2). */
+/** The configurations discovered with one chooseConfig picked (its named contexts may name another of them). */
+const discoveredWith = new WeakMap<BuildConfig, readonly BuildConfig[]>();
+
+/** The configurations found beside `c` when chooseConfig picked it (none for another one). */
+export function configsBeside(c: BuildConfig): readonly BuildConfig[] {
+  return discoveredWith.get(c) ?? [];
+}
+
 export async function chooseConfig(choice: ConfigChoice, workspace: string, envFiles?: string[]): Promise<BuildConfig> {
   const asked = (['compose', 'bake', 'devcontainer'] as const).filter((k) => choice[k] !== undefined);
   if (asked.length > 1) throw new ConfigUsageError(`Give one of --compose, --bake and --devcontainer, not ${asked.map((k) => `--${k}`).join(' and ')}.`);
@@ -162,6 +170,7 @@ export async function chooseConfig(choice: ConfigChoice, workspace: string, envF
     const why = [...c.unresolved, ...c.notes].join(' ') || 'its Dockerfile or context is not known.';
     throw new ConfigInputError(`${configLabel(c)} (${c.source.file}:${c.source.line}) cannot be planned: ${why}`);
   }
+  discoveredWith.set(c, found.configs);
   return c;
 }
 

@@ -2,7 +2,7 @@
 // read the Dockerfile (or take unsaved text), read the context and its ignore file, and hand
 // the core plain data.
 import { statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { planBuild, type KnownBuilds, type PlanContext, type RecordablePlan } from './core/plan/predict';
 import { simulateBuild, withChangedFiles } from './core/plan/simulate';
 import { nodeFingerprint, selectSources, updateView, viewContext, wholeContext, type ContextView } from './core/context/context';
@@ -17,7 +17,8 @@ import { mountOptions, splitKeepingQuotes } from './core/dockerfile/stages';
 import { staleDiagnostics, staleFiles, syncedEntry, withSyncedContent, type SyncedFiles, type SyncedSnapshot } from './core/plan/syncState';
 import type { Builder, ContextSnapshot, PlanOptions, SourceSelection, StepPrediction } from './core/shared/types';
 import { renderReason, type Reason } from './core/plan/reason';
-import { namedContextKind } from './core/plan/cacheKeys';
+import { namedContextKind, type NamedBuildResult } from './core/plan/cacheKeys';
+import type { NamedBuildOptions } from './configs/namedBuilds';
 import type { ParsedDockerfile } from './core/dockerfile/parse';
 import { MAX_DOCKERFILE_BYTES } from './core/dockerfile/limits';
 import { planCosts, type CostedPrediction, type RebuildEstimate } from './core/plan/cost';
@@ -58,6 +59,12 @@ export interface ProjectOptions {
    */
   namedFolderReadable?: (dir: string) => boolean;
   /**
+   * The named contexts that are another build's output (Bake `target:NAME`) whose build the configuration declares:
+   * name → that build's options (each with its own namedBuilds, bounded by whoever made them). They are opened
+   * with this project and planned with it (planProject); a named context not here stays 'maybe'.
+   */
+  namedBuilds?: Record<string, NamedBuildOptions>;
+  /**
    * Build args a discovered configuration passes whose value cannot be known (`${VAR}` unset, `${{ secrets.X }}`):
    * name → why. Left out of `buildArgs`; the steps whose key depends on them are `maybe` (see planProject).
    */
@@ -88,6 +95,8 @@ export interface Project {
   unresolvedArgs?: Record<string, string>;
   /** The named contexts that are folders, read: name → the folder, its files and its own ignore file (R27). */
   named?: Record<string, NamedFolder>;
+  /** ProjectOptions.namedBuilds, opened: name → the other build's project. */
+  namedBuilds?: Record<string, Project>;
 }
 
 /** A named context that is a folder, read like the build context (symlinks never followed, the same guards). */
@@ -235,10 +244,37 @@ export function openProject(opts: ProjectOptions): Project {
   const o = prepareOpen(opts);
   const problems: string[] = [];
   const folders = readNamedFoldersSync(namedValues(opts), problems, opts.digestCache);
-  return finishOpen(opts, o, scanContext(o.contextDir, opts.digestCache ? { digestCache: opts.digestCache } : {}), {
+  const project = finishOpen(opts, o, scanContext(o.contextDir, opts.digestCache ? { digestCache: opts.digestCache } : {}), {
     ...(folders ? { folders } : {}),
     problems,
   });
+  return withNamedBuilds(project, opts, (sub) => openProject({ ...sub, ...(opts.digestCache ? { digestCache: opts.digestCache } : {}) }));
+}
+
+/** The named contexts that are another build's output, with that build declared: each opened (openProject's way). */
+function namedBuildsToOpen(opts: ProjectOptions): Array<[string, NamedBuildOptions]> {
+  if (opts.builder !== 'buildkit' || !opts.namedBuilds || !opts.namedContexts) return [];
+  const named = opts.namedContexts;
+  return Object.entries(opts.namedBuilds).filter(([name]) => Object.hasOwn(named, name) && namedContextKind(named[name]) === 'build');
+}
+
+function namedBuildProblem(name: string, value: string, e: unknown): string {
+  return `named context ${name} (${value}): ${e instanceof Error ? e.message : String(e)} The steps that read it are "maybe".`;
+}
+
+function withNamedBuilds(project: Project, opts: ProjectOptions, open: (sub: ProjectOptions) => Project): Project {
+  const wanted = namedBuildsToOpen(opts);
+  if (!wanted.length) return project;
+  const out: Record<string, Project> = {};
+  for (const [name, sub] of wanted) {
+    try {
+      setOwn(out, name, open({ ...sub, builder: opts.builder, ...(opts.namedFolderReadable ? { namedFolderReadable: opts.namedFolderReadable } : {}) }));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      project.problems.push(namedBuildProblem(name, (opts.namedContexts as Record<string, string>)[name], e));
+    }
+  }
+  return Object.keys(out).length ? { ...project, namedBuilds: out } : project;
 }
 
 /**
@@ -252,10 +288,29 @@ export async function openProjectAsync(opts: ProjectOptions, signal?: AbortSigna
   const snapshot = await scanContextAsync(o.contextDir, scanOptions);
   const problems: string[] = [];
   const folders = await readNamedFolders(namedValues(opts), (dir) => scanContextAsync(dir, scanOptions), problems, opts.namedFolderReadable);
-  const project = finishOpen(opts, o, snapshot, { ...(folders ? { folders } : {}), problems });
+  let project = finishOpen(opts, o, snapshot, { ...(folders ? { folders } : {}), problems });
   const roots = sourceRoots(project, opts.text !== undefined ? opts.parsed : undefined);
   await warmDigests(snapshot, filesBelow(roots), signal);
   await warmTrees(project, roots, signal);
+  const wanted = namedBuildsToOpen(opts);
+  if (wanted.length) {
+    const opened: Record<string, Project> = {};
+    for (const [name, sub] of wanted) {
+      try {
+        const subOpts: ProjectOptions = {
+          ...sub,
+          builder: opts.builder,
+          ...(opts.digestCache ? { digestCache: opts.digestCache } : {}),
+          ...(opts.namedFolderReadable ? { namedFolderReadable: opts.namedFolderReadable } : {}),
+        };
+        setOwn(opened, name, await openProjectAsync(subOpts, signal));
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        project.problems.push(namedBuildProblem(name, (opts.namedContexts as Record<string, string>)[name], e));
+      }
+    }
+    if (Object.keys(opened).length) project = { ...project, namedBuilds: opened };
+  }
   return project;
 }
 
@@ -356,7 +411,8 @@ type ContextEntryLike = ViewNode['entry'];
  * paths are examined again and only digests along them recomputed. `text` replaces the Dockerfile text.
  */
 export function refreshProject(project: Project, changedPaths: Iterable<string>, text?: string): Project {
-  changedPaths = [...changedPaths];
+  const paths = [...changedPaths];
+  changedPaths = paths;
   const { snapshot, changed } = updateSnapshot(project.snapshot, changedPaths);
   const was = project.synced;
   const synced = was
@@ -376,10 +432,12 @@ export function refreshProject(project: Project, changedPaths: Iterable<string>,
     view = updateView(view, seen, changed);
   }
   const named = refreshNamed(project.named, changedPaths);
+  const namedBuilds = refreshNamedBuilds(project.namedBuilds, paths);
   const next: Project = {
     ...project,
     snapshot,
     ...(named ? { named } : {}),
+    ...(namedBuilds ? { namedBuilds } : {}),
     ...(synced ? { synced } : {}),
     view,
     text: text ?? project.text,
@@ -393,6 +451,44 @@ export function refreshProject(project: Project, changedPaths: Iterable<string>,
   if (ignoreText === undefined || ignoreFile === undefined) delete next.ignoreFile;
   else next.ignoreFile = ignoreFile;
   return next;
+}
+
+/**
+ * The folders and files a project is read from, absolute: its context, its named folders, and those of the builds
+ * its named contexts are the output of, with their Dockerfiles (a change there changes this plan too).
+ */
+export function projectPaths(project: Pick<Project, 'contextDir' | 'named' | 'namedBuilds'>): string[] {
+  return [
+    project.contextDir,
+    ...Object.values(project.named ?? {}).map((f) => f.dir),
+    ...Object.values(project.namedBuilds ?? {}).flatMap((b) => [b.dockerfileAbs, ...projectPaths(b)]),
+  ];
+}
+
+/** The named builds after files changed: each refreshed along the paths it reads, its Dockerfile read again when it changed. */
+function refreshNamedBuilds(builds: Record<string, Project> | undefined, changedPaths: string[]): Record<string, Project> | undefined {
+  if (!builds) return undefined;
+  const out: Record<string, Project> = {};
+  for (const [name, sub] of Object.entries(builds)) {
+    const dirs = projectPaths(sub);
+    const inside = changedPaths.filter((p) => isAbsolute(p) && (p === sub.dockerfileAbs || dirs.some((d) => p === d || p.startsWith(d + sep))));
+    if (!inside.length) {
+      setOwn(out, name, sub);
+      continue;
+    }
+    let text: string | undefined;
+    if (inside.includes(sub.dockerfileAbs)) {
+      try {
+        text = readDockerfile(sub.dockerfileAbs);
+      } catch (e) {
+        // Gone or unreadable now: planned as it was read, and said.
+        if (!(e instanceof InputError)) throw e;
+        sub.problems.push(e.message);
+      }
+    }
+    setOwn(out, name, refreshProject(sub, inside, text));
+  }
+  return out;
 }
 
 /** The named folders after files changed: absolute paths inside a folder update it (its ignore file read again). */
@@ -453,14 +549,54 @@ export function planContext(
 export type ProjectPlan = RecordablePlan & { source: string[]; steps: CostedPrediction[]; estimate?: RebuildEstimate };
 
 /** What planProject reads of a project: any context snapshot will do (a folder on disk, a git tree). */
-export type PlannedProject = Pick<Project, 'text' | 'options' | 'view' | 'ignoreText' | 'synced' | 'unresolvedArgs' | 'named'> & { snapshot: ContextSnapshot };
+export type PlannedProject = Pick<Project, 'text' | 'options' | 'view' | 'ignoreText' | 'synced' | 'unresolvedArgs' | 'named' | 'namedBuilds'> & {
+  snapshot: ContextSnapshot;
+};
+
+/**
+ * The builds this one's named contexts are the output of (Bake `target:`), each planned against the same store: the
+ * end of its target stage's chain (planBuild's `end`) for the steps that read it, and its keys, which recording this
+ * build records too (Bake builds that target as part of this one). A build that cannot be planned is left out: the
+ * steps that read it stay 'maybe'.
+ */
+function planNamedBuilds(project: PlannedProject, known: KnownBuilds): { results: Record<string, NamedBuildResult>; keys: string[] } | undefined {
+  if (!project.namedBuilds || project.options.builder !== 'buildkit') return undefined;
+  const results: Record<string, NamedBuildResult> = {};
+  const keys: string[] = [];
+  // Its own last recorded build is not this one's: only the keys are shared.
+  const shared: KnownBuilds = { has: (k) => known.has(k), empty: known.empty };
+  for (const [name, sub] of Object.entries(project.namedBuilds)) {
+    const plan = planProject(sub, shared);
+    if (plan.fails || !plan.end) continue;
+    // A step said 'maybe' after the chain was judged (a build arg unknown here): the build may rerun it.
+    const unsure = plan.end.status === 'cached' ? plan.steps.find((s) => s.status === 'maybe') : undefined;
+    const cause = unsure ?? plan.end.cause;
+    setOwn(results, name, {
+      key: plan.end.key,
+      status: unsure ? 'maybe' : plan.end.status,
+      ...(cause ? { cause: { line: cause.line, keyword: cause.keyword, file: basename(sub.dockerfileAbs) } } : {}),
+    });
+    keys.push(...plan.keys);
+  }
+  return { results, keys };
+}
 
 /** `parsed`: parseDockerfile(project.text), when the caller has it already. */
 export function planProject(project: PlannedProject, known: KnownBuilds, parsed?: ParsedDockerfile): ProjectPlan {
   const seen = project.synced?.snapshot ?? project.snapshot;
   const context = planContext(seen, project.ignoreText, project.options.builder, project.view);
   const named = namedPlanContexts(project.named);
-  const result = planBuild({ text: project.text, ...(parsed ? { parsed } : {}), options: project.options, context, known, ...(named ? { named } : {}) });
+  const builds = planNamedBuilds(project, known);
+  const result = planBuild({
+    text: project.text,
+    ...(parsed ? { parsed } : {}),
+    options: project.options,
+    context,
+    known,
+    ...(named ? { named } : {}),
+    ...(builds ? { namedBuilds: builds.results } : {}),
+  });
+  if (builds?.keys.length) result.keys = [...result.keys, ...builds.keys];
   if (project.options.builder === 'buildkit') {
     // What BuildKit's sync will hold after this build, for the next prediction (C9): only needed when
     // the plan is recorded, and it covers every file read.
@@ -479,7 +615,7 @@ export function planProject(project: PlannedProject, known: KnownBuilds, parsed?
     const read = (path: string) => context.selections.some((sel) => sel.includes?.(path) ?? sel.paths.includes(path));
     result.diagnostics.push(...staleDiagnostics(new Set([...project.synced.stale].filter(read))));
   }
-  if (project.unresolvedArgs) result.steps = withUnresolvedArgs(project, known, parsed, result.steps);
+  if (project.unresolvedArgs) result.steps = withUnresolvedArgs(project, known, parsed, result.steps, builds?.results);
   const { steps, estimate } = planCosts(result.steps, result.recorded, known.last);
   return { ...result, steps, estimate, source: project.text.split('\n') };
 }
@@ -495,7 +631,13 @@ const MAX_SEPARATE_UNRESOLVED = 4;
  * step that reads it and the chain after it) is `maybe: depends on build arg NAME, unknown here (why)`, unless nothing
  * was ever recorded for it (then it rebuilds whatever the value).
  */
-function withUnresolvedArgs(project: PlannedProject, known: KnownBuilds, parsed: ParsedDockerfile | undefined, steps: StepPrediction[]): StepPrediction[] {
+function withUnresolvedArgs(
+  project: PlannedProject,
+  known: KnownBuilds,
+  parsed: ParsedDockerfile | undefined,
+  steps: StepPrediction[],
+  namedBuilds: Record<string, NamedBuildResult> | undefined,
+): StepPrediction[] {
   const unresolved = project.unresolvedArgs ?? {};
   const names = Object.keys(unresolved);
   const groups = names.length <= MAX_SEPARATE_UNRESOLVED ? names.map((n) => [n]) : [names];
@@ -511,6 +653,7 @@ function withUnresolvedArgs(project: PlannedProject, known: KnownBuilds, parsed:
       context: planContext(seen, project.ignoreText, project.options.builder, project.view),
       known,
       ...(project.named ? { named: namedPlanContexts(project.named) } : {}),
+      ...(namedBuilds ? { namedBuilds } : {}),
     });
     const keyAt = new Map(other.steps.map((s) => [s.line, s.key]));
     for (const s of steps) {

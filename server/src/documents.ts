@@ -5,7 +5,7 @@ import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { openProjectAsync, planProject, refreshProject, simulateProject, type Project, type ProjectPlan } from './diskProject';
+import { openProjectAsync, planProject, projectPaths, refreshProject, simulateProject, type Project, type ProjectPlan } from './diskProject';
 import type { ParsedDockerfile } from './core/dockerfile/parse';
 import { DigestCache } from './contextFs';
 import type { RecordablePlan } from './core/plan/predict';
@@ -384,7 +384,7 @@ export class DockerfileDocuments {
       if (entry.path && folder && !settings.fromSetting) {
         const discovery = await this.discovery(folder);
         if (generation !== entry.generation || this.entries.get(entry.uri) !== entry) return;
-        settings = withConfiguration(settings, configsFor(discovery, entry.path), this.picks.get(entry.path));
+        settings = withConfiguration(settings, configsFor(discovery, entry.path), this.picks.get(entry.path), discovery.configs);
       } else settings = withConfiguration(settings, [], undefined);
       if (entry.settings && JSON.stringify(entry.settings) === JSON.stringify(settings) && (entry.project || entry.problem)) return;
       entry.settings = settings;
@@ -422,6 +422,7 @@ export class DockerfileDocuments {
           ...(settings.platform ? { platform: settings.platform } : {}),
           ...(settings.unresolvedArgs ? { unresolvedArgs: settings.unresolvedArgs } : {}),
           ...(settings.namedContexts ? { namedContexts: settings.namedContexts } : {}),
+          ...(settings.namedBuilds ? { namedBuilds: settings.namedBuilds } : {}),
           ...(this.host.trusted() ? {} : { namedFolderReadable: (dir: string) => workspace !== undefined && inside(workspace, dir) }),
           text,
           ...(parsed ? { parsed } : {}),
@@ -508,8 +509,8 @@ export class DockerfileDocuments {
         if (entry.opening) (entry.changedWhileOpening ??= []).push(...paths);
         continue;
       }
-      // The build context's folder and the named contexts' folders (R27).
-      const dirs = [entry.project.contextDir, ...Object.values(entry.project.named ?? {}).map((f) => f.dir)];
+      // The build context's folder, the named contexts' folders (R27) and what the builds they are the output of read.
+      const dirs = projectPaths(entry.project);
       const inside = paths.filter((p) => dirs.some((dir) => p === dir || p.startsWith(dir + sep)));
       if (inside.length === 0) continue;
       entry.project = refreshProject(entry.project, inside);

@@ -8,6 +8,7 @@ import { settingsGlobMatcher } from './core/match/settingsGlob';
 import type { Builder } from './core/shared/types';
 import type { ConfigurationInfo } from './protocol';
 import { DEFAULT_COMMITS, MAX_COMMITS } from './history/commits';
+import type { NamedBuildOptions } from './configs/namedBuilds';
 
 /** Which state counts as built: see README "What counts as built". */
 export type BaselineSetting = 'auto' | 'recorded' | 'gitHead';
@@ -107,6 +108,8 @@ export interface DockerfileSettings {
   unresolvedArgs?: Record<string, string>;
   /** That configuration's named contexts: name → absolute folder or value as written (ProjectOptions.namedContexts). */
   namedContexts?: Record<string, string>;
+  /** The builds those named contexts are the output of (Bake `target:NAME`), as that configuration declares them. */
+  namedBuilds?: Record<string, NamedBuildOptions>;
 }
 
 /**

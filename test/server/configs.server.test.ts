@@ -212,3 +212,44 @@ void test('untrusted: a named folder outside the workspace is not read (its step
   // Trusted, the folder is read: the step is judged by its files (the record above had none of them).
   assert.equal((await trusted.titles(v))[2], 'rebuilds: source files changed');
 });
+
+void test('Bake target: named context: the editor plans the target it names and follows edits of its files and Dockerfile', async () => {
+  const bake = JSON.stringify({
+    target: { base: { context: 'base' }, app: { context: '.', dockerfile: 'app.Dockerfile', contexts: { base: 'target:base' } } },
+  });
+  const baseDf = ['FROM alpine', 'COPY base.txt ./', 'RUN cat base.txt', ''].join('\n');
+  const df = ['FROM base', 'COPY app.txt ./', 'RUN cat app.txt', ''].join('\n');
+  const root = diskProject(
+    'll-configs-',
+    { 'docker-bake.json': bake, 'app.Dockerfile': df, 'app.txt': 'a1', 'base/Dockerfile': baseDf, 'base/base.txt': 'b1' },
+    roots,
+  );
+  const s = await server(root);
+  const u = await s.open(join(root, 'app.Dockerfile'), df);
+  assert.equal((await s.request(statusRequest, { uri: u })).configuration?.label, 'bake:app');
+  assert.equal((await s.titles(u))[1], 'rebuilds: named context base (target:base) rebuilds: its line 1 FROM (Dockerfile)');
+  const refreshes = s.refreshes;
+  await s.request(recordRequest, { uri: u });
+  await s.refreshAfter(refreshes);
+  let titles = await s.titles(u);
+  assert.match(titles[1], /^cached/, JSON.stringify(titles));
+  assert.match(titles[3], /^cached/, JSON.stringify(titles));
+  const waitFor = async (line: number, until: (t: string) => boolean) => {
+    for (let i = 0; i < 100 && !until(titles[line]); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      titles = await s.titles(u);
+    }
+    return titles[line];
+  };
+  // a file of base's own context
+  fs.writeFileSync(join(root, 'base', 'base.txt'), 'b2');
+  await s.filesChanged([join(root, 'base', 'base.txt')]);
+  assert.equal(await waitFor(1, (t) => !t.startsWith('cached')), 'rebuilds: named context base (target:base) rebuilds: its line 2 COPY (Dockerfile)');
+  fs.writeFileSync(join(root, 'base', 'base.txt'), 'b1');
+  await s.filesChanged([join(root, 'base', 'base.txt')]);
+  assert.match(await waitFor(1, (t) => t.startsWith('cached')), /^cached/);
+  // base's Dockerfile edited (it is not the open document): read again
+  fs.writeFileSync(join(root, 'base', 'Dockerfile'), baseDf.replace('RUN cat base.txt', 'RUN cat base.txt && true'));
+  await s.filesChanged([join(root, 'base', 'Dockerfile')]);
+  assert.equal(await waitFor(1, (t) => !t.startsWith('cached')), 'rebuilds: named context base (target:base) rebuilds: its line 3 RUN (Dockerfile)');
+});

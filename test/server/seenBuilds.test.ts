@@ -74,3 +74,29 @@ test('a failed build records nothing; an untrusted workspace recognises nothing'
   const none = await untrusted.s.request(buildStartedRequest, { source: 'terminal', commandLine: 'docker build .', cwd: untrusted.root });
   assert.deepEqual(none, { id: null, builds: [] });
 });
+
+test('docker buildx bake of a target with a target: named context, typed in the terminal, records both targets: the plan is cached after', async () => {
+  const bake = JSON.stringify({ target: { base: { context: 'base' }, app: { context: 'app', contexts: { base: 'target:base' } } } });
+  const app = 'FROM base\nCOPY app.txt ./\nRUN cat app.txt\n';
+  const root = diskProject(
+    'll-seen-',
+    { 'docker-bake.json': bake, 'app/Dockerfile': app, 'app/app.txt': 'a', 'base/Dockerfile': 'FROM alpine\nCOPY base.txt ./\n', 'base/base.txt': 'b' },
+    roots,
+  );
+  const storePath = `${root}-store.json`;
+  roots.push(storePath);
+  const s = await TestServer.start({ storePath, workspaceFolders: [root], trusted: true });
+  servers.push(s);
+  const u = await s.open(join(root, 'app', 'Dockerfile'), app);
+  assert.equal((await s.titles(u))[1], 'rebuilds: named context base (target:base) rebuilds: its line 1 FROM (Dockerfile)');
+  const started = await s.request(buildStartedRequest, { source: 'terminal', commandLine: 'docker buildx bake app', cwd: root });
+  assert.ok(started.id, JSON.stringify(started));
+  const refreshes = s.refreshes;
+  const ended = await s.request(buildEndedRequest, { id: started.id, exitCode: 0 });
+  assert.equal(ended.recorded, 1, JSON.stringify(ended.messages));
+  // app's 3 keys and base's 2
+  assert.match(ended.messages[0], /5 step keys/);
+  await s.refreshAfter(refreshes);
+  const titles = await s.titles(u);
+  assert.deepEqual([titles[1], titles[2], titles[3]], ['cached', 'cached', 'cached']);
+});

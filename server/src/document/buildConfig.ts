@@ -3,6 +3,7 @@
 // the Dockerfile's folder.
 import { setOwn } from '../core/shared/own';
 import { configLabel, type BuildConfig } from '../configs/types';
+import { namedBuildConfigs, namedBuildOptions } from '../configs/namedBuilds';
 import type { ConfigurationChoice } from '../protocol';
 import type { DockerfileSettings } from '../settings';
 
@@ -18,9 +19,15 @@ export function choiceOf(c: BuildConfig): ConfigurationChoice {
 
 /**
  * The settings with the chosen configuration's context, target, platform and args (over `layerLens.buildArgs`).
- * `configs` are the plannable configurations that build this Dockerfile, in precedence order.
+ * `configs` are the plannable configurations that build this Dockerfile, in precedence order; `all`, every one the
+ * workspace has (a Bake target's `target:NAME` named context is planned with the target of that name).
  */
-export function withConfiguration(settings: DockerfileSettings, configs: BuildConfig[], picked: string | undefined): DockerfileSettings {
+export function withConfiguration(
+  settings: DockerfileSettings,
+  configs: BuildConfig[],
+  picked: string | undefined,
+  all: readonly BuildConfig[] = configs,
+): DockerfileSettings {
   if (settings.fromSetting)
     return {
       ...settings,
@@ -32,6 +39,8 @@ export function withConfiguration(settings: DockerfileSettings, configs: BuildCo
   if (picked === FOLDER_CHOICE.id) return { ...settings, configuration: { ...FOLDER_CHOICE, origin: 'folder', choices, unresolvedArgs: {}, notes: [] } };
   const c = pickedConfig ?? configs[0];
   const buildArgs = { ...settings.buildArgs };
+  // Named contexts that are another build's output (Bake `target:NAME`): that build, from the workspace's configurations.
+  const namedBuilds = namedBuildOptions(namedBuildConfigs(c, all));
   for (const [k, v] of Object.entries(c.args)) setOwn(buildArgs, k, v);
   const notes = [...c.notes];
   const argSources: Record<string, string> = {};
@@ -45,6 +54,7 @@ export function withConfiguration(settings: DockerfileSettings, configs: BuildCo
     ...(c.platform ? { platform: c.platform } : {}),
     ...(Object.keys(c.unresolvedArgs).length ? { unresolvedArgs: c.unresolvedArgs } : {}),
     ...(Object.keys(c.namedContexts).length ? { namedContexts: c.namedContexts } : {}),
+    ...(Object.keys(namedBuilds).length ? { namedBuilds } : {}),
     configuration: {
       ...choiceOf(c),
       origin: pickedConfig ? 'picked' : 'discovered',

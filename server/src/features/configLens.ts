@@ -54,20 +54,20 @@ export class ConfigLenses {
       this.plans = new Map();
       this.plansRevision = this.host.revision();
     }
-    return Promise.all(configs.map(async (c) => lensOf(c, plannable(c) ? await this.plan(c, folder) : undefined, t)));
+    return Promise.all(configs.map(async (c) => lensOf(c, plannable(c) ? await this.plan(c, folder, discovery.configs) : undefined, t)));
   }
 
-  private plan(c: BuildConfig, folder: string): Promise<LensPlan> {
+  private plan(c: BuildConfig, folder: string, all: readonly BuildConfig[]): Promise<LensPlan> {
     const key = JSON.stringify([configId(c), c.dockerfile, c.context, c.target, c.platform, c.args, c.unresolvedArgs, c.namedContexts]);
     let found = this.plans.get(key);
     if (!found) {
-      found = this.planOnce(c, folder).catch((e: unknown) => ({ problem: messageOf(e) }));
+      found = this.planOnce(c, folder, all).catch((e: unknown) => ({ problem: messageOf(e) }));
       this.plans.set(key, found);
     }
     return found;
   }
 
-  private async planOnce(c: BuildConfig, folder: string): Promise<LensPlan> {
+  private async planOnce(c: BuildConfig, folder: string, all: readonly BuildConfig[]): Promise<LensPlan> {
     const dockerfile = c.dockerfile as string;
     const id = configId(c);
     // The Dockerfile is open and planned with this configuration: its lenses and this one agree (unsaved text included).
@@ -76,7 +76,7 @@ export class ConfigLenses {
     const raw = await this.host.settingsFor(pathToFileURL(dockerfile).toString()).catch(() => normaliseSettings(undefined));
     // The lens is about this service or target: a layerLens.dockerfiles entry for the Dockerfile does not replace it.
     const base = dockerfileSettings({ ...raw, dockerfiles: {} }, dockerfile, folder);
-    const settings = withConfiguration(base, [c], undefined);
+    const settings = withConfiguration(base, [c], undefined, all);
     const project = await openProjectAsync({
       dockerfile,
       builder: settings.builder,
@@ -86,6 +86,7 @@ export class ConfigLenses {
       ...(settings.platform ? { platform: settings.platform } : {}),
       ...(settings.unresolvedArgs ? { unresolvedArgs: settings.unresolvedArgs } : {}),
       ...(settings.namedContexts ? { namedContexts: settings.namedContexts } : {}),
+      ...(settings.namedBuilds ? { namedBuilds: settings.namedBuilds } : {}),
       digestCache: this.digestCache,
     });
     const gitHead = this.host.trusted()

@@ -16,6 +16,7 @@ import type { Builder } from '../core/shared/types';
 import { dockerEndpoint } from '../storeFile';
 import type { BuildEndedParams, BuildEndedResult, BuildStartedParams, BuildStartedResult, SeenBuild } from '../protocol';
 import { recordPlan, type WorkspaceStore } from '../store/record';
+import { namedBuildConfigs, namedBuildOptions } from '../configs/namedBuilds';
 
 export interface SeenBuildsHost {
   trusted(): boolean;
@@ -60,14 +61,16 @@ export class SeenBuilds {
     const builds = await this.resolve(params);
     if (builds.length === 0) return { id: null, builds: [] };
     const seen: SeenBuild[] = builds.map((b) => ({ dockerfile: b.dockerfile ?? null, label: b.label, problem: 'problem' in b ? b.problem : null }));
-    const recordable = builds.filter((b): b is { label: string; dockerfile: string; build: DockerfileBuild; config?: BuildConfig } => !('problem' in b));
+    const recordable = builds.filter(
+      (b): b is { label: string; dockerfile: string; build: DockerfileBuild; config?: BuildConfig; beside?: readonly BuildConfig[] } => !('problem' in b),
+    );
     for (const b of seen) if (b.problem) this.host.log('info', `Seen in the ${params.source}: ${b.label}: not recorded: ${b.problem}`);
     if (recordable.length === 0) return { id: null, builds: seen };
     const id = randomBytes(8).toString('hex');
     // The contexts are read now, as the command starts: what Docker is sent, not what is on disk when it ends.
     const snapshots = Promise.all(
       recordable.map((b) =>
-        this.snapshot(b.label, b.build, b.config).catch((e: unknown) => ({
+        this.snapshot(b.label, b.build, b.config, b.beside).catch((e: unknown) => ({
           label: b.label,
           problem: `its context could not be read: ${(e as Error).message}`,
         })),
@@ -112,7 +115,9 @@ export class SeenBuilds {
     while (this.pending.size >= MAX_PENDING) this.pending.delete(this.pending.keys().next().value as string);
   }
 
-  private async snapshot(label: string, build: DockerfileBuild, config: BuildConfig | undefined): Promise<Snapshot> {
+  private async snapshot(label: string, build: DockerfileBuild, config: BuildConfig | undefined, beside: readonly BuildConfig[] = []): Promise<Snapshot> {
+    // A Bake target's `target:NAME` named contexts: bake builds those targets with it, so they are planned (and recorded) too.
+    const namedBuilds = config ? namedBuildOptions(namedBuildConfigs(config, beside)) : {};
     const target = build.target;
     const synced = this.host.store().data.builds[buildId(build.builder, build.dockerfile, target)]?.synced;
     const project = await openProjectAsync({
@@ -125,6 +130,7 @@ export class SeenBuilds {
       ...(synced ? { synced } : {}),
       ...(config && Object.keys(config.unresolvedArgs).length ? { unresolvedArgs: config.unresolvedArgs } : {}),
       ...(config && Object.keys(config.namedContexts).length ? { namedContexts: config.namedContexts } : {}),
+      ...(Object.keys(namedBuilds).length ? { namedBuilds } : {}),
     });
     const plan = planProject(project, { has: () => false, empty: true });
     if (plan.fails) throw new Error(`this build fails at line ${plan.fails.line}: ${plan.fails.message}`);
@@ -135,7 +141,10 @@ export class SeenBuilds {
   private async resolve(
     params: BuildStartedParams,
   ): Promise<
-    Array<{ label: string; dockerfile: string; build: DockerfileBuild; config?: BuildConfig } | { label: string; dockerfile?: string; problem: string }>
+    Array<
+      | { label: string; dockerfile: string; build: DockerfileBuild; config?: BuildConfig; beside?: readonly BuildConfig[] }
+      | { label: string; dockerfile?: string; problem: string }
+    >
   > {
     const cwd = params.cwd ?? undefined;
     let recognised: RecognisedBuild[];
@@ -150,7 +159,8 @@ export class SeenBuilds {
         );
     } else recognised = [];
     const out: Array<
-      { label: string; dockerfile: string; build: DockerfileBuild; config?: BuildConfig } | { label: string; dockerfile?: string; problem: string }
+      | { label: string; dockerfile: string; build: DockerfileBuild; config?: BuildConfig; beside?: readonly BuildConfig[] }
+      | { label: string; dockerfile?: string; problem: string }
     > = [];
     for (const r of recognised) {
       if (r.kind === 'unknown') {
@@ -210,7 +220,7 @@ export class SeenBuilds {
           builder: 'buildkit',
         };
         const checked = this.checked(label, build);
-        out.push('problem' in checked ? checked : { ...checked, config: c });
+        out.push('problem' in checked ? checked : { ...checked, config: c, beside: discovery.configs });
       }
     }
     return out;

@@ -8,7 +8,7 @@ import { processWord, processWords } from '../dockerfile/words';
 import type { SourceSelection } from '../shared/types';
 import type { Reason } from './reason';
 import { msg, type Message } from '../shared/message';
-import { namedSource, unplannedReason, type KeyInputs, type StageState, type StepDefinition } from './keyInputs';
+import { namedRead, namedSource, type KeyInputs, type StageState, type StepDefinition } from './keyInputs';
 import { digest, recurringDigest } from './keyDigest';
 import { applyState, expand, expansionVars, nameValues, PROXY_ARGS, resolvePath, runEnvironment, SIM } from './stageState';
 
@@ -167,9 +167,10 @@ function runParts(ins: Instruction, state: StageState, stage: Stage, inputs: Key
       if (named) {
         // A named context (R27): a folder mounts its files (the source path below it, like a context bind mount).
         if (named.kind === 'image') content = `image:${named.ref}`;
-        else if (named.kind === 'unplanned') {
-          content = `context:${named.name}=${named.value}`;
-          base.external ??= unplannedReason(named);
+        else if (named.kind === 'unplanned' || named.kind === 'build') {
+          const read = namedRead(named, parts);
+          content = read.ref;
+          base.external ??= read.external;
         } else {
           const source = opts.get('source') ?? opts.get('src');
           opts.delete('source');
@@ -242,10 +243,9 @@ function copyParts(ins: Instruction, state: StageState, stage: Stage, inputs: Ke
     if (named.kind === 'image') {
       parts.from = `image:${named.ref}`;
       parts.sources = JSON.stringify(fileSources);
-    } else if (named.kind === 'unplanned') {
-      parts.from = `context:${named.name}=${named.value}`;
+    } else if (named.kind === 'unplanned' || named.kind === 'build') {
+      ({ ref: parts.from, external } = namedRead(named, parts));
       parts.sources = JSON.stringify(fileSources);
-      external = unplannedReason(named);
     } else {
       parts.from = `context:${named.name}`;
       const sel = named.context.select(fileSources, {

@@ -46,8 +46,21 @@ export interface StepDefinition {
 export type NamedSource =
   | { kind: 'folder'; name: string; context: ContextAccess }
   | { kind: 'image'; name: string; ref: string }
+  /** Another build's output (Bake `target:`) whose build was planned too: its result. */
+  | { kind: 'build'; name: string; value: string; result: NamedBuildResult }
   /** remote: a URL, git or oci-layout; build: another build's output (Bake `target:`, compose `service:`); unread: a folder not read. */
   | { kind: 'unplanned'; name: string; value: string; why: 'remote' | 'build' | 'unread' };
+
+/**
+ * What a named context that is another build's output (`target:base`) comes to, from that build's own plan: the key
+ * of its last step (the end of its target stage's chain) and whether that step is cached, rebuilds or may.
+ */
+export interface NamedBuildResult {
+  key: string;
+  status: 'cached' | 'rebuilds' | 'maybe';
+  /** The first step of the other build that rebuilds (or may): its line, keyword and Dockerfile's name. */
+  cause?: { line: number; keyword: string; file: string };
+}
 
 /** How a named context's value reads: `docker-image://ref`, `target:x`/`service:x`, a remote, else a folder. */
 export function namedContextKind(value: string): 'image' | 'build' | 'remote' | 'folder' {
@@ -68,7 +81,33 @@ export function namedSource(name: string, named: KeyInputs['named']): NamedSourc
     const context = Object.hasOwn(named.folders, name) ? named.folders[name] : undefined;
     return context ? { kind: 'folder', name, context } : { kind: 'unplanned', name, value, why: 'unread' };
   }
+  if (kind === 'build' && named.builds && Object.hasOwn(named.builds, name)) return { kind: 'build', name, value, result: named.builds[name] };
   return { kind: 'unplanned', name, value, why: kind };
+}
+
+/**
+ * The reason of a step that reads a planned build's output: cached when all of it is; else that it rebuilds (or
+ * may), and which step first. `copy`: the step reads its files by content (COPY --from, RUN --mount=from=), so
+ * what BuildKit does depends on whether they come out identical.
+ */
+export function namedBuildReason(src: Extract<NamedSource, { kind: 'build' }>, copy = false): Reason {
+  const { name, value, result } = src;
+  if (result.status === 'cached' || !result.cause) return { code: 'namedContextBuildCached', name, value };
+  const { line, keyword, file } = result.cause;
+  return { code: 'namedContextBuildChanged', name, value, status: result.status, line, keyword, file, ...(copy ? { copy: true as const } : {}) };
+}
+
+/**
+ * What a step that reads a named context's files (COPY --from, RUN --mount=from=) keys and says, for one that is
+ * not a folder nor an image: a remote or an unplanned build is not judged ('maybe'); a planned build is keyed by its
+ * last step, and, as BuildKit reads it by content, not judged either when that build reruns a step (its files may
+ * come out identical: then BuildKit keeps the step).
+ */
+export function namedRead(src: Extract<NamedSource, { kind: 'unplanned' | 'build' }>, parts: Record<string, string>): { ref: string; external?: Reason } {
+  if (src.kind === 'unplanned') return { ref: `context:${src.name}=${src.value}`, external: unplannedReason(src) };
+  // Its key in a `from:` part, as a source stage's: the best case (verdict.ts bestCaseKey) is the recorded step.
+  parts[`from:build:${src.name}`] = src.result.key;
+  return { ref: `build:${src.name}`, ...(src.result.status !== 'cached' ? { external: namedBuildReason(src, true) } : {}) };
 }
 
 /** The reason a named context the plan cannot judge gives its step ('maybe'). */
@@ -87,5 +126,10 @@ export interface KeyInputs {
   /** Lines pretended to be edited (simulation): their values get a marker so keys change. */
   edited: ReadonlySet<number>;
   /** The build's named contexts (BuildKit): name → value as given, and the folders read, by name. */
-  named?: { values: Readonly<Record<string, string>>; folders: Readonly<Record<string, ContextAccess>> };
+  named?: {
+    values: Readonly<Record<string, string>>;
+    folders: Readonly<Record<string, ContextAccess>>;
+    /** The named contexts that are another build's output whose build was planned: name → its result. */
+    builds?: Readonly<Record<string, NamedBuildResult>>;
+  };
 }

@@ -1,7 +1,7 @@
 // The shapes a plan is made of: what planBuild is given (the text, options, the context, what earlier builds left)
 // and what it answers (a verdict per step and what recording this state stores), plus the chain state the steps
 // pass along while a build is planned (predict.ts walks the stages, verdict.ts judges each step).
-import type { ContextAccess, StageState } from './cacheKeys';
+import type { ContextAccess, NamedBuildResult, StageState } from './cacheKeys';
 import type { ParsedDockerfile } from '../dockerfile/parse';
 import type { Plan, PlanOptions, RecordedStep, StepPrediction } from '../shared/types';
 import type { Message } from '../shared/message';
@@ -54,6 +54,8 @@ export interface PlanInput {
   edited?: ReadonlySet<number>;
   /** The named contexts of options.namedContexts that are folders, read (after each folder's own .dockerignore). */
   named?: Record<string, PlanContext>;
+  /** Those that are another build's output (Bake `target:`) whose build was planned: name → its result. */
+  namedBuilds?: Record<string, NamedBuildResult>;
 }
 
 /** planBuild's answer: the plan (a verdict per step, diagnostics) and what recording this state would store. */
@@ -61,6 +63,8 @@ export interface RecordablePlan extends Plan {
   /** What `record` stores: every step key and the per-slot parts of this state. */
   recorded: RecordedBuild;
   keys: string[];
+  /** Where the target stage's chain ends: the key of the build's last step and its verdict (for a build that uses it). */
+  end?: { key: string; status: 'cached' | 'rebuilds' | 'maybe'; cause?: StepPrediction };
   /** Set when the build cannot run (a FROM --platform with no valid platform, R11a): no verdicts, nothing to record. */
   fails?: { line: number; message: string; text: Message };
 }

@@ -9,6 +9,7 @@ import {
   defineStep,
   digest,
   initialState,
+  namedBuildReason,
   namedSource,
   stepKey,
   unplannedReason,
@@ -21,7 +22,7 @@ import { buildOrder, buildStageGraph, GLOBAL_STAGE, graphOptions, selectStages, 
 import { lazyProperty } from '../shared/lazy';
 import { atLine } from '../dockerfile/limits';
 import { setOwn } from '../shared/own';
-import type { Reason } from './reason';
+import { renderReason, type Reason } from './reason';
 import { diagnosticOf, type Message } from '../shared/message';
 import { chainAfter, judgeStep, step, type VerdictScope } from './verdict';
 import { layerOf, metaReason, platformFailure, record, refusedPlan } from './planSteps';
@@ -56,7 +57,7 @@ export function planBuild(input: PlanInput): RecordablePlan {
   diagnostics.push(...cycles);
   planner.addSkippedStages(selection);
   for (const i of order) planner.walkStage(graph.stages[i]);
-  return planner.finish();
+  return planner.finish(selection.target);
 }
 
 /** The state of a plan being made: the steps so far, what recording stores, and where each stage's chain ended. */
@@ -91,7 +92,7 @@ class BuildPlanner {
       edited: this.edited,
       // Named contexts are BuildKit's: the classic builder has none, so a `--from=NAME` stays an image there.
       ...(options.builder === 'buildkit' && options.namedContexts && Object.keys(options.namedContexts).length
-        ? { named: { values: options.namedContexts, folders: input.named ?? {} } }
+        ? { named: { values: options.namedContexts, folders: input.named ?? {}, ...(input.namedBuilds ? { builds: input.namedBuilds } : {}) } }
         : {}),
     };
     this.scope = {
@@ -133,14 +134,15 @@ class BuildPlanner {
     const state = parentEnd ? cloneState(parentEnd.state, this.input.options.builder) : initialState();
     let chain = this.fromStep(stage, parentEnd);
     stage.instructions.forEach((ins, i) => {
-      chain = this.instructionStep(stage, ins, `${stage.label}#${i + 1}`, state, chain);
+      chain = this.uncertainOnBuild(chain, this.instructionStep(stage, ins, `${stage.label}#${i + 1}`, state, chain));
     });
     this.stageEnd.set(stage.index, { outcome: chain, state });
   }
 
   /** Listed when recorded (or compared with, in a simulation), not on every plan: a `COPY . .` reads every file. */
-  finish(): RecordablePlan {
+  finish(target: number): RecordablePlan {
     const { steps, recorded, keys, diagnostics } = this;
+    const end = this.stageEnd.get(target)?.outcome;
     const context = this.input.context;
     const stepsRead = steps.slice();
     const namedReads = this.namedReads;
@@ -171,7 +173,7 @@ class BuildPlanner {
       return files;
     });
     steps.sort((a, b) => a.line - b.line);
-    return { steps, diagnostics, recorded, keys };
+    return { steps, diagnostics, recorded, keys, ...(end ? { end: { key: end.key, status: end.status, ...(end.cause ? { cause: end.cause } : {}) } } : {}) };
   }
 
   private fromStep(stage: Stage, parentEnd: StageEnd | undefined): Outcome {
@@ -190,7 +192,17 @@ class BuildPlanner {
     if (this.edited.has(stage.from.line)) parts.edited = 'edited';
     const named = stage.image !== undefined ? namedSource(stage.image, this.inputs.named) : undefined;
     if (named?.kind === 'image') parts.image = named.ref;
-    else if (named) {
+    else if (named?.kind === 'build') {
+      // FROM another build's output, planned (R27): this stage goes on from its last step, so it is cached as long
+      // as all of that build is, and every step of the chain reruns when any of it does (even with identical files).
+      parts.image = `build:${named.result.key}`;
+      const key = stepKey('FROM', parts);
+      this.keys.push(key);
+      this.recorded.steps[fromSlot] = record('FROM', key, { parts });
+      const s = step(stage.from, stage.label, 'filesystem', named.result.status, namedBuildReason(named), key);
+      this.steps.push(s);
+      return named.result.status === 'cached' ? { key, status: 'cached' } : { key, status: named.result.status, cause: s };
+    } else if (named) {
       // FROM a named context that is a folder, another build's output or a remote: not planned (R27).
       parts.image = `context:${named.name}`;
       const key = stepKey('FROM', parts);
@@ -233,6 +245,21 @@ class BuildPlanner {
     const after = chainAfter(chain, key, judged);
     if (!this.madeHere.has(key)) this.madeHere.set(key, { step: judged.step, stage: stage.label, after });
     return after;
+  }
+
+  /**
+   * On top of FROM a build that may rerun a step: BuildKit reruns this chain whenever that build reruns any step,
+   * even with the same files, so a step whose key is recorded is not 'cached' there but 'maybe'.
+   */
+  private uncertainOnBuild(before: Outcome, after: Outcome): Outcome {
+    const from = before.cause;
+    if (before.status !== 'maybe' || after.status !== 'cached' || from?.keyword !== 'FROM' || from.cause?.code !== 'namedContextBuildChanged') return after;
+    const last = this.steps[this.steps.length - 1];
+    if (last.status === 'cached') {
+      const reason: Reason = { code: 'parentMayRebuild', line: from.line, keyword: from.keyword, cause: from.cause };
+      this.steps[this.steps.length - 1] = { ...last, status: 'maybe', reason: renderReason(reason), cause: reason };
+    }
+    return { ...after, status: 'maybe', cause: from };
   }
 
   private fromReason(slot: string, parts: Record<string, string>): Reason {

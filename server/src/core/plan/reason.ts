@@ -34,6 +34,13 @@ export type Reason =
   | { code: 'remoteAdd'; url: string }
   /** A named context the plan does not judge: a remote one, another build's output, a folder not read (cache-rules R27). */
   | { code: 'namedContextNotPlanned'; name: string; value: string; why: 'remote' | 'build' | 'unread' | 'base' }
+  /** A named context that is another build's output, planned too (R27): all of it is cached. */
+  | { code: 'namedContextBuildCached'; name: string; value: string }
+  /**
+   * The same, when a step of it rebuilds (or may): `line`/`keyword`/`file` are that step's. `copy`: the step reads
+   * its files by content, so it is cached only if they come out identical.
+   */
+  | { code: 'namedContextBuildChanged'; name: string; value: string; status: 'rebuilds' | 'maybe'; line: number; keyword: string; file: string; copy?: true }
   /** A stage whose name a named context takes (R27): BuildKit does not build it. */
   | { code: 'replacedByNamedContext'; stage: string }
   | { code: 'envAdded' | 'envRemoved' | 'envChanged' | 'argSet' | 'argUnset' | 'argChanged'; variable: string }
@@ -90,6 +97,10 @@ export const REASON_MESSAGES = {
   namedContextRemote: 'remote named context {0}: not planned',
   namedContextBuild: 'named context {0} is the output of {1}: not planned (cached only if its files come out identical)',
   namedContextUnread: 'named context {0} ({1}) is not read here: not planned',
+  namedContextBuildCached: 'named context {0} ({1}): every step of it cached',
+  namedContextBuildRebuilds: 'named context {0} ({1}) rebuilds: its line {2} {3} ({4})',
+  namedContextBuildMaybe: 'named context {0} ({1}) may rebuild: its line {2} {3} ({4})',
+  namedContextBuildCopy: 'named context {0} ({1}) rebuilds (its line {2} {3}, {4}): cached only if the files read come out identical',
   namedContextBase: 'FROM named context {0} ({1}): not planned',
   replacedByNamedContext: 'stage replaced by named context {0}: BuildKit does not build it',
   newInstruction: 'new instruction: not in the last recorded build',
@@ -191,6 +202,17 @@ export function renderReason(reason: Reason, t: Translate = englishT, options: R
       if (reason.why === 'remote') return t(m.namedContextRemote, reason.name);
       if (reason.why === 'build') return t(m.namedContextBuild, reason.name, reason.value);
       return t(reason.why === 'unread' ? m.namedContextUnread : m.namedContextBase, reason.name, reason.value);
+    case 'namedContextBuildCached':
+      return t(m.namedContextBuildCached, reason.name, reason.value);
+    case 'namedContextBuildChanged':
+      return t(
+        reason.status === 'maybe' ? m.namedContextBuildMaybe : reason.copy ? m.namedContextBuildCopy : m.namedContextBuildRebuilds,
+        reason.name,
+        reason.value,
+        reason.line,
+        reason.keyword,
+        reason.file,
+      );
     case 'replacedByNamedContext':
       return t(m.replacedByNamedContext, reason.stage);
     case 'envAdded':
