@@ -203,3 +203,22 @@ void test('the layer stack draws no arrow from a stage a named context replaces'
     [4],
   );
 });
+
+void test('FROM a named folder: it and every step on top rebuild at every build, recorded or not (BuildKit takes none from its cache)', () => {
+  const state: NamedState = {
+    dockerfile: ['FROM alpine:3.19 AS tool', 'COPY b.txt /b.txt', 'FROM base', 'COPY --from=tool /b.txt /b.txt', 'COPY a.txt /a.txt'].join('\n'),
+    files: { 'a.txt': 'a', 'b.txt': 'b' },
+    named: { base: '/work/base' },
+    folders: { base: { files: { 'b.txt': 'root' } } },
+  };
+  const store = recordState(state);
+  const again = plan(state, 'buildkit', store);
+  const why = 'FROM named context base (a folder): BuildKit takes no step on top of a folder from its cache, so this stage runs again at every build';
+  assert.equal(at(again, 3), `rebuilds: ${why}`);
+  assert.equal(at(again, 4), `rebuilds: parent step rebuilds: line 3 FROM (${why})`);
+  assert.equal(at(again, 5), `rebuilds: parent step rebuilds: line 3 FROM (${why})`);
+  // The other stage is recorded and cached as usual; nothing of the folder's stage is in the store.
+  assert.equal(at(again, 1), 'cached: base image unchanged');
+  assert.equal(at(again, 2), 'cached: unchanged since a recorded build');
+  assert.equal(Object.keys(store.builds[buildId('buildkit', 'Dockerfile', undefined)].steps).length, 2);
+});

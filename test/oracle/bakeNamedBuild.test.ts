@@ -9,7 +9,7 @@
 // plan cannot know, so it says `maybe` there, and the steps after it too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliEnv, planJson, recordBuild, type PlanJson } from './compare';
@@ -166,5 +166,61 @@ void test(
     const wrong = all.filter((x) => x.ours !== x.engine && x.ours !== 'maybe').length;
     const maybe = all.filter((x) => x.ours === 'maybe').length;
     t.diagnostic(`${all.length} steps compared over 5 rounds: ${all.length - wrong - maybe} right, ${maybe} maybe, ${wrong} wrong`);
+  },
+);
+
+// FROM a named context that is a folder (here a Bake `contexts = { base = "./basedir" }`): BuildKit loads the folder
+// as the stage's root and takes no step on top of it from its cache, not even when nothing changed (seen on Engine
+// 26.1 with buildx 0.29: every build ran both COPYs again). The plan says so (R27).
+const folderFiles: Record<string, string> = {
+  'folder.Dockerfile': ['FROM base', 'COPY app.txt /app.txt', 'COPY other.txt /other.txt', ''].join('\n'),
+  'docker-bake.json': JSON.stringify({ target: { folder: { context: '.', dockerfile: 'folder.Dockerfile', contexts: { base: './basedir' } } } }, null, 2),
+};
+
+void test(
+  'docker buildx bake FROM a named folder: the steps on top run again at every build, as the plan says (BuildKit)',
+  { skip: SKIP || !wantedEngines().includes('buildkit') ? 'the BuildKit engine is not wanted here' : false },
+  async (t) => {
+    if (!existsSync(join(toolsDir(), 'docker-config', 'cli-plugins', 'docker-buildx')))
+      return t.skip('the buildx plugin is not installed (scripts/engines/setup.sh)');
+    const problem = await engineProblem('buildkit');
+    if (problem) return t.skip(problem);
+    const dir = mkdtempSync(join(tmpdir(), 'll-bake-folder-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    for (const [name, text] of Object.entries(folderFiles)) writeFileSync(join(dir, name), text);
+    mkdirSync(join(dir, 'basedir'));
+    writeFileSync(join(dir, 'basedir', 'b.txt'), `b ${Date.now()}\n`);
+    writeFileSync(join(dir, 'app.txt'), `app ${Date.now()}\n`);
+    writeFileSync(join(dir, 'other.txt'), 'other\n');
+    const store = join(dir, 'store.json');
+    const env = cliEnv(join(dir, 'digests.json'));
+    const args = ['--bake', 'folder', '--workspace', dir, '--store', store, '--builder', 'buildkit'];
+    const all: Verdict[] = [];
+    await withEngineLock('buildkit', async () => {
+      for (const [name, change] of [
+        ['first build', () => {}],
+        ['nothing changed', () => {}],
+        ['a file of the folder changed', () => writeFileSync(join(dir, 'basedir', 'b.txt'), `b ${Date.now()} 2\n`)],
+      ] as const) {
+        change();
+        const plan = await planJson(args, env);
+        const r = await docker('buildkit', ['buildx', 'bake', '--progress', 'plain', '-f', 'docker-bake.json', 'folder'], { cwd: dir, timeoutMs: 120_000 });
+        assert.equal(r.code, 0, `docker buildx bake folder failed:\n${r.output.split('\n').slice(-30).join('\n')}`);
+        const v = verdicts('folder', stepsOf(r.output, folderFiles['folder.Dockerfile']), plan);
+        t.diagnostic(`${name}: bake vs plan: ${v.map((x) => `${x.line} ${x.keyword} ${x.engine}/${x.ours}`).join(', ')}`);
+        assert.deepEqual(
+          v.map((x) => `${x.line} ${x.engine}/${x.ours}`),
+          ['2 rebuilds/rebuilds', '3 rebuilds/rebuilds'],
+          `${name}: both COPYs ran, as planned`,
+        );
+        assert.match(
+          plan.steps.find((p) => p.line === 1)?.reason ?? '',
+          /^FROM named context base \(a folder\): BuildKit takes no step on top of a folder from its cache/,
+        );
+        all.push(...v);
+        await recordBuild(args, env);
+      }
+    });
+    t.diagnostic(`${all.length} steps compared over 3 rounds, ${all.filter((x) => x.ours === x.engine).length} right`);
   },
 );

@@ -73,6 +73,7 @@ const SAMPLES: { [C in ReasonCode]: Array<Reason & { code: C }> } = {
     { code: 'namedContextNotPlanned', name: 'shared', value: '/work/shared', why: 'base' },
   ],
   namedContextBuildCached: [{ code: 'namedContextBuildCached', name: 'base', value: 'target:base' }],
+  fromNamedFolder: [{ code: 'fromNamedFolder', name: 'base' }],
   namedContextBuildChanged: [
     { code: 'namedContextBuildChanged', name: 'base', value: 'target:base', status: 'rebuilds', line: 3, keyword: 'COPY', file: 'base.Dockerfile' },
     { code: 'namedContextBuildChanged', name: 'base', value: 'target:base', status: 'maybe', line: 4, keyword: 'RUN', file: 'base.Dockerfile' },

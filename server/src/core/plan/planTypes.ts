@@ -81,6 +81,11 @@ export interface Outcome {
    * (the best case). A later step whose own inputs changed misses even then, so it rebuilds, not 'maybe'.
    */
   optimistic?: string;
+  /**
+   * The chain goes on from something BuildKit never takes from its cache (FROM a named folder, R27): its steps are
+   * not recorded, so they never read as cached.
+   */
+  uncached?: true;
 }
 
 /** A step of the build being planned, as the first one with its key: for same-build reuse (sameStep()). */

@@ -202,12 +202,20 @@ class BuildPlanner {
       const s = step(stage.from, stage.label, 'filesystem', named.result.status, namedBuildReason(named), key);
       this.steps.push(s);
       return named.result.status === 'cached' ? { key, status: 'cached' } : { key, status: named.result.status, cause: s };
+    } else if (named?.kind === 'folder') {
+      // FROM a named folder: BuildKit takes no step on top of it from its cache (seen: every build reruns them, nothing
+      // changed; R27). Not recorded; the chain after it is not either ('context-folder:', not the 'context:' keys older
+      // stores hold for it).
+      parts.image = `context-folder:${named.name}`;
+      const key = stepKey('FROM', parts);
+      const s = step(stage.from, stage.label, 'filesystem', 'rebuilds', { code: 'fromNamedFolder', name: named.name }, key);
+      this.steps.push(s);
+      return { key, status: 'rebuilds', cause: s, uncached: true };
     } else if (named) {
-      // FROM a named context that is a folder, another build's output or a remote: not planned (R27).
+      // FROM a named context that is another build's output or a remote: not planned (R27).
       parts.image = `context:${named.name}`;
       const key = stepKey('FROM', parts);
-      const reason: Reason =
-        named.kind === 'unplanned' ? unplannedReason(named) : { code: 'namedContextNotPlanned', name: named.name, value: 'a folder', why: 'base' };
+      const reason: Reason = unplannedReason(named);
       const s = step(stage.from, stage.label, 'filesystem', 'maybe', reason, key);
       this.steps.push(s);
       return { key, status: 'maybe', cause: s };
@@ -236,13 +244,15 @@ class BuildPlanner {
       def.parts[`from:${d}`] = end ? end.outcome.key : 'unknown';
     }
     const key = stepKey(chain.key, def.parts);
-    this.keys.push(key);
-    this.recorded.steps[slot] = record(ins.keyword, key, def);
+    if (!chain.uncached) {
+      this.keys.push(key);
+      this.recorded.steps[slot] = record(ins.keyword, key, def);
+    }
     for (const { name, selection } of def.named ?? []) this.namedReads.set(name, [...(this.namedReads.get(name) ?? []), selection]);
     const judged = judgeStep(this.scope, { ins, stage, slot, key, def, chain });
     this.steps.push(judged.step);
     for (const p of def.problems) this.diagnostics.push(diagnosticOf(ins.line, 'warning', p));
-    const after = chainAfter(chain, key, judged);
+    const after = chain.uncached ? { ...chainAfter(chain, key, judged), uncached: true as const } : chainAfter(chain, key, judged);
     if (!this.madeHere.has(key)) this.madeHere.set(key, { step: judged.step, stage: stage.label, after });
     return after;
   }

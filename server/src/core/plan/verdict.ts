@@ -64,6 +64,9 @@ export function judgeStep(scope: VerdictScope, s: StepToJudge): Judged {
   };
   const same = scope.madeHere.get(key);
   if (same && !(same.step.status === 'cached' && known.has(key))) return { step: sameStep(builder, same, make), twin: same };
+  // On top of FROM a named folder (R27): BuildKit runs it again at every build, whatever is recorded.
+  if (chain.uncached && chain.cause)
+    return { step: make('rebuilds', { code: 'parentRebuilds', line: chain.cause.line, keyword: chain.cause.keyword, cause: chain.cause.cause }) };
   if (def.external && chain.status !== 'rebuilds') {
     return { step: make('maybe', def.external), optimistic: bestCaseKey(known, s) };
   }
