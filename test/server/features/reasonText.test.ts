@@ -70,7 +70,6 @@ const SAMPLES: { [C in ReasonCode]: Array<Reason & { code: C }> } = {
     { code: 'namedContextNotPlanned', name: 'src', value: 'https://example.invalid/repo.git', why: 'remote' },
     { code: 'namedContextNotPlanned', name: 'base', value: 'target:base', why: 'build' },
     { code: 'namedContextNotPlanned', name: 'shared', value: '/work/shared', why: 'unread' },
-    { code: 'namedContextNotPlanned', name: 'shared', value: '/work/shared', why: 'base' },
   ],
   namedContextBuildCached: [{ code: 'namedContextBuildCached', name: 'base', value: 'target:base' }],
   fromNamedFolder: [{ code: 'fromNamedFolder', name: 'base' }],

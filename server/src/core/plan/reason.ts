@@ -33,7 +33,7 @@ export type Reason =
   | { code: 'baseNotRecorded'; image: string }
   | { code: 'remoteAdd'; url: string }
   /** A named context the plan does not judge: a remote one, another build's output, a folder not read (cache-rules R27). */
-  | { code: 'namedContextNotPlanned'; name: string; value: string; why: 'remote' | 'build' | 'unread' | 'base' }
+  | { code: 'namedContextNotPlanned'; name: string; value: string; why: 'remote' | 'build' | 'unread' }
   /** FROM a named context that is a folder: BuildKit runs the steps on top of it again at every build (R27). */
   | { code: 'fromNamedFolder'; name: string }
   /** A named context that is another build's output, planned too (R27): all of it is cached. */
@@ -103,7 +103,6 @@ export const REASON_MESSAGES = {
   namedContextBuildRebuilds: 'named context {0} ({1}) rebuilds: its line {2} {3} ({4})',
   namedContextBuildMaybe: 'named context {0} ({1}) may rebuild: its line {2} {3} ({4})',
   namedContextBuildCopy: 'named context {0} ({1}) rebuilds (its line {2} {3}, {4}): cached only if the files read come out identical',
-  namedContextBase: 'FROM named context {0} ({1}): not planned',
   fromNamedFolder: 'FROM named context {0} (a folder): BuildKit takes no step on top of a folder from its cache, so this stage runs again at every build',
   replacedByNamedContext: 'stage replaced by named context {0}: BuildKit does not build it',
   newInstruction: 'new instruction: not in the last recorded build',
@@ -204,7 +203,7 @@ export function renderReason(reason: Reason, t: Translate = englishT, options: R
     case 'namedContextNotPlanned':
       if (reason.why === 'remote') return t(m.namedContextRemote, reason.name);
       if (reason.why === 'build') return t(m.namedContextBuild, reason.name, reason.value);
-      return t(reason.why === 'unread' ? m.namedContextUnread : m.namedContextBase, reason.name, reason.value);
+      return t(m.namedContextUnread, reason.name, reason.value);
     case 'namedContextBuildCached':
       return t(m.namedContextBuildCached, reason.name, reason.value);
     case 'fromNamedFolder':
