@@ -222,3 +222,22 @@ void test('FROM a named folder: it and every step on top rebuild at every build,
   assert.equal(at(again, 2), 'cached: unchanged since a recorded build');
   assert.equal(Object.keys(store.builds[buildId('buildkit', 'Dockerfile', undefined)].steps).length, 2);
 });
+
+void test('after a read whose key does not follow its content (a remote named context, ADD of a URL), recorded steps are maybe, not cached', () => {
+  const remote: NamedState = {
+    dockerfile: ['FROM alpine:3.19', 'COPY --from=src . /s', 'RUN ls /s', 'COPY a.txt /a.txt'].join('\n'),
+    files: { 'a.txt': 'a' },
+    named: { src: 'https://example.invalid/repo.git' },
+  };
+  const store = recordState(remote);
+  const again = plan(remote, 'buildkit', store);
+  assert.equal(at(again, 2), 'maybe: remote named context src: not planned');
+  assert.equal(at(again, 3), 'maybe: parent step may rebuild: line 2 COPY (remote named context src: not planned)');
+  assert.equal(at(again, 4), 'maybe: parent step may rebuild: line 2 COPY (remote named context src: not planned)');
+  // A step of the chain whose own input changed rebuilds, whatever the remote does.
+  const edited = plan({ ...remote, files: { 'a.txt': 'b' } }, 'buildkit', store);
+  assert.equal(at(edited, 4), 'rebuilds: a.txt changed');
+  const url: NamedState = { dockerfile: ['FROM alpine:3.19', 'ADD https://example.invalid/x.tgz /x.tgz', 'RUN ls /x.tgz'].join('\n'), named: {} };
+  const urlStore = recordState(url);
+  assert.match(at(plan(url, 'buildkit', urlStore), 3), /^maybe: parent step may rebuild: line 2 ADD \(ADD of https:\/\/example\.invalid\/x\.tgz/);
+});

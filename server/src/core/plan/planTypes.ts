@@ -86,6 +86,11 @@ export interface Outcome {
    * not recorded, so they never read as cached.
    */
   uncached?: true;
+  /**
+   * A 'maybe' chain that goes on from a step whose key does not follow the content it reads (ADD of a URL, a remote
+   * or unplanned named context): a later step with a recorded key is not known to be cached, only 'maybe'.
+   */
+  blind?: true;
 }
 
 /** A step of the build being planned, as the first one with its key: for same-build reuse (sameStep()). */

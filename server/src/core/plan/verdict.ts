@@ -41,6 +41,8 @@ export interface Judged {
   optimistic?: string;
   /** The earlier step of this build judged the same as this one (see sameStep()). */
   twin?: MadeStep;
+  /** Judged 'maybe' for a read whose content the key does not follow (see Outcome.blind). */
+  blind?: true;
 }
 
 export function judgeStep(scope: VerdictScope, s: StepToJudge): Judged {
@@ -68,8 +70,16 @@ export function judgeStep(scope: VerdictScope, s: StepToJudge): Judged {
   if (chain.uncached && chain.cause)
     return { step: make('rebuilds', { code: 'parentRebuilds', line: chain.cause.line, keyword: chain.cause.keyword, cause: chain.cause.cause }) };
   if (def.external && chain.status !== 'rebuilds') {
-    return { step: make('maybe', def.external), optimistic: bestCaseKey(known, s) };
+    return { step: make('maybe', def.external), optimistic: bestCaseKey(known, s), blind: true };
   }
+  // After such a read the recorded key says nothing of what it copied: Docker reruns this step if that content changed.
+  if (known.has(key) && chain.status === 'maybe' && chain.blind && chain.cause)
+    return {
+      step: make('maybe', { code: 'parentMayRebuild', line: chain.cause.line, keyword: chain.cause.keyword, cause: chain.cause.cause }),
+      // Its recorded key is the best case: a later step whose own inputs differ from every recorded build rebuilds.
+      optimistic: key,
+      blind: true,
+    };
   if (known.has(key)) return { step: make('cached', { code: chain.status === 'cached' ? 'unchangedSinceRecorded' : 'sameContentAsRecorded' }) };
   if (known.empty) return { step: make('rebuilds', { code: 'notBuiltYet' }) };
   if (builder === 'buildkit' && secretQuirk(known, s)) {
@@ -150,6 +160,7 @@ export function chainAfter(chain: Outcome, key: string, judged: Judged): Outcome
       cause: chain.status === 'maybe' ? chain.cause : s,
       previous: s,
       ...(judged.optimistic ? { optimistic: judged.optimistic } : {}),
+      ...(judged.blind || (chain.status === 'maybe' && chain.blind) ? { blind: true as const } : {}),
     };
   return { key, status: 'rebuilds', cause: chain.status === 'rebuilds' ? chain.cause : s, previous: s };
 }
