@@ -16,7 +16,7 @@ import { outputSays, typeInTerminal } from './support/terminal';
 import { codeServerEnv } from './support/dockerEnv';
 import { waitFor } from './support/poll';
 import { screenshot, session } from './support/session';
-import { editorText, lensTitles, openFolderFile, outputText, runCommand, scrollEditorToTop, statusBarItem } from './support/workbench';
+import { editorText, lensesAre, openFolderFile, outputText, runCommand, statusBarItem } from './support/workbench';
 
 const token = randomBytes(4).toString('hex');
 const folder = 'docker-history-demo';
@@ -25,23 +25,6 @@ const tag = `ll-e2e-dhist-${token}`;
 const dockerfile = `FROM localbase:1\nWORKDIR /dhist-${token}\nCOPY app.txt ./\nRUN cat app.txt > copy.txt\nCOPY src/ ./src/\n`;
 // Typed in the terminal; its last step fails.
 const failing = `FROM localbase:1\nWORKDIR /dhist-fail-${token}\nCOPY app.txt ./\nRUN cat app.txt && exit 3\n`;
-
-async function lensesNow(page: Page, ok: (titles: string[]) => boolean, what: string): Promise<string[]> {
-  let last: string[] = [];
-  try {
-    return await waitFor(
-      what,
-      async () => {
-        await scrollEditorToTop(page);
-        last = await lensTitles(page);
-        return last.length === 5 && ok(last) ? last : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 1_000 },
-    );
-  } catch (error) {
-    throw new Error(`${(error as Error).message}; the lenses say ${JSON.stringify(last)}`);
-  }
-}
 
 async function showDockerfile(page: Page): Promise<void> {
   await openFolderFile(page, folder, 'dhist.Dockerfile');
@@ -98,8 +81,7 @@ describe("Layer Lens: builds made outside VS Code, read from Docker's build hist
     const { page } = session();
     await showDockerfile(page);
     // Nothing built yet: the demo folder is new and the store knows none of its steps.
-    const before = await lensesNow(page, (t) => t.every((x) => x === 'rebuilds: not built yet'), 'lenses saying nothing is built yet');
-    assert.equal(before[0], 'rebuilds: not built yet');
+    await lensesAre(page, Array(5).fill('rebuilds: not built yet'), 'lenses saying nothing is built yet', 60_000);
     await runCommand(page, 'View: Close Editor');
     const openedAt = Date.now();
 
@@ -116,8 +98,7 @@ describe("Layer Lens: builds made outside VS Code, read from Docker's build hist
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 
     await showDockerfile(page);
-    const cached = await lensesNow(page, (t) => t.every((x) => x === 'cached'), 'every lens cached after the build read from the history');
-    assert.deepEqual(cached, ['cached', 'cached', 'cached', 'cached', 'cached']);
+    await lensesAre(page, ['cached', 'cached', 'cached', 'cached', 'cached'], 'every lens cached after the build read from the history', 60_000);
     const status = await waitFor('the status bar naming Docker’s build history as the baseline', async () => {
       const item = statusBarItem(page, /docker buildx history, /);
       return (await item.count()) > 0 ? await item.first().innerText() : undefined;
@@ -166,19 +147,12 @@ describe("Layer Lens: builds made outside VS Code, read from Docker's build hist
     assert.match(line ?? '', /lines 1, 2, 3; 3 step keys/);
     await openFolderFile(page, folder, 'fail.Dockerfile');
     await waitFor('the failing Dockerfile in the editor', async () => (await editorText(page)).includes(`WORKDIR /dhist-fail-${token}`));
-    let last: string[] = [];
-    await waitFor(
+    await lensesAre(
+      page,
+      ['cached', 'cached', 'cached', 'rebuilds: the last build stopped before this step finished'],
       'the finished steps cached and the failed one not',
-      async () => {
-        await scrollEditorToTop(page);
-        last = await lensTitles(page);
-        return last.length === 4 && last.slice(0, 3).every((t) => t === 'cached') && /^rebuilds/.test(last[3]);
-      },
-      { timeoutMs: 60_000, intervalMs: 1_000 },
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}; the lenses say ${JSON.stringify(last)}`);
-    });
-    console.log(`      lenses: ${JSON.stringify(last)}`);
+      60_000,
+    );
     const shot = await screenshot('docker-history-failed-terminal-build');
     if (shot) console.log(`      screenshot: ${shot}`);
   });

@@ -156,7 +156,7 @@ export async function lensTitles(page: Page): Promise<string[]> {
 }
 
 /** Waits until the lenses on screen are exactly `expected` (top to bottom); fails showing what they say. */
-export async function lensesAre(page: Page, expected: string[], what: string): Promise<void> {
+export async function lensesAre(page: Page, expected: string[], what: string, timeoutMs = 30_000): Promise<void> {
   let last: string[] = [];
   try {
     await waitFor(
@@ -165,7 +165,7 @@ export async function lensesAre(page: Page, expected: string[], what: string): P
         last = await lensTitles(page);
         return JSON.stringify(last) === JSON.stringify(expected);
       },
-      { timeoutMs: 30_000 },
+      { timeoutMs },
     );
   } catch (error) {
     assert.deepEqual(last, expected, `${(error as Error).message}; the lenses say`);
