@@ -252,7 +252,7 @@ class BuildPlanner {
     const judged = judgeStep(this.scope, { ins, stage, slot, key, def, chain });
     this.steps.push(judged.step);
     for (const p of def.problems) this.diagnostics.push(diagnosticOf(ins.line, 'warning', p));
-    const after = chain.uncached ? { ...chainAfter(chain, key, judged), uncached: true as const } : chainAfter(chain, key, judged);
+    const after = chainAfter(chain, key, judged);
     if (!this.madeHere.has(key)) this.madeHere.set(key, { step: judged.step, stage: stage.label, after });
     return after;
   }

@@ -162,7 +162,13 @@ export function chainAfter(chain: Outcome, key: string, judged: Judged): Outcome
       ...(judged.optimistic ? { optimistic: judged.optimistic } : {}),
       ...(judged.blind || (chain.status === 'maybe' && chain.blind) ? { blind: true as const } : {}),
     };
-  return { key, status: 'rebuilds', cause: chain.status === 'rebuilds' ? chain.cause : s, previous: s };
+  return {
+    key,
+    status: 'rebuilds',
+    cause: chain.status === 'rebuilds' ? chain.cause : s,
+    previous: s,
+    ...(chain.uncached ? { uncached: true as const } : {}),
+  };
 }
 
 /**
