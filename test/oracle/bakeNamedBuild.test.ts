@@ -7,7 +7,7 @@
 // Engine 26.1 with buildx 0.29): FROM base goes on from base's last step, so app reruns whenever any step of base
 // reruns, even with identical files; COPY --from=base is by content: it reruns only when the files differ, which the
 // plan cannot know, so it says `maybe` there, and the steps after it too.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,16 +71,28 @@ function verdicts(target: string, steps: ReturnType<typeof stepsOf>, plan: PlanJ
   });
 }
 
+/** A fresh folder for a bake test (removed after it), or undefined once the test is skipped with the reason. */
+async function bakeFolder(t: TestContext, prefix: string): Promise<string | undefined> {
+  if (!existsSync(join(toolsDir(), 'docker-config', 'cli-plugins', 'docker-buildx'))) {
+    t.skip('the buildx plugin is not installed (scripts/engines/setup.sh)');
+    return undefined;
+  }
+  const problem = await engineProblem('buildkit');
+  if (problem) {
+    t.skip(problem);
+    return undefined;
+  }
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 void test(
   'docker buildx bake with target: named contexts equals the plan made from the other target’s plan (BuildKit)',
   { skip: SKIP || !wantedEngines().includes('buildkit') ? 'the BuildKit engine is not wanted here' : false },
   async (t) => {
-    if (!existsSync(join(toolsDir(), 'docker-config', 'cli-plugins', 'docker-buildx')))
-      return t.skip('the buildx plugin is not installed (scripts/engines/setup.sh)');
-    const problem = await engineProblem('buildkit');
-    if (problem) return t.skip(problem);
-    const dir = mkdtempSync(join(tmpdir(), 'll-bake-named-'));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = await bakeFolder(t, 'll-bake-named-');
+    if (!dir) return;
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     // nonces: round 1 runs the steps that read them, whatever an earlier run left in the engine's cache
     writeFileSync(join(dir, 'base.txt'), `base ${Date.now()}\n`);
@@ -181,12 +193,8 @@ void test(
   'docker buildx bake FROM a named folder: the steps on top run again at every build, as the plan says (BuildKit)',
   { skip: SKIP || !wantedEngines().includes('buildkit') ? 'the BuildKit engine is not wanted here' : false },
   async (t) => {
-    if (!existsSync(join(toolsDir(), 'docker-config', 'cli-plugins', 'docker-buildx')))
-      return t.skip('the buildx plugin is not installed (scripts/engines/setup.sh)');
-    const problem = await engineProblem('buildkit');
-    if (problem) return t.skip(problem);
-    const dir = mkdtempSync(join(tmpdir(), 'll-bake-folder-'));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = await bakeFolder(t, 'll-bake-folder-');
+    if (!dir) return;
     for (const [name, text] of Object.entries(folderFiles)) writeFileSync(join(dir, name), text);
     mkdirSync(join(dir, 'basedir'));
     writeFileSync(join(dir, 'basedir', 'b.txt'), `b ${Date.now()}\n`);
